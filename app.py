@@ -1,0 +1,49 @@
+"""Datalek entry point: page config, setup, sign-in and the menu for the signed-in role."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from datalek import accounts, auth, config, store
+from ui import navigation, oidc, session
+
+st.set_page_config(page_title="Datalek", page_icon=":material/shield:", layout="wide")
+
+
+@st.cache_resource(show_spinner=False)
+def _migrated(path: str) -> bool:
+    """Create or upgrade the database once per server process (holds no data)."""
+    store.migrate(path)
+    return True
+
+
+_migrated(str(config.db_path()))
+
+with store.unit() as db:
+    if accounts.needs_setup(db):
+        pages = [st.Page("pages/setup.py", title="Inrichten", icon=":material/settings:")]
+        actor = None
+    else:
+        if st.session_state.get(session.USER_ID) is None and oidc.signed_in():
+            try:
+                session.start(auth.sign_in_oidc(db, oidc.email(), oidc.email_verified()))
+            except auth.SigninRefused as refused:
+                st.session_state[session.FLASH] = refused.message
+                oidc.logout()
+        actor = session.resume(db)
+        if actor is None:
+            pages = [st.Page("pages/signin.py", title="Aanmelden", icon=":material/login:")]
+
+if actor is not None:
+    pages = {
+        section: [st.Page(p.path, title=p.title, icon=p.icon) for p in specs]
+        for section, specs in navigation.sections(actor.role).items()
+    }
+    with st.sidebar:
+        st.caption(f"Aangemeld als {actor.role.label}")
+        if st.button("Afmelden", key="signout", icon=":material/logout:"):
+            session.sign_out()
+            oidc.logout()
+            st.rerun()
+
+st.navigation(pages).run()

@@ -1,0 +1,268 @@
+"""``python -m datalek``: set up, manage accounts, demo data, backup and audit checks.
+
+Passwords are read from a hidden prompt or from standard input, never from the command
+line (where they would end up in the shell history and the process list).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from datalek import accounts, audit, config, demo, store
+from datalek.models import Actor, InvalidInput, Role
+from datalek.permissions import PermissionDenied
+
+DB_OPTION = click.option(
+    "--db", "db_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+    help="Database file (default: $DATALEK_DB or data/datalek.db).",
+)  # fmt: skip
+
+
+def _path(db_path: Path | None) -> Path:
+    return db_path or config.db_path()
+
+
+def _open(db_path: Path | None):
+    path = _path(db_path)
+    try:
+        if not store.is_current(path):
+            if not path.exists():
+                raise store.DatabaseMissing(str(path))
+            store.migrate(path)
+        return store.connect(path)
+    except store.DatabaseMissing:
+        raise click.ClickException(
+            f"Database {path} bestaat niet. Maak hem eerst aan met 'python -m datalek init'."
+        ) from None
+
+
+def _fail_invalid(exc: InvalidInput) -> None:
+    raise click.ClickException(" ".join(exc.errors.values()))
+
+
+def _read_password(from_stdin: bool) -> str:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    return click.prompt("Wachtwoord", hide_input=True, confirmation_prompt="Herhaal wachtwoord")
+
+
+@click.group()
+def main() -> None:
+    """Datalek: report, triage and account for personal data breaches."""
+
+
+@main.command()
+@DB_OPTION
+def init(db_path: Path | None) -> None:
+    """Create the database or bring it up to date."""
+    path = _path(db_path)
+    applied = store.migrate(path)
+    click.echo(f"Database {path}: {len(applied)} migratie(s) toegepast, schema is actueel.")
+
+
+@main.group()
+def org() -> None:
+    """Organisations (verwerkingsverantwoordelijken)."""
+
+
+@org.command("add")
+@DB_OPTION
+@click.argument("name")
+@click.option("--fg-name", default="", help="Name of the organisation's FG.")
+@click.option("--fg-email", default="", help="E-mail address of the FG.")
+@click.option("--fg-phone", default="", help="Phone number of the FG.")
+def org_add(db_path, name, fg_name, fg_email, fg_phone) -> None:
+    """Add an organisation."""
+    db = _open(db_path)
+    try:
+        created = accounts.create_organisation(db, Actor.cli(), name, fg_name, fg_email, fg_phone)
+    except InvalidInput as exc:
+        _fail_invalid(exc)
+    finally:
+        db.close()
+    click.echo(f"Organisatie {created.id} aangemaakt: {created.name}")
+
+
+@org.command("list")
+@DB_OPTION
+def org_list(db_path) -> None:
+    """List organisations."""
+    db = _open(db_path)
+    try:
+        for o in accounts.list_organisations(db, Actor.cli()):
+            click.echo(f"{o.id}\t{o.name}\tFG: {o.fg_name or '-'}")
+    finally:
+        db.close()
+
+
+def _org_ids(db, names: tuple[str, ...]) -> list[int]:
+    known = accounts.list_organisations(db, Actor.cli())
+    ids = []
+    for value in names:
+        match = [o.id for o in known if str(o.id) == value or o.name.lower() == value.lower()]
+        if not match:
+            raise click.ClickException(f"Onbekende organisatie: {value}")
+        ids.append(match[0])
+    return ids
+
+
+@main.group()
+def user() -> None:
+    """Accounts."""
+
+
+@user.command("add")
+@DB_OPTION
+@click.option("--name", required=True)
+@click.option("--email", required=True)
+@click.option("--role", required=True, type=click.Choice([r.value for r in Role]))
+@click.option("--org", "orgs", multiple=True, required=True, help="Organisation id or name.")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@click.option("--no-password", is_flag=True, help="Sign-in through OIDC only.")
+def user_add(db_path, name, email, role, orgs, password_stdin, no_password) -> None:
+    """Add an account."""
+    db = _open(db_path)
+    try:
+        org_ids = _org_ids(db, orgs)
+        password = None if no_password else _read_password(password_stdin)
+        created = accounts.create_user(db, Actor.cli(), name, email, role, password, org_ids)
+    except InvalidInput as exc:
+        _fail_invalid(exc)
+    finally:
+        db.close()
+    click.echo(f"Account {created.id} aangemaakt ({Role(created.role).label}).")
+
+
+@user.command("list")
+@DB_OPTION
+def user_list(db_path) -> None:
+    """List accounts."""
+    db = _open(db_path)
+    try:
+        for u in accounts.list_users(db, Actor.cli()):
+            state = "actief" if u.active else "uitgeschakeld"
+            orgs = ",".join(str(i) for i in u.org_ids)
+            click.echo(f"{u.id}\t{u.email}\t{u.role.value}\t{state}\torg {orgs}")
+    finally:
+        db.close()
+
+
+def _user_id(db, email: str) -> int:
+    found = accounts.find_user(db, Actor.cli(), email)
+    if found is None:
+        raise click.ClickException(f"Geen account met e-mailadres {email}.")
+    return found.id
+
+
+@user.command("disable")
+@DB_OPTION
+@click.argument("email")
+def user_disable(db_path, email) -> None:
+    """Disable an account; it is locked out on its next interaction."""
+    db = _open(db_path)
+    try:
+        accounts.set_active(db, Actor.cli(), _user_id(db, email), False)
+    finally:
+        db.close()
+    click.echo("Account uitgeschakeld.")
+
+
+@user.command("enable")
+@DB_OPTION
+@click.argument("email")
+def user_enable(db_path, email) -> None:
+    """Enable a disabled account."""
+    db = _open(db_path)
+    try:
+        accounts.set_active(db, Actor.cli(), _user_id(db, email), True)
+    finally:
+        db.close()
+    click.echo("Account ingeschakeld.")
+
+
+@user.command("set-password")
+@DB_OPTION
+@click.argument("email")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+def user_set_password(db_path, email, password_stdin) -> None:
+    """Set a new password for an account."""
+    db = _open(db_path)
+    try:
+        accounts.set_password(db, Actor.cli(), _user_id(db, email), _read_password(password_stdin))
+    except InvalidInput as exc:
+        _fail_invalid(exc)
+    finally:
+        db.close()
+    click.echo("Wachtwoord gewijzigd.")
+
+
+@main.command("demo")
+@DB_OPTION
+@click.option("--incidents", default=1000, show_default=True, type=click.IntRange(0, 10_000_000))
+@click.option("--years", default=3, show_default=True, type=click.IntRange(1, 20))
+@click.option("--seed", default=1, show_default=True, type=int)
+@click.option("--accounts/--no-accounts", "with_accounts", default=True,
+              help="Create one demo account per role and print the sign-in details.")  # fmt: skip
+def demo_cmd(db_path, incidents, years, seed, with_accounts) -> None:
+    """Fill a database with synthetic demo data (no real personal data)."""
+    path = _path(db_path)
+    try:
+        made = demo.generate(str(path), incidents, years, seed, with_accounts=with_accounts)
+    except InvalidInput as exc:
+        _fail_invalid(exc)
+    click.echo(f"{incidents} demo-incidenten aangemaakt in {path}.")
+    for account in made:
+        click.echo(f"  {account.role.label:40} {account.email:28} wachtwoord: {account.password}")
+
+
+@main.command()
+@DB_OPTION
+@click.option("--to", "target", required=True, type=click.Path(dir_okay=False, path_type=Path))
+def backup(db_path, target) -> None:
+    """Copy the live database with SQLite's online backup API and check the copy."""
+    path = _path(db_path)
+    if not path.exists():
+        raise click.ClickException(f"Database {path} bestaat niet.")
+    try:
+        result = store.backup(path, target)
+    except FileExistsError:
+        raise click.ClickException(f"{target} bestaat al; kies een nieuwe bestandsnaam.") from None
+    db = store.connect(path)
+    try:
+        with store.write(db):
+            audit.append(db, Actor.cli(), "backup", "", None, integrity=result)
+    finally:
+        db.close()
+    if result != "ok":
+        raise click.ClickException(f"Controle van de kopie mislukt: {result}")
+    click.echo(f"Back-up gemaakt: {target} (integrity_check: ok)")
+
+
+@main.group("audit")
+def audit_group() -> None:
+    """The audit trail."""
+
+
+@audit_group.command("verify")
+@DB_OPTION
+def audit_verify(db_path) -> None:
+    """Recompute the hash chain; exit code 1 names the first broken entry."""
+    db = _open(db_path)
+    try:
+        result = audit.verify(db)
+    finally:
+        db.close()
+    click.echo(result.message)
+    if not result.intact:
+        sys.exit(1)
+
+
+def run() -> None:
+    try:
+        main(standalone_mode=True)
+    except PermissionDenied as exc:
+        click.echo(f"Fout: {exc.message}", err=True)
+        sys.exit(1)

@@ -1,0 +1,65 @@
+"""Settings read from the environment, with safe defaults.
+
+Nothing here is secret: secrets (SMTP password, OIDC) come from the environment or
+from ``.streamlit/secrets.toml`` and are never logged.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+DEFAULT_DB = Path("data") / "datalek.db"
+
+
+def db_path() -> Path:
+    return Path(os.environ.get("DATALEK_DB") or DEFAULT_DB)
+
+
+def _int(name: str, default: int) -> int:
+    try:
+        return int(os.environ.get(name, default))
+    except ValueError:
+        return default
+
+
+@dataclass(frozen=True)
+class SessionPolicy:
+    """Server-side session limits: idle timeout and absolute lifetime."""
+
+    idle_minutes: int = 30
+    absolute_hours: int = 12
+
+    @classmethod
+    def from_env(cls) -> SessionPolicy:
+        return cls(
+            idle_minutes=_int("DATALEK_IDLE_MINUTES", 30),
+            absolute_hours=_int("DATALEK_SESSION_HOURS", 12),
+        )
+
+
+@dataclass(frozen=True)
+class SmtpSettings:
+    host: str
+    port: int = 25
+    sender: str = "datalek@localhost"
+    username: str = ""
+    password: str = ""
+    starttls: bool = False
+    base_url: str = "http://localhost:8501"
+
+    @classmethod
+    def from_env(cls) -> SmtpSettings | None:
+        host = os.environ.get("DATALEK_SMTP_HOST", "")
+        if not host:
+            return None
+        return cls(
+            host=host,
+            port=_int("DATALEK_SMTP_PORT", 25),
+            sender=os.environ.get("DATALEK_SMTP_FROM", "datalek@localhost"),
+            username=os.environ.get("DATALEK_SMTP_USER", ""),
+            password=os.environ.get("DATALEK_SMTP_PASSWORD", ""),
+            starttls=os.environ.get("DATALEK_SMTP_STARTTLS", "") == "1",
+            base_url=os.environ.get("DATALEK_BASE_URL", "http://localhost:8501"),
+        )

@@ -1,0 +1,148 @@
+"""SQL for incidents, their supplements and their status history."""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+
+INCIDENT_COLUMNS = (
+    "org_id", "year", "seq", "reference", "reporter_id", "department", "situation",
+    "incident_type", "status", "occurred_from", "occurred_to", "ongoing", "discovered_at",
+    "reported_at", "aware_at", "report", "description", "actions_taken", "pii_kept",
+    "created_at", "updated_at",
+)  # fmt: skip
+
+_INSERT = "INSERT INTO incidents ({}) VALUES ({})".format(
+    ", ".join(INCIDENT_COLUMNS), ", ".join(":" + c for c in INCIDENT_COLUMNS)
+)
+
+# What a list shows: no free text, no report answers.
+_LIST_COLUMNS = (
+    "id, org_id, reference, reporter_id, department, situation, incident_type, status,"
+    " discovered_at, reported_at, aware_at, updated_at"
+)
+
+
+def _marks(values: list) -> str:
+    return ",".join("?" * len(values)) or "NULL"
+
+
+def next_seq(db: Database, org_id: int, year: int) -> int:
+    """The next sequence number of an organisation's year; call inside BEGIN IMMEDIATE."""
+    row = next(
+        db.query(
+            "SELECT coalesce(max(seq), 0) + 1 AS n FROM incidents WHERE org_id = ? AND year = ?",
+            [org_id, year],
+        )
+    )
+    return row["n"]
+
+
+def insert_incident(db: Database, row: dict) -> int:
+    return db.execute(_INSERT, row).lastrowid
+
+
+def insert_incidents(db: Database, rows: list[dict]) -> None:
+    db.conn.executemany(_INSERT, rows)
+
+
+def incident(db: Database, incident_id: int) -> dict | None:
+    rows = list(db.query("SELECT * FROM incidents WHERE id = ?", [incident_id]))
+    return rows[0] if rows else None
+
+
+def incident_org(db: Database, incident_id: int) -> dict | None:
+    """Only the ownership columns: enough for a permission check, no contents."""
+    rows = list(
+        db.query("SELECT id, org_id, reporter_id FROM incidents WHERE id = ?", [incident_id])
+    )
+    return rows[0] if rows else None
+
+
+def by_reporter(db: Database, reporter_id: int, limit: int = 500) -> list[dict]:
+    return list(
+        db.query(
+            f"SELECT {_LIST_COLUMNS} FROM incidents WHERE reporter_id = ?"
+            " ORDER BY reported_at DESC, id DESC LIMIT ?",
+            [reporter_id, limit],
+        )
+    )
+
+
+def queue(
+    db: Database,
+    org_ids: list[int],
+    statuses: list[str],
+    department: str | None = None,
+    incident_type: str | None = None,
+    limit: int = 500,
+) -> list[dict]:
+    """Incidents of the given organisations and statuses, earliest deadline first."""
+    sql = (
+        f"SELECT {_LIST_COLUMNS} FROM incidents"
+        f" WHERE org_id IN ({_marks(org_ids)}) AND status IN ({_marks(statuses)})"
+    )
+    params: list = [*org_ids, *statuses]
+    if department:
+        sql += " AND department = ?"
+        params.append(department)
+    if incident_type:
+        sql += " AND incident_type = ?"
+        params.append(incident_type)
+    sql += " ORDER BY aware_at ASC, id ASC LIMIT ?"
+    params.append(limit)
+    return list(db.query(sql, params))
+
+
+def departments(db: Database, org_ids: list[int]) -> list[str]:
+    return [
+        r["department"]
+        for r in db.query(
+            f"SELECT DISTINCT department FROM incidents WHERE org_id IN ({_marks(org_ids)})"
+            " AND department != '' ORDER BY department",
+            org_ids,
+        )
+    ]
+
+
+def set_status(db: Database, incident_id: int, status: str, at: str) -> int:
+    return db.execute(
+        "UPDATE incidents SET status = ?, updated_at = ? WHERE id = ?", [status, at, incident_id]
+    ).rowcount
+
+
+def touch(db: Database, incident_id: int, at: str) -> None:
+    db.execute("UPDATE incidents SET updated_at = ? WHERE id = ?", [at, incident_id])
+
+
+def insert_status_change(db: Database, row: dict) -> None:
+    db.execute(
+        "INSERT INTO status_changes (incident_id, from_status, to_status, actor_id, at, reason)"
+        " VALUES (:incident_id, :from_status, :to_status, :actor_id, :at, :reason)",
+        row,
+    )
+
+
+def status_changes(db: Database, incident_id: int) -> list[dict]:
+    return list(
+        db.query("SELECT * FROM status_changes WHERE incident_id = ? ORDER BY at, id", [incident_id])
+    )
+
+
+def insert_supplement(db: Database, row: dict) -> int:
+    return db.execute(
+        "INSERT INTO supplements (incident_id, author_id, created_at, text)"
+        " VALUES (:incident_id, :author_id, :created_at, :text)",
+        row,
+    ).lastrowid
+
+
+def supplements(db: Database, incident_id: int) -> list[dict]:
+    return list(
+        db.query(
+            "SELECT * FROM supplements WHERE incident_id = ? ORDER BY created_at, id", [incident_id]
+        )
+    )
+
+
+def count(db: Database) -> int:
+    return next(db.query("SELECT count(*) AS n FROM incidents"))["n"]

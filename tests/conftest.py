@@ -1,0 +1,93 @@
+"""Shared fixtures: a fresh migrated database per test, and one actor per role."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+from sqlite_utils import Database
+
+from datalek import accounts, auth, store
+from datalek.intake import Report, validate_report
+from datalek.models import Actor, Role
+
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture
+def db_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A migrated database file; DATALEK_DB points at it for code that reads the setting."""
+    path = tmp_path / "datalek.db"
+    store.migrate(path)
+    monkeypatch.setenv("DATALEK_DB", str(path))
+    return path
+
+
+@pytest.fixture
+def fresh_db(db_path: Path) -> Iterator[Database]:
+    db = store.connect(db_path)
+    yield db
+    db.close()
+
+
+class World:
+    """Two organisations with an account per role; ``other_*`` belong to the second."""
+
+    def __init__(self, db: Database):
+        cli = Actor.cli()
+        self.org = accounts.create_organisation(db, cli, "Gemeente Test", "Fien FG", "fg@test.invalid")
+        self.other_org = accounts.create_organisation(db, cli, "Jeugdzorg Test")
+        self.actors: dict[str, Actor] = {}
+        for key, role, org in [
+            ("reporter", Role.REPORTER, self.org.id),
+            ("reporter2", Role.REPORTER, self.org.id),
+            ("dpo", Role.DPO, self.org.id),
+            ("management", Role.MANAGEMENT, self.org.id),
+            ("admin", Role.ADMIN, self.org.id),
+            ("other_reporter", Role.REPORTER, self.other_org.id),
+            ("other_dpo", Role.DPO, self.other_org.id),
+            ("other_management", Role.MANAGEMENT, self.other_org.id),
+        ]:
+            user = accounts.create_user(db, cli, key.title(), f"{key}@test.invalid", role, PASSWORD, [org])
+            self.actors[key] = auth.actor_for(db, user.id)
+
+    def __getitem__(self, key: str) -> Actor:
+        return self.actors[key]
+
+
+@pytest.fixture
+def world(fresh_db: Database) -> World:
+    return World(fresh_db)
+
+
+NOW = datetime(2026, 11, 20, 10, 0, tzinfo=timezone.utc)
+
+
+def report_values(org_id: int, **changes) -> dict:
+    """A complete, valid set of answers for an e-mail sent to the wrong person."""
+    values = {
+        "org_id": org_id,
+        "department": "Sociaal Domein",
+        "situation": "email_wrong_person",
+        "occurrence": "moment",
+        "occurred_from": NOW - timedelta(hours=5),
+        "occurred_to": None,
+        "discovered_at": NOW - timedelta(hours=2),
+        "data_kinds": ["name_address", "care_file"],
+        "subject_groups": ["children", "parents"],
+        "people_count_kind": "exact",
+        "people_count": 3,
+        "protection": "none",
+        "recipients": ["known_person"],
+        "retrieval": "unconfirmed",
+        "actions_taken": "Ontvanger gevraagd de e-mail te verwijderen.",
+        "description": "Verslag naar een verkeerde ouder gestuurd.",
+    }
+    values.update(changes)
+    return values
+
+
+def make_report(org_id: int, now: datetime = NOW, **changes) -> Report:
+    return validate_report(report_values(org_id, **changes), now)

@@ -1,0 +1,54 @@
+"""Form helpers: Dutch error messages next to their field, and date-time inputs."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+
+import streamlit as st
+
+from datalek import deadlines
+
+
+def field_error(errors: dict[str, str] | None, field: str) -> None:
+    """Show the message for ``field`` right under it, if there is one."""
+    if errors and field in errors:
+        st.error(errors[field], icon=":material/error:")
+
+
+def form_errors(errors: dict[str, str] | None) -> None:
+    if errors:
+        st.warning(
+            "Niet alles is goed ingevuld. Kijk bij de velden met een melding; "
+            "je antwoorden zijn bewaard.",
+            icon=":material/warning:",
+        )
+
+
+def local_datetime(day: date | None, moment: time | None) -> datetime | None:
+    """A date and time typed in the Netherlands, as an aware UTC datetime."""
+    if day is None:
+        return None
+    return deadlines.local_to_utc(datetime.combine(day, moment or time(0, 0)))
+
+
+def datetime_input(label: str, key: str, default_now: bool = False) -> datetime | None:
+    """A date and a time side by side; the time may stay empty (taken as 00:00)."""
+    now = deadlines.now().astimezone(deadlines.AMSTERDAM)
+    left, right = st.columns(2)
+    day_kwargs, time_kwargs = {}, {}
+    if f"{key}_date" not in st.session_state:  # a value set through session state wins
+        day_kwargs["value"] = now.date() if default_now else None
+    if f"{key}_time" not in st.session_state:
+        time_kwargs["value"] = now.time().replace(second=0, microsecond=0) if default_now else None
+    day = left.date_input(f"{label}: datum", key=f"{key}_date", max_value=now.date(),
+                          format="DD-MM-YYYY", **day_kwargs)  # fmt: skip
+    moment = right.time_input(f"{label}: tijd", key=f"{key}_time", step=300, **time_kwargs)
+    return local_datetime(day, moment)
+
+
+_MARKDOWN_SPECIAL = set("\\`*_{}[]()#+-.!|<>~$:=")
+
+
+def md_escape(text: str) -> str:
+    """Text typed by a user, made safe to embed in Markdown (labels, alerts, captions)."""
+    return "".join("\\" + ch if ch in _MARKDOWN_SPECIAL else ch for ch in str(text))

@@ -1,0 +1,73 @@
+"""Showing one incident as text (never HTML): facts, answers, supplements, history."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from datalek import deadlines
+from datalek.incidents import IncidentView
+from datalek.intake import (
+    CountKind, DataKind, Occurrence, Protection, Recipient, Retrieval, Situation, SubjectGroup,
+)  # fmt: skip
+from datalek.models import IncidentType, Status
+
+
+def _labels(enum, values) -> str:
+    if not values:
+        return "niet gevraagd"
+    if isinstance(values, str):
+        return enum(values).label
+    return ", ".join(enum(v).label for v in values)
+
+
+def _count(answers: dict) -> str:
+    kind = answers.get("people_count_kind")
+    if not kind or kind == "unknown":
+        return "onbekend"
+    return f"{CountKind(kind).label.lower()} {answers.get('people_count')}"
+
+
+def facts(view: IncidentView, show_type: bool = False) -> None:
+    inc, a = view.incident, view.incident.report
+    rows = [
+        ("Nummer", inc.reference),
+        ("Status", inc.status.label),
+        ("Wat er gebeurde", Situation(inc.situation).label),
+        ("Afdeling", inc.department),
+        ("Wanneer", _labels(Occurrence, a.get("occurrence")) + (
+            f", vanaf {deadlines.format_local(inc.occurred_from)}" if inc.occurred_from else "") + (
+            f" tot {deadlines.format_local(inc.occurred_to)}" if inc.occurred_to else "")),
+        ("Ontdekt", deadlines.format_local(inc.discovered_at)),
+        ("Gemeld", deadlines.format_local(inc.reported_at)),
+        ("Soorten gegevens", _labels(DataKind, a.get("data_kinds"))),
+        ("Over wie", _labels(SubjectGroup, a.get("subject_groups"))),
+        ("Aantal mensen", _count(a)),
+        ("Beveiligd", _labels(Protection, a.get("protection"))),
+        ("Ontvangers", _labels(Recipient, a.get("recipients"))),
+        ("Teruggegeven of verwijderd", _labels(Retrieval, a.get("retrieval"))),
+    ]  # fmt: skip
+    if show_type:
+        rows.insert(3, ("Soort incident", IncidentType(inc.incident_type).label))
+    st.table({"Vraag": [r[0] for r in rows], "Antwoord": [r[1] for r in rows]})
+    st.markdown("**Beschrijving**")
+    st.text(inc.description)
+    st.markdown("**Wat de melder al deed**")
+    st.text(inc.actions_taken or "niets ingevuld")
+    if inc.pii_kept:
+        st.caption("De melder heeft bewust persoonsgegevens in de tekst laten staan.")
+
+
+def supplements(view: IncidentView) -> None:
+    st.markdown("**Aanvullingen**")
+    if not view.supplements:
+        st.caption("Nog geen aanvullingen.")
+    for s in view.supplements:
+        st.caption(deadlines.format_local(s.created_at))
+        st.text(s.text)
+
+
+def history(view: IncidentView) -> None:
+    st.markdown("**Verloop**")
+    for change in view.history:
+        at = deadlines.format_local(deadlines.from_iso(change["at"]))
+        st.caption(f"{at}: {Status(change['to_status']).label}")
