@@ -19,15 +19,13 @@ if not mine:
     st.info("Je hebt nog geen meldingen gedaan.")
     st.stop()
 
-st.dataframe(
+st.table(
     {
         "Nummer": [m.reference for m in mine],
         "Wat er gebeurde": [Situation(m.situation).label for m in mine],
         "Gemeld op": [deadlines.format_local(m.reported_at) for m in mine],
         "Status": [m.status.label for m in mine],
     },
-    hide_index=True,
-    width="stretch",
 )
 choice = st.selectbox(
     "Bekijk of vul een melding aan", options=[m.id for m in mine],

@@ -1,0 +1,129 @@
+"""Browser tests: a real Streamlit server on a free port and Debian's Chromium.
+
+The browser comes from Debian (``/usr/bin/chromium``); nothing is downloaded. Without
+it the tests are skipped locally, and fail under ``CI=true``.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from datalek import store
+from tests.conftest import PASSWORD, World
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = os.environ.get("DATALEK_CHROMIUM", "/usr/bin/chromium")
+
+
+def _chromium_or_skip() -> str:
+    if Path(CHROMIUM).exists() or shutil.which("chromium"):
+        return CHROMIUM if Path(CHROMIUM).exists() else shutil.which("chromium")
+    if os.environ.get("CI") == "true":
+        pytest.fail("Chromium is missing: install Debian's 'chromium' package (make test does).")
+    pytest.skip("Chromium not installed")
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {
+        **browser_type_launch_args,
+        "executable_path": _chromium_or_skip(),
+        "args": ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync"],
+    }  # fmt: skip
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    def __init__(self, db_path: Path, log_path: Path, env: dict | None = None):
+        self.db_path = db_path
+        self.port = _free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log_path = log_path
+        self._log = open(log_path, "w")  # noqa: SIM115 - closed in stop()
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
+             "--server.headless", "true", "--server.address", "127.0.0.1",
+             "--server.port", str(self.port), "--browser.gatherUsageStats", "false",
+             "--server.fileWatcherType", "none"],
+            cwd=ROOT, stdout=self._log, stderr=subprocess.STDOUT,
+            env={**os.environ, "DATALEK_DB": str(db_path), **(env or {})},
+        )  # fmt: skip
+        self._wait()
+
+    def _wait(self) -> None:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=1) as r:
+                    if r.read() == b"ok":
+                        return
+            except OSError:
+                time.sleep(0.2)
+        self.stop()
+        raise RuntimeError(f"server did not start: {self.log_path.read_text()[-2000:]}")
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        try:
+            self.proc.wait(10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+        self._log.close()
+
+
+@pytest.fixture(scope="module")
+def seeded(tmp_path_factory) -> tuple[Path, World]:
+    path = tmp_path_factory.mktemp("e2e") / "datalek.db"
+    store.migrate(path)
+    db = store.connect(path)
+    try:
+        world = World(db)
+    finally:
+        db.close()
+    return path, world
+
+
+@pytest.fixture(scope="module")
+def server(seeded, tmp_path_factory):
+    path, _ = seeded
+    srv = Server(path, tmp_path_factory.mktemp("logs") / "streamlit.log")
+    yield srv
+    srv.stop()
+
+
+def settle(page) -> None:
+    """Wait until Streamlit has finished the current run."""
+    page.wait_for_timeout(150)
+    page.wait_for_selector("[data-testid=stApp][data-test-script-state=notRunning]", timeout=20000)
+
+
+def sign_in(page, url: str, email: str, password: str = PASSWORD) -> None:
+    page.goto(url)
+    settle(page)
+    page.get_by_label("E-mailadres").fill(email)
+    page.get_by_label("Wachtwoord").fill(password)
+    page.get_by_role("button", name="Aanmelden").first.click()
+    page.wait_for_selector("[data-testid=stSidebarNav]", timeout=20000)
+    settle(page)
+
+
+def open_page(page, title: str) -> None:
+    page.locator("[data-testid=stSidebarNav] a", has_text=title).first.click()
+    settle(page)
+    page.get_by_role("heading", name=title).first.wait_for(timeout=20000)
