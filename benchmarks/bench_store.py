@@ -1,0 +1,105 @@
+"""Incident creation under 1, 16 and 64 concurrent writers, against a raw sqlite3 loop.
+
+Both sides use WAL, synchronous=FULL and one BEGIN IMMEDIATE transaction per incident, so
+the ratio shows what the domain layer (validation model, permission check, reference
+number, status history, hash-chained audit row) costs on top of the bare insert.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+import time
+from datetime import datetime, timedelta, timezone
+
+from benchmarks.common import seeded_db, summary_ms
+from datalek import incidents, intake, store
+
+NOW = datetime.now(timezone.utc)
+
+
+def _report(org_id: int) -> intake.Report:
+    return intake.validate_report(
+        {
+            "org_id": org_id, "department": "Jeugd", "situation": "email_wrong_person",
+            "occurrence": "moment", "occurred_from": NOW - timedelta(hours=3),
+            "discovered_at": NOW - timedelta(hours=1), "data_kinds": ["name_address"],
+            "subject_groups": ["clients"], "people_count_kind": "exact", "people_count": 1,
+            "protection": "none", "recipients": ["known_person"], "retrieval": "unconfirmed",
+            "description": "Verslag naar een verkeerde ontvanger gestuurd.",
+        },
+        NOW,
+    )  # fmt: skip
+
+
+def _run_threads(threads: int, per_thread: int, work) -> tuple[float, list[float]]:
+    latencies: list[float] = []
+    lock = threading.Lock()
+    errors: list[BaseException] = []
+
+    def worker():
+        mine = []
+        try:
+            for _ in range(per_thread):
+                start = time.perf_counter()
+                work()
+                mine.append(time.perf_counter() - start)
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+        with lock:
+            latencies.extend(mine)
+
+    pool = [threading.Thread(target=worker) for _ in range(threads)]
+    start = time.perf_counter()
+    for t in pool:
+        t.start()
+    for t in pool:
+        t.join()
+    elapsed = time.perf_counter() - start
+    if errors:
+        raise errors[0]
+    return elapsed, latencies
+
+
+def domain(threads: int, total: int) -> dict:
+    path, actor = seeded_db()
+    report = _report(actor.org_ids[0])
+
+    def work():
+        with store.unit(path) as db:
+            incidents.submit_report(db, actor, report)
+
+    elapsed, lat = _run_threads(threads, total // threads, work)
+    with store.unit(path) as db:
+        assert incidents.sql.count(db) == len(lat)
+    return {"commits_per_s": len(lat) / elapsed, **summary_ms(lat)}
+
+
+def raw(threads: int, total: int) -> dict:
+    path, _ = seeded_db()
+    with store.unit(path) as db:
+        db.execute("CREATE TABLE raw_incidents (id INTEGER PRIMARY KEY, org_id INTEGER,"
+                   " reference TEXT, reported_at TEXT, description TEXT)")  # fmt: skip
+
+    def work():
+        conn = sqlite3.connect(str(path), timeout=10, isolation_level=None)
+        conn.execute("PRAGMA synchronous=FULL")
+        conn.execute("PRAGMA busy_timeout=10000")
+        conn.execute("BEGIN IMMEDIATE")
+        conn.execute("INSERT INTO raw_incidents (org_id, reference, reported_at, description)"
+                     " VALUES (1, 'DL-2026-0001', '2026-11-22T10:00:00+00:00', 'x')")  # fmt: skip
+        conn.execute("COMMIT")
+        conn.close()
+
+    elapsed, lat = _run_threads(threads, total // threads, work)
+    return {"commits_per_s": len(lat) / elapsed, **summary_ms(lat)}
+
+
+def run(total: int = 1280) -> list[dict]:
+    rows = []
+    for threads in (1, 16, 64):
+        base = raw(threads, total)
+        dom = domain(threads, total)
+        rows.append({"writers": threads, "domain": dom, "raw": base,
+                     "ratio": dom["commits_per_s"] / base["commits_per_s"]})  # fmt: skip
+    return rows

@@ -1,0 +1,52 @@
+"""Helpers shared by the benchmarks: timing, percentiles, a seeded database."""
+
+from __future__ import annotations
+
+import statistics
+import tempfile
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+from datalek import accounts, auth, store
+from datalek.models import Actor, Role
+
+
+def percentile(values: list[float], p: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    k = max(0, min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1))))
+    return ordered[k]
+
+
+def summary_ms(latencies: list[float]) -> dict:
+    return {
+        "p50_ms": percentile(latencies, 50) * 1000,
+        "p99_ms": percentile(latencies, 99) * 1000,
+        "mean_ms": statistics.fmean(latencies) * 1000 if latencies else float("nan"),
+    }
+
+
+@contextmanager
+def timer():
+    result = {}
+    start = time.perf_counter()
+    yield result
+    result["seconds"] = time.perf_counter() - start
+
+
+def seeded_db(folder: Path | None = None) -> tuple[Path, Actor]:
+    """A fresh database with one organisation and one reporter; returns (path, reporter)."""
+    folder = folder or Path(tempfile.mkdtemp(prefix="datalek-bench-"))
+    path = folder / "bench.db"
+    store.migrate(path)
+    db = store.connect(path)
+    try:
+        cli = Actor.cli()
+        org = accounts.create_organisation(db, cli, "Benchgemeente", "FG", "fg@bench.invalid")
+        user = accounts.create_user(db, cli, "Melder", "melder@bench.invalid", Role.REPORTER,
+                                    "bench-password-123", [org.id])  # fmt: skip
+        return path, auth.actor_for(db, user.id)
+    finally:
+        db.close()
