@@ -102,9 +102,15 @@ def _org_ids(db, names: tuple[str, ...]) -> list[int]:
     known = accounts.list_organisations(db, Actor.cli())
     ids = []
     for value in names:
-        match = [o.id for o in known if str(o.id) == value or o.name.lower() == value.lower()]
+        match = [o.id for o in known if str(o.id) == value] or [
+            o.id for o in known if o.name.lower() == value.strip().lower()
+        ]
         if not match:
             raise click.ClickException(f"Onbekende organisatie: {value}")
+        if len(match) > 1:
+            raise click.ClickException(
+                f"Meerdere organisaties heten '{value}'. Gebruik het nummer uit 'org list'."
+            )
         ids.append(match[0])
     return ids
 

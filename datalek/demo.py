@@ -165,8 +165,10 @@ def generate(
             if user.role is Role.REPORTER:
                 for org in user.org_ids:
                     reporters.setdefault(org, []).append(user.id)
-        rows = _incident_rows(rng, incidents, years, now, org_ids, kinds, weights, reporters)
         with store.write(db):
+            # Numbers continue after incidents already in the database (a second demo run).
+            rows = _incident_rows(rng, incidents, years, now, org_ids, kinds, weights, reporters,
+                                  lambda org, year: incident_sql.next_seq(db, org, year))  # fmt: skip
             incident_sql.insert_incidents(db, rows)
             audit.append(db, actor, "demo.generate", "", None, incidents=len(rows), seed=seed)
         return made
@@ -174,7 +176,9 @@ def generate(
         db.close()
 
 
-def _incident_rows(rng, count, years, now, org_ids, kinds, weights, reporters) -> list[dict]:
+def _incident_rows(
+    rng, count, years, now, org_ids, kinds, weights, reporters, first_seq
+) -> list[dict]:
     span = timedelta(days=365 * years).total_seconds()
     situations, situation_weights = zip(*SITUATION_WEIGHTS.items(), strict=True)
     drafts = []
@@ -193,8 +197,11 @@ def _incident_rows(rng, count, years, now, org_ids, kinds, weights, reporters) -
         discovered = reported - report_lag
         occurred = discovered - timedelta(hours=rng.expovariate(1 / 20))
         year = reported.astimezone(deadlines.AMSTERDAM).year
-        seq = seqs[(org_id, year)] = seqs.get((org_id, year), 0) + 1
+        key = (org_id, year)
+        seq = seqs[key] = seqs[key] + 1 if key in seqs else first_seq(org_id, year)
         answers = _answers(rng, situation, kind == "youth_care")
+        # A period has an end, as the intake form requires; it ended by the time it was found.
+        ended = occurred + (discovered - occurred) * rng.random()
         at = deadlines.to_iso(reported)
         rows.append({
             "org_id": org_id, "year": year, "seq": seq, "reference": reference(year, seq),
@@ -203,7 +210,8 @@ def _incident_rows(rng, count, years, now, org_ids, kinds, weights, reporters) -
             "incident_type": situation.info.incident_type.value,
             "status": _status(rng, now - reported).value,
             "occurred_from": None if answers["occurrence"] == "unknown" else deadlines.to_iso(occurred),
-            "occurred_to": None, "ongoing": int(answers["occurrence"] == "ongoing"),
+            "occurred_to": deadlines.to_iso(ended) if answers["occurrence"] == "period" else None,
+            "ongoing": int(answers["occurrence"] == "ongoing"),
             "discovered_at": deadlines.to_iso(discovered), "reported_at": at,
             "aware_at": deadlines.to_iso(discovered),
             "report": json.dumps(answers, sort_keys=True),

@@ -324,7 +324,7 @@ _REQUIRED = {
 def _message(field: str, error: dict) -> str:
     kind = error["type"]
     if kind in ("missing", "too_short", "string_too_short") or (
-        kind.endswith("_type") and error.get("input") in (None, "", [])
+        (kind.endswith("_type") or kind == "enum") and error.get("input") in (None, "", [])
     ):
         return _REQUIRED.get(field, "Dit is verplicht.")
     if kind in ("greater_than_equal",):
