@@ -62,7 +62,8 @@ def describe_hours_left(hours: float) -> str:
     if hours >= 1:
         return f"nog {math.floor(hours)} uur"
     if hours > 0:
-        return f"nog {max(1, math.floor(hours * 60))} minuten"
+        minutes = max(1, math.floor(hours * 60))
+        return f"nog {minutes} {'minuut' if minutes == 1 else 'minuten'}"
     late = -hours
     if late < 1:
         return "termijn verstreken"
