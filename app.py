@@ -21,7 +21,7 @@ _migrated(str(config.db_path()))
 
 with store.unit() as db:
     if accounts.needs_setup(db):
-        pages = [st.Page("pages/setup.py", title="Inrichten", icon=":material/settings:")]
+        pages = [st.Page("views/setup.py", title="Inrichten", icon=":material/settings:")]
         actor = None
     else:
         if st.session_state.get(session.USER_ID) is None and oidc.signed_in():
@@ -32,7 +32,7 @@ with store.unit() as db:
                 oidc.logout()
         actor = session.resume(db)
         if actor is None:
-            pages = [st.Page("pages/signin.py", title="Aanmelden", icon=":material/login:")]
+            pages = [st.Page("views/signin.py", title="Aanmelden", icon=":material/login:")]
 
 if actor is not None:
     pages = {

@@ -24,7 +24,10 @@ def _require_admin(db: Database, actor: Actor, action: str) -> None:
 
 
 def _org(row: dict) -> Organisation:
-    return Organisation(**{k: row[k] for k in ("id", "name", "fg_name", "fg_email", "fg_phone")})
+    return Organisation(
+        **{k: row[k] for k in ("id", "name", "fg_name", "fg_email", "fg_phone")},
+        youth_care=bool(row["youth_care"]),
+    )
 
 
 def needs_setup(db: Database) -> bool:
@@ -55,7 +58,13 @@ def _user_errors(name: str, email: str, password: str | None) -> dict[str, str]:
 
 
 def create_organisation(
-    db: Database, actor: Actor, name: str, fg_name: str = "", fg_email: str = "", fg_phone: str = ""
+    db: Database,
+    actor: Actor,
+    name: str,
+    fg_name: str = "",
+    fg_email: str = "",
+    fg_phone: str = "",
+    youth_care: bool = False,
 ) -> Organisation:
     _require_admin(db, actor, "organisation.create")
     errors = _organisation_errors(name, fg_email)
@@ -66,6 +75,7 @@ def create_organisation(
         "fg_name": fg_name.strip(),
         "fg_email": fg_email.strip(),
         "fg_phone": fg_phone.strip(),
+        "youth_care": int(youth_care),
         "created_at": deadlines.to_iso(deadlines.now()),
     }
     try:
@@ -126,6 +136,7 @@ def setup_first(
     name: str,
     email: str,
     password: str,
+    youth_care: bool = False,
 ) -> User:
     """The one-time setup of a fresh installation: first organisation and first beheerder.
 
@@ -145,6 +156,7 @@ def setup_first(
                 "fg_name": fg_name.strip(),
                 "fg_email": fg_email.strip(),
                 "fg_phone": fg_phone.strip(),
+                "youth_care": int(youth_care),
                 "created_at": at,
             },
         )

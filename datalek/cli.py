@@ -74,11 +74,14 @@ def org() -> None:
 @click.option("--fg-name", default="", help="Name of the organisation's FG.")
 @click.option("--fg-email", default="", help="E-mail address of the FG.")
 @click.option("--fg-phone", default="", help="Phone number of the FG.")
-def org_add(db_path, name, fg_name, fg_email, fg_phone) -> None:
+@click.option("--youth-care", is_flag=True, help="A youth-care provider or social-domain team.")
+def org_add(db_path, name, fg_name, fg_email, fg_phone, youth_care) -> None:
     """Add an organisation."""
     db = _open(db_path)
     try:
-        created = accounts.create_organisation(db, Actor.cli(), name, fg_name, fg_email, fg_phone)
+        created = accounts.create_organisation(
+            db, Actor.cli(), name, fg_name, fg_email, fg_phone, youth_care
+        )
     except InvalidInput as exc:
         _fail_invalid(exc)
     finally:

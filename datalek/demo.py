@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 
 from sqlite_utils import Database
 
-from datalek import accounts, audit, deadlines, store
+from datalek import accounts, audit, deadlines, demo_decisions, store
 from datalek.incidents import reference
 from datalek.intake import (
     CountKind, DataKind, Occurrence, Protection, Recipient, Retrieval, Situation, SubjectGroup,
@@ -155,7 +155,7 @@ def generate(
             existing = account_sql.organisation_by_name(db, name)
             org = existing["id"] if existing else accounts.create_organisation(
                 db, actor, name, f"FG {name}", "fg@" + name.split()[-1].lower() + ".invalid",
-                "020 123 4567").id  # fmt: skip
+                "020 123 4567", youth_care=kind == "youth_care").id  # fmt: skip
             org_ids.append(org)
             kinds.append(kind)
             weights.append(weight)
@@ -170,10 +170,20 @@ def generate(
             rows = _incident_rows(rng, incidents, years, now, org_ids, kinds, weights, reporters,
                                   lambda org, year: incident_sql.next_seq(db, org, year))  # fmt: skip
             incident_sql.insert_incidents(db, rows)
-            audit.append(db, actor, "demo.generate", "", None, incidents=len(rows), seed=seed)
+            decided = demo_decisions.generate(
+                db, rng, incident_sql.without_assessment(db, ["decided", "closed", "not_a_breach"]),
+                {o.id: o for o in accounts.list_organisations(db, actor)}, _dpo_id(db, actor),
+            )  # fmt: skip
+            audit.append(db, actor, "demo.generate", "", None, incidents=len(rows),
+                         decisions=decided, seed=seed)  # fmt: skip
         return made
     finally:
         db.close()
+
+
+def _dpo_id(db: Database, actor: Actor) -> int | None:
+    dpos = [u.id for u in accounts.list_users(db, actor) if u.role is Role.DPO]
+    return dpos[0] if dpos else None
 
 
 def _incident_rows(
@@ -204,7 +214,7 @@ def _incident_rows(
         ended = occurred + (discovered - occurred) * rng.random()
         at = deadlines.to_iso(reported)
         rows.append({
-            "org_id": org_id, "year": year, "seq": seq, "reference": reference(year, seq),
+            "org_id": org_id, "year": year, "month": reported.astimezone(deadlines.AMSTERDAM).month, "seq": seq, "reference": reference(year, seq),
             "reporter_id": rng.choice(reporters.get(org_id) or [None]),
             "department": rng.choice(DEPARTMENTS[kind]), "situation": situation.value,
             "incident_type": situation.info.incident_type.value,

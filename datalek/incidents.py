@@ -12,7 +12,7 @@ from datetime import datetime
 
 from sqlite_utils import Database
 
-from datalek import audit, deadlines, permissions, store
+from datalek import audit, deadlines, permissions, register, store
 from datalek.intake import Report
 from datalek.models import TRANSITIONS, Actor, Incident, InvalidInput, Status, Supplement
 from datalek.store import incidents as sql
@@ -41,6 +41,7 @@ def _row_for(report: Report, actor: Actor, at: datetime, year: int, seq: int) ->
     return {
         "org_id": report.org_id,
         "year": year,
+        "month": at.astimezone(deadlines.AMSTERDAM).month,
         "seq": seq,
         "reference": reference(year, seq),
         "reporter_id": actor.user_id,
@@ -181,6 +182,14 @@ def _owner(db: Database, actor: Actor, incident_id: int, action: str) -> dict:
     return owner
 
 
+def require_handler(db: Database, actor: Actor, incident_id: int, action: str) -> dict:
+    """Refuse (audited) unless the actor is the FG of the incident's organisation."""
+    owner = _owner(db, actor, incident_id, action)
+    if not permissions.may_handle_incident(actor, owner["org_id"]):
+        permissions.deny(db, actor, action, "incident", incident_id)
+    return owner
+
+
 def read_incident(db: Database, actor: Actor, incident_id: int) -> IncidentView:
     """The full incident; reading personal data is audited."""
     owner = _owner(db, actor, incident_id, "incident.read")
@@ -229,9 +238,7 @@ def change_status(
     db: Database, actor: Actor, incident_id: int, to: Status, reason: str = ""
 ) -> Status:
     """Move an incident to another status, if the status machine and the actor allow it."""
-    owner = _owner(db, actor, incident_id, "incident.status")
-    if not permissions.may_handle_incident(actor, owner["org_id"]):
-        permissions.deny(db, actor, "incident.status", "incident", incident_id)
+    require_handler(db, actor, incident_id, "incident.status")
     if to is Status.NOT_A_BREACH and not reason.strip():
         raise InvalidInput(
             {"reason": "Geef bij 'Geen datalek' de reden, bijvoorbeeld de wettelijke grondslag."}
@@ -243,13 +250,24 @@ def change_status(
             raise InvalidInput(
                 {"status": f"Van '{current.label}' kan een melding niet naar '{to.label}'."}
             )
-        sql.set_status(db, incident_id, to.value, at)
-        sql.insert_status_change(
-            db, {"incident_id": incident_id, "from_status": current.value, "to_status": to.value,
-                 "actor_id": actor.user_id, "at": at, "reason": reason.strip()}  # fmt: skip
-        )
-        audit.append(
-            db, actor, "incident.status", "incident", incident_id,
-            from_status=current.value, to_status=to.value,
-        )  # fmt: skip
+        if to is Status.CLOSED and (gaps := register.documentation_gaps(db, incident_id)):
+            raise InvalidInput({"status": "Afronden kan pas als het dossier compleet is. "
+                                + " ".join(gaps)})  # fmt: skip
+        record_move(db, actor, incident_id, current, to, reason, at)
     return to
+
+
+def record_move(
+    db: Database, actor: Actor, incident_id: int, current: Status, to: Status, reason: str, at: str
+) -> None:
+    """Write a status change and its audit entry. Inside the caller's write transaction,
+    after the caller checked the actor and the transition."""
+    sql.set_status(db, incident_id, to.value, at)
+    sql.insert_status_change(
+        db, {"incident_id": incident_id, "from_status": current.value, "to_status": to.value,
+             "actor_id": actor.user_id, "at": at, "reason": reason.strip()}  # fmt: skip
+    )
+    audit.append(
+        db, actor, "incident.status", "incident", incident_id,
+        from_status=current.value, to_status=to.value,
+    )  # fmt: skip

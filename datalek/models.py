@@ -97,6 +97,8 @@ class Organisation(BaseModel):
     fg_name: str = ""
     fg_email: str = ""
     fg_phone: str = ""
+    #: A youth-care provider or social-domain team: being its client is itself sensitive.
+    youth_care: bool = False
 
 
 class User(BaseModel):

@@ -241,11 +241,6 @@ def test_overview_refused(filled, actor, orgs):
         stats.years(db, world[actor], org_ids)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="store/stats.counts_by_month takes the month from the UTC timestamp, while the year "
-    "is the Europe/Amsterdam year: New Year's Eve after 23:00 UTC lands in December of the new year",
-)
 def test_month_is_the_month_in_the_netherlands(fresh_db):
     cli = Actor.cli()
     org = accounts.create_organisation(fresh_db, cli, "Gemeente Oudjaar")

@@ -15,14 +15,14 @@ class PageSpec:
     section: str
 
 
-REPORT = PageSpec("pages/report.py", "Datalek melden", ":material/report:", "Melden")
-MY_REPORTS = PageSpec("pages/my_reports.py", "Mijn meldingen", ":material/inbox:", "Melden")
-QUEUE = PageSpec("pages/queue.py", "Werkvoorraad", ":material/pending_actions:", "Beoordelen")
-OVERVIEW = PageSpec("pages/overview.py", "Overzicht", ":material/bar_chart:", "Inzicht")
-USERS = PageSpec("pages/users.py", "Accounts", ":material/group:", "Beheer")
-ORGANISATIONS = PageSpec("pages/organisations.py", "Organisaties", ":material/domain:", "Beheer")
-AUDIT = PageSpec("pages/audit.py", "Audittrail", ":material/fact_check:", "Beheer")
-ACCOUNT = PageSpec("pages/account.py", "Mijn account", ":material/person:", "Account")
+REPORT = PageSpec("views/report.py", "Datalek melden", ":material/report:", "Melden")
+MY_REPORTS = PageSpec("views/my_reports.py", "Mijn meldingen", ":material/inbox:", "Melden")
+QUEUE = PageSpec("views/queue.py", "Werkvoorraad", ":material/pending_actions:", "Beoordelen")
+OVERVIEW = PageSpec("views/overview.py", "Overzicht", ":material/bar_chart:", "Inzicht")
+USERS = PageSpec("views/users.py", "Accounts", ":material/group:", "Beheer")
+ORGANISATIONS = PageSpec("views/organisations.py", "Organisaties", ":material/domain:", "Beheer")
+AUDIT = PageSpec("views/audit.py", "Audittrail", ":material/fact_check:", "Beheer")
+ACCOUNT = PageSpec("views/account.py", "Mijn account", ":material/person:", "Account")
 
 PAGES_BY_ROLE: dict[Role, tuple[PageSpec, ...]] = {
     Role.REPORTER: (REPORT, MY_REPORTS, ACCOUNT),

@@ -141,3 +141,25 @@ def restore(saved: dict) -> None:
 def deadline_text(aware_at_iso: str) -> str:
     aware = deadlines.from_iso(aware_at_iso)
     return deadlines.format_local(deadlines.deadline(aware))
+
+
+# Streamlit drops the state of widgets that are not on screen, e.g. while the employee looks
+# at another page. A copy under other keys brings the answers back.
+_KEEP = "keep_"
+
+
+def keep() -> None:
+    for key in WIDGET_KEYS:
+        if key in st.session_state:
+            st.session_state[_KEEP + key] = st.session_state[key]
+
+
+def bring_back() -> None:
+    for key in WIDGET_KEYS:
+        if key not in st.session_state and _KEEP + key in st.session_state:
+            st.session_state[key] = st.session_state[_KEEP + key]
+
+
+def forget() -> None:
+    for key in [k for k in st.session_state.keys() if str(k).startswith(_KEEP)]:
+        del st.session_state[key]

@@ -8,7 +8,7 @@ INCIDENT_COLUMNS = (
     "org_id", "year", "seq", "reference", "reporter_id", "department", "situation",
     "incident_type", "status", "occurred_from", "occurred_to", "ongoing", "discovered_at",
     "reported_at", "aware_at", "report", "description", "actions_taken", "pii_kept",
-    "created_at", "updated_at",
+    "created_at", "updated_at", "month",
 )  # fmt: skip
 
 _INSERT = "INSERT INTO incidents ({}) VALUES ({})".format(
@@ -146,3 +146,12 @@ def supplements(db: Database, incident_id: int) -> list[dict]:
 
 def count(db: Database) -> int:
     return next(db.query("SELECT count(*) AS n FROM incidents"))["n"]
+
+
+def without_assessment(db: Database, statuses: list[str]) -> list[dict]:
+    """Incidents in these statuses that have no assessment yet (for demo data)."""
+    return list(db.query(
+        f"SELECT * FROM incidents WHERE status IN ({_marks(statuses)}) AND id NOT IN"
+        " (SELECT incident_id FROM assessments) ORDER BY id",
+        statuses,
+    ))  # fmt: skip

@@ -104,3 +104,60 @@ def m0001_initial(db: Database) -> None:
         BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
         """
     )
+
+
+@MIGRATIONS(name="0002_assessment_decision")
+def m0002_assessment_decision(db: Database) -> None:
+    """The FG's assessments (versioned, with the advice of each version) and decisions;
+    the organisation's sector; the local (Europe/Amsterdam) month of each report."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    db.executescript(
+        """
+        ALTER TABLE organisations ADD COLUMN youth_care INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE incidents ADD COLUMN month INTEGER NOT NULL DEFAULT 0;
+        CREATE TABLE assessments (
+            id INTEGER PRIMARY KEY,
+            incident_id INTEGER NOT NULL REFERENCES incidents(id),
+            version INTEGER NOT NULL,
+            facts TEXT NOT NULL,
+            advice TEXT NOT NULL,
+            risk TEXT,
+            notify_authority INTEGER NOT NULL,
+            inform_subjects INTEGER NOT NULL,
+            enisa_level TEXT,
+            enisa_score REAL,
+            effects TEXT NOT NULL DEFAULT '',
+            remedial_action TEXT NOT NULL DEFAULT '',
+            author_id INTEGER REFERENCES users(id),
+            created_at TEXT NOT NULL,
+            UNIQUE (incident_id, version)
+        );
+        CREATE TABLE decisions (
+            id INTEGER PRIMARY KEY,
+            incident_id INTEGER NOT NULL REFERENCES incidents(id),
+            assessment_id INTEGER REFERENCES assessments(id),
+            kind TEXT NOT NULL CHECK (kind IN ('breach', 'not_a_breach')),
+            notify_authority INTEGER NOT NULL DEFAULT 0,
+            inform_subjects TEXT NOT NULL DEFAULT 'no' CHECK (inform_subjects IN ('yes', 'no', 'later')),
+            inform_date TEXT,
+            lawful_basis TEXT NOT NULL DEFAULT 'none',
+            motivation TEXT NOT NULL,
+            deviates INTEGER NOT NULL DEFAULT 0,
+            deviation_motivation TEXT NOT NULL DEFAULT '',
+            advice TEXT NOT NULL,
+            decided_by INTEGER REFERENCES users(id),
+            decided_at TEXT NOT NULL
+        );
+        CREATE INDEX assessments_incident ON assessments (incident_id, version);
+        CREATE INDEX decisions_incident ON decisions (incident_id, decided_at);
+        """
+    )
+    amsterdam = ZoneInfo("Europe/Amsterdam")
+    rows = db.execute("SELECT id, reported_at FROM incidents").fetchall()
+    db.conn.executemany(
+        "UPDATE incidents SET month = ? WHERE id = ?",
+        [(datetime.fromisoformat(at).astimezone(amsterdam).month, i) for i, at in rows],
+    )
+    db.execute("CREATE INDEX incidents_year_month ON incidents (org_id, year, month)")

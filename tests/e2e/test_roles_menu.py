@@ -25,4 +25,4 @@ def test_each_role_sees_its_own_menu(page, server, role):
     assert page.locator("[data-testid=stException]").count() == 0
     page.get_by_role("button", name="Afmelden").click()
     settle(page)
-    assert page.get_by_role("heading", name="Aanmelden bij Datalek").is_visible()
+    page.get_by_role("heading", name="Aanmelden bij Datalek").wait_for()

@@ -81,9 +81,21 @@ def _submit() -> None:
 
 
 def _redact_and_add() -> None:
-    text = pii.redact(state.get(key, ""), [pii.Finding.from_dict(f) for f in state[findings_key]])
+    # The text may have changed since the warning: replace what is in it now.
+    text = pii.redact_all(state.get(key, ""))
     state[key] = text
     _add(text, False)
+
+
+def _keep_and_add() -> None:
+    """Keep identifiers on purpose, but only those the employee was warned about."""
+    text = state.get(key, "")
+    warned = {(f["kind"], f["text"]) for f in state.get(findings_key, [])}
+    found = pii.find_pii(text)
+    if {(f.kind.value, f.text) for f in found} - warned:
+        state[findings_key] = [f.to_dict() for f in found]
+        return
+    _add(text, bool(found))
 
 
 if saved := state.pop("sup_saved", None):
@@ -96,6 +108,6 @@ if found := state.get(findings_key):
                "Er is nog niets opgeslagen.")  # fmt: skip
     left, right = st.columns(2)
     left.button("Vervangen en toevoegen", type="primary", on_click=_redact_and_add)
-    right.button("Toch toevoegen zoals het is", on_click=lambda: _add(state.get(key, ""), True))
+    right.button("Toch toevoegen zoals het is", on_click=_keep_and_add)
 else:
     st.button("Aanvulling toevoegen", type="primary", on_click=_submit)

@@ -35,6 +35,7 @@ def _save(report: Report, pii_kept: bool) -> None:
         state["r_failure"] = FAILED
         return
     notify.send_new_report_in_background(SmtpSettings.from_env(), recipients, incident.reference)
+    rf.forget()
     state["r_done"] = {
         "reference": incident.reference,
         "aware_at": deadlines.to_iso(incident.aware_at),
@@ -143,9 +144,11 @@ st.write(
 st.info("Beschrijf wat er gebeurd is, niet wie het betreft.", icon=":material/info:")
 with store.unit() as db:
     orgs = [o for o in accounts.list_organisations(db, actor) if o.id in actor.org_ids]
+rf.bring_back()
 errors = state.get("r_errors")
 situation, occurrence = rf.situation_and_time(errors)
 with st.form("report", clear_on_submit=False, enter_to_submit=False):
     rf.form_body(errors, situation, occurrence, orgs)
     st.form_submit_button("Versturen", type="primary", on_click=_submit, args=(orgs,))
 form_errors(errors)
+rf.keep()

@@ -1,0 +1,81 @@
+"""SQL for the FG's assessments (versioned) and decisions."""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+
+_ASSESSMENT_COLUMNS = (
+    "incident_id", "version", "facts", "advice", "risk", "notify_authority", "inform_subjects",
+    "enisa_level", "enisa_score", "effects", "remedial_action", "author_id", "created_at",
+)  # fmt: skip
+_DECISION_COLUMNS = (
+    "incident_id", "assessment_id", "kind", "notify_authority", "inform_subjects", "inform_date",
+    "lawful_basis", "motivation", "deviates", "deviation_motivation", "advice", "decided_by",
+    "decided_at",
+)  # fmt: skip
+
+
+def _insert(table: str, columns: tuple[str, ...]) -> str:
+    return "INSERT INTO {} ({}) VALUES ({})".format(
+        table, ", ".join(columns), ", ".join(":" + c for c in columns)
+    )
+
+
+def next_version(db: Database, incident_id: int) -> int:
+    row = next(db.query(
+        "SELECT coalesce(max(version), 0) + 1 AS n FROM assessments WHERE incident_id = ?",
+        [incident_id],
+    ))  # fmt: skip
+    return row["n"]
+
+
+def insert_assessment(db: Database, row: dict) -> int:
+    return db.execute(_insert("assessments", _ASSESSMENT_COLUMNS), row).lastrowid
+
+
+def insert_assessments(db: Database, rows: list[dict]) -> None:
+    db.conn.executemany(_insert("assessments", _ASSESSMENT_COLUMNS), rows)
+
+
+def latest_assessment(db: Database, incident_id: int) -> dict | None:
+    rows = list(db.query(
+        "SELECT * FROM assessments WHERE incident_id = ? ORDER BY version DESC LIMIT 1",
+        [incident_id],
+    ))  # fmt: skip
+    return rows[0] if rows else None
+
+
+def assessment_versions(db: Database, incident_id: int) -> list[dict]:
+    return list(db.query(
+        "SELECT id, version, risk, notify_authority, inform_subjects, enisa_level, author_id,"
+        " created_at FROM assessments WHERE incident_id = ? ORDER BY version",
+        [incident_id],
+    ))  # fmt: skip
+
+
+def insert_decision(db: Database, row: dict) -> int:
+    return db.execute(_insert("decisions", _DECISION_COLUMNS), row).lastrowid
+
+
+def insert_decisions(db: Database, rows: list[dict]) -> None:
+    db.conn.executemany(_insert("decisions", _DECISION_COLUMNS), rows)
+
+
+def latest_decision(db: Database, incident_id: int) -> dict | None:
+    rows = list(db.query(
+        "SELECT * FROM decisions WHERE incident_id = ? ORDER BY decided_at DESC, id DESC LIMIT 1",
+        [incident_id],
+    ))  # fmt: skip
+    return rows[0] if rows else None
+
+
+def decisions(db: Database, incident_id: int) -> list[dict]:
+    return list(db.query(
+        "SELECT * FROM decisions WHERE incident_id = ? ORDER BY decided_at, id", [incident_id]
+    ))  # fmt: skip
+
+
+def set_aware_at(db: Database, incident_id: int, aware_at: str, at: str) -> None:
+    db.execute(
+        "UPDATE incidents SET aware_at = ?, updated_at = ? WHERE id = ?", [aware_at, at, incident_id]
+    )

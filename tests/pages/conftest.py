@@ -1,0 +1,267 @@
+"""Helpers for the AppTest page tests: start the app, sign in, walk the element tree, fill
+the report form. The database comes from the ``db_path``/``world`` fixtures of
+``tests/conftest.py`` (DATALEK_DB points at a fresh migrated temp file)."""
+
+from __future__ import annotations
+
+import pickle
+import sqlite3
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+
+import pytest
+from sqlite_utils import Database
+from streamlit.runtime.pages_manager import PagesManager
+from streamlit.runtime.state.common import TESTING_KEY
+from streamlit.runtime.state.session_state import SessionState, UnserializableSessionStateError
+from streamlit.testing.v1 import AppTest
+from streamlit.testing.v1.element_tree import Dataframe, Error, Table, Widget
+
+from datalek import deadlines, store
+from datalek.models import Actor
+from tests.conftest import World
+
+APP = str(Path(__file__).parents[2] / "app.py")
+#: Streamlit's own ``PagesManager.__init__``, before the fixture below pins the MPA mode.
+STREAMLIT_PAGES_MANAGER_INIT = PagesManager.__init__
+
+
+@pytest.fixture(autouse=True)
+def _navigation_always_runs_app_py(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make every AppTest run go through ``app.py`` (sessions, timeouts, the role's menu).
+
+    ``AppTest.run`` resets ``PagesManager.uses_pages_directory`` to None, and because a
+    ``pages/`` folder sits next to ``app.py`` each run then starts in Streamlit's legacy
+    MPA-v1 emulation: a run for a page the previous run ended on (``switch_page`` or simply
+    staying on a page) executes ``pages/<page>.py`` directly, WITHOUT ``app.py``. The
+    session checks are then skipped and ``switch_page`` accepts every file in ``pages/``.
+    A real server leaves that mode as soon as ``app.py`` calls ``st.navigation`` once, so
+    the flag is pinned to False here, as in a running server.
+    """
+    def init(self, *args, **kwargs):
+        STREAMLIT_PAGES_MANAGER_INIT(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+    monkeypatch.setattr(PagesManager, "__init__", init)
+
+
+@pytest.fixture(autouse=True)
+def _serializable_state_without_apptest_bookkeeping(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Keep ``runner.enforceSerializableSessionState`` (from .streamlit/config.toml) on for the
+    app's own keys, but skip AppTest's private bookkeeping key: AppTest stores each widget's
+    ``format_func`` there, and the lambdas in ``ui/report_form.py`` cannot be pickled. A real
+    server never stores that key, so without this every page with such a widget would crash
+    under AppTest only."""
+
+    monkeypatch.setattr(SessionState, "_check_serializable", _check_app_keys_serializable)
+
+
+def _check_app_keys_serializable(self: SessionState) -> None:
+    for k in self:
+        if k == TESTING_KEY:
+            continue
+        try:
+            pickle.dumps(self[k])
+        except Exception as exc:
+            raise UnserializableSessionStateError(f"cannot pickle session_state[{k!r}]") from exc
+
+
+@pytest.fixture(scope="session")
+def _world_template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, World]:
+    """``tests.conftest.World`` built once: hashing eight argon2 passwords per test made the
+    fixture cost 2-3 s per test on a 2-core machine."""
+    path = tmp_path_factory.mktemp("world") / "template.db"
+    store.migrate(path)
+    db = store.connect(path)
+    try:
+        made = World(db)
+    finally:
+        db.close()
+    return path, made
+
+
+@pytest.fixture
+def world(db_path: Path, _world_template: tuple[Path, World]) -> World:
+    """Same as ``tests.conftest.world`` (two organisations, an account per role), copied
+    from the template into this test's own database with SQLite's backup API."""
+    template, made = _world_template
+    src, dst = sqlite3.connect(template), sqlite3.connect(db_path)
+    try:
+        src.backup(dst)
+    finally:
+        src.close()
+        dst.close()
+    return made
+
+
+def app() -> AppTest:
+    return AppTest.from_file(APP, default_timeout=30)
+
+
+def seed_session(at: AppTest, actor: Actor, *, login_ago: timedelta = timedelta(0),
+                 idle: timedelta = timedelta(0)) -> None:  # fmt: skip
+    """Put a signed-in session in the state, the way ``ui.session.start`` does."""
+    now = deadlines.now()
+    at.session_state["user_id"] = actor.user_id
+    at.session_state["login_at"] = deadlines.to_iso(now - login_ago)
+    at.session_state["last_seen"] = deadlines.to_iso(now - idle)
+    at.session_state["_actor"] = actor.model_dump(mode="json")
+
+
+def signed_in(actor: Actor, page: str | None = None) -> AppTest:
+    """A running app with ``actor`` signed in, optionally switched to ``page``."""
+    at = app()
+    seed_session(at, actor)
+    at.run()
+    assert not at.exception, at.exception
+    if page:
+        at.switch_page(page).run()
+    return at
+
+
+def state_get(at: AppTest, key: str, default=None):
+    return at.session_state[key] if key in at.session_state else default
+
+
+def errors(at: AppTest) -> list[str]:
+    return [e.value for e in at.error]
+
+
+def successes(at: AppTest) -> list[str]:
+    return [s.value for s in at.success]
+
+
+def titles(at: AppTest) -> list[str]:
+    return [t.value for t in at.title]
+
+
+def walk(node):
+    """Every node below ``node`` in display order (children sorted by their index)."""
+    yield node
+    children = getattr(node, "children", None)
+    if isinstance(children, dict):
+        for idx in sorted(children):
+            yield from walk(children[idx])
+
+
+def error_after(at: AppTest, widget_key: str) -> str | None:
+    """The error shown right under the widget with ``widget_key`` (before the next widget),
+    i.e. the message "next to the field"; None when there is none."""
+    seen = False
+    for node in walk(at.main):
+        if isinstance(node, Widget) and node.key == widget_key:
+            seen = True
+        elif seen and isinstance(node, Error):
+            return node.value
+        elif seen and isinstance(node, Widget):
+            return None
+    assert seen, f"no widget with key {widget_key!r} on the page"
+    return None
+
+
+def tables(at: AppTest) -> list:
+    """Every table shown (``st.dataframe`` and ``st.table``) as pandas frames, in page order."""
+    return [n.value for n in walk(at.main) if isinstance(n, (Dataframe, Table))]
+
+
+def table_with(at: AppTest, column: str):
+    """The one table on the page that has ``column``."""
+    found = [t for t in tables(at) if column in t.columns]
+    assert len(found) == 1, [list(t.columns) for t in tables(at)]
+    return found[0]
+
+
+def has_key(at: AppTest, kind: str, key: str) -> bool:
+    """Whether a widget of ``kind`` (e.g. "radio") with ``key`` is on the page."""
+    return any(getattr(w, "key", None) == key for w in getattr(at, kind))
+
+
+def button(at: AppTest, label: str):
+    matches = [b for b in at.button if b.label == label]
+    assert matches, f"no button {label!r}; have {[b.label for b in at.button]}"
+    return matches[0]
+
+
+def count_rows(db_path: Path, table: str) -> int:
+    db = store.connect(db_path)
+    try:
+        return db.execute(f"select count(*) from [{table}]").fetchone()[0]
+    finally:
+        db.close()
+
+
+def rows(db_path: Path, sql: str, params=()) -> list[dict]:
+    db = store.connect(db_path)
+    try:
+        return list(db.query(sql, params))
+    finally:
+        db.close()
+
+
+def open_db(db_path: Path) -> Database:
+    return store.connect(db_path)
+
+
+# --- the report form --------------------------------------------------------------------
+
+def local_now() -> datetime:
+    return deadlines.now().astimezone(deadlines.AMSTERDAM)
+
+
+def past_local(hours: float) -> tuple[date, time]:
+    """A date and a whole-minute time ``hours`` before now, on the Dutch clock."""
+    moment = local_now() - timedelta(hours=hours)
+    return moment.date(), moment.time().replace(second=0, microsecond=0)
+
+
+def choose_situation(at: AppTest, situation: str, occurrence: str = "moment") -> AppTest:
+    """Answer the two questions outside the form; the form adapts on the next run."""
+    at.radio(key="r_situation").set_value(situation)
+    at.radio(key="r_occurrence").set_value(occurrence)
+    return at.run()
+
+
+def fill_valid_report(
+    at: AppTest,
+    situation: str = "email_wrong_person",
+    occurrence: str = "moment",
+    description: str = "Verslag per e-mail naar een verkeerde ouder gestuurd.",
+    actions: str = "Ontvanger gevraagd de e-mail te verwijderen.",
+    department: str = "Jeugd",
+) -> AppTest:
+    """Fill every question that ``situation`` asks with valid answers (does not submit).
+
+    The two questions outside the form are answered first (with a run, so the form adapts):
+    AppTest sends form values only with the form's submit, and forgets values set on form
+    widgets when another run comes in between.
+    """
+    choose_situation(at, situation, occurrence)
+    if occurrence != "unknown":
+        day, moment = past_local(5)
+        at.date_input(key="r_from_date").set_value(day)
+        at.time_input(key="r_from_time").set_value(moment)
+    if occurrence == "period":
+        day, moment = past_local(3)
+        at.date_input(key="r_to_date").set_value(day)
+        at.time_input(key="r_to_time").set_value(moment)
+    day, moment = past_local(2)
+    at.date_input(key="r_found_date").set_value(day)
+    at.time_input(key="r_found_time").set_value(moment)
+    at.text_input(key="r_department").input(department)
+    at.multiselect(key="r_data_kinds").set_value(["name_address", "care_file"])
+    at.multiselect(key="r_subject_groups").set_value(["children", "parents"])
+    at.radio(key="r_count_kind").set_value("exact")
+    at.number_input(key="r_count").set_value(3)
+    if has_key(at, "radio", "r_protection"):
+        at.radio(key="r_protection").set_value("none")
+    if has_key(at, "multiselect", "r_recipients"):
+        at.multiselect(key="r_recipients").set_value(["known_person"])
+    if has_key(at, "radio", "r_retrieval"):
+        at.radio(key="r_retrieval").set_value("unconfirmed")
+    at.text_area(key="r_description").input(description)
+    at.text_area(key="r_actions").input(actions)
+    return at
+
+
+def submit_report_form(at: AppTest) -> AppTest:
+    return button(at, "Versturen").click().run()

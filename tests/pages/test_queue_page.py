@@ -1,0 +1,181 @@
+"""Werkvoorraad: the FG's open incidents of their own organisation, earliest deadline first."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from datalek import deadlines, incidents
+from datalek.models import Status
+from tests.conftest import make_report
+from tests.pages.conftest import (
+    errors, open_db, rows, signed_in, successes, table_with, tables, titles,
+)  # fmt: skip
+
+PAGE = "views/queue.py"
+
+
+@pytest.fixture
+def queue_world(world, db_path):
+    """Open incidents discovered 30 h, 50 h, 2 h and 80 h ago (reported in that order), one
+    incident that is no longer open, and one incident of the other organisation with the earliest deadline."""
+    now = deadlines.now()
+    made = {}
+    db = open_db(db_path)
+    try:
+        def report(key, name, hours_ago, department="Sociaal Domein"):
+            actor = world[key]
+            found = now - timedelta(hours=hours_ago)
+            r = make_report(actor.org_ids[0], now=now, discovered_at=found,
+                            occurred_from=found - timedelta(hours=1), department=department)  # fmt: skip
+            made[name] = incidents.submit_report(db, actor, r)
+
+        report("reporter", "thirty", 30)
+        report("reporter2", "fifty", 50, department="Jeugd")
+        report("reporter", "two", 2)
+        report("dpo", "eighty", 80)
+        report("reporter", "closed", 100)  # no longer open: judged "geen datalek"
+        incidents.change_status(db, world["dpo"], made["closed"].id, Status.NOT_A_BREACH,
+                                "Versleuteld verstuurd, sleutel niet gedeeld.")  # fmt: skip
+        report("other_reporter", "foreign", 90)
+    finally:
+        db.close()
+    return made
+
+
+def queue_table(at):
+    return table_with(at, "Nummer")
+
+
+def status_form_widgets(at):
+    """The status selectbox and the reason input of the open incident's status form."""
+    (select,) = [s for s in at.selectbox if s.form_id.startswith("status_")]
+    (reason,) = [t for t in at.text_input if t.form_id.startswith("status_")]
+    (submit,) = [b for b in at.button if b.form_id.startswith("status_")]
+    return select, reason, submit
+
+
+def test_fg_sees_own_open_incidents_earliest_deadline_first(world, queue_world):
+    at = signed_in(world["dpo"], PAGE)
+    assert not at.exception
+    assert titles(at) == ["Werkvoorraad"]
+    table = queue_table(at)
+    expected = [queue_world[k].reference for k in ("eighty", "fifty", "thirty", "two")]
+    assert list(table["Nummer"]) == expected
+    assert list(table["Urgentie"]) == [
+        "Te laat", "Minder dan 24 uur", "Minder dan 48 uur", "Meer dan 48 uur",
+    ]  # fmt: skip
+    assert list(table["Termijn"])[0] == "8 uur te laat"
+    assert set(table["Organisatie"]) == {"Gemeente Test"}
+    assert [m.value for m in at.markdown if "open melding" in str(m.value)] == [
+        "4 open melding(en)."
+    ]
+
+
+def test_other_organisations_incidents_and_closed_ones_are_not_listed(world, queue_world):
+    at = signed_in(world["dpo"], PAGE)
+    table = queue_table(at)
+    # reference numbers restart per organisation, so check the rows, not just the numbers
+    assert len(table) == 4
+    assert set(table["Organisatie"]) == {"Gemeente Test"}
+    assert queue_world["closed"].reference not in set(table["Nummer"])
+    assert at.selectbox(key="q_choice").options == [
+        queue_world[k].reference for k in ("eighty", "fifty", "thirty", "two")
+    ]
+    assert at.selectbox(key="q_org").options == ["Gemeente Test"]
+    assert queue_world["foreign"].org_id != world.org.id
+
+
+@pytest.mark.parametrize("key", ["reporter", "management", "admin"])
+def test_only_the_fg_can_open_the_queue(world, queue_world, key):
+    at = signed_in(world[key])
+    with pytest.raises(ValueError):
+        at.switch_page(PAGE)
+
+
+def test_the_other_fg_sees_only_their_organisation(world, queue_world):
+    at = signed_in(world["other_dpo"], PAGE)
+    table = queue_table(at)
+    assert list(table["Nummer"]) == [queue_world["foreign"].reference]
+    assert set(table["Organisatie"]) == {"Jeugdzorg Test"}
+
+
+def test_filters_narrow_the_queue_and_keep_the_order(world, queue_world):
+    at = signed_in(world["dpo"], PAGE)
+    at.selectbox(key="q_dept").set_value("Jeugd").run()
+    assert list(queue_table(at)["Nummer"]) == [queue_world["fifty"].reference]
+    at.selectbox(key="q_dept").set_value(None).run()
+    at.multiselect(key="q_status").set_value(["reported"]).run()
+    assert list(queue_table(at)["Nummer"]) == [
+        queue_world[k].reference for k in ("eighty", "fifty", "thirty", "two")
+    ]
+    at.multiselect(key="q_status").set_value(["decided"]).run()
+    assert not [t for t in tables(at) if "Nummer" in t.columns]
+    assert "0 open melding(en)." in [m.value for m in at.markdown]
+
+
+def test_empty_queue(world):
+    at = signed_in(world["dpo"], PAGE)
+    assert not at.exception
+    assert "0 open melding(en)." in [m.value for m in at.markdown]
+    assert tables(at) == []
+
+
+def test_opening_an_incident_shows_it_and_is_audited(world, queue_world, db_path):
+    chosen = queue_world["fifty"]
+    at = signed_in(world["dpo"], PAGE)
+    at.selectbox(key="q_choice").set_value(chosen.id).run()
+    assert not at.exception
+    assert [s.value for s in at.subheader if s.value.startswith(chosen.reference)] == [
+        f"{chosen.reference}: nog 21 uur"  # 72 - 50 h, minus the seconds since
+    ]
+    reads = rows(db_path, "select * from audit_log where action = 'incident.read' "
+                 "and object_id = ?", [str(chosen.id)])  # fmt: skip
+    assert len(reads) == 1 and reads[0]["actor_id"] == world["dpo"].user_id
+
+
+def test_status_change_from_the_queue(world, queue_world, db_path):
+    chosen = queue_world["thirty"]
+    at = signed_in(world["dpo"], PAGE)
+    at.selectbox(key="q_choice").set_value(chosen.id).run()
+    form_select, _, submit = status_form_widgets(at)
+    assert form_select.options == ["In behandeling", "Geen datalek"]
+    form_select.set_value("in_progress")
+    submit.click().run()
+    assert not at.exception
+    assert successes(at) == ["Status gewijzigd naar 'In behandeling'."]
+    (row,) = rows(db_path, "select status from incidents where id = ?", [chosen.id])
+    assert row["status"] == "in_progress"
+    table = queue_table(at)
+    assert dict(zip(table["Nummer"], table["Status"]))[chosen.reference] == "In behandeling"
+
+
+def test_not_a_breach_needs_a_reason(world, queue_world, db_path):
+    chosen = queue_world["two"]
+    at = signed_in(world["dpo"], PAGE)
+    at.selectbox(key="q_choice").set_value(chosen.id).run()
+    form_select, _, submit = status_form_widgets(at)
+    form_select.set_value("not_a_breach")
+    submit.click().run()
+    assert errors(at) == [
+        "Geef bij 'Geen datalek' de reden, bijvoorbeeld de wettelijke grondslag."
+    ]
+    (row,) = rows(db_path, "select status from incidents where id = ?", [chosen.id])
+    assert row["status"] == "reported"
+
+
+def test_not_a_breach_with_a_reason_leaves_the_queue(world, queue_world, db_path):
+    chosen = queue_world["two"]
+    at = signed_in(world["dpo"], PAGE)
+    at.selectbox(key="q_choice").set_value(chosen.id).run()
+    form_select, reason, submit = status_form_widgets(at)
+    form_select.set_value("not_a_breach")
+    reason.input("Versleuteld verstuurd; art. 34 lid 3 sub a AVG.")
+    submit.click().run()
+    assert not at.exception
+    assert successes(at) == ["Status gewijzigd naar 'Geen datalek'."]
+    assert chosen.reference not in list(queue_table(at)["Nummer"])
+    (change,) = rows(db_path, "select reason from status_changes where incident_id = ? "
+                     "and to_status = 'not_a_breach'", [chosen.id])  # fmt: skip
+    assert change["reason"] == "Versleuteld verstuurd; art. 34 lid 3 sub a AVG."

@@ -1,0 +1,501 @@
+"""Datalek melden: the adaptive questions, validation, the PII review step, the confirmation
+and a failed save."""
+
+from __future__ import annotations
+
+import json
+import logging
+from datetime import datetime, timezone
+
+import pytest
+
+from datalek import accounts, deadlines, intake, store
+from datalek.intake import Situation, applicable
+from datalek.models import Actor, Role
+from tests.conftest import PASSWORD
+from tests.pages.conftest import (
+    button, choose_situation, count_rows, error_after, errors, fill_valid_report, has_key,
+    open_db, past_local, rows, signed_in, state_get, submit_report_form, successes, titles,
+)  # fmt: skip
+
+REPORT = "views/report.py"
+BSN = "111222333"  # passes the 11-proef
+REVIEW = "In je tekst staan gegevens waarmee iemand te herkennen is."
+FAILED = "Je melding is NIET opgeslagen."
+# Friday 20 November 2026, 11:00 in the Netherlands
+NOON_ISH = datetime(2026, 11, 20, 10, 0, tzinfo=timezone.utc)
+
+
+@pytest.fixture
+def reporter_page(world):
+    at = signed_in(world["reporter"], REPORT)
+    assert titles(at) == ["Datalek melden"]
+    return at
+
+
+@pytest.fixture
+def frozen_clock(monkeypatch):
+    """A fixed 'now' for everything that reads ``deadlines.now()`` (page, session, domain)."""
+    monkeypatch.setattr(deadlines, "now", lambda: NOON_ISH)
+    return NOON_ISH
+
+
+def incidents_in(db_path) -> list[dict]:
+    return rows(db_path, "select * from incidents order by id")
+
+
+def warnings(at) -> list[str]:
+    return [w.value for w in at.warning]
+
+
+def markdown_text(at) -> str:
+    return "\n".join(str(m.value) for m in at.markdown)
+
+
+# --- the adaptive questions ---------------------------------------------------------------
+
+def test_letter_wrong_address_does_not_ask_about_protection(reporter_page):
+    at = choose_situation(reporter_page, "letter_wrong_address")
+    assert not has_key(at, "radio", "r_protection")
+    assert has_key(at, "multiselect", "r_recipients")
+
+
+def test_email_wrong_person_asks_about_protection(reporter_page):
+    at = choose_situation(reporter_page, "email_wrong_person")
+    assert has_key(at, "radio", "r_protection")
+    assert has_key(at, "multiselect", "r_recipients")
+    assert has_key(at, "radio", "r_retrieval")
+
+
+def test_lost_device_has_no_recipients_question(reporter_page):
+    at = choose_situation(reporter_page, "device_lost")
+    assert not has_key(at, "multiselect", "r_recipients")
+    assert has_key(at, "radio", "r_protection")
+    assert at.radio(key="r_retrieval").label == "Is het teruggevonden?"
+
+
+def test_questions_adapt_when_the_situation_changes(reporter_page):
+    at = choose_situation(reporter_page, "email_wrong_person")
+    assert has_key(at, "radio", "r_protection")
+    at.radio(key="r_situation").set_value("letter_wrong_address").run()
+    assert not has_key(at, "radio", "r_protection")
+    at.radio(key="r_situation").set_value("hack").run()
+    assert has_key(at, "radio", "r_protection")
+    assert not has_key(at, "multiselect", "r_recipients")
+    assert not has_key(at, "radio", "r_retrieval")
+
+
+@pytest.mark.parametrize("situation", [s.value for s in Situation])
+def test_every_situation_asks_exactly_its_questions(reporter_page, situation):
+    at = choose_situation(reporter_page, situation)
+    asks = applicable(situation)
+    assert has_key(at, "radio", "r_protection") == asks["protection"]
+    assert has_key(at, "multiselect", "r_recipients") == asks["recipients"]
+    assert has_key(at, "radio", "r_retrieval") == asks["retrieval"]
+    if asks["retrieval"]:
+        assert at.radio(key="r_retrieval").label == Situation(situation).info.retrieval_question
+
+
+@pytest.mark.parametrize(
+    ("occurrence", "from_shown", "to_shown"),
+    [("moment", True, False), ("period", True, True), ("ongoing", True, False),
+     ("unknown", False, False)],
+)  # fmt: skip
+def test_the_time_questions_follow_the_occurrence(reporter_page, occurrence, from_shown, to_shown):
+    at = choose_situation(reporter_page, "email_wrong_person", occurrence)
+    assert has_key(at, "date_input", "r_from_date") == from_shown
+    assert has_key(at, "time_input", "r_from_time") == from_shown
+    assert has_key(at, "date_input", "r_to_date") == to_shown
+    assert has_key(at, "time_input", "r_to_time") == to_shown
+    # the discovery moment is always asked, and defaults to now
+    assert at.date_input(key="r_found_date").value == deadlines.now().astimezone(
+        deadlines.AMSTERDAM
+    ).date()
+
+
+# --- validation ---------------------------------------------------------------------------
+
+def test_empty_form_shows_dutch_messages_next_to_the_fields(reporter_page, db_path):
+    at = submit_report_form(reporter_page)
+    assert not at.exception
+    assert error_after(at, "r_situation") == "Kies wat er is gebeurd."
+    assert error_after(at, "r_occurrence") == "Kies wanneer het gebeurde, of 'Weet ik niet'."
+    assert error_after(at, "r_department") == "Vul je afdeling of team in."
+    assert error_after(at, "r_data_kinds") == "Kies minstens één soort gegevens, of 'Weet ik niet'."
+    assert error_after(at, "r_subject_groups") == "Kies over wie het gaat, of 'Weet ik niet'."
+    assert error_after(at, "r_count_kind") == (
+        "Kies of je het aantal precies weet, ongeveer, of niet."
+    )
+    assert error_after(at, "r_description") == "Beschrijf kort wat er is gebeurd."
+    assert error_after(at, "r_actions") is None  # optional
+    assert any("je antwoorden zijn bewaard" in w for w in warnings(at))
+    assert "Beschrijf kort wat er is gebeurd." in errors(at)
+    assert successes(at) == []
+    assert count_rows(db_path, "incidents") == 0
+
+
+def test_typed_values_survive_a_validation_error(reporter_page, db_path):
+    at = reporter_page
+    at.radio(key="r_situation").set_value("email_wrong_person").run()
+    at.text_input(key="r_department").input("Jeugd")
+    at.multiselect(key="r_data_kinds").set_value(["health"])
+    at.radio(key="r_count_kind").set_value("approximate")
+    at.number_input(key="r_count").set_value(12)
+    at.radio(key="r_protection").set_value("password")
+    at.text_area(key="r_actions").input("Ontvanger gebeld.")
+    submit_report_form(at)
+    assert not at.exception
+    assert error_after(at, "r_description") == "Beschrijf kort wat er is gebeurd."
+    assert error_after(at, "r_occurrence") == "Kies wanneer het gebeurde, of 'Weet ik niet'."
+    assert error_after(at, "r_department") is None
+    assert error_after(at, "r_situation") is None
+    assert at.radio(key="r_situation").value == "email_wrong_person"
+    assert at.text_input(key="r_department").value == "Jeugd"
+    assert at.multiselect(key="r_data_kinds").value == ["health"]
+    assert at.radio(key="r_count_kind").value == "approximate"
+    assert at.number_input(key="r_count").value == 12
+    assert at.radio(key="r_protection").value == "password"
+    assert at.text_area(key="r_actions").value == "Ontvanger gebeld."
+    assert count_rows(db_path, "incidents") == 0
+
+    # another run (e.g. answering the next question) keeps them as well
+    at.radio(key="r_occurrence").set_value("unknown").run()
+    assert at.text_input(key="r_department").value == "Jeugd"
+    assert at.text_area(key="r_actions").value == "Ontvanger gebeld."
+
+
+def test_dates_and_times_survive_a_validation_error(reporter_page, db_path):
+    at = fill_valid_report(reporter_page, occurrence="period", description="")
+    keys = ["r_from_date", "r_from_time", "r_to_date", "r_to_time", "r_found_date", "r_found_time"]
+    typed = dict(zip(keys, [*past_local(5), *past_local(3), *past_local(2)]))
+    submit_report_form(at)
+    assert error_after(at, "r_description") == "Beschrijf kort wat er is gebeurd."
+    shown = {k: (at.date_input(key=k) if k.endswith("_date") else at.time_input(key=k)).value
+             for k in keys}  # fmt: skip
+    assert shown == typed
+    # and they are what gets stored once the form is complete
+    at.text_area(key="r_description").input("Verslag naar de verkeerde ouder.")
+    submit_report_form(at)
+    (stored,) = incidents_in(db_path)
+    to_utc = lambda d, t: deadlines.to_iso(deadlines.local_to_utc(datetime.combine(d, t)))  # noqa: E731
+    assert stored["occurred_from"] == to_utc(typed["r_from_date"], typed["r_from_time"])
+    assert stored["occurred_to"] == to_utc(typed["r_to_date"], typed["r_to_time"])
+    assert stored["discovered_at"] == to_utc(typed["r_found_date"], typed["r_found_time"])
+
+
+def test_count_is_required_when_the_number_is_known(reporter_page):
+    at = fill_valid_report(reporter_page)
+    at.number_input(key="r_count").set_value(None)
+    submit_report_form(at)
+    assert error_after(at, "r_count") == "Vul het aantal mensen in."
+
+
+def test_future_discovery_time_is_refused_next_to_it(frozen_clock, world, db_path):
+    at = signed_in(world["reporter"], REPORT)
+    fill_valid_report(at)
+    today = frozen_clock.astimezone(deadlines.AMSTERDAM).date()
+    at.date_input(key="r_found_date").set_value(today)
+    at.time_input(key="r_found_time").set_value(datetime(2026, 11, 20, 14, 0).time())  # 13:00 UTC
+    submit_report_form(at)
+    assert not at.exception
+    # the message belongs to the date-and-time pair: it follows the time input
+    assert error_after(at, "r_found_time") == "Deze datum en tijd liggen in de toekomst."
+    assert at.time_input(key="r_found_time").value == datetime(2026, 11, 20, 14, 0).time()
+    assert count_rows(db_path, "incidents") == 0
+
+
+def test_discovery_within_five_minutes_of_now_is_accepted(frozen_clock, world, db_path):
+    at = signed_in(world["reporter"], REPORT)
+    fill_valid_report(at)
+    at.date_input(key="r_found_date").set_value(frozen_clock.astimezone(deadlines.AMSTERDAM).date())
+    at.time_input(key="r_found_time").set_value(datetime(2026, 11, 20, 11, 5).time())  # clock skew
+    submit_report_form(at)
+    assert errors(at) == []
+    assert count_rows(db_path, "incidents") == 1
+
+
+def test_period_end_before_its_start_is_refused(reporter_page):
+    at = fill_valid_report(reporter_page, occurrence="period")
+    day, moment = past_local(30)
+    at.date_input(key="r_to_date").set_value(day)
+    at.time_input(key="r_to_time").set_value(moment)
+    submit_report_form(at)
+    assert error_after(at, "r_to_time") == "Het einde ligt vóór het begin."
+    assert error_after(at, "r_from_time") is None
+
+
+def test_a_period_is_stored_with_its_start_and_end(reporter_page, db_path):
+    at = fill_valid_report(reporter_page, occurrence="period")
+    submit_report_form(at)
+    assert errors(at) == []
+    (stored,) = incidents_in(db_path)
+    start, end = (deadlines.from_iso(stored[k]) for k in ("occurred_from", "occurred_to"))
+    assert start < end <= deadlines.from_iso(stored["discovered_at"])
+    assert json.loads(stored["report"])["occurrence"] == "period"
+
+
+def test_discovered_before_it_happened_is_refused(reporter_page):
+    at = fill_valid_report(reporter_page)
+    day, moment = past_local(50)
+    at.date_input(key="r_found_date").set_value(day)
+    at.time_input(key="r_found_time").set_value(moment)
+    submit_report_form(at)
+    assert error_after(at, "r_found_time") == (
+        "Je kunt het niet ontdekt hebben voordat het gebeurde."
+    )
+
+
+def test_answers_to_questions_that_no_longer_apply_are_not_stored(reporter_page, db_path):
+    at = fill_valid_report(reporter_page, situation="email_wrong_person", description="")
+    at.radio(key="r_protection").set_value("encrypted")
+    submit_report_form(at)  # refused (no description), but the answers are now committed
+    assert error_after(at, "r_description") == "Beschrijf kort wat er is gebeurd."
+    assert at.radio(key="r_protection").value == "encrypted"
+    at.radio(key="r_situation").set_value("letter_wrong_address").run()
+    assert not has_key(at, "radio", "r_protection")
+    at.text_area(key="r_description").input("Brief naar een oud adres.")
+    submit_report_form(at)
+    assert errors(at) == []
+    (stored,) = incidents_in(db_path)
+    assert stored["situation"] == "letter_wrong_address"
+    assert json.loads(stored["report"])["protection"] is None
+
+
+# --- the PII review step ------------------------------------------------------------------
+
+def test_bsn_in_the_description_stops_for_review_before_anything_is_stored(reporter_page, db_path):
+    at = fill_valid_report(reporter_page, description=f"Brief met BSN {BSN} naar oud adres.")
+    submit_report_form(at)
+    assert not at.exception
+    assert any(w.startswith(REVIEW) and "Er is nog niets opgeslagen." in w for w in warnings(at))
+    assert count_rows(db_path, "incidents") == 0
+    # one choice per finding, the number itself is masked in the question
+    (choice,) = at.radio
+    assert choice.key == "r_pii_0"
+    assert choice.value == "replace"
+    assert BSN not in choice.label
+    assert [b.label for b in at.main.button] == [
+        "Alles vervangen en versturen", "Versturen met deze keuzes", "Terug naar het formulier",
+    ]  # fmt: skip
+
+
+def test_replace_all_stores_the_placeholder_not_the_number(reporter_page, db_path):
+    at = fill_valid_report(reporter_page, description=f"Brief met BSN {BSN} naar oud adres.")
+    submit_report_form(at)
+    button(at, "Alles vervangen en versturen").click().run()
+    assert not at.exception
+    (stored,) = incidents_in(db_path)
+    assert "[BSN]" in stored["description"]
+    assert BSN not in stored["description"]
+    assert stored["pii_kept"] == 0
+    (message,) = successes(at)
+    assert f"Het nummer van je melding is {stored['reference']}." in message
+    assert stored["reference"].startswith("DL-")
+    # the number is not kept in the session either
+    assert BSN not in str(state_get(at, "r_description", ""))
+    assert state_get(at, "r_pending") is None and state_get(at, "r_snapshot") is None
+
+
+def test_keeping_the_number_on_purpose_stores_it_and_marks_the_report(reporter_page, db_path):
+    at = fill_valid_report(reporter_page, description=f"Brief met BSN {BSN} naar oud adres.")
+    submit_report_form(at)
+    at.radio(key="r_pii_0").set_value("keep")
+    button(at, "Versturen met deze keuzes").click().run()
+    assert not at.exception
+    (stored,) = incidents_in(db_path)
+    assert BSN in stored["description"]
+    assert stored["pii_kept"] == 1
+    assert successes(at) and "DL-" in successes(at)[0]
+    audit = rows(db_path, "select detail from audit_log where action = 'incident.create'")
+    assert len(audit) == 1 and BSN not in audit[0]["detail"]
+
+
+def test_choices_per_finding_across_both_text_fields(reporter_page, db_path):
+    at = fill_valid_report(
+        reporter_page,
+        description=f"Verslag met BSN {BSN} verstuurd.",
+        actions="Ontvanger gebeld op 06-12345678 en gevraagd te verwijderen.",
+    )
+    submit_report_form(at)
+    assert [r.key for r in at.radio] == ["r_pii_0", "r_pii_1"]
+    at.radio(key="r_pii_0").set_value("replace")
+    at.radio(key="r_pii_1").set_value("keep")
+    button(at, "Versturen met deze keuzes").click().run()
+    (stored,) = incidents_in(db_path)
+    assert stored["description"] == "Verslag met BSN [BSN] verstuurd."
+    assert "06-12345678" in stored["actions_taken"]
+    assert stored["pii_kept"] == 1
+
+
+def test_back_to_the_form_keeps_every_answer(reporter_page, db_path):
+    at = fill_valid_report(reporter_page, description=f"Brief met BSN {BSN}.", department="Wmo")
+    submit_report_form(at)
+    button(at, "Terug naar het formulier").click().run()
+    assert not at.exception
+    assert count_rows(db_path, "incidents") == 0
+    assert at.radio(key="r_situation").value == "email_wrong_person"
+    assert at.radio(key="r_occurrence").value == "moment"
+    assert at.text_input(key="r_department").value == "Wmo"
+    assert at.text_area(key="r_description").value == f"Brief met BSN {BSN}."
+    assert at.multiselect(key="r_data_kinds").value == ["name_address", "care_file"]
+    assert at.number_input(key="r_count").value == 3
+    assert at.radio(key="r_protection").value == "none"
+    # the user edits the number out and sends: no review step any more
+    at.text_area(key="r_description").input("Brief naar een oud adres.")
+    submit_report_form(at)
+    (stored,) = incidents_in(db_path)
+    assert stored["description"] == "Brief naar een oud adres."
+    assert stored["department"] == "Wmo"
+
+
+# --- the confirmation ---------------------------------------------------------------------
+
+@pytest.mark.parametrize("situation", ["email_wrong_person", "device_lost", "verbal"])
+def test_confirmation_shows_reference_deadline_and_dos(reporter_page, db_path, situation):
+    at = fill_valid_report(reporter_page, situation=situation)
+    submit_report_form(at)
+    assert not at.exception
+    (stored,) = incidents_in(db_path)
+    assert successes(at) == [
+        f"Je melding is verstuurd. Het nummer van je melding is {stored['reference']}."
+    ]
+    year = deadlines.now().astimezone(deadlines.AMSTERDAM).year
+    assert stored["reference"] == f"DL-{year}-0001"
+    deadline = deadlines.format_local(
+        deadlines.deadline(deadlines.from_iso(stored["aware_at"]))
+    )  # fmt: skip
+    text = markdown_text(at)
+    assert f"uiterlijk **{deadline}** beslissen" in text
+    assert "72 uur na het moment dat het ontdekt werd" in text
+    for line in intake.guidance(Situation(situation)):
+        assert f"- {line}" in [m.value for m in at.markdown]
+    assert intake.NEXT_STEPS in text
+    # the deadline is 72 hours after the discovery the employee typed
+    found = deadlines.from_iso(stored["discovered_at"])
+    assert deadlines.from_iso(stored["aware_at"]) == found
+    assert stored["reporter_id"] == reporter_page.session_state["user_id"]
+    assert stored["status"] == "reported"
+    assert errors(at) == []
+
+
+def test_new_report_button_starts_an_empty_form(reporter_page, db_path):
+    at = fill_valid_report(reporter_page)
+    submit_report_form(at)
+    assert successes(at)
+    button(at, "Nieuwe melding maken").click().run()
+    assert not at.exception
+    assert successes(at) == []
+    assert at.radio(key="r_situation").value is None
+    assert at.text_input(key="r_department").value == ""
+    assert at.text_area(key="r_description").value == ""
+    assert count_rows(db_path, "incidents") == 1
+
+
+def test_a_second_report_gets_the_next_number(reporter_page, db_path):
+    at = fill_valid_report(reporter_page)
+    submit_report_form(at)
+    button(at, "Nieuwe melding maken").click().run()
+    fill_valid_report(at, situation="paper_lost")
+    submit_report_form(at)
+    first, second = incidents_in(db_path)
+    assert int(second["reference"][-4:]) == int(first["reference"][-4:]) + 1
+    assert second["reference"] in successes(at)[0]
+
+
+def test_member_of_two_organisations_chooses_the_organisation(world, db_path):
+    db = open_db(db_path)
+    try:
+        user = accounts.create_user(
+            db, Actor.cli(), "Twee Petten", "tweepetten@test.invalid", Role.REPORTER, PASSWORD,
+            [world.org.id, world.other_org.id],
+        )  # fmt: skip
+    finally:
+        db.close()
+    actor = Actor(user_id=user.id, role=Role.REPORTER, org_ids=user.org_ids)
+    at = signed_in(actor, REPORT)
+    fill_valid_report(at)
+    assert at.selectbox(key="r_org").options == ["Gemeente Test", "Jeugdzorg Test"]
+    at.selectbox(key="r_org").set_value(world.other_org.id)
+    submit_report_form(at)
+    assert errors(at) == []
+    (stored,) = incidents_in(db_path)
+    assert stored["org_id"] == world.other_org.id
+
+
+# --- a failed save ------------------------------------------------------------------------
+
+class BrokenStorage:
+    """``store.write`` raises ``StorageError`` (disk full, read-only file) until repaired."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch):
+        self._monkeypatch = monkeypatch
+        self._original = store.write
+        monkeypatch.setattr(store, "write", self._refuse)
+
+    @staticmethod
+    def _refuse(db):
+        raise store.StorageError("disk I/O error")
+
+    def repair(self) -> None:
+        self._monkeypatch.setattr(store, "write", self._original)
+
+
+@pytest.fixture
+def broken_storage(monkeypatch):
+    return BrokenStorage(monkeypatch)
+
+
+def test_failed_save_says_not_saved_and_keeps_the_answers(
+    reporter_page, db_path, broken_storage, caplog
+):
+    at = fill_valid_report(reporter_page, department="Wijkteam Noord",
+                           description="Verslag naar de verkeerde ouder.")  # fmt: skip
+    with caplog.at_level(logging.ERROR, logger="datalek.pages.report"):
+        submit_report_form(at)
+    assert not at.exception
+    assert any(e.startswith(FAILED) for e in errors(at))
+    assert successes(at) == []
+    assert count_rows(db_path, "incidents") == 0
+    assert at.text_input(key="r_department").value == "Wijkteam Noord"
+    assert at.text_area(key="r_description").value == "Verslag naar de verkeerde ouder."
+    assert at.radio(key="r_situation").value == "email_wrong_person"
+    assert at.multiselect(key="r_recipients").value == ["known_person"]
+    # the log says what failed, not what was reported
+    assert "StorageError" in caplog.text
+    assert "verkeerde ouder" not in caplog.text
+
+    # storage is back: sending again works and the failure message goes away
+    broken_storage.repair()
+    submit_report_form(at)
+    assert not any(e.startswith(FAILED) for e in errors(at))
+    assert successes(at) and "DL-" in successes(at)[0]
+    assert count_rows(db_path, "incidents") == 1
+
+
+def test_failed_save_after_the_review_step_keeps_the_answers(
+    reporter_page, db_path, broken_storage
+):
+    at = fill_valid_report(reporter_page, description=f"Brief met BSN {BSN}.", department="Wmo")
+    submit_report_form(at)
+    button(at, "Alles vervangen en versturen").click().run()
+    assert not at.exception
+    assert any(e.startswith(FAILED) for e in errors(at))
+    assert successes(at) == []
+    assert count_rows(db_path, "incidents") == 0
+    assert at.text_input(key="r_department").value == "Wmo"
+    assert at.text_area(key="r_description").value == "Brief met BSN [BSN]."
+    assert at.radio(key="r_situation").value == "email_wrong_person"
+    assert at.number_input(key="r_count").value == 3
+
+
+# --- bugs found by these tests, fixed --------------------------------------------------
+
+def test_answers_survive_a_visit_to_another_page(reporter_page):
+    at = fill_valid_report(reporter_page, department="Jeugd", description="")
+    submit_report_form(at)
+    assert error_after(at, "r_description") == "Beschrijf kort wat er is gebeurd."
+    at.switch_page("views/my_reports.py").run()
+    at.switch_page(REPORT).run()
+    assert not at.exception
+    assert at.text_input(key="r_department").value == "Jeugd"
+    assert at.radio(key="r_situation").value == "email_wrong_person"

@@ -1,0 +1,140 @@
+"""First visit: the setup page on an empty database, its validation, and that it disappears."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import PASSWORD
+from tests.pages.conftest import (
+    app, button, count_rows, error_after, errors, rows, state_get, titles,
+)  # fmt: skip
+
+VALID = {
+    "org_name": "Gemeente Voorbeeld",
+    "fg_name": "Fien de FG",
+    "fg_email": "fg@voorbeeld.invalid",
+    "fg_phone": "010-1234567",
+    "name": "Bea Beheer",
+    "email": "Bea@Voorbeeld.invalid",
+    "password": PASSWORD,
+}
+
+
+def fill(at, **values):
+    for key, value in values.items():
+        at.text_input(key=key).input(value)
+    return at
+
+
+def test_empty_database_shows_the_setup_page(db_path):
+    at = app().run()
+    assert not at.exception
+    assert titles(at) == ["Datalek inrichten"]
+    assert [t.key for t in at.text_input] == list(VALID)
+    assert [b.label for b in at.button] == ["Inrichten"]
+    assert "signout" not in [b.key for b in at.button]
+    with pytest.raises(ValueError):
+        at.switch_page("views/signin.py")
+    with pytest.raises(ValueError):
+        at.switch_page("views/report.py")
+
+
+def test_empty_submit_shows_a_dutch_message_next_to_each_field(db_path):
+    at = app().run()
+    button(at, "Inrichten").click().run()
+    assert not at.exception
+    assert titles(at) == ["Datalek inrichten"]
+    assert error_after(at, "org_name") == "Vul de naam van de organisatie in."
+    assert error_after(at, "name") == "Vul een naam in."
+    assert error_after(at, "email") == "Dit is geen geldig e-mailadres."
+    assert error_after(at, "password") == "Kies een wachtwoord van minstens 12 tekens."
+    # optional fields carry no message
+    assert error_after(at, "fg_name") is None
+    assert error_after(at, "fg_phone") is None
+    assert any("je antwoorden zijn bewaard" in w.value for w in at.warning)
+    assert count_rows(db_path, "users") == 0
+    assert count_rows(db_path, "organisations") == 0
+
+
+def test_bad_input_keeps_every_typed_value(db_path):
+    at = app().run()
+    typed = {**VALID, "fg_email": "geen-adres", "email": "bea@", "password": "te kort"}
+    fill(at, **typed)
+    button(at, "Inrichten").click().run()
+    assert not at.exception
+    assert error_after(at, "fg_email") == "Dit is geen geldig e-mailadres."
+    assert error_after(at, "email") == "Dit is geen geldig e-mailadres."
+    assert error_after(at, "password") == "Kies een wachtwoord van minstens 12 tekens."
+    assert error_after(at, "org_name") is None
+    assert error_after(at, "name") is None
+    assert {t.key: t.value for t in at.text_input} == typed
+    assert count_rows(db_path, "users") == 0
+
+    # correcting the fields and submitting again works, without retyping the rest
+    fill(at, fg_email=VALID["fg_email"], email=VALID["email"], password=VALID["password"])
+    button(at, "Inrichten").click().run()
+    assert not at.exception
+    assert titles(at) == ["Aanmelden bij Datalek"]
+
+
+def test_valid_setup_creates_org_and_admin_then_shows_signin(db_path):
+    at = app().run()
+    fill(at, **VALID)
+    button(at, "Inrichten").click().run()
+    assert not at.exception
+    assert titles(at) == ["Aanmelden bij Datalek"]
+    assert [i.value for i in at.info] == ["Datalek is ingericht. Meld je aan met je nieuwe account."]
+    assert errors(at) == []
+    # nothing typed survives the setup (the password least of all)
+    assert state_get(at, "password") is None
+    assert state_get(at, "user_id") is None
+
+    orgs = rows(db_path, "select * from organisations")
+    assert [(o["name"], o["fg_name"], o["fg_email"], o["fg_phone"]) for o in orgs] == [
+        ("Gemeente Voorbeeld", "Fien de FG", "fg@voorbeeld.invalid", "010-1234567")
+    ]
+    users = rows(db_path, "select * from users")
+    assert [(u["name"], u["email"], u["role"]) for u in users] == [
+        ("Bea Beheer", "bea@voorbeeld.invalid", "admin")
+    ]
+    assert PASSWORD not in users[0]["password_hash"]
+
+    # the new beheerder can sign in and gets the admin menu
+    at.text_input(key="signin_email").input(VALID["email"])
+    at.text_input(key="signin_password").input(PASSWORD)
+    button(at, "Aanmelden").click().run()
+    assert not at.exception
+    assert titles(at) == ["Accounts"]
+    assert at.session_state["user_id"] == users[0]["id"]
+
+
+def test_setup_page_is_gone_after_setup(db_path):
+    at = app().run()
+    fill(at, **VALID).button[0].click().run()
+    assert titles(at) == ["Aanmelden bij Datalek"]
+    with pytest.raises(ValueError):
+        at.switch_page("views/setup.py")
+
+    # a new visitor (new session) gets the sign-in page, not the setup page
+    fresh = app().run()
+    assert titles(fresh) == ["Aanmelden bij Datalek"]
+    with pytest.raises(ValueError):
+        fresh.switch_page("views/setup.py")
+
+
+def test_setup_cannot_be_replayed_from_a_second_open_tab(db_path):
+    first, second = app().run(), app().run()
+    assert titles(second) == ["Datalek inrichten"]
+    fill(first, **VALID).button[0].click().run()
+    assert titles(first) == ["Aanmelden bij Datalek"]
+
+    fill(second, **{**VALID, "org_name": "Kaper BV", "email": "kaper@example.invalid"})
+    second.button[0].click().run()
+    assert not second.exception
+    assert titles(second) == ["Aanmelden bij Datalek"]
+    assert [o["name"] for o in rows(db_path, "select name from organisations")] == [
+        "Gemeente Voorbeeld"
+    ]
+    assert [u["email"] for u in rows(db_path, "select email from users")] == [
+        "bea@voorbeeld.invalid"
+    ]

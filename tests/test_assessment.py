@@ -1,0 +1,117 @@
+"""The FG's assessment: prefill from the report, versions with their advice, permissions."""
+
+from datetime import timedelta
+
+import pytest
+
+from datalek import assessment, incidents, store
+from datalek.facts import (
+    Cause, ConfidentialityState, DataCategory, Exfiltration, PeopleGroup, RecipientKind,
+    Unintelligible,
+)  # fmt: skip
+from datalek.intake import Retrieval
+from datalek.models import IncidentType, InvalidInput, Nature, Status
+from datalek.permissions import PermissionDenied
+from tests.conftest import NOW, make_report
+
+
+def _incident(db, world, **changes):
+    return incidents.submit_report(db, world["reporter"], make_report(world.org.id, **changes), at=NOW)
+
+
+@pytest.mark.parametrize(
+    ("situation", "incident_type", "cause", "natures"),
+    [
+        ("email_wrong_person", IncidentType.SENT_BY_MISTAKE, Cause.INTERNAL_NON_MALICIOUS, [Nature.CONFIDENTIALITY]),
+        ("hack", IncidentType.HACKING_MALWARE, Cause.EXTERNAL_MALICIOUS,
+         [Nature.CONFIDENTIALITY, Nature.INTEGRITY, Nature.AVAILABILITY]),
+        ("device_lost", IncidentType.DEVICE_LOST_STOLEN, Cause.UNKNOWN,
+         [Nature.CONFIDENTIALITY, Nature.AVAILABILITY]),
+        ("unauthorised_access", IncidentType.INCORRECT_PERMISSIONS, Cause.TBD, [Nature.CONFIDENTIALITY]),
+        ("data_lost", IncidentType.DATA_DELETED, Cause.INTERNAL_NON_MALICIOUS, [Nature.AVAILABILITY]),
+    ],
+    ids=lambda v: getattr(v, "value", v) if not isinstance(v, list) else "+".join(n.value for n in v),
+)  # fmt: skip
+def test_prefill_takes_type_cause_and_nature_from_the_situation(fresh_db, world, situation,
+                                                                 incident_type, cause, natures):
+    incident = _incident(fresh_db, world, situation=situation)
+    facts = assessment.prefill(incident, world.org)
+    assert (facts.incident_type, facts.cause, facts.natures) == (incident_type, cause, natures)
+    assert facts.aware_at == incident.aware_at
+
+
+@pytest.mark.parametrize(
+    ("protection", "expected"),
+    [("encrypted", Unintelligible.TBD), ("password", Unintelligible.SUBVERTIBLE),
+     ("none", Unintelligible.NO), ("unknown", Unintelligible.TBD)],
+    ids=["employee-says-encrypted->fg-must-confirm", "password->subvertible", "none->readable",
+         "unknown->tbd"],
+)  # fmt: skip
+def test_prefill_never_trusts_encryption_without_the_fg(fresh_db, world, protection, expected):
+    facts = assessment.prefill(_incident(fresh_db, world, protection=protection), world.org)
+    assert facts.unintelligible is expected
+
+
+def test_prefill_maps_data_people_and_recipients(fresh_db, world):
+    incident = _incident(fresh_db, world, data_kinds=["name_address", "bsn", "child_protection"],
+                         subject_groups=["children", "parents"], recipients=["professional"],
+                         retrieval="confirmed")  # fmt: skip
+    facts = assessment.prefill(incident, world.org.model_copy(update={"youth_care": True}))
+    assert facts.data_categories == [DataCategory.BASIC, DataCategory.CONTACT, DataCategory.BSN,
+                                     DataCategory.CHILD_PROTECTION]  # fmt: skip
+    assert facts.groups == [PeopleGroup.MINORS, PeopleGroup.PARENTS]
+    assert facts.recipients == [RecipientKind.TRUSTED]
+    assert facts.child_safety and facts.family_file and facts.youth_care_controller
+    assert facts.confidentiality is ConfidentialityState.DISCLOSED
+    assert facts.exfiltration is Exfiltration.NOT_APPLICABLE
+
+
+def test_save_keeps_versions_with_the_advice_of_that_moment(fresh_db, world):
+    incident = _incident(fresh_db, world)
+    dpo = world["dpo"]
+    facts = assessment.prefill(incident, world.org)
+    first = assessment.save(fresh_db, dpo, incident.id, facts, "gevolgen", "maatregelen")
+    changed = facts.model_copy(update={"recipients": [RecipientKind.TRUSTED],
+                                       "retrieval": Retrieval.CONFIRMED,
+                                       "unintelligible": Unintelligible.INTACT})
+    second = assessment.save(fresh_db, dpo, incident.id, changed)
+    assert (first.version, second.version) == (1, 2)
+    stored = assessment.versions(fresh_db, dpo, incident.id)
+    assert [v["version"] for v in stored] == [1, 2]
+    assert stored[0]["notify_authority"] == int(first.advice.notify_authority)
+    assert assessment.current(fresh_db, dpo, incident.id).facts == changed
+
+
+def test_first_save_takes_the_incident_in_progress_and_is_audited(fresh_db, world):
+    incident = _incident(fresh_db, world)
+    facts = assessment.prefill(incident, world.org)
+    earlier = facts.aware_at - timedelta(hours=10)
+    assessment.save(fresh_db, world["dpo"], incident.id, facts.model_copy(update={"aware_at": earlier}))
+    row = fresh_db.execute("SELECT status, aware_at FROM incidents WHERE id = ?", [incident.id]).fetchone()
+    assert row[0] == Status.IN_PROGRESS.value
+    assert row[1] == earlier.isoformat()
+    actions = [r[0] for r in fresh_db.execute("SELECT action FROM audit_log ORDER BY seq")]
+    assert actions[-2:] == ["incident.status", "assessment.save"]
+
+
+@pytest.mark.parametrize("who", ["reporter", "management", "admin", "other_dpo"])
+def test_only_the_fg_of_the_organisation_may_assess(fresh_db, world, who):
+    incident = _incident(fresh_db, world)
+    facts = assessment.prefill(incident, world.org)
+    with pytest.raises(PermissionDenied):
+        assessment.save(fresh_db, world[who], incident.id, facts)
+    with pytest.raises(PermissionDenied):
+        assessment.current(fresh_db, world[who], incident.id)
+    last = fresh_db.execute("SELECT action, detail FROM audit_log ORDER BY seq DESC LIMIT 1").fetchone()
+    assert last[0] == "refused" and "assessment.read" in last[1]
+
+
+def test_future_awareness_and_overlong_text_are_refused(fresh_db, world):
+    incident = _incident(fresh_db, world)
+    facts = assessment.prefill(incident, world.org)
+    future = facts.model_copy(update={"aware_at": NOW + timedelta(days=3650)})
+    with pytest.raises(InvalidInput) as refused:
+        assessment.save(fresh_db, world["dpo"], incident.id, future, "x" * 4001)
+    assert set(refused.value.errors) == {"aware_at", "effects"}
+    with store.unit() as db:
+        assert db.execute("SELECT count(*) FROM assessments").fetchone()[0] == 0

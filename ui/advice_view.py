@@ -1,0 +1,114 @@
+"""Showing the engine's advice with its reasons, and the FG's decision form."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from datalek import deadlines, triage
+from datalek.decisions import Decision, Inform, NotBreachReason
+from ui.forms import field_error
+
+YES_NO = {True: "ja", False: "nee"}
+
+
+def _reason_lines(reasons: list[triage.Reason]) -> None:
+    for r in reasons:
+        st.markdown(f"- {r.text} *({r.ref})*")
+
+
+def advice(a: triage.Advice) -> None:
+    st.markdown(f"**{a.summary()}**")
+    cols = st.columns(4)
+    cols[0].metric("Melden bij de AP", YES_NO[a.notify_authority])
+    cols[1].metric("Betrokkenen informeren", YES_NO[a.inform_subjects])
+    cols[2].metric("Risico (EDPB)", a.risk.label if a.risk else "geen datalek")
+    cols[3].metric("Termijn", deadlines.describe_hours_left(a.hours_left))
+    if a.phased:
+        st.warning("Dit advies rust op feiten die nog onbekend zijn. Bij twijfel melden: meld binnen "
+                   "72 uur en vul de melding later aan (art. 33 lid 4 AVG).")  # fmt: skip
+    if a.exception:
+        st.info(f"Uitzondering op informeren: {a.exception.label}")
+    st.markdown("**Waarom**")
+    _reason_lines(a.breach_reasons + a.reasons)
+    if a.risk_factors:
+        with st.expander("De risicofactoren (EDPB-richtsnoeren 9/2022 §IV)", expanded=False):
+            _reason_lines(a.risk_factors)
+    if a.enisa:
+        e = a.enisa
+        with st.expander(f"ENISA-ernst: {e.level.label} (SE = {e.dpc} × {e.ei} + {e.cb} = {e.se:.2f})"):
+            for score in e.dpc_scores:
+                st.markdown(f"- DPC {score.category}: basis {score.base}, score {score.score}")
+                _reason_lines(score.reasons)
+            st.markdown(f"- EI {e.ei}: {e.ei_reason.text} *({e.ei_reason.ref})*")
+            for element in e.cb_elements:
+                st.markdown(f"- CB {element.element} +{element.points}: {element.reason.text}")
+            flags = [f for f, on in (("meer dan 100 personen", e.over_100),
+                                     ("gegevens onleesbaar", e.unintelligible)) if on]  # fmt: skip
+            st.caption("Kenmerken: " + (", ".join(flags) if flags else "geen"))
+    if a.missing:
+        st.markdown("**Ontbrekende feiten die het advies kunnen veranderen**")
+        for m in a.missing:
+            st.markdown(f"- {m.label}: {m.effect}")
+
+
+def decision_summary(d: Decision) -> None:
+    if d.breach:
+        text = (f"Besluit: datalek. Melden bij de AP: {YES_NO[d.notify_authority]}. "
+                f"Betrokkenen informeren: {d.inform.label.lower()}"
+                + (f" ({d.inform_date:%d-%m-%Y})" if d.inform_date else "") + ".")  # fmt: skip
+    else:
+        text = f"Besluit: geen datalek ({NotBreachReason(d.not_breach_reason).label})."
+    st.success(text + f" Vastgelegd op {deadlines.format_local(d.decided_at)}.")
+    st.markdown("**Motivering**")
+    st.text(d.motivation)
+    if d.deviates:
+        st.markdown("**Motivering van de afwijking van het advies**")
+        st.text(d.deviation_motivation)
+
+
+def decision_form(incident_id: int, a: triage.Advice, errors: dict | None, on_submit) -> None:
+    p = f"d{incident_id}_"
+    breach = st.radio("Is dit een datalek?", ["yes", "no"], key=p + "breach", horizontal=True,
+                      format_func={"yes": f"Ja (advies: {YES_NO[a.is_breach]})",
+                                   "no": "Nee, geen datalek"}.get)  # fmt: skip
+    with st.form(f"decision_{incident_id}", enter_to_submit=False):
+        if breach == "yes":
+            st.radio(f"Melden bij de AP? (advies: {YES_NO[a.notify_authority]})", ["yes", "no"],
+                     key=p + "notify", index=None, horizontal=True,
+                     format_func={"yes": "Ja", "no": "Nee"}.get)  # fmt: skip
+            field_error(errors, "notify_authority")
+            st.radio(f"Betrokkenen informeren? (advies: {YES_NO[a.inform_subjects]})",
+                     [i.value for i in Inform], key=p + "inform", index=None, horizontal=True,
+                     format_func=lambda v: Inform(v).label)  # fmt: skip
+            field_error(errors, "inform")
+            st.date_input("Datum waarop je informeert (bij 'later')", key=p + "inform_date",
+                          value=None, format="DD-MM-YYYY")  # fmt: skip
+            field_error(errors, "inform_date")
+        else:
+            st.selectbox("Waarom is dit geen datalek?", [r.value for r in NotBreachReason],
+                         key=p + "reason", index=None, placeholder="Kies de reden",
+                         format_func=lambda v: NotBreachReason(v).label)  # fmt: skip
+            field_error(errors, "not_breach_reason")
+        st.text_area("Motivering van je besluit", key=p + "motivation", max_chars=4000)
+        field_error(errors, "motivation")
+        st.text_area("Motivering als je afwijkt van het advies", key=p + "deviation",
+                     max_chars=4000, help="Verplicht als je besluit anders is dan het advies.")  # fmt: skip
+        field_error(errors, "deviation_motivation")
+        field_error(errors, "form")
+        st.form_submit_button("Besluit vastleggen", type="primary", on_click=on_submit,
+                              args=(incident_id,))  # fmt: skip
+
+
+def decision_values(incident_id: int) -> dict:
+    p, s = f"d{incident_id}_", st.session_state
+    breach = s.get(p + "breach", "yes") == "yes"
+    notify = s.get(p + "notify")
+    return {
+        "breach": breach,
+        "notify_authority": None if notify is None else notify == "yes",
+        "inform": s.get(p + "inform"),
+        "inform_date": s.get(p + "inform_date"),
+        "not_breach_reason": s.get(p + "reason"),
+        "motivation": s.get(p + "motivation") or "",
+        "deviation_motivation": s.get(p + "deviation") or "",
+    }

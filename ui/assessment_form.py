@@ -1,0 +1,156 @@
+"""The FG's facts form (beoordeling). Widget values live in session state under a prefix
+per incident, seeded once from the latest version (or the report), so nothing typed is lost."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import streamlit as st
+from pydantic import ValidationError
+
+from datalek import deadlines
+from datalek.facts import (
+    AvailabilityState, Cause, ConfidentialityState, DataCategory, Exfiltration, Facts,
+    IntegrityState, LawfulBasis, PeopleGroup, RecipientKind, Unintelligible,
+)  # fmt: skip
+from datalek.intake import CountKind, Retrieval
+from datalek.models import IncidentType, Nature
+from ui.forms import field_error, local_datetime
+
+_BACKUP = {"yes": "Ja", "no": "Nee", "unknown": "Onbekend"}
+
+
+def _prefix(incident_id: int) -> str:
+    return f"f{incident_id}_"
+
+
+def seed(incident_id: int, facts: Facts, effects: str, remedial: str, force: bool = False) -> None:
+    """Put the facts into the widgets' state, once (or again after a save with ``force``)."""
+    p = _prefix(incident_id)
+    if not force and f"{p}seeded" in st.session_state:
+        return
+    data = facts.model_dump(mode="json")
+    for key, value in data.items():
+        if key != "aware_at":
+            st.session_state[p + key] = value
+    local = facts.aware_at.astimezone(deadlines.AMSTERDAM)
+    st.session_state[p + "aware_date"] = local.date()
+    st.session_state[p + "aware_time"] = local.time().replace(second=0, microsecond=0)
+    st.session_state[p + "backup"] = {True: "yes", False: "no", None: "unknown"}[facts.backup_available]
+    st.session_state[p + "effects"] = effects
+    st.session_state[p + "remedial_action"] = remedial
+    st.session_state[f"{p}seeded"] = True
+
+
+def _select(label, enum, key, optional=False, help=None):
+    options = ([None] if optional else []) + [e.value for e in enum]
+    st.selectbox(label, options, key=key, help=help,
+                 format_func=lambda v: "Niet van toepassing" if v is None else enum(v).label)  # fmt: skip
+
+
+def _multi(label, enum, key):
+    st.multiselect(label, [e.value for e in enum], key=key, format_func=lambda v: enum(v).label)
+
+
+def render(incident_id: int, errors: dict | None, on_submit) -> None:
+    p = _prefix(incident_id)
+    with st.form(f"facts_{incident_id}", enter_to_submit=False):
+        st.markdown("**Is het een datalek?**")
+        st.checkbox("Het gaat om persoonsgegevens", key=p + "personal_data")
+        _select("Was er een wettelijke grondslag om te delen?", LawfulBasis, p + "lawful_basis",
+                help="Delen met een grondslag (meldrecht, informatieplicht, toestemming, "
+                     "afwegingskader) is geen datalek.")  # fmt: skip
+        left, right = st.columns(2)
+        left.date_input("Organisatie wist het op (datum)", key=p + "aware_date", format="DD-MM-YYYY")
+        right.time_input("Organisatie wist het om (tijd)", key=p + "aware_time", step=300)
+        field_error(errors, "aware_at")
+        st.markdown("**Aard en oorzaak**")
+        _multi("Soort inbreuk", Nature, p + "natures")
+        field_error(errors, "natures")
+        a, b, c = st.columns(3)
+        with a:
+            _select("Vertrouwelijkheid", ConfidentialityState, p + "confidentiality", optional=True)
+        with b:
+            _select("Integriteit", IntegrityState, p + "integrity", optional=True)
+        with c:
+            _select("Beschikbaarheid", AvailabilityState, p + "availability", optional=True)
+        _select("Soort incident", IncidentType, p + "incident_type")
+        _select("Oorzaak", Cause, p + "cause")
+        st.markdown("**Gegevens en betrokkenen**")
+        _multi("Soorten gegevens", DataCategory, p + "data_categories")
+        field_error(errors, "data_categories")
+        _multi("Groepen betrokkenen", PeopleGroup, p + "groups")
+        field_error(errors, "groups")
+        a, b = st.columns(2)
+        a.radio("Aantal personen", [c.value for c in CountKind], key=p + "people_count_kind",
+                format_func=lambda v: CountKind(v).label, horizontal=True)  # fmt: skip
+        a.number_input("Aantal personen", min_value=0, step=1, key=p + "people_count")
+        field_error(errors, "people_count")
+        b.radio("Aantal records", [c.value for c in CountKind], key=p + "records_count_kind",
+                format_func=lambda v: CountKind(v).label, horizontal=True)  # fmt: skip
+        b.number_input("Aantal records", min_value=0, step=1, key=p + "records_count")
+        field_error(errors, "records_count")
+        st.markdown("**Bescherming, ontvangers en herstel**")
+        _select("Onleesbaar gemaakt (versleuteld, gehasht)?", Unintelligible, p + "unintelligible")
+        _multi("Ontvangers", RecipientKind, p + "recipients")
+        field_error(errors, "recipients")
+        _select("Teruggehaald of verwijderd (bevestigd)?", Retrieval, p + "retrieval")
+        _select("Gegevens weggesluisd (exfiltratie)?", Exfiltration, p + "exfiltration")
+        a, b = st.columns(2)
+        a.radio("Is er een back-up?", list(_BACKUP), key=p + "backup", format_func=_BACKUP.get,
+                horizontal=True)  # fmt: skip
+        b.number_input("Hersteltijd in uren", min_value=0.0, step=1.0, key=p + "restore_hours")
+        st.markdown("**Jeugd en sociaal domein**")
+        st.checkbox("Gegevens onder beroepsgeheim", key=p + "professional_secrecy")
+        st.checkbox("Informatie over de veiligheid van een kind (Veilig Thuis, jeugdbescherming)",
+                    key=p + "child_safety")  # fmt: skip
+        st.checkbox("Gezinsdossier: gegevens van meerdere gezinsleden", key=p + "family_file")
+        st.checkbox("De organisatie is jeugdhulpaanbieder of sociaal team", key=p + "youth_care_controller")
+        st.markdown("**Uitzonderingen op informeren (art. 34 lid 3 AVG)**")
+        st.checkbox("Maatregelen achteraf nemen het hoge risico weg (sub b)", key=p + "later_measures")
+        st.checkbox("Iedereen apart informeren kost onevenredig veel moeite (sub c)",
+                    key=p + "disproportionate_effort")  # fmt: skip
+        st.markdown("**Voor het register (art. 33 lid 5 AVG)**")
+        st.text_area("Gevolgen voor de betrokkenen", key=p + "effects", max_chars=4000)
+        field_error(errors, "effects")
+        st.text_area("Genomen maatregelen om het lek te herstellen en gevolgen te beperken",
+                     key=p + "remedial_action", max_chars=4000)  # fmt: skip
+        field_error(errors, "remedial_action")
+        st.form_submit_button("Feiten opslaan en advies berekenen", type="primary",
+                              on_click=on_submit, args=(incident_id,))  # fmt: skip
+
+
+_MESSAGES = {
+    "natures": "Kies minstens één soort inbreuk.",
+    "data_categories": "Kies minstens één soort gegevens (of 'Nog onbekend').",
+    "groups": "Kies minstens één groep (of 'Nog onbekend').",
+    "recipients": "Kies minstens één soort ontvanger (of 'Nog te bepalen').",
+}
+
+
+def collected(incident_id: int) -> tuple[Facts | None, str, str, dict[str, str]]:
+    """Facts from the widgets, or the Dutch errors per field."""
+    p, s = _prefix(incident_id), st.session_state
+    errors: dict[str, str] = {}
+    for field, message in _MESSAGES.items():
+        if not s.get(p + field):
+            errors[field] = message
+    aware: datetime | None = local_datetime(s.get(p + "aware_date"), s.get(p + "aware_time"))
+    if aware is None:
+        errors["aware_at"] = "Vul in wanneer de organisatie het wist."
+    for count, kind in (("people_count", "people_count_kind"), ("records_count", "records_count_kind")):
+        if s.get(p + kind) in ("exact", "approximate") and s.get(p + count) is None:
+            errors[count] = "Vul het aantal in, of kies 'Weet ik niet'."
+    if errors:
+        return None, "", "", errors
+    names = [n for n in Facts.model_fields if n != "aware_at"]
+    data = {n: s.get(p + n) for n in names if p + n in s}
+    data["backup_available"] = {"yes": True, "no": False, "unknown": None}[s.get(p + "backup", "unknown")]
+    for kind, count in (("people_count_kind", "people_count"), ("records_count_kind", "records_count")):
+        if data.get(kind) == "unknown":
+            data[count] = None
+    try:
+        facts = Facts.model_validate({**data, "aware_at": aware})
+    except ValidationError as exc:
+        return None, "", "", {str(e["loc"][0]): "Dit antwoord klopt niet." for e in exc.errors()}
+    return facts, s.get(p + "effects", ""), s.get(p + "remedial_action", ""), {}

@@ -1,0 +1,147 @@
+"""Werkvoorraad: the FG's open incidents, earliest 72-hour deadline first; opening one
+gives the report, the assessment, the advice and the decision."""
+
+import streamlit as st
+from pydantic import ValidationError
+
+from datalek import accounts, assessment, deadlines, decisions, incidents, register, store
+from datalek.models import TRANSITIONS, IncidentType, InvalidInput, Status
+from datalek.permissions import PermissionDenied
+from ui import advice_view, assessment_form, incident_view, queue_table, session
+
+actor = session.actor()
+state = st.session_state
+FAILED = "Het is NIET opgeslagen: er ging iets mis bij het bewaren. Je invoer staat er nog."
+
+
+def _save_facts(incident_id: int) -> None:
+    facts, effects, remedial, errors = assessment_form.collected(incident_id)
+    state[f"fe_{incident_id}"] = errors or None
+    if errors:
+        return
+    try:
+        with store.unit() as db:
+            assessment.save(db, actor, incident_id, facts, effects, remedial)
+    except InvalidInput as exc:
+        state[f"fe_{incident_id}"] = exc.errors
+    except store.StorageError:
+        state["q_failure"] = FAILED
+    else:
+        state["q_flash"] = "De feiten zijn opgeslagen en het advies is bijgewerkt."
+
+
+def _decide(incident_id: int) -> None:
+    try:
+        data = decisions.DecisionInput.model_validate(advice_view.decision_values(incident_id))
+        with store.unit() as db:
+            decisions.record(db, actor, incident_id, data)
+    except ValidationError:
+        state[f"de_{incident_id}"] = {"form": "Niet alle antwoorden zijn geldig."}
+    except InvalidInput as exc:
+        state[f"de_{incident_id}"] = exc.errors
+    except store.StorageError:
+        state["q_failure"] = FAILED
+    else:
+        state[f"de_{incident_id}"] = None
+        state["q_flash"] = "Het besluit is vastgelegd."
+
+
+def _move(incident_id: int, target: str, reason: str = "") -> None:
+    try:
+        with store.unit() as db:
+            incidents.change_status(db, actor, incident_id, Status(target), reason)
+    except InvalidInput as exc:
+        state["q_failure"] = " ".join(exc.errors.values())
+    else:
+        state["q_flash"] = f"Status gewijzigd naar '{Status(target).label}'."
+
+
+st.title("Werkvoorraad")
+st.caption("Open meldingen, de kortste termijn bovenaan. De termijn is 72 uur vanaf het moment "
+           "dat de organisatie het wist.")  # fmt: skip
+if flash := state.pop("q_flash", None):
+    st.success(flash)
+if failure := state.pop("q_failure", None):
+    st.error(failure)
+
+with store.unit() as db:
+    orgs = accounts.list_organisations(db, actor)
+    departments = incidents.departments(db, actor)
+cols = st.columns(4)
+status = cols[0].multiselect("Status", [s.value for s in Status if s.is_open],
+                             format_func=lambda v: Status(v).label, key="q_status")  # fmt: skip
+org_id = cols[1].selectbox("Organisatie", [o.id for o in orgs], index=None, key="q_org",
+                           format_func={o.id: o.name for o in orgs}.get, placeholder="Alle")  # fmt: skip
+department = cols[2].selectbox("Afdeling", departments, index=None, key="q_dept", placeholder="Alle")
+kind = cols[3].selectbox("Soort incident", [t.value for t in IncidentType], index=None,
+                         format_func=lambda v: IncidentType(v).label, key="q_type",
+                         placeholder="Alle")  # fmt: skip
+with store.unit() as db:
+    rows = incidents.queue(db, actor, org_id, [Status(s) for s in status] or None, department, kind)
+now = deadlines.now()
+choice = queue_table.render(rows, {o.id: o.name for o in orgs}, now)
+if choice is None:
+    st.stop()
+
+try:
+    with store.unit() as db:
+        view = incidents.read_incident(db, actor, choice)
+        latest = assessment.current(db, actor, choice)
+        decision = decisions.latest(db, actor, choice)
+        gaps = register.gaps_for(db, actor, choice)
+except PermissionDenied as exc:
+    st.error(exc.message)
+    st.stop()
+org = next((o for o in orgs if o.id == view.incident.org_id), None)
+facts = latest.facts if latest else assessment.prefill(view.incident, org)
+assessment_form.seed(choice, facts, latest.effects if latest else "",
+                     latest.remedial_action if latest else "")  # fmt: skip
+
+hours = deadlines.hours_left(view.incident.aware_at, now)
+st.subheader(f"{view.incident.reference}: {deadlines.describe_hours_left(hours)}")
+report_tab, facts_tab, advice_tab, history_tab = st.tabs(
+    ["Melding", "Beoordeling", "Advies en besluit", "Verloop"])  # fmt: skip
+with report_tab:
+    incident_view.facts(view, show_type=True)
+    incident_view.supplements(view)
+with facts_tab:
+    if latest is None:
+        st.info("Nog niet beoordeeld. De antwoorden van de melder zijn alvast ingevuld; vul aan "
+                "en sla op voor een advies.")  # fmt: skip
+    else:
+        st.caption(f"Versie {latest.version}, opgeslagen {deadlines.format_local(latest.created_at)}.")
+    assessment_form.render(choice, state.get(f"fe_{choice}"), _save_facts)
+with advice_tab:
+    if latest is None:
+        st.info("Sla eerst de feiten op; dan verschijnt hier het advies.")
+    else:
+        advice_view.advice(latest.advice)
+        st.divider()
+        if decision is not None:
+            advice_view.decision_summary(decision)
+        st.markdown("**Besluit vastleggen**" if decision is None else "**Nieuw besluit vastleggen**")
+        advice_view.decision_form(choice, latest.advice, state.get(f"de_{choice}"), _decide)
+    st.divider()
+    if gaps:
+        st.markdown("**Nog nodig voor het register voordat je kunt afronden**")
+        for gap in gaps:
+            st.markdown(f"- {gap}")
+    elif view.incident.status is Status.DECIDED:
+        st.button("Afronden", type="primary", on_click=_move, args=(choice, Status.CLOSED.value))
+with history_tab:
+    incident_view.history(view)
+    with store.unit() as db:
+        for v in assessment.versions(db, actor, choice):
+            st.caption(f"Beoordeling versie {v['version']} — "
+                       f"{deadlines.format_local(deadlines.from_iso(v['created_at']))}: "
+                       f"risico {v['risk'] or 'geen datalek'}, AP {'ja' if v['notify_authority'] else 'nee'}")  # fmt: skip
+    nexts = sorted(TRANSITIONS[view.incident.status] - {Status.CLOSED, Status.DECIDED},
+                   key=lambda s: s.value)  # fmt: skip
+    if nexts:
+        with st.form(f"status_{choice}"):
+            target = st.selectbox("Status wijzigen", [s.value for s in nexts],
+                                  format_func=lambda v: Status(v).label)  # fmt: skip
+            reason = st.text_input("Toelichting", max_chars=500)
+            if st.form_submit_button("Status wijzigen"):
+                _move(choice, target, reason)
+                st.rerun()
