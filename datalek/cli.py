@@ -6,6 +6,7 @@ line (where they would end up in the shell history and the process list).
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
@@ -267,6 +268,33 @@ def audit_verify(db_path) -> None:
     click.echo(result.message)
     if not result.intact:
         sys.exit(1)
+
+
+@main.command()
+@click.argument("facts_file", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--schema", is_flag=True, help="Print the JSON schema of the facts and stop.")
+def assess(facts_file: Path | None, schema: bool) -> None:
+    """Print the triage advice (JSON) for the facts in FACTS_FILE (JSON)."""
+    from pydantic import ValidationError
+
+    from datalek import triage
+    from datalek.facts import Facts
+
+    if schema:
+        click.echo(json.dumps(Facts.model_json_schema(), indent=2, ensure_ascii=False))
+        return
+    if facts_file is None:
+        raise click.ClickException("Geef een JSON-bestand met de feiten, of gebruik --schema.")
+    try:
+        facts = Facts.model_validate_json(facts_file.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise click.ClickException(f"Bestand {facts_file} bestaat niet.") from None
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc']) or 'bestand'}: {e['msg']}" for e in exc.errors()
+        )
+        raise click.ClickException(f"De feiten kloppen niet: {problems}") from None
+    click.echo(triage.assess(facts).model_dump_json(indent=2))
 
 
 def run() -> None:

@@ -503,12 +503,17 @@ _ALTERNATIVES: dict[str, tuple[str, list[tuple[dict, str]]]] = {
 
 
 def _missing(f: Facts, base: Advice, now: datetime) -> list[MissingFact]:
+    """For each unknown key fact: would a known answer change the advice? The other unknown
+    facts are then taken at their least favourable answer, so a change is a real one."""
+    unknown = unknown_key_facts(f)
+    worst = {field: _ALTERNATIVES[field][1][-1][0] for field in unknown}
     found = []
-    for field in unknown_key_facts(f):
+    for field in unknown:
         label, options = _ALTERNATIVES[field]
+        rest = {k: v for other, change in worst.items() if other != field for k, v in change.items()}
         effects = []
         for change, description in options:
-            other = _outcome(f.model_copy(update=change), now)
+            other = _outcome(f.model_copy(update={**rest, **change}), now)
             if (other.notify_authority, other.inform_subjects) != (base.notify_authority, base.inform_subjects):
                 effects.append(f"als het {description} is: melden bij de AP "
                                f"{'ja' if other.notify_authority else 'nee'}, informeren "
