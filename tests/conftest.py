@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -57,9 +58,28 @@ class World:
         return self.actors[key]
 
 
+@pytest.fixture(scope="session")
+def _world_template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, World]:
+    """The world built once per run: hashing eight argon2 passwords per test is slow."""
+    path = tmp_path_factory.mktemp("world") / "template.db"
+    store.migrate(path)
+    db = store.connect(path)
+    try:
+        return path, World(db)
+    finally:
+        db.close()
+
+
 @pytest.fixture
-def world(fresh_db: Database) -> World:
-    return World(fresh_db)
+def world(fresh_db: Database, _world_template: tuple[Path, World]) -> World:
+    """Copy the template world into this test's database (SQLite's backup API)."""
+    template, made = _world_template
+    source = sqlite3.connect(template)
+    try:
+        source.backup(fresh_db.conn)
+    finally:
+        source.close()
+    return made
 
 
 NOW = datetime(2026, 11, 20, 10, 0, tzinfo=timezone.utc)
