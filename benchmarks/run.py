@@ -11,7 +11,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from benchmarks import bench_browser, bench_report, bench_store  # noqa: E402
+from benchmarks import bench_browser, bench_report, bench_store, bench_triage  # noqa: E402
 
 
 def _f(value: float, digits: int = 1) -> str:
@@ -70,6 +70,39 @@ def main() -> None:
             "",
             f"Ratio (p50, save / baseline round trip): {browser['ratio']:.2f}",
         ]
+    eng = bench_triage.engine()
+    lines += [
+        "",
+        "## Triage engine",
+        "",
+        "`triage.assess` on complete facts (the jeugdhulp report e-mailed to a wrong parent) and on",
+        "all-unknown facts (which also re-runs the rules for every missing fact). Baseline: parsing",
+        "the same facts into the pydantic `Facts` model.",
+        "",
+        "| what | per second | ms each | ratio to baseline time |",
+        "|---|---|---|---|",
+        f"| baseline: `Facts.model_validate` | {_f(eng['parse_per_s'], 0)} | {_f(1000 / eng['parse_per_s'], 3)} | 1.00 |",
+        f"| assess, complete facts | {_f(eng['known_per_s'], 0)} | {_f(1000 / eng['known_per_s'], 3)} |"
+        f" {eng['parse_per_s'] / eng['known_per_s']:.2f} |",
+        f"| assess, unknown facts | {_f(eng['unknown_per_s'], 0)} | {_f(1000 / eng['unknown_per_s'], 3)} |"
+        f" {eng['parse_per_s'] / eng['unknown_per_s']:.2f} |",
+    ]
+    q = bench_triage.queue_page()
+    lines += [
+        "",
+        f"## The FG's queue page with {q['incidents']:,} incidents".replace(",", " "),
+        "",
+        f"Demo database of {q['incidents']:,} incidents, {q['open']:,} of them open; the FG of all"
+        " three organisations; the page rerun through AppTest (server side: script, queries,"
+        " rendering to protobuf), against the queue's SQL query alone.".replace(",", " "),
+        "",
+        "| what | p50 ms | p99 ms |",
+        "|---|---|---|",
+        f"| queue page rerun (AppTest) | {_f(q['page']['p50_ms'])} | {_f(q['page']['p99_ms'])} |",
+        f"| baseline: queue SQL query | {_f(q['sql']['p50_ms'], 2)} | {_f(q['sql']['p99_ms'], 2)} |",
+        "",
+        f"Ratio (p50): {q['page']['p50_ms'] / q['sql']['p50_ms']:.1f}",
+    ]
     rate = bench_report.demo_rate()
     lines += [
         "",
