@@ -129,6 +129,11 @@ class IncidentSummary:
     def hours_left(self, at: datetime) -> float:
         return deadlines.hours_left(self.aware_at, at)
 
+    @property
+    def awaits_decision(self) -> bool:
+        """The 72-hour clock matters until the FG has decided on notifying."""
+        return self.status in (Status.REPORTED, Status.IN_PROGRESS)
+
 
 def my_reports(db: Database, actor: Actor) -> list[IncidentSummary]:
     """The reports the actor made, newest first. Nobody else's."""

@@ -49,7 +49,8 @@ def _select(label, enum, key, optional=False, help=None):
 
 
 def _multi(label, enum, key):
-    st.multiselect(label, [e.value for e in enum], key=key, format_func=lambda v: enum(v).label)
+    st.multiselect(label, [e.value for e in enum], key=key, format_func=lambda v: enum(v).label,
+                   placeholder="Kies een of meer")
 
 
 def render(incident_id: int, errors: dict | None, on_submit) -> None:

@@ -69,7 +69,8 @@ with store.unit() as db:
     departments = incidents.departments(db, actor)
 cols = st.columns(4)
 status = cols[0].multiselect("Status", [s.value for s in Status if s.is_open],
-                             format_func=lambda v: Status(v).label, key="q_status")  # fmt: skip
+                             format_func=lambda v: Status(v).label, key="q_status",
+                             placeholder="Alle")  # fmt: skip
 org_id = cols[1].selectbox("Organisatie", [o.id for o in orgs], index=None, key="q_org",
                            format_func={o.id: o.name for o in orgs}.get, placeholder="Alle")  # fmt: skip
 department = cols[2].selectbox("Afdeling", departments, index=None, key="q_dept", placeholder="Alle")
@@ -98,7 +99,9 @@ assessment_form.seed(choice, facts, latest.effects if latest else "",
                      latest.remedial_action if latest else "")  # fmt: skip
 
 hours = deadlines.hours_left(view.incident.aware_at, now)
-st.subheader(f"{view.incident.reference}: {deadlines.describe_hours_left(hours)}")
+clock = (deadlines.describe_hours_left(hours) if view.incident.status in (Status.REPORTED, Status.IN_PROGRESS)
+         else view.incident.status.label.lower())  # fmt: skip
+st.subheader(f"{view.incident.reference}: {clock}")
 report_tab, facts_tab, advice_tab, history_tab = st.tabs(
     ["Melding", "Beoordeling", "Advies en besluit", "Verloop"])  # fmt: skip
 with report_tab:

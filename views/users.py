@@ -38,7 +38,8 @@ with st.form("new_user"):
     st.text_input("E-mailadres", key="u_email", max_chars=200)
     field_error(errors, "email")
     st.selectbox("Rol", [r.value for r in Role], format_func=lambda v: Role(v).label, key="u_role")
-    st.multiselect("Organisatie(s)", list(org_names), format_func=org_names.get, key="u_orgs")
+    st.multiselect("Organisatie(s)", list(org_names), format_func=org_names.get, key="u_orgs",
+                   placeholder="Kies een of meer")
     field_error(errors, "org_ids")
     st.text_input("Eerste wachtwoord (minstens 12 tekens; laat leeg voor aanmelden via de organisatie)",
                   type="password", key="u_password", max_chars=1024)  # fmt: skip

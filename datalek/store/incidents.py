@@ -68,13 +68,16 @@ def by_reporter(db: Database, reporter_id: int, limit: int = 500) -> list[dict]:
     )
 
 
+QUEUE_LIMIT = 500
+
+
 def queue(
     db: Database,
     org_ids: list[int],
     statuses: list[str],
     department: str | None = None,
     incident_type: str | None = None,
-    limit: int = 500,
+    limit: int = QUEUE_LIMIT,
 ) -> list[dict]:
     """Incidents of the given organisations and statuses, earliest deadline first."""
     sql = (
@@ -88,7 +91,8 @@ def queue(
     if incident_type:
         sql += " AND incident_type = ?"
         params.append(incident_type)
-    sql += " ORDER BY aware_at ASC, id ASC LIMIT ?"
+    # Undecided first, earliest deadline on top; then those decided and waiting for follow-up.
+    sql += " ORDER BY status = 'decided', aware_at ASC, id ASC LIMIT ?"
     params.append(limit)
     return list(db.query(sql, params))
 
