@@ -115,7 +115,7 @@ def _status(rng: random.Random, age: timedelta) -> Status:
     if age > timedelta(days=30):
         return rng.choices([Status.CLOSED, Status.NOT_A_BREACH, Status.DECIDED], [55, 30, 15])[0]
     if age > timedelta(days=3):
-        return rng.choices([Status.IN_PROGRESS, Status.DECIDED, Status.NOT_A_BREACH], [50, 30, 20])[0]
+        return rng.choices([Status.IN_PROGRESS, Status.DECIDED, Status.NOT_A_BREACH], [10, 70, 20])[0]
     return rng.choices([Status.REPORTED, Status.IN_PROGRESS], [70, 30])[0]
 
 
