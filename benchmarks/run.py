@@ -90,11 +90,11 @@ def main() -> None:
     q = bench_triage.queue_page()
     lines += [
         "",
-        f"## The FG's queue page with {q['incidents']:,} incidents".replace(",", " "),
+        f"## The FG's queue page with {_f(q['incidents'], 0)} incidents",
         "",
-        f"Demo database of {q['incidents']:,} incidents, {q['open']:,} of them open; the FG of all"
-        " three organisations; the page rerun through AppTest (server side: script, queries,"
-        " rendering to protobuf), against the queue's SQL query alone.".replace(",", " "),
+        f"Demo database of {_f(q['incidents'], 0)} incidents, {_f(q['open'], 0)} of them open; the FG"
+        " of all three organisations; the page rerun through AppTest (server side: script, queries,"
+        " rendering to protobuf), against the queue's SQL query alone.",
         "",
         "| what | p50 ms | p99 ms |",
         "|---|---|---|",
