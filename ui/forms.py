@@ -46,7 +46,9 @@ def datetime_input(label: str, key: str, default_now: bool = False) -> datetime 
     return local_datetime(day, moment)
 
 
-_MARKDOWN_SPECIAL = set("\\`*_{}[]()#+-.!|<>~$:=")
+# Enough to stop links, images, emphasis, HTML-looking text and Streamlit's ":color[...]" and
+# ":material/...:" directives; "-" and "." stay, so references like DL-2026-0001 read as typed.
+_MARKDOWN_SPECIAL = set("\\`*_{}[]()#!|<>~$:=")
 
 
 def md_escape(text: str) -> str:

@@ -10,6 +10,7 @@ from datalek.intake import (
     CountKind, DataKind, Occurrence, Protection, Recipient, Retrieval, Situation, SubjectGroup,
 )  # fmt: skip
 from datalek.models import IncidentType, Status
+from ui.forms import md_escape
 
 
 def _labels(enum, values) -> str:
@@ -48,7 +49,8 @@ def facts(view: IncidentView, show_type: bool = False) -> None:
     ]  # fmt: skip
     if show_type:
         rows.insert(3, ("Soort incident", IncidentType(inc.incident_type).label))
-    st.table({"Vraag": [r[0] for r in rows], "Antwoord": [r[1] for r in rows]})
+    # st.table renders Markdown in its cells: escape, the department is typed by a user.
+    st.table({"Vraag": [r[0] for r in rows], "Antwoord": [md_escape(r[1]) for r in rows]})
     st.markdown("**Beschrijving**")
     st.text(inc.description)
     st.markdown("**Wat de melder al deed**")

@@ -5,7 +5,7 @@ import streamlit as st
 from datalek import accounts, store
 from datalek.models import InvalidInput
 from ui import session
-from ui.forms import field_error
+from ui.forms import field_error, md_escape
 
 actor = session.actor()
 state = st.session_state
@@ -15,7 +15,8 @@ with store.unit() as db:
     orgs = accounts.list_organisations(db, actor)
 st.table({
     "Gegeven": ["Naam", "E-mailadres", "Rol", "Organisatie(s)"],
-    "Waarde": [me.name, me.email, me.role.label, ", ".join(o.name for o in orgs)],
+    # st.table renders Markdown in its cells: names are typed by people, so escape them.
+    "Waarde": [md_escape(v) for v in (me.name, me.email, me.role.label, ", ".join(o.name for o in orgs))],
 })
 if flash := state.pop("a_flash", None):
     st.success(flash)

@@ -218,3 +218,26 @@ def test_keep_as_is_only_keeps_what_the_user_was_warned_about(world, reports, db
     at.text_area(key=key).input("Ook BSN 111222333 stond erin.")
     button(at, "Toch toevoegen zoals het is").click().run()
     assert not any("111222333" in s["text"] for s in supplements_of(db_path, mine.id))
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["[klik hier](javascript:alert(1))", "![beeld](http://example.invalid/x.png)", "**vet** _schuin_",
+     ":red[rood] :material/warning:", "<b>html</b>"],
+    ids=["link", "image", "emphasis", "streamlit-directives", "html"],
+)  # fmt: skip
+def test_typed_text_in_the_facts_table_is_shown_as_typed_not_as_markdown(world, db_path, typed):
+    """st.table renders Markdown in its cells: what a user typed must be escaped."""
+    from datalek import incidents
+    from tests.conftest import make_report
+
+    db = open_db(db_path)
+    try:
+        made = incidents.submit_report(db, world["reporter"], make_report(world.org.id, department=typed))
+    finally:
+        db.close()
+    at = open_report(signed_in(world["reporter"], PAGE), made)
+    facts = table_with(at, "Antwoord")
+    shown = dict(zip(facts["Vraag"], facts["Antwoord"]))["Afdeling"]
+    assert shown != typed and shown.replace("\\", "") == typed
+    assert all(f"\\{ch}" in shown for ch in "[]*<>:" if ch in typed)
