@@ -1,0 +1,91 @@
+"""Groupings of the facts vocabulary and small questions about the facts, shared by the rules."""
+
+from __future__ import annotations
+
+from datalek.facts import (
+    SPECIAL_CATEGORIES, AvailabilityState, ConfidentialityState, DataCategory, Exfiltration,
+    Facts, IntegrityState, PeopleGroup, RecipientKind, Unintelligible,
+)  # fmt: skip
+from datalek.intake import CountKind
+from datalek.models import IncidentType, Nature
+
+# --- vocabulary -------------------------------------------------------------------------------
+
+D, R = DataCategory, RecipientKind
+C, I, A = Nature.CONFIDENTIALITY, Nature.INTEGRITY, Nature.AVAILABILITY
+SIMPLE = frozenset({D.BASIC, D.CONTACT, D.OFFICIAL_DOCUMENTS, D.BSN, D.ID_DOCUMENT, D.OTHER})
+BEHAVIOURAL = frozenset({D.LOCATION, D.PROFILE})
+FINANCIAL = frozenset({D.FINANCIAL, D.PAYMENT_MEANS})
+SENSITIVE = SPECIAL_CATEGORIES  # art. 9 and 10 AVG, and the youth-care files that hold them
+IDENTIFYING = frozenset({D.BASIC, D.BSN, D.ID_DOCUMENT, D.OFFICIAL_DOCUMENTS, D.CARE_FILE,
+                         D.CHILD_PROTECTION, D.BIOMETRIC, D.GENETIC})  # fmt: skip
+CARE_CRITICAL = frozenset({D.HEALTH, D.CARE_FILE, D.CHILD_PROTECTION})
+BROAD = frozenset({R.UNKNOWN, R.PUBLIC, R.MALICIOUS})
+LOSS_TYPES = frozenset({IncidentType.DEVICE_LOST_STOLEN, IncidentType.PAPER_LOST, IncidentType.EWASTE,
+                        IncidentType.PAPER_DISPOSAL, IncidentType.MAIL_MISDELIVERED})  # fmt: skip
+HACK_TYPES = frozenset({IncidentType.HACKING_MALWARE, IncidentType.RANSOMWARE, IncidentType.PHISHING,
+                        IncidentType.EXPLOITED_VULNERABILITY, IncidentType.UNAUTHORISED_ACCESS,
+                        IncidentType.EXFILTRATION})  # fmt: skip
+EDPB = "EDPB 9/2022 §IV"
+AP_RISK = "AP 'Datalek: wel of niet melden'"
+
+
+def _num(x: float) -> str:
+    """A number as a Dutch reader writes it: 0,25."""
+    return f"{x:g}".replace(".", ",")
+
+
+def _known_categories(f: Facts) -> frozenset[DataCategory]:
+    return frozenset(f.data_categories) - {D.UNKNOWN}
+
+
+def _recipients(f: Facts) -> frozenset[RecipientKind]:
+    return frozenset(f.recipients) or frozenset({R.TBD})
+
+
+def _people(f: Facts) -> int | None:
+    return f.people_count if f.people_count_kind is not CountKind.UNKNOWN else None
+
+
+def _vulnerable(f: Facts) -> bool:
+    """EDPB 9/2022 §IV, factor 5: children and other vulnerable people raise the risk."""
+    return bool({PeopleGroup.MINORS, PeopleGroup.VULNERABLE} & set(f.groups))
+
+
+def _exfiltration_assumed(f: Facts) -> bool:
+    """EDPB 01/2021 casus 4: in a hack, exfiltration that is confirmed or cannot be excluded
+    is assumed to have happened."""
+    return f.incident_type in HACK_TYPES and f.exfiltration in (
+        Exfiltration.CONFIRMED, Exfiltration.LIKELY, Exfiltration.UNKNOWN)  # fmt: skip
+
+
+def _confidentiality_at_stake(f: Facts) -> bool:
+    """Art. 4 sub 12 AVG: disclosure or access that evidence does not exclude."""
+    stated = C in f.natures and f.confidentiality is not ConfidentialityState.NOT_DISCLOSED
+    return stated or _exfiltration_assumed(f)
+
+
+def _exposed(f: Facts, ignore_protection: bool = False) -> bool:
+    """Readable data reached, or may have reached, someone other than a trusted professional,
+    or were lost. ``ignore_protection`` leaves the encryption out, to see whether it is what
+    keeps the people safe (art. 34 lid 3 sub a AVG)."""
+    if not _confidentiality_at_stake(f):
+        return False
+    if f.unintelligible is Unintelligible.INTACT and not ignore_protection:
+        return False
+    return _exfiltration_assumed(f) or _recipients(f) != {R.TRUSTED}
+
+
+def _integrity_misused(f: Facts) -> bool:
+    return I in f.natures and f.integrity is not IntegrityState.ALTERED_NO_MISUSE
+
+
+def _restored_within_a_day(f: Facts) -> bool:
+    return bool(f.availability is AvailabilityState.TEMPORARY and f.backup_available
+                and f.restore_hours is not None and f.restore_hours <= 24)  # fmt: skip
+
+
+def _availability_hard(f: Facts) -> bool:
+    """Lost for good, no backup, or back only after more than a day."""
+    long = f.restore_hours is not None and f.restore_hours > 24
+    return A in f.natures and (f.availability is AvailabilityState.PERMANENT or f.backup_available is False or long)

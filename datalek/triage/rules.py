@@ -1,0 +1,383 @@
+"""The EDPB risk level (9/2022 §IV), unknown key facts, the verdict and the reasons of the advice."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from datalek import deadlines
+from datalek.facts import (
+    AvailabilityState, Cause, ConfidentialityState, Exfiltration, Facts, PeopleGroup,
+    Unintelligible,
+)  # fmt: skip
+from datalek.intake import Retrieval
+from datalek.triage.advice import Art34Exception, Enisa, EnisaLevel, Reason, RiskLevel
+from datalek.triage.context import (
+    A, AP_RISK, BROAD, C, CARE_CRITICAL, D, EDPB, FINANCIAL, HACK_TYPES, I, IDENTIFYING, R,
+    SENSITIVE, _availability_hard, _confidentiality_at_stake, _exfiltration_assumed, _exposed,
+    _integrity_misused, _known_categories, _num, _people, _recipients, _restored_within_a_day,
+    _vulnerable,
+)  # fmt: skip
+
+# --- 3. EDPB risk: "no risk" only where the facts support it ------------------------------------
+
+
+def no_risk_encrypted(f: Facts) -> Reason | None:
+    """AP 'Datalek: wel of niet melden'; EDPB 01/2021 casus 6 and 10: unintelligible by the state
+    of the art, the key safe, and the data still there (backup)."""
+    if f.unintelligible is not Unintelligible.INTACT or _integrity_misused(f):
+        return None
+    if A in f.natures and not (f.backup_available and f.availability is not AvailabilityState.PERMANENT):
+        return None
+    return Reason(text="De gegevens waren onleesbaar gemaakt volgens de stand van de techniek, de sleutel is veilig "
+                       "en de gegevens zijn er nog (back-up).",
+                  ref=f"{AP_RISK}; EDPB 01/2021 casus 6 en 10")  # fmt: skip
+
+
+def no_risk_trusted_recipient(f: Facts) -> Reason | None:
+    """AP 'Datalek: wel of niet melden'; EDPB 01/2021 casus 9: only a trusted professional with a
+    duty of confidentiality received the data and confirmed deletion, and nothing was malicious."""
+    if _recipients(f) != {R.TRUSTED} or f.retrieval is not Retrieval.CONFIRMED:
+        return None
+    if f.cause.malicious or _exfiltration_assumed(f) or _integrity_misused(f):
+        return None
+    if A in f.natures and not _restored_within_a_day(f):
+        return None
+    return Reason(text="Alleen een betrouwbare professional met geheimhoudingsplicht kreeg de gegevens, en die heeft "
+                       "bevestigd dat ze zijn verwijderd.", ref=f"{AP_RISK}; EDPB 01/2021 casus 9")  # fmt: skip
+
+
+def no_risk_short_outage(f: Facts) -> Reason | None:
+    """EDPB 01/2021 casus 1: availability only, back from a backup within a day, exfiltration
+    excluded, and no care-critical data (casus 3: a hospital's outage is a risk)."""
+    if set(f.natures) != {A} or not _restored_within_a_day(f) or _exfiltration_assumed(f):
+        return None
+    if set(f.data_categories) & CARE_CRITICAL:
+        return None
+    return Reason(text="Alleen tijdelijk verlies van beschikbaarheid: binnen een dag teruggezet uit een back-up, en "
+                       "weglekken is uitgesloten.", ref="EDPB 01/2021 casus 1")  # fmt: skip
+
+
+def no_risk_not_disclosed(f: Facts) -> Reason | None:
+    """EU notification template (2026) 'not exfiltrated nor disclosed (reasonable evidence)';
+    EDPB 9/2022 §IV: nobody saw the data, and nothing else was lost or changed."""
+    if C not in f.natures or f.confidentiality is not ConfidentialityState.NOT_DISCLOSED:
+        return None
+    if _exfiltration_assumed(f) or _integrity_misused(f) or (A in f.natures and not _restored_within_a_day(f)):
+        return None
+    return Reason(text="Met redelijk bewijs is vastgesteld dat niemand de gegevens heeft ingezien, en er is niets "
+                       "kwijt of veranderd.", ref=f"{EDPB}; EU-meldformulier: niet ingezien (met bewijs)")  # fmt: skip
+
+
+NO_RISK_RULES = (no_risk_encrypted, no_risk_trusted_recipient, no_risk_short_outage, no_risk_not_disclosed)
+
+
+def no_risk(f: Facts) -> Reason | None:
+    """The first situation in which a risk is unlikely (rules.md §3 and §5), if any."""
+    for rule in NO_RISK_RULES:
+        if why := rule(f):
+            return why
+    return None
+
+
+# --- 3. EDPB risk: high risk ---------------------------------------------------------------------
+# The confidentiality rules are asked only once the data were exposed (``_exposed``). Encryption
+# is weighed apart, so the advice can say it is what protects the people (art. 34 lid 3 sub a).
+
+
+def high_special_data(f: Facts, enisa: Enisa) -> Reason | None:
+    """Art. 9 and 10 AVG; EDPB 9/2022 §IV (damage should be considered likely); EDPB 01/2021
+    casus 12: special, criminal or child-protection data reached non-trusted people, or were lost."""
+    if not set(f.data_categories) & SENSITIVE:
+        return None
+    return Reason(text="Bijzondere, strafrechtelijke of jeugdbeschermingsgegevens zijn (mogelijk) bij onbevoegden "
+                       "terechtgekomen of kwijt. Dan moet je schade waarschijnlijk achten.",
+                  ref=f"art. 9 en 10 AVG; {EDPB}; EDPB 01/2021 casus 12")  # fmt: skip
+
+
+def high_identity_fraud(f: Facts, enisa: Enisa) -> Reason | None:
+    """Art. 46 UAVG; EDPB 9/2022 §IV (identity data combined): a BSN with identity data, or a copy
+    of an ID document, reached unknown, public or malicious recipients."""
+    cats = set(f.data_categories)
+    with_identity = bool(cats & (IDENTIFYING | {D.CONTACT}) - {D.BSN})
+    if not (D.ID_DOCUMENT in cats or (D.BSN in cats and with_identity)):
+        return None
+    if not (_recipients(f) & BROAD or _exfiltration_assumed(f)):
+        return None
+    return Reason(text="Een BSN met naam of adres, of een kopie van een identiteitsbewijs, is bij onbekenden "
+                       "terechtgekomen. Dat maakt identiteitsfraude mogelijk.",
+                  ref=f"art. 46 UAVG; {EDPB}")  # fmt: skip
+
+
+def high_vulnerable_people(f: Facts, enisa: Enisa) -> Reason | None:
+    """EDPB 9/2022 §IV, factors 5 and 6; youth-context §2: children or vulnerable people in a
+    sensitive context — in youth care, being a client is itself sensitive."""
+    context = f.youth_care_controller or f.professional_secrecy or f.child_safety
+    if not (_vulnerable(f) and (set(f.data_categories) & SENSITIVE or context)):
+        return None
+    return Reason(text="Het gaat om kinderen of kwetsbare personen, in een gevoelige context (jeugdhulp, "
+                       "beroepsgeheim of gevoelige gegevens).",
+                  ref=f"{EDPB}, factor 5 en 6; handreiking jeugddomein")  # fmt: skip
+
+
+def high_exfiltration(f: Facts, enisa: Enisa) -> Reason | None:
+    """EDPB 01/2021 casus 4 and 5: in a hack, exfiltration of sensitive data that is confirmed or
+    cannot be excluded is assumed to have happened."""
+    if not (_exfiltration_assumed(f) and set(f.data_categories) & SENSITIVE):
+        return None
+    return Reason(text="Bij de hack zijn gevoelige gegevens weggesluisd, of dat is niet uit te sluiten. Ga ervan uit "
+                       "dat het is gebeurd.", ref="EDPB 01/2021 casus 4 en 5")  # fmt: skip
+
+
+def high_many_people(f: Facts, enisa: Enisa) -> Reason | None:
+    """EDPB 01/2021 casus 11; EDPB 9/2022 §IV, factor 7: more than 100 people, and more than
+    trivial data (ENISA DPC 2 or higher)."""
+    people = _people(f)
+    if not (people and people > 100 and enisa.dpc >= 2):
+        return None
+    return Reason(text=f"Gegevens van {people} personen, meer dan alleen naam en adres, zijn (mogelijk) bij "
+                       "onbevoegden terechtgekomen.", ref=f"EDPB 01/2021 casus 11; {EDPB}, factor 7")  # fmt: skip
+
+
+def high_enisa_confidentiality(f: Facts, enisa: Enisa) -> Reason | None:
+    """ENISA 2013 §4: severity level high or very high, for data that reached others."""
+    if enisa.level not in (EnisaLevel.HIGH, EnisaLevel.VERY_HIGH):
+        return None
+    return Reason(text=f"De ENISA-ernst is {enisa.level.label.lower()} (SE {_num(round(enisa.se, 2))}): ernstige "
+                       "gevolgen voor de betrokkenen zijn goed mogelijk.", ref="ENISA 2013 §4")  # fmt: skip
+
+
+CONFIDENTIALITY_HIGH_RULES = (high_special_data, high_identity_fraud, high_vulnerable_people, high_exfiltration,
+                              high_many_people, high_enisa_confidentiality)  # fmt: skip
+
+
+def high_care_data_unavailable(f: Facts, enisa: Enisa) -> Reason | None:
+    """EDPB 01/2021 casus 2 and 3: care-critical data lost for good, or unavailable for long."""
+    if not (set(f.data_categories) & CARE_CRITICAL and _availability_hard(f)):
+        return None
+    return Reason(text="Zorg- of jeugdbeschermingsgegevens zijn blijvend kwijt of lang niet beschikbaar. Dat kan de "
+                       "zorg of de veiligheid van mensen schaden.", ref="EDPB 01/2021 casus 2 en 3")  # fmt: skip
+
+
+def high_enisa_loss(f: Facts, enisa: Enisa) -> Reason | None:
+    """ENISA 2013 §4: severity level high or very high, for data changed and possibly misused,
+    or lost for long."""
+    if not (_integrity_misused(f) or _availability_hard(f)):
+        return None
+    if enisa.level not in (EnisaLevel.HIGH, EnisaLevel.VERY_HIGH):
+        return None
+    return Reason(text=f"De ENISA-ernst is {enisa.level.label.lower()} (SE {_num(round(enisa.se, 2))}) en de "
+                       "gegevens zijn veranderd of kwijt.", ref="ENISA 2013 §4")  # fmt: skip
+
+
+LOSS_HIGH_RULES = (high_care_data_unavailable, high_enisa_loss)
+
+
+# --- 4. unknown key facts ----------------------------------------------------------------------
+
+
+def cause_matters(f: Facts) -> bool:
+    """An unknown cause matters when only the trusted-recipient situation would make a risk
+    unlikely: that one requires that nothing malicious happened (EDPB 01/2021 casus 9)."""
+    if f.cause not in (Cause.TBD, Cause.UNKNOWN) or not no_risk_trusted_recipient(f):
+        return False
+    return not any(rule(f) for rule in NO_RISK_RULES if rule is not no_risk_trusted_recipient)
+
+
+def unknown_key_facts(f: Facts) -> list[str]:
+    """AP 'bij twijfel melden'; EDPB 9/2022 §IV (assess when aware, don't wait): the facts whose
+    absence forbids concluding 'no risk'. Each only where it can matter: whether and by whom data
+    were seen is moot once they were unintelligible, or only reached a trusted professional who
+    confirmed deletion."""
+    trusted = _recipients(f) == {R.TRUSTED} and f.retrieval is Retrieval.CONFIRMED
+    readable = f.unintelligible is not Unintelligible.INTACT
+    open_states = (None, ConfidentialityState.TBD, ConfidentialityState.NOT_ASSESSABLE)
+    backup_open = f.backup_available is None or f.availability in (None, AvailabilityState.UNDETERMINED) or (
+        f.backup_available and f.restore_hours is None and f.availability is not AvailabilityState.PERMANENT)
+    checks = {
+        "natures": not f.natures,
+        "data_categories": D.UNKNOWN in f.data_categories or not f.data_categories,
+        "groups": PeopleGroup.UNKNOWN in f.groups or not f.groups,
+        "confidentiality": C in f.natures and readable and not trusted and f.confidentiality in open_states,
+        "recipients": C in f.natures and readable and R.TBD in _recipients(f) and _confidentiality_at_stake(f)
+        and not _exfiltration_assumed(f),
+        "unintelligible": _confidentiality_at_stake(f) and not trusted
+        and f.unintelligible in (Unintelligible.TBD, Unintelligible.NOT_ASSESSABLE),
+        "exfiltration": f.incident_type in HACK_TYPES and f.exfiltration is Exfiltration.UNKNOWN,
+        "backup_available": A in f.natures and backup_open,
+    }  # fmt: skip
+    unknown = [field for field, is_open in checks.items() if is_open]
+    return unknown + ["cause"] if cause_matters(f) else unknown
+
+
+# --- 5. the verdict and the advice -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Verdict:
+    risk: RiskLevel
+    risk_reasons: list[Reason]
+    exception: Art34Exception | None
+    unknown: list[str]
+
+    @property
+    def notify(self) -> bool:
+        return self.risk is not RiskLevel.NONE
+
+    @property
+    def inform(self) -> bool:
+        return self.risk is RiskLevel.HIGH and self.exception is None
+
+
+def _later_exception(f: Facts) -> Art34Exception | None:
+    """Art. 34 lid 3 sub b and c AVG. Sub a is weighed in ``verdict``: encryption only protects
+    against disclosure, not against loss or change."""
+    if f.later_measures:
+        return Art34Exception.LATER_MEASURES
+    if f.disproportionate_effort:
+        return Art34Exception.DISPROPORTIONATE
+    return None
+
+
+def verdict(f: Facts, enisa: Enisa) -> Verdict:
+    """Rules 3 to 5 in order: high risk first; then 'no risk' only with every key fact known; then
+    encryption as art. 34 lid 3 sub a; otherwise risk (AP: bij twijfel melden)."""
+    unknown = unknown_key_facts(f)
+    high = [r for rule in CONFIDENTIALITY_HIGH_RULES if (r := rule(f, enisa))] if _exposed(f) else []
+    high += [r for rule in LOSS_HIGH_RULES if (r := rule(f, enisa))]
+    if high:  # open questions cannot lower a high risk; the missing facts name them
+        return Verdict(RiskLevel.HIGH, high, _later_exception(f), unknown)
+    if not unknown and (why := no_risk(f)):
+        return Verdict(RiskLevel.NONE, [why], None, unknown)
+    from datalek.triage.missing import QUESTION_LABELS  # missing re-runs these rules: import late
+
+    open_list = "; ".join(QUESTION_LABELS[field].lower() for field in unknown)
+    doubt = [Reason(text=f"Nog niet bekend: {open_list}. Dan is niet vast te stellen dat een risico "
+                         "onwaarschijnlijk is. Bij twijfel melden.",
+                    ref="AP 'Zo meldt u een datalek'; art. 33 lid 1 AVG")] if unknown else []  # fmt: skip
+    if f.unintelligible is Unintelligible.INTACT and _exposed(f, ignore_protection=True):
+        if shielded := [r for rule in CONFIDENTIALITY_HIGH_RULES if (r := rule(f, enisa))]:
+            protected = Reason(text="Zonder de versleuteling zou het risico hoog zijn, om de redenen hieronder. De "
+                                    "gegevens zijn onleesbaar en de sleutel is veilig, dus de betrokkenen lopen dat "
+                                    "risico niet.", ref="art. 34 lid 3 sub a AVG")  # fmt: skip
+            return Verdict(RiskLevel.HIGH, [*doubt, protected, *shielded], Art34Exception.UNINTELLIGIBLE, unknown)
+    if doubt:
+        return Verdict(RiskLevel.RISK, doubt, None, unknown)
+    risk = Reason(text="Een risico voor de betrokkenen is niet onwaarschijnlijk: geen van de situaties waarin de AP "
+                       "en de EDPB 'geen risico' aannemen, doet zich voor.",
+                  ref=f"art. 33 lid 1 AVG; {AP_RISK}; {EDPB}")  # fmt: skip
+    return Verdict(RiskLevel.RISK, [risk], None, unknown)
+
+
+def _lower(label: str) -> str:
+    """A label inside a sentence: without its explanation, lower case unless a name or acronym."""
+    label = label.split(" (")[0]
+    return label if label[1:2].isupper() or label.startswith("Veilig Thuis") else label[0].lower() + label[1:]
+
+
+_PROTECTION = {
+    Unintelligible.INTACT: "de gegevens zijn versleuteld of gehasht volgens de stand van de techniek en de sleutel "
+                           "is veilig",
+    Unintelligible.SUBVERTIBLE: "de gegevens zijn beveiligd, maar die beveiliging is te omzeilen",
+    Unintelligible.NO: "de gegevens zijn leesbaar",
+    Unintelligible.NOT_ASSESSABLE: "niet vast te stellen of de gegevens onleesbaar waren",
+    Unintelligible.TBD: "nog niet bekend of de gegevens onleesbaar waren",
+}  # fmt: skip
+
+
+def risk_factors(f: Facts, enisa: Enisa) -> list[Reason]:
+    """EDPB 9/2022 §IV: the seven factors, each stated for this breach."""
+    states = {I: f.integrity, A: f.availability}
+    natures = ", ".join(_lower(n.label) + (f" ({_lower(states[n].label)})" if states.get(n) else "")
+                        for n in f.natures)  # fmt: skip
+    cats = _known_categories(f)
+    kinds = "; ".join(_lower(c.label) for c in sorted(cats)) or "nog niet bekend"
+    special = ("bijzondere of strafrechtelijke gegevens, schade is dan waarschijnlijk" if cats & SENSITIVE
+               else "nog niet bekend of er bijzondere persoonsgegevens bij zijn" if D.UNKNOWN in f.data_categories
+               or not f.data_categories else "geen bijzondere persoonsgegevens")  # fmt: skip
+    recipients = ", ".join(_lower(r.label) for r in sorted(_recipients(f)))
+    harms = [harm for harm, applies in (
+        ("identiteitsfraude", bool(cats & {D.BSN, D.ID_DOCUMENT})), ("financiële schade", bool(cats & FINANCIAL)),
+        ("discriminatie of psychische schade", bool(cats & SENSITIVE)),
+        ("verlies van het beroepsgeheim", f.professional_secrecy),
+        ("gevaar voor de veiligheid van een kind", f.child_safety)) if applies]  # fmt: skip
+    groups = ", ".join(_lower(g.label) for g in f.groups) or "nog niet bekend"
+    context = [text for text, applies in (
+        ("jeugdhulp of sociaal domein, cliënt zijn is al gevoelig", f.youth_care_controller),
+        ("de gegevens vallen onder het beroepsgeheim", f.professional_secrecy)) if applies]  # fmt: skip
+    people = _people(f)
+    count = "nog niet bekend" if people is None else f"het gaat om {people} {'persoon' if people == 1 else 'personen'}"
+    count += ", meer dan 100" if enisa.over_100 else ""
+    return [
+        Reason(text=f"1. Soort inbreuk: {'het gaat om ' + natures if natures else 'nog niet bekend'}.",
+               ref=f"{EDPB}, factor 1"),
+        Reason(text=f"2. Gevoeligheid en omvang: {kinds}; {special}. ENISA-context {enisa.dpc} van 4.",
+               ref=f"{EDPB}, factor 2"),
+        Reason(text=f"3. Herkenbaarheid: {enisa.ei_reason.text} Versleuteling: {_PROTECTION[f.unintelligible]}.",
+               ref=f"{EDPB}, factor 3"),
+        Reason(text=f"4. Ernst van de gevolgen: ontvangers {recipients}; oorzaak {_lower(f.cause.label)}; mogelijke "
+                    f"schade: {', '.join(harms) or 'hinder en verlies van controle over de gegevens'}.",
+               ref=f"{EDPB}, factor 4"),
+        Reason(text=f"5. Bijzondere kenmerken van de betrokkenen: {groups}"
+                    + ("; kinderen of kwetsbare personen verhogen het risico." if _vulnerable(f) else "."),
+               ref=f"{EDPB}, factor 5"),
+        Reason(text=f"6. Bijzondere kenmerken van de organisatie: {'; '.join(context) or 'geen bijzondere context'}.",
+               ref=f"{EDPB}, factor 6"),
+        Reason(text=f"7. Aantal betrokkenen: {count}.", ref=f"{EDPB}, factor 7"),
+    ]  # fmt: skip
+
+
+def conclusions(f: Facts, v: Verdict, deadline: datetime, hours: float) -> list[Reason]:
+    """The reasons for each conclusion: AP yes or no (art. 33), informing and its exceptions
+    (art. 34), the youth-care cautions (handreiking §1.4 and §4.2), the deadline (art. 33 lid 1)."""
+    reasons = list(v.risk_reasons)
+    if _exfiltration_assumed(f):
+        reasons.append(Reason(text="Bij een hack waarbij weglekken niet met bewijs is uitgesloten, ga je ervan uit "
+                                   "dat de gegevens zijn weggesluisd.",
+                              ref="EDPB 01/2021 casus 4; EDPB 9/2022 §IV"))  # fmt: skip
+    if v.notify:
+        reasons.append(Reason(text="Meld het datalek bij de AP: een risico voor de betrokkenen is niet "
+                                   "onwaarschijnlijk.", ref="art. 33 lid 1 AVG"))  # fmt: skip
+    else:
+        reasons.append(Reason(text="Melden bij de AP is niet nodig: een risico is onwaarschijnlijk. Leg het datalek en "
+                                   "deze reden wel vast in het register.",
+                              ref="art. 33 lid 1 en lid 5 AVG"))  # fmt: skip
+    if v.notify and v.unknown:
+        reasons.append(Reason(text="Meld binnen 72 uur met wat je nu weet, en vul de melding aan zodra de open vragen "
+                                   "zijn beantwoord.", ref="art. 33 lid 4 AVG"))  # fmt: skip
+    if v.risk is not RiskLevel.HIGH:
+        reasons.append(Reason(text="Betrokkenen informeren is niet verplicht: er is geen hoog risico.",
+                              ref="art. 34 lid 1 AVG"))  # fmt: skip
+    elif v.exception is None:
+        reasons.append(Reason(text="Informeer de betrokkenen zonder onnodige vertraging, in duidelijke taal: wat er "
+                                   "gebeurde, de gevolgen, de maatregelen en een contactpersoon.",
+                              ref="art. 34 lid 1 en 2 AVG"))  # fmt: skip
+    else:
+        reasons.append(Reason(text=f"Betrokkenen apart informeren is niet nodig ({v.exception.label}).",
+                              ref=f"art. 34 lid 3 sub {v.exception.value} AVG"))  # fmt: skip
+        if v.exception is Art34Exception.DISPROPORTIONATE:
+            reasons.append(Reason(text="Doe in plaats daarvan een openbare mededeling die net zo goed werkt.",
+                                  ref="art. 34 lid 3 sub c AVG"))  # fmt: skip
+    if v.risk is RiskLevel.HIGH and not _exposed(f) and f.unintelligible is Unintelligible.INTACT \
+            and v.exception is not Art34Exception.UNINTELLIGIBLE:  # fmt: skip
+        reasons.append(Reason(text="De versleuteling helpt hier niet: het risico komt doordat gegevens kwijt of "
+                                   "veranderd zijn.", ref="art. 34 lid 3 sub a AVG"))  # fmt: skip
+    if v.inform and PeopleGroup.MINORS in f.groups:
+        reasons.append(Reason(text="Bij kinderen onder 12 informeer je de ouders met gezag. Van 12 tot 16 jaar het "
+                                   "kind én de ouders, bij 16 en 17 jaar de jongere zelf.",
+                              ref="handreiking jeugddomein §4.2"))  # fmt: skip
+    if v.inform and f.child_safety:
+        reasons.append(Reason(text="Ga eerst na of informeren de veiligheid van een kind of een ander in gevaar "
+                                   "brengt. Stel het dan uit, met een reden en een datum.",
+                              ref="handreiking jeugddomein §1.4"))  # fmt: skip
+    if not v.notify:
+        reasons.append(Reason(text=f"De termijn van 72 uur zou lopen tot {deadlines.format_local(deadline)}.",
+                              ref="art. 33 lid 1 AVG"))  # fmt: skip
+    elif hours < 0:
+        reasons.append(Reason(text=f"De termijn van 72 uur is verstreken ({deadlines.describe_hours_left(hours)}). "
+                                   "Meld zo snel mogelijk en geef in de melding de redenen voor de vertraging.",
+                              ref="art. 33 lid 1 AVG"))  # fmt: skip
+    else:
+        reasons.append(Reason(text=f"Meld uiterlijk {deadlines.format_local(deadline)} "
+                                   f"({deadlines.describe_hours_left(hours)}).", ref="art. 33 lid 1 AVG"))  # fmt: skip
+    return reasons
