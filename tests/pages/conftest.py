@@ -30,13 +30,12 @@ STREAMLIT_PAGES_MANAGER_INIT = PagesManager.__init__
 def _navigation_always_runs_app_py(monkeypatch: pytest.MonkeyPatch) -> None:
     """Make every AppTest run go through ``app.py`` (sessions, timeouts, the role's menu).
 
-    ``AppTest.run`` resets ``PagesManager.uses_pages_directory`` to None, and because a
-    ``pages/`` folder sits next to ``app.py`` each run then starts in Streamlit's legacy
-    MPA-v1 emulation: a run for a page the previous run ended on (``switch_page`` or simply
-    staying on a page) executes ``pages/<page>.py`` directly, WITHOUT ``app.py``. The
-    session checks are then skipped and ``switch_page`` accepts every file in ``pages/``.
-    A real server leaves that mode as soon as ``app.py`` calls ``st.navigation`` once, so
-    the flag is pinned to False here, as in a running server.
+    ``AppTest.run`` resets ``PagesManager.uses_pages_directory`` to None; with a folder
+    named ``pages/`` next to ``app.py`` each run would then start in Streamlit's legacy
+    MPA-v1 emulation and execute the page file directly, WITHOUT ``app.py`` (that was the
+    case before the page files moved to ``views/``). Pinned to False, as in a running
+    server, so the suite keeps testing app.py even if a ``pages/`` folder comes back;
+    ``test_navigation.py::test_page_files_never_run_without_app_py`` runs unpinned.
     """
     def init(self, *args, **kwargs):
         STREAMLIT_PAGES_MANAGER_INIT(self, *args, **kwargs)
