@@ -5,7 +5,6 @@ the report form. The database comes from the ``db_path``/``world`` fixtures of
 from __future__ import annotations
 
 import pickle
-import sqlite3
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
@@ -19,7 +18,6 @@ from streamlit.testing.v1.element_tree import Dataframe, Error, Table, Widget
 
 from datalek import deadlines, store
 from datalek.models import Actor
-from tests.conftest import World
 
 APP = str(Path(__file__).parents[2] / "app.py")
 #: Streamlit's own ``PagesManager.__init__``, before the fixture below pins the MPA mode.
@@ -63,34 +61,6 @@ def _check_app_keys_serializable(self: SessionState) -> None:
             pickle.dumps(self[k])
         except Exception as exc:
             raise UnserializableSessionStateError(f"cannot pickle session_state[{k!r}]") from exc
-
-
-@pytest.fixture(scope="session")
-def _world_template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, World]:
-    """``tests.conftest.World`` built once: hashing eight argon2 passwords per test made the
-    fixture cost 2-3 s per test on a 2-core machine."""
-    path = tmp_path_factory.mktemp("world") / "template.db"
-    store.migrate(path)
-    db = store.connect(path)
-    try:
-        made = World(db)
-    finally:
-        db.close()
-    return path, made
-
-
-@pytest.fixture
-def world(db_path: Path, _world_template: tuple[Path, World]) -> World:
-    """Same as ``tests.conftest.world`` (two organisations, an account per role), copied
-    from the template into this test's own database with SQLite's backup API."""
-    template, made = _world_template
-    src, dst = sqlite3.connect(template), sqlite3.connect(db_path)
-    try:
-        src.backup(dst)
-    finally:
-        src.close()
-        dst.close()
-    return made
 
 
 def app() -> AppTest:
