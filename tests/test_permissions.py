@@ -57,13 +57,13 @@ ALLOWED = {
     "reporter": {"submit-own-org", "read-incident", "supplement", "my-reports"},
     "reporter2": {"submit-own-org", "my-reports", "set-other-password"},  # it is their own password
     "dpo": {"submit-own-org", "read-incident", "supplement", "change-status", "queue", "my-reports",
-            "assessment-read", "decision-record", "register-gaps", "overview-own-org", "audit-verify"},
+            "assessment-read", "decision-record", "register-gaps", "overview-own-org"},
     "management": {"overview-own-org", "my-reports"},
     "admin": {"create-user", "create-organisation", "list-users", "disable-user", "set-other-password",
               "audit-verify", "my-reports"},
     # the second organisation's FG: "other org" is their own organisation
     "other_dpo": {"queue", "my-reports", "submit-other-org", "read-other-org-incident",
-                  "overview-other-org", "audit-verify"},
+                  "overview-other-org"},
 }
 MATRIX = [(who, call) for who in ALLOWED for call in CALLS]
 

@@ -26,7 +26,7 @@ ACCOUNT = PageSpec("views/account.py", "Mijn account", ":material/person:", "Acc
 
 PAGES_BY_ROLE: dict[Role, tuple[PageSpec, ...]] = {
     Role.REPORTER: (REPORT, MY_REPORTS, ACCOUNT),
-    Role.DPO: (QUEUE, REPORT, MY_REPORTS, OVERVIEW, AUDIT, ACCOUNT),
+    Role.DPO: (QUEUE, REPORT, MY_REPORTS, OVERVIEW, ACCOUNT),
     Role.MANAGEMENT: (OVERVIEW, ACCOUNT),
     Role.ADMIN: (USERS, ORGANISATIONS, AUDIT, ACCOUNT),
 }
