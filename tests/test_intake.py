@@ -14,9 +14,9 @@ from datalek.intake import (
     Report,
     Situation,
     applicable,
-    guidance,
     validate_report,
 )
+from datalek.guidance import for_situation as guidance
 from datalek.models import IncidentType, InvalidInput
 from tests.conftest import NOW, make_report, report_values
 

@@ -4,7 +4,7 @@ import logging
 
 import streamlit as st
 
-from datalek import accounts, deadlines, incidents, intake, notify, pii, store
+from datalek import accounts, deadlines, guidance, incidents, intake, notify, pii, store
 from datalek.config import SmtpSettings
 from datalek.intake import Report, Situation
 from datalek.models import InvalidInput
@@ -100,14 +100,14 @@ if done := state.get("r_done"):
     st.success(f"Je melding is verstuurd. Het nummer van je melding is {done['reference']}.",
                icon=":material/check_circle:")  # fmt: skip
     st.subheader("Wat gebeurt er nu?")
-    st.write(intake.NEXT_STEPS)
+    st.write(guidance.NEXT_STEPS)
     st.write(
         f"De organisatie moet uiterlijk **{rf.deadline_text(done['aware_at'])}** beslissen of dit "
         "gemeld moet worden bij de Autoriteit Persoonsgegevens: 72 uur na het moment dat het "
         "ontdekt werd."
     )
     st.subheader("Doe dit nu")
-    for line in intake.guidance(Situation(done["situation"])):
+    for line in guidance.for_situation(Situation(done["situation"])):
         st.markdown(f"- {line}", unsafe_allow_html=False)
     st.write("Weet je later meer? Vul je melding aan via **Mijn meldingen**.")
     st.button("Nieuwe melding maken", on_click=_new)

@@ -9,7 +9,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from datalek import accounts, deadlines, intake, store
+from datalek import accounts, deadlines, guidance, store
 from datalek.intake import Situation, applicable
 from datalek.models import Actor, Role
 from tests.conftest import PASSWORD
@@ -367,9 +367,9 @@ def test_confirmation_shows_reference_deadline_and_dos(reporter_page, db_path, s
     text = markdown_text(at)
     assert f"uiterlijk **{deadline}** beslissen" in text
     assert "72 uur na het moment dat het ontdekt werd" in text
-    for line in intake.guidance(Situation(situation)):
+    for line in guidance.for_situation(Situation(situation)):
         assert f"- {line}" in [m.value for m in at.markdown]
-    assert intake.NEXT_STEPS in text
+    assert guidance.NEXT_STEPS in text
     # the deadline is 72 hours after the discovery the employee typed
     found = deadlines.from_iso(stored["discovered_at"])
     assert deadlines.from_iso(stored["aware_at"]) == found
