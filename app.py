@@ -30,7 +30,10 @@ with store.unit() as db:
             except auth.SigninRefused as refused:
                 st.session_state[session.FLASH] = refused.message
                 oidc.logout()
+        had_session = st.session_state.get(session.USER_ID) is not None
         actor = session.resume(db)
+        if actor is None and had_session:
+            oidc.logout()  # otherwise the identity cookie would sign the person straight back in
         if actor is None:
             pages = [st.Page("views/signin.py", title="Aanmelden", icon=":material/login:")]
 

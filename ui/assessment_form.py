@@ -27,7 +27,8 @@ def _prefix(incident_id: int) -> str:
 def seed(incident_id: int, facts: Facts, effects: str, remedial: str, force: bool = False) -> None:
     """Put the facts into the widgets' state, once (or again after a save with ``force``)."""
     p = _prefix(incident_id)
-    if not force and f"{p}seeded" in st.session_state:
+    # Streamlit drops widget values when the form is not on screen: seed again then.
+    if not force and p + "natures" in st.session_state:
         return
     data = facts.model_dump(mode="json")
     for key, value in data.items():

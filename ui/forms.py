@@ -47,8 +47,8 @@ def datetime_input(label: str, key: str, default_now: bool = False) -> datetime 
 
 
 # Enough to stop links, images, emphasis, HTML-looking text and Streamlit's ":color[...]" and
-# ":material/...:" directives; "-" and "." stay, so references like DL-2026-0001 read as typed.
-_MARKDOWN_SPECIAL = set("\\`*_{}[]()#!|<>~$:=")
+# ":material/...:" directives, and "." and "@" against autolinks (www.x.nl, x@y.nl); "-" stays.
+_MARKDOWN_SPECIAL = set("\\`*_{}[]()#!|<>~$:=.@")
 
 
 def md_escape(text: str) -> str:

@@ -56,6 +56,12 @@ def resume(db) -> Actor | None:
     return actor
 
 
+def fresh_actor() -> Actor | None:
+    """For button callbacks, which run before app.py: check the session again right now."""
+    with store.unit() as db:
+        return resume(db)
+
+
 def actor() -> Actor:
     """The actor ``app.py`` resolved for this run; pages call this first."""
     data = st.session_state.get(ACTOR)

@@ -53,9 +53,12 @@ errors = state.get(f"sup_errors_{choice}")
 
 
 def _add(text: str, pii_kept: bool) -> None:
+    current = session.fresh_actor()  # callbacks run before app.py's session check
+    if current is None:
+        return
     try:
         with store.unit() as db:
-            incidents.add_supplement(db, actor, choice, text, pii_kept)
+            incidents.add_supplement(db, current, choice, text, pii_kept)
     except InvalidInput as exc:
         state[f"sup_errors_{choice}"] = exc.errors
         return

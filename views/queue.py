@@ -15,13 +15,16 @@ FAILED = "Het is NIET opgeslagen: er ging iets mis bij het bewaren. Je invoer st
 
 
 def _save_facts(incident_id: int) -> None:
+    current = session.fresh_actor()  # callbacks run before app.py's session check
+    if current is None:
+        return
     facts, effects, remedial, errors = assessment_form.collected(incident_id)
     state[f"fe_{incident_id}"] = errors or None
     if errors:
         return
     try:
         with store.unit() as db:
-            assessment.save(db, actor, incident_id, facts, effects, remedial)
+            assessment.save(db, current, incident_id, facts, effects, remedial)
     except InvalidInput as exc:
         state[f"fe_{incident_id}"] = exc.errors
     except store.StorageError:
@@ -31,10 +34,13 @@ def _save_facts(incident_id: int) -> None:
 
 
 def _decide(incident_id: int) -> None:
+    current = session.fresh_actor()  # callbacks run before app.py's session check
+    if current is None:
+        return
     try:
         data = decisions.DecisionInput.model_validate(advice_view.decision_values(incident_id))
         with store.unit() as db:
-            decisions.record(db, actor, incident_id, data)
+            decisions.record(db, current, incident_id, data)
     except ValidationError:
         state[f"de_{incident_id}"] = {"form": "Niet alle antwoorden zijn geldig."}
     except InvalidInput as exc:
@@ -47,9 +53,12 @@ def _decide(incident_id: int) -> None:
 
 
 def _move(incident_id: int, target: str, reason: str = "") -> None:
+    current = session.fresh_actor()  # callbacks run before app.py's session check
+    if current is None:
+        return
     try:
         with store.unit() as db:
-            incidents.change_status(db, actor, incident_id, Status(target), reason)
+            incidents.change_status(db, current, incident_id, Status(target), reason)
     except InvalidInput as exc:
         state["q_failure"] = " ".join(exc.errors.values())
     else:

@@ -23,9 +23,12 @@ FAILED = (
 
 
 def _save(report: Report, pii_kept: bool) -> None:
+    current = session.fresh_actor()  # callbacks run before app.py's session check
+    if current is None:
+        return
     try:
         with store.unit() as db:
-            incident = incidents.submit_report(db, actor, report, pii_kept)
+            incident = incidents.submit_report(db, current, report, pii_kept)
             recipients = accounts.notice_recipients(db, report.org_id)
     except PermissionDenied as exc:
         state["r_failure"] = exc.message

@@ -241,3 +241,21 @@ def test_typed_text_in_the_facts_table_is_shown_as_typed_not_as_markdown(world, 
     shown = dict(zip(facts["Vraag"], facts["Antwoord"]))["Afdeling"]
     assert shown != typed and shown.replace("\\", "") == typed
     assert all(f"\\{ch}" in shown for ch in "[]*<>:" if ch in typed)
+
+
+def test_a_disabled_account_cannot_save_through_a_button_callback(world, reports, db_path):
+    """Callbacks run before app.py's session check: they must check the account themselves."""
+    from datalek import accounts
+
+    mine = reports["reporter"][0]
+    at = open_report(signed_in(world["reporter"], PAGE), mine)
+    key = f"sup_text_{mine.id}"
+    at.text_area(key=key).input("Nog een aanvulling.")
+    db = open_db(db_path)
+    try:
+        accounts.set_active(db, world["admin"], world["reporter"].user_id, False)
+    finally:
+        db.close()
+    button(at, "Aanvulling toevoegen").click().run()
+    assert supplements_of(db_path, mine.id) == []
+    assert titles(at) == ["Aanmelden bij Datalek"]
