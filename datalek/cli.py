@@ -243,7 +243,7 @@ def backup(db_path, target) -> None:
     db = store.connect(path)
     try:
         with store.write(db):
-            audit.append(db, Actor.cli(), "backup", "", None, integrity=result)
+            audit.append(db, Actor.cli(), "backup", "", None, integrity_ok=result == "ok")
     finally:
         db.close()
     if result != "ok":

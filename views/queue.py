@@ -7,6 +7,7 @@ from pydantic import ValidationError
 from datalek import accounts, assessment, deadlines, decisions, incidents, register, store
 from datalek.models import TRANSITIONS, IncidentType, InvalidInput, Status
 from datalek.permissions import PermissionDenied
+from datalek.triage import RiskLevel
 from ui import advice_view, assessment_form, incident_view, queue_table, session
 
 actor = session.actor()
@@ -146,7 +147,7 @@ with history_tab:
         for v in assessment.versions(db, actor, choice):
             st.caption(f"Beoordeling versie {v['version']} — "
                        f"{deadlines.format_local(deadlines.from_iso(v['created_at']))}: "
-                       f"risico {v['risk'] or 'geen datalek'}, AP {'ja' if v['notify_authority'] else 'nee'}")  # fmt: skip
+                       f"{RiskLevel(v['risk']).label if v['risk'] else 'geen datalek'}, AP {'ja' if v['notify_authority'] else 'nee'}")  # fmt: skip
     nexts = sorted(TRANSITIONS[view.incident.status] - {Status.CLOSED, Status.DECIDED},
                    key=lambda s: s.value)  # fmt: skip
     if nexts:

@@ -29,7 +29,6 @@ def _save(report: Report, pii_kept: bool) -> None:
     try:
         with store.unit() as db:
             incident = incidents.submit_report(db, current, report, pii_kept)
-            recipients = accounts.notice_recipients(db, report.org_id)
     except PermissionDenied as exc:
         state["r_failure"] = exc.message
         return
@@ -37,7 +36,12 @@ def _save(report: Report, pii_kept: bool) -> None:
         log.error("report not saved: %s", type(exc).__name__)
         state["r_failure"] = FAILED
         return
-    notify.send_new_report_in_background(SmtpSettings.from_env(), recipients, incident.reference)
+    try:  # the report is stored: a failing notice must not make it look unsaved
+        with store.unit() as db:
+            recipients = accounts.notice_recipients(db, report.org_id)
+        notify.send_new_report_in_background(SmtpSettings.from_env(), recipients, incident.reference)
+    except Exception as exc:  # noqa: BLE001
+        log.error("notice for %s not prepared: %s", incident.reference, type(exc).__name__)
     rf.forget()
     state["r_done"] = {
         "reference": incident.reference,
