@@ -127,6 +127,9 @@ def create_user(
     return get_user(db, actor, user_id)
 
 
+ALREADY_SET_UP = "Datalek is al ingericht."
+
+
 def setup_first(
     db: Database,
     org_name: str,
@@ -140,38 +143,43 @@ def setup_first(
 ) -> User:
     """The one-time setup of a fresh installation: first organisation and first beheerder.
 
-    Refused as soon as any account exists, so the setup screen cannot be replayed.
+    Refused as soon as any account exists, so the setup screen cannot be replayed;
+    the refused attempt is audited like every other refusal.
     """
     errors = {**_organisation_errors(org_name, fg_email), **_user_errors(name, email, password)}
     if errors:
         raise InvalidInput(errors)
     at = deadlines.to_iso(deadlines.now())
-    with store.write(db):
-        if sql.count_users(db):
-            raise permissions.PermissionDenied("setup", "Datalek is al ingericht.")
-        org_id = sql.insert_organisation(
-            db,
-            {
-                "name": org_name.strip(),
-                "fg_name": fg_name.strip(),
-                "fg_email": fg_email.strip(),
-                "fg_phone": fg_phone.strip(),
-                "youth_care": int(youth_care),
-                "created_at": at,
-            },
-        )
-        user_id = sql.insert_user(
-            db,
-            {
-                "email": auth.normalise_email(email),
-                "name": name.strip(),
-                "role": Role.ADMIN.value,
-                "password_hash": auth.hash_password(password),
-                "created_at": at,
-            },
-        )
-        sql.add_membership(db, user_id, org_id)
-        audit.append(db, None, "setup", "organisation", org_id, user_id=user_id)
+    try:
+        with store.write(db):
+            if sql.count_users(db):
+                raise permissions.PermissionDenied("setup", ALREADY_SET_UP)
+            org_id = sql.insert_organisation(
+                db,
+                {
+                    "name": org_name.strip(),
+                    "fg_name": fg_name.strip(),
+                    "fg_email": fg_email.strip(),
+                    "fg_phone": fg_phone.strip(),
+                    "youth_care": int(youth_care),
+                    "created_at": at,
+                },
+            )
+            user_id = sql.insert_user(
+                db,
+                {
+                    "email": auth.normalise_email(email),
+                    "name": name.strip(),
+                    "role": Role.ADMIN.value,
+                    "password_hash": auth.hash_password(password),
+                    "created_at": at,
+                },
+            )
+            sql.add_membership(db, user_id, org_id)
+            audit.append(db, None, "setup", "organisation", org_id, user_id=user_id)
+    except permissions.PermissionDenied:
+        # The check ran inside the transaction (no race); now rolled back, record the refusal.
+        permissions.deny(db, None, "setup", message=ALREADY_SET_UP)
     return _user(db, sql.user(db, user_id))
 
 

@@ -1,106 +1,329 @@
-"""Accounts and sign-in: password policy, argon2id, back-off, disabled accounts, session limits."""
+"""Sign-in and sessions: password policy, argon2id hashes, back-off after failed attempts,
+disabled accounts, server-side session limits and OIDC mapping.
 
+Every sign-in outcome is audited, and failure messages never tell whether an account exists.
+"""
+
+from __future__ import annotations
+
+import json
 from datetime import datetime, timedelta, timezone
 
 import pytest
 
 from datalek import accounts, auth
 from datalek.config import SessionPolicy
-from datalek.models import Role
+from datalek.models import Actor, Role
+from datalek.store import audit_log
 from tests.conftest import PASSWORD
 
 T0 = datetime(2026, 11, 20, 10, 0, tzinfo=timezone.utc)
+WRONG = "definitely not the password"
+
+
+def last_entry(db) -> dict:
+    entry = audit_log.recent(db, 1)[0]
+    return {**entry, "detail": json.loads(entry["detail"])}
+
+
+def failures_in_db(db, email: str) -> int:
+    row = db.execute("SELECT failures FROM signin_failures WHERE email = ?", [email]).fetchone()
+    return row[0] if row else 0
+
+
+def fail(db, email: str, at: datetime) -> str:
+    with pytest.raises(auth.SigninRefused) as refused:
+        auth.sign_in(db, email, WRONG, at=at)
+    return refused.value.message
+
+
+# --- password policy ---------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
-    ("length", "ok"), [(11, False), (12, True), (64, True), (100, True), (1024, True), (1025, False)],
-    ids=lambda v: str(v),
-)  # fmt: skip
-def test_password_length_policy(length, ok):
-    assert (auth.password_problem("a" * length) is None) is ok
+    ("password", "accepted"),
+    [
+        ("a" * 11, False),
+        ("a" * 12, True),
+        ("a" * 64, True),
+        ("a" * 65, True),
+        ("a" * 1024, True),
+        ("a" * 1025, False),
+        (" " * 12, False),
+        (" " * 40, False),
+        ("\t \n " * 5, False),
+        ("  spaties rond  ", True),
+        ("wachtwoordé€🙂", True),
+    ],
+    ids=[
+        "11-chars-refused",
+        "12-chars-accepted",
+        "64-chars-accepted",
+        "65-chars-accepted",
+        "1024-chars-accepted",
+        "1025-chars-refused",
+        "12-spaces-refused",
+        "40-spaces-refused",
+        "mixed-whitespace-refused",
+        "inner-and-outer-spaces-accepted",
+        "non-ascii-accepted",
+    ],
+)
+def test_password_policy(password, accepted):
+    problem = auth.password_problem(password)
+    assert (problem is None) is accepted
+    if not accepted:
+        assert problem  # a Dutch sentence the form can show
+        with pytest.raises(ValueError):
+            auth.hash_password(password)
 
 
-def test_whitespace_only_passwords_are_refused():
-    assert auth.password_problem(" " * 20) is not None
+@pytest.mark.parametrize(
+    ("password", "fragment"),
+    [("a" * 11, "minstens 12"), ("a" * 1025, "hoogstens 1024"), (" " * 20, "spaties")],
+    ids=["too-short", "too-long", "whitespace-only"],
+)
+def test_password_messages_say_what_is_wrong(password, fragment):
+    assert fragment in auth.password_problem(password)
 
 
-def test_hashes_are_argon2id_and_never_the_password(fresh_db, world):
-    row = fresh_db.execute("SELECT password_hash FROM users WHERE email = 'dpo@test.invalid'").fetchone()
-    assert row[0].startswith("$argon2id$") and PASSWORD not in row[0]
+def test_hashes_are_salted_argon2id():
+    first, second = auth.hash_password(PASSWORD), auth.hash_password(PASSWORD)
+    assert first.startswith("$argon2id$") and second.startswith("$argon2id$")
+    assert first != second
+    assert PASSWORD not in first
 
 
-def _actions(db, n=1):
-    return [r[0] for r in db.execute("SELECT action FROM audit_log ORDER BY seq DESC LIMIT ?", [n])]
+def test_stored_hashes_are_argon2id_and_never_the_password(fresh_db, world):
+    hashes = [r[0] for r in fresh_db.execute("SELECT password_hash FROM users")]
+    assert len(hashes) == len(world.actors)
+    assert all(h.startswith("$argon2id$") and PASSWORD not in h for h in hashes)
 
 
-def test_sign_in_returns_the_actor_and_is_audited(fresh_db, world):
-    actor = auth.sign_in(fresh_db, " DPO@test.invalid ", PASSWORD, at=T0)
-    assert actor.role is Role.DPO and actor.org_ids == (world.org.id,)
-    assert _actions(fresh_db) == ["signin"]
+# --- signing in --------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("email", ["dpo@test.invalid", "nobody@test.invalid"], ids=["wrong-password", "unknown-email"])
-def test_failures_do_not_reveal_whether_the_account_exists(fresh_db, world, email):
+def test_sign_in_returns_the_actor_with_role_and_organisations(fresh_db, world):
+    actor = auth.sign_in(fresh_db, "dpo@test.invalid", PASSWORD, at=T0)
+    assert actor == world["dpo"]
+    assert actor.role is Role.DPO
+    assert actor.org_ids == (world.org.id,)
+    entry = last_entry(fresh_db)
+    assert entry["action"] == "signin"
+    assert entry["object_type"] == "user"
+    assert entry["object_id"] == str(world["dpo"].user_id)
+    assert entry["detail"] == {"method": "password"}
+
+
+def test_the_e_mail_address_is_matched_case_insensitively(fresh_db, world):
+    actor = auth.sign_in(fresh_db, "  Management@TEST.invalid ", PASSWORD, at=T0)
+    assert actor.role is Role.MANAGEMENT and actor.user_id == world["management"].user_id
+
+
+@pytest.mark.parametrize(
+    ("email", "password", "object_id"),
+    [
+        ("dpo@test.invalid", WRONG, "dpo"),
+        ("nobody@test.invalid", PASSWORD, None),
+        ("nobody@test.invalid", WRONG, None),
+    ],
+    ids=["wrong-password", "unknown-email-right-password", "unknown-email-wrong-password"],
+)
+def test_failures_give_one_message_and_are_audited(fresh_db, world, email, password, object_id):
     with pytest.raises(auth.SigninRefused) as refused:
-        auth.sign_in(fresh_db, email, "wrong password here", at=T0)
-    assert refused.value.message == auth.WRONG_CREDENTIALS
-    assert _actions(fresh_db) == ["signin_failed"]
-    assert fresh_db.execute("SELECT failures FROM signin_failures WHERE email = ?", [email]).fetchone()[0] == 1
+        auth.sign_in(fresh_db, email, password, at=T0)
+    assert refused.value.message == auth.WRONG_CREDENTIALS == "E-mailadres of wachtwoord klopt niet."
+    entry = last_entry(fresh_db)
+    assert entry["action"] == "signin_failed"
+    assert entry["actor_id"] is None
+    assert entry["object_id"] == (str(world[object_id].user_id) if object_id else "")
+    # ids only: the typed address is not in the trail
+    assert email not in json.dumps(entry)
 
 
-@pytest.mark.parametrize(("failures", "seconds"), [(0, 0), (4, 0), (5, 30), (6, 60), (7, 120), (10, 900), (30, 900)],
-                         ids=lambda v: str(v))
+def test_failures_are_counted_per_address_in_the_database(fresh_db, world):
+    for i in range(3):
+        fail(fresh_db, " DPO@test.invalid", T0 + timedelta(seconds=i))
+    fail(fresh_db, "nobody@test.invalid", T0)
+    assert failures_in_db(fresh_db, "dpo@test.invalid") == 3
+    assert failures_in_db(fresh_db, "nobody@test.invalid") == 1
+    assert failures_in_db(fresh_db, "reporter@test.invalid") == 0
+
+
+def test_known_and_unknown_addresses_are_indistinguishable_through_the_lockout(fresh_db, world):
+    known = [fail(fresh_db, "dpo@test.invalid", T0 + timedelta(seconds=i)) for i in range(7)]
+    unknown = [fail(fresh_db, "nobody@test.invalid", T0 + timedelta(seconds=i)) for i in range(7)]
+    assert known == unknown
+    assert known[:4] == [auth.WRONG_CREDENTIALS] * 4
+    assert all("Te veel mislukte pogingen" in m for m in known[4:])
+
+
+@pytest.mark.parametrize(
+    ("failures", "seconds"),
+    [(0, 0), (1, 0), (4, 0), (5, 30), (6, 60), (7, 120), (8, 240), (9, 480), (10, 900), (11, 900),
+     (100, 900)],
+    ids=["none", "1-free", "4-free", "5-30s", "6-60s", "7-2min", "8-4min", "9-8min",
+         "10-capped-15min", "11-capped", "100-capped"],
+)  # fmt: skip
 def test_backoff_table(failures, seconds):
     assert auth.backoff_seconds(failures) == seconds
 
 
-def test_after_five_failures_even_the_right_password_waits(fresh_db, world):
-    for i in range(5):
-        with pytest.raises(auth.SigninRefused):
-            auth.sign_in(fresh_db, "dpo@test.invalid", "wrong password here", at=T0 + timedelta(seconds=i))
+def test_after_five_failures_even_the_right_password_waits(fifth_failure):
+    db, at = fifth_failure
     with pytest.raises(auth.SigninRefused) as refused:
-        auth.sign_in(fresh_db, "dpo@test.invalid", PASSWORD, at=T0 + timedelta(seconds=10))
-    assert "Te veel mislukte pogingen" in refused.value.message
-    assert _actions(fresh_db) == ["signin_throttled"]
-    actor = auth.sign_in(fresh_db, "dpo@test.invalid", PASSWORD, at=T0 + timedelta(seconds=40))
-    assert actor.role is Role.DPO
-    assert fresh_db.execute("SELECT count(*) FROM signin_failures").fetchone()[0] == 0
+        auth.sign_in(db, "dpo@test.invalid", PASSWORD, at=at + timedelta(seconds=29))
+    assert refused.value.message == "Te veel mislukte pogingen. Probeer het over 1 minuut opnieuw."
+    assert last_entry(db)["action"] == "signin_throttled"
+    # a throttled attempt neither checks the password nor counts as a failure
+    assert failures_in_db(db, "dpo@test.invalid") == 5
 
 
-def test_a_disabled_account_is_refused_and_loses_its_session(fresh_db, world):
-    target = world["reporter"]
-    assert auth.actor_for(fresh_db, target.user_id) is not None
-    accounts.set_active(fresh_db, world["admin"], target.user_id, False)
-    assert auth.actor_for(fresh_db, target.user_id) is None  # the next interaction signs out
+def test_after_the_wait_the_right_password_works_and_clears_the_failures(fifth_failure, world):
+    db, at = fifth_failure
+    actor = auth.sign_in(db, "dpo@test.invalid", PASSWORD, at=at + timedelta(seconds=30))
+    assert actor.user_id == world["dpo"].user_id
+    assert failures_in_db(db, "dpo@test.invalid") == 0
+    assert last_entry(db)["action"] == "signin"
+
+
+def test_a_wrong_password_after_the_wait_doubles_it(fifth_failure):
+    db, at = fifth_failure
+    later = at + timedelta(seconds=30)
+    assert "1 minuut" in fail(db, "dpo@test.invalid", later)
+    assert failures_in_db(db, "dpo@test.invalid") == 6
+    with pytest.raises(auth.SigninRefused):
+        auth.sign_in(db, "dpo@test.invalid", PASSWORD, at=later + timedelta(seconds=59))
+    assert auth.sign_in(db, "dpo@test.invalid", PASSWORD, at=later + timedelta(seconds=60))
+
+
+def test_the_lockout_of_one_address_does_not_affect_another(fifth_failure, world):
+    db, at = fifth_failure
+    actor = auth.sign_in(db, "reporter@test.invalid", PASSWORD, at=at + timedelta(seconds=1))
+    assert actor.user_id == world["reporter"].user_id
+
+
+@pytest.fixture
+def fifth_failure(fresh_db, world):
+    """The dpo's address after five wrong passwords; returns the time of the fifth."""
+    for i in range(5):
+        fail(fresh_db, "dpo@test.invalid", T0 + timedelta(seconds=i))
+    return fresh_db, T0 + timedelta(seconds=4)
+
+
+def test_success_clears_earlier_failures(fresh_db, world):
+    for i in range(4):
+        fail(fresh_db, "dpo@test.invalid", T0 + timedelta(seconds=i))
+    assert failures_in_db(fresh_db, "dpo@test.invalid") == 4
+    auth.sign_in(fresh_db, "dpo@test.invalid", PASSWORD, at=T0 + timedelta(seconds=5))
+    assert failures_in_db(fresh_db, "dpo@test.invalid") == 0
+    # the count starts again from zero: one more mistake is not throttled
+    assert fail(fresh_db, "dpo@test.invalid", T0 + timedelta(seconds=6)) == auth.WRONG_CREDENTIALS
+
+
+# --- disabled accounts -------------------------------------------------------------------
+
+
+def test_a_disabled_account_is_refused_with_a_clear_message(fresh_db, world):
+    accounts.set_active(fresh_db, world["admin"], world["reporter"].user_id, False)
     with pytest.raises(auth.SigninRefused) as refused:
         auth.sign_in(fresh_db, "reporter@test.invalid", PASSWORD, at=T0)
-    assert "uitgeschakeld" in refused.value.message
+    assert refused.value.message == "Dit account is uitgeschakeld. Neem contact op met de beheerder."
+    entry = last_entry(fresh_db)
+    assert entry["action"] == "signin_refused_disabled"
+    assert entry["object_id"] == str(world["reporter"].user_id)
+
+
+def test_a_disabled_account_with_a_wrong_password_gets_the_ordinary_message(fresh_db, world):
+    accounts.set_active(fresh_db, world["admin"], world["reporter"].user_id, False)
+    assert fail(fresh_db, "reporter@test.invalid", T0) == auth.WRONG_CREDENTIALS
+
+
+def test_disabling_takes_effect_on_the_next_interaction(fresh_db, world):
+    held = world["reporter"]  # the actor a running session still holds
+    assert auth.actor_for(fresh_db, held.user_id) == held
+    accounts.set_active(fresh_db, world["admin"], held.user_id, False)
+    assert auth.actor_for(fresh_db, held.user_id) is None
+    accounts.set_active(fresh_db, world["admin"], held.user_id, True)
+    assert auth.actor_for(fresh_db, held.user_id) == held
+
+
+def test_actor_for_an_unknown_user_is_none(fresh_db, world):
+    assert auth.actor_for(fresh_db, 999_999) is None
+
+
+def test_actor_for_reads_the_role_from_the_database(fresh_db, world):
+    actor = auth.actor_for(fresh_db, world["other_management"].user_id)
+    assert actor == Actor(
+        user_id=world["other_management"].user_id, role=Role.MANAGEMENT, org_ids=(world.other_org.id,)
+    )
+
+
+# --- session limits ----------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
-    ("since_login", "idle", "expected"),
-    [(timedelta(minutes=5), timedelta(minutes=29, seconds=59), None),
-     (timedelta(minutes=40), timedelta(minutes=30), "idle"),
-     (timedelta(hours=11, minutes=59), timedelta(minutes=1), None),
-     (timedelta(hours=12), timedelta(0), "absolute")],
-    ids=["active", "idle-30-min", "just-under-12-h", "absolute-12-h"],
-)  # fmt: skip
-def test_session_limits(since_login, idle, expected):
-    at = T0 + timedelta(hours=13)
-    assert auth.session_expiry(SessionPolicy(), at - since_login, at - idle, at) == expected
+    ("since_login", "since_last_seen", "expected"),
+    [
+        (timedelta(minutes=1), timedelta(0), None),
+        (timedelta(minutes=45), timedelta(minutes=29, seconds=59), None),
+        (timedelta(minutes=45), timedelta(minutes=30), "idle"),
+        (timedelta(minutes=45), timedelta(minutes=31), "idle"),
+        (timedelta(hours=11, minutes=59, seconds=59), timedelta(minutes=1), None),
+        (timedelta(hours=12), timedelta(0), "absolute"),
+        (timedelta(hours=13), timedelta(0), "absolute"),
+        (timedelta(hours=12), timedelta(hours=1), "absolute"),
+    ],
+    ids=[
+        "just-signed-in",
+        "idle-29m59s-ok",
+        "idle-30m-expires",
+        "idle-31m-expires",
+        "11h59m59s-active-ok",
+        "12h-expires-even-when-active",
+        "13h-expires",
+        "absolute-wins-over-idle",
+    ],
+)
+def test_session_expiry(since_login, since_last_seen, expected):
+    at = T0 + timedelta(days=1)
+    policy = SessionPolicy()
+    assert (policy.idle_minutes, policy.absolute_hours) == (30, 12)
+    assert auth.session_expiry(policy, at - since_login, at - since_last_seen, at) == expected
+
+
+def test_every_expiry_reason_has_a_dutch_message():
+    assert set(auth.EXPIRY_MESSAGES) >= {"idle", "absolute", "disabled"}
+
+
+# --- OIDC --------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
-    ("email", "verified", "ok"),
-    [("management@test.invalid", True, True), ("management@test.invalid", False, False),
-     ("stranger@test.invalid", True, False)],
-    ids=["verified-known", "unverified", "unknown"],
+    ("email", "key"),
+    [("management@test.invalid", "management"), ("DPO@Test.Invalid", "dpo"),
+     ("other_reporter@test.invalid", "other_reporter")],
+    ids=["management", "case-insensitive-dpo", "other-org-reporter"],
 )  # fmt: skip
-def test_oidc_maps_a_verified_email_to_the_local_role(fresh_db, world, email, verified, ok):
-    if ok:
-        assert auth.sign_in_oidc(fresh_db, email, verified).role is Role.MANAGEMENT
-        assert _actions(fresh_db) == ["signin"]
-    else:
-        with pytest.raises(auth.SigninRefused):
-            auth.sign_in_oidc(fresh_db, email, verified)
-        assert _actions(fresh_db) == ["signin_failed"]
+def test_oidc_maps_a_verified_address_to_the_local_account(fresh_db, world, email, key):
+    actor = auth.sign_in_oidc(fresh_db, email, email_verified=True)
+    assert actor == world[key]  # role and organisations come from the local account
+    entry = last_entry(fresh_db)
+    assert entry["action"] == "signin" and entry["detail"] == {"method": "oidc"}
+    assert entry["object_id"] == str(world[key].user_id)
+
+
+@pytest.mark.parametrize(
+    ("email", "verified", "disable"),
+    [("management@test.invalid", False, False), ("stranger@test.invalid", True, False),
+     ("", True, False), ("management@test.invalid", True, True)],
+    ids=["unverified", "unknown", "empty", "disabled"],
+)  # fmt: skip
+def test_oidc_refuses_unverified_unknown_and_disabled(fresh_db, world, email, verified, disable):
+    if disable:
+        accounts.set_active(fresh_db, world["admin"], world["management"].user_id, False)
+    with pytest.raises(auth.SigninRefused) as refused:
+        auth.sign_in_oidc(fresh_db, email, email_verified=verified)
+    assert "beheerder" in refused.value.message
+    entry = last_entry(fresh_db)
+    assert entry["action"] == "signin_failed" and entry["detail"] == {"method": "oidc"}

@@ -1,12 +1,16 @@
-"""Incidents: reference numbers, the reporter's own list, supplements, the status machine and
-the FG's queue order."""
+"""Incidents: reference numbers, the reporter's own list, reading (audited), supplements,
+the status machine and the FG's queue."""
 
+from __future__ import annotations
+
+import json
 from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from datalek import incidents
+from datalek import incidents, register
 from datalek.models import TRANSITIONS, InvalidInput, Status
+from datalek.store import audit_log
 from tests.conftest import NOW, make_report
 
 
@@ -15,102 +19,286 @@ def submit(db, world, key="reporter", at=NOW, **changes):
     return incidents.submit_report(db, actor, make_report(actor.org_ids[0], now=at, **changes), at=at)
 
 
-def test_reference_numbers_count_per_organisation_and_year(fresh_db, world):
+def rows(db, sql, params=()):
+    return db.execute(sql, params).fetchall()
+
+
+# --- submitting ----------------------------------------------------------------------------
+
+
+def test_reference_numbers_count_per_organisation(fresh_db, world):
     refs = [submit(fresh_db, world).reference for _ in range(3)]
     assert refs == ["DL-2026-0001", "DL-2026-0002", "DL-2026-0003"]
+    # the second organisation has its own numbering; a colleague continues the shared one
     assert submit(fresh_db, world, "other_reporter").reference == "DL-2026-0001"
+    assert submit(fresh_db, world, "dpo").reference == "DL-2026-0004"
+    assert submit(fresh_db, world, "other_dpo").reference == "DL-2026-0002"
 
 
-def test_the_year_is_the_dutch_year(fresh_db, world):
-    new_year = datetime(2026, 12, 31, 23, 30, tzinfo=timezone.utc)  # 00:30 on 1 January in Amsterdam
-    incident = submit(fresh_db, world, at=new_year, occurred_from=new_year - timedelta(hours=3),
-                      discovered_at=new_year - timedelta(hours=1))  # fmt: skip
-    assert incident.reference == "DL-2027-0001"
-    assert fresh_db.execute("SELECT month FROM incidents").fetchone()[0] == 1
+def test_numbering_starts_again_each_year(fresh_db, world):
+    assert submit(fresh_db, world).reference == "DL-2026-0001"
+    assert submit(fresh_db, world).reference == "DL-2026-0002"
+    next_year = NOW.replace(year=2027)
+    assert submit(fresh_db, world, at=next_year).reference == "DL-2027-0001"
 
 
-def test_the_clock_starts_at_discovery_and_the_report_is_kept_as_given(fresh_db, world):
+@pytest.mark.parametrize(
+    ("at", "year", "month"),
+    [
+        (datetime(2026, 12, 31, 22, 59, 59, tzinfo=timezone.utc), 2026, 12),  # 23:59:59 in NL
+        (datetime(2026, 12, 31, 23, 0, tzinfo=timezone.utc), 2027, 1),  # midnight in NL
+        (datetime(2026, 12, 31, 23, 30, tzinfo=timezone.utc), 2027, 1),  # 00:30 on 1 January
+        (datetime(2027, 1, 1, 0, 30, tzinfo=timezone.utc), 2027, 1),
+    ],
+    ids=["nl-23h59-still-2026", "nl-midnight-2027", "utc-23h30-is-2027", "utc-new-year"],
+)
+def test_the_year_is_the_dutch_year(fresh_db, world, at, year, month):
+    incident = submit(fresh_db, world, at=at, occurred_from=at - timedelta(hours=3),
+                      discovered_at=at - timedelta(hours=1))  # fmt: skip
+    assert incident.reference == f"DL-{year}-0001"
+    assert rows(fresh_db, "SELECT year, month FROM incidents") == [(year, month)]
+
+
+def test_the_clock_starts_at_discovery(fresh_db, world):
     incident = submit(fresh_db, world)
     assert incident.aware_at == incident.discovered_at == NOW - timedelta(hours=2)
-    assert incident.status is Status.REPORTED
-    assert incident.report["data_kinds"] == ["name_address", "care_file"]
-    history = fresh_db.execute("SELECT from_status, to_status FROM status_changes").fetchall()
-    assert history == [(None, "reported")]
+    assert incident.reported_at == NOW
 
 
-def test_my_reports_lists_only_my_own(fresh_db, world):
-    mine = [submit(fresh_db, world).id for _ in range(2)]
-    theirs = submit(fresh_db, world, "reporter2").id
-    assert [r.id for r in incidents.my_reports(fresh_db, world["reporter"])] == mine[::-1]
-    assert [r.id for r in incidents.my_reports(fresh_db, world["reporter2"])] == [theirs]
-
-
-def test_reading_is_audited(fresh_db, world):
+def test_a_new_report_is_reported_with_its_first_status_change(fresh_db, world):
     incident = submit(fresh_db, world)
-    incidents.read_incident(fresh_db, world["dpo"], incident.id)
-    row = fresh_db.execute("SELECT action, object_id, actor_id FROM audit_log ORDER BY seq DESC LIMIT 1").fetchone()
-    assert row == ("incident.read", str(incident.id), world["dpo"].user_id)
+    assert incident.status is Status.REPORTED
+    assert incident.reporter_id == world["reporter"].user_id
+    assert incident.org_id == world.org.id
+    assert incident.report["data_kinds"] == ["name_address", "care_file"]
+    assert incident.description == "Verslag naar een verkeerde ouder gestuurd."
+    changes = rows(fresh_db, "SELECT incident_id, from_status, to_status, actor_id, at FROM status_changes")
+    assert changes == [(incident.id, None, "reported", world["reporter"].user_id, NOW.isoformat())]
+    entry = audit_log.recent(fresh_db, 1)[0]
+    assert (entry["action"], entry["object_id"]) == ("incident.create", str(incident.id))
+    assert json.loads(entry["detail"]) == {"org_id": world.org.id, "pii_kept": False}
+
+
+# --- the reporter's own list ---------------------------------------------------------------
+
+
+def test_my_reports_shows_only_my_own_newest_first(fresh_db, world):
+    mine = [submit(fresh_db, world, at=NOW + timedelta(minutes=i)).id for i in range(3)]
+    submit(fresh_db, world, "dpo")
+    submit(fresh_db, world, "other_reporter")
+    assert [r.id for r in incidents.my_reports(fresh_db, world["reporter"])] == mine[::-1]
+    # a colleague in the same organisation sees none of them
+    assert incidents.my_reports(fresh_db, world["reporter2"]) == []
+
+
+def test_my_reports_are_summaries_without_free_text(fresh_db, world):
+    submit(fresh_db, world)
+    [summary] = incidents.my_reports(fresh_db, world["reporter"])
+    assert summary.reference == "DL-2026-0001" and summary.status is Status.REPORTED
+    assert not hasattr(summary, "description")
+    assert "Verslag" not in repr(summary)
+
+
+# --- reading -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("key", ["reporter", "dpo"])
+def test_reading_is_audited(fresh_db, world, key):
+    incident = submit(fresh_db, world)
+    view = incidents.read_incident(fresh_db, world[key], incident.id)
+    assert view.incident.id == incident.id
+    entry = audit_log.recent(fresh_db, 1)[0]
+    assert (entry["action"], entry["object_type"], entry["object_id"], entry["actor_id"]) == (
+        "incident.read", "incident", str(incident.id), world[key].user_id
+    )  # fmt: skip
+    assert "Verslag" not in json.dumps(entry)  # ids, not contents
+
+
+def test_every_read_is_audited_again(fresh_db, world):
+    incident = submit(fresh_db, world)
+    for _ in range(3):
+        incidents.read_incident(fresh_db, world["dpo"], incident.id)
+    assert len(audit_log.recent(fresh_db, 100, "incident.read")) == 3
+
+
+# --- supplements ---------------------------------------------------------------------------
 
 
 def test_supplements_append_and_never_overwrite(fresh_db, world):
     incident = submit(fresh_db, world)
-    incidents.add_supplement(fresh_db, world["reporter"], incident.id, "Ontvanger belde terug.")
-    incidents.add_supplement(fresh_db, world["reporter"], incident.id, "Verwijdering bevestigd.")
+    first = incidents.add_supplement(fresh_db, world["reporter"], incident.id, "  Ontvanger belde terug. ")
+    incidents.add_supplement(fresh_db, world["dpo"], incident.id, "Verwijdering bevestigd.")
     view = incidents.read_incident(fresh_db, world["reporter"], incident.id)
-    assert [s.text for s in view.supplements] == ["Ontvanger belde terug.", "Verwijdering bevestigd."]
+    assert first.text == "Ontvanger belde terug."
+    assert [(s.text, s.author_id) for s in view.supplements] == [
+        ("Ontvanger belde terug.", world["reporter"].user_id),
+        ("Verwijdering bevestigd.", world["dpo"].user_id),
+    ]
     assert view.incident.description == incident.description
+    assert view.incident.actions_taken == incident.actions_taken
+    stored = rows(fresh_db, "SELECT description FROM incidents WHERE id = ?", [incident.id])
+    assert stored == [(incident.description,)]
 
 
-@pytest.mark.parametrize("text", ["", "   ", "x" * 4001], ids=["empty", "blank", "too-long"])
-def test_bad_supplements_are_refused(fresh_db, world, text):
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [("", "Schrijf"), ("   \n\t", "Schrijf"), ("x" * 4001, "4000")],
+    ids=["empty", "whitespace", "4001-chars"],
+)
+def test_bad_supplements_are_refused_and_nothing_is_written(fresh_db, world, text, fragment):
     incident = submit(fresh_db, world)
     with pytest.raises(InvalidInput) as refused:
         incidents.add_supplement(fresh_db, world["reporter"], incident.id, text)
-    assert "text" in refused.value.errors
+    assert set(refused.value.errors) == {"text"}
+    assert fragment in refused.value.errors["text"]
+    assert rows(fresh_db, "SELECT count(*) FROM supplements") == [(0,)]
 
 
-PAIRS = [(a, b) for a in Status for b in Status if a is not b and b is not Status.CLOSED]
-
-
-def _bring_to(db, world, incident_id, status):
-    for step in {Status.REPORTED: [], Status.IN_PROGRESS: [Status.IN_PROGRESS],
-                 Status.DECIDED: [Status.IN_PROGRESS, Status.DECIDED],
-                 Status.NOT_A_BREACH: [Status.NOT_A_BREACH]}[status]:  # fmt: skip
-        incidents.change_status(db, world["dpo"], incident_id, step, "reden")
-
-
-@pytest.mark.parametrize(("start", "to"), [p for p in PAIRS if p[0] is not Status.CLOSED],
-                         ids=[f"{a.value}->{b.value}" for a, b in PAIRS if a is not Status.CLOSED])
-def test_status_machine(fresh_db, world, start, to):
+def test_a_supplement_of_exactly_the_maximum_is_accepted(fresh_db, world):
     incident = submit(fresh_db, world)
-    _bring_to(fresh_db, world, incident.id, start)
-    before = fresh_db.execute("SELECT count(*) FROM status_changes").fetchone()[0]
+    supplement = incidents.add_supplement(fresh_db, world["reporter"], incident.id, "x" * 4000)
+    assert len(supplement.text) == incidents.MAX_SUPPLEMENT == 4000
+
+
+# --- the status machine --------------------------------------------------------------------
+
+PAIRS = [(a, b) for a in Status for b in Status if a is not b]
+
+
+def _put_in(db, incident_id: int, status: Status) -> None:
+    """Test set-up only: place the incident in a starting status directly."""
+    db.execute("UPDATE incidents SET status = ? WHERE id = ?", [status.value, incident_id])
+    db.conn.commit()
+
+
+@pytest.mark.parametrize(
+    ("start", "to"), PAIRS,
+    ids=[f"{a.value}->{b.value}-{'allowed' if b in TRANSITIONS[a] else 'refused'}" for a, b in PAIRS],
+)  # fmt: skip
+def test_status_machine(fresh_db, world, monkeypatch, start, to):
+    monkeypatch.setattr(register, "documentation_gaps", lambda db, incident_id: [])  # closing needs a complete dossier: tested separately below
+    incident = submit(fresh_db, world)
+    _put_in(fresh_db, incident.id, start)
+    snapshot = [rows(fresh_db, f"SELECT * FROM {t}") for t in ("incidents", "status_changes", "audit_log")]
     if to in TRANSITIONS[start]:
-        incidents.change_status(fresh_db, world["dpo"], incident.id, to, "reden")
-        assert fresh_db.execute("SELECT status FROM incidents").fetchone()[0] == to.value
+        assert incidents.change_status(fresh_db, world["dpo"], incident.id, to, "reden") is to
+        assert rows(fresh_db, "SELECT status FROM incidents") == [(to.value,)]
+        last = rows(fresh_db, "SELECT from_status, to_status, actor_id, reason FROM status_changes"
+                              " ORDER BY id DESC LIMIT 1")  # fmt: skip
+        assert last == [(start.value, to.value, world["dpo"].user_id, "reden")]
+        entry = audit_log.recent(fresh_db, 1)[0]
+        assert entry["action"] == "incident.status"
+        assert json.loads(entry["detail"]) == {"from_status": start.value, "to_status": to.value}
     else:
-        with pytest.raises(InvalidInput):
+        with pytest.raises(InvalidInput) as refused:
             incidents.change_status(fresh_db, world["dpo"], incident.id, to, "reden")
-        assert fresh_db.execute("SELECT count(*) FROM status_changes").fetchone()[0] == before
+        assert set(refused.value.errors) == {"status"}
+        assert start.label in refused.value.errors["status"]
+        after = [rows(fresh_db, f"SELECT * FROM {t}") for t in ("incidents", "status_changes", "audit_log")]
+        assert after == snapshot
 
 
-def test_no_breach_needs_a_reason(fresh_db, world):
+def test_every_status_can_be_left_and_reached():
+    assert set(TRANSITIONS) == set(Status)
+    reachable = set().union(*TRANSITIONS.values())
+    assert reachable == set(Status) - {Status.REPORTED}
+
+
+def test_closing_needs_a_complete_dossier(fresh_db, world):
+    incident = submit(fresh_db, world)
+    _put_in(fresh_db, incident.id, Status.DECIDED)
+    with pytest.raises(InvalidInput) as refused:
+        incidents.change_status(fresh_db, world["dpo"], incident.id, Status.CLOSED)
+    assert "dossier compleet" in refused.value.errors["status"]
+    assert rows(fresh_db, "SELECT status FROM incidents") == [("decided",)]
+
+
+@pytest.mark.parametrize("reason", ["", "   "], ids=["empty", "blank"])
+def test_not_a_breach_needs_a_reason(fresh_db, world, reason):
     incident = submit(fresh_db, world)
     with pytest.raises(InvalidInput) as refused:
-        incidents.change_status(fresh_db, world["dpo"], incident.id, Status.NOT_A_BREACH, " ")
-    assert "reason" in refused.value.errors
+        incidents.change_status(fresh_db, world["dpo"], incident.id, Status.NOT_A_BREACH, reason)
+    assert set(refused.value.errors) == {"reason"}
+    assert rows(fresh_db, "SELECT count(*) FROM status_changes") == [(1,)]
 
 
-def test_queue_order_undecided_by_deadline_then_decided(fresh_db, world):
-    made = {}
-    for name, hours in (("late", 80), ("soon", 30), ("fresh", 2), ("decided", 100)):
-        found = NOW - timedelta(hours=hours)
-        made[name] = submit(fresh_db, world, discovered_at=found, occurred_from=found - timedelta(hours=1))
-    _bring_to(fresh_db, world, made["decided"].id, Status.DECIDED)
-    closed = submit(fresh_db, world)
-    _bring_to(fresh_db, world, closed.id, Status.NOT_A_BREACH)
-    submit(fresh_db, world, "other_reporter")
+def test_status_history_is_listed_in_order(fresh_db, world):
+    incident = submit(fresh_db, world)
+    dpo = world["dpo"]
+    incidents.change_status(fresh_db, dpo, incident.id, Status.IN_PROGRESS)
+    incidents.change_status(fresh_db, dpo, incident.id, Status.NOT_A_BREACH, "Geen persoonsgegevens.")
+    incidents.change_status(fresh_db, dpo, incident.id, Status.IN_PROGRESS, "Toch wel.")
+    history = incidents.read_incident(fresh_db, dpo, incident.id).history
+    assert [(h["from_status"], h["to_status"]) for h in history] == [
+        (None, "reported"), ("reported", "in_progress"), ("in_progress", "not_a_breach"),
+        ("not_a_breach", "in_progress"),
+    ]  # fmt: skip
+
+
+# --- the FG's queue --------------------------------------------------------------------------
+
+
+def _found(hours_ago: float, **changes) -> dict:
+    found = NOW - timedelta(hours=hours_ago)
+    return {"discovered_at": found, "occurred_from": found - timedelta(hours=1), **changes}
+
+
+def test_queue_puts_the_earliest_awareness_first(fresh_db, world):
+    fresh = submit(fresh_db, world, **_found(2))
+    late = submit(fresh_db, world, **_found(80))
+    soon = submit(fresh_db, world, **_found(30))
     order = [r.id for r in incidents.queue(fresh_db, world["dpo"])]
-    assert order == [made[n].id for n in ("late", "soon", "fresh", "decided")]
-    narrowed = incidents.queue(fresh_db, world["dpo"], statuses=[Status.DECIDED])
-    assert [r.id for r in narrowed] == [made["decided"].id]
+    assert order == [late.id, soon.id, fresh.id]
+    hours = [r.hours_left(NOW) for r in incidents.queue(fresh_db, world["dpo"])]
+    assert hours == sorted(hours) and hours[0] < 0  # the overdue one on top
+
+
+def test_queue_shows_only_the_fgs_own_organisation(fresh_db, world):
+    mine = submit(fresh_db, world)
+    theirs = submit(fresh_db, world, "other_reporter")
+    assert [r.id for r in incidents.queue(fresh_db, world["dpo"])] == [mine.id]
+    assert [r.id for r in incidents.queue(fresh_db, world["other_dpo"])] == [theirs.id]
+
+
+@pytest.mark.parametrize(
+    ("filters", "expected"),
+    [
+        ({}, ["sociaal-email", "jeugd-email", "sociaal-letter"]),
+        ({"department": "Jeugd"}, ["jeugd-email"]),
+        ({"department": "Sociaal Domein"}, ["sociaal-email", "sociaal-letter"]),
+        ({"incident_type": "mail_misdelivered"}, ["sociaal-letter"]),
+        ({"incident_type": "sent_by_mistake"}, ["sociaal-email", "jeugd-email"]),
+        ({"department": "Jeugd", "incident_type": "mail_misdelivered"}, []),
+        ({"department": "Bestaat niet"}, []),
+    ],
+    ids=["no-filter", "department", "department-2", "type", "type-2", "both-no-match", "unknown-dept"],
+)
+def test_queue_filters_by_department_and_type(fresh_db, world, filters, expected):
+    made = {
+        "sociaal-email": submit(fresh_db, world, **_found(30)),
+        "jeugd-email": submit(fresh_db, world, **_found(20, department="Jeugd")),
+        "sociaal-letter": submit(fresh_db, world, **_found(10, situation="letter_wrong_address")),
+    }
+    names = {v.id: k for k, v in made.items()}
+    assert [names[r.id] for r in incidents.queue(fresh_db, world["dpo"], **filters)] == expected
+
+
+def test_queue_excludes_closed_and_not_a_breach(fresh_db, world):
+    open_one = submit(fresh_db, world, **_found(10))
+    closed = submit(fresh_db, world, **_found(50))
+    dismissed = submit(fresh_db, world, **_found(60))
+    _put_in(fresh_db, closed.id, Status.CLOSED)
+    incidents.change_status(fresh_db, world["dpo"], dismissed.id, Status.NOT_A_BREACH, "Geen datalek.")
+    assert [r.id for r in incidents.queue(fresh_db, world["dpo"])] == [open_one.id]
+    # asked for explicitly, they can still be found
+    done = incidents.queue(fresh_db, world["dpo"], statuses=[Status.CLOSED, Status.NOT_A_BREACH])
+    assert {r.id for r in done} == {closed.id, dismissed.id}
+
+
+def test_queue_lists_decided_incidents_after_the_undecided(fresh_db, world):
+    decided = submit(fresh_db, world, **_found(100))
+    waiting = submit(fresh_db, world, **_found(5))
+    _put_in(fresh_db, decided.id, Status.DECIDED)
+    queue = incidents.queue(fresh_db, world["dpo"])
+    assert [r.id for r in queue] == [waiting.id, decided.id]
+    assert [r.awaits_decision for r in queue] == [True, False]

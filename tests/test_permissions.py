@@ -1,125 +1,405 @@
-"""The role x domain-function matrix: every read and write checks the actor in the domain core;
-every refusal raises PermissionDenied and is written to the audit trail."""
+"""THE ROLE x DOMAIN FUNCTION MATRIX.
+
+Every domain function checks the acting user in the domain core. A refusal raises
+``PermissionDenied`` and appends exactly one audit entry: action 'refused', the actor's id,
+and ``detail.attempted`` naming the refused action. An allowed call writes no refusal.
+"""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from dataclasses import dataclass
 
 import pytest
 
-from datalek import accounts, assessment, audit, decisions, incidents, permissions, register, stats
-from datalek.decisions import DecisionInput, Inform
-from datalek.models import Actor, Role, Status
+from datalek import accounts, incidents, permissions, stats, store
+from datalek.models import Actor, IncidentType, Role, Status
 from datalek.permissions import PermissionDenied
+from datalek.store import audit_log
 from tests.conftest import NOW, PASSWORD, make_report
+
+UNKNOWN_ID = 999_999
+DESCRIPTION = "Verslag naar een verkeerde ouder gestuurd."
+
+
+@dataclass
+class Case:
+    db: object
+    world: object
+    mine: int  # reported by 'reporter' in the first organisation
+    foreign: int  # reported by 'other_reporter' in the second organisation
+
+    def actor(self, key: str) -> Actor:
+        return Actor.cli() if key == "cli" else self.world[key]
 
 
 @pytest.fixture
-def case(fresh_db, world):
-    """An incident reported by 'reporter' in the first organisation, already assessed."""
-    incident = incidents.submit_report(fresh_db, world["reporter"], make_report(world.org.id), at=NOW)
-    facts = assessment.prefill(incident, world.org)
-    assessment.save(fresh_db, world["dpo"], incident.id, facts, "gevolgen", "maatregelen")
-    other = incidents.submit_report(fresh_db, world["other_reporter"], make_report(world.other_org.id), at=NOW)
-    return fresh_db, world, incident.id, other.id
+def case(fresh_db, world) -> Case:
+    mine = incidents.submit_report(fresh_db, world["reporter"], make_report(world.org.id), at=NOW)
+    foreign = incidents.submit_report(
+        fresh_db, world["other_reporter"], make_report(world.other_org.id), at=NOW
+    )
+    return Case(fresh_db, world, mine.id, foreign.id)
 
 
-CALLS = {
-    "submit-own-org": ("incident.create", lambda db, w, a, i, o: incidents.submit_report(
-        db, a, make_report(w.org.id), at=NOW)),
-    "submit-other-org": ("incident.create", lambda db, w, a, i, o: incidents.submit_report(
-        db, a, make_report(w.other_org.id), at=NOW)),
-    "read-incident": ("incident.read", lambda db, w, a, i, o: incidents.read_incident(db, a, i)),
-    "read-other-org-incident": ("incident.read", lambda db, w, a, i, o: incidents.read_incident(db, a, o)),
-    "read-unknown-id": ("incident.read", lambda db, w, a, i, o: incidents.read_incident(db, a, 999_999)),
-    "supplement": ("incident.supplement", lambda db, w, a, i, o: incidents.add_supplement(db, a, i, "Meer info.")),
-    "change-status": ("incident.status", lambda db, w, a, i, o: incidents.change_status(
-        db, a, i, Status.NOT_A_BREACH, "Meldrecht.")),
-    "queue": ("incident.queue", lambda db, w, a, i, o: incidents.queue(db, a)),
-    "my-reports": ("incident.list_own", lambda db, w, a, i, o: incidents.my_reports(db, a)),
-    "assessment-read": ("assessment.read", lambda db, w, a, i, o: assessment.current(db, a, i)),
-    "decision-record": ("decision.record", lambda db, w, a, i, o: decisions.record(db, a, i, DecisionInput(
-        breach=True, notify_authority=True, inform=Inform.YES, motivation="m", deviation_motivation="d"))),
-    "register-gaps": ("register.read", lambda db, w, a, i, o: register.gaps_for(db, a, i)),
-    "overview-own-org": ("stats.overview", lambda db, w, a, i, o: stats.overview(db, a, [w.org.id], 2026)),
-    "overview-other-org": ("stats.overview", lambda db, w, a, i, o: stats.overview(db, a, [w.other_org.id], 2026)),
-    "create-user": ("user.create", lambda db, w, a, i, o: accounts.create_user(
-        db, a, "Nieuw", "nieuw@test.invalid", Role.REPORTER, PASSWORD, [w.org.id])),
-    "create-organisation": ("organisation.create", lambda db, w, a, i, o: accounts.create_organisation(
-        db, a, "Gemeente Nieuw")),
-    "list-users": ("user.list", lambda db, w, a, i, o: accounts.list_users(db, a)),
-    "disable-user": ("user.disable", lambda db, w, a, i, o: accounts.set_active(db, a, w["reporter2"].user_id, False)),
-    "set-other-password": ("user.password", lambda db, w, a, i, o: accounts.set_password(
-        db, a, w["reporter2"].user_id, PASSWORD + "!")),
-    "audit-verify": ("audit.verify", lambda db, w, a, i, o: audit.check(db, a)),
+Call = Callable[[Case, Actor], object]
+
+#: name -> (the action a refusal names, the call)
+CALLS: dict[str, tuple[str, Call]] = {
+    # incidents
+    "submit_report(own org)": ("incident.create", lambda c, a: incidents.submit_report(
+        c.db, a, make_report(c.world.org.id), at=NOW)),
+    "submit_report(other org)": ("incident.create", lambda c, a: incidents.submit_report(
+        c.db, a, make_report(c.world.other_org.id), at=NOW)),
+    "read_incident(reporter's)": ("incident.read", lambda c, a: incidents.read_incident(
+        c.db, a, c.mine)),
+    "read_incident(other org's)": ("incident.read", lambda c, a: incidents.read_incident(
+        c.db, a, c.foreign)),
+    "read_incident(unknown id)": ("incident.read", lambda c, a: incidents.read_incident(
+        c.db, a, UNKNOWN_ID)),
+    "add_supplement(reporter's)": ("incident.supplement", lambda c, a: incidents.add_supplement(
+        c.db, a, c.mine, "De ontvanger heeft teruggebeld.")),
+    "add_supplement(other org's)": ("incident.supplement", lambda c, a: incidents.add_supplement(
+        c.db, a, c.foreign, "De ontvanger heeft teruggebeld.")),
+    "change_status(reporter's)": ("incident.status", lambda c, a: incidents.change_status(
+        c.db, a, c.mine, Status.IN_PROGRESS)),
+    "change_status(other org's)": ("incident.status", lambda c, a: incidents.change_status(
+        c.db, a, c.foreign, Status.IN_PROGRESS)),
+    "queue": ("incident.queue", lambda c, a: incidents.queue(c.db, a)),
+    "queue(other org)": ("incident.queue", lambda c, a: incidents.queue(
+        c.db, a, org_id=c.world.other_org.id)),
+    "my_reports": ("incident.list_own", lambda c, a: incidents.my_reports(c.db, a)),
+    # aggregates
+    "stats.overview(own org)": ("stats.overview", lambda c, a: stats.overview(
+        c.db, a, [c.world.org.id], 2026)),
+    "stats.overview(other org)": ("stats.overview", lambda c, a: stats.overview(
+        c.db, a, [c.world.other_org.id], 2026)),
+    "stats.overview(both orgs)": ("stats.overview", lambda c, a: stats.overview(
+        c.db, a, [c.world.org.id, c.world.other_org.id], 2026)),
+    "stats.overview(no org)": ("stats.overview", lambda c, a: stats.overview(c.db, a, [], 2026)),
+    # stats.years refuses under the same action name as the overview it belongs to
+    "stats.years(own org)": ("stats.overview", lambda c, a: stats.years(c.db, a, [c.world.org.id])),
+    "stats.years(other org)": ("stats.overview", lambda c, a: stats.years(
+        c.db, a, [c.world.other_org.id])),
+    # accounts
+    "create_user": ("user.create", lambda c, a: accounts.create_user(
+        c.db, a, "Nieuwe Collega", "nieuw@test.invalid", Role.REPORTER, None, [c.world.org.id])),
+    "create_organisation": ("organisation.create", lambda c, a: accounts.create_organisation(
+        c.db, a, "Gemeente Nieuw")),
+    "list_users": ("user.list", lambda c, a: accounts.list_users(c.db, a)),
+    "set_active(reporter2, off)": ("user.disable", lambda c, a: accounts.set_active(
+        c.db, a, c.world["reporter2"].user_id, False)),
+    "set_active(reporter2, on)": ("user.enable", lambda c, a: accounts.set_active(
+        c.db, a, c.world["reporter2"].user_id, True)),
+    "set_password(reporter2)": ("user.password", lambda c, a: accounts.set_password(
+        c.db, a, c.world["reporter2"].user_id, "een heel nieuw wachtwoord")),
+    "get_user(reporter2)": ("user.read", lambda c, a: accounts.get_user(
+        c.db, a, c.world["reporter2"].user_id)),
 }
-ALLOWED = {
-    "reporter": {"submit-own-org", "read-incident", "supplement", "my-reports"},
-    "reporter2": {"submit-own-org", "my-reports", "set-other-password"},  # it is their own password
-    "dpo": {"submit-own-org", "read-incident", "supplement", "change-status", "queue", "my-reports",
-            "assessment-read", "decision-record", "register-gaps", "overview-own-org"},
-    "management": {"overview-own-org", "my-reports"},
-    "admin": {"create-user", "create-organisation", "list-users", "disable-user", "set-other-password",
-              "audit-verify", "my-reports"},
-    # the second organisation's FG: "other org" is their own organisation
-    "other_dpo": {"queue", "my-reports", "submit-other-org", "read-other-org-incident",
-                  "overview-other-org"},
-}
-MATRIX = [(who, call) for who in ALLOWED for call in CALLS]
+
+A, R = "allowed", "refused"
+
+MATRIX = [
+    # --- incidents.submit_report: reporters and FGs, only for their own organisation
+    ("reporter", "submit_report(own org)", A),
+    ("reporter", "submit_report(other org)", R),
+    ("dpo", "submit_report(own org)", A),
+    ("dpo", "submit_report(other org)", R),
+    ("other_reporter", "submit_report(other org)", A),
+    ("other_reporter", "submit_report(own org)", R),
+    ("management", "submit_report(own org)", R),
+    ("admin", "submit_report(own org)", R),
+    ("cli", "submit_report(own org)", R),
+    # --- incidents.read_incident
+    ("reporter", "read_incident(reporter's)", A),  # own report
+    ("reporter2", "read_incident(reporter's)", R),  # a colleague's report
+    ("dpo", "read_incident(reporter's)", A),  # same organisation
+    ("dpo", "read_incident(other org's)", R),
+    ("other_dpo", "read_incident(other org's)", A),
+    ("other_dpo", "read_incident(reporter's)", R),
+    ("other_reporter", "read_incident(reporter's)", R),
+    ("management", "read_incident(reporter's)", R),
+    ("other_management", "read_incident(other org's)", R),
+    ("admin", "read_incident(reporter's)", R),
+    ("cli", "read_incident(reporter's)", R),
+    ("dpo", "read_incident(unknown id)", R),
+    ("reporter", "read_incident(unknown id)", R),
+    ("admin", "read_incident(unknown id)", R),
+    # --- incidents.add_supplement: whoever may read it
+    ("reporter", "add_supplement(reporter's)", A),
+    ("reporter2", "add_supplement(reporter's)", R),
+    ("dpo", "add_supplement(reporter's)", A),
+    ("dpo", "add_supplement(other org's)", R),
+    ("other_dpo", "add_supplement(reporter's)", R),
+    ("management", "add_supplement(reporter's)", R),
+    ("admin", "add_supplement(reporter's)", R),
+    # --- incidents.change_status: only the FG of the incident's organisation
+    ("dpo", "change_status(reporter's)", A),
+    ("dpo", "change_status(other org's)", R),
+    ("other_dpo", "change_status(other org's)", A),
+    ("other_dpo", "change_status(reporter's)", R),
+    ("reporter", "change_status(reporter's)", R),
+    ("management", "change_status(reporter's)", R),
+    ("admin", "change_status(reporter's)", R),
+    ("cli", "change_status(reporter's)", R),
+    # --- incidents.queue: FGs, for their own organisations
+    ("dpo", "queue", A),
+    ("other_dpo", "queue", A),
+    ("dpo", "queue(other org)", R),
+    ("other_dpo", "queue(other org)", A),
+    ("reporter", "queue", R),
+    ("management", "queue", R),
+    ("admin", "queue", R),
+    # --- incidents.my_reports: anyone with an account (their own, possibly none)
+    ("reporter", "my_reports", A),
+    ("reporter2", "my_reports", A),
+    ("dpo", "my_reports", A),
+    ("management", "my_reports", A),
+    ("admin", "my_reports", A),
+    ("cli", "my_reports", R),
+    # --- stats: management and FG of the organisations asked for, counts only
+    ("management", "stats.overview(own org)", A),
+    ("dpo", "stats.overview(own org)", A),
+    ("other_management", "stats.overview(other org)", A),
+    ("management", "stats.overview(other org)", R),
+    ("dpo", "stats.overview(other org)", R),
+    ("other_management", "stats.overview(own org)", R),
+    ("management", "stats.overview(both orgs)", R),
+    ("management", "stats.overview(no org)", R),
+    ("reporter", "stats.overview(own org)", R),
+    ("admin", "stats.overview(own org)", R),
+    ("management", "stats.years(own org)", A),
+    ("dpo", "stats.years(own org)", A),
+    ("management", "stats.years(other org)", R),
+    ("dpo", "stats.years(other org)", R),
+    ("reporter", "stats.years(own org)", R),
+    ("admin", "stats.years(own org)", R),
+    # --- accounts: the beheerder (and the CLI operator); a user may set their own password
+    ("admin", "create_user", A),
+    ("cli", "create_user", A),
+    ("reporter", "create_user", R),
+    ("dpo", "create_user", R),
+    ("management", "create_user", R),
+    ("admin", "create_organisation", A),
+    ("reporter", "create_organisation", R),
+    ("dpo", "create_organisation", R),
+    ("management", "create_organisation", R),
+    ("admin", "list_users", A),
+    ("reporter", "list_users", R),
+    ("dpo", "list_users", R),
+    ("management", "list_users", R),
+    ("admin", "set_active(reporter2, off)", A),
+    ("admin", "set_active(reporter2, on)", A),
+    ("reporter2", "set_active(reporter2, off)", R),
+    ("reporter", "set_active(reporter2, off)", R),
+    ("dpo", "set_active(reporter2, off)", R),
+    ("dpo", "set_active(reporter2, on)", R),
+    ("management", "set_active(reporter2, off)", R),
+    ("admin", "set_password(reporter2)", A),
+    ("reporter2", "set_password(reporter2)", A),  # their own password
+    ("reporter", "set_password(reporter2)", R),
+    ("dpo", "set_password(reporter2)", R),
+    ("management", "set_password(reporter2)", R),
+    ("admin", "get_user(reporter2)", A),
+    ("reporter2", "get_user(reporter2)", A),  # their own account
+    ("reporter", "get_user(reporter2)", R),
+    ("dpo", "get_user(reporter2)", R),
+    ("management", "get_user(reporter2)", R),
+]
 
 
-@pytest.mark.parametrize(("who", "call"), MATRIX,
-                         ids=[f"{w}-{c}-{'allowed' if c in ALLOWED[w] else 'refused'}" for w, c in MATRIX])
-def test_role_function_matrix(case, who, call):
-    db, world, incident_id, other_id = case
-    action, run = CALLS[call]
-    before = db.execute("SELECT count(*) FROM audit_log WHERE action = 'refused'").fetchone()[0]
-    if call in ALLOWED[who]:
-        run(db, world, world[who], incident_id, other_id)
-        after = db.execute("SELECT count(*) FROM audit_log WHERE action = 'refused'").fetchone()[0]
-        assert after == before
-        return
-    with pytest.raises(PermissionDenied):
-        run(db, world, world[who], incident_id, other_id)
-    row = db.execute("SELECT actor_id, detail FROM audit_log ORDER BY seq DESC LIMIT 1").fetchone()
-    assert row[0] == world[who].user_id
-    assert json.loads(row[1])["attempted"] == action
+def refusals(db) -> list[dict]:
+    return [
+        {**e, "detail": json.loads(e["detail"])} for e in audit_log.recent(db, 10_000, "refused")
+    ]
 
 
-def test_the_cli_operator_administers_but_never_reads_incidents(case):
-    db, world, incident_id, _ = case
-    accounts.list_users(db, Actor.cli())
-    with pytest.raises(PermissionDenied):
-        incidents.read_incident(db, Actor.cli(), incident_id)
-
-
-def test_management_gets_counts_only(case):
-    db, world, _, _ = case
-    overview = stats.overview(db, world["management"], [world.org.id], 2026)
-    text = repr(overview)
-    assert "Verslag naar een verkeerde ouder" not in text and "@" not in text
-
-
-def test_a_refused_read_does_not_reveal_whether_the_incident_exists(case):
-    db, world, _, other_id = case
-    messages = []
-    for target in (other_id, 999_999):
-        with pytest.raises(PermissionDenied) as refused:
-            incidents.read_incident(db, world["dpo"], target)
-        messages.append(refused.value.message)
-    assert messages[0] == messages[1]
+def audit_count(db) -> int:
+    return db.execute("SELECT count(*) FROM audit_log").fetchone()[0]
 
 
 @pytest.mark.parametrize(
-    ("role", "same_org", "reporter_is_me", "read", "handle"),
-    [(Role.REPORTER, True, True, True, False), (Role.REPORTER, True, False, False, False),
-     (Role.DPO, True, False, True, True), (Role.DPO, False, False, False, False),
-     (Role.MANAGEMENT, True, False, False, False), (Role.ADMIN, True, False, False, False)],
-    ids=["reporter-own", "reporter-colleague", "dpo-own-org", "dpo-other-org", "management", "admin"],
+    ("who", "call", "expected"), MATRIX, ids=[f"{w}-{c}-{e}" for w, c, e in MATRIX]
+)
+def test_role_function_matrix(case, who, call, expected):
+    action, run = CALLS[call]
+    actor = case.actor(who)
+    before_refusals = len(refusals(case.db))
+    before_entries = audit_count(case.db)
+    if expected == A:
+        run(case, actor)
+        assert len(refusals(case.db)) == before_refusals
+        return
+    with pytest.raises(PermissionDenied) as refused:
+        run(case, actor)
+    assert refused.value.action == action
+    assert refused.value.message  # Dutch text for the user
+    # exactly one entry was written: the refusal, nothing of the refused action itself
+    assert audit_count(case.db) == before_entries + 1
+    entry = refusals(case.db)[0]
+    assert entry["seq"] == before_entries + 1
+    assert entry["action"] == "refused"
+    assert entry["actor_id"] == actor.user_id
+    assert entry["actor_role"] == ("system" if actor.system else actor.role.value)
+    assert entry["detail"]["attempted"] == action
+
+
+def test_the_matrix_uses_every_call_and_covers_both_outcomes():
+    assert {c for _, c, _ in MATRIX} == set(CALLS)
+    for call in ("read_incident(reporter's)", "stats.overview(own org)", "set_password(reporter2)"):
+        assert {e for _, c, e in MATRIX if c == call} == {A, R}
+
+
+@pytest.mark.parametrize(
+    ("who", "call"),
+    [("reporter", "submit_report(other org)"), ("management", "create_user"),
+     ("dpo", "create_organisation"), ("reporter", "set_active(reporter2, off)"),
+     ("reporter", "set_password(reporter2)")],
+    ids=["incident", "user", "organisation", "disable", "password"],
 )  # fmt: skip
-def test_predicates(role, same_org, reporter_is_me, read, handle):
-    actor = Actor(user_id=7, role=role, org_ids=(1,))
-    org = 1 if same_org else 2
-    reporter = 7 if reporter_is_me else 8
-    assert permissions.may_read_incident(actor, org, reporter) is read
-    assert permissions.may_handle_incident(actor, org) is handle
+def test_a_refused_write_changes_nothing(case, who, call):
+    tables = ("incidents", "users", "organisations", "status_changes", "supplements")
+    before = {t: case.db.execute(f"SELECT * FROM {t}").fetchall() for t in tables}
+    with pytest.raises(PermissionDenied):
+        CALLS[call][1](case, case.actor(who))
+    assert {t: case.db.execute(f"SELECT * FROM {t}").fetchall() for t in tables} == before
+
+
+@pytest.mark.parametrize(
+    ("action", "run"),
+    [("incident.read", lambda c, a, i: incidents.read_incident(c.db, a, i)),
+     ("incident.supplement", lambda c, a, i: incidents.add_supplement(c.db, a, i, "Meer.")),
+     ("incident.status", lambda c, a, i: incidents.change_status(c.db, a, i, Status.IN_PROGRESS))],
+    ids=["read", "supplement", "status"],
+)  # fmt: skip
+def test_an_unknown_id_is_refused_exactly_like_a_foreign_one(case, action, run):
+    dpo = case.world["dpo"]
+    seen = []
+    for target in (case.foreign, UNKNOWN_ID):
+        with pytest.raises(PermissionDenied) as refused:
+            run(case, dpo, target)
+        entry = refusals(case.db)[0]
+        seen.append((type(refused.value), refused.value.action, refused.value.message,
+                     entry["object_type"], entry["detail"]))  # fmt: skip
+    assert seen[0] == seen[1]
+    assert seen[0][1] == action and seen[0][3] == "incident"
+
+
+def test_management_gets_counts_and_labels_never_rows_or_free_text(case):
+    for _ in range(5):  # enough reports that no cell is suppressed
+        incidents.submit_report(case.db, case.world["reporter"], make_report(case.world.org.id), at=NOW)
+    overview = stats.overview(case.db, case.world["management"], [case.world.org.id], 2026)
+    assert overview.total == 6
+    labels = {s.label for s in Status} | {t.label for t in IncidentType} | {
+        f"{m:02d}" for m in range(1, 13)
+    }
+    for cell in overview.by_status + overview.by_type + overview.by_month:
+        assert cell.label in labels
+        assert cell.count is None or isinstance(cell.count, int)
+    text = repr(overview)
+    for secret in (DESCRIPTION, "Sociaal Domein", "DL-2026", "@", "Ontvanger gevraagd"):
+        assert secret not in text
+    assert [c.count for c in overview.by_status if c.label == Status.REPORTED.label] == [6]
+    assert stats.years(case.db, case.world["management"], [case.world.org.id]) == [2026]
+
+
+def test_management_cannot_reach_an_incident_any_other_way(case):
+    boss = case.world["management"]
+    assert incidents.my_reports(case.db, boss) == []
+    for run in (lambda: incidents.read_incident(case.db, boss, case.mine),
+                lambda: incidents.queue(case.db, boss),
+                lambda: incidents.departments(case.db, boss)):  # fmt: skip
+        with pytest.raises(PermissionDenied):
+            run()
+
+
+def test_permission_checks_refuse_inside_an_open_write_transaction(case):
+    with pytest.raises(RuntimeError):
+        with store.write(case.db):
+            permissions.deny(case.db, case.world["reporter"], "incident.read")
+
+
+# --- the pure predicates -------------------------------------------------------------------
+
+ORG, OTHER_ORG, ME, COLLEAGUE = 1, 2, 7, 8
+
+
+def actor(role: Role | str, org_ids=(ORG,)) -> Actor:
+    if role == "cli":
+        return Actor.cli()
+    return Actor(user_id=ME, role=role, org_ids=org_ids)
+
+
+PREDICATES = [
+    # may_report(actor, org_id)
+    ("may_report", Role.REPORTER, (ORG,), True),
+    ("may_report", Role.REPORTER, (OTHER_ORG,), False),
+    ("may_report", Role.DPO, (ORG,), True),
+    ("may_report", Role.DPO, (OTHER_ORG,), False),
+    ("may_report", Role.MANAGEMENT, (ORG,), False),
+    ("may_report", Role.ADMIN, (ORG,), False),
+    ("may_report", "cli", (ORG,), False),
+    # may_read_incident(actor, org_id, reporter_id)
+    ("may_read_incident", Role.REPORTER, (ORG, ME), True),
+    ("may_read_incident", Role.REPORTER, (ORG, COLLEAGUE), False),
+    ("may_read_incident", Role.REPORTER, (ORG, None), False),
+    ("may_read_incident", Role.DPO, (ORG, COLLEAGUE), True),
+    ("may_read_incident", Role.DPO, (OTHER_ORG, COLLEAGUE), False),
+    ("may_read_incident", Role.MANAGEMENT, (ORG, ME), False),
+    ("may_read_incident", Role.ADMIN, (ORG, ME), False),
+    ("may_read_incident", "cli", (ORG, None), False),
+    # may_supplement(actor, org_id, reporter_id)
+    ("may_supplement", Role.REPORTER, (ORG, ME), True),
+    ("may_supplement", Role.REPORTER, (ORG, COLLEAGUE), False),
+    ("may_supplement", Role.DPO, (ORG, COLLEAGUE), True),
+    ("may_supplement", Role.DPO, (OTHER_ORG, COLLEAGUE), False),
+    ("may_supplement", Role.MANAGEMENT, (ORG, ME), False),
+    # may_handle_incident(actor, org_id)
+    ("may_handle_incident", Role.DPO, (ORG,), True),
+    ("may_handle_incident", Role.DPO, (OTHER_ORG,), False),
+    ("may_handle_incident", Role.REPORTER, (ORG,), False),
+    ("may_handle_incident", Role.MANAGEMENT, (ORG,), False),
+    ("may_handle_incident", Role.ADMIN, (ORG,), False),
+    # may_see_queue(actor)
+    ("may_see_queue", Role.DPO, (), True),
+    ("may_see_queue", Role.REPORTER, (), False),
+    ("may_see_queue", Role.MANAGEMENT, (), False),
+    ("may_see_queue", Role.ADMIN, (), False),
+    # may_see_aggregates(actor, org_ids)
+    ("may_see_aggregates", Role.MANAGEMENT, ([ORG],), True),
+    ("may_see_aggregates", Role.DPO, ([ORG],), True),
+    ("may_see_aggregates", Role.MANAGEMENT, ([OTHER_ORG],), False),
+    ("may_see_aggregates", Role.MANAGEMENT, ([ORG, OTHER_ORG],), False),
+    ("may_see_aggregates", Role.MANAGEMENT, ([],), False),
+    ("may_see_aggregates", Role.REPORTER, ([ORG],), False),
+    ("may_see_aggregates", Role.ADMIN, ([ORG],), False),
+    # may_administer(actor)
+    ("may_administer", Role.ADMIN, (), True),
+    ("may_administer", "cli", (), True),
+    ("may_administer", Role.DPO, (), False),
+    ("may_administer", Role.MANAGEMENT, (), False),
+    ("may_administer", Role.REPORTER, (), False),
+    # may_change_password(actor, user_id)
+    ("may_change_password", Role.REPORTER, (ME,), True),
+    ("may_change_password", Role.REPORTER, (COLLEAGUE,), False),
+    ("may_change_password", Role.DPO, (COLLEAGUE,), False),
+    ("may_change_password", Role.ADMIN, (COLLEAGUE,), True),
+    ("may_change_password", "cli", (COLLEAGUE,), True),
+    # may_verify_audit(actor)
+    ("may_verify_audit", Role.ADMIN, (), True),
+    ("may_verify_audit", "cli", (), True),
+    ("may_verify_audit", Role.DPO, (), False),
+    ("may_verify_audit", Role.MANAGEMENT, (), False),
+]
+
+
+def _predicate_id(row) -> str:
+    name, role, args, expected = row
+    return f"{name}-{getattr(role, 'value', role)}-{'-'.join(map(str, args)) or 'any'}-{expected}"
+
+
+@pytest.mark.parametrize(("name", "role", "args", "expected"), PREDICATES,
+                         ids=[_predicate_id(r) for r in PREDICATES])  # fmt: skip
+def test_predicates(name, role, args, expected):
+    assert getattr(permissions, name)(actor(role), *args) is expected
