@@ -260,5 +260,5 @@ def notice_recipients(db: Database, org_id: int) -> list[str]:
     org = sql.organisation(db, org_id)
     addresses = sql.dpo_emails(db, org_id)
     if org and org["fg_email"]:
-        addresses.append(org["fg_email"])
+        addresses.append(auth.normalise_email(org["fg_email"]))
     return sorted(set(addresses))
