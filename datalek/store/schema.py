@@ -161,3 +161,81 @@ def m0002_assessment_decision(db: Database) -> None:
         [(datetime.fromisoformat(at).astimezone(amsterdam).month, i) for i, at in rows],
     )
     db.execute("CREATE INDEX incidents_year_month ON incidents (org_id, year, month)")
+
+
+@MIGRATIONS(name="0003_follow_up")
+def m0003_follow_up(db: Database) -> None:
+    """What happens after the decision: notifications to the AP (with supplements and a
+    withdrawal), the safety check and postponement per recipient group, who was informed,
+    public notices, measures, repeat incidents, closing, and retention per organisation."""
+    db.executescript(
+        """
+        ALTER TABLE organisations ADD COLUMN retention_years INTEGER NOT NULL DEFAULT 5;
+        ALTER TABLE incidents ADD COLUMN repeat_of INTEGER REFERENCES incidents(id);
+        ALTER TABLE incidents ADD COLUMN closed_at TEXT;
+        ALTER TABLE incidents ADD COLUMN purged_at TEXT;
+        CREATE TABLE authority_notifications (
+            id INTEGER PRIMARY KEY,
+            incident_id INTEGER NOT NULL REFERENCES incidents(id),
+            kind TEXT NOT NULL CHECK (kind IN ('initial', 'supplement', 'withdrawal')),
+            ap_reference TEXT NOT NULL,
+            submitted_at TEXT NOT NULL,
+            late_reason TEXT NOT NULL DEFAULT '',
+            note TEXT NOT NULL DEFAULT '',
+            concept TEXT NOT NULL DEFAULT '{}',
+            recorded_by INTEGER REFERENCES users(id),
+            recorded_at TEXT NOT NULL
+        );
+        CREATE INDEX authority_notifications_incident
+            ON authority_notifications (incident_id, submitted_at);
+        CREATE TABLE safety_checks (
+            id INTEGER PRIMARY KEY,
+            incident_id INTEGER NOT NULL REFERENCES incidents(id),
+            recipient TEXT NOT NULL,
+            risk INTEGER NOT NULL,
+            reason TEXT NOT NULL DEFAULT '',
+            review_on TEXT,
+            recorded_by INTEGER REFERENCES users(id),
+            recorded_at TEXT NOT NULL
+        );
+        CREATE INDEX safety_checks_incident ON safety_checks (incident_id, recipient, id);
+        CREATE INDEX safety_checks_review ON safety_checks (review_on) WHERE risk = 1;
+        CREATE TABLE subject_notices (
+            id INTEGER PRIMARY KEY,
+            incident_id INTEGER NOT NULL REFERENCES incidents(id),
+            recipient TEXT NOT NULL,
+            people_count INTEGER NOT NULL CHECK (people_count >= 0),
+            informed_on TEXT NOT NULL,
+            channel TEXT NOT NULL,
+            recorded_by INTEGER REFERENCES users(id),
+            recorded_at TEXT NOT NULL
+        );
+        CREATE INDEX subject_notices_incident ON subject_notices (incident_id, informed_on);
+        CREATE TABLE public_notices (
+            id INTEGER PRIMARY KEY,
+            incident_id INTEGER NOT NULL REFERENCES incidents(id),
+            text TEXT NOT NULL,
+            published_on TEXT NOT NULL,
+            recorded_by INTEGER REFERENCES users(id),
+            recorded_at TEXT NOT NULL
+        );
+        CREATE INDEX public_notices_incident ON public_notices (incident_id);
+        CREATE TABLE measures (
+            id INTEGER PRIMARY KEY,
+            incident_id INTEGER NOT NULL REFERENCES incidents(id),
+            org_id INTEGER NOT NULL REFERENCES organisations(id),
+            kind TEXT NOT NULL CHECK (kind IN ('corrective', 'preventive')),
+            description TEXT NOT NULL,
+            owner TEXT NOT NULL,
+            due_on TEXT NOT NULL,
+            status TEXT NOT NULL CHECK (status IN ('planned', 'in_progress', 'done', 'cancelled')),
+            done_on TEXT,
+            created_by INTEGER REFERENCES users(id),
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        CREATE INDEX measures_incident ON measures (incident_id);
+        CREATE INDEX measures_open ON measures (org_id, status, due_on);
+        CREATE INDEX incidents_repeat ON incidents (org_id, incident_type, department, reported_at);
+        """
+    )
