@@ -119,6 +119,25 @@ def _org_ids(db, names: tuple[str, ...]) -> list[int]:
     return ids
 
 
+@org.command("set-retention")
+@DB_OPTION
+@click.argument("organisation")
+@click.argument("years", type=int)
+def org_set_retention(db_path, organisation, years) -> None:
+    """Set how many years after closing an incident keeps its free text."""
+    from datalek import retention
+
+    db = _open(db_path)
+    try:
+        org_id = _org_ids(db, (organisation,))[0]
+        retention.set_retention_years(db, Actor.cli(), org_id, years)
+    except InvalidInput as exc:
+        _fail_invalid(exc)
+    finally:
+        db.close()
+    click.echo(f"Bewaartermijn van organisatie {org_id}: {years} jaar na afronden.")
+
+
 @main.group()
 def user() -> None:
     """Accounts."""
@@ -249,6 +268,32 @@ def backup(db_path, target) -> None:
     if result != "ok":
         raise click.ClickException(f"Controle van de kopie mislukt: {result}")
     click.echo(f"Back-up gemaakt: {target} (integrity_check: ok)")
+
+
+@main.command()
+@DB_OPTION
+@click.option("--dry-run", "mode", flag_value="dry-run", default=True,
+              help="Only list what would be purged (the default); changes nothing.")
+@click.option("--apply", "mode", flag_value="apply", help="Purge, and audit what was purged.")
+def purge(db_path, mode) -> None:
+    """Remove free text and personal details from incidents past their retention period."""
+    from datalek import retention
+
+    db = _open(db_path)
+    try:
+        result = retention.purge(db, Actor.cli(), apply=mode == "apply")
+    finally:
+        db.close()
+    for item in result.incidents:
+        rows = " ".join(f"{table}={n}" for table, n in item.rows.items() if n)
+        click.echo(f"{item.reference}\torg {item.org_id}\t{item.status}\t"
+                   f"afgerond {item.closed_at[:10]}\t{rows}".rstrip())  # fmt: skip
+    totals = ", ".join(f"{table}: {n}" for table, n in result.totals.items())
+    if result.applied:
+        click.echo(f"Opgeschoond ({totals}).")
+    else:
+        click.echo(f"Proefdraai, er is niets veranderd ({totals}). "
+                   "Gebruik --apply om op te schonen.")  # fmt: skip
 
 
 @main.group("audit")

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from datalek import accounts, store
+from datalek import accounts, retention, store
 from datalek.models import InvalidInput
 from ui import session
 from ui.forms import field_error, md_escape
@@ -14,6 +14,7 @@ if flash := state.pop("o_flash", None):
     st.success(flash)
 with store.unit() as db:
     orgs = accounts.list_organisations(db, actor)
+    years = retention.retention_years(db, actor)
 st.dataframe(
     {
         "Organisatie": [o.name for o in orgs],
@@ -21,6 +22,7 @@ st.dataframe(
         "E-mail FG": [o.fg_email for o in orgs],
         "Telefoon FG": [o.fg_phone for o in orgs],
         "Jeugdhulp / sociaal domein": ["ja" if o.youth_care else "nee" for o in orgs],
+        "Bewaartermijn (jaar)": [years.get(o.id) for o in orgs],
     },
     hide_index=True,
     width="stretch",
@@ -50,3 +52,31 @@ with st.form("new_org"):
                 state.pop(key, None)
             state["o_flash"] = f"Organisatie {md_escape(made.name)} toegevoegd."
             st.rerun()
+
+st.subheader("Bewaartermijn")
+st.write(
+    "Hoe lang na het afronden een melding haar tekst houdt. Daarna haalt de beheerder met "
+    "`python -m datalek purge --apply` alle vrije tekst en namen weg; de cijfers blijven."
+)
+if orgs:
+    with st.form("retention"):
+        chosen = st.selectbox("Organisatie", [o.id for o in orgs], key="o_ret_org",
+                              format_func={o.id: o.name for o in orgs}.get)  # fmt: skip
+        st.number_input("Bewaartermijn in jaren na afronden", key="o_ret_years",
+                        min_value=retention.MIN_YEARS, max_value=retention.MAX_YEARS,
+                        value=years.get(chosen, 5), step=1)  # fmt: skip
+        field_error(state.get("o_ret_errors"), "retention_years")
+        if st.form_submit_button("Bewaartermijn opslaan"):
+            try:
+                with store.unit() as db:
+                    retention.set_retention_years(db, actor, state.o_ret_org,
+                                                  int(state.o_ret_years))  # fmt: skip
+            except InvalidInput as exc:
+                state["o_ret_errors"] = exc.errors
+                st.rerun()
+            else:
+                state["o_ret_errors"] = None
+                name = next(o.name for o in orgs if o.id == state.o_ret_org)
+                state["o_flash"] = (f"Bewaartermijn van {md_escape(name)}: "
+                                    f"{int(state.o_ret_years)} jaar.")  # fmt: skip
+                st.rerun()
