@@ -11,14 +11,15 @@ from datetime import datetime
 
 from sqlite_utils import Database
 
-from datalek import audit, deadlines, incidents, store, triage
+from datalek import audit, deadlines, incidents, repeats, store, triage
 from datalek.facts import (
     AvailabilityState, Cause, ConfidentialityState, DataCategory, Exfiltration, Facts,
     PeopleGroup, RecipientKind, Unintelligible,
 )  # fmt: skip
 from datalek.intake import CountKind, DataKind, Protection, Recipient, Retrieval, Situation, SubjectGroup
-from datalek.models import Actor, Incident, InvalidInput, Nature, Organisation, Status
+from datalek.models import Actor, Incident, IncidentType, InvalidInput, Nature, Organisation, Status
 from datalek.store import assessments as sql
+from datalek.store import follow_up as follow_up_sql
 from datalek.store import incidents as incident_sql
 
 MAX_TEXT = 4000
@@ -198,6 +199,10 @@ def save(
                              actor.user_id, at)  # fmt: skip
         row_id = sql.insert_assessment(db, row)
         sql.set_aware_at(db, incident_id, deadlines.to_iso(facts.aware_at), at)
+        if facts.incident_type is not IncidentType.TO_BE_DETERMINED:
+            # The FG's judgement of the type replaces the one derived from the situation.
+            follow_up_sql.set_incident_type(db, incident_id, facts.incident_type.value)
+            repeats.detect(db, incident_id)
         status = Status(incident_sql.incident(db, incident_id)["status"])
         if status is Status.REPORTED:
             incidents.record_move(db, actor, incident_id, status, Status.IN_PROGRESS, "", at)

@@ -12,7 +12,7 @@ from datetime import datetime
 
 from sqlite_utils import Database
 
-from datalek import audit, deadlines, permissions, register, store
+from datalek import audit, deadlines, permissions, register, repeats, store
 from datalek.intake import Report
 from datalek.models import TRANSITIONS, Actor, Incident, InvalidInput, Status, Supplement
 from datalek.store import incidents as sql
@@ -78,6 +78,7 @@ def submit_report(
         row = _row_for(report, actor, at, year, seq)
         row["pii_kept"] = int(pii_kept)
         incident_id = sql.insert_incident(db, row)
+        repeat_of = repeats.detect(db, incident_id)
         sql.insert_status_change(
             db,
             {
@@ -91,7 +92,7 @@ def submit_report(
         )
         audit.append(
             db, actor, "incident.create", "incident", incident_id, org_id=report.org_id,
-            pii_kept=bool(pii_kept),
+            pii_kept=bool(pii_kept), repeat=repeat_of is not None,
         )  # fmt: skip
     return _incident(sql.incident(db, incident_id))
 
@@ -268,6 +269,8 @@ def record_move(
     """Write a status change and its audit entry. Inside the caller's write transaction,
     after the caller checked the actor and the transition."""
     sql.set_status(db, incident_id, to.value, at)
+    if to is Status.CLOSED or current is Status.CLOSED:
+        sql.set_closed(db, incident_id, at if to is Status.CLOSED else None)
     sql.insert_status_change(
         db, {"incident_id": incident_id, "from_status": current.value, "to_status": to.value,
              "actor_id": actor.user_id, "at": at, "reason": reason.strip()}  # fmt: skip

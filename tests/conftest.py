@@ -111,3 +111,24 @@ def report_values(org_id: int, **changes) -> dict:
 
 def make_report(org_id: int, now: datetime = NOW, **changes) -> Report:
     return validate_report(report_values(org_id, **changes), now)
+
+
+def complete_follow_up(db: Database, dpo: Actor, incident_id: int) -> None:
+    """Do what a followed advice (notify, inform) asks before closing: the AP notification,
+    a safety check and the informed people, and one measure."""
+    from datetime import date
+
+    from datalek import authority, informing, measures
+    from datalek.recipients import Recipient
+    from datalek.store import assessments as assessment_sql
+
+    decision = assessment_sql.latest_decision(db, incident_id)
+    if decision["notify_authority"]:
+        authority.record_initial(db, dpo, incident_id, "M-2026-000123", NOW + timedelta(hours=20))
+    if decision["inform_subjects"] != "no":
+        informing.record_safety_check(db, dpo, incident_id, Recipient.PARENTS, False)
+        informing.record_notice(db, dpo, incident_id, Recipient.PARENTS, 2, date(2026, 11, 21),
+                                informing.Channel.LETTER)  # fmt: skip
+    measures.add(db, dpo, incident_id, measures.MeasureInput(
+        kind=measures.MeasureKind.PREVENTIVE, description="Adrescontrole in het sjabloon.",
+        owner="Teamleider", due_on=date(2027, 1, 31)))  # fmt: skip

@@ -10,7 +10,7 @@ from datalek.decisions import DecisionInput, Inform, NotBreachReason
 from datalek.facts import LawfulBasis, RecipientKind
 from datalek.models import InvalidInput, Status
 from datalek.permissions import PermissionDenied
-from tests.conftest import NOW, make_report
+from tests.conftest import NOW, complete_follow_up, make_report
 
 
 @pytest.fixture
@@ -117,15 +117,22 @@ def test_only_the_fg_decides(fresh_db, world, assessed, who):
         decisions.record(fresh_db, world[who], assessed[0], _follow(assessed[1].advice))
 
 
+FOLLOW_UP_GAPS = [
+    "De melding bij de AP is nog niet vastgelegd (meldnummer en tijdstip).",
+    "Er is nog niet vastgelegd wie er zijn geïnformeerd, wanneer en hoe.",
+    "Er is nog geen maatregel vastgelegd (herstel of preventie).",
+]
+
+
 @pytest.mark.parametrize(
     ("effects", "remedial", "decide", "expected"),
     [
         ("", "", False, ["De gevolgen zijn nog niet beschreven.",
                          "De genomen maatregelen zijn nog niet beschreven.",
                          "Er is nog geen besluit met motivering."]),
-        ("g", "", True, ["De genomen maatregelen zijn nog niet beschreven."]),
+        ("g", "", True, ["De genomen maatregelen zijn nog niet beschreven.", *FOLLOW_UP_GAPS]),
         ("g", "m", False, ["Er is nog geen besluit met motivering."]),
-        ("g", "m", True, []),
+        ("g", "m", True, FOLLOW_UP_GAPS),
     ],
     ids=["nothing", "no-remedial-action", "no-decision", "complete"],
 )  # fmt: skip
@@ -149,4 +156,8 @@ def test_closing_requires_complete_documentation(fresh_db, world, assessed):
         incidents.change_status(fresh_db, world["dpo"], fresh.id, Status.CLOSED)
     assert "De gevolgen zijn nog niet beschreven." in refused.value.errors["status"]
     decisions.record(fresh_db, world["dpo"], incident_id, _follow(saved.advice))
+    with pytest.raises(InvalidInput) as refused:
+        incidents.change_status(fresh_db, world["dpo"], incident_id, Status.CLOSED)
+    assert "De melding bij de AP is nog niet vastgelegd" in refused.value.errors["status"]
+    complete_follow_up(fresh_db, world["dpo"], incident_id)
     assert incidents.change_status(fresh_db, world["dpo"], incident_id, Status.CLOSED) is Status.CLOSED

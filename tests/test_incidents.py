@@ -76,7 +76,7 @@ def test_a_new_report_is_reported_with_its_first_status_change(fresh_db, world):
     assert changes == [(incident.id, None, "reported", world["reporter"].user_id, NOW.isoformat())]
     entry = audit_log.recent(fresh_db, 1)[0]
     assert (entry["action"], entry["object_id"]) == ("incident.create", str(incident.id))
-    assert json.loads(entry["detail"]) == {"org_id": world.org.id, "pii_kept": False}
+    assert json.loads(entry["detail"]) == {"org_id": world.org.id, "pii_kept": False, "repeat": False}
 
 
 # --- the reporter's own list ---------------------------------------------------------------

@@ -114,6 +114,10 @@ def set_status(db: Database, incident_id: int, status: str, at: str) -> int:
     ).rowcount
 
 
+def set_closed(db: Database, incident_id: int, closed_at: str | None) -> None:
+    db.execute("UPDATE incidents SET closed_at = ? WHERE id = ?", [closed_at, incident_id])
+
+
 def touch(db: Database, incident_id: int, at: str) -> None:
     db.execute("UPDATE incidents SET updated_at = ? WHERE id = ?", [at, incident_id])
 

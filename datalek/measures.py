@@ -1,0 +1,163 @@
+"""Measures (maatregelen) after a breach: corrective ones that repair the damage now and
+preventive ones that stop it from happening again, each with an owner, a due date and a
+status. Open measures past their due date show up in the FG's queue."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from pydantic import BaseModel, ConfigDict
+from sqlite_utils import Database
+
+from datalek import audit, deadlines, incidents, permissions, store
+from datalek.models import Actor, InvalidInput, LabelledEnum
+from datalek.store import follow_up as sql
+from datalek.store import incidents as incident_sql
+
+MAX_DESCRIPTION = 2000
+MAX_OWNER = 200
+
+
+class MeasureKind(LabelledEnum):
+    CORRECTIVE = "corrective"
+    PREVENTIVE = "preventive"
+
+    @classmethod
+    def _labels(cls) -> dict[str, str]:
+        return {"corrective": "Herstel (de gevolgen beperken)",
+                "preventive": "Preventie (herhaling voorkomen)"}  # fmt: skip
+
+
+class MeasureStatus(LabelledEnum):
+    PLANNED = "planned"
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
+    CANCELLED = "cancelled"
+
+    @classmethod
+    def _labels(cls) -> dict[str, str]:
+        return {"planned": "Gepland", "in_progress": "Bezig", "done": "Uitgevoerd",
+                "cancelled": "Vervallen"}  # fmt: skip
+
+    @property
+    def is_open(self) -> bool:
+        return self in (MeasureStatus.PLANNED, MeasureStatus.IN_PROGRESS)
+
+
+class MeasureInput(BaseModel):
+    model_config = ConfigDict(frozen=True, str_strip_whitespace=True)
+
+    kind: MeasureKind | None = None
+    description: str = ""
+    owner: str = ""
+    due_on: date | None = None
+
+
+@dataclass(frozen=True)
+class Measure:
+    id: int
+    incident_id: int
+    kind: MeasureKind
+    description: str
+    owner: str
+    due_on: date
+    status: MeasureStatus
+    done_on: date | None
+
+    @classmethod
+    def from_row(cls, row: dict) -> Measure:
+        return cls(
+            id=row["id"], incident_id=row["incident_id"], kind=MeasureKind(row["kind"]),
+            description=row["description"], owner=row["owner"],
+            due_on=date.fromisoformat(row["due_on"]), status=MeasureStatus(row["status"]),
+            done_on=date.fromisoformat(row["done_on"]) if row["done_on"] else None,
+        )  # fmt: skip
+
+    def overdue(self, today: date) -> bool:
+        return self.status.is_open and self.due_on < today
+
+
+def _today() -> date:
+    return deadlines.now().astimezone(deadlines.AMSTERDAM).date()
+
+
+def _errors(data: MeasureInput) -> dict[str, str]:
+    errors = {}
+    if data.kind is None:
+        errors["kind"] = "Kies of het om herstel of preventie gaat."
+    if not data.description:
+        errors["description"] = "Beschrijf de maatregel."
+    elif len(data.description) > MAX_DESCRIPTION:
+        errors["description"] = f"Dit is te lang: gebruik hoogstens {MAX_DESCRIPTION} tekens."
+    if not data.owner:
+        errors["owner"] = "Vul in wie de maatregel uitvoert (een functie of afdeling is genoeg)."
+    elif len(data.owner) > MAX_OWNER:
+        errors["owner"] = f"Dit is te lang: gebruik hoogstens {MAX_OWNER} tekens."
+    if data.due_on is None:
+        errors["due_on"] = "Kies de datum waarop de maatregel klaar moet zijn."
+    return errors
+
+
+def add(db: Database, actor: Actor, incident_id: int, data: MeasureInput) -> Measure:
+    owner = incidents.require_handler(db, actor, incident_id, "measure.add")
+    if errors := _errors(data):
+        raise InvalidInput(errors)
+    at = deadlines.to_iso(deadlines.now())
+    row = {
+        "incident_id": incident_id, "org_id": owner["org_id"], "kind": data.kind.value,
+        "description": data.description, "owner": data.owner, "due_on": data.due_on.isoformat(),
+        "status": MeasureStatus.PLANNED.value, "done_on": None, "created_by": actor.user_id,
+        "created_at": at, "updated_at": at,
+    }  # fmt: skip
+    with store.write(db):
+        measure_id = sql.insert_measure(db, row)
+        incident_sql.touch(db, incident_id, at)
+        audit.append(db, actor, "measure.add", "incident", incident_id, measure_id=measure_id,
+                     kind=data.kind.value)  # fmt: skip
+    return Measure.from_row({**row, "id": measure_id})
+
+
+def set_status(db: Database, actor: Actor, measure_id: int, status: MeasureStatus) -> Measure:
+    """Move a measure to another status; 'uitgevoerd' records today as the date it was done."""
+    row = sql.measure(db, measure_id)
+    if row is None:
+        permissions.deny(db, actor, "measure.status", "measure", measure_id)
+    incidents.require_handler(db, actor, row["incident_id"], "measure.status")
+    at = deadlines.to_iso(deadlines.now())
+    done_on = _today().isoformat() if status is MeasureStatus.DONE else None
+    with store.write(db):
+        sql.update_measure(db, measure_id, status.value, done_on, at)
+        incident_sql.touch(db, row["incident_id"], at)
+        audit.append(db, actor, "measure.status", "incident", row["incident_id"],
+                     measure_id=measure_id, status=status.value)  # fmt: skip
+    return Measure.from_row({**row, "status": status.value, "done_on": done_on})
+
+
+def for_incident(db: Database, actor: Actor, incident_id: int) -> list[Measure]:
+    incidents.require_handler(db, actor, incident_id, "measure.read")
+    return load(db, incident_id)
+
+
+def load(db: Database, incident_id: int) -> list[Measure]:
+    """Without a permission check: for callers that checked already."""
+    return [Measure.from_row(r) for r in sql.measures(db, incident_id)]
+
+
+@dataclass(frozen=True)
+class Overdue:
+    measure_id: int
+    incident_id: int
+    reference: str
+    kind: MeasureKind
+    due_on: date
+
+
+def overdue(db: Database, actor: Actor, today: date | None = None) -> list[Overdue]:
+    """Open measures past their due date in the actor's organisations (no free text)."""
+    if not permissions.may_see_queue(actor):
+        permissions.deny(db, actor, "measure.overdue")
+    day = (today or _today()).isoformat()
+    return [Overdue(r["id"], r["incident_id"], r["reference"], MeasureKind(r["kind"]),
+                    date.fromisoformat(r["due_on"]))
+            for r in sql.overdue_measures(db, list(actor.org_ids), day)]  # fmt: skip

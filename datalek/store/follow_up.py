@@ -1,0 +1,128 @@
+"""SQL for what follows a decision: AP notifications, safety checks, informed recipients,
+public notices, measures and repeat incidents."""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+
+
+def _insert(db: Database, table: str, row: dict) -> int:
+    columns = list(row)
+    sql = "INSERT INTO {} ({}) VALUES ({})".format(
+        table, ", ".join(columns), ", ".join(":" + c for c in columns)
+    )
+    return db.execute(sql, row).lastrowid
+
+
+def _rows(db: Database, sql: str, params: list) -> list[dict]:
+    return list(db.query(sql, params))
+
+
+# -- AP notifications -------------------------------------------------------------------
+
+
+def insert_notification(db: Database, row: dict) -> int:
+    return _insert(db, "authority_notifications", row)
+
+
+def notifications(db: Database, incident_id: int) -> list[dict]:
+    return _rows(db, "SELECT * FROM authority_notifications WHERE incident_id = ? ORDER BY id",
+                 [incident_id])  # fmt: skip
+
+
+# -- informing betrokkenen -------------------------------------------------------------
+
+
+def insert_safety_check(db: Database, row: dict) -> int:
+    return _insert(db, "safety_checks", row)
+
+
+def safety_checks(db: Database, incident_id: int) -> list[dict]:
+    return _rows(db, "SELECT * FROM safety_checks WHERE incident_id = ? ORDER BY id",
+                 [incident_id])  # fmt: skip
+
+
+def insert_subject_notice(db: Database, row: dict) -> int:
+    return _insert(db, "subject_notices", row)
+
+
+def subject_notices(db: Database, incident_id: int) -> list[dict]:
+    return _rows(db, "SELECT * FROM subject_notices WHERE incident_id = ? ORDER BY informed_on, id",
+                 [incident_id])  # fmt: skip
+
+
+def insert_public_notice(db: Database, row: dict) -> int:
+    return _insert(db, "public_notices", row)
+
+
+def public_notices(db: Database, incident_id: int) -> list[dict]:
+    return _rows(db, "SELECT * FROM public_notices WHERE incident_id = ? ORDER BY id",
+                 [incident_id])  # fmt: skip
+
+
+def postponements_due(db: Database, org_ids: list[int], today: str) -> list[dict]:
+    """Incidents whose latest safety check per recipient is a postponement due for review."""
+    marks = ", ".join("?" for _ in org_ids) or "NULL"
+    return _rows(db, f"""
+        SELECT c.incident_id, c.recipient, c.review_on, i.reference, i.org_id
+        FROM safety_checks c JOIN incidents i ON i.id = c.incident_id
+        WHERE c.risk = 1 AND c.review_on <= ? AND i.org_id IN ({marks})
+          AND c.id = (SELECT max(id) FROM safety_checks x
+                      WHERE x.incident_id = c.incident_id AND x.recipient = c.recipient)
+        ORDER BY c.review_on, i.reference""", [today, *org_ids])  # fmt: skip
+
+
+# -- measures --------------------------------------------------------------------------
+
+
+def insert_measure(db: Database, row: dict) -> int:
+    return _insert(db, "measures", row)
+
+
+def measure(db: Database, measure_id: int) -> dict | None:
+    rows = _rows(db, "SELECT * FROM measures WHERE id = ?", [measure_id])
+    return rows[0] if rows else None
+
+
+def update_measure(db: Database, measure_id: int, status: str, done_on: str | None,
+                   at: str) -> None:  # fmt: skip
+    db.execute("UPDATE measures SET status = ?, done_on = ?, updated_at = ? WHERE id = ?",
+               [status, done_on, at, measure_id])  # fmt: skip
+
+
+def measures(db: Database, incident_id: int) -> list[dict]:
+    return _rows(db, "SELECT * FROM measures WHERE incident_id = ? ORDER BY due_on, id",
+                 [incident_id])  # fmt: skip
+
+
+def overdue_measures(db: Database, org_ids: list[int], today: str) -> list[dict]:
+    marks = ", ".join("?" for _ in org_ids) or "NULL"
+    return _rows(db, f"""
+        SELECT m.id, m.incident_id, m.kind, m.due_on, m.status, i.reference, i.org_id
+        FROM measures m JOIN incidents i ON i.id = m.incident_id
+        WHERE m.org_id IN ({marks}) AND m.status IN ('planned', 'in_progress') AND m.due_on < ?
+        ORDER BY m.due_on, m.id""", [*org_ids, today])  # fmt: skip
+
+
+# -- repeats ---------------------------------------------------------------
+
+
+def earlier_similar(db: Database, incident: dict, since: str) -> int | None:
+    """The most recent earlier incident of the same organisation, type and department."""
+    rows = _rows(db, """
+        SELECT id FROM incidents
+        WHERE org_id = ? AND incident_type = ? AND department = ? AND department != ''
+          AND reported_at >= ? AND reported_at < ? AND id != ?
+          AND status != 'not_a_breach'
+        ORDER BY reported_at DESC LIMIT 1""",
+        [incident["org_id"], incident["incident_type"], incident["department"], since,
+         incident["reported_at"], incident["id"]])  # fmt: skip
+    return rows[0]["id"] if rows else None
+
+
+def set_repeat(db: Database, incident_id: int, repeat_of: int | None) -> None:
+    db.execute("UPDATE incidents SET repeat_of = ? WHERE id = ?", [repeat_of, incident_id])
+
+
+def set_incident_type(db: Database, incident_id: int, incident_type: str) -> None:
+    db.execute("UPDATE incidents SET incident_type = ? WHERE id = ?", [incident_type, incident_id])
