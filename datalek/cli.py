@@ -296,6 +296,31 @@ def purge(db_path, mode) -> None:
                    "Gebruik --apply om op te schonen.")  # fmt: skip
 
 
+@main.group("export")
+def export_group() -> None:
+    """Export documents for the FG."""
+
+
+@export_group.command("register")
+@DB_OPTION
+@click.option("--org", "organisation", required=True, help="Organisation id or name.")
+@click.option("--year", required=True, type=click.IntRange(2000, 2100))
+@click.option("--format", "fmt", type=click.Choice(["csv", "xlsx"]), default="xlsx", show_default=True)
+@click.option("--out", "target", required=True, type=click.Path(dir_okay=False, path_type=Path))
+def export_register(db_path, organisation, year, fmt, target) -> None:
+    """The Art. 33(5) register of one organisation and year (audited)."""
+    from datalek import register_export
+
+    db = _open(db_path)
+    try:
+        org_id = _org_ids(db, (organisation,))[0]
+        data = register_export.export(db, Actor.cli(), org_id, year, fmt)
+    finally:
+        db.close()
+    target.write_bytes(data)
+    click.echo(f"Register {year} geschreven naar {target}.")
+
+
 @main.group("audit")
 def audit_group() -> None:
     """The audit trail."""

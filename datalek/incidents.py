@@ -25,7 +25,7 @@ def reference(year: int, seq: int) -> str:
     return f"DL-{year}-{seq:04d}"
 
 
-def _incident(row: dict) -> Incident:
+def to_model(row: dict) -> Incident:
     data = dict(row)
     for key in ("occurred_from", "occurred_to", "discovered_at", "reported_at", "aware_at",
                 "updated_at"):  # fmt: skip
@@ -94,7 +94,7 @@ def submit_report(
             db, actor, "incident.create", "incident", incident_id, org_id=report.org_id,
             pii_kept=bool(pii_kept), repeat=repeat_of is not None,
         )  # fmt: skip
-    return _incident(sql.incident(db, incident_id))
+    return to_model(sql.incident(db, incident_id))
 
 
 @dataclass(frozen=True)
@@ -208,7 +208,7 @@ def read_incident(db: Database, actor: Actor, incident_id: int) -> IncidentView:
             {**s, "created_at": deadlines.from_iso(s["created_at"])}
         ) for s in sql.supplements(db, incident_id)]  # fmt: skip
         history = sql.status_changes(db, incident_id)
-    return IncidentView(_incident(row), extra, history)
+    return IncidentView(to_model(row), extra, history)
 
 
 def add_supplement(

@@ -1,0 +1,90 @@
+"""Documents made after the decision: the concept AP-melding and the letters to
+betrokkenen. Each is made for the FG of the incident's organisation and audited."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlite_utils import Database
+
+from datalek import accounts, audit, authority, concept, deadlines, incidents, informing, letters, store
+from datalek import measures as measure_mod
+from datalek.facts import Facts
+from datalek.models import Actor, InvalidInput
+from datalek.recipients import Recipient
+from datalek.store import assessments as assessment_sql
+from datalek.store import incidents as incident_sql
+from datalek.triage import Advice
+
+
+def _sources(db: Database, actor: Actor, incident_id: int, late_reason: str) -> concept.Sources:
+    incident = incidents.to_model(incident_sql.incident(db, incident_id))
+    org = next(o for o in accounts.list_organisations(db, actor) if o.id == incident.org_id)
+    latest = assessment_sql.latest_assessment(db, incident_id)
+    decision = assessment_sql.latest_decision(db, incident_id)
+    facts = Facts.model_validate_json(latest["facts"]) if latest else None
+    advice = Advice.model_validate_json(latest["advice"]) if latest else None
+    subjects = informing.load(db, incident_id)
+    informed = [f"{n.recipient.label}: {n.people_count} op {n.informed_on:%d-%m-%Y} "
+                f"({n.channel.label.lower()})." for n in subjects.notices]  # fmt: skip
+    public = "; ".join(f"{p.published_on:%d-%m-%Y}: {p.text}" for p in subjects.public) or None
+    state = authority.state_of([authority.Notification.from_row(r) for r in
+                                authority.sql.notifications(db, incident_id)])  # fmt: skip
+    return concept.Sources(
+        incident=incident, organisation=org, facts=facts,
+        effects=latest["effects"] if latest else "",
+        remedial_action=latest["remedial_action"] if latest else "",
+        risk=advice.risk.label if advice and advice.risk else None,
+        enisa=advice.enisa.level.label if advice and advice.enisa else None,
+        inform=decision["inform_subjects"] if decision else None,
+        inform_date=decision["inform_date"] if decision else None,
+        exception=advice.exception.label if advice and advice.exception else None,
+        informed=informed, public_notice=public,
+        measures=[f"{m.kind.label}: {m.description} (gereed: {m.due_on:%d-%m-%Y}, "
+                  f"{m.status.label.lower()})" for m in measure_mod.load(db, incident_id)],
+        late_reason=late_reason,
+        first_reference=state.initial.ap_reference if state.initial else "",
+    )  # fmt: skip
+
+
+def concept_for(db: Database, actor: Actor, incident_id: int, late_reason: str = "") -> concept.Concept:
+    """The concept for the first notification or, once that is recorded, for a supplement
+    (only what changed since the last notification). Audited: it holds personal data."""
+    incidents.require_handler(db, actor, incident_id, "authority.concept")
+    src = _sources(db, actor, incident_id, late_reason)
+    notes = [authority.Notification.from_row(r) for r in authority.sql.notifications(db, incident_id)]
+    state = authority.state_of(notes)
+    with store.write(db):
+        audit.append(db, actor, "authority.concept", "incident", incident_id,
+                     supplement=state.initial is not None)  # fmt: skip
+    now = deadlines.now()
+    if state.initial is None:
+        return concept.build(src, now)
+    previous = next((n.concept for n in reversed(notes) if n.concept), {})
+    return concept.changes(previous, concept.build(src, now, kind="supplement"))
+
+
+def letter_prefill(db: Database, actor: Actor, incident_id: int) -> letters.LetterText:
+    incidents.require_handler(db, actor, incident_id, "subjects.letter")
+    latest = assessment_sql.latest_assessment(db, incident_id)
+    return letters.prefill(Facts.model_validate_json(latest["facts"]) if latest else None)
+
+
+def letter_for(
+    db: Database, actor: Actor, incident_id: int, recipient: Recipient, text: letters.LetterText,
+    today: date | None = None,
+) -> letters.Letter:  # fmt: skip
+    """The letter for a recipient group — never for a group flagged as a safety risk, and not
+    before the safety question was answered for it. Audited."""
+    incidents.require_handler(db, actor, incident_id, "subjects.letter")
+    allowed, why = informing.load(db, incident_id).allowed(recipient)
+    if not allowed:
+        raise InvalidInput({"recipient": why})
+    row = incident_sql.incident(db, incident_id)
+    org = next(o for o in accounts.list_organisations(db, actor) if o.id == row["org_id"])
+    made = letters.compose(recipient, text, org, row["reference"],
+                           today or deadlines.now().astimezone(deadlines.AMSTERDAM).date())  # fmt: skip
+    with store.write(db):
+        audit.append(db, actor, "subjects.letter", "incident", incident_id,
+                     recipient=recipient.value)  # fmt: skip
+    return made

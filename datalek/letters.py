@@ -1,0 +1,201 @@
+"""Letters to betrokkenen (art. 34(2) AVG), in plain Dutch (B1), one per kind of reader.
+
+A letter says what happened and which data, the likely consequences, what the organisation
+did, what the reader can do, and how to reach the FG (the AP's expectations, ap-form.md).
+It is written from the structured facts and from texts the FG writes for the reader: the
+reporter's own description is never copied in, because it may name other people. The
+letter holds no name or address: the organisation prints it on its letterhead per family.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from datetime import date
+
+from pydantic import BaseModel, ConfigDict
+
+from datalek.facts import DataCategory, Facts
+from datalek.models import IncidentType, InvalidInput, Organisation
+from datalek.recipients import Recipient
+
+MAX_TEXT = 3000
+
+
+class LetterText(BaseModel):
+    """The parts the FG writes or checks; prefilled by ``prefill``."""
+
+    model_config = ConfigDict(frozen=True, str_strip_whitespace=True)
+
+    what_happened: str = ""
+    consequences: str = ""
+    measures: str = ""
+    what_you_can_do: str = ""
+
+    def errors(self) -> dict[str, str]:
+        found = {}
+        for name, label in (("what_happened", "wat er is gebeurd"),
+                            ("consequences", "de mogelijke gevolgen"),
+                            ("measures", "wat de organisatie heeft gedaan")):  # fmt: skip
+            if not getattr(self, name):
+                found[name] = f"Beschrijf {label}."
+        for name in type(self).model_fields:
+            if len(getattr(self, name)) > MAX_TEXT:
+                found[name] = f"Dit is te lang: gebruik hoogstens {MAX_TEXT} tekens."
+        return found
+
+
+_HAPPENED = {
+    IncidentType.MAIL_MISDELIVERED: "Een brief met gegevens is naar een verkeerd adres gestuurd.",
+    IncidentType.SENT_BY_MISTAKE: "Gegevens zijn per ongeluk naar de verkeerde persoon gestuurd.",
+    IncidentType.NO_BCC: "Een e-mail is naar meerdere mensen gestuurd, waarbij iedereen de "
+                         "e-mailadressen van de anderen kon zien.",
+    IncidentType.DEVICE_LOST_STOLEN: "Een laptop, telefoon of USB-stick met gegevens is kwijtgeraakt "
+                                     "of gestolen.",
+    IncidentType.PAPER_LOST: "Papieren met gegevens zijn kwijtgeraakt of lagen onbeveiligd.",
+    IncidentType.PHISHING: "Iemand heeft zich met een nepbericht toegang verschaft tot een account.",
+    IncidentType.RANSOMWARE: "Computersystemen zijn aangevallen met gijzelsoftware.",
+    IncidentType.HACKING_MALWARE: "Computersystemen zijn aangevallen door een hacker.",
+    IncidentType.UNINTENDED_PUBLICATION: "Gegevens zijn per ongeluk openbaar gemaakt.",
+    IncidentType.ABUSE_OF_ACCESS: "Een medewerker heeft gegevens bekeken zonder dat dat nodig was "
+                                  "voor het werk.",
+    IncidentType.INCORRECT_PERMISSIONS: "Gegevens stonden in een map of systeem waar te veel "
+                                        "mensen bij konden.",
+    IncidentType.RECORD_MIXUP: "Gegevens zijn in het verkeerde dossier gezet of aan de verkeerde "
+                               "persoon getoond.",
+}  # fmt: skip
+
+_ADVICE = {
+    DataCategory.BSN: "Let op als iemand uw burgerservicenummer gebruikt. Vraag bij twijfel "
+                      "advies bij het Centraal Meldpunt Identiteitsfraude.",
+    DataCategory.ID_DOCUMENT: "Laat een kopie van uw identiteitsbewijs niet zomaar gebruiken. Bij "
+                              "misbruik kunt u aangifte doen bij de politie.",
+    DataCategory.CREDENTIALS: "Verander uw wachtwoord, ook op andere websites waar u hetzelfde "
+                              "wachtwoord gebruikt.",
+    DataCategory.FINANCIAL: "Kijk de komende tijd goed naar uw bankafschriften.",
+    DataCategory.CONTACT: "Wees alert op berichten die u niet verwacht, bijvoorbeeld e-mails of "
+                          "telefoontjes waarin om gegevens wordt gevraagd.",
+}  # fmt: skip
+
+
+def prefill(facts: Facts | None) -> LetterText:
+    """A first version from the structured facts; the FG checks and completes it."""
+    if facts is None:
+        return LetterText()
+    happened = _HAPPENED.get(facts.incident_type, "")
+    kinds = [c.label.lower() for c in facts.data_categories
+             if c not in (DataCategory.UNKNOWN, DataCategory.OTHER)]  # fmt: skip
+    if kinds:
+        happened += " Het gaat om deze gegevens: " + "; ".join(kinds) + "."
+    advice = [text for category, text in _ADVICE.items() if category in facts.data_categories]
+    return LetterText(what_happened=happened.strip(), what_you_can_do=" ".join(advice))
+
+
+@dataclass(frozen=True)
+class Letter:
+    title: str
+    salutation: str
+    sections: list[tuple[str, str]]  # (heading, text)
+    closing: str
+    reference: str
+
+    def to_text(self) -> str:
+        parts = [self.title, "", f"Ons kenmerk: {self.reference}", "", self.salutation, ""]
+        for heading, text in self.sections:
+            parts += [heading, text, ""]
+        parts.append(self.closing)
+        return "\n".join(parts) + "\n"
+
+    def to_docx(self) -> bytes:
+        from docx import Document  # python-docx: only needed when a Word file is asked for
+
+        document = Document()
+        document.core_properties.title = self.title
+        document.add_heading(self.title, level=1)
+        document.add_paragraph(f"Ons kenmerk: {self.reference}")
+        document.add_paragraph(self.salutation)
+        for heading, text in self.sections:
+            document.add_heading(heading, level=2)
+            for paragraph in text.split("\n"):
+                document.add_paragraph(paragraph)
+        for paragraph in self.closing.split("\n"):
+            document.add_paragraph(paragraph)
+        out = io.BytesIO()
+        document.save(out)
+        return out.getvalue()
+
+
+# Per reader: (title, salutation, headings, "you" phrases). Young people get "je" and
+# shorter sentences; parents read about "uw kind".
+_VOICE = {
+    Recipient.PERSON: {
+        "title": "Er is iets misgegaan met uw gegevens",
+        "salutation": "Beste heer, mevrouw,",
+        "intro": "Wij moeten u iets vervelends vertellen. Er is iets misgegaan met uw gegevens. "
+                 "In deze brief leest u wat er is gebeurd en wat u kunt doen.",
+        "happened": "Wat is er gebeurd?", "effects": "Wat kan dit voor u betekenen?",
+        "done": "Wat hebben wij gedaan?", "you": "Wat kunt u zelf doen?",
+        "questions": "Heeft u vragen?",
+        "contact": "Neem dan contact op met onze functionaris gegevensbescherming",
+        "sorry": "Het spijt ons dat dit is gebeurd.",
+        "complaint": "U kunt ook een klacht indienen bij de Autoriteit Persoonsgegevens.",
+    },
+    Recipient.PARENTS: {
+        "title": "Er is iets misgegaan met de gegevens van uw kind",
+        "salutation": "Beste ouder of verzorger,",
+        "intro": "Wij moeten u iets vervelends vertellen. Er is iets misgegaan met gegevens over "
+                 "uw kind. U krijgt deze brief omdat u het gezag over uw kind heeft. In deze brief "
+                 "leest u wat er is gebeurd en wat u kunt doen.",
+        "happened": "Wat is er gebeurd?", "effects": "Wat kan dit voor uw kind en voor u betekenen?",
+        "done": "Wat hebben wij gedaan?", "you": "Wat kunt u zelf doen?",
+        "questions": "Heeft u vragen?",
+        "contact": "Neem dan contact op met onze functionaris gegevensbescherming",
+        "sorry": "Het spijt ons dat dit is gebeurd.",
+        "complaint": "U kunt ook een klacht indienen bij de Autoriteit Persoonsgegevens.",
+    },
+    Recipient.YOUNG_PERSON: {
+        "title": "Er is iets misgegaan met jouw gegevens",
+        "salutation": "Hoi,",
+        "intro": "We moeten je iets vervelends vertellen. Er is iets misgegaan met gegevens over "
+                 "jou. In deze brief lees je wat er is gebeurd en wat je kunt doen.",
+        "happened": "Wat is er gebeurd?", "effects": "Wat betekent dit voor jou?",
+        "done": "Wat hebben wij gedaan?", "you": "Wat kun je zelf doen?",
+        "questions": "Heb je vragen?",
+        "contact": "Je mag altijd contact opnemen met onze functionaris gegevensbescherming. "
+                   "Dat is de persoon die bij ons let op de privacy",
+        "sorry": "Het spijt ons dat dit is gebeurd.",
+        "complaint": "Je kunt ook een klacht indienen bij de Autoriteit Persoonsgegevens. "
+                     "Dat is de organisatie die controleert of iedereen goed met gegevens omgaat.",
+    },
+}  # fmt: skip
+
+
+def _contact(org: Organisation) -> str:
+    ways = [x for x in (org.fg_name, org.fg_email, org.fg_phone) if x]
+    return ", ".join(ways)
+
+
+def compose(recipient: Recipient, text: LetterText, org: Organisation, reference: str,
+            today: date) -> Letter:  # fmt: skip
+    """The letter for one kind of reader. Raises InvalidInput when a part is missing."""
+    if errors := text.errors():
+        raise InvalidInput(errors)
+    voice = _VOICE[recipient]
+    contact = _contact(org)
+    if not contact:
+        raise InvalidInput({"form": "De contactgegevens van de FG ontbreken. Laat de beheerder "
+                                    "ze invullen bij de organisatie."})  # fmt: skip
+    you = text.what_you_can_do or (
+        "Je hoeft nu niets te doen." if recipient is Recipient.YOUNG_PERSON
+        else "U hoeft nu niets te doen.")  # fmt: skip
+    sections = [
+        ("", voice["intro"]),
+        (voice["happened"], text.what_happened),
+        (voice["effects"], text.consequences),
+        (voice["done"], text.measures),
+        (voice["you"], you),
+        (voice["questions"], f"{voice['contact']}: {contact}. {voice['complaint']}"),
+    ]
+    closing = f"{voice['sorry']}\n\nMet vriendelijke groet,\n\n{org.name}\n{today:%d-%m-%Y}"
+    return Letter(voice["title"], voice["salutation"], [s for s in sections if s[1]], closing,
+                  reference)  # fmt: skip

@@ -1,0 +1,46 @@
+"""SQL for the register export: one organisation's incidents of one year with their latest
+assessment and decision, and the follow-up rows of those incidents."""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+
+
+def incidents_of_year(db: Database, org_id: int, year: int) -> list[dict]:
+    return list(db.query("""
+        SELECT i.*, r.reference AS repeat_reference,
+               a.facts, a.advice AS assessment_advice, a.risk, a.enisa_level, a.effects,
+               a.remedial_action,
+               d.kind AS decision_kind, d.notify_authority AS decision_notify,
+               d.inform_subjects AS decision_inform, d.inform_date AS decision_inform_date,
+               d.lawful_basis, d.motivation, d.deviates, d.deviation_motivation, d.decided_at
+        FROM incidents i
+        LEFT JOIN incidents r ON r.id = i.repeat_of
+        LEFT JOIN assessments a ON a.id = (
+            SELECT id FROM assessments WHERE incident_id = i.id ORDER BY version DESC LIMIT 1)
+        LEFT JOIN decisions d ON d.id = (
+            SELECT id FROM decisions WHERE incident_id = i.id ORDER BY decided_at DESC, id DESC
+            LIMIT 1)
+        WHERE i.org_id = ? AND i.year = ?
+        ORDER BY i.seq""", [org_id, year]))  # fmt: skip
+
+
+def _by_incident(db: Database, table: str, ids: list[int], order: str) -> dict[int, list[dict]]:
+    found: dict[int, list[dict]] = {i: [] for i in ids}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        marks = ", ".join("?" for _ in chunk)
+        for row in db.query(f"SELECT * FROM {table} WHERE incident_id IN ({marks}) ORDER BY {order}",
+                            chunk):  # fmt: skip
+            found[row["incident_id"]].append(row)
+    return found
+
+
+def follow_up(db: Database, ids: list[int]) -> dict[str, dict[int, list[dict]]]:
+    return {
+        "notifications": _by_incident(db, "authority_notifications", ids, "id"),
+        "checks": _by_incident(db, "safety_checks", ids, "id"),
+        "notices": _by_incident(db, "subject_notices", ids, "informed_on, id"),
+        "public": _by_incident(db, "public_notices", ids, "id"),
+        "measures": _by_incident(db, "measures", ids, "due_on, id"),
+    }
