@@ -1,0 +1,116 @@
+"""Crash test: 16 writer processes submit reports; all of them are killed with SIGKILL in the
+middle of their work, twice. Every report confirmed to its writer (printed only after its
+transaction committed) is in the database afterwards, with its audit entry; the database
+passes ``PRAGMA integrity_check`` and the audit chain verifies.
+
+What this proves and what not: see docs/reliability.md. SQLite in WAL mode with
+``synchronous=FULL`` is what makes a committed transaction survive the death of the process;
+this test checks that Datalek's way of writing (one ``BEGIN IMMEDIATE`` per report with its
+status change and audit entry) keeps that promise under concurrency.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from datalek import audit, store
+
+ROOT = Path(__file__).resolve().parents[1]
+WRITERS = 16
+FIGURES = ROOT / "test-results" / "reliability.json"
+
+
+def record_figure(name: str, value) -> None:
+    """Keep a measured figure for docs/reliability.md (test-results/ is gitignored)."""
+    FIGURES.parent.mkdir(exist_ok=True)
+    data = json.loads(FIGURES.read_text()) if FIGURES.exists() else {}
+    data[name] = value
+    FIGURES.write_text(json.dumps(data, indent=2, sort_keys=True))
+
+
+def start_writers(db_path: Path, user_ids: list[int], out_dir: Path, tag: str) -> list:
+    procs = []
+    for n, user_id in enumerate(user_ids):
+        out = open(out_dir / f"{tag}-{n}.out", "w")  # noqa: SIM115 - closed by the caller
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "tests.reliability_writer", str(db_path), str(user_id), "100000"],
+            cwd=ROOT, stdout=out, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        procs.append((proc, out))
+    return procs
+
+
+def confirmed(out_dir: Path, kind: str = "R") -> set[tuple[int, str]]:
+    found = set()
+    for path in out_dir.glob("*.out"):
+        for line in path.read_text().splitlines():
+            parts = line.split()
+            # the last line may be cut off by the kill: only whole "R org DL-yyyy-nnnn" lines
+            if len(parts) == 3 and parts[0] == kind and len(parts[2]) >= 12:
+                found.add((int(parts[1]), parts[2]))
+    return found
+
+
+def wait_for(out_dir: Path, at_least: int, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and len(confirmed(out_dir)) < at_least:
+        time.sleep(0.1)
+
+
+def kill_all(procs) -> None:
+    for proc, _ in procs:
+        os.kill(proc.pid, signal.SIGKILL)
+    for proc, out in procs:
+        proc.wait(10)
+        out.close()
+        assert proc.returncode == -signal.SIGKILL  # killed mid-flight, not finished
+
+
+def test_sigkill_of_16_writers_loses_no_confirmed_report(world, db_path, tmp_path):
+    users = [world[k].user_id for k in ("reporter", "reporter2", "dpo", "other_reporter",
+                                         "other_dpo")]  # fmt: skip
+    user_ids = [users[n % len(users)] for n in range(WRITERS)]
+    rounds = []
+    for tag in ("first", "second"):  # the second round proves the file is usable after a crash
+        before = len(confirmed(tmp_path))
+        procs = start_writers(db_path, user_ids, tmp_path, tag)
+        wait_for(tmp_path, before + 300)
+        time.sleep(0.3)  # kill while all 16 are busy, not at a quiet moment
+        kill_all(procs)
+        rounds.append(len(confirmed(tmp_path)) - before)
+
+    reports, supplements = confirmed(tmp_path, "R"), confirmed(tmp_path, "S")
+    assert sum(rounds) == len(reports) and min(rounds) >= 300
+    db = store.connect(db_path)
+    try:
+        assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        present = {(o, r) for o, r in db.execute("SELECT org_id, reference FROM incidents")}
+        assert reports <= present, sorted(reports - present)[:5]
+        with_supplement = {(o, r) for o, r in db.execute(
+            "SELECT DISTINCT i.org_id, i.reference FROM supplements s"
+            " JOIN incidents i ON i.id = s.incident_id")}  # fmt: skip
+        assert supplements <= with_supplement
+        # nothing half-written: every stored report has its status row and its audit entry
+        orphans = db.execute(
+            "SELECT count(*) FROM incidents i WHERE NOT EXISTS (SELECT 1 FROM status_changes s"
+            " WHERE s.incident_id = i.id) OR NOT EXISTS (SELECT 1 FROM audit_log a WHERE"
+            " a.action = 'incident.create' AND a.object_id = CAST(i.id AS TEXT))"
+        ).fetchone()[0]
+        assert orphans == 0
+        # at most one report per writer can have committed after its last printed line
+        assert len(present) - len(reports) <= WRITERS * len(rounds)
+        verification = audit.verify(db)
+        assert verification.intact, verification.message
+    finally:
+        db.close()
+    record_figure("crash_test", {
+        "writers": WRITERS, "kills": len(rounds) * WRITERS, "confirmed": len(reports),
+        "present_of_confirmed": len(reports & present), "present_total": len(present),
+        "supplements_confirmed": len(supplements), "audit_entries": verification.entries,
+    })  # fmt: skip
