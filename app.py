@@ -17,6 +17,17 @@ def _migrated(path: str) -> bool:
     return True
 
 
+# A full disk or a read-only file: say so in Dutch instead of a crash; the answers a user
+# typed stay in the session (ui/report_form.keep) for the next try.
+storage_failed = st.session_state.pop(session.STORAGE_FAILED, False)
+try:
+    store.connect(must_exist=False).close()
+except store.StorageError:
+    st.error(session.STORAGE_MESSAGE, icon=":material/error:")
+    st.stop()
+if storage_failed:
+    st.error(session.STORAGE_MESSAGE, icon=":material/error:")
+
 _migrated(str(config.db_path()))
 
 with store.unit() as db:

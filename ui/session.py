@@ -14,6 +14,12 @@ from datalek.config import SessionPolicy
 from datalek.models import Actor
 
 USER_ID, LOGIN_AT, LAST_SEEN, ACTOR, FLASH = "user_id", "login_at", "last_seen", "_actor", "flash"
+STORAGE_FAILED = "storage_failed"
+STORAGE_MESSAGE = (
+    "Datalek kan nu niet bij de opslag (de schijf is vol of alleen-lezen). Wat je net deed is "
+    "NIET opgeslagen. Wat je invulde staat nog klaar: probeer het over een minuut opnieuw. "
+    "Lukt het niet, mail of bel dan de FG."
+)
 
 
 def start(actor: Actor) -> None:
@@ -57,9 +63,16 @@ def resume(db) -> Actor | None:
 
 
 def fresh_actor() -> Actor | None:
-    """For button callbacks, which run before app.py: check the session again right now."""
-    with store.unit() as db:
-        return resume(db)
+    """For button callbacks, which run before app.py: check the session again right now.
+
+    When the database cannot be opened (a full disk) the callback does nothing and app.py
+    tells the user that nothing was saved; the answers stay in the session."""
+    try:
+        with store.unit() as db:
+            return resume(db)
+    except store.StorageError:
+        st.session_state[STORAGE_FAILED] = True
+        return None
 
 
 def actor() -> Actor:

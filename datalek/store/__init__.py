@@ -40,9 +40,14 @@ def connect(path: Path | str | None = None, *, must_exist: bool = True) -> Datab
     path.parent.mkdir(parents=True, exist_ok=True)
     conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000)
     db = Database(conn, execute_plugins=False)
-    db.execute("PRAGMA foreign_keys=ON")
-    db.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-    db.execute("PRAGMA synchronous=FULL")
+    try:
+        db.execute("PRAGMA foreign_keys=ON")
+        db.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        db.execute("PRAGMA synchronous=FULL")
+    except sqlite3.OperationalError as exc:
+        # e.g. a full disk: opening a WAL database creates its -wal and -shm files
+        conn.close()
+        raise StorageError(str(exc)) from exc
     return db
 
 
