@@ -88,3 +88,11 @@ def may_change_password(actor: Actor, user_id: int) -> bool:
 def may_verify_audit(actor: Actor) -> bool:
     """The trail spans every organisation of the installation, so only the beheerder reads it."""
     return actor.role is Role.ADMIN or actor.system
+
+
+def may_see_selection(actor: Actor, org_ids: list[int]) -> bool:
+    """Aggregates for one organisation or for all the actor may see, never a subset:
+    a subset would let two selections be subtracted (see ``datalek.disclosure``)."""
+    return may_see_aggregates(actor, org_ids) and (
+        len(set(org_ids)) == 1 or set(org_ids) == set(actor.org_ids)
+    )

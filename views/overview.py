@@ -1,38 +1,72 @@
-"""Overzicht: counts per year for management and the FG. No rows, no names, no free text."""
+"""Overzicht: the management dashboard. Figures come protected from ``datalek.stats``;
+this page only chooses the selection and draws. No rows, no names, no free text."""
 
 import streamlit as st
 
-from datalek import accounts, charts, stats, store
+from datalek import accounts, annual_report, charts, stats, store
 from datalek.permissions import PermissionDenied
 from ui import session
 
 actor = session.actor()
 st.title("Overzicht")
-st.caption(f"Aantallen kleiner dan {stats.threshold()} worden niet getoond, zodat niemand "
-           "herkenbaar wordt.")  # fmt: skip
+st.caption(f"Aantallen kleiner dan {stats.threshold()} staan er als '< {stats.threshold()}', "
+           "zodat niemand herkenbaar wordt.")  # fmt: skip
 
-with store.unit() as db:
-    orgs = accounts.list_organisations(db, actor)
-left, right = st.columns(2)
-chosen = left.multiselect("Organisatie", [o.id for o in orgs], default=[o.id for o in orgs],
-                          format_func={o.id: o.name for o in orgs}.get, key="ov_orgs")  # fmt: skip
-if not chosen:
-    st.info("Kies minstens één organisatie.")
-    st.stop()
 try:
     with store.unit() as db:
-        years = stats.years(db, actor, chosen)
+        orgs = {o.id: o.name for o in accounts.list_organisations(db, actor) if o.id in actor.org_ids}
+        first, second, third, fourth = st.columns(4)
+        choices = ([None] if len(orgs) > 1 else []) + list(orgs)
+        org_id = first.selectbox("Organisatie", choices, key="ov_org",
+                                 format_func=lambda o: "Alle organisaties" if o is None else orgs[o])  # fmt: skip
+        years = stats.available_years(db, actor, org_id)
         if not years:
             st.info("Er zijn nog geen meldingen.")
             st.stop()
-        year = right.selectbox("Jaar", years, key="ov_year")
-        data = stats.overview(db, actor, chosen, year)
+        year = second.selectbox("Jaar", years, key="ov_year")
+        compare = fourth.toggle("Vergelijk met het jaar ervoor", value=True, key="ov_compare")
+        options = [None, *stats.dashboard(db, actor, year, org_id).departments]
+        department = third.selectbox("Afdeling", options, key="ov_dept",
+                                     format_func=lambda d: "Alle afdelingen" if d is None else d)  # fmt: skip
+        board = stats.dashboard(db, actor, year, org_id, department)
 except PermissionDenied as exc:
     st.error(exc.message)
     st.stop()
 
-st.metric("Interne meldingen", "< %d" % stats.threshold() if data.total is None else data.total)
-st.plotly_chart(charts.per_month(data.by_month, year), width="stretch")
+now, before = board.current, board.previous if compare else None
+codes = ["total", "breach", "notified", "notified_share", "informed", "within72_share",
+         "notify_median", "decision_median", "late_report", "open", "measures_open",
+         "measures_overdue", "repeat"]  # fmt: skip
+for row in range(0, len(codes), 4):
+    for column, code in zip(st.columns(4), codes[row:row + 4], strict=False):
+        figure = now.figures[code]
+        delta = None
+        if before is not None and isinstance(figure.value, int) and isinstance(before.value(code), int):
+            delta = figure.value - before.value(code)
+        column.metric(figure.label, figure.shown, delta=delta, delta_color="off")
+if before is None and compare:
+    st.caption(f"Voor {year - 1} zijn er voor deze keuze geen cijfers te tonen.")
+
+figures = charts.dashboard_figures(now.series, year, before.series if before else None)
+st.plotly_chart(figures.pop("month"), width="stretch", key="ch_month")
+for left_code, right_code in [("funnel", "notify_time"), ("type", "data"), ("dept", "risk")]:
+    left, right = st.columns(2)
+    left.plotly_chart(figures[left_code], width="stretch", key=f"ch_{left_code}")
+    right.plotly_chart(figures[right_code], width="stretch", key=f"ch_{right_code}")
+st.plotly_chart(figures["nature"], width="stretch", key="ch_nature")
+
+st.subheader("Jaarverantwoording")
+st.write("Maak de verantwoording datalekken van dit jaar voor de gekozen organisatie.")
 a, b = st.columns(2)
-a.plotly_chart(charts.bar(data.by_type, "Soort incident", "Soort", horizontal=True), width="stretch")
-b.plotly_chart(charts.bar(data.by_status, "Status", "Status", horizontal=True), width="stretch")
+if a.button("Maak verantwoording", key="ov_make", icon=":material/description:"):
+    with store.unit() as db:
+        st.session_state["ov_report"] = {
+            fmt: annual_report.generate(db, actor, year, org_id, fmt) for fmt in ("html", "xlsx")
+        }
+made = st.session_state.get("ov_report")
+if made:
+    a.download_button("Download verantwoording (HTML)", made["html"], f"verantwoording-{year}.html",
+                      "text/html", key="ov_dl_html")  # fmt: skip
+    b.download_button("Download alle cijfers (Excel)", made["xlsx"], f"verantwoording-{year}.xlsx",
+                      "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                      key="ov_dl_xlsx")  # fmt: skip

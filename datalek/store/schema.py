@@ -239,3 +239,31 @@ def m0003_follow_up(db: Database) -> None:
         CREATE INDEX incidents_repeat ON incidents (org_id, incident_type, department, reported_at);
         """
     )
+
+
+@MIGRATIONS(name="0004_dashboard")
+def m0004_dashboard(db: Database) -> None:
+    """Roll-up for the dashboard and the yearly report: counts per year, organisation,
+    department, dimension and key, rebuilt by ``datalek.store.stats.refresh`` whenever the
+    fingerprint of the source tables changes. Indexes make the fingerprint cheap."""
+    db.executescript(
+        """
+        CREATE TABLE stats_cube (
+            year INTEGER NOT NULL,
+            org_id INTEGER NOT NULL,
+            department TEXT NOT NULL,
+            dimension TEXT NOT NULL,
+            key TEXT NOT NULL,
+            n INTEGER NOT NULL,
+            PRIMARY KEY (year, org_id, department, dimension, key)
+        ) WITHOUT ROWID;
+        CREATE TABLE stats_state (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            fingerprint TEXT NOT NULL,
+            built_at TEXT NOT NULL
+        );
+        CREATE INDEX incidents_updated ON incidents (updated_at);
+        CREATE INDEX measures_updated ON measures (updated_at);
+        CREATE INDEX incidents_repeats ON incidents (repeat_of) WHERE repeat_of IS NOT NULL;
+        """
+    )

@@ -1,12 +1,193 @@
-"""SQL aggregations for overviews: counts only, never rows or free text."""
+"""SQL for the dashboard and the yearly report: counts only, never rows or free text.
+
+Every figure comes from one roll-up table, ``stats_cube``: counts per year, organisation,
+department, dimension and key. ``refresh`` rebuilds it in one ``BEGIN IMMEDIATE``
+transaction when the fingerprint of the source tables has changed since the last build
+(a new report, a decision, an AP notification, a measure...). Reading the dashboard is
+then a single indexed range query over a few thousand rows, whatever the number of
+incidents. The fingerprint is a handful of ``max``/``count`` look-ups on indexed columns.
+
+Dimensions (``key`` in brackets):
+
+* ``total`` ('') reports; ``month`` ('01'..'12', Dutch clock); ``type`` (incident type);
+* ``breach`` / ``notified`` / ``within72`` / ``informed`` / ``late_report`` / ``open`` /
+  ``repeat`` (''): incidents with that property (see ``_FLAGS``);
+* ``risk`` (risk level of the latest assessment, '_none' without one); ``data`` (data
+  categories of the latest assessment); ``nature`` (confidentiality, integrity, availability);
+* ``notify_hours`` / ``decision_hours`` (whole hours, rounded down): distributions;
+* ``measure`` ('kind|status|due_on|done_on'): measures of the year's incidents, so that
+  "open" and "overdue" can be judged on any date without a rebuild.
+"""
 
 from __future__ import annotations
 
 from sqlite_utils import Database
 
+from datalek import deadlines
+from datalek.store import write
+
+_FINGERPRINT = """
+SELECT
+ (SELECT count(*) FROM incidents), (SELECT max(id) FROM incidents),
+ (SELECT max(updated_at) FROM incidents),
+ (SELECT count(*) FROM incidents WHERE repeat_of IS NOT NULL),
+ (SELECT max(id) FROM decisions), (SELECT max(id) FROM assessments),
+ (SELECT max(id) FROM authority_notifications), (SELECT max(id) FROM subject_notices),
+ (SELECT max(id) FROM public_notices), (SELECT max(id) FROM measures),
+ (SELECT max(updated_at) FROM measures)
+"""
+
+#: One row per incident with everything the figures need; dropped after the build.
+_FACTS = """
+CREATE TEMP TABLE stats_facts AS
+WITH latest_decision AS (
+    SELECT incident_id, kind FROM (
+        SELECT incident_id, kind, row_number() OVER (
+            PARTITION BY incident_id ORDER BY decided_at DESC, id DESC) AS rn
+        FROM decisions) WHERE rn = 1
+), first_decision AS (
+    SELECT incident_id, min(decided_at) AS at FROM decisions GROUP BY incident_id
+), latest_assessment AS (
+    SELECT incident_id, risk, facts FROM (
+        SELECT incident_id, risk, facts, row_number() OVER (
+            PARTITION BY incident_id ORDER BY version DESC) AS rn
+        FROM assessments) WHERE rn = 1
+), notified AS (
+    SELECT incident_id, min(submitted_at) AS at FROM authority_notifications
+    WHERE kind = 'initial'
+      AND incident_id NOT IN (SELECT incident_id FROM authority_notifications
+                              WHERE kind = 'withdrawal')
+    GROUP BY incident_id
+), informed AS (
+    SELECT incident_id FROM subject_notices UNION SELECT incident_id FROM public_notices
+)
+SELECT i.id, i.year, i.org_id, i.department, i.month, i.incident_type, i.status,
+    (julianday(i.reported_at) - julianday(i.discovered_at)) * 24 > 24 AS late_report,
+    i.repeat_of IS NOT NULL AS is_repeat,
+    i.status IN ('reported', 'in_progress', 'decided') AS is_open,
+    coalesce(ld.kind = 'breach', 0) AS breach,
+    max(0, (julianday(fd.at) - julianday(i.reported_at)) * 24) AS decision_hours,
+    n.at IS NOT NULL AS notified,
+    max(0, (julianday(n.at) - julianday(i.aware_at)) * 24) AS notify_hours,
+    inf.incident_id IS NOT NULL AS informed,
+    la.risk AS risk, la.facts AS facts
+FROM incidents i
+LEFT JOIN latest_decision ld ON ld.incident_id = i.id
+LEFT JOIN first_decision fd ON fd.incident_id = i.id
+LEFT JOIN latest_assessment la ON la.incident_id = i.id
+LEFT JOIN notified n ON n.incident_id = i.id
+LEFT JOIN informed inf ON inf.incident_id = i.id
+"""
+
+_GROUP = "year, org_id, department"
+
+#: dimension -> (key expression, filter) over ``stats_facts``.
+_SIMPLE = {
+    "total": ("''", "1"),
+    "month": ("printf('%02d', month)", "1"),
+    "type": ("incident_type", "1"),
+    "status": ("status", "1"),
+    "risk": ("coalesce(risk, '_none')", "1"),
+    "breach": ("''", "breach"),
+    "notified": ("''", "notified"),
+    "within72": ("''", "notified AND notify_hours <= 72"),
+    "informed": ("''", "informed"),
+    "late_report": ("''", "late_report"),
+    "open": ("''", "is_open"),
+    "repeat": ("''", "is_repeat"),
+    "notify_hours": ("CAST(notify_hours AS INTEGER)", "notified"),
+    "decision_hours": ("CAST(decision_hours AS INTEGER)", "decision_hours IS NOT NULL"),
+}
+
+
+def fingerprint(db: Database) -> str:
+    return repr(tuple(db.execute(_FINGERPRINT).fetchone()))
+
+
+def is_current(db: Database) -> bool:
+    row = db.execute("SELECT fingerprint FROM stats_state WHERE id = 1").fetchone()
+    return row is not None and row[0] == fingerprint(db)
+
+
+def refresh(db: Database) -> bool:
+    """Rebuild the roll-up if the source tables changed; True when it was rebuilt."""
+    if is_current(db):
+        return False
+    with write(db):
+        current = fingerprint(db)
+        row = db.execute("SELECT fingerprint FROM stats_state WHERE id = 1").fetchone()
+        if row is not None and row[0] == current:
+            return False  # another session rebuilt it while we waited for the lock
+        rebuild(db)
+        db.execute(
+            "INSERT OR REPLACE INTO stats_state (id, fingerprint, built_at) VALUES (1, ?, ?)",
+            [current, deadlines.to_iso(deadlines.now())],
+        )
+    return True
+
+
+def rebuild(db: Database) -> None:
+    """Recompute every count; runs inside the caller's write transaction."""
+    db.execute("DELETE FROM stats_cube")
+    db.execute("DROP TABLE IF EXISTS temp.stats_facts")
+    db.execute(_FACTS)
+    insert = f"INSERT INTO stats_cube (year, org_id, department, dimension, key, n) SELECT {_GROUP}"
+    for dimension, (key, where) in _SIMPLE.items():
+        db.execute(
+            f"{insert}, '{dimension}', {key}, count(*) FROM temp.stats_facts WHERE {where}"
+            f" GROUP BY {_GROUP}, {key}"
+        )
+    for dimension, path in (("data", "$.data_categories"), ("nature", "$.natures")):
+        db.execute(
+            f"{insert}, '{dimension}', coalesce(j.value, '_none'), count(*)"
+            f" FROM temp.stats_facts f LEFT JOIN json_each(f.facts, '{path}') j"
+            f" GROUP BY {_GROUP}, coalesce(j.value, '_none')"
+        )
+    db.execute(
+        "INSERT INTO stats_cube (year, org_id, department, dimension, key, n)"
+        " SELECT f.year, f.org_id, f.department, 'measure', m.kind || '|' || m.status || '|' || m.due_on || '|'"
+        " || coalesce(m.done_on, ''), count(*)"
+        " FROM measures m JOIN temp.stats_facts f ON f.id = m.incident_id"
+        " GROUP BY f.year, f.org_id, f.department, 5"
+    )
+    db.execute("DROP TABLE temp.stats_facts")
+
 
 def _marks(values: list) -> str:
     return ",".join("?" * len(values)) or "NULL"
+
+
+def cube(db: Database, org_ids: list[int], years: list[int]) -> list[tuple]:
+    """(year, org_id, department, dimension, key, n) rows for these organisations and years."""
+    return db.execute(
+        "SELECT year, org_id, department, dimension, key, n FROM stats_cube"
+        f" WHERE year IN ({_marks(years)}) AND org_id IN ({_marks(org_ids)})"
+        " ORDER BY year, org_id, department, dimension, key",
+        [*years, *org_ids],
+    ).fetchall()
+
+
+def years(db: Database, org_ids: list[int]) -> list[int]:
+    return [
+        r[0]
+        for r in db.execute(
+            "SELECT DISTINCT year FROM stats_cube WHERE dimension = 'total'"
+            f" AND org_id IN ({_marks(org_ids)}) ORDER BY year DESC",
+            org_ids,
+        )
+    ]
+
+
+def baseline(db: Database, org_ids: list[int], year: int) -> list[tuple]:
+    """The plain ``GROUP BY`` on the incidents table the benchmarks compare against."""
+    return db.execute(
+        "SELECT org_id, department, incident_type, count(*) FROM incidents"
+        f" WHERE year = ? AND org_id IN ({_marks(org_ids)}) GROUP BY 1, 2, 3",
+        [year, *org_ids],
+    ).fetchall()
+
+
+# --- kept for the legacy overview (counts straight from the incidents table) -------------
 
 
 def counts_by(db: Database, column: str, org_ids: list[int], year: int) -> dict[str, int]:
@@ -19,23 +200,3 @@ def counts_by(db: Database, column: str, org_ids: list[int], year: int) -> dict[
         [*org_ids, year],
     )
     return {r["k"]: r["n"] for r in rows}
-
-
-def counts_by_month(db: Database, org_ids: list[int], year: int) -> dict[int, int]:
-    rows = db.query(
-        "SELECT month AS m, count(*) AS n FROM incidents"
-        f" WHERE org_id IN ({_marks(org_ids)}) AND year = ? GROUP BY m",
-        [*org_ids, year],
-    )
-    return {r["m"]: r["n"] for r in rows}
-
-
-def years(db: Database, org_ids: list[int]) -> list[int]:
-    return [
-        r["year"]
-        for r in db.query(
-            f"SELECT DISTINCT year FROM incidents WHERE org_id IN ({_marks(org_ids)})"
-            " ORDER BY year DESC",
-            org_ids,
-        )
-    ]
