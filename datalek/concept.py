@@ -45,6 +45,12 @@ class Concept:
     sections: list[Section]
     generated_at: datetime
     changed_since: datetime | None = None
+    full: dict | None = None  # for a supplement: the whole concept, stored with it
+
+    def snapshot(self) -> dict:
+        """What to store with a notification: always the whole concept, so that the next
+        supplement can be compared answer by answer."""
+        return self.full or self.as_dict()
 
     @property
     def missing(self) -> list[Answer]:
@@ -260,4 +266,5 @@ def changes(previous: dict, current: Concept) -> Concept:
         if changed:
             sections.append(Section(section.number, section.title, changed))
     since = deadlines.from_iso(previous["generated_at"]) if previous.get("generated_at") else None
-    return Concept(current.reference, "supplement", sections, current.generated_at, since)
+    return Concept(current.reference, "supplement", sections, current.generated_at, since,
+                   current.as_dict())

@@ -67,7 +67,10 @@ def concept_for(db: Database, actor: Actor, incident_id: int, late_reason: str =
 def letter_prefill(db: Database, actor: Actor, incident_id: int) -> letters.LetterText:
     incidents.require_handler(db, actor, incident_id, "subjects.letter")
     latest = assessment_sql.latest_assessment(db, incident_id)
-    return letters.prefill(Facts.model_validate_json(latest["facts"]) if latest else None)
+    if latest is None:
+        return letters.prefill(None)
+    return letters.prefill(Facts.model_validate_json(latest["facts"]), latest["effects"],
+                           latest["remedial_action"])
 
 
 def letter_for(

@@ -78,17 +78,19 @@ _ADVICE = {
 }  # fmt: skip
 
 
-def prefill(facts: Facts | None) -> LetterText:
-    """A first version from the structured facts; the FG checks and completes it."""
+def prefill(facts: Facts | None, effects: str = "", remedial_action: str = "") -> LetterText:
+    """A first version from the structured facts and the FG's own assessment texts; the FG
+    checks and completes it. The reporter's description is never used."""
     if facts is None:
-        return LetterText()
+        return LetterText(consequences=effects, measures=remedial_action)
     happened = _HAPPENED.get(facts.incident_type, "")
     kinds = [c.label.lower() for c in facts.data_categories
              if c not in (DataCategory.UNKNOWN, DataCategory.OTHER)]  # fmt: skip
     if kinds:
         happened += " Het gaat om deze gegevens: " + "; ".join(kinds) + "."
     advice = [text for category, text in _ADVICE.items() if category in facts.data_categories]
-    return LetterText(what_happened=happened.strip(), what_you_can_do=" ".join(advice))
+    return LetterText(what_happened=happened.strip(), consequences=effects,
+                      measures=remedial_action, what_you_can_do=" ".join(advice))
 
 
 @dataclass(frozen=True)

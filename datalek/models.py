@@ -138,6 +138,8 @@ class Incident(BaseModel):
     actions_taken: str = ""
     pii_kept: bool = False
     updated_at: datetime
+    repeat_of: int | None = None  # the earlier incident this one repeats (datalek.repeats)
+    closed_at: datetime | None = None
 
 
 class Supplement(BaseModel):

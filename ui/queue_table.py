@@ -19,7 +19,8 @@ URGENCY = {"late": "Te laat", "urgent": "Minder dan 24 uur", "soon": "Minder dan
            "ok": "Meer dan 48 uur"}  # fmt: skip
 
 
-def render(rows: list[IncidentSummary], org_names: dict[int, str], now: datetime) -> int | None:
+def render(rows: list[IncidentSummary], org_names: dict[int, str], now: datetime,
+           flags: dict[int, list[str]] | None = None) -> int | None:
     """Show the rows; return the id of the incident the FG opens, if any."""
     if not rows:
         st.write("Er zijn geen open meldingen.")
@@ -41,6 +42,7 @@ def render(rows: list[IncidentSummary], org_names: dict[int, str], now: datetime
         "Urgentie": [URGENCY[deadlines.urgency(r.hours_left(now))] if r.awaits_decision
                      else "Opvolging" for r in rows],
         "Status": [r.status.label for r in rows],
+        "Aandacht": [", ".join((flags or {}).get(r.id, [])) for r in rows],
         "Wat er gebeurde": [Situation(r.situation).label for r in rows],
         "Afdeling": [r.department for r in rows],
         "Organisatie": [org_names.get(r.org_id, "") for r in rows],

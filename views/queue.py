@@ -8,7 +8,8 @@ from datalek import accounts, assessment, deadlines, decisions, incidents, regis
 from datalek.models import TRANSITIONS, IncidentType, InvalidInput, Status
 from datalek.permissions import PermissionDenied
 from datalek.triage import RiskLevel
-from ui import advice_view, assessment_form, incident_view, queue_table, session
+from ui import (advice_view, assessment_form, attention_view, authority_view, incident_view,
+                informing_view, measures_view, queue_table, session)
 
 actor = session.actor()
 state = st.session_state
@@ -78,7 +79,7 @@ with store.unit() as db:
     orgs = accounts.list_organisations(db, actor)
     departments = incidents.departments(db, actor)
 cols = st.columns(4)
-status = cols[0].multiselect("Status", [s.value for s in Status if s.is_open],
+status = cols[0].multiselect("Status", [s.value for s in Status],
                              format_func=lambda v: Status(v).label, key="q_status",
                              placeholder="Alle")  # fmt: skip
 org_id = cols[1].selectbox("Organisatie", [o.id for o in orgs], index=None, key="q_org",
@@ -90,7 +91,8 @@ kind = cols[3].selectbox("Soort incident", [t.value for t in IncidentType], inde
 with store.unit() as db:
     rows = incidents.queue(db, actor, org_id, [Status(s) for s in status] or None, department, kind)
 now = deadlines.now()
-choice = queue_table.render(rows, {o.id: o.name for o in orgs}, now)
+flags = attention_view.render(actor)
+choice = queue_table.render(rows, {o.id: o.name for o in orgs}, now, flags)
 if choice is None:
     st.stop()
 
@@ -112,8 +114,8 @@ hours = deadlines.hours_left(view.incident.aware_at, now)
 clock = (deadlines.describe_hours_left(hours) if view.incident.status in (Status.REPORTED, Status.IN_PROGRESS)
          else view.incident.status.label.lower())  # fmt: skip
 st.subheader(f"{view.incident.reference}: {clock}")
-report_tab, facts_tab, advice_tab, history_tab = st.tabs(
-    ["Melding", "Beoordeling", "Advies en besluit", "Verloop"])  # fmt: skip
+report_tab, facts_tab, advice_tab, follow_tab, history_tab = st.tabs(
+    ["Melding", "Beoordeling", "Advies en besluit", "Afhandelen", "Verloop"])  # fmt: skip
 with report_tab:
     incident_view.facts(view, show_type=True)
     incident_view.supplements(view)
@@ -134,13 +136,28 @@ with advice_tab:
             advice_view.decision_summary(decision)
         st.markdown("**Besluit vastleggen**" if decision is None else "**Nieuw besluit vastleggen**")
         advice_view.decision_form(choice, latest.advice, state.get(f"de_{choice}"), _decide)
-    st.divider()
-    if gaps:
-        st.markdown("**Nog nodig voor het register voordat je kunt afronden**")
-        for gap in gaps:
-            st.markdown(f"- {gap}")
-    elif view.incident.status is Status.DECIDED:
-        st.button("Afronden", type="primary", on_click=_move, args=(choice, Status.CLOSED.value))
+with follow_tab:
+    if view.incident.repeat_of:
+        st.warning("Herhaling: in de afgelopen 12 maanden was er bij deze afdeling al een incident "
+                   "van dezelfde soort. Is er een preventieve maatregel nodig?")  # fmt: skip
+    ap_tab, subjects_tab, measures_tab, close_tab = st.tabs(
+        ["AP-melding", "Betrokkenen informeren", "Maatregelen", "Afronden"])  # fmt: skip
+    with ap_tab:
+        authority_view.render(actor, view.incident, decision)
+    with subjects_tab:
+        informing_view.render(actor, view.incident, decision)
+    with measures_tab:
+        measures_view.render(actor, choice)
+    with close_tab:
+        if gaps:
+            st.markdown("**Nog nodig voor het register voordat je kunt afronden**")
+            for gap in gaps:
+                st.markdown(f"- {gap}")
+        elif view.incident.status is Status.DECIDED:
+            st.write("Het dossier is compleet.")
+            st.button("Afronden", type="primary", on_click=_move, args=(choice, Status.CLOSED.value))
+        else:
+            st.write(f"Status: {view.incident.status.label}.")
 with history_tab:
     incident_view.history(view)
     with store.unit() as db:

@@ -1,0 +1,114 @@
+"""Afhandelen: the FG notifies the AP from the concept, informs the parents after the safety
+check, records a measure and closes the incident — with Dutch messages for bad input."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from datalek import assessment, deadlines, decisions, incidents
+from datalek.decisions import DecisionInput, Inform
+from tests.conftest import make_report
+from tests.pages.conftest import (
+    button, error_after, open_db, rows, signed_in, state_get, successes,
+)  # fmt: skip
+
+PAGE = "views/queue.py"
+
+
+@pytest.fixture
+def decided(world, db_path):
+    """A report discovered 20 h ago, assessed and decided as the advice says (notify, inform)."""
+    now = deadlines.now()
+    db = open_db(db_path)
+    try:
+        incident = incidents.submit_report(db, world["reporter"], make_report(
+            world.org.id, now=now, discovered_at=now - timedelta(hours=20),
+            occurred_from=now - timedelta(hours=21), description="<script>alert(1)</script> fout"))  # fmt: skip
+        saved = assessment.save(db, world["dpo"], incident.id, assessment.prefill(incident, world.org),
+                                "Ouders van een ander kind lazen het verslag.", "Mail teruggehaald.")  # fmt: skip
+        assert saved.advice.notify_authority and saved.advice.inform_subjects
+        decisions.record(db, world["dpo"], incident.id, DecisionInput(
+            breach=True, notify_authority=True, inform=Inform.YES, motivation="Volgens advies."))  # fmt: skip
+    finally:
+        db.close()
+    return incident
+
+
+def opened(world, incident):
+    at = signed_in(world["dpo"], PAGE)
+    at.selectbox(key="q_choice").set_value(incident.id).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def code_blocks(at) -> list[str]:
+    return [c.value for c in at.code]
+
+
+def test_the_concept_answers_each_question_in_its_own_copyable_block(world, decided):
+    at = opened(world, decided)
+    blocks = code_blocks(at)
+    assert "Algemene verordening gegevensbescherming (AVG)" in blocks
+    assert decided.reference in blocks
+    assert "Onbekend — nog aanvullen" in blocks  # e.g. the security measures in place
+    assert any("<script>alert(1)</script>" in b for b in blocks)  # literal text, in a code block
+    assert [b.label for b in at.get("download_button")][:2] == ["Download als Markdown", "Download als JSON"]
+
+
+def test_recording_the_ap_notification_needs_the_reference(world, decided, db_path):
+    at = opened(world, decided)
+    p = f"ap{decided.id}_"
+    button(at, "Melding vastleggen").click().run()
+    assert "meldnummer van de AP" in error_after(at, p + "reference")
+    assert rows(db_path, "SELECT * FROM authority_notifications") == []
+    at.text_input(key=p + "reference").set_value("M-2026-123456")
+    button(at, "Melding vastleggen").click().run()
+    assert "De melding bij de AP is vastgelegd." in successes(at)
+    (saved,) = rows(db_path, "SELECT kind, ap_reference, late_reason FROM authority_notifications")
+    assert saved == {"kind": "initial", "ap_reference": "M-2026-123456", "late_reason": ""}
+    assert button(at, "Aanvulling vastleggen")  # the next step is a supplement
+
+
+def test_parents_of_an_eleven_year_old_get_a_letter_after_the_safety_check(world, decided, db_path):
+    at = opened(world, decided)
+    p = f"inf{decided.id}_"
+    at.number_input(key=p + "age").set_value(11).run()
+    assert any("ouders of voogd met gezag" in i.value for i in at.info)
+    assert not any(b.key == p + "parents_make" for b in at.button)  # no letter before the check
+    at.radio(key=p + "parents_risk").set_value("yes")
+    [b for b in at.button if b.label == "Veiligheidscheck vastleggen"][1].click().run()
+    assert "Leg uit waarom" in error_after(at, p + "parents_reason")
+    at.radio(key=p + "parents_risk").set_value("no")
+    [b for b in at.button if b.label == "Veiligheidscheck vastleggen"][1].click().run()
+    assert "De veiligheidscheck is vastgelegd." in successes(at)
+    at.button(key=p + "parents_make").click().run()
+    letter = state_get(at, p + "parents_letter")
+    assert letter is not None and "Beste ouder of verzorger," in letter[1]
+    assert "<script>" not in letter[1]  # the reporter's description is never copied in
+    assert any("Beste ouder of verzorger," in t.value for t in at.text)
+
+
+def test_a_measure_keeps_the_input_when_the_owner_is_missing(world, decided, db_path):
+    at = opened(world, decided)
+    p = f"ms{decided.id}_"
+    at.radio(key=p + "kind").set_value("preventive")
+    at.text_area(key=p + "description").set_value("Adrescontrole in het sjabloon.")
+    button(at, "Maatregel toevoegen").click().run()
+    assert "wie de maatregel uitvoert" in error_after(at, p + "owner")
+    assert at.text_area(key=p + "description").value == "Adrescontrole in het sjabloon."
+    assert rows(db_path, "SELECT * FROM measures") == []
+    at.text_input(key=p + "owner").set_value("Teamleider Jeugd")
+    at.date_input(key=p + "due").set_value(deadlines.now().date() + timedelta(days=30))
+    button(at, "Maatregel toevoegen").click().run()
+    assert "De maatregel is toegevoegd." in successes(at)
+    (saved,) = rows(db_path, "SELECT kind, owner, status FROM measures")
+    assert saved == {"kind": "preventive", "owner": "Teamleider Jeugd", "status": "planned"}
+
+
+def test_closing_lists_what_is_missing_until_the_file_is_complete(world, decided, db_path):
+    at = opened(world, decided)
+    markdown = " ".join(m.value for m in at.markdown)
+    assert "De melding bij de AP is nog niet vastgelegd" in markdown
+    assert not [b for b in at.button if b.label == "Afronden"]

@@ -1,0 +1,35 @@
+"""What needs the FG's attention besides new reports: postponed messages whose review date
+has come, and measures past their due date (also of closed incidents)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from datalek import informing, measures, store
+from datalek.models import Actor
+
+
+def render(actor: Actor) -> dict[int, list[str]]:
+    """Show the attention points; return them per incident id for the queue table."""
+    with store.unit() as db:
+        reviews = informing.reviews_due(db, actor)
+        overdue = measures.overdue(db, actor)
+    flags: dict[int, list[str]] = {}
+    for r in reviews:
+        flags.setdefault(r.incident_id, []).append("uitstel opnieuw bekijken")
+    for m in overdue:
+        flags.setdefault(m.incident_id, []).append("maatregel te laat")
+    if reviews:
+        st.warning(
+            "Uitgesteld informeren, vandaag opnieuw bekijken: "
+            + ", ".join(f"{r.reference} ({r.recipient.label.lower()}, sinds {r.review_on:%d-%m-%Y})"
+                        for r in reviews),
+            icon=":material/schedule:",
+        )  # fmt: skip
+    if overdue:
+        shown = ", ".join(f"{m.reference} ({m.kind.label.split(' ')[0].lower()}, klaar op "
+                          f"{m.due_on:%d-%m-%Y})" for m in overdue[:20])  # fmt: skip
+        more = f" en nog {len(overdue) - 20}" if len(overdue) > 20 else ""
+        st.warning(f"Maatregelen over de datum ({len(overdue)}): {shown}{more}",
+                   icon=":material/assignment_late:")  # fmt: skip
+    return flags

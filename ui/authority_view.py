@@ -1,0 +1,105 @@
+"""AP-melding: the concept answer by answer (each in a copyable block), downloads, and
+recording the notification, a supplement or the withdrawal."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from datalek import authority, deadlines, follow_up, store
+from datalek.decisions import Decision
+from datalek.models import Actor, Incident
+from ui.actions import act
+from ui.forms import datetime_input, field_error, form_errors, local_datetime
+
+state = st.session_state
+
+
+def _record(incident_id: int, kind: str, concept: dict) -> None:
+    p = f"ap{incident_id}_"
+    when = local_datetime(state.get(f"{p}{kind}_at_date"), state.get(f"{p}{kind}_at_time"))
+    if kind == "initial":
+        act(p + "errors", "De melding bij de AP is vastgelegd.", lambda db, who: authority.record_initial(
+            db, who, incident_id, state.get(p + "reference", ""), when, state.get(p + "late", ""), concept))
+    elif kind == "supplement":
+        act(p + "errors", "De aanvulling is vastgelegd.", lambda db, who: authority.record_supplement(
+            db, who, incident_id, when, state.get(p + "note_supplement", ""), concept))
+    else:
+        act(p + "errors", "De intrekking is vastgelegd.", lambda db, who: authority.record_withdrawal(
+            db, who, incident_id, when, state.get(p + "note_withdrawal", "")))
+
+
+def _show(concept) -> None:
+    for section in concept.sections:
+        st.markdown(f"**{section.number}. {section.title}**")
+        for answer in section.answers:
+            st.caption(answer.question)
+            st.code(answer.shown, language=None, wrap_lines=True)
+
+
+def _history(history: authority.State) -> None:
+    rows = [n for n in (history.initial, *history.supplements, history.withdrawal) if n]
+    for n in rows:
+        text = (f"{n.kind.label} op {deadlines.format_local(n.submitted_at)}, meldnummer "
+                f"{n.ap_reference}")  # fmt: skip
+        st.text(text + (f". Reden vertraging: {n.late_reason}" if n.late_reason else "")
+                + (f". Toelichting: {n.note}" if n.note else ""))  # fmt: skip
+
+
+def render(actor: Actor, incident: Incident, decision: Decision | None) -> None:
+    p = f"ap{incident.id}_"
+    errors = state.get(p + "errors")
+    with store.unit() as db:
+        history = authority.history(db, actor, incident.id)
+    if history.initial is None and not (decision and decision.breach and decision.notify_authority):
+        st.info("Volgens het besluit hoeft dit datalek niet gemeld te worden bij de AP.")
+        return
+    _history(history)
+    if history.withdrawal is not None:
+        st.info("De melding bij de AP is ingetrokken.")
+        return
+    late = deadlines.now() > deadlines.deadline(incident.aware_at)
+    if history.initial is None and late:
+        st.warning("De 72 uur zijn voorbij. Geef in de melding de reden van de vertraging.")
+        st.text_area("Reden van de vertraging", key=p + "late", max_chars=authority.MAX_TEXT)
+        field_error(errors, "late_reason")
+    with store.unit() as db:
+        concept = follow_up.concept_for(db, actor, incident.id, state.get(p + "late", ""))
+    title = "Concept AP-melding" if concept.kind == "initial" else "Concept aanvulling (alleen wat veranderde)"
+    st.markdown(f"#### {title}")
+    st.caption("Open het meldformulier van de AP ernaast en kopieer antwoord voor antwoord "
+               "(knop rechtsboven in elk blok).")  # fmt: skip
+    if concept.missing:
+        st.warning(f"{len(concept.missing)} antwoord(en) zijn nog onbekend. Vul die aan in het "
+                   "formulier van de AP of in de beoordeling.")  # fmt: skip
+    left, right = st.columns(2)
+    name = f"concept-ap-melding-{incident.reference}"
+    left.download_button("Download als Markdown", concept.to_markdown(), f"{name}.md",
+                         "text/markdown", key=p + "md")  # fmt: skip
+    right.download_button("Download als JSON", concept.to_json(), f"{name}.json",
+                          "application/json", key=p + "json")  # fmt: skip
+    _show(concept)
+    st.divider()
+    form_errors(errors)
+    field_error(errors, "form")
+    if history.initial is None:
+        with st.form(p + "initial_form", enter_to_submit=False):
+            st.markdown("**Melding bij de AP vastleggen**")
+            st.text_input("Meldnummer van de AP", key=p + "reference", max_chars=40)
+            field_error(errors, "ap_reference")
+            datetime_input("Gemeld bij de AP op", p + "initial_at", default_now=True)
+            field_error(errors, "submitted_at")
+            st.form_submit_button("Melding vastleggen", type="primary", on_click=_record,
+                                  args=(incident.id, "initial", concept.snapshot()))  # fmt: skip
+        return
+    kind = st.radio("Wat wil je vastleggen?", ["supplement", "withdrawal"], horizontal=True,
+                    key=p + "kind", format_func={"supplement": "Aanvulling",
+                                                 "withdrawal": "Intrekking"}.get)  # fmt: skip
+    with st.form(p + kind + "_form", enter_to_submit=False):
+        label = "Wat is er veranderd of aangevuld?" if kind == "supplement" else "Reden van de intrekking"
+        st.text_area(label, key=p + "note_" + kind, max_chars=authority.MAX_TEXT)
+        field_error(errors, "note")
+        datetime_input("Doorgegeven aan de AP op", p + kind + "_at", default_now=True)
+        field_error(errors, "submitted_at")
+        button = "Aanvulling vastleggen" if kind == "supplement" else "Intrekking vastleggen"
+        st.form_submit_button(button, type="primary", on_click=_record,
+                              args=(incident.id, kind, concept.snapshot()))  # fmt: skip

@@ -1,0 +1,169 @@
+"""Betrokkenen informeren: who receives a message (age rules), the safety check per recipient
+group, the letter for each kind of reader, recording who was informed, and the public notice."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from datalek import deadlines, follow_up, informing, letters, recipients, store
+from datalek.decisions import Decision, Inform
+from datalek.models import Actor, Incident
+from datalek.recipients import Recipient
+from ui.actions import act
+from ui.forms import field_error, form_errors
+
+state = st.session_state
+_PARTS = (("what_happened", "Wat is er gebeurd? (zonder namen)"),
+          ("consequences", "Wat kan dit betekenen voor de lezer?"),
+          ("measures", "Wat heeft de organisatie gedaan?"),
+          ("what_you_can_do", "Wat kan de lezer zelf doen?"))  # fmt: skip
+
+
+def _text(incident_id: int) -> letters.LetterText:
+    p = f"inf{incident_id}_"
+    return letters.LetterText(**{name: state.get(p + name, "") for name, _ in _PARTS})
+
+
+def _safety(incident_id: int, recipient: Recipient) -> None:
+    p = f"inf{incident_id}_{recipient.value}_"
+    answer = state.get(p + "risk")
+    risk = None if answer is None else answer == "yes"
+    act(p + "errors", "De veiligheidscheck is vastgelegd.", lambda db, who: informing.record_safety_check(
+        db, who, incident_id, recipient, risk, state.get(p + "reason", ""), state.get(p + "review")))
+
+
+def _letter(incident_id: int, recipient: Recipient) -> None:
+    p = f"inf{incident_id}_{recipient.value}_"
+
+    def make(db, who):
+        made = follow_up.letter_for(db, who, incident_id, recipient, _text(incident_id))
+        state[p + "letter"] = (made.title, made.to_text(), made.to_docx())
+
+    act(f"inf{incident_id}_errors", "", make)
+
+
+def _notice(incident_id: int, recipient: Recipient) -> None:
+    p = f"inf{incident_id}_{recipient.value}_"
+    act(p + "errors", "Vastgelegd wie er zijn geïnformeerd.", lambda db, who: informing.record_notice(
+        db, who, incident_id, recipient, state.get(p + "count"), state.get(p + "on"),
+        state.get(p + "channel") and informing.Channel(state[p + "channel"])))
+
+
+def _public(incident_id: int) -> None:
+    p = f"inf{incident_id}_public_"
+    act(p + "errors", "De openbare mededeling is vastgelegd.", lambda db, who: informing.record_public_notice(
+        db, who, incident_id, state.get(p + "text", ""), state.get(p + "on")))
+
+
+def _who(incident_id: int) -> set[Recipient]:
+    p = f"inf{incident_id}_"
+    st.markdown("**Wie krijgt het bericht?**")
+    left, right = st.columns(2)
+    age = left.number_input("Leeftijd van de betrokkene", min_value=0, max_value=130, value=None,
+                            step=1, key=p + "age", placeholder="Bijvoorbeeld 11")  # fmt: skip
+    not_competent = right.checkbox("Minderjarig en niet in staat dit zelf te beoordelen "
+                                   "(wilsonbekwaam)", key=p + "not_competent")  # fmt: skip
+    if age is None:
+        return set()
+    group = recipients.age_group(int(age), competent=not not_competent)
+    chosen = recipients.RECIPIENTS[group]
+    st.info(f"{group.label}: {recipients.note_for(group)} Ontvangers: "
+            + " en ".join(r.label.lower() for r in chosen) + ".")  # fmt: skip
+    return set(chosen)
+
+
+def _recipient(incident: Incident, recipient: Recipient, overview: informing.Overview) -> None:
+    p = f"inf{incident.id}_{recipient.value}_"
+    errors = state.get(p + "errors")
+    check = overview.checks.get(recipient)
+    allowed, why = overview.allowed(recipient)
+    if check is None:
+        st.caption("De veiligheidsvraag is nog niet beantwoord.")
+    elif check.risk:
+        st.warning(why)
+        st.text(f"Reden van uitstel: {check.reason}")
+    else:
+        st.success(f"Veilig om te informeren (vastgelegd op {deadlines.format_local(check.recorded_at)}).")
+    form_errors(errors)
+    with st.form(p + "safety_form", enter_to_submit=False):
+        st.radio(informing.SAFETY_QUESTION, ["no", "yes"], index=None, key=p + "risk",
+                 horizontal=True, format_func={"no": "Nee", "yes": "Ja, informeren is nu niet veilig"}.get)  # fmt: skip
+        field_error(errors, "risk")
+        st.text_area("Als ja: waarom niet, en wat is nodig om wel te informeren?", key=p + "reason",
+                     max_chars=informing.MAX_TEXT)  # fmt: skip
+        field_error(errors, "reason")
+        st.date_input("Als ja: opnieuw bekijken op", value=None, key=p + "review", format="DD-MM-YYYY")
+        field_error(errors, "review_on")
+        st.form_submit_button("Veiligheidscheck vastleggen", on_click=_safety,
+                              args=(incident.id, recipient))  # fmt: skip
+    if not allowed:
+        return
+    st.button("Maak de brief", key=p + "make", on_click=_letter, args=(incident.id, recipient))
+    if made := state.get(p + "letter"):
+        title, text, docx = made
+        st.text(text)
+        left, right = st.columns(2)
+        name = f"brief-{incident.reference}-{recipient.value}"
+        left.download_button("Download als Word (DOCX)", docx, f"{name}.docx", key=p + "docx",
+                             mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document")  # fmt: skip
+        right.download_button("Download als tekst (voor e-mail)", text, f"{name}.txt", "text/plain",
+                              key=p + "txt")  # fmt: skip
+    with st.form(p + "notice_form", enter_to_submit=False):
+        st.markdown("**Vastleggen wie er zijn geïnformeerd**")
+        field_error(errors, "recipient")
+        cols = st.columns(3)
+        with cols[0]:
+            st.number_input("Aantal ontvangers", min_value=0, value=None, step=1, key=p + "count")
+            field_error(errors, "people_count")
+        with cols[1]:
+            st.date_input("Geïnformeerd op", value=None, key=p + "on", format="DD-MM-YYYY")
+            field_error(errors, "informed_on")
+        with cols[2]:
+            st.selectbox("Hoe", [c.value for c in informing.Channel], index=None, key=p + "channel",
+                         format_func=lambda v: informing.Channel(v).label, placeholder="Kies")  # fmt: skip
+            field_error(errors, "channel")
+        st.form_submit_button("Informeren vastleggen", on_click=_notice, args=(incident.id, recipient))
+
+
+def render(actor: Actor, incident: Incident, decision: Decision | None) -> None:
+    if decision is None or not decision.breach:
+        st.info("Er is (nog) geen besluit dat dit een datalek is.")
+        return
+    with store.unit() as db:
+        overview = informing.overview(db, actor, incident.id)
+        prefill = follow_up.letter_prefill(db, actor, incident.id)
+    for notice in overview.notices:
+        st.text(f"Geïnformeerd: {notice.recipient.label}, {notice.people_count} op "
+                f"{notice.informed_on:%d-%m-%Y} ({notice.channel.label.lower()}).")  # fmt: skip
+    if decision.inform is Inform.NO and not overview.informed:
+        st.info("Volgens het besluit worden de betrokkenen niet geïnformeerd.")
+        return
+    suggested = _who(incident.id)
+    p = f"inf{incident.id}_"
+    st.markdown("**Inhoud van de brief** (de organisatie zet er naam en adres op, op eigen briefpapier)")
+    errors = state.get(p + "errors")
+    for name, label in _PARTS:
+        if p + name not in state:
+            state[p + name] = getattr(prefill, name)
+        st.text_area(label, key=p + name, max_chars=letters.MAX_TEXT)
+        field_error(errors, name)
+    field_error(errors, "recipient")
+    field_error(errors, "form")
+    for recipient in Recipient:
+        with st.expander(recipient.label, expanded=recipient in suggested):
+            _recipient(incident, recipient, overview)
+    with st.expander("Openbare mededeling (als iedereen apart informeren te veel moeite kost)"):
+        _public_form(incident.id, overview)
+
+
+def _public_form(incident_id: int, overview: informing.Overview) -> None:
+    p = f"inf{incident_id}_public_"
+    errors = state.get(p + "errors")
+    for notice in overview.public:
+        st.text(f"Gepubliceerd op {notice.published_on:%d-%m-%Y}: {notice.text}")
+    with st.form(p + "form", enter_to_submit=False):
+        st.text_area("Tekst voor de website", key=p + "text", max_chars=informing.MAX_TEXT)
+        field_error(errors, "text")
+        st.date_input("Gepubliceerd op", value=None, key=p + "on", format="DD-MM-YYYY")
+        field_error(errors, "published_on")
+        st.form_submit_button("Mededeling vastleggen", on_click=_public, args=(incident_id,))
