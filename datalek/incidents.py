@@ -240,15 +240,15 @@ def add_supplement(
     )  # fmt: skip
 
 
+# Only ``decisions.record`` moves an incident here: the register needs the motivated decision.
+BY_DECISION = frozenset({Status.DECIDED, Status.NOT_A_BREACH})
+
+
 def change_status(
     db: Database, actor: Actor, incident_id: int, to: Status, reason: str = ""
 ) -> Status:
     """Move an incident to another status, if the status machine and the actor allow it."""
     require_handler(db, actor, incident_id, "incident.status")
-    if to is Status.NOT_A_BREACH and not reason.strip():
-        raise InvalidInput(
-            {"reason": "Geef bij 'Geen datalek' de reden, bijvoorbeeld de wettelijke grondslag."}
-        )
     at = deadlines.to_iso(deadlines.now())
     with store.write(db):
         current = Status(sql.incident(db, incident_id)["status"])
@@ -256,6 +256,9 @@ def change_status(
             raise InvalidInput(
                 {"status": f"Van '{current.label}' kan een melding niet naar '{to.label}'."}
             )
+        if to in BY_DECISION:
+            raise InvalidInput({"status": f"Van '{current.label}' naar '{to.label}' gaat alleen met "
+                                          "een besluit: leg het vast onder 'Advies en besluit'."})  # fmt: skip
         if to is Status.CLOSED and (gaps := register.documentation_gaps(db, incident_id)):
             raise InvalidInput({"status": "Afronden kan pas als het dossier compleet is. "
                                 + " ".join(gaps)})  # fmt: skip

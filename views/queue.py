@@ -63,6 +63,8 @@ def _move(incident_id: int, target: str, reason: str = "") -> None:
             incidents.change_status(db, current, incident_id, Status(target), reason)
     except InvalidInput as exc:
         state["q_failure"] = " ".join(exc.errors.values())
+    except store.StorageError:
+        state["q_failure"] = FAILED
     else:
         state["q_flash"] = f"Status gewijzigd naar '{Status(target).label}'."
 
@@ -165,7 +167,7 @@ with history_tab:
             st.caption(f"Beoordeling versie {v['version']} — "
                        f"{deadlines.format_local(deadlines.from_iso(v['created_at']))}: "
                        f"{RiskLevel(v['risk']).label if v['risk'] else 'geen datalek'}, AP {'ja' if v['notify_authority'] else 'nee'}")  # fmt: skip
-    nexts = sorted(TRANSITIONS[view.incident.status] - {Status.CLOSED, Status.DECIDED},
+    nexts = sorted(TRANSITIONS[view.incident.status] - incidents.BY_DECISION - {Status.CLOSED},
                    key=lambda s: s.value)  # fmt: skip
     if nexts:
         with st.form(f"status_{choice}"):

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from datalek import deadlines, incidents
+from datalek import assessment, deadlines, decisions, incidents
 from datalek.models import Status
 from tests.conftest import make_report
 from tests.pages.conftest import (
@@ -36,8 +36,11 @@ def queue_world(world, db_path):
         report("reporter", "two", 2)
         report("dpo", "eighty", 80)
         report("reporter", "closed", 100)  # no longer open: judged "geen datalek"
-        incidents.change_status(db, world["dpo"], made["closed"].id, Status.NOT_A_BREACH,
-                                "Versleuteld verstuurd, sleutel niet gedeeld.")  # fmt: skip
+        closed = made["closed"]
+        assessment.save(db, world["dpo"], closed.id, assessment.prefill(closed, world.org))
+        decisions.record(db, world["dpo"], closed.id, decisions.DecisionInput(
+            breach=False, not_breach_reason=decisions.NotBreachReason.NO_PERSONAL_DATA,
+            motivation="Versleuteld verstuurd, sleutel niet gedeeld.", deviation_motivation="Geen."))  # fmt: skip
         report("other_reporter", "foreign", 90)
     finally:
         db.close()
@@ -141,7 +144,7 @@ def test_status_change_from_the_queue(world, queue_world, db_path):
     at = signed_in(world["dpo"], PAGE)
     at.selectbox(key="q_choice").set_value(chosen.id).run()
     form_select, _, submit = status_form_widgets(at)
-    assert form_select.options == ["In behandeling", "Geen datalek"]
+    assert form_select.options == ["In behandeling"]
     form_select.set_value("in_progress")
     submit.click().run()
     assert not at.exception
@@ -152,31 +155,9 @@ def test_status_change_from_the_queue(world, queue_world, db_path):
     assert dict(zip(table["Nummer"], table["Status"]))[chosen.reference] == "In behandeling"
 
 
-def test_not_a_breach_needs_a_reason(world, queue_world, db_path):
-    chosen = queue_world["two"]
+def test_the_status_form_never_offers_a_decision_status(world, queue_world):
+    """'Geen datalek' and 'Besluit genomen' need a motivated decision (tab 'Advies en besluit')."""
     at = signed_in(world["dpo"], PAGE)
-    at.selectbox(key="q_choice").set_value(chosen.id).run()
-    form_select, _, submit = status_form_widgets(at)
-    form_select.set_value("not_a_breach")
-    submit.click().run()
-    assert errors(at) == [
-        "Geef bij 'Geen datalek' de reden, bijvoorbeeld de wettelijke grondslag."
-    ]
-    (row,) = rows(db_path, "select status from incidents where id = ?", [chosen.id])
-    assert row["status"] == "reported"
-
-
-def test_not_a_breach_with_a_reason_leaves_the_queue(world, queue_world, db_path):
-    chosen = queue_world["two"]
-    at = signed_in(world["dpo"], PAGE)
-    at.selectbox(key="q_choice").set_value(chosen.id).run()
-    form_select, reason, submit = status_form_widgets(at)
-    form_select.set_value("not_a_breach")
-    reason.input("Versleuteld verstuurd; art. 34 lid 3 sub a AVG.")
-    submit.click().run()
-    assert not at.exception
-    assert successes(at) == ["Status gewijzigd naar 'Geen datalek'."]
-    assert chosen.reference not in list(queue_table(at)["Nummer"])
-    (change,) = rows(db_path, "select reason from status_changes where incident_id = ? "
-                     "and to_status = 'not_a_breach'", [chosen.id])  # fmt: skip
-    assert change["reason"] == "Versleuteld verstuurd; art. 34 lid 3 sub a AVG."
+    at.selectbox(key="q_choice").set_value(queue_world["two"].id).run()
+    form_select, _, _ = status_form_widgets(at)
+    assert form_select.options == ["In behandeling"]
