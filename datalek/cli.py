@@ -412,6 +412,29 @@ def assess(facts_file: Path | None, schema: bool) -> None:
     click.echo(triage.assess(facts).model_dump_json(indent=2))
 
 
+@main.command()
+@DB_OPTION
+@click.option("--org", "organisation", required=True, help="Organisation name or number.")
+@click.option("--year", type=int, required=True, help="The year to account for.")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="Output file: .html (works offline, prints to PDF) or .xlsx (every figure).")
+def report(db_path, organisation, year, out) -> None:
+    """Write the yearly verantwoording datalekken of one organisation."""
+    from datalek import annual_report
+
+    fmt = "xlsx" if out.suffix.lower() == ".xlsx" else "html"
+    db = _open(db_path)
+    try:
+        org_id = _org_ids(db, (organisation,))[0]
+        # The operator reads what management reads: aggregates of this one organisation.
+        actor = Actor(user_id=None, role=Role.MANAGEMENT, org_ids=(org_id,), system=True)
+        data = annual_report.generate(db, actor, year, org_id, fmt)
+    finally:
+        db.close()
+    out.write_bytes(data)
+    click.echo(f"Verantwoording {year} geschreven naar {out}.")
+
+
 def run() -> None:
     try:
         main(standalone_mode=True)

@@ -62,13 +62,13 @@ WITH latest_decision AS (
     SELECT incident_id FROM subject_notices UNION SELECT incident_id FROM public_notices
 )
 SELECT i.id, i.year, i.org_id, i.department, i.month, i.incident_type, i.status,
-    (julianday(i.reported_at) - julianday(i.discovered_at)) * 24 > 24 AS late_report,
+    round((julianday(i.reported_at) - julianday(i.discovered_at)) * 24, 3) > 24 AS late_report,
     i.repeat_of IS NOT NULL AS is_repeat,
     i.status IN ('reported', 'in_progress', 'decided') AS is_open,
     coalesce(ld.kind = 'breach', 0) AS breach,
-    max(0, (julianday(fd.at) - julianday(i.reported_at)) * 24) AS decision_hours,
+    max(0, round((julianday(fd.at) - julianday(i.reported_at)) * 24, 3)) AS decision_hours,
     n.at IS NOT NULL AS notified,
-    max(0, (julianday(n.at) - julianday(i.aware_at)) * 24) AS notify_hours,
+    max(0, round((julianday(n.at) - julianday(i.aware_at)) * 24, 3)) AS notify_hours,
     inf.incident_id IS NOT NULL AS informed,
     la.risk AS risk, la.facts AS facts
 FROM incidents i

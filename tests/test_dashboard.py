@@ -1,0 +1,134 @@
+"""The dashboard's figures against a hand-computed register, filters, and access."""
+
+from __future__ import annotations
+
+import pytest
+
+from datalek import incidents, stats
+from datalek.permissions import PermissionDenied
+from tests import dashboard_world as dw
+
+P = pytest.param
+
+
+@pytest.fixture
+def board_world(world, fresh_db, monkeypatch):
+    monkeypatch.setenv("DATALEK_SMALL_NUMBER", "1")
+    both = dw.fill(fresh_db, world)
+    return world, fresh_db, both
+
+
+def series(figures: stats.Figures, code: str) -> dict:
+    return {c.label: c.count for c in figures.series[code]}
+
+
+@pytest.mark.parametrize("code", list(dw.EXPECTED))
+def test_key_figure_by_hand(board_world, code):
+    world, db, _ = board_world
+    board = stats.dashboard(db, world["management"], 2026, today=dw.TODAY)
+    assert board.current.value(code) == pytest.approx(dw.EXPECTED[code])
+
+
+@pytest.mark.parametrize("code", list(dw.SERIES))
+def test_chart_series_by_hand(board_world, code):
+    world, db, _ = board_world
+    board = stats.dashboard(db, world["dpo"], 2026, today=dw.TODAY)
+    assert series(board.current, code) == dw.SERIES[code]
+
+
+def test_previous_year_is_compared(board_world):
+    world, db, _ = board_world
+    board = stats.dashboard(db, world["management"], 2026, today=dw.TODAY)
+    assert board.previous.year == 2025 and board.previous.value("total") == 7
+    assert series(board.previous, "month")["jan"] == 7
+    assert stats.dashboard(db, world["management"], 2025).previous.value("total") == 0
+
+
+def test_department_filter(board_world):
+    world, db, _ = board_world
+    board = stats.dashboard(db, world["management"], 2026, department="Wmo", today=dw.TODAY)
+    assert board.current.value("total") == 6 and board.current.value("open") == 6
+    assert board.previous is None  # Wmo reported nothing in 2025
+    jeugd = stats.dashboard(db, world["management"], 2026, department="Jeugd", today=dw.TODAY)
+    assert jeugd.current.value("notified") == 5 and jeugd.previous.value("total") == 7
+
+
+@pytest.mark.parametrize(("org", "total"), [P("org", 18, id="one"), P(None, 21, id="all")])
+def test_organisation_filter(board_world, org, total):
+    world, db, both = board_world
+    org_id = world.org.id if org else None
+    assert stats.dashboard(db, both, 2026, org_id).current.value("total") == total
+
+
+def test_other_organisation_alone(board_world):
+    world, db, both = board_world
+    other = stats.dashboard(db, both, 2026, world.other_org.id).current
+    assert other.value("total") == 3 and series(other, "type") == {"Phishing of social engineering": 3}
+
+
+def test_years(board_world):
+    world, db, both = board_world
+    assert stats.available_years(db, world["management"]) == [2026, 2025]
+    assert stats.available_years(db, both, world.other_org.id) == [2026]
+
+
+def test_roll_up_follows_new_data(board_world):
+    world, db, _ = board_world
+    before = stats.dashboard(db, world["management"], 2026).current.value("total")
+    dw._incident(db, world.org.id, "Wmo", "other", dw.datetime(2026, 7, 1, tzinfo=dw.UTC), 1, "reported")
+    db.conn.commit()
+    assert stats.dashboard(db, world["management"], 2026).current.value("total") == before + 1
+
+
+def test_no_free_text_anywhere(board_world):
+    world, db, both = board_world
+    board = stats.dashboard(db, both, 2026, today=dw.TODAY)
+    assert "geheim" not in repr(board)
+
+
+# --- access -------------------------------------------------------------------------------
+
+REFUSED = [
+    P("reporter", "own", id="reporter"),
+    P("admin", "own", id="admin"),
+    P("other_management", "own", id="management-of-another-organisation"),
+    P("management", "other", id="management-asking-for-another"),
+]
+
+
+@pytest.mark.parametrize(("actor", "org"), REFUSED)
+def test_dashboard_refused(board_world, actor, org):
+    world, db, _ = board_world
+    org_id = world.org.id if org == "own" else world.other_org.id
+    with pytest.raises(PermissionDenied):
+        stats.dashboard(db, world[actor], 2026, org_id)
+    refused = db.execute("SELECT count(*) FROM audit_log WHERE action = 'refused'").fetchone()[0]
+    assert refused >= 1
+
+
+def test_a_department_not_shown_cannot_be_chosen(board_world, monkeypatch):
+    world, db, _ = board_world
+    monkeypatch.setenv("DATALEK_SMALL_NUMBER", "5")
+    assert stats.dashboard(db, world["management"], 2026).departments == ["Jeugd"]
+    with pytest.raises(PermissionDenied):
+        stats.dashboard(db, world["management"], 2026, department="ICT")
+
+
+ROW_LEVEL = [
+    P(lambda db, a, i: incidents.read_incident(db, a, i), id="read_incident"),
+    P(lambda db, a, i: incidents.queue(db, a), id="queue"),
+    P(lambda db, a, i: incidents.departments(db, a), id="departments"),
+    P(lambda db, a, i: incidents.my_reports(db, a), id="my_reports-of-nobody"),
+]
+
+
+@pytest.mark.parametrize("call", ROW_LEVEL)
+def test_management_refused_every_row_level_function(board_world, call):
+    world, db, _ = board_world
+    incident = db.execute("SELECT id FROM incidents WHERE org_id = ?", [world.org.id]).fetchone()[0]
+    result = None
+    try:
+        result = call(db, world["management"], incident)
+    except PermissionDenied:
+        return
+    assert not result, "management may only receive aggregates"

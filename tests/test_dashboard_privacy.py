@@ -1,0 +1,140 @@
+"""Small numbers stay hidden on the dashboard, in the report and its exports — also when an
+attacker subtracts one selection from another."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from openpyxl import load_workbook
+
+from datalek import annual_report, permissions, stats
+from datalek.models import Actor, Role
+from tests import dashboard_world as dw
+
+P = pytest.param
+THRESHOLDS = [2, 3, 5, 10]
+
+
+@pytest.fixture
+def attack_world(world, fresh_db):
+    both = dw.fill(fresh_db, world)
+    return world, fresh_db, both
+
+
+def cells(figures: stats.Figures | None) -> dict[tuple[str, str], int | None]:
+    """Every count a user can read: key figures and every chart cell."""
+    if figures is None:
+        return {}
+    found = {("key", c): figures.value(c) for c in stats.COUNTS}
+    for code, row in figures.series.items():
+        found.update({(code, c.label): c.count for c in row})
+    return found
+
+
+def check_partition(whole, parts, limit):
+    """Whole = sum of parts, all released: a visible whole minus visible parts must never
+    give back a hidden part."""
+    whole_cells = cells(whole)
+    part_cells = [cells(p) for p in parts]
+    for key, value in whole_cells.items():
+        if value is None or key[0] == "dept":
+            continue
+        values = [p.get(key, 0) for p in part_cells]
+        hidden = [v for v in values if v is None]
+        assert len(hidden) != 1, (key, value, values)
+        for v in values:
+            assert v is None or v == 0 or v >= limit, (key, values)
+
+
+@pytest.mark.parametrize("limit", THRESHOLDS)
+def test_subtracting_organisations_gives_nothing_back(attack_world, monkeypatch, limit):
+    """All organisations minus one organisation = the other one."""
+    world, db, both = attack_world
+    monkeypatch.setenv("DATALEK_SMALL_NUMBER", str(limit))
+    every = stats.dashboard(db, both, 2026, today=dw.TODAY).current
+    one = stats.dashboard(db, both, 2026, world.org.id, today=dw.TODAY).current
+    other = stats.dashboard(db, both, 2026, world.other_org.id, today=dw.TODAY).current
+    check_partition(every, [one, other], limit)
+
+
+def test_the_concrete_attack_on_the_total(attack_world, monkeypatch):
+    """Jeugdzorg Test has 3 reports (hidden); all = 21 and Gemeente Test = 18 would give it away."""
+    world, db, both = attack_world
+    monkeypatch.setenv("DATALEK_SMALL_NUMBER", "5")
+    other = stats.dashboard(db, both, 2026, world.other_org.id).current
+    every = stats.dashboard(db, both, 2026).current
+    one = stats.dashboard(db, both, 2026, world.org.id).current
+    assert other.value("total") is None and one.value("total") == 18
+    assert every.value("total") is None, "21 - 18 would reveal the hidden 3"
+    assert every.figures["total"].shown == "< 5"
+
+
+@pytest.mark.parametrize("limit", THRESHOLDS)
+def test_subtracting_departments_gives_nothing_back(attack_world, monkeypatch, limit):
+    world, db, _ = attack_world
+    monkeypatch.setenv("DATALEK_SMALL_NUMBER", str(limit))
+    actor = world["management"]
+    board = stats.dashboard(db, actor, 2026, today=dw.TODAY)
+    parts = [stats.dashboard(db, actor, 2026, department=d, today=dw.TODAY).current
+             for d in board.departments]  # fmt: skip
+    dept = {c.label: c.count for c in board.current.series["dept"]}
+    hidden_departments = [d for d, n in dept.items() if n is None]
+    assert len(hidden_departments) != 1
+    assert set(board.departments) == {d for d, n in dept.items() if n}
+    if hidden_departments:
+        # The rest (two or more hidden departments) is never released: only sums leak.
+        return
+    check_partition(board.current, parts, limit)
+
+
+def test_hidden_department_and_rest(attack_world, monkeypatch):
+    world, db, _ = attack_world
+    monkeypatch.setenv("DATALEK_SMALL_NUMBER", "5")
+    board = stats.dashboard(db, world["management"], 2026, today=dw.TODAY)
+    # ICT (2) is hidden, and so is Wmo (6), the next smallest, so 18 - 10 gives only the sum.
+    assert {c.label: c.shown for c in board.current.series["dept"]} == {
+        "Jeugd": "10", "Wmo": "< 5", "ICT": "< 5"}
+    assert board.departments == ["Jeugd"]
+    assert board.current.figures["informed"].shown == "< 5"
+    assert board.current.figures["notify_median"].value == 60.0  # five notifications: shown
+
+
+def test_shares_and_medians_hidden_with_their_counts(attack_world, monkeypatch):
+    world, db, _ = attack_world
+    monkeypatch.setenv("DATALEK_SMALL_NUMBER", "6")
+    now = stats.dashboard(db, world["management"], 2026, today=dw.TODAY).current
+    assert now.value("notified") is None
+    assert now.value("within72_share") is None and now.value("notified_share") is None
+    assert now.value("notify_median") is None
+    assert now.figures["notify_median"].shown == "niet te tonen"
+
+
+def test_exports_show_the_same_protected_figures(attack_world, monkeypatch):
+    world, db, both = attack_world
+    monkeypatch.setenv("DATALEK_SMALL_NUMBER", "5")
+    data = annual_report.generate(db, both, 2026, None, "xlsx", today=dw.TODAY)
+    book = load_workbook(io.BytesIO(data))
+    rows = {r[0]: r[1] for r in book["Kerncijfers"].iter_rows(min_row=2, values_only=True)}
+    board = stats.dashboard(db, both, 2026, today=dw.TODAY).current
+    assert rows == {f.label: f.shown for f in board.figures.values()}
+    assert rows["Interne meldingen"] == "< 5"
+    text = " ".join(str(c) for ws in book for row in ws.iter_rows(values_only=True) for c in row)
+    assert "geheim" not in text and " 21" not in f" {text}"
+
+
+@pytest.mark.parametrize(
+    ("mine", "asked", "allowed"),
+    [
+        P((1,), [1], True, id="the-one"),
+        P((1, 2, 3), [2], True, id="one-of-three"),
+        P((1, 2, 3), [1, 2, 3], True, id="all"),
+        P((1, 2, 3), [3, 2, 1], True, id="all-in-another-order"),
+        P((1, 2, 3), [1, 2], False, id="subset-would-allow-subtraction"),
+        P((1, 2), [1, 3], False, id="foreign"),
+        P((1, 2), [], False, id="nothing"),
+    ],
+)
+def test_selection_is_one_or_all(mine, asked, allowed):
+    actor = Actor(user_id=1, role=Role.MANAGEMENT, org_ids=mine)
+    assert permissions.may_see_selection(actor, asked) is allowed
