@@ -1,0 +1,84 @@
+"""Overzicht: the dashboard page for management and the FG (AppTest)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests import dashboard_world as dw
+from tests.pages.conftest import errors, open_db, rows, signed_in
+
+PAGE = "views/overview.py"
+
+
+@pytest.fixture
+def filled(world, db_path, monkeypatch):
+    monkeypatch.setenv("DATALEK_SMALL_NUMBER", "5")
+    db = open_db(db_path)
+    try:
+        both = dw.fill(db, world)
+    finally:
+        db.close()
+    return world, both
+
+
+def metrics(at) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def chart_titles(at) -> list[str]:
+    found = []
+    for chart in at.get("plotly_chart"):
+        spec = json.loads(chart.proto.spec)
+        title = spec["layout"].get("title", {})
+        found.append(title.get("text") if isinstance(title, dict) else title)
+    return found
+
+
+def test_management_sees_key_figures_and_every_chart(filled):
+    world, _ = filled
+    at = signed_in(world["management"], PAGE)
+    assert not at.exception, at.exception
+    shown = metrics(at)
+    assert shown["Interne meldingen"] == "18"
+    assert shown["Betrokkenen geïnformeerd"] == "< 5"
+    assert shown["Mediaan uren van ontdekking tot AP-melding"] == "60 uur"
+    assert len(at.get("plotly_chart")) == 8
+    assert "Meldingen per maand in 2026 en 2025" in chart_titles(at)
+
+
+def test_department_choice_offers_only_shown_departments(filled):
+    world, _ = filled
+    at = signed_in(world["management"], PAGE)
+    select = at.selectbox(key="ov_dept")
+    assert select.options == ["Alle afdelingen", "Jeugd"]
+    select.set_value("Jeugd").run()
+    assert metrics(at)["Interne meldingen"] == "10"
+
+
+def test_organisation_is_one_or_all(filled):
+    world, both = filled
+    at = signed_in(both, PAGE)
+    select = at.selectbox(key="ov_org")
+    assert select.options == ["Alle organisaties", "Gemeente Test", "Jeugdzorg Test"]
+    assert metrics(at)["Interne meldingen"] == "< 5"  # 21 - 18 would reveal the 3
+    select.set_value(world.org.id).run()
+    assert metrics(at)["Interne meldingen"] == "18"
+
+
+def test_report_is_made_and_audited(filled, db_path):
+    world, _ = filled
+    at = signed_in(world["dpo"], PAGE)
+    at.button(key="ov_make").click().run()
+    assert not at.exception and not errors(at)
+    labels = [b.label for b in at.get("download_button")]
+    assert labels == ["Download verantwoording (HTML)", "Download alle cijfers (Excel)"]
+    audited = rows(db_path, "SELECT detail FROM audit_log WHERE action = 'annual_report.generate'")
+    assert sorted(json.loads(r["detail"])["format"] for r in audited) == ["html", "xlsx"]
+
+
+def test_without_reports(world):
+    at = signed_in(world["management"], PAGE)
+    assert not at.exception
+    assert [i.value for i in at.info] == ["Er zijn nog geen meldingen."]

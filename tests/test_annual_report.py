@@ -1,0 +1,116 @@
+"""The yearly verantwoording: sections, equality with the dashboard, offline, escaped,
+reproducible, audited; and ``python -m datalek report``."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+
+import pytest
+from click.testing import CliRunner
+from openpyxl import load_workbook
+
+from datalek import annual_report, stats
+from datalek.cli import main
+from tests import dashboard_world as dw
+
+
+@pytest.fixture
+def report_world(world, fresh_db, monkeypatch):
+    monkeypatch.setenv("DATALEK_SMALL_NUMBER", "1")
+    both = dw.fill(fresh_db, world)
+    return world, fresh_db, both
+
+
+def test_html_has_every_section_in_order(report_world):
+    world, db, _ = report_world
+    page = annual_report.generate(db, world["management"], 2026, world.org.id, "html",
+                                  today=dw.TODAY).decode()  # fmt: skip
+    titles = re.findall(r"<h2>([^<]*)</h2>", page)
+    assert titles == [t for _, t in annual_report.SECTIONS]
+    assert "<title>Verantwoording datalekken 2026 — Gemeente Test</title>" in page
+    assert page.count('class="plotly-graph-div"') == 8
+
+
+def test_html_works_offline(report_world):
+    world, db, _ = report_world
+    page = annual_report.generate(db, world["management"], 2026, world.org.id, "html").decode()
+    assert not re.search(r"<(script|link|img)[^>]+(src|href)=", page), "nothing loaded from outside"
+    assert len(page) > 1_000_000, "plotly.js is embedded"
+
+
+def test_html_escapes_every_text(report_world):
+    world, db, _ = report_world
+    db.execute("UPDATE organisations SET name = '<script>alert(1)</script>' WHERE id = ?",
+               [world.org.id])  # fmt: skip
+    db.conn.commit()
+    page = annual_report.generate(db, world["management"], 2026, world.org.id, "html").decode()
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_no_free_text_from_incidents(report_world):
+    world, db, both = report_world
+    for fmt in ("html", "xlsx"):
+        data = annual_report.generate(db, both, 2026, None, fmt)
+        assert b"geheim" not in data
+
+
+def test_report_equals_dashboard_and_is_reproducible(report_world):
+    world, db, _ = report_world
+    actor = world["management"]
+    first = annual_report.build(db, actor, 2026, world.org.id, today=dw.TODAY)
+    again = annual_report.build(db, actor, 2026, world.org.id, today=dw.TODAY)
+    assert first == again
+    board = stats.dashboard(db, actor, 2026, world.org.id, today=dw.TODAY)
+    assert first.dashboard.current == board.current
+    book = load_workbook(io.BytesIO(annual_report.to_xlsx(first)))
+    rows = {r[0]: r[1] for r in book["Kerncijfers"].iter_rows(min_row=2, values_only=True)}
+    assert rows == {f.label: f.shown for f in board.current.figures.values()}
+    for code, row in board.current.series.items():
+        sheet = book[f"Grafiek {code}"[:31]]
+        assert {r[0]: r[1] for r in sheet.iter_rows(min_row=2, values_only=True)} == {
+            c.label: c.shown for c in row}
+
+
+def test_trend_covers_the_available_years(report_world):
+    world, db, _ = report_world
+    report = annual_report.build(db, world["management"], 2026, world.org.id)
+    assert {y: f.value("total") for y, f in report.trend.items()} == {2025: 7, 2026: 18}
+
+
+@pytest.mark.parametrize("fragment", [
+    "Maar 60% van de AP-meldingen was binnen 72 uur",
+    "1 maatregelen zijn niet op tijd uitgevoerd",
+    "Maar 33% van de preventieve maatregelen is uitgevoerd",
+    "1 incidenten waren een herhaling",
+])  # fmt: skip
+def test_points_of_attention_follow_from_the_figures(report_world, fragment):
+    world, db, _ = report_world
+    report = annual_report.build(db, world["management"], 2026, world.org.id, today=dw.TODAY)
+    assert any(fragment in p for p in report.attention), report.attention
+
+
+def test_generation_is_audited_with_codes_only(report_world):
+    world, db, _ = report_world
+    annual_report.generate(db, world["dpo"], 2026, world.org.id, "xlsx")
+    row = db.execute("SELECT actor_id, object_id, detail FROM audit_log"
+                     " WHERE action = 'annual_report.generate'").fetchone()  # fmt: skip
+    assert row[0] == world["dpo"].user_id and row[1] == str(world.org.id)
+    assert json.loads(row[2]) == {"year": 2026, "format": "xlsx"}
+
+
+def test_cli_report(report_world, db_path, tmp_path):
+    out = tmp_path / "verantwoording.html"
+    result = CliRunner().invoke(main, ["report", "--db", str(db_path), "--org", "Gemeente Test",
+                                       "--year", "2026", "--out", str(out)])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "Verantwoording datalekken 2026 — Gemeente Test" in out.read_text()
+    xlsx = tmp_path / "cijfers.xlsx"
+    result = CliRunner().invoke(main, ["report", "--db", str(db_path), "--org", "1",
+                                       "--year", "2026", "--out", str(xlsx)])  # fmt: skip
+    assert result.exit_code == 0 and load_workbook(xlsx)["Kerncijfers"]
+    unknown = CliRunner().invoke(main, ["report", "--db", str(db_path), "--org", "Nergens",
+                                        "--year", "2026", "--out", str(out)])  # fmt: skip
+    assert unknown.exit_code != 0 and "Onbekende organisatie" in unknown.output
