@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 
 from sqlite_utils import Database
 
-from datalek import accounts, audit, deadlines, demo_decisions, store
+from datalek import accounts, audit, deadlines, demo_decisions, demo_follow_up, store
 from datalek.incidents import reference
 from datalek.intake import (
     CountKind, DataKind, Occurrence, Protection, Recipient, Retrieval, Situation, SubjectGroup,
@@ -176,8 +176,10 @@ def generate(
                 db, rng, incident_sql.without_assessment(db, ["decided", "closed", "not_a_breach"]),
                 {o.id: o for o in accounts.list_organisations(db, actor)}, _dpo_id(db, actor),
             )  # fmt: skip
+            followed = demo_follow_up.generate(
+                db, rng, now.astimezone(deadlines.AMSTERDAM).date(), _dpo_id(db, actor))
             audit.append(db, actor, "demo.generate", "", None, incidents=len(rows),
-                         decisions=decided, seed=seed)  # fmt: skip
+                         decisions=decided, followed_up=followed, seed=seed)  # fmt: skip
         return made
     finally:
         db.close()

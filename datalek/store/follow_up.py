@@ -107,17 +107,27 @@ def overdue_measures(db: Database, org_ids: list[int], today: str) -> list[dict]
 # -- repeats ---------------------------------------------------------------
 
 
-def earlier_similar(db: Database, incident: dict, since: str) -> int | None:
-    """The most recent earlier incident of the same organisation, type and department."""
-    rows = _rows(db, """
-        SELECT id FROM incidents
-        WHERE org_id = ? AND incident_type = ? AND department = ? AND department != ''
-          AND reported_at >= ? AND reported_at < ? AND id != ?
-          AND status != 'not_a_breach'
-        ORDER BY reported_at DESC LIMIT 1""",
-        [incident["org_id"], incident["incident_type"], incident["department"], since,
-         incident["reported_at"], incident["id"]])  # fmt: skip
-    return rows[0]["id"] if rows else None
+_REPEAT = """
+    UPDATE incidents SET repeat_of = (
+        SELECT p.id FROM incidents p
+        WHERE p.org_id = incidents.org_id AND p.incident_type = incidents.incident_type
+          AND p.department = incidents.department AND p.id != incidents.id
+          AND p.reported_at < incidents.reported_at
+          AND p.reported_at >= strftime('%Y-%m-%dT%H:%M:%S', incidents.reported_at, '-365 days')
+          AND p.status != 'not_a_breach'
+        ORDER BY p.reported_at DESC LIMIT 1)
+    WHERE department != '' AND incident_type != 'to_be_determined' AND {where}"""
+
+
+def mark_repeats(db: Database, incident_id: int | None = None) -> None:
+    """Set ``repeat_of`` to the most recent earlier incident of the same organisation, type
+    and department within 365 days: for one incident, or for all (bulk, demo data)."""
+    db.execute("UPDATE incidents SET repeat_of = NULL WHERE " + ("id = ?" if incident_id else "1"),
+               [incident_id] if incident_id else [])  # fmt: skip
+    if incident_id is None:
+        db.execute(_REPEAT.format(where="1"))
+    else:
+        db.execute(_REPEAT.format(where="id = ?"), [incident_id])
 
 
 def set_repeat(db: Database, incident_id: int, repeat_of: int | None) -> None:
@@ -126,3 +136,30 @@ def set_repeat(db: Database, incident_id: int, repeat_of: int | None) -> None:
 
 def set_incident_type(db: Database, incident_id: int, incident_type: str) -> None:
     db.execute("UPDATE incidents SET incident_type = ? WHERE id = ?", [incident_type, incident_id])
+
+
+# -- demo data -------------------------------------------------------------------------
+
+
+def decided_breaches_without_follow_up(db: Database) -> list[dict]:
+    """Breaches with a decision and no measures yet (demo data fills in their follow-up)."""
+    return list(db.query("""
+        SELECT i.id, i.org_id, i.status, i.aware_at, o.youth_care,
+               d.notify_authority, d.inform_subjects, d.decided_at
+        FROM incidents i
+        JOIN organisations o ON o.id = i.org_id
+        JOIN decisions d ON d.id = (SELECT id FROM decisions WHERE incident_id = i.id
+                                    ORDER BY decided_at DESC, id DESC LIMIT 1)
+        WHERE d.kind = 'breach' AND i.id NOT IN (SELECT incident_id FROM measures)
+        ORDER BY i.id"""))  # fmt: skip
+
+
+def insert_many(db: Database, table: str, rows: list[dict]) -> None:
+    if rows:
+        columns = list(rows[0])
+        db.conn.executemany("INSERT INTO {} ({}) VALUES ({})".format(
+            table, ", ".join(columns), ", ".join(":" + c for c in columns)), rows)  # fmt: skip
+
+
+def set_closed_many(db: Database, closed: list[tuple[str, int]]) -> None:
+    db.conn.executemany("UPDATE incidents SET closed_at = ? WHERE id = ?", closed)
