@@ -1,0 +1,213 @@
+"""Safety before speed: no letter or notice for a recipient group before its safety check
+or while it is postponed; postponements come back for review and block closing."""
+
+import json
+from datetime import date, timedelta
+
+import pytest
+
+from datalek import assessment, authority, deadlines, decisions, follow_up, incidents, informing, measures
+from datalek import register
+from datalek.decisions import DecisionInput, Inform
+from datalek.informing import Channel
+from datalek.letters import LetterText
+from datalek.models import InvalidInput, Status
+from datalek.permissions import PermissionDenied
+from datalek.recipients import Recipient
+from datalek.store import audit_log
+from tests.conftest import NOW, make_report
+
+TODAY = date(2026, 11, 25)  # the clock below, in Amsterdam
+TEXT = LetterText(what_happened="Er ging iets mis.", consequences="Weinig.", measures="Hersteld.")
+FIRST_QUESTION = "Beantwoord eerst de veiligheidsvraag voor deze ontvanger."
+POSTPONED = "Het informeren van betrokkenen is uitgesteld vanwege de veiligheid."
+
+
+@pytest.fixture(autouse=True)
+def clock(monkeypatch):
+    monkeypatch.setattr(deadlines, "now", lambda: NOW + timedelta(days=5))
+
+
+@pytest.fixture
+def incident_id(fresh_db, world) -> int:
+    """Decided: notify the AP and inform the people."""
+    incident = incidents.submit_report(fresh_db, world["reporter"], make_report(world.org.id), at=NOW)
+    assessment.save(fresh_db, world["dpo"], incident.id, assessment.prefill(incident, world.org), "g", "m")
+    decisions.record(fresh_db, world["dpo"], incident.id, DecisionInput(
+        breach=True, notify_authority=True, inform=Inform.YES, motivation="Conform advies."))  # fmt: skip
+    return incident.id
+
+
+def _check(db, world, incident_id, recipient=Recipient.PARENTS, risk=False, reason="", review_on=None):
+    return informing.record_safety_check(db, world["dpo"], incident_id, recipient, risk, reason, review_on)
+
+
+def _postpone(db, world, incident_id, recipient=Recipient.PARENTS, review_on=TODAY + timedelta(days=7)):
+    return _check(db, world, incident_id, recipient, True, "Zorgen over huiselijk geweld.", review_on)
+
+
+def _letter(db, world, incident_id, recipient=Recipient.PARENTS):
+    return follow_up.letter_for(db, world["dpo"], incident_id, recipient, TEXT, today=TODAY)
+
+
+def _notice(db, world, incident_id, recipient=Recipient.PARENTS, **kw):
+    values = {"people_count": 2, "informed_on": date(2026, 11, 21), "channel": Channel.LETTER, **kw}
+    return informing.record_notice(db, world["dpo"], incident_id, recipient, **values)
+
+
+def _refused(call) -> dict:
+    with pytest.raises(InvalidInput) as refused:
+        call()
+    return refused.value.errors
+
+
+@pytest.mark.parametrize("make", [_letter, _notice], ids=["letter", "notice"])
+def test_nothing_goes_to_a_recipient_group_before_its_safety_check(fresh_db, world, incident_id, make):
+    assert _refused(lambda: make(fresh_db, world, incident_id))["recipient"] == FIRST_QUESTION
+
+
+@pytest.mark.parametrize("make", [_letter, _notice], ids=["letter", "notice"])
+def test_nothing_goes_to_a_recipient_group_flagged_as_a_safety_risk(fresh_db, world, incident_id, make):
+    _postpone(fresh_db, world, incident_id)
+    message = _refused(lambda: make(fresh_db, world, incident_id))["recipient"]
+    assert message == "Uitgesteld vanwege de veiligheid. Opnieuw bekijken op 02-12-2026."
+    assert informing.overview(fresh_db, world["dpo"], incident_id).notices == []
+
+
+@pytest.mark.parametrize("make", [_letter, _notice], ids=["letter", "notice"])
+def test_a_later_check_without_risk_lifts_the_postponement(fresh_db, world, incident_id, make):
+    _postpone(fresh_db, world, incident_id)
+    _check(fresh_db, world, incident_id, risk=False, reason="Niet bewaard bij geen risico.")
+    assert make(fresh_db, world, incident_id)
+    latest = informing.overview(fresh_db, world["dpo"], incident_id).checks[Recipient.PARENTS]
+    assert not latest.postponed and latest.reason == "" and latest.review_on is None
+
+
+def test_a_risk_for_one_group_does_not_block_another(fresh_db, world, incident_id):
+    _postpone(fresh_db, world, incident_id, Recipient.PARENTS)
+    _check(fresh_db, world, incident_id, Recipient.YOUNG_PERSON)
+    assert _letter(fresh_db, world, incident_id, Recipient.YOUNG_PERSON).salutation == "Hoi,"
+    assert "recipient" in _refused(lambda: _letter(fresh_db, world, incident_id, Recipient.PARENTS))
+
+
+@pytest.mark.parametrize(
+    ("risk", "reason", "review_on", "field", "message"),
+    [
+        (None, "", None, "risk", "Kies ja of nee."),
+        (True, "", TODAY + timedelta(days=7), "reason", "Leg uit waarom informeren nu niet veilig is."),
+        (True, "Gevaar.", None, "review_on", "Kies een datum na vandaag waarop je dit opnieuw bekijkt."),
+        (True, "Gevaar.", TODAY, "review_on", "Kies een datum na vandaag waarop je dit opnieuw bekijkt."),
+        (True, "Gevaar.", TODAY - timedelta(days=1), "review_on", "Kies een datum na vandaag"),
+        (True, "Gevaar.", TODAY + timedelta(days=367), "review_on", "Kies een datum binnen een jaar."),
+        (True, "x" * 4001, TODAY + timedelta(days=7), "reason", "hoogstens 4000 tekens"),
+    ],
+    ids=["no-answer", "risk-without-reason", "risk-without-date", "review-today", "review-yesterday",
+         "review-beyond-a-year", "reason-too-long"],
+)  # fmt: skip
+def test_an_undocumented_postponement_is_refused(fresh_db, world, incident_id, risk, reason, review_on,
+                                                 field, message):  # fmt: skip
+    errors = _refused(lambda: _check(fresh_db, world, incident_id, risk=risk, reason=reason,
+                                     review_on=review_on))  # fmt: skip
+    assert message in errors[field]
+    assert informing.overview(fresh_db, world["dpo"], incident_id).checks == {}
+
+
+def test_a_postponement_may_last_up_to_a_year(fresh_db, world, incident_id):
+    made = _postpone(fresh_db, world, incident_id, review_on=TODAY + timedelta(days=366))
+    assert made.postponed and made.review_on == TODAY + timedelta(days=366)
+
+
+@pytest.mark.parametrize(
+    ("day", "listed"),
+    [(TODAY + timedelta(days=6), False), (TODAY + timedelta(days=7), True), (TODAY + timedelta(days=30), True)],
+    ids=["day-before", "on-the-review-date", "after"],
+)  # fmt: skip
+def test_a_postponement_returns_to_the_queue_on_its_review_date(fresh_db, world, incident_id, day, listed):
+    _postpone(fresh_db, world, incident_id)
+    due = informing.reviews_due(fresh_db, world["dpo"], today=day)
+    assert [(r.incident_id, r.recipient, r.review_on) for r in due] == (
+        [(incident_id, Recipient.PARENTS, TODAY + timedelta(days=7))] if listed else [])  # fmt: skip
+    assert informing.reviews_due(fresh_db, world["other_dpo"], today=day) == []
+
+
+def test_a_lifted_postponement_is_no_longer_due(fresh_db, world, incident_id):
+    _postpone(fresh_db, world, incident_id)
+    _check(fresh_db, world, incident_id, risk=False)
+    assert informing.reviews_due(fresh_db, world["dpo"], today=TODAY + timedelta(days=30)) == []
+
+
+@pytest.mark.parametrize("who", ["reporter", "management", "admin"])
+def test_only_an_fg_sees_the_reviews(fresh_db, world, who):
+    with pytest.raises(PermissionDenied):
+        informing.reviews_due(fresh_db, world[who])
+
+
+def test_closing_is_blocked_while_a_postponement_is_open(fresh_db, world, incident_id):
+    authority.record_initial(fresh_db, world["dpo"], incident_id, "M-2026-000123", NOW + timedelta(hours=20))
+    measures.add(fresh_db, world["dpo"], incident_id, measures.MeasureInput(
+        kind=measures.MeasureKind.PREVENTIVE, description="Sjabloon.", owner="Team", due_on=TODAY))  # fmt: skip
+    _check(fresh_db, world, incident_id, Recipient.YOUNG_PERSON)
+    _notice(fresh_db, world, incident_id, Recipient.YOUNG_PERSON)
+    _postpone(fresh_db, world, incident_id, Recipient.PARENTS)
+    gaps = register.documentation_gaps(fresh_db, incident_id)
+    assert len(gaps) == 1 and gaps[0].startswith(POSTPONED)
+    errors = _refused(lambda: incidents.change_status(fresh_db, world["dpo"], incident_id, Status.CLOSED))
+    assert POSTPONED in errors["status"]
+    _check(fresh_db, world, incident_id, Recipient.PARENTS)
+    assert incidents.change_status(fresh_db, world["dpo"], incident_id, Status.CLOSED) is Status.CLOSED
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        ({"people_count": 0}, "people_count", "minstens 1"),
+        ({"people_count": None}, "people_count", "minstens 1"),
+        ({"informed_on": None}, "informed_on", "Kies de datum"),
+        ({"informed_on": TODAY + timedelta(days=1)}, "informed_on", "in de toekomst"),
+        ({"informed_on": date(2026, 11, 19)}, "informed_on", "vóór het ontdekken"),
+        ({"channel": None}, "channel", "Kies hoe je hebt geïnformeerd."),
+    ],
+    ids=["nobody", "no-count", "no-date", "future", "before-discovery", "no-channel"],
+)  # fmt: skip
+def test_a_notice_needs_count_date_and_channel(fresh_db, world, incident_id, changes, field, message):
+    _check(fresh_db, world, incident_id)
+    assert message in _refused(lambda: _notice(fresh_db, world, incident_id, **changes))[field]
+
+
+def test_a_notice_and_a_public_notice_document_who_was_informed(fresh_db, world, incident_id):
+    _check(fresh_db, world, incident_id)
+    _notice(fresh_db, world, incident_id, people_count=3, channel=Channel.EMAIL)
+    informing.record_public_notice(fresh_db, world["dpo"], incident_id, " Op de website. ", date(2026, 11, 22))
+    seen = informing.overview(fresh_db, world["dpo"], incident_id)
+    assert seen.informed and seen.public[0].text == "Op de website."
+    assert [(n.recipient, n.people_count, n.channel) for n in seen.notices] == [
+        (Recipient.PARENTS, 3, Channel.EMAIL)]  # fmt: skip
+    entry = audit_log.recent(fresh_db, 1, action="subjects.notice")[0]
+    assert json.loads(entry["detail"]) == {"recipient": "parents", "people_count": 3, "channel": "email"}
+
+
+@pytest.mark.parametrize(("text", "day", "field"), [("", date(2026, 11, 22), "text"),
+                                                    ("Tekst.", None, "published_on"),
+                                                    ("Tekst.", TODAY + timedelta(days=1), "published_on")],
+                         ids=["no-text", "no-date", "future"])  # fmt: skip
+def test_a_public_notice_needs_its_text_and_a_past_date(fresh_db, world, incident_id, text, day, field):
+    dpo = world["dpo"]
+    assert field in _refused(lambda: informing.record_public_notice(fresh_db, dpo, incident_id, text, day))
+
+
+def test_the_safety_check_is_audited_without_its_reason(fresh_db, world, incident_id):
+    _postpone(fresh_db, world, incident_id)
+    entry = audit_log.recent(fresh_db, 1, action="subjects.safety_check")[0]
+    assert json.loads(entry["detail"]) == {"recipient": "parents", "risk": True}
+    assert "geweld" not in entry["detail"]
+
+
+@pytest.mark.parametrize("who", ["reporter", "management", "admin", "other_dpo"])
+def test_only_the_fg_records_safety_checks_and_notices(fresh_db, world, incident_id, who):
+    with pytest.raises(PermissionDenied):
+        informing.record_safety_check(fresh_db, world[who], incident_id, Recipient.PARENTS, False)
+    _check(fresh_db, world, incident_id)
+    with pytest.raises(PermissionDenied):
+        informing.record_notice(fresh_db, world[who], incident_id, Recipient.PARENTS, 1, TODAY, Channel.PHONE)
+    with pytest.raises(PermissionDenied):
+        informing.overview(fresh_db, world[who], incident_id)

@@ -1,0 +1,150 @@
+"""Measures after a breach: validated per field, a status with the date it was done, and
+open measures past their due date in the FG's queue of their own organisation only."""
+
+import json
+from datetime import date, timedelta
+
+import pytest
+
+from datalek import deadlines, incidents, measures
+from datalek.measures import MeasureInput, MeasureKind, MeasureStatus
+from datalek.models import InvalidInput
+from datalek.permissions import PermissionDenied
+from datalek.store import audit_log
+from tests.conftest import NOW, make_report
+
+TODAY = date(2026, 11, 25)  # the clock below, in Amsterdam
+GOOD = MeasureInput(kind=MeasureKind.CORRECTIVE, description="Ontvanger gevraagd te verwijderen.",
+                    owner="Teamleider Jeugd", due_on=TODAY + timedelta(days=14))  # fmt: skip
+
+
+@pytest.fixture(autouse=True)
+def clock(monkeypatch):
+    monkeypatch.setattr(deadlines, "now", lambda: NOW + timedelta(days=5))
+
+
+@pytest.fixture
+def incident_id(fresh_db, world) -> int:
+    return incidents.submit_report(fresh_db, world["reporter"], make_report(world.org.id), at=NOW).id
+
+
+def _add(db, world, incident_id, **changes):
+    return measures.add(db, world["dpo"], incident_id, GOOD.model_copy(update=changes))
+
+
+def test_a_measure_is_added_as_planned_and_audited_without_its_text(fresh_db, world, incident_id):
+    made = measures.add(fresh_db, world["dpo"], incident_id, MeasureInput(
+        kind=MeasureKind.PREVENTIVE, description="  Adrescontrole in het sjabloon.  ", owner=" ICT ",
+        due_on=TODAY))  # fmt: skip
+    assert (made.status, made.done_on, made.description, made.owner) == (
+        MeasureStatus.PLANNED, None, "Adrescontrole in het sjabloon.", "ICT")  # fmt: skip
+    assert measures.for_incident(fresh_db, world["dpo"], incident_id) == [made]
+    entry = audit_log.recent(fresh_db, 1, action="measure.add")[0]
+    assert json.loads(entry["detail"]) == {"measure_id": made.id, "kind": "preventive"}
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        ({"kind": None}, "kind", "Kies of het om herstel of preventie gaat."),
+        ({"description": "   "}, "description", "Beschrijf de maatregel."),
+        ({"description": "x" * 2001}, "description", "Dit is te lang: gebruik hoogstens 2000 tekens."),
+        ({"owner": ""}, "owner", "Vul in wie de maatregel uitvoert (een functie of afdeling is genoeg)."),
+        ({"owner": "x" * 201}, "owner", "Dit is te lang: gebruik hoogstens 200 tekens."),
+        ({"due_on": None}, "due_on", "Kies de datum waarop de maatregel klaar moet zijn."),
+    ],
+    ids=["no-kind", "blank-description", "long-description", "no-owner", "long-owner", "no-due-date"],
+)  # fmt: skip
+def test_an_incomplete_measure_gets_a_dutch_message_per_field(fresh_db, world, incident_id, changes,
+                                                              field, message):  # fmt: skip
+    data = MeasureInput(**{**GOOD.model_dump(), **changes})
+    with pytest.raises(InvalidInput) as refused:
+        measures.add(fresh_db, world["dpo"], incident_id, data)
+    assert refused.value.errors == {field: message}
+    assert measures.for_incident(fresh_db, world["dpo"], incident_id) == []
+
+
+def test_the_longest_allowed_texts_are_accepted(fresh_db, world, incident_id):
+    made = _add(fresh_db, world, incident_id, description="d" * 2000, owner="o" * 200)
+    assert len(made.description) == 2000 and len(made.owner) == 200
+
+
+@pytest.mark.parametrize(
+    ("status", "done_on"),
+    [(MeasureStatus.DONE, TODAY), (MeasureStatus.IN_PROGRESS, None), (MeasureStatus.CANCELLED, None)],
+    ids=["done", "in-progress", "cancelled"],
+)  # fmt: skip
+def test_a_status_change_records_the_day_it_was_done(fresh_db, world, incident_id, status, done_on):
+    made = _add(fresh_db, world, incident_id)
+    changed = measures.set_status(fresh_db, world["dpo"], made.id, status)
+    assert (changed.status, changed.done_on) == (status, done_on)
+    assert measures.for_incident(fresh_db, world["dpo"], incident_id) == [changed]
+    entry = audit_log.recent(fresh_db, 1, action="measure.status")[0]
+    assert json.loads(entry["detail"]) == {"measure_id": made.id, "status": status.value}
+
+
+def test_reopening_a_done_measure_clears_its_done_date(fresh_db, world, incident_id):
+    made = _add(fresh_db, world, incident_id)
+    measures.set_status(fresh_db, world["dpo"], made.id, MeasureStatus.DONE)
+    reopened = measures.set_status(fresh_db, world["dpo"], made.id, MeasureStatus.IN_PROGRESS)
+    assert reopened.done_on is None
+    assert measures.for_incident(fresh_db, world["dpo"], incident_id)[0].done_on is None
+
+
+@pytest.mark.parametrize(
+    ("due_on", "status", "overdue"),
+    [
+        (TODAY - timedelta(days=1), None, True),
+        (TODAY - timedelta(days=1), MeasureStatus.IN_PROGRESS, True),
+        (TODAY, None, False),
+        (TODAY - timedelta(days=1), MeasureStatus.DONE, False),
+        (TODAY - timedelta(days=1), MeasureStatus.CANCELLED, False),
+    ],
+    ids=["planned-past-due", "in-progress-past-due", "due-today", "done", "cancelled"],
+)  # fmt: skip
+def test_open_measures_past_their_due_date_are_overdue(fresh_db, world, incident_id, due_on, status, overdue):
+    made = _add(fresh_db, world, incident_id, due_on=due_on)
+    if status:
+        measures.set_status(fresh_db, world["dpo"], made.id, status)
+    found = measures.overdue(fresh_db, world["dpo"], today=TODAY)
+    assert [(o.measure_id, o.incident_id, o.due_on) for o in found] == (
+        [(made.id, incident_id, due_on)] if overdue else [])  # fmt: skip
+    assert made.overdue(TODAY) == (due_on < TODAY)
+
+
+def test_overdue_measures_carry_no_free_text_and_stay_within_the_organisation(fresh_db, world, incident_id):
+    _add(fresh_db, world, incident_id, due_on=TODAY - timedelta(days=3), description="Geheim plan.")
+    (found,) = measures.overdue(fresh_db, world["dpo"], today=TODAY)
+    assert found.reference == "DL-2026-0001" and found.kind is MeasureKind.CORRECTIVE
+    assert "Geheim" not in repr(found)
+    assert measures.overdue(fresh_db, world["other_dpo"], today=TODAY) == []
+
+
+def test_overdue_defaults_to_today(fresh_db, world, incident_id):
+    _add(fresh_db, world, incident_id, due_on=TODAY - timedelta(days=1))
+    _add(fresh_db, world, incident_id, due_on=TODAY + timedelta(days=1))
+    assert [o.due_on for o in measures.overdue(fresh_db, world["dpo"])] == [TODAY - timedelta(days=1)]
+
+
+@pytest.mark.parametrize("who", ["reporter", "management", "admin", "other_dpo"])
+def test_only_the_fg_of_the_organisation_handles_measures(fresh_db, world, incident_id, who):
+    made = _add(fresh_db, world, incident_id)
+    with pytest.raises(PermissionDenied):
+        measures.add(fresh_db, world[who], incident_id, GOOD)
+    with pytest.raises(PermissionDenied):
+        measures.set_status(fresh_db, world[who], made.id, MeasureStatus.DONE)
+    with pytest.raises(PermissionDenied):
+        measures.for_incident(fresh_db, world[who], incident_id)
+    assert measures.for_incident(fresh_db, world["dpo"], incident_id) == [made]
+
+
+@pytest.mark.parametrize("who", ["reporter", "management", "admin"])
+def test_only_an_fg_sees_overdue_measures(fresh_db, world, who):
+    with pytest.raises(PermissionDenied):
+        measures.overdue(fresh_db, world[who])
+
+
+def test_an_unknown_measure_is_refused_like_a_foreign_one(fresh_db, world):
+    with pytest.raises(PermissionDenied):
+        measures.set_status(fresh_db, world["dpo"], 999, MeasureStatus.DONE)
+    assert audit_log.recent(fresh_db, 1)[0]["action"] == "refused"

@@ -1,0 +1,194 @@
+"""The register export: every incident of the organisation's year with its follow-up, as CSV
+or XLSX, cells never run as formulas, audited, and only for the organisation's FG."""
+
+import csv
+import io
+import json
+from datetime import date, timedelta
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+
+from datalek import assessment, deadlines, decisions, incidents, informing, register_export
+from datalek.cli import main
+from datalek.decisions import DecisionInput, Inform, NotBreachReason
+from datalek.facts import LawfulBasis
+from datalek.models import InvalidInput
+from datalek.permissions import PermissionDenied
+from datalek.recipients import Recipient
+from datalek.register_export import COLUMNS, safe_cell
+from datalek.store import audit_log
+from tests.conftest import NOW, complete_follow_up, make_report
+
+
+@pytest.fixture(autouse=True)
+def clock(monkeypatch):
+    monkeypatch.setattr(deadlines, "now", lambda: NOW + timedelta(days=5))
+
+
+def _submit(db, world, at=NOW, **changes):
+    report = make_report(world.org.id, now=at, occurred_from=at - timedelta(hours=5),
+                         discovered_at=at - timedelta(hours=2), **changes)  # fmt: skip
+    return incidents.submit_report(db, world["reporter"], report, at=at)
+
+
+def _decide(db, world, incident, breach=True):
+    facts = assessment.prefill(incident, world.org)
+    if not breach:
+        facts = facts.model_copy(update={"lawful_basis": LawfulBasis.MELDRECHT})
+    assessment.save(db, world["dpo"], incident.id, facts, "Gevolgen voor het gezin.", "Teruggevraagd.")
+    decisions.record(db, world["dpo"], incident.id, DecisionInput(
+        breach=True, notify_authority=True, inform=Inform.YES, motivation="Conform advies.") if breach
+        else DecisionInput(breach=False, not_breach_reason=NotBreachReason.MELDRECHT, motivation="Wettelijk."))  # fmt: skip
+
+
+@pytest.fixture
+def year(fresh_db, world):
+    """2026: a documented breach, a 'geen datalek', an undecided report and a postponed one;
+    plus a 2025 incident and one of the other organisation that must stay out."""
+    made = {}
+    made["old"] = _submit(fresh_db, world, NOW - timedelta(days=400))
+    made["full"] = _submit(fresh_db, world, department="Jeugdteam")
+    _decide(fresh_db, world, made["full"])
+    complete_follow_up(fresh_db, world["dpo"], made["full"].id)
+    made["none"] = _submit(fresh_db, world, department="Wmo")
+    _decide(fresh_db, world, made["none"], breach=False)
+    made["open"] = _submit(fresh_db, world, department="Schuldhulp")
+    made["postponed"] = _submit(fresh_db, world, NOW + timedelta(hours=1), department="Jeugdteam")
+    _decide(fresh_db, world, made["postponed"])
+    informing.record_safety_check(fresh_db, world["dpo"], made["postponed"].id, Recipient.PARENTS, True,
+                                  "Zorgen over de vader.", date(2026, 12, 10))  # fmt: skip
+    other = make_report(world.other_org.id)
+    incidents.submit_report(fresh_db, world["other_reporter"], other, at=NOW)
+    return made
+
+
+def _by_reference(table):
+    return {r["Kenmerk"]: r for r in table}
+
+
+def test_every_incident_of_the_year_is_in_the_register(fresh_db, year):
+    table = register_export.rows(fresh_db, year["full"].org_id, 2026)
+    assert [r["Kenmerk"] for r in table] == [year[k].reference for k in ("full", "none", "open", "postponed")]
+    assert all(list(r) == COLUMNS for r in table)
+    assert [r["Kenmerk"] for r in register_export.rows(fresh_db, year["old"].org_id, 2025)] == [
+        year["old"].reference]  # fmt: skip
+
+
+def test_the_follow_up_columns_are_filled(fresh_db, year):
+    rows = _by_reference(register_export.rows(fresh_db, year["full"].org_id, 2026))
+    full = rows[year["full"].reference]
+    assert full["Besluit"].startswith("datalek; AP: melden") and full["Motivering besluit"] == "Conform advies."
+    ap = (full["Gemeld bij AP"], full["Meldnummer AP"], full["Binnen 72 uur"])
+    assert ap == ("ja", "M-2026-000123", "ja")
+    assert full["Betrokkenen geïnformeerd"] == "Ouders of voogd met gezag: 2 op 2026-11-21 (brief)"
+    assert "Adrescontrole in het sjabloon. — Teamleider, gereed 2027-01-31, gepland" in full["Maatregelen"]
+    assert full["Gevolgen"] == "Gevolgen voor het gezin." and full["Genomen maatregelen"] == "Teruggevraagd."
+    assert full["Aantal betrokkenen"] == "3" and full["Bijzondere persoonsgegevens"] == "ja"
+    none = rows[year["none"].reference]
+    assert none["Besluit"] == "geen datalek" and none["Reden geen datalek"].startswith("Meldrecht")
+    assert none["Gemeld bij AP"] == "nee" and none["Meldnummer AP"] == ""
+    undecided = rows[year["open"].reference]
+    assert undecided["Besluit"] == "nog geen besluit" and undecided["Status"] == "Gemeld"
+    postponed = rows[year["postponed"].reference]
+    assert postponed["Uitstel (veiligheid)"] == (
+        "Ouders of voogd met gezag: tot 2026-12-10: Zorgen over de vader.")
+    assert postponed["Herhaling van"] == year["full"].reference
+
+
+def test_a_csv_export_is_semicolon_separated_utf8_with_a_bom(fresh_db, world, year):
+    data = register_export.export(fresh_db, world["dpo"], world.org.id, 2026, "csv")
+    assert data.startswith("\ufeff".encode())
+    table = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig")), delimiter=";"))
+    assert [r["Kenmerk"] for r in table] == [year[k].reference for k in ("full", "none", "open", "postponed")]
+    assert table[0]["Betrokkenen geïnformeerd"].startswith("Ouders of voogd met gezag")
+
+
+def _sheet(data: bytes):
+    return openpyxl.load_workbook(io.BytesIO(data))["Register"]
+
+
+def test_an_xlsx_export_has_the_header_and_every_reference(fresh_db, world, year):
+    sheet = _sheet(register_export.export(fresh_db, world["dpo"], world.org.id, 2026, "xlsx"))
+    assert [c.value for c in sheet[1]] == COLUMNS
+    assert [sheet.cell(row=i, column=1).value for i in range(2, sheet.max_row + 1)] == [
+        year[k].reference for k in ("full", "none", "open", "postponed")]  # fmt: skip
+
+
+DANGEROUS = [
+    ('=HYPERLINK("http://evil.invalid","klik")', '\'=HYPERLINK("http://evil.invalid","klik")'),
+    ("@SUM(A1:A9)", "'@SUM(A1:A9)"),
+    ("+31 6 1234", "'+31 6 1234"),
+    ("-2+3", "'-2+3"),
+    ("<script>alert(1)</script>", "<script>alert(1)</script>"),
+    ("Bel\x07 de\x1b FG\x00 nu", "Bel de FG nu"),
+    ("\x00=1+1", "'=1+1"),
+]
+DANGEROUS_IDS = ["hyperlink", "at-sign", "plus", "minus", "script", "control-chars", "control-then-formula"]
+
+
+@pytest.mark.parametrize(("description", "expected"), DANGEROUS, ids=DANGEROUS_IDS)
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_free_text_is_written_as_inert_text(fresh_db, world, fmt, description, expected):
+    made = _submit(fresh_db, world, description=description)
+    data = register_export.export(fresh_db, world["dpo"], world.org.id, 2026, fmt)
+    if fmt == "csv":
+        row = next(csv.DictReader(io.StringIO(data.decode("utf-8-sig")), delimiter=";"))
+        assert (row["Kenmerk"], row["Omschrijving"]) == (made.reference, expected)
+    else:
+        sheet = _sheet(data)
+        cell = sheet.cell(row=2, column=COLUMNS.index("Omschrijving") + 1)
+        assert (sheet.cell(row=2, column=1).value, cell.value) == (made.reference, expected)
+        assert cell.data_type == "s"
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [(None, ""), (42, "42"), ("gewoon", "gewoon"), ("=1+1", "'=1+1"), ("\t=1", "'\t=1"),
+     ("\r=1", "'\r=1"), ("regel\nregel", "regel\nregel"), ("a=b", "a=b")],
+    ids=["none", "number", "plain", "formula", "tab", "carriage-return", "newline-kept", "equals-inside"],
+)  # fmt: skip
+def test_safe_cell(value, expected):
+    assert safe_cell(value) == expected
+
+
+def test_an_export_is_audited_with_year_format_and_row_count(fresh_db, world, year):
+    register_export.export(fresh_db, world["dpo"], world.org.id, 2026, "xlsx")
+    entry = audit_log.recent(fresh_db, 1, action="register.export")[0]
+    assert json.loads(entry["detail"]) == {"year": 2026, "format": "xlsx", "rows": 4}
+    assert entry["object_id"] == str(world.org.id)
+
+
+def test_an_unknown_format_is_refused(fresh_db, world):
+    with pytest.raises(InvalidInput) as refused:
+        register_export.export(fresh_db, world["dpo"], world.org.id, 2026, "pdf")
+    assert refused.value.errors == {"format": "Kies CSV of XLSX."}
+
+
+@pytest.mark.parametrize("who", ["reporter", "management", "admin", "other_dpo"])
+def test_only_the_fg_of_the_organisation_exports_its_register(fresh_db, world, year, who):
+    with pytest.raises(PermissionDenied):
+        register_export.export(fresh_db, world[who], world.org.id, 2026, "csv")
+    assert audit_log.recent(fresh_db, 1, action="register.export") == []
+
+
+def test_the_cli_writes_the_register_and_audits_it_as_the_system(db_path, fresh_db, world, year, tmp_path):
+    out = tmp_path / "register.csv"
+    result = CliRunner().invoke(main, ["export", "register", "--org", "Gemeente Test", "--year", "2026",
+                                       "--format", "csv", "--out", str(out)],
+                                env={"DATALEK_DB": str(db_path)})  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "Register 2026 geschreven" in result.output
+    table = list(csv.DictReader(io.StringIO(out.read_bytes().decode("utf-8-sig")), delimiter=";"))
+    assert len(table) == 4
+    entry = audit_log.recent(fresh_db, 1, action="register.export")[0]
+    assert entry["actor_role"] == "system" and json.loads(entry["detail"])["format"] == "csv"
+
+
+def test_the_cli_refuses_an_unknown_organisation(db_path, world, tmp_path):
+    out = tmp_path / "register.xlsx"
+    result = CliRunner().invoke(main, ["export", "register", "--org", "Bestaat Niet", "--year", "2026",
+                                       "--out", str(out)], env={"DATALEK_DB": str(db_path)})  # fmt: skip
+    assert result.exit_code != 0 and "Onbekende organisatie" in result.output
+    assert not out.exists()

@@ -1,0 +1,114 @@
+"""Repeat incidents: the same organisation, incident type and department within 365 days."""
+
+import json
+from datetime import timedelta
+
+import pytest
+
+from datalek import assessment, decisions, incidents, repeats, store
+from datalek.decisions import DecisionInput, NotBreachReason
+from datalek.facts import LawfulBasis
+from datalek.models import IncidentType, Status
+from datalek.store import audit_log
+from tests.conftest import NOW, make_report
+
+
+def _submit(db, world, at=NOW, who="reporter", org=None, **changes):
+    org_id = org if org is not None else world.org.id
+    report = make_report(org_id, now=at, occurred_from=at - timedelta(hours=5),
+                         discovered_at=at - timedelta(hours=2), **changes)  # fmt: skip
+    return incidents.submit_report(db, world[who], report, at=at)
+
+
+def _status(db, incident_id):
+    return db.execute("SELECT status FROM incidents WHERE id = ?", [incident_id]).fetchone()[0]
+
+
+def _repeat_of(db, incident_id):
+    return db.execute("SELECT repeat_of FROM incidents WHERE id = ?", [incident_id]).fetchone()[0]
+
+
+def test_the_same_kind_of_incident_in_the_same_department_is_a_repeat(fresh_db, world):
+    earlier = _submit(fresh_db, world, NOW - timedelta(days=30))
+    later = _submit(fresh_db, world)
+    assert later.repeat_of == earlier.id == _repeat_of(fresh_db, later.id)
+    assert earlier.repeat_of is None
+    entry = audit_log.recent(fresh_db, 1, action="incident.create")[0]
+    assert json.loads(entry["detail"])["repeat"] is True
+
+
+def test_the_most_recent_earlier_incident_is_the_one_repeated(fresh_db, world):
+    _submit(fresh_db, world, NOW - timedelta(days=200))
+    middle = _submit(fresh_db, world, NOW - timedelta(days=20))
+    assert _submit(fresh_db, world).repeat_of == middle.id
+
+
+def test_an_incident_exactly_365_days_earlier_still_counts(fresh_db, world):
+    earlier = _submit(fresh_db, world, NOW - timedelta(days=365))
+    assert _submit(fresh_db, world).repeat_of == earlier.id
+
+
+def _other_org(db, world):
+    return _submit(db, world, NOW - timedelta(days=30), who="other_reporter", org=world.other_org.id)
+
+
+def _not_a_breach(db, world):
+    earlier = _submit(db, world, NOW - timedelta(days=30))
+    facts = assessment.prefill(earlier, world.org).model_copy(update={"lawful_basis": LawfulBasis.MELDRECHT})
+    assessment.save(db, world["dpo"], earlier.id, facts)
+    decisions.record(db, world["dpo"], earlier.id, DecisionInput(
+        breach=False, not_breach_reason=NotBreachReason.MELDRECHT, motivation="Melding Veilig Thuis."))
+    assert _status(db, earlier.id) == Status.NOT_A_BREACH.value
+    return earlier
+
+
+@pytest.mark.parametrize(
+    "make_earlier",
+    [
+        lambda db, w: _submit(db, w, NOW - timedelta(days=30), department="Jeugdteam"),
+        lambda db, w: _submit(db, w, NOW - timedelta(days=30), situation="letter_wrong_address"),
+        _other_org,
+        lambda db, w: _submit(db, w, NOW - timedelta(days=366)),
+        _not_a_breach,
+    ],
+    ids=["other-department", "other-type", "other-organisation", "more-than-365-days", "earlier-not-a-breach"],
+)  # fmt: skip
+def test_not_a_repeat(fresh_db, world, make_earlier):
+    make_earlier(fresh_db, world)
+    later = _submit(fresh_db, world)
+    assert later.repeat_of is None and _repeat_of(fresh_db, later.id) is None
+    assert json.loads(audit_log.recent(fresh_db, 1, action="incident.create")[0]["detail"])["repeat"] is False
+
+
+def test_a_later_incident_does_not_make_the_earlier_one_a_repeat(fresh_db, world):
+    later = _submit(fresh_db, world)
+    earlier = _submit(fresh_db, world, NOW - timedelta(days=10))
+    assert earlier.repeat_of is None and _repeat_of(fresh_db, later.id) is None
+
+
+def test_an_empty_department_never_matches(fresh_db, world):
+    earlier = _submit(fresh_db, world, NOW - timedelta(days=30))
+    later = _submit(fresh_db, world)
+    assert later.repeat_of == earlier.id
+    fresh_db.execute("UPDATE incidents SET department = '' WHERE id IN (?, ?)", [earlier.id, later.id])
+    with store.write(fresh_db):
+        assert repeats.detect(fresh_db, later.id) is None
+    assert _repeat_of(fresh_db, later.id) is None
+
+
+def test_incidents_of_undetermined_type_are_never_repeats(fresh_db, world):
+    _submit(fresh_db, world, NOW - timedelta(days=30), situation="other")
+    assert _submit(fresh_db, world, situation="other").repeat_of is None
+
+
+def test_correcting_the_type_in_the_assessment_detects_and_clears_a_repeat(fresh_db, world):
+    earlier = _submit(fresh_db, world, NOW - timedelta(days=30))
+    later = _submit(fresh_db, world, situation="letter_wrong_address")
+    assert later.repeat_of is None
+    facts = assessment.prefill(later, world.org)
+    assessment.save(fresh_db, world["dpo"], later.id,
+                    facts.model_copy(update={"incident_type": IncidentType.SENT_BY_MISTAKE}))  # fmt: skip
+    assert _repeat_of(fresh_db, later.id) == earlier.id
+    assessment.save(fresh_db, world["dpo"], later.id,
+                    facts.model_copy(update={"incident_type": IncidentType.MAIL_MISDELIVERED}))  # fmt: skip
+    assert _repeat_of(fresh_db, later.id) is None
