@@ -9,6 +9,7 @@ concept stored with the first notification.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -79,8 +80,13 @@ class Concept:
         for section in self.sections:
             lines += [f"## {section.number}. {section.title}", ""]
             for answer in section.answers:
-                lines += [f"**{answer.question}**", "", "```text", answer.shown, "```", ""]
+                fence = "`" * max(3, _longest_backtick_run(answer.shown) + 1)
+                lines += [f"**{answer.question}**", "", fence + "text", answer.shown, fence, ""]
         return "\n".join(lines)
+
+
+def _longest_backtick_run(text: str) -> int:
+    return max((len(run) for run in re.findall(r"`+", text)), default=0)
 
 
 @dataclass(frozen=True)
@@ -102,6 +108,7 @@ class Sources:
     measures: list[str] = field(default_factory=list)
     late_reason: str = ""
     first_reference: str = ""  # the AP's reference, for a supplement
+    first_submitted_at: datetime | None = None  # when the first notification was made
 
 
 def _labels(values, unknown_values) -> str | None:
@@ -121,7 +128,8 @@ def _when(moment: datetime | None) -> str | None:
 
 def _timeline(src: Sources, now: datetime) -> list[Answer]:
     i = src.incident
-    late = now > deadlines.deadline(i.aware_at)
+    # Once notified, lateness is that of the first notification, not of today's supplement.
+    late = (src.first_submitted_at or now) > deadlines.deadline(i.aware_at)
     if i.ongoing:
         ended = "Nee, de inbreuk duurt nog voort."
     else:

@@ -42,8 +42,9 @@ def _sources(db: Database, actor: Actor, incident_id: int, late_reason: str) -> 
         informed=informed, public_notice=public,
         measures=[f"{m.kind.label}: {m.description} (gereed: {m.due_on:%d-%m-%Y}, "
                   f"{m.status.label.lower()})" for m in measure_mod.load(db, incident_id)],
-        late_reason=late_reason,
+        late_reason=state.initial.late_reason if state.initial else late_reason,
         first_reference=state.initial.ap_reference if state.initial else "",
+        first_submitted_at=state.initial.submitted_at if state.initial else None,
     )  # fmt: skip
 
 
@@ -64,13 +65,15 @@ def concept_for(db: Database, actor: Actor, incident_id: int, late_reason: str =
     return concept.changes(previous, concept.build(src, now, kind="supplement"))
 
 
-def letter_prefill(db: Database, actor: Actor, incident_id: int) -> letters.LetterText:
+def letter_prefill(db: Database, actor: Actor, incident_id: int,
+                   recipient: Recipient = Recipient.PERSON) -> letters.LetterText:  # fmt: skip
+    """A first version of the letter for this kind of reader (the FG completes it)."""
     incidents.require_handler(db, actor, incident_id, "subjects.letter")
     latest = assessment_sql.latest_assessment(db, incident_id)
     if latest is None:
         return letters.prefill(None)
     return letters.prefill(Facts.model_validate_json(latest["facts"]), latest["effects"],
-                           latest["remedial_action"])
+                           latest["remedial_action"], recipient)  # fmt: skip
 
 
 def letter_for(

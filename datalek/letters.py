@@ -10,16 +10,18 @@ letter holds no name or address: the organisation prints it on its letterhead pe
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import dataclass
 from datetime import date
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, field_validator
 
 from datalek.facts import DataCategory, Facts
 from datalek.models import IncidentType, InvalidInput, Organisation
 from datalek.recipients import Recipient
 
 MAX_TEXT = 3000
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 class LetterText(BaseModel):
@@ -31,6 +33,14 @@ class LetterText(BaseModel):
     consequences: str = ""
     measures: str = ""
     what_you_can_do: str = ""
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _printable(cls, value):
+        """Pasted text may carry control characters that a Word file cannot hold."""
+        if isinstance(value, str):
+            return _CONTROL.sub("", value.replace("\x0b", "\n").replace("\r\n", "\n"))
+        return value
 
     def errors(self) -> dict[str, str]:
         found = {}
@@ -65,22 +75,56 @@ _HAPPENED = {
                                "persoon getoond.",
 }  # fmt: skip
 
-_ADVICE = {
-    DataCategory.BSN: "Let op als iemand uw burgerservicenummer gebruikt. Vraag bij twijfel "
-                      "advies bij het Centraal Meldpunt Identiteitsfraude.",
-    DataCategory.ID_DOCUMENT: "Laat een kopie van uw identiteitsbewijs niet zomaar gebruiken. Bij "
-                              "misbruik kunt u aangifte doen bij de politie.",
-    DataCategory.CREDENTIALS: "Verander uw wachtwoord, ook op andere websites waar u hetzelfde "
-                              "wachtwoord gebruikt.",
-    DataCategory.FINANCIAL: "Kijk de komende tijd goed naar uw bankafschriften.",
-    DataCategory.CONTACT: "Wees alert op berichten die u niet verwacht, bijvoorbeeld e-mails of "
+# What the reader can do, per kind of data, in the voice of each reader.
+_ADVICE: dict[DataCategory, dict[Recipient, str]] = {
+    DataCategory.BSN: {
+        Recipient.PERSON: "Let op als iemand uw burgerservicenummer gebruikt. Vraag bij twijfel "
+                          "advies bij het Centraal Meldpunt Identiteitsfraude.",
+        Recipient.PARENTS: "Let op als iemand het burgerservicenummer van uw kind gebruikt. Vraag "
+                           "bij twijfel advies bij het Centraal Meldpunt Identiteitsfraude.",
+        Recipient.YOUNG_PERSON: "Merk je dat iemand jouw burgerservicenummer gebruikt? Vertel het "
+                                "je ouders of ons. Je kunt ook hulp vragen bij het Centraal "
+                                "Meldpunt Identiteitsfraude.",
+    },
+    DataCategory.ID_DOCUMENT: {
+        Recipient.PERSON: "Laat een kopie van uw identiteitsbewijs niet zomaar gebruiken. Bij "
+                          "misbruik kunt u aangifte doen bij de politie.",
+        Recipient.PARENTS: "Bij misbruik van het identiteitsbewijs van uw kind kunt u aangifte doen "
+                           "bij de politie.",
+        Recipient.YOUNG_PERSON: "Gebruikt iemand een kopie van jouw identiteitsbewijs? Dan kun je "
+                                "samen met een volwassene aangifte doen bij de politie.",
+    },
+    DataCategory.CREDENTIALS: {
+        Recipient.PERSON: "Verander uw wachtwoord, ook op andere websites waar u hetzelfde "
+                          "wachtwoord gebruikt.",
+        Recipient.PARENTS: "Help uw kind het wachtwoord te veranderen, ook op andere websites "
+                           "met hetzelfde wachtwoord.",
+        Recipient.YOUNG_PERSON: "Verander je wachtwoord, ook op andere websites waar je hetzelfde "
+                                "wachtwoord gebruikt.",
+    },
+    DataCategory.FINANCIAL: {
+        Recipient.PERSON: "Kijk de komende tijd goed naar uw bankafschriften.",
+        Recipient.PARENTS: "Kijk de komende tijd goed naar uw bankafschriften.",
+        Recipient.YOUNG_PERSON: "Heb je een eigen bankrekening? Kijk dan de komende tijd goed wat "
+                                "er af- en bijgeschreven wordt.",
+    },
+    DataCategory.CONTACT: {
+        Recipient.PERSON: "Wees alert op berichten die u niet verwacht, bijvoorbeeld e-mails of "
                           "telefoontjes waarin om gegevens wordt gevraagd.",
+        Recipient.PARENTS: "Wees alert op berichten die u of uw kind niet verwacht, bijvoorbeeld "
+                           "e-mails of telefoontjes waarin om gegevens wordt gevraagd.",
+        Recipient.YOUNG_PERSON: "Krijg je berichten of telefoontjes die je niet verwacht, waarin "
+                                "iemand om gegevens vraagt? Geef dan niets door en vertel het aan "
+                                "een volwassene die je vertrouwt.",
+    },
 }  # fmt: skip
 
 
-def prefill(facts: Facts | None, effects: str = "", remedial_action: str = "") -> LetterText:
-    """A first version from the structured facts and the FG's own assessment texts; the FG
-    checks and completes it. The reporter's description is never used."""
+def prefill(facts: Facts | None, effects: str = "", remedial_action: str = "",
+            recipient: Recipient = Recipient.PERSON) -> LetterText:  # fmt: skip
+    """A first version from the structured facts and the FG's own assessment texts, the
+    advice in the reader's voice; the FG checks and completes it. The reporter's own
+    description is never used."""
     if facts is None:
         return LetterText(consequences=effects, measures=remedial_action)
     happened = _HAPPENED.get(facts.incident_type, "")
@@ -88,7 +132,8 @@ def prefill(facts: Facts | None, effects: str = "", remedial_action: str = "") -
              if c not in (DataCategory.UNKNOWN, DataCategory.OTHER)]  # fmt: skip
     if kinds:
         happened += " Het gaat om deze gegevens: " + "; ".join(kinds) + "."
-    advice = [text for category, text in _ADVICE.items() if category in facts.data_categories]
+    advice = [texts[recipient] for category, texts in _ADVICE.items()
+              if category in facts.data_categories]  # fmt: skip
     return LetterText(what_happened=happened.strip(), consequences=effects,
                       measures=remedial_action, what_you_can_do=" ".join(advice))
 
@@ -111,16 +156,20 @@ class Letter:
     def to_docx(self) -> bytes:
         from docx import Document  # python-docx: only needed when a Word file is asked for
 
+        def clean(text: str) -> str:  # a Word file holds no control characters
+            return _CONTROL.sub("", text.replace("\x0b", "\n"))
+
         document = Document()
         document.core_properties.title = self.title
         document.add_heading(self.title, level=1)
-        document.add_paragraph(f"Ons kenmerk: {self.reference}")
+        document.add_paragraph(f"Ons kenmerk: {clean(self.reference)}")
         document.add_paragraph(self.salutation)
         for heading, text in self.sections:
-            document.add_heading(heading, level=2)
-            for paragraph in text.split("\n"):
+            if heading:
+                document.add_heading(heading, level=2)
+            for paragraph in clean(text).split("\n"):
                 document.add_paragraph(paragraph)
-        for paragraph in self.closing.split("\n"):
+        for paragraph in clean(self.closing).split("\n"):
             document.add_paragraph(paragraph)
         out = io.BytesIO()
         document.save(out)

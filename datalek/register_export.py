@@ -157,10 +157,28 @@ def to_xlsx(table: list[dict[str, str]], title: str) -> bytes:
     return out.getvalue()
 
 
+def _check(db: Database, actor: Actor, org_id: int, action: str) -> None:
+    if not (permissions.may_handle_incident(actor, org_id) or actor.system):
+        permissions.deny(db, actor, action, "organisation", org_id)
+
+
+def years(db: Database, actor: Actor, org_id: int) -> list[int]:
+    _check(db, actor, org_id, "register.view")
+    return sql.years(db, org_id)
+
+
+def view(db: Database, actor: Actor, org_id: int, year: int) -> list[dict[str, str]]:
+    """The register on screen for the organisation's FG; audited like an export."""
+    _check(db, actor, org_id, "register.view")
+    table = rows(db, org_id, year)
+    with store.write(db):
+        audit.append(db, actor, "register.view", "organisation", org_id, year=year, rows=len(table))
+    return table
+
+
 def export(db: Database, actor: Actor, org_id: int, year: int, fmt: str) -> bytes:
     """The register of one organisation and year for its FG, as CSV or XLSX; audited."""
-    if not (permissions.may_handle_incident(actor, org_id) or actor.system):
-        permissions.deny(db, actor, "register.export", "organisation", org_id)
+    _check(db, actor, org_id, "register.export")
     if fmt not in FORMATS:
         raise InvalidInput({"format": "Kies CSV of XLSX."})
     table = rows(db, org_id, year)

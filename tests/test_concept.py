@@ -139,8 +139,6 @@ def test_markdown_has_one_copyable_text_block_per_answer(fresh_db, world, decide
     assert all(f"## {n}. {title}" in markdown for n, title in SECTIONS)
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: an answer containing a ``` line closes its code block "
-                                       "early; the rest of the text is rendered as Markdown")  # fmt: skip
 def test_a_code_fence_in_the_description_stays_inside_its_block(fresh_db, world, clock):
     report = make_report(world.org.id, description="Zie bijlage:\n```\n# Kop die geen kop mag worden")
     incident = incidents.submit_report(fresh_db, world["reporter"], report, at=NOW)
@@ -194,9 +192,6 @@ def test_a_new_measure_appears_in_the_supplement(fresh_db, world, decided, clock
     assert "Adrescontrole in het sjabloon." in answers["8.measures"]
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: the supplement recomputes the delay against the time "
-                                       "the concept is made, so a timely notification turns into "
-                                       "'Onbekend' delay reason in every later supplement")  # fmt: skip
 def test_a_supplement_after_72_hours_does_not_ask_why_a_timely_notification_was_late(
         fresh_db, world, decided, clock):  # fmt: skip
     incident, _ = decided

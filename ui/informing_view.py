@@ -15,13 +15,16 @@ from ui.forms import field_error, form_errors
 state = st.session_state
 _PARTS = (("what_happened", "Wat is er gebeurd? (zonder namen)"),
           ("consequences", "Wat kan dit betekenen voor de lezer?"),
-          ("measures", "Wat heeft de organisatie gedaan?"),
-          ("what_you_can_do", "Wat kan de lezer zelf doen?"))  # fmt: skip
+          ("measures", "Wat heeft de organisatie gedaan?"))  # fmt: skip
 
 
-def _text(incident_id: int) -> letters.LetterText:
+def _text(incident_id: int, recipient: Recipient) -> letters.LetterText:
+    """The shared parts plus what this reader can do, written in their own voice."""
     p = f"inf{incident_id}_"
-    return letters.LetterText(**{name: state.get(p + name, "") for name, _ in _PARTS})
+    return letters.LetterText(
+        **{name: state.get(p + name, "") for name, _ in _PARTS},
+        what_you_can_do=state.get(f"{p}{recipient.value}_you", ""),
+    )
 
 
 def _safety(incident_id: int, recipient: Recipient) -> None:
@@ -36,7 +39,7 @@ def _letter(incident_id: int, recipient: Recipient) -> None:
     p = f"inf{incident_id}_{recipient.value}_"
 
     def make(db, who):
-        made = follow_up.letter_for(db, who, incident_id, recipient, _text(incident_id))
+        made = follow_up.letter_for(db, who, incident_id, recipient, _text(incident_id, recipient))
         state[p + "letter"] = (made.title, made.to_text(), made.to_docx())
 
     act(f"inf{incident_id}_errors", "", make)
@@ -72,7 +75,8 @@ def _who(incident_id: int) -> set[Recipient]:
     return set(chosen)
 
 
-def _recipient(incident: Incident, recipient: Recipient, overview: informing.Overview) -> None:
+def _recipient(incident: Incident, recipient: Recipient, overview: informing.Overview,
+               you: str) -> None:  # fmt: skip
     p = f"inf{incident.id}_{recipient.value}_"
     errors = state.get(p + "errors")
     check = overview.checks.get(recipient)
@@ -98,6 +102,10 @@ def _recipient(incident: Incident, recipient: Recipient, overview: informing.Ove
                               args=(incident.id, recipient))  # fmt: skip
     if not allowed:
         return
+    if p + "you" not in state:
+        state[p + "you"] = you
+    st.text_area("Wat kan de lezer zelf doen? (in de woorden van deze lezer)", key=p + "you",
+                 max_chars=letters.MAX_TEXT)  # fmt: skip
     st.button("Maak de brief", key=p + "make", on_click=_letter, args=(incident.id, recipient))
     if made := state.get(p + "letter"):
         title, text, docx = made
@@ -131,7 +139,7 @@ def render(actor: Actor, incident: Incident, decision: Decision | None) -> None:
         return
     with store.unit() as db:
         overview = informing.overview(db, actor, incident.id)
-        prefill = follow_up.letter_prefill(db, actor, incident.id)
+        prefill = {r: follow_up.letter_prefill(db, actor, incident.id, r) for r in Recipient}
     for notice in overview.notices:
         st.text(f"Geïnformeerd: {notice.recipient.label}, {notice.people_count} op "
                 f"{notice.informed_on:%d-%m-%Y} ({notice.channel.label.lower()}).")  # fmt: skip
@@ -144,14 +152,14 @@ def render(actor: Actor, incident: Incident, decision: Decision | None) -> None:
     errors = state.get(p + "errors")
     for name, label in _PARTS:
         if p + name not in state:
-            state[p + name] = getattr(prefill, name)
+            state[p + name] = getattr(prefill[Recipient.PERSON], name)
         st.text_area(label, key=p + name, max_chars=letters.MAX_TEXT)
         field_error(errors, name)
     field_error(errors, "recipient")
     field_error(errors, "form")
     for recipient in Recipient:
         with st.expander(recipient.label, expanded=recipient in suggested):
-            _recipient(incident, recipient, overview)
+            _recipient(incident, recipient, overview, prefill[recipient].what_you_can_do)
     with st.expander("Openbare mededeling (als iedereen apart informeren te veel moeite kost)"):
         _public_form(incident.id, overview)
 

@@ -44,3 +44,8 @@ def follow_up(db: Database, ids: list[int]) -> dict[str, dict[int, list[dict]]]:
         "public": _by_incident(db, "public_notices", ids, "id"),
         "measures": _by_incident(db, "measures", ids, "due_on, id"),
     }
+
+
+def years(db: Database, org_id: int) -> list[int]:
+    return [r["year"] for r in db.query(
+        "SELECT DISTINCT year FROM incidents WHERE org_id = ? ORDER BY year DESC", [org_id])]  # fmt: skip
