@@ -118,17 +118,21 @@ def complete_follow_up(db: Database, dpo: Actor, incident_id: int) -> None:
     a safety check and the informed people, and one measure."""
     from datetime import date
 
-    from datalek import authority, informing, measures
+    from datalek import authority, deadlines, informing, measures
     from datalek.recipients import Recipient
     from datalek.store import assessments as assessment_sql
+    from datalek.store import incidents as incident_sql
 
     decision = assessment_sql.latest_decision(db, incident_id)
+    aware = deadlines.from_iso(incident_sql.incident(db, incident_id)["aware_at"])
+    now = deadlines.now()
     if decision["notify_authority"]:
-        authority.record_initial(db, dpo, incident_id, "M-2026-000123", NOW + timedelta(hours=20))
+        authority.record_initial(db, dpo, incident_id, "M-2026-000123",
+                                 min(aware + timedelta(hours=20), now))  # fmt: skip
     if decision["inform_subjects"] != "no":
         informing.record_safety_check(db, dpo, incident_id, Recipient.PARENTS, False)
-        informing.record_notice(db, dpo, incident_id, Recipient.PARENTS, 2, date(2026, 11, 21),
-                                informing.Channel.LETTER)  # fmt: skip
+        informing.record_notice(db, dpo, incident_id, Recipient.PARENTS, 2,
+                                now.astimezone(deadlines.AMSTERDAM).date(), informing.Channel.LETTER)  # fmt: skip
     measures.add(db, dpo, incident_id, measures.MeasureInput(
         kind=measures.MeasureKind.PREVENTIVE, description="Adrescontrole in het sjabloon.",
         owner="Teamleider", due_on=date(2027, 1, 31)))  # fmt: skip

@@ -112,3 +112,64 @@ def test_closing_lists_what_is_missing_until_the_file_is_complete(world, decided
     markdown = " ".join(m.value for m in at.markdown)
     assert "De melding bij de AP is nog niet vastgelegd" in markdown
     assert not [b for b in at.button if b.label == "Afronden"]
+
+
+def test_a_postponement_needs_its_review_date_and_returns_in_the_queue(world, decided, db_path):
+    at = opened(world, decided)
+    p = f"inf{decided.id}_parents_"
+    at.radio(key=p + "risk").set_value("yes")
+    at.text_area(key=p + "reason").set_value("Melding bij Veilig Thuis loopt.")
+    [b for b in at.button if b.label == "Veiligheidscheck vastleggen"][1].click().run()
+    assert "Kies een datum na vandaag" in error_after(at, p + "review")
+    assert at.text_area(key=p + "reason").value == "Melding bij Veilig Thuis loopt."
+    review = deadlines.now().astimezone(deadlines.AMSTERDAM).date() + timedelta(days=1)
+    at.date_input(key=p + "review").set_value(review)
+    [b for b in at.button if b.label == "Veiligheidscheck vastleggen"][1].click().run()
+    assert "De veiligheidscheck is vastgelegd." in successes(at)
+    assert not any(b.key == p + "make" for b in at.button)  # never a letter to a flagged group
+    assert any("Uitgesteld vanwege de veiligheid" in w.value for w in at.warning)
+    db = open_db(db_path)  # on the review date the incident is back at the top of the queue
+    try:
+        db.execute("UPDATE safety_checks SET review_on = ?", [(review - timedelta(days=1)).isoformat()])
+        db.conn.commit()
+    finally:
+        db.close()
+    at = signed_in(world["dpo"], PAGE)
+    assert any(decided.reference in w.value and "opnieuw bekijken" in w.value for w in at.warning)
+
+
+def test_the_complete_file_can_be_closed(world, decided, db_path):
+    from tests.conftest import complete_follow_up
+
+    db = open_db(db_path)
+    try:
+        complete_follow_up(db, world["dpo"], decided.id)
+    finally:
+        db.close()
+    at = opened(world, decided)
+    assert "Het dossier is compleet." in [m.value for m in at.markdown]
+    button(at, "Afronden").click().run()
+    assert "Status gewijzigd naar 'Afgerond'." in successes(at)
+    (row,) = rows(db_path, "SELECT status, closed_at FROM incidents WHERE id = ?", [decided.id])
+    assert row["status"] == "closed" and row["closed_at"]
+
+
+def test_after_the_notification_the_concept_is_a_supplement_with_only_the_changes(world, decided, db_path):
+    from datalek import authority
+
+    db = open_db(db_path)
+    try:
+        authority.record_initial(db, world["dpo"], decided.id, "M-1234567",
+                                 deadlines.now() - timedelta(hours=1))  # fmt: skip
+    finally:
+        db.close()
+    at = opened(world, decided)
+    assert any("Concept aanvulling" in m.value for m in at.markdown)
+    p = f"ap{decided.id}_"
+    button(at, "Aanvulling vastleggen").click().run()
+    assert "Schrijf kort wat er is veranderd" in error_after(at, p + "note_supplement")
+    at.text_area(key=p + "note_supplement").set_value("Aantal betrokkenen bekend.")
+    button(at, "Aanvulling vastleggen").click().run()
+    assert "De aanvulling is vastgelegd." in successes(at)
+    kinds = [r["kind"] for r in rows(db_path, "SELECT kind FROM authority_notifications ORDER BY id")]
+    assert kinds == ["initial", "supplement"]
