@@ -13,6 +13,7 @@ from datalek.facts import Facts
 from datalek.models import Actor, InvalidInput
 from datalek.recipients import Recipient
 from datalek.store import assessments as assessment_sql
+from datalek.store import follow_up as follow_up_sql
 from datalek.store import incidents as incident_sql
 from datalek.triage import Advice
 
@@ -29,7 +30,7 @@ def _sources(db: Database, actor: Actor, incident_id: int, late_reason: str) -> 
                 f"({n.channel.label.lower()})." for n in subjects.notices]  # fmt: skip
     public = "; ".join(f"{p.published_on:%d-%m-%Y}: {p.text}" for p in subjects.public) or None
     state = authority.state_of([authority.Notification.from_row(r) for r in
-                                authority.sql.notifications(db, incident_id)])  # fmt: skip
+                                follow_up_sql.notifications(db, incident_id)])  # fmt: skip
     return concept.Sources(
         incident=incident, organisation=org, facts=facts,
         effects=latest["effects"] if latest else "",
@@ -53,7 +54,7 @@ def concept_for(db: Database, actor: Actor, incident_id: int, late_reason: str =
     (only what changed since the last notification). Audited: it holds personal data."""
     incidents.require_handler(db, actor, incident_id, "authority.concept")
     src = _sources(db, actor, incident_id, late_reason)
-    notes = [authority.Notification.from_row(r) for r in authority.sql.notifications(db, incident_id)]
+    notes = [authority.Notification.from_row(r) for r in follow_up_sql.notifications(db, incident_id)]
     state = authority.state_of(notes)
     with store.write(db):
         audit.append(db, actor, "authority.concept", "incident", incident_id,

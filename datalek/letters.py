@@ -250,3 +250,18 @@ def compose(recipient: Recipient, text: LetterText, org: Organisation, reference
     closing = f"{voice['sorry']}\n\nMet vriendelijke groet,\n\n{org.name}\n{today:%d-%m-%Y}"
     return Letter(voice["title"], voice["salutation"], [s for s in sections if s[1]], closing,
                   reference)  # fmt: skip
+
+
+def public_notice(text: LetterText, org: Organisation) -> str:
+    """A text for the website when informing everyone apart takes disproportionate effort
+    (art. 34 lid 3 sub c AVG): the same parts as the letter, for any reader."""
+    parts = [f"Datalek bij {org.name}", "", "Wat is er gebeurd?", text.what_happened, "",
+             "Wat kan dit voor u betekenen?", text.consequences, "", "Wat hebben wij gedaan?",
+             text.measures, ""]  # fmt: skip
+    if text.what_you_can_do:
+        parts += ["Wat kunt u zelf doen?", text.what_you_can_do, ""]
+    contact = _contact(org)
+    if contact:
+        parts += ["Heeft u vragen?", f"Neem contact op met onze functionaris gegevensbescherming: "
+                  f"{contact}."]  # fmt: skip
+    return "\n".join(parts).strip() + "\n"

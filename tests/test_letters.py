@@ -182,3 +182,12 @@ def test_only_the_fg_makes_letters(fresh_db, world, family, who):
         follow_up.letter_prefill(fresh_db, world[who], family.id)
     with pytest.raises(PermissionDenied):
         follow_up.letter_for(fresh_db, world[who], family.id, Recipient.PARENTS, TEXT, today=DAY)
+
+
+def test_the_public_notice_tells_what_happened_and_how_to_reach_the_fg():
+    text = letters.public_notice(TEXT, ORG)
+    lines = text.splitlines()
+    assert lines[0] == "Datalek bij Gemeente Test"
+    for part in (TEXT.what_happened, TEXT.consequences, TEXT.measures, "fg@test.invalid"):
+        assert part in text
+    assert "Wat kunt u zelf doen?" not in text  # only when there is something to do

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from datalek import deadlines, follow_up, informing, letters, recipients, store
+from datalek import accounts, deadlines, follow_up, informing, letters, recipients, store
 from datalek.decisions import Decision, Inform
 from datalek.models import Actor, Incident
 from datalek.recipients import Recipient
@@ -140,6 +140,7 @@ def render(actor: Actor, incident: Incident, decision: Decision | None) -> None:
     with store.unit() as db:
         overview = informing.overview(db, actor, incident.id)
         prefill = {r: follow_up.letter_prefill(db, actor, incident.id, r) for r in Recipient}
+        organisation = next(o for o in accounts.list_organisations(db, actor) if o.id == incident.org_id)
     for notice in overview.notices:
         st.text(f"Geïnformeerd: {notice.recipient.label}, {notice.people_count} op "
                 f"{notice.informed_on:%d-%m-%Y} ({notice.channel.label.lower()}).")  # fmt: skip
@@ -161,12 +162,15 @@ def render(actor: Actor, incident: Incident, decision: Decision | None) -> None:
         with st.expander(recipient.label, expanded=recipient in suggested):
             _recipient(incident, recipient, overview, prefill[recipient].what_you_can_do)
     with st.expander("Openbare mededeling (als iedereen apart informeren te veel moeite kost)"):
-        _public_form(incident.id, overview)
+        _public_form(incident.id, overview, letters.public_notice(_text(incident.id, Recipient.PERSON),
+                                                                  organisation))  # fmt: skip
 
 
-def _public_form(incident_id: int, overview: informing.Overview) -> None:
+def _public_form(incident_id: int, overview: informing.Overview, proposal: str) -> None:
     p = f"inf{incident_id}_public_"
     errors = state.get(p + "errors")
+    if p + "text" not in state:
+        state[p + "text"] = proposal
     for notice in overview.public:
         st.text(f"Gepubliceerd op {notice.published_on:%d-%m-%Y}: {notice.text}")
     with st.form(p + "form", enter_to_submit=False):
