@@ -108,11 +108,15 @@ def add(nodes: list[Node]) -> Values:
 
 
 def protect(values: Values, limit: int, partitions: list[list[Node]],
-            vectors: set[str], preset: dict[str, set[str]] | None = None) -> Node:  # fmt: skip
+            vectors: set[str], preset: dict[str, set[str]] | None = None,
+            internal: frozenset[str] = frozenset({"notify_hours", "decision_hours"})) -> Node:  # fmt: skip
     """A released node over ``values`` whose children (each partition sums to the node)
-    are already protected; applies rules 1-3 to every dimension."""
+    are already protected; applies rules 1-3 to every dimension except ``internal`` ones
+    (distributions used for medians, never shown as counts)."""
     node = Node(values)
     for dimension, counts in values.items():
+        if dimension in internal:
+            continue
         if preset and dimension in preset:
             node.hidden[dimension] = set(preset[dimension])
             continue

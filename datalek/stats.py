@@ -98,22 +98,26 @@ def _scope(db: Database, actor: Actor, org_id: int | None, action: str) -> list[
 
 def available_years(db: Database, actor: Actor, org_id: int | None = None) -> list[int]:
     org_ids = _scope(db, actor, org_id, "stats.dashboard")
-    sql.refresh(db)
+    sql.refresh(db, local_today().isoformat())
     return sql.years(db, org_ids)
+
+
+def local_today() -> date:
+    return deadlines.now().astimezone(deadlines.AMSTERDAM).date()
 
 
 def as_of_for(year: int, today: date | None = None) -> date:
     """Measures are judged at the end of a finished year, today for the current one, so
     the report of a finished year stays the same when it is made again."""
-    today = today or deadlines.now().astimezone(deadlines.AMSTERDAM).date()
-    return min(today, date(year, 12, 31))
+    return min(today or local_today(), date(year, 12, 31))
 
 
 def dashboard(db: Database, actor: Actor, year: int, org_id: int | None = None,
               department: str | None = None, today: date | None = None) -> Dashboard:  # fmt: skip
     """Every figure of the dashboard for one selection, and the year before."""
     org_ids = _scope(db, actor, org_id, "stats.dashboard")
-    sql.refresh(db)
+    today = today or local_today()
+    sql.refresh(db, today.isoformat())
     rows = sql.cube(db, org_ids, [year, year - 1])
     lattices = {y: Lattice(rows, y, org_ids, threshold(), as_of_for(y, today))
                 for y in (year, year - 1)}  # fmt: skip
@@ -132,27 +136,22 @@ def dashboard(db: Database, actor: Actor, year: int, org_id: int | None = None,
 # --- the lattice of selections ---------------------------------------------------------
 
 
-def _part_values(raw: dict[tuple[str, str], int], as_of: date) -> Values:
-    """The dimensions of one (organisation, department) part, measures judged on ``as_of``."""
-    values: Values = {}
+def _bucket(hours: int) -> str:
+    return next(label for low, high, label in BUCKETS if low <= hours < high)
+
+
+def _part_values(raw: dict[tuple[str, str], int]) -> Values:
+    """The dimensions of one (organisation, department) part."""
+    values: Values = {code: Counter({"": 0}) for code in (*COUNTS, "within72")}
     for (dimension, key), n in raw.items():
-        if dimension == "measure":
-            kind, status, due, done = key.split("|")
-            is_open = status in ("planned", "in_progress") or (
-                status == "done" and done and date.fromisoformat(done) > as_of)
-            done_by = status == "done" and done and date.fromisoformat(done) <= as_of
-            for code, hit in (("measures", True), ("measures_open", is_open),
-                              ("measures_overdue", is_open and date.fromisoformat(due) < as_of),
-                              ("preventive", kind == "preventive"),
-                              ("preventive_done", kind == "preventive" and done_by)):  # fmt: skip
-                values.setdefault(code, Counter())[""] += n if hit else 0
-            continue
-        values.setdefault(dimension, Counter())[key] += n
-        if dimension == "notify_hours":
-            label = next(lbl for lo, hi, lbl in BUCKETS if lo <= int(key) < hi)
-            values.setdefault("notify_bucket", Counter())[label] += n
-    for code in (*COUNTS, "within72"):
-        values.setdefault(code, Counter()).setdefault("", 0)
+        counts = values.get(dimension)
+        if counts is None:
+            counts = values[dimension] = Counter()
+        counts[key] += n
+    buckets = Counter()
+    for key, n in values.get("notify_hours", {}).items():
+        buckets[_bucket(int(key))] += n
+    values["notify_bucket"] = buckets
     return values
 
 
@@ -166,7 +165,7 @@ class Lattice:
         for y, org, dept, dimension, key, n in rows:
             if y == year:
                 raw.setdefault((org, dept), {})[(dimension, key)] = n
-        parts = {k: _part_values(v, as_of) for k, v in raw.items()}
+        parts = {k: _part_values(v) for k, v in raw.items()}
         for (_, dept), values in parts.items():
             values["dept"] = Counter({dept: values["total"][""]})
         self.orgs: dict[int, Node] = {}
@@ -225,6 +224,8 @@ def _pct(value: float | None) -> str:
 
 
 def _hours(value: float | None) -> str:
+    if value is not None and value >= sql.HOURS_CAP:
+        return f"{sql.HOURS_CAP} uur of meer"
     return "niet te tonen" if value is None else f"{value:g} uur"
 
 
@@ -298,7 +299,7 @@ class Overview:
 def years(db: Database, actor: Actor, org_ids: list[int]) -> list[int]:
     if not permissions.may_see_selection(actor, org_ids):
         permissions.deny(db, actor, "stats.overview")
-    sql.refresh(db)
+    sql.refresh(db, local_today().isoformat())
     return sql.years(db, org_ids)
 
 

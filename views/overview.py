@@ -18,7 +18,7 @@ try:
         first, second, third, fourth = st.columns(4)
         choices = ([None] if len(orgs) > 1 else []) + list(orgs)
         org_id = first.selectbox("Organisatie", choices, key="ov_org",
-                                 format_func=lambda o: "Alle organisaties" if o is None else orgs[o])  # fmt: skip
+                                 format_func={None: "Alle organisaties", **orgs}.get)  # fmt: skip
         years = stats.available_years(db, actor, org_id)
         if not years:
             st.info("Er zijn nog geen meldingen.")
@@ -27,7 +27,7 @@ try:
         compare = fourth.toggle("Vergelijk met het jaar ervoor", value=True, key="ov_compare")
         options = [None, *stats.dashboard(db, actor, year, org_id).departments]
         department = third.selectbox("Afdeling", options, key="ov_dept",
-                                     format_func=lambda d: "Alle afdelingen" if d is None else d)  # fmt: skip
+                                     format_func={d: d or "Alle afdelingen" for d in options}.get)
         board = stats.dashboard(db, actor, year, org_id, department)
 except PermissionDenied as exc:
     st.error(exc.message)

@@ -15,8 +15,10 @@ Dimensions (``key`` in brackets):
 * ``risk`` (risk level of the latest assessment, '_none' without one); ``data`` (data
   categories of the latest assessment); ``nature`` (confidentiality, integrity, availability);
 * ``notify_hours`` / ``decision_hours`` (whole hours, rounded down): distributions;
-* ``measure`` ('kind|status|due_on|done_on'): measures of the year's incidents, so that
-  "open" and "overdue" can be judged on any date without a rebuild.
+* ``measures`` / ``measures_open`` / ``measures_overdue`` / ``preventive`` /
+  ``preventive_done`` (''): measures of the year's incidents, open and overdue judged at
+  the end of that year, or today for the current year (so a finished year's report stays
+  the same; ``refresh`` redoes only these rows when just the date moved on).
 """
 
 from __future__ import annotations
@@ -80,6 +82,8 @@ LEFT JOIN informed inf ON inf.incident_id = i.id
 """
 
 _GROUP = "year, org_id, department"
+#: Distributions of hours stop here: a median of "240" reads "240 hours or more".
+HOURS_CAP = 240
 
 #: dimension -> (key expression, filter) over ``stats_facts``.
 _SIMPLE = {
@@ -95,8 +99,9 @@ _SIMPLE = {
     "late_report": ("''", "late_report"),
     "open": ("''", "is_open"),
     "repeat": ("''", "is_repeat"),
-    "notify_hours": ("CAST(notify_hours AS INTEGER)", "notified"),
-    "decision_hours": ("CAST(decision_hours AS INTEGER)", "decision_hours IS NOT NULL"),
+    "notify_hours": (f"min({HOURS_CAP}, CAST(notify_hours AS INTEGER))", "notified"),
+    "decision_hours": (f"min({HOURS_CAP}, CAST(decision_hours AS INTEGER))",
+                       "decision_hours IS NOT NULL"),
 }
 
 
@@ -104,26 +109,66 @@ def fingerprint(db: Database) -> str:
     return repr(tuple(db.execute(_FINGERPRINT).fetchone()))
 
 
-def is_current(db: Database) -> bool:
+def _state(db: Database) -> tuple[str, str] | None:
     row = db.execute("SELECT fingerprint FROM stats_state WHERE id = 1").fetchone()
-    return row is not None and row[0] == fingerprint(db)
+    return tuple(row[0].rsplit("@", 1)) if row else None
 
 
-def refresh(db: Database) -> bool:
-    """Rebuild the roll-up if the source tables changed; True when it was rebuilt."""
-    if is_current(db):
+def is_current(db: Database, today: str) -> bool:
+    return _state(db) == (fingerprint(db), today)
+
+
+def refresh(db: Database, today: str) -> bool:
+    """Bring the roll-up up to date for ``today`` (ISO date, Dutch clock): everything when
+    the source tables changed, only the measures when just the date moved on. True when
+    anything was rebuilt."""
+    if is_current(db, today):
         return False
     with write(db):
-        current = fingerprint(db)
-        row = db.execute("SELECT fingerprint FROM stats_state WHERE id = 1").fetchone()
-        if row is not None and row[0] == current:
+        current, state = fingerprint(db), _state(db)
+        if state == (current, today):
             return False  # another session rebuilt it while we waited for the lock
-        rebuild(db)
+        if state is None or state[0] != current:
+            rebuild(db)
+        rebuild_measures(db, today)
         db.execute(
             "INSERT OR REPLACE INTO stats_state (id, fingerprint, built_at) VALUES (1, ?, ?)",
-            [current, deadlines.to_iso(deadlines.now())],
+            [f"{current}@{today}", deadlines.to_iso(deadlines.now())],
         )
     return True
+
+
+_MEASURES = """
+INSERT INTO stats_cube (year, org_id, department, dimension, key, n)
+SELECT year, org_id, department, code, '', CASE code WHEN 'measures' THEN measures
+    WHEN 'measures_open' THEN measures_open WHEN 'measures_overdue' THEN measures_overdue
+    WHEN 'preventive' THEN preventive ELSE preventive_done END FROM (
+    SELECT year, org_id, department,
+        count(*) AS measures,
+        sum(is_open) AS measures_open,
+        sum(is_open AND due_on < as_of) AS measures_overdue,
+        sum(kind = 'preventive') AS preventive,
+        sum(kind = 'preventive' AND status = 'done' AND coalesce(done_on, as_of) <= as_of)
+            AS preventive_done
+    FROM (
+        SELECT i.year, i.org_id, i.department, m.kind, m.status, substr(m.due_on, 1, 10) AS due_on,
+            substr(m.done_on, 1, 10) AS done_on, min(:today, i.year || '-12-31') AS as_of,
+            m.status IN ('planned', 'in_progress') OR (m.status = 'done'
+                AND substr(m.done_on, 1, 10) > min(:today, i.year || '-12-31')) AS is_open
+        FROM measures m JOIN incidents i ON i.id = m.incident_id
+    )
+    GROUP BY year, org_id, department
+), (SELECT 'measures' AS code UNION ALL SELECT 'measures_open' UNION ALL
+    SELECT 'measures_overdue' UNION ALL SELECT 'preventive' UNION ALL SELECT 'preventive_done')
+"""
+
+
+def rebuild_measures(db: Database, today: str) -> None:
+    """Measures of each year's incidents, judged open and overdue at the end of that year,
+    or ``today`` for the current year; inside the caller's write transaction."""
+    db.execute("DELETE FROM stats_cube WHERE dimension IN ('measures', 'measures_open',"
+               " 'measures_overdue', 'preventive', 'preventive_done')")
+    db.execute(_MEASURES, {"today": today})
 
 
 def rebuild(db: Database) -> None:
@@ -143,13 +188,6 @@ def rebuild(db: Database) -> None:
             f" FROM temp.stats_facts f LEFT JOIN json_each(f.facts, '{path}') j"
             f" GROUP BY {_GROUP}, coalesce(j.value, '_none')"
         )
-    db.execute(
-        "INSERT INTO stats_cube (year, org_id, department, dimension, key, n)"
-        " SELECT f.year, f.org_id, f.department, 'measure', m.kind || '|' || m.status || '|' || m.due_on || '|'"
-        " || coalesce(m.done_on, ''), count(*)"
-        " FROM measures m JOIN temp.stats_facts f ON f.id = m.incident_id"
-        " GROUP BY f.year, f.org_id, f.department, 5"
-    )
     db.execute("DROP TABLE temp.stats_facts")
 
 
@@ -161,8 +199,7 @@ def cube(db: Database, org_ids: list[int], years: list[int]) -> list[tuple]:
     """(year, org_id, department, dimension, key, n) rows for these organisations and years."""
     return db.execute(
         "SELECT year, org_id, department, dimension, key, n FROM stats_cube"
-        f" WHERE year IN ({_marks(years)}) AND org_id IN ({_marks(org_ids)})"
-        " ORDER BY year, org_id, department, dimension, key",
+        f" WHERE year IN ({_marks(years)}) AND org_id IN ({_marks(org_ids)})",
         [*years, *org_ids],
     ).fetchall()
 

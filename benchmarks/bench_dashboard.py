@@ -1,0 +1,195 @@
+"""The dashboard and the yearly report on demo databases of 10^5 and 10^6 incidents.
+
+Databases are built once and cached under ``data/bench/`` (gitignored), keyed by their
+parameters: 10^5 with the demo generator (plus AP notifications, informed betrokkenen and
+measures written here in SQL while the demo data has none), 10^6 by copying the 10^5
+incidents nine more times with shifted ids (the demo generator would need minutes).
+
+Measured against the plain SQL baseline in the same run: one ``GROUP BY`` of a year's
+incidents per organisation, department and incident type (``store.stats.baseline``).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+from benchmarks.common import summary_ms
+from datalek import annual_report, auth, demo, stats, store
+from datalek.store import stats as sql
+
+ROOT = Path(__file__).resolve().parents[1]
+CACHE = ROOT / "data" / "bench"
+NOW = datetime(2026, 11, 20, 10, tzinfo=timezone.utc)
+SEED = 1
+
+_FOLLOW_UP = [
+    "INSERT INTO authority_notifications (incident_id, kind, ap_reference, submitted_at, recorded_at)"
+    " SELECT d.incident_id, 'initial', 'AP-' || d.incident_id, strftime('%Y-%m-%dT%H:%M:%S+00:00',"
+    " julianday(i.aware_at) + ((d.incident_id * 7919) % 110) / 24.0), i.reported_at"
+    " FROM decisions d JOIN incidents i ON i.id = d.incident_id WHERE d.notify_authority = 1",
+    "INSERT INTO subject_notices (incident_id, recipient, people_count, informed_on, channel,"
+    " recorded_at) SELECT incident_id, 'person', 1, substr(decided_at, 1, 10), 'letter', decided_at"
+    " FROM decisions WHERE inform_subjects = 'yes'",
+    "INSERT INTO measures (incident_id, org_id, kind, description, owner, due_on, status, done_on,"
+    " created_at, updated_at) SELECT d.incident_id, i.org_id,"
+    " CASE WHEN d.incident_id % 2 THEN 'preventive' ELSE 'corrective' END, 'maatregel', 'team',"
+    " date(d.decided_at, '+30 days'),"
+    " CASE d.incident_id % 5 WHEN 0 THEN 'planned' WHEN 1 THEN 'in_progress' ELSE 'done' END,"
+    " CASE WHEN d.incident_id % 5 > 1 THEN date(d.decided_at, '+20 days') END,"
+    " d.decided_at, d.decided_at FROM decisions d JOIN incidents i ON i.id = d.incident_id"
+    " WHERE d.kind = 'breach' AND d.incident_id % 3 = 0",
+    "UPDATE incidents SET repeat_of = id - 1 WHERE id % 40 = 0",
+]
+
+
+def database(incidents: int) -> Path:
+    """The cached demo database with ``incidents`` incidents (built when missing)."""
+    CACHE.mkdir(parents=True, exist_ok=True)
+    path = CACHE / f"dashboard_n{incidents}_y3_s{SEED}.db"
+    if path.exists():
+        store.migrate(path)
+        return path
+    base = 100_000
+    if incidents <= base:
+        tmp = path.with_suffix(".tmp")
+        tmp.unlink(missing_ok=True)
+        demo.generate(str(tmp), incidents, years=3, seed=SEED, now=NOW)
+        with store.unit(tmp) as db:
+            if not db.execute("SELECT count(*) FROM authority_notifications").fetchone()[0]:
+                for statement in _FOLLOW_UP:
+                    db.execute(statement)
+                db.conn.commit()
+        tmp.rename(path)
+        return path
+    source = database(base)
+    tmp = path.with_suffix(".tmp")
+    shutil.copy(source, tmp)
+    _multiply(tmp, incidents // base)
+    tmp.rename(path)
+    return path
+
+
+def _multiply(path: Path, times: int) -> None:
+    """Copy every incident and its follow-up ``times - 1`` more times, ids shifted."""
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA synchronous=OFF")
+    tables = ["incidents", "assessments", "decisions", "authority_notifications",
+              "subject_notices", "public_notices", "measures"]  # fmt: skip
+    shift = {t: conn.execute(f"SELECT coalesce(max(id), 0) FROM {t}").fetchone()[0] for t in tables}
+    seq = conn.execute("SELECT max(seq) FROM incidents").fetchone()[0]
+    for k in range(1, times):
+        for table in tables:
+            cols = [r[1] for r in conn.execute(f"PRAGMA table_info({table})")]
+            exprs = {
+                "id": f"id + {k * shift[table]}",
+                "incident_id": f"incident_id + {k * shift['incidents']}",
+                "repeat_of": f"repeat_of + {k * shift['incidents']}",
+                "assessment_id": f"assessment_id + {k * shift['assessments']}",
+                "seq": f"seq + {k * seq}",
+                "reference": f"reference || '-{k}'",
+                "advice": "'{}'",
+            }
+            select = ", ".join(exprs.get(c, c) for c in cols)
+            conn.execute(f"INSERT INTO {table} ({', '.join(cols)}) SELECT {select} FROM {table}"
+                         f" WHERE id <= {shift[table]}")  # fmt: skip
+        conn.commit()
+    conn.close()
+
+
+def _times(fn, n: int) -> dict:
+    latencies = []
+    for _ in range(n):
+        start = time.perf_counter()
+        fn()
+        latencies.append(time.perf_counter() - start)
+    return summary_ms(latencies)
+
+
+def measure(incidents: int, reruns: int = 10, report: bool = True) -> dict:
+    path = database(incidents)
+    os.environ["DATALEK_DB"] = str(path)
+    with store.unit(path) as db:
+        start = time.perf_counter()
+        db.execute("DELETE FROM stats_state")
+        db.conn.commit()
+        sql.refresh(db)
+        rebuild_s = time.perf_counter() - start
+        board_id = db.execute("SELECT id FROM users WHERE role = 'management' LIMIT 1").fetchone()[0]
+        actor = auth.actor_for(db, board_id)
+        orgs = list(actor.org_ids)
+        year = max(stats.available_years(db, actor))
+        dept = stats.dashboard(db, actor, year, orgs[0]).departments[0]
+        result = {
+            "incidents": incidents, "year": year, "rebuild_s": rebuild_s,
+            "baseline": _times(lambda: sql.baseline(db, orgs, year), reruns),
+            "fingerprint": _times(lambda: sql.fingerprint(db), reruns),
+            "cube": _times(lambda: sql.cube(db, orgs, [year, year - 1]), reruns),
+            "all": _times(lambda: stats.dashboard(db, actor, year), reruns),
+            "one": _times(lambda: stats.dashboard(db, actor, year, orgs[0]), reruns),
+            "dept": _times(lambda: stats.dashboard(db, actor, year, orgs[0], dept), reruns),
+        }  # fmt: skip
+        if report:
+            result["report"] = _times(lambda: (annual_report.to_html(r := annual_report.build(
+                db, actor, year, orgs[0])), annual_report.to_xlsx(r)), 3)  # fmt: skip
+    result["page"] = _page(actor, reruns)
+    return result
+
+
+def _page(actor, reruns: int) -> dict:
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    stamp = datetime.now(timezone.utc).isoformat()
+    at.session_state["user_id"] = actor.user_id
+    at.session_state["login_at"] = stamp
+    at.session_state["last_seen"] = stamp
+    at.session_state["_actor"] = actor.model_dump(mode="json")
+    at.run()
+    at.switch_page("views/overview.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert len(at.get("plotly_chart")) == 8
+    return _times(at.run, reruns)
+
+
+def _f(value: float, digits: int = 1) -> str:
+    return f"{value:,.{digits}f}".replace(",", " ")
+
+
+def section(sizes: tuple[int, ...] = (100_000, 1_000_000)) -> list[str]:
+    runs = [measure(n, report=n <= 100_000) for n in sizes]
+    lines = [
+        "", "## Dashboard and yearly report", "",
+        "Cached demo databases (`data/bench/`), management of all three organisations, the latest"
+        " year. Baseline: the plain SQL `GROUP BY` of that year's incidents per organisation,"
+        " department and incident type. Every figure comes from the roll-up `stats_cube`;"
+        " `stats.dashboard` = permission check, fingerprint check, one roll-up query and the"
+        " suppression, for this year and the year before.", "",
+        "| incidents | what | p50 ms | p99 ms | ratio to baseline (p50) |", "|---|---|---|---|---|",
+    ]  # fmt: skip
+    for r in runs:
+        base = r["baseline"]["p50_ms"]
+        rows = [("baseline: plain `GROUP BY`", r["baseline"]),
+                ("roll-up fingerprint check", r["fingerprint"]),
+                ("roll-up query (two years)", r["cube"]),
+                ("`stats.dashboard`, all organisations", r["all"]),
+                ("`stats.dashboard`, one organisation", r["one"]),
+                ("`stats.dashboard`, one department", r["dept"]),
+                ("dashboard page rerun (AppTest)", r["page"])]  # fmt: skip
+        if "report" in r:
+            rows.append(("yearly report, one organisation (HTML + XLSX)", r["report"]))
+        for label, t in rows:
+            lines.append(f"| {_f(r['incidents'], 0)} | {label} | {_f(t['p50_ms'], 2)} |"
+                         f" {_f(t['p99_ms'], 2)} | {t['p50_ms'] / base:.2f} |")  # fmt: skip
+    lines += ["", "Full rebuild of the roll-up (after any change to the register, on the next"
+              " dashboard view): " + ", ".join(
+                  f"{_f(r['rebuild_s'], 1)} s at {_f(r['incidents'], 0)}" for r in runs) + "."]  # fmt: skip
+    return lines
+
+
+if __name__ == "__main__":
+    print("\n".join(section()))
