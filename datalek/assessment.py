@@ -179,9 +179,12 @@ def assessment_row(
 
 def save(
     db: Database, actor: Actor, incident_id: int, facts: Facts, effects: str = "",
-    remedial_action: str = "",
+    remedial_action: str = "", expected_version: int | None = None,
 ) -> Assessment:  # fmt: skip
-    """Store a new version of the facts with the advice on them; audited."""
+    """Store a new version of the facts with the advice on them; audited.
+
+    ``expected_version`` is the version the FG was looking at (0 for none): when someone
+    saved a newer one meanwhile, the save is refused instead of silently overwriting it."""
     _check(db, actor, incident_id, "assessment.save")
     effects, remedial_action = effects.strip(), remedial_action.strip()
     errors = {f: f"Dit is te lang: gebruik hoogstens {MAX_TEXT} tekens."
@@ -195,6 +198,10 @@ def save(
     at = deadlines.to_iso(deadlines.now())
     with store.write(db):
         version = sql.next_version(db, incident_id)
+        if expected_version is not None and version - 1 != expected_version:
+            raise InvalidInput({"form": f"Iemand anders heeft de feiten intussen opgeslagen (versie "
+                                        f"{version - 1}). Je invoer staat er nog: bekijk eerst de "
+                                        "nieuwe versie en sla daarna opnieuw op."})  # fmt: skip
         row = assessment_row(incident_id, version, facts, advice, effects, remedial_action,
                              actor.user_id, at)  # fmt: skip
         row_id = sql.insert_assessment(db, row)

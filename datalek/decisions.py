@@ -142,14 +142,22 @@ def _target_path(current: Status, target: Status) -> list[Status]:
                                 "krijgen. Heropen de melding eerst."})  # fmt: skip
 
 
-def record(db: Database, actor: Actor, incident_id: int, data: DecisionInput) -> Decision:
-    """Store a motivated decision with the advice it was taken on; moves the status."""
+def record(db: Database, actor: Actor, incident_id: int, data: DecisionInput,
+           assessment_version: int | None = None) -> Decision:  # fmt: skip
+    """Store a motivated decision with the advice it was taken on; moves the status.
+
+    ``assessment_version`` is the version whose advice the FG saw; if a newer assessment was
+    saved meanwhile, the decision is refused: it would be stored with an advice nobody read."""
     incidents.require_handler(db, actor, incident_id, "decision.record")
     at = deadlines.now()
     with store.write(db):
         assessment = sql.latest_assessment(db, incident_id)
         if assessment is None:
             raise InvalidInput({"form": "Leg eerst de feiten vast: het besluit hoort bij een advies."})
+        if assessment_version is not None and assessment["version"] != assessment_version:
+            raise InvalidInput({"form": f"Het advies is intussen veranderd: er is een nieuwere "
+                                        f"beoordeling (versie {assessment['version']}). Bekijk het "
+                                        "nieuwe advies en leg dan je besluit vast."})  # fmt: skip
         advice = triage.Advice.model_validate_json(assessment["advice"])
         errors = _errors(data, advice, at.astimezone(deadlines.AMSTERDAM).date())
         if errors:

@@ -115,3 +115,14 @@ def test_future_awareness_and_overlong_text_are_refused(fresh_db, world):
     assert set(refused.value.errors) == {"aware_at", "effects"}
     with store.unit() as db:
         assert db.execute("SELECT count(*) FROM assessments").fetchone()[0] == 0
+
+
+def test_a_save_on_top_of_a_newer_version_is_refused_not_lost(fresh_db, world):
+    incident = _incident(fresh_db, world)
+    facts = assessment.prefill(incident, world.org)
+    assessment.save(fresh_db, world["dpo"], incident.id, facts, "eerste", "", expected_version=0)
+    with pytest.raises(InvalidInput) as refused:  # a second FG still looking at "no version yet"
+        assessment.save(fresh_db, world["dpo"], incident.id, facts, "tweede", "", expected_version=0)
+    assert "versie 1" in refused.value.errors["form"]
+    assert [v["version"] for v in assessment.versions(fresh_db, world["dpo"], incident.id)] == [1]
+    assert assessment.current(fresh_db, world["dpo"], incident.id).effects == "eerste"

@@ -161,3 +161,15 @@ def test_closing_requires_complete_documentation(fresh_db, world, assessed):
     assert "De melding bij de AP is nog niet vastgelegd" in refused.value.errors["status"]
     complete_follow_up(fresh_db, world["dpo"], incident_id)
     assert incidents.change_status(fresh_db, world["dpo"], incident_id, Status.CLOSED) is Status.CLOSED
+
+
+def test_a_decision_on_an_advice_that_changed_meanwhile_is_refused(fresh_db, world, assessed):
+    incident_id, first = assessed
+    newer = assessment.save(fresh_db, world["dpo"], incident_id, first.facts, "gevolgen", "nieuw",
+                            expected_version=1)  # a colleague saved version 2  # fmt: skip
+    with pytest.raises(InvalidInput) as refused:
+        decisions.record(fresh_db, world["dpo"], incident_id, _follow(first.advice), assessment_version=1)
+    assert "versie 2" in refused.value.errors["form"]
+    assert decisions.latest(fresh_db, world["dpo"], incident_id) is None
+    made = decisions.record(fresh_db, world["dpo"], incident_id, _follow(newer.advice), assessment_version=2)
+    assert made.advice == newer.advice

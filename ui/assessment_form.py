@@ -118,6 +118,7 @@ def render(incident_id: int, errors: dict | None, on_submit) -> None:
         st.text_area("Genomen maatregelen om het lek te herstellen en gevolgen te beperken",
                      key=p + "remedial_action", max_chars=4000)  # fmt: skip
         field_error(errors, "remedial_action")
+        field_error(errors, "form")
         st.form_submit_button("Feiten opslaan en advies berekenen", type="primary",
                               on_click=on_submit, args=(incident_id,))  # fmt: skip
 

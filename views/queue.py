@@ -26,7 +26,8 @@ def _save_facts(incident_id: int) -> None:
         return
     try:
         with store.unit() as db:
-            assessment.save(db, current, incident_id, facts, effects, remedial)
+            assessment.save(db, current, incident_id, facts, effects, remedial,
+                            expected_version=state.get(f"shown_version_{incident_id}"))  # fmt: skip
     except InvalidInput as exc:
         state[f"fe_{incident_id}"] = exc.errors
     except store.StorageError:
@@ -42,7 +43,8 @@ def _decide(incident_id: int) -> None:
     try:
         data = decisions.DecisionInput.model_validate(advice_view.decision_values(incident_id))
         with store.unit() as db:
-            decisions.record(db, current, incident_id, data)
+            decisions.record(db, current, incident_id, data,
+                             assessment_version=state.get(f"shown_version_{incident_id}"))  # fmt: skip
     except ValidationError:
         state[f"de_{incident_id}"] = {"form": "Niet alle antwoorden zijn geldig."}
     except InvalidInput as exc:
@@ -109,6 +111,7 @@ except PermissionDenied as exc:
     st.stop()
 org = next((o for o in orgs if o.id == view.incident.org_id), None)
 facts = latest.facts if latest else assessment.prefill(view.incident, org)
+state[f"shown_version_{choice}"] = latest.version if latest else 0  # guards against lost updates
 assessment_form.seed(choice, facts, latest.effects if latest else "",
                      latest.remedial_action if latest else "")  # fmt: skip
 
