@@ -1,0 +1,190 @@
+"""Injection and XSS: every free-text field holds hostile input, and every page that shows it
+renders it as text: no dialog fires, no element is injected, no page breaks.
+
+The payloads go in through the domain core (the same validation the forms use) and one of
+them through the real report form; then each role opens each of its pages in Chromium.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from datalek import accounts, assessment, auth, incidents, store
+from datalek.models import Actor, Role
+from tests.conftest import PASSWORD, World, make_report
+from tests.e2e.conftest import open_page, settle, sign_in
+
+pytestmark = pytest.mark.e2e
+
+SCRIPT = "<script>alert('xss-script')</script>"
+PAYLOADS = [
+    SCRIPT,
+    "<img src=x onerror=alert('xss-img')>",
+    "<svg onload=alert('xss-svg')></svg>",
+    "[klik hier](javascript:alert('xss-md-link'))",
+    "<a href=\"javascript:alert('xss-a')\">klik</a>",
+    "![plaatje](x\" onerror=\"alert('xss-md-img'))",
+    "'); DROP TABLE incidents; -- \" OR 1=1 --",
+    ":red[rood] **vet** $$\\alpha$$ {{7*7}} ${7*7}",
+    "regel\u0007bel\u001b[31mrood\u001b[0m tab\there",
+    "\u202egnp.exe \u200f\u200e\u2066rtl\u2069",
+]
+LONG = ("Lange tekst zonder einde. " * 160)[:3900] + SCRIPT
+JOINED = "\n".join(PAYLOADS)
+FIELDS = ["description", "actions_taken", "department", "supplement", "effects",
+          "remedial_action", "organisation name", "FG name", "user name"]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def seeded(tmp_path_factory):
+    path = tmp_path_factory.mktemp("xss") / "datalek.db"
+    store.migrate(path)
+    db = store.connect(path)
+    try:
+        world = World(db)
+        cli = Actor.cli()
+        hostile = accounts.create_organisation(db, cli, "<img src=x onerror=alert('xss-org')>",
+                                               SCRIPT, "fg@test.invalid")  # fmt: skip
+        accounts.create_user(db, cli, "<script>alert('xss-user')</script>", "naam@test.invalid",
+                             Role.REPORTER, PASSWORD, [hostile.id])  # fmt: skip
+        reporter = world["reporter"]
+        first = incidents.submit_report(db, reporter, make_report(
+            world.org.id, description=JOINED, actions_taken=JOINED[:2000],
+            department="<script>alert('xss-dept')</script>"))  # fmt: skip
+        incidents.add_supplement(db, reporter, first.id, JOINED)
+        incidents.submit_report(db, reporter, make_report(world.org.id, description=LONG))
+        facts = assessment.prefill(first, world.org)
+        assessment.save(db, auth.actor_for(db, world["dpo"].user_id), first.id, facts,
+                        JOINED[:1000], JOINED[:1000])  # fmt: skip
+    finally:
+        db.close()
+    return path, world
+
+
+class Watch:
+    """Dialogs and page errors of one browser page."""
+
+    def __init__(self, page):
+        self.dialogs: list[str] = []
+        self.errors: list[str] = []
+        page.on("dialog", self._dialog)
+        page.on("pageerror", lambda exc: self.errors.append(str(exc)))
+
+    def _dialog(self, dialog) -> None:
+        self.dialogs.append(dialog.message)
+        dialog.dismiss()
+
+
+def assert_inert(page, watch: Watch, where: str) -> None:
+    page.wait_for_timeout(300)  # give an onerror/onload handler the time to fire
+    assert watch.dialogs == [], where
+    broken = page.locator("[data-testid=stException]")
+    assert broken.count() == 0, (where, broken.first.inner_text() if broken.count() else "")
+    injected = page.evaluate("""() => ({
+        img: document.querySelectorAll('img[src="x"], img[onerror], svg[onload]').length,
+        js: [...document.querySelectorAll('a[href]')].filter(a => /^\\s*javascript:/i
+             .test(a.getAttribute('href'))).length,
+        script: [...document.querySelectorAll('script')].filter(s => s.textContent
+             .includes('xss-')).length,
+    })""")
+    assert injected == {"img": 0, "js": 0, "script": 0}, (where, injected)
+
+
+def choose(page, label: str, option: str) -> None:
+    box = page.locator("[data-testid=stSelectbox]").filter(has_text=label)
+    box.locator("input").click()
+    box.locator("input").press_sequentially(option)
+    page.get_by_role("option", name=option).first.click()
+    settle(page)
+
+
+def shown_text(page) -> str:
+    return page.locator("[data-testid=stMain]").inner_text()
+
+
+def my_references(page) -> list[str]:
+    page.get_by_role("cell", name=re.compile(r"DL-\d{4}-\d{4}")).first.wait_for()
+    found = sorted(set(re.findall(r"DL-\d{4}-\d{4}", shown_text(page))))
+    assert len(found) == 2, found
+    return found
+
+
+def test_the_reporter_sees_the_payloads_as_text(page, server):
+    watch = Watch(page)
+    sign_in(page, server.url, "reporter@test.invalid")
+    open_page(page, "Mijn meldingen")
+    assert_inert(page, watch, "my_reports list")
+    references = my_references(page)
+    for reference in references:
+        choose(page, "Bekijk of vul een melding aan", reference)
+        assert_inert(page, watch, f"my_reports {reference}")
+    choose(page, "Bekijk of vul een melding aan", references[0])
+    text = shown_text(page)
+    assert SCRIPT in text and "DROP TABLE incidents" in text
+    assert "<img src=x onerror=alert('xss-img')>" in text
+    assert watch.errors == []
+
+
+def test_a_payload_typed_into_the_supplement_form_is_stored_verbatim(page, server):
+    watch = Watch(page)
+    sign_in(page, server.url, "reporter@test.invalid")
+    open_page(page, "Mijn meldingen")
+    reference = my_references(page)[-1]
+    choose(page, "Bekijk of vul een melding aan", reference)
+    typed = "<img src=x onerror=alert('xss-typed')> ' OR 1=1; --"
+    page.get_by_label("Wat wil je toevoegen?").fill(typed)
+    page.get_by_role("button", name="Aanvulling toevoegen").click()
+    settle(page)
+    assert_inert(page, watch, "after supplement")
+    assert typed in shown_text(page)
+    with store.unit(server.db_path) as db:
+        assert db.execute("SELECT count(*) FROM supplements WHERE text = ?", [typed]).fetchone()[0] == 1
+
+
+def test_the_fg_sees_the_payloads_as_text_on_every_tab(page, server):
+    watch = Watch(page)
+    sign_in(page, server.url, "dpo@test.invalid")
+    open_page(page, "Werkvoorraad")
+    assert_inert(page, watch, "queue list")
+    choose(page, "Open een melding", "DL-2026-0001")
+    assert SCRIPT in shown_text(page) and "DROP TABLE incidents" in shown_text(page)
+    tabs = page.get_by_role("tab").all()
+    assert len(tabs) >= 4
+    for tab in tabs:
+        tab.click()
+        settle(page)
+        assert_inert(page, watch, f"queue tab {tab.inner_text()}")
+    open_page(page, "Overzicht")
+    assert_inert(page, watch, "overview")
+    assert watch.errors == []
+
+
+@pytest.mark.parametrize("email, pages", [
+    ("admin@test.invalid", ["Accounts", "Organisaties", "Audittrail", "Mijn account"]),
+    ("management@test.invalid", ["Overzicht", "Mijn account"]),
+])  # fmt: skip
+def test_names_and_organisations_are_shown_as_text(page, server, email, pages):
+    watch = Watch(page)
+    sign_in(page, server.url, email)
+    for title in pages:
+        open_page(page, title)
+        assert_inert(page, watch, title)
+    if email.startswith("admin"):
+        open_page(page, "Organisaties")  # the tables are canvas grids: read the chooser's options
+        chooser = page.locator("[data-testid=stSelectbox]").filter(has_text="Organisatie")
+        chooser.locator("input").click()
+        chooser.locator("input").press_sequentially("onerror")
+        option = page.get_by_role("option", name="onerror").first
+        option.wait_for()
+        shown = option.inner_text()
+        option.click()
+        settle(page)
+        assert_inert(page, watch, "organisation chosen")
+        assert shown.strip() == "<img src=x onerror=alert('xss-org')>", shown
+
+
+def test_the_payload_count():
+    assert len(PAYLOADS) + 1 == 11  # ten short payloads and one of 3,900+ characters
+    assert len(FIELDS) == 9
