@@ -84,11 +84,18 @@ def _resolve(replace_all: bool) -> None:
             else:
                 kept = True
         data[field] = pii.redact(data[field], chosen)
-    report = Report.model_validate(data)
     state.pop("r_pending")
     rf.restore({**state.pop("r_snapshot", {}), "r_description": data["description"],
                 "r_actions": data["actions_taken"]})  # fmt: skip
-    _save(report, pii_kept=kept)
+    too_long = {field: f"Na het vervangen is deze tekst te lang (hoogstens {limit} tekens). "
+                       "Maak hem korter en verstuur opnieuw."
+                for field, limit in (("description", intake.MAX_DESCRIPTION),
+                                     ("actions_taken", intake.MAX_SHORT_TEXT))
+                if len(data[field]) > limit}  # fmt: skip
+    if too_long:  # a placeholder can be longer than what it replaces
+        state["r_errors"] = too_long
+        return
+    _save(Report.model_validate(data), pii_kept=kept)
 
 
 def _back() -> None:

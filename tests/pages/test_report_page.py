@@ -499,3 +499,17 @@ def test_answers_survive_a_visit_to_another_page(reporter_page):
     assert not at.exception
     assert at.text_input(key="r_department").value == "Jeugd"
     assert at.radio(key="r_situation").value == "email_wrong_person"
+
+
+def test_a_placeholder_that_makes_the_text_too_long_sends_you_back_with_the_text_kept(
+        reporter_page, db_path):  # fmt: skip
+    email = "a@b.nl"  # shorter than its placeholder
+    text = "x" * (4000 - len(email) - 1) + " " + email
+    at = fill_valid_report(reporter_page, description=text)
+    submit_report_form(at)
+    button(at, "Alles vervangen en versturen").click().run()
+    assert not at.exception
+    assert count_rows(db_path, "incidents") == 0
+    assert "te lang" in error_after(at, "r_description")
+    kept = state_get(at, "r_description")
+    assert kept.startswith("x" * 100) and email not in kept  # redacted, nothing else lost
