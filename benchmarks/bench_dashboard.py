@@ -117,7 +117,7 @@ def measure(incidents: int, reruns: int = 10, report: bool = True) -> dict:
         start = time.perf_counter()
         db.execute("DELETE FROM stats_state")
         db.conn.commit()
-        sql.refresh(db)
+        sql.refresh(db, stats.local_today().isoformat())
         rebuild_s = time.perf_counter() - start
         board_id = db.execute("SELECT id FROM users WHERE role = 'management' LIMIT 1").fetchone()[0]
         actor = auth.actor_for(db, board_id)

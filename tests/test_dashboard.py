@@ -132,3 +132,42 @@ def test_management_refused_every_row_level_function(board_world, call):
     except PermissionDenied:
         return
     assert not result, "management may only receive aggregates"
+
+
+CHANGES = [
+    P("UPDATE incidents SET repeat_of = 1 WHERE id = 3", "repeat", 2, id="repeat-marked"),
+    P("INSERT INTO subject_notices (incident_id, recipient, people_count, informed_on, channel,"
+      " recorded_at) VALUES (4, 'person', 1, '2026-04-01', 'letter', 'x')", "informed", 4,
+      id="betrokkenen-informed"),
+    P("INSERT INTO authority_notifications (incident_id, kind, ap_reference, submitted_at,"
+      " recorded_at) VALUES (1, 'withdrawal', 'AP-1', '2026-04-01T00:00:00+00:00', 'x')",
+      "notified", 4, id="notification-withdrawn"),
+    P("UPDATE measures SET status = 'done', done_on = '2026-05-02',"
+      " updated_at = '2026-05-02T00:00:00+00:00' WHERE status = 'planned'",
+      "measures_open", 1, id="measure-done"),
+    P("INSERT INTO decisions (incident_id, kind, motivation, advice, decided_at) VALUES"
+      " (1, 'not_a_breach', 'm', '{}', '2026-12-01T00:00:00+00:00')", "breach", 8,
+      id="decision-revised"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("statement", "code", "expected"), CHANGES)
+def test_roll_up_follows_every_source_table(board_world, statement, code, expected):
+    world, db, _ = board_world
+    stats.dashboard(db, world["management"], 2026, today=dw.TODAY)
+    db.execute(statement)
+    db.conn.commit()
+    board = stats.dashboard(db, world["management"], 2026, today=dw.TODAY)
+    assert board.current.value(code) == expected
+
+
+@pytest.mark.parametrize(("today", "overdue", "as_of"), [
+    P(dw.date(2026, 4, 20), 0, dw.date(2026, 4, 20), id="before-the-due-date"),
+    P(dw.date(2026, 6, 1), 1, dw.date(2026, 6, 1), id="after-the-due-date"),
+    P(dw.date(2027, 3, 1), 1, dw.date(2026, 12, 31), id="finished-year-judged-at-its-end"),
+])  # fmt: skip
+def test_measures_judged_on_the_right_day(board_world, today, overdue, as_of):
+    world, db, _ = board_world
+    board = stats.dashboard(db, world["management"], 2026, today=today)
+    assert board.current.value("measures_overdue") == overdue
+    assert board.current.as_of == as_of

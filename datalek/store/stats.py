@@ -222,18 +222,3 @@ def baseline(db: Database, org_ids: list[int], year: int) -> list[tuple]:
         f" WHERE year = ? AND org_id IN ({_marks(org_ids)}) GROUP BY 1, 2, 3",
         [year, *org_ids],
     ).fetchall()
-
-
-# --- kept for the legacy overview (counts straight from the incidents table) -------------
-
-
-def counts_by(db: Database, column: str, org_ids: list[int], year: int) -> dict[str, int]:
-    """Incidents per value of ``column`` for reports made in ``year``."""
-    if column not in {"status", "incident_type", "situation", "department"}:
-        raise ValueError(f"not an aggregatable column: {column}")
-    rows = db.query(
-        f"SELECT {column} AS k, count(*) AS n FROM incidents"
-        f" WHERE org_id IN ({_marks(org_ids)}) AND year = ? GROUP BY {column}",
-        [*org_ids, year],
-    )
-    return {r["k"]: r["n"] for r in rows}
