@@ -95,19 +95,24 @@ def sign_in(db: Database, email: str, password: str, at: datetime | None = None)
     """Check the credentials; every outcome is audited. Raises ``SigninRefused``."""
     at = at or deadlines.now()
     key = normalise_email(email)
-    failures = sql.signin_failures(db, key)
-    if failures:
-        wait = backoff_seconds(failures["failures"])
-        last = deadlines.from_iso(failures["last_failed_at"])
-        remaining = (last + timedelta(seconds=wait) - at).total_seconds()
+    remaining = 0.0
+    with store.write(db):  # check and count in one transaction: parallel guesses queue up here
+        failures = sql.signin_failures(db, key)
+        if failures:
+            wait = backoff_seconds(failures["failures"])
+            last = deadlines.from_iso(failures["last_failed_at"])
+            remaining = (last + timedelta(seconds=wait) - at).total_seconds()
         if remaining > 0:
-            with store.write(db):
-                audit.append(db, None, "signin_throttled", "user", None)
-            raise SigninRefused(_wait_message(remaining))
+            audit.append(db, None, "signin_throttled", "user", None)
+        else:
+            # Counted before the (slow) password check and cleared on success, so attempts
+            # made at the same moment cannot all slip past the back-off.
+            count = sql.record_signin_failure(db, key, deadlines.to_iso(at))
+    if remaining > 0:
+        raise SigninRefused(_wait_message(remaining))
     row = sql.user_by_email(db, key)
     if not _verify(row["password_hash"] if row else None, password):
         with store.write(db):
-            count = sql.record_signin_failure(db, key, deadlines.to_iso(at))
             audit.append(db, None, "signin_failed", "user", row["id"] if row else None)
         wait = backoff_seconds(count)
         raise SigninRefused(_wait_message(wait) if wait else WRONG_CREDENTIALS)

@@ -327,3 +327,31 @@ def test_oidc_refuses_unverified_unknown_and_disabled(fresh_db, world, email, ve
     assert "beheerder" in refused.value.message
     entry = last_entry(fresh_db)
     assert entry["action"] == "signin_failed" and entry["detail"] == {"method": "oidc"}
+
+
+def test_simultaneous_guesses_cannot_slip_past_the_back_off(fresh_db, world, db_path):
+    """Twenty wrong passwords at the same moment: only the free attempts reach the password
+    check, the rest wait — the count is taken in the same transaction as the check."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from datalek import store
+
+    email = accounts.get_user(fresh_db, Actor.cli(), world["reporter"].user_id).email
+
+    def guess(n: int) -> str:
+        db = store.connect(db_path)
+        try:
+            auth.sign_in(db, email, f"wrong password {n}")
+        except auth.SigninRefused:
+            return "refused"
+        finally:
+            db.close()
+        return "signed in"
+
+    with ThreadPoolExecutor(max_workers=20) as pool:
+        outcomes = list(pool.map(guess, range(20)))
+    assert outcomes == ["refused"] * 20
+    actions = [r[0] for r in fresh_db.execute(
+        "SELECT action FROM audit_log WHERE action LIKE 'signin%' ORDER BY seq")]  # fmt: skip
+    assert actions.count("signin_failed") == auth.FREE_ATTEMPTS
+    assert actions.count("signin_throttled") == 20 - auth.FREE_ATTEMPTS
