@@ -25,10 +25,12 @@ try:
             st.stop()
         year = second.selectbox("Jaar", years, key="ov_year")
         compare = fourth.toggle("Vergelijk met het jaar ervoor", value=True, key="ov_compare")
-        options = [None, *stats.dashboard(db, actor, year, org_id).departments]
+        board = stats.dashboard(db, actor, year, org_id)
+        options = [None, *board.departments]
         department = third.selectbox("Afdeling", options, key="ov_dept",
                                      format_func={d: d or "Alle afdelingen" for d in options}.get)
-        board = stats.dashboard(db, actor, year, org_id, department)
+        if department is not None:
+            board = stats.dashboard(db, actor, year, org_id, department)
 except PermissionDenied as exc:
     st.error(exc.message)
     st.stop()
