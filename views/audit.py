@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from datalek import audit, deadlines, store
+from datalek import audit, audit_labels, deadlines, store
 from ui import session
 
 actor = session.actor()
@@ -26,7 +26,8 @@ st.dataframe(
         "Tijd": [deadlines.format_local(deadlines.from_iso(r["at"])) for r in rows],
         "Wie (account-id)": [r["actor_id"] if r["actor_id"] is not None else "-" for r in rows],
         "Rol": [r["actor_role"] for r in rows],
-        "Actie": [r["action"] for r in rows],
+        "Actie": [audit_labels.label(r["action"]) for r in rows],
+        "Code": [r["action"] for r in rows],
         "Object": [f"{r['object_type']} {r['object_id']}".strip() for r in rows],
         "Details": [r["detail"] for r in rows],
     },
