@@ -23,12 +23,12 @@ from datalek import audit, store
 
 ROOT = Path(__file__).resolve().parents[1]
 WRITERS = 16
-FIGURES = ROOT / "test-results" / "reliability.json"
+FIGURES = ROOT / ".cache" / "figures" / "reliability.json"
 
 
 def record_figure(name: str, value) -> None:
-    """Keep a measured figure for docs/reliability.md (test-results/ is gitignored)."""
-    FIGURES.parent.mkdir(exist_ok=True)
+    """Keep a measured figure for docs/reliability.md (.cache/ is gitignored)."""
+    FIGURES.parent.mkdir(parents=True, exist_ok=True)
     data = json.loads(FIGURES.read_text()) if FIGURES.exists() else {}
     data[name] = value
     FIGURES.write_text(json.dumps(data, indent=2, sort_keys=True))
