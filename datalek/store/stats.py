@@ -2,10 +2,11 @@
 
 Every figure comes from one roll-up table, ``stats_cube``: counts per year, organisation,
 department, dimension and key. ``refresh`` rebuilds it in one ``BEGIN IMMEDIATE``
-transaction when the fingerprint of the source tables has changed since the last build
-(a new report, a decision, an AP notification, a measure...). Reading the dashboard is
-then a single indexed range query over a few thousand rows, whatever the number of
-incidents. The fingerprint is a handful of ``max``/``count`` look-ups on indexed columns.
+transaction when the source tables changed since the last build (a new report, a decision,
+an AP notification, a measure...): only the partitions (year, organisation, department)
+holding a changed incident are recounted. Reading the dashboard is then a single indexed
+range query over a few thousand rows, whatever the number of incidents. Whether anything
+changed is seen from high-water marks (``max(id)``, ``max(updated_at)``) on indexed columns.
 
 Dimensions (``key`` in brackets):
 
@@ -23,20 +24,34 @@ Dimensions (``key`` in brackets):
 
 from __future__ import annotations
 
+import json
+
 from sqlite_utils import Database
 
 from datalek import deadlines
 from datalek.store import write
 
-_FINGERPRINT = """
+#: High-water marks of the source tables. Decisions, assessments, notifications and notices
+#: are only ever appended; incidents and measures move their ``updated_at`` when changed.
+_MARKS = """
 SELECT
- (SELECT count(*) FROM incidents), (SELECT max(id) FROM incidents),
- (SELECT max(updated_at) FROM incidents),
+ (SELECT max(id) FROM incidents), (SELECT max(updated_at) FROM incidents),
  (SELECT count(*) FROM incidents WHERE repeat_of IS NOT NULL),
  (SELECT max(id) FROM decisions), (SELECT max(id) FROM assessments),
  (SELECT max(id) FROM authority_notifications), (SELECT max(id) FROM subject_notices),
  (SELECT max(id) FROM public_notices), (SELECT max(id) FROM measures),
  (SELECT max(updated_at) FROM measures)
+"""
+
+#: Incidents touched since the marks ``?1..?10`` (same order as ``_MARKS``).
+_CHANGED = """
+SELECT id FROM incidents WHERE id > coalesce(?1, 0) OR updated_at > coalesce(?2, '')
+UNION SELECT incident_id FROM decisions WHERE id > coalesce(?4, 0)
+UNION SELECT incident_id FROM assessments WHERE id > coalesce(?5, 0)
+UNION SELECT incident_id FROM authority_notifications WHERE id > coalesce(?6, 0)
+UNION SELECT incident_id FROM subject_notices WHERE id > coalesce(?7, 0)
+UNION SELECT incident_id FROM public_notices WHERE id > coalesce(?8, 0)
+UNION SELECT incident_id FROM measures WHERE id > coalesce(?9, 0) OR updated_at > coalesce(?10, '')
 """
 
 #: One row per incident with everything the figures need; dropped after the build.
@@ -46,22 +61,24 @@ WITH latest_decision AS (
     SELECT incident_id, kind FROM (
         SELECT incident_id, kind, row_number() OVER (
             PARTITION BY incident_id ORDER BY decided_at DESC, id DESC) AS rn
-        FROM decisions) WHERE rn = 1
+        FROM decisions WHERE incident_id IN temp.stats_scope) WHERE rn = 1
 ), first_decision AS (
-    SELECT incident_id, min(decided_at) AS at FROM decisions GROUP BY incident_id
+    SELECT incident_id, min(decided_at) AS at FROM decisions
+    WHERE incident_id IN temp.stats_scope GROUP BY incident_id
 ), latest_assessment AS (
     SELECT incident_id, risk, facts FROM (
         SELECT incident_id, risk, facts, row_number() OVER (
             PARTITION BY incident_id ORDER BY version DESC) AS rn
-        FROM assessments) WHERE rn = 1
+        FROM assessments WHERE incident_id IN temp.stats_scope) WHERE rn = 1
 ), notified AS (
     SELECT incident_id, min(submitted_at) AS at FROM authority_notifications
-    WHERE kind = 'initial'
+    WHERE kind = 'initial' AND incident_id IN temp.stats_scope
       AND incident_id NOT IN (SELECT incident_id FROM authority_notifications
                               WHERE kind = 'withdrawal')
     GROUP BY incident_id
 ), informed AS (
-    SELECT incident_id FROM subject_notices UNION SELECT incident_id FROM public_notices
+    SELECT incident_id FROM subject_notices WHERE incident_id IN temp.stats_scope
+    UNION SELECT incident_id FROM public_notices WHERE incident_id IN temp.stats_scope
 )
 SELECT i.id, i.year, i.org_id, i.department, i.month, i.incident_type, i.status,
     round((julianday(i.reported_at) - julianday(i.discovered_at)) * 24, 3) > 24 AS late_report,
@@ -79,6 +96,7 @@ LEFT JOIN first_decision fd ON fd.incident_id = i.id
 LEFT JOIN latest_assessment la ON la.incident_id = i.id
 LEFT JOIN notified n ON n.incident_id = i.id
 LEFT JOIN informed inf ON inf.incident_id = i.id
+WHERE i.id IN temp.stats_scope
 """
 
 _GROUP = "year, org_id, department"
@@ -105,37 +123,100 @@ _SIMPLE = {
 }
 
 
-def fingerprint(db: Database) -> str:
-    return repr(tuple(db.execute(_FINGERPRINT).fetchone()))
+def marks(db: Database) -> list:
+    return list(db.execute(_MARKS).fetchone())
 
 
-def _state(db: Database) -> tuple[str, str] | None:
+def _state(db: Database) -> tuple[list, str] | None:
     row = db.execute("SELECT fingerprint FROM stats_state WHERE id = 1").fetchone()
-    return tuple(row[0].rsplit("@", 1)) if row else None
+    if row is None:
+        return None
+    saved, today = row[0].rsplit("@", 1)
+    return json.loads(saved), today
 
 
 def is_current(db: Database, today: str) -> bool:
-    return _state(db) == (fingerprint(db), today)
+    return _state(db) == (marks(db), today)
 
 
-def refresh(db: Database, today: str) -> bool:
-    """Bring the roll-up up to date for ``today`` (ISO date, Dutch clock): everything when
-    the source tables changed, only the measures when just the date moved on. True when
-    anything was rebuilt."""
+def refresh(db: Database, today: str) -> str:
+    """Bring the roll-up up to date for ``today`` (ISO date, Dutch clock). Returns what was
+    done: '' (nothing), 'parts' (only the departments whose incidents changed since the
+    last build), 'all' (everything), or 'measures' (only the measures: the date moved on)."""
     if is_current(db, today):
-        return False
+        return ""
     with write(db):
-        current, state = fingerprint(db), _state(db)
+        current, state = marks(db), _state(db)
         if state == (current, today):
-            return False  # another session rebuilt it while we waited for the lock
-        if state is None or state[0] != current:
-            rebuild(db)
-        rebuild_measures(db, today)
+            return ""  # another session brought it up to date while we waited for the lock
+        done = "measures"
+        if state is None or state[0][2] != current[2]:
+            done = _rebuild(db, None, today)
+        elif state[0] != current:
+            done = _rebuild(db, state[0], today)
+        if state is not None and state[1] != today:
+            _rebuild_measures(db, today, scoped=False)
         db.execute(
             "INSERT OR REPLACE INTO stats_state (id, fingerprint, built_at) VALUES (1, ?, ?)",
-            [f"{current}@{today}", deadlines.to_iso(deadlines.now())],
+            [f"{json.dumps(current)}@{today}", deadlines.to_iso(deadlines.now())],
         )
-    return True
+    return done
+
+
+def _rebuild(db: Database, since: list | None, today: str) -> str:
+    """Recompute the partitions (year, organisation, department) with an incident changed
+    since the marks ``since`` (None: all). A department can change too, leaving the old
+    partition one short: the totals per year and organisation are checked against the
+    incidents table, and a mismatch means a full rebuild."""
+    for table in ("stats_parts", "stats_scope", "stats_facts"):
+        db.execute(f"DROP TABLE IF EXISTS temp.{table}")
+    db.execute("CREATE TEMP TABLE stats_parts (year INTEGER, org_id INTEGER, department TEXT,"
+               " PRIMARY KEY (year, org_id, department))")  # fmt: skip
+    db.execute("CREATE TEMP TABLE stats_scope (id INTEGER PRIMARY KEY)")
+    if since is None:
+        db.execute("DELETE FROM stats_cube")
+        db.execute("INSERT INTO temp.stats_scope SELECT id FROM incidents")
+    else:
+        db.execute("INSERT INTO temp.stats_parts SELECT DISTINCT year, org_id, department"
+                   f" FROM incidents WHERE id IN ({_CHANGED})", since)  # fmt: skip
+        db.execute("DELETE FROM stats_cube WHERE (year, org_id, department) IN"
+                   " (SELECT year, org_id, department FROM temp.stats_parts)")  # fmt: skip
+        db.execute("INSERT INTO temp.stats_scope SELECT i.id FROM temp.stats_parts p"
+                   " JOIN incidents i ON i.org_id = p.org_id AND i.year = p.year"
+                   " AND i.department = p.department")  # fmt: skip
+    _fill(db)
+    _rebuild_measures(db, today, scoped=True)
+    if since is not None and _mismatch(db):
+        return _rebuild(db, None, today)
+    return "all" if since is None else "parts"
+
+
+def _mismatch(db: Database) -> bool:
+    rows = db.execute(
+        "SELECT (SELECT coalesce(sum(n), 0) FROM stats_cube c WHERE c.year = p.year"
+        "  AND c.org_id = p.org_id AND c.dimension = 'total'),"
+        " (SELECT count(*) FROM incidents i WHERE i.org_id = p.org_id AND i.year = p.year)"
+        " FROM (SELECT DISTINCT year, org_id FROM temp.stats_parts) p"
+    ).fetchall()
+    return any(a != b for a, b in rows)
+
+
+def _fill(db: Database) -> None:
+    """Count the incidents in ``temp.stats_scope`` into the roll-up."""
+    db.execute(_FACTS)
+    insert = f"INSERT INTO stats_cube (year, org_id, department, dimension, key, n) SELECT {_GROUP}"
+    for dimension, (key, where) in _SIMPLE.items():
+        db.execute(
+            f"{insert}, '{dimension}', {key}, count(*) FROM temp.stats_facts WHERE {where}"
+            f" GROUP BY {_GROUP}, {key}"
+        )
+    for dimension, path in (("data", "$.data_categories"), ("nature", "$.natures")):
+        db.execute(
+            f"{insert}, '{dimension}', coalesce(j.value, '_none'), count(*)"
+            f" FROM temp.stats_facts f LEFT JOIN json_each(f.facts, '{path}') j"
+            f" GROUP BY {_GROUP}, coalesce(j.value, '_none')"
+        )
+    db.execute("DROP TABLE temp.stats_facts")
 
 
 _MEASURES = """
@@ -155,7 +236,7 @@ SELECT year, org_id, department, code, '', CASE code WHEN 'measures' THEN measur
             substr(m.done_on, 1, 10) AS done_on, min(:today, i.year || '-12-31') AS as_of,
             m.status IN ('planned', 'in_progress') OR (m.status = 'done'
                 AND substr(m.done_on, 1, 10) > min(:today, i.year || '-12-31')) AS is_open
-        FROM measures m JOIN incidents i ON i.id = m.incident_id
+        FROM measures m JOIN incidents i ON i.id = m.incident_id {where}
     )
     GROUP BY year, org_id, department
 ), (SELECT 'measures' AS code UNION ALL SELECT 'measures_open' UNION ALL
@@ -163,32 +244,19 @@ SELECT year, org_id, department, code, '', CASE code WHEN 'measures' THEN measur
 """
 
 
-def rebuild_measures(db: Database, today: str) -> None:
-    """Measures of each year's incidents, judged open and overdue at the end of that year,
-    or ``today`` for the current year; inside the caller's write transaction."""
-    db.execute("DELETE FROM stats_cube WHERE dimension IN ('measures', 'measures_open',"
-               " 'measures_overdue', 'preventive', 'preventive_done')")
-    db.execute(_MEASURES, {"today": today})
-
-
-def rebuild(db: Database) -> None:
-    """Recompute every count; runs inside the caller's write transaction."""
-    db.execute("DELETE FROM stats_cube")
-    db.execute("DROP TABLE IF EXISTS temp.stats_facts")
-    db.execute(_FACTS)
-    insert = f"INSERT INTO stats_cube (year, org_id, department, dimension, key, n) SELECT {_GROUP}"
-    for dimension, (key, where) in _SIMPLE.items():
-        db.execute(
-            f"{insert}, '{dimension}', {key}, count(*) FROM temp.stats_facts WHERE {where}"
-            f" GROUP BY {_GROUP}, {key}"
-        )
-    for dimension, path in (("data", "$.data_categories"), ("nature", "$.natures")):
-        db.execute(
-            f"{insert}, '{dimension}', coalesce(j.value, '_none'), count(*)"
-            f" FROM temp.stats_facts f LEFT JOIN json_each(f.facts, '{path}') j"
-            f" GROUP BY {_GROUP}, coalesce(j.value, '_none')"
-        )
-    db.execute("DROP TABLE temp.stats_facts")
+def _rebuild_measures(db: Database, today: str, scoped: bool) -> None:
+    """Measures of each year's incidents (of the partitions in ``temp.stats_scope`` when
+    ``scoped``), judged open and overdue at the end of that year, or ``today`` for the
+    current year; inside the caller's write transaction."""
+    codes = "('measures', 'measures_open', 'measures_overdue', 'preventive', 'preventive_done')"
+    if scoped:
+        db.execute(f"DELETE FROM stats_cube WHERE dimension IN {codes} AND (year, org_id,"
+                   " department) IN (SELECT year, org_id, department FROM temp.stats_parts)")
+        where = "WHERE m.incident_id IN temp.stats_scope"
+    else:
+        db.execute(f"DELETE FROM stats_cube WHERE dimension IN {codes}")
+        where = ""
+    db.execute(_MEASURES.replace("{where}", where), {"today": today})
 
 
 def _marks(values: list) -> str:
