@@ -1,0 +1,124 @@
+"""Several users in their own browser sessions submit at the same moment against one real
+server: no errors, no report lost, no session sees another's reports. Then the server is
+killed (SIGKILL) while the sessions submit again; after a restart every report a user saw
+confirmed is there, the database passes ``integrity_check`` and the audit chain verifies."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+
+import pytest
+
+from datalek import audit, store
+from tests.e2e.conftest import Server, open_page, settle, sign_in
+from tests.e2e.test_report_journey import _multiselect, _radio
+from tests.test_crash import record_figure
+
+pytestmark = pytest.mark.e2e
+
+USERS = ["reporter@test.invalid", "reporter2@test.invalid", "other_reporter@test.invalid",
+         "dpo@test.invalid"]  # fmt: skip
+REFERENCE = re.compile(r"DL-\d{4}-\d{4}")
+
+
+def fill(page, marker: str) -> None:
+    open_page(page, "Datalek melden")
+    again = page.get_by_role("button", name="Nieuwe melding maken")
+    if again.count():
+        again.click()
+        settle(page)
+    page.get_by_text("Brief of pakket naar het verkeerde adres", exact=True).click()
+    settle(page)
+    _radio(page, "Wanneer gebeurde het?", "Weet ik niet")
+    settle(page)
+    page.get_by_label("Je afdeling of team").fill("Jeugd")
+    _multiselect(page, "Welke soorten gegevens?", ["Jeugdhulp- of zorgdossier"])
+    _multiselect(page, "Over wie gaat het?", ["Kinderen of jongeren (onder 18)"])
+    _radio(page, "Hoeveel mensen", "Precies")
+    page.get_by_label("Aantal mensen (laat leeg als je het niet weet)").fill("2")
+    _multiselect(page, "Wie heeft de gegevens gekregen",
+                 ["Een andere bekende persoon (zoals een ouder of inwoner)"])  # fmt: skip
+    _radio(page, "Zijn de gegevens teruggegeven of verwijderd?", "Weet ik niet")
+    page.get_by_label("Korte beschrijving").fill(f"Plan naar een oud adres gestuurd ({marker}).")
+
+
+def confirmed_reference(page) -> str | None:
+    success = page.locator("[data-testid=stAlertContentSuccess]")
+    if success.count() == 0:
+        return None
+    found = REFERENCE.search(success.first.inner_text())
+    return found.group(0) if found else None
+
+
+def no_errors(page) -> None:
+    assert page.locator("[data-testid=stException]").count() == 0
+
+
+def test_sessions_at_the_same_time_then_a_server_kill(browser, seeded, tmp_path):
+    path, _ = seeded
+    server = Server(path, tmp_path / "server.log")
+    contexts = [browser.new_context() for _ in USERS]
+    pages = [c.new_page() for c in contexts]
+    try:
+        for page, email in zip(pages, USERS):
+            sign_in(page, server.url, email)
+        # --- round 1: four reports submitted at the same moment
+        for n, page in enumerate(pages):
+            fill(page, f"sessie {n}")
+        for page in pages:
+            page.get_by_role("button", name="Versturen").click()
+        confirmed = {}
+        for page, email in zip(pages, USERS):
+            page.locator("[data-testid=stAlertContentSuccess]").wait_for(timeout=30000)
+            no_errors(page)
+            confirmed[email] = confirmed_reference(page)
+        assert all(confirmed.values())
+        # --- every session opens its list at the same moment and sees only its own report
+        for page in pages:
+            page.locator("[data-testid=stSidebarNav] a", has_text="Mijn meldingen").first.click()
+        for page, email in zip(pages, USERS):
+            settle(page)
+            page.get_by_role("cell", name=REFERENCE).first.wait_for()
+            no_errors(page)
+            shown = set(REFERENCE.findall(page.locator("[data-testid=stMain]").inner_text()))
+            assert shown == {confirmed[email]}, (email, shown)
+        with store.unit(path) as db:
+            rows = db.execute("SELECT u.email, i.reference, i.description FROM incidents i"
+                              " JOIN users u ON u.id = i.reporter_id").fetchall()  # fmt: skip
+        assert {(e, r) for e, r, _ in rows} == set(confirmed.items())
+        assert {re.search(r"\((.*)\)", d).group(1) for *_, d in rows} == {f"sessie {n}" for n in range(len(USERS))}
+
+        # --- round 2: the server is killed while the four sessions submit
+        for n, page in enumerate(pages):
+            fill(page, f"ronde 2 sessie {n}")
+        for page in pages:
+            page.get_by_role("button", name="Versturen").click()
+        pages[-1].wait_for_timeout(150)
+        os.kill(server.proc.pid, signal.SIGKILL)
+        server.proc.wait(10)
+        seen_after_kill = {(email, r) for email, r in
+                           ((e, confirmed_reference(p)) for e, p in zip(USERS, pages)) if r}
+    finally:
+        for context in contexts:
+            context.close()
+        server.stop()
+
+    restarted = Server(path, tmp_path / "restarted.log")
+    try:
+        with store.unit(path) as db:
+            assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+            present = set(db.execute("SELECT u.email, i.reference FROM incidents i"
+                                     " JOIN users u ON u.id = i.reporter_id").fetchall())
+            verification = audit.verify(db)
+        assert set(confirmed.items()) <= present
+        assert seen_after_kill <= present
+        assert verification.intact
+    finally:
+        restarted.stop()
+    record_figure("concurrent_sessions", {
+        "sessions": len(USERS), "confirmed_round_1": len(confirmed),
+        "present_round_1": len(set(confirmed.items()) & present),
+        "confirmed_before_kill_round_2": len(seen_after_kill), "present_total": len(present),
+    })  # fmt: skip
