@@ -6,7 +6,10 @@ STAMP  := $(VENV)/.installed
 DB     ?= data/datalek.db
 PORT   ?= 8501
 
-.PHONY: run test demo bench install browser clean
+AXE    := .cache/node/node_modules/axe-core/axe.min.js
+AXE_VERSION ?= 4.14.1
+
+.PHONY: run test demo bench install browser axe clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -28,11 +31,25 @@ browser:
 	  fi; \
 	fi
 
+## axe-core from the npm registry for the accessibility tests, into the gitignored .cache/node.
+$(AXE):
+	@if ! command -v npm >/dev/null; then \
+	  if [ "$$(id -u)" = "0" ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null; \
+	  else \
+	    echo "npm ontbreekt: installeer het met 'sudo apt-get install npm'."; exit 1; \
+	  fi; \
+	fi
+	mkdir -p .cache/node
+	npm install --prefix .cache/node --no-audit --no-fund --silent axe-core@$(AXE_VERSION)
+
+axe: $(AXE)
+
 run: $(STAMP)
 	DATALEK_DB=$(DB) $(PY) -m datalek init
 	DATALEK_DB=$(DB) $(PY) -m streamlit run app.py --server.port $(PORT) --server.address 0.0.0.0
 
-test: $(STAMP) browser
+test: $(STAMP) browser axe
 	$(PY) -m pytest
 
 demo: $(STAMP)
@@ -44,4 +61,4 @@ bench: $(STAMP) browser
 	$(PY) benchmarks/run.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache
+	rm -rf $(VENV) .pytest_cache .cache
