@@ -1,0 +1,257 @@
+"""Issue #5: the FG follows up a decided breach in the browser — the AP-melding from the
+concept, letters for the parents of an 11-year-old and for a 14-year-old (and parents), a
+preventive measure, closing the dossier, and the register export that shows all of it."""
+
+from __future__ import annotations
+
+import io
+import re
+from datetime import timedelta
+from pathlib import Path
+
+import docx
+import openpyxl
+import pytest
+
+from datalek import assessment, deadlines, decisions, incidents, store
+from datalek.decisions import DecisionInput, Inform
+from tests.conftest import make_report
+from tests.e2e.conftest import open_page, settle, sign_in
+
+pytestmark = pytest.mark.e2e
+
+AP_NUMBER = "M-2026-424242"
+
+
+@pytest.fixture(scope="module")
+def decided(seeded):
+    """A report discovered about 20 hours ago, assessed and decided: notify the AP, inform.
+    The world gives the organisation (with the FG's name and e-mail), its FG and a reporter."""
+    path, world = seeded
+    now = deadlines.now()
+    report = make_report(world.org.id, now=now, occurred_from=now - timedelta(hours=22),
+                         discovered_at=now - timedelta(hours=20))  # fmt: skip
+    db = store.connect(path)
+    try:
+        incident = incidents.submit_report(db, world["reporter"], report, at=now)
+        facts = assessment.prefill(incident, world.org)
+        assessment.save(db, world["dpo"], incident.id, facts,
+                        "Een andere ouder kon het verslag over een kind lezen.",
+                        "Ontvanger gebeld en gevraagd de e-mail te verwijderen.")  # fmt: skip
+        decisions.record(db, world["dpo"], incident.id, DecisionInput(
+            breach=True, notify_authority=True, inform=Inform.YES,
+            motivation="Verslag over een kind bij een ander gezin: melden en informeren."))  # fmt: skip
+    finally:
+        db.close()
+    return incident
+
+
+def _today():
+    return deadlines.now().astimezone(deadlines.AMSTERDAM).date()
+
+
+def _flash(page, text: str) -> None:
+    """A success message at the top of the page."""
+    page.locator("[data-testid=stAlertContentSuccess]", has_text=text).first.wait_for()
+
+
+def _tab(page, name: str) -> None:
+    page.get_by_role("tab", name=name, exact=True).click()
+    settle(page)
+
+
+def _follow_up(page, sub_tab: str) -> None:
+    """Open "Afhandelen" and one of its sub-tabs. Needed again after most actions: when a
+    message appears at the top of the page (or goes away on the next rerun) Streamlit builds
+    the tabs anew and the page is back on "Melding"."""
+    _tab(page, "Afhandelen")
+    _tab(page, sub_tab)
+
+
+def _date(scope, label: str, day) -> None:
+    """Type a date into a Streamlit date_input (format DD-MM-YYYY) and close the calendar."""
+    box = scope.get_by_label(label, exact=True)
+    box.click()
+    box.press_sequentially(day.strftime("%d-%m-%Y"))
+    box.press("Enter")
+    box.press("Escape")
+
+
+def _select(page, scope, label: str, option: str) -> None:
+    box = scope.locator("[data-testid=stSelectbox]").filter(has_text=label)
+    box.locator("input").click()
+    box.locator("input").press_sequentially(option)
+    page.get_by_role("option", name=option, exact=True).first.click()
+
+
+def _expander(page, title: str):
+    exp = page.locator("[data-testid=stExpander]").filter(
+        has=page.locator("summary", has_text=title))
+    if exp.locator("details").get_attribute("open") is None:
+        exp.locator("summary").click()
+    return exp
+
+
+def _download(page, button) -> Path:
+    with page.expect_download() as info:
+        button.click()
+    path = Path(info.value.path())
+    settle(page)  # a download button reruns the script
+    return path
+
+
+def _age(page, age: int) -> None:
+    box = page.get_by_label("Leeftijd van de betrokkene")
+    box.fill(str(age))
+    box.press("Enter")
+    settle(page)
+    _follow_up(page, "Betrokkenen informeren")
+
+
+def _recipient(page, title: str):
+    """The expander of one kind of reader in "Betrokkenen informeren", open."""
+    _follow_up(page, "Betrokkenen informeren")
+    return _expander(page, title)
+
+
+def _safety_check(page, title: str) -> None:
+    expander = _recipient(page, title)
+    expander.locator("[data-testid=stRadio]").get_by_text("Nee", exact=True).click()
+    expander.get_by_role("button", name="Veiligheidscheck vastleggen").click()
+    settle(page)
+    _flash(page, "De veiligheidscheck is vastgelegd.")
+    _recipient(page, title).get_by_text("Veilig om te informeren").wait_for()
+
+
+def _notice(page, title: str, count: int) -> None:
+    expander = _recipient(page, title)
+    expander.get_by_label("Aantal ontvangers").fill(str(count))
+    _date(expander, "Geïnformeerd op", _today())
+    _select(page, expander, "Hoe", "Brief")
+    expander.get_by_role("button", name="Informeren vastleggen").click()
+    settle(page)
+    _flash(page, "Vastgelegd wie er zijn geïnformeerd.")
+    _follow_up(page, "Betrokkenen informeren")
+
+
+def _open_incident(page, reference: str) -> None:
+    chooser = page.locator("[data-testid=stSelectbox]").filter(has_text="Open een melding")
+    chooser.locator("input").click()
+    chooser.locator("input").press_sequentially(reference)
+    page.get_by_role("option", name=reference).first.click()
+    settle(page)
+    page.get_by_role("heading", name=re.compile(reference)).wait_for()
+
+
+def test_fg_follows_up_a_breach_until_the_register(page, server, seeded, decided):
+    _, world = seeded
+    reference = decided.reference
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=server.url)
+    sign_in(page, server.url, "dpo@test.invalid")
+    open_page(page, "Werkvoorraad")
+    _open_incident(page, reference)
+    _follow_up(page, "AP-melding")
+
+    # 1. The concept, answer by answer in copyable blocks; then record the notification.
+    page.get_by_text("Concept AP-melding").wait_for()
+    org_block = page.locator("[data-testid=stCode]").filter(
+        has=page.get_by_text(world.org.name, exact=True)).first
+    org_block.wait_for()
+    # The copy button is only shown while the pointer is over the block.
+    copy = org_block.locator("button[aria-label='Copy to clipboard']")
+    assert copy.count() == 1
+    assert page.locator("[data-testid=stCode]").filter(
+        has=page.get_by_text("fg@test.invalid", exact=True)).count() == 1  # the FG's contact
+    page.evaluate("navigator.clipboard.writeText('leeg')")
+    org_block.hover()
+    copy.wait_for(state="visible")
+    copy.click()
+    page.wait_for_function("async name => (await navigator.clipboard.readText()) === name",
+                           arg=world.org.name)  # fmt: skip
+
+    page.get_by_label("Meldnummer van de AP").fill(AP_NUMBER)
+    page.get_by_role("button", name="Melding vastleggen").click()
+    settle(page)
+    _flash(page, "De melding bij de AP is vastgelegd.")
+    with store.unit(server.db_path) as db:
+        row = db.execute("SELECT kind, ap_reference FROM authority_notifications WHERE incident_id = ?",
+                         [decided.id]).fetchall()  # fmt: skip
+    assert row == [("initial", AP_NUMBER)]
+
+    # 2. An 11-year-old: the parents with gezag get the letter.
+    _follow_up(page, "Betrokkenen informeren")
+    _age(page, 11)
+    page.locator("[data-testid=stAlertContentInfo]").filter(
+        has_text="Ontvangers: ouders of voogd met gezag.").wait_for()
+    _safety_check(page, "Ouders of voogd met gezag")
+    parents = _recipient(page, "Ouders of voogd met gezag")
+    parents.get_by_role("button", name="Maak de brief").click()
+    settle(page)
+    parents = _recipient(page, "Ouders of voogd met gezag")
+    parents.get_by_text("Beste ouder of verzorger,").wait_for()
+    word = docx.Document(_download(page, parents.get_by_role("button", name="Download als Word (DOCX)")))
+    texts = [p.text for p in word.paragraphs]
+    assert "Er is iets misgegaan met de gegevens van uw kind" in texts
+    assert "Beste ouder of verzorger," in texts
+    _notice(page, "Ouders of voogd met gezag", 2)
+    page.get_by_text(f"Geïnformeerd: Ouders of voogd met gezag, 2 op {_today():%d-%m-%Y} (brief).").wait_for()
+
+    # 3. A 14-year-old: the young person and the parents, each their own letter.
+    _age(page, 14)
+    page.locator("[data-testid=stAlertContentInfo]").filter(
+        has_text="Ontvangers: de jongere zelf en ouders of voogd met gezag.").wait_for()
+    _safety_check(page, "De jongere zelf")
+    young = _recipient(page, "De jongere zelf")
+    young.get_by_role("button", name="Maak de brief").click()
+    settle(page)
+    young = _recipient(page, "De jongere zelf")
+    young.get_by_text(re.compile(r"^Hoi,", re.M)).first.wait_for()
+    letter = _download(page, young.get_by_role("button", name="Download als tekst (voor e-mail)")).read_text()
+    assert "Hoi," in letter and "jouw" in letter and "uw kind" not in letter
+    _notice(page, "De jongere zelf", 1)
+    page.get_by_text(f"Geïnformeerd: De jongere zelf, 1 op {_today():%d-%m-%Y} (brief).").wait_for()
+    with store.unit(server.db_path) as db:
+        notices = db.execute("SELECT recipient, people_count, channel FROM subject_notices"
+                             " WHERE incident_id = ? ORDER BY id", [decided.id]).fetchall()  # fmt: skip
+    assert notices == [("parents", 2, "letter"), ("young_person", 1, "letter")]
+
+    # 4. A preventive measure.
+    _follow_up(page, "Maatregelen")
+    page.get_by_text("Preventie (herhaling voorkomen)", exact=True).click()
+    page.get_by_label("Wat wordt er gedaan?").fill("Adrescontrole toegevoegd aan het verzendsjabloon.")
+    page.get_by_label("Wie voert het uit? (functie of afdeling)").fill("Teamleider Jeugd")
+    due = _today() + timedelta(days=30)
+    _date(page, "Klaar op", due)
+    page.get_by_role("button", name="Maatregel toevoegen").click()
+    settle(page)
+    _flash(page, "De maatregel is toegevoegd.")
+    _follow_up(page, "Maatregelen")
+    page.get_by_text(f"Preventie (herhaling voorkomen): Gepland, klaar op {due:%d-%m-%Y}").wait_for()
+    page.locator("[data-testid=stText]", has_text="Adrescontrole toegevoegd aan het verzendsjabloon.").wait_for()
+
+    # 5. Nothing is missing: close the dossier.
+    _follow_up(page, "Afronden")
+    page.get_by_text("Het dossier is compleet.").wait_for()
+    page.get_by_role("button", name="Afronden", exact=True).click()
+    settle(page)
+    _flash(page, "Status gewijzigd naar 'Afgerond'.")
+    with store.unit(server.db_path) as db:
+        status = db.execute("SELECT status FROM incidents WHERE id = ?", [decided.id]).fetchone()[0]
+    assert status == "closed"
+
+    # 6. The register export holds the incident with the AP number, closed.
+    year = int(reference.split("-")[1])  # the register year is the reference's year
+    open_page(page, "Register")
+    _select(page, page, "Jaar", str(year))
+    settle(page)
+    page.get_by_role("button", name="Maak export (XLSX)").click()
+    settle(page)
+    xlsx = _download(page, page.get_by_role("button", name=f"Download het register {year} (XLSX)"))
+    sheet = openpyxl.load_workbook(io.BytesIO(xlsx.read_bytes())).active
+    header, *rows = [[c if c is not None else "" for c in r] for r in sheet.iter_rows(values_only=True)]
+    assert "Kenmerk" in header
+    found = [dict(zip(header, r, strict=False)) for r in rows if reference in r]
+    assert len(found) == 1
+    assert found[0]["Kenmerk"] == reference
+    assert found[0]["Meldnummer AP"] == AP_NUMBER
+    assert found[0]["Status"] == "Afgerond"
