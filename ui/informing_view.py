@@ -159,9 +159,11 @@ def render(actor: Actor, incident: Incident, decision: Decision | None) -> None:
     field_error(errors, "recipient")
     field_error(errors, "form")
     for recipient in Recipient:
-        with st.expander(recipient.label, expanded=recipient in suggested):
+        with st.expander(recipient.label, expanded=recipient in suggested,
+                         key=f"inf{incident.id}_{recipient.value}_open", on_change="rerun"):
             _recipient(incident, recipient, overview, prefill[recipient].what_you_can_do)
-    with st.expander("Openbare mededeling (als iedereen apart informeren te veel moeite kost)"):
+    with st.expander("Openbare mededeling (als iedereen apart informeren te veel moeite kost)",
+                     key=f"inf{incident.id}_public_open", on_change="rerun"):
         _public_form(incident.id, overview, letters.public_notice(_text(incident.id, Recipient.PERSON),
                                                                   organisation))  # fmt: skip
 

@@ -74,10 +74,11 @@ def _move(incident_id: int, target: str, reason: str = "") -> None:
 st.title("Werkvoorraad")
 st.caption("Open meldingen, de kortste termijn bovenaan. De termijn is 72 uur vanaf het moment "
            "dat de organisatie het wist.")  # fmt: skip
-if flash := state.pop("q_flash", None):
-    st.success(flash)
-if failure := state.pop("q_failure", None):
-    st.error(failure)
+with st.container():  # always present, so nothing below moves when a message comes or goes
+    if flash := state.pop("q_flash", None):
+        st.success(flash)
+    if failure := state.pop("q_failure", None):
+        st.error(failure)
 
 with store.unit() as db:
     orgs = accounts.list_organisations(db, actor)
@@ -119,8 +120,10 @@ hours = deadlines.hours_left(view.incident.aware_at, now)
 clock = (deadlines.describe_hours_left(hours) if view.incident.status in (Status.REPORTED, Status.IN_PROGRESS)
          else view.incident.status.label.lower())  # fmt: skip
 st.subheader(f"{view.incident.reference}: {clock}")
+# Keyed tabs keep the FG's place when a message appears or disappears above them.
 report_tab, facts_tab, advice_tab, follow_tab, history_tab = st.tabs(
-    ["Melding", "Beoordeling", "Advies en besluit", "Afhandelen", "Verloop"])  # fmt: skip
+    ["Melding", "Beoordeling", "Advies en besluit", "Afhandelen", "Verloop"], key=f"q_tab_{choice}",
+    on_change="rerun")  # fmt: skip
 with report_tab:
     incident_view.facts(view, show_type=True)
     incident_view.supplements(view)
@@ -146,7 +149,8 @@ with follow_tab:
         st.warning("Herhaling: in de afgelopen 12 maanden was er bij deze afdeling al een incident "
                    "van dezelfde soort. Is er een preventieve maatregel nodig?")  # fmt: skip
     ap_tab, subjects_tab, measures_tab, close_tab = st.tabs(
-        ["AP-melding", "Betrokkenen informeren", "Maatregelen", "Afronden"])  # fmt: skip
+        ["AP-melding", "Betrokkenen informeren", "Maatregelen", "Afronden"],
+        key=f"q_follow_{choice}", on_change="rerun")  # fmt: skip
     with ap_tab:
         authority_view.render(actor, view.incident, decision)
     with subjects_tab:

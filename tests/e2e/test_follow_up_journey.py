@@ -61,9 +61,7 @@ def _tab(page, name: str) -> None:
 
 
 def _follow_up(page, sub_tab: str) -> None:
-    """Open "Afhandelen" and one of its sub-tabs. Needed again after most actions: when a
-    message appears at the top of the page (or goes away on the next rerun) Streamlit builds
-    the tabs anew and the page is back on "Melding"."""
+    """Open "Afhandelen" and one of its sub-tabs (a no-op when they are open already)."""
     _tab(page, "Afhandelen")
     _tab(page, sub_tab)
 
@@ -177,6 +175,9 @@ def test_fg_follows_up_a_breach_until_the_register(page, server, seeded, decided
         row = db.execute("SELECT kind, ap_reference FROM authority_notifications WHERE incident_id = ?",
                          [decided.id]).fetchall()  # fmt: skip
     assert row == [("initial", AP_NUMBER)]
+    # The FG keeps their place: the message above the tabs does not send them back to "Melding".
+    for name in ("Afhandelen", "AP-melding"):
+        assert page.get_by_role("tab", name=name, exact=True).get_attribute("aria-selected") == "true"
 
     # 2. An 11-year-old: the parents with gezag get the letter.
     _follow_up(page, "Betrokkenen informeren")
