@@ -178,31 +178,30 @@ class Letter:
 
 # Per reader: (title, salutation, headings, "you" phrases). Young people get "je" and
 # shorter sentences; parents read about "uw kind".
+_FORMAL = {  # what the letters to adults share ("u")
+    "happened": "Wat is er gebeurd?", "done": "Wat hebben wij gedaan?",
+    "you": "Wat kunt u zelf doen?", "questions": "Heeft u vragen?",
+    "contact": "Neem dan contact op met onze functionaris gegevensbescherming",
+    "sorry": "Het spijt ons dat dit is gebeurd.",
+    "complaint": "U kunt ook een klacht indienen bij de Autoriteit Persoonsgegevens.",
+}
 _VOICE = {
     Recipient.PERSON: {
+        **_FORMAL,
         "title": "Er is iets misgegaan met uw gegevens",
         "salutation": "Beste heer, mevrouw,",
         "intro": "Wij moeten u iets vervelends vertellen. Er is iets misgegaan met uw gegevens. "
                  "In deze brief leest u wat er is gebeurd en wat u kunt doen.",
-        "happened": "Wat is er gebeurd?", "effects": "Wat kan dit voor u betekenen?",
-        "done": "Wat hebben wij gedaan?", "you": "Wat kunt u zelf doen?",
-        "questions": "Heeft u vragen?",
-        "contact": "Neem dan contact op met onze functionaris gegevensbescherming",
-        "sorry": "Het spijt ons dat dit is gebeurd.",
-        "complaint": "U kunt ook een klacht indienen bij de Autoriteit Persoonsgegevens.",
+        "effects": "Wat kan dit voor u betekenen?",
     },
     Recipient.PARENTS: {
+        **_FORMAL,
         "title": "Er is iets misgegaan met de gegevens van uw kind",
         "salutation": "Beste ouder of verzorger,",
         "intro": "Wij moeten u iets vervelends vertellen. Er is iets misgegaan met gegevens over "
                  "uw kind. U krijgt deze brief omdat u het gezag over uw kind heeft. In deze brief "
                  "leest u wat er is gebeurd en wat u kunt doen.",
-        "happened": "Wat is er gebeurd?", "effects": "Wat kan dit voor uw kind en voor u betekenen?",
-        "done": "Wat hebben wij gedaan?", "you": "Wat kunt u zelf doen?",
-        "questions": "Heeft u vragen?",
-        "contact": "Neem dan contact op met onze functionaris gegevensbescherming",
-        "sorry": "Het spijt ons dat dit is gebeurd.",
-        "complaint": "U kunt ook een klacht indienen bij de Autoriteit Persoonsgegevens.",
+        "effects": "Wat kan dit voor uw kind en voor u betekenen?",
     },
     Recipient.YOUNG_PERSON: {
         "title": "Er is iets misgegaan met jouw gegevens",
