@@ -254,9 +254,9 @@ def m0004_dashboard(db: Database) -> None:
             department TEXT NOT NULL,
             dimension TEXT NOT NULL,
             key TEXT NOT NULL,
-            n INTEGER NOT NULL,
-            PRIMARY KEY (year, org_id, department, dimension, key)
-        ) WITHOUT ROWID;
+            n INTEGER NOT NULL
+        );
+        CREATE INDEX stats_cube_read ON stats_cube (year, org_id, department, dimension, key, n);
         CREATE TABLE stats_state (
             id INTEGER PRIMARY KEY CHECK (id = 1),
             fingerprint TEXT NOT NULL,
