@@ -65,8 +65,8 @@ def _incident(db, world, reporter="reporter", org=None, at=NOW, status="closed",
                    " VALUES (?, ?, ?, ?)", [i, SECRET, a[:10], a])  # fmt: skip
         db.execute(
             "INSERT INTO measures (incident_id, org_id, kind, description, owner, due_on, status,"
-            " created_at, updated_at) VALUES (?, ?, 'preventive', ?, ?, ?, 'done', ?, ?)",
-            [i, org, SECRET, SECRET, a[:10], a, a],
+            " done_on, created_at, updated_at) VALUES (?, ?, 'preventive', ?, ?, ?, 'done', ?, ?, ?)",
+            [i, org, SECRET, SECRET, a[:10], a[:10], a, a],
         )  # fmt: skip
         db.execute("UPDATE incidents SET status = ?, closed_at = ? WHERE id = ?",
                    [status, _iso(closed) if closed_column else None, i])  # fmt: skip
