@@ -11,7 +11,7 @@ import re
 
 import pytest
 
-from datalek import accounts, assessment, auth, incidents, store
+from datalek import accounts, assessment, incidents, store
 from datalek.models import Actor, Role
 from tests.conftest import PASSWORD, World, make_report
 from tests.e2e.conftest import open_page, settle, sign_in
@@ -34,7 +34,9 @@ PAYLOADS = [
 LONG = ("Lange tekst zonder einde. " * 160)[:3900] + SCRIPT
 JOINED = "\n".join(PAYLOADS)
 FIELDS = ["description", "actions_taken", "department", "supplement", "effects",
-          "remedial_action", "organisation name", "FG name", "user name"]  # fmt: skip
+          "remedial_action", "organisation name", "FG name", "user name", "decision motivation",
+          "deviation motivation", "AP late reason", "safety-check reason", "public notice",
+          "measure description", "measure owner"]  # fmt: skip
 
 
 @pytest.fixture(scope="module")
@@ -56,11 +58,35 @@ def seeded(tmp_path_factory):
         incidents.add_supplement(db, reporter, first.id, JOINED)
         incidents.submit_report(db, reporter, make_report(world.org.id, description=LONG))
         facts = assessment.prefill(first, world.org)
-        assessment.save(db, auth.actor_for(db, world["dpo"].user_id), first.id, facts,
-                        JOINED[:1000], JOINED[:1000])  # fmt: skip
+        dpo = world["dpo"]
+        saved = assessment.save(db, dpo, first.id, facts, JOINED[:1000], JOINED[:1000])
+        _follow_up(db, dpo, first.id, saved.advice)
     finally:
         db.close()
     return path, world
+
+
+def _follow_up(db, dpo, incident_id: int, advice) -> None:
+    """The decision and the follow-up records of issue #5, every free text a payload."""
+    from datetime import date, timedelta
+
+    from datalek import authority, deadlines, decisions, informing, measures
+    from datalek.decisions import DecisionInput, Inform
+    from datalek.measures import MeasureInput, MeasureKind
+    from datalek.recipients import Recipient
+
+    decisions.record(db, dpo, incident_id, DecisionInput(
+        breach=True, notify_authority=advice.notify_authority,
+        inform=Inform.YES if advice.inform_subjects else Inform.NO, motivation=JOINED[:1000],
+        deviation_motivation=JOINED[:1000]))  # fmt: skip
+    authority.record_initial(db, dpo, incident_id, "AP123456", deadlines.now() - timedelta(minutes=5),
+                             late_reason=JOINED[:1000])  # fmt: skip
+    informing.record_safety_check(db, dpo, incident_id, Recipient.PARENTS, True, JOINED[:1000],
+                                  date.today() + timedelta(days=7))  # fmt: skip
+    informing.record_public_notice(db, dpo, incident_id, JOINED, date.today())
+    measures.add(db, dpo, incident_id, MeasureInput(
+        kind=MeasureKind.PREVENTIVE, description=JOINED[:1000], owner=SCRIPT,
+        due_on=date.today() + timedelta(days=30)))  # fmt: skip
 
 
 class Watch:
@@ -150,12 +176,20 @@ def test_the_fg_sees_the_payloads_as_text_on_every_tab(page, server):
     assert_inert(page, watch, "queue list")
     choose(page, "Open een melding", "DL-2026-0001")
     assert SCRIPT in shown_text(page) and "DROP TABLE incidents" in shown_text(page)
-    tabs = page.get_by_role("tab").all()
-    assert len(tabs) >= 4
-    for tab in tabs:
-        tab.click()
+    for name in ["Melding", "Beoordeling", "Advies en besluit", "Verloop", "Afhandelen",
+                 "AP-melding", "Betrokkenen informeren", "Maatregelen", "Afronden"]:  # fmt: skip
+        page.get_by_role("tab", name=name, exact=True).click()
         settle(page)
-        assert_inert(page, watch, f"queue tab {tab.inner_text()}")
+        assert_inert(page, watch, f"queue tab {name}")
+        if name == "Maatregelen":
+            assert SCRIPT in shown_text(page)  # the measure's owner
+    for expander in page.locator("[data-testid=stExpander] summary").all():
+        if expander.is_visible():
+            expander.click()
+            settle(page)
+    assert_inert(page, watch, "follow-up expanded")
+    open_page(page, "Register")
+    assert_inert(page, watch, "register")
     open_page(page, "Overzicht")
     assert_inert(page, watch, "overview")
     assert watch.errors == []
@@ -187,4 +221,4 @@ def test_names_and_organisations_are_shown_as_text(page, server, email, pages):
 
 def test_the_payload_count():
     assert len(PAYLOADS) + 1 == 11  # ten short payloads and one of 3,900+ characters
-    assert len(FIELDS) == 9
+    assert len(FIELDS) == 16
