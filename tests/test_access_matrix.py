@@ -15,7 +15,10 @@ from collections.abc import Callable
 
 import pytest
 
-from datalek import accounts, assessment, audit, decisions, incidents, register, retention
+from datalek import (
+    accounts, assessment, audit, authority, decisions, incidents, informing, measures, register,
+    register_export, retention,
+)
 from datalek.decisions import DecisionInput
 from datalek.models import Actor, InvalidInput, Role
 from datalek.permissions import PermissionDenied
@@ -62,6 +65,10 @@ HANDLER_CALLS: dict[str, tuple[str, Callable]] = {
     "decisions.record": ("decision.record", lambda c, a, i: decisions.record(
         c.db, a, i, DecisionInput(breach=True, motivation="x"))),
     "register.gaps_for": ("register.read", lambda c, a, i: register.gaps_for(c.db, a, i)),
+    # the follow-up of issue #5
+    "authority.history": ("authority.read", lambda c, a, i: authority.history(c.db, a, i)),
+    "informing.overview": ("subjects.read", lambda c, a, i: informing.overview(c.db, a, i)),
+    "measures.for_incident": ("measure.read", lambda c, a, i: measures.for_incident(c.db, a, i)),
 }
 
 
@@ -136,6 +143,35 @@ def test_beheerder_function_matrix(case, fn, who):
     _assert_refused_and_audited(case.db, actor, action, lambda: call(case, actor))
 
 
+# --- functions on an organisation's register: its FG (and the operator at the command line)
+
+REGISTER_CALLS: dict[str, tuple[str, Callable]] = {
+    "register_export.years": ("register.view", lambda c, a, o: register_export.years(c.db, a, o)),
+    "register_export.view": ("register.view", lambda c, a, o: register_export.view(
+        c.db, a, o, 2026)),
+    "register_export.export": ("register.export", lambda c, a, o: register_export.export(
+        c.db, a, o, 2026, "csv")),
+}
+REGISTER_MATRIX = [(fn, who, org) for fn in REGISTER_CALLS for who in WHO
+                   for org in ("own", "other")]  # fmt: skip
+
+
+def register_may(who: str, org: str) -> bool:
+    return who == "cli" or (who, org) in {("dpo", "own"), ("other_dpo", "other")}
+
+
+@pytest.mark.parametrize(("fn", "who", "org"), REGISTER_MATRIX,
+                         ids=[f"{f}-{w}-{o}" for f, w, o in REGISTER_MATRIX])  # fmt: skip
+def test_register_function_matrix(case, fn, who, org):
+    action, call = REGISTER_CALLS[fn]
+    actor = case.actor(who)
+    org_id = case.world.org.id if org == "own" else case.world.other_org.id
+    if register_may(who, org):
+        call(case, actor, org_id)
+        return
+    _assert_refused_and_audited(case.db, actor, action, lambda: call(case, actor, org_id))
+
+
 def test_departments_are_for_the_fg_only(case):
     assert incidents.departments(case.db, case.actor("dpo")) == ["Sociaal Domein"]
     for who in ("reporter", "management", "admin", "cli"):
@@ -156,7 +192,8 @@ def refusals_tested() -> int:
     first = sum(1 for *_, expected in FIRST_MATRIX if expected == "refused")
     handler = sum(1 for _, w, o in HANDLER_MATRIX if not handler_may(w, o))
     admin = sum(1 for _, w in ADMIN_MATRIX if w not in ("admin", "cli"))
-    return first + handler + admin + 4
+    registers = sum(1 for _, w, o in REGISTER_MATRIX if not register_may(w, o))
+    return first + handler + admin + registers + 4
 
 
 def test_the_matrices_cover_every_role_both_outcomes_and_many_refusals():
