@@ -243,3 +243,47 @@ def test_an_account_disabled_mid_form_cannot_submit_one_more_report(world, db_pa
     assert count_rows(db_path, "incidents") == 0
     assert titles(at) == ["Aanmelden bij Datalek"]
     assert state_get(at, "user_id") is None
+
+
+# --- OIDC: the identity provider proves the address, the local account decides the role ------
+
+AUTH = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "test-only",
+        "client_id": "datalek", "client_secret": "test-only",
+        "server_metadata_url": "https://idp.invalid/.well-known/openid-configuration"}  # fmt: skip
+
+
+def _oidc_app(email: str, verified: bool = True):
+    at = app()
+    at.secrets["auth"] = AUTH
+    at.user = {"is_logged_in": True, "email": email, "email_verified": verified}
+    return at.run()
+
+
+@pytest.mark.parametrize("key, first_page", [("dpo", "Werkvoorraad"), ("reporter", "Datalek melden"),
+                                             ("management", "Overzicht"), ("admin", "Accounts")])
+def test_oidc_maps_a_verified_address_to_the_local_role(world, key, first_page):
+    at = _oidc_app(f"{key.upper()}@test.invalid")
+    assert not at.exception
+    assert at.session_state["user_id"] == world[key].user_id
+    assert at.session_state["_actor"]["role"] == world[key].role.value
+    assert titles(at) == [first_page]
+
+
+@pytest.mark.parametrize("email, verified", [("dpo@test.invalid", False),
+                                             ("onbekend@test.invalid", True)])
+def test_oidc_refuses_an_unverified_or_unknown_address(world, email, verified):
+    at = _oidc_app(email, verified)
+    assert not at.exception
+    assert state_get(at, "user_id") is None
+    assert titles(at) == ["Aanmelden bij Datalek"]
+
+
+def test_oidc_refuses_a_disabled_account(world, db_path):
+    db = open_db(db_path)
+    try:
+        accounts.set_active(db, world["admin"], world["dpo"].user_id, False)
+    finally:
+        db.close()
+    at = _oidc_app("dpo@test.invalid")
+    assert state_get(at, "user_id") is None
+    assert titles(at) == ["Aanmelden bij Datalek"]
