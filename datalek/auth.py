@@ -98,8 +98,8 @@ def sign_in(db: Database, email: str, password: str, at: datetime | None = None)
     remaining = 0.0
     with store.write(db):  # check and count in one transaction: parallel guesses queue up here
         failures = sql.signin_failures(db, key)
-        if failures:
-            wait = backoff_seconds(failures["failures"])
+        wait = backoff_seconds(failures["failures"]) if failures else 0
+        if wait:  # (an attempt that started before the last failure was written: no wait)
             last = deadlines.from_iso(failures["last_failed_at"])
             remaining = (last + timedelta(seconds=wait) - at).total_seconds()
         if remaining > 0:

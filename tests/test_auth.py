@@ -355,3 +355,15 @@ def test_simultaneous_guesses_cannot_slip_past_the_back_off(fresh_db, world, db_
         "SELECT action FROM audit_log WHERE action LIKE 'signin%' ORDER BY seq")]  # fmt: skip
     assert actions.count("signin_failed") == auth.FREE_ATTEMPTS
     assert actions.count("signin_throttled") == 20 - auth.FREE_ATTEMPTS
+
+
+def test_an_attempt_that_started_before_the_last_failure_is_not_made_to_wait(fresh_db, world):
+    """Below the free attempts nobody waits, also not when another failure was written
+    with a later time while this attempt queued for the lock."""
+    email = accounts.get_user(fresh_db, Actor.cli(), world["reporter"].user_id).email
+    now = datetime(2026, 11, 20, 10, 0, tzinfo=timezone.utc)
+    with pytest.raises(auth.SigninRefused) as first:
+        auth.sign_in(fresh_db, email, "wrong password", at=now)
+    with pytest.raises(auth.SigninRefused) as earlier:
+        auth.sign_in(fresh_db, email, "wrong password", at=now - timedelta(seconds=1))
+    assert str(earlier.value) == str(first.value) == auth.WRONG_CREDENTIALS

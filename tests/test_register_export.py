@@ -82,7 +82,8 @@ def test_the_follow_up_columns_are_filled(fresh_db, year):
     assert full["Besluit"].startswith("datalek; AP: melden") and full["Motivering besluit"] == "Conform advies."
     ap = (full["Gemeld bij AP"], full["Meldnummer AP"], full["Binnen 72 uur"])
     assert ap == ("ja", "M-2026-000123", "ja")
-    assert full["Betrokkenen geïnformeerd"] == "Ouders of voogd met gezag: 2 op 2026-11-21 (brief)"
+    informed_on = (NOW + timedelta(days=5)).date().isoformat()  # complete_follow_up: "today"
+    assert full["Betrokkenen geïnformeerd"] == f"Ouders of voogd met gezag: 2 op {informed_on} (brief)"
     assert "Adrescontrole in het sjabloon. — Teamleider, gereed 2027-01-31, gepland" in full["Maatregelen"]
     assert full["Gevolgen"] == "Gevolgen voor het gezin." and full["Genomen maatregelen"] == "Teruggevraagd."
     assert full["Aantal betrokkenen"] == "3" and full["Bijzondere persoonsgegevens"] == "ja"
