@@ -135,7 +135,8 @@ def test_management_refused_every_row_level_function(board_world, call):
 
 
 CHANGES = [
-    P("UPDATE incidents SET repeat_of = 1 WHERE id = 3", "repeat", 2, id="repeat-marked"),
+    P("UPDATE incidents SET repeat_of = 1, updated_at = '2026-12-01T00:00:00+00:00' WHERE id = 3",
+      "repeat", 2, id="repeat-marked"),  # as repeats.detect does: with the assessment's update
     P("INSERT INTO subject_notices (incident_id, recipient, people_count, informed_on, channel,"
       " recorded_at) VALUES (4, 'person', 1, '2026-04-01', 'letter', 'x')", "informed", 4,
       id="betrokkenen-informed"),
@@ -194,3 +195,13 @@ def test_roll_up_recounts_only_what_changed(board_world):
     board = stats.dashboard(db, world["management"], 2026, today=dw.TODAY)
     assert series(board.current, "dept") == {"Jeugd": 10, "Wmo": 5, "ICT": 3}
     assert board.current.value("open") == 9
+
+
+def test_a_done_measure_without_its_date_counts_as_done(board_world):
+    """The schema allows 'done' without done_on (older data, a bulk import): no crash."""
+    world, db, _ = board_world
+    db.execute("UPDATE measures SET status = 'done', done_on = NULL,"
+               " updated_at = '2026-12-01T00:00:00+00:00' WHERE status = 'planned'")  # fmt: skip
+    db.conn.commit()
+    board = stats.dashboard(db, world["management"], 2026, today=dw.TODAY)
+    assert board.current.value("measures_open") == 1

@@ -32,7 +32,9 @@ from datalek import deadlines
 from datalek.store import write
 
 #: High-water marks of the source tables. Decisions, assessments, notifications and notices
-#: are only ever appended; incidents and measures move their ``updated_at`` when changed.
+#: are only ever appended; incidents and measures move their ``updated_at`` when changed
+#: (also when ``repeat_of`` changes: a new report, or the FG correcting the type). A bulk
+#: change that does not (demo data) forgets the roll-up instead: ``forget``.
 _MARKS = """
 SELECT
  (SELECT max(id) FROM incidents), (SELECT max(updated_at) FROM incidents),
@@ -123,6 +125,11 @@ _SIMPLE = {
 }
 
 
+def forget(db: Database) -> None:
+    """Make the next dashboard view rebuild the roll-up from scratch."""
+    db.execute("DELETE FROM stats_state")
+
+
 def marks(db: Database) -> list:
     return list(db.execute(_MARKS).fetchone())
 
@@ -150,7 +157,7 @@ def refresh(db: Database, today: str) -> str:
         if state == (current, today):
             return ""  # another session brought it up to date while we waited for the lock
         done = "measures"
-        if state is None or state[0][2] != current[2]:
+        if state is None:
             done = _rebuild(db, None, today)
         elif state[0] != current:
             done = _rebuild(db, state[0], today)
@@ -235,7 +242,8 @@ SELECT year, org_id, department, code, '', CASE code WHEN 'measures' THEN measur
         SELECT i.year, i.org_id, i.department, m.kind, m.status, substr(m.due_on, 1, 10) AS due_on,
             substr(m.done_on, 1, 10) AS done_on, min(:today, i.year || '-12-31') AS as_of,
             m.status IN ('planned', 'in_progress') OR (m.status = 'done'
-                AND substr(m.done_on, 1, 10) > min(:today, i.year || '-12-31')) AS is_open
+                AND coalesce(substr(m.done_on, 1, 10), '') > min(:today, i.year || '-12-31'))
+                AS is_open
         FROM measures m JOIN incidents i ON i.id = m.incident_id {where}
     )
     GROUP BY year, org_id, department
