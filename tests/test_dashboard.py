@@ -201,7 +201,7 @@ def test_a_done_measure_without_its_date_counts_as_done(board_world):
     """The schema allows 'done' without done_on (older data, a bulk import): no crash."""
     world, db, _ = board_world
     db.execute("UPDATE measures SET status = 'done', done_on = NULL,"
-               " updated_at = '2026-12-01T00:00:00+00:00' WHERE status = 'planned'")  # fmt: skip
+               " updated_at = '2026-12-01T00:00:00+00:00'")  # fmt: skip
     db.conn.commit()
     board = stats.dashboard(db, world["management"], 2026, today=dw.TODAY)
-    assert board.current.value("measures_open") == 1
+    assert board.current.value("measures_open") == 0
