@@ -62,11 +62,12 @@ st.write("Maak de verantwoording datalekken van dit jaar voor de gekozen organis
 a, b = st.columns(2)
 if a.button("Maak verantwoording", key="ov_make", icon=":material/description:"):
     with store.unit() as db:
-        st.session_state["ov_report"] = {
+        st.session_state["ov_report"] = (year, org_id, {
             fmt: annual_report.generate(db, actor, year, org_id, fmt) for fmt in ("html", "xlsx")
-        }
+        })
 made = st.session_state.get("ov_report")
-if made:
+if made and made[:2] == (year, org_id):  # never another year's report under this year's name
+    made = made[2]
     a.download_button("Download verantwoording (HTML)", made["html"], f"verantwoording-{year}.html",
                       "text/html", key="ov_dl_html")  # fmt: skip
     b.download_button("Download alle cijfers (Excel)", made["xlsx"], f"verantwoording-{year}.xlsx",

@@ -82,3 +82,15 @@ def test_without_reports(world):
     at = signed_in(world["management"], PAGE)
     assert not at.exception
     assert [i.value for i in at.info] == ["Er zijn nog geen meldingen."]
+
+
+def test_a_report_made_for_one_year_is_not_offered_under_another(filled):
+    world, _ = filled
+    at = signed_in(world["dpo"], PAGE)
+    at.button(key="ov_make").click().run()
+    assert at.get("download_button")
+    years = at.selectbox(key="ov_year")
+    other = next(y for y in years.options if str(y) != str(years.value))
+    years.set_value(int(other)).run()
+    assert not at.exception
+    assert at.get("download_button") == []
