@@ -11,7 +11,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from benchmarks import bench_browser, bench_dashboard, bench_report, bench_store, bench_triage  # noqa: E402
+from benchmarks import bench_browser, bench_dashboard, bench_report, bench_store, bench_triage, recorded_figures  # noqa: E402
 
 
 def _f(value: float, digits: int = 1) -> str:
@@ -104,6 +104,7 @@ def main() -> None:
         f"Ratio (p50): {q['page']['p50_ms'] / q['sql']['p50_ms']:.1f}",
     ]
     lines += bench_dashboard.section()
+    lines += recorded_figures.section()
     rate = bench_report.demo_rate()
     lines += [
         "",
