@@ -1,9 +1,9 @@
 """The dashboard and the yearly report on demo databases of 10^5 and 10^6 incidents.
 
 Databases are built once and cached under ``data/bench/`` (gitignored), keyed by their
-parameters: 10^5 with the demo generator (plus AP notifications, informed betrokkenen and
-measures written here in SQL while the demo data has none), 10^6 by copying the 10^5
-incidents nine more times with shifted ids (the demo generator would need minutes).
+parameters: 10^5 with the demo generator (incidents, assessments, decisions, AP
+notifications, informed betrokkenen, measures, repeats), 10^6 by copying the 10^5 incidents
+and their follow-up nine more times with shifted ids (the demo generator would need minutes).
 
 Measured against the plain SQL baseline in the same run: one ``GROUP BY`` of a year's
 incidents per organisation, department and incident type (``store.stats.baseline``).
@@ -27,26 +27,6 @@ CACHE = ROOT / "data" / "bench"
 NOW = datetime(2026, 11, 20, 10, tzinfo=timezone.utc)
 SEED = 1
 
-_FOLLOW_UP = [
-    "INSERT INTO authority_notifications (incident_id, kind, ap_reference, submitted_at, recorded_at)"
-    " SELECT d.incident_id, 'initial', 'AP-' || d.incident_id, strftime('%Y-%m-%dT%H:%M:%S+00:00',"
-    " julianday(i.aware_at) + ((d.incident_id * 7919) % 110) / 24.0), i.reported_at"
-    " FROM decisions d JOIN incidents i ON i.id = d.incident_id WHERE d.notify_authority = 1",
-    "INSERT INTO subject_notices (incident_id, recipient, people_count, informed_on, channel,"
-    " recorded_at) SELECT incident_id, 'person', 1, substr(decided_at, 1, 10), 'letter', decided_at"
-    " FROM decisions WHERE inform_subjects = 'yes'",
-    "INSERT INTO measures (incident_id, org_id, kind, description, owner, due_on, status, done_on,"
-    " created_at, updated_at) SELECT d.incident_id, i.org_id,"
-    " CASE WHEN d.incident_id % 2 THEN 'preventive' ELSE 'corrective' END, 'maatregel', 'team',"
-    " date(d.decided_at, '+30 days'),"
-    " CASE d.incident_id % 5 WHEN 0 THEN 'planned' WHEN 1 THEN 'in_progress' ELSE 'done' END,"
-    " CASE WHEN d.incident_id % 5 > 1 THEN date(d.decided_at, '+20 days') END,"
-    " d.decided_at, d.decided_at FROM decisions d JOIN incidents i ON i.id = d.incident_id"
-    " WHERE d.kind = 'breach' AND d.incident_id % 3 = 0",
-    "UPDATE incidents SET repeat_of = id - 1 WHERE id % 40 = 0",
-]
-
-
 def database(incidents: int) -> Path:
     """The cached demo database with ``incidents`` incidents (built when missing)."""
     CACHE.mkdir(parents=True, exist_ok=True)
@@ -58,12 +38,7 @@ def database(incidents: int) -> Path:
     if incidents <= base:
         tmp = path.with_suffix(".tmp")
         tmp.unlink(missing_ok=True)
-        demo.generate(str(tmp), incidents, years=3, seed=SEED, now=NOW)
-        with store.unit(tmp) as db:
-            if not db.execute("SELECT count(*) FROM authority_notifications").fetchone()[0]:
-                for statement in _FOLLOW_UP:
-                    db.execute(statement)
-                db.conn.commit()
+        demo.generate(str(tmp), incidents, years=3, seed=SEED, now=NOW)  # with its follow-up
         tmp.rename(path)
         return path
     source = database(base)
@@ -79,7 +54,7 @@ def _multiply(path: Path, times: int) -> None:
     conn = sqlite3.connect(path)
     conn.execute("PRAGMA synchronous=OFF")
     tables = ["incidents", "assessments", "decisions", "authority_notifications",
-              "subject_notices", "public_notices", "measures"]  # fmt: skip
+              "safety_checks", "subject_notices", "public_notices", "measures"]  # fmt: skip
     shift = {t: conn.execute(f"SELECT coalesce(max(id), 0) FROM {t}").fetchone()[0] for t in tables}
     seq = conn.execute("SELECT max(seq) FROM incidents").fetchone()[0]
     for k in range(1, times):
