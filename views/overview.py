@@ -6,6 +6,12 @@ import streamlit as st
 from datalek import accounts, annual_report, charts, stats, store
 from datalek.permissions import PermissionDenied
 from ui import session
+from ui.forms import md_escape
+
+TABLES = {"month": "Meldingen per maand", "funnel": "Van melding tot informeren",
+          "type": "Soort incident", "data": "Soort gegevens", "dept": "Per afdeling",
+          "nature": "Vertrouwelijkheid, integriteit, beschikbaarheid",
+          "risk": "Risico volgens de beoordeling", "notify_bucket": "Tijd tot de AP-melding"}  # fmt: skip
 
 actor = session.actor()
 st.title("Overzicht")
@@ -56,6 +62,13 @@ for left_code, right_code in [("funnel", "notify_time"), ("type", "data"), ("dep
     left.plotly_chart(figures[left_code], width="stretch", key=f"ch_{left_code}")
     right.plotly_chart(figures[right_code], width="stretch", key=f"ch_{right_code}")
 st.plotly_chart(figures["nature"], width="stretch", key="ch_nature")
+with st.expander("De cijfers achter de grafieken, als tabellen (ook voor schermlezers)"):
+    for code, title in TABLES.items():
+        st.markdown(f"**{title}**")
+        # st.table is a real HTML table (readable by screen readers); labels such as
+        # department names are typed by people, so they are escaped for its Markdown.
+        st.table({"": [md_escape(c.label) for c in now.series[code]],
+                  str(year): [c.shown for c in now.series[code]]})  # fmt: skip
 
 st.subheader("Jaarverantwoording")
 st.write("Maak de verantwoording datalekken van dit jaar voor de gekozen organisatie.")

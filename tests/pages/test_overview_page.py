@@ -94,3 +94,14 @@ def test_a_report_made_for_one_year_is_not_offered_under_another(filled):
     years.set_value(int(other)).run()
     assert not at.exception
     assert at.get("download_button") == []
+
+
+def test_every_chart_has_its_figures_as_a_table(filled):
+    world, _ = filled
+    at = signed_in(world["management"], PAGE)
+    tables = at.table
+    assert len(tables) == 8
+    month = tables[0].value
+    assert len(month) == 12
+    shown = {str(v) for t in tables for v in t.value.iloc[:, 1]}
+    assert "< 5" in shown  # the same suppression as the charts
