@@ -170,7 +170,7 @@ def section(sizes: tuple[int, ...] = (100_000, 1_000_000)) -> list[str]:
         for label, t in rows:
             lines.append(f"| {_f(r['incidents'], 0)} | {label} | {_f(t['p50_ms'], 2)} |"
                          f" {_f(t['p99_ms'], 2)} | {t['p50_ms'] / base:.2f} |")  # fmt: skip
-    lines += ["", "Full rebuild of the roll-up (first use, or a repeat marked, or an incident"
+    lines += ["", "Full rebuild of the roll-up (first use, new demo data, or an incident"
               " moved to another department): " + ", ".join(
                   f"{_f(r['rebuild_s'], 1)} s at {_f(r['incidents'], 0)}" for r in runs) + "."]  # fmt: skip
     return lines

@@ -153,11 +153,19 @@ class Overdue:
     due_on: date
 
 
-def overdue(db: Database, actor: Actor, today: date | None = None) -> list[Overdue]:
-    """Open measures past their due date in the actor's organisations (no free text)."""
+def overdue(db: Database, actor: Actor, today: date | None = None,
+            limit: int | None = None) -> list[Overdue]:  # fmt: skip
+    """Open measures past their due date in the actor's organisations, longest overdue
+    first, at most ``limit`` (no free text)."""
     if not permissions.may_see_queue(actor):
         permissions.deny(db, actor, "measure.overdue")
     day = (today or _today()).isoformat()
     return [Overdue(r["id"], r["incident_id"], r["reference"], MeasureKind(r["kind"]),
                     date.fromisoformat(r["due_on"]))
-            for r in sql.overdue_measures(db, list(actor.org_ids), day)]  # fmt: skip
+            for r in sql.overdue_measures(db, list(actor.org_ids), day, limit)]  # fmt: skip
+
+
+def count_overdue(db: Database, actor: Actor, today: date | None = None) -> int:
+    if not permissions.may_see_queue(actor):
+        permissions.deny(db, actor, "measure.overdue")
+    return sql.count_overdue_measures(db, list(actor.org_ids), (today or _today()).isoformat())

@@ -148,3 +148,14 @@ def test_an_unknown_measure_is_refused_like_a_foreign_one(fresh_db, world):
     with pytest.raises(PermissionDenied):
         measures.set_status(fresh_db, world["dpo"], 999, MeasureStatus.DONE)
     assert audit_log.recent(fresh_db, 1)[0]["action"] == "refused"
+
+
+def test_overdue_can_be_limited_to_the_oldest_and_counted(fresh_db, world):
+    incident = incidents.submit_report(fresh_db, world["reporter"], make_report(world.org.id), at=NOW)
+    for days in (3, 1, 2):
+        measures.add(fresh_db, world["dpo"], incident.id, MeasureInput(
+            kind=MeasureKind.PREVENTIVE, description="d", owner="o", due_on=TODAY - timedelta(days=days)))  # fmt: skip
+    oldest = measures.overdue(fresh_db, world["dpo"], today=TODAY, limit=2)
+    assert [o.due_on for o in oldest] == [TODAY - timedelta(days=3), TODAY - timedelta(days=2)]
+    assert measures.count_overdue(fresh_db, world["dpo"], today=TODAY) == 3
+    assert measures.count_overdue(fresh_db, world["other_dpo"], today=TODAY) == 0

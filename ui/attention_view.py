@@ -8,12 +8,15 @@ import streamlit as st
 from datalek import informing, measures, store
 from datalek.models import Actor
 
+SHOWN = 20  # overdue measures named above the queue; the rest are counted
+
 
 def render(actor: Actor) -> dict[int, list[str]]:
     """Show the attention points; return them per incident id for the queue table."""
     with store.unit() as db:
         reviews = informing.reviews_due(db, actor)
-        overdue = measures.overdue(db, actor)
+        overdue = measures.overdue(db, actor, limit=SHOWN)
+        overdue_total = measures.count_overdue(db, actor) if len(overdue) == SHOWN else len(overdue)
     flags: dict[int, list[str]] = {}
     for r in reviews:
         flags.setdefault(r.incident_id, []).append("uitstel opnieuw bekijken")
@@ -28,8 +31,8 @@ def render(actor: Actor) -> dict[int, list[str]]:
         )  # fmt: skip
     if overdue:
         shown = ", ".join(f"{m.reference} ({m.kind.label.split(' ')[0].lower()}, klaar op "
-                          f"{m.due_on:%d-%m-%Y})" for m in overdue[:20])  # fmt: skip
-        more = f" en nog {len(overdue) - 20}" if len(overdue) > 20 else ""
-        st.warning(f"Maatregelen over de datum ({len(overdue)}): {shown}{more}",
+                          f"{m.due_on:%d-%m-%Y})" for m in overdue)  # fmt: skip
+        more = f" en nog {overdue_total - len(overdue)}" if overdue_total > len(overdue) else ""
+        st.warning(f"Maatregelen over de datum ({overdue_total}), de oudste eerst: {shown}{more}",
                    icon=":material/assignment_late:")  # fmt: skip
     return flags

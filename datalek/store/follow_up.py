@@ -97,13 +97,22 @@ def measures(db: Database, incident_id: int) -> list[dict]:
                  [incident_id])  # fmt: skip
 
 
-def overdue_measures(db: Database, org_ids: list[int], today: str) -> list[dict]:
-    marks = ", ".join("?" for _ in org_ids) or "NULL"
+_OPEN_PAST_DUE = "m.org_id IN ({marks}) AND m.status IN ('planned', 'in_progress') AND m.due_on < ?"
+
+
+def overdue_measures(db: Database, org_ids: list[int], today: str,
+                     limit: int | None = None) -> list[dict]:  # fmt: skip
+    """Open measures past their due date, longest overdue first (at most ``limit``)."""
+    where = _OPEN_PAST_DUE.format(marks=", ".join("?" for _ in org_ids) or "NULL")
     return _rows(db, f"""
         SELECT m.id, m.incident_id, m.kind, m.due_on, m.status, i.reference, i.org_id
-        FROM measures m JOIN incidents i ON i.id = m.incident_id
-        WHERE m.org_id IN ({marks}) AND m.status IN ('planned', 'in_progress') AND m.due_on < ?
-        ORDER BY m.due_on, m.id""", [*org_ids, today])  # fmt: skip
+        FROM measures m JOIN incidents i ON i.id = m.incident_id WHERE {where}
+        ORDER BY m.due_on, m.id LIMIT ?""", [*org_ids, today, -1 if limit is None else limit])  # fmt: skip
+
+
+def count_overdue_measures(db: Database, org_ids: list[int], today: str) -> int:
+    where = _OPEN_PAST_DUE.format(marks=", ".join("?" for _ in org_ids) or "NULL")
+    return db.execute(f"SELECT count(*) FROM measures m WHERE {where}", [*org_ids, today]).fetchone()[0]
 
 
 # -- repeats ---------------------------------------------------------------
