@@ -18,9 +18,8 @@ from datalek import accounts, store
 from datalek.models import Actor, Role
 from tests.conftest import PASSWORD, World
 from tests.e2e.conftest import (  # noqa: F401 - the browser fixture for Debian's Chromium
-    Server, browser_type_launch_args, open_page, settle, sign_in,
+    Server, browser_type_launch_args, fill_letter_report, open_page, settle, sign_in,
 )
-from tests.e2e.test_report_journey import _multiselect, _radio
 from tests.e2e.test_xss import choose
 
 pytestmark = pytest.mark.e2e
@@ -56,19 +55,7 @@ def server(tmp_path_factory):
 
 def _report(page) -> str:
     open_page(page, "Datalek melden")
-    page.get_by_text("Brief of pakket naar het verkeerde adres", exact=True).click()
-    settle(page)
-    _radio(page, "Wanneer gebeurde het?", "Weet ik niet")
-    settle(page)
-    page.get_by_label("Je afdeling of team").fill("Jeugd")
-    _multiselect(page, "Welke soorten gegevens?", ["Jeugdhulp- of zorgdossier"])
-    _multiselect(page, "Over wie gaat het?", ["Kinderen of jongeren (onder 18)"])
-    _radio(page, "Hoeveel mensen", "Precies")
-    page.get_by_label("Aantal mensen (laat leeg als je het niet weet)").fill("2")
-    _multiselect(page, "Wie heeft de gegevens gekregen",
-                 ["Een andere bekende persoon (zoals een ouder of inwoner)"])  # fmt: skip
-    _radio(page, "Zijn de gegevens teruggegeven of verwijderd?", "Weet ik niet")
-    page.get_by_label("Korte beschrijving").fill(DESCRIPTION)
+    fill_letter_report(page, DESCRIPTION)
     page.get_by_role("button", name="Versturen").click()
     settle(page)
     for choice in page.get_by_text("Laten staan (bewust)").all():  # keep the data on purpose

@@ -127,3 +127,36 @@ def open_page(page, title: str) -> None:
     page.locator("[data-testid=stSidebarNav] a", has_text=title).first.click()
     settle(page)
     page.get_by_role("heading", name=title).first.wait_for(timeout=20000)
+
+
+def choose_radio(page, question: str, answer: str) -> None:
+    group = page.locator("[data-testid=stRadio]").filter(has_text=question)
+    group.get_by_text(answer, exact=True).click()
+
+
+def choose_options(page, label: str, options: list[str]) -> None:
+    """Pick options in a multiselect: type each, wait for it, Enter; Escape closes the list."""
+    box = page.locator("[data-testid=stMultiSelect]").filter(has_text=label)
+    for option in options:
+        box.locator("input").click()
+        box.locator("input").press_sequentially(option)
+        page.get_by_role("option", name=option).first.wait_for()
+        page.keyboard.press("Enter")
+    page.keyboard.press("Escape")
+
+
+def fill_letter_report(page, description: str, returned: str = "Weet ik niet") -> None:
+    """Fill the report form for a letter sent to an old address (the form must be open)."""
+    page.get_by_text("Brief of pakket naar het verkeerde adres", exact=True).click()
+    settle(page)
+    choose_radio(page, "Wanneer gebeurde het?", "Weet ik niet")
+    settle(page)
+    page.get_by_label("Je afdeling of team").fill("Jeugd")
+    choose_options(page, "Welke soorten gegevens?", ["Jeugdhulp- of zorgdossier"])
+    choose_options(page, "Over wie gaat het?", ["Kinderen of jongeren (onder 18)"])
+    choose_radio(page, "Hoeveel mensen", "Precies")
+    page.get_by_label("Aantal mensen (laat leeg als je het niet weet)").fill("2")
+    choose_options(page, "Wie heeft de gegevens gekregen",
+                   ["Een andere bekende persoon (zoals een ouder of inwoner)"])  # fmt: skip
+    choose_radio(page, "Zijn de gegevens teruggegeven of verwijderd?", returned)
+    page.get_by_label("Korte beschrijving").fill(description)

@@ -12,8 +12,7 @@ import signal
 import pytest
 
 from datalek import audit, store
-from tests.e2e.conftest import Server, open_page, settle, sign_in
-from tests.e2e.test_report_journey import _multiselect, _radio
+from tests.e2e.conftest import Server, fill_letter_report, open_page, settle, sign_in
 from tests.test_crash import record_figure
 
 pytestmark = pytest.mark.e2e
@@ -29,19 +28,7 @@ def fill(page, marker: str) -> None:
     if again.count():
         again.click()
         settle(page)
-    page.get_by_text("Brief of pakket naar het verkeerde adres", exact=True).click()
-    settle(page)
-    _radio(page, "Wanneer gebeurde het?", "Weet ik niet")
-    settle(page)
-    page.get_by_label("Je afdeling of team").fill("Jeugd")
-    _multiselect(page, "Welke soorten gegevens?", ["Jeugdhulp- of zorgdossier"])
-    _multiselect(page, "Over wie gaat het?", ["Kinderen of jongeren (onder 18)"])
-    _radio(page, "Hoeveel mensen", "Precies")
-    page.get_by_label("Aantal mensen (laat leeg als je het niet weet)").fill("2")
-    _multiselect(page, "Wie heeft de gegevens gekregen",
-                 ["Een andere bekende persoon (zoals een ouder of inwoner)"])  # fmt: skip
-    _radio(page, "Zijn de gegevens teruggegeven of verwijderd?", "Weet ik niet")
-    page.get_by_label("Korte beschrijving").fill(f"Plan naar een oud adres gestuurd ({marker}).")
+    fill_letter_report(page, f"Plan naar een oud adres gestuurd ({marker}).")
 
 
 def confirmed_reference(page) -> str | None:

@@ -5,24 +5,9 @@ import re
 import pytest
 
 from datalek import store
-from tests.e2e.conftest import open_page, settle, sign_in
+from tests.e2e.conftest import choose_options, choose_radio, open_page, settle, sign_in
 
 pytestmark = pytest.mark.e2e
-
-
-def _radio(page, question: str, answer: str) -> None:
-    group = page.locator("[data-testid=stRadio]").filter(has_text=question)
-    group.get_by_text(answer, exact=True).click()
-
-
-def _multiselect(page, label: str, options: list[str]) -> None:
-    box = page.locator("[data-testid=stMultiSelect]").filter(has_text=label)
-    for option in options:
-        box.locator("input").click()
-        box.locator("input").press_sequentially(option)
-        page.get_by_role("option", name=option).first.wait_for()
-        page.keyboard.press("Enter")
-    page.keyboard.press("Escape")
 
 
 def test_employee_reports_redacts_and_finds_it_back(page, server, seeded):
@@ -30,16 +15,16 @@ def test_employee_reports_redacts_and_finds_it_back(page, server, seeded):
     open_page(page, "Datalek melden")
     page.get_by_text("E-mail naar de verkeerde persoon", exact=True).click()
     settle(page)
-    _radio(page, "Wanneer gebeurde het?", "Weet ik niet")
+    choose_radio(page, "Wanneer gebeurde het?", "Weet ik niet")
     settle(page)
     page.get_by_label("Je afdeling of team").fill("Jeugd")
-    _multiselect(page, "Welke soorten gegevens?", ["Naam en adres", "Jeugdhulp- of zorgdossier"])
-    _multiselect(page, "Over wie gaat het?", ["Kinderen of jongeren (onder 18)"])
-    _radio(page, "Hoeveel mensen", "Precies")
+    choose_options(page, "Welke soorten gegevens?", ["Naam en adres", "Jeugdhulp- of zorgdossier"])
+    choose_options(page, "Over wie gaat het?", ["Kinderen of jongeren (onder 18)"])
+    choose_radio(page, "Hoeveel mensen", "Precies")
     page.get_by_label("Aantal mensen (laat leeg als je het niet weet)").fill("1")
-    _radio(page, "Waren de gegevens beveiligd?", "Nee")
-    _multiselect(page, "Wie heeft de gegevens gekregen", ["Onbekende personen"])
-    _radio(page, "Zijn de gegevens teruggegeven of verwijderd?", "Weet ik niet")
+    choose_radio(page, "Waren de gegevens beveiligd?", "Nee")
+    choose_options(page, "Wie heeft de gegevens gekregen", ["Onbekende personen"])
+    choose_radio(page, "Zijn de gegevens teruggegeven of verwijderd?", "Weet ik niet")
     page.get_by_label("Korte beschrijving").fill(
         "Verslag met BSN 111222333 naar een verkeerde ouder gestuurd."
     )

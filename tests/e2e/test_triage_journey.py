@@ -6,26 +6,15 @@ import re
 import pytest
 
 from datalek import store
-from tests.e2e.conftest import open_page, settle, sign_in
-from tests.e2e.test_report_journey import _multiselect, _radio
+from tests.e2e.conftest import choose_radio, fill_letter_report, open_page, settle, sign_in
 
 pytestmark = pytest.mark.e2e
 
 
 def _report_letter(page) -> str:
     open_page(page, "Datalek melden")
-    page.get_by_text("Brief of pakket naar het verkeerde adres", exact=True).click()
-    settle(page)
-    _radio(page, "Wanneer gebeurde het?", "Weet ik niet")
-    settle(page)
-    page.get_by_label("Je afdeling of team").fill("Jeugd")
-    _multiselect(page, "Welke soorten gegevens?", ["Jeugdhulp- of zorgdossier"])
-    _multiselect(page, "Over wie gaat het?", ["Kinderen of jongeren (onder 18)"])
-    _radio(page, "Hoeveel mensen", "Precies")
-    page.get_by_label("Aantal mensen (laat leeg als je het niet weet)").fill("2")
-    _multiselect(page, "Wie heeft de gegevens gekregen", ["Een andere bekende persoon (zoals een ouder of inwoner)"])
-    _radio(page, "Zijn de gegevens teruggegeven of verwijderd?", "Ja, maar dat is nog niet bevestigd")
-    page.get_by_label("Korte beschrijving").fill("Hulpverleningsplan naar een oud adres gestuurd.")
+    fill_letter_report(page, "Hulpverleningsplan naar een oud adres gestuurd.",
+                       returned="Ja, maar dat is nog niet bevestigd")
     page.get_by_role("button", name="Versturen").click()
     settle(page)
     success = page.locator("[data-testid=stAlertContentSuccess]")
@@ -60,8 +49,8 @@ def test_fg_assesses_and_decides(page, server, seeded):
     page.get_by_role("tab", name="Advies en besluit").click()
     page.get_by_text("Waarom", exact=True).wait_for()
     assert page.get_by_text(re.compile(r"art\. 3[34]")).count() > 0
-    _radio(page, "Melden bij de AP?", "Ja")
-    _radio(page, "Betrokkenen informeren?", "Ja")
+    choose_radio(page, "Melden bij de AP?", "Ja")
+    choose_radio(page, "Betrokkenen informeren?", "Ja")
     page.get_by_label("Motivering van je besluit").fill("Zorgdossier van een kind bij een ander gezin.")
     page.get_by_role("button", name="Besluit vastleggen").click()
     settle(page)
