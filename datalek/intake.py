@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from datalek import pii
 from datalek.models import IncidentType, InvalidInput, LabelledEnum, Nature
 
 CLOCK_SKEW = timedelta(minutes=5)
@@ -344,6 +345,10 @@ def _message(field: str, error: dict) -> str:
 def _consistency_errors(values: dict, now: datetime) -> dict[str, str]:
     """Rules across fields: conditional questions and the order of the dates."""
     errors: dict[str, str] = {}
+    if pii.find_pii(str(values.get("department") or "")):
+        # The department is shown in lists and on the dashboard: no personal details in it.
+        errors["department"] = ("Vul alleen de naam van je afdeling of team in, zonder "
+                                "nummers, adressen of e-mailadressen.")  # fmt: skip
     asks = applicable(values.get("situation"))
     for field in ("protection", "retrieval"):
         if asks[field] and values.get(field) in (None, ""):

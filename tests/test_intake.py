@@ -146,6 +146,9 @@ HOUR = timedelta(hours=1)
 TOO_LONG = "x" * (MAX_DESCRIPTION + 1)
 
 RULES = [
+    # no personal details in the department (it shows in lists and on the dashboard)
+    P({"department": "Team van j.jansen@gemeente.nl"}, "department", "alleen de naam", id="email-in-department"),
+    P({"department": "Wijkteam 1234 AB 5"}, "department", "alleen de naam", id="address-in-department"),
     # future dates (beyond the 5-minute clock skew)
     P({"occurred_from": NOW + MINUTES_6, "discovered_at": NOW + MINUTES_6},
       "occurred_from", "in de toekomst", id="future-occurred_from"),
