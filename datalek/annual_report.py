@@ -19,7 +19,7 @@ import plotly.offline
 from openpyxl import Workbook
 from sqlite_utils import Database
 
-from datalek import accounts, audit, charts, stats, store
+from datalek import accounts, audit, charts, disclosure, stats, store
 from datalek.models import Actor
 
 SECTIONS = [
@@ -103,7 +103,7 @@ def attention(board: stats.Dashboard) -> list[str]:
 def summary(report: AnnualReport) -> list[str]:
     f = report.dashboard.current.figures
     def say(code: str) -> str:
-        return f"minder dan {stats.threshold()}" if f[code].value is None else f[code].shown
+        return "een verborgen aantal" if f[code].value is None else f[code].shown
     return [
         f"In {report.year} kwamen {say('total')} interne meldingen binnen. De FG beoordeelde"
         f" {say('breach')} daarvan als datalek.",
@@ -164,8 +164,7 @@ def to_html(report: AnnualReport) -> str:
     }  # fmt: skip
     sections = "".join(f'<section id="{code}"><h2>{e(title)}</h2>{body[code]}</section>'
                        for code, title in SECTIONS)  # fmt: skip
-    note = (f"Aantallen kleiner dan {stats.threshold()} staan er als '< {stats.threshold()}', zodat"
-            " niemand herkenbaar wordt. Maatregelen zijn beoordeeld op"
+    note = (f"{disclosure.explanation(stats.threshold())} Maatregelen zijn beoordeeld op"
             f" {board.current.as_of:%d-%m-%Y}.")  # fmt: skip
     return (
         f'<!DOCTYPE html><html lang="nl"><head><meta charset="utf-8"><title>{e(report.title)}</title>'

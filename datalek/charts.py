@@ -2,7 +2,7 @@
 
 Colour-blind-safe (Okabe-Ito), Dutch labels, and readable without colour: every bar
 carries its number as text, and series that differ are also told apart by a pattern
-and by the legend. Hidden counts get no bar and the text "< 5". At most a few dozen
+and by the legend. Hidden counts get no bar and the text "verborgen". At most a few dozen
 points per chart: the aggregation happens in SQL (``datalek.store.stats``).
 """
 
@@ -34,7 +34,7 @@ def _trace(cells: list[Cell], name: str, colour: str, pattern: str = "",
 
 
 def bar(cells: list[Cell], title: str, x_title: str, horizontal: bool = False) -> go.Figure:
-    """Bars with their value as text; hidden cells get no bar and the text "< 5"."""
+    """Bars with their value as text; hidden cells get no bar and the text "verborgen"."""
     fig = go.Figure(_trace(cells, x_title, PALETTE[0], horizontal=horizontal))
     fig.update_layout(title=title, height=max(300, 60 + 28 * len(cells)) if horizontal else 360,
                       xaxis_title=None if horizontal else x_title,

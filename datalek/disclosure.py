@@ -43,6 +43,17 @@ def threshold() -> int:
 Values = dict[str, Counter]
 
 
+#: How a hidden count is shown. One word for every hidden count: a count hidden only so that
+#: a small one cannot be recomputed may be large, and a different word for it would let a
+#: total pin down the small one.
+HIDDEN = "verborgen"
+
+
+def explanation(limit: int) -> str:
+    return (f"Aantallen kleiner dan {limit} staan er als '{HIDDEN}', net als de aantallen waarmee "
+            "je zo'n klein aantal zou kunnen terugrekenen. Zo wordt niemand herkenbaar.")
+
+
 @dataclass(frozen=True)
 class Cell:
     label: str
@@ -51,7 +62,7 @@ class Cell:
 
     @property
     def shown(self) -> str:
-        return f"< {self.limit or threshold()}" if self.count is None else str(self.count)
+        return HIDDEN if self.count is None else str(self.count)
 
 
 def suppress(counts: dict[str, int], limit: int) -> list[Cell]:

@@ -18,7 +18,7 @@ from datetime import date
 from sqlite_utils import Database
 
 from datalek import deadlines, permissions
-from datalek.disclosure import Cell, Node, Values, add, leaf, median_from, protect, protect_vector
+from datalek.disclosure import HIDDEN, Cell, Node, Values, add, leaf, median_from, protect, protect_vector
 from datalek.disclosure import suppress, threshold  # noqa: F401  (re-exported)
 from datalek.facts import DataCategory
 from datalek.models import Actor, IncidentType, Nature, Status
@@ -251,7 +251,7 @@ def figures(node: Node, year: int, as_of: date) -> Figures:
     result: dict[str, Figure] = {}
     for code, label in COUNTS.items():
         value = node.count(code)
-        result[code] = Figure(code, label, value, f"< {limit}" if value is None else str(value))
+        result[code] = Figure(code, label, value, HIDDEN if value is None else str(value))
     notified, within = node.count("notified"), node.count("within72")
     shares = {
         "notified_share": _share(notified, node.count("breach")),

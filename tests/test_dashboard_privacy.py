@@ -67,7 +67,7 @@ def test_the_concrete_attack_on_the_total(attack_world, monkeypatch):
     one = stats.dashboard(db, both, 2026, world.org.id).current
     assert other.value("total") is None and one.value("total") == 18
     assert every.value("total") is None, "21 - 18 would reveal the hidden 3"
-    assert every.figures["total"].shown == "< 5"
+    assert every.figures["total"].shown == "verborgen"
 
 
 @pytest.mark.parametrize("limit", THRESHOLDS)
@@ -94,9 +94,9 @@ def test_hidden_department_and_rest(attack_world, monkeypatch):
     board = stats.dashboard(db, world["management"], 2026, today=dw.TODAY)
     # ICT (2) is hidden, and so is Wmo (6), the next smallest, so 18 - 10 gives only the sum.
     assert {c.label: c.shown for c in board.current.series["dept"]} == {
-        "Jeugd": "10", "Wmo": "< 5", "ICT": "< 5"}
+        "Jeugd": "10", "Wmo": "verborgen", "ICT": "verborgen"}
     assert board.departments == ["Jeugd"]
-    assert board.current.figures["informed"].shown == "< 5"
+    assert board.current.figures["informed"].shown == "verborgen"
     assert board.current.figures["notify_median"].value == 60.0  # five notifications: shown
 
 
@@ -118,7 +118,7 @@ def test_exports_show_the_same_protected_figures(attack_world, monkeypatch):
     rows = {r[0]: r[1] for r in book["Kerncijfers"].iter_rows(min_row=2, values_only=True)}
     board = stats.dashboard(db, both, 2026, today=dw.TODAY).current
     assert rows == {f.label: f.shown for f in board.figures.values()}
-    assert rows["Interne meldingen"] == "< 5"
+    assert rows["Interne meldingen"] == "verborgen"
     text = " ".join(str(c) for ws in book for row in ws.iter_rows(values_only=True) for c in row)
     assert "geheim" not in text and " 21" not in f" {text}"
 

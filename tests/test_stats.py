@@ -86,9 +86,9 @@ def test_threshold_from_environment(monkeypatch, env, expected):
     assert stats.threshold() == expected
 
 
-def test_cell_shows_the_threshold_for_a_hidden_count(monkeypatch):
+def test_a_hidden_cell_says_verborgen_whatever_its_size(monkeypatch):
     monkeypatch.setenv("DATALEK_SMALL_NUMBER", "3")
-    assert stats.Cell("x", None).shown == "< 3"
+    assert stats.Cell("x", None).shown == "verborgen"
     assert stats.Cell("x", 0).shown == "0"
     assert stats.Cell("x", 42).shown == "42"
 
@@ -186,8 +186,8 @@ def test_overview_with_a_lower_threshold(filled, monkeypatch):
     assert shown(overview.by_month) == months(m01=None, m03=9, m06=None)
     assert {c.label: c.shown for c in overview.by_type} == {
         IncidentType.SENT_BY_MISTAKE.label: "7",
-        IncidentType.MAIL_MISDELIVERED.label: "< 3",
-        IncidentType.PHISHING.label: "< 3",
+        IncidentType.MAIL_MISDELIVERED.label: "verborgen",
+        IncidentType.PHISHING.label: "verborgen",
     }
 
 
@@ -255,3 +255,10 @@ def test_month_is_the_month_in_the_netherlands(fresh_db):
     overview = stats.overview(fresh_db, board, [org.id], 2027)
     assert overview.total == 5
     assert shown(overview.by_month) == months(m01=5)
+
+
+def test_a_large_count_hidden_to_protect_a_small_one_is_never_called_small():
+    """Hiding 2 alone would let the total give it away, so 90 is hidden too: both read
+    'verborgen', never '< 5' (90 is not small, and two words would pin the 2 down)."""
+    cells = {c.label: c.shown for c in stats.suppress({"a": 2, "b": 90, "c": 100}, 5)}
+    assert cells == {"a": "verborgen", "b": "verborgen", "c": "100"}

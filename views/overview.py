@@ -3,7 +3,7 @@ this page only chooses the selection and draws. No rows, no names, no free text.
 
 import streamlit as st
 
-from datalek import accounts, annual_report, charts, stats, store
+from datalek import accounts, annual_report, charts, disclosure, stats, store
 from datalek.permissions import PermissionDenied
 from ui import session
 from ui.forms import md_escape
@@ -15,8 +15,7 @@ TABLES = {"month": "Meldingen per maand", "funnel": "Van melding tot informeren"
 
 actor = session.actor()
 st.title("Overzicht")
-st.caption(f"Aantallen kleiner dan {stats.threshold()} staan er als '< {stats.threshold()}', "
-           "zodat niemand herkenbaar wordt.")  # fmt: skip
+st.caption(disclosure.explanation(stats.threshold()))
 
 try:
     with store.unit() as db:
