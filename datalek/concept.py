@@ -19,6 +19,8 @@ from datalek.intake import CountKind
 from datalek.models import Incident, Organisation
 
 UNKNOWN = "Onbekend — nog aanvullen"
+#: Answers a supplement always repeats, so the AP can place it.
+IDENTIFYING = frozenset({"0.law", "0.kind", "1.organisation", "9.reference"})
 
 
 @dataclass(frozen=True)
@@ -52,6 +54,11 @@ class Concept:
         """What to store with a notification: always the whole concept, so that the next
         supplement can be compared answer by answer."""
         return self.full or self.as_dict()
+
+    @property
+    def changed(self) -> list[Answer]:
+        """The answers beyond the identifying ones (for a supplement: what changed)."""
+        return [a for s in self.sections for a in s.answers if a.key not in IDENTIFYING]
 
     @property
     def missing(self) -> list[Answer]:
@@ -266,11 +273,13 @@ def build(src: Sources, now: datetime, kind: str = "initial") -> Concept:
 
 def changes(previous: dict, current: Concept) -> Concept:
     """Only the answers that differ from the concept stored with an earlier notification."""
-    before = {a["key"]: a["answer"] for s in previous.get("sections", []) for a in s["answers"]}
-    keep = {"0.law", "0.kind", "1.organisation", "9.reference"}
+    if not previous.get("sections"):  # nothing stored to compare with: the whole concept
+        return Concept(current.reference, "supplement", current.sections, current.generated_at,
+                       None, current.as_dict())
+    before = {a["key"]: a["answer"] for s in previous["sections"] for a in s["answers"]}
     sections = []
     for section in current.sections:
-        changed = [a for a in section.answers if a.key in keep or before.get(a.key) != a.text]
+        changed = [a for a in section.answers if a.key in IDENTIFYING or before.get(a.key) != a.text]
         if changed:
             sections.append(Section(section.number, section.title, changed))
     since = deadlines.from_iso(previous["generated_at"]) if previous.get("generated_at") else None

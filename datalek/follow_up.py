@@ -3,7 +3,7 @@ betrokkenen. Each is made for the FG of the incident's organisation and audited.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from sqlite_utils import Database
 
@@ -18,7 +18,8 @@ from datalek.store import incidents as incident_sql
 from datalek.triage import Advice
 
 
-def _sources(db: Database, actor: Actor, incident_id: int, late_reason: str) -> concept.Sources:
+def _sources(db: Database, actor: Actor, incident_id: int, late_reason: str,
+             submitted_at: datetime | None = None) -> concept.Sources:  # fmt: skip
     incident = incidents.to_model(incident_sql.incident(db, incident_id))
     org = next(o for o in accounts.list_organisations(db, actor) if o.id == incident.org_id)
     latest = assessment_sql.latest_assessment(db, incident_id)
@@ -45,15 +46,18 @@ def _sources(db: Database, actor: Actor, incident_id: int, late_reason: str) -> 
                   f"{m.status.label.lower()})" for m in measure_mod.load(db, incident_id)],
         late_reason=state.initial.late_reason if state.initial else late_reason,
         first_reference=state.initial.ap_reference if state.initial else "",
-        first_submitted_at=state.initial.submitted_at if state.initial else None,
+        first_submitted_at=state.initial.submitted_at if state.initial else submitted_at,
     )  # fmt: skip
 
 
-def concept_for(db: Database, actor: Actor, incident_id: int, late_reason: str = "") -> concept.Concept:
+def concept_for(db: Database, actor: Actor, incident_id: int, late_reason: str = "",
+                submitted_at: datetime | None = None) -> concept.Concept:  # fmt: skip
     """The concept for the first notification or, once that is recorded, for a supplement
-    (only what changed since the last notification). Audited: it holds personal data."""
+    (only what changed since the last notification). ``submitted_at``: the moment of the
+    first notification, when known (it decides whether a delay reason belongs in it).
+    Audited: it holds personal data."""
     incidents.require_handler(db, actor, incident_id, "authority.concept")
-    src = _sources(db, actor, incident_id, late_reason)
+    src = _sources(db, actor, incident_id, late_reason, submitted_at)
     notes = [authority.Notification.from_row(r) for r in follow_up_sql.notifications(db, incident_id)]
     state = authority.state_of(notes)
     with store.write(db):

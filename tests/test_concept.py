@@ -212,3 +212,30 @@ def test_making_a_concept_is_audited_and_reserved_for_the_fg(fresh_db, world, de
     for who in ("reporter", "management", "admin", "other_dpo"):
         with pytest.raises(PermissionDenied):
             follow_up.concept_for(fresh_db, world[who], incident.id)
+
+
+def test_a_notification_recorded_late_for_a_timely_moment_needs_no_delay_reason(
+        fresh_db, world, decided, clock):  # fmt: skip
+    """The FG records on day 5 that they notified the AP within the 72 hours: the concept
+    stored with it is the one for that moment, without a missing delay reason."""
+    incident, _ = decided
+    clock.at = AWARE + timedelta(days=5)
+    in_time = _concept(fresh_db, world, incident.id, submitted_at=AWARE + timedelta(hours=30))
+    assert in_time.answers()["2.late_reason"].startswith("Niet van toepassing")
+    assert _concept(fresh_db, world, incident.id).answers()["2.late_reason"] is None
+
+
+def test_without_a_stored_concept_the_supplement_shows_everything(fresh_db, world, decided, clock):
+    incident, _ = decided
+    clock.at = AWARE + timedelta(hours=10)
+    authority.record_initial(fresh_db, world["dpo"], incident.id, "M-2026-000123", clock.at)
+    supplement = _concept(fresh_db, world, incident.id)
+    assert supplement.kind == "supplement" and supplement.changed_since is None
+    assert [s.number for s in supplement.sections] == list(range(10))
+
+
+def test_a_supplement_without_changes_has_nothing_beyond_the_identification(fresh_db, world, decided,
+                                                                            clock):  # fmt: skip
+    incident, _ = decided
+    _first_notification(fresh_db, world, incident.id, clock)
+    assert _concept(fresh_db, world, incident.id).changed == []

@@ -18,8 +18,14 @@ def _record(incident_id: int, kind: str, concept: dict) -> None:
     p = f"ap{incident_id}_"
     when = local_datetime(state.get(f"{p}{kind}_at_date"), state.get(f"{p}{kind}_at_time"))
     if kind == "initial":
-        act(p + "errors", "De melding bij de AP is vastgelegd.", lambda db, who: authority.record_initial(
-            db, who, incident_id, state.get(p + "reference", ""), when, state.get(p + "late", ""), concept))
+        late = state.get(p + "late", "")
+
+        def record(db, who):  # the stored concept is the one for the moment actually entered
+            made = follow_up.concept_for(db, who, incident_id, late, submitted_at=when) if when else None
+            authority.record_initial(db, who, incident_id, state.get(p + "reference", ""), when, late,
+                                     made.snapshot() if made else concept)  # fmt: skip
+
+        act(p + "errors", "De melding bij de AP is vastgelegd.", record)
     elif kind == "supplement":
         act(p + "errors", "De aanvulling is vastgelegd.", lambda db, who: authority.record_supplement(
             db, who, incident_id, when, state.get(p + "note_supplement", ""), concept))
@@ -64,8 +70,15 @@ def render(actor: Actor, incident: Incident, decision: Decision | None) -> None:
         field_error(errors, "late_reason")
     with store.unit() as db:
         concept = follow_up.concept_for(db, actor, incident.id, state.get(p + "late", ""))
-    title = "Concept AP-melding" if concept.kind == "initial" else "Concept aanvulling (alleen wat veranderde)"
-    st.markdown(f"#### {title}")
+    if concept.kind == "initial":
+        st.markdown("#### Concept AP-melding")
+    elif concept.changed_since is None:
+        st.markdown("#### Concept aanvulling")
+        st.caption("Bij de eerste melding is geen concept bewaard: hieronder staat het hele concept.")
+    else:
+        st.markdown("#### Concept aanvulling (alleen wat veranderde)")
+        if not concept.changed:
+            st.info("Sinds de laatste melding aan de AP is er niets veranderd in de antwoorden.")
     st.caption("Open het meldformulier van de AP ernaast en kopieer antwoord voor antwoord "
                "(knop rechtsboven in elk blok).")  # fmt: skip
     if concept.missing:
@@ -88,6 +101,7 @@ def render(actor: Actor, incident: Incident, decision: Decision | None) -> None:
             field_error(errors, "ap_reference")
             datetime_input("Gemeld bij de AP op", p + "initial_at", default_now=True)
             field_error(errors, "submitted_at")
+            field_error(errors, "late_reason")  # also here, next to the button
             st.form_submit_button("Melding vastleggen", type="primary", on_click=_record,
                                   args=(incident.id, "initial", concept.snapshot()))  # fmt: skip
         return

@@ -13,6 +13,8 @@ from ui.actions import act
 from ui.forms import field_error, form_errors
 
 state = st.session_state
+FILE_NAMES = {Recipient.PERSON: "betrokkene", Recipient.PARENTS: "ouders",
+              Recipient.YOUNG_PERSON: "jongere"}  # fmt: skip
 _PARTS = (("what_happened", "Wat is er gebeurd? (zonder namen)"),
           ("consequences", "Wat kan dit betekenen voor de lezer?"),
           ("measures", "Wat heeft de organisatie gedaan?"))  # fmt: skip
@@ -31,8 +33,10 @@ def _safety(incident_id: int, recipient: Recipient) -> None:
     p = f"inf{incident_id}_{recipient.value}_"
     answer = state.get(p + "risk")
     risk = None if answer is None else answer == "yes"
-    act(p + "errors", "De veiligheidscheck is vastgelegd.", lambda db, who: informing.record_safety_check(
-        db, who, incident_id, recipient, risk, state.get(p + "reason", ""), state.get(p + "review")))
+    if act(p + "errors", "De veiligheidscheck is vastgelegd.", lambda db, who: informing.record_safety_check(
+            db, who, incident_id, recipient, risk, state.get(p + "reason", ""), state.get(p + "review"))):
+        for field in ("risk", "reason", "review"):
+            state.pop(p + field, None)
 
 
 def _letter(incident_id: int, recipient: Recipient) -> None:
@@ -47,9 +51,11 @@ def _letter(incident_id: int, recipient: Recipient) -> None:
 
 def _notice(incident_id: int, recipient: Recipient) -> None:
     p = f"inf{incident_id}_{recipient.value}_"
-    act(p + "errors", "Vastgelegd wie er zijn geïnformeerd.", lambda db, who: informing.record_notice(
-        db, who, incident_id, recipient, state.get(p + "count"), state.get(p + "on"),
-        state.get(p + "channel") and informing.Channel(state[p + "channel"])))
+    if act(p + "errors", "Vastgelegd wie er zijn geïnformeerd.", lambda db, who: informing.record_notice(
+            db, who, incident_id, recipient, state.get(p + "count"), state.get(p + "on"),
+            state.get(p + "channel") and informing.Channel(state[p + "channel"]))):  # fmt: skip
+        for field in ("count", "on", "channel"):  # a second click must not record it twice
+            state.pop(p + field, None)
 
 
 def _public(incident_id: int) -> None:
@@ -111,7 +117,7 @@ def _recipient(incident: Incident, recipient: Recipient, overview: informing.Ove
         title, text, docx = made
         st.text(text)
         left, right = st.columns(2)
-        name = f"brief-{incident.reference}-{recipient.value}"
+        name = f"brief-{incident.reference}-{FILE_NAMES[recipient]}"
         left.download_button("Download als Word (DOCX)", docx, f"{name}.docx", key=p + "docx",
                              mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document")  # fmt: skip
         right.download_button("Download als tekst (voor e-mail)", text, f"{name}.txt", "text/plain",

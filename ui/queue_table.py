@@ -52,6 +52,8 @@ def render(rows: list[IncidentSummary], org_names: dict[int, str], now: datetime
     shade = [f"background-color: {COLOURS[u]}" if COLOURS[u] else "" for u in table["Urgentie"]]
     styled = table.style.apply(lambda _: shade, subset=["Termijn"], axis=0)
     st.dataframe(styled, hide_index=True, width="stretch")
+    several = len({r.org_id for r in rows}) > 1  # numbers restart per organisation
+    names = {r.id: f"{r.reference} · {org_names.get(r.org_id, '')}" if several else r.reference
+             for r in rows}  # fmt: skip
     return st.selectbox("Open een melding", [r.id for r in rows], index=None, key="q_choice",
-                        format_func={r.id: r.reference for r in rows}.get,
-                        placeholder="Kies een melding")  # fmt: skip
+                        format_func=names.get, placeholder="Kies een melding")  # fmt: skip

@@ -173,3 +173,25 @@ def test_after_the_notification_the_concept_is_a_supplement_with_only_the_change
     assert "De aanvulling is vastgelegd." in successes(at)
     kinds = [r["kind"] for r in rows(db_path, "SELECT kind FROM authority_notifications ORDER BY id")]
     assert kinds == ["initial", "supplement"]
+
+
+def test_recording_who_was_informed_empties_the_form_so_it_is_not_saved_twice(world, decided, db_path):
+    db = open_db(db_path)
+    try:
+        from datalek import informing
+        from datalek.recipients import Recipient
+
+        informing.record_safety_check(db, world["dpo"], decided.id, Recipient.PARENTS, False)
+    finally:
+        db.close()
+    at = opened(world, decided)
+    p = f"inf{decided.id}_parents_"
+    at.number_input(key=p + "count").set_value(2)
+    at.date_input(key=p + "on").set_value(deadlines.now().astimezone(deadlines.AMSTERDAM).date())
+    at.selectbox(key=p + "channel").set_value("letter")
+    [b for b in at.button if b.label == "Informeren vastleggen"][0].click().run()
+    assert "Vastgelegd wie er zijn geïnformeerd." in successes(at)
+    assert at.number_input(key=p + "count").value is None
+    [b for b in at.button if b.label == "Informeren vastleggen"][0].click().run()  # a second click
+    assert len(rows(db_path, "SELECT * FROM subject_notices")) == 1
+    assert "minstens 1" in error_after(at, p + "count")
