@@ -83,8 +83,8 @@ _ADVICE: dict[DataCategory, dict[Recipient, str]] = {
         Recipient.PARENTS: "Let op als iemand het burgerservicenummer van uw kind gebruikt. Vraag "
                            "bij twijfel advies bij het Centraal Meldpunt Identiteitsfraude.",
         Recipient.YOUNG_PERSON: "Merk je dat iemand jouw burgerservicenummer gebruikt? Vertel het "
-                                "je ouders of ons. Je kunt ook hulp vragen bij het Centraal "
-                                "Meldpunt Identiteitsfraude.",
+                                "ons of een volwassene die je vertrouwt. Je kunt ook hulp vragen "
+                                "bij het Centraal Meldpunt Identiteitsfraude.",
     },
     DataCategory.ID_DOCUMENT: {
         Recipient.PERSON: "Laat een kopie van uw identiteitsbewijs niet zomaar gebruiken. Bij "
@@ -92,7 +92,8 @@ _ADVICE: dict[DataCategory, dict[Recipient, str]] = {
         Recipient.PARENTS: "Bij misbruik van het identiteitsbewijs van uw kind kunt u aangifte doen "
                            "bij de politie.",
         Recipient.YOUNG_PERSON: "Gebruikt iemand een kopie van jouw identiteitsbewijs? Dan kun je "
-                                "samen met een volwassene aangifte doen bij de politie.",
+                                "aangifte doen bij de politie. Vraag iemand die je vertrouwt om "
+                                "mee te gaan als je dat fijn vindt.",
     },
     DataCategory.CREDENTIALS: {
         Recipient.PERSON: "Verander uw wachtwoord, ook op andere websites waar u hetzelfde "
@@ -120,6 +121,11 @@ _ADVICE: dict[DataCategory, dict[Recipient, str]] = {
 }  # fmt: skip
 
 
+def _lower_first(label: str) -> str:
+    """'Burgerservicenummer (BSN)' -> 'burgerservicenummer (BSN)'; names keep their capitals."""
+    return label[0].lower() + label[1:] if label[1:2].islower() else label
+
+
 def prefill(facts: Facts | None, effects: str = "", remedial_action: str = "",
             recipient: Recipient = Recipient.PERSON) -> LetterText:  # fmt: skip
     """A first version from the structured facts and the FG's own assessment texts, the
@@ -128,8 +134,10 @@ def prefill(facts: Facts | None, effects: str = "", remedial_action: str = "",
     if facts is None:
         return LetterText(consequences=effects, measures=remedial_action)
     happened = _HAPPENED.get(facts.incident_type, "")
-    kinds = [c.label.lower() for c in facts.data_categories
-             if c not in (DataCategory.UNKNOWN, DataCategory.OTHER)]  # fmt: skip
+    # Veilig Thuis or child-protection information is not named in a letter: the FG decides
+    # per family what can be said (and the safety check comes first).
+    kinds = [_lower_first(c.label) for c in facts.data_categories
+             if c not in (DataCategory.UNKNOWN, DataCategory.OTHER, DataCategory.CHILD_PROTECTION)]  # fmt: skip
     if kinds:
         happened += " Het gaat om deze gegevens: " + "; ".join(kinds) + "."
     advice = [texts[recipient] for category, texts in _ADVICE.items()

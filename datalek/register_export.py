@@ -49,6 +49,25 @@ def _when(iso: str | None) -> str:
     return deadlines.format_local(deadlines.from_iso(iso)) if iso else ""
 
 
+def _day(iso: str | None) -> str:
+    """An ISO date in the Dutch way (31-01-2027), like the moments in the other columns."""
+    return f"{iso[8:10]}-{iso[5:7]}-{iso[0:4]}" if iso else ""
+
+
+def _postponements(checks: list[dict]) -> list[str]:
+    """Every postponement for safety, also one lifted later: the register keeps the weighing."""
+    lines = []
+    for n, check in enumerate(checks):
+        if not check["risk"]:
+            continue
+        lifted = next((c for c in checks[n + 1:] if c["recipient"] == check["recipient"]), None)
+        state = (f"opgeheven op {_when(lifted['recorded_at'])}" if lifted and not lifted["risk"]
+                 else "vervangen" if lifted else "loopt")  # fmt: skip
+        lines.append(f"{Recipient(check['recipient']).label}: uitgesteld op {_when(check['recorded_at'])}"
+                     f" tot {_day(check['review_on'])} ({state}): {check['reason']}")
+    return lines
+
+
 def _facts(row: dict) -> dict:
     if not row["facts"]:
         return {}
@@ -96,16 +115,16 @@ def _follow_up(row: dict, extra: dict) -> dict:
                 "Binnen 72 uur": "ja" if hours <= 72 else "nee", "Reden vertraging": initial["late_reason"]}  # fmt: skip
     out["Aanvullingen en intrekking"] = "\n".join(later)
     out["Betrokkenen geïnformeerd"] = "\n".join(
-        f"{Recipient(n['recipient']).label}: {n['people_count']} op {n['informed_on']} "
+        f"{Recipient(n['recipient']).label}: {n['people_count']} op {_day(n['informed_on'])} "
         f"({Channel(n['channel']).label.lower()})" for n in extra["notices"][i])  # fmt: skip
-    latest = {c["recipient"]: c for c in extra["checks"][i]}
-    out["Uitstel (veiligheid)"] = "\n".join(
-        f"{Recipient(c['recipient']).label}: tot {c['review_on']}: {c['reason']}"
-        for c in latest.values() if c["risk"])  # fmt: skip
-    out["Openbare mededeling"] = "\n".join(f"{p['published_on']}: {p['text']}" for p in extra["public"][i])
+    out["Uitstel (veiligheid)"] = "\n".join(_postponements(extra["checks"][i]))
+    out["Openbare mededeling"] = "\n".join(f"{_day(p['published_on'])}: {p['text']}"
+                                           for p in extra["public"][i])  # fmt: skip
     out["Maatregelen"] = "\n".join(
-        f"{MeasureKind(m['kind']).label}: {m['description']} — {m['owner']}, gereed {m['due_on']}, "
-        f"{MeasureStatus(m['status']).label.lower()}" for m in extra["measures"][i])  # fmt: skip
+        f"{MeasureKind(m['kind']).label}: {m['description']} — {m['owner']}, uiterlijk {_day(m['due_on'])}, "
+        f"{MeasureStatus(m['status']).label.lower()}"
+        + (f" op {_day(m['done_on'])}" if m["status"] == "done" and m["done_on"] else "")
+        for m in extra["measures"][i])  # fmt: skip
     return out
 
 

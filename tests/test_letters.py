@@ -124,7 +124,7 @@ def test_prefill_writes_from_the_facts_only():
                   data_categories=[DataCategory.BSN, DataCategory.UNKNOWN, DataCategory.OTHER])  # fmt: skip
     made = letters.prefill(facts)
     assert made.what_happened == ("Een brief met gegevens is naar een verkeerd adres gestuurd. "
-                                  "Het gaat om deze gegevens: burgerservicenummer (bsn).")  # fmt: skip
+                                  "Het gaat om deze gegevens: burgerservicenummer (BSN).")  # fmt: skip
     assert "Centraal Meldpunt Identiteitsfraude" in made.what_you_can_do
     assert made.consequences == "" and made.measures == ""
     assert letters.prefill(None) == letters.LetterText()
@@ -191,3 +191,11 @@ def test_the_public_notice_tells_what_happened_and_how_to_reach_the_fg():
     for part in (TEXT.what_happened, TEXT.consequences, TEXT.measures, "fg@test.invalid"):
         assert part in text
     assert "Wat kunt u zelf doen?" not in text  # only when there is something to do
+
+
+def test_the_prefill_never_names_child_protection_information():
+    facts = Facts(incident_type=IncidentType.SENT_BY_MISTAKE, aware_at=NOW,
+                  data_categories=[DataCategory.CARE_FILE, DataCategory.CHILD_PROTECTION])  # fmt: skip
+    made = letters.prefill(facts, recipient=Recipient.YOUNG_PERSON)
+    assert "Veilig Thuis" not in made.what_happened and "eilig" not in made.what_happened
+    assert "jeugdhulp- of zorgdossier" in made.what_happened

@@ -82,9 +82,9 @@ def test_the_follow_up_columns_are_filled(fresh_db, year):
     assert full["Besluit"].startswith("datalek; AP: melden") and full["Motivering besluit"] == "Conform advies."
     ap = (full["Gemeld bij AP"], full["Meldnummer AP"], full["Binnen 72 uur"])
     assert ap == ("ja", "M-2026-000123", "ja")
-    informed_on = (NOW + timedelta(days=5)).date().isoformat()  # complete_follow_up: "today"
+    informed_on = f"{(NOW + timedelta(days=5)).date():%d-%m-%Y}"  # complete_follow_up: "today"
     assert full["Betrokkenen geïnformeerd"] == f"Ouders of voogd met gezag: 2 op {informed_on} (brief)"
-    assert "Adrescontrole in het sjabloon. — Teamleider, gereed 2027-01-31, gepland" in full["Maatregelen"]
+    assert "Adrescontrole in het sjabloon. — Teamleider, uiterlijk 31-01-2027, gepland" in full["Maatregelen"]
     assert full["Gevolgen"] == "Gevolgen voor het gezin." and full["Genomen maatregelen"] == "Teruggevraagd."
     assert full["Aantal betrokkenen"] == "3" and full["Bijzondere persoonsgegevens"] == "ja"
     none = rows[year["none"].reference]
@@ -93,8 +93,8 @@ def test_the_follow_up_columns_are_filled(fresh_db, year):
     undecided = rows[year["open"].reference]
     assert undecided["Besluit"] == "nog geen besluit" and undecided["Status"] == "Gemeld"
     postponed = rows[year["postponed"].reference]
-    assert postponed["Uitstel (veiligheid)"] == (
-        "Ouders of voogd met gezag: tot 2026-12-10: Zorgen over de vader.")
+    assert postponed["Uitstel (veiligheid)"].startswith("Ouders of voogd met gezag: uitgesteld op ")
+    assert postponed["Uitstel (veiligheid)"].endswith(" tot 10-12-2026 (loopt): Zorgen over de vader.")
     assert postponed["Herhaling van"] == year["full"].reference
 
 
@@ -193,3 +193,15 @@ def test_the_cli_refuses_an_unknown_organisation(db_path, world, tmp_path):
                                        "--out", str(out)], env={"DATALEK_DB": str(db_path)})  # fmt: skip
     assert result.exit_code != 0 and "Onbekende organisatie" in result.output
     assert not out.exists()
+
+
+def test_a_lifted_postponement_stays_in_the_register():
+    checks = [
+        {"recipient": "parents", "risk": 1, "reason": "Veilig Thuis loopt.", "review_on": "2026-12-10",
+         "recorded_at": "2026-11-21T09:00:00+00:00"},
+        {"recipient": "parents", "risk": 0, "reason": "", "review_on": None,
+         "recorded_at": "2026-12-10T09:00:00+00:00"},
+    ]  # fmt: skip
+    (line,) = register_export._postponements(checks)
+    assert line == ("Ouders of voogd met gezag: uitgesteld op 21-11-2026 10:00 tot 10-12-2026 "
+                    "(opgeheven op 10-12-2026 10:00): Veilig Thuis loopt.")  # fmt: skip

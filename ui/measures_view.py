@@ -40,13 +40,16 @@ def render(actor: Actor, incident_id: int) -> None:
     if not found:
         st.caption("Nog geen maatregelen.")
     for m in found:
-        late = " — TE LAAT" if m.overdue(today) else ""
-        st.markdown(f"**{m.kind.label}**: {m.status.label}{late}, klaar op {m.due_on:%d-%m-%Y}")
+        if m.done_on:
+            when = f"uitgevoerd op {m.done_on:%d-%m-%Y}"
+        else:
+            when = f"uiterlijk klaar op {m.due_on:%d-%m-%Y}" + (" — TE LAAT" if m.overdue(today) else "")
+        st.markdown(f"**{m.kind.label}**: {m.status.label}, {when}")
         st.text(f"{m.description}\nUitvoerder: {m.owner}")
         cols = st.columns([3, 1])
-        cols[0].selectbox("Status", [s.value for s in MeasureStatus], key=f"{p}{m.id}_status",
+        cols[0].selectbox("Nieuwe status", [s.value for s in MeasureStatus], key=f"{p}{m.id}_status",
                           index=list(MeasureStatus).index(m.status),
-                          format_func=lambda v: MeasureStatus(v).label, label_visibility="collapsed")  # fmt: skip
+                          format_func=lambda v: MeasureStatus(v).label)  # fmt: skip
         cols[1].button("Status opslaan", key=f"{p}{m.id}_save", on_click=_status, args=(incident_id, m.id))
     form_errors(errors)
     with st.form(p + "form", enter_to_submit=False, clear_on_submit=False):

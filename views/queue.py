@@ -4,7 +4,8 @@ gives the report, the assessment, the advice and the decision."""
 import streamlit as st
 from pydantic import ValidationError
 
-from datalek import accounts, assessment, deadlines, decisions, incidents, register, store
+from datalek import accounts, assessment, deadlines, decisions, incidents, measures, register, store
+from datalek.measures import MeasureKind, MeasureStatus
 from datalek.models import TRANSITIONS, IncidentType, InvalidInput, Status
 from datalek.permissions import PermissionDenied
 from datalek.triage import RiskLevel
@@ -107,6 +108,8 @@ try:
         latest = assessment.current(db, actor, choice)
         decision = decisions.latest(db, actor, choice)
         gaps = register.gaps_for(db, actor, choice)
+        preventive = any(m.kind is MeasureKind.PREVENTIVE and m.status is not MeasureStatus.CANCELLED
+                         for m in measures.for_incident(db, actor, choice))  # fmt: skip
 except PermissionDenied as exc:
     st.error(exc.message)
     st.stop()
@@ -145,7 +148,7 @@ with advice_tab:
         st.markdown("**Besluit vastleggen**" if decision is None else "**Nieuw besluit vastleggen**")
         advice_view.decision_form(choice, latest.advice, state.get(f"de_{choice}"), _decide)
 with follow_tab:
-    if view.incident.repeat_of:
+    if view.incident.repeat_of and not preventive:
         st.warning("Herhaling: in de afgelopen 12 maanden was er bij deze afdeling al een incident "
                    "van dezelfde soort. Is er een preventieve maatregel nodig?")  # fmt: skip
     ap_tab, subjects_tab, measures_tab, close_tab = st.tabs(

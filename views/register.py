@@ -1,6 +1,8 @@
 """Register: the Art. 33(5) register of one organisation and year for its FG, on screen
 and as CSV or XLSX (every view and export is audited)."""
 
+import re
+
 import streamlit as st
 
 from datalek import accounts, register_export, store
@@ -12,6 +14,11 @@ actor = session.actor()
 state = st.session_state
 SHOWN = ["Kenmerk", "Status", "Soort incident", "Besluit", "Gemeld bij AP", "Binnen 72 uur",
          "Betrokkenen geïnformeerd", "Maatregelen", "Herhaling van", "Afgerond op"]  # fmt: skip
+
+
+def _slug(name: str) -> str:
+    """'Gemeente Waterdam' -> 'gemeente-waterdam', for a file name."""
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "organisatie"
 
 
 def _export(org_id: int, year: int, fmt: str) -> None:
@@ -29,8 +36,8 @@ if failure := state.pop("q_failure", None):
 with store.unit() as db:
     orgs = accounts.list_organisations(db, actor)
 left, right = st.columns(2)
-org_id = left.selectbox("Organisatie", [o.id for o in orgs], key="reg_org",
-                        format_func={o.id: o.name for o in orgs}.get)  # fmt: skip
+org_names = {o.id: o.name for o in orgs}
+org_id = left.selectbox("Organisatie", list(org_names), key="reg_org", format_func=org_names.get)
 if org_id is None:
     st.info("Je bent nog niet gekoppeld aan een organisatie.")
     st.stop()
@@ -58,4 +65,5 @@ if made and made[:2] == (org_id, year):
     mime = "text/csv" if fmt == "csv" else \
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     st.download_button(f"Download het register {year} ({fmt.upper()})", data,
-                       f"datalekkenregister-{year}.{fmt}", mime, key="reg_download", type="primary")  # fmt: skip
+                       f"datalekkenregister-{_slug(org_names[org_id])}-{year}.{fmt}", mime,
+                       key="reg_download", type="primary")  # fmt: skip

@@ -227,7 +227,7 @@ def test_fg_follows_up_a_breach_until_the_register(page, server, seeded, decided
     settle(page)
     _flash(page, "De maatregel is toegevoegd.")
     _follow_up(page, "Maatregelen")
-    page.get_by_text(f"Preventie (herhaling voorkomen): Gepland, klaar op {due:%d-%m-%Y}").wait_for()
+    page.get_by_text(f"Preventie (herhaling voorkomen): Gepland, uiterlijk klaar op {due:%d-%m-%Y}").wait_for()
     page.locator("[data-testid=stText]", has_text="Adrescontrole toegevoegd aan het verzendsjabloon.").wait_for()
 
     # 5. Nothing is missing: close the dossier.

@@ -195,3 +195,21 @@ def test_recording_who_was_informed_empties_the_form_so_it_is_not_saved_twice(wo
     [b for b in at.button if b.label == "Informeren vastleggen"][0].click().run()  # a second click
     assert len(rows(db_path, "SELECT * FROM subject_notices")) == 1
     assert "minstens 1" in error_after(at, p + "count")
+
+
+def test_the_repeat_warning_stays_until_a_preventive_measure_is_planned(world, decided, db_path):
+    from datalek import measures
+
+    db = open_db(db_path)
+    try:
+        db.execute("UPDATE incidents SET repeat_of = id WHERE id = ?", [decided.id])
+        db.conn.commit()
+        at = opened(world, decided)
+        assert any(w.value.startswith("Herhaling") for w in at.warning)
+        measures.add(db, world["dpo"], decided.id, measures.MeasureInput(
+            kind=measures.MeasureKind.PREVENTIVE, description="Dubbele controle.", owner="Team",
+            due_on=deadlines.now().date() + timedelta(days=30)))  # fmt: skip
+    finally:
+        db.close()
+    at = opened(world, decided)
+    assert not any(w.value.startswith("Herhaling") for w in at.warning)
