@@ -67,6 +67,8 @@ def describe_hours_left(hours: float) -> str:
     late = -hours
     if late < 1:
         return "termijn verstreken"
+    if late >= 48:  # "672 uur te laat" reads as a number, "28 dagen te laat" as a time
+        return f"{math.floor(late / 24)} dagen te laat"
     return f"{math.floor(late)} uur te laat"
 
 

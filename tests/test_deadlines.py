@@ -105,7 +105,9 @@ AWARE = datetime(2026, 11, 20, 10, 0, tzinfo=UTC)
         (timedelta(hours=73), "1 uur te laat"),
         (timedelta(hours=75), "3 uur te laat"),
         (timedelta(hours=75, minutes=59), "3 uur te laat"),
-        (timedelta(days=10), "168 uur te laat"),
+        (timedelta(hours=72 + 47), "47 uur te laat"),
+        (timedelta(hours=72 + 48), "2 dagen te laat"),
+        (timedelta(days=10), "7 dagen te laat"),
     ],
     ids=lambda v: str(v) if isinstance(v, timedelta) else v,
 )

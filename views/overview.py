@@ -8,6 +8,7 @@ from datalek.permissions import PermissionDenied
 from ui import session
 from ui.forms import md_escape
 
+AS_OF = {"open", "measures_open", "measures_overdue"}  # figures of a moment, not of a year
 TABLES = {"month": "Meldingen per maand", "funnel": "Van melding tot informeren",
           "type": "Soort incident", "data": "Soort gegevens", "dept": "Per afdeling",
           "nature": "Vertrouwelijkheid, integriteit, beschikbaarheid",
@@ -48,7 +49,9 @@ for row in range(0, len(codes), 4):
     for column, code in zip(st.columns(4), codes[row:row + 4], strict=False):
         figure = now.figures[code]
         delta = None
-        if before is not None and isinstance(figure.value, int) and isinstance(before.value(code), int):
+        comparable = code not in AS_OF  # "open now" against last year's end says nothing
+        if comparable and before is not None and isinstance(figure.value, int) \
+                and isinstance(before.value(code), int):
             delta = figure.value - before.value(code)
         column.metric(figure.label, figure.shown, delta=delta, delta_color="off")
 if before is None and compare:
@@ -70,7 +73,8 @@ with st.expander("De cijfers achter de grafieken, als tabellen (ook voor scherml
                   str(year): [c.shown for c in now.series[code]]})  # fmt: skip
 
 st.subheader("Jaarverantwoording")
-st.write("Maak de verantwoording datalekken van dit jaar voor de gekozen organisatie.")
+st.write(f"Maak de verantwoording datalekken {year} voor "
+         + ("alle organisaties samen." if org_id is None else f"{orgs[org_id]}."))  # fmt: skip
 a, b = st.columns(2)
 if a.button("Maak verantwoording", key="ov_make", icon=":material/description:"):
     with store.unit() as db:

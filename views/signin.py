@@ -22,4 +22,4 @@ if submitted:
         session.start(actor)
         st.rerun()
 oidc.login_button()
-st.caption("Wachtwoord vergeten? Vraag de beheerder van Datalek in je organisatie om een nieuw.")
+st.caption("Wachtwoord vergeten? Vraag de beheerder van Datalek in je organisatie om een nieuw wachtwoord.")
