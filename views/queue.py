@@ -155,7 +155,8 @@ with follow_tab:
         ["AP-melding", "Betrokkenen informeren", "Maatregelen", "Afronden"],
         key=f"q_follow_{choice}", on_change="rerun")  # fmt: skip
     with ap_tab:
-        authority_view.render(actor, view.incident, decision)
+        if follow_tab.open and ap_tab.open:  # the concept is audited: only when it is looked at
+            authority_view.render(actor, view.incident, decision)
     with subjects_tab:
         informing_view.render(actor, view.incident, decision)
     with measures_tab:

@@ -37,7 +37,11 @@ def decided(world, db_path):
 
 
 def opened(world, incident):
+    """The incident open on tab Afhandelen, sub-tab AP-melding (the other sub-tabs are drawn
+    too; the AP concept only when its tab is open, because making it is audited)."""
     at = signed_in(world["dpo"], PAGE)
+    at.session_state[f"q_tab_{incident.id}"] = "Afhandelen"
+    at.session_state[f"q_follow_{incident.id}"] = "AP-melding"
     at.selectbox(key="q_choice").set_value(incident.id).run()
     assert not at.exception, at.exception
     return at
@@ -213,3 +217,12 @@ def test_the_repeat_warning_stays_until_a_preventive_measure_is_planned(world, d
         db.close()
     at = opened(world, decided)
     assert not any(w.value.startswith("Herhaling") for w in at.warning)
+
+
+def test_the_concept_is_made_and_audited_only_when_its_tab_is_open(world, decided, db_path):
+    at = signed_in(world["dpo"], PAGE)
+    at.selectbox(key="q_choice").set_value(decided.id).run()  # opens on tab "Melding"
+    assert not at.code
+    assert rows(db_path, "SELECT * FROM audit_log WHERE action = 'authority.concept'") == []
+    opened(world, decided)
+    assert len(rows(db_path, "SELECT * FROM audit_log WHERE action = 'authority.concept'")) == 1
