@@ -9,7 +9,7 @@ to show a time to a person.
 from __future__ import annotations
 
 import math
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
@@ -18,6 +18,11 @@ DEADLINE = timedelta(hours=72)
 
 def now() -> datetime:
     return datetime.now(timezone.utc)
+
+
+def today() -> date:
+    """Today's date on the Dutch clock (due dates, review dates, informed-on dates)."""
+    return now().astimezone(AMSTERDAM).date()
 
 
 def require_aware(moment: datetime) -> datetime:

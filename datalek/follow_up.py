@@ -94,7 +94,7 @@ def letter_for(
     row = incident_sql.incident(db, incident_id)
     org = next(o for o in accounts.list_organisations(db, actor) if o.id == row["org_id"])
     made = letters.compose(recipient, text, org, row["reference"],
-                           today or deadlines.now().astimezone(deadlines.AMSTERDAM).date())  # fmt: skip
+                           today or deadlines.today())  # fmt: skip
     with store.write(db):
         audit.append(db, actor, "subjects.letter", "incident", incident_id,
                      recipient=recipient.value)  # fmt: skip

@@ -98,10 +98,6 @@ def _midday(day: date) -> datetime:
     return datetime(day.year, day.month, day.day, 12, tzinfo=deadlines.AMSTERDAM)
 
 
-def _today() -> date:
-    return deadlines.now().astimezone(deadlines.AMSTERDAM).date()
-
-
 def overview(db: Database, actor: Actor, incident_id: int) -> Overview:
     incidents.require_handler(db, actor, incident_id, "subjects.read")
     return load(db, incident_id)
@@ -133,7 +129,7 @@ def record_safety_check(
     incidents.require_handler(db, actor, incident_id, "subjects.safety_check")
     errors: dict[str, str] = {}
     reason = reason.strip()
-    today = _today()
+    today = deadlines.today()
     if risk is None:
         errors["risk"] = "Kies ja of nee."
     elif risk:
@@ -174,7 +170,7 @@ def record_notice(
         errors["people_count"] = "Dit aantal is te groot."
     if informed_on is None:
         errors["informed_on"] = "Kies de datum waarop je hebt geïnformeerd."
-    elif informed_on > _today():
+    elif informed_on > deadlines.today():
         errors["informed_on"] = "Deze datum ligt in de toekomst."
     if channel is None:
         errors["channel"] = "Kies hoe je hebt geïnformeerd."
@@ -212,7 +208,7 @@ def record_public_notice(
         errors["text"] = f"Dit is te lang: gebruik hoogstens {MAX_TEXT} tekens."
     if published_on is None:
         errors["published_on"] = "Kies de datum van publicatie."
-    elif published_on > _today():
+    elif published_on > deadlines.today():
         errors["published_on"] = "Deze datum ligt in de toekomst."
     if errors:
         raise InvalidInput(errors)
@@ -239,7 +235,7 @@ def reviews_due(db: Database, actor: Actor, today: date | None = None) -> list[R
     """Postponements whose review date has come: the incident is back in the FG's queue."""
     if not permissions.may_see_queue(actor):
         permissions.deny(db, actor, "subjects.reviews")
-    day = (today or _today()).isoformat()
+    day = (today or deadlines.today()).isoformat()
     return [Review(r["incident_id"], r["reference"], Recipient(r["recipient"]),
                    date.fromisoformat(r["review_on"]))
             for r in sql.postponements_due(db, list(actor.org_ids), day)]  # fmt: skip

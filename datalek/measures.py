@@ -78,10 +78,6 @@ class Measure:
         return self.status.is_open and self.due_on < today
 
 
-def _today() -> date:
-    return deadlines.now().astimezone(deadlines.AMSTERDAM).date()
-
-
 def _errors(data: MeasureInput) -> dict[str, str]:
     errors = {}
     if data.kind is None:
@@ -125,7 +121,7 @@ def set_status(db: Database, actor: Actor, measure_id: int, status: MeasureStatu
         permissions.deny(db, actor, "measure.status", "measure", measure_id)
     incidents.require_handler(db, actor, row["incident_id"], "measure.status")
     at = deadlines.to_iso(deadlines.now())
-    done_on = _today().isoformat() if status is MeasureStatus.DONE else None
+    done_on = deadlines.today().isoformat() if status is MeasureStatus.DONE else None
     with store.write(db):
         sql.update_measure(db, measure_id, status.value, done_on, at)
         incident_sql.touch(db, row["incident_id"], at)
@@ -159,7 +155,7 @@ def overdue(db: Database, actor: Actor, today: date | None = None,
     first, at most ``limit`` (no free text)."""
     if not permissions.may_see_queue(actor):
         permissions.deny(db, actor, "measure.overdue")
-    day = (today or _today()).isoformat()
+    day = (today or deadlines.today()).isoformat()
     return [Overdue(r["id"], r["incident_id"], r["reference"], MeasureKind(r["kind"]),
                     date.fromisoformat(r["due_on"]))
             for r in sql.overdue_measures(db, list(actor.org_ids), day, limit)]  # fmt: skip
@@ -168,4 +164,4 @@ def overdue(db: Database, actor: Actor, today: date | None = None,
 def count_overdue(db: Database, actor: Actor, today: date | None = None) -> int:
     if not permissions.may_see_queue(actor):
         permissions.deny(db, actor, "measure.overdue")
-    return sql.count_overdue_measures(db, list(actor.org_ids), (today or _today()).isoformat())
+    return sql.count_overdue_measures(db, list(actor.org_ids), (today or deadlines.today()).isoformat())

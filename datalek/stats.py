@@ -103,7 +103,7 @@ def available_years(db: Database, actor: Actor, org_id: int | None = None) -> li
 
 
 def local_today() -> date:
-    return deadlines.now().astimezone(deadlines.AMSTERDAM).date()
+    return deadlines.today()
 
 
 def as_of_for(year: int, today: date | None = None) -> date:

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from datalek import deadlines, measures, store
+from datalek import deadlines, measures
 from datalek.measures import MeasureInput, MeasureKind, MeasureStatus
-from datalek.models import Actor
 from ui.actions import act
 from ui.forms import field_error, form_errors
 
@@ -31,12 +30,11 @@ def _status(incident_id: int, measure_id: int) -> None:
         lambda db, who: measures.set_status(db, who, measure_id, chosen))  # fmt: skip
 
 
-def render(actor: Actor, incident_id: int) -> None:
+def render(incident_id: int, found: list[measures.Measure]) -> None:
+    """``found``: the incident's measures, as the page loaded them (checked there)."""
     p = f"ms{incident_id}_"
     errors = state.get(p + "errors")
-    with store.unit() as db:
-        found = measures.for_incident(db, actor, incident_id)
-    today = deadlines.now().astimezone(deadlines.AMSTERDAM).date()
+    today = deadlines.today()
     if not found:
         st.caption("Nog geen maatregelen.")
     for m in found:

@@ -108,11 +108,12 @@ try:
         latest = assessment.current(db, actor, choice)
         decision = decisions.latest(db, actor, choice)
         gaps = register.gaps_for(db, actor, choice)
-        preventive = any(m.kind is MeasureKind.PREVENTIVE and m.status is not MeasureStatus.CANCELLED
-                         for m in measures.for_incident(db, actor, choice))  # fmt: skip
+        measure_list = measures.for_incident(db, actor, choice)
 except PermissionDenied as exc:
     st.error(exc.message)
     st.stop()
+preventive = any(m.kind is MeasureKind.PREVENTIVE and m.status is not MeasureStatus.CANCELLED
+                 for m in measure_list)  # fmt: skip
 org = next((o for o in orgs if o.id == view.incident.org_id), None)
 facts = latest.facts if latest else assessment.prefill(view.incident, org)
 state[f"shown_version_{choice}"] = latest.version if latest else 0  # guards against lost updates
@@ -160,7 +161,7 @@ with follow_tab:
     with subjects_tab:
         informing_view.render(actor, view.incident, decision)
     with measures_tab:
-        measures_view.render(actor, choice)
+        measures_view.render(choice, measure_list)
     with close_tab:
         if gaps:
             st.markdown("**Nog nodig voor het register voordat je kunt afronden**")
