@@ -1,5 +1,5 @@
 """The concept AP-melding: answers to the AP's "Meldformulier datalekken", section by section
-(0-9, shared/domain/ap-form.md), in Dutch, one copyable answer per question.
+(0-9, docs/domain/ap-form.md §1), in Dutch, one copyable answer per question.
 
 Nothing is invented: an answer the register does not hold is ``None`` and shown as
 "Onbekend — nog aanvullen". A supplement (aanvulling) states only what changed since the

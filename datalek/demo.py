@@ -1,6 +1,6 @@
 """Synthetic, reproducible demo data: organisations, accounts and incidents.
 
-The shape follows the Dutch figures in ``shared/domain/statistics.md``: wrong recipient
+The shape follows the Dutch figures in ``docs/domain/figures.md`` §3: wrong recipient
 by e-mail or post dominates, then lost devices and paper, accidental publication,
 snooping and excessive rights; phishing, malware and ransomware are rare. Most
 breaches concern one or a few people; a few concern hundreds. No real personal data:

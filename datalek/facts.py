@@ -1,7 +1,7 @@
 """The facts of a breach as the FG establishes them (beoordeling): the input of the triage engine.
 
 Structured like the AP notification form and the draft EU template (2026) in
-``shared/domain/ap-form.md``, plus what the youth-care context adds. Every question has an
+``docs/domain/ap-form.md``, plus what the youth-care context adds. Every question has an
 honest "unknown" answer: the engine treats unknown key facts cautiously and says which of
 them would change its advice.
 """
@@ -242,7 +242,7 @@ class Exfiltration(LabelledEnum):
 
 
 class LawfulBasis(LabelledEnum):
-    """Sharing with a legal basis is not a breach (shared/domain/youth-context.md §3)."""
+    """Sharing with a legal basis is not a breach (docs/domain/youth-care.md §3)."""
 
     NONE = "none"
     MELDRECHT = "meldrecht"

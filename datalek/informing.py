@@ -3,7 +3,7 @@ letter, a documented postponement when informing could endanger a child or someo
 a record of who was informed (how many, when, how), and a public notice when informing
 everyone individually takes disproportionate effort (art. 34(3)(c)).
 
-Safety before speed (shared/domain/youth-context.md §5): no letter is ever proposed to a
+Safety before speed (docs/domain/youth-care.md §5): no letter is ever proposed to a
 recipient group whose latest safety check found a risk, nor before the check was done.
 """
 

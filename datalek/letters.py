@@ -1,7 +1,7 @@
 """Letters to betrokkenen (art. 34(2) AVG), in plain Dutch (B1), one per kind of reader.
 
 A letter says what happened and which data, the likely consequences, what the organisation
-did, what the reader can do, and how to reach the FG (the AP's expectations, ap-form.md).
+did, what the reader can do, and how to reach the FG (the AP's expectations, docs/domain/ap-form.md §3).
 It is written from the structured facts and from texts the FG writes for the reader: the
 reporter's own description is never copied in, because it may name other people. The
 letter holds no name or address: the organisation prints it on its letterhead per family.

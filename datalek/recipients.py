@@ -1,6 +1,6 @@
 """Who receives the message to betrokkenen (art. 34 AVG) when they are minors.
 
-The age rules for exercising privacy rights in youth care (shared/domain/youth-context.md §4):
+The age rules for exercising privacy rights in youth care (docs/domain/youth-care.md §4):
 under 12 the parents or guardians with parental authority (gezag); 12 to 15 the young person
 *and* the parents with gezag, each with a letter written for them; 16 and 17 the young person
 (parents only with the young person's consent); a young person judged not competent

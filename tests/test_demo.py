@@ -72,7 +72,7 @@ def test_passwords_are_not_derived_from_the_seed(tmp_path_factory):
     assert [a.password for a in one] != [a.password for a in two]
 
 
-# --- realistic shape (statistics.md) ------------------------------------------------------
+# --- realistic shape (docs/domain/figures.md §3) ------------------------------------------------------
 
 
 def share(incident_rows: list[dict], *situations: Situation) -> float:

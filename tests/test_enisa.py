@@ -1,8 +1,8 @@
-"""The ENISA severity method (2013): tables, levels, flags, and the single-criterion examples
-of shared/domain/enisa-severity.json. Every example is either checked against the engine or
-listed in NOT_EXPRESSIBLE with the reason, so none is silently dropped."""
+"""The ENISA severity method (2013, docs/domain/enisa.md): tables, levels, flags, and the 94
+single-criterion examples of tests/data/enisa_examples.csv. Every example is either checked
+against the engine or listed in NOT_EXPRESSIBLE with the reason, so none is silently dropped."""
 
-import json
+import csv
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -17,9 +17,16 @@ from datalek.models import IncidentType as T, Nature
 from datalek.triage import EnisaLevel, enisa_score, level_for
 
 AWARE = datetime(2026, 11, 20, 9, 0, tzinfo=timezone.utc)
-EXAMPLES = json.loads(
-    (Path(__file__).resolve().parents[2] / "shared" / "domain" / "enisa-severity.json").read_text()
-)["examples"]
+EXAMPLES_FILE = Path(__file__).parent / "data" / "enisa_examples.csv"
+
+
+def _examples() -> list[dict]:
+    with EXAMPLES_FILE.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(line for line in f if not line.startswith("#")))
+    return [{**row, "expected": float(row["expected"])} for row in rows]
+
+
+EXAMPLES = _examples()
 C, I, A = Nature.CONFIDENTIALITY, Nature.INTEGRITY, Nature.AVAILABILITY
 
 
@@ -223,7 +230,7 @@ def test_flags_are_reported_not_scored(changes, over_100, unintelligible):
 
 
 # --- the examples of the ENISA document -----------------------------------------------------------
-# Each expressible example maps to Facts; the component it illustrates must score as in the json.
+# Each expressible example maps to Facts; the component it illustrates must score as the table says.
 
 
 def _dpc(*categories, **kw):
@@ -340,9 +347,9 @@ def test_enisa_example(example_id):
     assert component == example["component"]
     result = enisa_score(facts(**changes))
     if component == "dpc":
-        assert result.dpc == example["dpc"], example["description"]
+        assert result.dpc == example["expected"], example["example"]
     elif component == "ei":
-        assert result.ei == example["ei"], example["description"]
+        assert result.ei == example["expected"], example["example"]
     else:
         points = {e.element: e.points for e in result.cb_elements}
-        assert points[_CB_ELEMENT[example["category"]]] == example["cb"], example["description"]
+        assert points[_CB_ELEMENT[example["category"]]] == example["expected"], example["example"]

@@ -1,4 +1,4 @@
-"""Who receives the message to betrokkenen when they are minors (youth-context.md §4)."""
+"""Who receives the message to betrokkenen when they are minors (docs/domain/youth-care.md §4)."""
 
 import pytest
 

@@ -48,7 +48,7 @@ def case(id, risk, notify, inform, **facts):
 
 N, RK, H = RiskLevel.NONE, RiskLevel.RISK, RiskLevel.HIGH
 CASES = [
-    # EDPB Guidelines 01/2021 (rules.md §5)
+    # EDPB Guidelines 01/2021 (docs/domain/rules.md §5)
     case("edpb-1-ransomware-backup-encrypted-at-rest-exfil-excluded->record-only", N, False, False,
          **RANSOMWARE, unintelligible=U.INTACT),
     case("edpb-1-ransomware-backup-restored-within-hours-exfil-excluded->record-only", N, False, False, **RANSOMWARE),

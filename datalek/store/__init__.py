@@ -1,6 +1,6 @@
 """Storage: SQLite through sqlite-utils. Every SQL statement of Datalek lives in this package.
 
-Rules (see DESIGN.md and docs):
+Rules (see docs/design.md):
 
 * one connection per unit of work: ``with store.unit() as db: ...``;
 * pragmas on every connection: ``foreign_keys=ON``, ``busy_timeout``, ``synchronous=FULL``;

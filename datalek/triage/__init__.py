@@ -1,8 +1,8 @@
 """The triage engine: from the facts of a breach to an advice with reasons.
 
 Pure functions: no Streamlit, no database, no clock unless none is given. Each rule is a small
-function whose docstring names its source (``shared/domain/rules.md``, ``enisa.md``,
-``youth-context.md``), and every conclusion carries Dutch reasons with a reference:
+function whose docstring names its source (``docs/domain/rules.md``, ``enisa.md``,
+``youth-care.md``), and every conclusion carries Dutch reasons with a reference:
 
 1. is it a personal data breach at all (art. 4 sub 12 AVG; lawful sharing is not);
 2. the ENISA severity SE = DPC × EI + CB (ENISA 2013), every change from a base score explained;

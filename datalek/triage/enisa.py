@@ -22,7 +22,7 @@ def is_breach(f: Facts) -> bool:
 
 def breach_reasons(f: Facts) -> tuple[bool, list[Reason]]:
     """Art. 4 sub 12 AVG; lawful sharing is no breach but is recorded with its basis
-    (youth-context §3; handreiking jeugddomein §1.6, afwegingskader bijlage 6)."""
+    (docs/domain/youth-care.md §3; handreiking jeugddomein §1.6, afwegingskader bijlage 6)."""
     if not f.personal_data:
         return False, [Reason(text="Er zijn geen persoonsgegevens bij betrokken. Dit is dus geen datalek. Leg het "
                                    "wel vast in het register.", ref="art. 4 sub 12 AVG")]  # fmt: skip

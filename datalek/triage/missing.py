@@ -117,7 +117,7 @@ def _consequence(before: tuple[bool, bool], after: tuple[bool, bool]) -> str:
 
 
 def missing_facts(f: Facts, base: tuple[bool, bool], unknown: list[str]) -> list[MissingFact]:
-    """Rule 6 (rules.md §6): for each open question, re-run rules 1 to 5 with a favourable and an
+    """Rule 6 (docs/domain/rules.md §6): for each open question, re-run rules 1 to 5 with a favourable and an
     unfavourable answer, the other open questions left open. If that changes nothing, once more
     with the others answered the same way (all favourable, or all unfavourable) — reported only
     when this question's answer is what makes the difference there."""

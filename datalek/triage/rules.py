@@ -73,7 +73,7 @@ NO_RISK_RULES = (no_risk_encrypted, no_risk_trusted_recipient, no_risk_short_out
 
 
 def no_risk(f: Facts) -> Reason | None:
-    """The first situation in which a risk is unlikely (rules.md §3 and §5), if any."""
+    """The first situation in which a risk is unlikely (docs/domain/rules.md §3 and §5), if any."""
     for rule in NO_RISK_RULES:
         if why := rule(f):
             return why
@@ -110,7 +110,7 @@ def high_identity_fraud(f: Facts, enisa: Enisa) -> Reason | None:
 
 
 def high_vulnerable_people(f: Facts, enisa: Enisa) -> Reason | None:
-    """EDPB 9/2022 §IV, factors 5 and 6; youth-context §2: children or vulnerable people in a
+    """EDPB 9/2022 §IV, factors 5 and 6; docs/domain/youth-care.md §2: children or vulnerable people in a
     sensitive context — in youth care, being a client is itself sensitive."""
     context = f.youth_care_controller or f.professional_secrecy or f.child_safety
     if not (_vulnerable(f) and (set(f.data_categories) & SENSITIVE or context)):
