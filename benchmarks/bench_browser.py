@@ -14,30 +14,40 @@ from pathlib import Path
 from benchmarks.common import seeded_db, summary_ms
 from tests.e2e.conftest import Server, settle
 
-LAUNCH = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-          "--disable-background-networking", "--disable-component-update", "--disable-sync"]  # fmt: skip
+LAUNCH = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 def _fill(page) -> None:
     page.get_by_text("Brief of pakket naar het verkeerde adres", exact=True).click()
     settle(page)
     page.locator("[data-testid=stRadio]").filter(has_text="Wanneer gebeurde het?").get_by_text(
-        "Weet ik niet", exact=True).click()  # fmt: skip
+        "Weet ik niet", exact=True
+    ).click()
     settle(page)
     page.get_by_label("Je afdeling of team").fill("Belastingen")
-    for label, option in (("Welke soorten gegevens?", "Naam en adres"),
-                          ("Over wie gaat het?", "Inwoners"),
-                          ("Wie heeft de gegevens gekregen", "Onbekende personen")):  # fmt: skip
+    for label, option in (
+        ("Welke soorten gegevens?", "Naam en adres"),
+        ("Over wie gaat het?", "Inwoners"),
+        ("Wie heeft de gegevens gekregen", "Onbekende personen"),
+    ):
         box = page.locator("[data-testid=stMultiSelect]").filter(has_text=label)
         box.locator("input").click()
         box.locator("input").press_sequentially(option)
         page.get_by_role("option", name=option).first.wait_for()
         page.keyboard.press("Enter")
         page.keyboard.press("Escape")
-    for question, answer in (("Hoeveel mensen", "Weet ik niet"),
-                             ("Zijn de gegevens", "Weet ik niet")):  # fmt: skip
+    for question, answer in (("Hoeveel mensen", "Weet ik niet"), ("Zijn de gegevens", "Weet ik niet")):
         page.locator("[data-testid=stRadio]").filter(has_text=question).get_by_text(
-            answer, exact=True).click()  # fmt: skip
+            answer, exact=True
+        ).click()
     page.get_by_label("Korte beschrijving").fill("Brief naar een oud adres gestuurd.")
 
 

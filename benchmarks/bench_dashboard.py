@@ -15,7 +15,7 @@ import os
 import shutil
 import sqlite3
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from benchmarks.common import summary_ms
@@ -24,8 +24,9 @@ from datalek.store import stats as sql
 
 ROOT = Path(__file__).resolve().parents[1]
 CACHE = ROOT / "data" / "bench"
-NOW = datetime(2026, 11, 20, 10, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 20, 10, tzinfo=UTC)
 SEED = 1
+
 
 def database(incidents: int) -> Path:
     """The cached demo database with ``incidents`` incidents (built when missing)."""
@@ -53,8 +54,16 @@ def _multiply(path: Path, times: int) -> None:
     """Copy every incident and its follow-up ``times - 1`` more times, ids shifted."""
     conn = sqlite3.connect(path)
     conn.execute("PRAGMA synchronous=OFF")
-    tables = ["incidents", "assessments", "decisions", "authority_notifications",
-              "safety_checks", "subject_notices", "public_notices", "measures"]  # fmt: skip
+    tables = [
+        "incidents",
+        "assessments",
+        "decisions",
+        "authority_notifications",
+        "safety_checks",
+        "subject_notices",
+        "public_notices",
+        "measures",
+    ]
     shift = {t: conn.execute(f"SELECT coalesce(max(id), 0) FROM {t}").fetchone()[0] for t in tables}
     seq = conn.execute("SELECT max(seq) FROM incidents").fetchone()[0]
     for k in range(1, times):
@@ -70,16 +79,20 @@ def _multiply(path: Path, times: int) -> None:
                 "advice": "'{}'",
             }
             select = ", ".join(exprs.get(c, c) for c in cols)
-            conn.execute(f"INSERT INTO {table} ({', '.join(cols)}) SELECT {select} FROM {table}"
-                         f" WHERE id <= {shift[table]}")  # fmt: skip
+            conn.execute(
+                f"INSERT INTO {table} ({', '.join(cols)}) SELECT {select} FROM {table}"
+                f" WHERE id <= {shift[table]}"
+            )
         conn.commit()
     conn.close()
 
 
 def _touch_and_refresh(db) -> None:
     """Change one incident of the latest year (its updated_at), then bring the roll-up up to date."""
-    db.execute("UPDATE incidents SET updated_at = ? WHERE id = (SELECT max(id) FROM incidents)",
-               [datetime.now(timezone.utc).isoformat()])  # fmt: skip
+    db.execute(
+        "UPDATE incidents SET updated_at = ? WHERE id = (SELECT max(id) FROM incidents)",
+        [datetime.now(UTC).isoformat()],
+    )
     db.conn.commit()
     assert sql.refresh(db, stats.local_today().isoformat()) == "parts"
 
@@ -108,7 +121,9 @@ def measure(incidents: int, reruns: int = 10, report: bool = True) -> dict:
         year = max(stats.available_years(db, actor))
         dept = stats.dashboard(db, actor, year, orgs[0]).departments[0]
         result = {
-            "incidents": incidents, "year": year, "rebuild_s": rebuild_s,
+            "incidents": incidents,
+            "year": year,
+            "rebuild_s": rebuild_s,
             "baseline": _times(lambda: sql.baseline(db, orgs, year), reruns),
             "fingerprint": _times(lambda: sql.marks(db), reruns),
             "touch": _times(lambda: _touch_and_refresh(db), 3),
@@ -116,10 +131,15 @@ def measure(incidents: int, reruns: int = 10, report: bool = True) -> dict:
             "all": _times(lambda: stats.dashboard(db, actor, year), reruns),
             "one": _times(lambda: stats.dashboard(db, actor, year, orgs[0]), reruns),
             "dept": _times(lambda: stats.dashboard(db, actor, year, orgs[0], dept), reruns),
-        }  # fmt: skip
+        }
         if report:
-            result["report"] = _times(lambda: (annual_report.to_html(r := annual_report.build(
-                db, actor, year, orgs[0])), annual_report.to_xlsx(r)), 3)  # fmt: skip
+            result["report"] = _times(
+                lambda: (
+                    annual_report.to_html(r := annual_report.build(db, actor, year, orgs[0])),
+                    annual_report.to_xlsx(r),
+                ),
+                3,
+            )
     result["page"] = _page(actor, reruns)
     return result
 
@@ -128,7 +148,7 @@ def _page(actor, reruns: int) -> dict:
     from streamlit.testing.v1 import AppTest
 
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
-    stamp = datetime.now(timezone.utc).isoformat()
+    stamp = datetime.now(UTC).isoformat()
     at.session_state["user_id"] = actor.user_id
     at.session_state["login_at"] = stamp
     at.session_state["last_seen"] = stamp
@@ -147,32 +167,44 @@ def _f(value: float, digits: int = 1) -> str:
 def section(sizes: tuple[int, ...] = (100_000, 1_000_000)) -> list[str]:
     runs = [measure(n, report=n <= 100_000) for n in sizes]
     lines = [
-        "", "## Dashboard and yearly report", "",
+        "",
+        "## Dashboard and yearly report",
+        "",
         "Cached demo databases (`data/bench/`), management of all three organisations, the latest"
         " year. Baseline: the plain SQL `GROUP BY` of that year's incidents per organisation,"
         " department and incident type. Every figure comes from the roll-up `stats_cube`;"
         " `stats.dashboard` = permission check, freshness check, one roll-up query and the"
-        " suppression, for this year and the year before.", "",
-        "| incidents | what | p50 ms | p99 ms | ratio to baseline (p50) |", "|---|---|---|---|---|",
-    ]  # fmt: skip
+        " suppression, for this year and the year before.",
+        "",
+        "| incidents | what | p50 ms | p99 ms | ratio to baseline (p50) |",
+        "|---|---|---|---|---|",
+    ]
     for r in runs:
         base = r["baseline"]["p50_ms"]
-        rows = [("baseline: plain `GROUP BY`", r["baseline"]),
-                ("roll-up freshness check (high-water marks)", r["fingerprint"]),
-                ("roll-up refresh after one incident changed", r["touch"]),
-                ("roll-up query (two years)", r["cube"]),
-                ("`stats.dashboard`, all organisations", r["all"]),
-                ("`stats.dashboard`, one organisation", r["one"]),
-                ("`stats.dashboard`, one department", r["dept"]),
-                ("dashboard page rerun (AppTest)", r["page"])]  # fmt: skip
+        rows = [
+            ("baseline: plain `GROUP BY`", r["baseline"]),
+            ("roll-up freshness check (high-water marks)", r["fingerprint"]),
+            ("roll-up refresh after one incident changed", r["touch"]),
+            ("roll-up query (two years)", r["cube"]),
+            ("`stats.dashboard`, all organisations", r["all"]),
+            ("`stats.dashboard`, one organisation", r["one"]),
+            ("`stats.dashboard`, one department", r["dept"]),
+            ("dashboard page rerun (AppTest)", r["page"]),
+        ]
         if "report" in r:
             rows.append(("yearly report, one organisation (HTML + XLSX)", r["report"]))
         for label, t in rows:
-            lines.append(f"| {_f(r['incidents'], 0)} | {label} | {_f(t['p50_ms'], 2)} |"
-                         f" {_f(t['p99_ms'], 2)} | {t['p50_ms'] / base:.2f} |")  # fmt: skip
-    lines += ["", "Full rebuild of the roll-up (first use, new demo data, or an incident"
-              " moved to another department): " + ", ".join(
-                  f"{_f(r['rebuild_s'], 1)} s at {_f(r['incidents'], 0)}" for r in runs) + "."]  # fmt: skip
+            lines.append(
+                f"| {_f(r['incidents'], 0)} | {label} | {_f(t['p50_ms'], 2)} |"
+                f" {_f(t['p99_ms'], 2)} | {t['p50_ms'] / base:.2f} |"
+            )
+    lines += [
+        "",
+        "Full rebuild of the roll-up (first use, new demo data, or an incident"
+        " moved to another department): "
+        + ", ".join(f"{_f(r['rebuild_s'], 1)} s at {_f(r['incidents'], 0)}" for r in runs)
+        + ".",
+    ]
     return lines
 
 

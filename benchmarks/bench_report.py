@@ -9,7 +9,7 @@ from pathlib import Path
 
 from benchmarks.bench_store import NOW, _report
 from benchmarks.common import seeded_db, summary_ms
-from datalek import demo, deadlines, incidents, intake, pii, store
+from datalek import deadlines, demo, incidents, intake, pii, store
 
 
 def report_roundtrip(n: int = 500) -> dict:

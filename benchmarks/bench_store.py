@@ -10,26 +10,34 @@ from __future__ import annotations
 import sqlite3
 import threading
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from benchmarks.common import seeded_db, summary_ms
 from datalek import incidents, intake, store
 
-NOW = datetime.now(timezone.utc)
+NOW = datetime.now(UTC)
 
 
 def _report(org_id: int) -> intake.Report:
     return intake.validate_report(
         {
-            "org_id": org_id, "department": "Jeugd", "situation": "email_wrong_person",
-            "occurrence": "moment", "occurred_from": NOW - timedelta(hours=3),
-            "discovered_at": NOW - timedelta(hours=1), "data_kinds": ["name_address"],
-            "subject_groups": ["clients"], "people_count_kind": "exact", "people_count": 1,
-            "protection": "none", "recipients": ["known_person"], "retrieval": "unconfirmed",
+            "org_id": org_id,
+            "department": "Jeugd",
+            "situation": "email_wrong_person",
+            "occurrence": "moment",
+            "occurred_from": NOW - timedelta(hours=3),
+            "discovered_at": NOW - timedelta(hours=1),
+            "data_kinds": ["name_address"],
+            "subject_groups": ["clients"],
+            "people_count_kind": "exact",
+            "people_count": 1,
+            "protection": "none",
+            "recipients": ["known_person"],
+            "retrieval": "unconfirmed",
             "description": "Verslag naar een verkeerde ontvanger gestuurd.",
         },
         NOW,
-    )  # fmt: skip
+    )
 
 
 def _run_threads(threads: int, per_thread: int, work) -> tuple[float, list[float]]:
@@ -78,16 +86,20 @@ def domain(threads: int, total: int) -> dict:
 def raw(threads: int, total: int) -> dict:
     path, _ = seeded_db()
     with store.unit(path) as db:
-        db.execute("CREATE TABLE raw_incidents (id INTEGER PRIMARY KEY, org_id INTEGER,"
-                   " reference TEXT, reported_at TEXT, description TEXT)")  # fmt: skip
+        db.execute(
+            "CREATE TABLE raw_incidents (id INTEGER PRIMARY KEY, org_id INTEGER,"
+            " reference TEXT, reported_at TEXT, description TEXT)"
+        )
 
     def work():
         conn = sqlite3.connect(str(path), timeout=10, isolation_level=None)
         conn.execute("PRAGMA synchronous=FULL")
         conn.execute("PRAGMA busy_timeout=10000")
         conn.execute("BEGIN IMMEDIATE")
-        conn.execute("INSERT INTO raw_incidents (org_id, reference, reported_at, description)"
-                     " VALUES (1, 'DL-2026-0001', '2026-11-22T10:00:00+00:00', 'x')")  # fmt: skip
+        conn.execute(
+            "INSERT INTO raw_incidents (org_id, reference, reported_at, description)"
+            " VALUES (1, 'DL-2026-0001', '2026-11-22T10:00:00+00:00', 'x')"
+        )
         conn.execute("COMMIT")
         conn.close()
 
@@ -100,6 +112,12 @@ def run(total: int = 1280) -> list[dict]:
     for threads in (1, 16, 64):
         base = raw(threads, total)
         dom = domain(threads, total)
-        rows.append({"writers": threads, "domain": dom, "raw": base,
-                     "ratio": dom["commits_per_s"] / base["commits_per_s"]})  # fmt: skip
+        rows.append(
+            {
+                "writers": threads,
+                "domain": dom,
+                "raw": base,
+                "ratio": dom["commits_per_s"] / base["commits_per_s"],
+            }
+        )
     return rows

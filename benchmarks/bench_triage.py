@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import tempfile
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from benchmarks.common import summary_ms
@@ -17,15 +17,22 @@ from datalek import auth, demo, store, triage
 from datalek.facts import Facts
 from datalek.store import incidents as incident_sql
 
-NOW = datetime(2026, 11, 20, 12, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 20, 12, tzinfo=UTC)
 FACTS = {
-    "aware_at": (NOW - timedelta(hours=20)).isoformat(), "natures": ["confidentiality"],
-    "confidentiality": "disclosed", "incident_type": "sent_by_mistake",
-    "cause": "internal_non_malicious", "data_categories": ["basic", "care_file"],
-    "groups": ["minors", "parents"], "people_count_kind": "exact", "people_count": 3,
-    "unintelligible": "no", "recipients": ["known"], "retrieval": "unconfirmed",
+    "aware_at": (NOW - timedelta(hours=20)).isoformat(),
+    "natures": ["confidentiality"],
+    "confidentiality": "disclosed",
+    "incident_type": "sent_by_mistake",
+    "cause": "internal_non_malicious",
+    "data_categories": ["basic", "care_file"],
+    "groups": ["minors", "parents"],
+    "people_count_kind": "exact",
+    "people_count": 3,
+    "unintelligible": "no",
+    "recipients": ["known"],
+    "retrieval": "unconfirmed",
     "youth_care_controller": True,
-}  # fmt: skip
+}
 UNKNOWN = {"aware_at": FACTS["aware_at"]}
 
 
@@ -64,7 +71,7 @@ def queue_page(incidents: int = 100_000, reruns: int = 10) -> dict:
             incident_sql.queue(db, list(actor.org_ids), ["reported", "in_progress", "decided"])
         sql_times.append(time.perf_counter() - start)
     at = AppTest.from_file(str(Path(__file__).resolve().parents[1] / "app.py"), default_timeout=60)
-    stamp = datetime.now(timezone.utc).isoformat()
+    stamp = datetime.now(UTC).isoformat()
     at.session_state["user_id"] = dpo_id
     at.session_state["login_at"] = stamp
     at.session_state["last_seen"] = stamp
@@ -76,5 +83,9 @@ def queue_page(incidents: int = 100_000, reruns: int = 10) -> dict:
         at.run()
         page_times.append(time.perf_counter() - start)
     assert not at.exception, [e.value for e in at.exception]
-    return {"incidents": incidents, "open": open_count, "page": summary_ms(page_times),
-            "sql": summary_ms(sql_times)}
+    return {
+        "incidents": incidents,
+        "open": open_count,
+        "page": summary_ms(page_times),
+        "sql": summary_ms(sql_times),
+    }

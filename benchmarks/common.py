@@ -45,8 +45,9 @@ def seeded_db(folder: Path | None = None) -> tuple[Path, Actor]:
     try:
         cli = Actor.cli()
         org = accounts.create_organisation(db, cli, "Benchgemeente", "FG", "fg@bench.invalid")
-        user = accounts.create_user(db, cli, "Melder", "melder@bench.invalid", Role.REPORTER,
-                                    "bench-password-123", [org.id])  # fmt: skip
+        user = accounts.create_user(
+            db, cli, "Melder", "melder@bench.invalid", Role.REPORTER, "bench-password-123", [org.id]
+        )
         return path, auth.actor_for(db, user.id)
     finally:
         db.close()

@@ -26,7 +26,8 @@ def section() -> list[str]:
     sessions = found.get("concurrent_sessions", {})
     backup = found.get("backup_during_writes", {})
     lines += [
-        "| what | figure |", "|---|---|",
+        "| what | figure |",
+        "|---|---|",
         f"| crash test: writers / SIGKILLs | {crash.get('writers')} / {crash.get('kills')} |",
         f"| crash test: reports confirmed → present after restart | {crash.get('confirmed')} → "
         f"{crash.get('present_of_confirmed')} |",
@@ -34,10 +35,16 @@ def section() -> list[str]:
         f"({sessions.get('confirmed_round_1')} reports confirmed, {sessions.get('present_round_1')} present) |",
         f"| backup during writes: incidents in the copy / live afterwards | "
         f"{backup.get('incidents_in_copy')} / {backup.get('incidents_live_after')} |",
-    ]  # fmt: skip
+    ]
     axe = _load("axe.json")
     if axe is not None:
         counts = Counter((v["id"], v["impact"]) for page in axe.values() for v in page)
-        shown = ", ".join(f"{rule} ({impact}) on {n} page states" for (rule, impact), n in sorted(counts.items()))
+        shown = ", ".join(
+            f"{rule} ({impact}) on {n} page states" for (rule, impact), n in sorted(counts.items())
+        )
         lines.append(f"| axe-core: page states checked / findings left | {len(axe)} / {shown or 'none'} |")
-    return lines + ["", "Details and what each figure proves: docs/reliability.md, docs/accessibility.md.", ""]
+    return lines + [
+        "",
+        "Details and what each figure proves: docs/reliability.md, docs/accessibility.md.",
+        "",
+    ]

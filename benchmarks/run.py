@@ -5,13 +5,20 @@ from __future__ import annotations
 import os
 import platform
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from benchmarks import bench_browser, bench_dashboard, bench_report, bench_store, bench_triage, recorded_figures  # noqa: E402
+from benchmarks import (
+    bench_browser,
+    bench_dashboard,
+    bench_report,
+    bench_store,
+    bench_triage,
+    recorded_figures,
+)
 
 
 def _f(value: float, digits: int = 1) -> str:
@@ -23,7 +30,7 @@ def main() -> None:
         "# Benchmarks",
         "",
         f"Produced by `make bench` (`python benchmarks/run.py`) on "
-        f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC, {os.cpu_count()} cores, "
+        f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {os.cpu_count()} cores, "
         f"Python {platform.python_version()}, SQLite {__import__('sqlite3').sqlite_version}.",
         "Ratios compare against a baseline measured in the same run.",
         "",
@@ -56,7 +63,7 @@ def main() -> None:
         f"p50 {_f(rt['p50_ms'], 2)} ms · p99 {_f(rt['p99_ms'], 2)} ms · mean {_f(rt['mean_ms'], 2)} ms",
     ]
     browser = bench_browser.run()
-    lines += ["", "## Browser: clicking \"Versturen\" until the confirmation (Debian Chromium)", ""]
+    lines += ["", '## Browser: clicking "Versturen" until the confirmation (Debian Chromium)', ""]
     if browser is None:
         lines.append("Not measured: Chromium is not installed.")
     else:

@@ -34,12 +34,18 @@ SECTIONS = [
 ]
 _SECTION_FIGURES = {
     "trend": ["total", "breach", "open"],
-    "authority": ["notified", "notified_share", "within72_share", "notify_median",
-                  "decision_median", "late_report"],
+    "authority": [
+        "notified",
+        "notified_share",
+        "within72_share",
+        "notify_median",
+        "decision_median",
+        "late_report",
+    ],
     "subjects": ["informed"],
     "measures": ["measures", "measures_open", "measures_overdue", "preventive", "preventive_done"],
     "repeats": ["repeat"],
-}  # fmt: skip
+}
 
 
 @dataclass(frozen=True)
@@ -59,15 +65,25 @@ def _organisation(db: Database, actor: Actor, org_id: int | None) -> str:
     return names.get(org_id, str(org_id))
 
 
-def build(db: Database, actor: Actor, year: int, org_id: int | None = None,
-          today: date | None = None) -> AnnualReport:  # fmt: skip
+def build(
+    db: Database, actor: Actor, year: int, org_id: int | None = None, today: date | None = None
+) -> AnnualReport:
     board = stats.dashboard(db, actor, year, org_id, today=today)
-    trend = {y: stats.dashboard(db, actor, y, org_id, today=today).current
-             for y in sorted(stats.available_years(db, actor, org_id)) if y <= year}  # fmt: skip
+    trend = {
+        y: stats.dashboard(db, actor, y, org_id, today=today).current
+        for y in sorted(stats.available_years(db, actor, org_id))
+        if y <= year
+    }
     trend[year] = board.current
     name = _organisation(db, actor, org_id)
-    return AnnualReport(f"Verantwoording datalekken {year} — {name}", name, year, board,
-                        dict(sorted(trend.items())), attention(board))  # fmt: skip
+    return AnnualReport(
+        f"Verantwoording datalekken {year} — {name}",
+        name,
+        year,
+        board,
+        dict(sorted(trend.items())),
+        attention(board),
+    )
 
 
 def attention(board: stats.Dashboard) -> list[str]:
@@ -76,19 +92,25 @@ def attention(board: stats.Dashboard) -> list[str]:
     points = []
     total, late = now.value("total"), now.value("late_report")
     if total and late is not None and late / total > 0.2:
-        points.append(f"{round(late / total * 100)}% van de interne meldingen kwam later dan 24 uur"
-                      " na ontdekking binnen. Maak melden makkelijker en bekender.")  # fmt: skip
+        points.append(
+            f"{round(late / total * 100)}% van de interne meldingen kwam later dan 24 uur"
+            " na ontdekking binnen. Maak melden makkelijker en bekender."
+        )
     within = now.value("within72_share")
     if within is not None and within < 0.9:
-        points.append(f"Maar {round(within * 100)}% van de AP-meldingen was binnen 72 uur."
-                      " Kijk waar de tijd verloren gaat.")  # fmt: skip
+        points.append(
+            f"Maar {round(within * 100)}% van de AP-meldingen was binnen 72 uur."
+            " Kijk waar de tijd verloren gaat."
+        )
     if before is not None:
         old = {c.label: c.count for c in before.series["type"]}
         for cell in now.series["type"]:
             was = old.get(cell.label)
             if cell.count and was and cell.count >= 1.25 * was and cell.count - was >= 5:
-                points.append(f"Meer meldingen van de soort '{cell.label}': {was} in {before.year},"
-                              f" {cell.count} in {now.year}.")  # fmt: skip
+                points.append(
+                    f"Meer meldingen van de soort '{cell.label}': {was} in {before.year},"
+                    f" {cell.count} in {now.year}."
+                )
     overdue = now.value("measures_overdue")
     if overdue:
         points.append(f"{overdue} maatregelen zijn niet op tijd uitgevoerd.")
@@ -102,8 +124,10 @@ def attention(board: stats.Dashboard) -> list[str]:
 
 def summary(report: AnnualReport) -> list[str]:
     f = report.dashboard.current.figures
+
     def say(code: str) -> str:
         return "een verborgen aantal" if f[code].value is None else f[code].shown
+
     return [
         f"In {report.year} kwamen {say('total')} interne meldingen binnen. De FG beoordeelde"
         f" {say('breach')} daarvan als datalek.",
@@ -111,7 +135,7 @@ def summary(report: AnnualReport) -> list[str]:
         f" ({f['notified_share'].shown}); {f['within72_share'].shown} van die meldingen was binnen"
         " 72 uur.",
         f"Bij {say('informed')} datalekken zijn de betrokkenen geïnformeerd.",
-    ]  # fmt: skip
+    ]
 
 
 # --- rendering --------------------------------------------------------------------------
@@ -127,45 +151,61 @@ text-align:left}.chart{page-break-inside:avoid;break-inside:avoid}
 def _table(rows: list[tuple]) -> str:
     e = html.escape
     head, *body = rows
-    return ("<table><tr>" + "".join(f"<th>{e(str(h))}</th>" for h in head) + "</tr>"
-            + "".join("<tr>" + "".join(f"<td>{e(str(c))}</td>" for c in r) + "</tr>" for r in body)
-            + "</table>")  # fmt: skip
+    return (
+        "<table><tr>"
+        + "".join(f"<th>{e(str(h))}</th>" for h in head)
+        + "</tr>"
+        + "".join("<tr>" + "".join(f"<td>{e(str(c))}</td>" for c in r) + "</tr>" for r in body)
+        + "</table>"
+    )
 
 
 def _figure_rows(report: AnnualReport, codes: list[str]) -> list[tuple]:
     now, before = report.dashboard.current, report.dashboard.previous
     rows = [("Cijfer", str(report.year), str(report.year - 1))]
     for code in codes:
-        rows.append((now.figures[code].label, now.figures[code].shown,
-                     before.figures[code].shown if before else "-"))  # fmt: skip
+        rows.append(
+            (now.figures[code].label, now.figures[code].shown, before.figures[code].shown if before else "-")
+        )
     return rows
 
 
 def to_html(report: AnnualReport) -> str:
     e = html.escape
     board = report.dashboard
-    figs = charts.dashboard_figures(board.current.series, report.year,
-                                    board.previous.series if board.previous else None)  # fmt: skip
-    chart = {k: f'<div class="chart">{fig.to_html(full_html=False, include_plotlyjs=False)}</div>'
-             for k, fig in figs.items()}  # fmt: skip
+    figs = charts.dashboard_figures(
+        board.current.series, report.year, board.previous.series if board.previous else None
+    )
+    chart = {
+        k: f'<div class="chart">{fig.to_html(full_html=False, include_plotlyjs=False)}</div>'
+        for k, fig in figs.items()
+    }
     trend = [("Jaar", *[stats.COUNTS[c] for c in ("total", "breach", "notified", "informed")])]
-    trend += [(y, *[f.figures[c].shown for c in ("total", "breach", "notified", "informed")])
-              for y, f in report.trend.items()]  # fmt: skip
+    trend += [
+        (y, *[f.figures[c].shown for c in ("total", "breach", "notified", "informed")])
+        for y, f in report.trend.items()
+    ]
     body = {
         "summary": "".join(f"<p>{e(s)}</p>" for s in summary(report)),
-        "trend": _table(trend) + _table(_figure_rows(report, _SECTION_FIGURES["trend"]))
-        + chart["month"] + chart["funnel"] + chart["dept"],
+        "trend": _table(trend)
+        + _table(_figure_rows(report, _SECTION_FIGURES["trend"]))
+        + chart["month"]
+        + chart["funnel"]
+        + chart["dept"],
         "authority": _table(_figure_rows(report, _SECTION_FIGURES["authority"])) + chart["notify_time"],
         "subjects": _table(_figure_rows(report, _SECTION_FIGURES["subjects"])),
         "causes": chart["type"] + chart["data"] + chart["nature"] + chart["risk"],
         "measures": _table(_figure_rows(report, _SECTION_FIGURES["measures"])),
         "repeats": _table(_figure_rows(report, _SECTION_FIGURES["repeats"])),
         "attention": "<ul>" + "".join(f"<li>{e(p)}</li>" for p in report.attention) + "</ul>",
-    }  # fmt: skip
-    sections = "".join(f'<section id="{code}"><h2>{e(title)}</h2>{body[code]}</section>'
-                       for code, title in SECTIONS)  # fmt: skip
-    note = (f"{disclosure.explanation(stats.threshold())} Maatregelen zijn beoordeeld op"
-            f" {board.current.as_of:%d-%m-%Y}.")  # fmt: skip
+    }
+    sections = "".join(
+        f'<section id="{code}"><h2>{e(title)}</h2>{body[code]}</section>' for code, title in SECTIONS
+    )
+    note = (
+        f"{disclosure.explanation(stats.threshold())} Maatregelen zijn beoordeeld op"
+        f" {board.current.as_of:%d-%m-%Y}."
+    )
     return (
         f'<!DOCTYPE html><html lang="nl"><head><meta charset="utf-8"><title>{e(report.title)}</title>'
         f"<style>{_CSS}</style><script>{plotly.offline.get_plotlyjs()}</script></head><body>"
@@ -197,8 +237,9 @@ def to_xlsx(report: AnnualReport) -> bytes:
     return out.getvalue()
 
 
-def generate(db: Database, actor: Actor, year: int, org_id: int | None, fmt: str,
-             today: date | None = None) -> bytes:  # fmt: skip
+def generate(
+    db: Database, actor: Actor, year: int, org_id: int | None, fmt: str, today: date | None = None
+) -> bytes:
     """The report as 'html' or 'xlsx' bytes; audited."""
     if fmt not in ("html", "xlsx"):
         raise ValueError(fmt)
@@ -207,7 +248,5 @@ def generate(db: Database, actor: Actor, year: int, org_id: int | None, fmt: str
     if db.conn.in_transaction:
         raise RuntimeError("generate must not run inside a transaction")
     with store.write(db):
-        audit.append(db, actor, "annual_report.generate", "organisation", org_id,
-                     year=year, format=fmt)  # fmt: skip
+        audit.append(db, actor, "annual_report.generate", "organisation", org_id, year=year, format=fmt)
     return data
-

@@ -13,9 +13,16 @@ from sqlite_utils import Database
 
 from datalek import audit, deadlines, incidents, repeats, store, triage
 from datalek.facts import (
-    AvailabilityState, Cause, ConfidentialityState, DataCategory, Exfiltration, Facts,
-    PeopleGroup, RecipientKind, Unintelligible,
-)  # fmt: skip
+    AvailabilityState,
+    Cause,
+    ConfidentialityState,
+    DataCategory,
+    Exfiltration,
+    Facts,
+    PeopleGroup,
+    RecipientKind,
+    Unintelligible,
+)
 from datalek.intake import CountKind, DataKind, Protection, Recipient, Retrieval, Situation, SubjectGroup
 from datalek.models import Actor, Incident, IncidentType, InvalidInput, Nature, Organisation, Status
 from datalek.store import assessments as sql
@@ -41,32 +48,49 @@ DATA_KINDS: dict[DataKind, tuple[DataCategory, ...]] = {
     DataKind.UNKNOWN: (DataCategory.UNKNOWN,),
 }
 GROUPS: dict[SubjectGroup, PeopleGroup] = {
-    SubjectGroup.CLIENTS: PeopleGroup.CLIENTS, SubjectGroup.CHILDREN: PeopleGroup.MINORS,
-    SubjectGroup.PARENTS: PeopleGroup.PARENTS, SubjectGroup.EMPLOYEES: PeopleGroup.EMPLOYEES,
-    SubjectGroup.RESIDENTS: PeopleGroup.RESIDENTS, SubjectGroup.OTHER: PeopleGroup.OTHER,
+    SubjectGroup.CLIENTS: PeopleGroup.CLIENTS,
+    SubjectGroup.CHILDREN: PeopleGroup.MINORS,
+    SubjectGroup.PARENTS: PeopleGroup.PARENTS,
+    SubjectGroup.EMPLOYEES: PeopleGroup.EMPLOYEES,
+    SubjectGroup.RESIDENTS: PeopleGroup.RESIDENTS,
+    SubjectGroup.OTHER: PeopleGroup.OTHER,
     SubjectGroup.UNKNOWN: PeopleGroup.UNKNOWN,
-}  # fmt: skip
+}
 # An employee's "encrypted" still has to be confirmed as state of the art by the FG.
 PROTECTION: dict[Protection | None, Unintelligible] = {
-    Protection.ENCRYPTED: Unintelligible.TBD, Protection.PASSWORD: Unintelligible.SUBVERTIBLE,
-    Protection.NONE: Unintelligible.NO, Protection.UNKNOWN: Unintelligible.TBD, None: Unintelligible.NO,
-}  # fmt: skip
+    Protection.ENCRYPTED: Unintelligible.TBD,
+    Protection.PASSWORD: Unintelligible.SUBVERTIBLE,
+    Protection.NONE: Unintelligible.NO,
+    Protection.UNKNOWN: Unintelligible.TBD,
+    None: Unintelligible.NO,
+}
 RECIPIENTS: dict[Recipient, RecipientKind] = {
-    Recipient.PROFESSIONAL: RecipientKind.TRUSTED, Recipient.KNOWN_PERSON: RecipientKind.KNOWN,
-    Recipient.UNKNOWN_PEOPLE: RecipientKind.UNKNOWN, Recipient.PUBLIC: RecipientKind.PUBLIC,
+    Recipient.PROFESSIONAL: RecipientKind.TRUSTED,
+    Recipient.KNOWN_PERSON: RecipientKind.KNOWN,
+    Recipient.UNKNOWN_PEOPLE: RecipientKind.UNKNOWN,
+    Recipient.PUBLIC: RecipientKind.PUBLIC,
     Recipient.UNKNOWN: RecipientKind.TBD,
-}  # fmt: skip
-_SENT = {Situation.EMAIL_WRONG_PERSON, Situation.LETTER_WRONG_ADDRESS,
-         Situation.EMAIL_VISIBLE_RECIPIENTS, Situation.WRONG_DOCUMENT, Situation.PUBLISHED,
-         Situation.VERBAL, Situation.UNAUTHORISED_ACCESS}  # fmt: skip
+}
+_SENT = {
+    Situation.EMAIL_WRONG_PERSON,
+    Situation.LETTER_WRONG_ADDRESS,
+    Situation.EMAIL_VISIBLE_RECIPIENTS,
+    Situation.WRONG_DOCUMENT,
+    Situation.PUBLISHED,
+    Situation.VERBAL,
+    Situation.UNAUTHORISED_ACCESS,
+}
 _LOST = {Situation.DEVICE_LOST, Situation.PAPER_LOST}
 CAUSES: dict[Situation, Cause] = {
-    **{s: Cause.INTERNAL_NON_MALICIOUS for s in _SENT - {Situation.UNAUTHORISED_ACCESS}},
-    Situation.UNAUTHORISED_ACCESS: Cause.TBD, Situation.HACK: Cause.EXTERNAL_MALICIOUS,
-    Situation.PHISHING: Cause.EXTERNAL_MALICIOUS, Situation.DEVICE_LOST: Cause.UNKNOWN,
-    Situation.PAPER_LOST: Cause.UNKNOWN, Situation.DATA_LOST: Cause.INTERNAL_NON_MALICIOUS,
+    **dict.fromkeys(_SENT - {Situation.UNAUTHORISED_ACCESS}, Cause.INTERNAL_NON_MALICIOUS),
+    Situation.UNAUTHORISED_ACCESS: Cause.TBD,
+    Situation.HACK: Cause.EXTERNAL_MALICIOUS,
+    Situation.PHISHING: Cause.EXTERNAL_MALICIOUS,
+    Situation.DEVICE_LOST: Cause.UNKNOWN,
+    Situation.PAPER_LOST: Cause.UNKNOWN,
+    Situation.DATA_LOST: Cause.INTERNAL_NON_MALICIOUS,
     Situation.OTHER: Cause.TBD,
-}  # fmt: skip
+}
 
 
 def prefill(incident: Incident, org: Organisation | None) -> Facts:
@@ -88,16 +112,19 @@ def prefill(incident: Incident, org: Organisation | None) -> Facts:
     confidentiality = None
     if Nature.CONFIDENTIALITY in natures:
         confidentiality = (
-            ConfidentialityState.DISCLOSED if situation in _SENT
-            else ConfidentialityState.NOT_ASSESSABLE if situation in _LOST
+            ConfidentialityState.DISCLOSED
+            if situation in _SENT
+            else ConfidentialityState.NOT_ASSESSABLE
+            if situation in _LOST
             else ConfidentialityState.TBD
-        )  # fmt: skip
+        )
     availability = None
     if Nature.AVAILABILITY in natures:
         availability = (
-            AvailabilityState.TEMPORARY if retrieval is Retrieval.CONFIRMED
+            AvailabilityState.TEMPORARY
+            if retrieval is Retrieval.CONFIRMED
             else AvailabilityState.UNDETERMINED
-        )  # fmt: skip
+        )
     category_set = set(kinds)
     return Facts(
         natures=natures or [Nature.CONFIDENTIALITY],
@@ -136,12 +163,16 @@ class Assessment:
     @classmethod
     def from_row(cls, row: dict) -> Assessment:
         return cls(
-            id=row["id"], incident_id=row["incident_id"], version=row["version"],
+            id=row["id"],
+            incident_id=row["incident_id"],
+            version=row["version"],
             facts=Facts.model_validate_json(row["facts"]),
             advice=triage.Advice.model_validate_json(row["advice"]),
-            effects=row["effects"], remedial_action=row["remedial_action"],
-            author_id=row["author_id"], created_at=deadlines.from_iso(row["created_at"]),
-        )  # fmt: skip
+            effects=row["effects"],
+            remedial_action=row["remedial_action"],
+            author_id=row["author_id"],
+            created_at=deadlines.from_iso(row["created_at"]),
+        )
 
 
 def _check(db: Database, actor: Actor, incident_id: int, action: str) -> dict:
@@ -162,34 +193,52 @@ def versions(db: Database, actor: Actor, incident_id: int) -> list[dict]:
 
 
 def assessment_row(
-    incident_id: int, version: int, facts: Facts, advice: triage.Advice, effects: str,
-    remedial_action: str, author_id: int | None, at: str,
-) -> dict:  # fmt: skip
+    incident_id: int,
+    version: int,
+    facts: Facts,
+    advice: triage.Advice,
+    effects: str,
+    remedial_action: str,
+    author_id: int | None,
+    at: str,
+) -> dict:
     return {
-        "incident_id": incident_id, "version": version, "facts": facts.model_dump_json(),
-        "advice": advice.model_dump_json(), "risk": advice.risk.value if advice.risk else None,
+        "incident_id": incident_id,
+        "version": version,
+        "facts": facts.model_dump_json(),
+        "advice": advice.model_dump_json(),
+        "risk": advice.risk.value if advice.risk else None,
         "notify_authority": int(advice.notify_authority),
         "inform_subjects": int(advice.inform_subjects),
         "enisa_level": advice.enisa.level.value if advice.enisa else None,
         "enisa_score": advice.enisa.se if advice.enisa else None,
-        "effects": effects, "remedial_action": remedial_action, "author_id": author_id,
+        "effects": effects,
+        "remedial_action": remedial_action,
+        "author_id": author_id,
         "created_at": at,
-    }  # fmt: skip
+    }
 
 
 def save(
-    db: Database, actor: Actor, incident_id: int, facts: Facts, effects: str = "",
-    remedial_action: str = "", expected_version: int | None = None,
-) -> Assessment:  # fmt: skip
+    db: Database,
+    actor: Actor,
+    incident_id: int,
+    facts: Facts,
+    effects: str = "",
+    remedial_action: str = "",
+    expected_version: int | None = None,
+) -> Assessment:
     """Store a new version of the facts with the advice on them; audited.
 
     ``expected_version`` is the version the FG was looking at (0 for none): when someone
     saved a newer one meanwhile, the save is refused instead of silently overwriting it."""
     _check(db, actor, incident_id, "assessment.save")
     effects, remedial_action = effects.strip(), remedial_action.strip()
-    errors = {f: f"Dit is te lang: gebruik hoogstens {MAX_TEXT} tekens."
-              for f, v in (("effects", effects), ("remedial_action", remedial_action))
-              if len(v) > MAX_TEXT}  # fmt: skip
+    errors = {
+        f: f"Dit is te lang: gebruik hoogstens {MAX_TEXT} tekens."
+        for f, v in (("effects", effects), ("remedial_action", remedial_action))
+        if len(v) > MAX_TEXT
+    }
     if facts.aware_at > deadlines.now():
         errors["aware_at"] = "Dit moment ligt in de toekomst."
     if errors:
@@ -199,11 +248,14 @@ def save(
     with store.write(db):
         version = sql.next_version(db, incident_id)
         if expected_version is not None and version - 1 != expected_version:
-            raise InvalidInput({"form": f"Iemand anders heeft de feiten intussen opgeslagen (versie "
-                                        f"{version - 1}). Je invoer staat er nog: bekijk eerst de "
-                                        "nieuwe versie en sla daarna opnieuw op."})  # fmt: skip
-        row = assessment_row(incident_id, version, facts, advice, effects, remedial_action,
-                             actor.user_id, at)  # fmt: skip
+            raise InvalidInput(
+                {
+                    "form": f"Iemand anders heeft de feiten intussen opgeslagen (versie "
+                    f"{version - 1}). Je invoer staat er nog: bekijk eerst de "
+                    "nieuwe versie en sla daarna opnieuw op."
+                }
+            )
+        row = assessment_row(incident_id, version, facts, advice, effects, remedial_action, actor.user_id, at)
         row_id = sql.insert_assessment(db, row)
         sql.set_aware_at(db, incident_id, deadlines.to_iso(facts.aware_at), at)
         if facts.incident_type is not IncidentType.TO_BE_DETERMINED:
@@ -213,7 +265,14 @@ def save(
         status = Status(incident_sql.incident(db, incident_id)["status"])
         if status is Status.REPORTED:
             incidents.record_move(db, actor, incident_id, status, Status.IN_PROGRESS, "", at)
-        audit.append(db, actor, "assessment.save", "incident", incident_id, version=version,
-                     risk=row["risk"], notify=bool(row["notify_authority"]))  # fmt: skip
+        audit.append(
+            db,
+            actor,
+            "assessment.save",
+            "incident",
+            incident_id,
+            version=version,
+            risk=row["risk"],
+            notify=bool(row["notify_authority"]),
+        )
     return Assessment.from_row({**row, "id": row_id})
-

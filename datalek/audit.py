@@ -118,7 +118,6 @@ def verify(db: Database) -> Verification:
     return Verification(True, count)
 
 
-
 def _require(db: Database, actor: Actor, action: str) -> None:
     # Imported here: permissions itself appends refusals to this trail.
     from datalek import permissions

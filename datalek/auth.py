@@ -86,9 +86,7 @@ def actor_for(db: Database, user_id: int) -> Actor | None:
     row = sql.user(db, user_id)
     if row is None or not row["active"]:
         return None
-    return Actor(
-        user_id=row["id"], role=Role(row["role"]), org_ids=tuple(sql.membership_ids(db, row["id"]))
-    )
+    return Actor(user_id=row["id"], role=Role(row["role"]), org_ids=tuple(sql.membership_ids(db, row["id"])))
 
 
 def sign_in(db: Database, email: str, password: str, at: datetime | None = None) -> Actor:
@@ -140,9 +138,7 @@ def sign_in_oidc(db: Database, email: str, email_verified: bool) -> Actor:
         else:
             audit.append(db, None, "signin", "user", actor.user_id, method="oidc")
     if actor is None:
-        raise SigninRefused(
-            "Met dit account kun je Datalek niet gebruiken. Vraag de beheerder om toegang."
-        )
+        raise SigninRefused("Met dit account kun je Datalek niet gebruiken. Vraag de beheerder om toegang.")
     return actor
 
 

@@ -50,11 +50,17 @@ class Notification:
     @classmethod
     def from_row(cls, row: dict) -> Notification:
         return cls(
-            id=row["id"], incident_id=row["incident_id"], kind=NotificationKind(row["kind"]),
-            ap_reference=row["ap_reference"], submitted_at=deadlines.from_iso(row["submitted_at"]),
-            late_reason=row["late_reason"], note=row["note"], concept=json.loads(row["concept"]),
-            recorded_by=row["recorded_by"], recorded_at=deadlines.from_iso(row["recorded_at"]),
-        )  # fmt: skip
+            id=row["id"],
+            incident_id=row["incident_id"],
+            kind=NotificationKind(row["kind"]),
+            ap_reference=row["ap_reference"],
+            submitted_at=deadlines.from_iso(row["submitted_at"]),
+            late_reason=row["late_reason"],
+            note=row["note"],
+            concept=json.loads(row["concept"]),
+            recorded_by=row["recorded_by"],
+            recorded_at=deadlines.from_iso(row["recorded_at"]),
+        )
 
 
 @dataclass(frozen=True)
@@ -104,67 +110,113 @@ def _moment(errors: dict, submitted_at: datetime | None, aware_at: datetime) -> 
     elif submitted_at > deadlines.now() + _CLOCK_SKEW:
         errors["submitted_at"] = "Dit moment ligt in de toekomst."
     elif submitted_at < aware_at:
-        errors["submitted_at"] = ("Dit moment ligt vóór het moment waarop de organisatie van het "
-                                  "datalek wist.")  # fmt: skip
+        errors["submitted_at"] = "Dit moment ligt vóór het moment waarop de organisatie van het datalek wist."
 
 
-def _insert(db: Database, actor: Actor, incident_id: int, kind: NotificationKind, reference: str,
-            submitted_at: datetime, late_reason: str, note: str, concept: dict) -> Notification:  # fmt: skip
+def _insert(
+    db: Database,
+    actor: Actor,
+    incident_id: int,
+    kind: NotificationKind,
+    reference: str,
+    submitted_at: datetime,
+    late_reason: str,
+    note: str,
+    concept: dict,
+) -> Notification:
     row = {
-        "incident_id": incident_id, "kind": kind.value, "ap_reference": reference,
-        "submitted_at": deadlines.to_iso(submitted_at), "late_reason": late_reason, "note": note,
+        "incident_id": incident_id,
+        "kind": kind.value,
+        "ap_reference": reference,
+        "submitted_at": deadlines.to_iso(submitted_at),
+        "late_reason": late_reason,
+        "note": note,
         "concept": json.dumps(concept, ensure_ascii=False, sort_keys=True),
-        "recorded_by": actor.user_id, "recorded_at": deadlines.to_iso(deadlines.now()),
-    }  # fmt: skip
+        "recorded_by": actor.user_id,
+        "recorded_at": deadlines.to_iso(deadlines.now()),
+    }
     row_id = sql.insert_notification(db, row)
     incident_sql.touch(db, incident_id, row["recorded_at"])
-    audit.append(db, actor, f"authority.{kind.value}", "incident", incident_id,
-                 notification_id=row_id, late=bool(late_reason))  # fmt: skip
+    audit.append(
+        db,
+        actor,
+        f"authority.{kind.value}",
+        "incident",
+        incident_id,
+        notification_id=row_id,
+        late=bool(late_reason),
+    )
     return Notification.from_row({**row, "id": row_id})
 
 
 def record_initial(
-    db: Database, actor: Actor, incident_id: int, ap_reference: str,
-    submitted_at: datetime | None, late_reason: str = "", concept: dict | None = None,
-) -> Notification:  # fmt: skip
+    db: Database,
+    actor: Actor,
+    incident_id: int,
+    ap_reference: str,
+    submitted_at: datetime | None,
+    late_reason: str = "",
+    concept: dict | None = None,
+) -> Notification:
     """Record that the FG notified the AP, with the AP's reference number."""
     incidents.require_handler(db, actor, incident_id, "authority.initial")
     errors: dict[str, str] = {}
     reference = ap_reference.strip()
     if not _REFERENCE.match(reference):
-        errors["ap_reference"] = ("Vul het meldnummer van de AP in (3 tot 40 letters en cijfers, "
-                                  "zoals in de bevestiging van de AP).")  # fmt: skip
+        errors["ap_reference"] = (
+            "Vul het meldnummer van de AP in (3 tot 40 letters en cijfers, "
+            "zoals in de bevestiging van de AP)."
+        )
     late_reason = _text(errors, "late_reason", late_reason, None)
     with store.write(db):
         aware_at = deadlines.from_iso(incident_sql.incident(db, incident_id)["aware_at"])
         _moment(errors, submitted_at, aware_at)
         if "submitted_at" not in errors and is_late(aware_at, submitted_at) and not late_reason:
-            errors["late_reason"] = ("De melding is later dan 72 uur na het ontdekken gedaan. "
-                                     "Geef de reden van de vertraging (art. 33 lid 1 AVG).")  # fmt: skip
+            errors["late_reason"] = (
+                "De melding is later dan 72 uur na het ontdekken gedaan. "
+                "Geef de reden van de vertraging (art. 33 lid 1 AVG)."
+            )
         decision = decision_sql.latest_decision(db, incident_id)
         if decision is None or decision["kind"] != "breach" or not decision["notify_authority"]:
-            errors["form"] = ("Het besluit is niet 'melden bij de AP'. Leg eerst een besluit vast "
-                              "om te melden.")  # fmt: skip
+            errors["form"] = (
+                "Het besluit is niet 'melden bij de AP'. Leg eerst een besluit vast om te melden."
+            )
         rows = [Notification.from_row(r) for r in sql.notifications(db, incident_id)]
         if state_of(rows).initial is not None:
-            errors["form"] = ("Deze melding is al bij de AP gedaan. Leg een aanvulling of een "
-                              "intrekking vast.")  # fmt: skip
+            errors["form"] = "Deze melding is al bij de AP gedaan. Leg een aanvulling of een intrekking vast."
         if errors:
             raise InvalidInput(errors)
         if not is_late(aware_at, submitted_at):
             late_reason = ""
-        return _insert(db, actor, incident_id, NotificationKind.INITIAL, reference, submitted_at,
-                       late_reason, "", concept or {})  # fmt: skip
+        return _insert(
+            db,
+            actor,
+            incident_id,
+            NotificationKind.INITIAL,
+            reference,
+            submitted_at,
+            late_reason,
+            "",
+            concept or {},
+        )
 
 
 def _follow_up(
-    db: Database, actor: Actor, incident_id: int, kind: NotificationKind,
-    submitted_at: datetime | None, note: str, concept: dict | None,
-) -> Notification:  # fmt: skip
+    db: Database,
+    actor: Actor,
+    incident_id: int,
+    kind: NotificationKind,
+    submitted_at: datetime | None,
+    note: str,
+    concept: dict | None,
+) -> Notification:
     incidents.require_handler(db, actor, incident_id, f"authority.{kind.value}")
     errors: dict[str, str] = {}
-    required = ("Schrijf kort wat er is veranderd of aangevuld."
-                if kind is NotificationKind.SUPPLEMENT else "Geef de reden van de intrekking.")
+    required = (
+        "Schrijf kort wat er is veranderd of aangevuld."
+        if kind is NotificationKind.SUPPLEMENT
+        else "Geef de reden van de intrekking."
+    )
     note = _text(errors, "note", note, required)
     with store.write(db):
         aware_at = deadlines.from_iso(incident_sql.incident(db, incident_id)["aware_at"])
@@ -178,19 +230,25 @@ def _follow_up(
             errors["submitted_at"] = "Dit moment ligt vóór de eerste melding bij de AP."
         if errors:
             raise InvalidInput(errors)
-        return _insert(db, actor, incident_id, kind, state.initial.ap_reference, submitted_at,
-                       "", note, concept or {})  # fmt: skip
+        return _insert(
+            db, actor, incident_id, kind, state.initial.ap_reference, submitted_at, "", note, concept or {}
+        )
 
 
-def record_supplement(db: Database, actor: Actor, incident_id: int, submitted_at: datetime | None,
-                      note: str, concept: dict | None = None) -> Notification:  # fmt: skip
+def record_supplement(
+    db: Database,
+    actor: Actor,
+    incident_id: int,
+    submitted_at: datetime | None,
+    note: str,
+    concept: dict | None = None,
+) -> Notification:
     """Record a supplement (aanvulling) to the first notification."""
-    return _follow_up(db, actor, incident_id, NotificationKind.SUPPLEMENT, submitted_at, note,
-                      concept)  # fmt: skip
+    return _follow_up(db, actor, incident_id, NotificationKind.SUPPLEMENT, submitted_at, note, concept)
 
 
-def record_withdrawal(db: Database, actor: Actor, incident_id: int, submitted_at: datetime | None,
-                      reason: str) -> Notification:  # fmt: skip
+def record_withdrawal(
+    db: Database, actor: Actor, incident_id: int, submitted_at: datetime | None, reason: str
+) -> Notification:
     """Record that the notification was withdrawn (intrekking), with the reason."""
-    return _follow_up(db, actor, incident_id, NotificationKind.WITHDRAWAL, submitted_at, reason,
-                      None)  # fmt: skip
+    return _follow_up(db, actor, incident_id, NotificationKind.WITHDRAWAL, submitted_at, reason, None)

@@ -17,9 +17,12 @@ from datalek.models import Actor, InvalidInput, Role
 from datalek.permissions import PermissionDenied
 
 DB_OPTION = click.option(
-    "--db", "db_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+    "--db",
+    "db_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
     help="Database file (default: $DATALEK_DB or data/datalek.db).",
-)  # fmt: skip
+)
 
 
 def _path(db_path: Path | None) -> Path:
@@ -80,9 +83,7 @@ def org_add(db_path, name, fg_name, fg_email, fg_phone, youth_care) -> None:
     """Add an organisation."""
     db = _open(db_path)
     try:
-        created = accounts.create_organisation(
-            db, Actor.cli(), name, fg_name, fg_email, fg_phone, youth_care
-        )
+        created = accounts.create_organisation(db, Actor.cli(), name, fg_name, fg_email, fg_phone, youth_care)
     except InvalidInput as exc:
         _fail_invalid(exc)
     finally:
@@ -233,8 +234,12 @@ def user_set_password(db_path, email, password_stdin) -> None:
 @click.option("--incidents", default=1000, show_default=True, type=click.IntRange(0, 10_000_000))
 @click.option("--years", default=3, show_default=True, type=click.IntRange(1, 20))
 @click.option("--seed", default=1, show_default=True, type=int)
-@click.option("--accounts/--no-accounts", "with_accounts", default=True,
-              help="Create one demo account per role and print the sign-in details.")  # fmt: skip
+@click.option(
+    "--accounts/--no-accounts",
+    "with_accounts",
+    default=True,
+    help="Create one demo account per role and print the sign-in details.",
+)
 def demo_cmd(db_path, incidents, years, seed, with_accounts) -> None:
     """Fill a database with synthetic demo data (no real personal data)."""
     path = _path(db_path)
@@ -272,8 +277,13 @@ def backup(db_path, target) -> None:
 
 @main.command()
 @DB_OPTION
-@click.option("--dry-run", "mode", flag_value="dry-run", default=True,
-              help="Only list what would be purged (the default); changes nothing.")
+@click.option(
+    "--dry-run",
+    "mode",
+    flag_value="dry-run",
+    default=True,
+    help="Only list what would be purged (the default); changes nothing.",
+)
 @click.option("--apply", "mode", flag_value="apply", help="Purge, and audit what was purged.")
 def purge(db_path, mode) -> None:
     """Remove free text and personal details from incidents past their retention period."""
@@ -286,14 +296,15 @@ def purge(db_path, mode) -> None:
         db.close()
     for item in result.incidents:
         rows = " ".join(f"{table}={n}" for table, n in item.rows.items() if n)
-        click.echo(f"{item.reference}\torg {item.org_id}\t{item.status}\t"
-                   f"afgerond {item.closed_at[:10]}\t{rows}".rstrip())  # fmt: skip
+        click.echo(
+            f"{item.reference}\torg {item.org_id}\t{item.status}\t"
+            f"afgerond {item.closed_at[:10]}\t{rows}".rstrip()
+        )
     totals = ", ".join(f"{table}: {n}" for table, n in result.totals.items())
     if result.applied:
         click.echo(f"Opgeschoond ({totals}).")
     else:
-        click.echo(f"Proefdraai, er is niets veranderd ({totals}). "
-                   "Gebruik --apply om op te schonen.")  # fmt: skip
+        click.echo(f"Proefdraai, er is niets veranderd ({totals}). Gebruik --apply om op te schonen.")
 
 
 @main.group("export")
@@ -401,9 +412,7 @@ def assess(facts_file: Path | None, schema: bool) -> None:
     except UnicodeDecodeError:
         raise _Refused(f"Bestand {facts_file} is geen tekstbestand (UTF-8).") from None
     except json.JSONDecodeError as exc:
-        raise _Refused(
-            f"Het bestand is geen geldige JSON (regel {exc.lineno}, kolom {exc.colno})."
-        ) from None
+        raise _Refused(f"Het bestand is geen geldige JSON (regel {exc.lineno}, kolom {exc.colno}).") from None
     try:
         facts = Facts.model_validate(data)
     except ValidationError as exc:
@@ -416,8 +425,12 @@ def assess(facts_file: Path | None, schema: bool) -> None:
 @DB_OPTION
 @click.option("--org", "organisation", required=True, help="Organisation name or number.")
 @click.option("--year", type=int, required=True, help="The year to account for.")
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True,
-              help="Output file: .html (works offline, prints to PDF) or .xlsx (every figure).")
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="Output file: .html (works offline, prints to PDF) or .xlsx (every figure).",
+)
 def report(db_path, organisation, year, out) -> None:
     """Write the yearly verantwoording datalekken of one organisation."""
     from datalek import annual_report

@@ -69,21 +69,31 @@ class Concept:
 
     def as_dict(self) -> dict:
         return {
-            "reference": self.reference, "kind": self.kind,
+            "reference": self.reference,
+            "kind": self.kind,
             "generated_at": deadlines.to_iso(self.generated_at),
-            "sections": [{"number": s.number, "title": s.title, "answers": [
-                {"key": a.key, "question": a.question, "answer": a.text} for a in s.answers
-            ]} for s in self.sections],
-        }  # fmt: skip
+            "sections": [
+                {
+                    "number": s.number,
+                    "title": s.title,
+                    "answers": [{"key": a.key, "question": a.question, "answer": a.text} for a in s.answers],
+                }
+                for s in self.sections
+            ],
+        }
 
     def to_json(self) -> str:
         return json.dumps(self.as_dict(), ensure_ascii=False, indent=2)
 
     def to_markdown(self) -> str:
         title = "Concept AP-melding" if self.kind == "initial" else "Concept aanvulling AP-melding"
-        lines = [f"# {title} {self.reference}", "",
-                 f"Gemaakt op {deadlines.format_local(self.generated_at)}. Kopieer elk antwoord "
-                 "naar het meldformulier van de Autoriteit Persoonsgegevens.", ""]  # fmt: skip
+        lines = [
+            f"# {title} {self.reference}",
+            "",
+            f"Gemaakt op {deadlines.format_local(self.generated_at)}. Kopieer elk antwoord "
+            "naar het meldformulier van de Autoriteit Persoonsgegevens.",
+            "",
+        ]
         for section in self.sections:
             lines += [f"## {section.number}. {section.title}", ""]
             for answer in section.answers:
@@ -145,11 +155,13 @@ def _timeline(src: Sources, now: datetime) -> list[Answer]:
         Answer("2.started", "Wanneer is de inbreuk begonnen?", _when(i.occurred_from)),
         Answer("2.ended", "Is de inbreuk beëindigd?", ended),
         Answer("2.discovered", "Wanneer is de inbreuk ontdekt?", _when(i.discovered_at)),
-        Answer("2.aware", "Wanneer werd de organisatie zich bewust van de inbreuk?",
-               _when(i.aware_at)),
-        Answer("2.late_reason", "Reden van melden na 72 uur",
-               (src.late_reason.strip() or None) if late else "Niet van toepassing: binnen 72 uur gemeld."),
-    ]  # fmt: skip
+        Answer("2.aware", "Wanneer werd de organisatie zich bewust van de inbreuk?", _when(i.aware_at)),
+        Answer(
+            "2.late_reason",
+            "Reden van melden na 72 uur",
+            (src.late_reason.strip() or None) if late else "Niet van toepassing: binnen 72 uur gemeld.",
+        ),
+    ]
 
 
 def _nature(f: Facts | None, i: Incident) -> list[Answer]:
@@ -165,9 +177,12 @@ def _nature(f: Facts | None, i: Incident) -> list[Answer]:
         Answer("3.states", "Wat is er met de gegevens gebeurd?", sub),
         Answer("3.type", "Soort incident", incident_type),
         Answer("3.cause", "Oorzaak", cause),
-        Answer("3.description", "Beschrijving van het incident en hoe het is gebeurd",
-               i.description.strip() or None),
-    ]  # fmt: skip
+        Answer(
+            "3.description",
+            "Beschrijving van het incident en hoe het is gebeurd",
+            i.description.strip() or None,
+        ),
+    ]
 
 
 def _data(f: Facts | None) -> list[Answer]:
@@ -177,13 +192,14 @@ def _data(f: Facts | None) -> list[Answer]:
         general = _labels([c for c in f.data_categories if c not in SPECIAL_CATEGORIES], unknown)
         known = [c for c in f.data_categories if c not in unknown]
         special = _labels([c for c in known if c in SPECIAL_CATEGORIES], unknown) or (
-            "Nee, geen bijzondere of strafrechtelijke persoonsgegevens" if known else None)
+            "Nee, geen bijzondere of strafrechtelijke persoonsgegevens" if known else None
+        )
         records = _count(f.records_count_kind, f.records_count)
     return [
         Answer("4.kinds", "Om welke soorten persoonsgegevens gaat het?", general),
         Answer("4.special", "Gaat het om bijzondere of strafrechtelijke persoonsgegevens?", special),
         Answer("4.records", "Om hoeveel records gaat het (ongeveer)?", records),
-    ]  # fmt: skip
+    ]
 
 
 def _subjects(f: Facts | None) -> list[Answer]:
@@ -202,10 +218,14 @@ def _before(f: Facts | None) -> list[Answer]:
     if f is not None and f.unintelligible is not Unintelligible.TBD:
         protected = f.unintelligible.label
     return [
-        Answer("6.unintelligible", "Waren de gegevens versleuteld, gehasht of op een andere manier "
-               "onbegrijpelijk of ontoegankelijk gemaakt?", protected),
+        Answer(
+            "6.unintelligible",
+            "Waren de gegevens versleuteld, gehasht of op een andere manier "
+            "onbegrijpelijk of ontoegankelijk gemaakt?",
+            protected,
+        ),
         Answer("6.security", "Welke beveiligingsmaatregelen waren er vooraf?", None),
-    ]  # fmt: skip
+    ]
 
 
 def _effects(src: Sources) -> list[Answer]:
@@ -213,10 +233,11 @@ def _effects(src: Sources) -> list[Answer]:
     if src.risk:
         severity = src.risk + (f" (ENISA-ernst: {src.enisa})" if src.enisa else "")
     return [
-        Answer("7.effects", "Wat zijn de mogelijke gevolgen voor de betrokkenen?",
-               src.effects.strip() or None),
+        Answer(
+            "7.effects", "Wat zijn de mogelijke gevolgen voor de betrokkenen?", src.effects.strip() or None
+        ),
         Answer("7.severity", "Hoe ernstig schat u de gevolgen in?", severity),
-    ]  # fmt: skip
+    ]
 
 
 def _follow_up(src: Sources) -> list[Answer]:
@@ -230,33 +251,61 @@ def _follow_up(src: Sources) -> list[Answer]:
     measures = "\n".join(m for m in [src.remedial_action.strip(), *src.measures] if m) or None
     return [
         Answer("8.inform", "Zijn of worden de betrokkenen geïnformeerd?", inform),
-        Answer("8.public", "Openbare mededeling (bij onevenredige inspanning)",
-               src.public_notice or "Niet van toepassing."),
-        Answer("8.measures", "Welke maatregelen zijn genomen om de inbreuk aan te pakken, de "
-               "gevolgen te beperken en herhaling te voorkomen?", measures),
-        Answer("8.international", "Gaat het om grensoverschrijdende verwerking of zijn "
-               "toezichthouders in andere landen ingelicht?", None),
-    ]  # fmt: skip
+        Answer(
+            "8.public",
+            "Openbare mededeling (bij onevenredige inspanning)",
+            src.public_notice or "Niet van toepassing.",
+        ),
+        Answer(
+            "8.measures",
+            "Welke maatregelen zijn genomen om de inbreuk aan te pakken, de "
+            "gevolgen te beperken en herhaling te voorkomen?",
+            measures,
+        ),
+        Answer(
+            "8.international",
+            "Gaat het om grensoverschrijdende verwerking of zijn toezichthouders in andere landen ingelicht?",
+            None,
+        ),
+    ]
 
 
 def build(src: Sources, now: datetime, kind: str = "initial") -> Concept:
     org, i = src.organisation, src.incident
-    about = ("Nieuwe melding." if kind == "initial"
-             else f"Aanvulling op de melding met meldnummer {src.first_reference}.")  # fmt: skip
+    about = (
+        "Nieuwe melding."
+        if kind == "initial"
+        else f"Aanvulling op de melding met meldnummer {src.first_reference}."
+    )
     notifier = ", ".join(x for x in (org.fg_name, "functionaris gegevensbescherming", org.fg_phone) if x)
     sections = [
-        Section(0, "Over deze melding", [
-            Answer("0.law", "Onder welke wet meldt u?", "Algemene verordening gegevensbescherming (AVG)"),
-            Answer("0.kind", "Soort melding", about),
-        ]),
-        Section(1, "Contactgegevens en algemene informatie", [
-            Answer("1.organisation", "Naam van de organisatie (verwerkingsverantwoordelijke)", org.name),
-            Answer("1.notifier", "Wie doet de melding (naam, functie, telefoonnummer)?",
-                   notifier if org.fg_name and org.fg_phone else None),
-            Answer("1.contact", "Contactpersoon voor de AP (e-mail)", org.fg_email or None),
-            Answer("1.other", "Is er een andere organisatie betrokken (verwerker, "
-                   "gezamenlijk verwerkingsverantwoordelijke)?", None),
-        ]),
+        Section(
+            0,
+            "Over deze melding",
+            [
+                Answer("0.law", "Onder welke wet meldt u?", "Algemene verordening gegevensbescherming (AVG)"),
+                Answer("0.kind", "Soort melding", about),
+            ],
+        ),
+        Section(
+            1,
+            "Contactgegevens en algemene informatie",
+            [
+                Answer("1.organisation", "Naam van de organisatie (verwerkingsverantwoordelijke)", org.name),
+                Answer(
+                    "1.notifier",
+                    "Wie doet de melding (naam, functie, telefoonnummer)?",
+                    notifier if org.fg_name and org.fg_phone else None,
+                ),
+                Answer("1.contact", "Contactpersoon voor de AP (e-mail)", org.fg_email or None),
+                Answer(
+                    "1.other",
+                    "Is er een andere organisatie betrokken (verwerker, "
+                    "gezamenlijk verwerkingsverantwoordelijke)?",
+                    None,
+                ),
+            ],
+        ),
         Section(2, "Tijdlijn", _timeline(src, now)),
         Section(3, "Gegevens over het datalek", _nature(src.facts, i)),
         Section(4, "Persoonsgegevens", _data(src.facts)),
@@ -264,18 +313,23 @@ def build(src: Sources, now: datetime, kind: str = "initial") -> Concept:
         Section(6, "Maatregelen vooraf", _before(src.facts)),
         Section(7, "Gevolgen", _effects(src)),
         Section(8, "Vervolgacties", _follow_up(src)),
-        Section(9, "Overig", [
-            Answer("9.reference", "Ons kenmerk", i.reference),
-        ]),
-    ]  # fmt: skip
+        Section(
+            9,
+            "Overig",
+            [
+                Answer("9.reference", "Ons kenmerk", i.reference),
+            ],
+        ),
+    ]
     return Concept(i.reference, kind, sections, now)
 
 
 def changes(previous: dict, current: Concept) -> Concept:
     """Only the answers that differ from the concept stored with an earlier notification."""
     if not previous.get("sections"):  # nothing stored to compare with: the whole concept
-        return Concept(current.reference, "supplement", current.sections, current.generated_at,
-                       None, current.as_dict())
+        return Concept(
+            current.reference, "supplement", current.sections, current.generated_at, None, current.as_dict()
+        )
     before = {a["key"]: a["answer"] for s in previous["sections"] for a in s["answers"]}
     sections = []
     for section in current.sections:
@@ -283,5 +337,4 @@ def changes(previous: dict, current: Concept) -> Concept:
         if changed:
             sections.append(Section(section.number, section.title, changed))
     since = deadlines.from_iso(previous["generated_at"]) if previous.get("generated_at") else None
-    return Concept(current.reference, "supplement", sections, current.generated_at, since,
-                   current.as_dict())
+    return Concept(current.reference, "supplement", sections, current.generated_at, since, current.as_dict())

@@ -9,7 +9,7 @@ to show a time to a person.
 from __future__ import annotations
 
 import math
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
@@ -17,7 +17,7 @@ DEADLINE = timedelta(hours=72)
 
 
 def now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def today() -> date:
@@ -32,14 +32,14 @@ def require_aware(moment: datetime) -> datetime:
 
 
 def to_utc(moment: datetime) -> datetime:
-    return require_aware(moment).astimezone(timezone.utc)
+    return require_aware(moment).astimezone(UTC)
 
 
 def local_to_utc(naive_local: datetime) -> datetime:
     """Interpret a wall-clock time typed by a user in the Netherlands."""
     if naive_local.tzinfo is not None:
         return to_utc(naive_local)
-    return naive_local.replace(tzinfo=AMSTERDAM).astimezone(timezone.utc)
+    return naive_local.replace(tzinfo=AMSTERDAM).astimezone(UTC)
 
 
 def to_iso(moment: datetime) -> str:
@@ -49,7 +49,7 @@ def to_iso(moment: datetime) -> str:
 def from_iso(text: str | None) -> datetime | None:
     if not text:
         return None
-    return require_aware(datetime.fromisoformat(text)).astimezone(timezone.utc)
+    return require_aware(datetime.fromisoformat(text)).astimezone(UTC)
 
 
 def deadline(aware_at: datetime) -> datetime:

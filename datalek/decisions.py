@@ -44,8 +44,11 @@ class NotBreachReason(LabelledEnum):
     @classmethod
     def _labels(cls) -> dict[str, str]:
         basis = {b.value: b.label for b in LawfulBasis if b is not LawfulBasis.NONE}
-        return {"no_personal_data": "Er waren geen persoonsgegevens bij betrokken", **basis,
-                "no_incident": "Er is geen beveiligingsincident gebeurd (vals alarm)"}  # fmt: skip
+        return {
+            "no_personal_data": "Er waren geen persoonsgegevens bij betrokken",
+            **basis,
+            "no_incident": "Er is geen beveiligingsincident gebeurd (vals alarm)",
+        }
 
 
 class DecisionInput(BaseModel):
@@ -79,14 +82,20 @@ class Decision:
     @classmethod
     def from_row(cls, row: dict) -> Decision:
         return cls(
-            id=row["id"], incident_id=row["incident_id"], breach=row["kind"] == "breach",
-            notify_authority=bool(row["notify_authority"]), inform=Inform(row["inform_subjects"]),
+            id=row["id"],
+            incident_id=row["incident_id"],
+            breach=row["kind"] == "breach",
+            notify_authority=bool(row["notify_authority"]),
+            inform=Inform(row["inform_subjects"]),
             inform_date=date.fromisoformat(row["inform_date"]) if row["inform_date"] else None,
-            not_breach_reason=row["lawful_basis"], motivation=row["motivation"],
-            deviates=bool(row["deviates"]), deviation_motivation=row["deviation_motivation"],
+            not_breach_reason=row["lawful_basis"],
+            motivation=row["motivation"],
+            deviates=bool(row["deviates"]),
+            deviation_motivation=row["deviation_motivation"],
             advice=triage.Advice.model_validate_json(row["advice"]),
-            decided_by=row["decided_by"], decided_at=deadlines.from_iso(row["decided_at"]),
-        )  # fmt: skip
+            decided_by=row["decided_by"],
+            decided_at=deadlines.from_iso(row["decided_at"]),
+        )
 
 
 def differences(decision: DecisionInput, advice: triage.Advice) -> list[str]:
@@ -97,12 +106,14 @@ def differences(decision: DecisionInput, advice: triage.Advice) -> list[str]:
         return []
     found = []
     if decision.notify_authority != advice.notify_authority:
-        found.append("Het advies is: " + ("wel" if advice.notify_authority else "niet")
-                     + " melden bij de AP.")  # fmt: skip
+        found.append(
+            "Het advies is: " + ("wel" if advice.notify_authority else "niet") + " melden bij de AP."
+        )
     informs = decision.inform in (Inform.YES, Inform.LATER)
     if informs != advice.inform_subjects:
-        found.append("Het advies is: betrokkenen " + ("wel" if advice.inform_subjects else "niet")
-                     + " informeren.")  # fmt: skip
+        found.append(
+            "Het advies is: betrokkenen " + ("wel" if advice.inform_subjects else "niet") + " informeren."
+        )
     return found
 
 
@@ -138,12 +149,17 @@ def _target_path(current: Status, target: Status) -> list[Status]:
         return [target]
     if Status.IN_PROGRESS in TRANSITIONS[current] and target in TRANSITIONS[Status.IN_PROGRESS]:
         return [Status.IN_PROGRESS, target]
-    raise InvalidInput({"form": f"Een melding met status '{current.label}' kan geen nieuw besluit "
-                                "krijgen. Heropen de melding eerst."})  # fmt: skip
+    raise InvalidInput(
+        {
+            "form": f"Een melding met status '{current.label}' kan geen nieuw besluit "
+            "krijgen. Heropen de melding eerst."
+        }
+    )
 
 
-def record(db: Database, actor: Actor, incident_id: int, data: DecisionInput,
-           assessment_version: int | None = None) -> Decision:  # fmt: skip
+def record(
+    db: Database, actor: Actor, incident_id: int, data: DecisionInput, assessment_version: int | None = None
+) -> Decision:
     """Store a motivated decision with the advice it was taken on; moves the status.
 
     ``assessment_version`` is the version whose advice the FG saw; if a newer assessment was
@@ -155,9 +171,13 @@ def record(db: Database, actor: Actor, incident_id: int, data: DecisionInput,
         if assessment is None:
             raise InvalidInput({"form": "Leg eerst de feiten vast: het besluit hoort bij een advies."})
         if assessment_version is not None and assessment["version"] != assessment_version:
-            raise InvalidInput({"form": f"Het advies is intussen veranderd: er is een nieuwere "
-                                        f"beoordeling (versie {assessment['version']}). Bekijk het "
-                                        "nieuwe advies en leg dan je besluit vast."})  # fmt: skip
+            raise InvalidInput(
+                {
+                    "form": f"Het advies is intussen veranderd: er is een nieuwere "
+                    f"beoordeling (versie {assessment['version']}). Bekijk het "
+                    "nieuwe advies en leg dan je besluit vast."
+                }
+            )
         advice = triage.Advice.model_validate_json(assessment["advice"])
         errors = _errors(data, advice, at.astimezone(deadlines.AMSTERDAM).date())
         if errors:
@@ -167,25 +187,38 @@ def record(db: Database, actor: Actor, incident_id: int, data: DecisionInput,
         path = _target_path(current, target)
         deviates = bool(differences(data, advice))
         row = {
-            "incident_id": incident_id, "assessment_id": assessment["id"],
+            "incident_id": incident_id,
+            "assessment_id": assessment["id"],
             "kind": "breach" if data.breach else "not_a_breach",
             "notify_authority": int(bool(data.breach and data.notify_authority)),
             "inform_subjects": (data.inform or Inform.NO).value if data.breach else "no",
             "inform_date": data.inform_date.isoformat()
-            if data.breach and data.inform is Inform.LATER and data.inform_date else None,
+            if data.breach and data.inform is Inform.LATER and data.inform_date
+            else None,
             "lawful_basis": "none" if data.breach else data.not_breach_reason.value,
-            "motivation": data.motivation, "deviates": int(deviates),
+            "motivation": data.motivation,
+            "deviates": int(deviates),
             "deviation_motivation": data.deviation_motivation if deviates else "",
-            "advice": assessment["advice"], "decided_by": actor.user_id,
+            "advice": assessment["advice"],
+            "decided_by": actor.user_id,
             "decided_at": deadlines.to_iso(at),
-        }  # fmt: skip
+        }
         decision_id = sql.insert_decision(db, row)
         for step in path:
             incidents.record_move(db, actor, incident_id, current, step, "", row["decided_at"])
             current = step
-        audit.append(db, actor, "decision.record", "incident", incident_id, decision_id=decision_id,
-                     kind=row["kind"], notify=bool(row["notify_authority"]),
-                     inform=row["inform_subjects"], deviates=deviates)  # fmt: skip
+        audit.append(
+            db,
+            actor,
+            "decision.record",
+            "incident",
+            incident_id,
+            decision_id=decision_id,
+            kind=row["kind"],
+            notify=bool(row["notify_authority"]),
+            inform=row["inform_subjects"],
+            deviates=deviates,
+        )
     return Decision.from_row({**row, "id": decision_id})
 
 

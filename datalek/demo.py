@@ -20,9 +20,16 @@ from sqlite_utils import Database
 from datalek import accounts, audit, deadlines, demo_decisions, demo_follow_up, store
 from datalek.incidents import reference
 from datalek.intake import (
-    CountKind, DataKind, Occurrence, Protection, Recipient, Retrieval, Situation, SubjectGroup,
+    CountKind,
+    DataKind,
+    Occurrence,
+    Protection,
+    Recipient,
+    Retrieval,
+    Situation,
+    SubjectGroup,
     applicable,
-)  # fmt: skip
+)
 from datalek.models import Actor, Role, Status
 from datalek.store import accounts as account_sql
 from datalek.store import incidents as incident_sql
@@ -34,20 +41,46 @@ ORGANISATIONS = [
 ]
 
 DEPARTMENTS = {
-    "municipality": ["Sociaal Domein", "Burgerzaken", "Belastingen", "Werk en Inkomen", "Wmo",
-                     "Jeugd", "Communicatie", "ICT", "HR", "Publiekszaken"],
-    "youth_care": ["Ambulante hulp", "Residentiële zorg", "Pleegzorg", "Jeugd-GGZ", "Intake",
-                   "Secretariaat", "ICT", "HR"],
-}  # fmt: skip
+    "municipality": [
+        "Sociaal Domein",
+        "Burgerzaken",
+        "Belastingen",
+        "Werk en Inkomen",
+        "Wmo",
+        "Jeugd",
+        "Communicatie",
+        "ICT",
+        "HR",
+        "Publiekszaken",
+    ],
+    "youth_care": [
+        "Ambulante hulp",
+        "Residentiële zorg",
+        "Pleegzorg",
+        "Jeugd-GGZ",
+        "Intake",
+        "Secretariaat",
+        "ICT",
+        "HR",
+    ],
+}
 
 #: Situation weights (percent), after the AP and FG figures.
 SITUATION_WEIGHTS = {
-    Situation.EMAIL_WRONG_PERSON: 27, Situation.LETTER_WRONG_ADDRESS: 22,
-    Situation.EMAIL_VISIBLE_RECIPIENTS: 7, Situation.WRONG_DOCUMENT: 6,
-    Situation.DEVICE_LOST: 8, Situation.PAPER_LOST: 5, Situation.PUBLISHED: 7,
-    Situation.UNAUTHORISED_ACCESS: 7, Situation.PHISHING: 4, Situation.HACK: 3,
-    Situation.DATA_LOST: 2, Situation.VERBAL: 1, Situation.OTHER: 1,
-}  # fmt: skip
+    Situation.EMAIL_WRONG_PERSON: 27,
+    Situation.LETTER_WRONG_ADDRESS: 22,
+    Situation.EMAIL_VISIBLE_RECIPIENTS: 7,
+    Situation.WRONG_DOCUMENT: 6,
+    Situation.DEVICE_LOST: 8,
+    Situation.PAPER_LOST: 5,
+    Situation.PUBLISHED: 7,
+    Situation.UNAUTHORISED_ACCESS: 7,
+    Situation.PHISHING: 4,
+    Situation.HACK: 3,
+    Situation.DATA_LOST: 2,
+    Situation.VERBAL: 1,
+    Situation.OTHER: 1,
+}
 
 DESCRIPTIONS = {
     Situation.EMAIL_WRONG_PERSON: "Verslag per e-mail naar een verkeerde ontvanger gestuurd door een fout in het adresveld.",
@@ -63,7 +96,7 @@ DESCRIPTIONS = {
     Situation.DATA_LOST: "Map met dossierstukken per ongeluk verwijderd.",
     Situation.VERBAL: "Informatie telefonisch gedeeld met iemand zonder recht op die informatie.",
     Situation.OTHER: "Incident met persoonsgegevens dat niet in een andere categorie past.",
-}  # fmt: skip
+}
 
 
 @dataclass(frozen=True)
@@ -78,22 +111,35 @@ def _people(rng: random.Random) -> tuple[str, int | None]:
     kind = rng.choices(["exact", "approximate", "unknown"], [70, 22, 8])[0]
     if kind == "unknown":
         return kind, None
-    size = rng.choices([1, rng.randint(2, 5), rng.randint(6, 60), rng.randint(61, 2000)],
-                       [55, 25, 14, 6])[0]  # fmt: skip
+    size = rng.choices([1, rng.randint(2, 5), rng.randint(6, 60), rng.randint(61, 2000)], [55, 25, 14, 6])[0]
     return kind, size
 
 
 def _answers(rng: random.Random, situation: Situation, youth: bool) -> dict:
     asks = applicable(situation)
     kinds = {DataKind.NAME_ADDRESS}
-    kinds |= set(rng.sample([DataKind.CONTACT, DataKind.BSN, DataKind.FINANCIAL, DataKind.HEALTH,
-                             DataKind.CARE_FILE, DataKind.ID_COPY], k=rng.randint(0, 2)))  # fmt: skip
+    kinds |= set(
+        rng.sample(
+            [
+                DataKind.CONTACT,
+                DataKind.BSN,
+                DataKind.FINANCIAL,
+                DataKind.HEALTH,
+                DataKind.CARE_FILE,
+                DataKind.ID_COPY,
+            ],
+            k=rng.randint(0, 2),
+        )
+    )
     if youth and rng.random() < 0.5:
         kinds.add(DataKind.CARE_FILE)
     if youth and rng.random() < 0.08:
         kinds.add(DataKind.CHILD_PROTECTION)
-    groups = [SubjectGroup.CHILDREN, SubjectGroup.PARENTS] if youth and rng.random() < 0.6 else [
-        rng.choice([SubjectGroup.CLIENTS, SubjectGroup.RESIDENTS, SubjectGroup.EMPLOYEES])]
+    groups = (
+        [SubjectGroup.CHILDREN, SubjectGroup.PARENTS]
+        if youth and rng.random() < 0.6
+        else [rng.choice([SubjectGroup.CLIENTS, SubjectGroup.RESIDENTS, SubjectGroup.EMPLOYEES])]
+    )
     count_kind, count = _people(rng)
     return {
         "occurrence": rng.choices([o.value for o in Occurrence], [80, 8, 2, 10])[0],
@@ -103,10 +149,12 @@ def _answers(rng: random.Random, situation: Situation, youth: bool) -> dict:
         "people_count": count,
         "protection": rng.choice(list(Protection)).value if asks["protection"] else None,
         "recipients": [rng.choices([r.value for r in Recipient], [30, 45, 12, 5, 8])[0]]
-        if asks["recipients"] else None,
+        if asks["recipients"]
+        else None,
         "retrieval": rng.choices([r.value for r in Retrieval], [45, 20, 20, 15])[0]
-        if asks["retrieval"] else None,
-    }  # fmt: skip
+        if asks["retrieval"]
+        else None,
+    }
 
 
 def _status(rng: random.Random, age: timedelta) -> Status:
@@ -136,15 +184,20 @@ def _accounts(db: Database, org_ids: list[int], rng: random.Random) -> list[Demo
         made.append(DemoAccount(role, name, email, password))
     for i in range(1, 21):
         org = org_ids[i % len(org_ids)]
-        accounts.create_user(db, actor, f"Melder {i:02d}", f"melder{i:02d}@demo.invalid",
-                             Role.REPORTER, None, [org])  # fmt: skip
+        accounts.create_user(
+            db, actor, f"Melder {i:02d}", f"melder{i:02d}@demo.invalid", Role.REPORTER, None, [org]
+        )
     return made
 
 
 def generate(
-    path: str, incidents: int, years: int = 3, seed: int = 1, now: datetime | None = None,
+    path: str,
+    incidents: int,
+    years: int = 3,
+    seed: int = 1,
+    now: datetime | None = None,
     with_accounts: bool = True,
-) -> list[DemoAccount]:  # fmt: skip
+) -> list[DemoAccount]:
     """Fill the database at ``path`` (migrated first) with demo data; returns demo accounts."""
     store.migrate(path)
     rng = random.Random(seed)
@@ -155,9 +208,19 @@ def generate(
         org_ids, kinds, weights = [], [], []
         for name, kind, weight in ORGANISATIONS:
             existing = account_sql.organisation_by_name(db, name)
-            org = existing["id"] if existing else accounts.create_organisation(
-                db, actor, name, f"FG {name}", "fg@" + name.split()[-1].lower() + ".invalid",
-                "020 123 4567", youth_care=kind == "youth_care").id  # fmt: skip
+            org = (
+                existing["id"]
+                if existing
+                else accounts.create_organisation(
+                    db,
+                    actor,
+                    name,
+                    f"FG {name}",
+                    "fg@" + name.split()[-1].lower() + ".invalid",
+                    "020 123 4567",
+                    youth_care=kind == "youth_care",
+                ).id
+            )
             org_ids.append(org)
             kinds.append(kind)
             weights.append(weight)
@@ -169,17 +232,39 @@ def generate(
                     reporters.setdefault(org, []).append(user.id)
         with store.write(db):
             # Numbers continue after incidents already in the database (a second demo run).
-            rows = _incident_rows(rng, incidents, years, now, org_ids, kinds, weights, reporters,
-                                  lambda org, year: incident_sql.next_seq(db, org, year))  # fmt: skip
+            rows = _incident_rows(
+                rng,
+                incidents,
+                years,
+                now,
+                org_ids,
+                kinds,
+                weights,
+                reporters,
+                lambda org, year: incident_sql.next_seq(db, org, year),
+            )
             incident_sql.insert_incidents(db, rows)
             decided = demo_decisions.generate(
-                db, rng, incident_sql.without_assessment(db, ["decided", "closed", "not_a_breach"]),
-                {o.id: o for o in accounts.list_organisations(db, actor)}, _dpo_id(db, actor),
-            )  # fmt: skip
+                db,
+                rng,
+                incident_sql.without_assessment(db, ["decided", "closed", "not_a_breach"]),
+                {o.id: o for o in accounts.list_organisations(db, actor)},
+                _dpo_id(db, actor),
+            )
             followed = demo_follow_up.generate(
-                db, rng, now.astimezone(deadlines.AMSTERDAM).date(), _dpo_id(db, actor))
-            audit.append(db, actor, "demo.generate", "", None, incidents=len(rows),
-                         decisions=decided, followed_up=followed, seed=seed)  # fmt: skip
+                db, rng, now.astimezone(deadlines.AMSTERDAM).date(), _dpo_id(db, actor)
+            )
+            audit.append(
+                db,
+                actor,
+                "demo.generate",
+                "",
+                None,
+                incidents=len(rows),
+                decisions=decided,
+                followed_up=followed,
+                seed=seed,
+            )
         return made
     finally:
         db.close()
@@ -190,9 +275,7 @@ def _dpo_id(db: Database, actor: Actor) -> int | None:
     return dpos[0] if dpos else None
 
 
-def _incident_rows(
-    rng, count, years, now, org_ids, kinds, weights, reporters, first_seq
-) -> list[dict]:
+def _incident_rows(rng, count, years, now, org_ids, kinds, weights, reporters, first_seq) -> list[dict]:
     span = timedelta(days=365 * years).total_seconds()
     situations, situation_weights = zip(*SITUATION_WEIGHTS.items(), strict=True)
     drafts = []
@@ -206,8 +289,11 @@ def _incident_rows(
     for reported, org_index in drafts:
         org_id, kind = org_ids[org_index], kinds[org_index]
         situation = rng.choices(situations, situation_weights)[0]
-        report_lag = timedelta(hours=rng.choices(
-            [rng.uniform(0.1, 4), rng.uniform(4, 24), rng.uniform(24, 120)], [55, 23, 22])[0])
+        report_lag = timedelta(
+            hours=rng.choices([rng.uniform(0.1, 4), rng.uniform(4, 24), rng.uniform(24, 120)], [55, 23, 22])[
+                0
+            ]
+        )
         discovered = reported - report_lag
         occurred = discovered - timedelta(hours=rng.expovariate(1 / 20))
         year = reported.astimezone(deadlines.AMSTERDAM).year
@@ -217,20 +303,30 @@ def _incident_rows(
         # A period has an end, as the intake form requires; it ended by the time it was found.
         ended = occurred + (discovered - occurred) * rng.random()
         at = deadlines.to_iso(reported)
-        rows.append({
-            "org_id": org_id, "year": year, "month": reported.astimezone(deadlines.AMSTERDAM).month, "seq": seq, "reference": reference(year, seq),
-            "reporter_id": rng.choice(reporters.get(org_id) or [None]),
-            "department": rng.choice(DEPARTMENTS[kind]), "situation": situation.value,
-            "incident_type": situation.info.incident_type.value,
-            "status": _status(rng, now - reported).value,
-            "occurred_from": None if answers["occurrence"] == "unknown" else deadlines.to_iso(occurred),
-            "occurred_to": deadlines.to_iso(ended) if answers["occurrence"] == "period" else None,
-            "ongoing": int(answers["occurrence"] == "ongoing"),
-            "discovered_at": deadlines.to_iso(discovered), "reported_at": at,
-            "aware_at": deadlines.to_iso(discovered),
-            "report": json.dumps(answers, sort_keys=True),
-            "description": DESCRIPTIONS[situation], "actions_taken": "", "pii_kept": 0,
-            "created_at": at, "updated_at": at,
-        })  # fmt: skip
+        rows.append(
+            {
+                "org_id": org_id,
+                "year": year,
+                "month": reported.astimezone(deadlines.AMSTERDAM).month,
+                "seq": seq,
+                "reference": reference(year, seq),
+                "reporter_id": rng.choice(reporters.get(org_id) or [None]),
+                "department": rng.choice(DEPARTMENTS[kind]),
+                "situation": situation.value,
+                "incident_type": situation.info.incident_type.value,
+                "status": _status(rng, now - reported).value,
+                "occurred_from": None if answers["occurrence"] == "unknown" else deadlines.to_iso(occurred),
+                "occurred_to": deadlines.to_iso(ended) if answers["occurrence"] == "period" else None,
+                "ongoing": int(answers["occurrence"] == "ongoing"),
+                "discovered_at": deadlines.to_iso(discovered),
+                "reported_at": at,
+                "aware_at": deadlines.to_iso(discovered),
+                "report": json.dumps(answers, sort_keys=True),
+                "description": DESCRIPTIONS[situation],
+                "actions_taken": "",
+                "pii_kept": 0,
+                "created_at": at,
+                "updated_at": at,
+            }
+        )
     return rows
-

@@ -15,9 +15,17 @@ from sqlite_utils import Database
 from datalek import assessment, deadlines, triage
 from datalek.decisions import Inform
 from datalek.facts import (
-    AvailabilityState, Cause, ConfidentialityState, DataCategory, Exfiltration, Facts,
-    LawfulBasis, PeopleGroup, RecipientKind, Unintelligible,
-)  # fmt: skip
+    AvailabilityState,
+    Cause,
+    ConfidentialityState,
+    DataCategory,
+    Exfiltration,
+    Facts,
+    LawfulBasis,
+    PeopleGroup,
+    RecipientKind,
+    Unintelligible,
+)
 from datalek.intake import CountKind, Retrieval
 from datalek.models import Incident, Organisation
 from datalek.store import assessments as sql
@@ -57,24 +65,27 @@ def complete(rng: random.Random, facts: Facts, no_breach: bool) -> Facts:
             f["lawful_basis"] = rng.choice(_NOT_BREACH_BASES)
     if f["unintelligible"] in (Unintelligible.TBD, Unintelligible.NOT_ASSESSABLE):
         f["unintelligible"] = rng.choices(
-            [Unintelligible.NO, Unintelligible.INTACT, Unintelligible.SUBVERTIBLE], [65, 25, 10])[0]
+            [Unintelligible.NO, Unintelligible.INTACT, Unintelligible.SUBVERTIBLE], [65, 25, 10]
+        )[0]
     if RecipientKind.TBD in f["recipients"]:
-        f["recipients"] = [rng.choices([RecipientKind.UNKNOWN, RecipientKind.NONE,
-                                        RecipientKind.KNOWN], [40, 40, 20])[0]]  # fmt: skip
+        f["recipients"] = [
+            rng.choices([RecipientKind.UNKNOWN, RecipientKind.NONE, RecipientKind.KNOWN], [40, 40, 20])[0]
+        ]
     if f["confidentiality"] in (ConfidentialityState.TBD, ConfidentialityState.NOT_ASSESSABLE):
-        f["confidentiality"] = rng.choice([ConfidentialityState.LIKELY,
-                                           ConfidentialityState.NOT_DISCLOSED])  # fmt: skip
+        f["confidentiality"] = rng.choice([ConfidentialityState.LIKELY, ConfidentialityState.NOT_DISCLOSED])
     if f["availability"] is AvailabilityState.UNDETERMINED:
         f["availability"] = AvailabilityState.TEMPORARY
     if f["availability"] is not None:
         f["backup_available"] = rng.random() < 0.85
         f["restore_hours"] = float(rng.choice([2, 4, 8, 24, 72]))
     if f["cause"] in (Cause.TBD, Cause.UNKNOWN):
-        f["cause"] = rng.choice([Cause.INTERNAL_NON_MALICIOUS, Cause.EXTERNAL_MALICIOUS,
-                                 Cause.INTERNAL_MALICIOUS])  # fmt: skip
+        f["cause"] = rng.choice(
+            [Cause.INTERNAL_NON_MALICIOUS, Cause.EXTERNAL_MALICIOUS, Cause.INTERNAL_MALICIOUS]
+        )
     if f["exfiltration"] is Exfiltration.UNKNOWN:
         f["exfiltration"] = rng.choices(
-            [Exfiltration.EXCLUDED, Exfiltration.LIKELY, Exfiltration.CONFIRMED], [50, 30, 20])[0]
+            [Exfiltration.EXCLUDED, Exfiltration.LIKELY, Exfiltration.CONFIRMED], [50, 30, 20]
+        )[0]
     if DataCategory.UNKNOWN in f["data_categories"]:
         f["data_categories"] = [DataCategory.BASIC, DataCategory.CONTACT]
     if PeopleGroup.UNKNOWN in f["groups"]:
@@ -105,8 +116,9 @@ def _decision(rng: random.Random, advice: triage.Advice) -> tuple[dict, bool]:
     }, deviates
 
 
-def generate(db: Database, rng: random.Random, rows: list[dict], orgs: dict[int, Organisation],
-             dpo_id: int | None) -> int:  # fmt: skip
+def generate(
+    db: Database, rng: random.Random, rows: list[dict], orgs: dict[int, Organisation], dpo_id: int | None
+) -> int:
     """Assess and decide the given incident rows (``SELECT * FROM incidents``); inside the
     caller's write transaction. Returns the number of decisions written."""
     assessments, decisions = [], []
@@ -117,16 +129,34 @@ def generate(db: Database, rng: random.Random, rows: list[dict], orgs: dict[int,
         decided_at = incident.aware_at + timedelta(hours=rng.choice([6, 20, 40, 60, 90]))
         advice = triage.assess(facts, now=decided_at)
         at = deadlines.to_iso(decided_at)
-        assessments.append(assessment.assessment_row(
-            row["id"], 1, facts, advice, "" if no_breach else rng.choice(EFFECTS),
-            "" if no_breach else rng.choice(REMEDIAL), dpo_id, at))  # fmt: skip
+        assessments.append(
+            assessment.assessment_row(
+                row["id"],
+                1,
+                facts,
+                advice,
+                "" if no_breach else rng.choice(EFFECTS),
+                "" if no_breach else rng.choice(REMEDIAL),
+                dpo_id,
+                at,
+            )
+        )
         decision, _ = _decision(rng, advice)
-        decisions.append({**decision, "incident_id": row["id"], "advice": assessments[-1]["advice"],
-                          "lawful_basis": "none" if advice.is_breach else _reason(facts),
-                          "decided_by": dpo_id, "decided_at": at})  # fmt: skip
+        decisions.append(
+            {
+                **decision,
+                "incident_id": row["id"],
+                "advice": assessments[-1]["advice"],
+                "lawful_basis": "none" if advice.is_breach else _reason(facts),
+                "decided_by": dpo_id,
+                "decided_at": at,
+            }
+        )
     sql.insert_assessments(db, assessments)
-    ids = {r["incident_id"]: r["id"] for r in db.query(
-        "SELECT id, incident_id FROM assessments WHERE version = 1")}  # fmt: skip
+    ids = {
+        r["incident_id"]: r["id"]
+        for r in db.query("SELECT id, incident_id FROM assessments WHERE version = 1")
+    }
     for d in decisions:
         d["assessment_id"] = ids[d["incident_id"]]
     sql.insert_decisions(db, decisions)
@@ -141,8 +171,7 @@ def _incident(row: dict) -> Incident:
     import json
 
     data = {k: row[k] for k in Incident.model_fields if k in row}
-    for key in ("occurred_from", "occurred_to", "discovered_at", "reported_at", "aware_at",
-                "updated_at"):  # fmt: skip
+    for key in ("occurred_from", "occurred_to", "discovered_at", "reported_at", "aware_at", "updated_at"):
         data[key] = deadlines.from_iso(data[key]) if data[key] else None
     data["report"] = json.loads(row["report"])
     return Incident.model_validate(data)

@@ -39,6 +39,7 @@ def threshold() -> int:
     except ValueError:
         return 5
 
+
 #: dimension -> key -> count
 Values = dict[str, Counter]
 
@@ -50,8 +51,10 @@ HIDDEN = "verborgen"
 
 
 def explanation(limit: int) -> str:
-    return (f"Aantallen kleiner dan {limit} staan er als '{HIDDEN}', net als de aantallen waarmee "
-            "je zo'n klein aantal zou kunnen terugrekenen. Zo wordt niemand herkenbaar.")
+    return (
+        f"Aantallen kleiner dan {limit} staan er als '{HIDDEN}', net als de aantallen waarmee "
+        "je zo'n klein aantal zou kunnen terugrekenen. Zo wordt niemand herkenbaar."
+    )
 
 
 @dataclass(frozen=True)
@@ -71,14 +74,13 @@ def suppress(counts: dict[str, int], limit: int) -> list[Cell]:
     return [Cell(k, None if k in hidden else v, limit) for k, v in counts.items()]
 
 
-def protect_vector(counts: dict[str, int], limit: int, forced: set[str],
-                   derivable: set[str] = frozenset()) -> set[str]:  # fmt: skip
+def protect_vector(
+    counts: dict[str, int], limit: int, forced: set[str], derivable: set[str] = frozenset()
+) -> set[str]:
     """Hidden keys of one chart: ``forced`` (rule 3), primary, then secondary."""
     hidden = {k for k, v in counts.items() if 0 < v < limit} | {k for k in forced if counts.get(k)}
     if len(hidden) == 1:
-        visible = sorted(
-            (k in derivable, v, k) for k, v in counts.items() if v and k not in hidden
-        )
+        visible = sorted((k in derivable, v, k) for k, v in counts.items() if v and k not in hidden)
         if visible:
             hidden.add(visible[0][2])
     return hidden
@@ -118,9 +120,14 @@ def add(nodes: list[Node]) -> Values:
     return result
 
 
-def protect(values: Values, limit: int, partitions: list[list[Node]],
-            vectors: set[str], preset: dict[str, set[str]] | None = None,
-            internal: frozenset[str] = frozenset({"notify_hours", "decision_hours"})) -> Node:  # fmt: skip
+def protect(
+    values: Values,
+    limit: int,
+    partitions: list[list[Node]],
+    vectors: set[str],
+    preset: dict[str, set[str]] | None = None,
+    internal: frozenset[str] = frozenset({"notify_hours", "decision_hours"}),
+) -> Node:
     """A released node over ``values`` whose children (each partition sums to the node)
     are already protected; applies rules 1-3 to every dimension except ``internal`` ones
     (distributions used for medians, never shown as counts)."""

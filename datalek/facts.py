@@ -147,12 +147,21 @@ class DataCategory(LabelledEnum):
         }
 
 
-SPECIAL_CATEGORIES = frozenset({
-    DataCategory.HEALTH, DataCategory.CARE_FILE, DataCategory.CHILD_PROTECTION,
-    DataCategory.CRIMINAL, DataCategory.RACIAL_ETHNIC, DataCategory.POLITICAL,
-    DataCategory.RELIGIOUS, DataCategory.SEX_LIFE, DataCategory.UNION, DataCategory.GENETIC,
-    DataCategory.BIOMETRIC,
-})  # fmt: skip
+SPECIAL_CATEGORIES = frozenset(
+    {
+        DataCategory.HEALTH,
+        DataCategory.CARE_FILE,
+        DataCategory.CHILD_PROTECTION,
+        DataCategory.CRIMINAL,
+        DataCategory.RACIAL_ETHNIC,
+        DataCategory.POLITICAL,
+        DataCategory.RELIGIOUS,
+        DataCategory.SEX_LIFE,
+        DataCategory.UNION,
+        DataCategory.GENETIC,
+        DataCategory.BIOMETRIC,
+    }
+)
 
 
 class PeopleGroup(LabelledEnum):

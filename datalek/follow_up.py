@@ -18,8 +18,9 @@ from datalek.store import incidents as incident_sql
 from datalek.triage import Advice
 
 
-def _sources(db: Database, actor: Actor, incident_id: int, late_reason: str,
-             submitted_at: datetime | None = None) -> concept.Sources:  # fmt: skip
+def _sources(
+    db: Database, actor: Actor, incident_id: int, late_reason: str, submitted_at: datetime | None = None
+) -> concept.Sources:
     incident = incidents.to_model(incident_sql.incident(db, incident_id))
     org = next(o for o in accounts.list_organisations(db, actor) if o.id == incident.org_id)
     latest = assessment_sql.latest_assessment(db, incident_id)
@@ -27,13 +28,18 @@ def _sources(db: Database, actor: Actor, incident_id: int, late_reason: str,
     facts = Facts.model_validate_json(latest["facts"]) if latest else None
     advice = Advice.model_validate_json(latest["advice"]) if latest else None
     subjects = informing.load(db, incident_id)
-    informed = [f"{n.recipient.label}: {n.people_count} op {n.informed_on:%d-%m-%Y} "
-                f"({n.channel.label.lower()})." for n in subjects.notices]  # fmt: skip
+    informed = [
+        f"{n.recipient.label}: {n.people_count} op {n.informed_on:%d-%m-%Y} ({n.channel.label.lower()})."
+        for n in subjects.notices
+    ]
     public = "; ".join(f"{p.published_on:%d-%m-%Y}: {p.text}" for p in subjects.public) or None
-    state = authority.state_of([authority.Notification.from_row(r) for r in
-                                follow_up_sql.notifications(db, incident_id)])  # fmt: skip
+    state = authority.state_of(
+        [authority.Notification.from_row(r) for r in follow_up_sql.notifications(db, incident_id)]
+    )
     return concept.Sources(
-        incident=incident, organisation=org, facts=facts,
+        incident=incident,
+        organisation=org,
+        facts=facts,
         effects=latest["effects"] if latest else "",
         remedial_action=latest["remedial_action"] if latest else "",
         risk=advice.risk.label if advice and advice.risk else None,
@@ -41,17 +47,21 @@ def _sources(db: Database, actor: Actor, incident_id: int, late_reason: str,
         inform=decision["inform_subjects"] if decision else None,
         inform_date=decision["inform_date"] if decision else None,
         exception=advice.exception.label if advice and advice.exception else None,
-        informed=informed, public_notice=public,
-        measures=[f"{m.kind.label}: {m.description} (gereed: {m.due_on:%d-%m-%Y}, "
-                  f"{m.status.label.lower()})" for m in measure_mod.load(db, incident_id)],
+        informed=informed,
+        public_notice=public,
+        measures=[
+            f"{m.kind.label}: {m.description} (gereed: {m.due_on:%d-%m-%Y}, {m.status.label.lower()})"
+            for m in measure_mod.load(db, incident_id)
+        ],
         late_reason=state.initial.late_reason if state.initial else late_reason,
         first_reference=state.initial.ap_reference if state.initial else "",
         first_submitted_at=state.initial.submitted_at if state.initial else submitted_at,
-    )  # fmt: skip
+    )
 
 
-def concept_for(db: Database, actor: Actor, incident_id: int, late_reason: str = "",
-                submitted_at: datetime | None = None) -> concept.Concept:  # fmt: skip
+def concept_for(
+    db: Database, actor: Actor, incident_id: int, late_reason: str = "", submitted_at: datetime | None = None
+) -> concept.Concept:
     """The concept for the first notification or, once that is recorded, for a supplement
     (only what changed since the last notification). ``submitted_at``: the moment of the
     first notification, when known (it decides whether a delay reason belongs in it).
@@ -61,8 +71,9 @@ def concept_for(db: Database, actor: Actor, incident_id: int, late_reason: str =
     notes = [authority.Notification.from_row(r) for r in follow_up_sql.notifications(db, incident_id)]
     state = authority.state_of(notes)
     with store.write(db):
-        audit.append(db, actor, "authority.concept", "incident", incident_id,
-                     supplement=state.initial is not None)  # fmt: skip
+        audit.append(
+            db, actor, "authority.concept", "incident", incident_id, supplement=state.initial is not None
+        )
     now = deadlines.now()
     if state.initial is None:
         return concept.build(src, now)
@@ -70,21 +81,27 @@ def concept_for(db: Database, actor: Actor, incident_id: int, late_reason: str =
     return concept.changes(previous, concept.build(src, now, kind="supplement"))
 
 
-def letter_prefill(db: Database, actor: Actor, incident_id: int,
-                   recipient: Recipient = Recipient.PERSON) -> letters.LetterText:  # fmt: skip
+def letter_prefill(
+    db: Database, actor: Actor, incident_id: int, recipient: Recipient = Recipient.PERSON
+) -> letters.LetterText:
     """A first version of the letter for this kind of reader (the FG completes it)."""
     incidents.require_handler(db, actor, incident_id, "subjects.letter")
     latest = assessment_sql.latest_assessment(db, incident_id)
     if latest is None:
         return letters.prefill(None)
-    return letters.prefill(Facts.model_validate_json(latest["facts"]), latest["effects"],
-                           latest["remedial_action"], recipient)  # fmt: skip
+    return letters.prefill(
+        Facts.model_validate_json(latest["facts"]), latest["effects"], latest["remedial_action"], recipient
+    )
 
 
 def letter_for(
-    db: Database, actor: Actor, incident_id: int, recipient: Recipient, text: letters.LetterText,
+    db: Database,
+    actor: Actor,
+    incident_id: int,
+    recipient: Recipient,
+    text: letters.LetterText,
     today: date | None = None,
-) -> letters.Letter:  # fmt: skip
+) -> letters.Letter:
     """The letter for a recipient group — never for a group flagged as a safety risk, and not
     before the safety question was answered for it. Audited."""
     incidents.require_handler(db, actor, incident_id, "subjects.letter")
@@ -93,9 +110,7 @@ def letter_for(
         raise InvalidInput({"recipient": why})
     row = incident_sql.incident(db, incident_id)
     org = next(o for o in accounts.list_organisations(db, actor) if o.id == row["org_id"])
-    made = letters.compose(recipient, text, org, row["reference"],
-                           today or deadlines.today())  # fmt: skip
+    made = letters.compose(recipient, text, org, row["reference"], today or deadlines.today())
     with store.write(db):
-        audit.append(db, actor, "subjects.letter", "incident", incident_id,
-                     recipient=recipient.value)  # fmt: skip
+        audit.append(db, actor, "subjects.letter", "incident", incident_id, recipient=recipient.value)
     return made

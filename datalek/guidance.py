@@ -64,10 +64,8 @@ GUIDANCE: dict[Situation, tuple[str, ...]] = {
     Situation.VERBAL: (
         "Schrijf op wat er gezegd is en aan wie, zonder namen van cliënten in je aantekening.",
     ),
-    Situation.OTHER: (
-        "Beperk de schade als je dat veilig kunt doen, en bewaar wat je hebt gedaan.",
-    ),
-}  # fmt: skip
+    Situation.OTHER: ("Beperk de schade als je dat veilig kunt doen, en bewaar wat je hebt gedaan.",),
+}
 
 
 def for_situation(situation: Situation) -> tuple[str, ...]:

@@ -27,8 +27,7 @@ def reference(year: int, seq: int) -> str:
 
 def to_model(row: dict) -> Incident:
     data = dict(row)
-    for key in ("occurred_from", "occurred_to", "discovered_at", "reported_at", "aware_at",
-                "updated_at"):  # fmt: skip
+    for key in ("occurred_from", "occurred_to", "discovered_at", "reported_at", "aware_at", "updated_at"):
         data[key] = deadlines.from_iso(data[key])
     data["report"] = json.loads(data["report"])
     data["ongoing"] = bool(data["ongoing"])
@@ -91,9 +90,15 @@ def submit_report(
             },
         )
         audit.append(
-            db, actor, "incident.create", "incident", incident_id, org_id=report.org_id,
-            pii_kept=bool(pii_kept), repeat=repeat_of is not None,
-        )  # fmt: skip
+            db,
+            actor,
+            "incident.create",
+            "incident",
+            incident_id,
+            org_id=report.org_id,
+            pii_kept=bool(pii_kept),
+            repeat=repeat_of is not None,
+        )
     return to_model(sql.incident(db, incident_id))
 
 
@@ -204,9 +209,10 @@ def read_incident(db: Database, actor: Actor, incident_id: int) -> IncidentView:
     with store.write(db):
         audit.append(db, actor, "incident.read", "incident", incident_id)
         row = sql.incident(db, incident_id)
-        extra = [Supplement.model_validate(
-            {**s, "created_at": deadlines.from_iso(s["created_at"])}
-        ) for s in sql.supplements(db, incident_id)]  # fmt: skip
+        extra = [
+            Supplement.model_validate({**s, "created_at": deadlines.from_iso(s["created_at"])})
+            for s in sql.supplements(db, incident_id)
+        ]
         history = sql.status_changes(db, incident_id)
     return IncidentView(to_model(row), extra, history)
 
@@ -226,42 +232,48 @@ def add_supplement(
     at = deadlines.to_iso(deadlines.now())
     with store.write(db):
         supplement_id = sql.insert_supplement(
-            db, {"incident_id": incident_id, "author_id": actor.user_id, "created_at": at,
-                 "text": text}  # fmt: skip
+            db, {"incident_id": incident_id, "author_id": actor.user_id, "created_at": at, "text": text}
         )
         sql.touch(db, incident_id, at)
         audit.append(
-            db, actor, "incident.supplement", "incident", incident_id,
-            supplement_id=supplement_id, pii_kept=bool(pii_kept),
-        )  # fmt: skip
+            db,
+            actor,
+            "incident.supplement",
+            "incident",
+            incident_id,
+            supplement_id=supplement_id,
+            pii_kept=bool(pii_kept),
+        )
     return Supplement(
-        id=supplement_id, incident_id=incident_id, author_id=actor.user_id,
-        created_at=deadlines.from_iso(at), text=text,
-    )  # fmt: skip
+        id=supplement_id,
+        incident_id=incident_id,
+        author_id=actor.user_id,
+        created_at=deadlines.from_iso(at),
+        text=text,
+    )
 
 
 # Only ``decisions.record`` moves an incident here: the register needs the motivated decision.
 BY_DECISION = frozenset({Status.DECIDED, Status.NOT_A_BREACH})
 
 
-def change_status(
-    db: Database, actor: Actor, incident_id: int, to: Status, reason: str = ""
-) -> Status:
+def change_status(db: Database, actor: Actor, incident_id: int, to: Status, reason: str = "") -> Status:
     """Move an incident to another status, if the status machine and the actor allow it."""
     require_handler(db, actor, incident_id, "incident.status")
     at = deadlines.to_iso(deadlines.now())
     with store.write(db):
         current = Status(sql.incident(db, incident_id)["status"])
         if to not in TRANSITIONS[current]:
-            raise InvalidInput(
-                {"status": f"Van '{current.label}' kan een melding niet naar '{to.label}'."}
-            )
+            raise InvalidInput({"status": f"Van '{current.label}' kan een melding niet naar '{to.label}'."})
         if to in BY_DECISION:
-            raise InvalidInput({"status": f"Van '{current.label}' naar '{to.label}' gaat alleen met "
-                                          "een besluit: leg het vast onder 'Advies en besluit'."})  # fmt: skip
+            raise InvalidInput(
+                {
+                    "status": f"Van '{current.label}' naar '{to.label}' gaat alleen met "
+                    "een besluit: leg het vast onder 'Advies en besluit'."
+                }
+            )
         if to is Status.CLOSED and (gaps := register.documentation_gaps(db, incident_id)):
-            raise InvalidInput({"status": "Afronden kan pas als het dossier compleet is. "
-                                + " ".join(gaps)})  # fmt: skip
+            raise InvalidInput({"status": "Afronden kan pas als het dossier compleet is. " + " ".join(gaps)})
         record_move(db, actor, incident_id, current, to, reason, at)
     return to
 
@@ -275,10 +287,22 @@ def record_move(
     if to is Status.CLOSED or current is Status.CLOSED:
         sql.set_closed(db, incident_id, at if to is Status.CLOSED else None)
     sql.insert_status_change(
-        db, {"incident_id": incident_id, "from_status": current.value, "to_status": to.value,
-             "actor_id": actor.user_id, "at": at, "reason": reason.strip()}  # fmt: skip
+        db,
+        {
+            "incident_id": incident_id,
+            "from_status": current.value,
+            "to_status": to.value,
+            "actor_id": actor.user_id,
+            "at": at,
+            "reason": reason.strip(),
+        },
     )
     audit.append(
-        db, actor, "incident.status", "incident", incident_id,
-        from_status=current.value, to_status=to.value,
-    )  # fmt: skip
+        db,
+        actor,
+        "incident.status",
+        "incident",
+        incident_id,
+        from_status=current.value,
+        to_status=to.value,
+    )

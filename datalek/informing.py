@@ -32,8 +32,7 @@ class Channel(LabelledEnum):
 
     @classmethod
     def _labels(cls) -> dict[str, str]:
-        return {"letter": "Brief", "email": "E-mail", "in_person": "In een gesprek",
-                "phone": "Telefonisch"}  # fmt: skip
+        return {"letter": "Brief", "email": "E-mail", "in_person": "In een gesprek", "phone": "Telefonisch"}
 
 
 SAFETY_QUESTION = (
@@ -81,8 +80,10 @@ class Overview:
         if check is None:
             return False, "Beantwoord eerst de veiligheidsvraag voor deze ontvanger."
         if check.risk:
-            return False, (f"Uitgesteld vanwege de veiligheid. Opnieuw bekijken op "
-                           f"{deadlines.format_local(_midday(check.review_on), with_time=False)}.")  # fmt: skip
+            return False, (
+                f"Uitgesteld vanwege de veiligheid. Opnieuw bekijken op "
+                f"{deadlines.format_local(_midday(check.review_on), with_time=False)}."
+            )
         return True, ""
 
     @property
@@ -108,22 +109,37 @@ def load(db: Database, incident_id: int) -> Overview:
     checks: dict[Recipient, SafetyCheck] = {}
     for r in sql.safety_checks(db, incident_id):  # oldest first: the latest wins
         checks[Recipient(r["recipient"])] = SafetyCheck(
-            Recipient(r["recipient"]), bool(r["risk"]), r["reason"],
+            Recipient(r["recipient"]),
+            bool(r["risk"]),
+            r["reason"],
             date.fromisoformat(r["review_on"]) if r["review_on"] else None,
             deadlines.from_iso(r["recorded_at"]),
-        )  # fmt: skip
-    notices = [Notice(Recipient(r["recipient"]), r["people_count"],
-                      date.fromisoformat(r["informed_on"]), Channel(r["channel"]))
-               for r in sql.subject_notices(db, incident_id)]  # fmt: skip
-    public = [PublicNotice(r["text"], date.fromisoformat(r["published_on"]))
-              for r in sql.public_notices(db, incident_id)]  # fmt: skip
+        )
+    notices = [
+        Notice(
+            Recipient(r["recipient"]),
+            r["people_count"],
+            date.fromisoformat(r["informed_on"]),
+            Channel(r["channel"]),
+        )
+        for r in sql.subject_notices(db, incident_id)
+    ]
+    public = [
+        PublicNotice(r["text"], date.fromisoformat(r["published_on"]))
+        for r in sql.public_notices(db, incident_id)
+    ]
     return Overview(checks, notices, public)
 
 
 def record_safety_check(
-    db: Database, actor: Actor, incident_id: int, recipient: Recipient, risk: bool | None,
-    reason: str = "", review_on: date | None = None,
-) -> SafetyCheck:  # fmt: skip
+    db: Database,
+    actor: Actor,
+    incident_id: int,
+    recipient: Recipient,
+    risk: bool | None,
+    reason: str = "",
+    review_on: date | None = None,
+) -> SafetyCheck:
     """Answer the safety question for a recipient group. A risk needs a documented
     postponement: the reason and a date on which the FG looks at it again."""
     incidents.require_handler(db, actor, incident_id, "subjects.safety_check")
@@ -145,22 +161,42 @@ def record_safety_check(
         raise InvalidInput(errors)
     at = deadlines.to_iso(deadlines.now())
     with store.write(db):
-        sql.insert_safety_check(db, {
-            "incident_id": incident_id, "recipient": recipient.value, "risk": int(risk),
-            "reason": reason if risk else "", "review_on": review_on.isoformat() if risk else None,
-            "recorded_by": actor.user_id, "recorded_at": at,
-        })  # fmt: skip
+        sql.insert_safety_check(
+            db,
+            {
+                "incident_id": incident_id,
+                "recipient": recipient.value,
+                "risk": int(risk),
+                "reason": reason if risk else "",
+                "review_on": review_on.isoformat() if risk else None,
+                "recorded_by": actor.user_id,
+                "recorded_at": at,
+            },
+        )
         incident_sql.touch(db, incident_id, at)
-        audit.append(db, actor, "subjects.safety_check", "incident", incident_id,
-                     recipient=recipient.value, risk=bool(risk))  # fmt: skip
-    return SafetyCheck(recipient, bool(risk), reason if risk else "",
-                       review_on if risk else None, deadlines.from_iso(at))  # fmt: skip
+        audit.append(
+            db,
+            actor,
+            "subjects.safety_check",
+            "incident",
+            incident_id,
+            recipient=recipient.value,
+            risk=bool(risk),
+        )
+    return SafetyCheck(
+        recipient, bool(risk), reason if risk else "", review_on if risk else None, deadlines.from_iso(at)
+    )
 
 
 def record_notice(
-    db: Database, actor: Actor, incident_id: int, recipient: Recipient, people_count: int | None,
-    informed_on: date | None, channel: Channel | None,
-) -> Notice:  # fmt: skip
+    db: Database,
+    actor: Actor,
+    incident_id: int,
+    recipient: Recipient,
+    people_count: int | None,
+    informed_on: date | None,
+    channel: Channel | None,
+) -> Notice:
     """Record that a recipient group was informed: how many, when and how."""
     incidents.require_handler(db, actor, incident_id, "subjects.notice")
     errors: dict[str, str] = {}
@@ -184,14 +220,29 @@ def record_notice(
             errors["informed_on"] = "Deze datum ligt vóór het ontdekken van het datalek."
         if errors:
             raise InvalidInput(errors)
-        sql.insert_subject_notice(db, {
-            "incident_id": incident_id, "recipient": recipient.value, "people_count": people_count,
-            "informed_on": informed_on.isoformat(), "channel": channel.value,
-            "recorded_by": actor.user_id, "recorded_at": at,
-        })  # fmt: skip
+        sql.insert_subject_notice(
+            db,
+            {
+                "incident_id": incident_id,
+                "recipient": recipient.value,
+                "people_count": people_count,
+                "informed_on": informed_on.isoformat(),
+                "channel": channel.value,
+                "recorded_by": actor.user_id,
+                "recorded_at": at,
+            },
+        )
         incident_sql.touch(db, incident_id, at)
-        audit.append(db, actor, "subjects.notice", "incident", incident_id,
-                     recipient=recipient.value, people_count=people_count, channel=channel.value)  # fmt: skip
+        audit.append(
+            db,
+            actor,
+            "subjects.notice",
+            "incident",
+            incident_id,
+            recipient=recipient.value,
+            people_count=people_count,
+            channel=channel.value,
+        )
     return Notice(recipient, people_count, informed_on, channel)
 
 
@@ -214,10 +265,16 @@ def record_public_notice(
         raise InvalidInput(errors)
     at = deadlines.to_iso(deadlines.now())
     with store.write(db):
-        sql.insert_public_notice(db, {
-            "incident_id": incident_id, "text": text, "published_on": published_on.isoformat(),
-            "recorded_by": actor.user_id, "recorded_at": at,
-        })  # fmt: skip
+        sql.insert_public_notice(
+            db,
+            {
+                "incident_id": incident_id,
+                "text": text,
+                "published_on": published_on.isoformat(),
+                "recorded_by": actor.user_id,
+                "recorded_at": at,
+            },
+        )
         incident_sql.touch(db, incident_id, at)
         audit.append(db, actor, "subjects.public_notice", "incident", incident_id)
     return PublicNotice(text, published_on)
@@ -236,6 +293,9 @@ def reviews_due(db: Database, actor: Actor, today: date | None = None) -> list[R
     if not permissions.may_see_queue(actor):
         permissions.deny(db, actor, "subjects.reviews")
     day = (today or deadlines.today()).isoformat()
-    return [Review(r["incident_id"], r["reference"], Recipient(r["recipient"]),
-                   date.fromisoformat(r["review_on"]))
-            for r in sql.postponements_due(db, list(actor.org_ids), day)]  # fmt: skip
+    return [
+        Review(
+            r["incident_id"], r["reference"], Recipient(r["recipient"]), date.fromisoformat(r["review_on"])
+        )
+        for r in sql.postponements_due(db, list(actor.org_ids), day)
+    ]

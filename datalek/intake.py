@@ -64,58 +64,121 @@ SITUATIONS: dict[Situation, SituationInfo] = {
     Situation.EMAIL_WRONG_PERSON: SituationInfo(
         "E-mail naar de verkeerde persoon",
         "Je stuurde een verslag naar een ouder met dezelfde achternaam.",
-        IncidentType.SENT_BY_MISTAKE, (_C,), True, True, _RETURNED),
+        IncidentType.SENT_BY_MISTAKE,
+        (_C,),
+        True,
+        True,
+        _RETURNED,
+    ),
     Situation.LETTER_WRONG_ADDRESS: SituationInfo(
         "Brief of pakket naar het verkeerde adres",
         "Een beschikking is naar een oud adres van de cliënt gestuurd.",
-        IncidentType.MAIL_MISDELIVERED, (_C,), False, True, _RETURNED),
+        IncidentType.MAIL_MISDELIVERED,
+        (_C,),
+        False,
+        True,
+        _RETURNED,
+    ),
     Situation.EMAIL_VISIBLE_RECIPIENTS: SituationInfo(
         "E-mail met alle ontvangers zichtbaar (aan/cc in plaats van bcc)",
         "Een uitnodiging ging naar 40 ouders, die elkaars e-mailadres konden zien.",
-        IncidentType.NO_BCC, (_C,), False, True, _RETURNED),
+        IncidentType.NO_BCC,
+        (_C,),
+        False,
+        True,
+        _RETURNED,
+    ),
     Situation.WRONG_DOCUMENT: SituationInfo(
         "Verkeerd document of dossier meegestuurd, of gegevens in het verkeerde dossier",
         "Bij een brief zat ook het gespreksverslag van een ander gezin.",
-        IncidentType.RECORD_MIXUP, (_C, _I), True, True, _RETURNED),
+        IncidentType.RECORD_MIXUP,
+        (_C, _I),
+        True,
+        True,
+        _RETURNED,
+    ),
     Situation.DEVICE_LOST: SituationInfo(
         "Laptop, telefoon, tablet of usb-stick kwijt of gestolen",
         "Je werktelefoon is uit je tas gestolen in de trein.",
-        IncidentType.DEVICE_LOST_STOLEN, (_C, _A), True, False, _FOUND),
+        IncidentType.DEVICE_LOST_STOLEN,
+        (_C, _A),
+        True,
+        False,
+        _FOUND,
+    ),
     Situation.PAPER_LOST: SituationInfo(
         "Papieren dossier kwijt, gestolen of laten liggen",
         "Je liet een map met verslagen liggen in de wachtkamer.",
-        IncidentType.PAPER_LOST, (_C, _A), False, False, _FOUND),
+        IncidentType.PAPER_LOST,
+        (_C, _A),
+        False,
+        False,
+        _FOUND,
+    ),
     Situation.PUBLISHED: SituationInfo(
         "Per ongeluk gepubliceerd (website, social media, openbaar gedeelde map)",
         "Een raadsstuk op de website bevatte namen die zwart hadden moeten zijn.",
-        IncidentType.UNINTENDED_PUBLICATION, (_C,), False, True,
-        "Is het offline gehaald of verwijderd?"),
+        IncidentType.UNINTENDED_PUBLICATION,
+        (_C,),
+        False,
+        True,
+        "Is het offline gehaald of verwijderd?",
+    ),
     Situation.UNAUTHORISED_ACCESS: SituationInfo(
         "Iemand kon gegevens inzien die dat niet mocht",
         "Een collega opende zonder reden het dossier van een buurman, of een map stond open voor iedereen.",
-        IncidentType.INCORRECT_PERMISSIONS, (_C,), False, True, None),
+        IncidentType.INCORRECT_PERMISSIONS,
+        (_C,),
+        False,
+        True,
+        None,
+    ),
     Situation.HACK: SituationInfo(
         "Hack, virus of gijzelsoftware",
         "Bestanden op de schijf zijn versleuteld en er staat een losgeldbericht.",
-        IncidentType.HACKING_MALWARE, (_C, _I, _A), True, False, None),
+        IncidentType.HACKING_MALWARE,
+        (_C, _I, _A),
+        True,
+        False,
+        None,
+    ),
     Situation.PHISHING: SituationInfo(
         "Phishing of iemand die zich voordeed als een ander",
         "Je vulde je wachtwoord in op een nep-inlogpagina, of gaf gegevens aan een valse 'ouder' aan de telefoon.",
-        IncidentType.PHISHING, (_C,), False, True, None),
+        IncidentType.PHISHING,
+        (_C,),
+        False,
+        True,
+        None,
+    ),
     Situation.DATA_LOST: SituationInfo(
         "Gegevens kwijt, gewist of onbereikbaar",
         "Een map met dossiers is per ongeluk verwijderd en er is geen kopie.",
-        IncidentType.DATA_DELETED, (_A,), False, False,
-        "Zijn de gegevens weer terug (bijvoorbeeld uit een back-up)?"),
+        IncidentType.DATA_DELETED,
+        (_A,),
+        False,
+        False,
+        "Zijn de gegevens weer terug (bijvoorbeeld uit een back-up)?",
+    ),
     Situation.VERBAL: SituationInfo(
         "Mondeling gedeeld",
         "Je vertelde aan de telefoon over een cliënt aan iemand die geen recht had op die informatie.",
-        IncidentType.VERBAL_DISCLOSURE, (_C,), False, True, None),
+        IncidentType.VERBAL_DISCLOSURE,
+        (_C,),
+        False,
+        True,
+        None,
+    ),
     Situation.OTHER: SituationInfo(
         "Anders",
         "Iets anders waarbij persoonsgegevens bij de verkeerde terechtkwamen, veranderden of kwijtraakten.",
-        IncidentType.TO_BE_DETERMINED, (), True, True, _RETURNED),
-}  # fmt: skip
+        IncidentType.TO_BE_DETERMINED,
+        (),
+        True,
+        True,
+        _RETURNED,
+    ),
+}
 
 
 class Occurrence(LabelledEnum):
@@ -231,7 +294,7 @@ class Recipient(LabelledEnum):
             "unknown_people": "Onbekende personen",
             "public": "Iedereen: het stond openbaar op internet",
             "unknown": "Weet ik niet",
-        }  # fmt: skip
+        }
 
 
 class Retrieval(LabelledEnum):
@@ -284,10 +347,16 @@ class Report(BaseModel):
         return self.model_dump(
             mode="json",
             include={
-                "occurrence", "data_kinds", "subject_groups", "people_count_kind",
-                "people_count", "protection", "recipients", "retrieval",
+                "occurrence",
+                "data_kinds",
+                "subject_groups",
+                "people_count_kind",
+                "people_count",
+                "protection",
+                "recipients",
+                "retrieval",
             },
-        )  # fmt: skip
+        )
 
 
 def applicable(situation: Situation | str | None) -> dict[str, bool]:
@@ -347,17 +416,19 @@ def _consistency_errors(values: dict, now: datetime) -> dict[str, str]:
     errors: dict[str, str] = {}
     if pii.find_pii(str(values.get("department") or "")):
         # The department is shown in lists and on the dashboard: no personal details in it.
-        errors["department"] = ("Vul alleen de naam van je afdeling of team in, zonder "
-                                "nummers, adressen of e-mailadressen.")  # fmt: skip
+        errors["department"] = (
+            "Vul alleen de naam van je afdeling of team in, zonder nummers, adressen of e-mailadressen."
+        )
     asks = applicable(values.get("situation"))
     for field in ("protection", "retrieval"):
         if asks[field] and values.get(field) in (None, ""):
             errors[field] = _REQUIRED[field]
     if asks["recipients"] and not values.get("recipients"):
         errors["recipients"] = _REQUIRED["recipients"]
-    if values.get("people_count_kind") in ("exact", "approximate") and values.get(
-        "people_count"
-    ) in (None, ""):
+    if values.get("people_count_kind") in ("exact", "approximate") and values.get("people_count") in (
+        None,
+        "",
+    ):
         errors["people_count"] = _REQUIRED["people_count"]
     occurrence = values.get("occurrence")
     start, end, found = (values.get(k) for k in ("occurred_from", "occurred_to", "discovered_at"))
@@ -372,9 +443,7 @@ def _consistency_errors(values: dict, now: datetime) -> dict[str, str]:
     if isinstance(start, datetime) and isinstance(end, datetime) and end < start:
         errors.setdefault("occurred_to", "Het einde ligt vóór het begin.")
     if isinstance(start, datetime) and isinstance(found, datetime) and found < start:
-        errors.setdefault(
-            "discovered_at", "Je kunt het niet ontdekt hebben voordat het gebeurde."
-        )
+        errors.setdefault("discovered_at", "Je kunt het niet ontdekt hebben voordat het gebeurde.")
     return errors
 
 

@@ -44,9 +44,11 @@ class LetterText(BaseModel):
 
     def errors(self) -> dict[str, str]:
         found = {}
-        for name, label in (("what_happened", "wat er is gebeurd"),
-                            ("consequences", "de mogelijke gevolgen"),
-                            ("measures", "wat de organisatie heeft gedaan")):  # fmt: skip
+        for name, label in (
+            ("what_happened", "wat er is gebeurd"),
+            ("consequences", "de mogelijke gevolgen"),
+            ("measures", "wat de organisatie heeft gedaan"),
+        ):
             if not getattr(self, name):
                 found[name] = f"Beschrijf {label}."
         for name in type(self).model_fields:
@@ -59,66 +61,66 @@ _HAPPENED = {
     IncidentType.MAIL_MISDELIVERED: "Een brief met gegevens is naar een verkeerd adres gestuurd.",
     IncidentType.SENT_BY_MISTAKE: "Gegevens zijn per ongeluk naar de verkeerde persoon gestuurd.",
     IncidentType.NO_BCC: "Een e-mail is naar meerdere mensen gestuurd, waarbij iedereen de "
-                         "e-mailadressen van de anderen kon zien.",
+    "e-mailadressen van de anderen kon zien.",
     IncidentType.DEVICE_LOST_STOLEN: "Een laptop, telefoon of USB-stick met gegevens is kwijtgeraakt "
-                                     "of gestolen.",
+    "of gestolen.",
     IncidentType.PAPER_LOST: "Papieren met gegevens zijn kwijtgeraakt of lagen onbeveiligd.",
     IncidentType.PHISHING: "Iemand heeft zich met een nepbericht toegang verschaft tot een account.",
     IncidentType.RANSOMWARE: "Computersystemen zijn aangevallen met gijzelsoftware.",
     IncidentType.HACKING_MALWARE: "Computersystemen zijn aangevallen door een hacker.",
     IncidentType.UNINTENDED_PUBLICATION: "Gegevens zijn per ongeluk openbaar gemaakt.",
     IncidentType.ABUSE_OF_ACCESS: "Een medewerker heeft gegevens bekeken zonder dat dat nodig was "
-                                  "voor het werk.",
+    "voor het werk.",
     IncidentType.INCORRECT_PERMISSIONS: "Gegevens stonden in een map of systeem waar te veel "
-                                        "mensen bij konden.",
+    "mensen bij konden.",
     IncidentType.RECORD_MIXUP: "Gegevens zijn in het verkeerde dossier gezet of aan de verkeerde "
-                               "persoon getoond.",
-}  # fmt: skip
+    "persoon getoond.",
+}
 
 # What the reader can do, per kind of data, in the voice of each reader.
 _ADVICE: dict[DataCategory, dict[Recipient, str]] = {
     DataCategory.BSN: {
         Recipient.PERSON: "Let op als iemand uw burgerservicenummer gebruikt. Vraag bij twijfel "
-                          "advies bij het Centraal Meldpunt Identiteitsfraude.",
+        "advies bij het Centraal Meldpunt Identiteitsfraude.",
         Recipient.PARENTS: "Let op als iemand het burgerservicenummer van uw kind gebruikt. Vraag "
-                           "bij twijfel advies bij het Centraal Meldpunt Identiteitsfraude.",
+        "bij twijfel advies bij het Centraal Meldpunt Identiteitsfraude.",
         Recipient.YOUNG_PERSON: "Merk je dat iemand jouw burgerservicenummer gebruikt? Vertel het "
-                                "ons of een volwassene die je vertrouwt. Je kunt ook hulp vragen "
-                                "bij het Centraal Meldpunt Identiteitsfraude.",
+        "ons of een volwassene die je vertrouwt. Je kunt ook hulp vragen "
+        "bij het Centraal Meldpunt Identiteitsfraude.",
     },
     DataCategory.ID_DOCUMENT: {
         Recipient.PERSON: "Laat een kopie van uw identiteitsbewijs niet zomaar gebruiken. Bij "
-                          "misbruik kunt u aangifte doen bij de politie.",
+        "misbruik kunt u aangifte doen bij de politie.",
         Recipient.PARENTS: "Bij misbruik van het identiteitsbewijs van uw kind kunt u aangifte doen "
-                           "bij de politie.",
+        "bij de politie.",
         Recipient.YOUNG_PERSON: "Gebruikt iemand een kopie van jouw identiteitsbewijs? Dan kun je "
-                                "aangifte doen bij de politie. Vraag iemand die je vertrouwt om "
-                                "mee te gaan als je dat fijn vindt.",
+        "aangifte doen bij de politie. Vraag iemand die je vertrouwt om "
+        "mee te gaan als je dat fijn vindt.",
     },
     DataCategory.CREDENTIALS: {
         Recipient.PERSON: "Verander uw wachtwoord, ook op andere websites waar u hetzelfde "
-                          "wachtwoord gebruikt.",
+        "wachtwoord gebruikt.",
         Recipient.PARENTS: "Help uw kind het wachtwoord te veranderen, ook op andere websites "
-                           "met hetzelfde wachtwoord.",
+        "met hetzelfde wachtwoord.",
         Recipient.YOUNG_PERSON: "Verander je wachtwoord, ook op andere websites waar je hetzelfde "
-                                "wachtwoord gebruikt.",
+        "wachtwoord gebruikt.",
     },
     DataCategory.FINANCIAL: {
         Recipient.PERSON: "Kijk de komende tijd goed naar uw bankafschriften.",
         Recipient.PARENTS: "Kijk de komende tijd goed naar uw bankafschriften.",
         Recipient.YOUNG_PERSON: "Heb je een eigen bankrekening? Kijk dan de komende tijd goed wat "
-                                "er af- en bijgeschreven wordt.",
+        "er af- en bijgeschreven wordt.",
     },
     DataCategory.CONTACT: {
         Recipient.PERSON: "Wees alert op berichten die u niet verwacht, bijvoorbeeld e-mails of "
-                          "telefoontjes waarin om gegevens wordt gevraagd.",
+        "telefoontjes waarin om gegevens wordt gevraagd.",
         Recipient.PARENTS: "Wees alert op berichten die u of uw kind niet verwacht, bijvoorbeeld "
-                           "e-mails of telefoontjes waarin om gegevens wordt gevraagd.",
+        "e-mails of telefoontjes waarin om gegevens wordt gevraagd.",
         Recipient.YOUNG_PERSON: "Krijg je berichten of telefoontjes die je niet verwacht, waarin "
-                                "iemand om gegevens vraagt? Geef dan niets door en vertel het aan "
-                                "een volwassene die je vertrouwt.",
+        "iemand om gegevens vraagt? Geef dan niets door en vertel het aan "
+        "een volwassene die je vertrouwt.",
     },
-}  # fmt: skip
+}
 
 
 def _lower_first(label: str) -> str:
@@ -126,8 +128,9 @@ def _lower_first(label: str) -> str:
     return label[0].lower() + label[1:] if label[1:2].islower() else label
 
 
-def prefill(facts: Facts | None, effects: str = "", remedial_action: str = "",
-            recipient: Recipient = Recipient.PERSON) -> LetterText:  # fmt: skip
+def prefill(
+    facts: Facts | None, effects: str = "", remedial_action: str = "", recipient: Recipient = Recipient.PERSON
+) -> LetterText:
     """A first version from the structured facts and the FG's own assessment texts, the
     advice in the reader's voice; the FG checks and completes it. The reporter's own
     description is never used."""
@@ -136,14 +139,20 @@ def prefill(facts: Facts | None, effects: str = "", remedial_action: str = "",
     happened = _HAPPENED.get(facts.incident_type, "")
     # Veilig Thuis or child-protection information is not named in a letter: the FG decides
     # per family what can be said (and the safety check comes first).
-    kinds = [_lower_first(c.label) for c in facts.data_categories
-             if c not in (DataCategory.UNKNOWN, DataCategory.OTHER, DataCategory.CHILD_PROTECTION)]  # fmt: skip
+    kinds = [
+        _lower_first(c.label)
+        for c in facts.data_categories
+        if c not in (DataCategory.UNKNOWN, DataCategory.OTHER, DataCategory.CHILD_PROTECTION)
+    ]
     if kinds:
         happened += " Het gaat om deze gegevens: " + "; ".join(kinds) + "."
-    advice = [texts[recipient] for category, texts in _ADVICE.items()
-              if category in facts.data_categories]  # fmt: skip
-    return LetterText(what_happened=happened.strip(), consequences=effects,
-                      measures=remedial_action, what_you_can_do=" ".join(advice))
+    advice = [texts[recipient] for category, texts in _ADVICE.items() if category in facts.data_categories]
+    return LetterText(
+        what_happened=happened.strip(),
+        consequences=effects,
+        measures=remedial_action,
+        what_you_can_do=" ".join(advice),
+    )
 
 
 @dataclass(frozen=True)
@@ -187,8 +196,10 @@ class Letter:
 # Per reader: (title, salutation, headings, "you" phrases). Young people get "je" and
 # shorter sentences; parents read about "uw kind".
 _FORMAL = {  # what the letters to adults share ("u")
-    "happened": "Wat is er gebeurd?", "done": "Wat hebben wij gedaan?",
-    "you": "Wat kunt u zelf doen?", "questions": "Heeft u vragen?",
+    "happened": "Wat is er gebeurd?",
+    "done": "Wat hebben wij gedaan?",
+    "you": "Wat kunt u zelf doen?",
+    "questions": "Heeft u vragen?",
     "contact": "Neem dan contact op met onze functionaris gegevensbescherming",
     "sorry": "Het spijt ons dat dit is gebeurd.",
     "complaint": "U kunt ook een klacht indienen bij de Autoriteit Persoonsgegevens.",
@@ -199,7 +210,7 @@ _VOICE = {
         "title": "Er is iets misgegaan met uw gegevens",
         "salutation": "Beste heer, mevrouw,",
         "intro": "Wij moeten u iets vervelends vertellen. Er is iets misgegaan met uw gegevens. "
-                 "In deze brief leest u wat er is gebeurd en wat u kunt doen.",
+        "In deze brief leest u wat er is gebeurd en wat u kunt doen.",
         "effects": "Wat kan dit voor u betekenen?",
     },
     Recipient.PARENTS: {
@@ -207,25 +218,27 @@ _VOICE = {
         "title": "Er is iets misgegaan met de gegevens van uw kind",
         "salutation": "Beste ouder of verzorger,",
         "intro": "Wij moeten u iets vervelends vertellen. Er is iets misgegaan met gegevens over "
-                 "uw kind. U krijgt deze brief omdat u het gezag over uw kind heeft. In deze brief "
-                 "leest u wat er is gebeurd en wat u kunt doen.",
+        "uw kind. U krijgt deze brief omdat u het gezag over uw kind heeft. In deze brief "
+        "leest u wat er is gebeurd en wat u kunt doen.",
         "effects": "Wat kan dit voor uw kind en voor u betekenen?",
     },
     Recipient.YOUNG_PERSON: {
         "title": "Er is iets misgegaan met jouw gegevens",
         "salutation": "Hoi,",
         "intro": "We moeten je iets vervelends vertellen. Er is iets misgegaan met gegevens over "
-                 "jou. In deze brief lees je wat er is gebeurd en wat je kunt doen.",
-        "happened": "Wat is er gebeurd?", "effects": "Wat betekent dit voor jou?",
-        "done": "Wat hebben wij gedaan?", "you": "Wat kun je zelf doen?",
+        "jou. In deze brief lees je wat er is gebeurd en wat je kunt doen.",
+        "happened": "Wat is er gebeurd?",
+        "effects": "Wat betekent dit voor jou?",
+        "done": "Wat hebben wij gedaan?",
+        "you": "Wat kun je zelf doen?",
         "questions": "Heb je vragen?",
         "contact": "Je mag altijd contact opnemen met onze functionaris gegevensbescherming. "
-                   "Dat is de persoon die bij ons let op de privacy",
+        "Dat is de persoon die bij ons let op de privacy",
         "sorry": "Het spijt ons dat dit is gebeurd.",
         "complaint": "Je kunt ook een klacht indienen bij de Autoriteit Persoonsgegevens. "
-                     "Dat is de organisatie die controleert of iedereen goed met gegevens omgaat.",
+        "Dat is de organisatie die controleert of iedereen goed met gegevens omgaat.",
     },
-}  # fmt: skip
+}
 
 
 def _contact(org: Organisation) -> str:
@@ -233,19 +246,22 @@ def _contact(org: Organisation) -> str:
     return ", ".join(ways)
 
 
-def compose(recipient: Recipient, text: LetterText, org: Organisation, reference: str,
-            today: date) -> Letter:  # fmt: skip
+def compose(recipient: Recipient, text: LetterText, org: Organisation, reference: str, today: date) -> Letter:
     """The letter for one kind of reader. Raises InvalidInput when a part is missing."""
     if errors := text.errors():
         raise InvalidInput(errors)
     voice = _VOICE[recipient]
     contact = _contact(org)
     if not contact:
-        raise InvalidInput({"form": "De contactgegevens van de FG ontbreken. Laat de beheerder "
-                                    "ze invullen bij de organisatie."})  # fmt: skip
+        raise InvalidInput(
+            {
+                "form": "De contactgegevens van de FG ontbreken. Laat de beheerder "
+                "ze invullen bij de organisatie."
+            }
+        )
     you = text.what_you_can_do or (
-        "Je hoeft nu niets te doen." if recipient is Recipient.YOUNG_PERSON
-        else "U hoeft nu niets te doen.")  # fmt: skip
+        "Je hoeft nu niets te doen." if recipient is Recipient.YOUNG_PERSON else "U hoeft nu niets te doen."
+    )
     sections = [
         ("", voice["intro"]),
         (voice["happened"], text.what_happened),
@@ -255,20 +271,28 @@ def compose(recipient: Recipient, text: LetterText, org: Organisation, reference
         (voice["questions"], f"{voice['contact']}: {contact}. {voice['complaint']}"),
     ]
     closing = f"{voice['sorry']}\n\nMet vriendelijke groet,\n\n{org.name}\n{today:%d-%m-%Y}"
-    return Letter(voice["title"], voice["salutation"], [s for s in sections if s[1]], closing,
-                  reference)  # fmt: skip
+    return Letter(voice["title"], voice["salutation"], [s for s in sections if s[1]], closing, reference)
 
 
 def public_notice(text: LetterText, org: Organisation) -> str:
     """A text for the website when informing everyone apart takes disproportionate effort
     (art. 34 lid 3 sub c AVG): the same parts as the letter, for any reader."""
-    parts = [f"Datalek bij {org.name}", "", "Wat is er gebeurd?", text.what_happened, "",
-             "Wat kan dit voor u betekenen?", text.consequences, "", "Wat hebben wij gedaan?",
-             text.measures, ""]  # fmt: skip
+    parts = [
+        f"Datalek bij {org.name}",
+        "",
+        "Wat is er gebeurd?",
+        text.what_happened,
+        "",
+        "Wat kan dit voor u betekenen?",
+        text.consequences,
+        "",
+        "Wat hebben wij gedaan?",
+        text.measures,
+        "",
+    ]
     if text.what_you_can_do:
         parts += ["Wat kunt u zelf doen?", text.what_you_can_do, ""]
     contact = _contact(org)
     if contact:
-        parts += ["Heeft u vragen?", f"Neem contact op met onze functionaris gegevensbescherming: "
-                  f"{contact}."]  # fmt: skip
+        parts += ["Heeft u vragen?", f"Neem contact op met onze functionaris gegevensbescherming: {contact}."]
     return "\n".join(parts).strip() + "\n"

@@ -25,8 +25,10 @@ class MeasureKind(LabelledEnum):
 
     @classmethod
     def _labels(cls) -> dict[str, str]:
-        return {"corrective": "Herstel (de gevolgen beperken)",
-                "preventive": "Preventie (herhaling voorkomen)"}  # fmt: skip
+        return {
+            "corrective": "Herstel (de gevolgen beperken)",
+            "preventive": "Preventie (herhaling voorkomen)",
+        }
 
 
 class MeasureStatus(LabelledEnum):
@@ -37,8 +39,7 @@ class MeasureStatus(LabelledEnum):
 
     @classmethod
     def _labels(cls) -> dict[str, str]:
-        return {"planned": "Gepland", "in_progress": "Bezig", "done": "Uitgevoerd",
-                "cancelled": "Vervallen"}  # fmt: skip
+        return {"planned": "Gepland", "in_progress": "Bezig", "done": "Uitgevoerd", "cancelled": "Vervallen"}
 
     @property
     def is_open(self) -> bool:
@@ -68,11 +69,15 @@ class Measure:
     @classmethod
     def from_row(cls, row: dict) -> Measure:
         return cls(
-            id=row["id"], incident_id=row["incident_id"], kind=MeasureKind(row["kind"]),
-            description=row["description"], owner=row["owner"],
-            due_on=date.fromisoformat(row["due_on"]), status=MeasureStatus(row["status"]),
+            id=row["id"],
+            incident_id=row["incident_id"],
+            kind=MeasureKind(row["kind"]),
+            description=row["description"],
+            owner=row["owner"],
+            due_on=date.fromisoformat(row["due_on"]),
+            status=MeasureStatus(row["status"]),
             done_on=date.fromisoformat(row["done_on"]) if row["done_on"] else None,
-        )  # fmt: skip
+        )
 
     def overdue(self, today: date) -> bool:
         return self.status.is_open and self.due_on < today
@@ -101,16 +106,24 @@ def add(db: Database, actor: Actor, incident_id: int, data: MeasureInput) -> Mea
         raise InvalidInput(errors)
     at = deadlines.to_iso(deadlines.now())
     row = {
-        "incident_id": incident_id, "org_id": owner["org_id"], "kind": data.kind.value,
-        "description": data.description, "owner": data.owner, "due_on": data.due_on.isoformat(),
-        "status": MeasureStatus.PLANNED.value, "done_on": None, "created_by": actor.user_id,
-        "created_at": at, "updated_at": at,
-    }  # fmt: skip
+        "incident_id": incident_id,
+        "org_id": owner["org_id"],
+        "kind": data.kind.value,
+        "description": data.description,
+        "owner": data.owner,
+        "due_on": data.due_on.isoformat(),
+        "status": MeasureStatus.PLANNED.value,
+        "done_on": None,
+        "created_by": actor.user_id,
+        "created_at": at,
+        "updated_at": at,
+    }
     with store.write(db):
         measure_id = sql.insert_measure(db, row)
         incident_sql.touch(db, incident_id, at)
-        audit.append(db, actor, "measure.add", "incident", incident_id, measure_id=measure_id,
-                     kind=data.kind.value)  # fmt: skip
+        audit.append(
+            db, actor, "measure.add", "incident", incident_id, measure_id=measure_id, kind=data.kind.value
+        )
     return Measure.from_row({**row, "id": measure_id})
 
 
@@ -125,8 +138,15 @@ def set_status(db: Database, actor: Actor, measure_id: int, status: MeasureStatu
     with store.write(db):
         sql.update_measure(db, measure_id, status.value, done_on, at)
         incident_sql.touch(db, row["incident_id"], at)
-        audit.append(db, actor, "measure.status", "incident", row["incident_id"],
-                     measure_id=measure_id, status=status.value)  # fmt: skip
+        audit.append(
+            db,
+            actor,
+            "measure.status",
+            "incident",
+            row["incident_id"],
+            measure_id=measure_id,
+            status=status.value,
+        )
     return Measure.from_row({**row, "status": status.value, "done_on": done_on})
 
 
@@ -149,16 +169,18 @@ class Overdue:
     due_on: date
 
 
-def overdue(db: Database, actor: Actor, today: date | None = None,
-            limit: int | None = None) -> list[Overdue]:  # fmt: skip
+def overdue(db: Database, actor: Actor, today: date | None = None, limit: int | None = None) -> list[Overdue]:
     """Open measures past their due date in the actor's organisations, longest overdue
     first, at most ``limit`` (no free text)."""
     if not permissions.may_see_queue(actor):
         permissions.deny(db, actor, "measure.overdue")
     day = (today or deadlines.today()).isoformat()
-    return [Overdue(r["id"], r["incident_id"], r["reference"], MeasureKind(r["kind"]),
-                    date.fromisoformat(r["due_on"]))
-            for r in sql.overdue_measures(db, list(actor.org_ids), day, limit)]  # fmt: skip
+    return [
+        Overdue(
+            r["id"], r["incident_id"], r["reference"], MeasureKind(r["kind"]), date.fromisoformat(r["due_on"])
+        )
+        for r in sql.overdue_measures(db, list(actor.org_ids), day, limit)
+    ]
 
 
 def count_overdue(db: Database, actor: Actor, today: date | None = None) -> int:

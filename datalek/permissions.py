@@ -70,11 +70,7 @@ def may_see_queue(actor: Actor) -> bool:
 
 
 def may_see_aggregates(actor: Actor, org_ids: list[int]) -> bool:
-    return (
-        actor.role in (Role.MANAGEMENT, Role.DPO)
-        and bool(org_ids)
-        and set(org_ids) <= set(actor.org_ids)
-    )
+    return actor.role in (Role.MANAGEMENT, Role.DPO) and bool(org_ids) and set(org_ids) <= set(actor.org_ids)
 
 
 def may_administer(actor: Actor) -> bool:

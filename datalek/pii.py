@@ -45,10 +45,10 @@ BSN, IBAN and e-mail beat dates and addresses, which beat phone numbers.
 """
 
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
-from typing import Iterable, Iterator
 
 
 class PiiKind(StrEnum):
@@ -79,8 +79,14 @@ _TEXTS = {  # kind: (label, placeholder)
     PiiKind.ADDRESS: ("postcode met huisnummer", "[adres]"),
 }
 # The longer match wins an overlap; on equal length the lower rank wins.
-_RANK = {PiiKind.BSN: 0, PiiKind.IBAN: 0, PiiKind.EMAIL: 0,
-         PiiKind.BIRTH_DATE: 1, PiiKind.ADDRESS: 1, PiiKind.PHONE: 2}
+_RANK = {
+    PiiKind.BSN: 0,
+    PiiKind.IBAN: 0,
+    PiiKind.EMAIL: 0,
+    PiiKind.BIRTH_DATE: 1,
+    PiiKind.ADDRESS: 1,
+    PiiKind.PHONE: 2,
+}
 _MASK = "•"
 
 
@@ -159,8 +165,8 @@ def _find_iban(text: str) -> Iterator[Finding]:
                 count, i = count + 1, i + 1
             else:
                 break
-        candidate = text[m.start():i]
-        if count == length and not text[i:i + 1].isalnum() and is_valid_iban(candidate):
+        candidate = text[m.start() : i]
+        if count == length and not text[i : i + 1].isalnum() and is_valid_iban(candidate):
             yield Finding(PiiKind.IBAN, m.start(), i, candidate)
 
 
@@ -187,10 +193,31 @@ _DATE_LIKE_RE = re.compile(r"\d{1,2}-\d{1,2}-\d{4}(?!\d)")
 
 # --- Dates -----------------------------------------------------------------
 _MONTHS = {
-    "januari": 1, "jan": 1, "februari": 2, "feb": 2, "maart": 3, "mrt": 3, "mar": 3,
-    "april": 4, "apr": 4, "mei": 5, "juni": 6, "jun": 6, "juli": 7, "jul": 7,
-    "augustus": 8, "aug": 8, "september": 9, "sept": 9, "sep": 9, "oktober": 10,
-    "okt": 10, "november": 11, "nov": 11, "december": 12, "dec": 12,
+    "januari": 1,
+    "jan": 1,
+    "februari": 2,
+    "feb": 2,
+    "maart": 3,
+    "mrt": 3,
+    "mar": 3,
+    "april": 4,
+    "apr": 4,
+    "mei": 5,
+    "juni": 6,
+    "jun": 6,
+    "juli": 7,
+    "jul": 7,
+    "augustus": 8,
+    "aug": 8,
+    "september": 9,
+    "sept": 9,
+    "sep": 9,
+    "oktober": 10,
+    "okt": 10,
+    "november": 11,
+    "nov": 11,
+    "december": 12,
+    "dec": 12,
 }
 _MONTH_ALT = "|".join(sorted(_MONTHS, key=len, reverse=True))
 
@@ -286,11 +313,11 @@ def redact(text: str, findings: Iterable[Finding]) -> str:
     """
     result, limit = text, len(text) + 1
     for f in sorted(set(findings), key=lambda f: f.start, reverse=True):
-        if not 0 <= f.start < f.end <= len(text) or text[f.start:f.end] != f.text:
+        if not 0 <= f.start < f.end <= len(text) or text[f.start : f.end] != f.text:
             raise ValueError(f"finding {f.kind} at {f.start}-{f.end} does not match the text")
         if f.end > limit:
             raise ValueError(f"overlapping findings at {f.start}-{f.end}")
-        result = result[:f.start] + f.kind.placeholder + result[f.end:]
+        result = result[: f.start] + f.kind.placeholder + result[f.end :]
         limit = f.start
     return result
 

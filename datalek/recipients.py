@@ -82,11 +82,11 @@ def note_for(group: AgeGroup) -> str:
     return {
         AgeGroup.ADULT: "Informeer de betrokkene zelf.",
         AgeGroup.UNDER_12: "Informeer de ouders of voogd met gezag. Een ouder zonder gezag krijgt "
-                           "deze informatie niet.",
+        "deze informatie niet.",
         AgeGroup.FROM_12_TO_15: "Informeer de jongere én de ouders of voogd met gezag, ieder met "
-                                "een eigen brief.",
+        "een eigen brief.",
         AgeGroup.FROM_16_TO_17: "Informeer de jongere zelf. De ouders alleen als de jongere daar "
-                                "toestemming voor geeft.",
+        "toestemming voor geeft.",
         AgeGroup.NOT_COMPETENT: "De jongere is niet in staat dit zelf te beoordelen: informeer de "
-                                "ouders of voogd met gezag.",
-    }[group]  # fmt: skip
+        "ouders of voogd met gezag.",
+    }[group]

@@ -20,10 +20,13 @@ def _follow_up_gaps(db: Database, incident_id: int, decision: dict) -> list[str]
         for check in follow_up_sql.safety_checks(db, incident_id):
             latest[check["recipient"]] = check
         if any(c["risk"] for c in latest.values()):
-            gaps.append("Het informeren van betrokkenen is uitgesteld vanwege de veiligheid. "
-                        "Bekijk het uitstel opnieuw voordat je afrondt.")  # fmt: skip
-        elif not (follow_up_sql.subject_notices(db, incident_id)
-                  or follow_up_sql.public_notices(db, incident_id)):  # fmt: skip
+            gaps.append(
+                "Het informeren van betrokkenen is uitgesteld vanwege de veiligheid. "
+                "Bekijk het uitstel opnieuw voordat je afrondt."
+            )
+        elif not (
+            follow_up_sql.subject_notices(db, incident_id) or follow_up_sql.public_notices(db, incident_id)
+        ):
             gaps.append("Er is nog niet vastgelegd wie er zijn geïnformeerd, wanneer en hoe.")
     if not follow_up_sql.measures(db, incident_id):
         gaps.append("Er is nog geen maatregel vastgelegd (herstel of preventie).")

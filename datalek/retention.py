@@ -110,8 +110,7 @@ def set_retention_years(db: Database, actor: Actor, org_id: int, years: int) -> 
         old = sql.retention_years(db).get(org_id)
         if old is None or not sql.set_retention_years(db, org_id, years):
             raise InvalidInput({"org": "Deze organisatie bestaat niet."})
-        audit.append(db, actor, "retention.set", "organisation", org_id, old_years=old,
-                     new_years=years)  # fmt: skip
+        audit.append(db, actor, "retention.set", "organisation", org_id, old_years=old, new_years=years)
 
 
 def due(db: Database, actor: Actor, at: datetime | None = None) -> list[Due]:
@@ -125,8 +124,16 @@ def _due(db: Database, at: datetime) -> list[Due]:
     for org_id, years in sorted(sql.retention_years(db).items()):
         cutoff = deadlines.to_iso(years_before(deadlines.to_utc(at), years))
         for row in sql.due(db, org_id, cutoff):
-            found.append(Due(row["id"], org_id, row["reference"], row["status"],
-                             row["closed_moment"], sql.counts(db, row["id"])))  # fmt: skip
+            found.append(
+                Due(
+                    row["id"],
+                    org_id,
+                    row["reference"],
+                    row["status"],
+                    row["closed_moment"],
+                    sql.counts(db, row["id"]),
+                )
+            )
     return found
 
 
@@ -146,8 +153,9 @@ def purge(db: Database, actor: Actor, apply: bool = False, at: datetime | None =
             report = _scrubbed(sql.report_json(db, item.incident_id))
             facts = [(i, _scrubbed(text)) for i, text in sql.facts_json(db, item.incident_id)]
             sql.blank(db, item.incident_id, PLACEHOLDER, report, facts, stamp)
-            audit.append(db, actor, "incident.purge", "incident", item.incident_id,
-                         org_id=item.org_id, **item.rows)  # fmt: skip
+            audit.append(
+                db, actor, "incident.purge", "incident", item.incident_id, org_id=item.org_id, **item.rows
+            )
         result = PurgeResult(True, found)
         audit.append(db, actor, "retention.purge", "", None, **result.totals)
     return result

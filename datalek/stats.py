@@ -18,8 +18,19 @@ from datetime import date
 from sqlite_utils import Database
 
 from datalek import deadlines, permissions
-from datalek.disclosure import HIDDEN, Cell, Node, Values, add, leaf, median_from, protect, protect_vector
-from datalek.disclosure import suppress, threshold  # noqa: F401  (re-exported)
+from datalek.disclosure import (  # noqa: F401  (re-exported)
+    HIDDEN,
+    Cell,
+    Node,
+    Values,
+    add,
+    leaf,
+    median_from,
+    protect,
+    protect_vector,
+    suppress,
+    threshold,
+)
 from datalek.facts import DataCategory
 from datalek.models import Actor, IncidentType, Nature, Status
 from datalek.store import stats as sql
@@ -27,8 +38,14 @@ from datalek.triage import RiskLevel
 
 MONTHS = ["jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec"]
 #: Hours from awareness to the AP notification (rounded down), for the 72-hour chart.
-BUCKETS = [(0, 24, "0-24 uur"), (24, 48, "24-48 uur"), (48, 72, "48-72 uur"),
-           (72, 96, "72-96 uur"), (96, 168, "4-7 dagen"), (168, 10**9, "meer dan 7 dagen")]  # fmt: skip
+BUCKETS = [
+    (0, 24, "0-24 uur"),
+    (24, 48, "24-48 uur"),
+    (48, 72, "48-72 uur"),
+    (72, 96, "72-96 uur"),
+    (96, 168, "4-7 dagen"),
+    (168, 10**9, "meer dan 7 dagen"),
+]
 VECTORS = {"month", "type", "status", "risk", "data", "nature", "notify_bucket", "dept"}
 NO_ASSESSMENT = "Nog niet beoordeeld"
 
@@ -112,25 +129,37 @@ def as_of_for(year: int, today: date | None = None) -> date:
     return min(today or local_today(), date(year, 12, 31))
 
 
-def dashboard(db: Database, actor: Actor, year: int, org_id: int | None = None,
-              department: str | None = None, today: date | None = None) -> Dashboard:  # fmt: skip
+def dashboard(
+    db: Database,
+    actor: Actor,
+    year: int,
+    org_id: int | None = None,
+    department: str | None = None,
+    today: date | None = None,
+) -> Dashboard:
     """Every figure of the dashboard for one selection, and the year before."""
     org_ids = _scope(db, actor, org_id, "stats.dashboard")
     today = today or local_today()
     sql.refresh(db, today.isoformat())
     rows = sql.cube(db, org_ids, [year, year - 1])
-    lattices = {y: Lattice(rows, y, org_ids, threshold(), as_of_for(y, today))
-                for y in (year, year - 1)}  # fmt: skip
+    lattices = {y: Lattice(rows, y, org_ids, threshold(), as_of_for(y, today)) for y in (year, year - 1)}
     now = lattices[year]
     if department is not None and department not in now.departments:
-        permissions.deny(db, actor, "stats.department", message=(
-            "Deze afdeling heeft te weinig meldingen om apart te tonen."))  # fmt: skip
+        permissions.deny(
+            db,
+            actor,
+            "stats.department",
+            message=("Deze afdeling heeft te weinig meldingen om apart te tonen."),
+        )
     previous = lattices[year - 1].node(department)
     return Dashboard(
-        year, org_id, department, now.departments,
+        year,
+        org_id,
+        department,
+        now.departments,
         figures(now.node(department), year, now.as_of),
         figures(previous, year - 1, lattices[year - 1].as_of) if previous else None,
-    )  # fmt: skip
+    )
 
 
 # --- the lattice of selections ---------------------------------------------------------
@@ -178,8 +207,13 @@ class Lattice:
             leaves = {d: leaf(mine[d], limit, VECTORS) for d in selectable}
             rest = Node(add([Node(v) for d, v in mine.items() if d not in leaves]), released=False)
             self.leaves[org] = leaves
-            self.orgs[org] = protect(add([Node(v) for v in mine.values()]), limit,
-                                     [[*leaves.values(), rest]], VECTORS, {"dept": hidden})  # fmt: skip
+            self.orgs[org] = protect(
+                add([Node(v) for v in mine.values()]),
+                limit,
+                [[*leaves.values(), rest]],
+                VECTORS,
+                {"dept": hidden},
+            )
         self.single = len(org_ids) == 1
         if self.single:
             self.whole = self.orgs[org_ids[0]]
@@ -188,16 +222,28 @@ class Lattice:
             return
         # A department across organisations: only where every organisation shows it.
         names = {d for (o, d) in parts}
-        candidates = sorted(d for d in names if all(
-            d in self.leaves[o] or (o, d) not in parts for o in org_ids))  # fmt: skip
+        candidates = sorted(
+            d for d in names if all(d in self.leaves[o] or (o, d) not in parts for o in org_ids)
+        )
         while True:
-            self.by_dept = {d: protect(add([self.leaves[o][d] for o in org_ids if d in self.leaves[o]]),
-                                       limit, [[self.leaves[o][d] for o in org_ids if d in self.leaves[o]]],
-                                       VECTORS) for d in candidates}  # fmt: skip
-            rest = Node(add([Node(v) for (o, d), v in parts.items() if d not in self.by_dept]),
-                        released=False)  # fmt: skip
-            self.whole = protect(add([Node(v) for v in parts.values()]), limit,
-                                 [list(self.orgs.values()), [*self.by_dept.values(), rest]], VECTORS)  # fmt: skip
+            self.by_dept = {
+                d: protect(
+                    add([self.leaves[o][d] for o in org_ids if d in self.leaves[o]]),
+                    limit,
+                    [[self.leaves[o][d] for o in org_ids if d in self.leaves[o]]],
+                    VECTORS,
+                )
+                for d in candidates
+            }
+            rest = Node(
+                add([Node(v) for (o, d), v in parts.items() if d not in self.by_dept]), released=False
+            )
+            self.whole = protect(
+                add([Node(v) for v in parts.values()]),
+                limit,
+                [list(self.orgs.values()), [*self.by_dept.values(), rest]],
+                VECTORS,
+            )
             shown = [d for d in candidates if self.whole.count("dept", d)]
             if shown == candidates:
                 break
@@ -229,11 +275,19 @@ def _hours(value: float | None) -> str:
     return "niet te tonen" if value is None else f"{value:g} uur"
 
 
-def _cells(node: Node, dimension: str, labels: dict[str, str], order: list[str] | None = None,
-           limit: int | None = None) -> list[Cell]:  # fmt: skip
+def _cells(
+    node: Node,
+    dimension: str,
+    labels: dict[str, str],
+    order: list[str] | None = None,
+    limit: int | None = None,
+) -> list[Cell]:
     counts = node.values.get(dimension, Counter())
-    keys = order if order is not None else sorted(
-        (k for k, n in counts.items() if n), key=lambda k: (-counts[k], labels.get(k, k)))
+    keys = (
+        order
+        if order is not None
+        else sorted((k for k, n in counts.items() if n), key=lambda k: (-counts[k], labels.get(k, k)))
+    )
     return [Cell(labels.get(k, k), node.count(dimension, k), limit) for k in keys]
 
 
@@ -262,25 +316,35 @@ def figures(node: Node, year: int, as_of: date) -> Figures:
     decided = node.values.get("decision_hours", Counter())
     medians = {
         "notify_median": median_from(node.values["notify_hours"])
-        if notified is not None and notified >= limit and "notify_hours" in node.values else None,
+        if notified is not None and notified >= limit and "notify_hours" in node.values
+        else None,
         "decision_median": median_from(decided) if sum(decided.values()) >= limit else None,
-    }  # fmt: skip
+    }
     for code, value in medians.items():
         result[code] = Figure(code, DERIVED[code], value, _hours(value))
     series = {
-        "month": _cells(node, "month", {f"{m:02d}": MONTHS[m - 1] for m in range(1, 13)},
-                        [f"{m:02d}" for m in range(1, 13)]),
+        "month": _cells(
+            node,
+            "month",
+            {f"{m:02d}": MONTHS[m - 1] for m in range(1, 13)},
+            [f"{m:02d}" for m in range(1, 13)],
+        ),
         "type": _cells(node, "type", {t.value: t.label for t in IncidentType}),
         "status": _cells(node, "status", {s.value: s.label for s in Status}),
         "data": _cells(node, "data", {k: _label(DataCategory, k) for k in node.values.get("data", {})}),
-        "nature": _cells(node, "nature", {k: _label(Nature, k).split(" (")[0]
-                                          for k in node.values.get("nature", {})}),
-        "risk": _cells(node, "risk", {k: _label(RiskLevel, k) for k in node.values.get("risk", {})},
-                       [r.value for r in RiskLevel] + ["_none"]),
+        "nature": _cells(
+            node, "nature", {k: _label(Nature, k).split(" (")[0] for k in node.values.get("nature", {})}
+        ),
+        "risk": _cells(
+            node,
+            "risk",
+            {k: _label(RiskLevel, k) for k in node.values.get("risk", {})},
+            [r.value for r in RiskLevel] + ["_none"],
+        ),
         "dept": _cells(node, "dept", {}),
         "notify_bucket": _cells(node, "notify_bucket", {}, [b[2] for b in BUCKETS]),
         "funnel": [Cell(COUNTS[c], node.count(c)) for c in ("total", "breach", "notified", "informed")],
-    }  # fmt: skip
+    }
     return Figures(year, as_of, result, series)
 
 

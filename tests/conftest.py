@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterator
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -82,7 +82,7 @@ def world(fresh_db: Database, _world_template: tuple[Path, World]) -> World:
     return made
 
 
-NOW = datetime(2026, 11, 20, 10, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 20, 10, 0, tzinfo=UTC)
 
 
 def report_values(org_id: int, **changes) -> dict:
@@ -127,12 +127,26 @@ def complete_follow_up(db: Database, dpo: Actor, incident_id: int) -> None:
     aware = deadlines.from_iso(incident_sql.incident(db, incident_id)["aware_at"])
     now = deadlines.now()
     if decision["notify_authority"]:
-        authority.record_initial(db, dpo, incident_id, "M-2026-000123",
-                                 min(aware + timedelta(hours=20), now))  # fmt: skip
+        authority.record_initial(db, dpo, incident_id, "M-2026-000123", min(aware + timedelta(hours=20), now))
     if decision["inform_subjects"] != "no":
         informing.record_safety_check(db, dpo, incident_id, Recipient.PARENTS, False)
-        informing.record_notice(db, dpo, incident_id, Recipient.PARENTS, 2,
-                                now.astimezone(deadlines.AMSTERDAM).date(), informing.Channel.LETTER)  # fmt: skip
-    measures.add(db, dpo, incident_id, measures.MeasureInput(
-        kind=measures.MeasureKind.PREVENTIVE, description="Adrescontrole in het sjabloon.",
-        owner="Teamleider", due_on=date(2027, 1, 31)))  # fmt: skip
+        informing.record_notice(
+            db,
+            dpo,
+            incident_id,
+            Recipient.PARENTS,
+            2,
+            now.astimezone(deadlines.AMSTERDAM).date(),
+            informing.Channel.LETTER,
+        )
+    measures.add(
+        db,
+        dpo,
+        incident_id,
+        measures.MeasureInput(
+            kind=measures.MeasureKind.PREVENTIVE,
+            description="Adrescontrole in het sjabloon.",
+            owner="Teamleider",
+            due_on=date(2027, 1, 31),
+        ),
+    )

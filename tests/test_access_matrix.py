@@ -16,8 +16,17 @@ from collections.abc import Callable
 import pytest
 
 from datalek import (
-    accounts, assessment, audit, authority, decisions, incidents, informing, measures, register,
-    register_export, retention,
+    accounts,
+    assessment,
+    audit,
+    authority,
+    decisions,
+    incidents,
+    informing,
+    measures,
+    register,
+    register_export,
+    retention,
 )
 from datalek.decisions import DecisionInput
 from datalek.models import Actor, InvalidInput, Role
@@ -25,13 +34,31 @@ from datalek.permissions import PermissionDenied
 from datalek.store import audit_log
 from tests.conftest import NOW, PASSWORD, make_report
 from tests.pages.conftest import (  # noqa: F401 - autouse fixtures for the AppTest cases below
-    _navigation_always_runs_app_py, _serializable_state_without_apptest_bookkeeping, app, button,
-    count_rows, fill_valid_report, open_db, signed_in, state_get, submit_report_form, titles,
+    _navigation_always_runs_app_py,
+    _serializable_state_without_apptest_bookkeeping,
+    app,
+    button,
+    count_rows,
+    fill_valid_report,
+    open_db,
+    signed_in,
+    state_get,
+    submit_report_form,
+    titles,
 )
 from tests.test_permissions import MATRIX as FIRST_MATRIX
 
-WHO = ["reporter", "reporter2", "dpo", "management", "admin", "other_reporter", "other_dpo",
-       "other_management", "cli"]  # fmt: skip
+WHO = [
+    "reporter",
+    "reporter2",
+    "dpo",
+    "management",
+    "admin",
+    "other_reporter",
+    "other_dpo",
+    "other_management",
+    "cli",
+]
 OBJECTS = ["own", "foreign", "unknown"]
 
 
@@ -39,9 +66,7 @@ class Case:
     def __init__(self, db, world):
         self.db, self.world = db, world
         made = incidents.submit_report(db, world["reporter"], make_report(world.org.id), at=NOW)
-        other = incidents.submit_report(
-            db, world["other_reporter"], make_report(world.other_org.id), at=NOW
-        )
+        other = incidents.submit_report(db, world["other_reporter"], make_report(world.other_org.id), at=NOW)
         self.facts = assessment.prefill(made, world.org)
         self.ids = {"own": made.id, "foreign": other.id, "unknown": 999_999}
 
@@ -59,11 +84,12 @@ def case(fresh_db, world) -> Case:
 HANDLER_CALLS: dict[str, tuple[str, Callable]] = {
     "assessment.current": ("assessment.read", lambda c, a, i: assessment.current(c.db, a, i)),
     "assessment.versions": ("assessment.read", lambda c, a, i: assessment.versions(c.db, a, i)),
-    "assessment.save": ("assessment.save", lambda c, a, i: assessment.save(
-        c.db, a, i, c.facts, "", "")),
+    "assessment.save": ("assessment.save", lambda c, a, i: assessment.save(c.db, a, i, c.facts, "", "")),
     "decisions.latest": ("decision.read", lambda c, a, i: decisions.latest(c.db, a, i)),
-    "decisions.record": ("decision.record", lambda c, a, i: decisions.record(
-        c.db, a, i, DecisionInput(breach=True, motivation="x"))),
+    "decisions.record": (
+        "decision.record",
+        lambda c, a, i: decisions.record(c.db, a, i, DecisionInput(breach=True, motivation="x")),
+    ),
     "register.gaps_for": ("register.read", lambda c, a, i: register.gaps_for(c.db, a, i)),
     # the follow-up of issue #5
     "authority.history": ("authority.read", lambda c, a, i: authority.history(c.db, a, i)),
@@ -100,8 +126,9 @@ def _assert_refused_and_audited(db, actor: Actor, action: str, run: Callable) ->
     assert json.loads(entry["detail"])["attempted"] == action
 
 
-@pytest.mark.parametrize(("fn", "who", "obj"), HANDLER_MATRIX,
-                         ids=[f"{f}-{w}-{o}" for f, w, o in HANDLER_MATRIX])  # fmt: skip
+@pytest.mark.parametrize(
+    ("fn", "who", "obj"), HANDLER_MATRIX, ids=[f"{f}-{w}-{o}" for f, w, o in HANDLER_MATRIX]
+)
 def test_handler_function_matrix(case, fn, who, obj):
     action, call = HANDLER_CALLS[fn]
     actor, incident_id = case.actor(who), case.ids[obj]
@@ -121,11 +148,12 @@ def test_handler_function_matrix(case, fn, who, obj):
 ADMIN_CALLS: dict[str, tuple[str, Callable]] = {
     "audit.check": ("audit.verify", lambda c, a: audit.check(c.db, a)),
     "audit.recent_entries": ("audit.read", lambda c, a: audit.recent_entries(c.db, a)),
-    "accounts.find_user": ("user.read", lambda c, a: accounts.find_user(
-        c.db, a, "reporter2@test.invalid")),
+    "accounts.find_user": ("user.read", lambda c, a: accounts.find_user(c.db, a, "reporter2@test.invalid")),
     "retention.retention_years": ("retention.read", lambda c, a: retention.retention_years(c.db, a)),
-    "retention.set_retention_years": ("retention.set", lambda c, a: retention.set_retention_years(
-        c.db, a, c.world.other_org.id, 7)),
+    "retention.set_retention_years": (
+        "retention.set",
+        lambda c, a: retention.set_retention_years(c.db, a, c.world.other_org.id, 7),
+    ),
     "retention.due": ("retention.list", lambda c, a: retention.due(c.db, a)),
     "retention.purge(dry run)": ("retention.purge", lambda c, a: retention.purge(c.db, a)),
     "retention.purge(apply)": ("retention.purge", lambda c, a: retention.purge(c.db, a, True)),
@@ -147,21 +175,22 @@ def test_beheerder_function_matrix(case, fn, who):
 
 REGISTER_CALLS: dict[str, tuple[str, Callable]] = {
     "register_export.years": ("register.view", lambda c, a, o: register_export.years(c.db, a, o)),
-    "register_export.view": ("register.view", lambda c, a, o: register_export.view(
-        c.db, a, o, 2026)),
-    "register_export.export": ("register.export", lambda c, a, o: register_export.export(
-        c.db, a, o, 2026, "csv")),
+    "register_export.view": ("register.view", lambda c, a, o: register_export.view(c.db, a, o, 2026)),
+    "register_export.export": (
+        "register.export",
+        lambda c, a, o: register_export.export(c.db, a, o, 2026, "csv"),
+    ),
 }
-REGISTER_MATRIX = [(fn, who, org) for fn in REGISTER_CALLS for who in WHO
-                   for org in ("own", "other")]  # fmt: skip
+REGISTER_MATRIX = [(fn, who, org) for fn in REGISTER_CALLS for who in WHO for org in ("own", "other")]
 
 
 def register_may(who: str, org: str) -> bool:
     return who == "cli" or (who, org) in {("dpo", "own"), ("other_dpo", "other")}
 
 
-@pytest.mark.parametrize(("fn", "who", "org"), REGISTER_MATRIX,
-                         ids=[f"{f}-{w}-{o}" for f, w, o in REGISTER_MATRIX])  # fmt: skip
+@pytest.mark.parametrize(
+    ("fn", "who", "org"), REGISTER_MATRIX, ids=[f"{f}-{w}-{o}" for f, w, o in REGISTER_MATRIX]
+)
 def test_register_function_matrix(case, fn, who, org):
     action, call = REGISTER_CALLS[fn]
     actor = case.actor(who)
@@ -176,8 +205,9 @@ def test_departments_are_for_the_fg_only(case):
     assert incidents.departments(case.db, case.actor("dpo")) == ["Sociaal Domein"]
     for who in ("reporter", "management", "admin", "cli"):
         actor = case.actor(who)
-        _assert_refused_and_audited(case.db, actor, "incident.departments",
-                                    lambda: incidents.departments(case.db, actor))  # fmt: skip
+        _assert_refused_and_audited(
+            case.db, actor, "incident.departments", lambda: incidents.departments(case.db, actor)
+        )
 
 
 def test_list_organisations_shows_a_member_only_their_own(case):
@@ -247,9 +277,13 @@ def test_an_account_disabled_mid_form_cannot_submit_one_more_report(world, db_pa
 
 # --- OIDC: the identity provider proves the address, the local account decides the role ------
 
-AUTH = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "test-only",
-        "client_id": "datalek", "client_secret": "test-only",
-        "server_metadata_url": "https://idp.invalid/.well-known/openid-configuration"}  # fmt: skip
+AUTH = {
+    "redirect_uri": "http://localhost:8501/oauth2callback",
+    "cookie_secret": "test-only",
+    "client_id": "datalek",
+    "client_secret": "test-only",
+    "server_metadata_url": "https://idp.invalid/.well-known/openid-configuration",
+}
 
 
 def _oidc_app(email: str, verified: bool = True):
@@ -259,8 +293,15 @@ def _oidc_app(email: str, verified: bool = True):
     return at.run()
 
 
-@pytest.mark.parametrize("key, first_page", [("dpo", "Werkvoorraad"), ("reporter", "Datalek melden"),
-                                             ("management", "Overzicht"), ("admin", "Accounts")])
+@pytest.mark.parametrize(
+    "key, first_page",
+    [
+        ("dpo", "Werkvoorraad"),
+        ("reporter", "Datalek melden"),
+        ("management", "Overzicht"),
+        ("admin", "Accounts"),
+    ],
+)
 def test_oidc_maps_a_verified_address_to_the_local_role(world, key, first_page):
     at = _oidc_app(f"{key.upper()}@test.invalid")
     assert not at.exception
@@ -269,8 +310,7 @@ def test_oidc_maps_a_verified_address_to_the_local_role(world, key, first_page):
     assert titles(at) == [first_page]
 
 
-@pytest.mark.parametrize("email, verified", [("dpo@test.invalid", False),
-                                             ("onbekend@test.invalid", True)])
+@pytest.mark.parametrize("email, verified", [("dpo@test.invalid", False), ("onbekend@test.invalid", True)])
 def test_oidc_refuses_an_unverified_or_unknown_address(world, email, verified):
     at = _oidc_app(email, verified)
     assert not at.exception

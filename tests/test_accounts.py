@@ -39,8 +39,11 @@ def test_setup_first_creates_the_organisation_and_the_first_beheerder(fresh_db):
     assert admin.email == "bea.beheer@eerst.invalid"
     [org] = accounts.list_organisations(fresh_db, Actor.cli())
     assert (org.name, org.fg_name, org.fg_email, org.fg_phone) == (
-        "Gemeente Eerst", "Fien FG", "fg@eerst.invalid", "010-1234567"
-    )  # fmt: skip
+        "Gemeente Eerst",
+        "Fien FG",
+        "fg@eerst.invalid",
+        "010-1234567",
+    )
     assert admin.org_ids == (org.id,)
     # the new beheerder can sign in and administer
     actor = auth.sign_in(fresh_db, SETUP["email"], PASSWORD)
@@ -70,10 +73,15 @@ def test_setup_is_refused_once_any_account_exists(fresh_db, world):
 
 @pytest.mark.parametrize(
     ("changes", "field"),
-    [({"org_name": " "}, "org_name"), ({"fg_email": "fg-at-eerst"}, "fg_email"),
-     ({"name": ""}, "name"), ({"email": "bea"}, "email"), ({"password": "kort"}, "password")],
+    [
+        ({"org_name": " "}, "org_name"),
+        ({"fg_email": "fg-at-eerst"}, "fg_email"),
+        ({"name": ""}, "name"),
+        ({"email": "bea"}, "email"),
+        ({"password": "kort"}, "password"),
+    ],
     ids=["no-org-name", "bad-fg-email", "no-name", "bad-email", "short-password"],
-)  # fmt: skip
+)
 def test_setup_validation_creates_nothing(fresh_db, changes, field):
     with pytest.raises(InvalidInput) as refused:
         accounts.setup_first(fresh_db, **{**SETUP, **changes})
@@ -111,15 +119,23 @@ def new_user(world, **changes) -> dict:
         ({"org_ids": [999]}, {"org_ids": "Kies minstens één bestaande organisatie."}),
         ({"name": "  "}, {"name": "Vul een naam in."}),
         ({"email": "reporter@test.invalid"}, {"email": "Er bestaat al een account met dit e-mailadres."}),
-        ({"email": " Reporter@TEST.invalid "},
-         {"email": "Er bestaat al een account met dit e-mailadres."}),
+        ({"email": " Reporter@TEST.invalid "}, {"email": "Er bestaat al een account met dit e-mailadres."}),
     ],
     ids=[
-        "bad-email", "double-at", "space-in-email", "empty-email", "short-password",
-        "whitespace-password", "unknown-role", "no-org", "unknown-org", "no-name",
-        "duplicate-email", "duplicate-email-other-case",
+        "bad-email",
+        "double-at",
+        "space-in-email",
+        "empty-email",
+        "short-password",
+        "whitespace-password",
+        "unknown-role",
+        "no-org",
+        "unknown-org",
+        "no-name",
+        "duplicate-email",
+        "duplicate-email-other-case",
     ],
-)  # fmt: skip
+)
 def test_create_user_validation_per_field(fresh_db, world, changes, errors):
     users_before = count(fresh_db, "users")
     with pytest.raises(InvalidInput) as refused:
@@ -131,9 +147,10 @@ def test_create_user_validation_per_field(fresh_db, world, changes, errors):
 def test_create_user_reports_every_wrong_field_at_once(fresh_db, world):
     with pytest.raises(InvalidInput) as refused:
         accounts.create_user(
-            fresh_db, world["admin"],
+            fresh_db,
+            world["admin"],
             **new_user(world, name="", email="x", role="baas", password="kort", org_ids=[]),
-        )  # fmt: skip
+        )
     assert set(refused.value.errors) == {"name", "email", "role", "password", "org_ids"}
 
 
@@ -148,9 +165,10 @@ def test_create_user_normalises_the_email_address(fresh_db, world):
 
 def test_create_user_stores_role_organisations_and_an_argon2id_hash(fresh_db, world):
     user = accounts.create_user(
-        fresh_db, world["admin"],
+        fresh_db,
+        world["admin"],
         **new_user(world, role="dpo", org_ids=[world.org.id, world.other_org.id]),
-    )  # fmt: skip
+    )
     assert user.role is Role.DPO and user.active
     assert set(user.org_ids) == {world.org.id, world.other_org.id}
     stored = fresh_db.execute("SELECT password_hash FROM users WHERE id = ?", [user.id]).fetchone()[0]
@@ -209,8 +227,10 @@ def test_notice_goes_to_the_fg_address_and_the_active_fg_accounts(fresh_db, worl
     )
     accounts.set_active(fresh_db, admin, gone.id, False)
     assert accounts.notice_recipients(fresh_db, world.org.id) == [
-        "dpo2@test.invalid", "dpo@test.invalid", "fg@test.invalid"
-    ]  # fmt: skip
+        "dpo2@test.invalid",
+        "dpo@test.invalid",
+        "fg@test.invalid",
+    ]
     # re-enabled, the account gets notices again
     accounts.set_active(fresh_db, admin, gone.id, True)
     assert "oud-fg@test.invalid" in accounts.notice_recipients(fresh_db, world.org.id)

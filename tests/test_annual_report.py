@@ -25,8 +25,9 @@ def report_world(world, fresh_db, monkeypatch):
 
 def test_html_has_every_section_in_order(report_world):
     world, db, _ = report_world
-    page = annual_report.generate(db, world["management"], 2026, world.org.id, "html",
-                                  today=dw.TODAY).decode()  # fmt: skip
+    page = annual_report.generate(
+        db, world["management"], 2026, world.org.id, "html", today=dw.TODAY
+    ).decode()
     titles = re.findall(r"<h2>([^<]*)</h2>", page)
     assert titles == [t for _, t in annual_report.SECTIONS]
     assert "<title>Verantwoording datalekken 2026 — Gemeente Test</title>" in page
@@ -42,8 +43,7 @@ def test_html_works_offline(report_world):
 
 def test_html_escapes_every_text(report_world):
     world, db, _ = report_world
-    db.execute("UPDATE organisations SET name = '<script>alert(1)</script>' WHERE id = ?",
-               [world.org.id])  # fmt: skip
+    db.execute("UPDATE organisations SET name = '<script>alert(1)</script>' WHERE id = ?", [world.org.id])
     db.conn.commit()
     page = annual_report.generate(db, world["management"], 2026, world.org.id, "html").decode()
     assert "<script>alert(1)</script>" not in page
@@ -71,7 +71,8 @@ def test_report_equals_dashboard_and_is_reproducible(report_world):
     for code, row in board.current.series.items():
         sheet = book[f"Grafiek {code}"[:31]]
         assert {r[0]: r[1] for r in sheet.iter_rows(min_row=2, values_only=True)} == {
-            c.label: c.shown for c in row}
+            c.label: c.shown for c in row
+        }
 
 
 def test_trend_covers_the_available_years(report_world):
@@ -80,12 +81,15 @@ def test_trend_covers_the_available_years(report_world):
     assert {y: f.value("total") for y, f in report.trend.items()} == {2025: 7, 2026: 18}
 
 
-@pytest.mark.parametrize("fragment", [
-    "Maar 60% van de AP-meldingen was binnen 72 uur",
-    "1 maatregelen zijn niet op tijd uitgevoerd",
-    "Maar 33% van de preventieve maatregelen is uitgevoerd",
-    "1 incidenten waren een herhaling",
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "fragment",
+    [
+        "Maar 60% van de AP-meldingen was binnen 72 uur",
+        "1 maatregelen zijn niet op tijd uitgevoerd",
+        "Maar 33% van de preventieve maatregelen is uitgevoerd",
+        "1 incidenten waren een herhaling",
+    ],
+)
 def test_points_of_attention_follow_from_the_figures(report_world, fragment):
     world, db, _ = report_world
     report = annual_report.build(db, world["management"], 2026, world.org.id, today=dw.TODAY)
@@ -95,22 +99,26 @@ def test_points_of_attention_follow_from_the_figures(report_world, fragment):
 def test_generation_is_audited_with_codes_only(report_world):
     world, db, _ = report_world
     annual_report.generate(db, world["dpo"], 2026, world.org.id, "xlsx")
-    row = db.execute("SELECT actor_id, object_id, detail FROM audit_log"
-                     " WHERE action = 'annual_report.generate'").fetchone()  # fmt: skip
+    row = db.execute(
+        "SELECT actor_id, object_id, detail FROM audit_log WHERE action = 'annual_report.generate'"
+    ).fetchone()
     assert row[0] == world["dpo"].user_id and row[1] == str(world.org.id)
     assert json.loads(row[2]) == {"year": 2026, "format": "xlsx"}
 
 
 def test_cli_report(report_world, db_path, tmp_path):
     out = tmp_path / "verantwoording.html"
-    result = CliRunner().invoke(main, ["report", "--db", str(db_path), "--org", "Gemeente Test",
-                                       "--year", "2026", "--out", str(out)])  # fmt: skip
+    result = CliRunner().invoke(
+        main, ["report", "--db", str(db_path), "--org", "Gemeente Test", "--year", "2026", "--out", str(out)]
+    )
     assert result.exit_code == 0, result.output
     assert "Verantwoording datalekken 2026 — Gemeente Test" in out.read_text()
     xlsx = tmp_path / "cijfers.xlsx"
-    result = CliRunner().invoke(main, ["report", "--db", str(db_path), "--org", "1",
-                                       "--year", "2026", "--out", str(xlsx)])  # fmt: skip
+    result = CliRunner().invoke(
+        main, ["report", "--db", str(db_path), "--org", "1", "--year", "2026", "--out", str(xlsx)]
+    )
     assert result.exit_code == 0 and load_workbook(xlsx)["Kerncijfers"]
-    unknown = CliRunner().invoke(main, ["report", "--db", str(db_path), "--org", "Nergens",
-                                        "--year", "2026", "--out", str(out)])  # fmt: skip
+    unknown = CliRunner().invoke(
+        main, ["report", "--db", str(db_path), "--org", "Nergens", "--year", "2026", "--out", str(out)]
+    )
     assert unknown.exit_code != 0 and "Onbekende organisatie" in unknown.output

@@ -6,9 +6,14 @@ import pytest
 
 from datalek import assessment, incidents, store
 from datalek.facts import (
-    Cause, ConfidentialityState, DataCategory, Exfiltration, PeopleGroup, RecipientKind,
+    Cause,
+    ConfidentialityState,
+    DataCategory,
+    Exfiltration,
+    PeopleGroup,
+    RecipientKind,
     Unintelligible,
-)  # fmt: skip
+)
 from datalek.intake import Retrieval
 from datalek.models import IncidentType, InvalidInput, Nature, Status
 from datalek.permissions import PermissionDenied
@@ -22,18 +27,32 @@ def _incident(db, world, **changes):
 @pytest.mark.parametrize(
     ("situation", "incident_type", "cause", "natures"),
     [
-        ("email_wrong_person", IncidentType.SENT_BY_MISTAKE, Cause.INTERNAL_NON_MALICIOUS, [Nature.CONFIDENTIALITY]),
-        ("hack", IncidentType.HACKING_MALWARE, Cause.EXTERNAL_MALICIOUS,
-         [Nature.CONFIDENTIALITY, Nature.INTEGRITY, Nature.AVAILABILITY]),
-        ("device_lost", IncidentType.DEVICE_LOST_STOLEN, Cause.UNKNOWN,
-         [Nature.CONFIDENTIALITY, Nature.AVAILABILITY]),
+        (
+            "email_wrong_person",
+            IncidentType.SENT_BY_MISTAKE,
+            Cause.INTERNAL_NON_MALICIOUS,
+            [Nature.CONFIDENTIALITY],
+        ),
+        (
+            "hack",
+            IncidentType.HACKING_MALWARE,
+            Cause.EXTERNAL_MALICIOUS,
+            [Nature.CONFIDENTIALITY, Nature.INTEGRITY, Nature.AVAILABILITY],
+        ),
+        (
+            "device_lost",
+            IncidentType.DEVICE_LOST_STOLEN,
+            Cause.UNKNOWN,
+            [Nature.CONFIDENTIALITY, Nature.AVAILABILITY],
+        ),
         ("unauthorised_access", IncidentType.INCORRECT_PERMISSIONS, Cause.TBD, [Nature.CONFIDENTIALITY]),
         ("data_lost", IncidentType.DATA_DELETED, Cause.INTERNAL_NON_MALICIOUS, [Nature.AVAILABILITY]),
     ],
     ids=lambda v: getattr(v, "value", v) if not isinstance(v, list) else "+".join(n.value for n in v),
-)  # fmt: skip
-def test_prefill_takes_type_cause_and_nature_from_the_situation(fresh_db, world, situation,
-                                                                 incident_type, cause, natures):
+)
+def test_prefill_takes_type_cause_and_nature_from_the_situation(
+    fresh_db, world, situation, incident_type, cause, natures
+):
     incident = _incident(fresh_db, world, situation=situation)
     facts = assessment.prefill(incident, world.org)
     assert (facts.incident_type, facts.cause, facts.natures) == (incident_type, cause, natures)
@@ -42,23 +61,40 @@ def test_prefill_takes_type_cause_and_nature_from_the_situation(fresh_db, world,
 
 @pytest.mark.parametrize(
     ("protection", "expected"),
-    [("encrypted", Unintelligible.TBD), ("password", Unintelligible.SUBVERTIBLE),
-     ("none", Unintelligible.NO), ("unknown", Unintelligible.TBD)],
-    ids=["employee-says-encrypted->fg-must-confirm", "password->subvertible", "none->readable",
-         "unknown->tbd"],
-)  # fmt: skip
+    [
+        ("encrypted", Unintelligible.TBD),
+        ("password", Unintelligible.SUBVERTIBLE),
+        ("none", Unintelligible.NO),
+        ("unknown", Unintelligible.TBD),
+    ],
+    ids=[
+        "employee-says-encrypted->fg-must-confirm",
+        "password->subvertible",
+        "none->readable",
+        "unknown->tbd",
+    ],
+)
 def test_prefill_never_trusts_encryption_without_the_fg(fresh_db, world, protection, expected):
     facts = assessment.prefill(_incident(fresh_db, world, protection=protection), world.org)
     assert facts.unintelligible is expected
 
 
 def test_prefill_maps_data_people_and_recipients(fresh_db, world):
-    incident = _incident(fresh_db, world, data_kinds=["name_address", "bsn", "child_protection"],
-                         subject_groups=["children", "parents"], recipients=["professional"],
-                         retrieval="confirmed")  # fmt: skip
+    incident = _incident(
+        fresh_db,
+        world,
+        data_kinds=["name_address", "bsn", "child_protection"],
+        subject_groups=["children", "parents"],
+        recipients=["professional"],
+        retrieval="confirmed",
+    )
     facts = assessment.prefill(incident, world.org.model_copy(update={"youth_care": True}))
-    assert facts.data_categories == [DataCategory.BASIC, DataCategory.CONTACT, DataCategory.BSN,
-                                     DataCategory.CHILD_PROTECTION]  # fmt: skip
+    assert facts.data_categories == [
+        DataCategory.BASIC,
+        DataCategory.CONTACT,
+        DataCategory.BSN,
+        DataCategory.CHILD_PROTECTION,
+    ]
     assert facts.groups == [PeopleGroup.MINORS, PeopleGroup.PARENTS]
     assert facts.recipients == [RecipientKind.TRUSTED]
     assert facts.child_safety and facts.family_file and facts.youth_care_controller
@@ -71,9 +107,13 @@ def test_save_keeps_versions_with_the_advice_of_that_moment(fresh_db, world):
     dpo = world["dpo"]
     facts = assessment.prefill(incident, world.org)
     first = assessment.save(fresh_db, dpo, incident.id, facts, "gevolgen", "maatregelen")
-    changed = facts.model_copy(update={"recipients": [RecipientKind.TRUSTED],
-                                       "retrieval": Retrieval.CONFIRMED,
-                                       "unintelligible": Unintelligible.INTACT})
+    changed = facts.model_copy(
+        update={
+            "recipients": [RecipientKind.TRUSTED],
+            "retrieval": Retrieval.CONFIRMED,
+            "unintelligible": Unintelligible.INTACT,
+        }
+    )
     second = assessment.save(fresh_db, dpo, incident.id, changed)
     assert (first.version, second.version) == (1, 2)
     stored = assessment.versions(fresh_db, dpo, incident.id)

@@ -81,10 +81,9 @@ def test_entry_records_who_with_ids_only(
 
 
 def test_an_entry_is_rolled_back_with_its_transaction(fresh_db: Database) -> None:
-    with pytest.raises(ZeroDivisionError):
-        with store.write(fresh_db):
-            audit.append(fresh_db, Actor.cli(), "backup")
-            1 / 0  # noqa: B018
+    with pytest.raises(ZeroDivisionError), store.write(fresh_db):
+        audit.append(fresh_db, Actor.cli(), "backup")
+        1 / 0  # noqa: B018
     assert fresh_db.execute("SELECT count(*) FROM audit_log").fetchone()[0] == 0
     assert audit.verify(fresh_db).intact
 
@@ -106,9 +105,8 @@ def test_an_entry_is_rolled_back_with_its_transaction(fresh_db: Database) -> Non
     ids=["spaces", "newline", "email-address", "too-long", "text-in-list", "dict", "bytes"],
 )
 def test_detail_refuses_free_text(fresh_db: Database, value) -> None:
-    with store.write(fresh_db):
-        with pytest.raises(ValueError, match="audit detail"):
-            audit.append(fresh_db, Actor.cli(), "test.event", "", None, value=value)
+    with store.write(fresh_db), pytest.raises(ValueError, match="audit detail"):
+        audit.append(fresh_db, Actor.cli(), "test.event", "", None, value=value)
     assert fresh_db.execute("SELECT count(*) FROM audit_log").fetchone()[0] == 0
 
 
@@ -151,9 +149,7 @@ def test_intact_chain_verifies(chained: Database) -> None:
     ],
     ids=["action", "detail", "at", "actor_id", "actor_role", "object_id"],
 )
-def test_changing_an_entry_breaks_the_chain_at_that_entry(
-    chained: Database, column: str, value
-) -> None:
+def test_changing_an_entry_breaks_the_chain_at_that_entry(chained: Database, column: str, value) -> None:
     _tamper(chained, f"UPDATE audit_log SET {column} = ? WHERE seq = ?", [value, MIDDLE])
     result = audit.verify(chained)
     assert not result.intact
@@ -203,9 +199,8 @@ def test_a_forged_entry_at_the_end_is_noticed(chained: Database) -> None:
 )
 def test_the_triggers_keep_the_trail_append_only(chained: Database, statement: str) -> None:
     before = chained.execute("SELECT * FROM audit_log ORDER BY seq").fetchall()
-    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
-        with store.write(chained):
-            chained.execute(statement)
+    with pytest.raises(sqlite3.IntegrityError, match="append-only"), store.write(chained):
+        chained.execute(statement)
     assert chained.execute("SELECT * FROM audit_log ORDER BY seq").fetchall() == before
     assert audit.verify(chained).intact
 

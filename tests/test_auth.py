@@ -7,7 +7,7 @@ Every sign-in outcome is audited, and failure messages never tell whether an acc
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -17,7 +17,7 @@ from datalek.models import Actor, Role
 from datalek.store import audit_log
 from tests.conftest import PASSWORD
 
-T0 = datetime(2026, 11, 20, 10, 0, tzinfo=timezone.utc)
+T0 = datetime(2026, 11, 20, 10, 0, tzinfo=UTC)
 WRONG = "definitely not the password"
 
 
@@ -160,11 +160,33 @@ def test_known_and_unknown_addresses_are_indistinguishable_through_the_lockout(f
 
 @pytest.mark.parametrize(
     ("failures", "seconds"),
-    [(0, 0), (1, 0), (4, 0), (5, 30), (6, 60), (7, 120), (8, 240), (9, 480), (10, 900), (11, 900),
-     (100, 900)],
-    ids=["none", "1-free", "4-free", "5-30s", "6-60s", "7-2min", "8-4min", "9-8min",
-         "10-capped-15min", "11-capped", "100-capped"],
-)  # fmt: skip
+    [
+        (0, 0),
+        (1, 0),
+        (4, 0),
+        (5, 30),
+        (6, 60),
+        (7, 120),
+        (8, 240),
+        (9, 480),
+        (10, 900),
+        (11, 900),
+        (100, 900),
+    ],
+    ids=[
+        "none",
+        "1-free",
+        "4-free",
+        "5-30s",
+        "6-60s",
+        "7-2min",
+        "8-4min",
+        "9-8min",
+        "10-capped-15min",
+        "11-capped",
+        "100-capped",
+    ],
+)
 def test_backoff_table(failures, seconds):
     assert auth.backoff_seconds(failures) == seconds
 
@@ -301,10 +323,13 @@ def test_every_expiry_reason_has_a_dutch_message():
 
 @pytest.mark.parametrize(
     ("email", "key"),
-    [("management@test.invalid", "management"), ("DPO@Test.Invalid", "dpo"),
-     ("other_reporter@test.invalid", "other_reporter")],
+    [
+        ("management@test.invalid", "management"),
+        ("DPO@Test.Invalid", "dpo"),
+        ("other_reporter@test.invalid", "other_reporter"),
+    ],
     ids=["management", "case-insensitive-dpo", "other-org-reporter"],
-)  # fmt: skip
+)
 def test_oidc_maps_a_verified_address_to_the_local_account(fresh_db, world, email, key):
     actor = auth.sign_in_oidc(fresh_db, email, email_verified=True)
     assert actor == world[key]  # role and organisations come from the local account
@@ -315,10 +340,14 @@ def test_oidc_maps_a_verified_address_to_the_local_account(fresh_db, world, emai
 
 @pytest.mark.parametrize(
     ("email", "verified", "disable"),
-    [("management@test.invalid", False, False), ("stranger@test.invalid", True, False),
-     ("", True, False), ("management@test.invalid", True, True)],
+    [
+        ("management@test.invalid", False, False),
+        ("stranger@test.invalid", True, False),
+        ("", True, False),
+        ("management@test.invalid", True, True),
+    ],
     ids=["unverified", "unknown", "empty", "disabled"],
-)  # fmt: skip
+)
 def test_oidc_refuses_unverified_unknown_and_disabled(fresh_db, world, email, verified, disable):
     if disable:
         accounts.set_active(fresh_db, world["admin"], world["management"].user_id, False)
@@ -351,8 +380,10 @@ def test_simultaneous_guesses_cannot_slip_past_the_back_off(fresh_db, world, db_
     with ThreadPoolExecutor(max_workers=20) as pool:
         outcomes = list(pool.map(guess, range(20)))
     assert outcomes == ["refused"] * 20
-    actions = [r[0] for r in fresh_db.execute(
-        "SELECT action FROM audit_log WHERE action LIKE 'signin%' ORDER BY seq")]  # fmt: skip
+    actions = [
+        r[0]
+        for r in fresh_db.execute("SELECT action FROM audit_log WHERE action LIKE 'signin%' ORDER BY seq")
+    ]
     assert actions.count("signin_failed") == auth.FREE_ATTEMPTS
     assert actions.count("signin_throttled") == 20 - auth.FREE_ATTEMPTS
 
@@ -361,7 +392,7 @@ def test_an_attempt_that_started_before_the_last_failure_is_not_made_to_wait(fre
     """Below the free attempts nobody waits, also not when another failure was written
     with a later time while this attempt queued for the lock."""
     email = accounts.get_user(fresh_db, Actor.cli(), world["reporter"].user_id).email
-    now = datetime(2026, 11, 20, 10, 0, tzinfo=timezone.utc)
+    now = datetime(2026, 11, 20, 10, 0, tzinfo=UTC)
     with pytest.raises(auth.SigninRefused) as first:
         auth.sign_in(fresh_db, email, "wrong password", at=now)
     with pytest.raises(auth.SigninRefused) as earlier:

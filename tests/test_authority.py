@@ -25,11 +25,16 @@ def clock(monkeypatch):
 
 def _incident(db, world, decision: DecisionInput | None = "follow") -> int:
     incident = incidents.submit_report(db, world["reporter"], make_report(world.org.id), at=NOW)
-    saved = assessment.save(db, world["dpo"], incident.id, assessment.prefill(incident, world.org),
-                            "Gevolgen.", "Maatregelen.")  # fmt: skip
+    saved = assessment.save(
+        db, world["dpo"], incident.id, assessment.prefill(incident, world.org), "Gevolgen.", "Maatregelen."
+    )
     if decision == "follow":
-        decision = DecisionInput(breach=True, notify_authority=saved.advice.notify_authority,
-                                 inform=Inform.YES, motivation="Conform advies.")  # fmt: skip
+        decision = DecisionInput(
+            breach=True,
+            notify_authority=saved.advice.notify_authority,
+            inform=Inform.YES,
+            motivation="Conform advies.",
+        )
     if decision is not None:
         decisions.record(db, world["dpo"], incident.id, decision)
     return incident.id
@@ -59,16 +64,22 @@ def test_the_first_notification_keeps_the_ap_reference_and_the_moment(fresh_db, 
     assert made.late_reason == "" and made.concept == {"kind": "initial"}
 
 
-@pytest.mark.parametrize("ref", ["", "  ", "AB", "-M12345", "M" * 41, "M<script>1", "M;DROP"],
-                         ids=["empty", "blank", "too-short", "leading-dash", "too-long", "markup", "semicolon"])  # fmt: skip
+@pytest.mark.parametrize(
+    "ref",
+    ["", "  ", "AB", "-M12345", "M" * 41, "M<script>1", "M;DROP"],
+    ids=["empty", "blank", "too-short", "leading-dash", "too-long", "markup", "semicolon"],
+)
 def test_a_malformed_ap_reference_is_refused(fresh_db, world, notify, ref):
     errors = _errors(lambda: _initial(fresh_db, world, notify, ref=ref))
     assert "meldnummer van de AP" in errors["ap_reference"]
     assert authority.history(fresh_db, world["dpo"], notify).initial is None
 
 
-@pytest.mark.parametrize("ref", ["abc", "M-2026-000123", "AP 2026/12.3_a", "M" * 40],
-                         ids=["shortest", "usual", "spaces-and-punctuation", "longest"])  # fmt: skip
+@pytest.mark.parametrize(
+    "ref",
+    ["abc", "M-2026-000123", "AP 2026/12.3_a", "M" * 40],
+    ids=["shortest", "usual", "spaces-and-punctuation", "longest"],
+)
 def test_well_formed_ap_references_are_accepted(fresh_db, world, notify, ref):
     assert _initial(fresh_db, world, notify, ref=ref).ap_reference == ref
 
@@ -82,7 +93,7 @@ def test_well_formed_ap_references_are_accepted(fresh_db, world, notify, ref):
         (AWARE - timedelta(minutes=1), "vóór het moment waarop de organisatie"),
     ],
     ids=["missing", "without-timezone", "future", "before-awareness"],
-)  # fmt: skip
+)
 def test_an_impossible_submission_moment_is_refused(fresh_db, world, notify, at, message):
     assert message in _errors(lambda: _initial(fresh_db, world, notify, at=at))["submitted_at"]
 
@@ -112,13 +123,24 @@ def test_a_second_first_notification_is_refused(fresh_db, world, notify):
     assert "al bij de AP gedaan" in _errors(lambda: _initial(fresh_db, world, notify, ref="M-999"))["form"]
 
 
-NO_NOTIFY = DecisionInput(breach=True, notify_authority=False, inform=Inform.YES, motivation="m",
-                          deviation_motivation="Risico is beperkt.")  # fmt: skip
-NO_BREACH = DecisionInput(breach=False, not_breach_reason=NotBreachReason.NO_INCIDENT,
-                          motivation="Vals alarm.", deviation_motivation="Vals alarm.")  # fmt: skip
+NO_NOTIFY = DecisionInput(
+    breach=True,
+    notify_authority=False,
+    inform=Inform.YES,
+    motivation="m",
+    deviation_motivation="Risico is beperkt.",
+)
+NO_BREACH = DecisionInput(
+    breach=False,
+    not_breach_reason=NotBreachReason.NO_INCIDENT,
+    motivation="Vals alarm.",
+    deviation_motivation="Vals alarm.",
+)
 
 
-@pytest.mark.parametrize("decision", [None, NO_NOTIFY, NO_BREACH], ids=["undecided", "not-notify", "no-breach"])
+@pytest.mark.parametrize(
+    "decision", [None, NO_NOTIFY, NO_BREACH], ids=["undecided", "not-notify", "no-breach"]
+)
 def test_recording_a_notification_needs_the_decision_to_notify(fresh_db, world, decision):
     incident_id = _incident(fresh_db, world, decision)
     assert "niet 'melden bij de AP'" in _errors(lambda: _initial(fresh_db, world, incident_id))["form"]
@@ -131,8 +153,9 @@ def test_supplement_and_withdrawal_need_a_first_notification(fresh_db, world, no
     assert errors["form"] == "Er is nog geen melding bij de AP vastgelegd."
 
 
-@pytest.mark.parametrize(("kind", "message"), [("supplement", "wat er is veranderd"),
-                                               ("withdrawal", "reden van de intrekking")])  # fmt: skip
+@pytest.mark.parametrize(
+    ("kind", "message"), [("supplement", "wat er is veranderd"), ("withdrawal", "reden van de intrekking")]
+)
 def test_supplement_and_withdrawal_need_their_text(fresh_db, world, notify, kind, message):
     _initial(fresh_db, world, notify)
     call = getattr(authority, f"record_{kind}")
@@ -145,8 +168,14 @@ def test_a_supplement_carries_the_first_reference_and_may_not_predate_it(fresh_d
     early = AWARE + timedelta(hours=10)
     errors = _errors(lambda: authority.record_supplement(fresh_db, world["dpo"], notify, early, "Meer."))
     assert errors["submitted_at"] == "Dit moment ligt vóór de eerste melding bij de AP."
-    made = authority.record_supplement(fresh_db, world["dpo"], notify, AWARE + timedelta(days=2),
-                                       "Aantal betrokkenen bekend.", {"kind": "supplement"})  # fmt: skip
+    made = authority.record_supplement(
+        fresh_db,
+        world["dpo"],
+        notify,
+        AWARE + timedelta(days=2),
+        "Aantal betrokkenen bekend.",
+        {"kind": "supplement"},
+    )
     assert made.ap_reference == REF and made.note == "Aantal betrokkenen bekend."
     assert authority.history(fresh_db, world["dpo"], notify).supplements == [made]
 
@@ -165,28 +194,39 @@ def test_each_step_is_audited_with_codes_only(fresh_db, world, notify):
     first = _initial(fresh_db, world, notify, at=AWARE + timedelta(hours=80), late_reason="Geheim-X")
     authority.record_supplement(fresh_db, world["dpo"], notify, AWARE + timedelta(days=4), "Geheim-Y")
     authority.record_withdrawal(fresh_db, world["dpo"], notify, AWARE + timedelta(days=4), "Geheim-Z")
-    for action, late in (("authority.initial", True), ("authority.supplement", False),
-                         ("authority.withdrawal", False)):  # fmt: skip
+    for action, late in (
+        ("authority.initial", True),
+        ("authority.supplement", False),
+        ("authority.withdrawal", False),
+    ):
         (entry,) = audit_log.recent(fresh_db, 5, action=action)
         detail = json.loads(entry["detail"])
         assert entry["object_id"] == str(notify) and detail["late"] is late
         assert set(detail) == {"notification_id", "late"}
         assert "Geheim" not in entry["detail"] and REF not in entry["detail"]
-    assert json.loads(audit_log.recent(fresh_db, 1, action="authority.initial")[0]["detail"])[
-        "notification_id"] == first.id  # fmt: skip
+    assert (
+        json.loads(audit_log.recent(fresh_db, 1, action="authority.initial")[0]["detail"])["notification_id"]
+        == first.id
+    )
 
 
 @pytest.mark.parametrize("who", ["reporter", "management", "admin", "other_dpo"])
 @pytest.mark.parametrize("step", ["initial", "supplement", "withdrawal", "history"])
-def test_only_the_fg_of_the_organisation_records_and_reads_ap_notifications(fresh_db, world, notify, who, step):
+def test_only_the_fg_of_the_organisation_records_and_reads_ap_notifications(
+    fresh_db, world, notify, who, step
+):
     if step != "initial":
         _initial(fresh_db, world, notify)
     calls = {
         "initial": lambda a: authority.record_initial(fresh_db, a, notify, "M-777", NOW),
-        "supplement": lambda a: authority.record_supplement(fresh_db, a, notify, NOW + timedelta(days=1), "x"),
-        "withdrawal": lambda a: authority.record_withdrawal(fresh_db, a, notify, NOW + timedelta(days=1), "x"),
+        "supplement": lambda a: authority.record_supplement(
+            fresh_db, a, notify, NOW + timedelta(days=1), "x"
+        ),
+        "withdrawal": lambda a: authority.record_withdrawal(
+            fresh_db, a, notify, NOW + timedelta(days=1), "x"
+        ),
         "history": lambda a: authority.history(fresh_db, a, notify),
-    }  # fmt: skip
+    }
     with pytest.raises(PermissionDenied):
         calls[step](world[who])
     state = authority.history(fresh_db, world["dpo"], notify)

@@ -17,13 +17,13 @@ from pathlib import Path
 from datalek import audit, store
 from tests.test_crash import ROOT, confirmed, kill_all, record_figure, start_writers, wait_for
 
-TABLES = ("organisations", "users", "memberships", "incidents", "supplements", "status_changes",
-          "audit_log")  # fmt: skip
+TABLES = ("organisations", "users", "memberships", "incidents", "supplements", "status_changes", "audit_log")
 
 
 def datalek(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "datalek", *args], cwd=ROOT, capture_output=True,
-                          text=True, timeout=120)  # fmt: skip
+    return subprocess.run(
+        [sys.executable, "-m", "datalek", *args], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
 
 
 #: Columns that never change once written (``updated_at`` moves with every supplement).
@@ -33,8 +33,7 @@ FIXED = {"incidents": "id, org_id, year, seq, reference, reporter_id, descriptio
 def table_rows(path: Path) -> dict[str, set[tuple]]:
     db = store.connect(path)
     try:
-        return {t: set(db.execute(f"SELECT {FIXED.get(t, '*')} FROM {t}").fetchall())
-                for t in TABLES}  # fmt: skip
+        return {t: set(db.execute(f"SELECT {FIXED.get(t, '*')} FROM {t}").fetchall()) for t in TABLES}
     finally:
         db.close()
 
@@ -77,15 +76,17 @@ def test_backup_during_writes_and_restore(world, db_path, tmp_path):
         assert audit.verify(db).intact
     finally:
         db.close()
-    record_figure("backup_during_writes", {
-        "incidents_in_copy": len(backed_up["incidents"]),
-        "incidents_live_after": len(live["incidents"]),
-        "audit_entries_in_copy": len(backed_up["audit_log"]),
-    })  # fmt: skip
+    record_figure(
+        "backup_during_writes",
+        {
+            "incidents_in_copy": len(backed_up["incidents"]),
+            "incidents_live_after": len(live["incidents"]),
+            "audit_entries_in_copy": len(backed_up["audit_log"]),
+        },
+    )
 
 
-def test_backup_refuses_to_overwrite_and_a_quiet_copy_equals_the_live_database(world, db_path,
-                                                                                tmp_path):  # fmt: skip
+def test_backup_refuses_to_overwrite_and_a_quiet_copy_equals_the_live_database(world, db_path, tmp_path):
     target = tmp_path / "copy.db"
     assert datalek("backup", "--db", str(db_path), "--to", str(target)).returncode == 0
     again = datalek("backup", "--db", str(db_path), "--to", str(target))
@@ -93,5 +94,6 @@ def test_backup_refuses_to_overwrite_and_a_quiet_copy_equals_the_live_database(w
     live, copy = table_rows(db_path), table_rows(target)
     # the live trail has one more entry: the audit of the backup, written after the copy
     assert {t: v for t, v in live.items() if t != "audit_log"} == {
-        t: v for t, v in copy.items() if t != "audit_log"}
+        t: v for t, v in copy.items() if t != "audit_log"
+    }
     assert copy["audit_log"] < live["audit_log"] and len(live["audit_log"] - copy["audit_log"]) == 1

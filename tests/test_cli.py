@@ -35,12 +35,23 @@ def org(cli) -> str:
     return "Gemeente Proefstad"
 
 
-def add_user(cli, email: str, role: str = "reporter", org: str = "Gemeente Proefstad",
-             password: str = GOOD_PASSWORD) -> Result:  # fmt: skip
+def add_user(
+    cli, email: str, role: str = "reporter", org: str = "Gemeente Proefstad", password: str = GOOD_PASSWORD
+) -> Result:
     return cli(
-        "user", "add", "--name", "Test Persoon", "--email", email, "--role", role, "--org", org,
-        "--password-stdin", input=password + "\n",
-    )  # fmt: skip
+        "user",
+        "add",
+        "--name",
+        "Test Persoon",
+        "--email",
+        email,
+        "--role",
+        role,
+        "--org",
+        org,
+        "--password-stdin",
+        input=password + "\n",
+    )
 
 
 def user_row(db_path: Path, email: str) -> dict | None:
@@ -160,9 +171,18 @@ def test_user_add_with_password_from_stdin(cli, org, db_path):
 
 def test_user_add_with_hidden_prompt(cli, org, db_path):
     result = cli(
-        "user", "add", "--name", "Fien", "--email", "fg2@test.invalid", "--role", "dpo",
-        "--org", "1", input=f"{GOOD_PASSWORD}\n{GOOD_PASSWORD}\n",
-    )  # fmt: skip
+        "user",
+        "add",
+        "--name",
+        "Fien",
+        "--email",
+        "fg2@test.invalid",
+        "--role",
+        "dpo",
+        "--org",
+        "1",
+        input=f"{GOOD_PASSWORD}\n{GOOD_PASSWORD}\n",
+    )
     assert result.exit_code == 0, result.output
     assert GOOD_PASSWORD not in result.output
     with store.unit(db_path) as db:
@@ -172,9 +192,21 @@ def test_user_add_with_hidden_prompt(cli, org, db_path):
 def test_user_add_for_several_organisations_by_id_and_name(cli, org, db_path):
     assert cli("org", "add", "Jeugdzorg Proef").exit_code == 0
     result = cli(
-        "user", "add", "--name", "FG", "--email", "fg@test.invalid", "--role", "dpo",
-        "--org", "1", "--org", "jeugdzorg proef", "--password-stdin", input=GOOD_PASSWORD + "\n",
-    )  # fmt: skip
+        "user",
+        "add",
+        "--name",
+        "FG",
+        "--email",
+        "fg@test.invalid",
+        "--role",
+        "dpo",
+        "--org",
+        "1",
+        "--org",
+        "jeugdzorg proef",
+        "--password-stdin",
+        input=GOOD_PASSWORD + "\n",
+    )
     assert result.exit_code == 0, result.output
     with store.unit(db_path) as db:
         actor = auth.actor_for(db, user_row(db_path, "fg@test.invalid")["id"])
@@ -194,9 +226,19 @@ def test_password_is_never_a_command_line_option(command):
 @pytest.mark.parametrize("option", ["--password", "--pw", "-p"])
 def test_password_option_is_rejected(cli, org, db_path, option):
     result = cli(
-        "user", "add", "--name", "X", "--email", "x@test.invalid", "--role", "reporter",
-        "--org", "1", option, GOOD_PASSWORD,
-    )  # fmt: skip
+        "user",
+        "add",
+        "--name",
+        "X",
+        "--email",
+        "x@test.invalid",
+        "--role",
+        "reporter",
+        "--org",
+        "1",
+        option,
+        GOOD_PASSWORD,
+    )
     assert result.exit_code == 2
     assert "No such option" in result.output
     assert user_row(db_path, "x@test.invalid") is None
@@ -205,23 +247,44 @@ def test_password_option_is_rejected(cli, org, db_path, option):
 @pytest.mark.parametrize(
     ("email", "role", "org_name", "password", "fragment"),
     [
-        P("melder@test.invalid", "reporter", "1", GOOD_PASSWORD,
-          "bestaat al een account met dit e-mailadres", id="duplicate-email"),
-        P("MELDER@Test.Invalid", "dpo", "1", GOOD_PASSWORD,
-          "bestaat al een account met dit e-mailadres", id="duplicate-email-other-case"),
+        P(
+            "melder@test.invalid",
+            "reporter",
+            "1",
+            GOOD_PASSWORD,
+            "bestaat al een account met dit e-mailadres",
+            id="duplicate-email",
+        ),
+        P(
+            "MELDER@Test.Invalid",
+            "dpo",
+            "1",
+            GOOD_PASSWORD,
+            "bestaat al een account met dit e-mailadres",
+            id="duplicate-email-other-case",
+        ),
         P("nieuw@test.invalid", "superuser", "1", GOOD_PASSWORD, "superuser", id="unknown-role"),
-        P("nieuw@test.invalid", "reporter", "Gemeente Nergens", GOOD_PASSWORD,
-          "Onbekende organisatie: Gemeente Nergens", id="unknown-org-name"),
-        P("nieuw@test.invalid", "reporter", "99", GOOD_PASSWORD,
-          "Onbekende organisatie: 99", id="unknown-org-id"),
-        P("nieuw@test.invalid", "reporter", "1", "kort",
-          "minstens 12 tekens", id="short-password"),
-        P("nieuw@test.invalid", "reporter", "1", " " * 14,
-          "niet alleen uit spaties", id="blank-password"),
-        P("geen-adres", "reporter", "1", GOOD_PASSWORD,
-          "geen geldig e-mailadres", id="bad-email"),
+        P(
+            "nieuw@test.invalid",
+            "reporter",
+            "Gemeente Nergens",
+            GOOD_PASSWORD,
+            "Onbekende organisatie: Gemeente Nergens",
+            id="unknown-org-name",
+        ),
+        P(
+            "nieuw@test.invalid",
+            "reporter",
+            "99",
+            GOOD_PASSWORD,
+            "Onbekende organisatie: 99",
+            id="unknown-org-id",
+        ),
+        P("nieuw@test.invalid", "reporter", "1", "kort", "minstens 12 tekens", id="short-password"),
+        P("nieuw@test.invalid", "reporter", "1", " " * 14, "niet alleen uit spaties", id="blank-password"),
+        P("geen-adres", "reporter", "1", GOOD_PASSWORD, "geen geldig e-mailadres", id="bad-email"),
     ],
-)  # fmt: skip
+)
 def test_user_add_refusals(cli, org, db_path, email, role, org_name, password, fragment):
     assert add_user(cli, "melder@test.invalid").exit_code == 0
     result = add_user(cli, email, role=role, org=org_name, password=password)

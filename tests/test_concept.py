@@ -17,9 +17,18 @@ from datalek.store import audit_log
 from tests.conftest import NOW, make_report
 
 AWARE = NOW - timedelta(hours=2)
-SECTIONS = [(0, "Over deze melding"), (1, "Contactgegevens en algemene informatie"), (2, "Tijdlijn"),
-            (3, "Gegevens over het datalek"), (4, "Persoonsgegevens"), (5, "Betrokkenen"),
-            (6, "Maatregelen vooraf"), (7, "Gevolgen"), (8, "Vervolgacties"), (9, "Overig")]  # fmt: skip
+SECTIONS = [
+    (0, "Over deze melding"),
+    (1, "Contactgegevens en algemene informatie"),
+    (2, "Tijdlijn"),
+    (3, "Gegevens over het datalek"),
+    (4, "Persoonsgegevens"),
+    (5, "Betrokkenen"),
+    (6, "Maatregelen vooraf"),
+    (7, "Gevolgen"),
+    (8, "Vervolgacties"),
+    (9, "Overig"),
+]
 FIXED = {"0.law", "0.kind", "1.organisation", "9.reference"}
 
 
@@ -39,10 +48,20 @@ def decided(fresh_db, world, clock):
     """Reported at NOW (aware two hours earlier), assessed and decided 'melden' at NOW."""
     incident = incidents.submit_report(fresh_db, world["reporter"], make_report(world.org.id), at=NOW)
     facts = assessment.prefill(incident, world.org)
-    assessment.save(fresh_db, world["dpo"], incident.id, facts, "Ouder kan het verslag lezen.",
-                    "Ontvanger gevraagd te verwijderen.")  # fmt: skip
-    decisions.record(fresh_db, world["dpo"], incident.id, DecisionInput(
-        breach=True, notify_authority=True, inform=Inform.YES, motivation="Conform advies."))  # fmt: skip
+    assessment.save(
+        fresh_db,
+        world["dpo"],
+        incident.id,
+        facts,
+        "Ouder kan het verslag lezen.",
+        "Ontvanger gevraagd te verwijderen.",
+    )
+    decisions.record(
+        fresh_db,
+        world["dpo"],
+        incident.id,
+        DecisionInput(breach=True, notify_authority=True, inform=Inform.YES, motivation="Conform advies."),
+    )
     return incident, facts
 
 
@@ -65,8 +84,9 @@ def test_every_section_of_the_ap_form_is_answered_in_order(fresh_db, world, deci
 
 def test_facts_still_to_be_determined_are_shown_as_unknown(fresh_db, world, decided):
     incident, facts = decided
-    unsure = facts.model_copy(update={"cause": Cause.TBD, "people_count_kind": CountKind.UNKNOWN,
-                                      "people_count": None})  # fmt: skip
+    unsure = facts.model_copy(
+        update={"cause": Cause.TBD, "people_count_kind": CountKind.UNKNOWN, "people_count": None}
+    )
     assessment.save(fresh_db, world["dpo"], incident.id, unsure, "g", "m")
     made = _concept(fresh_db, world, incident.id)
     answers = made.answers()
@@ -81,8 +101,14 @@ def test_facts_still_to_be_determined_are_shown_as_unknown(fresh_db, world, deci
 
 def test_an_approximate_number_of_people_says_so(fresh_db, world, decided):
     incident, facts = decided
-    assessment.save(fresh_db, world["dpo"], incident.id, facts.model_copy(update={
-        "people_count_kind": CountKind.APPROXIMATE, "people_count": 40}), "g", "m")  # fmt: skip
+    assessment.save(
+        fresh_db,
+        world["dpo"],
+        incident.id,
+        facts.model_copy(update={"people_count_kind": CountKind.APPROXIMATE, "people_count": 40}),
+        "g",
+        "m",
+    )
     assert _concept(fresh_db, world, incident.id).answers()["5.count"] == "ongeveer 40"
 
 
@@ -104,9 +130,10 @@ def test_without_an_assessment_the_facts_are_unknown_but_nothing_is_invented(fre
         (80, "De FG was met verlof.", "De FG was met verlof."),
     ],
     ids=["in-time", "in-time-reason-ignored", "late-without-reason", "late-blank-reason", "late-with-reason"],
-)  # fmt: skip
-def test_the_delay_reason_is_asked_only_after_72_hours(fresh_db, world, decided, clock,
-                                                       hours_after_aware, reason, expected):  # fmt: skip
+)
+def test_the_delay_reason_is_asked_only_after_72_hours(
+    fresh_db, world, decided, clock, hours_after_aware, reason, expected
+):
     clock.at = AWARE + timedelta(hours=hours_after_aware)
     made = _concept(fresh_db, world, decided[0].id, late_reason=reason)
     assert made.answers()["2.late_reason"] == expected
@@ -121,9 +148,12 @@ def _text_blocks(markdown: str) -> list[str]:
         opening = re.fullmatch(r"(`{3,}|~{3,})text", lines[i])
         if opening:
             fence = opening.group(1)
-            end = next(j for j in range(i + 1, len(lines))
-                       if re.fullmatch(re.escape(fence[0]) + "{%d,}" % len(fence), lines[j]))  # fmt: skip
-            blocks.append("\n".join(lines[i + 1:end]))
+            end = next(
+                j
+                for j in range(i + 1, len(lines))
+                if re.fullmatch(re.escape(fence[0]) + "{%d,}" % len(fence), lines[j])
+            )
+            blocks.append("\n".join(lines[i + 1 : end]))
             i = end
         i += 1
     return blocks
@@ -159,8 +189,9 @@ def test_json_round_trips_with_dutch_text_unescaped(fresh_db, world, decided):
 def _first_notification(db, world, incident_id, clock):
     clock.at = AWARE + timedelta(hours=10)
     first = _concept(db, world, incident_id)
-    authority.record_initial(db, world["dpo"], incident_id, "M-2026-000123", clock.at,
-                             concept=first.as_dict())  # fmt: skip
+    authority.record_initial(
+        db, world["dpo"], incident_id, "M-2026-000123", clock.at, concept=first.as_dict()
+    )
     return first
 
 
@@ -168,8 +199,14 @@ def test_a_supplement_lists_only_what_changed_plus_the_identification(fresh_db, 
     incident, facts = decided
     first = _first_notification(fresh_db, world, incident.id, clock)
     clock.at = AWARE + timedelta(hours=30)
-    assessment.save(fresh_db, world["dpo"], incident.id, facts.model_copy(update={"people_count": 5}),
-                    "Ouder kan het verslag lezen.", "Ontvanger gevraagd te verwijderen.")  # fmt: skip
+    assessment.save(
+        fresh_db,
+        world["dpo"],
+        incident.id,
+        facts.model_copy(update={"people_count": 5}),
+        "Ouder kan het verslag lezen.",
+        "Ontvanger gevraagd te verwijderen.",
+    )
     supplement = _concept(fresh_db, world, incident.id)
     answers = supplement.answers()
     assert supplement.kind == "supplement" and supplement.changed_since == first.generated_at
@@ -184,16 +221,25 @@ def test_a_new_measure_appears_in_the_supplement(fresh_db, world, decided, clock
     incident, _ = decided
     _first_notification(fresh_db, world, incident.id, clock)
     clock.at = AWARE + timedelta(hours=30)
-    measures.add(fresh_db, world["dpo"], incident.id, measures.MeasureInput(
-        kind=measures.MeasureKind.PREVENTIVE, description="Adrescontrole in het sjabloon.",
-        owner="Teamleider", due_on=NOW.date() + timedelta(days=60)))  # fmt: skip
+    measures.add(
+        fresh_db,
+        world["dpo"],
+        incident.id,
+        measures.MeasureInput(
+            kind=measures.MeasureKind.PREVENTIVE,
+            description="Adrescontrole in het sjabloon.",
+            owner="Teamleider",
+            due_on=NOW.date() + timedelta(days=60),
+        ),
+    )
     answers = _concept(fresh_db, world, incident.id).answers()
     assert set(answers) == FIXED | {"8.measures"}
     assert "Adrescontrole in het sjabloon." in answers["8.measures"]
 
 
 def test_a_supplement_after_72_hours_does_not_ask_why_a_timely_notification_was_late(
-        fresh_db, world, decided, clock):  # fmt: skip
+    fresh_db, world, decided, clock
+):
     incident, _ = decided
     _first_notification(fresh_db, world, incident.id, clock)
     clock.at = AWARE + timedelta(days=6)
@@ -215,7 +261,8 @@ def test_making_a_concept_is_audited_and_reserved_for_the_fg(fresh_db, world, de
 
 
 def test_a_notification_recorded_late_for_a_timely_moment_needs_no_delay_reason(
-        fresh_db, world, decided, clock):  # fmt: skip
+    fresh_db, world, decided, clock
+):
     """The FG records on day 5 that they notified the AP within the 72 hours: the concept
     stored with it is the one for that moment, without a missing delay reason."""
     incident, _ = decided
@@ -234,8 +281,7 @@ def test_without_a_stored_concept_the_supplement_shows_everything(fresh_db, worl
     assert [s.number for s in supplement.sections] == list(range(10))
 
 
-def test_a_supplement_without_changes_has_nothing_beyond_the_identification(fresh_db, world, decided,
-                                                                            clock):  # fmt: skip
+def test_a_supplement_without_changes_has_nothing_beyond_the_identification(fresh_db, world, decided, clock):
     incident, _ = decided
     _first_notification(fresh_db, world, incident.id, clock)
     assert _concept(fresh_db, world, incident.id).changed == []

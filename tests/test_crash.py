@@ -40,8 +40,10 @@ def start_writers(db_path: Path, user_ids: list[int], out_dir: Path, tag: str) -
         out = open(out_dir / f"{tag}-{n}.out", "w")  # noqa: SIM115 - closed by the caller
         proc = subprocess.Popen(
             [sys.executable, "-m", "tests.reliability_writer", str(db_path), str(user_id), "100000"],
-            cwd=ROOT, stdout=out, stderr=subprocess.STDOUT,
-        )  # fmt: skip
+            cwd=ROOT,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
         procs.append((proc, out))
     return procs
 
@@ -73,8 +75,7 @@ def kill_all(procs) -> None:
 
 
 def test_sigkill_of_16_writers_loses_no_confirmed_report(world, db_path, tmp_path):
-    users = [world[k].user_id for k in ("reporter", "reporter2", "dpo", "other_reporter",
-                                         "other_dpo")]  # fmt: skip
+    users = [world[k].user_id for k in ("reporter", "reporter2", "dpo", "other_reporter", "other_dpo")]
     user_ids = [users[n % len(users)] for n in range(WRITERS)]
     rounds = []
     for tag in ("first", "second"):  # the second round proves the file is usable after a crash
@@ -92,9 +93,13 @@ def test_sigkill_of_16_writers_loses_no_confirmed_report(world, db_path, tmp_pat
         assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         present = {(o, r) for o, r in db.execute("SELECT org_id, reference FROM incidents")}
         assert reports <= present, sorted(reports - present)[:5]
-        with_supplement = {(o, r) for o, r in db.execute(
-            "SELECT DISTINCT i.org_id, i.reference FROM supplements s"
-            " JOIN incidents i ON i.id = s.incident_id")}  # fmt: skip
+        with_supplement = {
+            (o, r)
+            for o, r in db.execute(
+                "SELECT DISTINCT i.org_id, i.reference FROM supplements s"
+                " JOIN incidents i ON i.id = s.incident_id"
+            )
+        }
         assert supplements <= with_supplement
         # nothing half-written: every stored report has its status row and its audit entry
         orphans = db.execute(
@@ -109,8 +114,15 @@ def test_sigkill_of_16_writers_loses_no_confirmed_report(world, db_path, tmp_pat
         assert verification.intact, verification.message
     finally:
         db.close()
-    record_figure("crash_test", {
-        "writers": WRITERS, "kills": len(rounds) * WRITERS, "confirmed": len(reports),
-        "present_of_confirmed": len(reports & present), "present_total": len(present),
-        "supplements_confirmed": len(supplements), "audit_entries": verification.entries,
-    })  # fmt: skip
+    record_figure(
+        "crash_test",
+        {
+            "writers": WRITERS,
+            "kills": len(rounds) * WRITERS,
+            "confirmed": len(reports),
+            "present_of_confirmed": len(reports & present),
+            "present_total": len(present),
+            "supplements_confirmed": len(supplements),
+            "audit_entries": verification.entries,
+        },
+    )

@@ -135,21 +135,41 @@ def test_management_refused_every_row_level_function(board_world, call):
 
 
 CHANGES = [
-    P("UPDATE incidents SET repeat_of = 1, updated_at = '2026-12-01T00:00:00+00:00' WHERE id = 3",
-      "repeat", 2, id="repeat-marked"),  # as repeats.detect does: with the assessment's update
-    P("INSERT INTO subject_notices (incident_id, recipient, people_count, informed_on, channel,"
-      " recorded_at) VALUES (4, 'person', 1, '2026-04-01', 'letter', 'x')", "informed", 4,
-      id="betrokkenen-informed"),
-    P("INSERT INTO authority_notifications (incident_id, kind, ap_reference, submitted_at,"
-      " recorded_at) VALUES (1, 'withdrawal', 'AP-1', '2026-04-01T00:00:00+00:00', 'x')",
-      "notified", 4, id="notification-withdrawn"),
-    P("UPDATE measures SET status = 'done', done_on = '2026-05-02',"
-      " updated_at = '2026-05-02T00:00:00+00:00' WHERE status = 'planned'",
-      "measures_open", 1, id="measure-done"),
-    P("INSERT INTO decisions (incident_id, kind, motivation, advice, decided_at) VALUES"
-      " (1, 'not_a_breach', 'm', '{}', '2026-12-01T00:00:00+00:00')", "breach", 8,
-      id="decision-revised"),
-]  # fmt: skip
+    P(
+        "UPDATE incidents SET repeat_of = 1, updated_at = '2026-12-01T00:00:00+00:00' WHERE id = 3",
+        "repeat",
+        2,
+        id="repeat-marked",
+    ),  # as repeats.detect does: with the assessment's update
+    P(
+        "INSERT INTO subject_notices (incident_id, recipient, people_count, informed_on, channel,"
+        " recorded_at) VALUES (4, 'person', 1, '2026-04-01', 'letter', 'x')",
+        "informed",
+        4,
+        id="betrokkenen-informed",
+    ),
+    P(
+        "INSERT INTO authority_notifications (incident_id, kind, ap_reference, submitted_at,"
+        " recorded_at) VALUES (1, 'withdrawal', 'AP-1', '2026-04-01T00:00:00+00:00', 'x')",
+        "notified",
+        4,
+        id="notification-withdrawn",
+    ),
+    P(
+        "UPDATE measures SET status = 'done', done_on = '2026-05-02',"
+        " updated_at = '2026-05-02T00:00:00+00:00' WHERE status = 'planned'",
+        "measures_open",
+        1,
+        id="measure-done",
+    ),
+    P(
+        "INSERT INTO decisions (incident_id, kind, motivation, advice, decided_at) VALUES"
+        " (1, 'not_a_breach', 'm', '{}', '2026-12-01T00:00:00+00:00')",
+        "breach",
+        8,
+        id="decision-revised",
+    ),
+]
 
 
 @pytest.mark.parametrize(("statement", "code", "expected"), CHANGES)
@@ -162,11 +182,14 @@ def test_roll_up_follows_every_source_table(board_world, statement, code, expect
     assert board.current.value(code) == expected
 
 
-@pytest.mark.parametrize(("today", "overdue", "as_of"), [
-    P(dw.date(2026, 4, 20), 0, dw.date(2026, 4, 20), id="before-the-due-date"),
-    P(dw.date(2026, 6, 1), 1, dw.date(2026, 6, 1), id="after-the-due-date"),
-    P(dw.date(2027, 3, 1), 1, dw.date(2026, 12, 31), id="finished-year-judged-at-its-end"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("today", "overdue", "as_of"),
+    [
+        P(dw.date(2026, 4, 20), 0, dw.date(2026, 4, 20), id="before-the-due-date"),
+        P(dw.date(2026, 6, 1), 1, dw.date(2026, 6, 1), id="after-the-due-date"),
+        P(dw.date(2027, 3, 1), 1, dw.date(2026, 12, 31), id="finished-year-judged-at-its-end"),
+    ],
+)
 def test_measures_judged_on_the_right_day(board_world, today, overdue, as_of):
     world, db, _ = board_world
     board = stats.dashboard(db, world["management"], 2026, today=today)
@@ -181,15 +204,19 @@ def test_roll_up_recounts_only_what_changed(board_world):
     day = dw.TODAY.isoformat()
     assert sql.refresh(db, day) == "all"
     assert sql.refresh(db, day) == ""
-    db.execute("UPDATE incidents SET status = 'closed', updated_at = '2027-01-01T00:00:00+00:00'"
-               " WHERE department = 'Wmo' AND id = (SELECT min(id) FROM incidents"
-               " WHERE department = 'Wmo')")  # fmt: skip
+    db.execute(
+        "UPDATE incidents SET status = 'closed', updated_at = '2027-01-01T00:00:00+00:00'"
+        " WHERE department = 'Wmo' AND id = (SELECT min(id) FROM incidents"
+        " WHERE department = 'Wmo')"
+    )
     db.conn.commit()
     assert sql.refresh(db, day) == "parts"
     assert sql.refresh(db, "2026-12-02") == "measures"
     # Moved to another department: the old partition would count it twice -> everything.
-    db.execute("UPDATE incidents SET department = 'ICT', updated_at = '2027-01-02T00:00:00+00:00'"
-               " WHERE id = (SELECT min(id) FROM incidents WHERE department = 'Wmo')")
+    db.execute(
+        "UPDATE incidents SET department = 'ICT', updated_at = '2027-01-02T00:00:00+00:00'"
+        " WHERE id = (SELECT min(id) FROM incidents WHERE department = 'Wmo')"
+    )
     db.conn.commit()
     assert sql.refresh(db, "2026-12-02") == "all"
     board = stats.dashboard(db, world["management"], 2026, today=dw.TODAY)
@@ -200,8 +227,9 @@ def test_roll_up_recounts_only_what_changed(board_world):
 def test_a_done_measure_without_its_date_counts_as_done(board_world):
     """The schema allows 'done' without done_on (older data, a bulk import): no crash."""
     world, db, _ = board_world
-    db.execute("UPDATE measures SET status = 'done', done_on = NULL,"
-               " updated_at = '2026-12-01T00:00:00+00:00'")  # fmt: skip
+    db.execute(
+        "UPDATE measures SET status = 'done', done_on = NULL, updated_at = '2026-12-01T00:00:00+00:00'"
+    )
     db.conn.commit()
     board = stats.dashboard(db, world["management"], 2026, today=dw.TODAY)
     assert board.current.value("measures_open") == 0

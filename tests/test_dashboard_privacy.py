@@ -76,8 +76,9 @@ def test_subtracting_departments_gives_nothing_back(attack_world, monkeypatch, l
     monkeypatch.setenv("DATALEK_SMALL_NUMBER", str(limit))
     actor = world["management"]
     board = stats.dashboard(db, actor, 2026, today=dw.TODAY)
-    parts = [stats.dashboard(db, actor, 2026, department=d, today=dw.TODAY).current
-             for d in board.departments]  # fmt: skip
+    parts = [
+        stats.dashboard(db, actor, 2026, department=d, today=dw.TODAY).current for d in board.departments
+    ]
     dept = {c.label: c.count for c in board.current.series["dept"]}
     hidden_departments = [d for d, n in dept.items() if n is None]
     assert len(hidden_departments) != 1
@@ -94,7 +95,10 @@ def test_hidden_department_and_rest(attack_world, monkeypatch):
     board = stats.dashboard(db, world["management"], 2026, today=dw.TODAY)
     # ICT (2) is hidden, and so is Wmo (6), the next smallest, so 18 - 10 gives only the sum.
     assert {c.label: c.shown for c in board.current.series["dept"]} == {
-        "Jeugd": "10", "Wmo": "verborgen", "ICT": "verborgen"}
+        "Jeugd": "10",
+        "Wmo": "verborgen",
+        "ICT": "verborgen",
+    }
     assert board.departments == ["Jeugd"]
     assert board.current.figures["informed"].shown == "verborgen"
     assert board.current.figures["notify_median"].value == 60.0  # five notifications: shown

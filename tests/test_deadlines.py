@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
 from datalek import deadlines
 from datalek.deadlines import AMSTERDAM
 
-UTC = timezone.utc
+UTC = UTC
 
 
 def local(*args: int, fold: int = 0) -> datetime:
@@ -170,8 +170,7 @@ def test_local_to_utc(typed: datetime, utc: datetime) -> None:
         lambda naive: deadlines.format_local(naive),
         lambda naive: deadlines.from_iso(naive.isoformat()),
     ],
-    ids=["to_utc", "to_iso", "deadline", "hours_left-aware", "hours_left-at", "format_local",
-         "from_iso"],  # fmt: skip
+    ids=["to_utc", "to_iso", "deadline", "hours_left-aware", "hours_left-at", "format_local", "from_iso"],
 )
 def test_naive_datetimes_are_rejected(call) -> None:
     with pytest.raises(ValueError, match="naive"):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -17,7 +17,7 @@ from datalek.models import Role, Status
 from datalek.pii import find_pii
 
 P = pytest.param
-NOW = datetime(2026, 11, 20, 10, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 20, 10, 0, tzinfo=UTC)
 COUNT = 3000
 SEED = 7
 
@@ -83,15 +83,19 @@ def share(incident_rows: list[dict], *situations: Situation) -> float:
 @pytest.mark.parametrize(
     ("situations", "low", "high"),
     [
-        P((Situation.EMAIL_WRONG_PERSON, Situation.LETTER_WRONG_ADDRESS), 0.45, 0.60,
-          id="wrong-recipient-email-or-post-45-60%"),
+        P(
+            (Situation.EMAIL_WRONG_PERSON, Situation.LETTER_WRONG_ADDRESS),
+            0.45,
+            0.60,
+            id="wrong-recipient-email-or-post-45-60%",
+        ),
         P((Situation.EMAIL_VISIBLE_RECIPIENTS,), 0.05, 0.10, id="visible-recipients-5-10%"),
         P((Situation.DEVICE_LOST, Situation.PAPER_LOST), 0.10, 0.15, id="lost-device-or-paper-10-15%"),
         P((Situation.PUBLISHED,), 0.05, 0.10, id="publication-5-10%"),
         P((Situation.UNAUTHORISED_ACCESS,), 0.05, 0.10, id="unauthorised-access-5-10%"),
         P((Situation.PHISHING, Situation.HACK), 0.0, 0.10, id="phishing-and-hack-under-10%"),
     ],
-)  # fmt: skip
+)
 def test_situation_shares_follow_the_dutch_figures(big, situations, low, high):
     _, _, incident_rows = big
     assert low <= share(incident_rows, *situations) < high
@@ -280,8 +284,12 @@ def test_cli_demo_prints_sign_in_details(tmp_path):
     result = CliRunner().invoke(main, ["demo", "--db", str(path), "--incidents", "30", "--seed", "3"])
     assert result.exit_code == 0, result.output
     assert "30 demo-incidenten aangemaakt" in result.output
-    for email in ("beheerder@demo.invalid", "fg@demo.invalid", "directie@demo.invalid",
-                  "medewerker@demo.invalid"):  # fmt: skip
+    for email in (
+        "beheerder@demo.invalid",
+        "fg@demo.invalid",
+        "directie@demo.invalid",
+        "medewerker@demo.invalid",
+    ):
         assert email in result.output
     assert len(rows(path)) == 30
 

@@ -22,8 +22,14 @@ from datalek import audit, incidents, store
 from datalek.models import Actor
 from tests.conftest import make_report
 from tests.pages.conftest import (  # noqa: F401 - autouse fixtures for the AppTest cases below
-    _navigation_always_runs_app_py, _serializable_state_without_apptest_bookkeeping, count_rows,
-    errors, fill_valid_report, signed_in, state_get, submit_report_form,
+    _navigation_always_runs_app_py,
+    _serializable_state_without_apptest_bookkeeping,
+    count_rows,
+    errors,
+    fill_valid_report,
+    signed_in,
+    state_get,
+    submit_report_form,
 )
 
 NOT_SAVED = "NIET opgeslagen"
@@ -43,8 +49,9 @@ def small_disk(world, db_path, tmp_path, monkeypatch):
     _require_root()
     mount = tmp_path / "small"
     mount.mkdir()
-    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", str(mount)],
-                             capture_output=True, text=True)  # fmt: skip
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", str(mount)], capture_output=True, text=True
+    )
     if mounted.returncode != 0:
         reason = f"mounting a tmpfs was refused: {mounted.stderr.strip()}"
         if os.environ.get("CI") == "true":

@@ -3,20 +3,41 @@ single-criterion examples of tests/data/enisa_examples.csv. Every example is eit
 against the engine or listed in NOT_EXPRESSIBLE with the reason, so none is silently dropped."""
 
 import csv
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from datalek.facts import (
-    AvailabilityState as AV, Cause, ConfidentialityState, DataCategory as D, Exfiltration, Facts,
-    IntegrityState as IS, PeopleGroup as G, RecipientKind as R, Unintelligible as U,
-)  # fmt: skip
+    AvailabilityState as AV,
+)
+from datalek.facts import (
+    Cause,
+    ConfidentialityState,
+    Exfiltration,
+    Facts,
+)
+from datalek.facts import (
+    DataCategory as D,
+)
+from datalek.facts import (
+    IntegrityState as IS,
+)
+from datalek.facts import (
+    PeopleGroup as G,
+)
+from datalek.facts import (
+    RecipientKind as R,
+)
+from datalek.facts import (
+    Unintelligible as U,
+)
 from datalek.intake import CountKind
-from datalek.models import IncidentType as T, Nature
+from datalek.models import IncidentType as T
+from datalek.models import Nature
 from datalek.triage import EnisaLevel, enisa_score, level_for
 
-AWARE = datetime(2026, 11, 20, 9, 0, tzinfo=timezone.utc)
+AWARE = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
 EXAMPLES_FILE = Path(__file__).parent / "data" / "enisa_examples.csv"
 
 
@@ -32,10 +53,18 @@ C, I, A = Nature.CONFIDENTIALITY, Nature.INTEGRITY, Nature.AVAILABILITY
 
 def facts(**kw) -> Facts:
     """A confidentiality breach of a name, sent by mistake to one known person."""
-    base = {"aware_at": AWARE, "natures": [C], "confidentiality": ConfidentialityState.DISCLOSED,
-            "incident_type": T.SENT_BY_MISTAKE, "data_categories": [D.BASIC], "groups": [G.RESIDENTS],
-            "unintelligible": U.NO, "recipients": [R.KNOWN], "cause": Cause.INTERNAL_NON_MALICIOUS,
-            "exfiltration": Exfiltration.NOT_APPLICABLE}  # fmt: skip
+    base = {
+        "aware_at": AWARE,
+        "natures": [C],
+        "confidentiality": ConfidentialityState.DISCLOSED,
+        "incident_type": T.SENT_BY_MISTAKE,
+        "data_categories": [D.BASIC],
+        "groups": [G.RESIDENTS],
+        "unintelligible": U.NO,
+        "recipients": [R.KNOWN],
+        "cause": Cause.INTERNAL_NON_MALICIOUS,
+        "exfiltration": Exfiltration.NOT_APPLICABLE,
+    }
     return Facts(**{**base, **kw})
 
 
@@ -44,38 +73,64 @@ def facts(**kw) -> Facts:
 SPECIAL = sorted((c for c in D if c.special), key=lambda c: c.value)
 DPC_TABLE = [
     # simple: basic 1
-    *[pytest.param({"data_categories": [c]}, "simple", 1, id=f"simple-{c.value}-basic-1")
-      for c in (D.BASIC, D.CONTACT, D.OFFICIAL_DOCUMENTS, D.OTHER)],
+    *[
+        pytest.param({"data_categories": [c]}, "simple", 1, id=f"simple-{c.value}-basic-1")
+        for c in (D.BASIC, D.CONTACT, D.OFFICIAL_DOCUMENTS, D.OTHER)
+    ],
     # simple +1: identity fraud (art. 46 UAVG), profile of a family
     pytest.param({"data_categories": [D.BSN, D.BASIC]}, "simple", 2, id="simple-bsn-identity-fraud+1"),
     pytest.param({"data_categories": [D.ID_DOCUMENT]}, "simple", 2, id="simple-id-copy-identity-fraud+1"),
     pytest.param({"family_file": True}, "simple", 2, id="simple-family-file-profile+1"),
     # simple +2: the controller or the secrecy reveals health or the home situation
-    pytest.param({"youth_care_controller": True}, "simple", 3, id="simple-youth-care-client-reveals-health+2"),
+    pytest.param(
+        {"youth_care_controller": True}, "simple", 3, id="simple-youth-care-client-reveals-health+2"
+    ),
     pytest.param({"professional_secrecy": True}, "simple", 3, id="simple-professional-secrecy+2"),
     # simple +3: minors or vulnerable people, critical for their safety
-    pytest.param({"groups": [G.MINORS], "child_safety": True}, "simple", 4, id="simple-minors-safety-critical+3"),
-    pytest.param({"groups": [G.VULNERABLE], "child_safety": True}, "simple", 4, id="simple-vulnerable-safety+3"),
-    pytest.param({"groups": [G.EMPLOYEES], "child_safety": True}, "simple", 1,
-                 id="simple-safety-flag-without-minors-or-vulnerable-stays-1"),
+    pytest.param(
+        {"groups": [G.MINORS], "child_safety": True}, "simple", 4, id="simple-minors-safety-critical+3"
+    ),
+    pytest.param(
+        {"groups": [G.VULNERABLE], "child_safety": True}, "simple", 4, id="simple-vulnerable-safety+3"
+    ),
+    pytest.param(
+        {"groups": [G.EMPLOYEES], "child_safety": True},
+        "simple",
+        1,
+        id="simple-safety-flag-without-minors-or-vulnerable-stays-1",
+    ),
     pytest.param({"groups": [G.MINORS]}, "simple", 1, id="simple-minors-without-safety-stays-1"),
     # several adjustments: the highest counts, each is explained
-    pytest.param({"data_categories": [D.BSN, D.BASIC], "youth_care_controller": True, "family_file": True},
-                 "simple", 3, id="simple-several-raises-keep-the-highest"),
+    pytest.param(
+        {"data_categories": [D.BSN, D.BASIC], "youth_care_controller": True, "family_file": True},
+        "simple",
+        3,
+        id="simple-several-raises-keep-the-highest",
+    ),
     # behavioural: basic 2, +1 profile of a youth-care client's daily life
     pytest.param({"data_categories": [D.LOCATION]}, "behavioural", 2, id="behavioural-location-basic-2"),
     pytest.param({"data_categories": [D.PROFILE]}, "behavioural", 2, id="behavioural-profile-basic-2"),
-    pytest.param({"data_categories": [D.PROFILE], "youth_care_controller": True}, "behavioural", 3,
-                 id="behavioural-youth-care-profile+1"),
+    pytest.param(
+        {"data_categories": [D.PROFILE], "youth_care_controller": True},
+        "behavioural",
+        3,
+        id="behavioural-youth-care-profile+1",
+    ),
     # financial: basic 3, +1 full card data enabling fraud
     pytest.param({"data_categories": [D.FINANCIAL]}, "financial", 3, id="financial-basic-3"),
-    pytest.param({"data_categories": [D.PAYMENT_MEANS]}, "financial", 4, id="financial-payment-means-fraud+1"),
+    pytest.param(
+        {"data_categories": [D.PAYMENT_MEANS]}, "financial", 4, id="financial-payment-means-fraud+1"
+    ),
     # sensitive: basic 4 for every special category, care files and criminal data included
     *[pytest.param({"data_categories": [c]}, "sensitive", 4, id=f"sensitive-{c.value}-4") for c in SPECIAL],
     # credentials: scored as the data they open
-    pytest.param({"data_categories": [D.CREDENTIALS, D.PROFILE]}, "behavioural", 2, id="credentials-open-behaviour"),
-    pytest.param({"data_categories": [D.CREDENTIALS, D.HEALTH]}, "sensitive", 4, id="credentials-open-health"),
-]  # fmt: skip
+    pytest.param(
+        {"data_categories": [D.CREDENTIALS, D.PROFILE]}, "behavioural", 2, id="credentials-open-behaviour"
+    ),
+    pytest.param(
+        {"data_categories": [D.CREDENTIALS, D.HEALTH]}, "sensitive", 4, id="credentials-open-health"
+    ),
+]
 
 
 @pytest.mark.parametrize(("changes", "category", "score"), DPC_TABLE)
@@ -89,7 +144,9 @@ def test_dpc_table(changes, category, score):
 
 
 def test_every_applicable_raise_is_explained_and_the_highest_counts():
-    scored = enisa_score(facts(data_categories=[D.BSN, D.BASIC], youth_care_controller=True, family_file=True))
+    scored = enisa_score(
+        facts(data_categories=[D.BSN, D.BASIC], youth_care_controller=True, family_file=True)
+    )
     simple = scored.dpc_scores[0]
     assert simple.score == 3 and len(simple.reasons) == 3
     assert any("art. 46 UAVG" in r.ref for r in simple.reasons)
@@ -105,7 +162,7 @@ def test_several_categories_keep_the_highest_dpc():
     ("categories", "note"),
     [([D.CREDENTIALS], "Inloggegevens"), ([D.UNKNOWN], "nog niet bekend"), ([], "nog niet bekend")],
     ids=["credentials-only-scored-simple-with-a-note", "unknown-not-guessed", "empty-list-not-guessed"],
-)  # fmt: skip
+)
 def test_what_is_not_known_is_scored_simple_and_said(categories, note):
     result = enisa_score(facts(data_categories=categories))
     assert result.dpc == 1
@@ -121,14 +178,41 @@ def test_unknown_categories_score_only_what_is_known():
 
 @pytest.mark.parametrize(
     ("categories", "ei"),
-    [([D.BASIC], 1.0), ([D.BSN], 1.0), ([D.ID_DOCUMENT], 1.0), ([D.OFFICIAL_DOCUMENTS], 1.0),
-     ([D.CARE_FILE], 1.0), ([D.CHILD_PROTECTION], 1.0), ([D.BIOMETRIC], 1.0), ([D.UNKNOWN], 1.0),
-     ([D.CONTACT], 0.75), ([D.CONTACT, D.UNKNOWN], 0.75), ([D.CONTACT, D.HEALTH], 0.75),
-     ([D.FINANCIAL], 0.5), ([D.CREDENTIALS], 0.5), ([D.LOCATION], 0.5), ([D.HEALTH], 0.5)],
-    ids=["name", "bsn", "id-copy", "official-documents", "care-file", "child-protection-file", "biometric",
-         "nothing-known-cautious", "contact-only", "contact-plus-unknown-scores-the-known",
-         "contact-with-health", "financial-only", "credentials-only", "location-only", "pseudonymised-health"],
-)  # fmt: skip
+    [
+        ([D.BASIC], 1.0),
+        ([D.BSN], 1.0),
+        ([D.ID_DOCUMENT], 1.0),
+        ([D.OFFICIAL_DOCUMENTS], 1.0),
+        ([D.CARE_FILE], 1.0),
+        ([D.CHILD_PROTECTION], 1.0),
+        ([D.BIOMETRIC], 1.0),
+        ([D.UNKNOWN], 1.0),
+        ([D.CONTACT], 0.75),
+        ([D.CONTACT, D.UNKNOWN], 0.75),
+        ([D.CONTACT, D.HEALTH], 0.75),
+        ([D.FINANCIAL], 0.5),
+        ([D.CREDENTIALS], 0.5),
+        ([D.LOCATION], 0.5),
+        ([D.HEALTH], 0.5),
+    ],
+    ids=[
+        "name",
+        "bsn",
+        "id-copy",
+        "official-documents",
+        "care-file",
+        "child-protection-file",
+        "biometric",
+        "nothing-known-cautious",
+        "contact-only",
+        "contact-plus-unknown-scores-the-known",
+        "contact-with-health",
+        "financial-only",
+        "credentials-only",
+        "location-only",
+        "pseudonymised-health",
+    ],
+)
 def test_ease_of_identification(categories, ei):
     result = enisa_score(facts(data_categories=categories))
     assert result.ei == ei
@@ -138,10 +222,24 @@ def test_ease_of_identification(categories, ei):
 # --- CB ---------------------------------------------------------------------------------------
 
 CB_TABLE = [
-    ({"recipients": [R.NONE], "incident_type": T.DEVICE_LOST_STOLEN}, "confidentiality", 0,
-     "conf-lost-device-no-evidence-0"),
-    ({"recipients": [R.TBD], "incident_type": T.PAPER_LOST}, "confidentiality", 0, "conf-paper-lost-recipient-open-0"),
-    ({"confidentiality": ConfidentialityState.NOT_DISCLOSED}, "confidentiality", 0, "conf-evidence-nobody-saw-0"),
+    (
+        {"recipients": [R.NONE], "incident_type": T.DEVICE_LOST_STOLEN},
+        "confidentiality",
+        0,
+        "conf-lost-device-no-evidence-0",
+    ),
+    (
+        {"recipients": [R.TBD], "incident_type": T.PAPER_LOST},
+        "confidentiality",
+        0,
+        "conf-paper-lost-recipient-open-0",
+    ),
+    (
+        {"confidentiality": ConfidentialityState.NOT_DISCLOSED},
+        "confidentiality",
+        0,
+        "conf-evidence-nobody-saw-0",
+    ),
     ({"recipients": [R.KNOWN]}, "confidentiality", 0.25, "conf-known-recipient-0.25"),
     ({"recipients": [R.TRUSTED]}, "confidentiality", 0.25, "conf-trusted-recipient-0.25"),
     ({"recipients": [R.TBD]}, "confidentiality", 0.25, "conf-email-recipient-open-0.25"),
@@ -149,27 +247,50 @@ CB_TABLE = [
     ({"recipients": [R.PUBLIC]}, "confidentiality", 0.5, "conf-public-0.5"),
     ({"recipients": [R.MALICIOUS]}, "confidentiality", 0.5, "conf-malicious-0.5"),
     ({"recipients": [R.KNOWN, R.PUBLIC]}, "confidentiality", 0.5, "conf-widest-recipient-counts-0.5"),
-    ({"natures": [A], "incident_type": T.RANSOMWARE, "exfiltration": Exfiltration.UNKNOWN,
-      "availability": AV.TEMPORARY}, "confidentiality", 0.5, "conf-hack-exfiltration-not-excluded-0.5"),
+    (
+        {
+            "natures": [A],
+            "incident_type": T.RANSOMWARE,
+            "exfiltration": Exfiltration.UNKNOWN,
+            "availability": AV.TEMPORARY,
+        },
+        "confidentiality",
+        0.5,
+        "conf-hack-exfiltration-not-excluded-0.5",
+    ),
     ({"natures": [I], "integrity": IS.ALTERED_NO_MISUSE}, "integrity", 0, "int-restored-before-use-0"),
     ({"natures": [I], "integrity": IS.ALTERED_REVERSIBLE}, "integrity", 0.25, "int-reversible-0.25"),
     ({"natures": [I], "integrity": IS.ALTERED_IRREVERSIBLE}, "integrity", 0.5, "int-irreversible-0.5"),
     ({"natures": [I]}, "integrity", 0.25, "int-not-yet-known-0.25"),
-    ({"natures": [A], "availability": AV.TEMPORARY, "backup_available": True, "restore_hours": 24.0},
-     "availability", 0, "av-backup-within-24h-0"),
-    ({"natures": [A], "availability": AV.TEMPORARY, "backup_available": True, "restore_hours": 25.0},
-     "availability", 0.25, "av-backup-after-25h-0.25"),
+    (
+        {"natures": [A], "availability": AV.TEMPORARY, "backup_available": True, "restore_hours": 24.0},
+        "availability",
+        0,
+        "av-backup-within-24h-0",
+    ),
+    (
+        {"natures": [A], "availability": AV.TEMPORARY, "backup_available": True, "restore_hours": 25.0},
+        "availability",
+        0.25,
+        "av-backup-after-25h-0.25",
+    ),
     ({"natures": [A], "availability": AV.TEMPORARY}, "availability", 0.25, "av-temporary-0.25"),
     ({"natures": [A], "availability": AV.PERMANENT}, "availability", 0.5, "av-permanent-0.5"),
-    ({"natures": [A], "availability": AV.TEMPORARY, "backup_available": False}, "availability", 0.5,
-     "av-no-backup-0.5"),
+    (
+        {"natures": [A], "availability": AV.TEMPORARY, "backup_available": False},
+        "availability",
+        0.5,
+        "av-no-backup-0.5",
+    ),
     ({"cause": Cause.INTERNAL_MALICIOUS}, "malicious", 0.5, "malicious-employee+0.5"),
     ({"cause": Cause.EXTERNAL_MALICIOUS}, "malicious", 0.5, "malicious-thief-or-hacker+0.5"),
     ({"recipients": [R.MALICIOUS]}, "malicious", 0.5, "malicious-recipient+0.5"),
-]  # fmt: skip
+]
 
 
-@pytest.mark.parametrize(("changes", "element", "points"), [p[:3] for p in CB_TABLE], ids=[p[3] for p in CB_TABLE])
+@pytest.mark.parametrize(
+    ("changes", "element", "points"), [p[:3] for p in CB_TABLE], ids=[p[3] for p in CB_TABLE]
+)
 def test_circumstances_of_the_breach(changes, element, points):
     elements = {e.element: e for e in enisa_score(facts(**changes)).cb_elements}
     assert elements[element].points == points
@@ -178,18 +299,33 @@ def test_circumstances_of_the_breach(changes, element, points):
 
 @pytest.mark.parametrize(
     ("changes", "absent"),
-    [({"natures": [A], "availability": AV.TEMPORARY}, "confidentiality"), ({}, "integrity"), ({}, "availability"),
-     ({}, "malicious")],
-    ids=["no-confidentiality-element-when-only-availability", "no-integrity-element", "no-availability-element",
-         "no-malicious-element-for-a-mistake"],
-)  # fmt: skip
+    [
+        ({"natures": [A], "availability": AV.TEMPORARY}, "confidentiality"),
+        ({}, "integrity"),
+        ({}, "availability"),
+        ({}, "malicious"),
+    ],
+    ids=[
+        "no-confidentiality-element-when-only-availability",
+        "no-integrity-element",
+        "no-availability-element",
+        "no-malicious-element-for-a-mistake",
+    ],
+)
 def test_elements_that_do_not_apply_are_left_out(changes, absent):
     assert absent not in {e.element for e in enisa_score(facts(**changes)).cb_elements}
 
 
 def test_cb_elements_are_summed_and_se_follows_the_formula():
-    result = enisa_score(facts(natures=[C, I, A], integrity=IS.ALTERED_IRREVERSIBLE, availability=AV.PERMANENT,
-                               recipients=[R.PUBLIC], cause=Cause.EXTERNAL_MALICIOUS))  # fmt: skip
+    result = enisa_score(
+        facts(
+            natures=[C, I, A],
+            integrity=IS.ALTERED_IRREVERSIBLE,
+            availability=AV.PERMANENT,
+            recipients=[R.PUBLIC],
+            cause=Cause.EXTERNAL_MALICIOUS,
+        )
+    )
     assert result.cb == 2.0
     assert result.se == result.dpc * result.ei + result.cb == 3.0
     assert result.level is EnisaLevel.HIGH
@@ -200,10 +336,18 @@ def test_cb_elements_are_summed_and_se_follows_the_formula():
 
 @pytest.mark.parametrize(
     ("se", "level"),
-    [(0.25, EnisaLevel.LOW), (1.99, EnisaLevel.LOW), (2.0, EnisaLevel.MEDIUM), (2.99, EnisaLevel.MEDIUM),
-     (3.0, EnisaLevel.HIGH), (3.99, EnisaLevel.HIGH), (4.0, EnisaLevel.VERY_HIGH), (6.0, EnisaLevel.VERY_HIGH)],
+    [
+        (0.25, EnisaLevel.LOW),
+        (1.99, EnisaLevel.LOW),
+        (2.0, EnisaLevel.MEDIUM),
+        (2.99, EnisaLevel.MEDIUM),
+        (3.0, EnisaLevel.HIGH),
+        (3.99, EnisaLevel.HIGH),
+        (4.0, EnisaLevel.VERY_HIGH),
+        (6.0, EnisaLevel.VERY_HIGH),
+    ],
     ids=lambda v: str(v) if isinstance(v, float) else v.value,
-)  # fmt: skip
+)
 def test_level_boundaries(se, level):
     assert level_for(se) is level
 
@@ -214,15 +358,23 @@ def test_levels_have_dutch_labels():
 
 @pytest.mark.parametrize(
     ("changes", "over_100", "unintelligible"),
-    [({"people_count_kind": CountKind.EXACT, "people_count": 100}, False, False),
-     ({"people_count_kind": CountKind.APPROXIMATE, "people_count": 101}, True, False),
-     ({"people_count_kind": CountKind.UNKNOWN, "people_count": None}, False, False),
-     ({"unintelligible": U.INTACT}, False, True),
-     ({"unintelligible": U.SUBVERTIBLE}, False, False),
-     ({"unintelligible": U.TBD}, False, False)],
-    ids=["100-people-no-flag", "101-people-flag", "unknown-count-no-flag", "encrypted-key-safe-flag",
-         "subvertible-no-flag", "encryption-unknown-no-flag"],
-)  # fmt: skip
+    [
+        ({"people_count_kind": CountKind.EXACT, "people_count": 100}, False, False),
+        ({"people_count_kind": CountKind.APPROXIMATE, "people_count": 101}, True, False),
+        ({"people_count_kind": CountKind.UNKNOWN, "people_count": None}, False, False),
+        ({"unintelligible": U.INTACT}, False, True),
+        ({"unintelligible": U.SUBVERTIBLE}, False, False),
+        ({"unintelligible": U.TBD}, False, False),
+    ],
+    ids=[
+        "100-people-no-flag",
+        "101-people-flag",
+        "unknown-count-no-flag",
+        "encrypted-key-safe-flag",
+        "subvertible-no-flag",
+        "encryption-unknown-no-flag",
+    ],
+)
 def test_flags_are_reported_not_scored(changes, over_100, unintelligible):
     result = enisa_score(facts(**changes))
     assert (result.over_100, result.unintelligible) == (over_100, unintelligible)
@@ -282,7 +434,9 @@ EXPRESSIBLE = {
     "CB-CONF-0.25b": _cb(recipients=[R.KNOWN], incident_type=T.INCORRECT_PERMISSIONS),
     "CB-CONF-0.5a": _cb(recipients=[R.PUBLIC], incident_type=T.UNINTENDED_PUBLICATION),
     "CB-CONF-0.5b": _cb(recipients=[R.PUBLIC], incident_type=T.UNINTENDED_PUBLICATION),
-    "CB-CONF-0.5c": _cb(recipients=[R.UNKNOWN], incident_type=T.ABUSE_OF_ACCESS, cause=Cause.INTERNAL_MALICIOUS),
+    "CB-CONF-0.5c": _cb(
+        recipients=[R.UNKNOWN], incident_type=T.ABUSE_OF_ACCESS, cause=Cause.INTERNAL_MALICIOUS
+    ),
     "CB-CONF-0.5d": _cb(recipients=[R.PUBLIC], incident_type=T.MISCONFIGURATION),
     "CB-INT-0": _cb(natures=[I], integrity=IS.ALTERED_NO_MISUSE),
     "CB-INT-0.25a": _cb(natures=[I], integrity=IS.ALTERED_REVERSIBLE),
@@ -293,40 +447,51 @@ EXPRESSIBLE = {
     "CB-AV-0.25a": _cb(natures=[A], availability=AV.TEMPORARY, backup_available=True, restore_hours=48.0),
     "CB-AV-0.25b": _cb(natures=[A], availability=AV.TEMPORARY),
     "CB-AV-0.5": _cb(natures=[A], availability=AV.PERMANENT, backup_available=False),
-    "CB-MAL-0.5a": _cb(recipients=[R.PUBLIC], incident_type=T.UNINTENDED_PUBLICATION, cause=Cause.INTERNAL_MALICIOUS),
-    "CB-MAL-0.5b": _cb(recipients=[R.MALICIOUS], incident_type=T.ABUSE_OF_ACCESS, cause=Cause.INTERNAL_MALICIOUS),
+    "CB-MAL-0.5a": _cb(
+        recipients=[R.PUBLIC], incident_type=T.UNINTENDED_PUBLICATION, cause=Cause.INTERNAL_MALICIOUS
+    ),
+    "CB-MAL-0.5b": _cb(
+        recipients=[R.MALICIOUS], incident_type=T.ABUSE_OF_ACCESS, cause=Cause.INTERNAL_MALICIOUS
+    ),
     "CB-MAL-0.5c": _cb(recipients=[R.KNOWN], incident_type=T.OTHER, cause=Cause.EXTERNAL_MALICIOUS),
-}  # fmt: skip
+}
 
-_LOWERING = ("a lowering adjustment (public, invalid or non-revealing data) is the FG's written judgement; "
-             "the engine never lowers a score by itself")  # fmt: skip
+_LOWERING = (
+    "a lowering adjustment (public, invalid or non-revealing data) is the FG's written judgement; "
+    "the engine never lowers a score by itself"
+)
 _VOLUME = "raising for the volume or duration of the data (a year of records) needs facts the assessment does not ask"
-_STATUS = "raising for social or financial status implied by the controller (a luxury seller, a bank) is not asked"
-_SEXUAL = "the engine scores data revealing sexual life as sensitive (4); ENISA scores the list as simple +2 (3)"
+_STATUS = (
+    "raising for social or financial status implied by the controller (a luxury seller, a bank) is not asked"
+)
+_SEXUAL = (
+    "the engine scores data revealing sexual life as sensitive (4); ENISA scores the list as simple +2 (3)"
+)
 _UNIQUENESS = "depends on how unique a name, number or picture is in its population, which the FG judges"
 NOT_EXPRESSIBLE = {
-    **{i: _LOWERING for i in ("DPC-B1-1", "DPC-B2-1", "DPC-B3-1", "DPC-F1-1", "DPC-F1-2", "DPC-F2-1",
-                              "DPC-F2-2", "DPC-F3-1", "DPC-F3-2", "DPC-X1-1", "DPC-X1-2", "DPC-X1-3",
-                              "DPC-X2-1", "DPC-X2-2", "DPC-X2-3", "DPC-X3-1", "DPC-X3-2", "DPC-X3-3")},
-    **{i: _VOLUME for i in ("DPC-B1-3", "DPC-B2-3", "DPC-B3-3", "DPC-F1-4", "DPC-F2-4")},
-    **{i: _STATUS for i in ("DPC-S1-2", "DPC-S2-2", "DPC-S3-2")},
+    **dict.fromkeys(("DPC-B1-1", "DPC-B2-1", "DPC-B3-1", "DPC-F1-1", "DPC-F1-2", "DPC-F2-1", "DPC-F2-2", "DPC-F3-1", "DPC-F3-2", "DPC-X1-1", "DPC-X1-2", "DPC-X1-3", "DPC-X2-1", "DPC-X2-2", "DPC-X2-3", "DPC-X3-1", "DPC-X3-2", "DPC-X3-3"), _LOWERING),
+    **dict.fromkeys(("DPC-B1-3", "DPC-B2-3", "DPC-B3-3", "DPC-F1-4", "DPC-F2-4"), _VOLUME),
+    **dict.fromkeys(("DPC-S1-2", "DPC-S2-2", "DPC-S3-2"), _STATUS),
     "DPC-S2-3": _SEXUAL,
     "DPC-S3-3": _SEXUAL,
     "DPC-S1-4": "the safety raise (+3) is asked for children and vulnerable people (child_safety), not for "
-                "adults in a dangerous job such as undercover agents",
+    "adults in a dangerous job such as undercover agents",
     "DPC-C-2.2": "a detailed social-media profile behind credentials is behavioural +1, which the engine only "
-                 "applies for clients of youth care",
-    **{i: _UNIQUENESS for i in ("EI-NAME-1", "EI-NAME-2", "EI-NAME-3", "EI-ID-1", "EI-TEL-1", "EI-TEL-2",
-                                "EI-MAIL-1", "EI-PIC-1", "EI-PIC-2", "EI-PIC-3", "EI-CODE-1")},
+    "applies for clients of youth care",
+    **dict.fromkeys(("EI-NAME-1", "EI-NAME-2", "EI-NAME-3", "EI-ID-1", "EI-TEL-1", "EI-TEL-2", "EI-MAIL-1", "EI-PIC-1", "EI-PIC-2", "EI-PIC-3", "EI-CODE-1"), _UNIQUENESS),
     "EI-ID-2": "a Dutch BSN is linked to name and address in the BRP, so the engine takes EI 1 (the brief's "
-               "rule), where ENISA's foreign-number example is 0.75",
+    "rule), where ENISA's foreign-number example is 0.75",
     "EI-TEL-3": "whether a phone number or address is in a public register is not asked",
     "EI-PIC-4": "a picture is not a data category of its own (biometric only when processed for identification, "
-                "art. 4 sub 14 AVG)",
-}  # fmt: skip
+    "art. 4 sub 14 AVG)",
+}
 _BY_ID = {e["id"]: e for e in EXAMPLES}
-_CB_ELEMENT = {"loss_of_confidentiality": "confidentiality", "loss_of_integrity": "integrity",
-               "loss_of_availability": "availability", "malicious_intent": "malicious"}  # fmt: skip
+_CB_ELEMENT = {
+    "loss_of_confidentiality": "confidentiality",
+    "loss_of_integrity": "integrity",
+    "loss_of_availability": "availability",
+    "malicious_intent": "malicious",
+}
 
 
 def test_every_example_is_tested_or_explained():

@@ -4,7 +4,7 @@ the status machine and the FG's queue."""
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -45,16 +45,17 @@ def test_numbering_starts_again_each_year(fresh_db, world):
 @pytest.mark.parametrize(
     ("at", "year", "month"),
     [
-        (datetime(2026, 12, 31, 22, 59, 59, tzinfo=timezone.utc), 2026, 12),  # 23:59:59 in NL
-        (datetime(2026, 12, 31, 23, 0, tzinfo=timezone.utc), 2027, 1),  # midnight in NL
-        (datetime(2026, 12, 31, 23, 30, tzinfo=timezone.utc), 2027, 1),  # 00:30 on 1 January
-        (datetime(2027, 1, 1, 0, 30, tzinfo=timezone.utc), 2027, 1),
+        (datetime(2026, 12, 31, 22, 59, 59, tzinfo=UTC), 2026, 12),  # 23:59:59 in NL
+        (datetime(2026, 12, 31, 23, 0, tzinfo=UTC), 2027, 1),  # midnight in NL
+        (datetime(2026, 12, 31, 23, 30, tzinfo=UTC), 2027, 1),  # 00:30 on 1 January
+        (datetime(2027, 1, 1, 0, 30, tzinfo=UTC), 2027, 1),
     ],
     ids=["nl-23h59-still-2026", "nl-midnight-2027", "utc-23h30-is-2027", "utc-new-year"],
 )
 def test_the_year_is_the_dutch_year(fresh_db, world, at, year, month):
-    incident = submit(fresh_db, world, at=at, occurred_from=at - timedelta(hours=3),
-                      discovered_at=at - timedelta(hours=1))  # fmt: skip
+    incident = submit(
+        fresh_db, world, at=at, occurred_from=at - timedelta(hours=3), discovered_at=at - timedelta(hours=1)
+    )
     assert incident.reference == f"DL-{year}-0001"
     assert rows(fresh_db, "SELECT year, month FROM incidents") == [(year, month)]
 
@@ -109,8 +110,11 @@ def test_reading_is_audited(fresh_db, world, key):
     assert view.incident.id == incident.id
     entry = audit_log.recent(fresh_db, 1)[0]
     assert (entry["action"], entry["object_type"], entry["object_id"], entry["actor_id"]) == (
-        "incident.read", "incident", str(incident.id), world[key].user_id
-    )  # fmt: skip
+        "incident.read",
+        "incident",
+        str(incident.id),
+        world[key].user_id,
+    )
     assert "Verslag" not in json.dumps(entry)  # ids, not contents
 
 
@@ -172,19 +176,24 @@ def _put_in(db, incident_id: int, status: Status) -> None:
 
 
 @pytest.mark.parametrize(
-    ("start", "to"), PAIRS,
+    ("start", "to"),
+    PAIRS,
     ids=[f"{a.value}->{b.value}-{'allowed' if b in TRANSITIONS[a] else 'refused'}" for a, b in PAIRS],
-)  # fmt: skip
+)
 def test_status_machine(fresh_db, world, monkeypatch, start, to):
-    monkeypatch.setattr(register, "documentation_gaps", lambda db, incident_id: [])  # closing needs a complete dossier: tested separately below
+    monkeypatch.setattr(
+        register, "documentation_gaps", lambda db, incident_id: []
+    )  # closing needs a complete dossier: tested separately below
     incident = submit(fresh_db, world)
     _put_in(fresh_db, incident.id, start)
     snapshot = [rows(fresh_db, f"SELECT * FROM {t}") for t in ("incidents", "status_changes", "audit_log")]
     if to in TRANSITIONS[start] and to not in incidents.BY_DECISION:
         assert incidents.change_status(fresh_db, world["dpo"], incident.id, to, "reden") is to
         assert rows(fresh_db, "SELECT status FROM incidents") == [(to.value,)]
-        last = rows(fresh_db, "SELECT from_status, to_status, actor_id, reason FROM status_changes"
-                              " ORDER BY id DESC LIMIT 1")  # fmt: skip
+        last = rows(
+            fresh_db,
+            "SELECT from_status, to_status, actor_id, reason FROM status_changes ORDER BY id DESC LIMIT 1",
+        )
         assert last == [(start.value, to.value, world["dpo"].user_id, "reden")]
         entry = audit_log.recent(fresh_db, 1)[0]
         assert entry["action"] == "incident.status"
@@ -231,8 +240,10 @@ def test_status_history_is_listed_in_order(fresh_db, world):
     incidents.change_status(fresh_db, dpo, incident.id, Status.IN_PROGRESS, "Toch wel.")
     history = incidents.read_incident(fresh_db, dpo, incident.id).history
     assert [(h["from_status"], h["to_status"]) for h in history] == [
-        (None, "reported"), ("reported", "in_progress"), ("not_a_breach", "in_progress"),
-    ]  # fmt: skip
+        (None, "reported"),
+        ("reported", "in_progress"),
+        ("not_a_breach", "in_progress"),
+    ]
 
 
 # --- the FG's queue --------------------------------------------------------------------------

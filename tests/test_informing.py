@@ -6,8 +6,17 @@ from datetime import date, timedelta
 
 import pytest
 
-from datalek import assessment, authority, deadlines, decisions, follow_up, incidents, informing, measures
-from datalek import register
+from datalek import (
+    assessment,
+    authority,
+    deadlines,
+    decisions,
+    follow_up,
+    incidents,
+    informing,
+    measures,
+    register,
+)
 from datalek.decisions import DecisionInput, Inform
 from datalek.informing import Channel
 from datalek.letters import LetterText
@@ -33,8 +42,12 @@ def incident_id(fresh_db, world) -> int:
     """Decided: notify the AP and inform the people."""
     incident = incidents.submit_report(fresh_db, world["reporter"], make_report(world.org.id), at=NOW)
     assessment.save(fresh_db, world["dpo"], incident.id, assessment.prefill(incident, world.org), "g", "m")
-    decisions.record(fresh_db, world["dpo"], incident.id, DecisionInput(
-        breach=True, notify_authority=True, inform=Inform.YES, motivation="Conform advies."))  # fmt: skip
+    decisions.record(
+        fresh_db,
+        world["dpo"],
+        incident.id,
+        DecisionInput(breach=True, notify_authority=True, inform=Inform.YES, motivation="Conform advies."),
+    )
     return incident.id
 
 
@@ -101,13 +114,22 @@ def test_a_risk_for_one_group_does_not_block_another(fresh_db, world, incident_i
         (True, "Gevaar.", TODAY + timedelta(days=367), "review_on", "Kies een datum binnen een jaar."),
         (True, "x" * 4001, TODAY + timedelta(days=7), "reason", "hoogstens 4000 tekens"),
     ],
-    ids=["no-answer", "risk-without-reason", "risk-without-date", "review-today", "review-yesterday",
-         "review-beyond-a-year", "reason-too-long"],
-)  # fmt: skip
-def test_an_undocumented_postponement_is_refused(fresh_db, world, incident_id, risk, reason, review_on,
-                                                 field, message):  # fmt: skip
-    errors = _refused(lambda: _check(fresh_db, world, incident_id, risk=risk, reason=reason,
-                                     review_on=review_on))  # fmt: skip
+    ids=[
+        "no-answer",
+        "risk-without-reason",
+        "risk-without-date",
+        "review-today",
+        "review-yesterday",
+        "review-beyond-a-year",
+        "reason-too-long",
+    ],
+)
+def test_an_undocumented_postponement_is_refused(
+    fresh_db, world, incident_id, risk, reason, review_on, field, message
+):
+    errors = _refused(
+        lambda: _check(fresh_db, world, incident_id, risk=risk, reason=reason, review_on=review_on)
+    )
     assert message in errors[field]
     assert informing.overview(fresh_db, world["dpo"], incident_id).checks == {}
 
@@ -119,14 +141,19 @@ def test_a_postponement_may_last_up_to_a_year(fresh_db, world, incident_id):
 
 @pytest.mark.parametrize(
     ("day", "listed"),
-    [(TODAY + timedelta(days=6), False), (TODAY + timedelta(days=7), True), (TODAY + timedelta(days=30), True)],
+    [
+        (TODAY + timedelta(days=6), False),
+        (TODAY + timedelta(days=7), True),
+        (TODAY + timedelta(days=30), True),
+    ],
     ids=["day-before", "on-the-review-date", "after"],
-)  # fmt: skip
+)
 def test_a_postponement_returns_to_the_queue_on_its_review_date(fresh_db, world, incident_id, day, listed):
     _postpone(fresh_db, world, incident_id)
     due = informing.reviews_due(fresh_db, world["dpo"], today=day)
     assert [(r.incident_id, r.recipient, r.review_on) for r in due] == (
-        [(incident_id, Recipient.PARENTS, TODAY + timedelta(days=7))] if listed else [])  # fmt: skip
+        [(incident_id, Recipient.PARENTS, TODAY + timedelta(days=7))] if listed else []
+    )
     assert informing.reviews_due(fresh_db, world["other_dpo"], today=day) == []
 
 
@@ -144,8 +171,14 @@ def test_only_an_fg_sees_the_reviews(fresh_db, world, who):
 
 def test_closing_is_blocked_while_a_postponement_is_open(fresh_db, world, incident_id):
     authority.record_initial(fresh_db, world["dpo"], incident_id, "M-2026-000123", NOW + timedelta(hours=20))
-    measures.add(fresh_db, world["dpo"], incident_id, measures.MeasureInput(
-        kind=measures.MeasureKind.PREVENTIVE, description="Sjabloon.", owner="Team", due_on=TODAY))  # fmt: skip
+    measures.add(
+        fresh_db,
+        world["dpo"],
+        incident_id,
+        measures.MeasureInput(
+            kind=measures.MeasureKind.PREVENTIVE, description="Sjabloon.", owner="Team", due_on=TODAY
+        ),
+    )
     _check(fresh_db, world, incident_id, Recipient.YOUNG_PERSON)
     _notice(fresh_db, world, incident_id, Recipient.YOUNG_PERSON)
     _postpone(fresh_db, world, incident_id, Recipient.PARENTS)
@@ -168,7 +201,7 @@ def test_closing_is_blocked_while_a_postponement_is_open(fresh_db, world, incide
         ({"channel": None}, "channel", "Kies hoe je hebt geïnformeerd."),
     ],
     ids=["nobody", "no-count", "no-date", "future", "before-discovery", "no-channel"],
-)  # fmt: skip
+)
 def test_a_notice_needs_count_date_and_channel(fresh_db, world, incident_id, changes, field, message):
     _check(fresh_db, world, incident_id)
     assert message in _refused(lambda: _notice(fresh_db, world, incident_id, **changes))[field]
@@ -177,19 +210,27 @@ def test_a_notice_needs_count_date_and_channel(fresh_db, world, incident_id, cha
 def test_a_notice_and_a_public_notice_document_who_was_informed(fresh_db, world, incident_id):
     _check(fresh_db, world, incident_id)
     _notice(fresh_db, world, incident_id, people_count=3, channel=Channel.EMAIL)
-    informing.record_public_notice(fresh_db, world["dpo"], incident_id, " Op de website. ", date(2026, 11, 22))
+    informing.record_public_notice(
+        fresh_db, world["dpo"], incident_id, " Op de website. ", date(2026, 11, 22)
+    )
     seen = informing.overview(fresh_db, world["dpo"], incident_id)
     assert seen.informed and seen.public[0].text == "Op de website."
     assert [(n.recipient, n.people_count, n.channel) for n in seen.notices] == [
-        (Recipient.PARENTS, 3, Channel.EMAIL)]  # fmt: skip
+        (Recipient.PARENTS, 3, Channel.EMAIL)
+    ]
     entry = audit_log.recent(fresh_db, 1, action="subjects.notice")[0]
     assert json.loads(entry["detail"]) == {"recipient": "parents", "people_count": 3, "channel": "email"}
 
 
-@pytest.mark.parametrize(("text", "day", "field"), [("", date(2026, 11, 22), "text"),
-                                                    ("Tekst.", None, "published_on"),
-                                                    ("Tekst.", TODAY + timedelta(days=1), "published_on")],
-                         ids=["no-text", "no-date", "future"])  # fmt: skip
+@pytest.mark.parametrize(
+    ("text", "day", "field"),
+    [
+        ("", date(2026, 11, 22), "text"),
+        ("Tekst.", None, "published_on"),
+        ("Tekst.", TODAY + timedelta(days=1), "published_on"),
+    ],
+    ids=["no-text", "no-date", "future"],
+)
 def test_a_public_notice_needs_its_text_and_a_past_date(fresh_db, world, incident_id, text, day, field):
     dpo = world["dpo"]
     assert field in _refused(lambda: informing.record_public_notice(fresh_db, dpo, incident_id, text, day))

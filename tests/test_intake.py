@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 from pydantic import ValidationError
 
+from datalek.guidance import for_situation as guidance
 from datalek.intake import (
     MAX_DESCRIPTION,
     MAX_SHORT_TEXT,
@@ -16,7 +17,6 @@ from datalek.intake import (
     applicable,
     validate_report,
 )
-from datalek.guidance import for_situation as guidance
 from datalek.models import IncidentType, InvalidInput
 from tests.conftest import NOW, make_report, report_values
 
@@ -147,33 +147,66 @@ TOO_LONG = "x" * (MAX_DESCRIPTION + 1)
 
 RULES = [
     # no personal details in the department (it shows in lists and on the dashboard)
-    P({"department": "Team van j.jansen@gemeente.nl"}, "department", "alleen de naam", id="email-in-department"),
+    P(
+        {"department": "Team van j.jansen@gemeente.nl"},
+        "department",
+        "alleen de naam",
+        id="email-in-department",
+    ),
     P({"department": "Wijkteam 1234 AB 5"}, "department", "alleen de naam", id="address-in-department"),
     # future dates (beyond the 5-minute clock skew)
-    P({"occurred_from": NOW + MINUTES_6, "discovered_at": NOW + MINUTES_6},
-      "occurred_from", "in de toekomst", id="future-occurred_from"),
-    P({"occurrence": "period", "occurred_to": NOW + HOUR},
-      "occurred_to", "in de toekomst", id="future-occurred_to"),
+    P(
+        {"occurred_from": NOW + MINUTES_6, "discovered_at": NOW + MINUTES_6},
+        "occurred_from",
+        "in de toekomst",
+        id="future-occurred_from",
+    ),
+    P(
+        {"occurrence": "period", "occurred_to": NOW + HOUR},
+        "occurred_to",
+        "in de toekomst",
+        id="future-occurred_to",
+    ),
     P({"discovered_at": NOW + MINUTES_6}, "discovered_at", "in de toekomst", id="future-discovered_at"),
     # order of the dates
-    P({"occurred_from": NOW - 5 * HOUR, "discovered_at": NOW - 6 * HOUR},
-      "discovered_at", "niet ontdekt hebben voordat het gebeurde", id="discovered-before-occurred"),
-    P({"occurrence": "period", "occurred_from": NOW - 5 * HOUR, "occurred_to": NOW - 6 * HOUR},
-      "occurred_to", "einde ligt vóór het begin", id="period-end-before-start"),
+    P(
+        {"occurred_from": NOW - 5 * HOUR, "discovered_at": NOW - 6 * HOUR},
+        "discovered_at",
+        "niet ontdekt hebben voordat het gebeurde",
+        id="discovered-before-occurred",
+    ),
+    P(
+        {"occurrence": "period", "occurred_from": NOW - 5 * HOUR, "occurred_to": NOW - 6 * HOUR},
+        "occurred_to",
+        "einde ligt vóór het begin",
+        id="period-end-before-start",
+    ),
     # dates that the chosen occurrence needs
     P({"occurred_from": None}, "occurred_from", "wanneer het gebeurde", id="moment-without-date"),
-    P({"occurrence": "ongoing", "occurred_from": None},
-      "occurred_from", "wanneer het gebeurde", id="ongoing-without-start"),
-    P({"occurrence": "period", "occurred_to": None},
-      "occurred_to", "tot wanneer het duurde", id="period-without-end"),
+    P(
+        {"occurrence": "ongoing", "occurred_from": None},
+        "occurred_from",
+        "wanneer het gebeurde",
+        id="ongoing-without-start",
+    ),
+    P(
+        {"occurrence": "period", "occurred_to": None},
+        "occurred_to",
+        "tot wanneer het duurde",
+        id="period-without-end",
+    ),
     P({"discovered_at": None}, "discovered_at", "wanneer je het ontdekte", id="missing-discovered_at"),
     # numbers
     P({"people_count": -1}, "people_count", "niet negatief", id="negative-count"),
     P({"people_count": "veel"}, "people_count", "heel getal", id="count-not-a-number"),
     P({"people_count": 10**9}, "people_count", "te groot", id="count-too-large"),
     P({"people_count": None}, "people_count", "aantal mensen", id="exact-count-missing"),
-    P({"people_count_kind": "approximate", "people_count": None},
-      "people_count", "aantal mensen", id="approximate-count-missing"),
+    P(
+        {"people_count_kind": "approximate", "people_count": None},
+        "people_count",
+        "aantal mensen",
+        id="approximate-count-missing",
+    ),
     # required answers
     P({"situation": None}, "situation", "Kies wat er is gebeurd", id="missing-situation"),
     P({"situation": ""}, "situation", "Kies wat er is gebeurd", id="empty-situation"),
@@ -190,20 +223,45 @@ RULES = [
     P({"recipients": None}, "recipients", "wie het kreeg", id="email-recipients-none"),
     P({"protection": None}, "protection", "beveiligd waren", id="email-protection-missing"),
     P({"retrieval": None}, "retrieval", "Kies een antwoord", id="retrieval-missing"),
-    P({"situation": "device_lost", "protection": ""},
-      "protection", "beveiligd waren", id="device-protection-missing"),
-    P({"situation": "data_lost", "retrieval": None},
-      "retrieval", "Kies een antwoord", id="data_lost-retrieval-missing"),
-    P({"situation": "published", "recipients": []},
-      "recipients", "wie het kreeg", id="published-recipients-missing"),
-    P({"data_kinds": ["name_address", "passport_photo"]},
-      "data_kinds", "Kies een van de mogelijkheden", id="unknown-data-kind"),
+    P(
+        {"situation": "device_lost", "protection": ""},
+        "protection",
+        "beveiligd waren",
+        id="device-protection-missing",
+    ),
+    P(
+        {"situation": "data_lost", "retrieval": None},
+        "retrieval",
+        "Kies een antwoord",
+        id="data_lost-retrieval-missing",
+    ),
+    P(
+        {"situation": "published", "recipients": []},
+        "recipients",
+        "wie het kreeg",
+        id="published-recipients-missing",
+    ),
+    P(
+        {"data_kinds": ["name_address", "passport_photo"]},
+        "data_kinds",
+        "Kies een van de mogelijkheden",
+        id="unknown-data-kind",
+    ),
     # lengths
-    P({"description": TOO_LONG}, "description", f"hoogstens {MAX_DESCRIPTION} tekens", id="description-too-long"),
-    P({"actions_taken": "x" * (MAX_SHORT_TEXT + 1)},
-      "actions_taken", f"hoogstens {MAX_SHORT_TEXT} tekens", id="actions-too-long"),
+    P(
+        {"description": TOO_LONG},
+        "description",
+        f"hoogstens {MAX_DESCRIPTION} tekens",
+        id="description-too-long",
+    ),
+    P(
+        {"actions_taken": "x" * (MAX_SHORT_TEXT + 1)},
+        "actions_taken",
+        f"hoogstens {MAX_SHORT_TEXT} tekens",
+        id="actions-too-long",
+    ),
     P({"department": "x" * 101}, "department", "te lang", id="department-too-long"),
-]  # fmt: skip
+]
 
 
 @pytest.mark.parametrize(("changes", "field", "fragment"), RULES)
@@ -215,9 +273,18 @@ def test_validation_rule(changes, field, fragment):
 
 @pytest.mark.parametrize(
     "missing",
-    ["situation", "occurrence", "discovered_at", "department", "data_kinds", "subject_groups",
-     "people_count_kind", "description", "org_id"],
-)  # fmt: skip
+    [
+        "situation",
+        "occurrence",
+        "discovered_at",
+        "department",
+        "data_kinds",
+        "subject_groups",
+        "people_count_kind",
+        "description",
+        "org_id",
+    ],
+)
 def test_a_missing_key_gets_the_required_message(missing):
     values = report_values(ORG)
     del values[missing]
@@ -228,9 +295,17 @@ def test_a_missing_key_gets_the_required_message(missing):
 
 def test_every_message_is_dutch_text_not_a_pydantic_message():
     values = report_values(
-        ORG, situation=None, department="", description="", data_kinds=[], subject_groups=[],
-        people_count=-3, discovered_at=None, occurrence="period", occurred_to=None,
-    )  # fmt: skip
+        ORG,
+        situation=None,
+        department="",
+        description="",
+        data_kinds=[],
+        subject_groups=[],
+        people_count=-3,
+        discovered_at=None,
+        occurrence="period",
+        occurred_to=None,
+    )
     for message in errors_of(values).values():
         assert "Input should" not in message and "validation error" not in message
         assert message.endswith(".")
@@ -240,15 +315,17 @@ def test_every_message_is_dutch_text_not_a_pydantic_message():
     "changes",
     [
         P({"discovered_at": NOW + timedelta(minutes=4)}, id="discovered-within-skew"),
-        P({"occurred_from": NOW + timedelta(minutes=4), "discovered_at": NOW + timedelta(minutes=4)},
-          id="occurred-within-skew"),
+        P(
+            {"occurred_from": NOW + timedelta(minutes=4), "discovered_at": NOW + timedelta(minutes=4)},
+            id="occurred-within-skew",
+        ),
         P({"discovered_at": NOW}, id="discovered-now"),
         P({"discovered_at": NOW - 5 * HOUR}, id="discovered-at-the-moment-it-happened"),
         P({"occurrence": "period", "occurred_to": NOW - 5 * HOUR}, id="period-of-zero-length"),
         P({"people_count": 0}, id="zero-people"),
         P({"description": "x" * MAX_DESCRIPTION}, id="description-at-limit"),
     ],
-)  # fmt: skip
+)
 def test_boundaries_that_are_accepted(changes):
     validate_report(report_values(ORG, **changes), NOW)
 
@@ -271,24 +348,47 @@ def test_people_count_kept_when_known(kind):
 def test_several_errors_are_reported_at_once():
     errors = errors_of(
         report_values(
-            ORG, department="", description="", data_kinds=[], subject_groups=[],
-            people_count=-1, protection=None, recipients=[], retrieval=None,
+            ORG,
+            department="",
+            description="",
+            data_kinds=[],
+            subject_groups=[],
+            people_count=-1,
+            protection=None,
+            recipients=[],
+            retrieval=None,
             discovered_at=NOW + timedelta(days=1),
         )
-    )  # fmt: skip
+    )
     assert set(errors) >= {
-        "department", "description", "data_kinds", "subject_groups", "people_count",
-        "protection", "recipients", "retrieval", "discovered_at",
-    }  # fmt: skip
+        "department",
+        "description",
+        "data_kinds",
+        "subject_groups",
+        "people_count",
+        "protection",
+        "recipients",
+        "retrieval",
+        "discovered_at",
+    }
 
 
 def test_an_empty_form_names_every_required_field():
     errors = errors_of({})
     assert set(errors) >= {
-        "situation", "occurrence", "discovered_at", "department", "data_kinds",
-        "subject_groups", "people_count_kind", "description", "org_id",
-        "protection", "recipients", "retrieval",
-    }  # fmt: skip
+        "situation",
+        "occurrence",
+        "discovered_at",
+        "department",
+        "data_kinds",
+        "subject_groups",
+        "people_count_kind",
+        "description",
+        "org_id",
+        "protection",
+        "recipients",
+        "retrieval",
+    }
 
 
 # --- questions that do not apply are dropped, not refused ------------------------------
@@ -305,7 +405,7 @@ DROPPED = [
     P("phishing", {"retrieval": "no"}, "retrieval", id="phishing-retrieval"),
     P("unauthorised_access", {"retrieval": "bogus"}, "retrieval", id="access-invalid-retrieval"),
     P("verbal", {"retrieval": "confirmed"}, "retrieval", id="verbal-retrieval"),
-]  # fmt: skip
+]
 
 
 @pytest.mark.parametrize(("situation", "changes", "field"), DROPPED)
@@ -335,10 +435,17 @@ def test_dates_that_do_not_apply_are_dropped():
 
 def test_weet_ik_niet_is_accepted_everywhere():
     report = make_report(
-        ORG, occurrence="unknown", occurred_from=None, data_kinds=["unknown"],
-        subject_groups=["unknown"], people_count_kind="unknown", people_count=None,
-        protection="unknown", recipients=["unknown"], retrieval="unknown",
-    )  # fmt: skip
+        ORG,
+        occurrence="unknown",
+        occurred_from=None,
+        data_kinds=["unknown"],
+        subject_groups=["unknown"],
+        people_count_kind="unknown",
+        people_count=None,
+        protection="unknown",
+        recipients=["unknown"],
+        retrieval="unknown",
+    )
     answers = report.answers()
     assert answers == {
         "occurrence": "unknown",
@@ -351,11 +458,14 @@ def test_weet_ik_niet_is_accepted_everywhere():
         "retrieval": "unknown",
     }
     for enum_value, label in [
-        (report.occurrence, "Weet ik niet"), (report.protection, "Weet ik niet"),
-        (report.retrieval, "Weet ik niet"), (report.people_count_kind, "Weet ik niet"),
-        (report.data_kinds[0], "Weet ik niet"), (report.subject_groups[0], "Weet ik niet"),
+        (report.occurrence, "Weet ik niet"),
+        (report.protection, "Weet ik niet"),
+        (report.retrieval, "Weet ik niet"),
+        (report.people_count_kind, "Weet ik niet"),
+        (report.data_kinds[0], "Weet ik niet"),
+        (report.subject_groups[0], "Weet ik niet"),
         (report.recipients[0], "Weet ik niet"),
-    ]:  # fmt: skip
+    ]:
         assert enum_value.label == label
 
 
@@ -379,9 +489,15 @@ def test_answers_contain_no_free_text():
     )
     answers = report.answers()
     assert set(answers) == {
-        "occurrence", "data_kinds", "subject_groups", "people_count_kind", "people_count",
-        "protection", "recipients", "retrieval",
-    }  # fmt: skip
+        "occurrence",
+        "data_kinds",
+        "subject_groups",
+        "people_count_kind",
+        "people_count",
+        "protection",
+        "recipients",
+        "retrieval",
+    }
     dumped = json.dumps(answers)
     for word in ("Zwanenburg", "Pietje", "Kwakkelstein", "Geheimteam"):
         assert word not in dumped

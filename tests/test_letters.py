@@ -18,11 +18,14 @@ from datalek.recipients import Recipient
 from datalek.store import audit_log
 from tests.conftest import NOW, make_report
 
-ORG = Organisation(id=1, name="Gemeente Test", fg_name="Fien FG", fg_email="fg@test.invalid",
-                   fg_phone="020-1234567")  # fmt: skip
-TEXT = letters.LetterText(what_happened="Een brief ging naar een verkeerd adres.",
-                          consequences="Iemand anders kon de brief lezen.",
-                          measures="Wij hebben de brief teruggevraagd.")  # fmt: skip
+ORG = Organisation(
+    id=1, name="Gemeente Test", fg_name="Fien FG", fg_email="fg@test.invalid", fg_phone="020-1234567"
+)
+TEXT = letters.LetterText(
+    what_happened="Een brief ging naar een verkeerd adres.",
+    consequences="Iemand anders kon de brief lezen.",
+    measures="Wij hebben de brief teruggevraagd.",
+)
 DAY = date(2026, 11, 25)
 FORMAL = re.compile(r"\b(u|uw)\b", re.IGNORECASE)
 INFORMAL = re.compile(r"\b(je|jij|jouw|jou)\b", re.IGNORECASE)
@@ -39,13 +42,27 @@ def _docx_paragraphs(letter) -> list[str]:
 @pytest.mark.parametrize(
     ("recipient", "title", "salutation", "phrase"),
     [
-        (Recipient.PERSON, "Er is iets misgegaan met uw gegevens", "Beste heer, mevrouw,", "Wat kunt u zelf doen?"),
-        (Recipient.PARENTS, "Er is iets misgegaan met de gegevens van uw kind", "Beste ouder of verzorger,",
-         "Wat kan dit voor uw kind en voor u betekenen?"),
-        (Recipient.YOUNG_PERSON, "Er is iets misgegaan met jouw gegevens", "Hoi,", "Wat betekent dit voor jou?"),
+        (
+            Recipient.PERSON,
+            "Er is iets misgegaan met uw gegevens",
+            "Beste heer, mevrouw,",
+            "Wat kunt u zelf doen?",
+        ),
+        (
+            Recipient.PARENTS,
+            "Er is iets misgegaan met de gegevens van uw kind",
+            "Beste ouder of verzorger,",
+            "Wat kan dit voor uw kind en voor u betekenen?",
+        ),
+        (
+            Recipient.YOUNG_PERSON,
+            "Er is iets misgegaan met jouw gegevens",
+            "Hoi,",
+            "Wat betekent dit voor jou?",
+        ),
     ],
     ids=["person", "parents", "young-person"],
-)  # fmt: skip
+)
 def test_each_kind_of_reader_gets_its_own_title_and_salutation(recipient, title, salutation, phrase):
     letter = _compose(recipient)
     assert (letter.title, letter.salutation) == (title, salutation)
@@ -84,7 +101,7 @@ def test_the_letter_names_the_fg_of_the_organisation_as_contact():
         ({"what_you_can_do": "x" * 3001}, "what_you_can_do", "hoogstens 3000 tekens"),
     ],
     ids=["what-happened", "consequences", "measures", "too-long"],
-)  # fmt: skip
+)
 def test_a_missing_part_gives_a_dutch_error(changes, field, message):
     with pytest.raises(InvalidInput) as refused:
         _compose(text=letters.LetterText(**{**TEXT.model_dump(), **changes}))
@@ -111,7 +128,8 @@ def test_the_word_file_holds_title_headings_and_every_line():
     headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
     assert headings[0] == letter.title and "Wat hebben wij gedaan?" in headings
     assert {"Regel een.", "Regel twee.", "Beste ouder of verzorger,", "Gemeente Test"} <= set(
-        p.text for p in document.paragraphs)  # fmt: skip
+        p.text for p in document.paragraphs
+    )
 
 
 def test_a_pasted_control_character_does_not_break_the_word_file():
@@ -120,11 +138,16 @@ def test_a_pasted_control_character_does_not_break_the_word_file():
 
 
 def test_prefill_writes_from_the_facts_only():
-    facts = Facts(incident_type=IncidentType.MAIL_MISDELIVERED, aware_at=NOW,
-                  data_categories=[DataCategory.BSN, DataCategory.UNKNOWN, DataCategory.OTHER])  # fmt: skip
+    facts = Facts(
+        incident_type=IncidentType.MAIL_MISDELIVERED,
+        aware_at=NOW,
+        data_categories=[DataCategory.BSN, DataCategory.UNKNOWN, DataCategory.OTHER],
+    )
     made = letters.prefill(facts)
-    assert made.what_happened == ("Een brief met gegevens is naar een verkeerd adres gestuurd. "
-                                  "Het gaat om deze gegevens: burgerservicenummer (BSN).")  # fmt: skip
+    assert made.what_happened == (
+        "Een brief met gegevens is naar een verkeerd adres gestuurd. "
+        "Het gaat om deze gegevens: burgerservicenummer (BSN)."
+    )
     assert "Centraal Meldpunt Identiteitsfraude" in made.what_you_can_do
     assert made.consequences == "" and made.measures == ""
     assert letters.prefill(None) == letters.LetterText()
@@ -139,12 +162,19 @@ SECRET = "Jan de Vries, BSN 123456782, Dorpsstraat 1"
 def family(fresh_db, world, monkeypatch):
     """A decided incident whose description names a person; the parents' check is done."""
     monkeypatch.setattr(deadlines, "now", lambda: NOW + timedelta(days=5))
-    report = make_report(world.org.id, description=f"Dossier van {SECRET} naar verkeerde ouder.",
-                         actions_taken="Gebeld met Piet Puk.")  # fmt: skip
+    report = make_report(
+        world.org.id,
+        description=f"Dossier van {SECRET} naar verkeerde ouder.",
+        actions_taken="Gebeld met Piet Puk.",
+    )
     incident = incidents.submit_report(fresh_db, world["reporter"], report, at=NOW)
     assessment.save(fresh_db, world["dpo"], incident.id, assessment.prefill(incident, world.org), "g", "m")
-    decisions.record(fresh_db, world["dpo"], incident.id, DecisionInput(
-        breach=True, notify_authority=True, inform=Inform.YES, motivation="Conform advies."))  # fmt: skip
+    decisions.record(
+        fresh_db,
+        world["dpo"],
+        incident.id,
+        DecisionInput(breach=True, notify_authority=True, inform=Inform.YES, motivation="Conform advies."),
+    )
     for recipient in Recipient:
         informing.record_safety_check(fresh_db, world["dpo"], incident.id, recipient, False)
     return incident
@@ -152,7 +182,8 @@ def family(fresh_db, world, monkeypatch):
 
 def _family_letter(db, world, incident, recipient=Recipient.PARENTS):
     text = follow_up.letter_prefill(db, world["dpo"], incident.id, recipient).model_copy(
-        update={"consequences": "Een andere ouder kon het lezen.", "measures": "Teruggevraagd."})  # fmt: skip
+        update={"consequences": "Een andere ouder kon het lezen.", "measures": "Teruggevraagd."}
+    )
     return follow_up.letter_for(db, world["dpo"], incident.id, recipient, text, today=DAY)
 
 
@@ -194,8 +225,11 @@ def test_the_public_notice_tells_what_happened_and_how_to_reach_the_fg():
 
 
 def test_the_prefill_never_names_child_protection_information():
-    facts = Facts(incident_type=IncidentType.SENT_BY_MISTAKE, aware_at=NOW,
-                  data_categories=[DataCategory.CARE_FILE, DataCategory.CHILD_PROTECTION])  # fmt: skip
+    facts = Facts(
+        incident_type=IncidentType.SENT_BY_MISTAKE,
+        aware_at=NOW,
+        data_categories=[DataCategory.CARE_FILE, DataCategory.CHILD_PROTECTION],
+    )
     made = letters.prefill(facts, recipient=Recipient.YOUNG_PERSON)
     assert "Veilig Thuis" not in made.what_happened and "eilig" not in made.what_happened
     assert "jeugdhulp- of zorgdossier" in made.what_happened

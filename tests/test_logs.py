@@ -18,7 +18,12 @@ from datalek import accounts, store
 from datalek.models import Actor, Role
 from tests.conftest import PASSWORD, World
 from tests.e2e.conftest import (  # noqa: F401 - the browser fixture for Debian's Chromium
-    Server, browser_type_launch_args, fill_letter_report, open_page, settle, sign_in,
+    Server,
+    browser_type_launch_args,
+    fill_letter_report,
+    open_page,
+    settle,
+    sign_in,
 )
 from tests.e2e.test_xss import choose
 
@@ -27,8 +32,19 @@ pytestmark = pytest.mark.e2e
 NAME, EMAIL = "Jan de Vries", "jan.devries@gemeente-voorbeeld.invalid"
 BSN, PHONE, OTHER = "111222333", "0612345678", "Piet Pietersen"
 DESCRIPTION = f"{NAME} ({EMAIL}, BSN {BSN}, tel {PHONE}) kreeg het verslag van {OTHER}."
-SECRETS = [NAME, EMAIL, "jan.devries", "gemeente-voorbeeld", BSN, PHONE, OTHER, "Pietersen",
-           "verslag van", "@test.invalid", PASSWORD]  # fmt: skip
+SECRETS = [
+    NAME,
+    EMAIL,
+    "jan.devries",
+    "gemeente-voorbeeld",
+    BSN,
+    PHONE,
+    OTHER,
+    "Pietersen",
+    "verslag van",
+    "@test.invalid",
+    PASSWORD,
+]
 
 
 def _closed_port() -> int:
@@ -47,8 +63,11 @@ def server(tmp_path_factory):
         accounts.create_user(db, Actor.cli(), NAME, EMAIL, Role.REPORTER, PASSWORD, [world.org.id])
     finally:
         db.close()
-    srv = Server(path, tmp_path_factory.mktemp("logs") / "server.log",
-                 env={"DATALEK_SMTP_HOST": "127.0.0.1", "DATALEK_SMTP_PORT": str(_closed_port())})
+    srv = Server(
+        path,
+        tmp_path_factory.mktemp("logs") / "server.log",
+        env={"DATALEK_SMTP_HOST": "127.0.0.1", "DATALEK_SMTP_PORT": str(_closed_port())},
+    )
     yield srv
     srv.stop()
 

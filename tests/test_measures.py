@@ -14,8 +14,12 @@ from datalek.store import audit_log
 from tests.conftest import NOW, make_report
 
 TODAY = date(2026, 11, 25)  # the clock below, in Amsterdam
-GOOD = MeasureInput(kind=MeasureKind.CORRECTIVE, description="Ontvanger gevraagd te verwijderen.",
-                    owner="Teamleider Jeugd", due_on=TODAY + timedelta(days=14))  # fmt: skip
+GOOD = MeasureInput(
+    kind=MeasureKind.CORRECTIVE,
+    description="Ontvanger gevraagd te verwijderen.",
+    owner="Teamleider Jeugd",
+    due_on=TODAY + timedelta(days=14),
+)
 
 
 @pytest.fixture(autouse=True)
@@ -33,11 +37,23 @@ def _add(db, world, incident_id, **changes):
 
 
 def test_a_measure_is_added_as_planned_and_audited_without_its_text(fresh_db, world, incident_id):
-    made = measures.add(fresh_db, world["dpo"], incident_id, MeasureInput(
-        kind=MeasureKind.PREVENTIVE, description="  Adrescontrole in het sjabloon.  ", owner=" ICT ",
-        due_on=TODAY))  # fmt: skip
+    made = measures.add(
+        fresh_db,
+        world["dpo"],
+        incident_id,
+        MeasureInput(
+            kind=MeasureKind.PREVENTIVE,
+            description="  Adrescontrole in het sjabloon.  ",
+            owner=" ICT ",
+            due_on=TODAY,
+        ),
+    )
     assert (made.status, made.done_on, made.description, made.owner) == (
-        MeasureStatus.PLANNED, None, "Adrescontrole in het sjabloon.", "ICT")  # fmt: skip
+        MeasureStatus.PLANNED,
+        None,
+        "Adrescontrole in het sjabloon.",
+        "ICT",
+    )
     assert measures.for_incident(fresh_db, world["dpo"], incident_id) == [made]
     entry = audit_log.recent(fresh_db, 1, action="measure.add")[0]
     assert json.loads(entry["detail"]) == {"measure_id": made.id, "kind": "preventive"}
@@ -54,9 +70,10 @@ def test_a_measure_is_added_as_planned_and_audited_without_its_text(fresh_db, wo
         ({"due_on": None}, "due_on", "Kies de datum waarop de maatregel klaar moet zijn."),
     ],
     ids=["no-kind", "blank-description", "long-description", "no-owner", "long-owner", "no-due-date"],
-)  # fmt: skip
-def test_an_incomplete_measure_gets_a_dutch_message_per_field(fresh_db, world, incident_id, changes,
-                                                              field, message):  # fmt: skip
+)
+def test_an_incomplete_measure_gets_a_dutch_message_per_field(
+    fresh_db, world, incident_id, changes, field, message
+):
     data = MeasureInput(**{**GOOD.model_dump(), **changes})
     with pytest.raises(InvalidInput) as refused:
         measures.add(fresh_db, world["dpo"], incident_id, data)
@@ -73,7 +90,7 @@ def test_the_longest_allowed_texts_are_accepted(fresh_db, world, incident_id):
     ("status", "done_on"),
     [(MeasureStatus.DONE, TODAY), (MeasureStatus.IN_PROGRESS, None), (MeasureStatus.CANCELLED, None)],
     ids=["done", "in-progress", "cancelled"],
-)  # fmt: skip
+)
 def test_a_status_change_records_the_day_it_was_done(fresh_db, world, incident_id, status, done_on):
     made = _add(fresh_db, world, incident_id)
     changed = measures.set_status(fresh_db, world["dpo"], made.id, status)
@@ -101,14 +118,15 @@ def test_reopening_a_done_measure_clears_its_done_date(fresh_db, world, incident
         (TODAY - timedelta(days=1), MeasureStatus.CANCELLED, False),
     ],
     ids=["planned-past-due", "in-progress-past-due", "due-today", "done", "cancelled"],
-)  # fmt: skip
+)
 def test_open_measures_past_their_due_date_are_overdue(fresh_db, world, incident_id, due_on, status, overdue):
     made = _add(fresh_db, world, incident_id, due_on=due_on)
     if status:
         measures.set_status(fresh_db, world["dpo"], made.id, status)
     found = measures.overdue(fresh_db, world["dpo"], today=TODAY)
     assert [(o.measure_id, o.incident_id, o.due_on) for o in found] == (
-        [(made.id, incident_id, due_on)] if overdue else [])  # fmt: skip
+        [(made.id, incident_id, due_on)] if overdue else []
+    )
     assert made.overdue(TODAY) == (due_on < TODAY)
 
 
@@ -153,8 +171,14 @@ def test_an_unknown_measure_is_refused_like_a_foreign_one(fresh_db, world):
 def test_overdue_can_be_limited_to_the_oldest_and_counted(fresh_db, world):
     incident = incidents.submit_report(fresh_db, world["reporter"], make_report(world.org.id), at=NOW)
     for days in (3, 1, 2):
-        measures.add(fresh_db, world["dpo"], incident.id, MeasureInput(
-            kind=MeasureKind.PREVENTIVE, description="d", owner="o", due_on=TODAY - timedelta(days=days)))  # fmt: skip
+        measures.add(
+            fresh_db,
+            world["dpo"],
+            incident.id,
+            MeasureInput(
+                kind=MeasureKind.PREVENTIVE, description="d", owner="o", due_on=TODAY - timedelta(days=days)
+            ),
+        )
     oldest = measures.overdue(fresh_db, world["dpo"], today=TODAY, limit=2)
     assert [o.due_on for o in oldest] == [TODAY - timedelta(days=3), TODAY - timedelta(days=2)]
     assert measures.count_overdue(fresh_db, world["dpo"], today=TODAY) == 3

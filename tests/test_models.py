@@ -37,10 +37,7 @@ PAIRS = list(itertools.product(Status, Status))
 @pytest.mark.parametrize(
     "current, target",
     PAIRS,
-    ids=[
-        f"{a.value}->{b.value}:{'allowed' if (a, b) in ALLOWED else 'refused'}"
-        for a, b in PAIRS
-    ],
+    ids=[f"{a.value}->{b.value}:{'allowed' if (a, b) in ALLOWED else 'refused'}" for a, b in PAIRS],
 )
 def test_status_transitions(current: Status, target: Status) -> None:
     assert (target in TRANSITIONS[current]) == ((current, target) in ALLOWED)

@@ -45,7 +45,7 @@ class Received:
 class Inbox:
     messages: list[Received] = field(default_factory=list)
 
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd hook name
+    async def handle_DATA(self, server, session, envelope):
         self.messages.append(Received(envelope.mail_from, list(envelope.rcpt_tos), envelope.content))
         return "250 Message accepted for delivery"
 
@@ -56,8 +56,12 @@ def smtp() -> Iterator[tuple[SmtpSettings, Inbox]]:
     controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
     controller.start()
     try:
-        yield SmtpSettings(host="127.0.0.1", port=controller.port, base_url=BASE_URL,
-                           sender="datalek@test.invalid"), inbox  # fmt: skip
+        yield (
+            SmtpSettings(
+                host="127.0.0.1", port=controller.port, base_url=BASE_URL, sender="datalek@test.invalid"
+            ),
+            inbox,
+        )
     finally:
         controller.stop()
 
@@ -104,8 +108,15 @@ def test_submitted_report_notice_holds_no_description_or_reporter(smtp, world, f
     assert sorted(received.rcpt_tos) == recipients
     raw = received.raw.decode("utf-8", errors="replace")
     assert incident.reference in received.body
-    for secret in ("Wolkenkrabbertje", "buurvrouw", "Snoezelruimte", "Kwelderland",
-                   "Reporter", "reporter@test.invalid", "Gemeente Test"):  # fmt: skip
+    for secret in (
+        "Wolkenkrabbertje",
+        "buurvrouw",
+        "Snoezelruimte",
+        "Kwelderland",
+        "Reporter",
+        "reporter@test.invalid",
+        "Gemeente Test",
+    ):
         assert secret not in raw
 
 
@@ -164,8 +175,15 @@ def test_background_send(smtp):
 
 # --- settings from the environment -------------------------------------------------------
 
-SMTP_ENV = ("DATALEK_SMTP_HOST", "DATALEK_SMTP_PORT", "DATALEK_SMTP_FROM", "DATALEK_SMTP_USER",
-            "DATALEK_SMTP_PASSWORD", "DATALEK_SMTP_STARTTLS", "DATALEK_BASE_URL")  # fmt: skip
+SMTP_ENV = (
+    "DATALEK_SMTP_HOST",
+    "DATALEK_SMTP_PORT",
+    "DATALEK_SMTP_FROM",
+    "DATALEK_SMTP_USER",
+    "DATALEK_SMTP_PASSWORD",
+    "DATALEK_SMTP_STARTTLS",
+    "DATALEK_BASE_URL",
+)
 
 
 @pytest.fixture
@@ -189,9 +207,7 @@ def test_settings_from_env(clean_env):
     clean_env.setenv("DATALEK_SMTP_STARTTLS", "1")
     clean_env.setenv("DATALEK_BASE_URL", BASE_URL)
     settings = SmtpSettings.from_env()
-    assert settings == SmtpSettings(
-        host="smtp.test.invalid", port=2525, starttls=True, base_url=BASE_URL
-    )
+    assert settings == SmtpSettings(host="smtp.test.invalid", port=2525, starttls=True, base_url=BASE_URL)
 
 
 def test_settings_defaults_and_bad_port(clean_env):

@@ -17,7 +17,7 @@ from datalek import accounts, incidents, permissions, stats, store
 from datalek.models import Actor, IncidentType, Role, Status
 from datalek.permissions import PermissionDenied
 from datalek.store import audit_log
-from tests.conftest import NOW, PASSWORD, make_report
+from tests.conftest import NOW, make_report
 
 UNKNOWN_ID = 999_999
 DESCRIPTION = "Verslag naar een verkeerde ouder gestuurd."
@@ -48,54 +48,86 @@ Call = Callable[[Case, Actor], object]
 #: name -> (the action a refusal names, the call)
 CALLS: dict[str, tuple[str, Call]] = {
     # incidents
-    "submit_report(own org)": ("incident.create", lambda c, a: incidents.submit_report(
-        c.db, a, make_report(c.world.org.id), at=NOW)),
-    "submit_report(other org)": ("incident.create", lambda c, a: incidents.submit_report(
-        c.db, a, make_report(c.world.other_org.id), at=NOW)),
-    "read_incident(reporter's)": ("incident.read", lambda c, a: incidents.read_incident(
-        c.db, a, c.mine)),
-    "read_incident(other org's)": ("incident.read", lambda c, a: incidents.read_incident(
-        c.db, a, c.foreign)),
-    "read_incident(unknown id)": ("incident.read", lambda c, a: incidents.read_incident(
-        c.db, a, UNKNOWN_ID)),
-    "add_supplement(reporter's)": ("incident.supplement", lambda c, a: incidents.add_supplement(
-        c.db, a, c.mine, "De ontvanger heeft teruggebeld.")),
-    "add_supplement(other org's)": ("incident.supplement", lambda c, a: incidents.add_supplement(
-        c.db, a, c.foreign, "De ontvanger heeft teruggebeld.")),
-    "change_status(reporter's)": ("incident.status", lambda c, a: incidents.change_status(
-        c.db, a, c.mine, Status.IN_PROGRESS)),
-    "change_status(other org's)": ("incident.status", lambda c, a: incidents.change_status(
-        c.db, a, c.foreign, Status.IN_PROGRESS)),
+    "submit_report(own org)": (
+        "incident.create",
+        lambda c, a: incidents.submit_report(c.db, a, make_report(c.world.org.id), at=NOW),
+    ),
+    "submit_report(other org)": (
+        "incident.create",
+        lambda c, a: incidents.submit_report(c.db, a, make_report(c.world.other_org.id), at=NOW),
+    ),
+    "read_incident(reporter's)": ("incident.read", lambda c, a: incidents.read_incident(c.db, a, c.mine)),
+    "read_incident(other org's)": ("incident.read", lambda c, a: incidents.read_incident(c.db, a, c.foreign)),
+    "read_incident(unknown id)": ("incident.read", lambda c, a: incidents.read_incident(c.db, a, UNKNOWN_ID)),
+    "add_supplement(reporter's)": (
+        "incident.supplement",
+        lambda c, a: incidents.add_supplement(c.db, a, c.mine, "De ontvanger heeft teruggebeld."),
+    ),
+    "add_supplement(other org's)": (
+        "incident.supplement",
+        lambda c, a: incidents.add_supplement(c.db, a, c.foreign, "De ontvanger heeft teruggebeld."),
+    ),
+    "change_status(reporter's)": (
+        "incident.status",
+        lambda c, a: incidents.change_status(c.db, a, c.mine, Status.IN_PROGRESS),
+    ),
+    "change_status(other org's)": (
+        "incident.status",
+        lambda c, a: incidents.change_status(c.db, a, c.foreign, Status.IN_PROGRESS),
+    ),
     "queue": ("incident.queue", lambda c, a: incidents.queue(c.db, a)),
-    "queue(other org)": ("incident.queue", lambda c, a: incidents.queue(
-        c.db, a, org_id=c.world.other_org.id)),
+    "queue(other org)": (
+        "incident.queue",
+        lambda c, a: incidents.queue(c.db, a, org_id=c.world.other_org.id),
+    ),
     "my_reports": ("incident.list_own", lambda c, a: incidents.my_reports(c.db, a)),
     # aggregates
-    "stats.overview(own org)": ("stats.overview", lambda c, a: stats.overview(
-        c.db, a, [c.world.org.id], 2026)),
-    "stats.overview(other org)": ("stats.overview", lambda c, a: stats.overview(
-        c.db, a, [c.world.other_org.id], 2026)),
-    "stats.overview(both orgs)": ("stats.overview", lambda c, a: stats.overview(
-        c.db, a, [c.world.org.id, c.world.other_org.id], 2026)),
+    "stats.overview(own org)": (
+        "stats.overview",
+        lambda c, a: stats.overview(c.db, a, [c.world.org.id], 2026),
+    ),
+    "stats.overview(other org)": (
+        "stats.overview",
+        lambda c, a: stats.overview(c.db, a, [c.world.other_org.id], 2026),
+    ),
+    "stats.overview(both orgs)": (
+        "stats.overview",
+        lambda c, a: stats.overview(c.db, a, [c.world.org.id, c.world.other_org.id], 2026),
+    ),
     "stats.overview(no org)": ("stats.overview", lambda c, a: stats.overview(c.db, a, [], 2026)),
     # stats.years refuses under the same action name as the overview it belongs to
     "stats.years(own org)": ("stats.overview", lambda c, a: stats.years(c.db, a, [c.world.org.id])),
-    "stats.years(other org)": ("stats.overview", lambda c, a: stats.years(
-        c.db, a, [c.world.other_org.id])),
+    "stats.years(other org)": ("stats.overview", lambda c, a: stats.years(c.db, a, [c.world.other_org.id])),
     # accounts
-    "create_user": ("user.create", lambda c, a: accounts.create_user(
-        c.db, a, "Nieuwe Collega", "nieuw@test.invalid", Role.REPORTER, None, [c.world.org.id])),
-    "create_organisation": ("organisation.create", lambda c, a: accounts.create_organisation(
-        c.db, a, "Gemeente Nieuw")),
+    "create_user": (
+        "user.create",
+        lambda c, a: accounts.create_user(
+            c.db, a, "Nieuwe Collega", "nieuw@test.invalid", Role.REPORTER, None, [c.world.org.id]
+        ),
+    ),
+    "create_organisation": (
+        "organisation.create",
+        lambda c, a: accounts.create_organisation(c.db, a, "Gemeente Nieuw"),
+    ),
     "list_users": ("user.list", lambda c, a: accounts.list_users(c.db, a)),
-    "set_active(reporter2, off)": ("user.disable", lambda c, a: accounts.set_active(
-        c.db, a, c.world["reporter2"].user_id, False)),
-    "set_active(reporter2, on)": ("user.enable", lambda c, a: accounts.set_active(
-        c.db, a, c.world["reporter2"].user_id, True)),
-    "set_password(reporter2)": ("user.password", lambda c, a: accounts.set_password(
-        c.db, a, c.world["reporter2"].user_id, "een heel nieuw wachtwoord")),
-    "get_user(reporter2)": ("user.read", lambda c, a: accounts.get_user(
-        c.db, a, c.world["reporter2"].user_id)),
+    "set_active(reporter2, off)": (
+        "user.disable",
+        lambda c, a: accounts.set_active(c.db, a, c.world["reporter2"].user_id, False),
+    ),
+    "set_active(reporter2, on)": (
+        "user.enable",
+        lambda c, a: accounts.set_active(c.db, a, c.world["reporter2"].user_id, True),
+    ),
+    "set_password(reporter2)": (
+        "user.password",
+        lambda c, a: accounts.set_password(
+            c.db, a, c.world["reporter2"].user_id, "een heel nieuw wachtwoord"
+        ),
+    ),
+    "get_user(reporter2)": (
+        "user.read",
+        lambda c, a: accounts.get_user(c.db, a, c.world["reporter2"].user_id),
+    ),
 }
 
 A, R = "allowed", "refused"
@@ -210,18 +242,14 @@ MATRIX = [
 
 
 def refusals(db) -> list[dict]:
-    return [
-        {**e, "detail": json.loads(e["detail"])} for e in audit_log.recent(db, 10_000, "refused")
-    ]
+    return [{**e, "detail": json.loads(e["detail"])} for e in audit_log.recent(db, 10_000, "refused")]
 
 
 def audit_count(db) -> int:
     return db.execute("SELECT count(*) FROM audit_log").fetchone()[0]
 
 
-@pytest.mark.parametrize(
-    ("who", "call", "expected"), MATRIX, ids=[f"{w}-{c}-{e}" for w, c, e in MATRIX]
-)
+@pytest.mark.parametrize(("who", "call", "expected"), MATRIX, ids=[f"{w}-{c}-{e}" for w, c, e in MATRIX])
 def test_role_function_matrix(case, who, call, expected):
     action, run = CALLS[call]
     actor = case.actor(who)
@@ -253,11 +281,15 @@ def test_the_matrix_uses_every_call_and_covers_both_outcomes():
 
 @pytest.mark.parametrize(
     ("who", "call"),
-    [("reporter", "submit_report(other org)"), ("management", "create_user"),
-     ("dpo", "create_organisation"), ("reporter", "set_active(reporter2, off)"),
-     ("reporter", "set_password(reporter2)")],
+    [
+        ("reporter", "submit_report(other org)"),
+        ("management", "create_user"),
+        ("dpo", "create_organisation"),
+        ("reporter", "set_active(reporter2, off)"),
+        ("reporter", "set_password(reporter2)"),
+    ],
     ids=["incident", "user", "organisation", "disable", "password"],
-)  # fmt: skip
+)
 def test_a_refused_write_changes_nothing(case, who, call):
     tables = ("incidents", "users", "organisations", "status_changes", "supplements")
     before = {t: case.db.execute(f"SELECT * FROM {t}").fetchall() for t in tables}
@@ -268,11 +300,13 @@ def test_a_refused_write_changes_nothing(case, who, call):
 
 @pytest.mark.parametrize(
     ("action", "run"),
-    [("incident.read", lambda c, a, i: incidents.read_incident(c.db, a, i)),
-     ("incident.supplement", lambda c, a, i: incidents.add_supplement(c.db, a, i, "Meer.")),
-     ("incident.status", lambda c, a, i: incidents.change_status(c.db, a, i, Status.IN_PROGRESS))],
+    [
+        ("incident.read", lambda c, a, i: incidents.read_incident(c.db, a, i)),
+        ("incident.supplement", lambda c, a, i: incidents.add_supplement(c.db, a, i, "Meer.")),
+        ("incident.status", lambda c, a, i: incidents.change_status(c.db, a, i, Status.IN_PROGRESS)),
+    ],
     ids=["read", "supplement", "status"],
-)  # fmt: skip
+)
 def test_an_unknown_id_is_refused_exactly_like_a_foreign_one(case, action, run):
     dpo = case.world["dpo"]
     seen = []
@@ -280,8 +314,15 @@ def test_an_unknown_id_is_refused_exactly_like_a_foreign_one(case, action, run):
         with pytest.raises(PermissionDenied) as refused:
             run(case, dpo, target)
         entry = refusals(case.db)[0]
-        seen.append((type(refused.value), refused.value.action, refused.value.message,
-                     entry["object_type"], entry["detail"]))  # fmt: skip
+        seen.append(
+            (
+                type(refused.value),
+                refused.value.action,
+                refused.value.message,
+                entry["object_type"],
+                entry["detail"],
+            )
+        )
     assert seen[0] == seen[1]
     assert seen[0][1] == action and seen[0][3] == "incident"
 
@@ -291,9 +332,7 @@ def test_management_gets_counts_and_labels_never_rows_or_free_text(case):
         incidents.submit_report(case.db, case.world["reporter"], make_report(case.world.org.id), at=NOW)
     overview = stats.overview(case.db, case.world["management"], [case.world.org.id], 2026)
     assert overview.total == 6
-    labels = {s.label for s in Status} | {t.label for t in IncidentType} | {
-        f"{m:02d}" for m in range(1, 13)
-    }
+    labels = {s.label for s in Status} | {t.label for t in IncidentType} | {f"{m:02d}" for m in range(1, 13)}
     for cell in overview.by_status + overview.by_type + overview.by_month:
         assert cell.label in labels
         assert cell.count is None or isinstance(cell.count, int)
@@ -307,17 +346,18 @@ def test_management_gets_counts_and_labels_never_rows_or_free_text(case):
 def test_management_cannot_reach_an_incident_any_other_way(case):
     boss = case.world["management"]
     assert incidents.my_reports(case.db, boss) == []
-    for run in (lambda: incidents.read_incident(case.db, boss, case.mine),
-                lambda: incidents.queue(case.db, boss),
-                lambda: incidents.departments(case.db, boss)):  # fmt: skip
+    for run in (
+        lambda: incidents.read_incident(case.db, boss, case.mine),
+        lambda: incidents.queue(case.db, boss),
+        lambda: incidents.departments(case.db, boss),
+    ):
         with pytest.raises(PermissionDenied):
             run()
 
 
 def test_permission_checks_refuse_inside_an_open_write_transaction(case):
-    with pytest.raises(RuntimeError):
-        with store.write(case.db):
-            permissions.deny(case.db, case.world["reporter"], "incident.read")
+    with pytest.raises(RuntimeError), store.write(case.db):
+        permissions.deny(case.db, case.world["reporter"], "incident.read")
 
 
 # --- the pure predicates -------------------------------------------------------------------
@@ -399,7 +439,8 @@ def _predicate_id(row) -> str:
     return f"{name}-{getattr(role, 'value', role)}-{'-'.join(map(str, args)) or 'any'}-{expected}"
 
 
-@pytest.mark.parametrize(("name", "role", "args", "expected"), PREDICATES,
-                         ids=[_predicate_id(r) for r in PREDICATES])  # fmt: skip
+@pytest.mark.parametrize(
+    ("name", "role", "args", "expected"), PREDICATES, ids=[_predicate_id(r) for r in PREDICATES]
+)
 def test_predicates(name, role, args, expected):
     assert getattr(permissions, name)(actor(role), *args) is expected

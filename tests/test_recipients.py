@@ -25,9 +25,19 @@ PERSON = (Recipient.PERSON,)
         (45, AgeGroup.ADULT, PERSON),
         (130, AgeGroup.ADULT, PERSON),
     ],
-    ids=["newborn", "child-6", "last-year-under-12", "first-year-12-15", "last-year-12-15",
-         "first-year-16-17", "last-year-minor", "just-adult", "adult", "oldest-accepted"],
-)  # fmt: skip
+    ids=[
+        "newborn",
+        "child-6",
+        "last-year-under-12",
+        "first-year-12-15",
+        "last-year-12-15",
+        "first-year-16-17",
+        "last-year-minor",
+        "just-adult",
+        "adult",
+        "oldest-accepted",
+    ],
+)
 def test_competent_people_are_informed_according_to_their_age(age, group, expected):
     assert age_group(age) is group
     assert recipients_for(age) == expected
@@ -73,13 +83,17 @@ def test_impossible_ages_are_refused_with_a_dutch_message(age, competent):
         (AgeGroup.NOT_COMPETENT, "ouders of voogd met gezag"),
     ],
     ids=[g.value for g in AgeGroup],
-)  # fmt: skip
+)
 def test_each_age_group_has_a_dutch_note_for_the_fg(group, phrase):
     assert phrase in note_for(group)
 
 
 def test_every_group_and_recipient_has_a_dutch_label():
     assert {g.label for g in AgeGroup} == {
-        "18 jaar of ouder", "Jonger dan 12 jaar", "12 tot en met 15 jaar", "16 of 17 jaar",
-        "Minderjarig en niet wilsbekwaam"}  # fmt: skip
+        "18 jaar of ouder",
+        "Jonger dan 12 jaar",
+        "12 tot en met 15 jaar",
+        "16 of 17 jaar",
+        "Minderjarig en niet wilsbekwaam",
+    }
     assert Recipient.PARENTS.label == "Ouders of voogd met gezag"

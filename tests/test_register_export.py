@@ -28,8 +28,13 @@ def clock(monkeypatch):
 
 
 def _submit(db, world, at=NOW, **changes):
-    report = make_report(world.org.id, now=at, occurred_from=at - timedelta(hours=5),
-                         discovered_at=at - timedelta(hours=2), **changes)  # fmt: skip
+    report = make_report(
+        world.org.id,
+        now=at,
+        occurred_from=at - timedelta(hours=5),
+        discovered_at=at - timedelta(hours=2),
+        **changes,
+    )
     return incidents.submit_report(db, world["reporter"], report, at=at)
 
 
@@ -38,9 +43,16 @@ def _decide(db, world, incident, breach=True):
     if not breach:
         facts = facts.model_copy(update={"lawful_basis": LawfulBasis.MELDRECHT})
     assessment.save(db, world["dpo"], incident.id, facts, "Gevolgen voor het gezin.", "Teruggevraagd.")
-    decisions.record(db, world["dpo"], incident.id, DecisionInput(
-        breach=True, notify_authority=True, inform=Inform.YES, motivation="Conform advies.") if breach
-        else DecisionInput(breach=False, not_breach_reason=NotBreachReason.MELDRECHT, motivation="Wettelijk."))  # fmt: skip
+    decisions.record(
+        db,
+        world["dpo"],
+        incident.id,
+        DecisionInput(breach=True, notify_authority=True, inform=Inform.YES, motivation="Conform advies.")
+        if breach
+        else DecisionInput(
+            breach=False, not_breach_reason=NotBreachReason.MELDRECHT, motivation="Wettelijk."
+        ),
+    )
 
 
 @pytest.fixture
@@ -57,8 +69,15 @@ def year(fresh_db, world):
     made["open"] = _submit(fresh_db, world, department="Schuldhulp")
     made["postponed"] = _submit(fresh_db, world, NOW + timedelta(hours=1), department="Jeugdteam")
     _decide(fresh_db, world, made["postponed"])
-    informing.record_safety_check(fresh_db, world["dpo"], made["postponed"].id, Recipient.PARENTS, True,
-                                  "Zorgen over de vader.", date(2026, 12, 10))  # fmt: skip
+    informing.record_safety_check(
+        fresh_db,
+        world["dpo"],
+        made["postponed"].id,
+        Recipient.PARENTS,
+        True,
+        "Zorgen over de vader.",
+        date(2026, 12, 10),
+    )
     other = make_report(world.other_org.id)
     incidents.submit_report(fresh_db, world["other_reporter"], other, at=NOW)
     return made
@@ -73,13 +92,16 @@ def test_every_incident_of_the_year_is_in_the_register(fresh_db, year):
     assert [r["Kenmerk"] for r in table] == [year[k].reference for k in ("full", "none", "open", "postponed")]
     assert all(list(r) == COLUMNS for r in table)
     assert [r["Kenmerk"] for r in register_export.rows(fresh_db, year["old"].org_id, 2025)] == [
-        year["old"].reference]  # fmt: skip
+        year["old"].reference
+    ]
 
 
 def test_the_follow_up_columns_are_filled(fresh_db, year):
     rows = _by_reference(register_export.rows(fresh_db, year["full"].org_id, 2026))
     full = rows[year["full"].reference]
-    assert full["Besluit"].startswith("datalek; AP: melden") and full["Motivering besluit"] == "Conform advies."
+    assert (
+        full["Besluit"].startswith("datalek; AP: melden") and full["Motivering besluit"] == "Conform advies."
+    )
     ap = (full["Gemeld bij AP"], full["Meldnummer AP"], full["Binnen 72 uur"])
     assert ap == ("ja", "M-2026-000123", "ja")
     informed_on = f"{(NOW + timedelta(days=5)).date():%d-%m-%Y}"  # complete_follow_up: "today"
@@ -114,7 +136,8 @@ def test_an_xlsx_export_has_the_header_and_every_reference(fresh_db, world, year
     sheet = _sheet(register_export.export(fresh_db, world["dpo"], world.org.id, 2026, "xlsx"))
     assert [c.value for c in sheet[1]] == COLUMNS
     assert [sheet.cell(row=i, column=1).value for i in range(2, sheet.max_row + 1)] == [
-        year[k].reference for k in ("full", "none", "open", "postponed")]  # fmt: skip
+        year[k].reference for k in ("full", "none", "open", "postponed")
+    ]
 
 
 DANGEROUS = [
@@ -146,10 +169,18 @@ def test_free_text_is_written_as_inert_text(fresh_db, world, fmt, description, e
 
 @pytest.mark.parametrize(
     ("value", "expected"),
-    [(None, ""), (42, "42"), ("gewoon", "gewoon"), ("=1+1", "'=1+1"), ("\t=1", "'\t=1"),
-     ("\r=1", "'\r=1"), ("regel\nregel", "regel\nregel"), ("a=b", "a=b")],
+    [
+        (None, ""),
+        (42, "42"),
+        ("gewoon", "gewoon"),
+        ("=1+1", "'=1+1"),
+        ("\t=1", "'\t=1"),
+        ("\r=1", "'\r=1"),
+        ("regel\nregel", "regel\nregel"),
+        ("a=b", "a=b"),
+    ],
     ids=["none", "number", "plain", "formula", "tab", "carriage-return", "newline-kept", "equals-inside"],
-)  # fmt: skip
+)
 def test_safe_cell(value, expected):
     assert safe_cell(value) == expected
 
@@ -176,9 +207,22 @@ def test_only_the_fg_of_the_organisation_exports_its_register(fresh_db, world, y
 
 def test_the_cli_writes_the_register_and_audits_it_as_the_system(db_path, fresh_db, world, year, tmp_path):
     out = tmp_path / "register.csv"
-    result = CliRunner().invoke(main, ["export", "register", "--org", "Gemeente Test", "--year", "2026",
-                                       "--format", "csv", "--out", str(out)],
-                                env={"DATALEK_DB": str(db_path)})  # fmt: skip
+    result = CliRunner().invoke(
+        main,
+        [
+            "export",
+            "register",
+            "--org",
+            "Gemeente Test",
+            "--year",
+            "2026",
+            "--format",
+            "csv",
+            "--out",
+            str(out),
+        ],
+        env={"DATALEK_DB": str(db_path)},
+    )
     assert result.exit_code == 0, result.output
     assert "Register 2026 geschreven" in result.output
     table = list(csv.DictReader(io.StringIO(out.read_bytes().decode("utf-8-sig")), delimiter=";"))
@@ -189,19 +233,34 @@ def test_the_cli_writes_the_register_and_audits_it_as_the_system(db_path, fresh_
 
 def test_the_cli_refuses_an_unknown_organisation(db_path, world, tmp_path):
     out = tmp_path / "register.xlsx"
-    result = CliRunner().invoke(main, ["export", "register", "--org", "Bestaat Niet", "--year", "2026",
-                                       "--out", str(out)], env={"DATALEK_DB": str(db_path)})  # fmt: skip
+    result = CliRunner().invoke(
+        main,
+        ["export", "register", "--org", "Bestaat Niet", "--year", "2026", "--out", str(out)],
+        env={"DATALEK_DB": str(db_path)},
+    )
     assert result.exit_code != 0 and "Onbekende organisatie" in result.output
     assert not out.exists()
 
 
 def test_a_lifted_postponement_stays_in_the_register():
     checks = [
-        {"recipient": "parents", "risk": 1, "reason": "Veilig Thuis loopt.", "review_on": "2026-12-10",
-         "recorded_at": "2026-11-21T09:00:00+00:00"},
-        {"recipient": "parents", "risk": 0, "reason": "", "review_on": None,
-         "recorded_at": "2026-12-10T09:00:00+00:00"},
-    ]  # fmt: skip
+        {
+            "recipient": "parents",
+            "risk": 1,
+            "reason": "Veilig Thuis loopt.",
+            "review_on": "2026-12-10",
+            "recorded_at": "2026-11-21T09:00:00+00:00",
+        },
+        {
+            "recipient": "parents",
+            "risk": 0,
+            "reason": "",
+            "review_on": None,
+            "recorded_at": "2026-12-10T09:00:00+00:00",
+        },
+    ]
     (line,) = register_export._postponements(checks)
-    assert line == ("Ouders of voogd met gezag: uitgesteld op 21-11-2026 10:00 tot 10-12-2026 "
-                    "(opgeheven op 10-12-2026 10:00): Veilig Thuis loopt.")  # fmt: skip
+    assert line == (
+        "Ouders of voogd met gezag: uitgesteld op 21-11-2026 10:00 tot 10-12-2026 "
+        "(opgeheven op 10-12-2026 10:00): Veilig Thuis loopt."
+    )

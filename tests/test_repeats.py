@@ -15,8 +15,13 @@ from tests.conftest import NOW, make_report
 
 def _submit(db, world, at=NOW, who="reporter", org=None, **changes):
     org_id = org if org is not None else world.org.id
-    report = make_report(org_id, now=at, occurred_from=at - timedelta(hours=5),
-                         discovered_at=at - timedelta(hours=2), **changes)  # fmt: skip
+    report = make_report(
+        org_id,
+        now=at,
+        occurred_from=at - timedelta(hours=5),
+        discovered_at=at - timedelta(hours=2),
+        **changes,
+    )
     return incidents.submit_report(db, world[who], report, at=at)
 
 
@@ -56,8 +61,14 @@ def _not_a_breach(db, world):
     earlier = _submit(db, world, NOW - timedelta(days=30))
     facts = assessment.prefill(earlier, world.org).model_copy(update={"lawful_basis": LawfulBasis.MELDRECHT})
     assessment.save(db, world["dpo"], earlier.id, facts)
-    decisions.record(db, world["dpo"], earlier.id, DecisionInput(
-        breach=False, not_breach_reason=NotBreachReason.MELDRECHT, motivation="Melding Veilig Thuis."))
+    decisions.record(
+        db,
+        world["dpo"],
+        earlier.id,
+        DecisionInput(
+            breach=False, not_breach_reason=NotBreachReason.MELDRECHT, motivation="Melding Veilig Thuis."
+        ),
+    )
     assert _status(db, earlier.id) == Status.NOT_A_BREACH.value
     return earlier
 
@@ -71,8 +82,14 @@ def _not_a_breach(db, world):
         lambda db, w: _submit(db, w, NOW - timedelta(days=366)),
         _not_a_breach,
     ],
-    ids=["other-department", "other-type", "other-organisation", "more-than-365-days", "earlier-not-a-breach"],
-)  # fmt: skip
+    ids=[
+        "other-department",
+        "other-type",
+        "other-organisation",
+        "more-than-365-days",
+        "earlier-not-a-breach",
+    ],
+)
 def test_not_a_repeat(fresh_db, world, make_earlier):
     make_earlier(fresh_db, world)
     later = _submit(fresh_db, world)
@@ -106,9 +123,17 @@ def test_correcting_the_type_in_the_assessment_detects_and_clears_a_repeat(fresh
     later = _submit(fresh_db, world, situation="letter_wrong_address")
     assert later.repeat_of is None
     facts = assessment.prefill(later, world.org)
-    assessment.save(fresh_db, world["dpo"], later.id,
-                    facts.model_copy(update={"incident_type": IncidentType.SENT_BY_MISTAKE}))  # fmt: skip
+    assessment.save(
+        fresh_db,
+        world["dpo"],
+        later.id,
+        facts.model_copy(update={"incident_type": IncidentType.SENT_BY_MISTAKE}),
+    )
     assert _repeat_of(fresh_db, later.id) == earlier.id
-    assessment.save(fresh_db, world["dpo"], later.id,
-                    facts.model_copy(update={"incident_type": IncidentType.MAIL_MISDELIVERED}))  # fmt: skip
+    assessment.save(
+        fresh_db,
+        world["dpo"],
+        later.id,
+        facts.model_copy(update={"incident_type": IncidentType.MAIL_MISDELIVERED}),
+    )
     assert _repeat_of(fresh_db, later.id) is None

@@ -19,8 +19,7 @@ def tracked_files() -> list[Path]:
         out = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=True)
     except (OSError, subprocess.CalledProcessError):
         skipped = {".git", ".venv", ".cache", "data", "__pycache__", ".pytest_cache", ".ruff_cache"}
-        return [p for p in ROOT.rglob("*")
-                if p.is_file() and not skipped & set(p.relative_to(ROOT).parts)]
+        return [p for p in ROOT.rglob("*") if p.is_file() and not skipped & set(p.relative_to(ROOT).parts)]
     return [ROOT / name for name in out.stdout.decode().split("\0") if name]
 
 
@@ -30,8 +29,12 @@ def references(text: str) -> list[str]:
 
 @pytest.mark.parametrize(
     ("text", "found"),
-    [("see ../" + "shared/DESIGN.md", True), ("docs/domain/rules.md §5", False),
-     ("in shared" + "/domain/enisa.md", True), ("a shared-service organisation", False)],
+    [
+        ("see ../" + "shared" + "/DESIGN.md", True),
+        ("docs/domain/rules.md §5", False),
+        ("in shared" + "/domain/enisa.md", True),
+        ("a shared-service organisation", False),
+    ],
 )
 def test_the_check_recognises_a_reference(text, found):
     assert bool(references(text)) is found

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import itertools
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -13,7 +13,7 @@ from datalek.permissions import PermissionDenied
 from tests.conftest import World, make_report
 
 P = pytest.param
-UTC = timezone.utc
+UTC = UTC
 
 
 def shown(cells: list[stats.Cell]) -> dict[str, int | None]:
@@ -25,17 +25,23 @@ def shown(cells: list[stats.Cell]) -> dict[str, int | None]:
 SUPPRESS = [
     P({"a": 10, "b": 7}, {"a": 10, "b": 7}, id="all-above-threshold"),
     P({"a": 5, "b": 5}, {"a": 5, "b": 5}, id="threshold-itself-is-shown"),
-    P({"a": 3, "b": 10, "c": 7}, {"a": None, "b": 10, "c": None},
-      id="one-hidden-then-next-smallest-hidden-too"),
+    P(
+        {"a": 3, "b": 10, "c": 7},
+        {"a": None, "b": 10, "c": None},
+        id="one-hidden-then-next-smallest-hidden-too",
+    ),
     P({"a": 3, "b": 4, "c": 10}, {"a": None, "b": None, "c": 10}, id="two-hidden-nothing-more"),
-    P({"a": 3, "b": 20, "c": 6, "d": 0}, {"a": None, "b": 20, "c": None, "d": 0},
-      id="zero-is-not-the-next-smallest"),
+    P(
+        {"a": 3, "b": 20, "c": 6, "d": 0},
+        {"a": None, "b": 20, "c": None, "d": 0},
+        id="zero-is-not-the-next-smallest",
+    ),
     P({"a": 0, "b": 12, "c": 6}, {"a": 0, "b": 12, "c": 6}, id="zeros-shown"),
     P({"a": 2, "b": 0, "c": 0}, {"a": None, "b": 0, "c": 0}, id="only-one-non-zero-cell"),
     P({"a": 4}, {"a": None}, id="single-small-cell"),
     P({"a": 1, "b": 1, "c": 1}, {"a": None, "b": None, "c": None}, id="all-small"),
     P({}, {}, id="empty"),
-]  # fmt: skip
+]
 
 
 @pytest.mark.parametrize(("counts", "expected"), SUPPRESS)
@@ -107,9 +113,12 @@ MOVED_ON = 6  # reports the FG takes into treatment
 
 def submit(db, actor, org_id: int, situation: str, at: datetime):
     report = make_report(
-        org_id, now=at, situation=situation,
-        occurred_from=at - timedelta(hours=5), discovered_at=at - timedelta(hours=2),
-    )  # fmt: skip
+        org_id,
+        now=at,
+        situation=situation,
+        occurred_from=at - timedelta(hours=5),
+        discovered_at=at - timedelta(hours=2),
+    )
     return incidents.submit_report(db, actor, report, at=at)
 
 
@@ -123,15 +132,19 @@ def filled_path(tmp_path_factory):
         made = []
         for situation, at, n in REPORTS_2026:
             for i in range(n):
-                made.append(submit(db, world["reporter"], world.org.id, situation,
-                                   at + timedelta(minutes=i)))  # fmt: skip
+                made.append(submit(db, world["reporter"], world.org.id, situation, at + timedelta(minutes=i)))
         for incident in made[:MOVED_ON]:
             incidents.change_status(db, world["dpo"], incident.id, Status.IN_PROGRESS)
         # Not counted in 2026 for the organisation: another year, another organisation.
         submit(db, world["reporter"], world.org.id, "hack", datetime(2025, 12, 1, 9, tzinfo=UTC))
         for _ in range(3):
-            submit(db, world["other_reporter"], world.other_org.id, "phishing",
-                   datetime(2026, 6, 2, 8, tzinfo=UTC))  # fmt: skip
+            submit(
+                db,
+                world["other_reporter"],
+                world.other_org.id,
+                "phishing",
+                datetime(2026, 6, 2, 8, tzinfo=UTC),
+            )
     return path, world
 
 
@@ -245,10 +258,12 @@ def test_month_is_the_month_in_the_netherlands(fresh_db):
     cli = Actor.cli()
     org = accounts.create_organisation(fresh_db, cli, "Gemeente Oudjaar")
     reporter, board = (
-        auth.actor_for(fresh_db, accounts.create_user(fresh_db, cli, role, f"{role}@test.invalid",
-                                                      role, None, [org.id]).id)
+        auth.actor_for(
+            fresh_db,
+            accounts.create_user(fresh_db, cli, role, f"{role}@test.invalid", role, None, [org.id]).id,
+        )
         for role in (Role.REPORTER, Role.MANAGEMENT)
-    )  # fmt: skip
+    )
     at = datetime(2026, 12, 31, 23, 30, tzinfo=UTC)  # 1 January 2027, 00:30 in Amsterdam
     for i in range(5):
         submit(fresh_db, reporter, org.id, "verbal", at + timedelta(seconds=i))

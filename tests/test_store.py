@@ -37,20 +37,16 @@ def test_busy_timeout_is_at_least_five_seconds(db_path: Path) -> None:
 
 
 def test_foreign_keys_are_enforced(fresh_db) -> None:
-    with pytest.raises(sqlite3.IntegrityError):
-        with store.write(fresh_db):
-            fresh_db.execute(
-                "INSERT INTO memberships (user_id, org_id) VALUES (?, ?)", [12345, 67890]
-            )
+    with pytest.raises(sqlite3.IntegrityError), store.write(fresh_db):
+        fresh_db.execute("INSERT INTO memberships (user_id, org_id) VALUES (?, ?)", [12345, 67890])
 
 
 def test_missing_database_is_reported_not_created(tmp_path: Path) -> None:
     missing = tmp_path / "nowhere" / "datalek.db"
     with pytest.raises(store.DatabaseMissing):
         store.connect(missing)
-    with pytest.raises(store.DatabaseMissing):
-        with store.unit(missing):
-            pass  # pragma: no cover
+    with pytest.raises(store.DatabaseMissing), store.unit(missing):
+        pass  # pragma: no cover
     assert not missing.exists()
     assert not store.is_current(missing)
 
@@ -98,14 +94,13 @@ def test_write_rolls_back_everything_on_an_exception(db_path: Path, fresh_db) ->
     class Boom(Exception):
         pass
 
-    with pytest.raises(Boom):
-        with store.write(fresh_db):
-            fresh_db.execute(
-                "INSERT INTO organisations (name, created_at) VALUES (?, ?)",
-                ["Half geschreven", NOW.isoformat()],
-            )
-            audit.append(fresh_db, Actor.cli(), "organisation.create", "organisation", 1)
-            raise Boom
+    with pytest.raises(Boom), store.write(fresh_db):
+        fresh_db.execute(
+            "INSERT INTO organisations (name, created_at) VALUES (?, ?)",
+            ["Half geschreven", NOW.isoformat()],
+        )
+        audit.append(fresh_db, Actor.cli(), "organisation.create", "organisation", 1)
+        raise Boom
 
     assert not fresh_db.conn.in_transaction
     assert _organisation_names(db_path) == []  # seen from another connection, too
@@ -126,10 +121,9 @@ def test_write_lets_integrity_errors_through_and_rolls_back(db_path: Path, fresh
     insert = "INSERT INTO organisations (name, created_at) VALUES (?, ?)"
     with store.write(fresh_db):
         fresh_db.execute(insert, ["Dubbel", NOW.isoformat()])
-    with pytest.raises(sqlite3.IntegrityError):
-        with store.write(fresh_db):
-            fresh_db.execute(insert, ["Uniek", NOW.isoformat()])
-            fresh_db.execute(insert, ["Dubbel", NOW.isoformat()])
+    with pytest.raises(sqlite3.IntegrityError), store.write(fresh_db):
+        fresh_db.execute(insert, ["Uniek", NOW.isoformat()])
+        fresh_db.execute(insert, ["Dubbel", NOW.isoformat()])
     assert _organisation_names(db_path) == ["Dubbel"]
 
 
@@ -138,9 +132,8 @@ def test_write_takes_the_write_lock_at_begin(db_path: Path) -> None:
     with store.unit(db_path) as first, store.unit(db_path) as second:
         second.execute("PRAGMA busy_timeout=0")  # fail at once instead of waiting
         with store.write(first):
-            with pytest.raises(store.StorageError, match="locked"):
-                with store.write(second):
-                    pass  # pragma: no cover
+            with pytest.raises(store.StorageError, match="locked"), store.write(second):
+                pass  # pragma: no cover
             # Readers are never kept out (WAL).
             assert second.execute("SELECT count(*) FROM organisations").fetchone()[0] == 0
         assert not second.conn.in_transaction
@@ -158,9 +151,7 @@ def _rows(path: Path) -> dict[str, list[tuple]]:
         return {t: db.execute(f"SELECT * FROM {t} ORDER BY rowid").fetchall() for t in TABLES}
 
 
-def test_backup_copies_every_row_and_checks_the_copy(
-    db_path: Path, world: World, tmp_path: Path
-) -> None:
+def test_backup_copies_every_row_and_checks_the_copy(db_path: Path, world: World, tmp_path: Path) -> None:
     with store.unit(db_path) as db:
         for _ in range(3):
             incidents.submit_report(db, world["reporter"], make_report(world.org.id), at=NOW)
@@ -278,8 +269,7 @@ def _assert_all_committed_once(db_path: Path, world: World, expected: int, refs:
         assert incident_sql.count(db) == expected
         rows = list(
             db.query(
-                "SELECT id, seq, reference FROM incidents WHERE org_id = ? AND year = ?"
-                " ORDER BY seq",
+                "SELECT id, seq, reference FROM incidents WHERE org_id = ? AND year = ? ORDER BY seq",
                 [world.org.id, year],
             )
         )

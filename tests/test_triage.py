@@ -4,7 +4,7 @@ Each case states its reasoning in its id."""
 import json
 import re
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from click.testing import CliRunner
@@ -12,33 +12,83 @@ from click.testing import CliRunner
 from datalek import deadlines
 from datalek.cli import main
 from datalek.facts import (
-    AvailabilityState as AV, Cause, ConfidentialityState as CS, DataCategory as D, Exfiltration as X, Facts,
-    IntegrityState, LawfulBasis, PeopleGroup as G, RecipientKind as R, Unintelligible as U,
-)  # fmt: skip
+    AvailabilityState as AV,
+)
+from datalek.facts import (
+    Cause,
+    Facts,
+    IntegrityState,
+    LawfulBasis,
+)
+from datalek.facts import (
+    ConfidentialityState as CS,
+)
+from datalek.facts import (
+    DataCategory as D,
+)
+from datalek.facts import (
+    Exfiltration as X,
+)
+from datalek.facts import (
+    PeopleGroup as G,
+)
+from datalek.facts import (
+    RecipientKind as R,
+)
+from datalek.facts import (
+    Unintelligible as U,
+)
 from datalek.intake import CountKind, Retrieval
-from datalek.models import IncidentType as T, Nature
+from datalek.models import IncidentType as T
+from datalek.models import Nature
 from datalek.triage import Advice, Art34Exception, RiskLevel, assess
 
-NOW = datetime(2026, 11, 20, 12, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 C, I, A = Nature.CONFIDENTIALITY, Nature.INTEGRITY, Nature.AVAILABILITY
 
 
 def known(**kw) -> Facts:
     """An e-mail with a name and address sent to one wrong, known person: every key fact known."""
-    base = {"aware_at": NOW - timedelta(hours=10), "natures": [C], "confidentiality": CS.DISCLOSED,
-            "incident_type": T.SENT_BY_MISTAKE, "cause": Cause.INTERNAL_NON_MALICIOUS,
-            "data_categories": [D.BASIC, D.CONTACT], "groups": [G.RESIDENTS],
-            "people_count_kind": CountKind.EXACT, "people_count": 1, "unintelligible": U.NO,
-            "recipients": [R.KNOWN], "retrieval": Retrieval.UNCONFIRMED, "exfiltration": X.NOT_APPLICABLE}  # fmt: skip
+    base = {
+        "aware_at": NOW - timedelta(hours=10),
+        "natures": [C],
+        "confidentiality": CS.DISCLOSED,
+        "incident_type": T.SENT_BY_MISTAKE,
+        "cause": Cause.INTERNAL_NON_MALICIOUS,
+        "data_categories": [D.BASIC, D.CONTACT],
+        "groups": [G.RESIDENTS],
+        "people_count_kind": CountKind.EXACT,
+        "people_count": 1,
+        "unintelligible": U.NO,
+        "recipients": [R.KNOWN],
+        "retrieval": Retrieval.UNCONFIRMED,
+        "exfiltration": X.NOT_APPLICABLE,
+    }
     return Facts(**{**base, **kw})
 
 
-RANSOMWARE = dict(natures=[A], confidentiality=None, availability=AV.TEMPORARY, incident_type=T.RANSOMWARE,
-                  cause=Cause.EXTERNAL_MALICIOUS, recipients=[R.MALICIOUS], backup_available=True,
-                  restore_hours=4.0, exfiltration=X.EXCLUDED, people_count=2000)  # fmt: skip
-STOLEN = dict(natures=[C, A], incident_type=T.DEVICE_LOST_STOLEN, cause=Cause.EXTERNAL_MALICIOUS,
-              recipients=[R.MALICIOUS], confidentiality=CS.LIKELY, availability=AV.TEMPORARY,
-              backup_available=True, restore_hours=2.0)  # fmt: skip
+RANSOMWARE = dict(
+    natures=[A],
+    confidentiality=None,
+    availability=AV.TEMPORARY,
+    incident_type=T.RANSOMWARE,
+    cause=Cause.EXTERNAL_MALICIOUS,
+    recipients=[R.MALICIOUS],
+    backup_available=True,
+    restore_hours=4.0,
+    exfiltration=X.EXCLUDED,
+    people_count=2000,
+)
+STOLEN = dict(
+    natures=[C, A],
+    incident_type=T.DEVICE_LOST_STOLEN,
+    cause=Cause.EXTERNAL_MALICIOUS,
+    recipients=[R.MALICIOUS],
+    confidentiality=CS.LIKELY,
+    availability=AV.TEMPORARY,
+    backup_available=True,
+    restore_hours=2.0,
+)
 TRUSTED = dict(data_categories=[D.BASIC, D.HEALTH], recipients=[R.TRUSTED], retrieval=Retrieval.CONFIRMED)
 
 
@@ -49,66 +99,224 @@ def case(id, risk, notify, inform, **facts):
 N, RK, H = RiskLevel.NONE, RiskLevel.RISK, RiskLevel.HIGH
 CASES = [
     # EDPB Guidelines 01/2021 (docs/domain/rules.md §5)
-    case("edpb-1-ransomware-backup-encrypted-at-rest-exfil-excluded->record-only", N, False, False,
-         **RANSOMWARE, unintelligible=U.INTACT),
-    case("edpb-1-ransomware-backup-restored-within-hours-exfil-excluded->record-only", N, False, False, **RANSOMWARE),
-    case("edpb-2-ransomware-no-backup-care-files-lost->high-risk", H, True, True,
-         **{**RANSOMWARE, "backup_available": False, "availability": AV.PERMANENT, "restore_hours": None},
-         data_categories=[D.BASIC, D.CARE_FILE], groups=[G.CLIENTS]),
-    case("edpb-3-long-unavailability-of-care-critical-data->high-risk", H, True, True,
-         **{**RANSOMWARE, "restore_hours": 96.0}, data_categories=[D.BASIC, D.HEALTH], groups=[G.PATIENTS]),
-    case("edpb-3-care-files-back-within-hours->risk-not-record-only", RK, True, False,
-         **RANSOMWARE, data_categories=[D.BASIC, D.CARE_FILE], groups=[G.CLIENTS]),
-    case("edpb-4-ransomware-with-exfiltration-of-health-data->high-risk", H, True, True,
-         **{**RANSOMWARE, "natures": [C, A], "confidentiality": CS.DISCLOSED, "exfiltration": X.CONFIRMED},
-         data_categories=[D.BASIC, D.HEALTH]),
-    case("edpb-6-hashed-salted-credentials-exfiltrated->record-only", N, False, False,
-         data_categories=[D.CREDENTIALS], incident_type=T.HACKING_MALWARE, cause=Cause.EXTERNAL_MALICIOUS,
-         recipients=[R.MALICIOUS], unintelligible=U.INTACT, exfiltration=X.CONFIRMED, people_count=5000),
-    case("edpb-10-stolen-laptop-full-disk-encryption-and-backup->record-only", N, False, False,
-         **STOLEN, unintelligible=U.INTACT, data_categories=[D.BASIC, D.HEALTH], people_count=300),
-    case("edpb-11-stolen-unencrypted-laptop-many-people->high-risk", H, True, True,
-         **STOLEN, people_count=800, data_categories=[D.BASIC, D.CONTACT, D.FINANCIAL]),
+    case(
+        "edpb-1-ransomware-backup-encrypted-at-rest-exfil-excluded->record-only",
+        N,
+        False,
+        False,
+        **RANSOMWARE,
+        unintelligible=U.INTACT,
+    ),
+    case(
+        "edpb-1-ransomware-backup-restored-within-hours-exfil-excluded->record-only",
+        N,
+        False,
+        False,
+        **RANSOMWARE,
+    ),
+    case(
+        "edpb-2-ransomware-no-backup-care-files-lost->high-risk",
+        H,
+        True,
+        True,
+        **{**RANSOMWARE, "backup_available": False, "availability": AV.PERMANENT, "restore_hours": None},
+        data_categories=[D.BASIC, D.CARE_FILE],
+        groups=[G.CLIENTS],
+    ),
+    case(
+        "edpb-3-long-unavailability-of-care-critical-data->high-risk",
+        H,
+        True,
+        True,
+        **{**RANSOMWARE, "restore_hours": 96.0},
+        data_categories=[D.BASIC, D.HEALTH],
+        groups=[G.PATIENTS],
+    ),
+    case(
+        "edpb-3-care-files-back-within-hours->risk-not-record-only",
+        RK,
+        True,
+        False,
+        **RANSOMWARE,
+        data_categories=[D.BASIC, D.CARE_FILE],
+        groups=[G.CLIENTS],
+    ),
+    case(
+        "edpb-4-ransomware-with-exfiltration-of-health-data->high-risk",
+        H,
+        True,
+        True,
+        **{**RANSOMWARE, "natures": [C, A], "confidentiality": CS.DISCLOSED, "exfiltration": X.CONFIRMED},
+        data_categories=[D.BASIC, D.HEALTH],
+    ),
+    case(
+        "edpb-6-hashed-salted-credentials-exfiltrated->record-only",
+        N,
+        False,
+        False,
+        data_categories=[D.CREDENTIALS],
+        incident_type=T.HACKING_MALWARE,
+        cause=Cause.EXTERNAL_MALICIOUS,
+        recipients=[R.MALICIOUS],
+        unintelligible=U.INTACT,
+        exfiltration=X.CONFIRMED,
+        people_count=5000,
+    ),
+    case(
+        "edpb-10-stolen-laptop-full-disk-encryption-and-backup->record-only",
+        N,
+        False,
+        False,
+        **STOLEN,
+        unintelligible=U.INTACT,
+        data_categories=[D.BASIC, D.HEALTH],
+        people_count=300,
+    ),
+    case(
+        "edpb-11-stolen-unencrypted-laptop-many-people->high-risk",
+        H,
+        True,
+        True,
+        **STOLEN,
+        people_count=800,
+        data_categories=[D.BASIC, D.CONTACT, D.FINANCIAL],
+    ),
     case("edpb-9-trusted-recipient-confirms-deletion->record-only", N, False, False, **TRUSTED),
-    case("edpb-8-employee-takes-client-contacts-for-own-business->notify-ap-not-inform", RK, True, False,
-         cause=Cause.INTERNAL_MALICIOUS, incident_type=T.EXFILTRATION, recipients=[R.MALICIOUS],
-         data_categories=[D.CONTACT], people_count_kind=CountKind.APPROXIMATE, people_count=250,
-         exfiltration=X.CONFIRMED),
-    case("edpb-12-stolen-paper-health-files-of-a-rehab-clinic->high-risk-inform", H, True, True,
-         natures=[C, A], incident_type=T.PAPER_LOST, cause=Cause.EXTERNAL_MALICIOUS, recipients=[R.MALICIOUS],
-         availability=AV.TEMPORARY, backup_available=True, restore_hours=8.0,
-         data_categories=[D.BASIC, D.HEALTH], groups=[G.PATIENTS], people_count=40),
+    case(
+        "edpb-8-employee-takes-client-contacts-for-own-business->notify-ap-not-inform",
+        RK,
+        True,
+        False,
+        cause=Cause.INTERNAL_MALICIOUS,
+        incident_type=T.EXFILTRATION,
+        recipients=[R.MALICIOUS],
+        data_categories=[D.CONTACT],
+        people_count_kind=CountKind.APPROXIMATE,
+        people_count=250,
+        exfiltration=X.CONFIRMED,
+    ),
+    case(
+        "edpb-12-stolen-paper-health-files-of-a-rehab-clinic->high-risk-inform",
+        H,
+        True,
+        True,
+        natures=[C, A],
+        incident_type=T.PAPER_LOST,
+        cause=Cause.EXTERNAL_MALICIOUS,
+        recipients=[R.MALICIOUS],
+        availability=AV.TEMPORARY,
+        backup_available=True,
+        restore_hours=8.0,
+        data_categories=[D.BASIC, D.HEALTH],
+        groups=[G.PATIENTS],
+        people_count=40,
+    ),
     # The youth-care cases
-    case("youth-jeugdhulp-report-emailed-to-the-wrong-parent->high-notify-inform", H, True, True,
-         data_categories=[D.BASIC, D.CARE_FILE], groups=[G.MINORS, G.PARENTS], people_count=3,
-         youth_care_controller=True, professional_secrecy=True, family_file=True),
-    case("youth-mental-health-newsletter-all-addresses-in-cc->being-a-client-is-sensitive-notify-inform", H, True,
-         True, incident_type=T.NO_BCC, data_categories=[D.CONTACT], groups=[G.MINORS, G.PARENTS],
-         people_count=120, youth_care_controller=True),
-    case("youth-colleague-opens-a-childs-file-without-reason->notify", H, True, True,
-         incident_type=T.ABUSE_OF_ACCESS, cause=Cause.INTERNAL_MALICIOUS, data_categories=[D.BASIC, D.CARE_FILE],
-         groups=[G.MINORS], recipients=[R.KNOWN], youth_care_controller=True),
-    case("youth-veilig-thuis-report-lost-on-the-train->high-risk", H, True, True,
-         natures=[C], incident_type=T.PAPER_LOST, cause=Cause.INTERNAL_NON_MALICIOUS, confidentiality=CS.LIKELY,
-         recipients=[R.UNKNOWN], data_categories=[D.BASIC, D.CHILD_PROTECTION], groups=[G.MINORS, G.PARENTS],
-         child_safety=True, family_file=True),
+    case(
+        "youth-jeugdhulp-report-emailed-to-the-wrong-parent->high-notify-inform",
+        H,
+        True,
+        True,
+        data_categories=[D.BASIC, D.CARE_FILE],
+        groups=[G.MINORS, G.PARENTS],
+        people_count=3,
+        youth_care_controller=True,
+        professional_secrecy=True,
+        family_file=True,
+    ),
+    case(
+        "youth-mental-health-newsletter-all-addresses-in-cc->being-a-client-is-sensitive-notify-inform",
+        H,
+        True,
+        True,
+        incident_type=T.NO_BCC,
+        data_categories=[D.CONTACT],
+        groups=[G.MINORS, G.PARENTS],
+        people_count=120,
+        youth_care_controller=True,
+    ),
+    case(
+        "youth-colleague-opens-a-childs-file-without-reason->notify",
+        H,
+        True,
+        True,
+        incident_type=T.ABUSE_OF_ACCESS,
+        cause=Cause.INTERNAL_MALICIOUS,
+        data_categories=[D.BASIC, D.CARE_FILE],
+        groups=[G.MINORS],
+        recipients=[R.KNOWN],
+        youth_care_controller=True,
+    ),
+    case(
+        "youth-veilig-thuis-report-lost-on-the-train->high-risk",
+        H,
+        True,
+        True,
+        natures=[C],
+        incident_type=T.PAPER_LOST,
+        cause=Cause.INTERNAL_NON_MALICIOUS,
+        confidentiality=CS.LIKELY,
+        recipients=[R.UNKNOWN],
+        data_categories=[D.BASIC, D.CHILD_PROTECTION],
+        groups=[G.MINORS, G.PARENTS],
+        child_safety=True,
+        family_file=True,
+    ),
     # Ordinary municipal cases
-    case("letter-with-name-and-address-to-a-neighbour->notify-when-in-doubt", RK, True, False,
-         incident_type=T.MAIL_MISDELIVERED),
-    case("health-report-to-the-wrong-doctor-deletion-not-confirmed->notify-not-inform", RK, True, False,
-         **{**TRUSTED, "retrieval": Retrieval.UNCONFIRMED}),
-    case("bsn-letter-to-one-known-neighbour->notify-not-inform", RK, True, False,
-         data_categories=[D.BASIC, D.BSN], incident_type=T.MAIL_MISDELIVERED),
-    case("bsn-and-id-copy-published-online->identity-fraud-high-risk", H, True, True,
-         data_categories=[D.BSN, D.BASIC, D.ID_DOCUMENT], recipients=[R.PUBLIC],
-         incident_type=T.UNINTENDED_PUBLICATION),
-    case("device-found-back-evidence-nobody-looked->record-only", N, False, False,
-         confidentiality=CS.NOT_DISCLOSED, incident_type=T.DEVICE_LOST_STOLEN, recipients=[R.NONE]),
-    case("care-file-altered-original-lost->high-risk-by-enisa", H, True, True,
-         natures=[I], confidentiality=None, integrity=IntegrityState.ALTERED_IRREVERSIBLE,
-         incident_type=T.UNAUTHORISED_MODIFICATION, recipients=[R.NONE], data_categories=[D.BASIC, D.CARE_FILE],
-         groups=[G.CLIENTS]),
-]  # fmt: skip
+    case(
+        "letter-with-name-and-address-to-a-neighbour->notify-when-in-doubt",
+        RK,
+        True,
+        False,
+        incident_type=T.MAIL_MISDELIVERED,
+    ),
+    case(
+        "health-report-to-the-wrong-doctor-deletion-not-confirmed->notify-not-inform",
+        RK,
+        True,
+        False,
+        **{**TRUSTED, "retrieval": Retrieval.UNCONFIRMED},
+    ),
+    case(
+        "bsn-letter-to-one-known-neighbour->notify-not-inform",
+        RK,
+        True,
+        False,
+        data_categories=[D.BASIC, D.BSN],
+        incident_type=T.MAIL_MISDELIVERED,
+    ),
+    case(
+        "bsn-and-id-copy-published-online->identity-fraud-high-risk",
+        H,
+        True,
+        True,
+        data_categories=[D.BSN, D.BASIC, D.ID_DOCUMENT],
+        recipients=[R.PUBLIC],
+        incident_type=T.UNINTENDED_PUBLICATION,
+    ),
+    case(
+        "device-found-back-evidence-nobody-looked->record-only",
+        N,
+        False,
+        False,
+        confidentiality=CS.NOT_DISCLOSED,
+        incident_type=T.DEVICE_LOST_STOLEN,
+        recipients=[R.NONE],
+    ),
+    case(
+        "care-file-altered-original-lost->high-risk-by-enisa",
+        H,
+        True,
+        True,
+        natures=[I],
+        confidentiality=None,
+        integrity=IntegrityState.ALTERED_IRREVERSIBLE,
+        incident_type=T.UNAUTHORISED_MODIFICATION,
+        recipients=[R.NONE],
+        data_categories=[D.BASIC, D.CARE_FILE],
+        groups=[G.CLIENTS],
+    ),
+]
 
 
 @pytest.mark.parametrize(("facts", "risk", "notify", "inform"), CASES)
@@ -124,7 +332,9 @@ def test_case(facts, risk, notify, inform):
 # --- 1. not a breach -----------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("basis", [b for b in LawfulBasis if b is not LawfulBasis.NONE], ids=lambda b: b.value)
+@pytest.mark.parametrize(
+    "basis", [b for b in LawfulBasis if b is not LawfulBasis.NONE], ids=lambda b: b.value
+)
 def test_lawful_sharing_is_no_breach_and_names_the_basis(basis):
     advice = assess(known(lawful_basis=basis, data_categories=[D.CHILD_PROTECTION], groups=[G.MINORS]), NOW)
     assert not advice.is_breach and advice.risk is None and advice.enisa is None
@@ -146,29 +356,55 @@ def test_no_personal_data_is_no_breach():
 @pytest.mark.parametrize(
     ("facts", "field"),
     [
-        pytest.param(known(**TRUSTED, groups=[G.UNKNOWN]), "groups", id="trusted-recipient-but-groups-unknown"),
-        pytest.param(known(**{**TRUSTED, "data_categories": [D.UNKNOWN]}), "data_categories",
-                     id="trusted-recipient-but-data-unknown"),
+        pytest.param(
+            known(**TRUSTED, groups=[G.UNKNOWN]), "groups", id="trusted-recipient-but-groups-unknown"
+        ),
+        pytest.param(
+            known(**{**TRUSTED, "data_categories": [D.UNKNOWN]}),
+            "data_categories",
+            id="trusted-recipient-but-data-unknown",
+        ),
         pytest.param(known(**TRUSTED, cause=Cause.TBD), "cause", id="trusted-recipient-but-cause-open"),
         pytest.param(known(**{**TRUSTED, "recipients": [R.TBD]}), "recipients", id="recipient-open"),
-        pytest.param(known(confidentiality=CS.TBD, incident_type=T.DEVICE_LOST_STOLEN, recipients=[R.NONE]),
-                     "confidentiality", id="found-back-but-not-yet-known-if-read"),
-        pytest.param(known(confidentiality=CS.NOT_ASSESSABLE, incident_type=T.DEVICE_LOST_STOLEN,
-                           recipients=[R.NONE]), "confidentiality", id="found-back-cannot-tell-if-read"),
-        pytest.param(known(**STOLEN, unintelligible=U.TBD), "unintelligible", id="stolen-laptop-encryption-open"),
-        pytest.param(known(**STOLEN, unintelligible=U.NOT_ASSESSABLE), "unintelligible",
-                     id="stolen-laptop-encryption-not-assessable"),
-        pytest.param(known(**{**RANSOMWARE, "exfiltration": X.UNKNOWN}), "exfiltration",
-                     id="ransomware-exfiltration-open"),
-        pytest.param(known(**{**RANSOMWARE, "data_categories": [D.UNKNOWN]}), "data_categories",
-                     id="ransomware-data-unknown"),
-        pytest.param(known(**{**RANSOMWARE, "backup_available": None}), "backup_available",
-                     id="ransomware-backup-open"),
-        pytest.param(known(**{**RANSOMWARE, "restore_hours": None}), "backup_available",
-                     id="ransomware-restore-time-open"),
+        pytest.param(
+            known(confidentiality=CS.TBD, incident_type=T.DEVICE_LOST_STOLEN, recipients=[R.NONE]),
+            "confidentiality",
+            id="found-back-but-not-yet-known-if-read",
+        ),
+        pytest.param(
+            known(confidentiality=CS.NOT_ASSESSABLE, incident_type=T.DEVICE_LOST_STOLEN, recipients=[R.NONE]),
+            "confidentiality",
+            id="found-back-cannot-tell-if-read",
+        ),
+        pytest.param(
+            known(**STOLEN, unintelligible=U.TBD), "unintelligible", id="stolen-laptop-encryption-open"
+        ),
+        pytest.param(
+            known(**STOLEN, unintelligible=U.NOT_ASSESSABLE),
+            "unintelligible",
+            id="stolen-laptop-encryption-not-assessable",
+        ),
+        pytest.param(
+            known(**{**RANSOMWARE, "exfiltration": X.UNKNOWN}),
+            "exfiltration",
+            id="ransomware-exfiltration-open",
+        ),
+        pytest.param(
+            known(**{**RANSOMWARE, "data_categories": [D.UNKNOWN]}),
+            "data_categories",
+            id="ransomware-data-unknown",
+        ),
+        pytest.param(
+            known(**{**RANSOMWARE, "backup_available": None}), "backup_available", id="ransomware-backup-open"
+        ),
+        pytest.param(
+            known(**{**RANSOMWARE, "restore_hours": None}),
+            "backup_available",
+            id="ransomware-restore-time-open",
+        ),
         pytest.param(known(natures=[]), "natures", id="kind-of-breach-open"),
     ],
-)  # fmt: skip
+)
 def test_an_unknown_key_fact_gives_a_phased_notification_and_is_named(facts, field):
     advice = assess(facts, NOW)
     assert advice.risk is not RiskLevel.NONE and advice.notify_authority and advice.phased
@@ -180,11 +416,20 @@ def test_an_unknown_key_fact_gives_a_phased_notification_and_is_named(facts, fie
 
 @pytest.mark.parametrize(
     "facts",
-    [pytest.param(known(**{**TRUSTED, "confidentiality": CS.TBD}), id="whether-read-is-moot-after-trusted-deletion"),
-     pytest.param(known(**{**STOLEN, "recipients": [R.TBD], "confidentiality": CS.NOT_ASSESSABLE},
-                        unintelligible=U.INTACT, data_categories=[D.BASIC, D.HEALTH]),
-                  id="who-has-the-encrypted-laptop-is-moot")],
-)  # fmt: skip
+    [
+        pytest.param(
+            known(**{**TRUSTED, "confidentiality": CS.TBD}), id="whether-read-is-moot-after-trusted-deletion"
+        ),
+        pytest.param(
+            known(
+                **{**STOLEN, "recipients": [R.TBD], "confidentiality": CS.NOT_ASSESSABLE},
+                unintelligible=U.INTACT,
+                data_categories=[D.BASIC, D.HEALTH],
+            ),
+            id="who-has-the-encrypted-laptop-is-moot",
+        ),
+    ],
+)
 def test_an_open_question_that_cannot_matter_does_not_block_record_only(facts):
     advice = assess(facts, NOW)
     assert advice.risk is RiskLevel.NONE and not advice.phased
@@ -195,8 +440,10 @@ def test_the_missing_facts_say_what_a_known_answer_would_change():
     assert advice.risk is RiskLevel.RISK and advice.phased
     missing = {m.field: m.effect for m in advice.missing}
     assert set(missing) == {"recipients", "confidentiality", "unintelligible"}
-    assert missing["recipients"] == ("Als de ontvanger een professional met geheimhoudingsplicht is die verwijdering "
-                                     "bevestigt, hoef je niet te melden bij de AP.")  # fmt: skip
+    assert missing["recipients"] == (
+        "Als de ontvanger een professional met geheimhoudingsplicht is die verwijdering "
+        "bevestigt, hoef je niet te melden bij de AP."
+    )
     assert missing["unintelligible"].startswith("Als ze goed versleuteld waren")
 
 
@@ -214,8 +461,16 @@ def test_open_encryption_of_a_stolen_laptop_with_health_data_is_high_until_known
 
 
 def test_credentials_without_what_they_open_are_a_missing_fact():
-    advice = assess(known(data_categories=[D.CREDENTIALS], incident_type=T.PHISHING, cause=Cause.EXTERNAL_MALICIOUS,
-                          recipients=[R.MALICIOUS], exfiltration=X.CONFIRMED), NOW)  # fmt: skip
+    advice = assess(
+        known(
+            data_categories=[D.CREDENTIALS],
+            incident_type=T.PHISHING,
+            cause=Cause.EXTERNAL_MALICIOUS,
+            recipients=[R.MALICIOUS],
+            exfiltration=X.CONFIRMED,
+        ),
+        NOW,
+    )
     labels = {m.label: m for m in advice.missing}
     assert labels["Waar de inloggegevens toegang toe geven"].field == "data_categories"
     assert "gezondheidsgegevens" in labels["Waar de inloggegevens toegang toe geven"].effect
@@ -223,11 +478,17 @@ def test_credentials_without_what_they_open_are_a_missing_fact():
 
 def test_an_unknown_number_of_people_is_named_only_when_it_matters():
     lost = dict(STOLEN, cause=Cause.INTERNAL_NON_MALICIOUS, recipients=[R.NONE])
-    many = assess(known(**lost, data_categories=[D.BASIC, D.BSN], people_count_kind=CountKind.UNKNOWN,
-                        people_count=None), NOW)  # fmt: skip
+    many = assess(
+        known(
+            **lost, data_categories=[D.BASIC, D.BSN], people_count_kind=CountKind.UNKNOWN, people_count=None
+        ),
+        NOW,
+    )
     assert many.risk is RiskLevel.RISK
-    assert "Als het om honderden mensen gaat, moet je de betrokkenen informeren." in {
-        m.field: m.effect for m in many.missing}["people_count"]  # fmt: skip
+    assert (
+        "Als het om honderden mensen gaat, moet je de betrokkenen informeren."
+        in {m.field: m.effect for m in many.missing}["people_count"]
+    )
     few = assess(known(people_count_kind=CountKind.UNKNOWN, people_count=None), NOW)
     assert "people_count" not in {m.field for m in few.missing}
 
@@ -246,17 +507,32 @@ HIGH = dict(data_categories=[D.BASIC, D.HEALTH], groups=[G.CLIENTS], recipients=
 
 @pytest.mark.parametrize(
     ("changes", "exception", "inform", "public"),
-    [({}, None, True, False),
-     ({"later_measures": True}, Art34Exception.LATER_MEASURES, False, False),
-     ({"disproportionate_effort": True}, Art34Exception.DISPROPORTIONATE, False, True),
-     ({"later_measures": True, "disproportionate_effort": True}, Art34Exception.LATER_MEASURES, False, False)],
-    ids=["high-risk->inform", "34-3-b-later-measures->no-letters", "34-3-c-disproportionate->public-notice",
-         "34-3-b-before-c"],
-)  # fmt: skip
+    [
+        ({}, None, True, False),
+        ({"later_measures": True}, Art34Exception.LATER_MEASURES, False, False),
+        ({"disproportionate_effort": True}, Art34Exception.DISPROPORTIONATE, False, True),
+        (
+            {"later_measures": True, "disproportionate_effort": True},
+            Art34Exception.LATER_MEASURES,
+            False,
+            False,
+        ),
+    ],
+    ids=[
+        "high-risk->inform",
+        "34-3-b-later-measures->no-letters",
+        "34-3-c-disproportionate->public-notice",
+        "34-3-b-before-c",
+    ],
+)
 def test_article_34_exceptions_b_and_c(changes, exception, inform, public):
     advice = assess(known(**HIGH, **changes), NOW)
     assert advice.risk is RiskLevel.HIGH and advice.notify_authority
-    assert (advice.exception, advice.inform_subjects, advice.public_communication) == (exception, inform, public)
+    assert (advice.exception, advice.inform_subjects, advice.public_communication) == (
+        exception,
+        inform,
+        public,
+    )
     if exception:
         assert any(r.ref == f"art. 34 lid 3 sub {exception.value} AVG" for r in advice.reasons)
 
@@ -264,8 +540,9 @@ def test_article_34_exceptions_b_and_c(changes, exception, inform, public):
 def test_34_3_a_encrypted_health_data_lost_notify_but_no_letters():
     """Not 'record only' because who is involved is still open; the encryption is what keeps the
     people safe, so art. 34 lid 3 sub a applies."""
-    advice = assess(known(**STOLEN, unintelligible=U.INTACT, data_categories=[D.BASIC, D.HEALTH], groups=[G.UNKNOWN]),
-                    NOW)  # fmt: skip
+    advice = assess(
+        known(**STOLEN, unintelligible=U.INTACT, data_categories=[D.BASIC, D.HEALTH], groups=[G.UNKNOWN]), NOW
+    )
     assert advice.risk is RiskLevel.HIGH and advice.exception is Art34Exception.UNINTELLIGIBLE
     assert advice.notify_authority and advice.phased and not advice.inform_subjects
     assert not advice.public_communication
@@ -273,8 +550,14 @@ def test_34_3_a_encrypted_health_data_lost_notify_but_no_letters():
 
 
 def test_34_3_a_does_not_cover_losing_the_data():
-    advice = assess(known(**{**STOLEN, "availability": AV.PERMANENT, "backup_available": False},
-                          unintelligible=U.INTACT, data_categories=[D.BASIC, D.CARE_FILE]), NOW)  # fmt: skip
+    advice = assess(
+        known(
+            **{**STOLEN, "availability": AV.PERMANENT, "backup_available": False},
+            unintelligible=U.INTACT,
+            data_categories=[D.BASIC, D.CARE_FILE],
+        ),
+        NOW,
+    )
     assert advice.risk is RiskLevel.HIGH and advice.exception is None and advice.inform_subjects
     assert any("versleuteling helpt hier niet" in r.text for r in advice.reasons)
 
@@ -286,7 +569,10 @@ def test_exceptions_only_apply_to_high_risk():
 
 def test_exception_labels_name_article_34_3():
     assert [e.label.split(":")[0] for e in Art34Exception] == [
-        "art. 34 lid 3 sub a AVG", "art. 34 lid 3 sub b AVG", "art. 34 lid 3 sub c AVG"]
+        "art. 34 lid 3 sub a AVG",
+        "art. 34 lid 3 sub b AVG",
+        "art. 34 lid 3 sub c AVG",
+    ]
     assert [r.label for r in RiskLevel] == ["Geen risico waarschijnlijk", "Risico", "Hoog risico"]
 
 
@@ -302,9 +588,11 @@ def test_informing_children_names_who_receives_the_letter_and_safety_first():
 @pytest.mark.parametrize(
     ("aware_local", "local_deadline"),
     [("2026-03-27T10:00:00+01:00", "30-03-2026 11:00"), ("2026-10-23T10:00:00+02:00", "26-10-2026 09:00")],
-    ids=["spring-forward-72-elapsed-hours-end-an-hour-later-on-the-clock",
-         "fall-back-72-elapsed-hours-end-an-hour-earlier-on-the-clock"],
-)  # fmt: skip
+    ids=[
+        "spring-forward-72-elapsed-hours-end-an-hour-later-on-the-clock",
+        "fall-back-72-elapsed-hours-end-an-hour-earlier-on-the-clock",
+    ],
+)
 def test_deadline_is_72_elapsed_hours_across_dst(aware_local, local_deadline):
     aware = datetime.fromisoformat(aware_local)
     advice = assess(known(aware_at=aware), aware + timedelta(hours=1))
@@ -316,12 +604,16 @@ def test_deadline_is_72_elapsed_hours_across_dst(aware_local, local_deadline):
 
 @pytest.mark.parametrize(
     ("after", "late", "hours_left"),
-    [(timedelta(hours=71, minutes=59), False, 1 / 60), (timedelta(hours=72), False, 0.0),
-     (timedelta(hours=72, minutes=30), True, -0.5), (timedelta(days=5), True, -48.0)],
+    [
+        (timedelta(hours=71, minutes=59), False, 1 / 60),
+        (timedelta(hours=72), False, 0.0),
+        (timedelta(hours=72, minutes=30), True, -0.5),
+        (timedelta(days=5), True, -48.0),
+    ],
     ids=["a-minute-left", "exactly-72-hours-still-in-time", "half-an-hour-late", "two-days-late"],
-)  # fmt: skip
+)
 def test_lateness_and_the_reasons_for_the_delay(after, late, hours_left):
-    aware = datetime(2026, 10, 23, 9, 0, tzinfo=timezone.utc)
+    aware = datetime(2026, 10, 23, 9, 0, tzinfo=UTC)
     advice = assess(known(aware_at=aware), aware + after)
     assert advice.late is late and advice.hours_left == pytest.approx(hours_left)
     assert any("redenen voor de vertraging" in r.text for r in advice.reasons) is late
@@ -337,8 +629,11 @@ def test_no_notification_is_never_late():
 DUTCH = re.compile(r"\b(de|het|een|en|is|van|niet|je|zijn|te|bij|met|geen|of|nog)\b", re.I)
 ENGLISH = re.compile(r"\b(the|and|with|should|which|notify|risk)\b", re.I)
 ALL = [p.values[0] for p in CASES] + [
-    Facts(aware_at=NOW), known(recipients=[R.TBD], unintelligible=U.TBD), known(lawful_basis=LawfulBasis.CONSENT),
-    known(**HIGH, disproportionate_effort=True)]
+    Facts(aware_at=NOW),
+    known(recipients=[R.TBD], unintelligible=U.TBD),
+    known(lawful_basis=LawfulBasis.CONSENT),
+    known(**HIGH, disproportionate_effort=True),
+]
 
 
 def _all_reasons(advice: Advice):
@@ -378,13 +673,17 @@ def test_every_conclusion_has_its_reason():
 
 @pytest.mark.parametrize(
     ("facts", "summary"),
-    [(known(**HIGH), "Melden bij de AP: ja. Betrokkenen informeren: ja. Hoog risico."),
-     (known(), "Melden bij de AP: ja. Betrokkenen informeren: nee. Risico."),
-     (known(**TRUSTED), "Melden bij de AP: nee. Betrokkenen informeren: nee. Geen risico waarschijnlijk."),
-     (known(recipients=[R.TBD]), "Melden bij de AP: ja (nu melden, later aanvullen). Betrokkenen informeren: nee. "
-                                 "Risico.")],
+    [
+        (known(**HIGH), "Melden bij de AP: ja. Betrokkenen informeren: ja. Hoog risico."),
+        (known(), "Melden bij de AP: ja. Betrokkenen informeren: nee. Risico."),
+        (known(**TRUSTED), "Melden bij de AP: nee. Betrokkenen informeren: nee. Geen risico waarschijnlijk."),
+        (
+            known(recipients=[R.TBD]),
+            "Melden bij de AP: ja (nu melden, later aanvullen). Betrokkenen informeren: nee. Risico.",
+        ),
+    ],
     ids=["high", "risk", "none", "phased"],
-)  # fmt: skip
+)
 def test_summary_is_one_dutch_line(facts, summary):
     assert assess(facts, NOW).summary() == summary
 
@@ -429,14 +728,28 @@ def test_cli_prints_the_schema_of_the_facts():
 
 @pytest.mark.parametrize(
     ("content", "message"),
-    [("{not json", "geen geldige JSON (regel 1, kolom 2)"),
-     ('{"aware_at": "gisteren"}', "aware_at: moet een datum en tijd zijn"),
-     ('{"aware_at": "2026-11-20T09:00:00"}', "aware_at: moet een tijdzone hebben"),
-     ('{"aware_at": "2026-11-20T09:00:00+01:00", "natures": ["x"]}', "natures.0: onbekende waarde"),
-     ('{"aware_at": "2026-11-20T09:00:00+01:00", "people_count": -3}', "people_count: mag niet negatief zijn"),
-     ("{}", "aware_at: ontbreekt"), ("[]", "moet een JSON-object zijn")],
-    ids=["broken-json", "bad-date", "no-timezone", "unknown-value", "negative-count", "missing-field", "not-an-object"],
-)  # fmt: skip
+    [
+        ("{not json", "geen geldige JSON (regel 1, kolom 2)"),
+        ('{"aware_at": "gisteren"}', "aware_at: moet een datum en tijd zijn"),
+        ('{"aware_at": "2026-11-20T09:00:00"}', "aware_at: moet een tijdzone hebben"),
+        ('{"aware_at": "2026-11-20T09:00:00+01:00", "natures": ["x"]}', "natures.0: onbekende waarde"),
+        (
+            '{"aware_at": "2026-11-20T09:00:00+01:00", "people_count": -3}',
+            "people_count: mag niet negatief zijn",
+        ),
+        ("{}", "aware_at: ontbreekt"),
+        ("[]", "moet een JSON-object zijn"),
+    ],
+    ids=[
+        "broken-json",
+        "bad-date",
+        "no-timezone",
+        "unknown-value",
+        "negative-count",
+        "missing-field",
+        "not-an-object",
+    ],
+)
 def test_cli_refuses_invalid_facts_with_a_dutch_message(tmp_path, content, message):
     path = tmp_path / "facts.json"
     path.write_text(content)

@@ -24,8 +24,10 @@ def advice(a: triage.Advice) -> None:
     cols[2].metric("Risico (EDPB)", a.risk.label if a.risk else "geen datalek")
     cols[3].metric("Termijn", deadlines.describe_hours_left(a.hours_left))
     if a.phased:
-        st.warning("Dit advies rust op feiten die nog onbekend zijn. Bij twijfel melden: meld binnen "
-                   "72 uur en vul de melding later aan (art. 33 lid 4 AVG).")  # fmt: skip
+        st.warning(
+            "Dit advies rust op feiten die nog onbekend zijn. Bij twijfel melden: meld binnen "
+            "72 uur en vul de melding later aan (art. 33 lid 4 AVG)."
+        )
     if a.exception:
         st.info(f"Uitzondering op informeren: {a.exception.label}")
     st.markdown("**Waarom**")
@@ -42,8 +44,14 @@ def advice(a: triage.Advice) -> None:
             st.markdown(f"- EI {e.ei}: {e.ei_reason.text} *({e.ei_reason.ref})*")
             for element in e.cb_elements:
                 st.markdown(f"- CB {element.element} +{element.points}: {element.reason.text}")
-            flags = [f for f, on in (("meer dan 100 personen", e.over_100),
-                                     ("gegevens onleesbaar", e.unintelligible)) if on]  # fmt: skip
+            flags = [
+                f
+                for f, on in (
+                    ("meer dan 100 personen", e.over_100),
+                    ("gegevens onleesbaar", e.unintelligible),
+                )
+                if on
+            ]
             st.caption("Kenmerken: " + (", ".join(flags) if flags else "geen"))
     if a.missing:
         st.markdown("**Ontbrekende feiten die het advies kunnen veranderen**")
@@ -53,9 +61,12 @@ def advice(a: triage.Advice) -> None:
 
 def decision_summary(d: Decision) -> None:
     if d.breach:
-        text = (f"Besluit: datalek. Melden bij de AP: {YES_NO[d.notify_authority]}. "
-                f"Betrokkenen informeren: {d.inform.label.lower()}"
-                + (f" ({d.inform_date:%d-%m-%Y})" if d.inform_date else "") + ".")  # fmt: skip
+        text = (
+            f"Besluit: datalek. Melden bij de AP: {YES_NO[d.notify_authority]}. "
+            f"Betrokkenen informeren: {d.inform.label.lower()}"
+            + (f" ({d.inform_date:%d-%m-%Y})" if d.inform_date else "")
+            + "."
+        )
     else:
         text = f"Besluit: geen datalek ({NotBreachReason(d.not_breach_reason).label})."
     st.success(text + f" Vastgelegd op {deadlines.format_local(d.decided_at)}.")
@@ -68,35 +79,61 @@ def decision_summary(d: Decision) -> None:
 
 def decision_form(incident_id: int, a: triage.Advice, errors: dict | None, on_submit) -> None:
     p = f"d{incident_id}_"
-    breach = st.radio("Is dit een datalek?", ["yes", "no"], key=p + "breach", horizontal=True,
-                      format_func={"yes": f"Ja (advies: {YES_NO[a.is_breach]})",
-                                   "no": "Nee, geen datalek"}.get)  # fmt: skip
+    breach = st.radio(
+        "Is dit een datalek?",
+        ["yes", "no"],
+        key=p + "breach",
+        horizontal=True,
+        format_func={"yes": f"Ja (advies: {YES_NO[a.is_breach]})", "no": "Nee, geen datalek"}.get,
+    )
     with st.form(f"decision_{incident_id}", enter_to_submit=False):
         if breach == "yes":
-            st.radio(f"Melden bij de AP? (advies: {YES_NO[a.notify_authority]})", ["yes", "no"],
-                     key=p + "notify", index=None, horizontal=True,
-                     format_func={"yes": "Ja", "no": "Nee"}.get)  # fmt: skip
+            st.radio(
+                f"Melden bij de AP? (advies: {YES_NO[a.notify_authority]})",
+                ["yes", "no"],
+                key=p + "notify",
+                index=None,
+                horizontal=True,
+                format_func={"yes": "Ja", "no": "Nee"}.get,
+            )
             field_error(errors, "notify_authority")
-            st.radio(f"Betrokkenen informeren? (advies: {YES_NO[a.inform_subjects]})",
-                     [i.value for i in Inform], key=p + "inform", index=None, horizontal=True,
-                     format_func=lambda v: Inform(v).label)  # fmt: skip
+            st.radio(
+                f"Betrokkenen informeren? (advies: {YES_NO[a.inform_subjects]})",
+                [i.value for i in Inform],
+                key=p + "inform",
+                index=None,
+                horizontal=True,
+                format_func=lambda v: Inform(v).label,
+            )
             field_error(errors, "inform")
-            st.date_input("Datum waarop je informeert (bij 'later')", key=p + "inform_date",
-                          value=None, format="DD-MM-YYYY")  # fmt: skip
+            st.date_input(
+                "Datum waarop je informeert (bij 'later')",
+                key=p + "inform_date",
+                value=None,
+                format="DD-MM-YYYY",
+            )
             field_error(errors, "inform_date")
         else:
-            st.selectbox("Waarom is dit geen datalek?", [r.value for r in NotBreachReason],
-                         key=p + "reason", index=None, placeholder="Kies de reden",
-                         format_func=lambda v: NotBreachReason(v).label)  # fmt: skip
+            st.selectbox(
+                "Waarom is dit geen datalek?",
+                [r.value for r in NotBreachReason],
+                key=p + "reason",
+                index=None,
+                placeholder="Kies de reden",
+                format_func=lambda v: NotBreachReason(v).label,
+            )
             field_error(errors, "not_breach_reason")
         st.text_area("Motivering van je besluit", key=p + "motivation", max_chars=4000)
         field_error(errors, "motivation")
-        st.text_area("Motivering als je afwijkt van het advies", key=p + "deviation",
-                     max_chars=4000, help="Verplicht als je besluit anders is dan het advies.")  # fmt: skip
+        st.text_area(
+            "Motivering als je afwijkt van het advies",
+            key=p + "deviation",
+            max_chars=4000,
+            help="Verplicht als je besluit anders is dan het advies.",
+        )
         field_error(errors, "deviation_motivation")
         field_error(errors, "form")
-        st.form_submit_button("Besluit vastleggen", type="primary", on_click=on_submit,
-                              args=(incident_id,))  # fmt: skip
+        st.form_submit_button("Besluit vastleggen", type="primary", on_click=on_submit, args=(incident_id,))
 
 
 def decision_values(incident_id: int) -> dict:

@@ -10,9 +10,18 @@ from pydantic import ValidationError
 
 from datalek import deadlines
 from datalek.facts import (
-    AvailabilityState, Cause, ConfidentialityState, DataCategory, Exfiltration, Facts,
-    IntegrityState, LawfulBasis, PeopleGroup, RecipientKind, Unintelligible,
-)  # fmt: skip
+    AvailabilityState,
+    Cause,
+    ConfidentialityState,
+    DataCategory,
+    Exfiltration,
+    Facts,
+    IntegrityState,
+    LawfulBasis,
+    PeopleGroup,
+    RecipientKind,
+    Unintelligible,
+)
 from datalek.intake import CountKind, Retrieval
 from datalek.models import IncidentType, Nature
 from ui.forms import field_error, local_datetime
@@ -45,13 +54,23 @@ def seed(incident_id: int, facts: Facts, effects: str, remedial: str, force: boo
 
 def _select(label, enum, key, optional=False, help=None):
     options = ([None] if optional else []) + [e.value for e in enum]
-    st.selectbox(label, options, key=key, help=help,
-                 format_func=lambda v: "Niet van toepassing" if v is None else enum(v).label)  # fmt: skip
+    st.selectbox(
+        label,
+        options,
+        key=key,
+        help=help,
+        format_func=lambda v: "Niet van toepassing" if v is None else enum(v).label,
+    )
 
 
 def _multi(label, enum, key):
-    st.multiselect(label, [e.value for e in enum], key=key, format_func=lambda v: enum(v).label,
-                   placeholder="Kies een of meer")
+    st.multiselect(
+        label,
+        [e.value for e in enum],
+        key=key,
+        format_func=lambda v: enum(v).label,
+        placeholder="Kies een of meer",
+    )
 
 
 def render(incident_id: int, errors: dict | None, on_submit) -> None:
@@ -59,9 +78,13 @@ def render(incident_id: int, errors: dict | None, on_submit) -> None:
     with st.form(f"facts_{incident_id}", enter_to_submit=False):
         st.markdown("**Is het een datalek?**")
         st.checkbox("Het gaat om persoonsgegevens", key=p + "personal_data")
-        _select("Was er een wettelijke grondslag om te delen?", LawfulBasis, p + "lawful_basis",
-                help="Delen met een grondslag (meldrecht, informatieplicht, toestemming, "
-                     "afwegingskader) is geen datalek.")  # fmt: skip
+        _select(
+            "Was er een wettelijke grondslag om te delen?",
+            LawfulBasis,
+            p + "lawful_basis",
+            help="Delen met een grondslag (meldrecht, informatieplicht, toestemming, "
+            "afwegingskader) is geen datalek.",
+        )
         left, right = st.columns(2)
         left.date_input("Organisatie wist het op (datum)", key=p + "aware_date", format="DD-MM-YYYY")
         right.time_input("Organisatie wist het om (tijd)", key=p + "aware_time", step=300)
@@ -84,12 +107,22 @@ def render(incident_id: int, errors: dict | None, on_submit) -> None:
         _multi("Groepen betrokkenen", PeopleGroup, p + "groups")
         field_error(errors, "groups")
         a, b = st.columns(2)
-        a.radio("Aantal personen", [c.value for c in CountKind], key=p + "people_count_kind",
-                format_func=lambda v: CountKind(v).label, horizontal=True)  # fmt: skip
+        a.radio(
+            "Aantal personen",
+            [c.value for c in CountKind],
+            key=p + "people_count_kind",
+            format_func=lambda v: CountKind(v).label,
+            horizontal=True,
+        )
         a.number_input("Aantal personen", min_value=0, step=1, key=p + "people_count")
         field_error(errors, "people_count")
-        b.radio("Aantal records", [c.value for c in CountKind], key=p + "records_count_kind",
-                format_func=lambda v: CountKind(v).label, horizontal=True)  # fmt: skip
+        b.radio(
+            "Aantal records",
+            [c.value for c in CountKind],
+            key=p + "records_count_kind",
+            format_func=lambda v: CountKind(v).label,
+            horizontal=True,
+        )
         b.number_input("Aantal records", min_value=0, step=1, key=p + "records_count")
         field_error(errors, "records_count")
         st.markdown("**Bescherming, ontvangers en herstel**")
@@ -99,28 +132,37 @@ def render(incident_id: int, errors: dict | None, on_submit) -> None:
         _select("Teruggehaald of verwijderd (bevestigd)?", Retrieval, p + "retrieval")
         _select("Gegevens weggesluisd (exfiltratie)?", Exfiltration, p + "exfiltration")
         a, b = st.columns(2)
-        a.radio("Is er een back-up?", list(_BACKUP), key=p + "backup", format_func=_BACKUP.get,
-                horizontal=True)  # fmt: skip
+        a.radio(
+            "Is er een back-up?", list(_BACKUP), key=p + "backup", format_func=_BACKUP.get, horizontal=True
+        )
         b.number_input("Hersteltijd in uren", min_value=0.0, step=1.0, key=p + "restore_hours")
         st.markdown("**Jeugd en sociaal domein**")
         st.checkbox("Gegevens onder beroepsgeheim", key=p + "professional_secrecy")
-        st.checkbox("Informatie over de veiligheid van een kind (Veilig Thuis, jeugdbescherming)",
-                    key=p + "child_safety")  # fmt: skip
+        st.checkbox(
+            "Informatie over de veiligheid van een kind (Veilig Thuis, jeugdbescherming)",
+            key=p + "child_safety",
+        )
         st.checkbox("Gezinsdossier: gegevens van meerdere gezinsleden", key=p + "family_file")
         st.checkbox("De organisatie is jeugdhulpaanbieder of sociaal team", key=p + "youth_care_controller")
         st.markdown("**Uitzonderingen op informeren (art. 34 lid 3 AVG)**")
         st.checkbox("Maatregelen achteraf nemen het hoge risico weg (sub b)", key=p + "later_measures")
-        st.checkbox("Iedereen apart informeren kost onevenredig veel moeite (sub c)",
-                    key=p + "disproportionate_effort")  # fmt: skip
+        st.checkbox(
+            "Iedereen apart informeren kost onevenredig veel moeite (sub c)",
+            key=p + "disproportionate_effort",
+        )
         st.markdown("**Voor het register (art. 33 lid 5 AVG)**")
         st.text_area("Gevolgen voor de betrokkenen", key=p + "effects", max_chars=4000)
         field_error(errors, "effects")
-        st.text_area("Genomen maatregelen om het lek te herstellen en gevolgen te beperken",
-                     key=p + "remedial_action", max_chars=4000)  # fmt: skip
+        st.text_area(
+            "Genomen maatregelen om het lek te herstellen en gevolgen te beperken",
+            key=p + "remedial_action",
+            max_chars=4000,
+        )
         field_error(errors, "remedial_action")
         field_error(errors, "form")
-        st.form_submit_button("Feiten opslaan en advies berekenen", type="primary",
-                              on_click=on_submit, args=(incident_id,))  # fmt: skip
+        st.form_submit_button(
+            "Feiten opslaan en advies berekenen", type="primary", on_click=on_submit, args=(incident_id,)
+        )
 
 
 _MESSAGES = {

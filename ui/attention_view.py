@@ -25,14 +25,19 @@ def render(actor: Actor) -> dict[int, list[str]]:
     if reviews:
         st.warning(
             "Uitgesteld informeren, vandaag opnieuw bekijken: "
-            + ", ".join(f"{r.reference} ({r.recipient.label.lower()}, sinds {r.review_on:%d-%m-%Y})"
-                        for r in reviews),
+            + ", ".join(
+                f"{r.reference} ({r.recipient.label.lower()}, sinds {r.review_on:%d-%m-%Y})" for r in reviews
+            ),
             icon=":material/schedule:",
-        )  # fmt: skip
+        )
     if overdue:
-        shown = ", ".join(f"{m.reference} ({m.kind.label.split(' ')[0].lower()}, klaar op "
-                          f"{m.due_on:%d-%m-%Y})" for m in overdue)  # fmt: skip
+        shown = ", ".join(
+            f"{m.reference} ({m.kind.label.split(' ')[0].lower()}, klaar op {m.due_on:%d-%m-%Y})"
+            for m in overdue
+        )
         more = f" en nog {overdue_total - len(overdue)}" if overdue_total > len(overdue) else ""
-        st.warning(f"Maatregelen over de datum ({overdue_total}), de oudste eerst: {shown}{more}",
-                   icon=":material/assignment_late:")  # fmt: skip
+        st.warning(
+            f"Maatregelen over de datum ({overdue_total}), de oudste eerst: {shown}{more}",
+            icon=":material/assignment_late:",
+        )
     return flags

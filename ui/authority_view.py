@@ -22,16 +22,33 @@ def _record(incident_id: int, kind: str, concept: dict) -> None:
 
         def record(db, who):  # the stored concept is the one for the moment actually entered
             made = follow_up.concept_for(db, who, incident_id, late, submitted_at=when) if when else None
-            authority.record_initial(db, who, incident_id, state.get(p + "reference", ""), when, late,
-                                     made.snapshot() if made else concept)  # fmt: skip
+            authority.record_initial(
+                db,
+                who,
+                incident_id,
+                state.get(p + "reference", ""),
+                when,
+                late,
+                made.snapshot() if made else concept,
+            )
 
         act(p + "errors", "De melding bij de AP is vastgelegd.", record)
     elif kind == "supplement":
-        act(p + "errors", "De aanvulling is vastgelegd.", lambda db, who: authority.record_supplement(
-            db, who, incident_id, when, state.get(p + "note_supplement", ""), concept))
+        act(
+            p + "errors",
+            "De aanvulling is vastgelegd.",
+            lambda db, who: authority.record_supplement(
+                db, who, incident_id, when, state.get(p + "note_supplement", ""), concept
+            ),
+        )
     else:
-        act(p + "errors", "De intrekking is vastgelegd.", lambda db, who: authority.record_withdrawal(
-            db, who, incident_id, when, state.get(p + "note_withdrawal", "")))
+        act(
+            p + "errors",
+            "De intrekking is vastgelegd.",
+            lambda db, who: authority.record_withdrawal(
+                db, who, incident_id, when, state.get(p + "note_withdrawal", "")
+            ),
+        )
 
 
 def _show(concept) -> None:
@@ -45,10 +62,12 @@ def _show(concept) -> None:
 def _history(history: authority.State) -> None:
     rows = [n for n in (history.initial, *history.supplements, history.withdrawal) if n]
     for n in rows:
-        text = (f"{n.kind.label} op {deadlines.format_local(n.submitted_at)}, meldnummer "
-                f"{n.ap_reference}")  # fmt: skip
-        st.text(text + (f". Reden vertraging: {n.late_reason}" if n.late_reason else "")
-                + (f". Toelichting: {n.note}" if n.note else ""))  # fmt: skip
+        text = f"{n.kind.label} op {deadlines.format_local(n.submitted_at)}, meldnummer {n.ap_reference}"
+        st.text(
+            text
+            + (f". Reden vertraging: {n.late_reason}" if n.late_reason else "")
+            + (f". Toelichting: {n.note}" if n.note else "")
+        )
 
 
 def render(actor: Actor, incident: Incident, decision: Decision | None) -> None:
@@ -79,17 +98,23 @@ def render(actor: Actor, incident: Incident, decision: Decision | None) -> None:
         st.markdown("#### Concept aanvulling (alleen wat veranderde)")
         if not concept.changed:
             st.info("Sinds de laatste melding aan de AP is er niets veranderd in de antwoorden.")
-    st.caption("Open het meldformulier van de AP ernaast en kopieer antwoord voor antwoord "
-               "(knop rechtsboven in elk blok).")  # fmt: skip
+    st.caption(
+        "Open het meldformulier van de AP ernaast en kopieer antwoord voor antwoord "
+        "(knop rechtsboven in elk blok)."
+    )
     if concept.missing:
-        st.warning(f"{len(concept.missing)} antwoord(en) zijn nog onbekend. Vul die aan in het "
-                   "formulier van de AP of in de beoordeling.")  # fmt: skip
+        st.warning(
+            f"{len(concept.missing)} antwoord(en) zijn nog onbekend. Vul die aan in het "
+            "formulier van de AP of in de beoordeling."
+        )
     left, right = st.columns(2)
     name = f"concept-ap-melding-{incident.reference}"
-    left.download_button("Download als Markdown", concept.to_markdown(), f"{name}.md",
-                         "text/markdown", key=p + "md")  # fmt: skip
-    right.download_button("Download als JSON", concept.to_json(), f"{name}.json",
-                          "application/json", key=p + "json")  # fmt: skip
+    left.download_button(
+        "Download als Markdown", concept.to_markdown(), f"{name}.md", "text/markdown", key=p + "md"
+    )
+    right.download_button(
+        "Download als JSON", concept.to_json(), f"{name}.json", "application/json", key=p + "json"
+    )
     _show(concept)
     st.divider()
     form_errors(errors)
@@ -102,12 +127,20 @@ def render(actor: Actor, incident: Incident, decision: Decision | None) -> None:
             datetime_input("Gemeld bij de AP op", p + "initial_at", default_now=True)
             field_error(errors, "submitted_at")
             field_error(errors, "late_reason")  # also here, next to the button
-            st.form_submit_button("Melding vastleggen", type="primary", on_click=_record,
-                                  args=(incident.id, "initial", concept.snapshot()))  # fmt: skip
+            st.form_submit_button(
+                "Melding vastleggen",
+                type="primary",
+                on_click=_record,
+                args=(incident.id, "initial", concept.snapshot()),
+            )
         return
-    kind = st.radio("Wat wil je vastleggen?", ["supplement", "withdrawal"], horizontal=True,
-                    key=p + "kind", format_func={"supplement": "Aanvulling",
-                                                 "withdrawal": "Intrekking"}.get)  # fmt: skip
+    kind = st.radio(
+        "Wat wil je vastleggen?",
+        ["supplement", "withdrawal"],
+        horizontal=True,
+        key=p + "kind",
+        format_func={"supplement": "Aanvulling", "withdrawal": "Intrekking"}.get,
+    )
     with st.form(p + kind + "_form", enter_to_submit=False):
         label = "Wat is er veranderd of aangevuld?" if kind == "supplement" else "Reden van de intrekking"
         st.text_area(label, key=p + "note_" + kind, max_chars=authority.MAX_TEXT)
@@ -115,5 +148,6 @@ def render(actor: Actor, incident: Incident, decision: Decision | None) -> None:
         datetime_input("Doorgegeven aan de AP op", p + kind + "_at", default_now=True)
         field_error(errors, "submitted_at")
         button = "Aanvulling vastleggen" if kind == "supplement" else "Intrekking vastleggen"
-        st.form_submit_button(button, type="primary", on_click=_record,
-                              args=(incident.id, kind, concept.snapshot()))  # fmt: skip
+        st.form_submit_button(
+            button, type="primary", on_click=_record, args=(incident.id, kind, concept.snapshot())
+        )

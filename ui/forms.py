@@ -18,8 +18,7 @@ def field_error(errors: dict[str, str] | None, field: str) -> None:
 def form_errors(errors: dict[str, str] | None) -> None:
     if errors:
         st.warning(
-            "Niet alles is goed ingevuld. Kijk bij de velden met een melding; "
-            "je antwoorden zijn bewaard.",
+            "Niet alles is goed ingevuld. Kijk bij de velden met een melding; je antwoorden zijn bewaard.",
             icon=":material/warning:",
         )
 
@@ -40,8 +39,9 @@ def datetime_input(label: str, key: str, default_now: bool = False) -> datetime 
         day_kwargs["value"] = now.date() if default_now else None
     if f"{key}_time" not in st.session_state:
         time_kwargs["value"] = now.time().replace(second=0, microsecond=0) if default_now else None
-    day = left.date_input(f"{label}: datum", key=f"{key}_date", max_value=now.date(),
-                          format="DD-MM-YYYY", **day_kwargs)  # fmt: skip
+    day = left.date_input(
+        f"{label}: datum", key=f"{key}_date", max_value=now.date(), format="DD-MM-YYYY", **day_kwargs
+    )
     moment = right.time_input(f"{label}: tijd", key=f"{key}_time", step=300, **time_kwargs)
     return local_datetime(day, moment)
 

@@ -7,8 +7,15 @@ import streamlit as st
 from datalek import deadlines
 from datalek.incidents import IncidentView
 from datalek.intake import (
-    CountKind, DataKind, Occurrence, Protection, Recipient, Retrieval, Situation, SubjectGroup,
-)  # fmt: skip
+    CountKind,
+    DataKind,
+    Occurrence,
+    Protection,
+    Recipient,
+    Retrieval,
+    Situation,
+    SubjectGroup,
+)
 from datalek.models import IncidentType, Status
 from ui.forms import md_escape
 
@@ -35,9 +42,12 @@ def facts(view: IncidentView, show_type: bool = False) -> None:
         ("Status", inc.status.label),
         ("Wat er gebeurde", Situation(inc.situation).label),
         ("Afdeling", inc.department),
-        ("Wanneer", _labels(Occurrence, a.get("occurrence")) + (
-            f", vanaf {deadlines.format_local(inc.occurred_from)}" if inc.occurred_from else "") + (
-            f" tot {deadlines.format_local(inc.occurred_to)}" if inc.occurred_to else "")),
+        (
+            "Wanneer",
+            _labels(Occurrence, a.get("occurrence"))
+            + (f", vanaf {deadlines.format_local(inc.occurred_from)}" if inc.occurred_from else "")
+            + (f" tot {deadlines.format_local(inc.occurred_to)}" if inc.occurred_to else ""),
+        ),
         ("Ontdekt", deadlines.format_local(inc.discovered_at)),
         ("Gemeld", deadlines.format_local(inc.reported_at)),
         ("Soorten gegevens", _labels(DataKind, a.get("data_kinds"))),
@@ -46,7 +56,7 @@ def facts(view: IncidentView, show_type: bool = False) -> None:
         ("Beveiligd", _labels(Protection, a.get("protection"))),
         ("Ontvangers", _labels(Recipient, a.get("recipients"))),
         ("Teruggegeven of verwijderd", _labels(Retrieval, a.get("retrieval"))),
-    ]  # fmt: skip
+    ]
     if show_type:
         rows.insert(3, ("Soort incident", IncidentType(inc.incident_type).label))
     # st.table renders Markdown in its cells: escape, the department is typed by a user.

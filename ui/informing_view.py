@@ -13,11 +13,12 @@ from ui.actions import act
 from ui.forms import field_error, form_errors
 
 state = st.session_state
-FILE_NAMES = {Recipient.PERSON: "betrokkene", Recipient.PARENTS: "ouders",
-              Recipient.YOUNG_PERSON: "jongere"}  # fmt: skip
-_PARTS = (("what_happened", "Wat is er gebeurd? (zonder namen)"),
-          ("consequences", "Wat kan dit betekenen voor de lezer?"),
-          ("measures", "Wat heeft de organisatie gedaan?"))  # fmt: skip
+FILE_NAMES = {Recipient.PERSON: "betrokkene", Recipient.PARENTS: "ouders", Recipient.YOUNG_PERSON: "jongere"}
+_PARTS = (
+    ("what_happened", "Wat is er gebeurd? (zonder namen)"),
+    ("consequences", "Wat kan dit betekenen voor de lezer?"),
+    ("measures", "Wat heeft de organisatie gedaan?"),
+)
 
 
 def _text(incident_id: int, recipient: Recipient) -> letters.LetterText:
@@ -33,8 +34,13 @@ def _safety(incident_id: int, recipient: Recipient) -> None:
     p = f"inf{incident_id}_{recipient.value}_"
     answer = state.get(p + "risk")
     risk = None if answer is None else answer == "yes"
-    if act(p + "errors", "De veiligheidscheck is vastgelegd.", lambda db, who: informing.record_safety_check(
-            db, who, incident_id, recipient, risk, state.get(p + "reason", ""), state.get(p + "review"))):
+    if act(
+        p + "errors",
+        "De veiligheidscheck is vastgelegd.",
+        lambda db, who: informing.record_safety_check(
+            db, who, incident_id, recipient, risk, state.get(p + "reason", ""), state.get(p + "review")
+        ),
+    ):
         for field in ("risk", "reason", "review"):
             state.pop(p + field, None)
 
@@ -51,38 +57,63 @@ def _letter(incident_id: int, recipient: Recipient) -> None:
 
 def _notice(incident_id: int, recipient: Recipient) -> None:
     p = f"inf{incident_id}_{recipient.value}_"
-    if act(p + "errors", "Vastgelegd wie er zijn geïnformeerd.", lambda db, who: informing.record_notice(
-            db, who, incident_id, recipient, state.get(p + "count"), state.get(p + "on"),
-            state.get(p + "channel") and informing.Channel(state[p + "channel"]))):  # fmt: skip
+    if act(
+        p + "errors",
+        "Vastgelegd wie er zijn geïnformeerd.",
+        lambda db, who: informing.record_notice(
+            db,
+            who,
+            incident_id,
+            recipient,
+            state.get(p + "count"),
+            state.get(p + "on"),
+            state.get(p + "channel") and informing.Channel(state[p + "channel"]),
+        ),
+    ):
         for field in ("count", "on", "channel"):  # a second click must not record it twice
             state.pop(p + field, None)
 
 
 def _public(incident_id: int) -> None:
     p = f"inf{incident_id}_public_"
-    act(p + "errors", "De openbare mededeling is vastgelegd.", lambda db, who: informing.record_public_notice(
-        db, who, incident_id, state.get(p + "text", ""), state.get(p + "on")))
+    act(
+        p + "errors",
+        "De openbare mededeling is vastgelegd.",
+        lambda db, who: informing.record_public_notice(
+            db, who, incident_id, state.get(p + "text", ""), state.get(p + "on")
+        ),
+    )
 
 
 def _who(incident_id: int) -> set[Recipient]:
     p = f"inf{incident_id}_"
     st.markdown("**Wie krijgt het bericht?**")
     left, right = st.columns(2)
-    age = left.number_input("Leeftijd van de betrokkene", min_value=0, max_value=130, value=None,
-                            step=1, key=p + "age", placeholder="Bijvoorbeeld 11")  # fmt: skip
-    not_competent = right.checkbox("Minderjarig en niet in staat dit zelf te beoordelen "
-                                   "(wilsonbekwaam)", key=p + "not_competent")  # fmt: skip
+    age = left.number_input(
+        "Leeftijd van de betrokkene",
+        min_value=0,
+        max_value=130,
+        value=None,
+        step=1,
+        key=p + "age",
+        placeholder="Bijvoorbeeld 11",
+    )
+    not_competent = right.checkbox(
+        "Minderjarig en niet in staat dit zelf te beoordelen (wilsonbekwaam)", key=p + "not_competent"
+    )
     if age is None:
         return set()
     group = recipients.age_group(int(age), competent=not not_competent)
     chosen = recipients.RECIPIENTS[group]
-    st.info(f"{group.label}: {recipients.note_for(group)} Ontvangers: "
-            + " en ".join(r.label.lower() for r in chosen) + ".")  # fmt: skip
+    st.info(
+        f"{group.label}: {recipients.note_for(group)} Ontvangers: "
+        + " en ".join(r.label.lower() for r in chosen)
+        + "."
+    )
     return set(chosen)
 
 
-def _recipient(incident: Incident, recipient: Recipient, overview: informing.Overview,
-               you: str) -> None:  # fmt: skip
+def _recipient(incident: Incident, recipient: Recipient, overview: informing.Overview, you: str) -> None:
     p = f"inf{incident.id}_{recipient.value}_"
     errors = state.get(p + "errors")
     check = overview.checks.get(recipient)
@@ -96,32 +127,49 @@ def _recipient(incident: Incident, recipient: Recipient, overview: informing.Ove
         st.success(f"Veilig om te informeren (vastgelegd op {deadlines.format_local(check.recorded_at)}).")
     form_errors(errors)
     with st.form(p + "safety_form", enter_to_submit=False):
-        st.radio(informing.SAFETY_QUESTION, ["no", "yes"], index=None, key=p + "risk",
-                 horizontal=True, format_func={"no": "Nee", "yes": "Ja, informeren is nu niet veilig"}.get)  # fmt: skip
+        st.radio(
+            informing.SAFETY_QUESTION,
+            ["no", "yes"],
+            index=None,
+            key=p + "risk",
+            horizontal=True,
+            format_func={"no": "Nee", "yes": "Ja, informeren is nu niet veilig"}.get,
+        )
         field_error(errors, "risk")
-        st.text_area("Als ja: waarom niet, en wat is nodig om wel te informeren?", key=p + "reason",
-                     max_chars=informing.MAX_TEXT)  # fmt: skip
+        st.text_area(
+            "Als ja: waarom niet, en wat is nodig om wel te informeren?",
+            key=p + "reason",
+            max_chars=informing.MAX_TEXT,
+        )
         field_error(errors, "reason")
         st.date_input("Als ja: opnieuw bekijken op", value=None, key=p + "review", format="DD-MM-YYYY")
         field_error(errors, "review_on")
-        st.form_submit_button("Veiligheidscheck vastleggen", on_click=_safety,
-                              args=(incident.id, recipient))  # fmt: skip
+        st.form_submit_button("Veiligheidscheck vastleggen", on_click=_safety, args=(incident.id, recipient))
     if not allowed:
         return
     if p + "you" not in state:
         state[p + "you"] = you
-    st.text_area("Wat kan de lezer zelf doen? (in de woorden van deze lezer)", key=p + "you",
-                 max_chars=letters.MAX_TEXT)  # fmt: skip
+    st.text_area(
+        "Wat kan de lezer zelf doen? (in de woorden van deze lezer)",
+        key=p + "you",
+        max_chars=letters.MAX_TEXT,
+    )
     st.button("Maak de brief", key=p + "make", on_click=_letter, args=(incident.id, recipient))
     if made := state.get(p + "letter"):
         title, text, docx = made
         st.text(text)
         left, right = st.columns(2)
         name = f"brief-{incident.reference}-{FILE_NAMES[recipient]}"
-        left.download_button("Download als Word (DOCX)", docx, f"{name}.docx", key=p + "docx",
-                             mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document")  # fmt: skip
-        right.download_button("Download als tekst (voor e-mail)", text, f"{name}.txt", "text/plain",
-                              key=p + "txt")  # fmt: skip
+        left.download_button(
+            "Download als Word (DOCX)",
+            docx,
+            f"{name}.docx",
+            key=p + "docx",
+            mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        )
+        right.download_button(
+            "Download als tekst (voor e-mail)", text, f"{name}.txt", "text/plain", key=p + "txt"
+        )
     with st.form(p + "notice_form", enter_to_submit=False):
         st.markdown("**Vastleggen wie er zijn geïnformeerd**")
         field_error(errors, "recipient")
@@ -133,8 +181,14 @@ def _recipient(incident: Incident, recipient: Recipient, overview: informing.Ove
             st.date_input("Geïnformeerd op", value=None, key=p + "on", format="DD-MM-YYYY")
             field_error(errors, "informed_on")
         with cols[2]:
-            st.selectbox("Hoe", [c.value for c in informing.Channel], index=None, key=p + "channel",
-                         format_func=lambda v: informing.Channel(v).label, placeholder="Kies")  # fmt: skip
+            st.selectbox(
+                "Hoe",
+                [c.value for c in informing.Channel],
+                index=None,
+                key=p + "channel",
+                format_func=lambda v: informing.Channel(v).label,
+                placeholder="Kies",
+            )
             field_error(errors, "channel")
         st.form_submit_button("Informeren vastleggen", on_click=_notice, args=(incident.id, recipient))
 
@@ -148,8 +202,10 @@ def render(actor: Actor, incident: Incident, decision: Decision | None) -> None:
         prefill = {r: follow_up.letter_prefill(db, actor, incident.id, r) for r in Recipient}
         organisation = next(o for o in accounts.list_organisations(db, actor) if o.id == incident.org_id)
     for notice in overview.notices:
-        st.text(f"Geïnformeerd: {notice.recipient.label}, {notice.people_count} op "
-                f"{notice.informed_on:%d-%m-%Y} ({notice.channel.label.lower()}).")  # fmt: skip
+        st.text(
+            f"Geïnformeerd: {notice.recipient.label}, {notice.people_count} op "
+            f"{notice.informed_on:%d-%m-%Y} ({notice.channel.label.lower()})."
+        )
     if decision.inform is Inform.NO and not overview.informed:
         st.info("Volgens het besluit worden de betrokkenen niet geïnformeerd.")
         return
@@ -165,13 +221,21 @@ def render(actor: Actor, incident: Incident, decision: Decision | None) -> None:
     field_error(errors, "recipient")
     field_error(errors, "form")
     for recipient in Recipient:
-        with st.expander(recipient.label, expanded=recipient in suggested,
-                         key=f"inf{incident.id}_{recipient.value}_open", on_change="rerun"):
+        with st.expander(
+            recipient.label,
+            expanded=recipient in suggested,
+            key=f"inf{incident.id}_{recipient.value}_open",
+            on_change="rerun",
+        ):
             _recipient(incident, recipient, overview, prefill[recipient].what_you_can_do)
-    with st.expander("Openbare mededeling (als iedereen apart informeren te veel moeite kost)",
-                     key=f"inf{incident.id}_public_open", on_change="rerun"):
-        _public_form(incident.id, overview, letters.public_notice(_text(incident.id, Recipient.PERSON),
-                                                                  organisation))  # fmt: skip
+    with st.expander(
+        "Openbare mededeling (als iedereen apart informeren te veel moeite kost)",
+        key=f"inf{incident.id}_public_open",
+        on_change="rerun",
+    ):
+        _public_form(
+            incident.id, overview, letters.public_notice(_text(incident.id, Recipient.PERSON), organisation)
+        )
 
 
 def _public_form(incident_id: int, overview: informing.Overview, proposal: str) -> None:

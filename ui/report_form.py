@@ -7,18 +7,40 @@ import streamlit as st
 
 from datalek import deadlines
 from datalek.intake import (
-    CountKind, DataKind, Occurrence, Protection, Recipient, Retrieval, Situation, SubjectGroup,
+    CountKind,
+    DataKind,
+    Occurrence,
+    Protection,
+    Recipient,
+    Retrieval,
+    Situation,
+    SubjectGroup,
     applicable,
-)  # fmt: skip
+)
 from datalek.models import Organisation
 from ui.forms import datetime_input, field_error, local_datetime
 
 WIDGET_KEYS = (
-    "r_situation", "r_occurrence", "r_from_date", "r_from_time", "r_to_date", "r_to_time",
-    "r_found_date", "r_found_time", "r_org", "r_department", "r_data_kinds", "r_subject_groups",
-    "r_count_kind", "r_count", "r_protection", "r_recipients", "r_retrieval", "r_actions",
+    "r_situation",
+    "r_occurrence",
+    "r_from_date",
+    "r_from_time",
+    "r_to_date",
+    "r_to_time",
+    "r_found_date",
+    "r_found_time",
+    "r_org",
+    "r_department",
+    "r_data_kinds",
+    "r_subject_groups",
+    "r_count_kind",
+    "r_count",
+    "r_protection",
+    "r_recipients",
+    "r_retrieval",
+    "r_actions",
     "r_description",
-)  # fmt: skip
+)
 
 TEXT_FIELDS = {"description": "r_description", "actions_taken": "r_actions"}
 
@@ -32,16 +54,22 @@ def situation_and_time(errors: dict | None) -> tuple[str | None, str | None]:
     st.subheader("1. Wat is er gebeurd?")
     situation = st.radio(
         "Kies wat het meest lijkt op wat er gebeurde",
-        options=[s.value for s in Situation], format_func=_label(Situation),
+        options=[s.value for s in Situation],
+        format_func=_label(Situation),
         captions=[f"Bijvoorbeeld: {s.info.example}" for s in Situation],
-        index=None, key="r_situation",
-    )  # fmt: skip
+        index=None,
+        key="r_situation",
+    )
     field_error(errors, "situation")
     st.subheader("2. Wanneer?")
     occurrence = st.radio(
-        "Wanneer gebeurde het?", options=[o.value for o in Occurrence],
-        format_func=_label(Occurrence), index=None, horizontal=True, key="r_occurrence",
-    )  # fmt: skip
+        "Wanneer gebeurde het?",
+        options=[o.value for o in Occurrence],
+        format_func=_label(Occurrence),
+        index=None,
+        horizontal=True,
+        key="r_occurrence",
+    )
     field_error(errors, "occurrence")
     return situation, occurrence
 
@@ -59,49 +87,89 @@ def form_body(
     datetime_input("Wanneer ontdekte je het", "r_found", default_now=True)
     field_error(errors, "discovered_at")
     if len(orgs) > 1:
-        st.selectbox("Voor welke organisatie werk je hierbij?", options=[o.id for o in orgs],
-                     format_func={o.id: o.name for o in orgs}.get, key="r_org")  # fmt: skip
+        st.selectbox(
+            "Voor welke organisatie werk je hierbij?",
+            options=[o.id for o in orgs],
+            format_func={o.id: o.name for o in orgs}.get,
+            key="r_org",
+        )
     st.text_input("Je afdeling of team", key="r_department", max_chars=100)
     field_error(errors, "department")
 
     st.subheader("3. Welke gegevens, en over wie?")
-    st.multiselect("Welke soorten gegevens?", options=[d.value for d in DataKind],
-                   format_func=_label(DataKind), key="r_data_kinds", placeholder="Kies een of meer")  # fmt: skip
+    st.multiselect(
+        "Welke soorten gegevens?",
+        options=[d.value for d in DataKind],
+        format_func=_label(DataKind),
+        key="r_data_kinds",
+        placeholder="Kies een of meer",
+    )
     field_error(errors, "data_kinds")
-    st.multiselect("Over wie gaat het?", options=[g.value for g in SubjectGroup],
-                   format_func=_label(SubjectGroup), key="r_subject_groups", placeholder="Kies een of meer")  # fmt: skip
+    st.multiselect(
+        "Over wie gaat het?",
+        options=[g.value for g in SubjectGroup],
+        format_func=_label(SubjectGroup),
+        key="r_subject_groups",
+        placeholder="Kies een of meer",
+    )
     field_error(errors, "subject_groups")
-    st.radio("Hoeveel mensen gaat het ongeveer om?", options=[c.value for c in CountKind],
-             format_func=_label(CountKind), horizontal=True, key="r_count_kind", index=None)  # fmt: skip
+    st.radio(
+        "Hoeveel mensen gaat het ongeveer om?",
+        options=[c.value for c in CountKind],
+        format_func=_label(CountKind),
+        horizontal=True,
+        key="r_count_kind",
+        index=None,
+    )
     field_error(errors, "people_count_kind")
-    st.number_input("Aantal mensen (laat leeg als je het niet weet)", min_value=0, step=1,
-                    value=None, key="r_count")  # fmt: skip
+    st.number_input(
+        "Aantal mensen (laat leeg als je het niet weet)", min_value=0, step=1, value=None, key="r_count"
+    )
     field_error(errors, "people_count")
 
     asks = applicable(situation)
     if asks["protection"]:
-        st.radio("Waren de gegevens beveiligd?", options=[p.value for p in Protection],
-                 format_func=_label(Protection), horizontal=True, key="r_protection", index=None)  # fmt: skip
+        st.radio(
+            "Waren de gegevens beveiligd?",
+            options=[p.value for p in Protection],
+            format_func=_label(Protection),
+            horizontal=True,
+            key="r_protection",
+            index=None,
+        )
         field_error(errors, "protection")
     if asks["recipients"]:
-        st.multiselect("Wie heeft de gegevens gekregen of kon ze zien?",
-                       options=[r.value for r in Recipient], format_func=_label(Recipient),
-                       key="r_recipients", placeholder="Kies een of meer")  # fmt: skip
+        st.multiselect(
+            "Wie heeft de gegevens gekregen of kon ze zien?",
+            options=[r.value for r in Recipient],
+            format_func=_label(Recipient),
+            key="r_recipients",
+            placeholder="Kies een of meer",
+        )
         field_error(errors, "recipients")
     if asks["retrieval"]:
         question = Situation(situation).info.retrieval_question if situation else None
-        st.radio(question or "Zijn de gegevens teruggegeven of verwijderd?",
-                 options=[r.value for r in Retrieval], format_func=_label(Retrieval),
-                 horizontal=True, key="r_retrieval", index=None)  # fmt: skip
+        st.radio(
+            question or "Zijn de gegevens teruggegeven of verwijderd?",
+            options=[r.value for r in Retrieval],
+            format_func=_label(Retrieval),
+            horizontal=True,
+            key="r_retrieval",
+            index=None,
+        )
         field_error(errors, "retrieval")
 
     st.subheader("4. Wat is er gebeurd, en wat heb je al gedaan?")
     st.caption("Beschrijf wat er gebeurd is, niet wie het betreft.")
-    st.text_area("Korte beschrijving", key="r_description", max_chars=4000, height=120,
-                 placeholder="Bijvoorbeeld: verslag per e-mail naar een verkeerde ouder gestuurd.")  # fmt: skip
+    st.text_area(
+        "Korte beschrijving",
+        key="r_description",
+        max_chars=4000,
+        height=120,
+        placeholder="Bijvoorbeeld: verslag per e-mail naar een verkeerde ouder gestuurd.",
+    )
     field_error(errors, "description")
-    st.text_area("Wat heb je al gedaan? (mag leeg blijven)", key="r_actions", max_chars=2000,
-                 height=80)  # fmt: skip
+    st.text_area("Wat heb je al gedaan? (mag leeg blijven)", key="r_actions", max_chars=2000, height=80)
     field_error(errors, "actions_taken")
 
 

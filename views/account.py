@@ -13,11 +13,13 @@ st.title("Mijn account")
 with store.unit() as db:
     me = accounts.get_user(db, actor, actor.user_id)
     orgs = accounts.list_organisations(db, actor)
-st.table({
-    "Gegeven": ["Naam", "E-mailadres", "Rol", "Organisatie(s)"],
-    # st.table renders Markdown in its cells: names are typed by people, so escape them.
-    "Waarde": [md_escape(v) for v in (me.name, me.email, me.role.label, ", ".join(o.name for o in orgs))],
-})
+st.table(
+    {
+        "Gegeven": ["Naam", "E-mailadres", "Rol", "Organisatie(s)"],
+        # st.table renders Markdown in its cells: names are typed by people, so escape them.
+        "Waarde": [md_escape(v) for v in (me.name, me.email, me.role.label, ", ".join(o.name for o in orgs))],
+    }
+)
 if flash := state.pop("a_flash", None):
     st.success(flash)
 st.subheader("Wachtwoord wijzigen")

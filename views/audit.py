@@ -7,17 +7,21 @@ from ui import session
 
 actor = session.actor()
 st.title("Audittrail")
-st.write("Elke aanmelding, elke keer dat iemand een melding opent, elke wijziging en elke "
-         "geweigerde actie staat in de audittrail. Elke regel is met een hash aan de vorige "
-         "gekoppeld, zodat achteraf wijzigen opvalt.")  # fmt: skip
+st.write(
+    "Elke aanmelding, elke keer dat iemand een melding opent, elke wijziging en elke "
+    "geweigerde actie staat in de audittrail. Elke regel is met een hash aan de vorige "
+    "gekoppeld, zodat achteraf wijzigen opvalt."
+)
 if st.button("Controleer de keten", type="primary"):
     with store.unit() as db:
         result = audit.check(db, actor)
     if result.intact:
         st.success(f"De audittrail is intact: {result.entries} regels gecontroleerd.")
     else:
-        st.error(f"De audittrail is beschadigd vanaf regel {result.first_broken}. "
-                 "Neem contact op met de beheerder en de FG.")  # fmt: skip
+        st.error(
+            f"De audittrail is beschadigd vanaf regel {result.first_broken}. "
+            "Neem contact op met de beheerder en de FG."
+        )
 with store.unit() as db:
     rows = audit.recent_entries(db, actor, 200)
 st.dataframe(

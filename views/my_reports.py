@@ -28,10 +28,13 @@ st.table(
     },
 )
 choice = st.selectbox(
-    "Bekijk of vul een melding aan", options=[m.id for m in mine],
-    format_func={m.id: m.reference for m in mine}.get, index=None, key="mine_choice",
+    "Bekijk of vul een melding aan",
+    options=[m.id for m in mine],
+    format_func={m.id: m.reference for m in mine}.get,
+    index=None,
+    key="mine_choice",
     placeholder="Kies een melding",
-)  # fmt: skip
+)
 if choice is None:
     st.stop()
 
@@ -45,8 +48,10 @@ incident_view.facts(view)
 incident_view.supplements(view)
 
 st.subheader("Aanvulling toevoegen")
-st.caption("Je aanvulling komt onder je melding te staan; je oorspronkelijke melding blijft zoals hij was. "
-           "Beschrijf wat er gebeurd is, niet wie het betreft.")  # fmt: skip
+st.caption(
+    "Je aanvulling komt onder je melding te staan; je oorspronkelijke melding blijft zoals hij was. "
+    "Beschrijf wat er gebeurd is, niet wie het betreft."
+)
 key = f"sup_text_{choice}"
 findings_key = f"sup_findings_{choice}"
 errors = state.get(f"sup_errors_{choice}")
@@ -107,8 +112,9 @@ st.text_area("Wat wil je toevoegen?", key=key, max_chars=incidents.MAX_SUPPLEMEN
 field_error(errors, "text")
 if found := state.get(findings_key):
     kinds = ", ".join(sorted({pii.PiiKind(f["kind"]).label for f in found}))
-    st.warning(f"In je tekst staan gegevens waarmee iemand te herkennen is ({kinds}). "
-               "Er is nog niets opgeslagen.")  # fmt: skip
+    st.warning(
+        f"In je tekst staan gegevens waarmee iemand te herkennen is ({kinds}). Er is nog niets opgeslagen."
+    )
     left, right = st.columns(2)
     left.button("Vervangen en toevoegen", type="primary", on_click=_redact_and_add)
     right.button("Toch toevoegen zoals het is", on_click=_keep_and_add)

@@ -40,9 +40,15 @@ with st.form("new_org"):
     if st.form_submit_button("Organisatie toevoegen", type="primary"):
         try:
             with store.unit() as db:
-                made = accounts.create_organisation(db, actor, state.o_name, state.o_fg_name,
-                                                    state.o_fg_email, state.o_fg_phone,
-                                                    state.o_youth_care)  # fmt: skip
+                made = accounts.create_organisation(
+                    db,
+                    actor,
+                    state.o_name,
+                    state.o_fg_name,
+                    state.o_fg_email,
+                    state.o_fg_phone,
+                    state.o_youth_care,
+                )
         except InvalidInput as exc:
             state["o_errors"] = exc.errors
             st.rerun()
@@ -60,23 +66,27 @@ st.write(
 )
 if orgs:
     with st.form("retention"):
-        chosen = st.selectbox("Organisatie", [o.id for o in orgs], key="o_ret_org",
-                              format_func={o.id: o.name for o in orgs}.get)  # fmt: skip
-        st.number_input("Bewaartermijn in jaren na afronden", key="o_ret_years",
-                        min_value=retention.MIN_YEARS, max_value=retention.MAX_YEARS,
-                        value=years.get(chosen, 5), step=1)  # fmt: skip
+        chosen = st.selectbox(
+            "Organisatie", [o.id for o in orgs], key="o_ret_org", format_func={o.id: o.name for o in orgs}.get
+        )
+        st.number_input(
+            "Bewaartermijn in jaren na afronden",
+            key="o_ret_years",
+            min_value=retention.MIN_YEARS,
+            max_value=retention.MAX_YEARS,
+            value=years.get(chosen, 5),
+            step=1,
+        )
         field_error(state.get("o_ret_errors"), "retention_years")
         if st.form_submit_button("Bewaartermijn opslaan"):
             try:
                 with store.unit() as db:
-                    retention.set_retention_years(db, actor, state.o_ret_org,
-                                                  int(state.o_ret_years))  # fmt: skip
+                    retention.set_retention_years(db, actor, state.o_ret_org, int(state.o_ret_years))
             except InvalidInput as exc:
                 state["o_ret_errors"] = exc.errors
                 st.rerun()
             else:
                 state["o_ret_errors"] = None
                 name = next(o.name for o in orgs if o.id == state.o_ret_org)
-                state["o_flash"] = (f"Bewaartermijn van {md_escape(name)}: "
-                                    f"{int(state.o_ret_years)} jaar.")  # fmt: skip
+                state["o_flash"] = f"Bewaartermijn van {md_escape(name)}: {int(state.o_ret_years)} jaar."
                 st.rerun()

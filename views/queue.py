@@ -9,8 +9,17 @@ from datalek.measures import MeasureKind, MeasureStatus
 from datalek.models import TRANSITIONS, IncidentType, InvalidInput, Status
 from datalek.permissions import PermissionDenied
 from datalek.triage import RiskLevel
-from ui import (advice_view, assessment_form, attention_view, authority_view, incident_view,
-                informing_view, measures_view, queue_table, session)
+from ui import (
+    advice_view,
+    assessment_form,
+    attention_view,
+    authority_view,
+    incident_view,
+    informing_view,
+    measures_view,
+    queue_table,
+    session,
+)
 
 actor = session.actor()
 state = st.session_state
@@ -27,8 +36,15 @@ def _save_facts(incident_id: int) -> None:
         return
     try:
         with store.unit() as db:
-            assessment.save(db, current, incident_id, facts, effects, remedial,
-                            expected_version=state.get(f"shown_version_{incident_id}"))  # fmt: skip
+            assessment.save(
+                db,
+                current,
+                incident_id,
+                facts,
+                effects,
+                remedial,
+                expected_version=state.get(f"shown_version_{incident_id}"),
+            )
     except InvalidInput as exc:
         state[f"fe_{incident_id}"] = exc.errors
     except store.StorageError:
@@ -44,8 +60,9 @@ def _decide(incident_id: int) -> None:
     try:
         data = decisions.DecisionInput.model_validate(advice_view.decision_values(incident_id))
         with store.unit() as db:
-            decisions.record(db, current, incident_id, data,
-                             assessment_version=state.get(f"shown_version_{incident_id}"))  # fmt: skip
+            decisions.record(
+                db, current, incident_id, data, assessment_version=state.get(f"shown_version_{incident_id}")
+            )
     except ValidationError:
         state[f"de_{incident_id}"] = {"form": "Niet alle antwoorden zijn geldig."}
     except InvalidInput as exc:
@@ -73,8 +90,10 @@ def _move(incident_id: int, target: str, reason: str = "") -> None:
 
 
 st.title("Werkvoorraad")
-st.caption("Open meldingen, de kortste termijn bovenaan. De termijn is 72 uur vanaf het moment "
-           "dat de organisatie het wist.")  # fmt: skip
+st.caption(
+    "Open meldingen, de kortste termijn bovenaan. De termijn is 72 uur vanaf het moment "
+    "dat de organisatie het wist."
+)
 with st.container():  # always present, so nothing below moves when a message comes or goes
     if flash := state.pop("q_flash", None):
         st.success(flash)
@@ -85,15 +104,30 @@ with store.unit() as db:
     orgs = accounts.list_organisations(db, actor)
     departments = incidents.departments(db, actor)
 cols = st.columns(4)
-status = cols[0].multiselect("Status", [s.value for s in Status],
-                             format_func=lambda v: Status(v).label, key="q_status",
-                             placeholder="Alle")  # fmt: skip
-org_id = cols[1].selectbox("Organisatie", [o.id for o in orgs], index=None, key="q_org",
-                           format_func={o.id: o.name for o in orgs}.get, placeholder="Alle")  # fmt: skip
+status = cols[0].multiselect(
+    "Status",
+    [s.value for s in Status],
+    format_func=lambda v: Status(v).label,
+    key="q_status",
+    placeholder="Alle",
+)
+org_id = cols[1].selectbox(
+    "Organisatie",
+    [o.id for o in orgs],
+    index=None,
+    key="q_org",
+    format_func={o.id: o.name for o in orgs}.get,
+    placeholder="Alle",
+)
 department = cols[2].selectbox("Afdeling", departments, index=None, key="q_dept", placeholder="Alle")
-kind = cols[3].selectbox("Soort incident", [t.value for t in IncidentType], index=None,
-                         format_func=lambda v: IncidentType(v).label, key="q_type",
-                         placeholder="Alle")  # fmt: skip
+kind = cols[3].selectbox(
+    "Soort incident",
+    [t.value for t in IncidentType],
+    index=None,
+    format_func=lambda v: IncidentType(v).label,
+    key="q_type",
+    placeholder="Alle",
+)
 with store.unit() as db:
     rows = incidents.queue(db, actor, org_id, [Status(s) for s in status] or None, department, kind)
 now = deadlines.now()
@@ -112,29 +146,38 @@ try:
 except PermissionDenied as exc:
     st.error(exc.message)
     st.stop()
-preventive = any(m.kind is MeasureKind.PREVENTIVE and m.status is not MeasureStatus.CANCELLED
-                 for m in measure_list)  # fmt: skip
+preventive = any(
+    m.kind is MeasureKind.PREVENTIVE and m.status is not MeasureStatus.CANCELLED for m in measure_list
+)
 org = next((o for o in orgs if o.id == view.incident.org_id), None)
 facts = latest.facts if latest else assessment.prefill(view.incident, org)
 state[f"shown_version_{choice}"] = latest.version if latest else 0  # guards against lost updates
-assessment_form.seed(choice, facts, latest.effects if latest else "",
-                     latest.remedial_action if latest else "")  # fmt: skip
+assessment_form.seed(
+    choice, facts, latest.effects if latest else "", latest.remedial_action if latest else ""
+)
 
 hours = deadlines.hours_left(view.incident.aware_at, now)
-clock = (deadlines.describe_hours_left(hours) if view.incident.status in (Status.REPORTED, Status.IN_PROGRESS)
-         else view.incident.status.label.lower())  # fmt: skip
+clock = (
+    deadlines.describe_hours_left(hours)
+    if view.incident.status in (Status.REPORTED, Status.IN_PROGRESS)
+    else view.incident.status.label.lower()
+)
 st.subheader(f"{view.incident.reference}: {clock}")
 # Keyed tabs keep the FG's place when a message appears or disappears above them.
 report_tab, facts_tab, advice_tab, follow_tab, history_tab = st.tabs(
-    ["Melding", "Beoordeling", "Advies en besluit", "Afhandelen", "Verloop"], key=f"q_tab_{choice}",
-    on_change="rerun")  # fmt: skip
+    ["Melding", "Beoordeling", "Advies en besluit", "Afhandelen", "Verloop"],
+    key=f"q_tab_{choice}",
+    on_change="rerun",
+)
 with report_tab:
     incident_view.facts(view, show_type=True)
     incident_view.supplements(view)
 with facts_tab:
     if latest is None:
-        st.info("Nog niet beoordeeld. De antwoorden van de melder zijn alvast ingevuld; vul aan "
-                "en sla op voor een advies.")  # fmt: skip
+        st.info(
+            "Nog niet beoordeeld. De antwoorden van de melder zijn alvast ingevuld; vul aan "
+            "en sla op voor een advies."
+        )
     else:
         st.caption(f"Versie {latest.version}, opgeslagen {deadlines.format_local(latest.created_at)}.")
     assessment_form.render(choice, state.get(f"fe_{choice}"), _save_facts)
@@ -150,11 +193,15 @@ with advice_tab:
         advice_view.decision_form(choice, latest.advice, state.get(f"de_{choice}"), _decide)
 with follow_tab:
     if view.incident.repeat_of and not preventive:
-        st.warning("Herhaling: in de afgelopen 12 maanden was er bij deze afdeling al een incident "
-                   "van dezelfde soort. Is er een preventieve maatregel nodig?")  # fmt: skip
+        st.warning(
+            "Herhaling: in de afgelopen 12 maanden was er bij deze afdeling al een incident "
+            "van dezelfde soort. Is er een preventieve maatregel nodig?"
+        )
     ap_tab, subjects_tab, measures_tab, close_tab = st.tabs(
         ["AP-melding", "Betrokkenen informeren", "Maatregelen", "Afronden"],
-        key=f"q_follow_{choice}", on_change="rerun")  # fmt: skip
+        key=f"q_follow_{choice}",
+        on_change="rerun",
+    )
     with ap_tab:
         if follow_tab.open and ap_tab.open:  # the concept is audited: only when it is looked at
             authority_view.render(actor, view.incident, decision)
@@ -176,15 +223,19 @@ with history_tab:
     incident_view.history(view)
     with store.unit() as db:
         for v in assessment.versions(db, actor, choice):
-            st.caption(f"Beoordeling versie {v['version']} — "
-                       f"{deadlines.format_local(deadlines.from_iso(v['created_at']))}: "
-                       f"{RiskLevel(v['risk']).label if v['risk'] else 'geen datalek'}, AP {'ja' if v['notify_authority'] else 'nee'}")  # fmt: skip
-    nexts = sorted(TRANSITIONS[view.incident.status] - incidents.BY_DECISION - {Status.CLOSED},
-                   key=lambda s: s.value)  # fmt: skip
+            st.caption(
+                f"Beoordeling versie {v['version']} — "
+                f"{deadlines.format_local(deadlines.from_iso(v['created_at']))}: "
+                f"{RiskLevel(v['risk']).label if v['risk'] else 'geen datalek'}, AP {'ja' if v['notify_authority'] else 'nee'}"
+            )
+    nexts = sorted(
+        TRANSITIONS[view.incident.status] - incidents.BY_DECISION - {Status.CLOSED}, key=lambda s: s.value
+    )
     if nexts:
         with st.form(f"status_{choice}"):
-            target = st.selectbox("Status wijzigen", [s.value for s in nexts],
-                                  format_func=lambda v: Status(v).label)  # fmt: skip
+            target = st.selectbox(
+                "Status wijzigen", [s.value for s in nexts], format_func=lambda v: Status(v).label
+            )
             reason = st.text_input("Toelichting", max_chars=500)
             if st.form_submit_button("Status wijzigen"):
                 _move(choice, target, reason)

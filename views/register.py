@@ -12,8 +12,18 @@ from ui.actions import act
 
 actor = session.actor()
 state = st.session_state
-SHOWN = ["Kenmerk", "Status", "Soort incident", "Besluit", "Gemeld bij AP", "Binnen 72 uur",
-         "Betrokkenen geïnformeerd", "Maatregelen", "Herhaling van", "Afgerond op"]  # fmt: skip
+SHOWN = [
+    "Kenmerk",
+    "Status",
+    "Soort incident",
+    "Besluit",
+    "Gemeld bij AP",
+    "Binnen 72 uur",
+    "Betrokkenen geïnformeerd",
+    "Maatregelen",
+    "Herhaling van",
+    "Afgerond op",
+]
 
 
 def _slug(name: str) -> str:
@@ -29,8 +39,10 @@ def _export(org_id: int, year: int, fmt: str) -> None:
 
 
 st.title("Register")
-st.caption("Het register van datalekken (art. 33 lid 5 AVG): elk incident, ook als het niet is "
-           "gemeld of geen datalek bleek, met feiten, besluit, motivering en maatregelen.")  # fmt: skip
+st.caption(
+    "Het register van datalekken (art. 33 lid 5 AVG): elk incident, ook als het niet is "
+    "gemeld of geen datalek bleek, met feiten, besluit, motivering en maatregelen."
+)
 if failure := state.pop("q_failure", None):
     st.error(failure)
 with store.unit() as db:
@@ -57,13 +69,18 @@ st.write(f"{len(table)} incident(en) in {year}.")
 st.dataframe([{c: row[c] for c in SHOWN} for row in table], hide_index=True, width="stretch")
 cols = st.columns(2)
 for col, fmt in zip(cols, register_export.FORMATS, strict=True):
-    col.button(f"Maak export ({fmt.upper()})", key=f"reg_make_{fmt}", on_click=_export,
-               args=(org_id, year, fmt))  # fmt: skip
+    col.button(
+        f"Maak export ({fmt.upper()})", key=f"reg_make_{fmt}", on_click=_export, args=(org_id, year, fmt)
+    )
 made = state.get("reg_file")
 if made and made[:2] == (org_id, year):
     fmt, data = made[2], made[3]
-    mime = "text/csv" if fmt == "csv" else \
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    st.download_button(f"Download het register {year} ({fmt.upper()})", data,
-                       f"datalekkenregister-{_slug(org_names[org_id])}-{year}.{fmt}", mime,
-                       key="reg_download", type="primary")  # fmt: skip
+    mime = "text/csv" if fmt == "csv" else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    st.download_button(
+        f"Download het register {year} ({fmt.upper()})",
+        data,
+        f"datalekkenregister-{_slug(org_names[org_id])}-{year}.{fmt}",
+        mime,
+        key="reg_download",
+        type="primary",
+    )

@@ -85,13 +85,22 @@ def _resolve(replace_all: bool) -> None:
                 kept = True
         data[field] = pii.redact(data[field], chosen)
     state.pop("r_pending")
-    rf.restore({**state.pop("r_snapshot", {}), "r_description": data["description"],
-                "r_actions": data["actions_taken"]})  # fmt: skip
-    too_long = {field: f"Na het vervangen is deze tekst te lang (hoogstens {limit} tekens). "
-                       "Maak hem korter en verstuur opnieuw."
-                for field, limit in (("description", intake.MAX_DESCRIPTION),
-                                     ("actions_taken", intake.MAX_SHORT_TEXT))
-                if len(data[field]) > limit}  # fmt: skip
+    rf.restore(
+        {
+            **state.pop("r_snapshot", {}),
+            "r_description": data["description"],
+            "r_actions": data["actions_taken"],
+        }
+    )
+    too_long = {
+        field: f"Na het vervangen is deze tekst te lang (hoogstens {limit} tekens). "
+        "Maak hem korter en verstuur opnieuw."
+        for field, limit in (
+            ("description", intake.MAX_DESCRIPTION),
+            ("actions_taken", intake.MAX_SHORT_TEXT),
+        )
+        if len(data[field]) > limit
+    }
     if too_long:  # a placeholder can be longer than what it replaces
         state["r_errors"] = too_long
         return
@@ -111,8 +120,10 @@ def _new() -> None:
 st.title("Datalek melden")
 
 if done := state.get("r_done"):
-    st.success(f"Je melding is verstuurd. Het nummer van je melding is {done['reference']}.",
-               icon=":material/check_circle:")  # fmt: skip
+    st.success(
+        f"Je melding is verstuurd. Het nummer van je melding is {done['reference']}.",
+        icon=":material/check_circle:",
+    )
     st.subheader("Wat gebeurt er nu?")
     st.write(guidance.NEXT_STEPS)
     st.write(
@@ -141,10 +152,14 @@ if pending := state.get("r_pending"):
         finding = pii.Finding.from_dict(f)
         st.radio(
             f"{finding.kind.label} in je {where[f['field']]}: {md_escape(finding.masked)}",
-            options=["replace", "keep"], horizontal=True, key=f"r_pii_{n}",
-            format_func={"replace": f"Vervangen door {finding.kind.placeholder}",
-                         "keep": "Laten staan (bewust)"}.get,
-        )  # fmt: skip
+            options=["replace", "keep"],
+            horizontal=True,
+            key=f"r_pii_{n}",
+            format_func={
+                "replace": f"Vervangen door {finding.kind.placeholder}",
+                "keep": "Laten staan (bewust)",
+            }.get,
+        )
     left, middle, right = st.columns(3)
     left.button("Alles vervangen en versturen", type="primary", on_click=_resolve, args=(True,))
     middle.button("Versturen met deze keuzes", on_click=_resolve, args=(False,))

@@ -21,8 +21,11 @@ with st.form("setup"):
     st.text_input("E-mailadres van de FG", key="fg_email", max_chars=200)
     field_error(errors, "fg_email")
     st.text_input("Telefoonnummer van de FG", key="fg_phone", max_chars=50)
-    st.checkbox("Dit is een jeugdhulpaanbieder of een team in het sociaal domein", key="youth_care",
-                help="Cliënt zijn is dan zelf al gevoelig; de risicobeoordeling houdt daar rekening mee.")
+    st.checkbox(
+        "Dit is een jeugdhulpaanbieder of een team in het sociaal domein",
+        key="youth_care",
+        help="Cliënt zijn is dan zelf al gevoelig; de risicobeoordeling houdt daar rekening mee.",
+    )
     st.subheader("Jouw beheerdersaccount")
     st.text_input("Je naam", key="name", max_chars=200)
     field_error(errors, "name")
@@ -38,9 +41,16 @@ if submitted:
     try:
         with store.unit() as db:
             accounts.setup_first(
-                db, state.org_name, state.fg_name, state.fg_email, state.fg_phone,
-                state.name, state.email, state.password, state.youth_care,
-            )  # fmt: skip
+                db,
+                state.org_name,
+                state.fg_name,
+                state.fg_email,
+                state.fg_phone,
+                state.name,
+                state.email,
+                state.password,
+                state.youth_care,
+            )
     except InvalidInput as exc:
         state["setup_errors"] = exc.errors
         st.rerun()

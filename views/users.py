@@ -38,17 +38,33 @@ with st.form("new_user"):
     st.text_input("E-mailadres", key="u_email", max_chars=200)
     field_error(errors, "email")
     st.selectbox("Rol", [r.value for r in Role], format_func=lambda v: Role(v).label, key="u_role")
-    st.multiselect("Organisatie(s)", list(org_names), format_func=org_names.get, key="u_orgs",
-                   placeholder="Kies een of meer")
+    st.multiselect(
+        "Organisatie(s)",
+        list(org_names),
+        format_func=org_names.get,
+        key="u_orgs",
+        placeholder="Kies een of meer",
+    )
     field_error(errors, "org_ids")
-    st.text_input("Eerste wachtwoord (minstens 12 tekens; laat leeg voor aanmelden via de organisatie)",
-                  type="password", key="u_password", max_chars=1024)  # fmt: skip
+    st.text_input(
+        "Eerste wachtwoord (minstens 12 tekens; laat leeg voor aanmelden via de organisatie)",
+        type="password",
+        key="u_password",
+        max_chars=1024,
+    )
     field_error(errors, "password")
     if st.form_submit_button("Account aanmaken", type="primary"):
         try:
             with store.unit() as db:
-                made = accounts.create_user(db, actor, state.u_name, state.u_email, state.u_role,
-                                            state.u_password or None, state.u_orgs)  # fmt: skip
+                made = accounts.create_user(
+                    db,
+                    actor,
+                    state.u_name,
+                    state.u_email,
+                    state.u_role,
+                    state.u_password or None,
+                    state.u_orgs,
+                )
         except InvalidInput as exc:
             state["u_errors"] = exc.errors
             st.rerun()
@@ -62,9 +78,14 @@ with st.form("new_user"):
             st.rerun()
 
 st.subheader("Account wijzigen")
-target = st.selectbox("Kies een account", [u.id for u in users], index=None, key="u_target",
-                      format_func={u.id: f"{u.name} ({u.email})" for u in users}.get,
-                      placeholder="Kies een account")  # fmt: skip
+target = st.selectbox(
+    "Kies een account",
+    [u.id for u in users],
+    index=None,
+    key="u_target",
+    format_func={u.id: f"{u.name} ({u.email})" for u in users}.get,
+    placeholder="Kies een account",
+)
 if target is not None:
     chosen = next(u for u in users if u.id == target)
     left, right = st.columns(2)
@@ -76,8 +97,11 @@ if target is not None:
         except InvalidInput as exc:
             st.error(" ".join(exc.errors.values()))
         else:
-            state["u_flash"] = "Account ingeschakeld." if not chosen.active else (
-                "Account uitgeschakeld. De persoon wordt bij de volgende klik afgemeld.")  # fmt: skip
+            state["u_flash"] = (
+                "Account ingeschakeld."
+                if not chosen.active
+                else ("Account uitgeschakeld. De persoon wordt bij de volgende klik afgemeld.")
+            )
             st.rerun()
     with right.form("reset_password"):
         new = st.text_input("Nieuw wachtwoord", type="password", max_chars=1024)

@@ -70,17 +70,13 @@ def set_password_hash(db: Database, user_id: int, password_hash: str, at: str) -
 
 
 def add_membership(db: Database, user_id: int, org_id: int) -> None:
-    db.execute(
-        "INSERT OR IGNORE INTO memberships (user_id, org_id) VALUES (?, ?)", [user_id, org_id]
-    )
+    db.execute("INSERT OR IGNORE INTO memberships (user_id, org_id) VALUES (?, ?)", [user_id, org_id])
 
 
 def membership_ids(db: Database, user_id: int) -> list[int]:
     return [
         r["org_id"]
-        for r in db.query(
-            "SELECT org_id FROM memberships WHERE user_id = ? ORDER BY org_id", [user_id]
-        )
+        for r in db.query("SELECT org_id FROM memberships WHERE user_id = ? ORDER BY org_id", [user_id])
     ]
 
 

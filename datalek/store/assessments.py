@@ -5,14 +5,35 @@ from __future__ import annotations
 from sqlite_utils import Database
 
 _ASSESSMENT_COLUMNS = (
-    "incident_id", "version", "facts", "advice", "risk", "notify_authority", "inform_subjects",
-    "enisa_level", "enisa_score", "effects", "remedial_action", "author_id", "created_at",
-)  # fmt: skip
+    "incident_id",
+    "version",
+    "facts",
+    "advice",
+    "risk",
+    "notify_authority",
+    "inform_subjects",
+    "enisa_level",
+    "enisa_score",
+    "effects",
+    "remedial_action",
+    "author_id",
+    "created_at",
+)
 _DECISION_COLUMNS = (
-    "incident_id", "assessment_id", "kind", "notify_authority", "inform_subjects", "inform_date",
-    "lawful_basis", "motivation", "deviates", "deviation_motivation", "advice", "decided_by",
+    "incident_id",
+    "assessment_id",
+    "kind",
+    "notify_authority",
+    "inform_subjects",
+    "inform_date",
+    "lawful_basis",
+    "motivation",
+    "deviates",
+    "deviation_motivation",
+    "advice",
+    "decided_by",
     "decided_at",
-)  # fmt: skip
+)
 
 
 def _insert(table: str, columns: tuple[str, ...]) -> str:
@@ -22,10 +43,12 @@ def _insert(table: str, columns: tuple[str, ...]) -> str:
 
 
 def next_version(db: Database, incident_id: int) -> int:
-    row = next(db.query(
-        "SELECT coalesce(max(version), 0) + 1 AS n FROM assessments WHERE incident_id = ?",
-        [incident_id],
-    ))  # fmt: skip
+    row = next(
+        db.query(
+            "SELECT coalesce(max(version), 0) + 1 AS n FROM assessments WHERE incident_id = ?",
+            [incident_id],
+        )
+    )
     return row["n"]
 
 
@@ -38,19 +61,23 @@ def insert_assessments(db: Database, rows: list[dict]) -> None:
 
 
 def latest_assessment(db: Database, incident_id: int) -> dict | None:
-    rows = list(db.query(
-        "SELECT * FROM assessments WHERE incident_id = ? ORDER BY version DESC LIMIT 1",
-        [incident_id],
-    ))  # fmt: skip
+    rows = list(
+        db.query(
+            "SELECT * FROM assessments WHERE incident_id = ? ORDER BY version DESC LIMIT 1",
+            [incident_id],
+        )
+    )
     return rows[0] if rows else None
 
 
 def assessment_versions(db: Database, incident_id: int) -> list[dict]:
-    return list(db.query(
-        "SELECT id, version, risk, notify_authority, inform_subjects, enisa_level, author_id,"
-        " created_at FROM assessments WHERE incident_id = ? ORDER BY version",
-        [incident_id],
-    ))  # fmt: skip
+    return list(
+        db.query(
+            "SELECT id, version, risk, notify_authority, inform_subjects, enisa_level, author_id,"
+            " created_at FROM assessments WHERE incident_id = ? ORDER BY version",
+            [incident_id],
+        )
+    )
 
 
 def insert_decision(db: Database, row: dict) -> int:
@@ -62,20 +89,20 @@ def insert_decisions(db: Database, rows: list[dict]) -> None:
 
 
 def latest_decision(db: Database, incident_id: int) -> dict | None:
-    rows = list(db.query(
-        "SELECT * FROM decisions WHERE incident_id = ? ORDER BY decided_at DESC, id DESC LIMIT 1",
-        [incident_id],
-    ))  # fmt: skip
+    rows = list(
+        db.query(
+            "SELECT * FROM decisions WHERE incident_id = ? ORDER BY decided_at DESC, id DESC LIMIT 1",
+            [incident_id],
+        )
+    )
     return rows[0] if rows else None
 
 
 def decisions(db: Database, incident_id: int) -> list[dict]:
-    return list(db.query(
-        "SELECT * FROM decisions WHERE incident_id = ? ORDER BY decided_at, id", [incident_id]
-    ))  # fmt: skip
+    return list(
+        db.query("SELECT * FROM decisions WHERE incident_id = ? ORDER BY decided_at, id", [incident_id])
+    )
 
 
 def set_aware_at(db: Database, incident_id: int, aware_at: str, at: str) -> None:
-    db.execute(
-        "UPDATE incidents SET aware_at = ?, updated_at = ? WHERE id = ?", [aware_at, at, incident_id]
-    )
+    db.execute("UPDATE incidents SET aware_at = ?, updated_at = ? WHERE id = ?", [aware_at, at, incident_id])

@@ -37,8 +37,6 @@ def entries_for(db: Database, object_type: str, object_id: str) -> list[dict]:
 def recent(db: Database, limit: int = 200, action: str | None = None) -> list[dict]:
     if action:
         return list(
-            db.query(
-                "SELECT * FROM audit_log WHERE action = ? ORDER BY seq DESC LIMIT ?", [action, limit]
-            )
+            db.query("SELECT * FROM audit_log WHERE action = ? ORDER BY seq DESC LIMIT ?", [action, limit])
         )
     return list(db.query("SELECT * FROM audit_log ORDER BY seq DESC LIMIT ?", [limit]))

@@ -28,8 +28,7 @@ def insert_notification(db: Database, row: dict) -> int:
 
 
 def notifications(db: Database, incident_id: int) -> list[dict]:
-    return _rows(db, "SELECT * FROM authority_notifications WHERE incident_id = ? ORDER BY id",
-                 [incident_id])  # fmt: skip
+    return _rows(db, "SELECT * FROM authority_notifications WHERE incident_id = ? ORDER BY id", [incident_id])
 
 
 # -- informing betrokkenen -------------------------------------------------------------
@@ -40,8 +39,7 @@ def insert_safety_check(db: Database, row: dict) -> int:
 
 
 def safety_checks(db: Database, incident_id: int) -> list[dict]:
-    return _rows(db, "SELECT * FROM safety_checks WHERE incident_id = ? ORDER BY id",
-                 [incident_id])  # fmt: skip
+    return _rows(db, "SELECT * FROM safety_checks WHERE incident_id = ? ORDER BY id", [incident_id])
 
 
 def insert_subject_notice(db: Database, row: dict) -> int:
@@ -49,8 +47,9 @@ def insert_subject_notice(db: Database, row: dict) -> int:
 
 
 def subject_notices(db: Database, incident_id: int) -> list[dict]:
-    return _rows(db, "SELECT * FROM subject_notices WHERE incident_id = ? ORDER BY informed_on, id",
-                 [incident_id])  # fmt: skip
+    return _rows(
+        db, "SELECT * FROM subject_notices WHERE incident_id = ? ORDER BY informed_on, id", [incident_id]
+    )
 
 
 def insert_public_notice(db: Database, row: dict) -> int:
@@ -58,20 +57,23 @@ def insert_public_notice(db: Database, row: dict) -> int:
 
 
 def public_notices(db: Database, incident_id: int) -> list[dict]:
-    return _rows(db, "SELECT * FROM public_notices WHERE incident_id = ? ORDER BY id",
-                 [incident_id])  # fmt: skip
+    return _rows(db, "SELECT * FROM public_notices WHERE incident_id = ? ORDER BY id", [incident_id])
 
 
 def postponements_due(db: Database, org_ids: list[int], today: str) -> list[dict]:
     """Incidents whose latest safety check per recipient is a postponement due for review."""
     marks = ", ".join("?" for _ in org_ids) or "NULL"
-    return _rows(db, f"""
+    return _rows(
+        db,
+        f"""
         SELECT c.incident_id, c.recipient, c.review_on, i.reference, i.org_id
         FROM safety_checks c JOIN incidents i ON i.id = c.incident_id
         WHERE c.risk = 1 AND c.review_on <= ? AND i.org_id IN ({marks})
           AND c.id = (SELECT max(id) FROM safety_checks x
                       WHERE x.incident_id = c.incident_id AND x.recipient = c.recipient)
-        ORDER BY c.review_on, i.reference""", [today, *org_ids])  # fmt: skip
+        ORDER BY c.review_on, i.reference""",
+        [today, *org_ids],
+    )
 
 
 # -- measures --------------------------------------------------------------------------
@@ -86,28 +88,31 @@ def measure(db: Database, measure_id: int) -> dict | None:
     return rows[0] if rows else None
 
 
-def update_measure(db: Database, measure_id: int, status: str, done_on: str | None,
-                   at: str) -> None:  # fmt: skip
-    db.execute("UPDATE measures SET status = ?, done_on = ?, updated_at = ? WHERE id = ?",
-               [status, done_on, at, measure_id])  # fmt: skip
+def update_measure(db: Database, measure_id: int, status: str, done_on: str | None, at: str) -> None:
+    db.execute(
+        "UPDATE measures SET status = ?, done_on = ?, updated_at = ? WHERE id = ?",
+        [status, done_on, at, measure_id],
+    )
 
 
 def measures(db: Database, incident_id: int) -> list[dict]:
-    return _rows(db, "SELECT * FROM measures WHERE incident_id = ? ORDER BY due_on, id",
-                 [incident_id])  # fmt: skip
+    return _rows(db, "SELECT * FROM measures WHERE incident_id = ? ORDER BY due_on, id", [incident_id])
 
 
 _OPEN_PAST_DUE = "m.org_id IN ({marks}) AND m.status IN ('planned', 'in_progress') AND m.due_on < ?"
 
 
-def overdue_measures(db: Database, org_ids: list[int], today: str,
-                     limit: int | None = None) -> list[dict]:  # fmt: skip
+def overdue_measures(db: Database, org_ids: list[int], today: str, limit: int | None = None) -> list[dict]:
     """Open measures past their due date, longest overdue first (at most ``limit``)."""
     where = _OPEN_PAST_DUE.format(marks=", ".join("?" for _ in org_ids) or "NULL")
-    return _rows(db, f"""
+    return _rows(
+        db,
+        f"""
         SELECT m.id, m.incident_id, m.kind, m.due_on, m.status, i.reference, i.org_id
         FROM measures m JOIN incidents i ON i.id = m.incident_id WHERE {where}
-        ORDER BY m.due_on, m.id LIMIT ?""", [*org_ids, today, -1 if limit is None else limit])  # fmt: skip
+        ORDER BY m.due_on, m.id LIMIT ?""",
+        [*org_ids, today, -1 if limit is None else limit],
+    )
 
 
 def count_overdue_measures(db: Database, org_ids: list[int], today: str) -> int:
@@ -133,8 +138,10 @@ _REPEAT = """
 def mark_repeats(db: Database, incident_id: int | None = None) -> None:
     """Set ``repeat_of`` to the most recent earlier incident of the same organisation, type
     and department within 365 days: for one incident, or for all (bulk, demo data)."""
-    db.execute("UPDATE incidents SET repeat_of = NULL WHERE " + ("id = ?" if incident_id else "1"),
-               [incident_id] if incident_id else [])  # fmt: skip
+    db.execute(
+        "UPDATE incidents SET repeat_of = NULL WHERE " + ("id = ?" if incident_id else "1"),
+        [incident_id] if incident_id else [],
+    )
     if incident_id is None:
         db.execute(_REPEAT.format(where="1"))
         stats_sql.forget(db)  # old incidents may have changed without moving updated_at
@@ -155,7 +162,8 @@ def set_incident_type(db: Database, incident_id: int, incident_type: str) -> Non
 
 def decided_breaches_without_follow_up(db: Database) -> list[dict]:
     """Breaches with a decision and no measures yet (demo data fills in their follow-up)."""
-    return list(db.query("""
+    return list(
+        db.query("""
         SELECT i.id, i.org_id, i.status, i.aware_at, o.youth_care,
                d.notify_authority, d.inform_subjects, d.decided_at
         FROM incidents i
@@ -163,14 +171,19 @@ def decided_breaches_without_follow_up(db: Database) -> list[dict]:
         JOIN decisions d ON d.id = (SELECT id FROM decisions WHERE incident_id = i.id
                                     ORDER BY decided_at DESC, id DESC LIMIT 1)
         WHERE d.kind = 'breach' AND i.id NOT IN (SELECT incident_id FROM measures)
-        ORDER BY i.id"""))  # fmt: skip
+        ORDER BY i.id""")
+    )
 
 
 def insert_many(db: Database, table: str, rows: list[dict]) -> None:
     if rows:
         columns = list(rows[0])
-        db.conn.executemany("INSERT INTO {} ({}) VALUES ({})".format(
-            table, ", ".join(columns), ", ".join(":" + c for c in columns)), rows)  # fmt: skip
+        db.conn.executemany(
+            "INSERT INTO {} ({}) VALUES ({})".format(
+                table, ", ".join(columns), ", ".join(":" + c for c in columns)
+            ),
+            rows,
+        )
 
 
 def set_closed_many(db: Database, closed: list[tuple[str, int]]) -> None:

@@ -5,11 +5,29 @@ from __future__ import annotations
 from sqlite_utils import Database
 
 INCIDENT_COLUMNS = (
-    "org_id", "year", "seq", "reference", "reporter_id", "department", "situation",
-    "incident_type", "status", "occurred_from", "occurred_to", "ongoing", "discovered_at",
-    "reported_at", "aware_at", "report", "description", "actions_taken", "pii_kept",
-    "created_at", "updated_at", "month",
-)  # fmt: skip
+    "org_id",
+    "year",
+    "seq",
+    "reference",
+    "reporter_id",
+    "department",
+    "situation",
+    "incident_type",
+    "status",
+    "occurred_from",
+    "occurred_to",
+    "ongoing",
+    "discovered_at",
+    "reported_at",
+    "aware_at",
+    "report",
+    "description",
+    "actions_taken",
+    "pii_kept",
+    "created_at",
+    "updated_at",
+    "month",
+)
 
 _INSERT = "INSERT INTO incidents ({}) VALUES ({})".format(
     ", ".join(INCIDENT_COLUMNS), ", ".join(":" + c for c in INCIDENT_COLUMNS)
@@ -52,9 +70,7 @@ def incident(db: Database, incident_id: int) -> dict | None:
 
 def incident_org(db: Database, incident_id: int) -> dict | None:
     """Only the ownership columns: enough for a permission check, no contents."""
-    rows = list(
-        db.query("SELECT id, org_id, reporter_id FROM incidents WHERE id = ?", [incident_id])
-    )
+    rows = list(db.query("SELECT id, org_id, reporter_id FROM incidents WHERE id = ?", [incident_id]))
     return rows[0] if rows else None
 
 
@@ -131,9 +147,7 @@ def insert_status_change(db: Database, row: dict) -> None:
 
 
 def status_changes(db: Database, incident_id: int) -> list[dict]:
-    return list(
-        db.query("SELECT * FROM status_changes WHERE incident_id = ? ORDER BY at, id", [incident_id])
-    )
+    return list(db.query("SELECT * FROM status_changes WHERE incident_id = ? ORDER BY at, id", [incident_id]))
 
 
 def insert_supplement(db: Database, row: dict) -> int:
@@ -146,9 +160,7 @@ def insert_supplement(db: Database, row: dict) -> int:
 
 def supplements(db: Database, incident_id: int) -> list[dict]:
     return list(
-        db.query(
-            "SELECT * FROM supplements WHERE incident_id = ? ORDER BY created_at, id", [incident_id]
-        )
+        db.query("SELECT * FROM supplements WHERE incident_id = ? ORDER BY created_at, id", [incident_id])
     )
 
 
@@ -158,8 +170,10 @@ def count(db: Database) -> int:
 
 def without_assessment(db: Database, statuses: list[str]) -> list[dict]:
     """Incidents in these statuses that have no assessment yet (for demo data)."""
-    return list(db.query(
-        f"SELECT * FROM incidents WHERE status IN ({_marks(statuses)}) AND id NOT IN"
-        " (SELECT incident_id FROM assessments) ORDER BY id",
-        statuses,
-    ))  # fmt: skip
+    return list(
+        db.query(
+            f"SELECT * FROM incidents WHERE status IN ({_marks(statuses)}) AND id NOT IN"
+            " (SELECT incident_id FROM assessments) ORDER BY id",
+            statuses,
+        )
+    )

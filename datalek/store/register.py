@@ -7,7 +7,9 @@ from sqlite_utils import Database
 
 
 def incidents_of_year(db: Database, org_id: int, year: int) -> list[dict]:
-    return list(db.query("""
+    return list(
+        db.query(
+            """
         SELECT i.*, r.reference AS repeat_reference,
                a.facts, a.advice AS assessment_advice, a.risk, a.enisa_level, a.effects,
                a.remedial_action,
@@ -22,16 +24,18 @@ def incidents_of_year(db: Database, org_id: int, year: int) -> list[dict]:
             SELECT id FROM decisions WHERE incident_id = i.id ORDER BY decided_at DESC, id DESC
             LIMIT 1)
         WHERE i.org_id = ? AND i.year = ?
-        ORDER BY i.seq""", [org_id, year]))  # fmt: skip
+        ORDER BY i.seq""",
+            [org_id, year],
+        )
+    )
 
 
 def _by_incident(db: Database, table: str, ids: list[int], order: str) -> dict[int, list[dict]]:
     found: dict[int, list[dict]] = {i: [] for i in ids}
     for start in range(0, len(ids), 500):
-        chunk = ids[start:start + 500]
+        chunk = ids[start : start + 500]
         marks = ", ".join("?" for _ in chunk)
-        for row in db.query(f"SELECT * FROM {table} WHERE incident_id IN ({marks}) ORDER BY {order}",
-                            chunk):  # fmt: skip
+        for row in db.query(f"SELECT * FROM {table} WHERE incident_id IN ({marks}) ORDER BY {order}", chunk):
             found[row["incident_id"]].append(row)
     return found
 
@@ -47,5 +51,7 @@ def follow_up(db: Database, ids: list[int]) -> dict[str, dict[int, list[dict]]]:
 
 
 def years(db: Database, org_id: int) -> list[int]:
-    return [r["year"] for r in db.query(
-        "SELECT DISTINCT year FROM incidents WHERE org_id = ? ORDER BY year DESC", [org_id])]  # fmt: skip
+    return [
+        r["year"]
+        for r in db.query("SELECT DISTINCT year FROM incidents WHERE org_id = ? ORDER BY year DESC", [org_id])
+    ]

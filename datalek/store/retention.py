@@ -32,14 +32,11 @@ COUNTED = tuple(table for table, _, _ in FREE_TEXT if table != "incidents")
 
 
 def retention_years(db: Database) -> dict[int, int]:
-    return {r["id"]: r["retention_years"]
-            for r in db.query("SELECT id, retention_years FROM organisations")}  # fmt: skip
+    return {r["id"]: r["retention_years"] for r in db.query("SELECT id, retention_years FROM organisations")}
 
 
 def set_retention_years(db: Database, org_id: int, years: int) -> int:
-    return db.execute(
-        "UPDATE organisations SET retention_years = ? WHERE id = ?", [years, org_id]
-    ).rowcount
+    return db.execute("UPDATE organisations SET retention_years = ? WHERE id = ?", [years, org_id]).rowcount
 
 
 def due(db: Database, org_id: int, cutoff: str) -> list[dict]:
@@ -60,9 +57,7 @@ def due(db: Database, org_id: int, cutoff: str) -> list[dict]:
 def counts(db: Database, incident_id: int) -> dict[str, int]:
     """How many rows with free text each follow-up table holds for one incident."""
     return {
-        table: db.execute(
-            f"SELECT count(*) FROM {table} WHERE incident_id = ?", [incident_id]
-        ).fetchone()[0]
+        table: db.execute(f"SELECT count(*) FROM {table} WHERE incident_id = ?", [incident_id]).fetchone()[0]
         for table in COUNTED
     }
 
@@ -72,27 +67,24 @@ def report_json(db: Database, incident_id: int) -> str:
 
 
 def facts_json(db: Database, incident_id: int) -> list[tuple[int, str]]:
-    return db.execute(
-        "SELECT id, facts FROM assessments WHERE incident_id = ?", [incident_id]
-    ).fetchall()
+    return db.execute("SELECT id, facts FROM assessments WHERE incident_id = ?", [incident_id]).fetchall()
 
 
-def blank(db: Database, incident_id: int, placeholder: str, report: str,
-          facts: list[tuple[int, str]], at: str) -> None:  # fmt: skip
+def blank(
+    db: Database, incident_id: int, placeholder: str, report: str, facts: list[tuple[int, str]], at: str
+) -> None:
     """Replace every free-text column of one incident; the caller holds BEGIN IMMEDIATE."""
     for table, key, columns in FREE_TEXT:
-        sets = ", ".join(
-            f"{c} = CASE WHEN {c} = '' THEN '' ELSE :placeholder END" for c in columns
+        sets = ", ".join(f"{c} = CASE WHEN {c} = '' THEN '' ELSE :placeholder END" for c in columns)
+        db.execute(
+            f"UPDATE {table} SET {sets} WHERE {key} = :id", {"placeholder": placeholder, "id": incident_id}
         )
-        db.execute(f"UPDATE {table} SET {sets} WHERE {key} = :id",
-                   {"placeholder": placeholder, "id": incident_id})  # fmt: skip
-    db.execute("UPDATE authority_notifications SET concept = '{}' WHERE incident_id = ?",
-               [incident_id])  # fmt: skip
+    db.execute("UPDATE authority_notifications SET concept = '{}' WHERE incident_id = ?", [incident_id])
     db.execute("UPDATE supplements SET author_id = NULL WHERE incident_id = ?", [incident_id])
-    db.conn.executemany("UPDATE assessments SET facts = ? WHERE id = ?",
-                        [(text, row_id) for row_id, text in facts])  # fmt: skip
+    db.conn.executemany(
+        "UPDATE assessments SET facts = ? WHERE id = ?", [(text, row_id) for row_id, text in facts]
+    )
     db.execute(
-        "UPDATE incidents SET reporter_id = NULL, report = ?, pii_kept = 0, purged_at = ?"
-        " WHERE id = ?",
+        "UPDATE incidents SET reporter_id = NULL, report = ?, pii_kept = 0, purged_at = ? WHERE id = ?",
         [report, at, incident_id],
     )

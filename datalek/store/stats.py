@@ -120,8 +120,7 @@ _SIMPLE = {
     "open": ("''", "is_open"),
     "repeat": ("''", "is_repeat"),
     "notify_hours": (f"min({HOURS_CAP}, CAST(notify_hours AS INTEGER))", "notified"),
-    "decision_hours": (f"min({HOURS_CAP}, CAST(decision_hours AS INTEGER))",
-                       "decision_hours IS NOT NULL"),
+    "decision_hours": (f"min({HOURS_CAP}, CAST(decision_hours AS INTEGER))", "decision_hours IS NOT NULL"),
 }
 
 
@@ -177,20 +176,29 @@ def _rebuild(db: Database, since: list | None, today: str) -> str:
     incidents table, and a mismatch means a full rebuild."""
     for table in ("stats_parts", "stats_scope", "stats_facts"):
         db.execute(f"DROP TABLE IF EXISTS temp.{table}")
-    db.execute("CREATE TEMP TABLE stats_parts (year INTEGER, org_id INTEGER, department TEXT,"
-               " PRIMARY KEY (year, org_id, department))")  # fmt: skip
+    db.execute(
+        "CREATE TEMP TABLE stats_parts (year INTEGER, org_id INTEGER, department TEXT,"
+        " PRIMARY KEY (year, org_id, department))"
+    )
     db.execute("CREATE TEMP TABLE stats_scope (id INTEGER PRIMARY KEY)")
     if since is None:
         db.execute("DELETE FROM stats_cube")
         db.execute("INSERT INTO temp.stats_scope SELECT id FROM incidents")
     else:
-        db.execute("INSERT INTO temp.stats_parts SELECT DISTINCT year, org_id, department"
-                   f" FROM incidents WHERE id IN ({_CHANGED})", since)  # fmt: skip
-        db.execute("DELETE FROM stats_cube WHERE (year, org_id, department) IN"
-                   " (SELECT year, org_id, department FROM temp.stats_parts)")  # fmt: skip
-        db.execute("INSERT INTO temp.stats_scope SELECT i.id FROM temp.stats_parts p"
-                   " JOIN incidents i ON i.org_id = p.org_id AND i.year = p.year"
-                   " AND i.department = p.department")  # fmt: skip
+        db.execute(
+            "INSERT INTO temp.stats_parts SELECT DISTINCT year, org_id, department"
+            f" FROM incidents WHERE id IN ({_CHANGED})",
+            since,
+        )
+        db.execute(
+            "DELETE FROM stats_cube WHERE (year, org_id, department) IN"
+            " (SELECT year, org_id, department FROM temp.stats_parts)"
+        )
+        db.execute(
+            "INSERT INTO temp.stats_scope SELECT i.id FROM temp.stats_parts p"
+            " JOIN incidents i ON i.org_id = p.org_id AND i.year = p.year"
+            " AND i.department = p.department"
+        )
     _fill(db)
     _rebuild_measures(db, today, scoped=True)
     if since is not None and _mismatch(db):
@@ -258,8 +266,10 @@ def _rebuild_measures(db: Database, today: str, scoped: bool) -> None:
     current year; inside the caller's write transaction."""
     codes = "('measures', 'measures_open', 'measures_overdue', 'preventive', 'preventive_done')"
     if scoped:
-        db.execute(f"DELETE FROM stats_cube WHERE dimension IN {codes} AND (year, org_id,"
-                   " department) IN (SELECT year, org_id, department FROM temp.stats_parts)")
+        db.execute(
+            f"DELETE FROM stats_cube WHERE dimension IN {codes} AND (year, org_id,"
+            " department) IN (SELECT year, org_id, department FROM temp.stats_parts)"
+        )
         where = "WHERE m.incident_id IN temp.stats_scope"
     else:
         db.execute(f"DELETE FROM stats_cube WHERE dimension IN {codes}")

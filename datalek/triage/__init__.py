@@ -24,12 +24,19 @@ from datetime import datetime
 from datalek import deadlines
 from datalek.facts import Facts
 from datalek.triage.advice import (
-    Advice, Art34Exception, CbElement, DpcScore, Enisa, EnisaLevel, MissingFact, Reason,
+    Advice,
+    Art34Exception,
+    CbElement,
+    DpcScore,
+    Enisa,
+    EnisaLevel,
+    MissingFact,
+    Reason,
     RiskLevel,
-)  # fmt: skip
+)
 from datalek.triage.enisa import breach_reasons, enisa_score, is_breach, level_for
-from datalek.triage.rules import conclusions, risk_factors, verdict
 from datalek.triage.missing import missing_facts
+from datalek.triage.rules import conclusions, risk_factors, verdict
 
 # --- the public entry points ----------------------------------------------------------------------
 
@@ -40,16 +47,44 @@ def assess(facts: Facts, now: datetime | None = None) -> Advice:
     deadline, hours = deadlines.deadline(facts.aware_at), deadlines.hours_left(facts.aware_at, now)
     is_a_breach, why_breach = breach_reasons(facts)
     if not is_a_breach:
-        return Advice(is_breach=False, breach_reasons=why_breach, enisa=None, risk=None, risk_factors=[],
-                      notify_authority=False, inform_subjects=False, exception=None, public_communication=False,
-                      phased=False, deadline=deadline, hours_left=hours, late=False, missing=[], reasons=[Reason(
-                          text="Niet melden bij de AP en de betrokkenen niet informeren: er is geen datalek.",
-                          ref="art. 33 lid 1 en art. 34 lid 1 AVG")])  # fmt: skip
+        return Advice(
+            is_breach=False,
+            breach_reasons=why_breach,
+            enisa=None,
+            risk=None,
+            risk_factors=[],
+            notify_authority=False,
+            inform_subjects=False,
+            exception=None,
+            public_communication=False,
+            phased=False,
+            deadline=deadline,
+            hours_left=hours,
+            late=False,
+            missing=[],
+            reasons=[
+                Reason(
+                    text="Niet melden bij de AP en de betrokkenen niet informeren: er is geen datalek.",
+                    ref="art. 33 lid 1 en art. 34 lid 1 AVG",
+                )
+            ],
+        )
     enisa = enisa_score(facts)
     v = verdict(facts, enisa)
-    return Advice(is_breach=True, breach_reasons=why_breach, enisa=enisa, risk=v.risk,
-                  risk_factors=risk_factors(facts, enisa), notify_authority=v.notify, inform_subjects=v.inform,
-                  exception=v.exception, public_communication=v.exception is Art34Exception.DISPROPORTIONATE,
-                  phased=v.notify and bool(v.unknown), deadline=deadline, hours_left=hours,
-                  late=v.notify and hours < 0, reasons=conclusions(facts, v, deadline, hours),
-                  missing=missing_facts(facts, (v.notify, v.inform), v.unknown))  # fmt: skip
+    return Advice(
+        is_breach=True,
+        breach_reasons=why_breach,
+        enisa=enisa,
+        risk=v.risk,
+        risk_factors=risk_factors(facts, enisa),
+        notify_authority=v.notify,
+        inform_subjects=v.inform,
+        exception=v.exception,
+        public_communication=v.exception is Art34Exception.DISPROPORTIONATE,
+        phased=v.notify and bool(v.unknown),
+        deadline=deadline,
+        hours_left=hours,
+        late=v.notify and hours < 0,
+        reasons=conclusions(facts, v, deadline, hours),
+        missing=missing_facts(facts, (v.notify, v.inform), v.unknown),
+    )

@@ -6,8 +6,8 @@ from datetime import datetime
 
 from pydantic import BaseModel
 
-from datalek.facts import Facts
 from datalek.models import LabelledEnum
+
 
 class Reason(BaseModel):
     text: str

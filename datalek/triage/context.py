@@ -3,9 +3,17 @@
 from __future__ import annotations
 
 from datalek.facts import (
-    SPECIAL_CATEGORIES, AvailabilityState, ConfidentialityState, DataCategory, Exfiltration,
-    Facts, IntegrityState, PeopleGroup, RecipientKind, Unintelligible,
-)  # fmt: skip
+    SPECIAL_CATEGORIES,
+    AvailabilityState,
+    ConfidentialityState,
+    DataCategory,
+    Exfiltration,
+    Facts,
+    IntegrityState,
+    PeopleGroup,
+    RecipientKind,
+    Unintelligible,
+)
 from datalek.intake import CountKind
 from datalek.models import IncidentType, Nature
 
@@ -17,15 +25,39 @@ SIMPLE = frozenset({D.BASIC, D.CONTACT, D.OFFICIAL_DOCUMENTS, D.BSN, D.ID_DOCUME
 BEHAVIOURAL = frozenset({D.LOCATION, D.PROFILE})
 FINANCIAL = frozenset({D.FINANCIAL, D.PAYMENT_MEANS})
 SENSITIVE = SPECIAL_CATEGORIES  # art. 9 and 10 AVG, and the youth-care files that hold them
-IDENTIFYING = frozenset({D.BASIC, D.BSN, D.ID_DOCUMENT, D.OFFICIAL_DOCUMENTS, D.CARE_FILE,
-                         D.CHILD_PROTECTION, D.BIOMETRIC, D.GENETIC})  # fmt: skip
+IDENTIFYING = frozenset(
+    {
+        D.BASIC,
+        D.BSN,
+        D.ID_DOCUMENT,
+        D.OFFICIAL_DOCUMENTS,
+        D.CARE_FILE,
+        D.CHILD_PROTECTION,
+        D.BIOMETRIC,
+        D.GENETIC,
+    }
+)
 CARE_CRITICAL = frozenset({D.HEALTH, D.CARE_FILE, D.CHILD_PROTECTION})
 BROAD = frozenset({R.UNKNOWN, R.PUBLIC, R.MALICIOUS})
-LOSS_TYPES = frozenset({IncidentType.DEVICE_LOST_STOLEN, IncidentType.PAPER_LOST, IncidentType.EWASTE,
-                        IncidentType.PAPER_DISPOSAL, IncidentType.MAIL_MISDELIVERED})  # fmt: skip
-HACK_TYPES = frozenset({IncidentType.HACKING_MALWARE, IncidentType.RANSOMWARE, IncidentType.PHISHING,
-                        IncidentType.EXPLOITED_VULNERABILITY, IncidentType.UNAUTHORISED_ACCESS,
-                        IncidentType.EXFILTRATION})  # fmt: skip
+LOSS_TYPES = frozenset(
+    {
+        IncidentType.DEVICE_LOST_STOLEN,
+        IncidentType.PAPER_LOST,
+        IncidentType.EWASTE,
+        IncidentType.PAPER_DISPOSAL,
+        IncidentType.MAIL_MISDELIVERED,
+    }
+)
+HACK_TYPES = frozenset(
+    {
+        IncidentType.HACKING_MALWARE,
+        IncidentType.RANSOMWARE,
+        IncidentType.PHISHING,
+        IncidentType.EXPLOITED_VULNERABILITY,
+        IncidentType.UNAUTHORISED_ACCESS,
+        IncidentType.EXFILTRATION,
+    }
+)
 EDPB = "EDPB 9/2022 §IV"
 AP_RISK = "AP 'Datalek: wel of niet melden'"
 
@@ -56,7 +88,10 @@ def _exfiltration_assumed(f: Facts) -> bool:
     """EDPB 01/2021 casus 4: in a hack, exfiltration that is confirmed or cannot be excluded
     is assumed to have happened."""
     return f.incident_type in HACK_TYPES and f.exfiltration in (
-        Exfiltration.CONFIRMED, Exfiltration.LIKELY, Exfiltration.UNKNOWN)  # fmt: skip
+        Exfiltration.CONFIRMED,
+        Exfiltration.LIKELY,
+        Exfiltration.UNKNOWN,
+    )
 
 
 def _confidentiality_at_stake(f: Facts) -> bool:
@@ -81,11 +116,17 @@ def _integrity_misused(f: Facts) -> bool:
 
 
 def _restored_within_a_day(f: Facts) -> bool:
-    return bool(f.availability is AvailabilityState.TEMPORARY and f.backup_available
-                and f.restore_hours is not None and f.restore_hours <= 24)  # fmt: skip
+    return bool(
+        f.availability is AvailabilityState.TEMPORARY
+        and f.backup_available
+        and f.restore_hours is not None
+        and f.restore_hours <= 24
+    )
 
 
 def _availability_hard(f: Facts) -> bool:
     """Lost for good, no backup, or back only after more than a day."""
     long = f.restore_hours is not None and f.restore_hours > 24
-    return A in f.natures and (f.availability is AvailabilityState.PERMANENT or f.backup_available is False or long)
+    return A in f.natures and (
+        f.availability is AvailabilityState.PERMANENT or f.backup_available is False or long
+    )

@@ -3,14 +3,36 @@
 from __future__ import annotations
 
 from datalek.facts import (
-    AvailabilityState, DataCategory, Facts, IntegrityState, LawfulBasis, Unintelligible,
-)  # fmt: skip
+    AvailabilityState,
+    DataCategory,
+    Facts,
+    IntegrityState,
+    LawfulBasis,
+    Unintelligible,
+)
 from datalek.triage.advice import CbElement, DpcScore, Enisa, EnisaLevel, Reason
 from datalek.triage.context import (
-    A, BEHAVIOURAL, BROAD, C, D, FINANCIAL, I, IDENTIFYING, LOSS_TYPES, R, SENSITIVE, SIMPLE,
-    _confidentiality_at_stake, _exfiltration_assumed, _known_categories, _num, _people,
-    _recipients, _restored_within_a_day, _vulnerable,
-)  # fmt: skip
+    BEHAVIOURAL,
+    BROAD,
+    FINANCIAL,
+    IDENTIFYING,
+    LOSS_TYPES,
+    SENSITIVE,
+    SIMPLE,
+    A,
+    C,
+    D,
+    I,
+    R,
+    _confidentiality_at_stake,
+    _exfiltration_assumed,
+    _known_categories,
+    _num,
+    _people,
+    _recipients,
+    _restored_within_a_day,
+    _vulnerable,
+)
 
 # --- 1. is it a breach ------------------------------------------------------------------------
 
@@ -24,14 +46,28 @@ def breach_reasons(f: Facts) -> tuple[bool, list[Reason]]:
     """Art. 4 sub 12 AVG; lawful sharing is no breach but is recorded with its basis
     (docs/domain/youth-care.md §3; handreiking jeugddomein §1.6, afwegingskader bijlage 6)."""
     if not f.personal_data:
-        return False, [Reason(text="Er zijn geen persoonsgegevens bij betrokken. Dit is dus geen datalek. Leg het "
-                                   "wel vast in het register.", ref="art. 4 sub 12 AVG")]  # fmt: skip
+        return False, [
+            Reason(
+                text="Er zijn geen persoonsgegevens bij betrokken. Dit is dus geen datalek. Leg het "
+                "wel vast in het register.",
+                ref="art. 4 sub 12 AVG",
+            )
+        ]
     if not is_breach(f):
-        return False, [Reason(text=f"De gegevens zijn gedeeld met een geldige grondslag: {f.lawful_basis.label}. Dat "
-                                   "is geen datalek. Leg de melding vast als 'geen datalek', met deze grondslag.",
-                              ref="art. 6 AVG; handreiking jeugddomein §1.6 en bijlage 6")]  # fmt: skip
-    return True, [Reason(text="Persoonsgegevens zijn zonder grondslag bij een ander terechtgekomen, veranderd of "
-                              "kwijtgeraakt. Dit is een datalek.", ref="art. 4 sub 12 AVG")]  # fmt: skip
+        return False, [
+            Reason(
+                text=f"De gegevens zijn gedeeld met een geldige grondslag: {f.lawful_basis.label}. Dat "
+                "is geen datalek. Leg de melding vast als 'geen datalek', met deze grondslag.",
+                ref="art. 6 AVG; handreiking jeugddomein §1.6 en bijlage 6",
+            )
+        ]
+    return True, [
+        Reason(
+            text="Persoonsgegevens zijn zonder grondslag bij een ander terechtgekomen, veranderd of "
+            "kwijtgeraakt. Dit is een datalek.",
+            ref="art. 4 sub 12 AVG",
+        )
+    ]
 
 
 # --- 2. ENISA severity --------------------------------------------------------------------------
@@ -42,23 +78,59 @@ def dpc_simple(f: Facts, cats: frozenset[DataCategory]) -> DpcScore:
     about health (the controller); +3 critical for the safety of minors or vulnerable people."""
     raised: list[tuple[int, Reason]] = []
     if _vulnerable(f) and f.child_safety:
-        raised.append((4, Reason(text="Het gaat om kinderen of kwetsbare personen en de informatie is bepalend voor "
-                                      "hun veiligheid.", ref="ENISA DPC +3: minderjarigen of kwetsbaren, veiligheid "
-                                                             "(zoals DPC-S1-4)")))  # fmt: skip
+        raised.append(
+            (
+                4,
+                Reason(
+                    text="Het gaat om kinderen of kwetsbare personen en de informatie is bepalend voor "
+                    "hun veiligheid.",
+                    ref="ENISA DPC +3: minderjarigen of kwetsbaren, veiligheid (zoals DPC-S1-4)",
+                ),
+            )
+        )
     if f.youth_care_controller:
-        raised.append((3, Reason(text="Cliënt zijn van jeugdhulp of het sociaal domein zegt al iets over iemands "
-                                      "gezondheid of thuissituatie.",
-                                 ref="ENISA DPC +2: aard van de organisatie (zoals DPC-S1-3)")))  # fmt: skip
+        raised.append(
+            (
+                3,
+                Reason(
+                    text="Cliënt zijn van jeugdhulp of het sociaal domein zegt al iets over iemands "
+                    "gezondheid of thuissituatie.",
+                    ref="ENISA DPC +2: aard van de organisatie (zoals DPC-S1-3)",
+                ),
+            )
+        )
     if f.professional_secrecy:
-        raised.append((3, Reason(text="De gegevens vallen onder het beroepsgeheim. Ze laten vermoedens toe over "
-                                      "gezondheid of hulpvragen.", ref="ENISA DPC +2: beroepsgeheim")))  # fmt: skip
+        raised.append(
+            (
+                3,
+                Reason(
+                    text="De gegevens vallen onder het beroepsgeheim. Ze laten vermoedens toe over "
+                    "gezondheid of hulpvragen.",
+                    ref="ENISA DPC +2: beroepsgeheim",
+                ),
+            )
+        )
     if cats & {D.BSN, D.ID_DOCUMENT}:
-        raised.append((2, Reason(text="Een BSN of kopie identiteitsbewijs maakt identiteitsfraude en het koppelen van "
-                                      "gegevens mogelijk.",
-                                 ref="ENISA DPC +1: identiteitsfraude; art. 46 UAVG")))  # fmt: skip
+        raised.append(
+            (
+                2,
+                Reason(
+                    text="Een BSN of kopie identiteitsbewijs maakt identiteitsfraude en het koppelen van "
+                    "gegevens mogelijk.",
+                    ref="ENISA DPC +1: identiteitsfraude; art. 46 UAVG",
+                ),
+            )
+        )
     if f.family_file:
-        raised.append((2, Reason(text="Een gezinsdossier geeft een beeld van een heel gezin.",
-                                 ref="ENISA DPC +1: profiel van een gezin")))  # fmt: skip
+        raised.append(
+            (
+                2,
+                Reason(
+                    text="Een gezinsdossier geeft een beeld van een heel gezin.",
+                    ref="ENISA DPC +1: profiel van een gezin",
+                ),
+            )
+        )
     score = max([1, *(s for s, _ in raised)])
     return DpcScore(category="simple", base=1, score=score, reasons=[r for _, r in raised])
 
@@ -67,17 +139,35 @@ def dpc_behavioural(f: Facts) -> DpcScore:
     """ENISA 2013 DPC table, behavioural data: basic 2; +1 a detailed profile of daily life."""
     if not f.youth_care_controller:
         return DpcScore(category="behavioural", base=2, score=2, reasons=[])
-    return DpcScore(category="behavioural", base=2, score=3, reasons=[Reason(
-        text="Gedrag of locatie van cliënten van jeugdhulp of het sociaal domein geeft een gedetailleerd beeld van "
-             "hun dagelijks leven.", ref="ENISA DPC +1: profiel (zoals DPC-B1-3)")])  # fmt: skip
+    return DpcScore(
+        category="behavioural",
+        base=2,
+        score=3,
+        reasons=[
+            Reason(
+                text="Gedrag of locatie van cliënten van jeugdhulp of het sociaal domein geeft een gedetailleerd beeld van "
+                "hun dagelijks leven.",
+                ref="ENISA DPC +1: profiel (zoals DPC-B1-3)",
+            )
+        ],
+    )
 
 
 def dpc_financial(cats: frozenset[DataCategory]) -> DpcScore:
     """ENISA 2013 DPC table, financial data: basic 3; +1 full card data that enable fraud."""
     if D.PAYMENT_MEANS not in cats:
         return DpcScore(category="financial", base=3, score=3, reasons=[])
-    return DpcScore(category="financial", base=3, score=4, reasons=[Reason(
-        text="Volledige betaalgegevens maken fraude mogelijk.", ref="ENISA DPC +1: fraude (zoals DPC-F3-4)")])
+    return DpcScore(
+        category="financial",
+        base=3,
+        score=4,
+        reasons=[
+            Reason(
+                text="Volledige betaalgegevens maken fraude mogelijk.",
+                ref="ENISA DPC +1: fraude (zoals DPC-F3-4)",
+            )
+        ],
+    )
 
 
 def dpc_scores(f: Facts) -> list[DpcScore]:
@@ -94,11 +184,15 @@ def dpc_scores(f: Facts) -> list[DpcScore]:
         scores.append(DpcScore(category="sensitive", base=4, score=4, reasons=[]))
     if not scores:  # only credentials, or nothing known yet
         simple = dpc_simple(f, cats)
-        note = Reason(text="De soort gegevens is nog niet bekend. Alleen wat bekend is, telt mee.", ref="ENISA DPC")
+        note = Reason(
+            text="De soort gegevens is nog niet bekend. Alleen wat bekend is, telt mee.", ref="ENISA DPC"
+        )
         if D.CREDENTIALS in cats:
-            note = Reason(text="Inloggegevens tellen als de gegevens waartoe ze toegang geven. Dat is nog niet "
-                               "bekend, dus ze tellen nu als gewone gegevens.",
-                          ref="ENISA DPC: inloggegevens")  # fmt: skip
+            note = Reason(
+                text="Inloggegevens tellen als de gegevens waartoe ze toegang geven. Dat is nog niet "
+                "bekend, dus ze tellen nu als gewone gegevens.",
+                ref="ENISA DPC: inloggegevens",
+            )
         scores.append(simple.model_copy(update={"reasons": [*simple.reasons, note]}))
     return scores
 
@@ -107,16 +201,25 @@ def ease_of_identification(f: Facts) -> tuple[float, Reason]:
     """ENISA 2013 §3.1.2 and Annex 2: the highest level that applies to the known data."""
     cats = _known_categories(f)
     if not cats:
-        return 1.0, Reason(text="Welke gegevens het zijn is nog niet bekend. We gaan uit van direct herkenbaar.",
-                           ref="ENISA EI 1, maximaal")  # fmt: skip
+        return 1.0, Reason(
+            text="Welke gegevens het zijn is nog niet bekend. We gaan uit van direct herkenbaar.",
+            ref="ENISA EI 1, maximaal",
+        )
     if cats & IDENTIFYING:
-        return 1.0, Reason(text="De personen zijn direct uit de gegevens te herkennen (naam, BSN, identiteitsbewijs "
-                                "of dossier).", ref="ENISA EI 1, maximaal (zoals EI-NAME-4, EI-ID-3)")  # fmt: skip
+        return 1.0, Reason(
+            text="De personen zijn direct uit de gegevens te herkennen (naam, BSN, identiteitsbewijs "
+            "of dossier).",
+            ref="ENISA EI 1, maximaal (zoals EI-NAME-4, EI-ID-3)",
+        )
     if D.CONTACT in cats:
-        return 0.75, Reason(text="Met contactgegevens is de persoon met weinig moeite te vinden.",
-                            ref="ENISA EI 0,75, aanzienlijk (zoals EI-MAIL-2)")  # fmt: skip
-    return 0.5, Reason(text="Zonder naam, nummer of adres is de persoon alleen met extra informatie te herkennen.",
-                       ref="ENISA EI 0,5, beperkt (zoals EI-NAME-2, EI-TEL-2)")  # fmt: skip
+        return 0.75, Reason(
+            text="Met contactgegevens is de persoon met weinig moeite te vinden.",
+            ref="ENISA EI 0,75, aanzienlijk (zoals EI-MAIL-2)",
+        )
+    return 0.5, Reason(
+        text="Zonder naam, nummer of adres is de persoon alleen met extra informatie te herkennen.",
+        ref="ENISA EI 0,5, beperkt (zoals EI-NAME-2, EI-TEL-2)",
+    )
 
 
 def cb_confidentiality(f: Facts) -> CbElement | None:
@@ -126,17 +229,40 @@ def cb_confidentiality(f: Facts) -> CbElement | None:
     if not _confidentiality_at_stake(f):
         if C not in f.natures:
             return None
-        points, example, text = 0.0, "0a", "Met redelijk bewijs is vastgesteld dat niemand de gegevens heeft ingezien."
+        points, example, text = (
+            0.0,
+            "0a",
+            "Met redelijk bewijs is vastgesteld dat niemand de gegevens heeft ingezien.",
+        )
     elif _exfiltration_assumed(f) or recipients & BROAD:
-        points, example, text = 0.5, "0.5a", "De gegevens zijn (mogelijk) bij onbekend veel mensen terechtgekomen."
+        points, example, text = (
+            0.5,
+            "0.5a",
+            "De gegevens zijn (mogelijk) bij onbekend veel mensen terechtgekomen.",
+        )
     elif recipients & {R.TRUSTED, R.KNOWN}:
-        points, example, text = 0.25, "0.25a", "De gegevens zijn bij een paar bekende ontvangers terechtgekomen."
+        points, example, text = (
+            0.25,
+            "0.25a",
+            "De gegevens zijn bij een paar bekende ontvangers terechtgekomen.",
+        )
     elif R.TBD in recipients and f.incident_type not in LOSS_TYPES:
-        points, example, text = 0.25, "0.25a", "Wie de gegevens kreeg, is nog niet bekend. We rekenen met bekenden."
+        points, example, text = (
+            0.25,
+            "0.25a",
+            "Wie de gegevens kreeg, is nog niet bekend. We rekenen met bekenden.",
+        )
     else:
-        points, example, text = 0.0, "0b", "De gegevens zijn kwijt, zonder aanwijzing dat iemand ze heeft gebruikt."
-    return CbElement(element="confidentiality", points=points, reason=Reason(
-        text=text, ref=f"ENISA CB vertrouwelijkheid +{_num(points)} (zoals CB-CONF-{example})"))  # fmt: skip
+        points, example, text = (
+            0.0,
+            "0b",
+            "De gegevens zijn kwijt, zonder aanwijzing dat iemand ze heeft gebruikt.",
+        )
+    return CbElement(
+        element="confidentiality",
+        points=points,
+        reason=Reason(text=text, ref=f"ENISA CB vertrouwelijkheid +{_num(points)} (zoals CB-CONF-{example})"),
+    )
 
 
 def cb_integrity(f: Facts) -> CbElement | None:
@@ -144,14 +270,23 @@ def cb_integrity(f: Facts) -> CbElement | None:
     if I not in f.natures:
         return None
     if f.integrity is None:
-        points, text = 0.25, "Nog niet bekend of veranderde gegevens zijn gebruikt. We rekenen met 'te herstellen'."
+        points, text = (
+            0.25,
+            "Nog niet bekend of veranderde gegevens zijn gebruikt. We rekenen met 'te herstellen'.",
+        )
     else:
-        points = {IntegrityState.ALTERED_NO_MISUSE: 0.0, IntegrityState.ALTERED_REVERSIBLE: 0.25,
-                  IntegrityState.ALTERED_IRREVERSIBLE: 0.5}[f.integrity]  # fmt: skip
+        points = {
+            IntegrityState.ALTERED_NO_MISUSE: 0.0,
+            IntegrityState.ALTERED_REVERSIBLE: 0.25,
+            IntegrityState.ALTERED_IRREVERSIBLE: 0.5,
+        }[f.integrity]
         text = f"De gegevens zijn {f.integrity.label[0].lower()}{f.integrity.label[1:]}."
     example = {0.0: "CB-INT-0", 0.25: "CB-INT-0.25a", 0.5: "CB-INT-0.5"}[points]
-    return CbElement(element="integrity", points=points,
-                     reason=Reason(text=text, ref=f"ENISA CB integriteit +{_num(points)} (zoals {example})"))
+    return CbElement(
+        element="integrity",
+        points=points,
+        reason=Reason(text=text, ref=f"ENISA CB integriteit +{_num(points)} (zoals {example})"),
+    )
 
 
 def cb_availability(f: Facts) -> CbElement | None:
@@ -166,17 +301,25 @@ def cb_availability(f: Facts) -> CbElement | None:
     else:
         points, text = 0.25, "De gegevens zijn tijdelijk niet beschikbaar."
     example = {0.0: "CB-AV-0b", 0.25: "CB-AV-0.25a", 0.5: "CB-AV-0.5"}[points]
-    return CbElement(element="availability", points=points,
-                     reason=Reason(text=text, ref=f"ENISA CB beschikbaarheid +{_num(points)} (zoals {example})"))
+    return CbElement(
+        element="availability",
+        points=points,
+        reason=Reason(text=text, ref=f"ENISA CB beschikbaarheid +{_num(points)} (zoals {example})"),
+    )
 
 
 def cb_malicious(f: Facts) -> CbElement | None:
     """ENISA 2013 Annex 3, malicious intent: +0.5 for intentional harm (theft, hack, misuse)."""
     if not (f.cause.malicious or R.MALICIOUS in f.recipients):
         return None
-    return CbElement(element="malicious", points=0.5, reason=Reason(
-        text="Er is opzet of kwade wil in het spel (diefstal, hack of misbruik).",
-        ref="ENISA CB kwade opzet +0,5 (zoals CB-MAL-0.5b)"))  # fmt: skip
+    return CbElement(
+        element="malicious",
+        points=0.5,
+        reason=Reason(
+            text="Er is opzet of kwade wil in het spel (diefstal, hack of misbruik).",
+            ref="ENISA CB kwade opzet +0,5 (zoals CB-MAL-0.5b)",
+        ),
+    )
 
 
 def level_for(se: float) -> EnisaLevel:
@@ -201,6 +344,15 @@ def enisa_score(facts: Facts) -> Enisa:
     cb = sum(e.points for e in elements)
     se = round(dpc * ei + cb, 4)
     people = _people(facts)
-    return Enisa(dpc=dpc, dpc_scores=scores, ei=ei, ei_reason=ei_reason, cb=cb, cb_elements=elements, se=se,
-                 level=level_for(se), over_100=people is not None and people > 100,
-                 unintelligible=facts.unintelligible is Unintelligible.INTACT)  # fmt: skip
+    return Enisa(
+        dpc=dpc,
+        dpc_scores=scores,
+        ei=ei,
+        ei_reason=ei_reason,
+        cb=cb,
+        cb_elements=elements,
+        se=se,
+        level=level_for(se),
+        over_100=people is not None and people > 100,
+        unintelligible=facts.unintelligible is Unintelligible.INTACT,
+    )

@@ -6,9 +6,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from datalek.facts import (
-    AvailabilityState, Cause, ConfidentialityState, DataCategory, Exfiltration, Facts,
-    PeopleGroup, Unintelligible,
-)  # fmt: skip
+    AvailabilityState,
+    Cause,
+    ConfidentialityState,
+    DataCategory,
+    Exfiltration,
+    Facts,
+    PeopleGroup,
+    Unintelligible,
+)
 from datalek.intake import CountKind, Retrieval
 from datalek.triage.advice import MissingFact
 from datalek.triage.context import A, C, D, R, _known_categories, _people
@@ -60,50 +66,134 @@ def _groups_plus(f: Facts, *extra: PeopleGroup) -> list[PeopleGroup]:
 
 _BACKUP = {"backup_available": True, "availability": AvailabilityState.TEMPORARY, "restore_hours": 4.0}
 QUESTIONS = (
-    _Question("natures", "Wat voor inbreuk het is", lambda f, u: "natures" in u, lambda f: (
-        ({"natures": [A], **_BACKUP}, "de gegevens alleen tijdelijk onbereikbaar waren en binnen een dag terug zijn"),
-        ({"natures": [C], "confidentiality": ConfidentialityState.DISCLOSED}, "iemand de gegevens heeft gezien"))),
-    _Question("data_categories", "Welke soorten gegevens het betreft", lambda f, u: "data_categories" in u, lambda f: (
-        ({"data_categories": _known_plus(f)}, "er geen andere gegevens bij zitten dan wat al bekend is")
-        if _known_plus(f) else
-        ({"data_categories": [D.BASIC, D.CONTACT]}, "het alleen om naam en contactgegevens gaat"),
-        ({"data_categories": _known_plus(f, D.HEALTH)}, "er gezondheidsgegevens bij zitten"))),
-    _Question("data_categories", "Waar de inloggegevens toegang toe geven",
-              lambda f, u: "data_categories" not in u and _known_categories(f) == {D.CREDENTIALS}, lambda f: (
-                  ({"data_categories": [D.CREDENTIALS, D.BASIC]}, "ze alleen toegang geven tot naam en adres"),
-                  ({"data_categories": [D.CREDENTIALS, D.BASIC, D.HEALTH]},
-                   "ze toegang geven tot gezondheidsgegevens"))),
-    _Question("groups", "Over wie het gaat", lambda f, u: "groups" in u, lambda f: (
-        ({"groups": _groups_plus(f) or [PeopleGroup.EMPLOYEES]},
-         "het alleen om volwassenen gaat die niet kwetsbaar zijn"),
-        ({"groups": _groups_plus(f, PeopleGroup.MINORS)}, "er kinderen bij zijn"))),
-    _Question("recipients", "Wie de gegevens heeft gekregen", lambda f, u: "recipients" in u, lambda f: (
-        ({"recipients": [R.TRUSTED], "retrieval": Retrieval.CONFIRMED},
-         "de ontvanger een professional met geheimhoudingsplicht is die verwijdering bevestigt"),
-        ({"recipients": [R.UNKNOWN]}, "onbekenden de gegevens hebben"))),
-    _Question("confidentiality", "Of de gegevens echt zijn ingezien", lambda f, u: "confidentiality" in u, lambda f: (
-        ({"confidentiality": ConfidentialityState.NOT_DISCLOSED}, "met bewijs vaststaat dat niemand ze zag"),
-        ({"confidentiality": ConfidentialityState.DISCLOSED}, "iemand ze heeft gezien"))),
-    _Question("unintelligible", "Of de gegevens versleuteld waren", lambda f, u: "unintelligible" in u, lambda f: (
-        ({"unintelligible": Unintelligible.INTACT}, "ze goed versleuteld waren en de sleutel veilig is"),
-        ({"unintelligible": Unintelligible.NO}, "ze leesbaar waren"))),
-    _Question("exfiltration", "Of er gegevens zijn weggesluisd", lambda f, u: "exfiltration" in u, lambda f: (
-        ({"exfiltration": Exfiltration.EXCLUDED}, "met bewijs is uitgesloten dat er iets is weggesluisd"),
-        ({"exfiltration": Exfiltration.CONFIRMED}, "er gegevens zijn weggesluisd"))),
-    _Question("backup_available", "Of de gegevens terug zijn (back-up, hersteltijd)",
-              lambda f, u: "backup_available" in u, lambda f: (
-                  (_BACKUP, "ze binnen een dag uit een back-up zijn teruggezet"),
-                  ({"backup_available": False, "availability": AvailabilityState.PERMANENT},
-                   "ze blijvend kwijt zijn"))),
-    _Question("cause", "Hoe het is gebeurd (per ongeluk of met opzet)",
-              lambda f, u: f.cause in (Cause.TBD, Cause.UNKNOWN), lambda f: (
-                  ({"cause": Cause.INTERNAL_NON_MALICIOUS}, "het per ongeluk gebeurde"),
-                  ({"cause": Cause.EXTERNAL_MALICIOUS}, "er opzet in het spel is")), always=False),
-    _Question("people_count", "Hoeveel mensen het betreft", lambda f, u: _people(f) is None, lambda f: (
-        ({"people_count_kind": CountKind.EXACT, "people_count": 1}, "het om één persoon gaat"),
-        ({"people_count_kind": CountKind.APPROXIMATE, "people_count": 500}, "het om honderden mensen gaat")),
-              always=False),
-)  # fmt: skip
+    _Question(
+        "natures",
+        "Wat voor inbreuk het is",
+        lambda f, u: "natures" in u,
+        lambda f: (
+            (
+                {"natures": [A], **_BACKUP},
+                "de gegevens alleen tijdelijk onbereikbaar waren en binnen een dag terug zijn",
+            ),
+            (
+                {"natures": [C], "confidentiality": ConfidentialityState.DISCLOSED},
+                "iemand de gegevens heeft gezien",
+            ),
+        ),
+    ),
+    _Question(
+        "data_categories",
+        "Welke soorten gegevens het betreft",
+        lambda f, u: "data_categories" in u,
+        lambda f: (
+            ({"data_categories": _known_plus(f)}, "er geen andere gegevens bij zitten dan wat al bekend is")
+            if _known_plus(f)
+            else ({"data_categories": [D.BASIC, D.CONTACT]}, "het alleen om naam en contactgegevens gaat"),
+            ({"data_categories": _known_plus(f, D.HEALTH)}, "er gezondheidsgegevens bij zitten"),
+        ),
+    ),
+    _Question(
+        "data_categories",
+        "Waar de inloggegevens toegang toe geven",
+        lambda f, u: "data_categories" not in u and _known_categories(f) == {D.CREDENTIALS},
+        lambda f: (
+            ({"data_categories": [D.CREDENTIALS, D.BASIC]}, "ze alleen toegang geven tot naam en adres"),
+            (
+                {"data_categories": [D.CREDENTIALS, D.BASIC, D.HEALTH]},
+                "ze toegang geven tot gezondheidsgegevens",
+            ),
+        ),
+    ),
+    _Question(
+        "groups",
+        "Over wie het gaat",
+        lambda f, u: "groups" in u,
+        lambda f: (
+            (
+                {"groups": _groups_plus(f) or [PeopleGroup.EMPLOYEES]},
+                "het alleen om volwassenen gaat die niet kwetsbaar zijn",
+            ),
+            ({"groups": _groups_plus(f, PeopleGroup.MINORS)}, "er kinderen bij zijn"),
+        ),
+    ),
+    _Question(
+        "recipients",
+        "Wie de gegevens heeft gekregen",
+        lambda f, u: "recipients" in u,
+        lambda f: (
+            (
+                {"recipients": [R.TRUSTED], "retrieval": Retrieval.CONFIRMED},
+                "de ontvanger een professional met geheimhoudingsplicht is die verwijdering bevestigt",
+            ),
+            ({"recipients": [R.UNKNOWN]}, "onbekenden de gegevens hebben"),
+        ),
+    ),
+    _Question(
+        "confidentiality",
+        "Of de gegevens echt zijn ingezien",
+        lambda f, u: "confidentiality" in u,
+        lambda f: (
+            (
+                {"confidentiality": ConfidentialityState.NOT_DISCLOSED},
+                "met bewijs vaststaat dat niemand ze zag",
+            ),
+            ({"confidentiality": ConfidentialityState.DISCLOSED}, "iemand ze heeft gezien"),
+        ),
+    ),
+    _Question(
+        "unintelligible",
+        "Of de gegevens versleuteld waren",
+        lambda f, u: "unintelligible" in u,
+        lambda f: (
+            ({"unintelligible": Unintelligible.INTACT}, "ze goed versleuteld waren en de sleutel veilig is"),
+            ({"unintelligible": Unintelligible.NO}, "ze leesbaar waren"),
+        ),
+    ),
+    _Question(
+        "exfiltration",
+        "Of er gegevens zijn weggesluisd",
+        lambda f, u: "exfiltration" in u,
+        lambda f: (
+            ({"exfiltration": Exfiltration.EXCLUDED}, "met bewijs is uitgesloten dat er iets is weggesluisd"),
+            ({"exfiltration": Exfiltration.CONFIRMED}, "er gegevens zijn weggesluisd"),
+        ),
+    ),
+    _Question(
+        "backup_available",
+        "Of de gegevens terug zijn (back-up, hersteltijd)",
+        lambda f, u: "backup_available" in u,
+        lambda f: (
+            (_BACKUP, "ze binnen een dag uit een back-up zijn teruggezet"),
+            (
+                {"backup_available": False, "availability": AvailabilityState.PERMANENT},
+                "ze blijvend kwijt zijn",
+            ),
+        ),
+    ),
+    _Question(
+        "cause",
+        "Hoe het is gebeurd (per ongeluk of met opzet)",
+        lambda f, u: f.cause in (Cause.TBD, Cause.UNKNOWN),
+        lambda f: (
+            ({"cause": Cause.INTERNAL_NON_MALICIOUS}, "het per ongeluk gebeurde"),
+            ({"cause": Cause.EXTERNAL_MALICIOUS}, "er opzet in het spel is"),
+        ),
+        always=False,
+    ),
+    _Question(
+        "people_count",
+        "Hoeveel mensen het betreft",
+        lambda f, u: _people(f) is None,
+        lambda f: (
+            ({"people_count_kind": CountKind.EXACT, "people_count": 1}, "het om één persoon gaat"),
+            (
+                {"people_count_kind": CountKind.APPROXIMATE, "people_count": 500},
+                "het om honderden mensen gaat",
+            ),
+        ),
+        always=False,
+    ),
+)
 QUESTION_LABELS = {q.field: q.label for q in reversed(QUESTIONS)}
 
 
@@ -112,7 +202,9 @@ def _consequence(before: tuple[bool, bool], after: tuple[bool, bool]) -> str:
     if after[0] != before[0]:
         parts.append("moet je melden bij de AP" if after[0] else "hoef je niet te melden bij de AP")
     if after[1] != before[1]:
-        parts.append("moet je de betrokkenen informeren" if after[1] else "hoef je de betrokkenen niet te informeren")
+        parts.append(
+            "moet je de betrokkenen informeren" if after[1] else "hoef je de betrokkenen niet te informeren"
+        )
     return " en ".join(parts)
 
 
@@ -141,15 +233,19 @@ def missing_facts(f: Facts, base: tuple[bool, bool], unknown: list[str]) -> list
                 context = {k: v for pair in others for k, v in pair[side][0].items()}
                 if outcome(context) == base:
                     after = outcome({**context, **changes})
-                    context_text = " en de andere open vragen ook " + ("gunstig" if side == 0 else "ongunstig") + \
-                        " uitvallen"  # fmt: skip
+                    context_text = (
+                        " en de andere open vragen ook "
+                        + ("gunstig" if side == 0 else "ongunstig")
+                        + " uitvallen"
+                    )
             if after != base:
                 effects.append((condition, context_text, _consequence(base, after)))
         if len(effects) == 2 and effects[0][2] == effects[1][2] and not (effects[0][1] or effects[1][1]):
             effect = f"Zodra dit bekend is, {effects[0][2]}, welk antwoord het ook is."
         elif effects:
-            effect = " ".join(f"Als {condition}{context}, {consequence}." for condition, context, consequence
-                              in effects)  # fmt: skip
+            effect = " ".join(
+                f"Als {condition}{context}, {consequence}." for condition, context, consequence in effects
+            )
         elif q.always:
             effect = "Het advies blijft hetzelfde, maar de AP vraagt ernaar: vul het aan zodra je het weet."
         else:

@@ -7,17 +7,42 @@ from datetime import datetime
 
 from datalek import deadlines
 from datalek.facts import (
-    AvailabilityState, Cause, ConfidentialityState, Exfiltration, Facts, PeopleGroup,
+    AvailabilityState,
+    Cause,
+    ConfidentialityState,
+    Exfiltration,
+    Facts,
+    PeopleGroup,
     Unintelligible,
-)  # fmt: skip
+)
 from datalek.intake import Retrieval
 from datalek.triage.advice import Art34Exception, Enisa, EnisaLevel, Reason, RiskLevel
 from datalek.triage.context import (
-    A, AP_RISK, BROAD, C, CARE_CRITICAL, D, EDPB, FINANCIAL, HACK_TYPES, I, IDENTIFYING, R,
-    SENSITIVE, _availability_hard, _confidentiality_at_stake, _exfiltration_assumed, _exposed,
-    _integrity_misused, _known_categories, _num, _people, _recipients, _restored_within_a_day,
+    AP_RISK,
+    BROAD,
+    CARE_CRITICAL,
+    EDPB,
+    FINANCIAL,
+    HACK_TYPES,
+    IDENTIFYING,
+    SENSITIVE,
+    A,
+    C,
+    D,
+    I,
+    R,
+    _availability_hard,
+    _confidentiality_at_stake,
+    _exfiltration_assumed,
+    _exposed,
+    _integrity_misused,
+    _known_categories,
+    _num,
+    _people,
+    _recipients,
+    _restored_within_a_day,
     _vulnerable,
-)  # fmt: skip
+)
 
 # --- 3. EDPB risk: "no risk" only where the facts support it ------------------------------------
 
@@ -29,9 +54,11 @@ def no_risk_encrypted(f: Facts) -> Reason | None:
         return None
     if A in f.natures and not (f.backup_available and f.availability is not AvailabilityState.PERMANENT):
         return None
-    return Reason(text="De gegevens waren onleesbaar gemaakt volgens de stand van de techniek, de sleutel is veilig "
-                       "en de gegevens zijn er nog (back-up).",
-                  ref=f"{AP_RISK}; EDPB 01/2021 casus 6 en 10")  # fmt: skip
+    return Reason(
+        text="De gegevens waren onleesbaar gemaakt volgens de stand van de techniek, de sleutel is veilig "
+        "en de gegevens zijn er nog (back-up).",
+        ref=f"{AP_RISK}; EDPB 01/2021 casus 6 en 10",
+    )
 
 
 def no_risk_trusted_recipient(f: Facts) -> Reason | None:
@@ -43,8 +70,11 @@ def no_risk_trusted_recipient(f: Facts) -> Reason | None:
         return None
     if A in f.natures and not _restored_within_a_day(f):
         return None
-    return Reason(text="Alleen een betrouwbare professional met geheimhoudingsplicht kreeg de gegevens, en die heeft "
-                       "bevestigd dat ze zijn verwijderd.", ref=f"{AP_RISK}; EDPB 01/2021 casus 9")  # fmt: skip
+    return Reason(
+        text="Alleen een betrouwbare professional met geheimhoudingsplicht kreeg de gegevens, en die heeft "
+        "bevestigd dat ze zijn verwijderd.",
+        ref=f"{AP_RISK}; EDPB 01/2021 casus 9",
+    )
 
 
 def no_risk_short_outage(f: Facts) -> Reason | None:
@@ -54,8 +84,11 @@ def no_risk_short_outage(f: Facts) -> Reason | None:
         return None
     if set(f.data_categories) & CARE_CRITICAL:
         return None
-    return Reason(text="Alleen tijdelijk verlies van beschikbaarheid: binnen een dag teruggezet uit een back-up, en "
-                       "weglekken is uitgesloten.", ref="EDPB 01/2021 casus 1")  # fmt: skip
+    return Reason(
+        text="Alleen tijdelijk verlies van beschikbaarheid: binnen een dag teruggezet uit een back-up, en "
+        "weglekken is uitgesloten.",
+        ref="EDPB 01/2021 casus 1",
+    )
 
 
 def no_risk_not_disclosed(f: Facts) -> Reason | None:
@@ -63,10 +96,17 @@ def no_risk_not_disclosed(f: Facts) -> Reason | None:
     EDPB 9/2022 §IV: nobody saw the data, and nothing else was lost or changed."""
     if C not in f.natures or f.confidentiality is not ConfidentialityState.NOT_DISCLOSED:
         return None
-    if _exfiltration_assumed(f) or _integrity_misused(f) or (A in f.natures and not _restored_within_a_day(f)):
+    if (
+        _exfiltration_assumed(f)
+        or _integrity_misused(f)
+        or (A in f.natures and not _restored_within_a_day(f))
+    ):
         return None
-    return Reason(text="Met redelijk bewijs is vastgesteld dat niemand de gegevens heeft ingezien, en er is niets "
-                       "kwijt of veranderd.", ref=f"{EDPB}; EU-meldformulier: niet ingezien (met bewijs)")  # fmt: skip
+    return Reason(
+        text="Met redelijk bewijs is vastgesteld dat niemand de gegevens heeft ingezien, en er is niets "
+        "kwijt of veranderd.",
+        ref=f"{EDPB}; EU-meldformulier: niet ingezien (met bewijs)",
+    )
 
 
 NO_RISK_RULES = (no_risk_encrypted, no_risk_trusted_recipient, no_risk_short_outage, no_risk_not_disclosed)
@@ -90,9 +130,11 @@ def high_special_data(f: Facts, enisa: Enisa) -> Reason | None:
     casus 12: special, criminal or child-protection data reached non-trusted people, or were lost."""
     if not set(f.data_categories) & SENSITIVE:
         return None
-    return Reason(text="Bijzondere, strafrechtelijke of jeugdbeschermingsgegevens zijn (mogelijk) bij onbevoegden "
-                       "terechtgekomen of kwijt. Dan moet je schade waarschijnlijk achten.",
-                  ref=f"art. 9 en 10 AVG; {EDPB}; EDPB 01/2021 casus 12")  # fmt: skip
+    return Reason(
+        text="Bijzondere, strafrechtelijke of jeugdbeschermingsgegevens zijn (mogelijk) bij onbevoegden "
+        "terechtgekomen of kwijt. Dan moet je schade waarschijnlijk achten.",
+        ref=f"art. 9 en 10 AVG; {EDPB}; EDPB 01/2021 casus 12",
+    )
 
 
 def high_identity_fraud(f: Facts, enisa: Enisa) -> Reason | None:
@@ -104,9 +146,11 @@ def high_identity_fraud(f: Facts, enisa: Enisa) -> Reason | None:
         return None
     if not (_recipients(f) & BROAD or _exfiltration_assumed(f)):
         return None
-    return Reason(text="Een BSN met naam of adres, of een kopie van een identiteitsbewijs, is bij onbekenden "
-                       "terechtgekomen. Dat maakt identiteitsfraude mogelijk.",
-                  ref=f"art. 46 UAVG; {EDPB}")  # fmt: skip
+    return Reason(
+        text="Een BSN met naam of adres, of een kopie van een identiteitsbewijs, is bij onbekenden "
+        "terechtgekomen. Dat maakt identiteitsfraude mogelijk.",
+        ref=f"art. 46 UAVG; {EDPB}",
+    )
 
 
 def high_vulnerable_people(f: Facts, enisa: Enisa) -> Reason | None:
@@ -115,9 +159,11 @@ def high_vulnerable_people(f: Facts, enisa: Enisa) -> Reason | None:
     context = f.youth_care_controller or f.professional_secrecy or f.child_safety
     if not (_vulnerable(f) and (set(f.data_categories) & SENSITIVE or context)):
         return None
-    return Reason(text="Het gaat om kinderen of kwetsbare personen, in een gevoelige context (jeugdhulp, "
-                       "beroepsgeheim of gevoelige gegevens).",
-                  ref=f"{EDPB}, factor 5 en 6; handreiking jeugddomein")  # fmt: skip
+    return Reason(
+        text="Het gaat om kinderen of kwetsbare personen, in een gevoelige context (jeugdhulp, "
+        "beroepsgeheim of gevoelige gegevens).",
+        ref=f"{EDPB}, factor 5 en 6; handreiking jeugddomein",
+    )
 
 
 def high_exfiltration(f: Facts, enisa: Enisa) -> Reason | None:
@@ -125,8 +171,11 @@ def high_exfiltration(f: Facts, enisa: Enisa) -> Reason | None:
     cannot be excluded is assumed to have happened."""
     if not (_exfiltration_assumed(f) and set(f.data_categories) & SENSITIVE):
         return None
-    return Reason(text="Bij de hack zijn gevoelige gegevens weggesluisd, of dat is niet uit te sluiten. Ga ervan uit "
-                       "dat het is gebeurd.", ref="EDPB 01/2021 casus 4 en 5")  # fmt: skip
+    return Reason(
+        text="Bij de hack zijn gevoelige gegevens weggesluisd, of dat is niet uit te sluiten. Ga ervan uit "
+        "dat het is gebeurd.",
+        ref="EDPB 01/2021 casus 4 en 5",
+    )
 
 
 def high_many_people(f: Facts, enisa: Enisa) -> Reason | None:
@@ -135,28 +184,43 @@ def high_many_people(f: Facts, enisa: Enisa) -> Reason | None:
     people = _people(f)
     if not (people and people > 100 and enisa.dpc >= 2):
         return None
-    return Reason(text=f"Gegevens van {people} personen, meer dan alleen naam en adres, zijn (mogelijk) bij "
-                       "onbevoegden terechtgekomen.", ref=f"EDPB 01/2021 casus 11; {EDPB}, factor 7")  # fmt: skip
+    return Reason(
+        text=f"Gegevens van {people} personen, meer dan alleen naam en adres, zijn (mogelijk) bij "
+        "onbevoegden terechtgekomen.",
+        ref=f"EDPB 01/2021 casus 11; {EDPB}, factor 7",
+    )
 
 
 def high_enisa_confidentiality(f: Facts, enisa: Enisa) -> Reason | None:
     """ENISA 2013 §4: severity level high or very high, for data that reached others."""
     if enisa.level not in (EnisaLevel.HIGH, EnisaLevel.VERY_HIGH):
         return None
-    return Reason(text=f"De ENISA-ernst is {enisa.level.label.lower()} (SE {_num(round(enisa.se, 2))}): ernstige "
-                       "gevolgen voor de betrokkenen zijn goed mogelijk.", ref="ENISA 2013 §4")  # fmt: skip
+    return Reason(
+        text=f"De ENISA-ernst is {enisa.level.label.lower()} (SE {_num(round(enisa.se, 2))}): ernstige "
+        "gevolgen voor de betrokkenen zijn goed mogelijk.",
+        ref="ENISA 2013 §4",
+    )
 
 
-CONFIDENTIALITY_HIGH_RULES = (high_special_data, high_identity_fraud, high_vulnerable_people, high_exfiltration,
-                              high_many_people, high_enisa_confidentiality)  # fmt: skip
+CONFIDENTIALITY_HIGH_RULES = (
+    high_special_data,
+    high_identity_fraud,
+    high_vulnerable_people,
+    high_exfiltration,
+    high_many_people,
+    high_enisa_confidentiality,
+)
 
 
 def high_care_data_unavailable(f: Facts, enisa: Enisa) -> Reason | None:
     """EDPB 01/2021 casus 2 and 3: care-critical data lost for good, or unavailable for long."""
     if not (set(f.data_categories) & CARE_CRITICAL and _availability_hard(f)):
         return None
-    return Reason(text="Zorg- of jeugdbeschermingsgegevens zijn blijvend kwijt of lang niet beschikbaar. Dat kan de "
-                       "zorg of de veiligheid van mensen schaden.", ref="EDPB 01/2021 casus 2 en 3")  # fmt: skip
+    return Reason(
+        text="Zorg- of jeugdbeschermingsgegevens zijn blijvend kwijt of lang niet beschikbaar. Dat kan de "
+        "zorg of de veiligheid van mensen schaden.",
+        ref="EDPB 01/2021 casus 2 en 3",
+    )
 
 
 def high_enisa_loss(f: Facts, enisa: Enisa) -> Reason | None:
@@ -166,8 +230,11 @@ def high_enisa_loss(f: Facts, enisa: Enisa) -> Reason | None:
         return None
     if enisa.level not in (EnisaLevel.HIGH, EnisaLevel.VERY_HIGH):
         return None
-    return Reason(text=f"De ENISA-ernst is {enisa.level.label.lower()} (SE {_num(round(enisa.se, 2))}) en de "
-                       "gegevens zijn veranderd of kwijt.", ref="ENISA 2013 §4")  # fmt: skip
+    return Reason(
+        text=f"De ENISA-ernst is {enisa.level.label.lower()} (SE {_num(round(enisa.se, 2))}) en de "
+        "gegevens zijn veranderd of kwijt.",
+        ref="ENISA 2013 §4",
+    )
 
 
 LOSS_HIGH_RULES = (high_care_data_unavailable, high_enisa_loss)
@@ -192,20 +259,31 @@ def unknown_key_facts(f: Facts) -> list[str]:
     trusted = _recipients(f) == {R.TRUSTED} and f.retrieval is Retrieval.CONFIRMED
     readable = f.unintelligible is not Unintelligible.INTACT
     open_states = (None, ConfidentialityState.TBD, ConfidentialityState.NOT_ASSESSABLE)
-    backup_open = f.backup_available is None or f.availability in (None, AvailabilityState.UNDETERMINED) or (
-        f.backup_available and f.restore_hours is None and f.availability is not AvailabilityState.PERMANENT)
+    backup_open = (
+        f.backup_available is None
+        or f.availability in (None, AvailabilityState.UNDETERMINED)
+        or (
+            f.backup_available
+            and f.restore_hours is None
+            and f.availability is not AvailabilityState.PERMANENT
+        )
+    )
     checks = {
         "natures": not f.natures,
         "data_categories": D.UNKNOWN in f.data_categories or not f.data_categories,
         "groups": PeopleGroup.UNKNOWN in f.groups or not f.groups,
         "confidentiality": C in f.natures and readable and not trusted and f.confidentiality in open_states,
-        "recipients": C in f.natures and readable and R.TBD in _recipients(f) and _confidentiality_at_stake(f)
+        "recipients": C in f.natures
+        and readable
+        and R.TBD in _recipients(f)
+        and _confidentiality_at_stake(f)
         and not _exfiltration_assumed(f),
-        "unintelligible": _confidentiality_at_stake(f) and not trusted
+        "unintelligible": _confidentiality_at_stake(f)
+        and not trusted
         and f.unintelligible in (Unintelligible.TBD, Unintelligible.NOT_ASSESSABLE),
         "exfiltration": f.incident_type in HACK_TYPES and f.exfiltration is Exfiltration.UNKNOWN,
         "backup_available": A in f.natures and backup_open,
-    }  # fmt: skip
+    }
     unknown = [field for field, is_open in checks.items() if is_open]
     return unknown + ["cause"] if cause_matters(f) else unknown
 
@@ -252,20 +330,35 @@ def verdict(f: Facts, enisa: Enisa) -> Verdict:
     from datalek.triage.missing import QUESTION_LABELS  # missing re-runs these rules: import late
 
     open_list = "; ".join(QUESTION_LABELS[field].lower() for field in unknown)
-    doubt = [Reason(text=f"Nog niet bekend: {open_list}. Dan is niet vast te stellen dat een risico "
-                         "onwaarschijnlijk is. Bij twijfel melden.",
-                    ref="AP 'Zo meldt u een datalek'; art. 33 lid 1 AVG")] if unknown else []  # fmt: skip
+    doubt = (
+        [
+            Reason(
+                text=f"Nog niet bekend: {open_list}. Dan is niet vast te stellen dat een risico "
+                "onwaarschijnlijk is. Bij twijfel melden.",
+                ref="AP 'Zo meldt u een datalek'; art. 33 lid 1 AVG",
+            )
+        ]
+        if unknown
+        else []
+    )
     if f.unintelligible is Unintelligible.INTACT and _exposed(f, ignore_protection=True):
         if shielded := [r for rule in CONFIDENTIALITY_HIGH_RULES if (r := rule(f, enisa))]:
-            protected = Reason(text="Zonder de versleuteling zou het risico hoog zijn, om de redenen hieronder. De "
-                                    "gegevens zijn onleesbaar en de sleutel is veilig, dus de betrokkenen lopen dat "
-                                    "risico niet.", ref="art. 34 lid 3 sub a AVG")  # fmt: skip
-            return Verdict(RiskLevel.HIGH, [*doubt, protected, *shielded], Art34Exception.UNINTELLIGIBLE, unknown)
+            protected = Reason(
+                text="Zonder de versleuteling zou het risico hoog zijn, om de redenen hieronder. De "
+                "gegevens zijn onleesbaar en de sleutel is veilig, dus de betrokkenen lopen dat "
+                "risico niet.",
+                ref="art. 34 lid 3 sub a AVG",
+            )
+            return Verdict(
+                RiskLevel.HIGH, [*doubt, protected, *shielded], Art34Exception.UNINTELLIGIBLE, unknown
+            )
     if doubt:
         return Verdict(RiskLevel.RISK, doubt, None, unknown)
-    risk = Reason(text="Een risico voor de betrokkenen is niet onwaarschijnlijk: geen van de situaties waarin de AP "
-                       "en de EDPB 'geen risico' aannemen, doet zich voor.",
-                  ref=f"art. 33 lid 1 AVG; {AP_RISK}; {EDPB}")  # fmt: skip
+    risk = Reason(
+        text="Een risico voor de betrokkenen is niet onwaarschijnlijk: geen van de situaties waarin de AP "
+        "en de EDPB 'geen risico' aannemen, doet zich voor.",
+        ref=f"art. 33 lid 1 AVG; {AP_RISK}; {EDPB}",
+    )
     return Verdict(RiskLevel.RISK, [risk], None, unknown)
 
 
@@ -277,54 +370,86 @@ def _lower(label: str) -> str:
 
 _PROTECTION = {
     Unintelligible.INTACT: "de gegevens zijn versleuteld of gehasht volgens de stand van de techniek en de sleutel "
-                           "is veilig",
+    "is veilig",
     Unintelligible.SUBVERTIBLE: "de gegevens zijn beveiligd, maar die beveiliging is te omzeilen",
     Unintelligible.NO: "de gegevens zijn leesbaar",
     Unintelligible.NOT_ASSESSABLE: "niet vast te stellen of de gegevens onleesbaar waren",
     Unintelligible.TBD: "nog niet bekend of de gegevens onleesbaar waren",
-}  # fmt: skip
+}
 
 
 def risk_factors(f: Facts, enisa: Enisa) -> list[Reason]:
     """EDPB 9/2022 §IV: the seven factors, each stated for this breach."""
     states = {I: f.integrity, A: f.availability}
-    natures = ", ".join(_lower(n.label) + (f" ({_lower(states[n].label)})" if states.get(n) else "")
-                        for n in f.natures)  # fmt: skip
+    natures = ", ".join(
+        _lower(n.label) + (f" ({_lower(states[n].label)})" if states.get(n) else "") for n in f.natures
+    )
     cats = _known_categories(f)
     kinds = "; ".join(_lower(c.label) for c in sorted(cats)) or "nog niet bekend"
-    special = ("bijzondere of strafrechtelijke gegevens, schade is dan waarschijnlijk" if cats & SENSITIVE
-               else "nog niet bekend of er bijzondere persoonsgegevens bij zijn" if D.UNKNOWN in f.data_categories
-               or not f.data_categories else "geen bijzondere persoonsgegevens")  # fmt: skip
+    special = (
+        "bijzondere of strafrechtelijke gegevens, schade is dan waarschijnlijk"
+        if cats & SENSITIVE
+        else "nog niet bekend of er bijzondere persoonsgegevens bij zijn"
+        if D.UNKNOWN in f.data_categories or not f.data_categories
+        else "geen bijzondere persoonsgegevens"
+    )
     recipients = ", ".join(_lower(r.label) for r in sorted(_recipients(f)))
-    harms = [harm for harm, applies in (
-        ("identiteitsfraude", bool(cats & {D.BSN, D.ID_DOCUMENT})), ("financiële schade", bool(cats & FINANCIAL)),
-        ("discriminatie of psychische schade", bool(cats & SENSITIVE)),
-        ("verlies van het beroepsgeheim", f.professional_secrecy),
-        ("gevaar voor de veiligheid van een kind", f.child_safety)) if applies]  # fmt: skip
+    harms = [
+        harm
+        for harm, applies in (
+            ("identiteitsfraude", bool(cats & {D.BSN, D.ID_DOCUMENT})),
+            ("financiële schade", bool(cats & FINANCIAL)),
+            ("discriminatie of psychische schade", bool(cats & SENSITIVE)),
+            ("verlies van het beroepsgeheim", f.professional_secrecy),
+            ("gevaar voor de veiligheid van een kind", f.child_safety),
+        )
+        if applies
+    ]
     groups = ", ".join(_lower(g.label) for g in f.groups) or "nog niet bekend"
-    context = [text for text, applies in (
-        ("jeugdhulp of sociaal domein, cliënt zijn is al gevoelig", f.youth_care_controller),
-        ("de gegevens vallen onder het beroepsgeheim", f.professional_secrecy)) if applies]  # fmt: skip
+    context = [
+        text
+        for text, applies in (
+            ("jeugdhulp of sociaal domein, cliënt zijn is al gevoelig", f.youth_care_controller),
+            ("de gegevens vallen onder het beroepsgeheim", f.professional_secrecy),
+        )
+        if applies
+    ]
     people = _people(f)
-    count = "nog niet bekend" if people is None else f"het gaat om {people} {'persoon' if people == 1 else 'personen'}"
+    count = (
+        "nog niet bekend"
+        if people is None
+        else f"het gaat om {people} {'persoon' if people == 1 else 'personen'}"
+    )
     count += ", meer dan 100" if enisa.over_100 else ""
     return [
-        Reason(text=f"1. Soort inbreuk: {'het gaat om ' + natures if natures else 'nog niet bekend'}.",
-               ref=f"{EDPB}, factor 1"),
-        Reason(text=f"2. Gevoeligheid en omvang: {kinds}; {special}. ENISA-context {enisa.dpc} van 4.",
-               ref=f"{EDPB}, factor 2"),
-        Reason(text=f"3. Herkenbaarheid: {enisa.ei_reason.text} Versleuteling: {_PROTECTION[f.unintelligible]}.",
-               ref=f"{EDPB}, factor 3"),
-        Reason(text=f"4. Ernst van de gevolgen: ontvangers {recipients}; oorzaak {_lower(f.cause.label)}; mogelijke "
-                    f"schade: {', '.join(harms) or 'hinder en verlies van controle over de gegevens'}.",
-               ref=f"{EDPB}, factor 4"),
-        Reason(text=f"5. Bijzondere kenmerken van de betrokkenen: {groups}"
-                    + ("; kinderen of kwetsbare personen verhogen het risico." if _vulnerable(f) else "."),
-               ref=f"{EDPB}, factor 5"),
-        Reason(text=f"6. Bijzondere kenmerken van de organisatie: {'; '.join(context) or 'geen bijzondere context'}.",
-               ref=f"{EDPB}, factor 6"),
+        Reason(
+            text=f"1. Soort inbreuk: {'het gaat om ' + natures if natures else 'nog niet bekend'}.",
+            ref=f"{EDPB}, factor 1",
+        ),
+        Reason(
+            text=f"2. Gevoeligheid en omvang: {kinds}; {special}. ENISA-context {enisa.dpc} van 4.",
+            ref=f"{EDPB}, factor 2",
+        ),
+        Reason(
+            text=f"3. Herkenbaarheid: {enisa.ei_reason.text} Versleuteling: {_PROTECTION[f.unintelligible]}.",
+            ref=f"{EDPB}, factor 3",
+        ),
+        Reason(
+            text=f"4. Ernst van de gevolgen: ontvangers {recipients}; oorzaak {_lower(f.cause.label)}; mogelijke "
+            f"schade: {', '.join(harms) or 'hinder en verlies van controle over de gegevens'}.",
+            ref=f"{EDPB}, factor 4",
+        ),
+        Reason(
+            text=f"5. Bijzondere kenmerken van de betrokkenen: {groups}"
+            + ("; kinderen of kwetsbare personen verhogen het risico." if _vulnerable(f) else "."),
+            ref=f"{EDPB}, factor 5",
+        ),
+        Reason(
+            text=f"6. Bijzondere kenmerken van de organisatie: {'; '.join(context) or 'geen bijzondere context'}.",
+            ref=f"{EDPB}, factor 6",
+        ),
         Reason(text=f"7. Aantal betrokkenen: {count}.", ref=f"{EDPB}, factor 7"),
-    ]  # fmt: skip
+    ]
 
 
 def conclusions(f: Facts, v: Verdict, deadline: datetime, hours: float) -> list[Reason]:
@@ -332,52 +457,115 @@ def conclusions(f: Facts, v: Verdict, deadline: datetime, hours: float) -> list[
     (art. 34), the youth-care cautions (handreiking §1.4 and §4.2), the deadline (art. 33 lid 1)."""
     reasons = list(v.risk_reasons)
     if _exfiltration_assumed(f):
-        reasons.append(Reason(text="Bij een hack waarbij weglekken niet met bewijs is uitgesloten, ga je ervan uit "
-                                   "dat de gegevens zijn weggesluisd.",
-                              ref="EDPB 01/2021 casus 4; EDPB 9/2022 §IV"))  # fmt: skip
+        reasons.append(
+            Reason(
+                text="Bij een hack waarbij weglekken niet met bewijs is uitgesloten, ga je ervan uit "
+                "dat de gegevens zijn weggesluisd.",
+                ref="EDPB 01/2021 casus 4; EDPB 9/2022 §IV",
+            )
+        )
     if v.notify:
-        reasons.append(Reason(text="Meld het datalek bij de AP: een risico voor de betrokkenen is niet "
-                                   "onwaarschijnlijk.", ref="art. 33 lid 1 AVG"))  # fmt: skip
+        reasons.append(
+            Reason(
+                text="Meld het datalek bij de AP: een risico voor de betrokkenen is niet onwaarschijnlijk.",
+                ref="art. 33 lid 1 AVG",
+            )
+        )
     else:
-        reasons.append(Reason(text="Melden bij de AP is niet nodig: een risico is onwaarschijnlijk. Leg het datalek en "
-                                   "deze reden wel vast in het register.",
-                              ref="art. 33 lid 1 en lid 5 AVG"))  # fmt: skip
+        reasons.append(
+            Reason(
+                text="Melden bij de AP is niet nodig: een risico is onwaarschijnlijk. Leg het datalek en "
+                "deze reden wel vast in het register.",
+                ref="art. 33 lid 1 en lid 5 AVG",
+            )
+        )
     if v.notify and v.unknown:
-        reasons.append(Reason(text="Meld binnen 72 uur met wat je nu weet, en vul de melding aan zodra de open vragen "
-                                   "zijn beantwoord.", ref="art. 33 lid 4 AVG"))  # fmt: skip
+        reasons.append(
+            Reason(
+                text="Meld binnen 72 uur met wat je nu weet, en vul de melding aan zodra de open vragen "
+                "zijn beantwoord.",
+                ref="art. 33 lid 4 AVG",
+            )
+        )
     if v.risk is not RiskLevel.HIGH:
-        reasons.append(Reason(text="Betrokkenen informeren is niet verplicht: er is geen hoog risico.",
-                              ref="art. 34 lid 1 AVG"))  # fmt: skip
+        reasons.append(
+            Reason(
+                text="Betrokkenen informeren is niet verplicht: er is geen hoog risico.",
+                ref="art. 34 lid 1 AVG",
+            )
+        )
     elif v.exception is None:
-        reasons.append(Reason(text="Informeer de betrokkenen zonder onnodige vertraging, in duidelijke taal: wat er "
-                                   "gebeurde, de gevolgen, de maatregelen en een contactpersoon.",
-                              ref="art. 34 lid 1 en 2 AVG"))  # fmt: skip
+        reasons.append(
+            Reason(
+                text="Informeer de betrokkenen zonder onnodige vertraging, in duidelijke taal: wat er "
+                "gebeurde, de gevolgen, de maatregelen en een contactpersoon.",
+                ref="art. 34 lid 1 en 2 AVG",
+            )
+        )
     else:
-        reasons.append(Reason(text=f"Betrokkenen apart informeren is niet nodig ({v.exception.label}).",
-                              ref=f"art. 34 lid 3 sub {v.exception.value} AVG"))  # fmt: skip
+        reasons.append(
+            Reason(
+                text=f"Betrokkenen apart informeren is niet nodig ({v.exception.label}).",
+                ref=f"art. 34 lid 3 sub {v.exception.value} AVG",
+            )
+        )
         if v.exception is Art34Exception.DISPROPORTIONATE:
-            reasons.append(Reason(text="Doe in plaats daarvan een openbare mededeling die net zo goed werkt.",
-                                  ref="art. 34 lid 3 sub c AVG"))  # fmt: skip
-    if v.risk is RiskLevel.HIGH and not _exposed(f) and f.unintelligible is Unintelligible.INTACT \
-            and v.exception is not Art34Exception.UNINTELLIGIBLE:  # fmt: skip
-        reasons.append(Reason(text="De versleuteling helpt hier niet: het risico komt doordat gegevens kwijt of "
-                                   "veranderd zijn.", ref="art. 34 lid 3 sub a AVG"))  # fmt: skip
+            reasons.append(
+                Reason(
+                    text="Doe in plaats daarvan een openbare mededeling die net zo goed werkt.",
+                    ref="art. 34 lid 3 sub c AVG",
+                )
+            )
+    if (
+        v.risk is RiskLevel.HIGH
+        and not _exposed(f)
+        and f.unintelligible is Unintelligible.INTACT
+        and v.exception is not Art34Exception.UNINTELLIGIBLE
+    ):
+        reasons.append(
+            Reason(
+                text="De versleuteling helpt hier niet: het risico komt doordat gegevens kwijt of "
+                "veranderd zijn.",
+                ref="art. 34 lid 3 sub a AVG",
+            )
+        )
     if v.inform and PeopleGroup.MINORS in f.groups:
-        reasons.append(Reason(text="Bij kinderen onder 12 informeer je de ouders met gezag. Van 12 tot 16 jaar het "
-                                   "kind én de ouders, bij 16 en 17 jaar de jongere zelf.",
-                              ref="handreiking jeugddomein §4.2"))  # fmt: skip
+        reasons.append(
+            Reason(
+                text="Bij kinderen onder 12 informeer je de ouders met gezag. Van 12 tot 16 jaar het "
+                "kind én de ouders, bij 16 en 17 jaar de jongere zelf.",
+                ref="handreiking jeugddomein §4.2",
+            )
+        )
     if v.inform and f.child_safety:
-        reasons.append(Reason(text="Ga eerst na of informeren de veiligheid van een kind of een ander in gevaar "
-                                   "brengt. Stel het dan uit, met een reden en een datum.",
-                              ref="handreiking jeugddomein §1.4"))  # fmt: skip
+        reasons.append(
+            Reason(
+                text="Ga eerst na of informeren de veiligheid van een kind of een ander in gevaar "
+                "brengt. Stel het dan uit, met een reden en een datum.",
+                ref="handreiking jeugddomein §1.4",
+            )
+        )
     if not v.notify:
-        reasons.append(Reason(text=f"De termijn van 72 uur zou lopen tot {deadlines.format_local(deadline)}.",
-                              ref="art. 33 lid 1 AVG"))  # fmt: skip
+        reasons.append(
+            Reason(
+                text=f"De termijn van 72 uur zou lopen tot {deadlines.format_local(deadline)}.",
+                ref="art. 33 lid 1 AVG",
+            )
+        )
     elif hours < 0:
-        reasons.append(Reason(text=f"De termijn van 72 uur is verstreken ({deadlines.describe_hours_left(hours)}). "
-                                   "Meld zo snel mogelijk en geef in de melding de redenen voor de vertraging.",
-                              ref="art. 33 lid 1 AVG"))  # fmt: skip
+        reasons.append(
+            Reason(
+                text=f"De termijn van 72 uur is verstreken ({deadlines.describe_hours_left(hours)}). "
+                "Meld zo snel mogelijk en geef in de melding de redenen voor de vertraging.",
+                ref="art. 33 lid 1 AVG",
+            )
+        )
     else:
-        reasons.append(Reason(text=f"Meld uiterlijk {deadlines.format_local(deadline)} "
-                                   f"({deadlines.describe_hours_left(hours)}).", ref="art. 33 lid 1 AVG"))  # fmt: skip
+        reasons.append(
+            Reason(
+                text=f"Meld uiterlijk {deadlines.format_local(deadline)} "
+                f"({deadlines.describe_hours_left(hours)}).",
+                ref="art. 33 lid 1 AVG",
+            )
+        )
     return reasons

@@ -37,10 +37,16 @@ def browser_type_launch_args(browser_type_launch_args):
     return {
         **browser_type_launch_args,
         "executable_path": _chromium_or_skip(),
-        "args": ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync"],
-    }  # fmt: skip
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+        ],
+    }
 
 
 def _free_port() -> int:
@@ -57,13 +63,28 @@ class Server:
         self.log_path = log_path
         self._log = open(log_path, "w")  # noqa: SIM115 - closed in stop()
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
-             "--server.headless", "true", "--server.address", "127.0.0.1",
-             "--server.port", str(self.port), "--browser.gatherUsageStats", "false",
-             "--server.fileWatcherType", "none"],
-            cwd=ROOT, stdout=self._log, stderr=subprocess.STDOUT,
+            [
+                sys.executable,
+                "-m",
+                "streamlit",
+                "run",
+                str(ROOT / "app.py"),
+                "--server.headless",
+                "true",
+                "--server.address",
+                "127.0.0.1",
+                "--server.port",
+                str(self.port),
+                "--browser.gatherUsageStats",
+                "false",
+                "--server.fileWatcherType",
+                "none",
+            ],
+            cwd=ROOT,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
             env={**os.environ, "DATALEK_DB": str(db_path), **(env or {})},
-        )  # fmt: skip
+        )
         self._wait()
 
     def _wait(self) -> None:
@@ -156,7 +177,8 @@ def fill_letter_report(page, description: str, returned: str = "Weet ik niet") -
     choose_options(page, "Over wie gaat het?", ["Kinderen of jongeren (onder 18)"])
     choose_radio(page, "Hoeveel mensen", "Precies")
     page.get_by_label("Aantal mensen (laat leeg als je het niet weet)").fill("2")
-    choose_options(page, "Wie heeft de gegevens gekregen",
-                   ["Een andere bekende persoon (zoals een ouder of inwoner)"])  # fmt: skip
+    choose_options(
+        page, "Wie heeft de gegevens gekregen", ["Een andere bekende persoon (zoals een ouder of inwoner)"]
+    )
     choose_radio(page, "Zijn de gegevens teruggegeven of verwijderd?", returned)
     page.get_by_label("Korte beschrijving").fill(description)

@@ -15,18 +15,22 @@ from pathlib import Path
 import pytest
 
 from datalek import incidents, store
+from datalek.models import Role
 from tests.conftest import make_report
 from tests.e2e.conftest import ROOT, Server, open_page, settle, sign_in
 from tests.e2e.test_xss import choose
 from ui.navigation import PAGES_BY_ROLE
-from datalek.models import Role
 
 pytestmark = pytest.mark.e2e
 
 AXE = ROOT / ".cache" / "node" / "node_modules" / "axe-core" / "axe.min.js"
 RESULTS = ROOT / ".cache" / "figures" / "axe.json"
-ACCOUNTS = {Role.REPORTER: "reporter@test.invalid", Role.DPO: "dpo@test.invalid",
-            Role.MANAGEMENT: "management@test.invalid", Role.ADMIN: "admin@test.invalid"}  # fmt: skip
+ACCOUNTS = {
+    Role.REPORTER: "reporter@test.invalid",
+    Role.DPO: "dpo@test.invalid",
+    Role.MANAGEMENT: "management@test.invalid",
+    Role.ADMIN: "admin@test.invalid",
+}
 
 #: (rule id, data-testid of a Streamlit container): findings inside Streamlit's own markup,
 #: which our pages cannot change (listed in docs/accessibility.md).
@@ -41,17 +45,28 @@ def _axe_path() -> Path:
         return AXE
     if os.environ.get("CI") == "true":
         pytest.fail("axe-core is missing: 'make test' installs it into .cache/node")
-    pytest.skip("axe-core not installed (run 'make test' or 'npm install --prefix .cache/node "
-                "axe-core@4')")
+    pytest.skip("axe-core not installed (run 'make test' or 'npm install --prefix .cache/node axe-core@4')")
 
 
 def _record(name: str, violations: list[dict]) -> None:
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     data = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
-    data[name] = [{"id": v["id"], "impact": v["impact"], "help": v["help"],
-                   "nodes": [{"target": n["target"], "html": n["html"][:300],
-                             "summary": (n.get("failureSummary") or "")[:300]}
-                            for n in v["nodes"]]} for v in violations]  # fmt: skip
+    data[name] = [
+        {
+            "id": v["id"],
+            "impact": v["impact"],
+            "help": v["help"],
+            "nodes": [
+                {
+                    "target": n["target"],
+                    "html": n["html"][:300],
+                    "summary": (n.get("failureSummary") or "")[:300],
+                }
+                for n in v["nodes"]
+            ],
+        }
+        for v in violations
+    ]
     RESULTS.write_text(json.dumps(data, indent=2, sort_keys=True))
 
 
@@ -75,9 +90,11 @@ def check(page, name: str) -> None:
     _record(name, violations)
     ours = [
         (v["id"], v["impact"], json.dumps(n["target"]), v["help"])
-        for v in violations if v["impact"] in ("serious", "critical")
-        for n in v["nodes"] if not _framework(page, v["id"], n["target"])
-    ]  # fmt: skip
+        for v in violations
+        if v["impact"] in ("serious", "critical")
+        for n in v["nodes"]
+        if not _framework(page, v["id"], n["target"])
+    ]
     assert ours == [], f"{name}: {ours}"
 
 

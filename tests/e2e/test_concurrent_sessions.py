@@ -17,8 +17,7 @@ from tests.test_crash import record_figure
 
 pytestmark = pytest.mark.e2e
 
-USERS = ["reporter@test.invalid", "reporter2@test.invalid", "other_reporter@test.invalid",
-         "dpo@test.invalid"]  # fmt: skip
+USERS = ["reporter@test.invalid", "reporter2@test.invalid", "other_reporter@test.invalid", "dpo@test.invalid"]
 REFERENCE = re.compile(r"DL-\d{4}-\d{4}")
 
 
@@ -72,10 +71,14 @@ def test_sessions_at_the_same_time_then_a_server_kill(browser, seeded, tmp_path)
             shown = set(REFERENCE.findall(page.locator("[data-testid=stMain]").inner_text()))
             assert shown == {confirmed[email]}, (email, shown)
         with store.unit(path) as db:
-            rows = db.execute("SELECT u.email, i.reference, i.description FROM incidents i"
-                              " JOIN users u ON u.id = i.reporter_id").fetchall()  # fmt: skip
+            rows = db.execute(
+                "SELECT u.email, i.reference, i.description FROM incidents i"
+                " JOIN users u ON u.id = i.reporter_id"
+            ).fetchall()
         assert {(e, r) for e, r, _ in rows} == set(confirmed.items())
-        assert {re.search(r"\((.*)\)", d).group(1) for *_, d in rows} == {f"sessie {n}" for n in range(len(USERS))}
+        assert {re.search(r"\((.*)\)", d).group(1) for *_, d in rows} == {
+            f"sessie {n}" for n in range(len(USERS))
+        }
 
         # --- round 2: the server is killed while the four sessions submit
         for n, page in enumerate(pages):
@@ -85,8 +88,9 @@ def test_sessions_at_the_same_time_then_a_server_kill(browser, seeded, tmp_path)
         pages[-1].wait_for_timeout(150)
         os.kill(server.proc.pid, signal.SIGKILL)
         server.proc.wait(10)
-        seen_after_kill = {(email, r) for email, r in
-                           ((e, confirmed_reference(p)) for e, p in zip(USERS, pages)) if r}
+        seen_after_kill = {
+            (email, r) for email, r in ((e, confirmed_reference(p)) for e, p in zip(USERS, pages)) if r
+        }
     finally:
         for context in contexts:
             context.close()
@@ -96,16 +100,24 @@ def test_sessions_at_the_same_time_then_a_server_kill(browser, seeded, tmp_path)
     try:
         with store.unit(path) as db:
             assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-            present = set(db.execute("SELECT u.email, i.reference FROM incidents i"
-                                     " JOIN users u ON u.id = i.reporter_id").fetchall())
+            present = set(
+                db.execute(
+                    "SELECT u.email, i.reference FROM incidents i JOIN users u ON u.id = i.reporter_id"
+                ).fetchall()
+            )
             verification = audit.verify(db)
         assert set(confirmed.items()) <= present
         assert seen_after_kill <= present
         assert verification.intact
     finally:
         restarted.stop()
-    record_figure("concurrent_sessions", {
-        "sessions": len(USERS), "confirmed_round_1": len(confirmed),
-        "present_round_1": len(set(confirmed.items()) & present),
-        "confirmed_before_kill_round_2": len(seen_after_kill), "present_total": len(present),
-    })  # fmt: skip
+    record_figure(
+        "concurrent_sessions",
+        {
+            "sessions": len(USERS),
+            "confirmed_round_1": len(confirmed),
+            "present_round_1": len(set(confirmed.items()) & present),
+            "confirmed_before_kill_round_2": len(seen_after_kill),
+            "present_total": len(present),
+        },
+    )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -17,8 +17,7 @@ pytestmark = pytest.mark.e2e
 @pytest.fixture(scope="module")
 def demo_server(tmp_path_factory):
     path = tmp_path_factory.mktemp("e2e-dashboard") / "demo.db"
-    made = demo.generate(str(path), 600, years=2, seed=3,
-                         now=datetime(2026, 11, 20, 10, tzinfo=timezone.utc))  # fmt: skip
+    made = demo.generate(str(path), 600, years=2, seed=3, now=datetime(2026, 11, 20, 10, tzinfo=UTC))
     board = next(a for a in made if a.role is Role.MANAGEMENT)
     srv = Server(path, tmp_path_factory.mktemp("logs") / "streamlit.log")
     yield srv, board
@@ -30,8 +29,14 @@ def watch_errors(page) -> list[str]:
     this machine has no internet)."""
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.on("console", lambda msg: errors.append(msg.text)
-            if msg.type == "error" and "Failed to load resource" not in msg.text else None)
+    page.on(
+        "console",
+        lambda msg: (
+            errors.append(msg.text)
+            if msg.type == "error" and "Failed to load resource" not in msg.text
+            else None
+        ),
+    )
     return errors
 
 

@@ -29,18 +29,35 @@ def decided(seeded):
     The world gives the organisation (with the FG's name and e-mail), its FG and a reporter."""
     path, world = seeded
     now = deadlines.now()
-    report = make_report(world.org.id, now=now, occurred_from=now - timedelta(hours=22),
-                         discovered_at=now - timedelta(hours=20))  # fmt: skip
+    report = make_report(
+        world.org.id,
+        now=now,
+        occurred_from=now - timedelta(hours=22),
+        discovered_at=now - timedelta(hours=20),
+    )
     db = store.connect(path)
     try:
         incident = incidents.submit_report(db, world["reporter"], report, at=now)
         facts = assessment.prefill(incident, world.org)
-        assessment.save(db, world["dpo"], incident.id, facts,
-                        "Een andere ouder kon het verslag over een kind lezen.",
-                        "Ontvanger gebeld en gevraagd de e-mail te verwijderen.")  # fmt: skip
-        decisions.record(db, world["dpo"], incident.id, DecisionInput(
-            breach=True, notify_authority=True, inform=Inform.YES,
-            motivation="Verslag over een kind bij een ander gezin: melden en informeren."))  # fmt: skip
+        assessment.save(
+            db,
+            world["dpo"],
+            incident.id,
+            facts,
+            "Een andere ouder kon het verslag over een kind lezen.",
+            "Ontvanger gebeld en gevraagd de e-mail te verwijderen.",
+        )
+        decisions.record(
+            db,
+            world["dpo"],
+            incident.id,
+            DecisionInput(
+                breach=True,
+                notify_authority=True,
+                inform=Inform.YES,
+                motivation="Verslag over een kind bij een ander gezin: melden en informeren.",
+            ),
+        )
     finally:
         db.close()
     return incident
@@ -83,8 +100,7 @@ def _select(page, scope, label: str, option: str) -> None:
 
 
 def _expander(page, title: str):
-    exp = page.locator("[data-testid=stExpander]").filter(
-        has=page.locator("summary", has_text=title))
+    exp = page.locator("[data-testid=stExpander]").filter(has=page.locator("summary", has_text=title))
     if exp.locator("details").get_attribute("open") is None:
         exp.locator("summary").click()
     return exp
@@ -152,28 +168,35 @@ def test_fg_follows_up_a_breach_until_the_register(page, server, seeded, decided
 
     # 1. The concept, answer by answer in copyable blocks; then record the notification.
     page.get_by_text("Concept AP-melding").wait_for()
-    org_block = page.locator("[data-testid=stCode]").filter(
-        has=page.get_by_text(world.org.name, exact=True)).first
+    org_block = (
+        page.locator("[data-testid=stCode]").filter(has=page.get_by_text(world.org.name, exact=True)).first
+    )
     org_block.wait_for()
     # The copy button is only shown while the pointer is over the block.
     copy = org_block.locator("button[aria-label='Copy to clipboard']")
     assert copy.count() == 1
-    assert page.locator("[data-testid=stCode]").filter(
-        has=page.get_by_text("fg@test.invalid", exact=True)).count() == 1  # the FG's contact
+    assert (
+        page.locator("[data-testid=stCode]")
+        .filter(has=page.get_by_text("fg@test.invalid", exact=True))
+        .count()
+        == 1
+    )  # the FG's contact
     page.evaluate("navigator.clipboard.writeText('leeg')")
     org_block.hover()
     copy.wait_for(state="visible")
     copy.click()
-    page.wait_for_function("async name => (await navigator.clipboard.readText()) === name",
-                           arg=world.org.name)  # fmt: skip
+    page.wait_for_function(
+        "async name => (await navigator.clipboard.readText()) === name", arg=world.org.name
+    )
 
     page.get_by_label("Meldnummer van de AP").fill(AP_NUMBER)
     page.get_by_role("button", name="Melding vastleggen").click()
     settle(page)
     _flash(page, "De melding bij de AP is vastgelegd.")
     with store.unit(server.db_path) as db:
-        row = db.execute("SELECT kind, ap_reference FROM authority_notifications WHERE incident_id = ?",
-                         [decided.id]).fetchall()  # fmt: skip
+        row = db.execute(
+            "SELECT kind, ap_reference FROM authority_notifications WHERE incident_id = ?", [decided.id]
+        ).fetchall()
     assert row == [("initial", AP_NUMBER)]
     # The FG keeps their place: the message above the tabs does not send them back to "Melding".
     for name in ("Afhandelen", "AP-melding"):
@@ -183,7 +206,8 @@ def test_fg_follows_up_a_breach_until_the_register(page, server, seeded, decided
     _follow_up(page, "Betrokkenen informeren")
     _age(page, 11)
     page.locator("[data-testid=stAlertContentInfo]").filter(
-        has_text="Ontvangers: ouders of voogd met gezag.").wait_for()
+        has_text="Ontvangers: ouders of voogd met gezag."
+    ).wait_for()
     _safety_check(page, "Ouders of voogd met gezag")
     parents = _recipient(page, "Ouders of voogd met gezag")
     parents.get_by_role("button", name="Maak de brief").click()
@@ -200,7 +224,8 @@ def test_fg_follows_up_a_breach_until_the_register(page, server, seeded, decided
     # 3. A 14-year-old: the young person and the parents, each their own letter.
     _age(page, 14)
     page.locator("[data-testid=stAlertContentInfo]").filter(
-        has_text="Ontvangers: de jongere zelf en ouders of voogd met gezag.").wait_for()
+        has_text="Ontvangers: de jongere zelf en ouders of voogd met gezag."
+    ).wait_for()
     _safety_check(page, "De jongere zelf")
     young = _recipient(page, "De jongere zelf")
     young.get_by_role("button", name="Maak de brief").click()
@@ -212,8 +237,10 @@ def test_fg_follows_up_a_breach_until_the_register(page, server, seeded, decided
     _notice(page, "De jongere zelf", 1)
     page.get_by_text(f"Geïnformeerd: De jongere zelf, 1 op {_today():%d-%m-%Y} (brief).").wait_for()
     with store.unit(server.db_path) as db:
-        notices = db.execute("SELECT recipient, people_count, channel FROM subject_notices"
-                             " WHERE incident_id = ? ORDER BY id", [decided.id]).fetchall()  # fmt: skip
+        notices = db.execute(
+            "SELECT recipient, people_count, channel FROM subject_notices WHERE incident_id = ? ORDER BY id",
+            [decided.id],
+        ).fetchall()
     assert notices == [("parents", 2, "letter"), ("young_person", 1, "letter")]
 
     # 4. A preventive measure.
@@ -227,8 +254,12 @@ def test_fg_follows_up_a_breach_until_the_register(page, server, seeded, decided
     settle(page)
     _flash(page, "De maatregel is toegevoegd.")
     _follow_up(page, "Maatregelen")
-    page.get_by_text(f"Preventie (herhaling voorkomen): Gepland, uiterlijk klaar op {due:%d-%m-%Y}").wait_for()
-    page.locator("[data-testid=stText]", has_text="Adrescontrole toegevoegd aan het verzendsjabloon.").wait_for()
+    page.get_by_text(
+        f"Preventie (herhaling voorkomen): Gepland, uiterlijk klaar op {due:%d-%m-%Y}"
+    ).wait_for()
+    page.locator(
+        "[data-testid=stText]", has_text="Adrescontrole toegevoegd aan het verzendsjabloon."
+    ).wait_for()
 
     # 5. Nothing is missing: close the dossier.
     _follow_up(page, "Afronden")

@@ -13,8 +13,9 @@ pytestmark = pytest.mark.e2e
 
 def _report_letter(page) -> str:
     open_page(page, "Datalek melden")
-    fill_letter_report(page, "Hulpverleningsplan naar een oud adres gestuurd.",
-                       returned="Ja, maar dat is nog niet bevestigd")
+    fill_letter_report(
+        page, "Hulpverleningsplan naar een oud adres gestuurd.", returned="Ja, maar dat is nog niet bevestigd"
+    )
     page.get_by_role("button", name="Versturen").click()
     settle(page)
     success = page.locator("[data-testid=stAlertContentSuccess]")
@@ -39,9 +40,12 @@ def test_fg_assesses_and_decides(page, server, seeded):
 
     page.get_by_role("tab", name="Beoordeling").click()
     page.get_by_text("De organisatie is jeugdhulpaanbieder of sociaal team").click()
-    page.get_by_label("Gevolgen voor de betrokkenen").fill("Een ouder kan het plan van een ander gezin lezen.")
+    page.get_by_label("Gevolgen voor de betrokkenen").fill(
+        "Een ouder kan het plan van een ander gezin lezen."
+    )
     page.get_by_label("Genomen maatregelen om het lek te herstellen en gevolgen te beperken").fill(
-        "Ontvanger gebeld en gevraagd de brief terug te sturen.")
+        "Ontvanger gebeld en gevraagd de brief terug te sturen."
+    )
     page.get_by_role("button", name="Feiten opslaan en advies berekenen").click()
     settle(page)
     page.get_by_text("De feiten zijn opgeslagen en het advies is bijgewerkt.").wait_for()
@@ -58,6 +62,7 @@ def test_fg_assesses_and_decides(page, server, seeded):
     with store.unit(server.db_path) as db:
         row = db.execute(
             "SELECT d.notify_authority, d.inform_subjects, i.status FROM decisions d"
-            " JOIN incidents i ON i.id = d.incident_id WHERE i.reference = ?", [reference]
+            " JOIN incidents i ON i.id = d.incident_id WHERE i.reference = ?",
+            [reference],
         ).fetchone()
     assert row == (1, "yes", "decided")

@@ -33,10 +33,24 @@ PAYLOADS = [
 ]
 LONG = ("Lange tekst zonder einde. " * 160)[:3900] + SCRIPT
 JOINED = "\n".join(PAYLOADS)
-FIELDS = ["description", "actions_taken", "department", "supplement", "effects",
-          "remedial_action", "organisation name", "FG name", "user name", "decision motivation",
-          "deviation motivation", "AP late reason", "safety-check reason", "public notice",
-          "measure description", "measure owner"]  # fmt: skip
+FIELDS = [
+    "description",
+    "actions_taken",
+    "department",
+    "supplement",
+    "effects",
+    "remedial_action",
+    "organisation name",
+    "FG name",
+    "user name",
+    "decision motivation",
+    "deviation motivation",
+    "AP late reason",
+    "safety-check reason",
+    "public notice",
+    "measure description",
+    "measure owner",
+]
 
 
 @pytest.fixture(scope="module")
@@ -47,14 +61,29 @@ def seeded(tmp_path_factory):
     try:
         world = World(db)
         cli = Actor.cli()
-        hostile = accounts.create_organisation(db, cli, "<img src=x onerror=alert('xss-org')>",
-                                               SCRIPT, "fg@test.invalid")  # fmt: skip
-        accounts.create_user(db, cli, "<script>alert('xss-user')</script>", "naam@test.invalid",
-                             Role.REPORTER, PASSWORD, [hostile.id])  # fmt: skip
+        hostile = accounts.create_organisation(
+            db, cli, "<img src=x onerror=alert('xss-org')>", SCRIPT, "fg@test.invalid"
+        )
+        accounts.create_user(
+            db,
+            cli,
+            "<script>alert('xss-user')</script>",
+            "naam@test.invalid",
+            Role.REPORTER,
+            PASSWORD,
+            [hostile.id],
+        )
         reporter = world["reporter"]
-        first = incidents.submit_report(db, reporter, make_report(
-            world.org.id, description=JOINED, actions_taken=JOINED[:2000],
-            department="<script>alert('xss-dept')</script>"))  # fmt: skip
+        first = incidents.submit_report(
+            db,
+            reporter,
+            make_report(
+                world.org.id,
+                description=JOINED,
+                actions_taken=JOINED[:2000],
+                department="<script>alert('xss-dept')</script>",
+            ),
+        )
         incidents.add_supplement(db, reporter, first.id, JOINED)
         incidents.submit_report(db, reporter, make_report(world.org.id, description=LONG))
         facts = assessment.prefill(first, world.org)
@@ -75,18 +104,36 @@ def _follow_up(db, dpo, incident_id: int, advice) -> None:
     from datalek.measures import MeasureInput, MeasureKind
     from datalek.recipients import Recipient
 
-    decisions.record(db, dpo, incident_id, DecisionInput(
-        breach=True, notify_authority=advice.notify_authority,
-        inform=Inform.YES if advice.inform_subjects else Inform.NO, motivation=JOINED[:1000],
-        deviation_motivation=JOINED[:1000]))  # fmt: skip
-    authority.record_initial(db, dpo, incident_id, "AP123456", deadlines.now() - timedelta(minutes=5),
-                             late_reason=JOINED[:1000])  # fmt: skip
-    informing.record_safety_check(db, dpo, incident_id, Recipient.PARENTS, True, JOINED[:1000],
-                                  date.today() + timedelta(days=7))  # fmt: skip
+    decisions.record(
+        db,
+        dpo,
+        incident_id,
+        DecisionInput(
+            breach=True,
+            notify_authority=advice.notify_authority,
+            inform=Inform.YES if advice.inform_subjects else Inform.NO,
+            motivation=JOINED[:1000],
+            deviation_motivation=JOINED[:1000],
+        ),
+    )
+    authority.record_initial(
+        db, dpo, incident_id, "AP123456", deadlines.now() - timedelta(minutes=5), late_reason=JOINED[:1000]
+    )
+    informing.record_safety_check(
+        db, dpo, incident_id, Recipient.PARENTS, True, JOINED[:1000], date.today() + timedelta(days=7)
+    )
     informing.record_public_notice(db, dpo, incident_id, JOINED, date.today())
-    measures.add(db, dpo, incident_id, MeasureInput(
-        kind=MeasureKind.PREVENTIVE, description=JOINED[:1000], owner=SCRIPT,
-        due_on=date.today() + timedelta(days=30)))  # fmt: skip
+    measures.add(
+        db,
+        dpo,
+        incident_id,
+        MeasureInput(
+            kind=MeasureKind.PREVENTIVE,
+            description=JOINED[:1000],
+            owner=SCRIPT,
+            due_on=date.today() + timedelta(days=30),
+        ),
+    )
 
 
 class Watch:
@@ -176,8 +223,17 @@ def test_the_fg_sees_the_payloads_as_text_on_every_tab(page, server):
     assert_inert(page, watch, "queue list")
     choose(page, "Open een melding", "DL-2026-0001")
     assert SCRIPT in shown_text(page) and "DROP TABLE incidents" in shown_text(page)
-    for name in ["Melding", "Beoordeling", "Advies en besluit", "Verloop", "Afhandelen",
-                 "AP-melding", "Betrokkenen informeren", "Maatregelen", "Afronden"]:  # fmt: skip
+    for name in [
+        "Melding",
+        "Beoordeling",
+        "Advies en besluit",
+        "Verloop",
+        "Afhandelen",
+        "AP-melding",
+        "Betrokkenen informeren",
+        "Maatregelen",
+        "Afronden",
+    ]:
         page.get_by_role("tab", name=name, exact=True).click()
         settle(page)
         assert_inert(page, watch, f"queue tab {name}")
@@ -195,10 +251,13 @@ def test_the_fg_sees_the_payloads_as_text_on_every_tab(page, server):
     assert watch.errors == []
 
 
-@pytest.mark.parametrize("email, pages", [
-    ("admin@test.invalid", ["Accounts", "Organisaties", "Audittrail", "Mijn account"]),
-    ("management@test.invalid", ["Overzicht", "Mijn account"]),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "email, pages",
+    [
+        ("admin@test.invalid", ["Accounts", "Organisaties", "Audittrail", "Mijn account"]),
+        ("management@test.invalid", ["Overzicht", "Mijn account"]),
+    ],
+)
 def test_names_and_organisations_are_shown_as_text(page, server, email, pages):
     watch = Watch(page)
     sign_in(page, server.url, email)

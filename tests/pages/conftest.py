@@ -35,6 +35,7 @@ def _navigation_always_runs_app_py(monkeypatch: pytest.MonkeyPatch) -> None:
     server, so the suite keeps testing app.py even if a ``pages/`` folder comes back;
     ``test_navigation.py::test_page_files_never_run_without_app_py`` runs unpinned.
     """
+
     def init(self, *args, **kwargs):
         STREAMLIT_PAGES_MANAGER_INIT(self, *args, **kwargs)
         PagesManager.uses_pages_directory = False
@@ -67,8 +68,9 @@ def app() -> AppTest:
     return AppTest.from_file(APP, default_timeout=30)
 
 
-def seed_session(at: AppTest, actor: Actor, *, login_ago: timedelta = timedelta(0),
-                 idle: timedelta = timedelta(0)) -> None:  # fmt: skip
+def seed_session(
+    at: AppTest, actor: Actor, *, login_ago: timedelta = timedelta(0), idle: timedelta = timedelta(0)
+) -> None:
     """Put a signed-in session in the state, the way ``ui.session.start`` does."""
     now = deadlines.now()
     at.session_state["user_id"] = actor.user_id
@@ -172,6 +174,7 @@ def open_db(db_path: Path) -> Database:
 
 
 # --- the report form --------------------------------------------------------------------
+
 
 def local_now() -> datetime:
     return deadlines.now().astimezone(deadlines.AMSTERDAM)

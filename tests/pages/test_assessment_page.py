@@ -16,8 +16,12 @@ PAGE = "views/queue.py"
 def opened(world, db_path):
     db = open_db(db_path)
     try:
-        report = make_report(world.org.id, now=deadlines.now(), data_kinds=["name_address", "care_file"],
-                             subject_groups=["children"])  # fmt: skip
+        report = make_report(
+            world.org.id,
+            now=deadlines.now(),
+            data_kinds=["name_address", "care_file"],
+            subject_groups=["children"],
+        )
         incident = incidents.submit_report(db, world["reporter"], report)
     finally:
         db.close()

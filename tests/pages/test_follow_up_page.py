@@ -11,8 +11,14 @@ from datalek import assessment, deadlines, decisions, incidents
 from datalek.decisions import DecisionInput, Inform
 from tests.conftest import make_report
 from tests.pages.conftest import (
-    button, error_after, open_db, rows, signed_in, state_get, successes,
-)  # fmt: skip
+    button,
+    error_after,
+    open_db,
+    rows,
+    signed_in,
+    state_get,
+    successes,
+)
 
 PAGE = "views/queue.py"
 
@@ -23,14 +29,34 @@ def decided(world, db_path):
     now = deadlines.now()
     db = open_db(db_path)
     try:
-        incident = incidents.submit_report(db, world["reporter"], make_report(
-            world.org.id, now=now, discovered_at=now - timedelta(hours=20),
-            occurred_from=now - timedelta(hours=21), description="<script>alert(1)</script> fout"))  # fmt: skip
-        saved = assessment.save(db, world["dpo"], incident.id, assessment.prefill(incident, world.org),
-                                "Ouders van een ander kind lazen het verslag.", "Mail teruggehaald.")  # fmt: skip
+        incident = incidents.submit_report(
+            db,
+            world["reporter"],
+            make_report(
+                world.org.id,
+                now=now,
+                discovered_at=now - timedelta(hours=20),
+                occurred_from=now - timedelta(hours=21),
+                description="<script>alert(1)</script> fout",
+            ),
+        )
+        saved = assessment.save(
+            db,
+            world["dpo"],
+            incident.id,
+            assessment.prefill(incident, world.org),
+            "Ouders van een ander kind lazen het verslag.",
+            "Mail teruggehaald.",
+        )
         assert saved.advice.notify_authority and saved.advice.inform_subjects
-        decisions.record(db, world["dpo"], incident.id, DecisionInput(
-            breach=True, notify_authority=True, inform=Inform.YES, motivation="Volgens advies."))  # fmt: skip
+        decisions.record(
+            db,
+            world["dpo"],
+            incident.id,
+            DecisionInput(
+                breach=True, notify_authority=True, inform=Inform.YES, motivation="Volgens advies."
+            ),
+        )
     finally:
         db.close()
     return incident
@@ -163,8 +189,9 @@ def test_after_the_notification_the_concept_is_a_supplement_with_only_the_change
 
     db = open_db(db_path)
     try:
-        authority.record_initial(db, world["dpo"], decided.id, "M-1234567",
-                                 deadlines.now() - timedelta(hours=1))  # fmt: skip
+        authority.record_initial(
+            db, world["dpo"], decided.id, "M-1234567", deadlines.now() - timedelta(hours=1)
+        )
     finally:
         db.close()
     at = opened(world, decided)
@@ -210,9 +237,17 @@ def test_the_repeat_warning_stays_until_a_preventive_measure_is_planned(world, d
         db.conn.commit()
         at = opened(world, decided)
         assert any(w.value.startswith("Herhaling") for w in at.warning)
-        measures.add(db, world["dpo"], decided.id, measures.MeasureInput(
-            kind=measures.MeasureKind.PREVENTIVE, description="Dubbele controle.", owner="Team",
-            due_on=deadlines.now().date() + timedelta(days=30)))  # fmt: skip
+        measures.add(
+            db,
+            world["dpo"],
+            decided.id,
+            measures.MeasureInput(
+                kind=measures.MeasureKind.PREVENTIVE,
+                description="Dubbele controle.",
+                owner="Team",
+                due_on=deadlines.now().date() + timedelta(days=30),
+            ),
+        )
     finally:
         db.close()
     at = opened(world, decided)

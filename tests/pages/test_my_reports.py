@@ -11,8 +11,17 @@ import pytest
 from datalek import deadlines, incidents, store
 from tests.conftest import make_report
 from tests.pages.conftest import (
-    button, errors, open_db, rows, signed_in, state_get, successes, table_with, tables, titles,
-)  # fmt: skip
+    button,
+    errors,
+    open_db,
+    rows,
+    signed_in,
+    state_get,
+    successes,
+    table_with,
+    tables,
+    titles,
+)
 
 PAGE = "views/my_reports.py"
 ORIGINAL = "Verslag naar een verkeerde ouder gestuurd."
@@ -27,8 +36,12 @@ def reports(world, db_path) -> dict[str, list]:
         now = deadlines.now()
         for n, key in enumerate(["reporter", "reporter2", "reporter", "dpo", "other_reporter"]):
             actor = world[key]
-            report = make_report(actor.org_ids[0], now=now, description=f"{ORIGINAL} ({key})",
-                                 discovered_at=now - timedelta(hours=2))  # fmt: skip
+            report = make_report(
+                actor.org_ids[0],
+                now=now,
+                description=f"{ORIGINAL} ({key})",
+                discovered_at=now - timedelta(hours=2),
+            )
             at = now - timedelta(minutes=10 - n)  # distinct reporting times, in this order
             made.setdefault(key, []).append(incidents.submit_report(db, actor, report, at=at))
     finally:
@@ -51,8 +64,7 @@ def texts(at) -> list[str]:
 
 
 def supplements_of(db_path, incident_id: int) -> list[dict]:
-    return rows(db_path, "select * from supplements where incident_id = ? order by id",
-                [incident_id])  # fmt: skip
+    return rows(db_path, "select * from supplements where incident_id = ? order by id", [incident_id])
 
 
 def test_a_colleague_sees_only_their_own_report(world, reports):
@@ -88,8 +100,9 @@ def test_opening_a_report_shows_it_and_is_audited(world, reports, db_path):
     facts = table_with(at, "Antwoord")
     assert dict(zip(facts["Vraag"], facts["Antwoord"]))["Nummer"] == mine.reference
     assert [c.value for c in at.caption if c.value == "Nog geen aanvullingen."]
-    audit = rows(db_path, "select * from audit_log where action = 'incident.read' "
-                 "and object_id = ?", [str(mine.id)])  # fmt: skip
+    audit = rows(
+        db_path, "select * from audit_log where action = 'incident.read' and object_id = ?", [str(mine.id)]
+    )
     assert len(audit) == 1 and audit[0]["actor_id"] == world["reporter"].user_id
 
 
@@ -115,8 +128,9 @@ def test_adding_a_supplement_appends_it_and_keeps_the_original(world, reports, d
     at.text_area(key=key).input("Ook de bijlage is verwijderd.")
     button(at, "Aanvulling toevoegen").click().run()
     assert [s["text"] for s in supplements_of(db_path, mine.id)] == [
-        "De ontvanger heeft bevestigd dat de mail is verwijderd.", "Ook de bijlage is verwijderd.",
-    ]  # fmt: skip
+        "De ontvanger heeft bevestigd dat de mail is verwijderd.",
+        "Ook de bijlage is verwijderd.",
+    ]
     shown = texts(at)
     assert shown.index("De ontvanger heeft bevestigd dat de mail is verwijderd.") < shown.index(
         "Ook de bijlage is verwijderd."
@@ -144,8 +158,9 @@ def test_an_email_address_in_a_supplement_is_replaced_on_request(world, reports,
     assert "e-mailadres" in warning and "Er is nog niets opgeslagen." in warning
     assert supplements_of(db_path, mine.id) == []
     assert [b.label for b in at.main.button] == [
-        "Vervangen en toevoegen", "Toch toevoegen zoals het is",
-    ]  # fmt: skip
+        "Vervangen en toevoegen",
+        "Toch toevoegen zoals het is",
+    ]
 
     button(at, "Vervangen en toevoegen").click().run()
     assert not at.exception
@@ -170,9 +185,7 @@ def test_keeping_the_address_on_purpose_is_recorded(world, reports, db_path):
     assert json.loads(audit[0]["detail"])["pii_kept"] is True
 
 
-def test_a_failed_supplement_says_not_saved_and_keeps_the_text(
-    world, reports, db_path, monkeypatch
-):
+def test_a_failed_supplement_says_not_saved_and_keeps_the_text(world, reports, db_path, monkeypatch):
     mine = reports["reporter"][0]
     at = open_report(signed_in(world["reporter"], PAGE), mine)
     key = f"sup_text_{mine.id}"
@@ -193,9 +206,8 @@ def test_a_failed_supplement_says_not_saved_and_keeps_the_text(
 
 # --- bugs found by these tests, fixed --------------------------------------------------
 
-def test_editing_the_text_after_the_warning_then_replacing_does_not_crash(
-    world, reports, db_path
-):
+
+def test_editing_the_text_after_the_warning_then_replacing_does_not_crash(world, reports, db_path):
     mine = reports["reporter"][0]
     at = open_report(signed_in(world["reporter"], PAGE), mine)
     key = f"sup_text_{mine.id}"
@@ -205,8 +217,9 @@ def test_editing_the_text_after_the_warning_then_replacing_does_not_crash(
     button(at, "Vervangen en toevoegen").click().run()
     assert not at.exception
     assert [s["text"] for s in supplements_of(db_path, mine.id)] in (
-        [], ["Ook [e-mail] kreeg de mail."],
-    )  # fmt: skip
+        [],
+        ["Ook [e-mail] kreeg de mail."],
+    )
 
 
 def test_keep_as_is_only_keeps_what_the_user_was_warned_about(world, reports, db_path):
@@ -222,10 +235,15 @@ def test_keep_as_is_only_keeps_what_the_user_was_warned_about(world, reports, db
 
 @pytest.mark.parametrize(
     "typed",
-    ["[klik hier](javascript:alert(1))", "![beeld](http://example.invalid/x.png)", "**vet** _schuin_",
-     ":red[rood] :material/warning:", "<b>html</b>"],
+    [
+        "[klik hier](javascript:alert(1))",
+        "![beeld](http://example.invalid/x.png)",
+        "**vet** _schuin_",
+        ":red[rood] :material/warning:",
+        "<b>html</b>",
+    ],
     ids=["link", "image", "emphasis", "streamlit-directives", "html"],
-)  # fmt: skip
+)
 def test_typed_text_in_the_facts_table_is_shown_as_typed_not_as_markdown(world, db_path, typed):
     """st.table renders Markdown in its cells: what a user typed must be escaped."""
     from datalek import incidents

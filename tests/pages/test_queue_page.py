@@ -7,11 +7,16 @@ from datetime import timedelta
 import pytest
 
 from datalek import assessment, deadlines, decisions, incidents
-from datalek.models import Status
 from tests.conftest import make_report
 from tests.pages.conftest import (
-    errors, open_db, rows, signed_in, successes, table_with, tables, titles,
-)  # fmt: skip
+    open_db,
+    rows,
+    signed_in,
+    successes,
+    table_with,
+    tables,
+    titles,
+)
 
 PAGE = "views/queue.py"
 
@@ -24,11 +29,17 @@ def queue_world(world, db_path):
     made = {}
     db = open_db(db_path)
     try:
+
         def report(key, name, hours_ago, department="Sociaal Domein"):
             actor = world[key]
             found = now - timedelta(hours=hours_ago)
-            r = make_report(actor.org_ids[0], now=now, discovered_at=found,
-                            occurred_from=found - timedelta(hours=1), department=department)  # fmt: skip
+            r = make_report(
+                actor.org_ids[0],
+                now=now,
+                discovered_at=found,
+                occurred_from=found - timedelta(hours=1),
+                department=department,
+            )
             made[name] = incidents.submit_report(db, actor, r)
 
         report("reporter", "thirty", 30)
@@ -38,9 +49,17 @@ def queue_world(world, db_path):
         report("reporter", "closed", 100)  # no longer open: judged "geen datalek"
         closed = made["closed"]
         assessment.save(db, world["dpo"], closed.id, assessment.prefill(closed, world.org))
-        decisions.record(db, world["dpo"], closed.id, decisions.DecisionInput(
-            breach=False, not_breach_reason=decisions.NotBreachReason.NO_PERSONAL_DATA,
-            motivation="Versleuteld verstuurd, sleutel niet gedeeld.", deviation_motivation="Geen."))  # fmt: skip
+        decisions.record(
+            db,
+            world["dpo"],
+            closed.id,
+            decisions.DecisionInput(
+                breach=False,
+                not_breach_reason=decisions.NotBreachReason.NO_PERSONAL_DATA,
+                motivation="Versleuteld verstuurd, sleutel niet gedeeld.",
+                deviation_motivation="Geen.",
+            ),
+        )
         report("other_reporter", "foreign", 90)
     finally:
         db.close()
@@ -67,8 +86,11 @@ def test_fg_sees_own_open_incidents_earliest_deadline_first(world, queue_world):
     expected = [queue_world[k].reference for k in ("eighty", "fifty", "thirty", "two")]
     assert list(table["Nummer"]) == expected
     assert list(table["Urgentie"]) == [
-        "Te laat", "Minder dan 24 uur", "Minder dan 48 uur", "Meer dan 48 uur",
-    ]  # fmt: skip
+        "Te laat",
+        "Minder dan 24 uur",
+        "Minder dan 48 uur",
+        "Meer dan 48 uur",
+    ]
     assert list(table["Termijn"])[0] == "8 uur te laat"
     assert set(table["Organisatie"]) == {"Gemeente Test"}
     assert [m.value for m in at.markdown if "open melding" in str(m.value)] == [
@@ -134,8 +156,9 @@ def test_opening_an_incident_shows_it_and_is_audited(world, queue_world, db_path
     assert [s.value for s in at.subheader if s.value.startswith(chosen.reference)] == [
         f"{chosen.reference}: nog 21 uur"  # 72 - 50 h, minus the seconds since
     ]
-    reads = rows(db_path, "select * from audit_log where action = 'incident.read' "
-                 "and object_id = ?", [str(chosen.id)])  # fmt: skip
+    reads = rows(
+        db_path, "select * from audit_log where action = 'incident.read' and object_id = ?", [str(chosen.id)]
+    )
     assert len(reads) == 1 and reads[0]["actor_id"] == world["dpo"].user_id
 
 

@@ -22,12 +22,27 @@ def reported(world, db_path):
     now = deadlines.now()
     db = open_db(db_path)
     try:
-        made = incidents.submit_report(db, world["reporter"], make_report(
-            world.org.id, now=now, discovered_at=now - timedelta(hours=3),
-            occurred_from=now - timedelta(hours=4), description="=HYPERLINK(\"x\")"))  # fmt: skip
-        incidents.submit_report(db, world["other_reporter"], make_report(
-            world["other_reporter"].org_ids[0], now=now, discovered_at=now - timedelta(hours=3),
-            occurred_from=now - timedelta(hours=4)))  # fmt: skip
+        made = incidents.submit_report(
+            db,
+            world["reporter"],
+            make_report(
+                world.org.id,
+                now=now,
+                discovered_at=now - timedelta(hours=3),
+                occurred_from=now - timedelta(hours=4),
+                description='=HYPERLINK("x")',
+            ),
+        )
+        incidents.submit_report(
+            db,
+            world["other_reporter"],
+            make_report(
+                world["other_reporter"].org_ids[0],
+                now=now,
+                discovered_at=now - timedelta(hours=3),
+                occurred_from=now - timedelta(hours=4),
+            ),
+        )
     finally:
         db.close()
     return made
@@ -53,7 +68,7 @@ def test_the_xlsx_export_is_made_on_request_and_audited(world, reported, db_path
     sheet = load_workbook(io.BytesIO(made)).active
     values = [[c.value for c in r] for r in sheet.iter_rows()]
     assert values[0][0] == "Kenmerk" and values[1][0] == reported.reference
-    assert "'=HYPERLINK(\"x\")" in values[1]  # never a formula
+    assert '\'=HYPERLINK("x")' in values[1]  # never a formula
     (entry,) = rows(db_path, "SELECT detail FROM audit_log WHERE action = 'register.export'")
     assert json.loads(entry["detail"]) == {"format": "xlsx", "rows": 1, "year": reported.reported_at.year}
 
@@ -62,8 +77,10 @@ def test_the_xlsx_export_is_made_on_request_and_audited(world, reported, db_path
 def test_only_the_organisations_fg_may_view_the_register(world, reported, db_path, who):
     db = open_db(db_path)
     try:
-        for call in (lambda: register_export.view(db, world[who], world.org.id, 2026),
-                     lambda: register_export.years(db, world[who], world.org.id)):  # fmt: skip
+        for call in (
+            lambda: register_export.view(db, world[who], world.org.id, 2026),
+            lambda: register_export.years(db, world[who], world.org.id),
+        ):
             with pytest.raises(PermissionDenied):
                 call()
     finally:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -14,16 +14,29 @@ from datalek.intake import Situation, applicable
 from datalek.models import Actor, Role
 from tests.conftest import PASSWORD
 from tests.pages.conftest import (
-    button, choose_situation, count_rows, error_after, errors, fill_valid_report, has_key,
-    open_db, past_local, rows, signed_in, state_get, submit_report_form, successes, titles,
-)  # fmt: skip
+    button,
+    choose_situation,
+    count_rows,
+    error_after,
+    errors,
+    fill_valid_report,
+    has_key,
+    open_db,
+    past_local,
+    rows,
+    signed_in,
+    state_get,
+    submit_report_form,
+    successes,
+    titles,
+)
 
 REPORT = "views/report.py"
 BSN = "111222333"  # passes the 11-proef
 REVIEW = "In je tekst staan gegevens waarmee iemand te herkennen is."
 FAILED = "Je melding is NIET opgeslagen."
 # Friday 20 November 2026, 11:00 in the Netherlands
-NOON_ISH = datetime(2026, 11, 20, 10, 0, tzinfo=timezone.utc)
+NOON_ISH = datetime(2026, 11, 20, 10, 0, tzinfo=UTC)
 
 
 @pytest.fixture
@@ -53,6 +66,7 @@ def markdown_text(at) -> str:
 
 
 # --- the adaptive questions ---------------------------------------------------------------
+
 
 def test_letter_wrong_address_does_not_ask_about_protection(reporter_page):
     at = choose_situation(reporter_page, "letter_wrong_address")
@@ -98,9 +112,8 @@ def test_every_situation_asks_exactly_its_questions(reporter_page, situation):
 
 @pytest.mark.parametrize(
     ("occurrence", "from_shown", "to_shown"),
-    [("moment", True, False), ("period", True, True), ("ongoing", True, False),
-     ("unknown", False, False)],
-)  # fmt: skip
+    [("moment", True, False), ("period", True, True), ("ongoing", True, False), ("unknown", False, False)],
+)
 def test_the_time_questions_follow_the_occurrence(reporter_page, occurrence, from_shown, to_shown):
     at = choose_situation(reporter_page, "email_wrong_person", occurrence)
     assert has_key(at, "date_input", "r_from_date") == from_shown
@@ -108,12 +121,11 @@ def test_the_time_questions_follow_the_occurrence(reporter_page, occurrence, fro
     assert has_key(at, "date_input", "r_to_date") == to_shown
     assert has_key(at, "time_input", "r_to_time") == to_shown
     # the discovery moment is always asked, and defaults to now
-    assert at.date_input(key="r_found_date").value == deadlines.now().astimezone(
-        deadlines.AMSTERDAM
-    ).date()
+    assert at.date_input(key="r_found_date").value == deadlines.now().astimezone(deadlines.AMSTERDAM).date()
 
 
 # --- validation ---------------------------------------------------------------------------
+
 
 def test_empty_form_shows_dutch_messages_next_to_the_fields(reporter_page, db_path):
     at = submit_report_form(reporter_page)
@@ -123,9 +135,7 @@ def test_empty_form_shows_dutch_messages_next_to_the_fields(reporter_page, db_pa
     assert error_after(at, "r_department") == "Vul je afdeling of team in."
     assert error_after(at, "r_data_kinds") == "Kies minstens één soort gegevens, of 'Weet ik niet'."
     assert error_after(at, "r_subject_groups") == "Kies over wie het gaat, of 'Weet ik niet'."
-    assert error_after(at, "r_count_kind") == (
-        "Kies of je het aantal precies weet, ongeveer, of niet."
-    )
+    assert error_after(at, "r_count_kind") == ("Kies of je het aantal precies weet, ongeveer, of niet.")
     assert error_after(at, "r_description") == "Beschrijf kort wat er is gebeurd."
     assert error_after(at, "r_actions") is None  # optional
     assert any("je antwoorden zijn bewaard" in w for w in warnings(at))
@@ -170,8 +180,7 @@ def test_dates_and_times_survive_a_validation_error(reporter_page, db_path):
     typed = dict(zip(keys, [*past_local(5), *past_local(3), *past_local(2)]))
     submit_report_form(at)
     assert error_after(at, "r_description") == "Beschrijf kort wat er is gebeurd."
-    shown = {k: (at.date_input(key=k) if k.endswith("_date") else at.time_input(key=k)).value
-             for k in keys}  # fmt: skip
+    shown = {k: (at.date_input(key=k) if k.endswith("_date") else at.time_input(key=k)).value for k in keys}
     assert shown == typed
     # and they are what gets stored once the form is complete
     at.text_area(key="r_description").input("Verslag naar de verkeerde ouder.")
@@ -240,9 +249,7 @@ def test_discovered_before_it_happened_is_refused(reporter_page):
     at.date_input(key="r_found_date").set_value(day)
     at.time_input(key="r_found_time").set_value(moment)
     submit_report_form(at)
-    assert error_after(at, "r_found_time") == (
-        "Je kunt het niet ontdekt hebben voordat het gebeurde."
-    )
+    assert error_after(at, "r_found_time") == ("Je kunt het niet ontdekt hebben voordat het gebeurde.")
 
 
 def test_answers_to_questions_that_no_longer_apply_are_not_stored(reporter_page, db_path):
@@ -263,6 +270,7 @@ def test_answers_to_questions_that_no_longer_apply_are_not_stored(reporter_page,
 
 # --- the PII review step ------------------------------------------------------------------
 
+
 def test_bsn_in_the_description_stops_for_review_before_anything_is_stored(reporter_page, db_path):
     at = fill_valid_report(reporter_page, description=f"Brief met BSN {BSN} naar oud adres.")
     submit_report_form(at)
@@ -275,8 +283,10 @@ def test_bsn_in_the_description_stops_for_review_before_anything_is_stored(repor
     assert choice.value == "replace"
     assert BSN not in choice.label
     assert [b.label for b in at.main.button] == [
-        "Alles vervangen en versturen", "Versturen met deze keuzes", "Terug naar het formulier",
-    ]  # fmt: skip
+        "Alles vervangen en versturen",
+        "Versturen met deze keuzes",
+        "Terug naar het formulier",
+    ]
 
 
 def test_replace_all_stores_the_placeholder_not_the_number(reporter_page, db_path):
@@ -350,20 +360,17 @@ def test_back_to_the_form_keeps_every_answer(reporter_page, db_path):
 
 # --- the confirmation ---------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("situation", ["email_wrong_person", "device_lost", "verbal"])
 def test_confirmation_shows_reference_deadline_and_dos(reporter_page, db_path, situation):
     at = fill_valid_report(reporter_page, situation=situation)
     submit_report_form(at)
     assert not at.exception
     (stored,) = incidents_in(db_path)
-    assert successes(at) == [
-        f"Je melding is verstuurd. Het nummer van je melding is {stored['reference']}."
-    ]
+    assert successes(at) == [f"Je melding is verstuurd. Het nummer van je melding is {stored['reference']}."]
     year = deadlines.now().astimezone(deadlines.AMSTERDAM).year
     assert stored["reference"] == f"DL-{year}-0001"
-    deadline = deadlines.format_local(
-        deadlines.deadline(deadlines.from_iso(stored["aware_at"]))
-    )  # fmt: skip
+    deadline = deadlines.format_local(deadlines.deadline(deadlines.from_iso(stored["aware_at"])))
     text = markdown_text(at)
     assert f"uiterlijk **{deadline}** beslissen" in text
     assert "72 uur na het moment dat het ontdekt werd" in text
@@ -406,9 +413,14 @@ def test_member_of_two_organisations_chooses_the_organisation(world, db_path):
     db = open_db(db_path)
     try:
         user = accounts.create_user(
-            db, Actor.cli(), "Twee Petten", "tweepetten@test.invalid", Role.REPORTER, PASSWORD,
+            db,
+            Actor.cli(),
+            "Twee Petten",
+            "tweepetten@test.invalid",
+            Role.REPORTER,
+            PASSWORD,
             [world.org.id, world.other_org.id],
-        )  # fmt: skip
+        )
     finally:
         db.close()
     actor = Actor(user_id=user.id, role=Role.REPORTER, org_ids=user.org_ids)
@@ -423,6 +435,7 @@ def test_member_of_two_organisations_chooses_the_organisation(world, db_path):
 
 
 # --- a failed save ------------------------------------------------------------------------
+
 
 class BrokenStorage:
     """``store.write`` raises ``StorageError`` (disk full, read-only file) until repaired."""
@@ -445,11 +458,10 @@ def broken_storage(monkeypatch):
     return BrokenStorage(monkeypatch)
 
 
-def test_failed_save_says_not_saved_and_keeps_the_answers(
-    reporter_page, db_path, broken_storage, caplog
-):
-    at = fill_valid_report(reporter_page, department="Wijkteam Noord",
-                           description="Verslag naar de verkeerde ouder.")  # fmt: skip
+def test_failed_save_says_not_saved_and_keeps_the_answers(reporter_page, db_path, broken_storage, caplog):
+    at = fill_valid_report(
+        reporter_page, department="Wijkteam Noord", description="Verslag naar de verkeerde ouder."
+    )
     with caplog.at_level(logging.ERROR, logger="datalek.pages.report"):
         submit_report_form(at)
     assert not at.exception
@@ -472,9 +484,7 @@ def test_failed_save_says_not_saved_and_keeps_the_answers(
     assert count_rows(db_path, "incidents") == 1
 
 
-def test_failed_save_after_the_review_step_keeps_the_answers(
-    reporter_page, db_path, broken_storage
-):
+def test_failed_save_after_the_review_step_keeps_the_answers(reporter_page, db_path, broken_storage):
     at = fill_valid_report(reporter_page, description=f"Brief met BSN {BSN}.", department="Wmo")
     submit_report_form(at)
     button(at, "Alles vervangen en versturen").click().run()
@@ -490,6 +500,7 @@ def test_failed_save_after_the_review_step_keeps_the_answers(
 
 # --- bugs found by these tests, fixed --------------------------------------------------
 
+
 def test_answers_survive_a_visit_to_another_page(reporter_page):
     at = fill_valid_report(reporter_page, department="Jeugd", description="")
     submit_report_form(at)
@@ -501,8 +512,7 @@ def test_answers_survive_a_visit_to_another_page(reporter_page):
     assert at.radio(key="r_situation").value == "email_wrong_person"
 
 
-def test_a_placeholder_that_makes_the_text_too_long_sends_you_back_with_the_text_kept(
-        reporter_page, db_path):  # fmt: skip
+def test_a_placeholder_that_makes_the_text_too_long_sends_you_back_with_the_text_kept(reporter_page, db_path):
     email = "a@b.nl"  # shorter than its placeholder
     text = "x" * (4000 - len(email) - 1) + " " + email
     at = fill_valid_report(reporter_page, description=text)

@@ -6,8 +6,15 @@ import pytest
 
 from tests.conftest import PASSWORD
 from tests.pages.conftest import (
-    app, button, count_rows, error_after, errors, rows, state_get, titles,
-)  # fmt: skip
+    app,
+    button,
+    count_rows,
+    error_after,
+    errors,
+    rows,
+    state_get,
+    titles,
+)
 
 VALID = {
     "org_name": "Gemeente Voorbeeld",
@@ -132,9 +139,5 @@ def test_setup_cannot_be_replayed_from_a_second_open_tab(db_path):
     second.button[0].click().run()
     assert not second.exception
     assert titles(second) == ["Aanmelden bij Datalek"]
-    assert [o["name"] for o in rows(db_path, "select name from organisations")] == [
-        "Gemeente Voorbeeld"
-    ]
-    assert [u["email"] for u in rows(db_path, "select email from users")] == [
-        "bea@voorbeeld.invalid"
-    ]
+    assert [o["name"] for o in rows(db_path, "select name from organisations")] == ["Gemeente Voorbeeld"]
+    assert [u["email"] for u in rows(db_path, "select email from users")] == ["bea@voorbeeld.invalid"]

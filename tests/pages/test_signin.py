@@ -10,8 +10,16 @@ from datalek import accounts, auth, deadlines
 from datalek.models import Actor, Role
 from tests.conftest import PASSWORD
 from tests.pages.conftest import (
-    app, button, errors, open_db, rows, seed_session, signed_in, state_get, titles,
-)  # fmt: skip
+    app,
+    button,
+    errors,
+    open_db,
+    rows,
+    seed_session,
+    signed_in,
+    state_get,
+    titles,
+)
 from ui import navigation
 
 SIGNIN = "Aanmelden bij Datalek"
@@ -36,10 +44,14 @@ def infos(at) -> list[str]:
 
 
 def audit_actions(db_path, user_id: int) -> list[str]:
-    return [r["action"] for r in rows(
-        db_path, "select action from audit_log where object_type = 'user' and object_id = ? "
-        "order by seq", [str(user_id)],
-    )]  # fmt: skip
+    return [
+        r["action"]
+        for r in rows(
+            db_path,
+            "select action from audit_log where object_type = 'user' and object_id = ? order by seq",
+            [str(user_id)],
+        )
+    ]
 
 
 def assert_signed_out(at, message: str | None = None):
