@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from datalek import accounts, auth, config, store
+from datalek import config, store
+from datalek.accounts import auth
+from datalek.accounts.setup import needs_setup
 from ui import navigation, oidc, session
 
 st.set_page_config(page_title="Datalek", page_icon=":material/shield:", layout="wide")
@@ -31,7 +33,7 @@ if storage_failed:
 _migrated(str(config.db_path()))
 
 with store.unit() as db:
-    if accounts.needs_setup(db):
+    if needs_setup(db):
         pages = [st.Page("views/setup.py", title="Inrichten", icon=":material/settings:")]
         actor = None
     else:

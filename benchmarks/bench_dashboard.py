@@ -19,7 +19,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from benchmarks.common import summary_ms
-from datalek import annual_report, auth, demo, stats, store
+from datalek import store
+from datalek.accounts import auth
+from datalek.demo import dataset
+from datalek.insight import annual_report, stats
 from datalek.store import stats as sql
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -39,7 +42,7 @@ def database(incidents: int) -> Path:
     if incidents <= base:
         tmp = path.with_suffix(".tmp")
         tmp.unlink(missing_ok=True)
-        demo.generate(str(tmp), incidents, years=3, seed=SEED, now=NOW)  # with its follow-up
+        dataset.generate(str(tmp), incidents, years=3, seed=SEED, now=NOW)  # with its follow-up
         tmp.rename(path)
         return path
     source = database(base)

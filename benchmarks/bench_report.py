@@ -9,7 +9,11 @@ from pathlib import Path
 
 from benchmarks.bench_store import NOW, _report
 from benchmarks.common import seeded_db, summary_ms
-from datalek import deadlines, demo, incidents, intake, pii, store
+from datalek import clock, store
+from datalek.demo import dataset
+from datalek.handling import incidents
+from datalek.intake import pii
+from datalek.intake.report import validate_report
 
 
 def report_roundtrip(n: int = 500) -> dict:
@@ -18,7 +22,7 @@ def report_roundtrip(n: int = 500) -> dict:
     latencies = []
     for _ in range(n):
         start = time.perf_counter()
-        report = intake.validate_report(values, deadlines.now())
+        report = validate_report(values, clock.now())
         pii.find_pii(report.description)
         with store.unit(path) as db:
             incidents.submit_report(db, actor, report)
@@ -29,6 +33,6 @@ def report_roundtrip(n: int = 500) -> dict:
 def demo_rate(n: int = 100_000) -> dict:
     path = Path(tempfile.mkdtemp(prefix="datalek-demo-")) / "demo.db"
     start = time.perf_counter()
-    demo.generate(str(path), n, years=3, seed=1, now=NOW, with_accounts=False)
+    dataset.generate(str(path), n, years=3, seed=1, now=NOW, with_accounts=False)
     seconds = time.perf_counter() - start
     return {"incidents": n, "seconds": seconds, "per_second": n / seconds}

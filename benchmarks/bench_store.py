@@ -13,13 +13,15 @@ import time
 from datetime import UTC, datetime, timedelta
 
 from benchmarks.common import seeded_db, summary_ms
-from datalek import incidents, intake, store
+from datalek import store
+from datalek.handling import incidents
+from datalek.intake.report import Report, validate_report
 
 NOW = datetime.now(UTC)
 
 
-def _report(org_id: int) -> intake.Report:
-    return intake.validate_report(
+def _report(org_id: int) -> Report:
+    return validate_report(
         {
             "org_id": org_id,
             "department": "Jeugd",

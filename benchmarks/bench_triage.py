@@ -13,9 +13,11 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from benchmarks.common import summary_ms
-from datalek import auth, demo, store, triage
-from datalek.facts import Facts
+from datalek import store, triage
+from datalek.accounts import auth
+from datalek.demo import dataset
 from datalek.store import incidents as incident_sql
+from datalek.triage.facts import Facts
 
 NOW = datetime(2026, 11, 20, 12, tzinfo=UTC)
 FACTS = {
@@ -56,7 +58,7 @@ def queue_page(incidents: int = 100_000, reruns: int = 10) -> dict:
     from streamlit.testing.v1 import AppTest
 
     path = Path(tempfile.mkdtemp(prefix="datalek-qbench-")) / "demo.db"
-    demo.generate(str(path), incidents, years=3, seed=1)
+    dataset.generate(str(path), incidents, years=3, seed=1)
     os.environ["DATALEK_DB"] = str(path)
     with store.unit(path) as db:
         dpo_id = db.execute("SELECT id FROM users WHERE role = 'dpo' LIMIT 1").fetchone()[0]

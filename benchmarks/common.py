@@ -8,7 +8,10 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
-from datalek import accounts, auth, store
+from datalek import store
+from datalek.accounts import auth
+from datalek.accounts.organisations import create_organisation
+from datalek.accounts.users import create_user
 from datalek.models import Actor, Role
 
 
@@ -44,8 +47,8 @@ def seeded_db(folder: Path | None = None) -> tuple[Path, Actor]:
     db = store.connect(path)
     try:
         cli = Actor.cli()
-        org = accounts.create_organisation(db, cli, "Benchgemeente", "FG", "fg@bench.invalid")
-        user = accounts.create_user(
+        org = create_organisation(db, cli, "Benchgemeente", "FG", "fg@bench.invalid")
+        user = create_user(
             db, cli, "Melder", "melder@bench.invalid", Role.REPORTER, "bench-password-123", [org.id]
         )
         return path, auth.actor_for(db, user.id)

@@ -1,55 +1,17 @@
-"""The 72-hour clock (art. 33(1) AVG) and how times are shown.
+"""The 72-hour clock of art. 33(1) AVG (docs/domain/rules.md §2).
 
-Timestamps are stored as timezone-aware UTC. The deadline is 72 *elapsed* hours after
-the organisation became aware: calendar hours, weekends, holidays and daylight-saving
-changes included. Arithmetic is therefore done in UTC; Europe/Amsterdam is only used
-to show a time to a person.
+The deadline is 72 *elapsed* hours after the organisation became aware: calendar hours,
+weekends, holidays and daylight-saving changes included, so it is computed in UTC.
 """
 
 from __future__ import annotations
 
 import math
-from datetime import UTC, date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import datetime, timedelta
 
-AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+from datalek.clock import to_utc
+
 DEADLINE = timedelta(hours=72)
-
-
-def now() -> datetime:
-    return datetime.now(UTC)
-
-
-def today() -> date:
-    """Today's date on the Dutch clock (due dates, review dates, informed-on dates)."""
-    return now().astimezone(AMSTERDAM).date()
-
-
-def require_aware(moment: datetime) -> datetime:
-    if moment.tzinfo is None or moment.utcoffset() is None:
-        raise ValueError("naive datetime: every timestamp must carry a timezone")
-    return moment
-
-
-def to_utc(moment: datetime) -> datetime:
-    return require_aware(moment).astimezone(UTC)
-
-
-def local_to_utc(naive_local: datetime) -> datetime:
-    """Interpret a wall-clock time typed by a user in the Netherlands."""
-    if naive_local.tzinfo is not None:
-        return to_utc(naive_local)
-    return naive_local.replace(tzinfo=AMSTERDAM).astimezone(UTC)
-
-
-def to_iso(moment: datetime) -> str:
-    return to_utc(moment).isoformat()
-
-
-def from_iso(text: str | None) -> datetime | None:
-    if not text:
-        return None
-    return require_aware(datetime.fromisoformat(text)).astimezone(UTC)
 
 
 def deadline(aware_at: datetime) -> datetime:
@@ -86,11 +48,3 @@ def urgency(hours: float) -> str:
     if hours < 48:
         return "soon"
     return "ok"
-
-
-def format_local(moment: datetime | None, with_time: bool = True) -> str:
-    """A timestamp as a Dutch reader expects it, in Europe/Amsterdam."""
-    if moment is None:
-        return "onbekend"
-    local = to_utc(moment).astimezone(AMSTERDAM)
-    return local.strftime("%d-%m-%Y %H:%M" if with_time else "%d-%m-%Y")

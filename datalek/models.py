@@ -76,17 +76,6 @@ class Status(LabelledEnum):
         return self in (Status.REPORTED, Status.IN_PROGRESS, Status.DECIDED)
 
 
-#: The status machine: which status may follow which. Reopening is allowed, because
-#: new facts can turn a closed case or a "geen datalek" into a breach after all.
-TRANSITIONS: dict[Status, frozenset[Status]] = {
-    Status.REPORTED: frozenset({Status.IN_PROGRESS, Status.NOT_A_BREACH}),
-    Status.IN_PROGRESS: frozenset({Status.DECIDED, Status.NOT_A_BREACH}),
-    Status.DECIDED: frozenset({Status.CLOSED, Status.IN_PROGRESS}),
-    Status.CLOSED: frozenset({Status.IN_PROGRESS}),
-    Status.NOT_A_BREACH: frozenset({Status.IN_PROGRESS}),
-}
-
-
 class Organisation(BaseModel):
     """A controller (verwerkingsverantwoordelijke) with its own FG and its own register."""
 
@@ -94,9 +83,9 @@ class Organisation(BaseModel):
 
     id: int
     name: str
-    fg_name: str = ""
-    fg_email: str = ""
-    fg_phone: str = ""
+    dpo_name: str = ""
+    dpo_email: str = ""
+    dpo_phone: str = ""
     #: A youth-care provider or social-domain team: being its client is itself sensitive.
     youth_care: bool = False
 

@@ -10,8 +10,11 @@ from pathlib import Path
 import pytest
 from sqlite_utils import Database
 
-from datalek import accounts, auth, store
-from datalek.intake import Report, validate_report
+from datalek import store
+from datalek.accounts import auth
+from datalek.accounts.organisations import create_organisation
+from datalek.accounts.users import create_user
+from datalek.intake.report import Report, validate_report
 from datalek.models import Actor, Role
 
 PASSWORD = "correct horse battery staple"
@@ -38,8 +41,8 @@ class World:
 
     def __init__(self, db: Database):
         cli = Actor.cli()
-        self.org = accounts.create_organisation(db, cli, "Gemeente Test", "Fien FG", "fg@test.invalid")
-        self.other_org = accounts.create_organisation(db, cli, "Jeugdzorg Test")
+        self.org = create_organisation(db, cli, "Gemeente Test", "Fien FG", "fg@test.invalid")
+        self.other_org = create_organisation(db, cli, "Jeugdzorg Test")
         self.actors: dict[str, Actor] = {}
         for key, role, org in [
             ("reporter", Role.REPORTER, self.org.id),
@@ -51,7 +54,7 @@ class World:
             ("other_dpo", Role.DPO, self.other_org.id),
             ("other_management", Role.MANAGEMENT, self.other_org.id),
         ]:
-            user = accounts.create_user(db, cli, key.title(), f"{key}@test.invalid", role, PASSWORD, [org])
+            user = create_user(db, cli, key.title(), f"{key}@test.invalid", role, PASSWORD, [org])
             self.actors[key] = auth.actor_for(db, user.id)
 
     def __getitem__(self, key: str) -> Actor:
@@ -118,25 +121,26 @@ def complete_follow_up(db: Database, dpo: Actor, incident_id: int) -> None:
     a safety check and the informed people, and one measure."""
     from datetime import date
 
-    from datalek import authority, deadlines, informing, measures
-    from datalek.recipients import Recipient
+    from datalek import clock
+    from datalek.actions import authority, informing, measures
+    from datalek.actions.addressees import Addressee
     from datalek.store import assessments as assessment_sql
     from datalek.store import incidents as incident_sql
 
     decision = assessment_sql.latest_decision(db, incident_id)
-    aware = deadlines.from_iso(incident_sql.incident(db, incident_id)["aware_at"])
-    now = deadlines.now()
+    aware = clock.from_iso(incident_sql.incident(db, incident_id)["aware_at"])
+    now = clock.now()
     if decision["notify_authority"]:
         authority.record_initial(db, dpo, incident_id, "M-2026-000123", min(aware + timedelta(hours=20), now))
     if decision["inform_subjects"] != "no":
-        informing.record_safety_check(db, dpo, incident_id, Recipient.PARENTS, False)
+        informing.record_safety_check(db, dpo, incident_id, Addressee.PARENTS, False)
         informing.record_notice(
             db,
             dpo,
             incident_id,
-            Recipient.PARENTS,
+            Addressee.PARENTS,
             2,
-            now.astimezone(deadlines.AMSTERDAM).date(),
+            now.astimezone(clock.AMSTERDAM).date(),
             informing.Channel.LETTER,
         )
     measures.add(

@@ -12,7 +12,9 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlite_utils import Database
 
-from datalek import accounts, auth, deadlines, store
+from datalek import clock, store
+from datalek.accounts import auth
+from datalek.accounts.users import create_user
 from datalek.models import Actor, Role
 from tests.conftest import World
 
@@ -23,12 +25,12 @@ TODAY = date(2026, 12, 1)
 def _incident(
     db: Database, org: int, dept: str, kind: str, reported: datetime, lag_h: float, status: str
 ) -> int:
-    local = reported.astimezone(deadlines.AMSTERDAM)
+    local = reported.astimezone(clock.AMSTERDAM)
     seq = db.execute(
         "SELECT count(*) + 1 FROM incidents WHERE org_id = ? AND year = ?", [org, local.year]
     ).fetchone()[0]
-    at = deadlines.to_iso(reported)
-    found = deadlines.to_iso(reported - timedelta(hours=lag_h))
+    at = clock.to_iso(reported)
+    found = clock.to_iso(reported - timedelta(hours=lag_h))
     return db.execute(
         "INSERT INTO incidents (org_id, year, month, seq, reference, department, situation,"
         " incident_type, status, discovered_at, reported_at, aware_at, description, created_at,"
@@ -63,7 +65,7 @@ def _decide(db, incident: int, kind: str, at: datetime) -> None:
     db.execute(
         "INSERT INTO decisions (incident_id, kind, motivation, advice, decided_at)"
         " VALUES (?, ?, 'm', '{}', ?)",
-        [incident, kind, deadlines.to_iso(at)],
+        [incident, kind, clock.to_iso(at)],
     )
 
 
@@ -71,7 +73,7 @@ def _notify(db, incident: int, kind: str, at: datetime) -> None:
     db.execute(
         "INSERT INTO authority_notifications (incident_id, kind, ap_reference, submitted_at,"
         " recorded_at) VALUES (?, ?, 'AP-1', ?, ?)",
-        [incident, kind, deadlines.to_iso(at), deadlines.to_iso(at)],
+        [incident, kind, clock.to_iso(at), clock.to_iso(at)],
     )
 
 
@@ -147,9 +149,7 @@ def fill(db: Database, world: World) -> Actor:
         for _ in range(3):
             _incident(db, other, "Jeugd", "phishing", datetime(2026, 6, 2, 9, tzinfo=UTC), 1, "reported")
     cli = Actor.cli()
-    user = accounts.create_user(
-        db, cli, "Bestuur", "bestuur@test.invalid", Role.MANAGEMENT, None, [org, other]
-    )
+    user = create_user(db, cli, "Bestuur", "bestuur@test.invalid", Role.MANAGEMENT, None, [org, other])
     return auth.actor_for(db, user.id)
 
 

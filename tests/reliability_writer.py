@@ -13,8 +13,10 @@ from __future__ import annotations
 import sys
 from datetime import timedelta
 
-from datalek import auth, deadlines, incidents, store
-from datalek.intake import validate_report
+from datalek import clock, store
+from datalek.accounts import auth
+from datalek.handling import incidents
+from datalek.intake.report import validate_report
 from datalek.models import InvalidInput
 from tests.conftest import report_values
 
@@ -25,7 +27,7 @@ def main(db_path: str, user_id: int, count: int) -> None:
     assert actor is not None
     org_id = actor.org_ids[0]
     for n in range(count):
-        now = deadlines.now()
+        now = clock.now()
         values = report_values(org_id, description=f"Proces {user_id} melding {n}.")
         values["occurred_from"] = now.replace(microsecond=0) - timedelta(hours=5)
         values["discovered_at"] = now.replace(microsecond=0) - timedelta(hours=2)

@@ -15,22 +15,15 @@ from collections.abc import Callable
 
 import pytest
 
-from datalek import (
-    accounts,
-    assessment,
-    audit,
-    authority,
-    decisions,
-    incidents,
-    informing,
-    measures,
-    register,
-    register_export,
-    retention,
-)
-from datalek.decisions import DecisionInput
+from datalek.accounts import audit_trail
+from datalek.accounts.organisations import list_organisations
+from datalek.accounts.permissions import PermissionDenied
+from datalek.accounts.users import find_user, set_active
+from datalek.actions import authority, informing, measures
+from datalek.handling import assessment, completeness, decisions, incidents, retention
+from datalek.handling.decisions import DecisionInput
+from datalek.insight import register_export
 from datalek.models import Actor, InvalidInput, Role
-from datalek.permissions import PermissionDenied
 from datalek.store import audit_log
 from tests.conftest import NOW, PASSWORD, make_report
 from tests.pages.conftest import (  # noqa: F401 - autouse fixtures for the AppTest cases below
@@ -90,7 +83,7 @@ HANDLER_CALLS: dict[str, tuple[str, Callable]] = {
         "decision.record",
         lambda c, a, i: decisions.record(c.db, a, i, DecisionInput(breach=True, motivation="x")),
     ),
-    "register.gaps_for": ("register.read", lambda c, a, i: register.gaps_for(c.db, a, i)),
+    "register.gaps_for": ("register.read", lambda c, a, i: completeness.gaps_for(c.db, a, i)),
     # the follow-up of issue #5
     "authority.history": ("authority.read", lambda c, a, i: authority.history(c.db, a, i)),
     "informing.overview": ("subjects.read", lambda c, a, i: informing.overview(c.db, a, i)),
@@ -146,9 +139,9 @@ def test_handler_function_matrix(case, fn, who, obj):
 # --- functions for the beheerder only (or the operator at the command line) ------------
 
 ADMIN_CALLS: dict[str, tuple[str, Callable]] = {
-    "audit.check": ("audit.verify", lambda c, a: audit.check(c.db, a)),
-    "audit.recent_entries": ("audit.read", lambda c, a: audit.recent_entries(c.db, a)),
-    "accounts.find_user": ("user.read", lambda c, a: accounts.find_user(c.db, a, "reporter2@test.invalid")),
+    "audit.check": ("audit.verify", lambda c, a: audit_trail.check(c.db, a)),
+    "audit.recent_entries": ("audit.read", lambda c, a: audit_trail.recent_entries(c.db, a)),
+    "find_user": ("user.find", lambda c, a: find_user(c.db, a, "reporter2@test.invalid")),
     "retention.retention_years": ("retention.read", lambda c, a: retention.retention_years(c.db, a)),
     "retention.set_retention_years": (
         "retention.set",
@@ -201,7 +194,7 @@ def test_register_function_matrix(case, fn, who, org):
     _assert_refused_and_audited(case.db, actor, action, lambda: call(case, actor, org_id))
 
 
-def test_departments_are_for_the_fg_only(case):
+def test_departments_are_for_the_dpo_only(case):
     assert incidents.departments(case.db, case.actor("dpo")) == ["Sociaal Domein"]
     for who in ("reporter", "management", "admin", "cli"):
         actor = case.actor(who)
@@ -213,8 +206,8 @@ def test_departments_are_for_the_fg_only(case):
 def test_list_organisations_shows_a_member_only_their_own(case):
     for who in ("reporter", "dpo", "management", "other_dpo"):
         actor = case.actor(who)
-        assert [o.id for o in accounts.list_organisations(case.db, actor)] == list(actor.org_ids)
-    assert len(accounts.list_organisations(case.db, case.actor("admin"))) == 2
+        assert [o.id for o in list_organisations(case.db, actor)] == list(actor.org_ids)
+    assert len(list_organisations(case.db, case.actor("admin"))) == 2
 
 
 def refusals_tested() -> int:
@@ -265,7 +258,7 @@ def test_an_account_disabled_mid_form_cannot_submit_one_more_report(world, db_pa
     fill_valid_report(at)
     db = open_db(db_path)
     try:
-        accounts.set_active(db, world["admin"], reporter.user_id, False)
+        set_active(db, world["admin"], reporter.user_id, False)
     finally:
         db.close()
     submit_report_form(at)
@@ -321,7 +314,7 @@ def test_oidc_refuses_an_unverified_or_unknown_address(world, email, verified):
 def test_oidc_refuses_a_disabled_account(world, db_path):
     db = open_db(db_path)
     try:
-        accounts.set_active(db, world["admin"], world["dpo"].user_id, False)
+        set_active(db, world["admin"], world["dpo"].user_id, False)
     finally:
         db.close()
     at = _oidc_app("dpo@test.invalid")

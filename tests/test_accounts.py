@@ -7,17 +7,20 @@ import json
 
 import pytest
 
-from datalek import accounts, auth
+from datalek.accounts import auth
+from datalek.accounts.organisations import create_organisation, list_organisations, notice_recipients
+from datalek.accounts.permissions import PermissionDenied
+from datalek.accounts.setup import needs_setup, setup_first
+from datalek.accounts.users import create_user, find_user, list_users, set_active, set_password
 from datalek.models import Actor, InvalidInput, Role
-from datalek.permissions import PermissionDenied
 from datalek.store import audit_log
 from tests.conftest import PASSWORD
 
 SETUP = {
     "org_name": "Gemeente Eerst",
-    "fg_name": "Fien FG",
-    "fg_email": "fg@eerst.invalid",
-    "fg_phone": "010-1234567",
+    "dpo_name": "Fien FG",
+    "dpo_email": "fg@eerst.invalid",
+    "dpo_phone": "010-1234567",
     "name": "Bea Beheer",
     "email": "Bea.Beheer@Eerst.invalid",
     "password": PASSWORD,
@@ -32,13 +35,13 @@ def count(db, table: str) -> int:
 
 
 def test_setup_first_creates_the_organisation_and_the_first_beheerder(fresh_db):
-    assert accounts.needs_setup(fresh_db)
-    admin = accounts.setup_first(fresh_db, **SETUP)
-    assert not accounts.needs_setup(fresh_db)
+    assert needs_setup(fresh_db)
+    admin = setup_first(fresh_db, **SETUP)
+    assert not needs_setup(fresh_db)
     assert admin.role is Role.ADMIN and admin.active
     assert admin.email == "bea.beheer@eerst.invalid"
-    [org] = accounts.list_organisations(fresh_db, Actor.cli())
-    assert (org.name, org.fg_name, org.fg_email, org.fg_phone) == (
+    [org] = list_organisations(fresh_db, Actor.cli())
+    assert (org.name, org.dpo_name, org.dpo_email, org.dpo_phone) == (
         "Gemeente Eerst",
         "Fien FG",
         "fg@eerst.invalid",
@@ -48,15 +51,15 @@ def test_setup_first_creates_the_organisation_and_the_first_beheerder(fresh_db):
     # the new beheerder can sign in and administer
     actor = auth.sign_in(fresh_db, SETUP["email"], PASSWORD)
     assert actor.role is Role.ADMIN
-    assert [u.id for u in accounts.list_users(fresh_db, actor)] == [admin.id]
+    assert [u.id for u in list_users(fresh_db, actor)] == [admin.id]
     setup = audit_log.recent(fresh_db, 10, "setup")
     assert len(setup) == 1 and json.loads(setup[0]["detail"]) == {"user_id": admin.id}
 
 
 def test_setup_cannot_be_replayed(fresh_db):
-    accounts.setup_first(fresh_db, **SETUP)
+    setup_first(fresh_db, **SETUP)
     with pytest.raises(PermissionDenied) as refused:
-        accounts.setup_first(fresh_db, **{**SETUP, "org_name": "Overname", "email": "x@y.invalid"})
+        setup_first(fresh_db, **{**SETUP, "org_name": "Overname", "email": "x@y.invalid"})
     assert refused.value.message == "Datalek is al ingericht."
     assert (count(fresh_db, "organisations"), count(fresh_db, "users")) == (1, 1)
     # like every refusal, the attempt is in the audit trail
@@ -67,7 +70,7 @@ def test_setup_cannot_be_replayed(fresh_db):
 
 def test_setup_is_refused_once_any_account_exists(fresh_db, world):
     with pytest.raises(PermissionDenied):
-        accounts.setup_first(fresh_db, **SETUP)
+        setup_first(fresh_db, **SETUP)
     assert count(fresh_db, "users") == len(world.actors)
 
 
@@ -75,18 +78,18 @@ def test_setup_is_refused_once_any_account_exists(fresh_db, world):
     ("changes", "field"),
     [
         ({"org_name": " "}, "org_name"),
-        ({"fg_email": "fg-at-eerst"}, "fg_email"),
+        ({"dpo_email": "fg-at-eerst"}, "dpo_email"),
         ({"name": ""}, "name"),
         ({"email": "bea"}, "email"),
         ({"password": "kort"}, "password"),
     ],
-    ids=["no-org-name", "bad-fg-email", "no-name", "bad-email", "short-password"],
+    ids=["no-org-name", "bad-dpo-email", "no-name", "bad-email", "short-password"],
 )
 def test_setup_validation_creates_nothing(fresh_db, changes, field):
     with pytest.raises(InvalidInput) as refused:
-        accounts.setup_first(fresh_db, **{**SETUP, **changes})
+        setup_first(fresh_db, **{**SETUP, **changes})
     assert set(refused.value.errors) == {field}
-    assert accounts.needs_setup(fresh_db)
+    assert needs_setup(fresh_db)
     assert count(fresh_db, "organisations") == 0
 
 
@@ -114,7 +117,12 @@ def new_user(world, **changes) -> dict:
         ({"email": ""}, {"email": "Dit is geen geldig e-mailadres."}),
         ({"password": "elf tekens!"}, {"password": "Kies een wachtwoord van minstens 12 tekens."}),
         ({"password": " " * 16}, {"password": "Een wachtwoord mag niet alleen uit spaties bestaan."}),
-        ({"role": "superuser"}, {"role": "Kies een rol: reporter, dpo, management, admin."}),
+        (
+            {"role": "superuser"},
+            {
+                "role": "Kies een rol: Medewerker / melder, Functionaris gegevensbescherming (FG), Directie / bestuur, Beheerder."
+            },
+        ),
         ({"org_ids": []}, {"org_ids": "Kies minstens één bestaande organisatie."}),
         ({"org_ids": [999]}, {"org_ids": "Kies minstens één bestaande organisatie."}),
         ({"name": "  "}, {"name": "Vul een naam in."}),
@@ -139,14 +147,14 @@ def new_user(world, **changes) -> dict:
 def test_create_user_validation_per_field(fresh_db, world, changes, errors):
     users_before = count(fresh_db, "users")
     with pytest.raises(InvalidInput) as refused:
-        accounts.create_user(fresh_db, world["admin"], **new_user(world, **changes))
+        create_user(fresh_db, world["admin"], **new_user(world, **changes))
     assert refused.value.errors == errors
     assert count(fresh_db, "users") == users_before
 
 
 def test_create_user_reports_every_wrong_field_at_once(fresh_db, world):
     with pytest.raises(InvalidInput) as refused:
-        accounts.create_user(
+        create_user(
             fresh_db,
             world["admin"],
             **new_user(world, name="", email="x", role="baas", password="kort", org_ids=[]),
@@ -155,16 +163,16 @@ def test_create_user_reports_every_wrong_field_at_once(fresh_db, world):
 
 
 def test_create_user_normalises_the_email_address(fresh_db, world):
-    user = accounts.create_user(
+    user = create_user(
         fresh_db, world["admin"], **new_user(world, email="  Nieuwe.Collega@Example.NL ", name=" Nieuw ")
     )
     assert user.email == "nieuwe.collega@example.nl"
     assert user.name == "Nieuw"
-    assert accounts.find_user(fresh_db, world["admin"], "NIEUWE.collega@example.nl").id == user.id
+    assert find_user(fresh_db, world["admin"], "NIEUWE.collega@example.nl").id == user.id
 
 
 def test_create_user_stores_role_organisations_and_an_argon2id_hash(fresh_db, world):
-    user = accounts.create_user(
+    user = create_user(
         fresh_db,
         world["admin"],
         **new_user(world, role="dpo", org_ids=[world.org.id, world.other_org.id]),
@@ -179,7 +187,7 @@ def test_create_user_stores_role_organisations_and_an_argon2id_hash(fresh_db, wo
 
 
 def test_an_account_without_password_cannot_sign_in_with_one(fresh_db, world):
-    accounts.create_user(fresh_db, world["admin"], **new_user(world, password=None))
+    create_user(fresh_db, world["admin"], **new_user(world, password=None))
     with pytest.raises(auth.SigninRefused) as refused:
         auth.sign_in(fresh_db, "nieuw@test.invalid", "")
     assert refused.value.message == auth.WRONG_CREDENTIALS
@@ -188,7 +196,7 @@ def test_an_account_without_password_cannot_sign_in_with_one(fresh_db, world):
 
 def test_set_password_replaces_the_old_one(fresh_db, world):
     me = world["reporter2"]
-    accounts.set_password(fresh_db, me, me.user_id, "een heel nieuw wachtwoord")
+    set_password(fresh_db, me, me.user_id, "een heel nieuw wachtwoord")
     assert auth.sign_in(fresh_db, "reporter2@test.invalid", "een heel nieuw wachtwoord") == me
     with pytest.raises(auth.SigninRefused):
         auth.sign_in(fresh_db, "reporter2@test.invalid", PASSWORD)
@@ -196,53 +204,49 @@ def test_set_password_replaces_the_old_one(fresh_db, world):
 
 def test_set_password_applies_the_policy(fresh_db, world):
     with pytest.raises(InvalidInput) as refused:
-        accounts.set_password(fresh_db, world["admin"], world["reporter"].user_id, "kort")
+        set_password(fresh_db, world["admin"], world["reporter"].user_id, "kort")
     assert set(refused.value.errors) == {"password"}
 
 
 def test_an_admin_cannot_disable_their_own_account(fresh_db, world):
     admin = world["admin"]
     with pytest.raises(InvalidInput) as refused:
-        accounts.set_active(fresh_db, admin, admin.user_id, False)
+        set_active(fresh_db, admin, admin.user_id, False)
     assert set(refused.value.errors) == {"user"}
     assert auth.actor_for(fresh_db, admin.user_id) == admin
 
 
 def test_a_duplicate_organisation_name_is_a_field_error(fresh_db, world):
     with pytest.raises(InvalidInput) as refused:
-        accounts.create_organisation(fresh_db, world["admin"], "Gemeente Test")
+        create_organisation(fresh_db, world["admin"], "Gemeente Test")
     assert set(refused.value.errors) == {"org_name"}
 
 
 # --- notice recipients -------------------------------------------------------------------
 
 
-def test_notice_goes_to_the_fg_address_and_the_active_fg_accounts(fresh_db, world):
+def test_notice_goes_to_the_dpo_address_and_the_active_dpo_accounts(fresh_db, world):
     admin = world["admin"]
-    second = accounts.create_user(
-        fresh_db, admin, **new_user(world, email="dpo2@test.invalid", role=Role.DPO)
-    )
-    gone = accounts.create_user(
-        fresh_db, admin, **new_user(world, email="oud-fg@test.invalid", role=Role.DPO)
-    )
-    accounts.set_active(fresh_db, admin, gone.id, False)
-    assert accounts.notice_recipients(fresh_db, world.org.id) == [
+    second = create_user(fresh_db, admin, **new_user(world, email="dpo2@test.invalid", role=Role.DPO))
+    gone = create_user(fresh_db, admin, **new_user(world, email="oud-fg@test.invalid", role=Role.DPO))
+    set_active(fresh_db, admin, gone.id, False)
+    assert notice_recipients(fresh_db, world.org.id) == [
         "dpo2@test.invalid",
         "dpo@test.invalid",
         "fg@test.invalid",
     ]
     # re-enabled, the account gets notices again
-    accounts.set_active(fresh_db, admin, gone.id, True)
-    assert "oud-fg@test.invalid" in accounts.notice_recipients(fresh_db, world.org.id)
-    assert second.email in accounts.notice_recipients(fresh_db, world.org.id)
+    set_active(fresh_db, admin, gone.id, True)
+    assert "oud-fg@test.invalid" in notice_recipients(fresh_db, world.org.id)
+    assert second.email in notice_recipients(fresh_db, world.org.id)
 
 
 def test_notice_recipients_stay_within_the_organisation(fresh_db, world):
     # the second organisation has no FG address: only its own FG account, no one else's
-    assert accounts.notice_recipients(fresh_db, world.other_org.id) == ["other_dpo@test.invalid"]
+    assert notice_recipients(fresh_db, world.other_org.id) == ["other_dpo@test.invalid"]
 
 
 def test_notice_recipients_never_include_other_roles(fresh_db, world):
-    recipients = accounts.notice_recipients(fresh_db, world.org.id)
+    recipients = notice_recipients(fresh_db, world.org.id)
     for key in ("reporter", "reporter2", "management", "admin"):
         assert f"{key}@test.invalid" not in recipients

@@ -11,8 +11,8 @@ import pytest
 from click.testing import CliRunner
 from openpyxl import load_workbook
 
-from datalek import annual_report, stats
 from datalek.cli import main
+from datalek.insight import annual_report, stats
 from tests import dashboard_world as dw
 
 

@@ -4,8 +4,12 @@ from datetime import timedelta
 
 import pytest
 
-from datalek import assessment, incidents, store
-from datalek.facts import (
+from datalek import store
+from datalek.accounts.permissions import PermissionDenied
+from datalek.handling import assessment, incidents
+from datalek.intake.situations import Retrieval
+from datalek.models import IncidentType, InvalidInput, Nature, Status
+from datalek.triage.facts import (
     Cause,
     ConfidentialityState,
     DataCategory,
@@ -14,9 +18,6 @@ from datalek.facts import (
     RecipientKind,
     Unintelligible,
 )
-from datalek.intake import Retrieval
-from datalek.models import IncidentType, InvalidInput, Nature, Status
-from datalek.permissions import PermissionDenied
 from tests.conftest import NOW, make_report
 
 
@@ -74,7 +75,7 @@ def test_prefill_takes_type_cause_and_nature_from_the_situation(
         "unknown->tbd",
     ],
 )
-def test_prefill_never_trusts_encryption_without_the_fg(fresh_db, world, protection, expected):
+def test_prefill_never_trusts_encryption_without_the_dpo(fresh_db, world, protection, expected):
     facts = assessment.prefill(_incident(fresh_db, world, protection=protection), world.org)
     assert facts.unintelligible is expected
 
@@ -135,7 +136,7 @@ def test_first_save_takes_the_incident_in_progress_and_is_audited(fresh_db, worl
 
 
 @pytest.mark.parametrize("who", ["reporter", "management", "admin", "other_dpo"])
-def test_only_the_fg_of_the_organisation_may_assess(fresh_db, world, who):
+def test_only_the_dpo_of_the_organisation_may_assess(fresh_db, world, who):
     incident = _incident(fresh_db, world)
     facts = assessment.prefill(incident, world.org)
     with pytest.raises(PermissionDenied):

@@ -12,7 +12,8 @@ import pytest
 from click.testing import CliRunner
 from sqlite_utils import Database
 
-from datalek import audit, store
+from datalek import store
+from datalek.accounts import audit
 from datalek.cli import main as cli
 from datalek.models import Actor, Role
 

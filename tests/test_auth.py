@@ -11,7 +11,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from datalek import accounts, auth
+from datalek.accounts import auth
+from datalek.accounts.users import get_user, set_active
 from datalek.config import SessionPolicy
 from datalek.models import Actor, Role
 from datalek.store import audit_log
@@ -247,7 +248,7 @@ def test_success_clears_earlier_failures(fresh_db, world):
 
 
 def test_a_disabled_account_is_refused_with_a_clear_message(fresh_db, world):
-    accounts.set_active(fresh_db, world["admin"], world["reporter"].user_id, False)
+    set_active(fresh_db, world["admin"], world["reporter"].user_id, False)
     with pytest.raises(auth.SigninRefused) as refused:
         auth.sign_in(fresh_db, "reporter@test.invalid", PASSWORD, at=T0)
     assert refused.value.message == "Dit account is uitgeschakeld. Neem contact op met de beheerder."
@@ -257,16 +258,16 @@ def test_a_disabled_account_is_refused_with_a_clear_message(fresh_db, world):
 
 
 def test_a_disabled_account_with_a_wrong_password_gets_the_ordinary_message(fresh_db, world):
-    accounts.set_active(fresh_db, world["admin"], world["reporter"].user_id, False)
+    set_active(fresh_db, world["admin"], world["reporter"].user_id, False)
     assert fail(fresh_db, "reporter@test.invalid", T0) == auth.WRONG_CREDENTIALS
 
 
 def test_disabling_takes_effect_on_the_next_interaction(fresh_db, world):
     held = world["reporter"]  # the actor a running session still holds
     assert auth.actor_for(fresh_db, held.user_id) == held
-    accounts.set_active(fresh_db, world["admin"], held.user_id, False)
+    set_active(fresh_db, world["admin"], held.user_id, False)
     assert auth.actor_for(fresh_db, held.user_id) is None
-    accounts.set_active(fresh_db, world["admin"], held.user_id, True)
+    set_active(fresh_db, world["admin"], held.user_id, True)
     assert auth.actor_for(fresh_db, held.user_id) == held
 
 
@@ -350,7 +351,7 @@ def test_oidc_maps_a_verified_address_to_the_local_account(fresh_db, world, emai
 )
 def test_oidc_refuses_unverified_unknown_and_disabled(fresh_db, world, email, verified, disable):
     if disable:
-        accounts.set_active(fresh_db, world["admin"], world["management"].user_id, False)
+        set_active(fresh_db, world["admin"], world["management"].user_id, False)
     with pytest.raises(auth.SigninRefused) as refused:
         auth.sign_in_oidc(fresh_db, email, email_verified=verified)
     assert "beheerder" in refused.value.message
@@ -365,7 +366,7 @@ def test_simultaneous_guesses_cannot_slip_past_the_back_off(fresh_db, world, db_
 
     from datalek import store
 
-    email = accounts.get_user(fresh_db, Actor.cli(), world["reporter"].user_id).email
+    email = get_user(fresh_db, Actor.cli(), world["reporter"].user_id).email
 
     def guess(n: int) -> str:
         db = store.connect(db_path)
@@ -391,7 +392,7 @@ def test_simultaneous_guesses_cannot_slip_past_the_back_off(fresh_db, world, db_
 def test_an_attempt_that_started_before_the_last_failure_is_not_made_to_wait(fresh_db, world):
     """Below the free attempts nobody waits, also not when another failure was written
     with a later time while this attempt queued for the lock."""
-    email = accounts.get_user(fresh_db, Actor.cli(), world["reporter"].user_id).email
+    email = get_user(fresh_db, Actor.cli(), world["reporter"].user_id).email
     now = datetime(2026, 11, 20, 10, 0, tzinfo=UTC)
     with pytest.raises(auth.SigninRefused) as first:
         auth.sign_in(fresh_db, email, "wrong password", at=now)

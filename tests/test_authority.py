@@ -6,10 +6,12 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from datalek import assessment, authority, deadlines, decisions, incidents
-from datalek.decisions import DecisionInput, Inform, NotBreachReason
+from datalek import clock
+from datalek.accounts.permissions import PermissionDenied
+from datalek.actions import authority
+from datalek.handling import assessment, decisions, incidents
+from datalek.handling.decisions import DecisionInput, Inform, NotBreachReason
 from datalek.models import InvalidInput
-from datalek.permissions import PermissionDenied
 from datalek.store import audit_log
 from tests.conftest import NOW, make_report
 
@@ -18,9 +20,9 @@ REF = "M-2026-000123"
 
 
 @pytest.fixture(autouse=True)
-def clock(monkeypatch):
+def fixed_now(monkeypatch):
     """Five days after the report: every moment used below lies in the past."""
-    monkeypatch.setattr(deadlines, "now", lambda: NOW + timedelta(days=5))
+    monkeypatch.setattr(clock, "now", lambda: NOW + timedelta(days=5))
 
 
 def _incident(db, world, decision: DecisionInput | None = "follow") -> int:
@@ -57,11 +59,11 @@ def _errors(call) -> dict:
 
 
 def test_the_first_notification_keeps_the_ap_reference_and_the_moment(fresh_db, world, notify):
-    made = _initial(fresh_db, world, notify, ref="  M-2026-000123  ", concept={"kind": "initial"})
+    made = _initial(fresh_db, world, notify, ref="  M-2026-000123  ", draft={"kind": "initial"})
     state = authority.history(fresh_db, world["dpo"], notify)
     assert state.initial == made and state.notified
     assert made.ap_reference == REF and made.submitted_at == AWARE + timedelta(hours=20)
-    assert made.late_reason == "" and made.concept == {"kind": "initial"}
+    assert made.late_reason == "" and made.draft == {"kind": "initial"}
 
 
 @pytest.mark.parametrize(
@@ -212,7 +214,7 @@ def test_each_step_is_audited_with_codes_only(fresh_db, world, notify):
 
 @pytest.mark.parametrize("who", ["reporter", "management", "admin", "other_dpo"])
 @pytest.mark.parametrize("step", ["initial", "supplement", "withdrawal", "history"])
-def test_only_the_fg_of_the_organisation_records_and_reads_ap_notifications(
+def test_only_the_dpo_of_the_organisation_records_and_reads_ap_notifications(
     fresh_db, world, notify, who, step
 ):
     if step != "initial":

@@ -14,7 +14,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from datalek import audit, store
+from datalek import store
+from datalek.accounts import audit
 from tests.test_crash import ROOT, confirmed, kill_all, record_figure, start_writers, wait_for
 
 TABLES = ("organisations", "users", "memberships", "incidents", "supplements", "status_changes", "audit_log")

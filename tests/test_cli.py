@@ -8,8 +8,9 @@ import click
 import pytest
 from click.testing import CliRunner, Result
 
-from datalek import auth, store
-from datalek.auth import SigninRefused
+from datalek import store
+from datalek.accounts import auth
+from datalek.accounts.auth import SigninRefused
 from datalek.cli import main
 from datalek.store import accounts as account_sql
 

@@ -19,7 +19,8 @@ import sys
 import time
 from pathlib import Path
 
-from datalek import audit, store
+from datalek import store
+from datalek.accounts import audit
 
 ROOT = Path(__file__).resolve().parents[1]
 WRITERS = 16

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from datalek import incidents, stats
-from datalek.permissions import PermissionDenied
+from datalek.accounts.permissions import PermissionDenied
+from datalek.handling import incidents
+from datalek.insight import stats
 from tests import dashboard_world as dw
 
 P = pytest.param

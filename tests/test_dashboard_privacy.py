@@ -8,7 +8,9 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from datalek import annual_report, permissions, stats
+from datalek.accounts import permissions
+from datalek.accounts.permissions import Action, OrgSelection
+from datalek.insight import annual_report, stats
 from datalek.models import Actor, Role
 from tests import dashboard_world as dw
 
@@ -141,4 +143,4 @@ def test_exports_show_the_same_protected_figures(attack_world, monkeypatch):
 )
 def test_selection_is_one_or_all(mine, asked, allowed):
     actor = Actor(user_id=1, role=Role.MANAGEMENT, org_ids=mine)
-    assert permissions.may_see_selection(actor, asked) is allowed
+    assert permissions.allowed(actor, Action.SEE_DASHBOARD, OrgSelection(tuple(asked))) is allowed

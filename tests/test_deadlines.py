@@ -6,8 +6,8 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from datalek import deadlines
-from datalek.deadlines import AMSTERDAM
+from datalek import clock, deadlines
+from datalek.clock import AMSTERDAM
 
 UTC = UTC
 
@@ -56,7 +56,7 @@ def test_deadline_is_72_elapsed_hours(aware: datetime, shown: str, utc: datetime
     assert due == utc
     assert due.utcoffset() == timedelta(0)  # arithmetic and storage in UTC
     assert due - aware == timedelta(hours=72)
-    assert deadlines.format_local(due) == shown
+    assert clock.format_local(due) == shown
 
 
 def test_deadline_does_not_depend_on_the_timezone_of_the_input() -> None:
@@ -154,7 +154,7 @@ def test_urgency_boundaries(hours: float, level: str) -> None:
     ids=["winter-time", "summer-time", "ambiguous-autumn-hour", "already-aware"],
 )
 def test_local_to_utc(typed: datetime, utc: datetime) -> None:
-    converted = deadlines.local_to_utc(typed)
+    converted = clock.local_to_utc(typed)
     assert converted == utc
     assert converted.utcoffset() == timedelta(0)
 
@@ -162,13 +162,13 @@ def test_local_to_utc(typed: datetime, utc: datetime) -> None:
 @pytest.mark.parametrize(
     "call",
     [
-        lambda naive: deadlines.to_utc(naive),
-        lambda naive: deadlines.to_iso(naive),
+        lambda naive: clock.to_utc(naive),
+        lambda naive: clock.to_iso(naive),
         lambda naive: deadlines.deadline(naive),
         lambda naive: deadlines.hours_left(naive, AWARE),
         lambda naive: deadlines.hours_left(AWARE, naive),
-        lambda naive: deadlines.format_local(naive),
-        lambda naive: deadlines.from_iso(naive.isoformat()),
+        lambda naive: clock.format_local(naive),
+        lambda naive: clock.from_iso(naive.isoformat()),
     ],
     ids=["to_utc", "to_iso", "deadline", "hours_left-aware", "hours_left-at", "format_local", "from_iso"],
 )
@@ -179,19 +179,19 @@ def test_naive_datetimes_are_rejected(call) -> None:
 
 def test_iso_round_trip_is_utc() -> None:
     moment = local(2026, 3, 27, 12, 0)
-    text = deadlines.to_iso(moment)
+    text = clock.to_iso(moment)
     assert text == "2026-03-27T11:00:00+00:00"
-    assert deadlines.from_iso(text) == moment
-    assert deadlines.from_iso("2026-03-27T12:00:00+01:00").utcoffset() == timedelta(0)
+    assert clock.from_iso(text) == moment
+    assert clock.from_iso("2026-03-27T12:00:00+01:00").utcoffset() == timedelta(0)
 
 
 @pytest.mark.parametrize("text", [None, ""], ids=["none", "empty"])
 def test_from_iso_of_nothing_is_none(text) -> None:
-    assert deadlines.from_iso(text) is None
+    assert clock.from_iso(text) is None
 
 
 def test_format_local() -> None:
     moment = datetime(2026, 7, 1, 22, 30, tzinfo=UTC)
-    assert deadlines.format_local(moment) == "02-07-2026 00:30"
-    assert deadlines.format_local(moment, with_time=False) == "02-07-2026"
-    assert deadlines.format_local(None) == "onbekend"
+    assert clock.format_local(moment) == "02-07-2026 00:30"
+    assert clock.format_local(moment, with_time=False) == "02-07-2026"
+    assert clock.format_local(None) == "onbekend"

@@ -5,11 +5,11 @@ from datetime import date, timedelta
 
 import pytest
 
-from datalek import assessment, decisions, incidents, register
-from datalek.decisions import DecisionInput, Inform, NotBreachReason
-from datalek.facts import LawfulBasis, RecipientKind
+from datalek.accounts.permissions import PermissionDenied
+from datalek.handling import assessment, completeness, decisions, incidents, lifecycle
+from datalek.handling.decisions import DecisionInput, Inform, NotBreachReason
 from datalek.models import InvalidInput, Status
-from datalek.permissions import PermissionDenied
+from datalek.triage.facts import LawfulBasis, RecipientKind
 from tests.conftest import NOW, complete_follow_up, make_report
 
 
@@ -140,7 +140,7 @@ def test_inform_later_keeps_its_date(fresh_db, world, assessed):
 
 
 @pytest.mark.parametrize("who", ["reporter", "management", "admin", "other_dpo"])
-def test_only_the_fg_decides(fresh_db, world, assessed, who):
+def test_only_the_dpo_decides(fresh_db, world, assessed, who):
     with pytest.raises(PermissionDenied):
         decisions.record(fresh_db, world[who], assessed[0], _follow(assessed[1].advice))
 
@@ -173,7 +173,7 @@ FOLLOW_UP_GAPS = [
 )
 def test_register_gaps(fresh_db, world, effects, remedial, decide, expected):
     incident = incidents.submit_report(fresh_db, world["reporter"], make_report(world.org.id), at=NOW)
-    assert register.documentation_gaps(fresh_db, incident.id) == [
+    assert completeness.documentation_gaps(fresh_db, incident.id) == [
         "De feiten (beoordeling) zijn nog niet vastgelegd.",
         "Er is nog geen besluit met motivering.",
     ]
@@ -182,7 +182,7 @@ def test_register_gaps(fresh_db, world, effects, remedial, decide, expected):
     )
     if decide:
         decisions.record(fresh_db, world["dpo"], incident.id, _follow(saved.advice))
-    assert register.documentation_gaps(fresh_db, incident.id) == expected
+    assert completeness.documentation_gaps(fresh_db, incident.id) == expected
 
 
 def test_closing_requires_complete_documentation(fresh_db, world, assessed):
@@ -191,14 +191,14 @@ def test_closing_requires_complete_documentation(fresh_db, world, assessed):
     s2 = assessment.save(fresh_db, world["dpo"], fresh.id, assessment.prefill(fresh, world.org))
     decisions.record(fresh_db, world["dpo"], fresh.id, _follow(s2.advice))
     with pytest.raises(InvalidInput) as refused:
-        incidents.change_status(fresh_db, world["dpo"], fresh.id, Status.CLOSED)
+        lifecycle.change_status(fresh_db, world["dpo"], fresh.id, Status.CLOSED)
     assert "De gevolgen zijn nog niet beschreven." in refused.value.errors["status"]
     decisions.record(fresh_db, world["dpo"], incident_id, _follow(saved.advice))
     with pytest.raises(InvalidInput) as refused:
-        incidents.change_status(fresh_db, world["dpo"], incident_id, Status.CLOSED)
+        lifecycle.change_status(fresh_db, world["dpo"], incident_id, Status.CLOSED)
     assert "De melding bij de AP is nog niet vastgelegd" in refused.value.errors["status"]
     complete_follow_up(fresh_db, world["dpo"], incident_id)
-    assert incidents.change_status(fresh_db, world["dpo"], incident_id, Status.CLOSED) is Status.CLOSED
+    assert lifecycle.change_status(fresh_db, world["dpo"], incident_id, Status.CLOSED) is Status.CLOSED
 
 
 def test_a_decision_on_an_advice_that_changed_meanwhile_is_refused(fresh_db, world, assessed):

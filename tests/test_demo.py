@@ -10,11 +10,15 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from datalek import audit, auth, deadlines, demo, incidents, store
+from datalek import clock, store
+from datalek.accounts import audit, auth
 from datalek.cli import main
-from datalek.intake import Situation, validate_report
+from datalek.demo import dataset
+from datalek.handling import incidents
+from datalek.intake.pii import find_pii
+from datalek.intake.report import validate_report
+from datalek.intake.situations import Situation
 from datalek.models import Role, Status
-from datalek.pii import find_pii
 
 P = pytest.param
 NOW = datetime(2026, 11, 20, 10, 0, tzinfo=UTC)
@@ -29,7 +33,7 @@ def rows(path: Path) -> list[dict]:
 
 def generated(tmp_path_factory, name: str, count: int = COUNT, seed: int = SEED, **kwargs):
     path = tmp_path_factory.mktemp("demo") / f"{name}.db"
-    made = demo.generate(str(path), count, 3, seed, now=NOW, **kwargs)
+    made = dataset.generate(str(path), count, 3, seed, now=NOW, **kwargs)
     return path, made
 
 
@@ -123,7 +127,7 @@ def test_incident_type_follows_the_situation(big):
 def test_statuses_fit_the_age_of_the_report(big):
     _, _, incident_rows = big
     for r in incident_rows:
-        age = NOW - deadlines.from_iso(r["reported_at"])
+        age = NOW - clock.from_iso(r["reported_at"])
         status = Status(r["status"])
         if age <= timedelta(days=3):
             assert status in (Status.REPORTED, Status.IN_PROGRESS)
@@ -150,20 +154,20 @@ def test_references_are_unique_and_consecutive_per_organisation_and_year(big):
         reported = [r["reported_at"] for r in group]
         assert reported == sorted(reported)
         for r in group:
-            assert deadlines.from_iso(r["reported_at"]).astimezone(deadlines.AMSTERDAM).year == year
+            assert clock.from_iso(r["reported_at"]).astimezone(clock.AMSTERDAM).year == year
 
 
 def test_times_are_in_order_and_never_in_the_future(big):
     _, _, incident_rows = big
     earliest = NOW - timedelta(days=3 * 365)
     for r in incident_rows:
-        discovered = deadlines.from_iso(r["discovered_at"])
-        reported = deadlines.from_iso(r["reported_at"])
-        aware = deadlines.from_iso(r["aware_at"])
+        discovered = clock.from_iso(r["discovered_at"])
+        reported = clock.from_iso(r["reported_at"])
+        aware = clock.from_iso(r["aware_at"])
         assert discovered <= reported
         assert aware <= reported
         assert earliest <= reported <= NOW
-        occurred = deadlines.from_iso(r["occurred_from"])
+        occurred = clock.from_iso(r["occurred_from"])
         if occurred is not None:
             assert occurred <= discovered
 
@@ -178,13 +182,13 @@ def test_every_demo_report_passes_the_intake_rules(big):
             "org_id": r["org_id"],
             "department": r["department"],
             "situation": r["situation"],
-            "occurred_from": deadlines.from_iso(r["occurred_from"]),
-            "occurred_to": deadlines.from_iso(r["occurred_to"]),
-            "discovered_at": deadlines.from_iso(r["discovered_at"]),
+            "occurred_from": clock.from_iso(r["occurred_from"]),
+            "occurred_to": clock.from_iso(r["occurred_to"]),
+            "discovered_at": clock.from_iso(r["discovered_at"]),
             "actions_taken": r["actions_taken"],
             "description": r["description"],
         }
-        report = validate_report(values, deadlines.from_iso(r["reported_at"]))
+        report = validate_report(values, clock.from_iso(r["reported_at"]))
         assert report.answers() == answers, r["reference"]
         assert bool(r["ongoing"]) is (answers["occurrence"] == "ongoing")
 
@@ -212,7 +216,7 @@ def test_audit_chain_verifies(big):
 def test_no_real_looking_personal_data_in_free_text(big):
     _, _, incident_rows = big
     texts = {r["description"] for r in incident_rows} | {r["actions_taken"] for r in incident_rows}
-    texts |= set(demo.DESCRIPTIONS.values())
+    texts |= set(dataset.DESCRIPTIONS.values())
     for text in texts:
         assert find_pii(text) == [], text
 
@@ -221,8 +225,8 @@ def test_accounts_are_obviously_invented(big):
     path, _, _ = big
     with store.unit(path) as db:
         emails = [u["email"] for u in db.query("SELECT email FROM users")]
-        fg_emails = [o["fg_email"] for o in db.query("SELECT fg_email FROM organisations")]
-    assert all(e.endswith(".invalid") for e in emails + fg_emails)
+        dpo_emails = [o["dpo_email"] for o in db.query("SELECT dpo_email FROM organisations")]
+    assert all(e.endswith(".invalid") for e in emails + dpo_emails)
 
 
 # --- demo accounts --------------------------------------------------------------------------
@@ -267,7 +271,7 @@ def test_zero_incidents(tmp_path_factory):
 
 def test_demo_data_can_be_added_to_a_database_that_has_some(tmp_path_factory):
     path, _ = generated(tmp_path_factory, "twice", count=200)
-    demo.generate(str(path), 200, 3, SEED + 1, now=NOW, with_accounts=False)
+    dataset.generate(str(path), 200, 3, SEED + 1, now=NOW, with_accounts=False)
     incident_rows = rows(path)
     assert len(incident_rows) == 400
     by_year: dict[tuple[int, int], list[int]] = {}

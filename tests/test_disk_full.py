@@ -18,7 +18,9 @@ from pathlib import Path
 
 import pytest
 
-from datalek import audit, incidents, store
+from datalek import store
+from datalek.accounts import audit
+from datalek.handling import incidents
 from datalek.models import Actor
 from tests.conftest import make_report
 from tests.pages.conftest import (  # noqa: F401 - autouse fixtures for the AppTest cases below
@@ -178,6 +180,6 @@ def test_a_read_only_database_shows_not_saved_and_keeps_the_answers(world, db_pa
 def test_the_cli_operator_is_refused_too(world, db_path, monkeypatch):
     monkeypatch.setattr(store, "connect", _read_only_connect(store.connect))
     with store.unit(db_path) as db, pytest.raises(store.StorageError):
-        from datalek import accounts
+        from datalek.accounts.organisations import create_organisation
 
-        accounts.create_organisation(db, Actor.cli(), "Gemeente Alleen-Lezen")
+        create_organisation(db, Actor.cli(), "Gemeente Alleen-Lezen")

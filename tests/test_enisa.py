@@ -8,34 +8,17 @@ from pathlib import Path
 
 import pytest
 
-from datalek.facts import (
-    AvailabilityState as AV,
-)
-from datalek.facts import (
-    Cause,
-    ConfidentialityState,
-    Exfiltration,
-    Facts,
-)
-from datalek.facts import (
-    DataCategory as D,
-)
-from datalek.facts import (
-    IntegrityState as IS,
-)
-from datalek.facts import (
-    PeopleGroup as G,
-)
-from datalek.facts import (
-    RecipientKind as R,
-)
-from datalek.facts import (
-    Unintelligible as U,
-)
-from datalek.intake import CountKind
+from datalek.intake.situations import CountKind
 from datalek.models import IncidentType as T
 from datalek.models import Nature
 from datalek.triage import EnisaLevel, enisa_score, level_for
+from datalek.triage.facts import AvailabilityState as AV
+from datalek.triage.facts import Cause, ConfidentialityState, Exfiltration, Facts
+from datalek.triage.facts import DataCategory as D
+from datalek.triage.facts import IntegrityState as IS
+from datalek.triage.facts import PeopleGroup as G
+from datalek.triage.facts import RecipientKind as R
+from datalek.triage.facts import Unintelligible as U
 
 AWARE = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
 EXAMPLES_FILE = Path(__file__).parent / "data" / "enisa_examples.csv"
@@ -469,7 +452,29 @@ _SEXUAL = (
 )
 _UNIQUENESS = "depends on how unique a name, number or picture is in its population, which the FG judges"
 NOT_EXPRESSIBLE = {
-    **dict.fromkeys(("DPC-B1-1", "DPC-B2-1", "DPC-B3-1", "DPC-F1-1", "DPC-F1-2", "DPC-F2-1", "DPC-F2-2", "DPC-F3-1", "DPC-F3-2", "DPC-X1-1", "DPC-X1-2", "DPC-X1-3", "DPC-X2-1", "DPC-X2-2", "DPC-X2-3", "DPC-X3-1", "DPC-X3-2", "DPC-X3-3"), _LOWERING),
+    **dict.fromkeys(
+        (
+            "DPC-B1-1",
+            "DPC-B2-1",
+            "DPC-B3-1",
+            "DPC-F1-1",
+            "DPC-F1-2",
+            "DPC-F2-1",
+            "DPC-F2-2",
+            "DPC-F3-1",
+            "DPC-F3-2",
+            "DPC-X1-1",
+            "DPC-X1-2",
+            "DPC-X1-3",
+            "DPC-X2-1",
+            "DPC-X2-2",
+            "DPC-X2-3",
+            "DPC-X3-1",
+            "DPC-X3-2",
+            "DPC-X3-3",
+        ),
+        _LOWERING,
+    ),
     **dict.fromkeys(("DPC-B1-3", "DPC-B2-3", "DPC-B3-3", "DPC-F1-4", "DPC-F2-4"), _VOLUME),
     **dict.fromkeys(("DPC-S1-2", "DPC-S2-2", "DPC-S3-2"), _STATUS),
     "DPC-S2-3": _SEXUAL,
@@ -478,7 +483,22 @@ NOT_EXPRESSIBLE = {
     "adults in a dangerous job such as undercover agents",
     "DPC-C-2.2": "a detailed social-media profile behind credentials is behavioural +1, which the engine only "
     "applies for clients of youth care",
-    **dict.fromkeys(("EI-NAME-1", "EI-NAME-2", "EI-NAME-3", "EI-ID-1", "EI-TEL-1", "EI-TEL-2", "EI-MAIL-1", "EI-PIC-1", "EI-PIC-2", "EI-PIC-3", "EI-CODE-1"), _UNIQUENESS),
+    **dict.fromkeys(
+        (
+            "EI-NAME-1",
+            "EI-NAME-2",
+            "EI-NAME-3",
+            "EI-ID-1",
+            "EI-TEL-1",
+            "EI-TEL-2",
+            "EI-MAIL-1",
+            "EI-PIC-1",
+            "EI-PIC-2",
+            "EI-PIC-3",
+            "EI-CODE-1",
+        ),
+        _UNIQUENESS,
+    ),
     "EI-ID-2": "a Dutch BSN is linked to name and address in the BRP, so the engine takes EI 1 (the brief's "
     "rule), where ENISA's foreign-number example is 0.75",
     "EI-TEL-3": "whether a phone number or address is in a public register is not asked",

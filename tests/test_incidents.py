@@ -8,8 +8,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from datalek import incidents, register
-from datalek.models import TRANSITIONS, InvalidInput, Status
+from datalek.handling import completeness, incidents, lifecycle
+from datalek.handling.lifecycle import TRANSITIONS
+from datalek.models import InvalidInput, Status
 from datalek.store import audit_log
 from tests.conftest import NOW, make_report
 
@@ -182,13 +183,13 @@ def _put_in(db, incident_id: int, status: Status) -> None:
 )
 def test_status_machine(fresh_db, world, monkeypatch, start, to):
     monkeypatch.setattr(
-        register, "documentation_gaps", lambda db, incident_id: []
+        completeness, "documentation_gaps", lambda db, incident_id: []
     )  # closing needs a complete dossier: tested separately below
     incident = submit(fresh_db, world)
     _put_in(fresh_db, incident.id, start)
     snapshot = [rows(fresh_db, f"SELECT * FROM {t}") for t in ("incidents", "status_changes", "audit_log")]
-    if to in TRANSITIONS[start] and to not in incidents.BY_DECISION:
-        assert incidents.change_status(fresh_db, world["dpo"], incident.id, to, "reden") is to
+    if to in TRANSITIONS[start] and to not in lifecycle.BY_DECISION:
+        assert lifecycle.change_status(fresh_db, world["dpo"], incident.id, to, "reden") is to
         assert rows(fresh_db, "SELECT status FROM incidents") == [(to.value,)]
         last = rows(
             fresh_db,
@@ -200,7 +201,7 @@ def test_status_machine(fresh_db, world, monkeypatch, start, to):
         assert json.loads(entry["detail"]) == {"from_status": start.value, "to_status": to.value}
     else:
         with pytest.raises(InvalidInput) as refused:
-            incidents.change_status(fresh_db, world["dpo"], incident.id, to, "reden")
+            lifecycle.change_status(fresh_db, world["dpo"], incident.id, to, "reden")
         assert set(refused.value.errors) == {"status"}
         assert start.label in refused.value.errors["status"]
         after = [rows(fresh_db, f"SELECT * FROM {t}") for t in ("incidents", "status_changes", "audit_log")]
@@ -217,7 +218,7 @@ def test_closing_needs_a_complete_dossier(fresh_db, world):
     incident = submit(fresh_db, world)
     _put_in(fresh_db, incident.id, Status.DECIDED)
     with pytest.raises(InvalidInput) as refused:
-        incidents.change_status(fresh_db, world["dpo"], incident.id, Status.CLOSED)
+        lifecycle.change_status(fresh_db, world["dpo"], incident.id, Status.CLOSED)
     assert "dossier compleet" in refused.value.errors["status"]
     assert rows(fresh_db, "SELECT status FROM incidents") == [("decided",)]
 
@@ -225,9 +226,9 @@ def test_closing_needs_a_complete_dossier(fresh_db, world):
 @pytest.mark.parametrize("to", [Status.DECIDED, Status.NOT_A_BREACH])
 def test_decision_statuses_are_reached_only_through_a_decision(fresh_db, world, to):
     incident = submit(fresh_db, world)
-    incidents.change_status(fresh_db, world["dpo"], incident.id, Status.IN_PROGRESS)
+    lifecycle.change_status(fresh_db, world["dpo"], incident.id, Status.IN_PROGRESS)
     with pytest.raises(InvalidInput) as refused:
-        incidents.change_status(fresh_db, world["dpo"], incident.id, to, "Geen persoonsgegevens.")
+        lifecycle.change_status(fresh_db, world["dpo"], incident.id, to, "Geen persoonsgegevens.")
     assert "alleen met een besluit" in refused.value.errors["status"]
     assert rows(fresh_db, "SELECT status FROM incidents") == [("in_progress",)]
 
@@ -235,9 +236,9 @@ def test_decision_statuses_are_reached_only_through_a_decision(fresh_db, world, 
 def test_status_history_is_listed_in_order(fresh_db, world):
     incident = submit(fresh_db, world)
     dpo = world["dpo"]
-    incidents.change_status(fresh_db, dpo, incident.id, Status.IN_PROGRESS)
+    lifecycle.change_status(fresh_db, dpo, incident.id, Status.IN_PROGRESS)
     _put_in(fresh_db, incident.id, Status.NOT_A_BREACH)  # by a decision, tested in test_decisions
-    incidents.change_status(fresh_db, dpo, incident.id, Status.IN_PROGRESS, "Toch wel.")
+    lifecycle.change_status(fresh_db, dpo, incident.id, Status.IN_PROGRESS, "Toch wel.")
     history = incidents.read_incident(fresh_db, dpo, incident.id).history
     assert [(h["from_status"], h["to_status"]) for h in history] == [
         (None, "reported"),

@@ -6,23 +6,15 @@ from datetime import date, timedelta
 
 import pytest
 
-from datalek import (
-    assessment,
-    authority,
-    deadlines,
-    decisions,
-    follow_up,
-    incidents,
-    informing,
-    measures,
-    register,
-)
-from datalek.decisions import DecisionInput, Inform
-from datalek.informing import Channel
-from datalek.letters import LetterText
+from datalek import clock
+from datalek.accounts.permissions import PermissionDenied
+from datalek.actions import authority, documents, informing, measures
+from datalek.actions.addressees import Addressee
+from datalek.actions.informing import Channel
+from datalek.actions.letters import LetterText
+from datalek.handling import assessment, completeness, decisions, incidents, lifecycle
+from datalek.handling.decisions import DecisionInput, Inform
 from datalek.models import InvalidInput, Status
-from datalek.permissions import PermissionDenied
-from datalek.recipients import Recipient
 from datalek.store import audit_log
 from tests.conftest import NOW, make_report
 
@@ -33,8 +25,8 @@ POSTPONED = "Het informeren van betrokkenen is uitgesteld vanwege de veiligheid.
 
 
 @pytest.fixture(autouse=True)
-def clock(monkeypatch):
-    monkeypatch.setattr(deadlines, "now", lambda: NOW + timedelta(days=5))
+def fixed_now(monkeypatch):
+    monkeypatch.setattr(clock, "now", lambda: NOW + timedelta(days=5))
 
 
 @pytest.fixture
@@ -51,19 +43,19 @@ def incident_id(fresh_db, world) -> int:
     return incident.id
 
 
-def _check(db, world, incident_id, recipient=Recipient.PARENTS, risk=False, reason="", review_on=None):
+def _check(db, world, incident_id, recipient=Addressee.PARENTS, risk=False, reason="", review_on=None):
     return informing.record_safety_check(db, world["dpo"], incident_id, recipient, risk, reason, review_on)
 
 
-def _postpone(db, world, incident_id, recipient=Recipient.PARENTS, review_on=TODAY + timedelta(days=7)):
+def _postpone(db, world, incident_id, recipient=Addressee.PARENTS, review_on=TODAY + timedelta(days=7)):
     return _check(db, world, incident_id, recipient, True, "Zorgen over huiselijk geweld.", review_on)
 
 
-def _letter(db, world, incident_id, recipient=Recipient.PARENTS):
-    return follow_up.letter_for(db, world["dpo"], incident_id, recipient, TEXT, today=TODAY)
+def _letter(db, world, incident_id, recipient=Addressee.PARENTS):
+    return documents.letter_for(db, world["dpo"], incident_id, recipient, TEXT, today=TODAY)
 
 
-def _notice(db, world, incident_id, recipient=Recipient.PARENTS, **kw):
+def _notice(db, world, incident_id, recipient=Addressee.PARENTS, **kw):
     values = {"people_count": 2, "informed_on": date(2026, 11, 21), "channel": Channel.LETTER, **kw}
     return informing.record_notice(db, world["dpo"], incident_id, recipient, **values)
 
@@ -92,15 +84,15 @@ def test_a_later_check_without_risk_lifts_the_postponement(fresh_db, world, inci
     _postpone(fresh_db, world, incident_id)
     _check(fresh_db, world, incident_id, risk=False, reason="Niet bewaard bij geen risico.")
     assert make(fresh_db, world, incident_id)
-    latest = informing.overview(fresh_db, world["dpo"], incident_id).checks[Recipient.PARENTS]
+    latest = informing.overview(fresh_db, world["dpo"], incident_id).checks[Addressee.PARENTS]
     assert not latest.postponed and latest.reason == "" and latest.review_on is None
 
 
 def test_a_risk_for_one_group_does_not_block_another(fresh_db, world, incident_id):
-    _postpone(fresh_db, world, incident_id, Recipient.PARENTS)
-    _check(fresh_db, world, incident_id, Recipient.YOUNG_PERSON)
-    assert _letter(fresh_db, world, incident_id, Recipient.YOUNG_PERSON).salutation == "Hoi,"
-    assert "recipient" in _refused(lambda: _letter(fresh_db, world, incident_id, Recipient.PARENTS))
+    _postpone(fresh_db, world, incident_id, Addressee.PARENTS)
+    _check(fresh_db, world, incident_id, Addressee.YOUNG_PERSON)
+    assert _letter(fresh_db, world, incident_id, Addressee.YOUNG_PERSON).salutation == "Hoi,"
+    assert "recipient" in _refused(lambda: _letter(fresh_db, world, incident_id, Addressee.PARENTS))
 
 
 @pytest.mark.parametrize(
@@ -152,7 +144,7 @@ def test_a_postponement_returns_to_the_queue_on_its_review_date(fresh_db, world,
     _postpone(fresh_db, world, incident_id)
     due = informing.reviews_due(fresh_db, world["dpo"], today=day)
     assert [(r.incident_id, r.recipient, r.review_on) for r in due] == (
-        [(incident_id, Recipient.PARENTS, TODAY + timedelta(days=7))] if listed else []
+        [(incident_id, Addressee.PARENTS, TODAY + timedelta(days=7))] if listed else []
     )
     assert informing.reviews_due(fresh_db, world["other_dpo"], today=day) == []
 
@@ -164,7 +156,7 @@ def test_a_lifted_postponement_is_no_longer_due(fresh_db, world, incident_id):
 
 
 @pytest.mark.parametrize("who", ["reporter", "management", "admin"])
-def test_only_an_fg_sees_the_reviews(fresh_db, world, who):
+def test_only_a_dpo_sees_the_reviews(fresh_db, world, who):
     with pytest.raises(PermissionDenied):
         informing.reviews_due(fresh_db, world[who])
 
@@ -179,15 +171,15 @@ def test_closing_is_blocked_while_a_postponement_is_open(fresh_db, world, incide
             kind=measures.MeasureKind.PREVENTIVE, description="Sjabloon.", owner="Team", due_on=TODAY
         ),
     )
-    _check(fresh_db, world, incident_id, Recipient.YOUNG_PERSON)
-    _notice(fresh_db, world, incident_id, Recipient.YOUNG_PERSON)
-    _postpone(fresh_db, world, incident_id, Recipient.PARENTS)
-    gaps = register.documentation_gaps(fresh_db, incident_id)
+    _check(fresh_db, world, incident_id, Addressee.YOUNG_PERSON)
+    _notice(fresh_db, world, incident_id, Addressee.YOUNG_PERSON)
+    _postpone(fresh_db, world, incident_id, Addressee.PARENTS)
+    gaps = completeness.documentation_gaps(fresh_db, incident_id)
     assert len(gaps) == 1 and gaps[0].startswith(POSTPONED)
-    errors = _refused(lambda: incidents.change_status(fresh_db, world["dpo"], incident_id, Status.CLOSED))
+    errors = _refused(lambda: lifecycle.change_status(fresh_db, world["dpo"], incident_id, Status.CLOSED))
     assert POSTPONED in errors["status"]
-    _check(fresh_db, world, incident_id, Recipient.PARENTS)
-    assert incidents.change_status(fresh_db, world["dpo"], incident_id, Status.CLOSED) is Status.CLOSED
+    _check(fresh_db, world, incident_id, Addressee.PARENTS)
+    assert lifecycle.change_status(fresh_db, world["dpo"], incident_id, Status.CLOSED) is Status.CLOSED
 
 
 @pytest.mark.parametrize(
@@ -216,7 +208,7 @@ def test_a_notice_and_a_public_notice_document_who_was_informed(fresh_db, world,
     seen = informing.overview(fresh_db, world["dpo"], incident_id)
     assert seen.informed and seen.public[0].text == "Op de website."
     assert [(n.recipient, n.people_count, n.channel) for n in seen.notices] == [
-        (Recipient.PARENTS, 3, Channel.EMAIL)
+        (Addressee.PARENTS, 3, Channel.EMAIL)
     ]
     entry = audit_log.recent(fresh_db, 1, action="subjects.notice")[0]
     assert json.loads(entry["detail"]) == {"recipient": "parents", "people_count": 3, "channel": "email"}
@@ -244,11 +236,11 @@ def test_the_safety_check_is_audited_without_its_reason(fresh_db, world, inciden
 
 
 @pytest.mark.parametrize("who", ["reporter", "management", "admin", "other_dpo"])
-def test_only_the_fg_records_safety_checks_and_notices(fresh_db, world, incident_id, who):
+def test_only_the_dpo_records_safety_checks_and_notices(fresh_db, world, incident_id, who):
     with pytest.raises(PermissionDenied):
-        informing.record_safety_check(fresh_db, world[who], incident_id, Recipient.PARENTS, False)
+        informing.record_safety_check(fresh_db, world[who], incident_id, Addressee.PARENTS, False)
     _check(fresh_db, world, incident_id)
     with pytest.raises(PermissionDenied):
-        informing.record_notice(fresh_db, world[who], incident_id, Recipient.PARENTS, 1, TODAY, Channel.PHONE)
+        informing.record_notice(fresh_db, world[who], incident_id, Addressee.PARENTS, 1, TODAY, Channel.PHONE)
     with pytest.raises(PermissionDenied):
         informing.overview(fresh_db, world[who], incident_id)

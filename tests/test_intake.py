@@ -8,15 +8,9 @@ from datetime import timedelta
 import pytest
 from pydantic import ValidationError
 
-from datalek.guidance import for_situation as guidance
-from datalek.intake import (
-    MAX_DESCRIPTION,
-    MAX_SHORT_TEXT,
-    Report,
-    Situation,
-    applicable,
-    validate_report,
-)
+from datalek.intake.guidance import for_situation as guidance
+from datalek.intake.report import MAX_DESCRIPTION, MAX_SHORT_TEXT, Report, applicable, validate_report
+from datalek.intake.situations import Situation
 from datalek.models import IncidentType, InvalidInput
 from tests.conftest import NOW, make_report, report_values
 

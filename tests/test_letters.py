@@ -9,17 +9,19 @@ from datetime import date, timedelta
 import docx
 import pytest
 
-from datalek import assessment, deadlines, decisions, follow_up, incidents, informing, letters
-from datalek.decisions import DecisionInput, Inform
-from datalek.facts import DataCategory, Facts
+from datalek import clock
+from datalek.accounts.permissions import PermissionDenied
+from datalek.actions import documents, informing, letters
+from datalek.actions.addressees import Addressee
+from datalek.handling import assessment, decisions, incidents
+from datalek.handling.decisions import DecisionInput, Inform
 from datalek.models import IncidentType, InvalidInput, Organisation
-from datalek.permissions import PermissionDenied
-from datalek.recipients import Recipient
 from datalek.store import audit_log
+from datalek.triage.facts import DataCategory, Facts
 from tests.conftest import NOW, make_report
 
 ORG = Organisation(
-    id=1, name="Gemeente Test", fg_name="Fien FG", fg_email="fg@test.invalid", fg_phone="020-1234567"
+    id=1, name="Gemeente Test", dpo_name="Fien FG", dpo_email="fg@test.invalid", dpo_phone="020-1234567"
 )
 TEXT = letters.LetterText(
     what_happened="Een brief ging naar een verkeerd adres.",
@@ -31,7 +33,7 @@ FORMAL = re.compile(r"\b(u|uw)\b", re.IGNORECASE)
 INFORMAL = re.compile(r"\b(je|jij|jouw|jou)\b", re.IGNORECASE)
 
 
-def _compose(recipient=Recipient.PERSON, text=TEXT, org=ORG):
+def _compose(recipient=Addressee.PERSON, text=TEXT, org=ORG):
     return letters.compose(recipient, text, org, "DL-2026-0007", DAY)
 
 
@@ -43,19 +45,19 @@ def _docx_paragraphs(letter) -> list[str]:
     ("recipient", "title", "salutation", "phrase"),
     [
         (
-            Recipient.PERSON,
+            Addressee.PERSON,
             "Er is iets misgegaan met uw gegevens",
             "Beste heer, mevrouw,",
             "Wat kunt u zelf doen?",
         ),
         (
-            Recipient.PARENTS,
+            Addressee.PARENTS,
             "Er is iets misgegaan met de gegevens van uw kind",
             "Beste ouder of verzorger,",
             "Wat kan dit voor uw kind en voor u betekenen?",
         ),
         (
-            Recipient.YOUNG_PERSON,
+            Addressee.YOUNG_PERSON,
             "Er is iets misgegaan met jouw gegevens",
             "Hoi,",
             "Wat betekent dit voor jou?",
@@ -71,21 +73,21 @@ def test_each_kind_of_reader_gets_its_own_title_and_salutation(recipient, title,
     assert "Ons kenmerk: DL-2026-0007" in text
 
 
-@pytest.mark.parametrize("recipient", [Recipient.PERSON, Recipient.PARENTS], ids=["person", "parents"])
+@pytest.mark.parametrize("recipient", [Addressee.PERSON, Addressee.PARENTS], ids=["person", "parents"])
 def test_adults_are_addressed_formally(recipient):
     text = _compose(recipient).to_text()
     assert FORMAL.search(text) and not INFORMAL.search(text)
-    assert ("uw kind" in text) == (recipient is Recipient.PARENTS)
+    assert ("uw kind" in text) == (recipient is Addressee.PARENTS)
     assert "U hoeft nu niets te doen." in text
 
 
 def test_a_young_person_is_addressed_informally():
-    text = _compose(Recipient.YOUNG_PERSON).to_text()
+    text = _compose(Addressee.YOUNG_PERSON).to_text()
     assert "jouw" in text and "Je hoeft nu niets te doen." in text
     assert not FORMAL.search(text)
 
 
-def test_the_letter_names_the_fg_of_the_organisation_as_contact():
+def test_the_letter_names_the_dpo_of_the_organisation_as_contact():
     text = _compose().to_text()
     assert "functionaris gegevensbescherming: Fien FG, fg@test.invalid, 020-1234567." in text
     assert "Autoriteit Persoonsgegevens" in text
@@ -108,7 +110,7 @@ def test_a_missing_part_gives_a_dutch_error(changes, field, message):
     assert message in refused.value.errors[field]
 
 
-def test_without_fg_contact_details_no_letter_is_made():
+def test_without_dpo_contact_details_no_letter_is_made():
     with pytest.raises(InvalidInput) as refused:
         _compose(org=Organisation(id=2, name="Zonder FG"))
     assert "contactgegevens van de FG ontbreken" in refused.value.errors["form"]
@@ -122,7 +124,7 @@ def test_markup_in_a_letter_part_stays_literal_text():
 
 
 def test_the_word_file_holds_title_headings_and_every_line():
-    letter = _compose(Recipient.PARENTS, TEXT.model_copy(update={"measures": "Regel een.\nRegel twee."}))
+    letter = _compose(Addressee.PARENTS, TEXT.model_copy(update={"measures": "Regel een.\nRegel twee."}))
     document = docx.Document(io.BytesIO(letter.to_docx()))
     assert document.core_properties.title == letter.title
     headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
@@ -161,7 +163,7 @@ SECRET = "Jan de Vries, BSN 123456782, Dorpsstraat 1"
 @pytest.fixture
 def family(fresh_db, world, monkeypatch):
     """A decided incident whose description names a person; the parents' check is done."""
-    monkeypatch.setattr(deadlines, "now", lambda: NOW + timedelta(days=5))
+    monkeypatch.setattr(clock, "now", lambda: NOW + timedelta(days=5))
     report = make_report(
         world.org.id,
         description=f"Dossier van {SECRET} naar verkeerde ouder.",
@@ -175,16 +177,16 @@ def family(fresh_db, world, monkeypatch):
         incident.id,
         DecisionInput(breach=True, notify_authority=True, inform=Inform.YES, motivation="Conform advies."),
     )
-    for recipient in Recipient:
+    for recipient in Addressee:
         informing.record_safety_check(fresh_db, world["dpo"], incident.id, recipient, False)
     return incident
 
 
-def _family_letter(db, world, incident, recipient=Recipient.PARENTS):
-    text = follow_up.letter_prefill(db, world["dpo"], incident.id, recipient).model_copy(
+def _family_letter(db, world, incident, recipient=Addressee.PARENTS):
+    text = documents.letter_prefill(db, world["dpo"], incident.id, recipient).model_copy(
         update={"consequences": "Een andere ouder kon het lezen.", "measures": "Teruggevraagd."}
     )
-    return follow_up.letter_for(db, world["dpo"], incident.id, recipient, text, today=DAY)
+    return documents.letter_for(db, world["dpo"], incident.id, recipient, text, today=DAY)
 
 
 def test_a_family_letter_never_copies_the_reporters_description(fresh_db, world, family):
@@ -197,25 +199,25 @@ def test_a_family_letter_never_copies_the_reporters_description(fresh_db, world,
 
 
 def test_making_a_letter_is_audited_with_the_recipient_code(fresh_db, world, family):
-    _family_letter(fresh_db, world, family, Recipient.YOUNG_PERSON)
+    _family_letter(fresh_db, world, family, Addressee.YOUNG_PERSON)
     entry = audit_log.recent(fresh_db, 1, action="subjects.letter")[0]
     assert json.loads(entry["detail"]) == {"recipient": "young_person"}
 
 
 def test_a_young_persons_letter_from_the_prefill_says_je_throughout(fresh_db, world, family):
-    text = _family_letter(fresh_db, world, family, Recipient.YOUNG_PERSON).to_text()
+    text = _family_letter(fresh_db, world, family, Addressee.YOUNG_PERSON).to_text()
     assert not FORMAL.search(text)
 
 
 @pytest.mark.parametrize("who", ["reporter", "management", "admin", "other_dpo"])
-def test_only_the_fg_makes_letters(fresh_db, world, family, who):
+def test_only_the_dpo_makes_letters(fresh_db, world, family, who):
     with pytest.raises(PermissionDenied):
-        follow_up.letter_prefill(fresh_db, world[who], family.id)
+        documents.letter_prefill(fresh_db, world[who], family.id)
     with pytest.raises(PermissionDenied):
-        follow_up.letter_for(fresh_db, world[who], family.id, Recipient.PARENTS, TEXT, today=DAY)
+        documents.letter_for(fresh_db, world[who], family.id, Addressee.PARENTS, TEXT, today=DAY)
 
 
-def test_the_public_notice_tells_what_happened_and_how_to_reach_the_fg():
+def test_the_public_notice_tells_what_happened_and_how_to_reach_the_dpo():
     text = letters.public_notice(TEXT, ORG)
     lines = text.splitlines()
     assert lines[0] == "Datalek bij Gemeente Test"
@@ -230,6 +232,6 @@ def test_the_prefill_never_names_child_protection_information():
         aware_at=NOW,
         data_categories=[DataCategory.CARE_FILE, DataCategory.CHILD_PROTECTION],
     )
-    made = letters.prefill(facts, recipient=Recipient.YOUNG_PERSON)
+    made = letters.prefill(facts, recipient=Addressee.YOUNG_PERSON)
     assert "Veilig Thuis" not in made.what_happened and "eilig" not in made.what_happened
     assert "jeugdhulp- of zorgdossier" in made.what_happened

@@ -14,7 +14,8 @@ import socket
 
 import pytest
 
-from datalek import accounts, store
+from datalek import store
+from datalek.accounts.users import create_user
 from datalek.models import Actor, Role
 from tests.conftest import PASSWORD, World
 from tests.e2e.conftest import (  # noqa: F401 - the browser fixture for Debian's Chromium
@@ -60,7 +61,7 @@ def server(tmp_path_factory):
     db = store.connect(path)
     try:
         world = World(db)
-        accounts.create_user(db, Actor.cli(), NAME, EMAIL, Role.REPORTER, PASSWORD, [world.org.id])
+        create_user(db, Actor.cli(), NAME, EMAIL, Role.REPORTER, PASSWORD, [world.org.id])
     finally:
         db.close()
     srv = Server(

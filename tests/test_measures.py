@@ -6,10 +6,12 @@ from datetime import date, timedelta
 
 import pytest
 
-from datalek import deadlines, incidents, measures
-from datalek.measures import MeasureInput, MeasureKind, MeasureStatus
+from datalek import clock
+from datalek.accounts.permissions import PermissionDenied
+from datalek.actions import measures
+from datalek.actions.measures import MeasureInput, MeasureKind, MeasureStatus
+from datalek.handling import incidents
 from datalek.models import InvalidInput
-from datalek.permissions import PermissionDenied
 from datalek.store import audit_log
 from tests.conftest import NOW, make_report
 
@@ -23,8 +25,8 @@ GOOD = MeasureInput(
 
 
 @pytest.fixture(autouse=True)
-def clock(monkeypatch):
-    monkeypatch.setattr(deadlines, "now", lambda: NOW + timedelta(days=5))
+def fixed_now(monkeypatch):
+    monkeypatch.setattr(clock, "now", lambda: NOW + timedelta(days=5))
 
 
 @pytest.fixture
@@ -145,7 +147,7 @@ def test_overdue_defaults_to_today(fresh_db, world, incident_id):
 
 
 @pytest.mark.parametrize("who", ["reporter", "management", "admin", "other_dpo"])
-def test_only_the_fg_of_the_organisation_handles_measures(fresh_db, world, incident_id, who):
+def test_only_the_dpo_of_the_organisation_handles_measures(fresh_db, world, incident_id, who):
     made = _add(fresh_db, world, incident_id)
     with pytest.raises(PermissionDenied):
         measures.add(fresh_db, world[who], incident_id, GOOD)
@@ -157,7 +159,7 @@ def test_only_the_fg_of_the_organisation_handles_measures(fresh_db, world, incid
 
 
 @pytest.mark.parametrize("who", ["reporter", "management", "admin"])
-def test_only_an_fg_sees_overdue_measures(fresh_db, world, who):
+def test_only_a_dpo_sees_overdue_measures(fresh_db, world, who):
     with pytest.raises(PermissionDenied):
         measures.overdue(fresh_db, world[who])
 

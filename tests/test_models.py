@@ -6,8 +6,8 @@ import itertools
 
 import pytest
 
+from datalek.handling.lifecycle import TRANSITIONS
 from datalek.models import (
-    TRANSITIONS,
     Actor,
     IncidentType,
     LabelledEnum,

@@ -13,9 +13,22 @@ from dataclasses import dataclass
 
 import pytest
 
-from datalek import accounts, incidents, permissions, stats, store
+from datalek import store
+from datalek.accounts import permissions
+from datalek.accounts.organisations import create_organisation
+from datalek.accounts.permissions import (
+    AccountRef,
+    Action,
+    IncidentRef,
+    OrgRef,
+    OrgSelection,
+    Owner,
+    PermissionDenied,
+)
+from datalek.accounts.users import create_user, get_user, list_users, set_active, set_password
+from datalek.handling import incidents, lifecycle
+from datalek.insight import stats
 from datalek.models import Actor, IncidentType, Role, Status
-from datalek.permissions import PermissionDenied
 from datalek.store import audit_log
 from tests.conftest import NOW, make_report
 
@@ -69,11 +82,11 @@ CALLS: dict[str, tuple[str, Call]] = {
     ),
     "change_status(reporter's)": (
         "incident.status",
-        lambda c, a: incidents.change_status(c.db, a, c.mine, Status.IN_PROGRESS),
+        lambda c, a: lifecycle.change_status(c.db, a, c.mine, Status.IN_PROGRESS),
     ),
     "change_status(other org's)": (
         "incident.status",
-        lambda c, a: incidents.change_status(c.db, a, c.foreign, Status.IN_PROGRESS),
+        lambda c, a: lifecycle.change_status(c.db, a, c.foreign, Status.IN_PROGRESS),
     ),
     "queue": ("incident.queue", lambda c, a: incidents.queue(c.db, a)),
     "queue(other org)": (
@@ -101,32 +114,30 @@ CALLS: dict[str, tuple[str, Call]] = {
     # accounts
     "create_user": (
         "user.create",
-        lambda c, a: accounts.create_user(
+        lambda c, a: create_user(
             c.db, a, "Nieuwe Collega", "nieuw@test.invalid", Role.REPORTER, None, [c.world.org.id]
         ),
     ),
     "create_organisation": (
         "organisation.create",
-        lambda c, a: accounts.create_organisation(c.db, a, "Gemeente Nieuw"),
+        lambda c, a: create_organisation(c.db, a, "Gemeente Nieuw"),
     ),
-    "list_users": ("user.list", lambda c, a: accounts.list_users(c.db, a)),
+    "list_users": ("user.list", lambda c, a: list_users(c.db, a)),
     "set_active(reporter2, off)": (
         "user.disable",
-        lambda c, a: accounts.set_active(c.db, a, c.world["reporter2"].user_id, False),
+        lambda c, a: set_active(c.db, a, c.world["reporter2"].user_id, False),
     ),
     "set_active(reporter2, on)": (
         "user.enable",
-        lambda c, a: accounts.set_active(c.db, a, c.world["reporter2"].user_id, True),
+        lambda c, a: set_active(c.db, a, c.world["reporter2"].user_id, True),
     ),
     "set_password(reporter2)": (
         "user.password",
-        lambda c, a: accounts.set_password(
-            c.db, a, c.world["reporter2"].user_id, "een heel nieuw wachtwoord"
-        ),
+        lambda c, a: set_password(c.db, a, c.world["reporter2"].user_id, "een heel nieuw wachtwoord"),
     ),
     "get_user(reporter2)": (
         "user.read",
-        lambda c, a: accounts.get_user(c.db, a, c.world["reporter2"].user_id),
+        lambda c, a: get_user(c.db, a, c.world["reporter2"].user_id),
     ),
 }
 
@@ -166,7 +177,7 @@ MATRIX = [
     ("other_dpo", "add_supplement(reporter's)", R),
     ("management", "add_supplement(reporter's)", R),
     ("admin", "add_supplement(reporter's)", R),
-    # --- incidents.change_status: only the FG of the incident's organisation
+    # --- lifecycle.change_status: only the FG of the incident's organisation
     ("dpo", "change_status(reporter's)", A),
     ("dpo", "change_status(other org's)", R),
     ("other_dpo", "change_status(other org's)", A),
@@ -303,7 +314,7 @@ def test_a_refused_write_changes_nothing(case, who, call):
     [
         ("incident.read", lambda c, a, i: incidents.read_incident(c.db, a, i)),
         ("incident.supplement", lambda c, a, i: incidents.add_supplement(c.db, a, i, "Meer.")),
-        ("incident.status", lambda c, a, i: incidents.change_status(c.db, a, i, Status.IN_PROGRESS)),
+        ("incident.status", lambda c, a, i: lifecycle.change_status(c.db, a, i, Status.IN_PROGRESS)),
     ],
     ids=["read", "supplement", "status"],
 )
@@ -357,12 +368,16 @@ def test_management_cannot_reach_an_incident_any_other_way(case):
 
 def test_permission_checks_refuse_inside_an_open_write_transaction(case):
     with pytest.raises(RuntimeError), store.write(case.db):
-        permissions.deny(case.db, case.world["reporter"], "incident.read")
+        permissions.refuse(case.db, case.world["reporter"], Action.READ_INCIDENT)
 
 
-# --- the pure predicates -------------------------------------------------------------------
+# --- the rules, as a table: (action, who, what it is about) -> allowed? -----------------------
 
 ORG, OTHER_ORG, ME, COLLEAGUE = 1, 2, 7, 8
+MINE = Owner(incident_id=10, org_id=ORG, reporter_id=ME)
+COLLEAGUES = Owner(incident_id=11, org_id=ORG, reporter_id=COLLEAGUE)
+FOREIGN = Owner(incident_id=12, org_id=OTHER_ORG, reporter_id=COLLEAGUE)
+ANONYMOUS = Owner(incident_id=13, org_id=ORG, reporter_id=None)
 
 
 def actor(role: Role | str, org_ids=(ORG,)) -> Actor:
@@ -371,76 +386,98 @@ def actor(role: Role | str, org_ids=(ORG,)) -> Actor:
     return Actor(user_id=ME, role=role, org_ids=org_ids)
 
 
-PREDICATES = [
-    # may_report(actor, org_id)
-    ("may_report", Role.REPORTER, (ORG,), True),
-    ("may_report", Role.REPORTER, (OTHER_ORG,), False),
-    ("may_report", Role.DPO, (ORG,), True),
-    ("may_report", Role.DPO, (OTHER_ORG,), False),
-    ("may_report", Role.MANAGEMENT, (ORG,), False),
-    ("may_report", Role.ADMIN, (ORG,), False),
-    ("may_report", "cli", (ORG,), False),
-    # may_read_incident(actor, org_id, reporter_id)
-    ("may_read_incident", Role.REPORTER, (ORG, ME), True),
-    ("may_read_incident", Role.REPORTER, (ORG, COLLEAGUE), False),
-    ("may_read_incident", Role.REPORTER, (ORG, None), False),
-    ("may_read_incident", Role.DPO, (ORG, COLLEAGUE), True),
-    ("may_read_incident", Role.DPO, (OTHER_ORG, COLLEAGUE), False),
-    ("may_read_incident", Role.MANAGEMENT, (ORG, ME), False),
-    ("may_read_incident", Role.ADMIN, (ORG, ME), False),
-    ("may_read_incident", "cli", (ORG, None), False),
-    # may_supplement(actor, org_id, reporter_id)
-    ("may_supplement", Role.REPORTER, (ORG, ME), True),
-    ("may_supplement", Role.REPORTER, (ORG, COLLEAGUE), False),
-    ("may_supplement", Role.DPO, (ORG, COLLEAGUE), True),
-    ("may_supplement", Role.DPO, (OTHER_ORG, COLLEAGUE), False),
-    ("may_supplement", Role.MANAGEMENT, (ORG, ME), False),
-    # may_handle_incident(actor, org_id)
-    ("may_handle_incident", Role.DPO, (ORG,), True),
-    ("may_handle_incident", Role.DPO, (OTHER_ORG,), False),
-    ("may_handle_incident", Role.REPORTER, (ORG,), False),
-    ("may_handle_incident", Role.MANAGEMENT, (ORG,), False),
-    ("may_handle_incident", Role.ADMIN, (ORG,), False),
-    # may_see_queue(actor)
-    ("may_see_queue", Role.DPO, (), True),
-    ("may_see_queue", Role.REPORTER, (), False),
-    ("may_see_queue", Role.MANAGEMENT, (), False),
-    ("may_see_queue", Role.ADMIN, (), False),
-    # may_see_aggregates(actor, org_ids)
-    ("may_see_aggregates", Role.MANAGEMENT, ([ORG],), True),
-    ("may_see_aggregates", Role.DPO, ([ORG],), True),
-    ("may_see_aggregates", Role.MANAGEMENT, ([OTHER_ORG],), False),
-    ("may_see_aggregates", Role.MANAGEMENT, ([ORG, OTHER_ORG],), False),
-    ("may_see_aggregates", Role.MANAGEMENT, ([],), False),
-    ("may_see_aggregates", Role.REPORTER, ([ORG],), False),
-    ("may_see_aggregates", Role.ADMIN, ([ORG],), False),
-    # may_administer(actor)
-    ("may_administer", Role.ADMIN, (), True),
-    ("may_administer", "cli", (), True),
-    ("may_administer", Role.DPO, (), False),
-    ("may_administer", Role.MANAGEMENT, (), False),
-    ("may_administer", Role.REPORTER, (), False),
-    # may_change_password(actor, user_id)
-    ("may_change_password", Role.REPORTER, (ME,), True),
-    ("may_change_password", Role.REPORTER, (COLLEAGUE,), False),
-    ("may_change_password", Role.DPO, (COLLEAGUE,), False),
-    ("may_change_password", Role.ADMIN, (COLLEAGUE,), True),
-    ("may_change_password", "cli", (COLLEAGUE,), True),
-    # may_verify_audit(actor)
-    ("may_verify_audit", Role.ADMIN, (), True),
-    ("may_verify_audit", "cli", (), True),
-    ("may_verify_audit", Role.DPO, (), False),
-    ("may_verify_audit", Role.MANAGEMENT, (), False),
+REP, DPO, MGT, ADM = Role.REPORTER, Role.DPO, Role.MANAGEMENT, Role.ADMIN
+RULE_TABLE = [
+    # reporting: an employee or FG, for their own organisation
+    (Action.REPORT, REP, OrgRef(ORG), True),
+    (Action.REPORT, REP, OrgRef(OTHER_ORG), False),
+    (Action.REPORT, DPO, OrgRef(ORG), True),
+    (Action.REPORT, DPO, OrgRef(OTHER_ORG), False),
+    (Action.REPORT, MGT, OrgRef(ORG), False),
+    (Action.REPORT, ADM, OrgRef(ORG), False),
+    (Action.REPORT, "cli", OrgRef(ORG), False),
+    (Action.LIST_OWN_REPORTS, REP, None, True),
+    (Action.LIST_OWN_REPORTS, "cli", None, False),
+    # reading and adding to an incident: its reporter, or the FG of its organisation
+    *[(action, REP, MINE, True) for action in (Action.READ_INCIDENT, Action.SUPPLEMENT)],
+    *[(action, REP, COLLEAGUES, False) for action in (Action.READ_INCIDENT, Action.SUPPLEMENT)],
+    (Action.READ_INCIDENT, REP, ANONYMOUS, False),
+    *[(action, DPO, COLLEAGUES, True) for action in (Action.READ_INCIDENT, Action.SUPPLEMENT)],
+    *[(action, DPO, FOREIGN, False) for action in (Action.READ_INCIDENT, Action.SUPPLEMENT)],
+    (Action.READ_INCIDENT, MGT, MINE, False),
+    (Action.READ_INCIDENT, ADM, MINE, False),
+    (Action.READ_INCIDENT, "cli", ANONYMOUS, False),
+    # handling: only the FG of the incident's organisation, never its reporter
+    *[(action, DPO, COLLEAGUES, True) for action in permissions.HANDLER_ACTIONS],
+    *[(action, DPO, FOREIGN, False) for action in permissions.HANDLER_ACTIONS],
+    *[(action, REP, MINE, False) for action in permissions.HANDLER_ACTIONS],
+    *[(action, MGT, MINE, False) for action in permissions.HANDLER_ACTIONS],
+    *[(action, ADM, MINE, False) for action in permissions.HANDLER_ACTIONS],
+    *[(action, "cli", MINE, False) for action in permissions.HANDLER_ACTIONS],
+    # the FG's lists: all their organisations, or one of them
+    *[
+        (action, DPO, None, True)
+        for action in (Action.SEE_QUEUE, Action.SEE_REVIEWS, Action.SEE_OVERDUE_MEASURES)
+    ],
+    (Action.SEE_QUEUE, DPO, OrgRef(ORG), True),
+    (Action.SEE_QUEUE, DPO, OrgRef(OTHER_ORG), False),
+    *[(Action.SEE_QUEUE, role, None, False) for role in (REP, MGT, ADM, "cli")],
+    (Action.LIST_DEPARTMENTS, DPO, None, True),
+    (Action.LIST_DEPARTMENTS, MGT, None, False),
+    # the register: the organisation's FG, or the operator on the server
+    *[(action, DPO, OrgRef(ORG), True) for action in (Action.VIEW_REGISTER, Action.EXPORT_REGISTER)],
+    *[(action, DPO, OrgRef(OTHER_ORG), False) for action in (Action.VIEW_REGISTER, Action.EXPORT_REGISTER)],
+    (Action.EXPORT_REGISTER, "cli", OrgRef(ORG), True),
+    *[(Action.EXPORT_REGISTER, role, OrgRef(ORG), False) for role in (REP, MGT, ADM)],
+    # figures: management and the FG, one organisation or all of theirs, never a subset
+    (Action.SEE_DASHBOARD, MGT, OrgSelection((ORG,)), True),
+    (Action.SEE_DASHBOARD, DPO, OrgSelection((ORG,)), True),
+    (Action.SEE_DASHBOARD, MGT, OrgSelection((OTHER_ORG,)), False),
+    (Action.SEE_DASHBOARD, MGT, OrgSelection((ORG, OTHER_ORG)), False),
+    (Action.SEE_DASHBOARD, MGT, OrgSelection(()), False),
+    (Action.SEE_DASHBOARD, REP, OrgSelection((ORG,)), False),
+    (Action.SEE_DASHBOARD, ADM, OrgSelection((ORG,)), False),
+    (Action.MAKE_ANNUAL_REPORT, MGT, OrgSelection((ORG,)), True),
+    (Action.SEE_OVERVIEW, DPO, OrgSelection((ORG,)), True),
+    (Action.SEE_DEPARTMENT, MGT, OrgSelection((ORG,)), True),
+    # administration: the beheerder, or the operator on the server
+    *[(action, ADM, None, True) for action in permissions.ADMIN_ACTIONS],
+    *[(action, "cli", None, True) for action in permissions.ADMIN_ACTIONS],
+    *[(action, role, None, False) for action in permissions.ADMIN_ACTIONS for role in (REP, DPO, MGT)],
+    # one's own account
+    *[(action, REP, AccountRef(ME), True) for action in (Action.SET_PASSWORD, Action.READ_USER)],
+    *[(action, REP, AccountRef(COLLEAGUE), False) for action in (Action.SET_PASSWORD, Action.READ_USER)],
+    (Action.SET_PASSWORD, DPO, AccountRef(COLLEAGUE), False),
+    (Action.SET_PASSWORD, ADM, AccountRef(COLLEAGUE), True),
+    (Action.SET_PASSWORD, "cli", AccountRef(COLLEAGUE), True),
+    # setup runs only on an empty installation, checked inside its own transaction
+    *[(Action.SETUP, role, None, False) for role in (REP, DPO, MGT, ADM, "cli")],
 ]
 
 
-def _predicate_id(row) -> str:
-    name, role, args, expected = row
-    return f"{name}-{getattr(role, 'value', role)}-{'-'.join(map(str, args)) or 'any'}-{expected}"
+def _rule_id(row) -> str:
+    action, role, about, expected = row
+    return f"{action.value}-{getattr(role, 'value', role)}-{type(about).__name__}-{expected}"
 
 
 @pytest.mark.parametrize(
-    ("name", "role", "args", "expected"), PREDICATES, ids=[_predicate_id(r) for r in PREDICATES]
+    ("action", "role", "about", "expected"), RULE_TABLE, ids=[_rule_id(r) for r in RULE_TABLE]
 )
-def test_predicates(name, role, args, expected):
-    assert getattr(permissions, name)(actor(role), *args) is expected
+def test_rule_table(action, role, about, expected):
+    assert permissions.allowed(actor(role), action, about) is expected
+
+
+def test_every_action_has_a_rule_and_the_table_covers_it():
+    assert set(permissions.RULES) == set(Action)
+    assert {row[0] for row in RULE_TABLE} == set(Action)
+    assert len({a.value for a in Action}) == len(Action), "two actions share an audit code"
+
+
+def test_require_refuses_an_unknown_incident_like_a_foreign_one(case):
+    dpo = case.world["dpo"]
+    for incident_id in (case.foreign, UNKNOWN_ID):
+        with pytest.raises(PermissionDenied) as refused:
+            permissions.require(case.db, dpo, Action.READ_INCIDENT, IncidentRef(incident_id))
+        assert refused.value.message == PermissionDenied("x").message
+    owner = permissions.require(case.db, dpo, Action.READ_INCIDENT, IncidentRef(case.mine))
+    assert owner == Owner(case.mine, case.world.org.id, case.world["reporter"].user_id)

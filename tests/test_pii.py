@@ -5,15 +5,7 @@ from datetime import date
 
 import pytest
 
-from datalek.pii import (
-    Finding,
-    PiiKind,
-    find_pii,
-    is_valid_bsn,
-    is_valid_iban,
-    redact,
-    redact_all,
-)
+from datalek.intake.pii import Finding, PiiKind, find_pii, is_valid_bsn, is_valid_iban, redact, redact_all
 
 P = pytest.param
 NEXT_YEAR = date.today().year + 1

@@ -10,21 +10,24 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
-from datalek import assessment, deadlines, decisions, incidents, informing, register_export
+from datalek import clock
+from datalek.accounts.permissions import PermissionDenied
+from datalek.actions import informing
+from datalek.actions.addressees import Addressee
 from datalek.cli import main
-from datalek.decisions import DecisionInput, Inform, NotBreachReason
-from datalek.facts import LawfulBasis
+from datalek.handling import assessment, decisions, incidents
+from datalek.handling.decisions import DecisionInput, Inform, NotBreachReason
+from datalek.insight import register_export
+from datalek.insight.register_export import COLUMNS, safe_cell
 from datalek.models import InvalidInput
-from datalek.permissions import PermissionDenied
-from datalek.recipients import Recipient
-from datalek.register_export import COLUMNS, safe_cell
 from datalek.store import audit_log
+from datalek.triage.facts import LawfulBasis
 from tests.conftest import NOW, complete_follow_up, make_report
 
 
 @pytest.fixture(autouse=True)
-def clock(monkeypatch):
-    monkeypatch.setattr(deadlines, "now", lambda: NOW + timedelta(days=5))
+def fixed_now(monkeypatch):
+    monkeypatch.setattr(clock, "now", lambda: NOW + timedelta(days=5))
 
 
 def _submit(db, world, at=NOW, **changes):
@@ -73,7 +76,7 @@ def year(fresh_db, world):
         fresh_db,
         world["dpo"],
         made["postponed"].id,
-        Recipient.PARENTS,
+        Addressee.PARENTS,
         True,
         "Zorgen over de vader.",
         date(2026, 12, 10),
@@ -199,7 +202,7 @@ def test_an_unknown_format_is_refused(fresh_db, world):
 
 
 @pytest.mark.parametrize("who", ["reporter", "management", "admin", "other_dpo"])
-def test_only_the_fg_of_the_organisation_exports_its_register(fresh_db, world, year, who):
+def test_only_the_dpo_of_the_organisation_exports_its_register(fresh_db, world, year, who):
     with pytest.raises(PermissionDenied):
         register_export.export(fresh_db, world[who], world.org.id, 2026, "csv")
     assert audit_log.recent(fresh_db, 1, action="register.export") == []

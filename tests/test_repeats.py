@@ -5,11 +5,12 @@ from datetime import timedelta
 
 import pytest
 
-from datalek import assessment, decisions, incidents, repeats, store
-from datalek.decisions import DecisionInput, NotBreachReason
-from datalek.facts import LawfulBasis
+from datalek import store
+from datalek.handling import assessment, decisions, incidents, repeats
+from datalek.handling.decisions import DecisionInput, NotBreachReason
 from datalek.models import IncidentType, Status
 from datalek.store import audit_log
+from datalek.triage.facts import LawfulBasis
 from tests.conftest import NOW, make_report
 
 

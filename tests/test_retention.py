@@ -9,10 +9,13 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from click.testing import CliRunner
 
-from datalek import audit, deadlines, incidents, retention, stats, store
+from datalek import clock, store
+from datalek.accounts import audit
+from datalek.accounts.permissions import PermissionDenied
 from datalek.cli import main
+from datalek.handling import incidents, retention
+from datalek.insight import stats
 from datalek.models import Actor, InvalidInput
-from datalek.permissions import PermissionDenied
 from datalek.store import audit_log
 from tests.conftest import NOW, make_report
 from tests.pages.conftest import (  # noqa: F401 - autouse fixtures for the page test
@@ -27,7 +30,7 @@ CLI = Actor.cli()
 
 
 def _iso(moment: datetime) -> str:
-    return deadlines.to_iso(moment)
+    return clock.to_iso(moment)
 
 
 def _incident(
@@ -263,7 +266,7 @@ def test_a_second_run_finds_nothing_and_a_purged_incident_still_opens(aged):
 def test_the_period_counts_from_the_closing_moment(aged):
     db, world, ids = aged
     # reported 3 years ago and closed 30 days later: due 5 years after closing
-    closed = deadlines.from_iso(
+    closed = clock.from_iso(
         db.execute("SELECT closed_at FROM incidents WHERE id = ?", [ids["closed_recent"]]).fetchone()[0]
     )
     five_years = retention.years_before(closed, -5)
@@ -338,7 +341,7 @@ def test_years_before_handles_a_leap_day():
 
 def test_cli_dry_run_prints_references_and_counts_but_no_text(aged, db_path, monkeypatch):
     db, world, ids = aged
-    monkeypatch.setattr(retention.deadlines, "now", lambda: NOW)
+    monkeypatch.setattr(retention.clock, "now", lambda: NOW)
     result = CliRunner().invoke(main, ["purge", "--dry-run", "--db", str(db_path)])
     assert result.exit_code == 0, result.output
     assert "Proefdraai" in result.output and "incidents: 3" in result.output
@@ -351,7 +354,7 @@ def test_cli_dry_run_prints_references_and_counts_but_no_text(aged, db_path, mon
 
 def test_cli_apply_purges_and_set_retention_changes_the_period(aged, db_path, monkeypatch):
     db, world, ids = aged
-    monkeypatch.setattr(retention.deadlines, "now", lambda: NOW)
+    monkeypatch.setattr(retention.clock, "now", lambda: NOW)
     result = CliRunner().invoke(
         main, ["org", "set-retention", "--db", str(db_path), str(world.other_org.id), "5"]
     )

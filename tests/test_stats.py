@@ -7,9 +7,14 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from datalek import accounts, auth, incidents, stats, store
+from datalek import store
+from datalek.accounts import auth
+from datalek.accounts.organisations import create_organisation
+from datalek.accounts.permissions import PermissionDenied
+from datalek.accounts.users import create_user
+from datalek.handling import incidents, lifecycle
+from datalek.insight import disclosure, stats
 from datalek.models import Actor, IncidentType, Role, Status
-from datalek.permissions import PermissionDenied
 from tests.conftest import World, make_report
 
 P = pytest.param
@@ -46,13 +51,13 @@ SUPPRESS = [
 
 @pytest.mark.parametrize(("counts", "expected"), SUPPRESS)
 def test_suppress(counts, expected):
-    cells = stats.suppress(counts, 5)
+    cells = disclosure.suppress(counts, 5)
     assert shown(cells) == expected
     assert [c.label for c in cells] == list(counts), "order of the cells is kept"
 
 
 def test_suppress_tie_hides_exactly_one_of_the_next_smallest():
-    result = shown(stats.suppress({"a": 1, "b": 9, "c": 9, "d": 30}, 5))
+    result = shown(disclosure.suppress({"a": 1, "b": 9, "c": 9, "d": 30}, 5))
     assert result["a"] is None and result["d"] == 30
     assert [result["b"], result["c"]].count(None) == 1
 
@@ -64,7 +69,7 @@ def test_suppress_never_leaves_a_single_hidden_cell_recoverable(limit):
     values = [0, 1, 2, 4, 5, 7, 12]
     for combo in itertools.product(values, repeat=3):
         counts = dict(zip("abc", combo, strict=True))
-        cells = shown(stats.suppress(counts, limit))
+        cells = shown(disclosure.suppress(counts, limit))
         hidden = [k for k, v in cells.items() if v is None]
         visible_non_zero = [k for k, v in cells.items() if v]
         assert not (len(hidden) == 1 and visible_non_zero), (counts, cells)
@@ -89,7 +94,7 @@ def test_threshold_from_environment(monkeypatch, env, expected):
         monkeypatch.delenv("DATALEK_SMALL_NUMBER", raising=False)
     else:
         monkeypatch.setenv("DATALEK_SMALL_NUMBER", env)
-    assert stats.threshold() == expected
+    assert disclosure.threshold() == expected
 
 
 def test_a_hidden_cell_says_verborgen_whatever_its_size(monkeypatch):
@@ -134,7 +139,7 @@ def filled_path(tmp_path_factory):
             for i in range(n):
                 made.append(submit(db, world["reporter"], world.org.id, situation, at + timedelta(minutes=i)))
         for incident in made[:MOVED_ON]:
-            incidents.change_status(db, world["dpo"], incident.id, Status.IN_PROGRESS)
+            lifecycle.change_status(db, world["dpo"], incident.id, Status.IN_PROGRESS)
         # Not counted in 2026 for the organisation: another year, another organisation.
         submit(db, world["reporter"], world.org.id, "hack", datetime(2025, 12, 1, 9, tzinfo=UTC))
         for _ in range(3):
@@ -178,7 +183,7 @@ def test_overview_counts(filled):
     assert shown(overview.by_month) == months(m01=None, m03=9, m06=None)
 
 
-def test_overview_same_for_the_fg(filled):
+def test_overview_same_for_the_dpo(filled):
     world, db = filled
     assert stats.overview(db, world["dpo"], [world.org.id], 2026) == stats.overview(
         db, world["management"], [world.org.id], 2026
@@ -256,11 +261,11 @@ def test_overview_refused(filled, actor, orgs):
 
 def test_month_is_the_month_in_the_netherlands(fresh_db):
     cli = Actor.cli()
-    org = accounts.create_organisation(fresh_db, cli, "Gemeente Oudjaar")
+    org = create_organisation(fresh_db, cli, "Gemeente Oudjaar")
     reporter, board = (
         auth.actor_for(
             fresh_db,
-            accounts.create_user(fresh_db, cli, role, f"{role}@test.invalid", role, None, [org.id]).id,
+            create_user(fresh_db, cli, role, f"{role}@test.invalid", role, None, [org.id]).id,
         )
         for role in (Role.REPORTER, Role.MANAGEMENT)
     )
@@ -275,5 +280,5 @@ def test_month_is_the_month_in_the_netherlands(fresh_db):
 def test_a_large_count_hidden_to_protect_a_small_one_is_never_called_small():
     """Hiding 2 alone would let the total give it away, so 90 is hidden too: both read
     'verborgen', never '< 5' (90 is not small, and two words would pin the 2 down)."""
-    cells = {c.label: c.shown for c in stats.suppress({"a": 2, "b": 90, "c": 100}, 5)}
+    cells = {c.label: c.shown for c in disclosure.suppress({"a": 2, "b": 90, "c": 100}, 5)}
     assert cells == {"a": "verborgen", "b": "verborgen", "c": "100"}

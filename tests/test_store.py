@@ -8,7 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from datalek import audit, incidents, store
+from datalek import store
+from datalek.accounts import audit
+from datalek.handling import incidents
 from datalek.models import Actor
 from datalek.store import incidents as incident_sql
 from tests.conftest import NOW, World, make_report

@@ -9,39 +9,20 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from click.testing import CliRunner
 
-from datalek import deadlines
+from datalek import clock
 from datalek.cli import main
-from datalek.facts import (
-    AvailabilityState as AV,
-)
-from datalek.facts import (
-    Cause,
-    Facts,
-    IntegrityState,
-    LawfulBasis,
-)
-from datalek.facts import (
-    ConfidentialityState as CS,
-)
-from datalek.facts import (
-    DataCategory as D,
-)
-from datalek.facts import (
-    Exfiltration as X,
-)
-from datalek.facts import (
-    PeopleGroup as G,
-)
-from datalek.facts import (
-    RecipientKind as R,
-)
-from datalek.facts import (
-    Unintelligible as U,
-)
-from datalek.intake import CountKind, Retrieval
+from datalek.intake.situations import CountKind, Retrieval
 from datalek.models import IncidentType as T
 from datalek.models import Nature
 from datalek.triage import Advice, Art34Exception, RiskLevel, assess
+from datalek.triage.facts import AvailabilityState as AV
+from datalek.triage.facts import Cause, Facts, IntegrityState, LawfulBasis
+from datalek.triage.facts import ConfidentialityState as CS
+from datalek.triage.facts import DataCategory as D
+from datalek.triage.facts import Exfiltration as X
+from datalek.triage.facts import PeopleGroup as G
+from datalek.triage.facts import RecipientKind as R
+from datalek.triage.facts import Unintelligible as U
 
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 C, I, A = Nature.CONFIDENTIALITY, Nature.INTEGRITY, Nature.AVAILABILITY
@@ -597,7 +578,7 @@ def test_deadline_is_72_elapsed_hours_across_dst(aware_local, local_deadline):
     aware = datetime.fromisoformat(aware_local)
     advice = assess(known(aware_at=aware), aware + timedelta(hours=1))
     assert advice.deadline - aware == timedelta(hours=72) and advice.deadline.tzinfo is not None
-    assert deadlines.format_local(advice.deadline) == local_deadline
+    assert clock.format_local(advice.deadline) == local_deadline
     assert advice.hours_left == 71 and not advice.late
     assert any(local_deadline in r.text for r in advice.reasons)
 

@@ -9,8 +9,8 @@ import streamlit as st
 from pydantic import ValidationError
 
 from datalek import store
+from datalek.accounts.permissions import PermissionDenied
 from datalek.models import InvalidInput
-from datalek.permissions import PermissionDenied
 from ui import session
 
 FAILED = "Het is NIET opgeslagen: er ging iets mis bij het bewaren. Je invoer staat er nog."

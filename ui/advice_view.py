@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from datalek import deadlines, triage
-from datalek.decisions import Decision, Inform, NotBreachReason
+from datalek import clock, deadlines, triage
+from datalek.handling.decisions import Decision, Inform, NotBreachReason
 from ui.forms import field_error
 
 YES_NO = {True: "ja", False: "nee"}
@@ -69,7 +69,7 @@ def decision_summary(d: Decision) -> None:
         )
     else:
         text = f"Besluit: geen datalek ({NotBreachReason(d.not_breach_reason).label})."
-    st.success(text + f" Vastgelegd op {deadlines.format_local(d.decided_at)}.")
+    st.success(text + f" Vastgelegd op {clock.format_local(d.decided_at)}.")
     st.markdown("**Motivering**")
     st.text(d.motivation)
     if d.deviates:

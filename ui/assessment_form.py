@@ -8,8 +8,10 @@ from datetime import datetime
 import streamlit as st
 from pydantic import ValidationError
 
-from datalek import deadlines
-from datalek.facts import (
+from datalek import clock
+from datalek.intake.situations import CountKind, Retrieval
+from datalek.models import IncidentType, Nature
+from datalek.triage.facts import (
     AvailabilityState,
     Cause,
     ConfidentialityState,
@@ -22,8 +24,6 @@ from datalek.facts import (
     RecipientKind,
     Unintelligible,
 )
-from datalek.intake import CountKind, Retrieval
-from datalek.models import IncidentType, Nature
 from ui.forms import field_error, local_datetime
 
 _BACKUP = {"yes": "Ja", "no": "Nee", "unknown": "Onbekend"}
@@ -43,7 +43,7 @@ def seed(incident_id: int, facts: Facts, effects: str, remedial: str, force: boo
     for key, value in data.items():
         if key != "aware_at":
             st.session_state[p + key] = value
-    local = facts.aware_at.astimezone(deadlines.AMSTERDAM)
+    local = facts.aware_at.astimezone(clock.AMSTERDAM)
     st.session_state[p + "aware_date"] = local.date()
     st.session_state[p + "aware_time"] = local.time().replace(second=0, microsecond=0)
     st.session_state[p + "backup"] = {True: "yes", False: "no", None: "unknown"}[facts.backup_available]

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from datalek import informing, measures, store
+from datalek import store
+from datalek.actions import informing, measures
 from datalek.models import Actor
 
 SHOWN = 20  # overdue measures named above the queue; the rest are counted

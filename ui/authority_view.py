@@ -1,12 +1,13 @@
-"""AP-melding: the concept answer by answer (each in a copyable block), downloads, and
+"""AP-melding: the draft answer by answer (each in a copyable block), downloads, and
 recording the notification, a supplement or the withdrawal."""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from datalek import authority, deadlines, follow_up, store
-from datalek.decisions import Decision
+from datalek import clock, deadlines, store
+from datalek.actions import authority, documents
+from datalek.handling.decisions import Decision
 from datalek.models import Actor, Incident
 from ui.actions import act
 from ui.forms import datetime_input, field_error, form_errors, local_datetime
@@ -14,14 +15,16 @@ from ui.forms import datetime_input, field_error, form_errors, local_datetime
 state = st.session_state
 
 
-def _record(incident_id: int, kind: str, concept: dict) -> None:
+def _record(incident_id: int, kind: str, draft: dict) -> None:
     p = f"ap{incident_id}_"
     when = local_datetime(state.get(f"{p}{kind}_at_date"), state.get(f"{p}{kind}_at_time"))
     if kind == "initial":
         late = state.get(p + "late", "")
 
-        def record(db, who):  # the stored concept is the one for the moment actually entered
-            made = follow_up.concept_for(db, who, incident_id, late, submitted_at=when) if when else None
+        def record(db, who):  # the stored draft is the one for the moment actually entered
+            made = (
+                documents.draft_notification(db, who, incident_id, late, submitted_at=when) if when else None
+            )
             authority.record_initial(
                 db,
                 who,
@@ -29,7 +32,7 @@ def _record(incident_id: int, kind: str, concept: dict) -> None:
                 state.get(p + "reference", ""),
                 when,
                 late,
-                made.snapshot() if made else concept,
+                made.snapshot() if made else draft,
             )
 
         act(p + "errors", "De melding bij de AP is vastgelegd.", record)
@@ -38,7 +41,7 @@ def _record(incident_id: int, kind: str, concept: dict) -> None:
             p + "errors",
             "De aanvulling is vastgelegd.",
             lambda db, who: authority.record_supplement(
-                db, who, incident_id, when, state.get(p + "note_supplement", ""), concept
+                db, who, incident_id, when, state.get(p + "note_supplement", ""), draft
             ),
         )
     else:
@@ -51,8 +54,8 @@ def _record(incident_id: int, kind: str, concept: dict) -> None:
         )
 
 
-def _show(concept) -> None:
-    for section in concept.sections:
+def _show(draft) -> None:
+    for section in draft.sections:
         st.markdown(f"**{section.number}. {section.title}**")
         for answer in section.answers:
             st.caption(answer.question)
@@ -62,7 +65,7 @@ def _show(concept) -> None:
 def _history(history: authority.State) -> None:
     rows = [n for n in (history.initial, *history.supplements, history.withdrawal) if n]
     for n in rows:
-        text = f"{n.kind.label} op {deadlines.format_local(n.submitted_at)}, meldnummer {n.ap_reference}"
+        text = f"{n.kind.label} op {clock.format_local(n.submitted_at)}, meldnummer {n.ap_reference}"
         st.text(
             text
             + (f". Reden vertraging: {n.late_reason}" if n.late_reason else "")
@@ -82,40 +85,40 @@ def render(actor: Actor, incident: Incident, decision: Decision | None) -> None:
     if history.withdrawal is not None:
         st.info("De melding bij de AP is ingetrokken.")
         return
-    late = deadlines.now() > deadlines.deadline(incident.aware_at)
+    late = clock.now() > deadlines.deadline(incident.aware_at)
     if history.initial is None and late:
         st.warning("De 72 uur zijn voorbij. Geef in de melding de reden van de vertraging.")
         st.text_area("Reden van de vertraging", key=p + "late", max_chars=authority.MAX_TEXT)
         field_error(errors, "late_reason")
     with store.unit() as db:
-        concept = follow_up.concept_for(db, actor, incident.id, state.get(p + "late", ""))
-    if concept.kind == "initial":
+        draft = documents.draft_notification(db, actor, incident.id, state.get(p + "late", ""))
+    if draft.kind == "initial":
         st.markdown("#### Concept AP-melding")
-    elif concept.changed_since is None:
+    elif draft.changed_since is None:
         st.markdown("#### Concept aanvulling")
         st.caption("Bij de eerste melding is geen concept bewaard: hieronder staat het hele concept.")
     else:
         st.markdown("#### Concept aanvulling (alleen wat veranderde)")
-        if not concept.changed:
+        if not draft.changed:
             st.info("Sinds de laatste melding aan de AP is er niets veranderd in de antwoorden.")
     st.caption(
         "Open het meldformulier van de AP ernaast en kopieer antwoord voor antwoord "
         "(knop rechtsboven in elk blok)."
     )
-    if concept.missing:
+    if draft.missing:
         st.warning(
-            f"{len(concept.missing)} antwoord(en) zijn nog onbekend. Vul die aan in het "
+            f"{len(draft.missing)} antwoord(en) zijn nog onbekend. Vul die aan in het "
             "formulier van de AP of in de beoordeling."
         )
     left, right = st.columns(2)
     name = f"concept-ap-melding-{incident.reference}"
     left.download_button(
-        "Download als Markdown", concept.to_markdown(), f"{name}.md", "text/markdown", key=p + "md"
+        "Download als Markdown", draft.to_markdown(), f"{name}.md", "text/markdown", key=p + "md"
     )
     right.download_button(
-        "Download als JSON", concept.to_json(), f"{name}.json", "application/json", key=p + "json"
+        "Download als JSON", draft.to_json(), f"{name}.json", "application/json", key=p + "json"
     )
-    _show(concept)
+    _show(draft)
     st.divider()
     form_errors(errors)
     field_error(errors, "form")
@@ -131,7 +134,7 @@ def render(actor: Actor, incident: Incident, decision: Decision | None) -> None:
                 "Melding vastleggen",
                 type="primary",
                 on_click=_record,
-                args=(incident.id, "initial", concept.snapshot()),
+                args=(incident.id, "initial", draft.snapshot()),
             )
         return
     kind = st.radio(
@@ -149,5 +152,5 @@ def render(actor: Actor, incident: Incident, decision: Decision | None) -> None:
         field_error(errors, "submitted_at")
         button = "Aanvulling vastleggen" if kind == "supplement" else "Intrekking vastleggen"
         st.form_submit_button(
-            button, type="primary", on_click=_record, args=(incident.id, kind, concept.snapshot())
+            button, type="primary", on_click=_record, args=(incident.id, kind, draft.snapshot())
         )

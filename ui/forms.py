@@ -6,7 +6,7 @@ from datetime import date, datetime, time
 
 import streamlit as st
 
-from datalek import deadlines
+from datalek import clock
 
 
 def field_error(errors: dict[str, str] | None, field: str) -> None:
@@ -27,12 +27,12 @@ def local_datetime(day: date | None, moment: time | None) -> datetime | None:
     """A date and time typed in the Netherlands, as an aware UTC datetime."""
     if day is None:
         return None
-    return deadlines.local_to_utc(datetime.combine(day, moment or time(0, 0)))
+    return clock.local_to_utc(datetime.combine(day, moment or time(0, 0)))
 
 
 def datetime_input(label: str, key: str, default_now: bool = False) -> datetime | None:
     """A date and a time side by side; the time may stay empty (taken as 00:00)."""
-    now = deadlines.now().astimezone(deadlines.AMSTERDAM)
+    now = clock.now().astimezone(clock.AMSTERDAM)
     left, right = st.columns(2)
     day_kwargs, time_kwargs = {}, {}
     if f"{key}_date" not in st.session_state:  # a value set through session state wins

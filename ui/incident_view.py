@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from datalek import deadlines
-from datalek.incidents import IncidentView
-from datalek.intake import (
+from datalek import clock
+from datalek.handling.incidents import IncidentView
+from datalek.intake.situations import (
     CountKind,
     DataKind,
     Occurrence,
@@ -45,11 +45,11 @@ def facts(view: IncidentView, show_type: bool = False) -> None:
         (
             "Wanneer",
             _labels(Occurrence, a.get("occurrence"))
-            + (f", vanaf {deadlines.format_local(inc.occurred_from)}" if inc.occurred_from else "")
-            + (f" tot {deadlines.format_local(inc.occurred_to)}" if inc.occurred_to else ""),
+            + (f", vanaf {clock.format_local(inc.occurred_from)}" if inc.occurred_from else "")
+            + (f" tot {clock.format_local(inc.occurred_to)}" if inc.occurred_to else ""),
         ),
-        ("Ontdekt", deadlines.format_local(inc.discovered_at)),
-        ("Gemeld", deadlines.format_local(inc.reported_at)),
+        ("Ontdekt", clock.format_local(inc.discovered_at)),
+        ("Gemeld", clock.format_local(inc.reported_at)),
         ("Soorten gegevens", _labels(DataKind, a.get("data_kinds"))),
         ("Over wie", _labels(SubjectGroup, a.get("subject_groups"))),
         ("Aantal mensen", _count(a)),
@@ -74,12 +74,12 @@ def supplements(view: IncidentView) -> None:
     if not view.supplements:
         st.caption("Nog geen aanvullingen.")
     for s in view.supplements:
-        st.caption(deadlines.format_local(s.created_at))
+        st.caption(clock.format_local(s.created_at))
         st.text(s.text)
 
 
 def history(view: IncidentView) -> None:
     st.markdown("**Verloop**")
     for change in view.history:
-        at = deadlines.format_local(deadlines.from_iso(change["at"]))
+        at = clock.format_local(clock.from_iso(change["at"]))
         st.caption(f"{at}: {Status(change['to_status']).label}")

@@ -5,15 +5,17 @@ from __future__ import annotations
 
 import streamlit as st
 
-from datalek import accounts, deadlines, follow_up, informing, letters, recipients, store
-from datalek.decisions import Decision, Inform
+from datalek import clock, store
+from datalek.accounts.organisations import list_organisations
+from datalek.actions import addressees, documents, informing, letters
+from datalek.actions.addressees import Addressee
+from datalek.handling.decisions import Decision, Inform
 from datalek.models import Actor, Incident
-from datalek.recipients import Recipient
 from ui.actions import act
 from ui.forms import field_error, form_errors
 
 state = st.session_state
-FILE_NAMES = {Recipient.PERSON: "betrokkene", Recipient.PARENTS: "ouders", Recipient.YOUNG_PERSON: "jongere"}
+FILE_NAMES = {Addressee.PERSON: "betrokkene", Addressee.PARENTS: "ouders", Addressee.YOUNG_PERSON: "jongere"}
 _PARTS = (
     ("what_happened", "Wat is er gebeurd? (zonder namen)"),
     ("consequences", "Wat kan dit betekenen voor de lezer?"),
@@ -21,7 +23,7 @@ _PARTS = (
 )
 
 
-def _text(incident_id: int, recipient: Recipient) -> letters.LetterText:
+def _text(incident_id: int, recipient: Addressee) -> letters.LetterText:
     """The shared parts plus what this reader can do, written in their own voice."""
     p = f"inf{incident_id}_"
     return letters.LetterText(
@@ -30,7 +32,7 @@ def _text(incident_id: int, recipient: Recipient) -> letters.LetterText:
     )
 
 
-def _safety(incident_id: int, recipient: Recipient) -> None:
+def _safety(incident_id: int, recipient: Addressee) -> None:
     p = f"inf{incident_id}_{recipient.value}_"
     answer = state.get(p + "risk")
     risk = None if answer is None else answer == "yes"
@@ -45,17 +47,17 @@ def _safety(incident_id: int, recipient: Recipient) -> None:
             state.pop(p + field, None)
 
 
-def _letter(incident_id: int, recipient: Recipient) -> None:
+def _letter(incident_id: int, recipient: Addressee) -> None:
     p = f"inf{incident_id}_{recipient.value}_"
 
     def make(db, who):
-        made = follow_up.letter_for(db, who, incident_id, recipient, _text(incident_id, recipient))
+        made = documents.letter_for(db, who, incident_id, recipient, _text(incident_id, recipient))
         state[p + "letter"] = (made.title, made.to_text(), made.to_docx())
 
     act(f"inf{incident_id}_errors", "", make)
 
 
-def _notice(incident_id: int, recipient: Recipient) -> None:
+def _notice(incident_id: int, recipient: Addressee) -> None:
     p = f"inf{incident_id}_{recipient.value}_"
     if act(
         p + "errors",
@@ -85,7 +87,7 @@ def _public(incident_id: int) -> None:
     )
 
 
-def _who(incident_id: int) -> set[Recipient]:
+def _who(incident_id: int) -> set[Addressee]:
     p = f"inf{incident_id}_"
     st.markdown("**Wie krijgt het bericht?**")
     left, right = st.columns(2)
@@ -103,17 +105,17 @@ def _who(incident_id: int) -> set[Recipient]:
     )
     if age is None:
         return set()
-    group = recipients.age_group(int(age), competent=not not_competent)
-    chosen = recipients.RECIPIENTS[group]
+    group = addressees.age_group(int(age), competent=not not_competent)
+    chosen = addressees.ADDRESSEES[group]
     st.info(
-        f"{group.label}: {recipients.note_for(group)} Ontvangers: "
+        f"{group.label}: {addressees.note_for(group)} Ontvangers: "
         + " en ".join(r.label.lower() for r in chosen)
         + "."
     )
     return set(chosen)
 
 
-def _recipient(incident: Incident, recipient: Recipient, overview: informing.Overview, you: str) -> None:
+def _recipient(incident: Incident, recipient: Addressee, overview: informing.Overview, you: str) -> None:
     p = f"inf{incident.id}_{recipient.value}_"
     errors = state.get(p + "errors")
     check = overview.checks.get(recipient)
@@ -124,7 +126,7 @@ def _recipient(incident: Incident, recipient: Recipient, overview: informing.Ove
         st.warning(why)
         st.text(f"Reden van uitstel: {check.reason}")
     else:
-        st.success(f"Veilig om te informeren (vastgelegd op {deadlines.format_local(check.recorded_at)}).")
+        st.success(f"Veilig om te informeren (vastgelegd op {clock.format_local(check.recorded_at)}).")
     form_errors(errors)
     with st.form(p + "safety_form", enter_to_submit=False):
         st.radio(
@@ -199,8 +201,8 @@ def render(actor: Actor, incident: Incident, decision: Decision | None) -> None:
         return
     with store.unit() as db:
         overview = informing.overview(db, actor, incident.id)
-        prefill = {r: follow_up.letter_prefill(db, actor, incident.id, r) for r in Recipient}
-        organisation = next(o for o in accounts.list_organisations(db, actor) if o.id == incident.org_id)
+        prefill = {r: documents.letter_prefill(db, actor, incident.id, r) for r in Addressee}
+        organisation = next(o for o in list_organisations(db, actor) if o.id == incident.org_id)
     for notice in overview.notices:
         st.text(
             f"Geïnformeerd: {notice.recipient.label}, {notice.people_count} op "
@@ -215,12 +217,12 @@ def render(actor: Actor, incident: Incident, decision: Decision | None) -> None:
     errors = state.get(p + "errors")
     for name, label in _PARTS:
         if p + name not in state:
-            state[p + name] = getattr(prefill[Recipient.PERSON], name)
+            state[p + name] = getattr(prefill[Addressee.PERSON], name)
         st.text_area(label, key=p + name, max_chars=letters.MAX_TEXT)
         field_error(errors, name)
     field_error(errors, "recipient")
     field_error(errors, "form")
-    for recipient in Recipient:
+    for recipient in Addressee:
         with st.expander(
             recipient.label,
             expanded=recipient in suggested,
@@ -234,7 +236,7 @@ def render(actor: Actor, incident: Incident, decision: Decision | None) -> None:
         on_change="rerun",
     ):
         _public_form(
-            incident.id, overview, letters.public_notice(_text(incident.id, Recipient.PERSON), organisation)
+            incident.id, overview, letters.public_notice(_text(incident.id, Addressee.PERSON), organisation)
         )
 
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from datalek import deadlines, measures
-from datalek.measures import MeasureInput, MeasureKind, MeasureStatus
+from datalek import clock
+from datalek.actions import measures
+from datalek.actions.measures import MeasureInput, MeasureKind, MeasureStatus
 from ui.actions import act
 from ui.forms import field_error, form_errors
 
@@ -41,7 +42,7 @@ def render(incident_id: int, found: list[measures.Measure]) -> None:
     """``found``: the incident's measures, as the page loaded them (checked there)."""
     p = f"ms{incident_id}_"
     errors = state.get(p + "errors")
-    today = deadlines.today()
+    today = clock.today()
     if not found:
         st.caption("Nog geen maatregelen.")
     for m in found:

@@ -7,9 +7,9 @@ from datetime import datetime
 import pandas as pd
 import streamlit as st
 
-from datalek import deadlines
-from datalek.incidents import IncidentSummary
-from datalek.intake import Situation
+from datalek import clock, deadlines
+from datalek.handling.incidents import IncidentSummary
+from datalek.intake.situations import Situation
 from datalek.models import Status
 from datalek.store.incidents import QUEUE_LIMIT
 
@@ -65,7 +65,7 @@ def render(
             "Wat er gebeurde": [Situation(r.situation).label for r in rows],
             "Afdeling": [r.department for r in rows],
             "Organisatie": [org_names.get(r.org_id, "") for r in rows],
-            "Gemeld": [deadlines.format_local(r.reported_at) for r in rows],
+            "Gemeld": [clock.format_local(r.reported_at) for r in rows],
         }
     )
     # Colour helps, the words carry the meaning: the table reads the same without colour.

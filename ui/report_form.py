@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from datalek import deadlines
-from datalek.intake import (
+from datalek import clock, deadlines
+from datalek.intake.report import applicable
+from datalek.intake.situations import (
     CountKind,
     DataKind,
     Occurrence,
@@ -15,7 +16,6 @@ from datalek.intake import (
     Retrieval,
     Situation,
     SubjectGroup,
-    applicable,
 )
 from datalek.models import Organisation
 from ui.forms import datetime_input, field_error, local_datetime
@@ -207,8 +207,8 @@ def restore(saved: dict) -> None:
 
 
 def deadline_text(aware_at_iso: str) -> str:
-    aware = deadlines.from_iso(aware_at_iso)
-    return deadlines.format_local(deadlines.deadline(aware))
+    aware = clock.from_iso(aware_at_iso)
+    return clock.format_local(deadlines.deadline(aware))
 
 
 # Streamlit drops the state of widgets that are not on screen, e.g. while the employee looks

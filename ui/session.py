@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from datalek import auth, deadlines, store
+from datalek import clock, store
+from datalek.accounts import auth
 from datalek.config import SessionPolicy
 from datalek.models import Actor
 
@@ -26,7 +27,7 @@ def start(actor: Actor) -> None:
     """Begin a fresh session: nothing from before sign-in is carried over."""
     for key in list(st.session_state.keys()):
         del st.session_state[key]
-    at = deadlines.to_iso(deadlines.now())
+    at = clock.to_iso(clock.now())
     st.session_state[USER_ID] = actor.user_id
     st.session_state[LOGIN_AT] = at
     st.session_state[LAST_SEEN] = at
@@ -45,11 +46,11 @@ def resume(db) -> Actor | None:
     user_id = st.session_state.get(USER_ID)
     if user_id is None:
         return None
-    at = deadlines.now()
+    at = clock.now()
     reason = auth.session_expiry(
         SessionPolicy.from_env(),
-        deadlines.from_iso(st.session_state[LOGIN_AT]),
-        deadlines.from_iso(st.session_state[LAST_SEEN]),
+        clock.from_iso(st.session_state[LOGIN_AT]),
+        clock.from_iso(st.session_state[LAST_SEEN]),
         at,
     )
     actor = None if reason else auth.actor_for(db, user_id)
@@ -57,7 +58,7 @@ def resume(db) -> Actor | None:
         auth.end_session(db, user_id, reason or "disabled")
         end(auth.EXPIRY_MESSAGES[reason or "disabled"])
         return None
-    st.session_state[LAST_SEEN] = deadlines.to_iso(at)
+    st.session_state[LAST_SEEN] = clock.to_iso(at)
     st.session_state[ACTOR] = actor.model_dump(mode="json")
     return actor
 

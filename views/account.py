@@ -2,7 +2,9 @@
 
 import streamlit as st
 
-from datalek import accounts, store
+from datalek import store
+from datalek.accounts.organisations import list_organisations
+from datalek.accounts.users import get_user, set_password
 from datalek.models import InvalidInput
 from ui import session
 from ui.forms import field_error, md_escape
@@ -11,8 +13,8 @@ actor = session.actor()
 state = st.session_state
 st.title("Mijn account")
 with store.unit() as db:
-    me = accounts.get_user(db, actor, actor.user_id)
-    orgs = accounts.list_organisations(db, actor)
+    me = get_user(db, actor, actor.user_id)
+    orgs = list_organisations(db, actor)
 st.table(
     {
         "Gegeven": ["Naam", "E-mailadres", "Rol", "Organisatie(s)"],
@@ -34,7 +36,7 @@ with st.form("password", clear_on_submit=True):
             st.rerun()
         try:
             with store.unit() as db:
-                accounts.set_password(db, actor, actor.user_id, new)
+                set_password(db, actor, actor.user_id, new)
         except InvalidInput as exc:
             state["a_errors"] = exc.errors
         else:

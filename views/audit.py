@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from datalek import audit, audit_labels, deadlines, store
+from datalek import clock, store
+from datalek.accounts import audit_trail
 from ui import session
 
 actor = session.actor()
@@ -14,7 +15,7 @@ st.write(
 )
 if st.button("Controleer de keten", type="primary"):
     with store.unit() as db:
-        result = audit.check(db, actor)
+        result = audit_trail.check(db, actor)
     if result.intact:
         st.success(f"De audittrail is intact: {result.entries} regels gecontroleerd.")
     else:
@@ -23,14 +24,14 @@ if st.button("Controleer de keten", type="primary"):
             "Neem contact op met de beheerder en de FG."
         )
 with store.unit() as db:
-    rows = audit.recent_entries(db, actor, 200)
+    rows = audit_trail.recent_entries(db, actor, 200)
 st.dataframe(
     {
         "Nr.": [r["seq"] for r in rows],
-        "Tijd": [deadlines.format_local(deadlines.from_iso(r["at"])) for r in rows],
+        "Tijd": [clock.format_local(clock.from_iso(r["at"])) for r in rows],
         "Wie (account-id)": [r["actor_id"] if r["actor_id"] is not None else "-" for r in rows],
         "Rol": [r["actor_role"] for r in rows],
-        "Actie": [audit_labels.label(r["action"]) for r in rows],
+        "Actie": [audit_trail.label(r["action"]) for r in rows],
         "Code": [r["action"] for r in rows],
         "Object": [f"{r['object_type']} {r['object_id']}".strip() for r in rows],
         "Details": [r["detail"] for r in rows],

@@ -2,10 +2,12 @@
 
 import streamlit as st
 
-from datalek import deadlines, incidents, pii, store
-from datalek.intake import Situation
+from datalek import clock, store
+from datalek.accounts.permissions import PermissionDenied
+from datalek.handling import incidents
+from datalek.intake import pii
+from datalek.intake.situations import Situation
 from datalek.models import InvalidInput
-from datalek.permissions import PermissionDenied
 from ui import incident_view, session
 from ui.forms import field_error
 
@@ -23,7 +25,7 @@ st.table(
     {
         "Nummer": [m.reference for m in mine],
         "Wat er gebeurde": [Situation(m.situation).label for m in mine],
-        "Gemeld op": [deadlines.format_local(m.reported_at) for m in mine],
+        "Gemeld op": [clock.format_local(m.reported_at) for m in mine],
         "Status": [m.status.label for m in mine],
     },
 )

@@ -3,8 +3,10 @@ this page only chooses the selection and draws. No rows, no names, no free text.
 
 import streamlit as st
 
-from datalek import accounts, annual_report, charts, disclosure, stats, store
-from datalek.permissions import PermissionDenied
+from datalek import store
+from datalek.accounts.organisations import list_organisations
+from datalek.accounts.permissions import PermissionDenied
+from datalek.insight import annual_report, charts, disclosure, stats
 from ui import session
 from ui.forms import md_escape
 
@@ -22,11 +24,11 @@ TABLES = {
 
 actor = session.actor()
 st.title("Overzicht")
-st.caption(disclosure.explanation(stats.threshold()))
+st.caption(disclosure.explanation(disclosure.threshold()))
 
 try:
     with store.unit() as db:
-        orgs = {o.id: o.name for o in accounts.list_organisations(db, actor) if o.id in actor.org_ids}
+        orgs = {o.id: o.name for o in list_organisations(db, actor) if o.id in actor.org_ids}
         first, second, third, fourth = st.columns(4)
         choices = ([None] if len(orgs) > 1 else []) + list(orgs)
         org_id = first.selectbox(

@@ -4,10 +4,14 @@ gives the report, the assessment, the advice and the decision."""
 import streamlit as st
 from pydantic import ValidationError
 
-from datalek import accounts, assessment, deadlines, decisions, incidents, measures, register, store
-from datalek.measures import MeasureKind, MeasureStatus
-from datalek.models import TRANSITIONS, IncidentType, InvalidInput, Status
-from datalek.permissions import PermissionDenied
+from datalek import clock, deadlines, store
+from datalek.accounts.organisations import list_organisations
+from datalek.accounts.permissions import PermissionDenied
+from datalek.actions import measures
+from datalek.actions.measures import MeasureKind, MeasureStatus
+from datalek.handling import assessment, completeness, decisions, incidents, lifecycle
+from datalek.handling.lifecycle import TRANSITIONS
+from datalek.models import IncidentType, InvalidInput, Status
 from datalek.triage import RiskLevel
 from ui import (
     advice_view,
@@ -80,7 +84,7 @@ def _move(incident_id: int, target: str, reason: str = "") -> None:
         return
     try:
         with store.unit() as db:
-            incidents.change_status(db, current, incident_id, Status(target), reason)
+            lifecycle.change_status(db, current, incident_id, Status(target), reason)
     except InvalidInput as exc:
         state["q_failure"] = " ".join(exc.errors.values())
     except store.StorageError:
@@ -101,7 +105,7 @@ with st.container():  # always present, so nothing below moves when a message co
         st.error(failure)
 
 with store.unit() as db:
-    orgs = accounts.list_organisations(db, actor)
+    orgs = list_organisations(db, actor)
     departments = incidents.departments(db, actor)
 cols = st.columns(4)
 status = cols[0].multiselect(
@@ -130,7 +134,7 @@ kind = cols[3].selectbox(
 )
 with store.unit() as db:
     rows = incidents.queue(db, actor, org_id, [Status(s) for s in status] or None, department, kind)
-now = deadlines.now()
+now = clock.now()
 flags = attention_view.render(actor)
 choice = queue_table.render(rows, {o.id: o.name for o in orgs}, now, flags)
 if choice is None:
@@ -141,7 +145,7 @@ try:
         view = incidents.read_incident(db, actor, choice)
         latest = assessment.current(db, actor, choice)
         decision = decisions.latest(db, actor, choice)
-        gaps = register.gaps_for(db, actor, choice)
+        gaps = completeness.gaps_for(db, actor, choice)
         measure_list = measures.for_incident(db, actor, choice)
 except PermissionDenied as exc:
     st.error(exc.message)
@@ -157,12 +161,12 @@ assessment_form.seed(
 )
 
 hours = deadlines.hours_left(view.incident.aware_at, now)
-clock = (
+time_left = (
     deadlines.describe_hours_left(hours)
     if view.incident.status in (Status.REPORTED, Status.IN_PROGRESS)
     else view.incident.status.label.lower()
 )
-st.subheader(f"{view.incident.reference}: {clock}")
+st.subheader(f"{view.incident.reference}: {time_left}")
 # Keyed tabs keep the FG's place when a message appears or disappears above them.
 report_tab, facts_tab, advice_tab, follow_tab, history_tab = st.tabs(
     ["Melding", "Beoordeling", "Advies en besluit", "Afhandelen", "Verloop"],
@@ -179,7 +183,7 @@ with facts_tab:
             "en sla op voor een advies."
         )
     else:
-        st.caption(f"Versie {latest.version}, opgeslagen {deadlines.format_local(latest.created_at)}.")
+        st.caption(f"Versie {latest.version}, opgeslagen {clock.format_local(latest.created_at)}.")
     assessment_form.render(choice, state.get(f"fe_{choice}"), _save_facts)
 with advice_tab:
     if latest is None:
@@ -225,11 +229,11 @@ with history_tab:
         for v in assessment.versions(db, actor, choice):
             st.caption(
                 f"Beoordeling versie {v['version']} — "
-                f"{deadlines.format_local(deadlines.from_iso(v['created_at']))}: "
+                f"{clock.format_local(clock.from_iso(v['created_at']))}: "
                 f"{RiskLevel(v['risk']).label if v['risk'] else 'geen datalek'}, AP {'ja' if v['notify_authority'] else 'nee'}"
             )
     nexts = sorted(
-        TRANSITIONS[view.incident.status] - incidents.BY_DECISION - {Status.CLOSED}, key=lambda s: s.value
+        TRANSITIONS[view.incident.status] - lifecycle.BY_DECISION - {Status.CLOSED}, key=lambda s: s.value
     )
     if nexts:
         with st.form(f"status_{choice}"):

@@ -5,8 +5,10 @@ import re
 
 import streamlit as st
 
-from datalek import accounts, register_export, store
-from datalek.permissions import PermissionDenied
+from datalek import store
+from datalek.accounts.organisations import list_organisations
+from datalek.accounts.permissions import PermissionDenied
+from datalek.insight import register_export
 from ui import session
 from ui.actions import act
 
@@ -46,7 +48,7 @@ st.caption(
 if failure := state.pop("q_failure", None):
     st.error(failure)
 with store.unit() as db:
-    orgs = accounts.list_organisations(db, actor)
+    orgs = list_organisations(db, actor)
 left, right = st.columns(2)
 org_names = {o.id: o.name for o in orgs}
 org_id = left.selectbox("Organisatie", list(org_names), key="reg_org", format_func=org_names.get)

@@ -4,11 +4,15 @@ import logging
 
 import streamlit as st
 
-from datalek import accounts, deadlines, guidance, incidents, intake, notify, pii, store
+from datalek import clock, store
+from datalek.accounts.organisations import list_organisations, notice_recipients
+from datalek.accounts.permissions import PermissionDenied
 from datalek.config import SmtpSettings
-from datalek.intake import Report, Situation
+from datalek.handling import incidents
+from datalek.intake import guidance, notice, pii
+from datalek.intake.report import MAX_DESCRIPTION, MAX_SHORT_TEXT, Report, validate_report
+from datalek.intake.situations import Situation
 from datalek.models import InvalidInput
-from datalek.permissions import PermissionDenied
 from ui import report_form as rf
 from ui import session
 from ui.forms import form_errors, md_escape
@@ -38,14 +42,14 @@ def _save(report: Report, pii_kept: bool) -> None:
         return
     try:  # the report is stored: a failing notice must not make it look unsaved
         with store.unit() as db:
-            recipients = accounts.notice_recipients(db, report.org_id)
-        notify.send_new_report_in_background(SmtpSettings.from_env(), recipients, incident.reference)
+            recipients = notice_recipients(db, report.org_id)
+        notice.send_new_report_in_background(SmtpSettings.from_env(), recipients, incident.reference)
     except Exception as exc:  # noqa: BLE001
         log.error("notice for %s not prepared: %s", incident.reference, type(exc).__name__)
     rf.forget()
     state["r_done"] = {
         "reference": incident.reference,
-        "aware_at": deadlines.to_iso(incident.aware_at),
+        "aware_at": clock.to_iso(incident.aware_at),
         "situation": incident.situation,
     }
 
@@ -53,7 +57,7 @@ def _save(report: Report, pii_kept: bool) -> None:
 def _submit(orgs) -> None:
     state.pop("r_failure", None)
     try:
-        report = intake.validate_report(rf.collected(orgs), deadlines.now())
+        report = validate_report(rf.collected(orgs), clock.now())
     except InvalidInput as exc:
         state["r_errors"] = exc.errors
         return
@@ -96,8 +100,8 @@ def _resolve(replace_all: bool) -> None:
         field: f"Na het vervangen is deze tekst te lang (hoogstens {limit} tekens). "
         "Maak hem korter en verstuur opnieuw."
         for field, limit in (
-            ("description", intake.MAX_DESCRIPTION),
-            ("actions_taken", intake.MAX_SHORT_TEXT),
+            ("description", MAX_DESCRIPTION),
+            ("actions_taken", MAX_SHORT_TEXT),
         )
         if len(data[field]) > limit
     }
@@ -172,7 +176,7 @@ st.write(
 )
 st.info("Beschrijf wat er gebeurd is, niet wie het betreft.", icon=":material/info:")
 with store.unit() as db:
-    orgs = [o for o in accounts.list_organisations(db, actor) if o.id in actor.org_ids]
+    orgs = [o for o in list_organisations(db, actor) if o.id in actor.org_ids]
 rf.bring_back()
 errors = state.get("r_errors")
 situation, occurrence = rf.situation_and_time(errors)

@@ -2,9 +2,10 @@
 
 import streamlit as st
 
-from datalek import accounts, store
+from datalek import store
+from datalek.accounts.permissions import PermissionDenied
+from datalek.accounts.setup import setup_first
 from datalek.models import InvalidInput
-from datalek.permissions import PermissionDenied
 from ui.forms import field_error, form_errors
 
 st.title("Datalek inrichten")
@@ -17,10 +18,10 @@ with st.form("setup"):
     st.subheader("Organisatie")
     st.text_input("Naam van de organisatie", key="org_name", max_chars=200)
     field_error(errors, "org_name")
-    st.text_input("Naam van de FG (functionaris gegevensbescherming)", key="fg_name", max_chars=200)
-    st.text_input("E-mailadres van de FG", key="fg_email", max_chars=200)
-    field_error(errors, "fg_email")
-    st.text_input("Telefoonnummer van de FG", key="fg_phone", max_chars=50)
+    st.text_input("Naam van de FG (functionaris gegevensbescherming)", key="dpo_name", max_chars=200)
+    st.text_input("E-mailadres van de FG", key="dpo_email", max_chars=200)
+    field_error(errors, "dpo_email")
+    st.text_input("Telefoonnummer van de FG", key="dpo_phone", max_chars=50)
     st.checkbox(
         "Dit is een jeugdhulpaanbieder of een team in het sociaal domein",
         key="youth_care",
@@ -40,12 +41,12 @@ if submitted:
     state = st.session_state
     try:
         with store.unit() as db:
-            accounts.setup_first(
+            setup_first(
                 db,
                 state.org_name,
-                state.fg_name,
-                state.fg_email,
-                state.fg_phone,
+                state.dpo_name,
+                state.dpo_email,
+                state.dpo_phone,
                 state.name,
                 state.email,
                 state.password,

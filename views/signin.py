@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from datalek import auth, store
+from datalek import store
+from datalek.accounts import auth
 from ui import oidc, session
 
 st.title("Aanmelden bij Datalek")

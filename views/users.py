@@ -2,9 +2,11 @@
 
 import streamlit as st
 
-from datalek import accounts, store
+from datalek import store
+from datalek.accounts.organisations import list_organisations
+from datalek.accounts.permissions import PermissionDenied
+from datalek.accounts.users import create_user, list_users, set_active, set_password
 from datalek.models import InvalidInput, Role
-from datalek.permissions import PermissionDenied
 from ui import session
 from ui.forms import field_error, md_escape
 
@@ -15,8 +17,8 @@ if flash := state.pop("u_flash", None):
     st.success(flash)
 
 with store.unit() as db:
-    users = accounts.list_users(db, actor)
-    orgs = accounts.list_organisations(db, actor)
+    users = list_users(db, actor)
+    orgs = list_organisations(db, actor)
 org_names = {o.id: o.name for o in orgs}
 st.dataframe(
     {
@@ -56,7 +58,7 @@ with st.form("new_user"):
     if st.form_submit_button("Account aanmaken", type="primary"):
         try:
             with store.unit() as db:
-                made = accounts.create_user(
+                made = create_user(
                     db,
                     actor,
                     state.u_name,
@@ -93,7 +95,7 @@ if target is not None:
     if left.button(label, key="u_toggle"):
         try:
             with store.unit() as db:
-                accounts.set_active(db, actor, target, not chosen.active)
+                set_active(db, actor, target, not chosen.active)
         except InvalidInput as exc:
             st.error(" ".join(exc.errors.values()))
         else:
@@ -108,7 +110,7 @@ if target is not None:
         if st.form_submit_button("Wachtwoord instellen"):
             try:
                 with store.unit() as db:
-                    accounts.set_password(db, actor, target, new)
+                    set_password(db, actor, target, new)
             except InvalidInput as exc:
                 st.error(" ".join(exc.errors.values()))
             else:

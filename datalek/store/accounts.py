@@ -7,8 +7,8 @@ from sqlite_utils import Database
 
 def insert_organisation(db: Database, row: dict) -> int:
     cur = db.execute(
-        "INSERT INTO organisations (name, fg_name, fg_email, fg_phone, youth_care, created_at)"
-        " VALUES (:name, :fg_name, :fg_email, :fg_phone, :youth_care, :created_at)",
+        "INSERT INTO organisations (name, dpo_name, dpo_email, dpo_phone, youth_care, created_at)"
+        " VALUES (:name, :dpo_name, :dpo_email, :dpo_phone, :youth_care, :created_at)",
         {"youth_care": 0, **row},
     )
     return cur.lastrowid

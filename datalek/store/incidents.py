@@ -68,12 +68,6 @@ def incident(db: Database, incident_id: int) -> dict | None:
     return rows[0] if rows else None
 
 
-def incident_org(db: Database, incident_id: int) -> dict | None:
-    """Only the ownership columns: enough for a permission check, no contents."""
-    rows = list(db.query("SELECT id, org_id, reporter_id FROM incidents WHERE id = ?", [incident_id]))
-    return rows[0] if rows else None
-
-
 def by_reporter(db: Database, reporter_id: int, limit: int = 500) -> list[dict]:
     return list(
         db.query(

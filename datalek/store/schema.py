@@ -267,3 +267,10 @@ def m0004_dashboard(db: Database) -> None:
         CREATE INDEX incidents_repeats ON incidents (repeat_of) WHERE repeat_of IS NOT NULL;
         """
     )
+
+
+@MIGRATIONS(name="0005_dpo_columns")
+def m0005_dpo_columns(db: Database) -> None:
+    """One word for the FG in the code and the schema: ``dpo`` (the glossary's name)."""
+    for part in ("name", "email", "phone"):
+        db.execute(f"ALTER TABLE organisations RENAME COLUMN fg_{part} TO dpo_{part}")

@@ -28,7 +28,7 @@ import json
 
 from sqlite_utils import Database
 
-from datalek import deadlines
+from datalek import clock
 from datalek.store import write
 
 #: High-water marks of the source tables. Decisions, assessments, notifications and notices
@@ -164,7 +164,7 @@ def refresh(db: Database, today: str) -> str:
             _rebuild_measures(db, today, scoped=False)
         db.execute(
             "INSERT OR REPLACE INTO stats_state (id, fingerprint, built_at) VALUES (1, ?, ?)",
-            [f"{json.dumps(current)}@{today}", deadlines.to_iso(deadlines.now())],
+            [f"{json.dumps(current)}@{today}", clock.to_iso(clock.now())],
         )
     return done
 

@@ -21,8 +21,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from datalek import deadlines
-from datalek.facts import Facts
+from datalek import clock, deadlines
 from datalek.triage.advice import (
     Advice,
     Art34Exception,
@@ -35,15 +34,33 @@ from datalek.triage.advice import (
     RiskLevel,
 )
 from datalek.triage.enisa import breach_reasons, enisa_score, is_breach, level_for
+from datalek.triage.facts import Facts
 from datalek.triage.missing import missing_facts
 from datalek.triage.rules import conclusions, risk_factors, verdict
+
+__all__ = [
+    "Advice",
+    "Art34Exception",
+    "CbElement",
+    "DpcScore",
+    "Enisa",
+    "EnisaLevel",
+    "Facts",
+    "MissingFact",
+    "Reason",
+    "RiskLevel",
+    "assess",
+    "enisa_score",
+    "is_breach",
+    "level_for",
+]
 
 # --- the public entry points ----------------------------------------------------------------------
 
 
 def assess(facts: Facts, now: datetime | None = None) -> Advice:
     """The advice on these facts at moment ``now`` (default: the current time)."""
-    now = now or deadlines.now()
+    now = now or clock.now()
     deadline, hours = deadlines.deadline(facts.aware_at), deadlines.hours_left(facts.aware_at, now)
     is_a_breach, why_breach = breach_reasons(facts)
     if not is_a_breach:

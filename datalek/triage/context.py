@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from datalek.facts import (
+from datalek.intake.situations import CountKind
+from datalek.models import IncidentType, Nature
+from datalek.triage.facts import (
     SPECIAL_CATEGORIES,
     AvailabilityState,
     ConfidentialityState,
@@ -14,8 +16,6 @@ from datalek.facts import (
     RecipientKind,
     Unintelligible,
 )
-from datalek.intake import CountKind
-from datalek.models import IncidentType, Nature
 
 # --- vocabulary -------------------------------------------------------------------------------
 

@@ -2,14 +2,6 @@
 
 from __future__ import annotations
 
-from datalek.facts import (
-    AvailabilityState,
-    DataCategory,
-    Facts,
-    IntegrityState,
-    LawfulBasis,
-    Unintelligible,
-)
 from datalek.triage.advice import CbElement, DpcScore, Enisa, EnisaLevel, Reason
 from datalek.triage.context import (
     BEHAVIOURAL,
@@ -32,6 +24,14 @@ from datalek.triage.context import (
     _recipients,
     _restored_within_a_day,
     _vulnerable,
+)
+from datalek.triage.facts import (
+    AvailabilityState,
+    DataCategory,
+    Facts,
+    IntegrityState,
+    LawfulBasis,
+    Unintelligible,
 )
 
 # --- 1. is it a breach ------------------------------------------------------------------------

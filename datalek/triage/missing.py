@@ -5,7 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from datalek.facts import (
+from datalek.intake.situations import CountKind, Retrieval
+from datalek.triage.advice import MissingFact
+from datalek.triage.context import A, C, D, R, _known_categories, _people
+from datalek.triage.enisa import enisa_score, is_breach
+from datalek.triage.facts import (
     AvailabilityState,
     Cause,
     ConfidentialityState,
@@ -15,10 +19,7 @@ from datalek.facts import (
     PeopleGroup,
     Unintelligible,
 )
-from datalek.intake import CountKind, Retrieval
-from datalek.triage.advice import MissingFact
-from datalek.triage.context import A, C, D, R, _known_categories, _people
-from datalek.triage.enisa import enisa_score, is_breach
+from datalek.triage.questions import LABELS
 from datalek.triage.rules import verdict
 
 # --- 6. what the missing facts would change ---------------------------------------------------------
@@ -68,7 +69,7 @@ _BACKUP = {"backup_available": True, "availability": AvailabilityState.TEMPORARY
 QUESTIONS = (
     _Question(
         "natures",
-        "Wat voor inbreuk het is",
+        LABELS["natures"],
         lambda f, u: "natures" in u,
         lambda f: (
             (
@@ -83,7 +84,7 @@ QUESTIONS = (
     ),
     _Question(
         "data_categories",
-        "Welke soorten gegevens het betreft",
+        LABELS["data_categories"],
         lambda f, u: "data_categories" in u,
         lambda f: (
             ({"data_categories": _known_plus(f)}, "er geen andere gegevens bij zitten dan wat al bekend is")
@@ -106,7 +107,7 @@ QUESTIONS = (
     ),
     _Question(
         "groups",
-        "Over wie het gaat",
+        LABELS["groups"],
         lambda f, u: "groups" in u,
         lambda f: (
             (
@@ -118,7 +119,7 @@ QUESTIONS = (
     ),
     _Question(
         "recipients",
-        "Wie de gegevens heeft gekregen",
+        LABELS["recipients"],
         lambda f, u: "recipients" in u,
         lambda f: (
             (
@@ -130,7 +131,7 @@ QUESTIONS = (
     ),
     _Question(
         "confidentiality",
-        "Of de gegevens echt zijn ingezien",
+        LABELS["confidentiality"],
         lambda f, u: "confidentiality" in u,
         lambda f: (
             (
@@ -142,7 +143,7 @@ QUESTIONS = (
     ),
     _Question(
         "unintelligible",
-        "Of de gegevens versleuteld waren",
+        LABELS["unintelligible"],
         lambda f, u: "unintelligible" in u,
         lambda f: (
             ({"unintelligible": Unintelligible.INTACT}, "ze goed versleuteld waren en de sleutel veilig is"),
@@ -151,7 +152,7 @@ QUESTIONS = (
     ),
     _Question(
         "exfiltration",
-        "Of er gegevens zijn weggesluisd",
+        LABELS["exfiltration"],
         lambda f, u: "exfiltration" in u,
         lambda f: (
             ({"exfiltration": Exfiltration.EXCLUDED}, "met bewijs is uitgesloten dat er iets is weggesluisd"),
@@ -160,7 +161,7 @@ QUESTIONS = (
     ),
     _Question(
         "backup_available",
-        "Of de gegevens terug zijn (back-up, hersteltijd)",
+        LABELS["backup_available"],
         lambda f, u: "backup_available" in u,
         lambda f: (
             (_BACKUP, "ze binnen een dag uit een back-up zijn teruggezet"),
@@ -172,7 +173,7 @@ QUESTIONS = (
     ),
     _Question(
         "cause",
-        "Hoe het is gebeurd (per ongeluk of met opzet)",
+        LABELS["cause"],
         lambda f, u: f.cause in (Cause.TBD, Cause.UNKNOWN),
         lambda f: (
             ({"cause": Cause.INTERNAL_NON_MALICIOUS}, "het per ongeluk gebeurde"),
@@ -182,7 +183,7 @@ QUESTIONS = (
     ),
     _Question(
         "people_count",
-        "Hoeveel mensen het betreft",
+        LABELS["people_count"],
         lambda f, u: _people(f) is None,
         lambda f: (
             ({"people_count_kind": CountKind.EXACT, "people_count": 1}, "het om één persoon gaat"),
@@ -194,7 +195,6 @@ QUESTIONS = (
         always=False,
     ),
 )
-QUESTION_LABELS = {q.field: q.label for q in reversed(QUESTIONS)}
 
 
 def _consequence(before: tuple[bool, bool], after: tuple[bool, bool]) -> str:

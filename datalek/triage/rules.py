@@ -5,17 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from datalek import deadlines
-from datalek.facts import (
-    AvailabilityState,
-    Cause,
-    ConfidentialityState,
-    Exfiltration,
-    Facts,
-    PeopleGroup,
-    Unintelligible,
-)
-from datalek.intake import Retrieval
+from datalek import clock, deadlines
+from datalek.intake.situations import Retrieval
 from datalek.triage.advice import Art34Exception, Enisa, EnisaLevel, Reason, RiskLevel
 from datalek.triage.context import (
     AP_RISK,
@@ -43,6 +34,16 @@ from datalek.triage.context import (
     _restored_within_a_day,
     _vulnerable,
 )
+from datalek.triage.facts import (
+    AvailabilityState,
+    Cause,
+    ConfidentialityState,
+    Exfiltration,
+    Facts,
+    PeopleGroup,
+    Unintelligible,
+)
+from datalek.triage.questions import LABELS
 
 # --- 3. EDPB risk: "no risk" only where the facts support it ------------------------------------
 
@@ -327,9 +328,8 @@ def verdict(f: Facts, enisa: Enisa) -> Verdict:
         return Verdict(RiskLevel.HIGH, high, _later_exception(f), unknown)
     if not unknown and (why := no_risk(f)):
         return Verdict(RiskLevel.NONE, [why], None, unknown)
-    from datalek.triage.missing import QUESTION_LABELS  # missing re-runs these rules: import late
 
-    open_list = "; ".join(QUESTION_LABELS[field].lower() for field in unknown)
+    open_list = "; ".join(LABELS[field].lower() for field in unknown)
     doubt = (
         [
             Reason(
@@ -548,7 +548,7 @@ def conclusions(f: Facts, v: Verdict, deadline: datetime, hours: float) -> list[
     if not v.notify:
         reasons.append(
             Reason(
-                text=f"De termijn van 72 uur zou lopen tot {deadlines.format_local(deadline)}.",
+                text=f"De termijn van 72 uur zou lopen tot {clock.format_local(deadline)}.",
                 ref="art. 33 lid 1 AVG",
             )
         )
@@ -563,7 +563,7 @@ def conclusions(f: Facts, v: Verdict, deadline: datetime, hours: float) -> list[
     else:
         reasons.append(
             Reason(
-                text=f"Meld uiterlijk {deadlines.format_local(deadline)} "
+                text=f"Meld uiterlijk {clock.format_local(deadline)} "
                 f"({deadlines.describe_hours_left(hours)}).",
                 ref="art. 33 lid 1 AVG",
             )

@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from datalek import incidents, store
+from datalek import store
+from datalek.handling import incidents
 from datalek.models import Role
 from tests.conftest import make_report
 from tests.e2e.conftest import ROOT, Server, open_page, settle, sign_in

@@ -11,7 +11,8 @@ import signal
 
 import pytest
 
-from datalek import audit, store
+from datalek import store
+from datalek.accounts import audit
 from tests.e2e.conftest import Server, fill_letter_report, open_page, settle, sign_in
 from tests.test_crash import record_figure
 

@@ -7,7 +7,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from datalek import annual_report, demo
+from datalek.demo import dataset
+from datalek.insight import annual_report
 from datalek.models import Role
 from tests.e2e.conftest import Server, open_page, settle, sign_in
 
@@ -17,7 +18,7 @@ pytestmark = pytest.mark.e2e
 @pytest.fixture(scope="module")
 def demo_server(tmp_path_factory):
     path = tmp_path_factory.mktemp("e2e-dashboard") / "demo.db"
-    made = demo.generate(str(path), 600, years=2, seed=3, now=datetime(2026, 11, 20, 10, tzinfo=UTC))
+    made = dataset.generate(str(path), 600, years=2, seed=3, now=datetime(2026, 11, 20, 10, tzinfo=UTC))
     board = next(a for a in made if a.role is Role.MANAGEMENT)
     srv = Server(path, tmp_path_factory.mktemp("logs") / "streamlit.log")
     yield srv, board

@@ -13,8 +13,9 @@ import docx
 import openpyxl
 import pytest
 
-from datalek import assessment, deadlines, decisions, incidents, store
-from datalek.decisions import DecisionInput, Inform
+from datalek import clock, store
+from datalek.handling import assessment, decisions, incidents
+from datalek.handling.decisions import DecisionInput, Inform
 from tests.conftest import make_report
 from tests.e2e.conftest import open_page, settle, sign_in
 
@@ -28,7 +29,7 @@ def decided(seeded):
     """A report discovered about 20 hours ago, assessed and decided: notify the AP, inform.
     The world gives the organisation (with the FG's name and e-mail), its FG and a reporter."""
     path, world = seeded
-    now = deadlines.now()
+    now = clock.now()
     report = make_report(
         world.org.id,
         now=now,
@@ -64,7 +65,7 @@ def decided(seeded):
 
 
 def _today():
-    return deadlines.now().astimezone(deadlines.AMSTERDAM).date()
+    return clock.now().astimezone(clock.AMSTERDAM).date()
 
 
 def _flash(page, text: str) -> None:
@@ -157,7 +158,7 @@ def _open_incident(page, reference: str) -> None:
     page.get_by_role("heading", name=re.compile(reference)).wait_for()
 
 
-def test_fg_follows_up_a_breach_until_the_register(page, server, seeded, decided):
+def test_dpo_follows_up_a_breach_until_the_register(page, server, seeded, decided):
     _, world = seeded
     reference = decided.reference
     page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=server.url)

@@ -23,7 +23,7 @@ def _report_letter(page) -> str:
     return re.search(r"DL-\d{4}-\d{4}", success.inner_text()).group(0)
 
 
-def test_fg_assesses_and_decides(page, server, seeded):
+def test_dpo_assesses_and_decides(page, server, seeded):
     sign_in(page, server.url, "reporter@test.invalid")
     reference = _report_letter(page)
     page.get_by_role("button", name="Afmelden").click()

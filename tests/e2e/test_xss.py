@@ -11,7 +11,10 @@ import re
 
 import pytest
 
-from datalek import accounts, assessment, incidents, store
+from datalek import store
+from datalek.accounts.organisations import create_organisation
+from datalek.accounts.users import create_user
+from datalek.handling import assessment, incidents
 from datalek.models import Actor, Role
 from tests.conftest import PASSWORD, World, make_report
 from tests.e2e.conftest import open_page, settle, sign_in
@@ -61,10 +64,10 @@ def seeded(tmp_path_factory):
     try:
         world = World(db)
         cli = Actor.cli()
-        hostile = accounts.create_organisation(
+        hostile = create_organisation(
             db, cli, "<img src=x onerror=alert('xss-org')>", SCRIPT, "fg@test.invalid"
         )
-        accounts.create_user(
+        create_user(
             db,
             cli,
             "<script>alert('xss-user')</script>",
@@ -99,10 +102,12 @@ def _follow_up(db, dpo, incident_id: int, advice) -> None:
     """The decision and the follow-up records of issue #5, every free text a payload."""
     from datetime import date, timedelta
 
-    from datalek import authority, deadlines, decisions, informing, measures
-    from datalek.decisions import DecisionInput, Inform
-    from datalek.measures import MeasureInput, MeasureKind
-    from datalek.recipients import Recipient
+    from datalek import clock
+    from datalek.actions import authority, informing, measures
+    from datalek.actions.addressees import Addressee
+    from datalek.actions.measures import MeasureInput, MeasureKind
+    from datalek.handling import decisions
+    from datalek.handling.decisions import DecisionInput, Inform
 
     decisions.record(
         db,
@@ -117,10 +122,10 @@ def _follow_up(db, dpo, incident_id: int, advice) -> None:
         ),
     )
     authority.record_initial(
-        db, dpo, incident_id, "AP123456", deadlines.now() - timedelta(minutes=5), late_reason=JOINED[:1000]
+        db, dpo, incident_id, "AP123456", clock.now() - timedelta(minutes=5), late_reason=JOINED[:1000]
     )
     informing.record_safety_check(
-        db, dpo, incident_id, Recipient.PARENTS, True, JOINED[:1000], date.today() + timedelta(days=7)
+        db, dpo, incident_id, Addressee.PARENTS, True, JOINED[:1000], date.today() + timedelta(days=7)
     )
     informing.record_public_notice(db, dpo, incident_id, JOINED, date.today())
     measures.add(
@@ -216,7 +221,7 @@ def test_a_payload_typed_into_the_supplement_form_is_stored_verbatim(page, serve
         assert db.execute("SELECT count(*) FROM supplements WHERE text = ?", [typed]).fetchone()[0] == 1
 
 
-def test_the_fg_sees_the_payloads_as_text_on_every_tab(page, server):
+def test_the_dpo_sees_the_payloads_as_text_on_every_tab(page, server):
     watch = Watch(page)
     sign_in(page, server.url, "dpo@test.invalid")
     open_page(page, "Werkvoorraad")

@@ -16,7 +16,7 @@ from streamlit.runtime.state.session_state import SessionState, UnserializableSe
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.element_tree import Dataframe, Error, Table, Widget
 
-from datalek import deadlines, store
+from datalek import clock, store
 from datalek.models import Actor
 
 APP = str(Path(__file__).parents[2] / "app.py")
@@ -72,10 +72,10 @@ def seed_session(
     at: AppTest, actor: Actor, *, login_ago: timedelta = timedelta(0), idle: timedelta = timedelta(0)
 ) -> None:
     """Put a signed-in session in the state, the way ``ui.session.start`` does."""
-    now = deadlines.now()
+    now = clock.now()
     at.session_state["user_id"] = actor.user_id
-    at.session_state["login_at"] = deadlines.to_iso(now - login_ago)
-    at.session_state["last_seen"] = deadlines.to_iso(now - idle)
+    at.session_state["login_at"] = clock.to_iso(now - login_ago)
+    at.session_state["last_seen"] = clock.to_iso(now - idle)
     at.session_state["_actor"] = actor.model_dump(mode="json")
 
 
@@ -177,7 +177,7 @@ def open_db(db_path: Path) -> Database:
 
 
 def local_now() -> datetime:
-    return deadlines.now().astimezone(deadlines.AMSTERDAM)
+    return clock.now().astimezone(clock.AMSTERDAM)
 
 
 def past_local(hours: float) -> tuple[date, time]:

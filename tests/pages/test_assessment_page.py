@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from datalek import deadlines, incidents
+from datalek import clock
+from datalek.handling import incidents
 from tests.conftest import make_report
 from tests.pages.conftest import button, errors, open_db, rows, signed_in, successes
 
@@ -18,7 +19,7 @@ def opened(world, db_path):
     try:
         report = make_report(
             world.org.id,
-            now=deadlines.now(),
+            now=clock.now(),
             data_kinds=["name_address", "care_file"],
             subject_groups=["children"],
         )

@@ -7,8 +7,9 @@ from datetime import timedelta
 
 import pytest
 
-from datalek import assessment, deadlines, decisions, incidents
-from datalek.decisions import DecisionInput, Inform
+from datalek import clock
+from datalek.handling import assessment, decisions, incidents
+from datalek.handling.decisions import DecisionInput, Inform
 from tests.conftest import make_report
 from tests.pages.conftest import (
     button,
@@ -26,7 +27,7 @@ PAGE = "views/queue.py"
 @pytest.fixture
 def decided(world, db_path):
     """A report discovered 20 h ago, assessed and decided as the advice says (notify, inform)."""
-    now = deadlines.now()
+    now = clock.now()
     db = open_db(db_path)
     try:
         incident = incidents.submit_report(
@@ -130,7 +131,7 @@ def test_a_measure_keeps_the_input_when_the_owner_is_missing(world, decided, db_
     assert at.text_area(key=p + "description").value == "Adrescontrole in het sjabloon."
     assert rows(db_path, "SELECT * FROM measures") == []
     at.text_input(key=p + "owner").set_value("Teamleider Jeugd")
-    at.date_input(key=p + "due").set_value(deadlines.now().date() + timedelta(days=30))
+    at.date_input(key=p + "due").set_value(clock.now().date() + timedelta(days=30))
     button(at, "Maatregel toevoegen").click().run()
     assert "De maatregel is toegevoegd." in successes(at)
     (saved,) = rows(db_path, "SELECT kind, owner, status FROM measures")
@@ -152,7 +153,7 @@ def test_a_postponement_needs_its_review_date_and_returns_in_the_queue(world, de
     [b for b in at.button if b.label == "Veiligheidscheck vastleggen"][1].click().run()
     assert "Kies een datum na vandaag" in error_after(at, p + "review")
     assert at.text_area(key=p + "reason").value == "Melding bij Veilig Thuis loopt."
-    review = deadlines.now().astimezone(deadlines.AMSTERDAM).date() + timedelta(days=1)
+    review = clock.now().astimezone(clock.AMSTERDAM).date() + timedelta(days=1)
     at.date_input(key=p + "review").set_value(review)
     [b for b in at.button if b.label == "Veiligheidscheck vastleggen"][1].click().run()
     assert "De veiligheidscheck is vastgelegd." in successes(at)
@@ -185,13 +186,11 @@ def test_the_complete_file_can_be_closed(world, decided, db_path):
 
 
 def test_after_the_notification_the_concept_is_a_supplement_with_only_the_changes(world, decided, db_path):
-    from datalek import authority
+    from datalek.actions import authority
 
     db = open_db(db_path)
     try:
-        authority.record_initial(
-            db, world["dpo"], decided.id, "M-1234567", deadlines.now() - timedelta(hours=1)
-        )
+        authority.record_initial(db, world["dpo"], decided.id, "M-1234567", clock.now() - timedelta(hours=1))
     finally:
         db.close()
     at = opened(world, decided)
@@ -209,16 +208,16 @@ def test_after_the_notification_the_concept_is_a_supplement_with_only_the_change
 def test_recording_who_was_informed_empties_the_form_so_it_is_not_saved_twice(world, decided, db_path):
     db = open_db(db_path)
     try:
-        from datalek import informing
-        from datalek.recipients import Recipient
+        from datalek.actions import informing
+        from datalek.actions.addressees import Addressee
 
-        informing.record_safety_check(db, world["dpo"], decided.id, Recipient.PARENTS, False)
+        informing.record_safety_check(db, world["dpo"], decided.id, Addressee.PARENTS, False)
     finally:
         db.close()
     at = opened(world, decided)
     p = f"inf{decided.id}_parents_"
     at.number_input(key=p + "count").set_value(2)
-    at.date_input(key=p + "on").set_value(deadlines.now().astimezone(deadlines.AMSTERDAM).date())
+    at.date_input(key=p + "on").set_value(clock.now().astimezone(clock.AMSTERDAM).date())
     at.selectbox(key=p + "channel").set_value("letter")
     [b for b in at.button if b.label == "Informeren vastleggen"][0].click().run()
     assert "Vastgelegd wie er zijn geïnformeerd." in successes(at)
@@ -229,7 +228,7 @@ def test_recording_who_was_informed_empties_the_form_so_it_is_not_saved_twice(wo
 
 
 def test_the_repeat_warning_stays_until_a_preventive_measure_is_planned(world, decided, db_path):
-    from datalek import measures
+    from datalek.actions import measures
 
     db = open_db(db_path)
     try:
@@ -245,7 +244,7 @@ def test_the_repeat_warning_stays_until_a_preventive_measure_is_planned(world, d
                 kind=measures.MeasureKind.PREVENTIVE,
                 description="Dubbele controle.",
                 owner="Team",
-                due_on=deadlines.now().date() + timedelta(days=30),
+                due_on=clock.now().date() + timedelta(days=30),
             ),
         )
     finally:

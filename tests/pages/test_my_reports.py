@@ -8,7 +8,8 @@ from datetime import timedelta
 
 import pytest
 
-from datalek import deadlines, incidents, store
+from datalek import clock, store
+from datalek.handling import incidents
 from tests.conftest import make_report
 from tests.pages.conftest import (
     button,
@@ -33,7 +34,7 @@ def reports(world, db_path) -> dict[str, list]:
     made: dict[str, list] = {}
     db = open_db(db_path)
     try:
-        now = deadlines.now()
+        now = clock.now()
         for n, key in enumerate(["reporter", "reporter2", "reporter", "dpo", "other_reporter"]):
             actor = world[key]
             report = make_report(
@@ -82,7 +83,7 @@ def test_the_employee_sees_all_own_reports_newest_first(world, reports):
     assert set(table["Status"]) == {"Gemeld"}
 
 
-def test_the_fg_sees_only_the_reports_they_made_themselves(world, reports):
+def test_the_dpo_sees_only_the_reports_they_made_themselves(world, reports):
     at = signed_in(world["dpo"], PAGE)
     assert numbers(at) == [reports["dpo"][0].reference]
 
@@ -246,7 +247,7 @@ def test_keep_as_is_only_keeps_what_the_user_was_warned_about(world, reports, db
 )
 def test_typed_text_in_the_facts_table_is_shown_as_typed_not_as_markdown(world, db_path, typed):
     """st.table renders Markdown in its cells: what a user typed must be escaped."""
-    from datalek import incidents
+    from datalek.handling import incidents
     from tests.conftest import make_report
 
     db = open_db(db_path)
@@ -263,7 +264,7 @@ def test_typed_text_in_the_facts_table_is_shown_as_typed_not_as_markdown(world, 
 
 def test_a_disabled_account_cannot_save_through_a_button_callback(world, reports, db_path):
     """Callbacks run before app.py's session check: they must check the account themselves."""
-    from datalek import accounts
+    from datalek.accounts.users import set_active
 
     mine = reports["reporter"][0]
     at = open_report(signed_in(world["reporter"], PAGE), mine)
@@ -271,7 +272,7 @@ def test_a_disabled_account_cannot_save_through_a_button_callback(world, reports
     at.text_area(key=key).input("Nog een aanvulling.")
     db = open_db(db_path)
     try:
-        accounts.set_active(db, world["admin"], world["reporter"].user_id, False)
+        set_active(db, world["admin"], world["reporter"].user_id, False)
     finally:
         db.close()
     button(at, "Aanvulling toevoegen").click().run()

@@ -7,7 +7,8 @@ from datetime import timedelta
 import pytest
 from streamlit.runtime.pages_manager import PagesManager
 
-from datalek import deadlines, incidents
+from datalek import clock
+from datalek.handling import incidents
 from datalek.models import Role
 from tests.conftest import make_report
 from tests.pages.conftest import STREAMLIT_PAGES_MANAGER_INIT, open_db, signed_in, titles
@@ -105,6 +106,6 @@ def test_page_files_never_run_without_app_py(world, monkeypatch):
     # Streamlit's unpinned behaviour, as right after a server start
     monkeypatch.setattr(PagesManager, "__init__", STREAMLIT_PAGES_MANAGER_INIT)
     at = signed_in(world["reporter"], "views/report.py")
-    at.session_state["last_seen"] = deadlines.to_iso(deadlines.now() - timedelta(minutes=31))
+    at.session_state["last_seen"] = clock.to_iso(clock.now() - timedelta(minutes=31))
     at.run()
     assert titles(at) == ["Aanmelden bij Datalek"]

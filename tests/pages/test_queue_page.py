@@ -6,7 +6,8 @@ from datetime import timedelta
 
 import pytest
 
-from datalek import assessment, deadlines, decisions, incidents
+from datalek import clock
+from datalek.handling import assessment, decisions, incidents
 from tests.conftest import make_report
 from tests.pages.conftest import (
     open_db,
@@ -25,7 +26,7 @@ PAGE = "views/queue.py"
 def queue_world(world, db_path):
     """Open incidents discovered 30 h, 50 h, 2 h and 80 h ago (reported in that order), one
     incident that is no longer open, and one incident of the other organisation with the earliest deadline."""
-    now = deadlines.now()
+    now = clock.now()
     made = {}
     db = open_db(db_path)
     try:
@@ -78,7 +79,7 @@ def status_form_widgets(at):
     return select, reason, submit
 
 
-def test_fg_sees_own_open_incidents_earliest_deadline_first(world, queue_world):
+def test_dpo_sees_own_open_incidents_earliest_deadline_first(world, queue_world):
     at = signed_in(world["dpo"], PAGE)
     assert not at.exception
     assert titles(at) == ["Werkvoorraad"]
@@ -114,13 +115,13 @@ def test_other_organisations_incidents_and_closed_ones_are_not_listed(world, que
 
 
 @pytest.mark.parametrize("key", ["reporter", "management", "admin"])
-def test_only_the_fg_can_open_the_queue(world, queue_world, key):
+def test_only_the_dpo_can_open_the_queue(world, queue_world, key):
     at = signed_in(world[key])
     with pytest.raises(ValueError):
         at.switch_page(PAGE)
 
 
-def test_the_other_fg_sees_only_their_organisation(world, queue_world):
+def test_the_other_dpo_sees_only_their_organisation(world, queue_world):
     at = signed_in(world["other_dpo"], PAGE)
     table = queue_table(at)
     assert list(table["Nummer"]) == [queue_world["foreign"].reference]

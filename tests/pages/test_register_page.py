@@ -9,8 +9,10 @@ from datetime import timedelta
 import pytest
 from openpyxl import load_workbook
 
-from datalek import deadlines, incidents, register_export
-from datalek.permissions import PermissionDenied
+from datalek import clock
+from datalek.accounts.permissions import PermissionDenied
+from datalek.handling import incidents
+from datalek.insight import register_export
 from tests.conftest import make_report
 from tests.pages.conftest import button, open_db, rows, signed_in, table_with
 
@@ -19,7 +21,7 @@ PAGE = "views/register.py"
 
 @pytest.fixture
 def reported(world, db_path):
-    now = deadlines.now()
+    now = clock.now()
     db = open_db(db_path)
     try:
         made = incidents.submit_report(
@@ -48,7 +50,7 @@ def reported(world, db_path):
     return made
 
 
-def test_the_fg_sees_the_register_of_their_own_organisation(world, reported, db_path):
+def test_the_dpo_sees_the_register_of_their_own_organisation(world, reported, db_path):
     at = signed_in(world["dpo"], PAGE)
     assert not at.exception
     table = table_with(at, "Kenmerk")
@@ -74,7 +76,7 @@ def test_the_xlsx_export_is_made_on_request_and_audited(world, reported, db_path
 
 
 @pytest.mark.parametrize("who", ["reporter", "management", "admin", "other_dpo"])
-def test_only_the_organisations_fg_may_view_the_register(world, reported, db_path, who):
+def test_only_the_organisations_dpo_may_view_the_register(world, reported, db_path, who):
     db = open_db(db_path)
     try:
         for call in (

@@ -9,8 +9,11 @@ from datetime import UTC, datetime
 
 import pytest
 
-from datalek import accounts, deadlines, guidance, store
-from datalek.intake import Situation, applicable
+from datalek import clock, deadlines, store
+from datalek.accounts.users import create_user
+from datalek.intake import guidance
+from datalek.intake.report import applicable
+from datalek.intake.situations import Situation
 from datalek.models import Actor, Role
 from tests.conftest import PASSWORD
 from tests.pages.conftest import (
@@ -48,8 +51,8 @@ def reporter_page(world):
 
 @pytest.fixture
 def frozen_clock(monkeypatch):
-    """A fixed 'now' for everything that reads ``deadlines.now()`` (page, session, domain)."""
-    monkeypatch.setattr(deadlines, "now", lambda: NOON_ISH)
+    """A fixed 'now' for everything that reads ``clock.now()`` (page, session, domain)."""
+    monkeypatch.setattr(clock, "now", lambda: NOON_ISH)
     return NOON_ISH
 
 
@@ -121,7 +124,7 @@ def test_the_time_questions_follow_the_occurrence(reporter_page, occurrence, fro
     assert has_key(at, "date_input", "r_to_date") == to_shown
     assert has_key(at, "time_input", "r_to_time") == to_shown
     # the discovery moment is always asked, and defaults to now
-    assert at.date_input(key="r_found_date").value == deadlines.now().astimezone(deadlines.AMSTERDAM).date()
+    assert at.date_input(key="r_found_date").value == clock.now().astimezone(clock.AMSTERDAM).date()
 
 
 # --- validation ---------------------------------------------------------------------------
@@ -186,7 +189,7 @@ def test_dates_and_times_survive_a_validation_error(reporter_page, db_path):
     at.text_area(key="r_description").input("Verslag naar de verkeerde ouder.")
     submit_report_form(at)
     (stored,) = incidents_in(db_path)
-    to_utc = lambda d, t: deadlines.to_iso(deadlines.local_to_utc(datetime.combine(d, t)))  # noqa: E731
+    to_utc = lambda d, t: clock.to_iso(clock.local_to_utc(datetime.combine(d, t)))  # noqa: E731
     assert stored["occurred_from"] == to_utc(typed["r_from_date"], typed["r_from_time"])
     assert stored["occurred_to"] == to_utc(typed["r_to_date"], typed["r_to_time"])
     assert stored["discovered_at"] == to_utc(typed["r_found_date"], typed["r_found_time"])
@@ -202,7 +205,7 @@ def test_count_is_required_when_the_number_is_known(reporter_page):
 def test_future_discovery_time_is_refused_next_to_it(frozen_clock, world, db_path):
     at = signed_in(world["reporter"], REPORT)
     fill_valid_report(at)
-    today = frozen_clock.astimezone(deadlines.AMSTERDAM).date()
+    today = frozen_clock.astimezone(clock.AMSTERDAM).date()
     at.date_input(key="r_found_date").set_value(today)
     at.time_input(key="r_found_time").set_value(datetime(2026, 11, 20, 14, 0).time())  # 13:00 UTC
     submit_report_form(at)
@@ -216,7 +219,7 @@ def test_future_discovery_time_is_refused_next_to_it(frozen_clock, world, db_pat
 def test_discovery_within_five_minutes_of_now_is_accepted(frozen_clock, world, db_path):
     at = signed_in(world["reporter"], REPORT)
     fill_valid_report(at)
-    at.date_input(key="r_found_date").set_value(frozen_clock.astimezone(deadlines.AMSTERDAM).date())
+    at.date_input(key="r_found_date").set_value(frozen_clock.astimezone(clock.AMSTERDAM).date())
     at.time_input(key="r_found_time").set_value(datetime(2026, 11, 20, 11, 5).time())  # clock skew
     submit_report_form(at)
     assert errors(at) == []
@@ -238,8 +241,8 @@ def test_a_period_is_stored_with_its_start_and_end(reporter_page, db_path):
     submit_report_form(at)
     assert errors(at) == []
     (stored,) = incidents_in(db_path)
-    start, end = (deadlines.from_iso(stored[k]) for k in ("occurred_from", "occurred_to"))
-    assert start < end <= deadlines.from_iso(stored["discovered_at"])
+    start, end = (clock.from_iso(stored[k]) for k in ("occurred_from", "occurred_to"))
+    assert start < end <= clock.from_iso(stored["discovered_at"])
     assert json.loads(stored["report"])["occurrence"] == "period"
 
 
@@ -368,9 +371,9 @@ def test_confirmation_shows_reference_deadline_and_dos(reporter_page, db_path, s
     assert not at.exception
     (stored,) = incidents_in(db_path)
     assert successes(at) == [f"Je melding is verstuurd. Het nummer van je melding is {stored['reference']}."]
-    year = deadlines.now().astimezone(deadlines.AMSTERDAM).year
+    year = clock.now().astimezone(clock.AMSTERDAM).year
     assert stored["reference"] == f"DL-{year}-0001"
-    deadline = deadlines.format_local(deadlines.deadline(deadlines.from_iso(stored["aware_at"])))
+    deadline = clock.format_local(deadlines.deadline(clock.from_iso(stored["aware_at"])))
     text = markdown_text(at)
     assert f"uiterlijk **{deadline}** beslissen" in text
     assert "72 uur na het moment dat het ontdekt werd" in text
@@ -378,8 +381,8 @@ def test_confirmation_shows_reference_deadline_and_dos(reporter_page, db_path, s
         assert f"- {line}" in [m.value for m in at.markdown]
     assert guidance.NEXT_STEPS in text
     # the deadline is 72 hours after the discovery the employee typed
-    found = deadlines.from_iso(stored["discovered_at"])
-    assert deadlines.from_iso(stored["aware_at"]) == found
+    found = clock.from_iso(stored["discovered_at"])
+    assert clock.from_iso(stored["aware_at"]) == found
     assert stored["reporter_id"] == reporter_page.session_state["user_id"]
     assert stored["status"] == "reported"
     assert errors(at) == []
@@ -412,7 +415,7 @@ def test_a_second_report_gets_the_next_number(reporter_page, db_path):
 def test_member_of_two_organisations_chooses_the_organisation(world, db_path):
     db = open_db(db_path)
     try:
-        user = accounts.create_user(
+        user = create_user(
             db,
             Actor.cli(),
             "Twee Petten",

@@ -18,9 +18,9 @@ from tests.pages.conftest import (
 
 VALID = {
     "org_name": "Gemeente Voorbeeld",
-    "fg_name": "Fien de FG",
-    "fg_email": "fg@voorbeeld.invalid",
-    "fg_phone": "010-1234567",
+    "dpo_name": "Fien de FG",
+    "dpo_email": "fg@voorbeeld.invalid",
+    "dpo_phone": "010-1234567",
     "name": "Bea Beheer",
     "email": "Bea@Voorbeeld.invalid",
     "password": PASSWORD,
@@ -56,8 +56,8 @@ def test_empty_submit_shows_a_dutch_message_next_to_each_field(db_path):
     assert error_after(at, "email") == "Dit is geen geldig e-mailadres."
     assert error_after(at, "password") == "Kies een wachtwoord van minstens 12 tekens."
     # optional fields carry no message
-    assert error_after(at, "fg_name") is None
-    assert error_after(at, "fg_phone") is None
+    assert error_after(at, "dpo_name") is None
+    assert error_after(at, "dpo_phone") is None
     assert any("je antwoorden zijn bewaard" in w.value for w in at.warning)
     assert count_rows(db_path, "users") == 0
     assert count_rows(db_path, "organisations") == 0
@@ -65,11 +65,11 @@ def test_empty_submit_shows_a_dutch_message_next_to_each_field(db_path):
 
 def test_bad_input_keeps_every_typed_value(db_path):
     at = app().run()
-    typed = {**VALID, "fg_email": "geen-adres", "email": "bea@", "password": "te kort"}
+    typed = {**VALID, "dpo_email": "geen-adres", "email": "bea@", "password": "te kort"}
     fill(at, **typed)
     button(at, "Inrichten").click().run()
     assert not at.exception
-    assert error_after(at, "fg_email") == "Dit is geen geldig e-mailadres."
+    assert error_after(at, "dpo_email") == "Dit is geen geldig e-mailadres."
     assert error_after(at, "email") == "Dit is geen geldig e-mailadres."
     assert error_after(at, "password") == "Kies een wachtwoord van minstens 12 tekens."
     assert error_after(at, "org_name") is None
@@ -78,7 +78,7 @@ def test_bad_input_keeps_every_typed_value(db_path):
     assert count_rows(db_path, "users") == 0
 
     # correcting the fields and submitting again works, without retyping the rest
-    fill(at, fg_email=VALID["fg_email"], email=VALID["email"], password=VALID["password"])
+    fill(at, dpo_email=VALID["dpo_email"], email=VALID["email"], password=VALID["password"])
     button(at, "Inrichten").click().run()
     assert not at.exception
     assert titles(at) == ["Aanmelden bij Datalek"]
@@ -97,7 +97,7 @@ def test_valid_setup_creates_org_and_admin_then_shows_signin(db_path):
     assert state_get(at, "user_id") is None
 
     orgs = rows(db_path, "select * from organisations")
-    assert [(o["name"], o["fg_name"], o["fg_email"], o["fg_phone"]) for o in orgs] == [
+    assert [(o["name"], o["dpo_name"], o["dpo_email"], o["dpo_phone"]) for o in orgs] == [
         ("Gemeente Voorbeeld", "Fien de FG", "fg@voorbeeld.invalid", "010-1234567")
     ]
     users = rows(db_path, "select * from users")

@@ -6,7 +6,9 @@ from datetime import timedelta
 
 import pytest
 
-from datalek import accounts, auth, deadlines
+from datalek import clock
+from datalek.accounts import auth
+from datalek.accounts.users import set_active
 from datalek.models import Actor, Role
 from tests.conftest import PASSWORD
 from tests.pages.conftest import (
@@ -30,7 +32,7 @@ FIRST_PAGE = {role: pages[0].title for role, pages in navigation.PAGES_BY_ROLE.i
 
 
 def _iso_ago(delta: timedelta) -> str:
-    return deadlines.to_iso(deadlines.now() - delta)
+    return clock.to_iso(clock.now() - delta)
 
 
 def sign_in_via_form(at, email: str, password: str):
@@ -196,7 +198,7 @@ def test_disabling_the_account_signs_the_user_out_on_the_next_run(world, db_path
     assert titles(at) == ["Mijn meldingen"]
     db = open_db(db_path)
     try:
-        accounts.set_active(db, world["admin"], actor.user_id, False)
+        set_active(db, world["admin"], actor.user_id, False)
     finally:
         db.close()
     at.run()

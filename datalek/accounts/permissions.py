@@ -1,0 +1,311 @@
+"""Who may do what: one entry point, ``require(db, actor, Action.X, on)``, in the domain core.
+
+Pages may hide what a role cannot use, but that is convenience. Every domain function calls
+``require`` before it touches a row: it finds what the action is about (the organisation and
+reporter of an incident, say), checks the rule for the action in ``RULES``, and on a refusal
+writes an audit entry — in its own transaction — before it raises ``PermissionDenied``.
+An unknown id is refused exactly like someone else's, so a refusal never tells whether a
+thing exists.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any, NoReturn
+
+from sqlite_utils import Database
+
+from datalek import store
+from datalek.accounts import audit
+from datalek.models import Actor, Role
+from datalek.store import ownership
+
+
+class PermissionDenied(PermissionError):
+    """The actor may not do this. ``message`` is Dutch, for the user."""
+
+    def __init__(self, action: str, message: str = "Je hebt geen toegang tot deze gegevens."):
+        super().__init__(action)
+        self.action = action
+        self.message = message
+
+
+class Action(StrEnum):
+    """Everything an actor can be refused. The value is the code the audit trail records."""
+
+    # the employee's report
+    REPORT = "incident.create"
+    LIST_OWN_REPORTS = "incident.list_own"
+    READ_INCIDENT = "incident.read"
+    SUPPLEMENT = "incident.supplement"
+    # the FG's work on one incident
+    CHANGE_STATUS = "incident.status"
+    READ_ASSESSMENT = "assessment.read"
+    SAVE_ASSESSMENT = "assessment.save"
+    RECORD_DECISION = "decision.record"
+    READ_DECISION = "decision.read"
+    READ_COMPLETENESS = "register.read"
+    DRAFT_NOTIFICATION = "authority.concept"
+    READ_NOTIFICATIONS = "authority.read"
+    RECORD_NOTIFICATION = "authority.initial"
+    RECORD_SUPPLEMENT = "authority.supplement"
+    RECORD_WITHDRAWAL = "authority.withdrawal"
+    READ_INFORMING = "subjects.read"
+    RECORD_SAFETY_CHECK = "subjects.safety_check"
+    MAKE_LETTER = "subjects.letter"
+    RECORD_NOTICE = "subjects.notice"
+    RECORD_PUBLIC_NOTICE = "subjects.public_notice"
+    ADD_MEASURE = "measure.add"
+    CHANGE_MEASURE = "measure.status"
+    READ_MEASURES = "measure.read"
+    # the FG's lists
+    SEE_QUEUE = "incident.queue"
+    LIST_DEPARTMENTS = "incident.departments"
+    SEE_REVIEWS = "subjects.reviews"
+    SEE_OVERDUE_MEASURES = "measure.overdue"
+    VIEW_REGISTER = "register.view"
+    EXPORT_REGISTER = "register.export"
+    # figures, never rows
+    SEE_OVERVIEW = "stats.overview"
+    SEE_DASHBOARD = "stats.dashboard"
+    SEE_DEPARTMENT = "stats.department"
+    MAKE_ANNUAL_REPORT = "annual_report.generate"
+    # administration
+    SEE_ALL_ORGANISATIONS = "organisation.list_all"
+    CREATE_ORGANISATION = "organisation.create"
+    CREATE_USER = "user.create"
+    LIST_USERS = "user.list"
+    READ_USER = "user.read"
+    FIND_USER = "user.find"
+    ENABLE_USER = "user.enable"
+    DISABLE_USER = "user.disable"
+    SET_PASSWORD = "user.password"
+    READ_RETENTION = "retention.read"
+    SET_RETENTION = "retention.set"
+    LIST_RETENTION_DUE = "retention.list"
+    PURGE = "retention.purge"
+    VERIFY_AUDIT = "audit.verify"
+    READ_AUDIT = "audit.read"
+    SETUP = "setup"
+
+
+# --- what an action is about -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class IncidentRef:
+    """An incident by id; ``require`` looks up its organisation and reporter."""
+
+    id: int
+
+
+@dataclass(frozen=True)
+class MeasureRef:
+    """A measure by id; it belongs to the organisation of its incident."""
+
+    id: int
+
+
+@dataclass(frozen=True)
+class OrgRef:
+    id: int
+
+
+@dataclass(frozen=True)
+class OrgSelection:
+    """The organisations a set of figures is about."""
+
+    ids: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class AccountRef:
+    id: int
+
+
+Subject = IncidentRef | MeasureRef | OrgRef | OrgSelection | AccountRef | None
+
+
+@dataclass(frozen=True)
+class Owner:
+    """Whose an incident is: what the rules about incidents look at."""
+
+    incident_id: int
+    org_id: int
+    reporter_id: int | None
+
+
+# --- the rules, as pure predicates over (actor, what the action is about) ---------------------
+
+
+def _dpo_of(actor: Actor, org_id: int) -> bool:
+    return actor.role is Role.DPO and org_id in actor.org_ids
+
+
+def _handles(actor: Actor, owner: Owner) -> bool:
+    """The FG of the incident's organisation."""
+    return _dpo_of(actor, owner.org_id)
+
+
+def _reads(actor: Actor, owner: Owner) -> bool:
+    """The FG of the incident's organisation, or the employee who reported it."""
+    if actor.role is Role.REPORTER:
+        return actor.user_id is not None and owner.reporter_id == actor.user_id
+    return _handles(actor, owner)
+
+
+def _reports(actor: Actor, org: OrgRef) -> bool:
+    return actor.role in (Role.REPORTER, Role.DPO) and org.id in actor.org_ids
+
+
+def _has_account(actor: Actor, _: Any) -> bool:
+    return actor.user_id is not None
+
+
+def _dpo_lists(actor: Actor, org: OrgRef | None) -> bool:
+    """The FG's own lists, of all their organisations or of one of them."""
+    return actor.role is Role.DPO and (org is None or org.id in actor.org_ids)
+
+
+def _register(actor: Actor, org: OrgRef) -> bool:
+    """The register of an organisation: its FG, or the operator on the server."""
+    return _dpo_of(actor, org.id) or actor.system
+
+
+def _figures(actor: Actor, selection: OrgSelection) -> bool:
+    """Figures of one organisation or of all the actor's, never a subset: a subset would let
+    two selections be subtracted from each other (see ``datalek.insight.disclosure``)."""
+    ids = set(selection.ids)
+    return (
+        actor.role in (Role.MANAGEMENT, Role.DPO)
+        and bool(ids)
+        and ids <= set(actor.org_ids)
+        and (len(ids) == 1 or ids == set(actor.org_ids))
+    )
+
+
+def _administers(actor: Actor, _: Any = None) -> bool:
+    return actor.role is Role.ADMIN or actor.system
+
+
+def _self_or_admin(actor: Actor, account: AccountRef) -> bool:
+    return _administers(actor) or actor.user_id == account.id
+
+
+def _never(actor: Actor, _: Any) -> bool:
+    return False
+
+
+Rule = Callable[[Actor, Any], bool]
+HANDLER_ACTIONS = (
+    Action.CHANGE_STATUS,
+    Action.READ_ASSESSMENT,
+    Action.SAVE_ASSESSMENT,
+    Action.RECORD_DECISION,
+    Action.READ_DECISION,
+    Action.READ_COMPLETENESS,
+    Action.DRAFT_NOTIFICATION,
+    Action.READ_NOTIFICATIONS,
+    Action.RECORD_NOTIFICATION,
+    Action.RECORD_SUPPLEMENT,
+    Action.RECORD_WITHDRAWAL,
+    Action.READ_INFORMING,
+    Action.RECORD_SAFETY_CHECK,
+    Action.MAKE_LETTER,
+    Action.RECORD_NOTICE,
+    Action.RECORD_PUBLIC_NOTICE,
+    Action.ADD_MEASURE,
+    Action.CHANGE_MEASURE,
+    Action.READ_MEASURES,
+)
+ADMIN_ACTIONS = (
+    Action.SEE_ALL_ORGANISATIONS,
+    Action.CREATE_ORGANISATION,
+    Action.CREATE_USER,
+    Action.LIST_USERS,
+    Action.FIND_USER,
+    Action.ENABLE_USER,
+    Action.DISABLE_USER,
+    Action.READ_RETENTION,
+    Action.SET_RETENTION,
+    Action.LIST_RETENTION_DUE,
+    Action.PURGE,
+    Action.VERIFY_AUDIT,
+    Action.READ_AUDIT,
+)
+
+#: The rule for every action. A test checks that no action is left without one.
+RULES: dict[Action, Rule] = {
+    Action.REPORT: _reports,
+    Action.LIST_OWN_REPORTS: _has_account,
+    Action.READ_INCIDENT: _reads,
+    Action.SUPPLEMENT: _reads,
+    **dict.fromkeys(HANDLER_ACTIONS, _handles),
+    **dict.fromkeys(
+        (Action.SEE_QUEUE, Action.LIST_DEPARTMENTS, Action.SEE_REVIEWS, Action.SEE_OVERDUE_MEASURES),
+        _dpo_lists,
+    ),
+    Action.VIEW_REGISTER: _register,
+    Action.EXPORT_REGISTER: _register,
+    **dict.fromkeys(
+        (Action.SEE_OVERVIEW, Action.SEE_DASHBOARD, Action.SEE_DEPARTMENT, Action.MAKE_ANNUAL_REPORT),
+        _figures,
+    ),
+    **dict.fromkeys(ADMIN_ACTIONS, _administers),
+    Action.READ_USER: _self_or_admin,
+    Action.SET_PASSWORD: _self_or_admin,
+    # Setup is refused as soon as any account exists, checked inside its own transaction.
+    Action.SETUP: _never,
+}
+
+
+def allowed(actor: Actor, action: Action, about: Any = None) -> bool:
+    """The rule for ``action``, for an actor and what it is about (an ``Owner`` for incidents)."""
+    return RULES[action](actor, about)
+
+
+# --- the entry point ---------------------------------------------------------------------------
+
+
+def _resolve(db: Database, on: Subject) -> tuple[str, int | str | None, Any, bool]:
+    """(object type, object id, what the rule looks at, whether it exists)."""
+    if isinstance(on, IncidentRef | MeasureRef):
+        kind = "incident" if isinstance(on, IncidentRef) else "measure"
+        incident_id = on.id if isinstance(on, IncidentRef) else ownership.incident_of_measure(db, on.id)
+        row = ownership.incident_owner(db, incident_id) if incident_id is not None else None
+        owner = Owner(incident_id, row["org_id"], row["reporter_id"]) if row else None
+        return kind, on.id, owner, owner is not None
+    if isinstance(on, OrgRef):
+        return "organisation", on.id, on, True
+    if isinstance(on, AccountRef):
+        return "user", on.id, on, True
+    return "", None, on, True
+
+
+def require(db: Database, actor: Actor | None, action: Action, on: Subject = None) -> Owner | None:
+    """Go on only if ``actor`` may do ``action`` on ``on``; otherwise refuse (audited).
+
+    Returns the incident's ``Owner`` when ``on`` is an incident or a measure, else None."""
+    kind, object_id, about, exists = _resolve(db, on)
+    if actor is None or not exists or not allowed(actor, action, about):
+        refuse(db, actor, action, kind, object_id)
+    return about if isinstance(about, Owner) else None
+
+
+def refuse(
+    db: Database,
+    actor: Actor | None,
+    action: Action,
+    object_type: str = "",
+    object_id: int | str | None = None,
+    message: str | None = None,
+) -> NoReturn:
+    """Audit the refusal in its own transaction, then raise. For refusals that depend on the
+    data rather than on a rule (a department too small to show, a setup already done)."""
+    if db.conn.in_transaction:
+        raise RuntimeError("check permissions before opening a write transaction")
+    with store.write(db):
+        audit.append(db, actor, "refused", object_type, object_id, attempted=action.value)
+    raise PermissionDenied(action.value, message) if message else PermissionDenied(action.value)

@@ -1,0 +1,255 @@
+"""The yearly verantwoording: "Verantwoording datalekken {jaar} — {organisatie}".
+
+Built from the same protected figures as the dashboard (``stats.dashboard``), so every
+number in the report equals the number on the dashboard, and the same database and year
+give the same figures. No personal data and no free text from incidents: only counts,
+shares, medians and fixed Dutch labels. The HTML works offline (plotly.js is embedded)
+and escapes every text it writes; the XLSX holds every figure. Each generation is
+written to the audit trail (codes only).
+"""
+
+from __future__ import annotations
+
+import html
+import io
+from dataclasses import dataclass
+from datetime import date
+
+import plotly.offline
+from openpyxl import Workbook
+from sqlite_utils import Database
+
+from datalek import store
+from datalek.accounts import audit
+from datalek.accounts.organisations import list_organisations
+from datalek.insight import charts, disclosure, stats
+from datalek.models import Actor
+
+SECTIONS = [
+    ("summary", "Samenvatting"),
+    ("trend", "Aantallen en trend"),
+    ("authority", "Meldingen bij de AP en tijdigheid"),
+    ("subjects", "Betrokkenen informeren"),
+    ("causes", "Oorzaken en soorten gegevens"),
+    ("measures", "Maatregelen en de opvolging van preventieve maatregelen"),
+    ("repeats", "Herhaalde incidenten"),
+    ("attention", "Aandachtspunten voor volgend jaar"),
+]
+_SECTION_FIGURES = {
+    "trend": ["total", "breach", "open"],
+    "authority": [
+        "notified",
+        "notified_share",
+        "within72_share",
+        "notify_median",
+        "decision_median",
+        "late_report",
+    ],
+    "subjects": ["informed"],
+    "measures": ["measures", "measures_open", "measures_overdue", "preventive", "preventive_done"],
+    "repeats": ["repeat"],
+}
+
+
+@dataclass(frozen=True)
+class AnnualReport:
+    title: str
+    organisation: str
+    year: int
+    dashboard: stats.Dashboard
+    trend: dict[int, stats.Figures]
+    attention: list[str]
+
+
+def _organisation(db: Database, actor: Actor, org_id: int | None) -> str:
+    if org_id is None:
+        return "alle organisaties"
+    names = {o.id: o.name for o in list_organisations(db, actor)}
+    return names.get(org_id, str(org_id))
+
+
+def build(
+    db: Database, actor: Actor, year: int, org_id: int | None = None, today: date | None = None
+) -> AnnualReport:
+    board = stats.dashboard(db, actor, year, org_id, today=today)
+    trend = {
+        y: stats.dashboard(db, actor, y, org_id, today=today).current
+        for y in sorted(stats.available_years(db, actor, org_id))
+        if y <= year
+    }
+    trend[year] = board.current
+    name = _organisation(db, actor, org_id)
+    return AnnualReport(
+        f"Verantwoording datalekken {year} — {name}",
+        name,
+        year,
+        board,
+        dict(sorted(trend.items())),
+        attention(board),
+    )
+
+
+def attention(board: stats.Dashboard) -> list[str]:
+    """Points of attention for next year, derived from the figures only."""
+    now, before = board.current, board.previous
+    points = []
+    total, late = now.value("total"), now.value("late_report")
+    if total and late is not None and late / total > 0.2:
+        points.append(
+            f"{round(late / total * 100)}% van de interne meldingen kwam later dan 24 uur"
+            " na ontdekking binnen. Maak melden makkelijker en bekender."
+        )
+    within = now.value("within72_share")
+    if within is not None and within < 0.9:
+        points.append(
+            f"Maar {round(within * 100)}% van de AP-meldingen was binnen 72 uur."
+            " Kijk waar de tijd verloren gaat."
+        )
+    if before is not None:
+        old = {c.label: c.count for c in before.series["type"]}
+        for cell in now.series["type"]:
+            was = old.get(cell.label)
+            if cell.count and was and cell.count >= 1.25 * was and cell.count - was >= 5:
+                points.append(
+                    f"Meer meldingen van de soort '{cell.label}': {was} in {before.year},"
+                    f" {cell.count} in {now.year}."
+                )
+    overdue = now.value("measures_overdue")
+    if overdue:
+        points.append(f"{overdue} maatregelen zijn niet op tijd uitgevoerd.")
+    share = stats._share(now.value("preventive_done"), now.value("preventive"))
+    if share is not None and share < 0.8:
+        points.append(f"Maar {round(share * 100)}% van de preventieve maatregelen is uitgevoerd.")
+    if now.value("repeat"):
+        points.append(f"{now.value('repeat')} incidenten waren een herhaling. Pak de oorzaak aan.")
+    return points or ["Uit de cijfers volgen geen bijzondere aandachtspunten."]
+
+
+def summary(report: AnnualReport) -> list[str]:
+    f = report.dashboard.current.figures
+
+    def say(code: str) -> str:
+        return "een verborgen aantal" if f[code].value is None else f[code].shown
+
+    return [
+        f"In {report.year} kwamen {say('total')} interne meldingen binnen. De FG beoordeelde"
+        f" {say('breach')} daarvan als datalek.",
+        f"{say('notified')} datalekken zijn gemeld bij de Autoriteit Persoonsgegevens"
+        f" ({f['notified_share'].shown}); {f['within72_share'].shown} van die meldingen was binnen"
+        " 72 uur.",
+        f"Bij {say('informed')} datalekken zijn de betrokkenen geïnformeerd.",
+    ]
+
+
+# --- rendering --------------------------------------------------------------------------
+
+_CSS = """
+body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;color:#111;line-height:1.5}
+table{border-collapse:collapse;margin:1rem 0}td,th{border:1px solid #999;padding:.3rem .6rem;
+text-align:left}.chart{page-break-inside:avoid;break-inside:avoid}
+@media print{section{page-break-inside:avoid}.chart{width:100%}}
+"""
+
+
+def _table(rows: list[tuple]) -> str:
+    e = html.escape
+    head, *body = rows
+    return (
+        "<table><tr>"
+        + "".join(f"<th>{e(str(h))}</th>" for h in head)
+        + "</tr>"
+        + "".join("<tr>" + "".join(f"<td>{e(str(c))}</td>" for c in r) + "</tr>" for r in body)
+        + "</table>"
+    )
+
+
+def _figure_rows(report: AnnualReport, codes: list[str]) -> list[tuple]:
+    now, before = report.dashboard.current, report.dashboard.previous
+    rows = [("Cijfer", str(report.year), str(report.year - 1))]
+    for code in codes:
+        rows.append(
+            (now.figures[code].label, now.figures[code].shown, before.figures[code].shown if before else "-")
+        )
+    return rows
+
+
+def to_html(report: AnnualReport) -> str:
+    e = html.escape
+    board = report.dashboard
+    figs = charts.dashboard_figures(
+        board.current.series, report.year, board.previous.series if board.previous else None
+    )
+    chart = {
+        k: f'<div class="chart">{fig.to_html(full_html=False, include_plotlyjs=False)}</div>'
+        for k, fig in figs.items()
+    }
+    trend = [("Jaar", *[stats.COUNTS[c] for c in ("total", "breach", "notified", "informed")])]
+    trend += [
+        (y, *[f.figures[c].shown for c in ("total", "breach", "notified", "informed")])
+        for y, f in report.trend.items()
+    ]
+    body = {
+        "summary": "".join(f"<p>{e(s)}</p>" for s in summary(report)),
+        "trend": _table(trend)
+        + _table(_figure_rows(report, _SECTION_FIGURES["trend"]))
+        + chart["month"]
+        + chart["funnel"]
+        + chart["dept"],
+        "authority": _table(_figure_rows(report, _SECTION_FIGURES["authority"])) + chart["notify_time"],
+        "subjects": _table(_figure_rows(report, _SECTION_FIGURES["subjects"])),
+        "causes": chart["type"] + chart["data"] + chart["nature"] + chart["risk"],
+        "measures": _table(_figure_rows(report, _SECTION_FIGURES["measures"])),
+        "repeats": _table(_figure_rows(report, _SECTION_FIGURES["repeats"])),
+        "attention": "<ul>" + "".join(f"<li>{e(p)}</li>" for p in report.attention) + "</ul>",
+    }
+    sections = "".join(
+        f'<section id="{code}"><h2>{e(title)}</h2>{body[code]}</section>' for code, title in SECTIONS
+    )
+    note = (
+        f"{disclosure.explanation(disclosure.threshold())} Maatregelen zijn beoordeeld op"
+        f" {board.current.as_of:%d-%m-%Y}."
+    )
+    return (
+        f'<!DOCTYPE html><html lang="nl"><head><meta charset="utf-8"><title>{e(report.title)}</title>'
+        f"<style>{_CSS}</style><script>{plotly.offline.get_plotlyjs()}</script></head><body>"
+        f"<h1>{e(report.title)}</h1><p>{e(note)}</p>{sections}</body></html>"
+    )
+
+
+def to_xlsx(report: AnnualReport) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Kerncijfers"
+    for row in _figure_rows(report, list(report.dashboard.current.figures)):
+        sheet.append(list(row))
+    trend = book.create_sheet("Trend")
+    for year, figures in report.trend.items():
+        for code, fig in figures.figures.items():
+            trend.append([year, fig.label, fig.shown])
+    for code, cells in report.dashboard.current.series.items():
+        ws = book.create_sheet(f"Grafiek {code}"[:31])
+        ws.append(["Onderdeel", str(report.year)])
+        for cell in cells:
+            ws.append([cell.label, cell.shown])
+    points = book.create_sheet("Aandachtspunten")
+    for point in report.attention:
+        points.append([point])
+    book.properties.creator = "Datalek"
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def generate(
+    db: Database, actor: Actor, year: int, org_id: int | None, fmt: str, today: date | None = None
+) -> bytes:
+    """The report as 'html' or 'xlsx' bytes; audited."""
+    if fmt not in ("html", "xlsx"):
+        raise ValueError(fmt)
+    report = build(db, actor, year, org_id, today)
+    data = to_html(report).encode("utf-8") if fmt == "html" else to_xlsx(report)
+    if db.conn.in_transaction:
+        raise RuntimeError("generate must not run inside a transaction")
+    with store.write(db):
+        audit.append(db, actor, "annual_report.generate", "organisation", org_id, year=year, format=fmt)
+    return data

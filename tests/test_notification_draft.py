@@ -1,0 +1,291 @@
+"""The concept AP-melding: sections 0-9 in Dutch, unknown answers shown as such, the delay
+reason, Markdown and JSON, and a supplement that lists only what changed."""
+
+import json
+import re
+from datetime import timedelta
+
+import pytest
+
+from datalek import clock
+from datalek.accounts.permissions import PermissionDenied
+from datalek.actions import authority, documents, measures
+from datalek.actions.notification_draft import UNKNOWN
+from datalek.handling import assessment, decisions, incidents
+from datalek.handling.decisions import DecisionInput, Inform
+from datalek.intake.situations import CountKind
+from datalek.store import audit_log
+from datalek.triage.facts import Cause
+from tests.conftest import NOW, make_report
+
+AWARE = NOW - timedelta(hours=2)
+SECTIONS = [
+    (0, "Over deze melding"),
+    (1, "Contactgegevens en algemene informatie"),
+    (2, "Tijdlijn"),
+    (3, "Gegevens over het datalek"),
+    (4, "Persoonsgegevens"),
+    (5, "Betrokkenen"),
+    (6, "Maatregelen vooraf"),
+    (7, "Gevolgen"),
+    (8, "Vervolgacties"),
+    (9, "Overig"),
+]
+FIXED = {"0.law", "0.kind", "1.organisation", "9.reference"}
+
+
+class Clock:
+    def __init__(self, monkeypatch):
+        self.at = NOW
+        monkeypatch.setattr(clock, "now", lambda: self.at)
+
+
+@pytest.fixture
+def fake_clock(monkeypatch) -> Clock:
+    return Clock(monkeypatch)
+
+
+@pytest.fixture
+def decided(fresh_db, world, fake_clock):
+    """Reported at NOW (aware two hours earlier), assessed and decided 'melden' at NOW."""
+    incident = incidents.submit_report(fresh_db, world["reporter"], make_report(world.org.id), at=NOW)
+    facts = assessment.prefill(incident, world.org)
+    assessment.save(
+        fresh_db,
+        world["dpo"],
+        incident.id,
+        facts,
+        "Ouder kan het verslag lezen.",
+        "Ontvanger gevraagd te verwijderen.",
+    )
+    decisions.record(
+        fresh_db,
+        world["dpo"],
+        incident.id,
+        DecisionInput(breach=True, notify_authority=True, inform=Inform.YES, motivation="Conform advies."),
+    )
+    return incident, facts
+
+
+def _concept(db, world, incident_id, **kw):
+    return documents.draft_notification(db, world["dpo"], incident_id, **kw)
+
+
+def test_every_section_of_the_ap_form_is_answered_in_order(fresh_db, world, decided):
+    made = _concept(fresh_db, world, decided[0].id)
+    assert [(s.number, s.title) for s in made.sections] == SECTIONS
+    assert all(s.answers for s in made.sections)
+    answers = made.answers()
+    assert answers["0.law"] == "Algemene verordening gegevensbescherming (AVG)"
+    assert answers["0.kind"] == "Nieuwe melding." and made.kind == "initial"
+    assert answers["1.organisation"] == "Gemeente Test" and answers["1.contact"] == "fg@test.invalid"
+    assert answers["3.description"] == "Verslag naar een verkeerde ouder gestuurd."
+    assert answers["5.count"] == "3" and answers["9.reference"] == decided[0].reference
+    assert answers["7.effects"] == "Ouder kan het verslag lezen."
+
+
+def test_facts_still_to_be_determined_are_shown_as_unknown(fresh_db, world, decided):
+    incident, facts = decided
+    unsure = facts.model_copy(
+        update={"cause": Cause.TBD, "people_count_kind": CountKind.UNKNOWN, "people_count": None}
+    )
+    assessment.save(fresh_db, world["dpo"], incident.id, unsure, "g", "m")
+    made = _concept(fresh_db, world, incident.id)
+    answers = made.answers()
+    assert answers["3.cause"] is None and answers["5.count"] is None
+    # The organisation has no FG phone number: the notifier is not complete either.
+    assert answers["1.notifier"] is None
+    missing = {a.key for a in made.missing}
+    assert {"3.cause", "5.count", "1.notifier"} <= missing
+    assert all(a.shown == UNKNOWN == "Onbekend — nog aanvullen" for a in made.missing)
+    assert made.to_markdown().count(UNKNOWN) == len(made.missing)
+
+
+def test_an_approximate_number_of_people_says_so(fresh_db, world, decided):
+    incident, facts = decided
+    assessment.save(
+        fresh_db,
+        world["dpo"],
+        incident.id,
+        facts.model_copy(update={"people_count_kind": CountKind.APPROXIMATE, "people_count": 40}),
+        "g",
+        "m",
+    )
+    assert _concept(fresh_db, world, incident.id).answers()["5.count"] == "ongeveer 40"
+
+
+def test_without_an_assessment_the_facts_are_unknown_but_nothing_is_invented(fresh_db, world, fake_clock):
+    incident = incidents.submit_report(fresh_db, world["reporter"], make_report(world.org.id), at=NOW)
+    answers = _concept(fresh_db, world, incident.id).answers()
+    for key in ("3.nature", "3.cause", "4.kinds", "5.count", "5.groups", "7.effects", "8.inform"):
+        assert answers[key] is None, key
+    assert answers["3.description"] == "Verslag naar een verkeerde ouder gestuurd."
+
+
+@pytest.mark.parametrize(
+    ("hours_after_aware", "reason", "expected"),
+    [
+        (12, "", "Niet van toepassing: binnen 72 uur gemeld."),
+        (12, "Wordt genegeerd.", "Niet van toepassing: binnen 72 uur gemeld."),
+        (80, "", None),
+        (80, "   ", None),
+        (80, "De FG was met verlof.", "De FG was met verlof."),
+    ],
+    ids=["in-time", "in-time-reason-ignored", "late-without-reason", "late-blank-reason", "late-with-reason"],
+)
+def test_the_delay_reason_is_asked_only_after_72_hours(
+    fresh_db, world, decided, fake_clock, hours_after_aware, reason, expected
+):
+    fake_clock.at = AWARE + timedelta(hours=hours_after_aware)
+    made = _concept(fresh_db, world, decided[0].id, late_reason=reason)
+    assert made.answers()["2.late_reason"] == expected
+    assert ("2.late_reason" in {a.key for a in made.missing}) == (expected is None)
+
+
+def _text_blocks(markdown: str) -> list[str]:
+    """The contents of the ```text blocks, read as CommonMark does: a block opened with N
+    backticks (or tildes) closes at the first line of at least N of the same character."""
+    blocks, lines, i = [], markdown.split("\n"), 0
+    while i < len(lines):
+        opening = re.fullmatch(r"(`{3,}|~{3,})text", lines[i])
+        if opening:
+            fence = opening.group(1)
+            end = next(
+                j
+                for j in range(i + 1, len(lines))
+                if re.fullmatch(re.escape(fence[0]) + "{%d,}" % len(fence), lines[j])
+            )
+            blocks.append("\n".join(lines[i + 1 : end]))
+            i = end
+        i += 1
+    return blocks
+
+
+def test_markdown_has_one_copyable_text_block_per_answer(fresh_db, world, decided):
+    made = _concept(fresh_db, world, decided[0].id)
+    markdown = made.to_markdown()
+    shown = [a.shown for s in made.sections for a in s.answers]
+    assert _text_blocks(markdown) == shown
+    assert markdown.count("```text\n") == len(shown)
+    assert markdown.startswith(f"# Concept AP-melding {decided[0].reference}")
+    assert all(f"## {n}. {title}" in markdown for n, title in SECTIONS)
+
+
+def test_a_code_fence_in_the_description_stays_inside_its_block(fresh_db, world, fake_clock):
+    report = make_report(world.org.id, description="Zie bijlage:\n```\n# Kop die geen kop mag worden")
+    incident = incidents.submit_report(fresh_db, world["reporter"], report, at=NOW)
+    made = _concept(fresh_db, world, incident.id)
+    assert _text_blocks(made.to_markdown()) == [a.shown for s in made.sections for a in s.answers]
+
+
+def test_json_round_trips_with_dutch_text_unescaped(fresh_db, world, decided):
+    made = _concept(fresh_db, world, decided[0].id)
+    text = made.to_json()
+    assert json.loads(text) == made.as_dict()
+    assert "beëindigd" in text and "\\u" not in text
+    loaded = json.loads(text)
+    assert [s["number"] for s in loaded["sections"]] == list(range(10))
+    assert {a["key"]: a["answer"] for s in loaded["sections"] for a in s["answers"]} == made.answers()
+
+
+def _first_notification(db, world, incident_id, fake_clock):
+    fake_clock.at = AWARE + timedelta(hours=10)
+    first = _concept(db, world, incident_id)
+    authority.record_initial(
+        db, world["dpo"], incident_id, "M-2026-000123", fake_clock.at, draft=first.as_dict()
+    )
+    return first
+
+
+def test_a_supplement_lists_only_what_changed_plus_the_identification(fresh_db, world, decided, fake_clock):
+    incident, facts = decided
+    first = _first_notification(fresh_db, world, incident.id, fake_clock)
+    fake_clock.at = AWARE + timedelta(hours=30)
+    assessment.save(
+        fresh_db,
+        world["dpo"],
+        incident.id,
+        facts.model_copy(update={"people_count": 5}),
+        "Ouder kan het verslag lezen.",
+        "Ontvanger gevraagd te verwijderen.",
+    )
+    supplement = _concept(fresh_db, world, incident.id)
+    answers = supplement.answers()
+    assert supplement.kind == "supplement" and supplement.changed_since == first.generated_at
+    assert set(answers) == FIXED | {"5.count"}
+    assert answers["5.count"] == "5"
+    assert answers["0.kind"] == "Aanvulling op de melding met meldnummer M-2026-000123."
+    assert [s.number for s in supplement.sections] == [0, 1, 5, 9]
+    assert supplement.to_markdown().startswith("# Concept aanvulling AP-melding")
+
+
+def test_a_new_measure_appears_in_the_supplement(fresh_db, world, decided, fake_clock):
+    incident, _ = decided
+    _first_notification(fresh_db, world, incident.id, fake_clock)
+    fake_clock.at = AWARE + timedelta(hours=30)
+    measures.add(
+        fresh_db,
+        world["dpo"],
+        incident.id,
+        measures.MeasureInput(
+            kind=measures.MeasureKind.PREVENTIVE,
+            description="Adrescontrole in het sjabloon.",
+            owner="Teamleider",
+            due_on=NOW.date() + timedelta(days=60),
+        ),
+    )
+    answers = _concept(fresh_db, world, incident.id).answers()
+    assert set(answers) == FIXED | {"8.measures"}
+    assert "Adrescontrole in het sjabloon." in answers["8.measures"]
+
+
+def test_a_supplement_after_72_hours_does_not_ask_why_a_timely_notification_was_late(
+    fresh_db, world, decided, fake_clock
+):
+    incident, _ = decided
+    _first_notification(fresh_db, world, incident.id, fake_clock)
+    fake_clock.at = AWARE + timedelta(days=6)
+    supplement = _concept(fresh_db, world, incident.id)
+    assert "2.late_reason" not in supplement.answers()
+    assert not supplement.missing
+
+
+def test_making_a_concept_is_audited_and_reserved_for_the_dpo(fresh_db, world, decided, fake_clock):
+    incident, _ = decided
+    _first_notification(fresh_db, world, incident.id, fake_clock)
+    _concept(fresh_db, world, incident.id)
+    initial, supplement = reversed(audit_log.recent(fresh_db, 2, action="authority.concept"))
+    assert json.loads(initial["detail"]) == {"supplement": False}
+    assert json.loads(supplement["detail"]) == {"supplement": True}
+    for who in ("reporter", "management", "admin", "other_dpo"):
+        with pytest.raises(PermissionDenied):
+            documents.draft_notification(fresh_db, world[who], incident.id)
+
+
+def test_a_notification_recorded_late_for_a_timely_moment_needs_no_delay_reason(
+    fresh_db, world, decided, fake_clock
+):
+    """The FG records on day 5 that they notified the AP within the 72 hours: the concept
+    stored with it is the one for that moment, without a missing delay reason."""
+    incident, _ = decided
+    fake_clock.at = AWARE + timedelta(days=5)
+    in_time = _concept(fresh_db, world, incident.id, submitted_at=AWARE + timedelta(hours=30))
+    assert in_time.answers()["2.late_reason"].startswith("Niet van toepassing")
+    assert _concept(fresh_db, world, incident.id).answers()["2.late_reason"] is None
+
+
+def test_without_a_stored_concept_the_supplement_shows_everything(fresh_db, world, decided, fake_clock):
+    incident, _ = decided
+    fake_clock.at = AWARE + timedelta(hours=10)
+    authority.record_initial(fresh_db, world["dpo"], incident.id, "M-2026-000123", fake_clock.at)
+    supplement = _concept(fresh_db, world, incident.id)
+    assert supplement.kind == "supplement" and supplement.changed_since is None
+    assert [s.number for s in supplement.sections] == list(range(10))
+
+
+def test_a_supplement_without_changes_has_nothing_beyond_the_identification(
+    fresh_db, world, decided, fake_clock
+):
+    incident, _ = decided
+    _first_notification(fresh_db, world, incident.id, fake_clock)
+    assert _concept(fresh_db, world, incident.id).changed == []
