@@ -1,4 +1,8 @@
-"""Datalek entry point: page config, setup, sign-in and the menu for the signed-in role."""
+"""Datalek entry point: page config, setup, sign-in and the menu for the signed-in role.
+
+Every page is a function from ``pages/`` (see ``ui/navigation.py``): nothing of a page runs
+unless this script chose it for the signed-in actor.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +14,10 @@ from datalek.accounts.setup import needs_setup
 from ui import navigation, oidc, session
 
 st.set_page_config(page_title="Datalek", page_icon=":material/shield:", layout="wide")
+
+
+def page(spec: navigation.PageSpec) -> st.Page:
+    return st.Page(spec.render, title=spec.title, icon=spec.icon, url_path=spec.url_path)
 
 
 @st.cache_resource(show_spinner=False)
@@ -34,7 +42,7 @@ _migrated(str(config.db_path()))
 
 with store.unit() as db:
     if needs_setup(db):
-        pages = [st.Page("views/setup.py", title="Inrichten", icon=":material/settings:")]
+        pages = [page(navigation.SETUP)]
         actor = None
     else:
         if st.session_state.get(session.USER_ID) is None and oidc.signed_in():
@@ -48,12 +56,11 @@ with store.unit() as db:
         if actor is None and had_session:
             oidc.logout()  # otherwise the identity cookie would sign the person straight back in
         if actor is None:
-            pages = [st.Page("views/signin.py", title="Aanmelden", icon=":material/login:")]
+            pages = [page(navigation.SIGNIN)]
 
 if actor is not None:
     pages = {
-        section: [st.Page(p.path, title=p.title, icon=p.icon) for p in specs]
-        for section, specs in navigation.sections(actor.role).items()
+        section: [page(spec) for spec in specs] for section, specs in navigation.sections(actor.role).items()
     }
     with st.sidebar:
         st.caption(f"Aangemeld als {actor.role.label}")

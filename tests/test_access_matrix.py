@@ -37,9 +37,11 @@ from tests.pages.conftest import (  # noqa: F401 - autouse fixtures for the AppT
     signed_in,
     state_get,
     submit_report_form,
+    switch_to,
     titles,
 )
 from tests.test_permissions import MATRIX as FIRST_MATRIX
+from ui import navigation
 
 WHO = [
     "reporter",
@@ -248,13 +250,13 @@ def test_no_session_fixation_a_pre_signin_identity_is_not_carried_over(world):
     assert at.session_state["login_at"] > "2026"
     assert state_get(at, "r_description") in (None, "")
     with pytest.raises(ValueError):
-        at.switch_page("views/users.py")
+        switch_to(at, navigation.USERS)
 
 
 def test_an_account_disabled_mid_form_cannot_submit_one_more_report(world, db_path):
     """The submit callback runs before app.py: it re-checks the account itself."""
     reporter = world["reporter"]
-    at = signed_in(reporter, "views/report.py")
+    at = signed_in(reporter, navigation.REPORT)
     fill_valid_report(at)
     db = open_db(db_path)
     try:

@@ -33,6 +33,7 @@ from tests.pages.conftest import (  # noqa: F401 - autouse fixtures for the AppT
     state_get,
     submit_report_form,
 )
+from ui import navigation
 
 NOT_SAVED = "NIET opgeslagen"
 DESCRIPTION = "Verslag per e-mail naar een verkeerde ouder gestuurd (schijf vol)."
@@ -125,7 +126,7 @@ def test_without_room_for_the_wal_files_opening_is_a_storage_error(small_disk):
 
 
 def test_on_a_full_disk_the_user_reads_not_saved_and_keeps_the_answers(small_disk, world):
-    at = signed_in(world["reporter"], "views/report.py")
+    at = signed_in(world["reporter"], navigation.REPORT)
     fill_valid_report(at, description=DESCRIPTION)
     filler = fill_up(small_disk)
     submit_report_form(at)
@@ -166,7 +167,7 @@ def test_a_read_only_database_refuses_the_write_with_a_storage_error(world, db_p
 
 
 def test_a_read_only_database_shows_not_saved_and_keeps_the_answers(world, db_path, monkeypatch):
-    at = signed_in(world["reporter"], "views/report.py")
+    at = signed_in(world["reporter"], navigation.REPORT)
     fill_valid_report(at, description=DESCRIPTION)
     monkeypatch.setattr(store, "connect", _read_only_connect(store.connect))
     submit_report_form(at)

@@ -24,6 +24,7 @@ from tests.pages.conftest import (  # noqa: F401 - autouse fixtures for the page
     signed_in,
     table_with,
 )
+from ui import navigation
 
 SECRET = "Jan de Vries, BSN 111222333, jan@voorbeeld.nl"
 CLI = Actor.cli()
@@ -366,7 +367,7 @@ def test_cli_apply_purges_and_set_retention_changes_the_period(aged, db_path, mo
 
 
 def test_the_beheerder_sets_the_period_on_the_organisations_page(world, db_path):
-    at = signed_in(world["admin"], "views/organisations.py")
+    at = signed_in(world["admin"], navigation.ORGANISATIONS)
     assert not at.exception
     assert list(table_with(at, "Bewaartermijn (jaar)")["Bewaartermijn (jaar)"]) == [5, 5]
     at.selectbox(key="o_ret_org").set_value(world.other_org.id)

@@ -1,29 +1,51 @@
-"""Which pages each role sees. The menu is convenience; ``datalek`` enforces access."""
+"""Which pages each role sees. The menu is convenience; ``datalek`` enforces access.
+
+Every page is a function in ``pages/``; ``app.py`` hands these callables to
+``st.navigation``, so a page file run directly by Streamlit defines functions and shows nothing.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from datalek.models import Role
+from pages import (
+    account,
+    audit,
+    my_reports,
+    organisations,
+    overview,
+    queue,
+    register,
+    report,
+    setup,
+    signin,
+    users,
+)
 
 
 @dataclass(frozen=True)
 class PageSpec:
-    path: str
+    render: Callable[[], None]
+    url_path: str
     title: str
     icon: str
     section: str
 
 
-REPORT = PageSpec("views/report.py", "Datalek melden", ":material/report:", "Melden")
-MY_REPORTS = PageSpec("views/my_reports.py", "Mijn meldingen", ":material/inbox:", "Melden")
-QUEUE = PageSpec("views/queue.py", "Werkvoorraad", ":material/pending_actions:", "Beoordelen")
-REGISTER = PageSpec("views/register.py", "Register", ":material/table_view:", "Beoordelen")
-OVERVIEW = PageSpec("views/overview.py", "Overzicht", ":material/bar_chart:", "Inzicht")
-USERS = PageSpec("views/users.py", "Accounts", ":material/group:", "Beheer")
-ORGANISATIONS = PageSpec("views/organisations.py", "Organisaties", ":material/domain:", "Beheer")
-AUDIT = PageSpec("views/audit.py", "Audittrail", ":material/fact_check:", "Beheer")
-ACCOUNT = PageSpec("views/account.py", "Mijn account", ":material/person:", "Account")
+REPORT = PageSpec(report.render, "report", "Datalek melden", ":material/report:", "Melden")
+MY_REPORTS = PageSpec(my_reports.render, "my_reports", "Mijn meldingen", ":material/inbox:", "Melden")
+QUEUE = PageSpec(queue.render, "queue", "Werkvoorraad", ":material/pending_actions:", "Beoordelen")
+REGISTER = PageSpec(register.render, "register", "Register", ":material/table_view:", "Beoordelen")
+OVERVIEW = PageSpec(overview.render, "overview", "Overzicht", ":material/bar_chart:", "Inzicht")
+USERS = PageSpec(users.render, "users", "Accounts", ":material/group:", "Beheer")
+ORGANISATIONS = PageSpec(organisations.render, "organisations", "Organisaties", ":material/domain:", "Beheer")
+AUDIT = PageSpec(audit.render, "audit", "Audittrail", ":material/fact_check:", "Beheer")
+ACCOUNT = PageSpec(account.render, "account", "Mijn account", ":material/person:", "Account")
+#: Before anyone is signed in: the one-time setup of a new installation, and signing in.
+SETUP = PageSpec(setup.render, "setup", "Inrichten", ":material/settings:", "")
+SIGNIN = PageSpec(signin.render, "signin", "Aanmelden", ":material/login:", "")
 
 PAGES_BY_ROLE: dict[Role, tuple[PageSpec, ...]] = {
     Role.REPORTER: (REPORT, MY_REPORTS, ACCOUNT),

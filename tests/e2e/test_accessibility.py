@@ -20,6 +20,7 @@ from datalek.models import Role
 from tests.conftest import make_report
 from tests.e2e.conftest import ROOT, Server, open_page, settle, sign_in
 from tests.e2e.test_xss import choose
+from ui import navigation
 from ui.navigation import PAGES_BY_ROLE
 
 pytestmark = pytest.mark.e2e
@@ -135,12 +136,12 @@ def test_every_page_of_every_role(page, server, role):
     for spec in PAGES_BY_ROLE[role]:
         open_page(page, spec.title)
         check(page, f"{role.value}:{spec.path}")
-        if spec.path == "views/queue.py":
+        if spec == navigation.QUEUE:
             choose(page, "Open een melding", "DL-")
             for tab in page.get_by_role("tab").all():
                 tab.click()
                 settle(page)
                 check(page, f"{role.value}:{spec.path}#{tab.inner_text().strip()}")
-        if spec.path == "views/my_reports.py" and role is Role.REPORTER:
+        if spec == navigation.MY_REPORTS and role is Role.REPORTER:
             choose(page, "Bekijk of vul een melding aan", "DL-")
             check(page, f"{role.value}:{spec.path}#open")

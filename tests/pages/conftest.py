@@ -15,9 +15,11 @@ from streamlit.runtime.state.common import TESTING_KEY
 from streamlit.runtime.state.session_state import SessionState, UnserializableSessionStateError
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.element_tree import Dataframe, Error, Table, Widget
+from streamlit.util import calc_hash
 
 from datalek import clock, store
 from datalek.models import Actor
+from ui.navigation import PageSpec
 
 APP = str(Path(__file__).parents[2] / "app.py")
 #: Streamlit's own ``PagesManager.__init__``, before the fixture below pins the MPA mode.
@@ -28,12 +30,12 @@ STREAMLIT_PAGES_MANAGER_INIT = PagesManager.__init__
 def _navigation_always_runs_app_py(monkeypatch: pytest.MonkeyPatch) -> None:
     """Make every AppTest run go through ``app.py`` (sessions, timeouts, the role's menu).
 
-    ``AppTest.run`` resets ``PagesManager.uses_pages_directory`` to None; with a folder
-    named ``pages/`` next to ``app.py`` each run would then start in Streamlit's legacy
-    MPA-v1 emulation and execute the page file directly, WITHOUT ``app.py`` (that was the
-    case before the page files moved to ``views/``). Pinned to False, as in a running
-    server, so the suite keeps testing app.py even if a ``pages/`` folder comes back;
-    ``test_navigation.py::test_page_files_never_run_without_app_py`` runs unpinned.
+    ``AppTest.run`` resets ``PagesManager.uses_pages_directory`` to None; with the ``pages/``
+    folder next to ``app.py`` each run would then start in Streamlit's legacy multipage mode,
+    as a real server does until the first ``st.navigation`` call. Pinned to False, as in a
+    running server after that first call, so these tests exercise ``app.py``. What the legacy
+    mode does with our page files (nothing) is tested in ``test_navigation.py`` and, in a real
+    browser against a fresh server, in ``tests/e2e/test_first_request.py``.
     """
 
     def init(self, *args, **kwargs):
@@ -79,14 +81,28 @@ def seed_session(
     at.session_state["_actor"] = actor.model_dump(mode="json")
 
 
-def signed_in(actor: Actor, page: str | None = None) -> AppTest:
+def switch_to(at: AppTest, page: PageSpec) -> AppTest:
+    """Open ``page`` on the next run, as a click in the menu does.
+
+    ``AppTest.switch_page`` takes a page *file*; our pages are functions, registered by
+    ``st.navigation`` under their URL path. A page is identified by the hash of that path
+    (Streamlit's own rule), and must be among the pages the last run registered — a page the
+    role may not see raises ``ValueError``, like ``switch_page`` does."""
+    wanted = calc_hash(page.url_path)
+    if wanted not in at._registered_pages:  # AppTest keeps no public view of this registry
+        raise ValueError(f"page {page.url_path!r} is not in this session's navigation")
+    at._page_hash = wanted
+    return at
+
+
+def signed_in(actor: Actor, page: PageSpec | None = None) -> AppTest:
     """A running app with ``actor`` signed in, optionally switched to ``page``."""
     at = app()
     seed_session(at, actor)
     at.run()
     assert not at.exception, at.exception
     if page:
-        at.switch_page(page).run()
+        switch_to(at, page).run()
     return at
 
 

@@ -9,8 +9,9 @@ from datalek import clock
 from datalek.handling import incidents
 from tests.conftest import make_report
 from tests.pages.conftest import button, errors, open_db, rows, signed_in, successes
+from ui import navigation
 
-PAGE = "views/queue.py"
+PAGE = navigation.QUEUE
 
 
 @pytest.fixture

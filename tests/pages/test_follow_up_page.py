@@ -20,8 +20,9 @@ from tests.pages.conftest import (
     state_get,
     successes,
 )
+from ui import navigation
 
-PAGE = "views/queue.py"
+PAGE = navigation.QUEUE
 
 
 @pytest.fixture

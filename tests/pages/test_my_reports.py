@@ -23,8 +23,9 @@ from tests.pages.conftest import (
     tables,
     titles,
 )
+from ui import navigation
 
-PAGE = "views/my_reports.py"
+PAGE = navigation.MY_REPORTS
 ORIGINAL = "Verslag naar een verkeerde ouder gestuurd."
 
 

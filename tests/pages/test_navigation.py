@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from streamlit.runtime.pages_manager import PagesManager
+from streamlit.util import calc_hash
 
-from datalek import clock
 from datalek.handling import incidents
 from datalek.models import Role
 from tests.conftest import make_report
-from tests.pages.conftest import STREAMLIT_PAGES_MANAGER_INIT, open_db, signed_in, titles
+from tests.pages.conftest import (
+    STREAMLIT_PAGES_MANAGER_INIT,
+    app,
+    open_db,
+    seed_session,
+    signed_in,
+    switch_to,
+    titles,
+    walk,
+)
 from ui import navigation
 
 ROLE_KEYS = {
@@ -20,16 +29,20 @@ ROLE_KEYS = {
     Role.MANAGEMENT: "management",
     Role.ADMIN: "admin",
 }
-PAGES = {spec.path: spec for spec in navigation.ALL_PAGES}
+PAGES = {spec.url_path: spec for spec in navigation.ALL_PAGES}
+PAGES_DIR = Path(__file__).resolve().parents[2] / "pages"
 CELLS = [(role, path) for role in Role for path in PAGES]
 
 
-def test_the_matrix_covers_every_role_and_every_page_file():
+def test_the_matrix_covers_every_role_and_every_page():
     assert set(ROLE_KEYS) == set(Role)
     for role, pages in navigation.PAGES_BY_ROLE.items():
         assert set(pages) <= set(navigation.ALL_PAGES), role
         assert len(set(pages)) == len(pages), role
-    assert all(spec.path.startswith("views/") for spec in navigation.ALL_PAGES)
+    every_screen = {p.stem for p in PAGES_DIR.glob("*.py")} - {"__init__"}
+    assert {
+        spec.url_path for spec in (*navigation.ALL_PAGES, navigation.SETUP, navigation.SIGNIN)
+    } == every_screen
 
 
 @pytest.fixture
@@ -48,11 +61,11 @@ def world_with_reports(world, db_path):
 
 
 def reachable(at) -> set[str]:
-    """The pages ``switch_page`` accepts for this session (the navigation's pages)."""
+    """The pages ``switch_to`` accepts for this session (the navigation's pages)."""
     found = set()
-    for path in PAGES:
+    for path, spec in PAGES.items():
         try:
-            at.switch_page(path)
+            switch_to(at, spec)
         except ValueError:
             continue
         found.add(path)
@@ -62,21 +75,21 @@ def reachable(at) -> set[str]:
 @pytest.mark.parametrize("role", list(Role), ids=lambda r: r.value)
 def test_reachable_pages_are_exactly_the_roles_pages(world, role):
     at = signed_in(world[ROLE_KEYS[role]])
-    assert reachable(at) == {spec.path for spec in navigation.PAGES_BY_ROLE[role]}
-    for never in ("views/setup.py", "views/signin.py"):
+    assert reachable(at) == {spec.url_path for spec in navigation.PAGES_BY_ROLE[role]}
+    for never in (navigation.SETUP, navigation.SIGNIN):
         with pytest.raises(ValueError):
-            at.switch_page(never)
+            switch_to(at, never)
 
 
-@pytest.mark.parametrize(("role", "path"), CELLS, ids=[f"{r.value}-{p[6:-3]}" for r, p in CELLS])
+@pytest.mark.parametrize(("role", "path"), CELLS, ids=[f"{r.value}-{p}" for r, p in CELLS])
 def test_role_page_cell(world_with_reports, role, path):
     actor = world_with_reports[ROLE_KEYS[role]]
     at = signed_in(actor)
     if PAGES[path] not in navigation.PAGES_BY_ROLE[role]:
         with pytest.raises(ValueError):
-            at.switch_page(path)
+            switch_to(at, PAGES[path])
         return
-    at.switch_page(path).run()
+    switch_to(at, PAGES[path]).run()
     assert not at.exception, [e.value for e in at.exception]
     assert titles(at) == [PAGES[path].title]
     assert [c.value for c in at.sidebar.caption] == [f"Aangemeld als {role.label}"]
@@ -91,8 +104,8 @@ def test_pages_render_on_an_empty_database_too(world, role):
     """No incidents at all: lists and charts show their empty state, not an error."""
     at = signed_in(world[ROLE_KEYS[role]])
     for spec in navigation.PAGES_BY_ROLE[role]:
-        at.switch_page(spec.path).run()
-        assert not at.exception, (spec.path, [e.value for e in at.exception])
+        switch_to(at, spec).run()
+        assert not at.exception, (spec.url_path, [e.value for e in at.exception])
         assert titles(at) == [spec.title]
 
 
@@ -102,10 +115,27 @@ def test_first_page_after_signin_is_the_first_of_the_roles_menu(world):
         assert titles(at) == [navigation.PAGES_BY_ROLE[role][0].title], role
 
 
-def test_page_files_never_run_without_app_py(world, monkeypatch):
-    # Streamlit's unpinned behaviour, as right after a server start
-    monkeypatch.setattr(PagesManager, "__init__", STREAMLIT_PAGES_MANAGER_INIT)
-    at = signed_in(world["reporter"], "views/report.py")
-    at.session_state["last_seen"] = clock.to_iso(clock.now() - timedelta(minutes=31))
+SCREENS = sorted(p.stem for p in PAGES_DIR.glob("*.py") if p.stem != "__init__")
+
+
+@pytest.mark.parametrize("screen", SCREENS)
+def test_a_page_file_run_without_app_py_shows_nothing(world, monkeypatch, screen):
+    """Right after a server start Streamlit runs a ``pages/<file>`` directly for a URL such as
+    ``/queue`` (its legacy multipage mode, until the first ``st.navigation`` call). The file
+    only defines functions, so nothing is shown — even for a signed-in FG whose session holds
+    a valid actor, because the page function is never called."""
+    monkeypatch.setattr(PagesManager, "__init__", STREAMLIT_PAGES_MANAGER_INIT)  # unpinned
+    at = app()
+    seed_session(at, world["dpo"])
+    at._page_hash = calc_hash(screen)  # the page a request for /<screen> asks for
     at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert [type(node).__name__ for node in walk(at.main)][1:] == []
+
+
+def test_the_main_url_right_after_a_start_still_signs_in_first(world, monkeypatch):
+    """In that same legacy mode the main URL runs ``app.py``, which signs in first."""
+    monkeypatch.setattr(PagesManager, "__init__", STREAMLIT_PAGES_MANAGER_INIT)  # unpinned
+    at = app().run()
+    assert not at.exception
     assert titles(at) == ["Aanmelden bij Datalek"]

@@ -8,8 +8,9 @@ import pytest
 
 from tests import dashboard_world as dw
 from tests.pages.conftest import errors, open_db, rows, signed_in
+from ui import navigation
 
-PAGE = "views/overview.py"
+PAGE = navigation.OVERVIEW
 
 
 @pytest.fixture

@@ -9,17 +9,10 @@ import pytest
 from datalek import clock
 from datalek.handling import assessment, decisions, incidents
 from tests.conftest import make_report
-from tests.pages.conftest import (
-    open_db,
-    rows,
-    signed_in,
-    successes,
-    table_with,
-    tables,
-    titles,
-)
+from tests.pages.conftest import open_db, rows, signed_in, successes, switch_to, table_with, tables, titles
+from ui import navigation
 
-PAGE = "views/queue.py"
+PAGE = navigation.QUEUE
 
 
 @pytest.fixture
@@ -118,7 +111,7 @@ def test_other_organisations_incidents_and_closed_ones_are_not_listed(world, que
 def test_only_the_dpo_can_open_the_queue(world, queue_world, key):
     at = signed_in(world[key])
     with pytest.raises(ValueError):
-        at.switch_page(PAGE)
+        switch_to(at, PAGE)
 
 
 def test_the_other_dpo_sees_only_their_organisation(world, queue_world):

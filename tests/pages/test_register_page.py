@@ -15,8 +15,9 @@ from datalek.handling import incidents
 from datalek.insight import register_export
 from tests.conftest import make_report
 from tests.pages.conftest import button, open_db, rows, signed_in, table_with
+from ui import navigation
 
-PAGE = "views/register.py"
+PAGE = navigation.REGISTER
 
 
 @pytest.fixture

@@ -31,10 +31,12 @@ from tests.pages.conftest import (
     state_get,
     submit_report_form,
     successes,
+    switch_to,
     titles,
 )
+from ui import navigation
 
-REPORT = "views/report.py"
+REPORT = navigation.REPORT
 BSN = "111222333"  # passes the 11-proef
 REVIEW = "In je tekst staan gegevens waarmee iemand te herkennen is."
 FAILED = "Je melding is NIET opgeslagen."
@@ -508,8 +510,8 @@ def test_answers_survive_a_visit_to_another_page(reporter_page):
     at = fill_valid_report(reporter_page, department="Jeugd", description="")
     submit_report_form(at)
     assert error_after(at, "r_description") == "Beschrijf kort wat er is gebeurd."
-    at.switch_page("views/my_reports.py").run()
-    at.switch_page(REPORT).run()
+    switch_to(at, navigation.MY_REPORTS).run()
+    switch_to(at, REPORT).run()
     assert not at.exception
     assert at.text_input(key="r_department").value == "Jeugd"
     assert at.radio(key="r_situation").value == "email_wrong_person"

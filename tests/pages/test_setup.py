@@ -13,8 +13,10 @@ from tests.pages.conftest import (
     errors,
     rows,
     state_get,
+    switch_to,
     titles,
 )
+from ui import navigation
 
 VALID = {
     "org_name": "Gemeente Voorbeeld",
@@ -41,9 +43,9 @@ def test_empty_database_shows_the_setup_page(db_path):
     assert [b.label for b in at.button] == ["Inrichten"]
     assert "signout" not in [b.key for b in at.button]
     with pytest.raises(ValueError):
-        at.switch_page("views/signin.py")
+        switch_to(at, navigation.SIGNIN)
     with pytest.raises(ValueError):
-        at.switch_page("views/report.py")
+        switch_to(at, navigation.REPORT)
 
 
 def test_empty_submit_shows_a_dutch_message_next_to_each_field(db_path):
@@ -120,13 +122,13 @@ def test_setup_page_is_gone_after_setup(db_path):
     fill(at, **VALID).button[0].click().run()
     assert titles(at) == ["Aanmelden bij Datalek"]
     with pytest.raises(ValueError):
-        at.switch_page("views/setup.py")
+        switch_to(at, navigation.SETUP)
 
     # a new visitor (new session) gets the sign-in page, not the setup page
     fresh = app().run()
     assert titles(fresh) == ["Aanmelden bij Datalek"]
     with pytest.raises(ValueError):
-        fresh.switch_page("views/setup.py")
+        switch_to(fresh, navigation.SETUP)
 
 
 def test_setup_cannot_be_replayed_from_a_second_open_tab(db_path):

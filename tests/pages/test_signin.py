@@ -20,6 +20,7 @@ from tests.pages.conftest import (
     seed_session,
     signed_in,
     state_get,
+    switch_to,
     titles,
 )
 from ui import navigation
@@ -72,7 +73,7 @@ def test_signed_out_visitor_sees_only_the_signin_page(world):
     assert infos(at) == []
     for spec in navigation.ALL_PAGES:
         with pytest.raises(ValueError):
-            at.switch_page(spec.path)
+            switch_to(at, spec)
 
 
 def test_wrong_password_shows_dutch_error_and_no_session(world, db_path):
@@ -120,13 +121,13 @@ def test_right_password_signs_in_with_the_menu_for_the_role(world, key):
     # the menu is exactly the role's pages
     for spec in navigation.ALL_PAGES:
         if spec in navigation.PAGES_BY_ROLE[actor.role]:
-            at.switch_page(spec.path)
+            switch_to(at, spec)
         else:
             with pytest.raises(ValueError):
-                at.switch_page(spec.path)
+                switch_to(at, spec)
     # the sign-in form is gone once signed in
     with pytest.raises(ValueError):
-        at.switch_page("views/signin.py")
+        switch_to(at, navigation.SIGNIN)
 
 
 def test_signin_starts_a_fresh_session(world):
@@ -140,14 +141,14 @@ def test_signin_starts_a_fresh_session(world):
 
 def test_signout_button_ends_the_session(world, db_path):
     actor = world["dpo"]
-    at = signed_in(actor, "views/report.py")
+    at = signed_in(actor, navigation.REPORT)
     assert titles(at) == ["Datalek melden"]
     at.button(key="signout").click().run()
     assert_signed_out(at, "Je bent afgemeld.")
     assert audit_actions(db_path, actor.user_id)[-1] == "signout"
     # the pages of the role are gone; the next run still shows the sign-in page
     with pytest.raises(ValueError):
-        at.switch_page("views/queue.py")
+        switch_to(at, navigation.QUEUE)
     at.run()
     assert_signed_out(at)
 
@@ -163,7 +164,7 @@ def test_idle_timeout_signs_out_with_the_idle_message(world, db_path):
 
 def test_idle_timeout_applies_on_the_page_the_user_was_on(world):
     actor = world["reporter"]
-    at = signed_in(actor, "views/report.py")
+    at = signed_in(actor, navigation.REPORT)
     at.text_area(key="r_description").input("half ingevuld")
     at.session_state["last_seen"] = _iso_ago(timedelta(minutes=31))
     at.run()
@@ -194,7 +195,7 @@ def test_absolute_lifetime_signs_out_even_when_active(world, db_path):
 
 def test_disabling_the_account_signs_the_user_out_on_the_next_run(world, db_path):
     actor = world["reporter"]
-    at = signed_in(actor, "views/my_reports.py")
+    at = signed_in(actor, navigation.MY_REPORTS)
     assert titles(at) == ["Mijn meldingen"]
     db = open_db(db_path)
     try:
@@ -213,7 +214,7 @@ def test_disabling_the_account_signs_the_user_out_on_the_next_run(world, db_path
 def test_role_change_in_the_database_changes_the_menu_on_the_next_run(world, db_path):
     """The role comes from the database on every run, not from the session."""
     actor = world["reporter"]
-    at = signed_in(actor, "views/report.py")
+    at = signed_in(actor, navigation.REPORT)
     db = open_db(db_path)
     try:
         db.execute("update users set role = ? where id = ?", [Role.MANAGEMENT.value, actor.user_id])
@@ -225,7 +226,7 @@ def test_role_change_in_the_database_changes_the_menu_on_the_next_run(world, db_
     assert at.session_state["_actor"]["role"] == Role.MANAGEMENT.value
     assert titles(at) == ["Overzicht"]
     with pytest.raises(ValueError):
-        at.switch_page("views/report.py")
+        switch_to(at, navigation.REPORT)
 
 
 def test_a_forged_actor_in_the_session_is_replaced_by_the_database_one(world):
@@ -240,4 +241,4 @@ def test_a_forged_actor_in_the_session_is_replaced_by_the_database_one(world):
     assert at.session_state["_actor"]["role"] == Role.REPORTER.value
     assert titles(at) == ["Datalek melden"]
     with pytest.raises(ValueError):
-        at.switch_page("views/users.py")
+        switch_to(at, navigation.USERS)

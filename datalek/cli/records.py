@@ -1,0 +1,119 @@
+"""``init``, ``demo``, ``backup``, ``purge`` and ``audit verify``: looking after the data."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from datalek import store
+from datalek.accounts import audit
+from datalek.cli.common import db_file, db_option, fail_invalid, open_db
+from datalek.demo import dataset
+from datalek.handling import retention
+from datalek.models import Actor, InvalidInput
+
+
+@click.command()
+@db_option
+def init(db_path: Path | None) -> None:
+    """Create the database or bring it up to date."""
+    path = db_file(db_path)
+    applied = store.migrate(path)
+    click.echo(f"Database {path}: {len(applied)} migratie(s) toegepast, schema is actueel.")
+
+
+@click.command("demo")
+@db_option
+@click.option("--incidents", default=1000, show_default=True, type=click.IntRange(0, 10_000_000))
+@click.option("--years", default=3, show_default=True, type=click.IntRange(1, 20))
+@click.option("--seed", default=1, show_default=True, type=int)
+@click.option(
+    "--accounts/--no-accounts",
+    "with_accounts",
+    default=True,
+    help="Create one demo account per role and print the sign-in details.",
+)
+def demo_cmd(db_path, incidents, years, seed, with_accounts) -> None:
+    """Fill a database with synthetic demo data (no real personal data)."""
+    path = db_file(db_path)
+    try:
+        made = dataset.generate(str(path), incidents, years, seed, with_accounts=with_accounts)
+    except InvalidInput as exc:
+        fail_invalid(exc)
+    click.echo(f"{incidents} demo-incidenten aangemaakt in {path}.")
+    for account in made:
+        click.echo(f"  {account.role.label:40} {account.email:28} wachtwoord: {account.password}")
+
+
+@click.command()
+@db_option
+@click.option("--to", "target", required=True, type=click.Path(dir_okay=False, path_type=Path))
+def backup(db_path, target) -> None:
+    """Copy the live database with SQLite's online backup API and check the copy."""
+    path = db_file(db_path)
+    if not path.exists():
+        raise click.ClickException(f"Database {path} bestaat niet.")
+    try:
+        result = store.backup(path, target)
+    except FileExistsError:
+        raise click.ClickException(f"{target} bestaat al; kies een nieuwe bestandsnaam.") from None
+    db = store.connect(path)
+    try:
+        with store.write(db):
+            audit.append(db, Actor.cli(), "backup", "", None, integrity_ok=result == "ok")
+    finally:
+        db.close()
+    if result != "ok":
+        raise click.ClickException(f"Controle van de kopie mislukt: {result}")
+    click.echo(f"Back-up gemaakt: {target} (integrity_check: ok)")
+
+
+@click.command()
+@db_option
+@click.option(
+    "--dry-run",
+    "mode",
+    flag_value="dry-run",
+    default=True,
+    help="Only list what would be purged (the default); changes nothing.",
+)
+@click.option("--apply", "mode", flag_value="apply", help="Purge, and audit what was purged.")
+def purge(db_path, mode) -> None:
+    """Remove free text and personal details from incidents past their retention period."""
+    db = open_db(db_path)
+    try:
+        result = retention.purge(db, Actor.cli(), apply=mode == "apply")
+    finally:
+        db.close()
+    for item in result.incidents:
+        rows = " ".join(f"{table}={n}" for table, n in item.rows.items() if n)
+        click.echo(
+            f"{item.reference}\torg {item.org_id}\t{item.status}\t"
+            f"afgerond {item.closed_at[:10]}\t{rows}".rstrip()
+        )
+    totals = ", ".join(f"{table}: {n}" for table, n in result.totals.items())
+    if result.applied:
+        click.echo(f"Opgeschoond ({totals}).")
+    else:
+        click.echo(f"Proefdraai, er is niets veranderd ({totals}). Gebruik --apply om op te schonen.")
+
+
+@click.group("audit")
+def audit_group() -> None:
+    """The audit trail."""
+
+
+@audit_group.command("verify")
+@db_option
+def audit_verify(db_path) -> None:
+    """Recompute the hash chain; exit code 1 names the first broken entry."""
+    db = open_db(db_path)
+    try:
+        result = audit.verify(db)
+    finally:
+        db.close()
+    click.echo(result.message)
+    if not result.intact:
+        sys.exit(1)

@@ -1,0 +1,134 @@
+"""Overzicht: the management dashboard. Figures come protected from ``datalek.stats``;
+this page only chooses the selection and draws. No rows, no names, no free text."""
+
+import streamlit as st
+from datalek import store
+from datalek.accounts.organisations import list_organisations
+from datalek.accounts.permissions import PermissionDenied
+from datalek.insight import annual_report, charts, disclosure, stats
+from ui import session
+from ui.forms import md_escape
+
+AS_OF = {"open", "measures_open", "measures_overdue"}  # figures of a moment, not of a year
+TABLES = {
+    "month": "Meldingen per maand",
+    "funnel": "Van melding tot informeren",
+    "type": "Soort incident",
+    "data": "Soort gegevens",
+    "dept": "Per afdeling",
+    "nature": "Vertrouwelijkheid, integriteit, beschikbaarheid",
+    "risk": "Risico volgens de beoordeling",
+    "notify_bucket": "Tijd tot de AP-melding",
+}
+
+
+def render() -> None:
+    actor = session.actor()
+    st.title("Overzicht")
+    st.caption(disclosure.explanation(disclosure.threshold()))
+    try:
+        with store.unit() as db:
+            orgs = {o.id: o.name for o in list_organisations(db, actor) if o.id in actor.org_ids}
+            first, second, third, fourth = st.columns(4)
+            choices = ([None] if len(orgs) > 1 else []) + list(orgs)
+            org_id = first.selectbox(
+                "Organisatie", choices, key="ov_org", format_func={None: "Alle organisaties", **orgs}.get
+            )
+            years = stats.available_years(db, actor, org_id)
+            if not years:
+                st.info("Er zijn nog geen meldingen.")
+                st.stop()
+            year = second.selectbox("Jaar", years, key="ov_year")
+            compare = fourth.toggle("Vergelijk met het jaar ervoor", value=True, key="ov_compare")
+            board = stats.dashboard(db, actor, year, org_id)
+            options = [None, *board.departments]
+            department = third.selectbox(
+                "Afdeling",
+                options,
+                key="ov_dept",
+                format_func={d: d or "Alle afdelingen" for d in options}.get,
+            )
+            if department is not None:
+                board = stats.dashboard(db, actor, year, org_id, department)
+    except PermissionDenied as exc:
+        st.error(exc.message)
+        st.stop()
+    now, before = board.current, board.previous if compare else None
+    codes = [
+        "total",
+        "breach",
+        "notified",
+        "notified_share",
+        "informed",
+        "within72_share",
+        "notify_median",
+        "decision_median",
+        "late_report",
+        "open",
+        "measures_open",
+        "measures_overdue",
+        "repeat",
+    ]
+    for row in range(0, len(codes), 4):
+        for column, code in zip(st.columns(4), codes[row : row + 4], strict=False):
+            figure = now.figures[code]
+            delta = None
+            comparable = code not in AS_OF  # "open now" against last year's end says nothing
+            if (
+                comparable
+                and before is not None
+                and isinstance(figure.value, int)
+                and isinstance(before.value(code), int)
+            ):
+                delta = figure.value - before.value(code)
+            column.metric(figure.label, figure.shown, delta=delta, delta_color="off")
+    if before is None and compare:
+        st.caption(f"Voor {year - 1} zijn er voor deze keuze geen cijfers te tonen.")
+    figures = charts.dashboard_figures(now.series, year, before.series if before else None)
+    st.plotly_chart(figures.pop("month"), width="stretch", key="ch_month")
+    for left_code, right_code in [("funnel", "notify_time"), ("type", "data"), ("dept", "risk")]:
+        left, right = st.columns(2)
+        left.plotly_chart(figures[left_code], width="stretch", key=f"ch_{left_code}")
+        right.plotly_chart(figures[right_code], width="stretch", key=f"ch_{right_code}")
+    st.plotly_chart(figures["nature"], width="stretch", key="ch_nature")
+    with st.expander("De cijfers achter de grafieken, als tabellen (ook voor schermlezers)"):
+        for code, title in TABLES.items():
+            st.markdown(f"**{title}**")
+            # st.table is a real HTML table (readable by screen readers); labels such as
+            # department names are typed by people, so they are escaped for its Markdown.
+            st.table(
+                {
+                    "": [md_escape(c.label) for c in now.series[code]],
+                    str(year): [c.shown for c in now.series[code]],
+                }
+            )
+    st.subheader("Jaarverantwoording")
+    st.write(
+        f"Maak de verantwoording datalekken {year} voor "
+        + ("alle organisaties samen." if org_id is None else f"{orgs[org_id]}.")
+    )
+    a, b = st.columns(2)
+    if a.button("Maak verantwoording", key="ov_make", icon=":material/description:"):
+        with store.unit() as db:
+            st.session_state["ov_report"] = (
+                year,
+                org_id,
+                {fmt: annual_report.generate(db, actor, year, org_id, fmt) for fmt in ("html", "xlsx")},
+            )
+    made = st.session_state.get("ov_report")
+    if made and made[:2] == (year, org_id):  # never another year's report under this year's name
+        made = made[2]
+        a.download_button(
+            "Download verantwoording (HTML)",
+            made["html"],
+            f"verantwoording-{year}.html",
+            "text/html",
+            key="ov_dl_html",
+        )
+        b.download_button(
+            "Download alle cijfers (Excel)",
+            made["xlsx"],
+            f"verantwoording-{year}.xlsx",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            key="ov_dl_xlsx",
+        )

@@ -1,0 +1,245 @@
+"""Werkvoorraad: the FG's open incidents, earliest 72-hour deadline first; opening one
+gives the report, the assessment, the advice and the decision."""
+
+import streamlit as st
+from pydantic import ValidationError
+from datalek import clock, deadlines, store
+from datalek.accounts.organisations import list_organisations
+from datalek.accounts.permissions import PermissionDenied
+from datalek.actions import measures
+from datalek.actions.measures import MeasureKind, MeasureStatus
+from datalek.handling import assessment, completeness, decisions, incidents, lifecycle
+from datalek.handling.lifecycle import TRANSITIONS
+from datalek.models import IncidentType, InvalidInput, Status
+from datalek.triage import RiskLevel
+from ui import (
+    advice_view,
+    assessment_form,
+    attention_view,
+    authority_view,
+    incident_view,
+    informing_view,
+    measures_view,
+    queue_table,
+    session,
+)
+
+FAILED = "Het is NIET opgeslagen: er ging iets mis bij het bewaren. Je invoer staat er nog."
+
+
+def render() -> None:
+    actor = session.actor()
+    state = st.session_state
+
+    def _save_facts(incident_id: int) -> None:
+        current = session.fresh_actor()  # callbacks run before app.py's session check
+        if current is None:
+            return
+        facts, effects, remedial, errors = assessment_form.collected(incident_id)
+        state[f"fe_{incident_id}"] = errors or None
+        if errors:
+            return
+        try:
+            with store.unit() as db:
+                assessment.save(
+                    db,
+                    current,
+                    incident_id,
+                    facts,
+                    effects,
+                    remedial,
+                    expected_version=state.get(f"shown_version_{incident_id}"),
+                )
+        except InvalidInput as exc:
+            state[f"fe_{incident_id}"] = exc.errors
+        except store.StorageError:
+            state["q_failure"] = FAILED
+        else:
+            state["q_flash"] = "De feiten zijn opgeslagen en het advies is bijgewerkt."
+
+    def _decide(incident_id: int) -> None:
+        current = session.fresh_actor()  # callbacks run before app.py's session check
+        if current is None:
+            return
+        try:
+            data = decisions.DecisionInput.model_validate(advice_view.decision_values(incident_id))
+            with store.unit() as db:
+                decisions.record(
+                    db,
+                    current,
+                    incident_id,
+                    data,
+                    assessment_version=state.get(f"shown_version_{incident_id}"),
+                )
+        except ValidationError:
+            state[f"de_{incident_id}"] = {"form": "Niet alle antwoorden zijn geldig."}
+        except InvalidInput as exc:
+            state[f"de_{incident_id}"] = exc.errors
+        except store.StorageError:
+            state["q_failure"] = FAILED
+        else:
+            state[f"de_{incident_id}"] = None
+            state["q_flash"] = "Het besluit is vastgelegd."
+
+    def _move(incident_id: int, target: str, reason: str = "") -> None:
+        current = session.fresh_actor()  # callbacks run before app.py's session check
+        if current is None:
+            return
+        try:
+            with store.unit() as db:
+                lifecycle.change_status(db, current, incident_id, Status(target), reason)
+        except InvalidInput as exc:
+            state["q_failure"] = " ".join(exc.errors.values())
+        except store.StorageError:
+            state["q_failure"] = FAILED
+        else:
+            state["q_flash"] = f"Status gewijzigd naar '{Status(target).label}'."
+
+    st.title("Werkvoorraad")
+    st.caption(
+        "Open meldingen, de kortste termijn bovenaan. De termijn is 72 uur vanaf het moment "
+        "dat de organisatie het wist."
+    )
+    with st.container():  # always present, so nothing below moves when a message comes or goes
+        if flash := state.pop("q_flash", None):
+            st.success(flash)
+        if failure := state.pop("q_failure", None):
+            st.error(failure)
+    with store.unit() as db:
+        orgs = list_organisations(db, actor)
+        departments = incidents.departments(db, actor)
+    cols = st.columns(4)
+    status = cols[0].multiselect(
+        "Status",
+        [s.value for s in Status],
+        format_func=lambda v: Status(v).label,
+        key="q_status",
+        placeholder="Alle",
+    )
+    org_id = cols[1].selectbox(
+        "Organisatie",
+        [o.id for o in orgs],
+        index=None,
+        key="q_org",
+        format_func={o.id: o.name for o in orgs}.get,
+        placeholder="Alle",
+    )
+    department = cols[2].selectbox("Afdeling", departments, index=None, key="q_dept", placeholder="Alle")
+    kind = cols[3].selectbox(
+        "Soort incident",
+        [t.value for t in IncidentType],
+        index=None,
+        format_func=lambda v: IncidentType(v).label,
+        key="q_type",
+        placeholder="Alle",
+    )
+    with store.unit() as db:
+        rows = incidents.queue(db, actor, org_id, [Status(s) for s in status] or None, department, kind)
+    now = clock.now()
+    flags = attention_view.render(actor)
+    choice = queue_table.render(rows, {o.id: o.name for o in orgs}, now, flags)
+    if choice is None:
+        st.stop()
+    try:
+        with store.unit() as db:
+            view = incidents.read_incident(db, actor, choice)
+            latest = assessment.current(db, actor, choice)
+            decision = decisions.latest(db, actor, choice)
+            gaps = completeness.gaps_for(db, actor, choice)
+            measure_list = measures.for_incident(db, actor, choice)
+    except PermissionDenied as exc:
+        st.error(exc.message)
+        st.stop()
+    preventive = any(
+        m.kind is MeasureKind.PREVENTIVE and m.status is not MeasureStatus.CANCELLED for m in measure_list
+    )
+    org = next((o for o in orgs if o.id == view.incident.org_id), None)
+    facts = latest.facts if latest else assessment.prefill(view.incident, org)
+    state[f"shown_version_{choice}"] = latest.version if latest else 0  # guards against lost updates
+    assessment_form.seed(
+        choice, facts, latest.effects if latest else "", latest.remedial_action if latest else ""
+    )
+    hours = deadlines.hours_left(view.incident.aware_at, now)
+    time_left = (
+        deadlines.describe_hours_left(hours)
+        if view.incident.status in (Status.REPORTED, Status.IN_PROGRESS)
+        else view.incident.status.label.lower()
+    )
+    st.subheader(f"{view.incident.reference}: {time_left}")
+    # Keyed tabs keep the FG's place when a message appears or disappears above them.
+    report_tab, facts_tab, advice_tab, follow_tab, history_tab = st.tabs(
+        ["Melding", "Beoordeling", "Advies en besluit", "Afhandelen", "Verloop"],
+        key=f"q_tab_{choice}",
+        on_change="rerun",
+    )
+    with report_tab:
+        incident_view.facts(view, show_type=True)
+        incident_view.supplements(view)
+    with facts_tab:
+        if latest is None:
+            st.info(
+                "Nog niet beoordeeld. De antwoorden van de melder zijn alvast ingevuld; vul aan "
+                "en sla op voor een advies."
+            )
+        else:
+            st.caption(f"Versie {latest.version}, opgeslagen {clock.format_local(latest.created_at)}.")
+        assessment_form.render(choice, state.get(f"fe_{choice}"), _save_facts)
+    with advice_tab:
+        if latest is None:
+            st.info("Sla eerst de feiten op; dan verschijnt hier het advies.")
+        else:
+            advice_view.advice(latest.advice)
+            st.divider()
+            if decision is not None:
+                advice_view.decision_summary(decision)
+            st.markdown("**Besluit vastleggen**" if decision is None else "**Nieuw besluit vastleggen**")
+            advice_view.decision_form(choice, latest.advice, state.get(f"de_{choice}"), _decide)
+    with follow_tab:
+        if view.incident.repeat_of and not preventive:
+            st.warning(
+                "Herhaling: in de afgelopen 12 maanden was er bij deze afdeling al een incident "
+                "van dezelfde soort. Is er een preventieve maatregel nodig?"
+            )
+        ap_tab, subjects_tab, measures_tab, close_tab = st.tabs(
+            ["AP-melding", "Betrokkenen informeren", "Maatregelen", "Afronden"],
+            key=f"q_follow_{choice}",
+            on_change="rerun",
+        )
+        with ap_tab:
+            if follow_tab.open and ap_tab.open:  # the concept is audited: only when it is looked at
+                authority_view.render(actor, view.incident, decision)
+        with subjects_tab:
+            informing_view.render(actor, view.incident, decision)
+        with measures_tab:
+            measures_view.render(choice, measure_list)
+        with close_tab:
+            if gaps:
+                st.markdown("**Nog nodig voor het register voordat je kunt afronden**")
+                for gap in gaps:
+                    st.markdown(f"- {gap}")
+            elif view.incident.status is Status.DECIDED:
+                st.write("Het dossier is compleet.")
+                st.button("Afronden", type="primary", on_click=_move, args=(choice, Status.CLOSED.value))
+            else:
+                st.write(f"Status: {view.incident.status.label}.")
+    with history_tab:
+        incident_view.history(view)
+        with store.unit() as db:
+            for v in assessment.versions(db, actor, choice):
+                st.caption(
+                    f"Beoordeling versie {v['version']} — "
+                    f"{clock.format_local(clock.from_iso(v['created_at']))}: "
+                    f"{RiskLevel(v['risk']).label if v['risk'] else 'geen datalek'}, AP {'ja' if v['notify_authority'] else 'nee'}"
+                )
+        nexts = sorted(
+            TRANSITIONS[view.incident.status] - lifecycle.BY_DECISION - {Status.CLOSED}, key=lambda s: s.value
+        )
+        if nexts:
+            with st.form(f"status_{choice}"):
+                target = st.selectbox(
+                    "Status wijzigen", [s.value for s in nexts], format_func=lambda v: Status(v).label
+                )
+                reason = st.text_input("Toelichting", max_chars=500)
+                if st.form_submit_button("Status wijzigen"):
+                    _move(choice, target, reason)
+                    st.rerun()

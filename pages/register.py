@@ -1,0 +1,89 @@
+"""Register: the Art. 33(5) register of one organisation and year for its FG, on screen
+and as CSV or XLSX (every view and export is audited)."""
+
+import re
+import streamlit as st
+from datalek import store
+from datalek.accounts.organisations import list_organisations
+from datalek.accounts.permissions import PermissionDenied
+from datalek.insight import register_export
+from ui import session
+from ui.actions import act
+
+SHOWN = [
+    "Kenmerk",
+    "Status",
+    "Soort incident",
+    "Besluit",
+    "Gemeld bij AP",
+    "Binnen 72 uur",
+    "Betrokkenen geïnformeerd",
+    "Maatregelen",
+    "Herhaling van",
+    "Afgerond op",
+]
+
+
+def render() -> None:
+    actor = session.actor()
+    state = st.session_state
+
+    def _slug(name: str) -> str:
+        """'Gemeente Waterdam' -> 'gemeente-waterdam', for a file name."""
+        return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "organisatie"
+
+    def _export(org_id: int, year: int, fmt: str) -> None:
+        def make(db, who):
+            state["reg_file"] = (org_id, year, fmt, register_export.export(db, who, org_id, year, fmt))
+
+        act("reg_errors", "", make)
+
+    st.title("Register")
+    st.caption(
+        "Het register van datalekken (art. 33 lid 5 AVG): elk incident, ook als het niet is "
+        "gemeld of geen datalek bleek, met feiten, besluit, motivering en maatregelen."
+    )
+    if failure := state.pop("q_failure", None):
+        st.error(failure)
+    with store.unit() as db:
+        orgs = list_organisations(db, actor)
+    left, right = st.columns(2)
+    org_names = {o.id: o.name for o in orgs}
+    org_id = left.selectbox("Organisatie", list(org_names), key="reg_org", format_func=org_names.get)
+    if org_id is None:
+        st.info("Je bent nog niet gekoppeld aan een organisatie.")
+        st.stop()
+    try:
+        with store.unit() as db:
+            years = register_export.years(db, actor, org_id)
+            if not years:
+                st.info("Er zijn nog geen meldingen voor deze organisatie.")
+                st.stop()
+            year = right.selectbox("Jaar", years, key="reg_year")
+            table = register_export.view(db, actor, org_id, year)
+    except PermissionDenied as exc:
+        st.error(exc.message)
+        st.stop()
+    st.write(f"{len(table)} incident(en) in {year}.")
+    st.dataframe([{c: row[c] for c in SHOWN} for row in table], hide_index=True, width="stretch")
+    cols = st.columns(2)
+    for col, fmt in zip(cols, register_export.FORMATS, strict=True):
+        col.button(
+            f"Maak export ({fmt.upper()})", key=f"reg_make_{fmt}", on_click=_export, args=(org_id, year, fmt)
+        )
+    made = state.get("reg_file")
+    if made and made[:2] == (org_id, year):
+        fmt, data = made[2], made[3]
+        mime = (
+            "text/csv"
+            if fmt == "csv"
+            else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
+        st.download_button(
+            f"Download het register {year} ({fmt.upper()})",
+            data,
+            f"datalekkenregister-{_slug(org_names[org_id])}-{year}.{fmt}",
+            mime,
+            key="reg_download",
+            type="primary",
+        )
