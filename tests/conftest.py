@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import sqlite3
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from google.protobuf.message import DecodeError
 from sqlite_utils import Database
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 from datalek import store
 from datalek.accounts import auth
@@ -154,3 +157,80 @@ def complete_follow_up(db: Database, dpo: Actor, incident_id: int) -> None:
             due_on=date(2027, 1, 31),
         ),
     )
+
+
+# --- browser tests (tests/e2e and test_logs.py) -----------------------------------------
+
+
+class ScriptRuns:
+    """Counts the script runs a page has seen finish, from Streamlit's own messages on the
+    websocket (``script_finished``), so that ``settle`` waits for the run an action started
+    instead of sleeping and hoping it has begun. (The DOM cannot tell: React batches a fast
+    run's "running" and "notRunning" into one render.)"""
+
+    def __init__(self, page):
+        self.finished = 0
+        self.settled = 0
+        self.sent = 0  # messages the browser sent: a click that asks for a run is one
+        page.on("websocket", self._socket)
+
+    def _socket(self, ws) -> None:
+        ws.on("framereceived", self._frame)
+        ws.on("framesent", self._sent)
+
+    def _sent(self, payload) -> None:
+        self.sent += 1
+
+    def _frame(self, payload) -> None:
+        if isinstance(payload, str):
+            return
+        msg = ForwardMsg()
+        try:
+            msg.ParseFromString(payload)
+        except DecodeError:
+            return
+        if msg.WhichOneof("type") == "script_finished" and msg.script_finished != RERUN:
+            self.finished += 1
+
+
+RERUN = ForwardMsg.ScriptFinishedStatus.FINISHED_EARLY_FOR_RERUN
+_RUNS: dict[int, ScriptRuns] = {}
+
+
+@pytest.fixture
+def context(context):
+    """pytest-playwright's browser context, counting the script runs of every page."""
+    context.on("page", watch_runs)
+    return context
+
+
+def new_context(browser, **kwargs):
+    """A further browser context (another person at another computer), counting runs."""
+    made = browser.new_context(**kwargs)
+    made.on("page", watch_runs)
+    return made
+
+
+def watch_runs(page) -> None:
+    _RUNS[id(page)] = ScriptRuns(page)
+
+
+def script_runs(page) -> ScriptRuns:
+    return _RUNS[id(page)]
+
+
+def wait_until(page, condition, timeout: float = 20) -> None:
+    """Poll ``condition()`` while Playwright keeps delivering the page's events."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"not within {timeout} s")
+        page.wait_for_timeout(20)
+
+
+def settle(page, timeout: float = 20) -> None:
+    """Wait until the script run that the last action started has finished."""
+    runs = _RUNS[id(page)]
+    wait_until(page, lambda: runs.finished > runs.settled, timeout)
+    runs.settled = runs.finished
+    page.wait_for_selector("[data-testid=stApp][data-test-script-state=notRunning]", timeout=timeout * 1000)

@@ -66,6 +66,19 @@ def wait_for(out_dir: Path, at_least: int, timeout: float = 60) -> None:
         time.sleep(0.1)
 
 
+def wait_until_every_writer_confirmed(out_dir: Path, tag: str, timeout: float = 60) -> None:
+    """All 16 are busy: each has confirmed at least one report of this round."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if all(confirmed_in(path) for path in out_dir.glob(f"{tag}-*.out")):
+            return
+        time.sleep(0.1)
+
+
+def confirmed_in(path: Path) -> bool:
+    return any(line.startswith("R ") for line in path.read_text().splitlines())
+
+
 def kill_all(procs) -> None:
     for proc, _ in procs:
         os.kill(proc.pid, signal.SIGKILL)
@@ -83,7 +96,7 @@ def test_sigkill_of_16_writers_loses_no_confirmed_report(world, db_path, tmp_pat
         before = len(confirmed(tmp_path))
         procs = start_writers(db_path, user_ids, tmp_path, tag)
         wait_for(tmp_path, before + 300)
-        time.sleep(0.3)  # kill while all 16 are busy, not at a quiet moment
+        wait_until_every_writer_confirmed(tmp_path, tag)  # kill while all 16 are busy
         kill_all(procs)
         rounds.append(len(confirmed(tmp_path)) - before)
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import socket
+import time
 
 import pytest
 
@@ -23,6 +24,7 @@ from tests.e2e.conftest import (  # noqa: F401 - the browser fixture for Debian'
     browser_type_launch_args,
     fill_letter_report,
     open_page,
+    open_tab,
     settle,
     sign_in,
 )
@@ -113,11 +115,13 @@ def test_a_journey_with_personal_data_leaves_none_in_the_logs(page, server):
     open_page(page, "Werkvoorraad")
     choose(page, "Open een melding", reference)
     for tab in page.get_by_role("tab").all():
-        tab.click()
-        settle(page)
+        open_tab(page, tab.inner_text().strip())
     page.get_by_role("button", name="Afmelden").click()
     settle(page)
-    page.wait_for_timeout(1500)  # the failing e-mail notice runs in a background thread
+    # the failing e-mail notice runs in a background thread: wait until its line is logged
+    deadline = time.monotonic() + 30
+    while "notice for" not in server.log_path.read_text() and time.monotonic() < deadline:
+        time.sleep(0.1)
 
     server.stop()
     log = server.log_path.read_text()

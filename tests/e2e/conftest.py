@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from datalek import store
-from tests.conftest import PASSWORD, World
+from tests.conftest import PASSWORD, World, settle
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("DATALEK_CHROMIUM", "/usr/bin/chromium")
@@ -128,12 +128,6 @@ def server(seeded, tmp_path_factory):
     srv.stop()
 
 
-def settle(page) -> None:
-    """Wait until Streamlit has finished the current run."""
-    page.wait_for_timeout(150)
-    page.wait_for_selector("[data-testid=stApp][data-test-script-state=notRunning]", timeout=20000)
-
-
 def sign_in(page, url: str, email: str, password: str = PASSWORD) -> None:
     page.goto(url)
     settle(page)
@@ -145,9 +139,32 @@ def sign_in(page, url: str, email: str, password: str = PASSWORD) -> None:
 
 
 def open_page(page, title: str) -> None:
-    page.locator("[data-testid=stSidebarNav] a", has_text=title).first.click()
-    settle(page)
+    """Open a page from the menu (no click, and so no run, when it is the page shown)."""
+    link = page.locator("[data-testid=stSidebarNav] a", has_text=title).first
+    if link.get_attribute("aria-current") != "page":
+        link.click()
+        settle(page)
     page.get_by_role("heading", name=title).first.wait_for(timeout=20000)
+
+
+def open_tab(page, name: str) -> None:
+    """Open a tab (no click, and so no run, when it is open already)."""
+    tab = page.get_by_role("tab", name=name, exact=True)
+    if tab.get_attribute("aria-selected") != "true":
+        tab.click()
+        settle(page)
+
+
+def choose_option(page, scope, label: str, option: str, exact: bool = False) -> bool:
+    """Pick ``option`` in the selectbox labelled ``label`` inside ``scope``. True when that
+    changed the value; outside a form a change starts a run, choosing the chosen one does not."""
+    box = scope.locator("[data-testid=stSelectbox]").filter(has_text=label)
+    box.locator("input").click()
+    box.locator("input").press_sequentially(option)
+    choice = page.get_by_role("option", name=option, exact=exact).first
+    changed = choice.get_attribute("aria-selected") != "true"
+    choice.click()
+    return changed
 
 
 def choose_radio(page, question: str, answer: str) -> None:

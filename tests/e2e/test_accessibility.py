@@ -18,7 +18,7 @@ from datalek import store
 from datalek.handling import incidents
 from datalek.models import Role
 from tests.conftest import make_report
-from tests.e2e.conftest import ROOT, Server, open_page, settle, sign_in
+from tests.e2e.conftest import ROOT, Server, open_page, open_tab, settle, sign_in
 from tests.e2e.test_xss import choose
 from ui import navigation
 from ui.navigation import PAGES_BY_ROLE
@@ -135,13 +135,12 @@ def test_every_page_of_every_role(page, server, role):
     sign_in(page, server.url, ACCOUNTS[role])
     for spec in PAGES_BY_ROLE[role]:
         open_page(page, spec.title)
-        check(page, f"{role.value}:{spec.path}")
+        check(page, f"{role.value}:{spec.url_path}")
         if spec == navigation.QUEUE:
             choose(page, "Open een melding", "DL-")
             for tab in page.get_by_role("tab").all():
-                tab.click()
-                settle(page)
-                check(page, f"{role.value}:{spec.path}#{tab.inner_text().strip()}")
+                open_tab(page, tab.inner_text().strip())
+                check(page, f"{role.value}:{spec.url_path}#{tab.inner_text().strip()}")
         if spec == navigation.MY_REPORTS and role is Role.REPORTER:
             choose(page, "Bekijk of vul een melding aan", "DL-")
-            check(page, f"{role.value}:{spec.path}#open")
+            check(page, f"{role.value}:{spec.url_path}#open")

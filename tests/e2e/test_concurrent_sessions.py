@@ -13,7 +13,8 @@ import pytest
 
 from datalek import store
 from datalek.accounts import audit
-from tests.e2e.conftest import Server, fill_letter_report, open_page, settle, sign_in
+from tests.conftest import new_context, script_runs, settle, wait_until
+from tests.e2e.conftest import Server, fill_letter_report, open_page, sign_in
 from tests.test_crash import record_figure
 
 pytestmark = pytest.mark.e2e
@@ -46,7 +47,7 @@ def no_errors(page) -> None:
 def test_sessions_at_the_same_time_then_a_server_kill(browser, seeded, tmp_path):
     path, _ = seeded
     server = Server(path, tmp_path / "server.log")
-    contexts = [browser.new_context() for _ in USERS]
+    contexts = [new_context(browser) for _ in USERS]
     pages = [c.new_page() for c in contexts]
     try:
         for page, email in zip(pages, USERS):
@@ -84,9 +85,12 @@ def test_sessions_at_the_same_time_then_a_server_kill(browser, seeded, tmp_path)
         # --- round 2: the server is killed while the four sessions submit
         for n, page in enumerate(pages):
             fill(page, f"ronde 2 sessie {n}")
+        last = script_runs(pages[-1])
+        sent_before = last.sent
         for page in pages:
             page.get_by_role("button", name="Versturen").click()
-        pages[-1].wait_for_timeout(150)
+        # kill once the last session's submission has left its browser
+        wait_until(pages[-1], lambda: last.sent > sent_before)
         os.kill(server.proc.pid, signal.SIGKILL)
         server.proc.wait(10)
         seen_after_kill = {

@@ -17,7 +17,7 @@ from datalek.accounts.users import create_user
 from datalek.handling import assessment, incidents
 from datalek.models import Actor, Role
 from tests.conftest import PASSWORD, World, make_report
-from tests.e2e.conftest import open_page, settle, sign_in
+from tests.e2e.conftest import choose_option, open_page, open_tab, settle, sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -156,7 +156,8 @@ class Watch:
 
 
 def assert_inert(page, watch: Watch, where: str) -> None:
-    page.wait_for_timeout(300)  # give an onerror/onload handler the time to fire
+    # every image has finished loading or failing: an onerror/onload handler would have fired
+    page.wait_for_function("() => [...document.images].every(image => image.complete)")
     assert watch.dialogs == [], where
     broken = page.locator("[data-testid=stException]")
     assert broken.count() == 0, (where, broken.first.inner_text() if broken.count() else "")
@@ -171,11 +172,8 @@ def assert_inert(page, watch: Watch, where: str) -> None:
 
 
 def choose(page, label: str, option: str) -> None:
-    box = page.locator("[data-testid=stSelectbox]").filter(has_text=label)
-    box.locator("input").click()
-    box.locator("input").press_sequentially(option)
-    page.get_by_role("option", name=option).first.click()
-    settle(page)
+    if choose_option(page, page, label, option):
+        settle(page)
 
 
 def shown_text(page) -> str:
@@ -239,8 +237,7 @@ def test_the_dpo_sees_the_payloads_as_text_on_every_tab(page, server):
         "Maatregelen",
         "Afronden",
     ]:
-        page.get_by_role("tab", name=name, exact=True).click()
-        settle(page)
+        open_tab(page, name)
         assert_inert(page, watch, f"queue tab {name}")
         if name == "Maatregelen":
             assert SCRIPT in shown_text(page)  # the measure's owner
@@ -277,8 +274,10 @@ def test_names_and_organisations_are_shown_as_text(page, server, email, pages):
         option = page.get_by_role("option", name="onerror").first
         option.wait_for()
         shown = option.inner_text()
+        already = option.get_attribute("aria-selected") == "true"
         option.click()
-        settle(page)
+        if not already:  # choosing the chosen option starts no run
+            settle(page)
         assert_inert(page, watch, "organisation chosen")
         assert shown.strip() == "<img src=x onerror=alert('xss-org')>", shown
 

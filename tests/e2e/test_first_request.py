@@ -1,0 +1,57 @@
+"""The first request after a server start never shows a page's content.
+
+Until the first ``st.navigation`` call in a server process, Streamlit treats the ``pages/``
+folder next to ``app.py`` as its legacy multipage app: a request for ``/queue`` then runs
+``pages/queue.py`` on its own, without ``app.py``'s sign-in. Our page files only define
+functions, so that run shows nothing. Each URL below is the very first request of a fresh
+browser context to a freshly started server (started as ``make run`` starts it), and must show
+the sign-in screen or nothing at all — never a page's title, text or an error.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import new_context, settle
+from tests.e2e.conftest import ROOT, Server
+from ui import navigation
+
+pytestmark = pytest.mark.e2e
+
+SCREENS = sorted(p.stem for p in (ROOT / "pages").glob("*.py") if p.stem != "__init__")
+PAGE_URLS = [f"/{spec.url_path}" for spec in navigation.ALL_PAGES] + ["/setup", "/signin"]
+FILE_URLS = [f"/pages/{name}.py" for name in SCREENS]
+TITLES = {spec.title for spec in navigation.ALL_PAGES} | {"Datalek inrichten"}
+SIGNIN_TITLE = "Aanmelden bij Datalek"
+
+
+def test_every_screen_has_a_page_url():
+    assert sorted(url.strip("/") for url in PAGE_URLS) == SCREENS
+
+
+@pytest.mark.parametrize("path", ["/", *PAGE_URLS, *FILE_URLS])
+def test_the_first_request_after_a_start_shows_signin_or_nothing(browser, seeded, tmp_path, path):
+    db_path, _ = seeded
+    server = Server(db_path, tmp_path / "streamlit.log")  # a fresh process: this is its first request
+    context = new_context(browser)
+    try:
+        page = context.new_page()
+        page.goto(server.url + path)
+        page.wait_for_load_state("networkidle")
+        if page.locator("[data-testid=stApp]").count() == 0:
+            # Under /pages/... the app's relative script paths do not resolve: nothing starts.
+            assert page.locator("body").inner_text().strip() == ""
+            return
+        settle(page)
+        main = page.locator("[data-testid=stMain]")
+        headings = [h.strip() for h in main.locator("h1, h2, h3").all_inner_texts()]
+        assert page.locator("[data-testid=stException]").count() == 0
+        assert not TITLES & set(headings), headings
+        assert headings in ([], [SIGNIN_TITLE]), headings
+        if headings:
+            main.get_by_label("E-mailadres").wait_for()
+        else:
+            assert main.inner_text().strip() == ""
+    finally:
+        context.close()
+        server.stop()
