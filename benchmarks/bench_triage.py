@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from benchmarks.common import summary_ms
-from datalek import store, triage
+from datalek import config, store, triage
 from datalek.accounts import auth
 from datalek.demo import dataset
 from datalek.store import incidents as incident_sql
@@ -70,7 +70,14 @@ def queue_page(incidents: int = 100_000, reruns: int = 10) -> dict:
     for _ in range(reruns):
         start = time.perf_counter()
         with store.unit(path) as db:
-            incident_sql.queue(db, list(actor.org_ids), ["reported", "in_progress", "decided"])
+            incident_sql.queue(
+                db,
+                list(actor.org_ids),
+                ["reported", "in_progress", "decided"],
+                None,
+                None,
+                config.QUEUE_LIMIT,
+            )
         sql_times.append(time.perf_counter() - start)
     at = AppTest.from_file(str(Path(__file__).resolve().parents[1] / "app.py"), default_timeout=60)
     stamp = datetime.now(UTC).isoformat()

@@ -12,6 +12,12 @@ from pathlib import Path
 
 DEFAULT_DB = Path("data") / "datalek.db"
 
+#: How many rows a list holds at most; the screens say so when there are more.
+QUEUE_LIMIT = 500  # the FG's work queue
+MY_REPORTS_LIMIT = 500  # an employee's own reports
+OVERDUE_MEASURES_SHOWN = 20  # overdue measures named above the queue; the rest are counted
+AUDIT_ENTRIES_SHOWN = 200  # the newest entries on the Audittrail screen
+
 
 def db_path() -> Path:
     return Path(os.environ.get("DATALEK_DB") or DEFAULT_DB)

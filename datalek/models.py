@@ -75,6 +75,11 @@ class Status(LabelledEnum):
     def is_open(self) -> bool:
         return self in (Status.REPORTED, Status.IN_PROGRESS, Status.DECIDED)
 
+    @property
+    def awaits_decision(self) -> bool:
+        """The 72-hour clock is shown until the FG has decided on notifying."""
+        return self in (Status.REPORTED, Status.IN_PROGRESS)
+
 
 class Organisation(BaseModel):
     """A controller (verwerkingsverantwoordelijke) with its own FG and its own register."""

@@ -1,6 +1,7 @@
 """Mijn account: who you are signed in as, and changing your own password."""
 
 import streamlit as st
+
 from datalek import store
 from datalek.accounts.organisations import list_organisations
 from datalek.accounts.users import get_user, set_password

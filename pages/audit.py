@@ -1,7 +1,8 @@
 """Audittrail: check the hash chain and see the latest entries (ids and codes, no contents)."""
 
 import streamlit as st
-from datalek import clock, store
+
+from datalek import clock, config, store
 from datalek.accounts import audit_trail
 from ui import session
 
@@ -25,7 +26,7 @@ def render() -> None:
                 "Neem contact op met de beheerder en de FG."
             )
     with store.unit() as db:
-        rows = audit_trail.recent_entries(db, actor, 200)
+        rows = audit_trail.recent_entries(db, actor, config.AUDIT_ENTRIES_SHOWN)
     st.dataframe(
         {
             "Nr.": [r["seq"] for r in rows],

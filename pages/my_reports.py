@@ -1,6 +1,7 @@
 """Mijn meldingen: the employee's own reports, their status, and adding information later."""
 
 import streamlit as st
+
 from datalek import clock, store
 from datalek.accounts.permissions import PermissionDenied
 from datalek.handling import incidents

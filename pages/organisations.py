@@ -1,6 +1,7 @@
 """Organisaties (beheerder): the controllers this installation serves, with their FG."""
 
 import streamlit as st
+
 from datalek import store
 from datalek.accounts.organisations import create_organisation, list_organisations
 from datalek.handling import retention

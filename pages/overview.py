@@ -2,6 +2,7 @@
 this page only chooses the selection and draws. No rows, no names, no free text."""
 
 import streamlit as st
+
 from datalek import store
 from datalek.accounts.organisations import list_organisations
 from datalek.accounts.permissions import PermissionDenied

@@ -1,15 +1,14 @@
-"""Werkvoorraad: the FG's open incidents, earliest 72-hour deadline first; opening one
-gives the report, the assessment, the advice and the decision."""
+"""Werkvoorraad: the FG's open incidents, earliest 72-hour deadline first; opening one gives
+the report, the assessment, the advice and the decision, the follow-up and the history."""
 
 import streamlit as st
 from pydantic import ValidationError
+
 from datalek import clock, deadlines, store
 from datalek.accounts.organisations import list_organisations
 from datalek.accounts.permissions import PermissionDenied
 from datalek.actions import measures
-from datalek.actions.measures import MeasureKind, MeasureStatus
-from datalek.handling import assessment, completeness, decisions, incidents, lifecycle
-from datalek.handling.lifecycle import TRANSITIONS
+from datalek.handling import assessment, completeness, decisions, incidents, lifecycle, prefill
 from datalek.models import IncidentType, InvalidInput, Status
 from datalek.triage import RiskLevel
 from ui import (
@@ -25,89 +24,38 @@ from ui import (
 )
 
 FAILED = "Het is NIET opgeslagen: er ging iets mis bij het bewaren. Je invoer staat er nog."
+REPEAT = (
+    "Herhaling: in de afgelopen 12 maanden was er bij deze afdeling al een incident van dezelfde "
+    "soort. Is er een preventieve maatregel nodig?"
+)
 
 
 def render() -> None:
     actor = session.actor()
-    state = st.session_state
-
-    def _save_facts(incident_id: int) -> None:
-        current = session.fresh_actor()  # callbacks run before app.py's session check
-        if current is None:
-            return
-        facts, effects, remedial, errors = assessment_form.collected(incident_id)
-        state[f"fe_{incident_id}"] = errors or None
-        if errors:
-            return
-        try:
-            with store.unit() as db:
-                assessment.save(
-                    db,
-                    current,
-                    incident_id,
-                    facts,
-                    effects,
-                    remedial,
-                    expected_version=state.get(f"shown_version_{incident_id}"),
-                )
-        except InvalidInput as exc:
-            state[f"fe_{incident_id}"] = exc.errors
-        except store.StorageError:
-            state["q_failure"] = FAILED
-        else:
-            state["q_flash"] = "De feiten zijn opgeslagen en het advies is bijgewerkt."
-
-    def _decide(incident_id: int) -> None:
-        current = session.fresh_actor()  # callbacks run before app.py's session check
-        if current is None:
-            return
-        try:
-            data = decisions.DecisionInput.model_validate(advice_view.decision_values(incident_id))
-            with store.unit() as db:
-                decisions.record(
-                    db,
-                    current,
-                    incident_id,
-                    data,
-                    assessment_version=state.get(f"shown_version_{incident_id}"),
-                )
-        except ValidationError:
-            state[f"de_{incident_id}"] = {"form": "Niet alle antwoorden zijn geldig."}
-        except InvalidInput as exc:
-            state[f"de_{incident_id}"] = exc.errors
-        except store.StorageError:
-            state["q_failure"] = FAILED
-        else:
-            state[f"de_{incident_id}"] = None
-            state["q_flash"] = "Het besluit is vastgelegd."
-
-    def _move(incident_id: int, target: str, reason: str = "") -> None:
-        current = session.fresh_actor()  # callbacks run before app.py's session check
-        if current is None:
-            return
-        try:
-            with store.unit() as db:
-                lifecycle.change_status(db, current, incident_id, Status(target), reason)
-        except InvalidInput as exc:
-            state["q_failure"] = " ".join(exc.errors.values())
-        except store.StorageError:
-            state["q_failure"] = FAILED
-        else:
-            state["q_flash"] = f"Status gewijzigd naar '{Status(target).label}'."
-
     st.title("Werkvoorraad")
     st.caption(
         "Open meldingen, de kortste termijn bovenaan. De termijn is 72 uur vanaf het moment "
         "dat de organisatie het wist."
     )
     with st.container():  # always present, so nothing below moves when a message comes or goes
-        if flash := state.pop("q_flash", None):
+        if flash := st.session_state.pop("q_flash", None):
             st.success(flash)
-        if failure := state.pop("q_failure", None):
+        if failure := st.session_state.pop("q_failure", None):
             st.error(failure)
     with store.unit() as db:
         orgs = list_organisations(db, actor)
         departments = incidents.departments(db, actor)
+    org_names = {o.id: o.name for o in orgs}
+    status, org_id, department, kind = _filters(org_names, departments)
+    with store.unit() as db:
+        rows = incidents.queue(db, actor, org_id, status or None, department, kind)
+    flags = attention_view.render(actor)
+    choice = queue_table.render(rows, org_names, clock.now(), flags)
+    if choice is not None:
+        _incident(actor, choice, orgs)
+
+
+def _filters(org_names: dict[int, str], departments: list[str]):
     cols = st.columns(4)
     status = cols[0].multiselect(
         "Status",
@@ -117,12 +65,7 @@ def render() -> None:
         placeholder="Alle",
     )
     org_id = cols[1].selectbox(
-        "Organisatie",
-        [o.id for o in orgs],
-        index=None,
-        key="q_org",
-        format_func={o.id: o.name for o in orgs}.get,
-        placeholder="Alle",
+        "Organisatie", list(org_names), index=None, key="q_org", format_func=org_names.get, placeholder="Alle"
     )
     department = cols[2].selectbox("Afdeling", departments, index=None, key="q_dept", placeholder="Alle")
     kind = cols[3].selectbox(
@@ -133,13 +76,11 @@ def render() -> None:
         key="q_type",
         placeholder="Alle",
     )
-    with store.unit() as db:
-        rows = incidents.queue(db, actor, org_id, [Status(s) for s in status] or None, department, kind)
-    now = clock.now()
-    flags = attention_view.render(actor)
-    choice = queue_table.render(rows, {o.id: o.name for o in orgs}, now, flags)
-    if choice is None:
-        st.stop()
+    return [Status(s) for s in status], org_id, department, kind
+
+
+def _incident(actor, choice: int, orgs) -> None:
+    state = st.session_state
     try:
         with store.unit() as db:
             view = incidents.read_incident(db, actor, choice)
@@ -149,23 +90,19 @@ def render() -> None:
             measure_list = measures.for_incident(db, actor, choice)
     except PermissionDenied as exc:
         st.error(exc.message)
-        st.stop()
-    preventive = any(
-        m.kind is MeasureKind.PREVENTIVE and m.status is not MeasureStatus.CANCELLED for m in measure_list
-    )
-    org = next((o for o in orgs if o.id == view.incident.org_id), None)
-    facts = latest.facts if latest else assessment.prefill(view.incident, org)
+        return
+    incident = view.incident
+    org = next((o for o in orgs if o.id == incident.org_id), None)
+    facts = latest.facts if latest else prefill.facts_from_report(incident, org)
     state[f"shown_version_{choice}"] = latest.version if latest else 0  # guards against lost updates
     assessment_form.seed(
         choice, facts, latest.effects if latest else "", latest.remedial_action if latest else ""
     )
-    hours = deadlines.hours_left(view.incident.aware_at, now)
-    time_left = (
-        deadlines.describe_hours_left(hours)
-        if view.incident.status in (Status.REPORTED, Status.IN_PROGRESS)
-        else view.incident.status.label.lower()
-    )
-    st.subheader(f"{view.incident.reference}: {time_left}")
+    if incident.status.awaits_decision:
+        time_left = deadlines.describe_hours_left(deadlines.hours_left(incident.aware_at, clock.now()))
+    else:
+        time_left = incident.status.label.lower()
+    st.subheader(f"{incident.reference}: {time_left}")
     # Keyed tabs keep the FG's place when a message appears or disappears above them.
     report_tab, facts_tab, advice_tab, follow_tab, history_tab = st.tabs(
         ["Melding", "Beoordeling", "Advies en besluit", "Afhandelen", "Verloop"],
@@ -195,51 +132,124 @@ def render() -> None:
             st.markdown("**Besluit vastleggen**" if decision is None else "**Nieuw besluit vastleggen**")
             advice_view.decision_form(choice, latest.advice, state.get(f"de_{choice}"), _decide)
     with follow_tab:
-        if view.incident.repeat_of and not preventive:
-            st.warning(
-                "Herhaling: in de afgelopen 12 maanden was er bij deze afdeling al een incident "
-                "van dezelfde soort. Is er een preventieve maatregel nodig?"
-            )
-        ap_tab, subjects_tab, measures_tab, close_tab = st.tabs(
-            ["AP-melding", "Betrokkenen informeren", "Maatregelen", "Afronden"],
-            key=f"q_follow_{choice}",
-            on_change="rerun",
-        )
-        with ap_tab:
-            if follow_tab.open and ap_tab.open:  # the concept is audited: only when it is looked at
-                authority_view.render(actor, view.incident, decision)
-        with subjects_tab:
-            informing_view.render(actor, view.incident, decision)
-        with measures_tab:
-            measures_view.render(choice, measure_list)
-        with close_tab:
-            if gaps:
-                st.markdown("**Nog nodig voor het register voordat je kunt afronden**")
-                for gap in gaps:
-                    st.markdown(f"- {gap}")
-            elif view.incident.status is Status.DECIDED:
-                st.write("Het dossier is compleet.")
-                st.button("Afronden", type="primary", on_click=_move, args=(choice, Status.CLOSED.value))
-            else:
-                st.write(f"Status: {view.incident.status.label}.")
+        if measures.prevention_missing(incident, measure_list):
+            st.warning(REPEAT)
+        _follow_up(actor, view, decision, measure_list, gaps, follow_tab)
     with history_tab:
-        incident_view.history(view)
-        with store.unit() as db:
-            for v in assessment.versions(db, actor, choice):
-                st.caption(
-                    f"Beoordeling versie {v['version']} — "
-                    f"{clock.format_local(clock.from_iso(v['created_at']))}: "
-                    f"{RiskLevel(v['risk']).label if v['risk'] else 'geen datalek'}, AP {'ja' if v['notify_authority'] else 'nee'}"
-                )
-        nexts = sorted(
-            TRANSITIONS[view.incident.status] - lifecycle.BY_DECISION - {Status.CLOSED}, key=lambda s: s.value
+        _history(actor, view)
+
+
+def _follow_up(actor, view, decision, measure_list, gaps: list[str], follow_tab) -> None:
+    incident = view.incident
+    ap_tab, subjects_tab, measures_tab, close_tab = st.tabs(
+        ["AP-melding", "Betrokkenen informeren", "Maatregelen", "Afronden"],
+        key=f"q_follow_{incident.id}",
+        on_change="rerun",
+    )
+    with ap_tab:
+        if follow_tab.open and ap_tab.open:  # the draft is audited: only when it is looked at
+            authority_view.render(actor, incident, decision)
+    with subjects_tab:
+        informing_view.render(actor, incident, decision)
+    with measures_tab:
+        measures_view.render(incident.id, measure_list)
+    with close_tab:
+        if gaps:
+            st.markdown("**Nog nodig voor het register voordat je kunt afronden**")
+            for gap in gaps:
+                st.markdown(f"- {gap}")
+        elif incident.status is Status.DECIDED:
+            st.write("Het dossier is compleet.")
+            st.button("Afronden", type="primary", on_click=_move, args=(incident.id, Status.CLOSED.value))
+        else:
+            st.write(f"Status: {incident.status.label}.")
+
+
+def _history(actor, view) -> None:
+    incident = view.incident
+    incident_view.history(view)
+    with store.unit() as db:
+        versions = assessment.versions(db, actor, incident.id)
+    for v in versions:
+        outcome = RiskLevel(v["risk"]).label if v["risk"] else "geen datalek"
+        st.caption(
+            f"Beoordeling versie {v['version']} — {clock.format_local(clock.from_iso(v['created_at']))}: "
+            f"{outcome}, AP {'ja' if v['notify_authority'] else 'nee'}"
         )
-        if nexts:
-            with st.form(f"status_{choice}"):
-                target = st.selectbox(
-                    "Status wijzigen", [s.value for s in nexts], format_func=lambda v: Status(v).label
-                )
-                reason = st.text_input("Toelichting", max_chars=500)
-                if st.form_submit_button("Status wijzigen"):
-                    _move(choice, target, reason)
-                    st.rerun()
+    targets = lifecycle.manual_targets(incident.status)
+    if targets:
+        with st.form(f"status_{incident.id}"):
+            target = st.selectbox(
+                "Status wijzigen", [s.value for s in targets], format_func=lambda v: Status(v).label
+            )
+            reason = st.text_input("Toelichting", max_chars=500)
+            if st.form_submit_button("Status wijzigen"):
+                _move(incident.id, target, reason)
+                st.rerun()
+
+
+# --- button callbacks (they run before app.py on the next run) ----------------------------------
+
+
+def _save_facts(incident_id: int) -> None:
+    state = st.session_state
+    current = session.fresh_actor()  # callbacks run before app.py's session check
+    if current is None:
+        return
+    try:
+        facts, effects, remedial = assessment_form.collected(incident_id)
+        with store.unit() as db:
+            assessment.save(
+                db,
+                current,
+                incident_id,
+                facts,
+                effects,
+                remedial,
+                expected_version=state.get(f"shown_version_{incident_id}"),
+            )
+    except InvalidInput as exc:
+        state[f"fe_{incident_id}"] = exc.errors
+    except store.StorageError:
+        state["q_failure"] = FAILED
+    else:
+        state[f"fe_{incident_id}"] = None
+        state["q_flash"] = "De feiten zijn opgeslagen en het advies is bijgewerkt."
+
+
+def _decide(incident_id: int) -> None:
+    state = st.session_state
+    current = session.fresh_actor()  # callbacks run before app.py's session check
+    if current is None:
+        return
+    try:
+        data = decisions.DecisionInput.model_validate(advice_view.decision_values(incident_id))
+        with store.unit() as db:
+            decisions.record(
+                db, current, incident_id, data, assessment_version=state.get(f"shown_version_{incident_id}")
+            )
+    except ValidationError:
+        state[f"de_{incident_id}"] = {"form": "Niet alle antwoorden zijn geldig."}
+    except InvalidInput as exc:
+        state[f"de_{incident_id}"] = exc.errors
+    except store.StorageError:
+        state["q_failure"] = FAILED
+    else:
+        state[f"de_{incident_id}"] = None
+        state["q_flash"] = "Het besluit is vastgelegd."
+
+
+def _move(incident_id: int, target: str, reason: str = "") -> None:
+    state = st.session_state
+    current = session.fresh_actor()  # callbacks run before app.py's session check
+    if current is None:
+        return
+    try:
+        with store.unit() as db:
+            lifecycle.change_status(db, current, incident_id, Status(target), reason)
+    except InvalidInput as exc:
+        state["q_failure"] = " ".join(exc.errors.values())
+    except store.StorageError:
+        state["q_failure"] = FAILED
+    else:
+        state["q_flash"] = f"Status gewijzigd naar '{Status(target).label}'."

@@ -2,7 +2,9 @@
 and as CSV or XLSX (every view and export is audited)."""
 
 import re
+
 import streamlit as st
+
 from datalek import store
 from datalek.accounts.organisations import list_organisations
 from datalek.accounts.permissions import PermissionDenied

@@ -1,6 +1,7 @@
 """First visit: create the first organisation and the first beheerder account."""
 
 import streamlit as st
+
 from datalek import store
 from datalek.accounts.permissions import PermissionDenied
 from datalek.accounts.setup import setup_first

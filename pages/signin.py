@@ -1,6 +1,7 @@
 """Sign-in with a local account (and, when configured, through the organisation)."""
 
 import streamlit as st
+
 from datalek import store
 from datalek.accounts import auth
 from ui import oidc, session

@@ -1,6 +1,7 @@
 """Accounts (beheerder): create, disable/enable, set a new password. No incident contents here."""
 
 import streamlit as st
+
 from datalek import store
 from datalek.accounts.organisations import list_organisations
 from datalek.accounts.permissions import PermissionDenied

@@ -20,7 +20,7 @@ from datalek.accounts.organisations import list_organisations
 from datalek.accounts.permissions import PermissionDenied
 from datalek.accounts.users import find_user, set_active
 from datalek.actions import authority, informing, measures
-from datalek.handling import assessment, completeness, decisions, incidents, retention
+from datalek.handling import assessment, completeness, decisions, incidents, prefill, retention
 from datalek.handling.decisions import DecisionInput
 from datalek.insight import register_export
 from datalek.models import Actor, InvalidInput, Role
@@ -62,7 +62,7 @@ class Case:
         self.db, self.world = db, world
         made = incidents.submit_report(db, world["reporter"], make_report(world.org.id), at=NOW)
         other = incidents.submit_report(db, world["other_reporter"], make_report(world.other_org.id), at=NOW)
-        self.facts = assessment.prefill(made, world.org)
+        self.facts = prefill.facts_from_report(made, world.org)
         self.ids = {"own": made.id, "foreign": other.id, "unknown": 999_999}
 
     def actor(self, who: str) -> Actor:

@@ -2,6 +2,7 @@
 
 import pytest
 
+from datalek.actions import addressees
 from datalek.actions.addressees import Addressee, AgeGroup, addressees_for, age_group, note_for
 from datalek.models import InvalidInput
 
@@ -97,3 +98,31 @@ def test_every_group_and_recipient_has_a_dutch_label():
         "Minderjarig en niet wilsbekwaam",
     }
     assert Addressee.PARENTS.label == "Ouders of voogd met gezag"
+
+
+@pytest.mark.parametrize(
+    ("age", "competent", "expected"),
+    [
+        (
+            11,
+            True,
+            "Jonger dan 12 jaar: Informeer de ouders of voogd met gezag. Een ouder zonder gezag "
+            "krijgt deze informatie niet. Ontvangers: ouders of voogd met gezag.",
+        ),
+        (
+            14,
+            True,
+            "12 tot en met 15 jaar: Informeer de jongere én de ouders of voogd met gezag, ieder met "
+            "een eigen brief. Ontvangers: de jongere zelf en ouders of voogd met gezag.",
+        ),
+        (
+            40,
+            True,
+            "18 jaar of ouder: Informeer de betrokkene zelf. Ontvangers: de betrokkene zelf (volwassene).",
+        ),
+    ],
+)
+def test_the_proposal_says_who_and_why(age, competent, expected):
+    proposal = addressees.propose(age, competent)
+    assert proposal.explanation == expected
+    assert proposal.addressees == addressees.addressees_for(age, competent)

@@ -9,7 +9,7 @@ import pytest
 from datalek import clock
 from datalek.accounts.permissions import PermissionDenied
 from datalek.actions import authority
-from datalek.handling import assessment, decisions, incidents
+from datalek.handling import assessment, decisions, incidents, prefill
 from datalek.handling.decisions import DecisionInput, Inform, NotBreachReason
 from datalek.models import InvalidInput
 from datalek.store import audit_log
@@ -28,7 +28,12 @@ def fixed_now(monkeypatch):
 def _incident(db, world, decision: DecisionInput | None = "follow") -> int:
     incident = incidents.submit_report(db, world["reporter"], make_report(world.org.id), at=NOW)
     saved = assessment.save(
-        db, world["dpo"], incident.id, assessment.prefill(incident, world.org), "Gevolgen.", "Maatregelen."
+        db,
+        world["dpo"],
+        incident.id,
+        prefill.facts_from_report(incident, world.org),
+        "Gevolgen.",
+        "Maatregelen.",
     )
     if decision == "follow":
         decision = DecisionInput(

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 import pytest
 
 from datalek.accounts.permissions import PermissionDenied
-from datalek.handling import assessment, completeness, decisions, incidents, lifecycle
+from datalek.handling import assessment, completeness, decisions, incidents, lifecycle, prefill
 from datalek.handling.decisions import DecisionInput, Inform, NotBreachReason
 from datalek.models import InvalidInput, Status
 from datalek.triage.facts import LawfulBasis, RecipientKind
@@ -16,7 +16,7 @@ from tests.conftest import NOW, complete_follow_up, make_report
 @pytest.fixture
 def assessed(fresh_db, world):
     incident = incidents.submit_report(fresh_db, world["reporter"], make_report(world.org.id), at=NOW)
-    facts = assessment.prefill(incident, world.org)
+    facts = prefill.facts_from_report(incident, world.org)
     saved = assessment.save(fresh_db, world["dpo"], incident.id, facts, "gevolgen", "maatregelen")
     return incident.id, saved
 
@@ -178,7 +178,7 @@ def test_register_gaps(fresh_db, world, effects, remedial, decide, expected):
         "Er is nog geen besluit met motivering.",
     ]
     saved = assessment.save(
-        fresh_db, world["dpo"], incident.id, assessment.prefill(incident, world.org), effects, remedial
+        fresh_db, world["dpo"], incident.id, prefill.facts_from_report(incident, world.org), effects, remedial
     )
     if decide:
         decisions.record(fresh_db, world["dpo"], incident.id, _follow(saved.advice))
@@ -188,7 +188,7 @@ def test_register_gaps(fresh_db, world, effects, remedial, decide, expected):
 def test_closing_requires_complete_documentation(fresh_db, world, assessed):
     incident_id, saved = assessed
     fresh = incidents.submit_report(fresh_db, world["reporter"], make_report(world.org.id), at=NOW)
-    s2 = assessment.save(fresh_db, world["dpo"], fresh.id, assessment.prefill(fresh, world.org))
+    s2 = assessment.save(fresh_db, world["dpo"], fresh.id, prefill.facts_from_report(fresh, world.org))
     decisions.record(fresh_db, world["dpo"], fresh.id, _follow(s2.advice))
     with pytest.raises(InvalidInput) as refused:
         lifecycle.change_status(fresh_db, world["dpo"], fresh.id, Status.CLOSED)

@@ -314,3 +314,19 @@ def test_queue_lists_decided_incidents_after_the_undecided(fresh_db, world):
     queue = incidents.queue(fresh_db, world["dpo"])
     assert [r.id for r in queue] == [waiting.id, decided.id]
     assert [r.awaits_decision for r in queue] == [True, False]
+
+
+@pytest.mark.parametrize(
+    ("current", "by_hand"),
+    [
+        (Status.REPORTED, [Status.IN_PROGRESS]),
+        (Status.IN_PROGRESS, []),
+        (Status.DECIDED, [Status.IN_PROGRESS]),
+        (Status.CLOSED, [Status.IN_PROGRESS]),
+        (Status.NOT_A_BREACH, [Status.IN_PROGRESS]),
+    ],
+)
+def test_by_hand_the_fg_may_only_take_a_case_up_again(current, by_hand):
+    """Deciding ("besloten", "geen datalek") goes through the decision, closing through its own
+    button once the dossier is complete: the status form offers only what is left."""
+    assert lifecycle.manual_targets(current) == by_hand

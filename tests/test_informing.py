@@ -12,7 +12,7 @@ from datalek.actions import authority, documents, informing, measures
 from datalek.actions.addressees import Addressee
 from datalek.actions.informing import Channel
 from datalek.actions.letters import LetterText
-from datalek.handling import assessment, completeness, decisions, incidents, lifecycle
+from datalek.handling import assessment, completeness, decisions, incidents, lifecycle, prefill
 from datalek.handling.decisions import DecisionInput, Inform
 from datalek.models import InvalidInput, Status
 from datalek.store import audit_log
@@ -33,7 +33,9 @@ def fixed_now(monkeypatch):
 def incident_id(fresh_db, world) -> int:
     """Decided: notify the AP and inform the people."""
     incident = incidents.submit_report(fresh_db, world["reporter"], make_report(world.org.id), at=NOW)
-    assessment.save(fresh_db, world["dpo"], incident.id, assessment.prefill(incident, world.org), "g", "m")
+    assessment.save(
+        fresh_db, world["dpo"], incident.id, prefill.facts_from_report(incident, world.org), "g", "m"
+    )
     decisions.record(
         fresh_db,
         world["dpo"],

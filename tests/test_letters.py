@@ -13,7 +13,7 @@ from datalek import clock
 from datalek.accounts.permissions import PermissionDenied
 from datalek.actions import documents, informing, letters
 from datalek.actions.addressees import Addressee
-from datalek.handling import assessment, decisions, incidents
+from datalek.handling import assessment, decisions, incidents, prefill
 from datalek.handling.decisions import DecisionInput, Inform
 from datalek.models import IncidentType, InvalidInput, Organisation
 from datalek.store import audit_log
@@ -170,7 +170,9 @@ def family(fresh_db, world, monkeypatch):
         actions_taken="Gebeld met Piet Puk.",
     )
     incident = incidents.submit_report(fresh_db, world["reporter"], report, at=NOW)
-    assessment.save(fresh_db, world["dpo"], incident.id, assessment.prefill(incident, world.org), "g", "m")
+    assessment.save(
+        fresh_db, world["dpo"], incident.id, prefill.facts_from_report(incident, world.org), "g", "m"
+    )
     decisions.record(
         fresh_db,
         world["dpo"],

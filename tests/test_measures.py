@@ -3,6 +3,7 @@ open measures past their due date in the FG's queue of their own organisation on
 
 import json
 from datetime import date, timedelta
+from types import SimpleNamespace
 
 import pytest
 
@@ -185,3 +186,28 @@ def test_overdue_can_be_limited_to_the_oldest_and_counted(fresh_db, world):
     assert [o.due_on for o in oldest] == [TODAY - timedelta(days=3), TODAY - timedelta(days=2)]
     assert measures.count_overdue(fresh_db, world["dpo"], today=TODAY) == 3
     assert measures.count_overdue(fresh_db, world["other_dpo"], today=TODAY) == 0
+
+
+@pytest.mark.parametrize(
+    ("repeat", "measures_", "missing"),
+    [
+        (False, [], False),
+        (True, [], True),
+        (True, [(MeasureKind.CORRECTIVE, MeasureStatus.DONE)], True),
+        (True, [(MeasureKind.PREVENTIVE, MeasureStatus.CANCELLED)], True),
+        (True, [(MeasureKind.PREVENTIVE, MeasureStatus.PLANNED)], False),
+        (True, [(MeasureKind.PREVENTIVE, MeasureStatus.DONE)], False),
+    ],
+    ids=[
+        "no-repeat",
+        "repeat-nothing",
+        "repeat-only-corrective",
+        "repeat-prevention-cancelled",
+        "repeat-prevention-planned",
+        "repeat-prevention-done",
+    ],
+)
+def test_a_repeat_asks_for_prevention_until_one_is_planned(repeat, measures_, missing):
+    incident = SimpleNamespace(repeat_of=7 if repeat else None)
+    found = [SimpleNamespace(kind=kind, status=status) for kind, status in measures_]
+    assert measures.prevention_missing(incident, found) is missing

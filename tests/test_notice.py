@@ -5,6 +5,7 @@ from __future__ import annotations
 import email
 import logging
 import socket
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from email.message import EmailMessage
@@ -219,3 +220,32 @@ def test_settings_defaults_and_bad_port(clean_env):
     assert settings.port == 25
     assert settings.starttls is False
     assert settings.base_url == "http://localhost:8501"
+
+
+def _wait_for_mail(inbox: Inbox, timeout: float = 10) -> None:
+    deadline = time.monotonic() + timeout
+    while not inbox.messages and time.monotonic() < deadline:
+        time.sleep(0.02)
+
+
+def test_submitting_a_report_tells_the_fg(smtp, world, fresh_db):
+    """The report screen no longer sends the notice itself: submitting does, after the commit."""
+    settings, inbox = smtp
+    incident = incidents.submit_report(fresh_db, world["reporter"], make_report(world.org.id), mail=settings)
+    _wait_for_mail(inbox)
+    assert [sorted(m.rcpt_tos) for m in inbox.messages] == [["dpo@test.invalid", "fg@test.invalid"]]
+    assert incident.reference in inbox.messages[0].body
+
+
+def test_a_failing_notice_never_undoes_the_report(world, fresh_db, caplog):
+    settings = SmtpSettings(host="127.0.0.1", port=free_port())  # nothing listens here
+    with caplog.at_level(logging.WARNING):
+        incident = incidents.submit_report(
+            fresh_db, world["reporter"], make_report(world.org.id), mail=settings
+        )
+        deadline = time.monotonic() + 10
+        while "not sent" not in caplog.text and time.monotonic() < deadline:
+            time.sleep(0.02)
+    count = fresh_db.execute("SELECT count(*) FROM incidents WHERE id = ?", [incident.id]).fetchone()[0]
+    assert count == 1
+    assert incident.reference in caplog.text and "fg@test.invalid" not in caplog.text

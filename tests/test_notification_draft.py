@@ -11,7 +11,7 @@ from datalek import clock
 from datalek.accounts.permissions import PermissionDenied
 from datalek.actions import authority, documents, measures
 from datalek.actions.notification_draft import UNKNOWN
-from datalek.handling import assessment, decisions, incidents
+from datalek.handling import assessment, decisions, incidents, prefill
 from datalek.handling.decisions import DecisionInput, Inform
 from datalek.intake.situations import CountKind
 from datalek.store import audit_log
@@ -49,7 +49,7 @@ def fake_clock(monkeypatch) -> Clock:
 def decided(fresh_db, world, fake_clock):
     """Reported at NOW (aware two hours earlier), assessed and decided 'melden' at NOW."""
     incident = incidents.submit_report(fresh_db, world["reporter"], make_report(world.org.id), at=NOW)
-    facts = assessment.prefill(incident, world.org)
+    facts = prefill.facts_from_report(incident, world.org)
     assessment.save(
         fresh_db,
         world["dpo"],

@@ -15,7 +15,7 @@ from datalek.accounts.permissions import PermissionDenied
 from datalek.actions import informing
 from datalek.actions.addressees import Addressee
 from datalek.cli import main
-from datalek.handling import assessment, decisions, incidents
+from datalek.handling import assessment, decisions, incidents, prefill
 from datalek.handling.decisions import DecisionInput, Inform, NotBreachReason
 from datalek.insight import register_export
 from datalek.insight.register_export import COLUMNS, safe_cell
@@ -42,7 +42,7 @@ def _submit(db, world, at=NOW, **changes):
 
 
 def _decide(db, world, incident, breach=True):
-    facts = assessment.prefill(incident, world.org)
+    facts = prefill.facts_from_report(incident, world.org)
     if not breach:
         facts = facts.model_copy(update={"lawful_basis": LawfulBasis.MELDRECHT})
     assessment.save(db, world["dpo"], incident.id, facts, "Gevolgen voor het gezin.", "Teruggevraagd.")

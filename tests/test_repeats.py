@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 
 from datalek import store
-from datalek.handling import assessment, decisions, incidents, repeats
+from datalek.handling import assessment, decisions, incidents, prefill, repeats
 from datalek.handling.decisions import DecisionInput, NotBreachReason
 from datalek.models import IncidentType, Status
 from datalek.store import audit_log
@@ -60,7 +60,9 @@ def _other_org(db, world):
 
 def _not_a_breach(db, world):
     earlier = _submit(db, world, NOW - timedelta(days=30))
-    facts = assessment.prefill(earlier, world.org).model_copy(update={"lawful_basis": LawfulBasis.MELDRECHT})
+    facts = prefill.facts_from_report(earlier, world.org).model_copy(
+        update={"lawful_basis": LawfulBasis.MELDRECHT}
+    )
     assessment.save(db, world["dpo"], earlier.id, facts)
     decisions.record(
         db,
@@ -123,7 +125,7 @@ def test_correcting_the_type_in_the_assessment_detects_and_clears_a_repeat(fresh
     earlier = _submit(fresh_db, world, NOW - timedelta(days=30))
     later = _submit(fresh_db, world, situation="letter_wrong_address")
     assert later.repeat_of is None
-    facts = assessment.prefill(later, world.org)
+    facts = prefill.facts_from_report(later, world.org)
     assessment.save(
         fresh_db,
         world["dpo"],

@@ -241,7 +241,7 @@ def _run_concurrently(
                     assert made >= seen[i], "a committed incident disappeared"
                     seen[i] = made
                     # What the FG's queue and the employee's list read.
-                    incident_sql.queue(db, [world.org.id], ["reported"], limit=25)
+                    incident_sql.queue(db, [world.org.id], ["reported"], None, None, limit=25)
                     incident_sql.by_reporter(db, reporters[i % len(reporters)].user_id, limit=25)
                 if done:
                     break

@@ -711,6 +711,10 @@ def test_cli_prints_the_schema_of_the_facts():
         ),
         ("{}", "aware_at: ontbreekt"),
         ("[]", "moet een JSON-object zijn"),
+        (
+            '{"aware_at": "2026-11-20T09:00:00+01:00", "people_count_kind": "exact"}',
+            "people_count: Vul het aantal in, of kies 'Weet ik niet'.",
+        ),
     ],
     ids=[
         "broken-json",
@@ -720,6 +724,7 @@ def test_cli_prints_the_schema_of_the_facts():
         "negative-count",
         "missing-field",
         "not-an-object",
+        "exact-count-without-number",  # the assessment form's rule, applied by the core
     ],
 )
 def test_cli_refuses_invalid_facts_with_a_dutch_message(tmp_path, content, message):

@@ -3,12 +3,10 @@ per incident, seeded once from the latest version (or the report), so nothing ty
 
 from __future__ import annotations
 
-from datetime import datetime
-
 import streamlit as st
-from pydantic import ValidationError
 
 from datalek import clock
+from datalek.handling import assessment
 from datalek.intake.situations import CountKind, Retrieval
 from datalek.models import IncidentType, Nature
 from datalek.triage.facts import (
@@ -39,14 +37,11 @@ def seed(incident_id: int, facts: Facts, effects: str, remedial: str, force: boo
     # Streamlit drops widget values when the form is not on screen: seed again then.
     if not force and p + "natures" in st.session_state:
         return
-    data = facts.model_dump(mode="json")
-    for key, value in data.items():
-        if key != "aware_at":
-            st.session_state[p + key] = value
+    for key, value in assessment.answers_for(facts).items():
+        st.session_state[p + key] = value
     local = facts.aware_at.astimezone(clock.AMSTERDAM)
     st.session_state[p + "aware_date"] = local.date()
     st.session_state[p + "aware_time"] = local.time().replace(second=0, microsecond=0)
-    st.session_state[p + "backup"] = {True: "yes", False: "no", None: "unknown"}[facts.backup_available]
     st.session_state[p + "effects"] = effects
     st.session_state[p + "remedial_action"] = remedial
     st.session_state[f"{p}seeded"] = True
@@ -165,37 +160,11 @@ def render(incident_id: int, errors: dict | None, on_submit) -> None:
         )
 
 
-_MESSAGES = {
-    "natures": "Kies minstens één soort inbreuk.",
-    "data_categories": "Kies minstens één soort gegevens (of 'Nog onbekend').",
-    "groups": "Kies minstens één groep (of 'Nog onbekend').",
-    "recipients": "Kies minstens één soort ontvanger (of 'Nog te bepalen').",
-}
-
-
-def collected(incident_id: int) -> tuple[Facts | None, str, str, dict[str, str]]:
-    """Facts from the widgets, or the Dutch errors per field."""
+def collected(incident_id: int) -> tuple[Facts, str, str]:
+    """The facts, effects and remedial action as typed; ``InvalidInput`` per field otherwise
+    (the rules are the core's: ``assessment.facts_from_answers``)."""
     p, s = _prefix(incident_id), st.session_state
-    errors: dict[str, str] = {}
-    for field, message in _MESSAGES.items():
-        if not s.get(p + field):
-            errors[field] = message
-    aware: datetime | None = local_datetime(s.get(p + "aware_date"), s.get(p + "aware_time"))
-    if aware is None:
-        errors["aware_at"] = "Vul in wanneer de organisatie het wist."
-    for count, kind in (("people_count", "people_count_kind"), ("records_count", "records_count_kind")):
-        if s.get(p + kind) in ("exact", "approximate") and s.get(p + count) is None:
-            errors[count] = "Vul het aantal in, of kies 'Weet ik niet'."
-    if errors:
-        return None, "", "", errors
-    names = [n for n in Facts.model_fields if n != "aware_at"]
-    data = {n: s.get(p + n) for n in names if p + n in s}
-    data["backup_available"] = {"yes": True, "no": False, "unknown": None}[s.get(p + "backup", "unknown")]
-    for kind, count in (("people_count_kind", "people_count"), ("records_count_kind", "records_count")):
-        if data.get(kind) == "unknown":
-            data[count] = None
-    try:
-        facts = Facts.model_validate({**data, "aware_at": aware})
-    except ValidationError as exc:
-        return None, "", "", {str(e["loc"][0]): "Dit antwoord klopt niet." for e in exc.errors()}
-    return facts, s.get(p + "effects", ""), s.get(p + "remedial_action", ""), {}
+    answers = {name: s[p + name] for name in (*Facts.model_fields, "backup") if p + name in s}
+    aware = local_datetime(s.get(p + "aware_date"), s.get(p + "aware_time"))
+    facts = assessment.facts_from_answers(answers, aware)
+    return facts, s.get(p + "effects", ""), s.get(p + "remedial_action", "")

@@ -5,19 +5,21 @@ from __future__ import annotations
 
 import streamlit as st
 
-from datalek import store
+from datalek import config, store
 from datalek.actions import informing, measures
 from datalek.models import Actor
-
-SHOWN = 20  # overdue measures named above the queue; the rest are counted
 
 
 def render(actor: Actor) -> dict[int, list[str]]:
     """Show the attention points; return them per incident id for the queue table."""
     with store.unit() as db:
         reviews = informing.reviews_due(db, actor)
-        overdue = measures.overdue(db, actor, limit=SHOWN)
-        overdue_total = measures.count_overdue(db, actor) if len(overdue) == SHOWN else len(overdue)
+        overdue = measures.overdue(db, actor, limit=config.OVERDUE_MEASURES_SHOWN)
+        overdue_total = (
+            measures.count_overdue(db, actor)
+            if len(overdue) == config.OVERDUE_MEASURES_SHOWN
+            else len(overdue)
+        )
     flags: dict[int, list[str]] = {}
     for r in reviews:
         flags.setdefault(r.incident_id, []).append("uitstel opnieuw bekijken")

@@ -105,14 +105,9 @@ def _who(incident_id: int) -> set[Addressee]:
     )
     if age is None:
         return set()
-    group = addressees.age_group(int(age), competent=not not_competent)
-    chosen = addressees.ADDRESSEES[group]
-    st.info(
-        f"{group.label}: {addressees.note_for(group)} Ontvangers: "
-        + " en ".join(r.label.lower() for r in chosen)
-        + "."
-    )
-    return set(chosen)
+    proposal = addressees.propose(int(age), competent=not not_competent)
+    st.info(proposal.explanation)
+    return set(proposal.addressees)
 
 
 def _recipient(incident: Incident, recipient: Addressee, overview: informing.Overview, you: str) -> None:

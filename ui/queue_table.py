@@ -7,11 +7,10 @@ from datetime import datetime
 import pandas as pd
 import streamlit as st
 
-from datalek import clock, deadlines
+from datalek import clock, config, deadlines
 from datalek.handling.incidents import IncidentSummary
 from datalek.intake.situations import Situation
 from datalek.models import Status
-from datalek.store.incidents import QUEUE_LIMIT
 
 COLOURS = {
     "Te laat": "#f4c7c3",
@@ -38,8 +37,8 @@ def render(
     if not rows:
         st.write("Er zijn geen open meldingen.")
         return None
-    if len(rows) >= QUEUE_LIMIT:
-        st.write(f"De eerste {QUEUE_LIMIT} open meldingen. Gebruik de filters om verder te zoeken.")
+    if len(rows) >= config.QUEUE_LIMIT:
+        st.write(f"De eerste {config.QUEUE_LIMIT} open meldingen. Gebruik de filters om verder te zoeken.")
     else:
         st.write(
             f"{len(rows)} open melding(en). Eerst de meldingen zonder besluit, dan de meldingen "

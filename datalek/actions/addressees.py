@@ -9,6 +9,8 @@ under 12 the parents or guardians with parental authority (gezag); 12 to 15 the 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from datalek.models import InvalidInput, LabelledEnum
 
 ADULT_AGE = 18
@@ -90,3 +92,22 @@ def note_for(group: AgeGroup) -> str:
         AgeGroup.NOT_COMPETENT: "De jongere is niet in staat dit zelf te beoordelen: informeer de "
         "ouders of voogd met gezag.",
     }[group]
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """Who receives a message about a person of some age, and why (for the FG)."""
+
+    group: AgeGroup
+    addressees: tuple[Addressee, ...]
+
+    @property
+    def explanation(self) -> str:
+        readers = " en ".join(a.label.lower() for a in self.addressees)
+        return f"{self.group.label}: {note_for(self.group)} Ontvangers: {readers}."
+
+
+def propose(age: int, competent: bool = True) -> Proposal:
+    """The addressees for a person of ``age`` (whole years), with the rule that chose them."""
+    group = age_group(age, competent)
+    return Proposal(group, ADDRESSEES[group])

@@ -13,7 +13,7 @@ from sqlite_utils import Database
 from datalek import clock, store
 from datalek.accounts import audit
 from datalek.accounts.permissions import Action, IncidentRef, MeasureRef, require
-from datalek.models import Actor, InvalidInput, LabelledEnum
+from datalek.models import Actor, Incident, InvalidInput, LabelledEnum
 from datalek.store import actions as sql
 from datalek.store import incidents as incident_sql
 
@@ -148,6 +148,15 @@ def set_status(db: Database, actor: Actor, measure_id: int, status: MeasureStatu
             status=status.value,
         )
     return Measure.from_row({**row, "status": status.value, "done_on": done_on})
+
+
+def prevention_missing(incident: Incident, found: list[Measure]) -> bool:
+    """A repeat incident (``handling.repeats``) without a preventive measure that is planned,
+    running or done: the FG is asked whether one is needed, until there is one."""
+    preventive = any(
+        m.kind is MeasureKind.PREVENTIVE and m.status is not MeasureStatus.CANCELLED for m in found
+    )
+    return incident.repeat_of is not None and not preventive
 
 
 def for_incident(db: Database, actor: Actor, incident_id: int) -> list[Measure]:

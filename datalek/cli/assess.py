@@ -10,6 +10,7 @@ from pydantic import ValidationError
 
 from datalek import triage
 from datalek.cli.common import Refused
+from datalek.handling import assessment
 from datalek.triage.facts import Facts
 
 _PYDANTIC_DUTCH = {
@@ -67,4 +68,8 @@ def assess(facts_file: Path | None, schema: bool) -> None:
     except ValidationError as exc:
         problems = "; ".join(_dutch_problem(e) for e in exc.errors())
         raise Refused(f"De feiten kloppen niet: {problems}") from None
+    # The same rules as the FG's form: a kind of count without its number contradicts itself.
+    if contradictions := assessment.count_errors(facts):
+        problems = "; ".join(f"{field}: {message}" for field, message in contradictions.items())
+        raise Refused(f"De feiten kloppen niet: {problems}")
     click.echo(triage.assess(facts).model_dump_json(indent=2))

@@ -1,6 +1,6 @@
 """Demo data for the FG's work: assessments, advices and decisions for older incidents.
 
-The facts start from the employee's answers (``assessment.prefill``) and are completed the
+The facts start from the employee's answers (``prefill.facts_from_report``) and are completed the
 way an FG would; the advice comes from the real engine; most decisions follow it, and a
 realistic share deviates, each with a motivation of the difference.
 """
@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from sqlite_utils import Database
 
 from datalek import clock, triage
-from datalek.handling import assessment
+from datalek.handling import assessment, prefill
 from datalek.handling.decisions import Inform
 from datalek.intake.situations import CountKind, Retrieval
 from datalek.models import Incident, Organisation
@@ -126,7 +126,7 @@ def generate(
     for row in rows:
         incident = _incident(row)
         no_breach = row["status"] == "not_a_breach"
-        facts = complete(rng, assessment.prefill(incident, orgs.get(row["org_id"])), no_breach)
+        facts = complete(rng, prefill.facts_from_report(incident, orgs.get(row["org_id"])), no_breach)
         decided_at = incident.aware_at + timedelta(hours=rng.choice([6, 20, 40, 60, 90]))
         advice = triage.assess(facts, now=decided_at)
         at = clock.to_iso(decided_at)

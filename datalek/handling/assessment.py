@@ -9,154 +9,82 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from pydantic import ValidationError
 from sqlite_utils import Database
 
 from datalek import clock, store, triage
 from datalek.accounts import audit
 from datalek.accounts.permissions import Action, IncidentRef, require
 from datalek.handling import lifecycle, repeats
-from datalek.intake.situations import (
-    CountKind,
-    DataKind,
-    Protection,
-    Recipient,
-    Retrieval,
-    Situation,
-    SubjectGroup,
-)
-from datalek.models import Actor, Incident, IncidentType, InvalidInput, Nature, Organisation, Status
+from datalek.intake.situations import CountKind
+from datalek.models import Actor, IncidentType, InvalidInput, Status
 from datalek.store import actions as actions_sql
 from datalek.store import assessments as sql
 from datalek.store import incidents as incident_sql
 from datalek.triage.facts import (
-    AvailabilityState,
-    Cause,
-    ConfidentialityState,
-    DataCategory,
-    Exfiltration,
     Facts,
-    PeopleGroup,
-    RecipientKind,
-    Unintelligible,
 )
 
 MAX_TEXT = 4000
 
-DATA_KINDS: dict[DataKind, tuple[DataCategory, ...]] = {
-    DataKind.NAME_ADDRESS: (DataCategory.BASIC, DataCategory.CONTACT),
-    DataKind.CONTACT: (DataCategory.CONTACT,),
-    DataKind.BSN: (DataCategory.BSN,),
-    DataKind.ID_COPY: (DataCategory.ID_DOCUMENT,),
-    DataKind.FINANCIAL: (DataCategory.FINANCIAL,),
-    DataKind.HEALTH: (DataCategory.HEALTH,),
-    DataKind.CARE_FILE: (DataCategory.CARE_FILE,),
-    DataKind.CHILD_PROTECTION: (DataCategory.CHILD_PROTECTION,),
-    DataKind.CRIMINAL: (DataCategory.CRIMINAL,),
-    # "Other special data": the FG must say which art. 9 category; unknown until then.
-    DataKind.OTHER_SPECIAL: (DataCategory.UNKNOWN,),
-    DataKind.CREDENTIALS: (DataCategory.CREDENTIALS,),
-    DataKind.OTHER: (DataCategory.OTHER,),
-    DataKind.UNKNOWN: (DataCategory.UNKNOWN,),
+
+#: Questions every saved assessment answers; each list offers "nog onbekend" where it can be.
+REQUIRED_CHOICES = {
+    "natures": "Kies minstens één soort inbreuk.",
+    "data_categories": "Kies minstens één soort gegevens (of 'Nog onbekend').",
+    "groups": "Kies minstens één groep (of 'Nog onbekend').",
+    "recipients": "Kies minstens één soort ontvanger (of 'Nog te bepalen').",
 }
-GROUPS: dict[SubjectGroup, PeopleGroup] = {
-    SubjectGroup.CLIENTS: PeopleGroup.CLIENTS,
-    SubjectGroup.CHILDREN: PeopleGroup.MINORS,
-    SubjectGroup.PARENTS: PeopleGroup.PARENTS,
-    SubjectGroup.EMPLOYEES: PeopleGroup.EMPLOYEES,
-    SubjectGroup.RESIDENTS: PeopleGroup.RESIDENTS,
-    SubjectGroup.OTHER: PeopleGroup.OTHER,
-    SubjectGroup.UNKNOWN: PeopleGroup.UNKNOWN,
-}
-# An employee's "encrypted" still has to be confirmed as state of the art by the FG.
-PROTECTION: dict[Protection | None, Unintelligible] = {
-    Protection.ENCRYPTED: Unintelligible.TBD,
-    Protection.PASSWORD: Unintelligible.SUBVERTIBLE,
-    Protection.NONE: Unintelligible.NO,
-    Protection.UNKNOWN: Unintelligible.TBD,
-    None: Unintelligible.NO,
-}
-RECIPIENTS: dict[Recipient, RecipientKind] = {
-    Recipient.PROFESSIONAL: RecipientKind.TRUSTED,
-    Recipient.KNOWN_PERSON: RecipientKind.KNOWN,
-    Recipient.UNKNOWN_PEOPLE: RecipientKind.UNKNOWN,
-    Recipient.PUBLIC: RecipientKind.PUBLIC,
-    Recipient.UNKNOWN: RecipientKind.TBD,
-}
-_SENT = {
-    Situation.EMAIL_WRONG_PERSON,
-    Situation.LETTER_WRONG_ADDRESS,
-    Situation.EMAIL_VISIBLE_RECIPIENTS,
-    Situation.WRONG_DOCUMENT,
-    Situation.PUBLISHED,
-    Situation.VERBAL,
-    Situation.UNAUTHORISED_ACCESS,
-}
-_LOST = {Situation.DEVICE_LOST, Situation.PAPER_LOST}
-CAUSES: dict[Situation, Cause] = {
-    **dict.fromkeys(_SENT - {Situation.UNAUTHORISED_ACCESS}, Cause.INTERNAL_NON_MALICIOUS),
-    Situation.UNAUTHORISED_ACCESS: Cause.TBD,
-    Situation.HACK: Cause.EXTERNAL_MALICIOUS,
-    Situation.PHISHING: Cause.EXTERNAL_MALICIOUS,
-    Situation.DEVICE_LOST: Cause.UNKNOWN,
-    Situation.PAPER_LOST: Cause.UNKNOWN,
-    Situation.DATA_LOST: Cause.INTERNAL_NON_MALICIOUS,
-    Situation.OTHER: Cause.TBD,
-}
+COUNTS = (("people_count", "people_count_kind"), ("records_count", "records_count_kind"))
+_BACKUP = {"yes": True, "no": False, "unknown": None}
 
 
-def prefill(incident: Incident, org: Organisation | None) -> Facts:
-    """A first version of the facts from the employee's answers; the FG completes it."""
-    a = incident.report
-    situation = Situation(incident.situation)
-    natures = list(situation.info.natures)
-    kinds = [c for k in a.get("data_kinds", []) for c in DATA_KINDS[DataKind(k)]]
-    groups = [GROUPS[SubjectGroup(g)] for g in a.get("subject_groups", [])]
-    if a.get("recipients"):
-        recipients = [RECIPIENTS[Recipient(r)] for r in a["recipients"]]
-    elif situation is Situation.HACK:
-        recipients = [RecipientKind.MALICIOUS]
-    elif situation is Situation.DATA_LOST:
-        recipients = [RecipientKind.NONE]
-    else:
-        recipients = [RecipientKind.TBD]
-    retrieval = Retrieval(a["retrieval"]) if a.get("retrieval") else Retrieval.UNKNOWN
-    confidentiality = None
-    if Nature.CONFIDENTIALITY in natures:
-        confidentiality = (
-            ConfidentialityState.DISCLOSED
-            if situation in _SENT
-            else ConfidentialityState.NOT_ASSESSABLE
-            if situation in _LOST
-            else ConfidentialityState.TBD
-        )
-    availability = None
-    if Nature.AVAILABILITY in natures:
-        availability = (
-            AvailabilityState.TEMPORARY
-            if retrieval is Retrieval.CONFIRMED
-            else AvailabilityState.UNDETERMINED
-        )
-    category_set = set(kinds)
-    return Facts(
-        natures=natures or [Nature.CONFIDENTIALITY],
-        confidentiality=confidentiality,
-        availability=availability,
-        incident_type=situation.info.incident_type,
-        cause=CAUSES[situation],
-        data_categories=list(dict.fromkeys(kinds)) or [DataCategory.UNKNOWN],
-        groups=list(dict.fromkeys(groups)) or [PeopleGroup.UNKNOWN],
-        people_count_kind=CountKind(a.get("people_count_kind") or "unknown"),
-        people_count=a.get("people_count"),
-        unintelligible=PROTECTION[Protection(a["protection"]) if a.get("protection") else None],
-        recipients=recipients,
-        retrieval=retrieval,
-        exfiltration=Exfiltration.UNKNOWN if situation is Situation.HACK else Exfiltration.NOT_APPLICABLE,
-        professional_secrecy=bool(category_set & {DataCategory.CARE_FILE, DataCategory.HEALTH}),
-        child_safety=DataCategory.CHILD_PROTECTION in category_set,
-        family_file=PeopleGroup.MINORS in groups and PeopleGroup.PARENTS in groups,
-        youth_care_controller=bool(org and org.youth_care),
-        aware_at=incident.aware_at,
-    )
+def count_errors(facts: Facts) -> dict[str, str]:
+    """A number is needed where the answer is "exactly" or "about" so many."""
+    return {
+        count: "Vul het aantal in, of kies 'Weet ik niet'."
+        for count, kind in COUNTS
+        if getattr(facts, kind) in (CountKind.EXACT, CountKind.APPROXIMATE) and getattr(facts, count) is None
+    }
+
+
+def check_facts(facts: Facts) -> dict[str, str]:
+    """What is missing or contradicts itself in the facts the FG saves, per field (Dutch)."""
+    errors = {field: message for field, message in REQUIRED_CHOICES.items() if not getattr(facts, field)}
+    errors.update(count_errors(facts))
+    if facts.aware_at > clock.now():
+        errors["aware_at"] = "Dit moment ligt in de toekomst."
+    return errors
+
+
+def facts_from_answers(answers: dict, aware_at: datetime | None) -> Facts:
+    """The facts from the assessment form's answers (a value per ``Facts`` field, and
+    ``backup`` as yes/no/unknown), or ``InvalidInput`` with a Dutch message per field."""
+    errors = {field: message for field, message in REQUIRED_CHOICES.items() if not answers.get(field)}
+    if aware_at is None:
+        errors["aware_at"] = "Vul in wanneer de organisatie het wist."
+    data = {name: answers[name] for name in Facts.model_fields if name in answers and name != "aware_at"}
+    data["backup_available"] = _BACKUP[answers.get("backup") or "unknown"]
+    for count, kind in COUNTS:
+        if data.get(kind) == CountKind.UNKNOWN.value:
+            data[count] = None
+        elif (
+            data.get(kind) in (CountKind.EXACT.value, CountKind.APPROXIMATE.value) and data.get(count) is None
+        ):
+            errors[count] = "Vul het aantal in, of kies 'Weet ik niet'."
+    if errors:
+        raise InvalidInput(errors)
+    try:
+        return Facts.model_validate({**data, "aware_at": aware_at})
+    except ValidationError as exc:
+        raise InvalidInput({str(e["loc"][0]): "Dit antwoord klopt niet." for e in exc.errors()}) from None
+
+
+def answers_for(facts: Facts) -> dict:
+    """The form's answers for these facts: the reverse of ``facts_from_answers``."""
+    answers = facts.model_dump(mode="json", exclude={"aware_at", "backup_available"})
+    answers["backup"] = {True: "yes", False: "no", None: "unknown"}[facts.backup_available]
+    return answers
 
 
 @dataclass(frozen=True)
@@ -241,13 +169,14 @@ def save(
     saved a newer one meanwhile, the save is refused instead of silently overwriting it."""
     require(db, actor, Action.SAVE_ASSESSMENT, IncidentRef(incident_id))
     effects, remedial_action = effects.strip(), remedial_action.strip()
-    errors = {
-        f: f"Dit is te lang: gebruik hoogstens {MAX_TEXT} tekens."
-        for f, v in (("effects", effects), ("remedial_action", remedial_action))
-        if len(v) > MAX_TEXT
-    }
-    if facts.aware_at > clock.now():
-        errors["aware_at"] = "Dit moment ligt in de toekomst."
+    errors = check_facts(facts)
+    errors.update(
+        {
+            f: f"Dit is te lang: gebruik hoogstens {MAX_TEXT} tekens."
+            for f, v in (("effects", effects), ("remedial_action", remedial_action))
+            if len(v) > MAX_TEXT
+        }
+    )
     if errors:
         raise InvalidInput(errors)
     advice = triage.assess(facts)

@@ -13,7 +13,7 @@ from datetime import datetime
 
 from sqlite_utils import Database
 
-from datalek import clock, deadlines, store
+from datalek import clock, config, deadlines, store
 from datalek.accounts import audit
 from datalek.accounts.organisations import notice_recipients
 from datalek.accounts.permissions import Action, IncidentRef, OrgRef, require
@@ -163,14 +163,13 @@ class IncidentSummary:
 
     @property
     def awaits_decision(self) -> bool:
-        """The 72-hour clock matters until the FG has decided on notifying."""
-        return self.status in (Status.REPORTED, Status.IN_PROGRESS)
+        return self.status.awaits_decision
 
 
 def my_reports(db: Database, actor: Actor) -> list[IncidentSummary]:
     """The reports the actor made, newest first. Nobody else's."""
     require(db, actor, Action.LIST_OWN_REPORTS)
-    return [IncidentSummary.from_row(r) for r in sql.by_reporter(db, actor.user_id)]
+    return [IncidentSummary.from_row(r) for r in sql.by_reporter(db, actor.user_id, config.MY_REPORTS_LIMIT)]
 
 
 OPEN_STATUSES = [s.value for s in Status if s.is_open]
@@ -188,7 +187,7 @@ def queue(
     require(db, actor, Action.SEE_QUEUE, OrgRef(org_id) if org_id is not None else None)
     org_ids = [org_id] if org_id is not None else list(actor.org_ids)
     wanted = [s.value for s in statuses] if statuses else OPEN_STATUSES
-    rows = sql.queue(db, org_ids, wanted, department, incident_type)
+    rows = sql.queue(db, org_ids, wanted, department, incident_type, config.QUEUE_LIMIT)
     return [IncidentSummary.from_row(r) for r in rows]
 
 

@@ -68,7 +68,7 @@ def incident(db: Database, incident_id: int) -> dict | None:
     return rows[0] if rows else None
 
 
-def by_reporter(db: Database, reporter_id: int, limit: int = 500) -> list[dict]:
+def by_reporter(db: Database, reporter_id: int, limit: int) -> list[dict]:
     return list(
         db.query(
             f"SELECT {_LIST_COLUMNS} FROM incidents WHERE reporter_id = ?"
@@ -78,16 +78,13 @@ def by_reporter(db: Database, reporter_id: int, limit: int = 500) -> list[dict]:
     )
 
 
-QUEUE_LIMIT = 500
-
-
 def queue(
     db: Database,
     org_ids: list[int],
     statuses: list[str],
-    department: str | None = None,
-    incident_type: str | None = None,
-    limit: int = QUEUE_LIMIT,
+    department: str | None,
+    incident_type: str | None,
+    limit: int,
 ) -> list[dict]:
     """Incidents of the given organisations and statuses, earliest deadline first."""
     sql = (

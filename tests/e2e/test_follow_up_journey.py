@@ -14,7 +14,7 @@ import openpyxl
 import pytest
 
 from datalek import clock, store
-from datalek.handling import assessment, decisions, incidents
+from datalek.handling import assessment, decisions, incidents, prefill
 from datalek.handling.decisions import DecisionInput, Inform
 from tests.conftest import make_report
 from tests.e2e.conftest import choose_option, open_page, open_tab, settle, sign_in
@@ -39,7 +39,7 @@ def decided(seeded):
     db = store.connect(path)
     try:
         incident = incidents.submit_report(db, world["reporter"], report, at=now)
-        facts = assessment.prefill(incident, world.org)
+        facts = prefill.facts_from_report(incident, world.org)
         assessment.save(
             db,
             world["dpo"],

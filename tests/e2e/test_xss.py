@@ -14,7 +14,7 @@ import pytest
 from datalek import store
 from datalek.accounts.organisations import create_organisation
 from datalek.accounts.users import create_user
-from datalek.handling import assessment, incidents
+from datalek.handling import assessment, incidents, prefill
 from datalek.models import Actor, Role
 from tests.conftest import PASSWORD, World, make_report
 from tests.e2e.conftest import choose_option, open_page, open_tab, settle, sign_in
@@ -89,7 +89,7 @@ def seeded(tmp_path_factory):
         )
         incidents.add_supplement(db, reporter, first.id, JOINED)
         incidents.submit_report(db, reporter, make_report(world.org.id, description=LONG))
-        facts = assessment.prefill(first, world.org)
+        facts = prefill.facts_from_report(first, world.org)
         dpo = world["dpo"]
         saved = assessment.save(db, dpo, first.id, facts, JOINED[:1000], JOINED[:1000])
         _follow_up(db, dpo, first.id, saved.advice)

@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 
 from datalek import clock
-from datalek.handling import assessment, decisions, incidents
+from datalek.handling import assessment, decisions, incidents, prefill
 from datalek.handling.decisions import DecisionInput, Inform
 from tests.conftest import make_report
 from tests.pages.conftest import (
@@ -46,7 +46,7 @@ def decided(world, db_path):
             db,
             world["dpo"],
             incident.id,
-            assessment.prefill(incident, world.org),
+            prefill.facts_from_report(incident, world.org),
             "Ouders van een ander kind lazen het verslag.",
             "Mail teruggehaald.",
         )

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 
 from datalek import clock
-from datalek.handling import assessment, decisions, incidents
+from datalek.handling import assessment, decisions, incidents, prefill
 from tests.conftest import make_report
 from tests.pages.conftest import open_db, rows, signed_in, successes, switch_to, table_with, tables, titles
 from ui import navigation
@@ -42,7 +42,7 @@ def queue_world(world, db_path):
         report("dpo", "eighty", 80)
         report("reporter", "closed", 100)  # no longer open: judged "geen datalek"
         closed = made["closed"]
-        assessment.save(db, world["dpo"], closed.id, assessment.prefill(closed, world.org))
+        assessment.save(db, world["dpo"], closed.id, prefill.facts_from_report(closed, world.org))
         decisions.record(
             db,
             world["dpo"],
