@@ -6,10 +6,14 @@ STAMP  := $(VENV)/.installed
 DB     ?= data/datalek.db
 PORT   ?= 8501
 
+# Let Python keep its compiled modules (some machines switch this off): every test worker, CLI
+# call and server in the tests would otherwise compile Streamlit, pandas and plotly again.
+unexport PYTHONDONTWRITEBYTECODE
+
 AXE    := .cache/node/node_modules/axe-core/axe.min.js
 AXE_VERSION ?= 4.14.1
 
-.PHONY: run test demo bench install browser axe clean
+.PHONY: run test test-fast lint format demo bench install browser axe clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -49,8 +53,24 @@ run: $(STAMP)
 	DATALEK_DB=$(DB) $(PY) -m datalek init
 	DATALEK_DB=$(DB) $(PY) -m streamlit run app.py --server.port $(PORT) --server.address 0.0.0.0
 
-test: $(STAMP) browser axe
-	$(PY) -m pytest
+## Everything CI runs: lint, then the unit, AppTest and reliability tests on both cores, then the
+## browser tests one at a time (each starts its own server; two at once only compete for the cores).
+test: $(STAMP) browser axe lint
+	$(PY) -m pytest -m "not e2e" -n 2
+	$(PY) -m pytest -m e2e
+
+## The quick loop while developing: unit and AppTest tests on both cores, no browser, no
+## many-process reliability tests.
+test-fast: $(STAMP)
+	$(PY) -m pytest -m "not e2e and not slow" -n 2 -q
+
+lint: $(STAMP)
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+format: $(STAMP)
+	$(PY) -m ruff check --fix .
+	$(PY) -m ruff format .
 
 demo: $(STAMP)
 	rm -f data/demo.db data/demo.db-wal data/demo.db-shm

@@ -32,7 +32,8 @@ def section() -> list[str]:
         f"| crash test: reports confirmed → present after restart | {crash.get('confirmed')} → "
         f"{crash.get('present_of_confirmed')} |",
         f"| concurrent browser sessions held | {sessions.get('sessions')} "
-        f"({sessions.get('confirmed_round_1')} reports confirmed, {sessions.get('present_round_1')} present) |",
+        f"({sessions.get('confirmed_round_1')} reports confirmed, "
+        f"{sessions.get('present_round_1')} present) |",
         f"| backup during writes: incidents in the copy / live afterwards | "
         f"{backup.get('incidents_in_copy')} / {backup.get('incidents_live_after')} |",
     ]

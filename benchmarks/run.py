@@ -11,7 +11,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from benchmarks import (
+from benchmarks import (  # noqa: E402 - after the path that makes them importable
     bench_browser,
     bench_dashboard,
     bench_report,
@@ -88,7 +88,8 @@ def main() -> None:
         "",
         "| what | per second | ms each | ratio to baseline time |",
         "|---|---|---|---|",
-        f"| baseline: `Facts.model_validate` | {_f(eng['parse_per_s'], 0)} | {_f(1000 / eng['parse_per_s'], 3)} | 1.00 |",
+        f"| baseline: `Facts.model_validate` | {_f(eng['parse_per_s'], 0)} | "
+        f"{_f(1000 / eng['parse_per_s'], 3)} | 1.00 |",
         f"| assess, complete facts | {_f(eng['known_per_s'], 0)} | {_f(1000 / eng['known_per_s'], 3)} |"
         f" {eng['parse_per_s'] / eng['known_per_s']:.2f} |",
         f"| assess, unknown facts | {_f(eng['unknown_per_s'], 0)} | {_f(1000 / eng['unknown_per_s'], 3)} |"

@@ -108,7 +108,8 @@ def render() -> None:
     if found := state.get(findings_key):
         kinds = ", ".join(sorted({pii.PiiKind(f["kind"]).label for f in found}))
         st.warning(
-            f"In je tekst staan gegevens waarmee iemand te herkennen is ({kinds}). Er is nog niets opgeslagen."
+            f"In je tekst staan gegevens waarmee iemand te herkennen is ({kinds}). "
+            "Er is nog niets opgeslagen."
         )
         left, right = st.columns(2)
         left.button("Vervangen en toevoegen", type="primary", on_click=_redact_and_add)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
 import time
 from collections.abc import Iterator
@@ -9,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from argon2 import PasswordHasher
 from google.protobuf.message import DecodeError
 from sqlite_utils import Database
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
@@ -23,11 +25,36 @@ from datalek.models import Actor, Role
 PASSWORD = "correct horse battery staple"
 
 
+#: argon2id with the smallest cost: the same algorithm and format, a thousand times faster.
+CHEAP_HASHER = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _cheap_password_hashing() -> Iterator[None]:
+    """With the production parameters one argon2id hash costs about 140 ms on these machines,
+    and hundreds of tests create or sign in accounts. Only hashing's cost is swapped here, in
+    this test process; ``test_auth.py`` checks that the app itself hashes with the production
+    parameters, and servers and command lines started by the tests use them too."""
+    saved = auth._hasher, auth._DUMMY_HASH
+    auth._hasher, auth._DUMMY_HASH = CHEAP_HASHER, CHEAP_HASHER.hash("not-a-real-password-only-for-timing")
+    yield
+    auth._hasher, auth._DUMMY_HASH = saved
+
+
+@pytest.fixture(scope="session")
+def _migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An empty database with every migration applied, made once per run (migrating costs
+    about 36 ms, copying the closed file 0.4 ms)."""
+    path = tmp_path_factory.mktemp("migrated") / "empty.db"
+    store.migrate(path)
+    return path
+
+
 @pytest.fixture
-def db_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def db_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, _migrated_template: Path) -> Path:
     """A migrated database file; DATALEK_DB points at it for code that reads the setting."""
     path = tmp_path / "datalek.db"
-    store.migrate(path)
+    shutil.copyfile(_migrated_template, path)  # a closed, quiet file: a plain copy is whole
     monkeypatch.setenv("DATALEK_DB", str(path))
     return path
 

@@ -201,7 +201,7 @@ def test_departments_are_for_the_dpo_only(case):
     for who in ("reporter", "management", "admin", "cli"):
         actor = case.actor(who)
         _assert_refused_and_audited(
-            case.db, actor, "incident.departments", lambda: incidents.departments(case.db, actor)
+            case.db, actor, "incident.departments", lambda actor=actor: incidents.departments(case.db, actor)
         )
 
 

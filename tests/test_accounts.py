@@ -120,7 +120,8 @@ def new_user(world, **changes) -> dict:
         (
             {"role": "superuser"},
             {
-                "role": "Kies een rol: Medewerker / melder, Functionaris gegevensbescherming (FG), Directie / bestuur, Beheerder."
+                "role": "Kies een rol: Medewerker / melder, Functionaris gegevensbescherming (FG), "
+                "Directie / bestuur, Beheerder."
             },
         ),
         ({"org_ids": []}, {"org_ids": "Kies minstens één bestaande organisatie."}),

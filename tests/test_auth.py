@@ -7,6 +7,8 @@ Every sign-in outcome is audited, and failure messages never tell whether an acc
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -86,6 +88,17 @@ def test_password_policy(password, accepted):
 )
 def test_password_messages_say_what_is_wrong(password, fragment):
     assert fragment in auth.password_problem(password)
+
+
+def test_the_app_hashes_with_the_production_parameters():
+    """The tests swap in a cheap hasher (tests/conftest.py); the app itself must not: a fresh
+    interpreter shows what ``datalek.accounts.auth`` hashes with."""
+    code = (
+        "from datalek.accounts import auth; h = auth._hasher; "
+        "print(h.time_cost, h.memory_cost, h.parallelism, auth.hash_password('x' * 12)[:31])"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["3", "65536", "4", "$argon2id$v=19$m=65536,t=3,p=4$"]
 
 
 def test_hashes_are_salted_argon2id():

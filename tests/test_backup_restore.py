@@ -14,6 +14,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from datalek import store
 from datalek.accounts import audit
 from tests.test_crash import ROOT, confirmed, kill_all, record_figure, start_writers, wait_for
@@ -39,6 +41,7 @@ def table_rows(path: Path) -> dict[str, set[tuple]]:
         db.close()
 
 
+@pytest.mark.slow
 def test_backup_during_writes_and_restore(world, db_path, tmp_path):
     users = [world[k].user_id for k in ("reporter", "dpo", "other_reporter", "other_dpo")]
     out = tmp_path / "out"

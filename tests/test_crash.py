@@ -11,6 +11,7 @@ status change and audit entry) keeps that promise under concurrency.
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import signal
@@ -19,8 +20,12 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from datalek import store
 from datalek.accounts import audit
+
+pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parents[1]
 WRITERS = 16
@@ -28,11 +33,14 @@ FIGURES = ROOT / ".cache" / "figures" / "reliability.json"
 
 
 def record_figure(name: str, value) -> None:
-    """Keep a measured figure for docs/reliability.md (.cache/ is gitignored)."""
+    """Keep a measured figure for docs/reliability.md (.cache/ is gitignored). Tests on other
+    workers may record at the same moment: read, change and write under a lock."""
     FIGURES.parent.mkdir(parents=True, exist_ok=True)
-    data = json.loads(FIGURES.read_text()) if FIGURES.exists() else {}
-    data[name] = value
-    FIGURES.write_text(json.dumps(data, indent=2, sort_keys=True))
+    with open(FIGURES.with_suffix(".lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        data = json.loads(FIGURES.read_text()) if FIGURES.exists() else {}
+        data[name] = value
+        FIGURES.write_text(json.dumps(data, indent=2, sort_keys=True))
 
 
 def start_writers(db_path: Path, user_ids: list[int], out_dir: Path, tag: str) -> list:

@@ -31,7 +31,7 @@ def _examples() -> list[dict]:
 
 
 EXAMPLES = _examples()
-C, I, A = Nature.CONFIDENTIALITY, Nature.INTEGRITY, Nature.AVAILABILITY
+C, I, A = Nature.CONFIDENTIALITY, Nature.INTEGRITY, Nature.AVAILABILITY  # noqa: E741 - C, I, A as in "CIA"
 
 
 def facts(**kw) -> Facts:

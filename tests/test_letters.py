@@ -129,9 +129,9 @@ def test_the_word_file_holds_title_headings_and_every_line():
     assert document.core_properties.title == letter.title
     headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
     assert headings[0] == letter.title and "Wat hebben wij gedaan?" in headings
-    assert {"Regel een.", "Regel twee.", "Beste ouder of verzorger,", "Gemeente Test"} <= set(
+    assert {"Regel een.", "Regel twee.", "Beste ouder of verzorger,", "Gemeente Test"} <= {
         p.text for p in document.paragraphs
-    )
+    }
 
 
 def test_a_pasted_control_character_does_not_break_the_word_file():

@@ -153,7 +153,7 @@ def _text_blocks(markdown: str) -> list[str]:
             end = next(
                 j
                 for j in range(i + 1, len(lines))
-                if re.fullmatch(re.escape(fence[0]) + "{%d,}" % len(fence), lines[j])
+                if re.fullmatch(re.escape(fence[0]) + f"{{{len(fence)},}}", lines[j])
             )
             blocks.append("\n".join(lines[i + 1 : end]))
             i = end

@@ -297,12 +297,14 @@ def _assert_all_committed_once(db_path: Path, world: World, expected: int, refs:
         assert refused.fetchone()[0] == 0
 
 
+@pytest.mark.slow
 def test_16_writers_and_4_readers_lose_nothing(db_path: Path, world: World) -> None:
     refs, seen = _run_concurrently(db_path, world, writers=16, per_writer=100, readers=4)
     _assert_all_committed_once(db_path, world, 1600, refs)
     assert seen == [1600] * 4  # every reader's last read sees every commit
 
 
+@pytest.mark.slow
 def test_64_writers_lose_nothing(db_path: Path, world: World) -> None:
     refs, seen = _run_concurrently(db_path, world, writers=64, per_writer=20, readers=4)
     _assert_all_committed_once(db_path, world, 1280, refs)

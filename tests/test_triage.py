@@ -24,7 +24,7 @@ from datalek.triage.facts import RecipientKind as R
 from datalek.triage.facts import Unintelligible as U
 
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
-C, I, A = Nature.CONFIDENTIALITY, Nature.INTEGRITY, Nature.AVAILABILITY
+C, I, A = Nature.CONFIDENTIALITY, Nature.INTEGRITY, Nature.AVAILABILITY  # noqa: E741 - C, I, A as in "CIA"
 
 
 def known(**kw) -> Facts:

@@ -12,7 +12,7 @@ import streamlit as st
 def enabled() -> bool:
     try:
         return "auth" in st.secrets
-    except Exception:  # no secrets file at all
+    except Exception:  # noqa: BLE001 - Streamlit raises a bare error when there is no secrets file
         return False
 
 

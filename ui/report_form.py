@@ -229,5 +229,5 @@ def bring_back() -> None:
 
 
 def forget() -> None:
-    for key in [k for k in st.session_state.keys() if str(k).startswith(_KEEP)]:
+    for key in [k for k in st.session_state if str(k).startswith(_KEEP)]:
         del st.session_state[key]

@@ -87,7 +87,9 @@ SITUATION_WEIGHTS = {
 }
 
 DESCRIPTIONS = {
-    Situation.EMAIL_WRONG_PERSON: "Verslag per e-mail naar een verkeerde ontvanger gestuurd door een fout in het adresveld.",
+    Situation.EMAIL_WRONG_PERSON: (
+        "Verslag per e-mail naar een verkeerde ontvanger gestuurd door een fout in het adresveld."
+    ),
     Situation.LETTER_WRONG_ADDRESS: "Brief verstuurd naar een verouderd adres uit het systeem.",
     Situation.EMAIL_VISIBLE_RECIPIENTS: "Uitnodiging aan een groep verstuurd met alle adressen in cc.",
     Situation.WRONG_DOCUMENT: "Bij een brief zat een bijlage die over een ander huishouden ging.",

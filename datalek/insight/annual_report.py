@@ -224,7 +224,7 @@ def to_xlsx(report: AnnualReport) -> bytes:
         sheet.append(list(row))
     trend = book.create_sheet("Trend")
     for year, figures in report.trend.items():
-        for code, fig in figures.figures.items():
+        for fig in figures.figures.values():
             trend.append([year, fig.label, fig.shown])
     for code, cells in report.dashboard.current.series.items():
         ws = book.create_sheet(f"Grafiek {code}"[:31])

@@ -34,7 +34,8 @@ GUIDANCE: dict[Situation, tuple[str, ...]] = {
         "Zet verkeerd gearchiveerde gegevens niet zelf over: overleg eerst met de FG.",
     ),
     Situation.DEVICE_LOST: (
-        "Meld het meteen bij de ICT-servicedesk, zodat het apparaat op afstand gewist of geblokkeerd kan worden.",
+        "Meld het meteen bij de ICT-servicedesk, zodat het apparaat op afstand gewist of geblokkeerd "
+        "kan worden.",
         "Wijzig je wachtwoorden. Doe aangifte bij de politie als het gestolen is.",
     ),
     Situation.PAPER_LOST: (

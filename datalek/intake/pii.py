@@ -129,7 +129,7 @@ def is_valid_bsn(digits: str) -> bool:
     """11-proef for a 9-digit string."""
     if len(digits) != 9 or not digits.isdigit():
         return False
-    total = sum(w * int(d) for w, d in zip(range(9, 1, -1), digits[:8])) - int(digits[8])
+    total = sum(w * int(d) for w, d in zip(range(9, 1, -1), digits[:8], strict=True)) - int(digits[8])
     return total != 0 and total % 11 == 0
 
 

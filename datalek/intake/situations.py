@@ -136,7 +136,8 @@ SITUATIONS: dict[Situation, SituationInfo] = {
     ),
     Situation.PHISHING: SituationInfo(
         "Phishing of iemand die zich voordeed als een ander",
-        "Je vulde je wachtwoord in op een nep-inlogpagina, of gaf gegevens aan een valse 'ouder' aan de telefoon.",
+        "Je vulde je wachtwoord in op een nep-inlogpagina, of gaf gegevens aan een valse 'ouder' "
+        "aan de telefoon.",
         IncidentType.PHISHING,
         (_C,),
         False,
@@ -281,7 +282,9 @@ class Recipient(LabelledEnum):
     @classmethod
     def _labels(cls) -> dict[str, str]:
         return {
-            "professional": "Een bekende professional met geheimhoudingsplicht (zoals een huisarts of jeugdhulpverlener)",
+            "professional": (
+                "Een bekende professional met geheimhoudingsplicht (zoals een huisarts of jeugdhulpverlener)"
+            ),
             "known_person": "Een andere bekende persoon (zoals een ouder of inwoner)",
             "unknown_people": "Onbekende personen",
             "public": "Iedereen: het stond openbaar op internet",

@@ -20,7 +20,7 @@ from datalek.triage.facts import (
 # --- vocabulary -------------------------------------------------------------------------------
 
 D, R = DataCategory, RecipientKind
-C, I, A = Nature.CONFIDENTIALITY, Nature.INTEGRITY, Nature.AVAILABILITY
+C, I, A = Nature.CONFIDENTIALITY, Nature.INTEGRITY, Nature.AVAILABILITY  # noqa: E741 - C, I, A as in "CIA"
 SIMPLE = frozenset({D.BASIC, D.CONTACT, D.OFFICIAL_DOCUMENTS, D.BSN, D.ID_DOCUMENT, D.OTHER})
 BEHAVIOURAL = frozenset({D.LOCATION, D.PROFILE})
 FINANCIAL = frozenset({D.FINANCIAL, D.PAYMENT_MEANS})

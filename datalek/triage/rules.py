@@ -341,17 +341,19 @@ def verdict(f: Facts, enisa: Enisa) -> Verdict:
         if unknown
         else []
     )
-    if f.unintelligible is Unintelligible.INTACT and _exposed(f, ignore_protection=True):
-        if shielded := [r for rule in CONFIDENTIALITY_HIGH_RULES if (r := rule(f, enisa))]:
-            protected = Reason(
-                text="Zonder de versleuteling zou het risico hoog zijn, om de redenen hieronder. De "
-                "gegevens zijn onleesbaar en de sleutel is veilig, dus de betrokkenen lopen dat "
-                "risico niet.",
-                ref="art. 34 lid 3 sub a AVG",
-            )
-            return Verdict(
-                RiskLevel.HIGH, [*doubt, protected, *shielded], Art34Exception.UNINTELLIGIBLE, unknown
-            )
+    shielded = (
+        [r for rule in CONFIDENTIALITY_HIGH_RULES if (r := rule(f, enisa))]
+        if f.unintelligible is Unintelligible.INTACT and _exposed(f, ignore_protection=True)
+        else []
+    )
+    if shielded:
+        protected = Reason(
+            text="Zonder de versleuteling zou het risico hoog zijn, om de redenen hieronder. De "
+            "gegevens zijn onleesbaar en de sleutel is veilig, dus de betrokkenen lopen dat "
+            "risico niet.",
+            ref="art. 34 lid 3 sub a AVG",
+        )
+        return Verdict(RiskLevel.HIGH, [*doubt, protected, *shielded], Art34Exception.UNINTELLIGIBLE, unknown)
     if doubt:
         return Verdict(RiskLevel.RISK, doubt, None, unknown)
     risk = Reason(

@@ -50,7 +50,7 @@ def test_sessions_at_the_same_time_then_a_server_kill(browser, seeded, tmp_path)
     contexts = [new_context(browser) for _ in USERS]
     pages = [c.new_page() for c in contexts]
     try:
-        for page, email in zip(pages, USERS):
+        for page, email in zip(pages, USERS, strict=True):
             sign_in(page, server.url, email)
         # --- round 1: four reports submitted at the same moment
         for n, page in enumerate(pages):
@@ -58,7 +58,7 @@ def test_sessions_at_the_same_time_then_a_server_kill(browser, seeded, tmp_path)
         for page in pages:
             page.get_by_role("button", name="Versturen").click()
         confirmed = {}
-        for page, email in zip(pages, USERS):
+        for page, email in zip(pages, USERS, strict=True):
             page.locator("[data-testid=stAlertContentSuccess]").wait_for(timeout=30000)
             no_errors(page)
             confirmed[email] = confirmed_reference(page)
@@ -66,7 +66,7 @@ def test_sessions_at_the_same_time_then_a_server_kill(browser, seeded, tmp_path)
         # --- every session opens its list at the same moment and sees only its own report
         for page in pages:
             page.locator("[data-testid=stSidebarNav] a", has_text="Mijn meldingen").first.click()
-        for page, email in zip(pages, USERS):
+        for page, email in zip(pages, USERS, strict=True):
             settle(page)
             page.get_by_role("cell", name=REFERENCE).first.wait_for()
             no_errors(page)
@@ -94,7 +94,9 @@ def test_sessions_at_the_same_time_then_a_server_kill(browser, seeded, tmp_path)
         os.kill(server.proc.pid, signal.SIGKILL)
         server.proc.wait(10)
         seen_after_kill = {
-            (email, r) for email, r in ((e, confirmed_reference(p)) for e, p in zip(USERS, pages)) if r
+            (email, r)
+            for email, r in ((e, confirmed_reference(p)) for e, p in zip(USERS, pages, strict=True))
+            if r
         }
     finally:
         for context in contexts:

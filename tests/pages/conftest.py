@@ -107,7 +107,7 @@ def signed_in(actor: Actor, page: PageSpec | None = None) -> AppTest:
 
 
 def state_get(at: AppTest, key: str, default=None):
-    return at.session_state[key] if key in at.session_state else default
+    return at.session_state[key] if key in at.session_state else default  # noqa: SIM401 - no .get()
 
 
 def errors(at: AppTest) -> list[str]:

@@ -100,7 +100,7 @@ def test_opening_a_report_shows_it_and_is_audited(world, reports, db_path):
     at = open_report(signed_in(world["reporter"], PAGE), mine)
     assert f"{ORIGINAL} (reporter)" in texts(at)
     facts = table_with(at, "Antwoord")
-    assert dict(zip(facts["Vraag"], facts["Antwoord"]))["Nummer"] == mine.reference
+    assert dict(zip(facts["Vraag"], facts["Antwoord"], strict=True))["Nummer"] == mine.reference
     assert [c.value for c in at.caption if c.value == "Nog geen aanvullingen."]
     audit = rows(
         db_path, "select * from audit_log where action = 'incident.read' and object_id = ?", [str(mine.id)]
@@ -258,7 +258,7 @@ def test_typed_text_in_the_facts_table_is_shown_as_typed_not_as_markdown(world, 
         db.close()
     at = open_report(signed_in(world["reporter"], PAGE), made)
     facts = table_with(at, "Antwoord")
-    shown = dict(zip(facts["Vraag"], facts["Antwoord"]))["Afdeling"]
+    shown = dict(zip(facts["Vraag"], facts["Antwoord"], strict=True))["Afdeling"]
     assert shown != typed and shown.replace("\\", "") == typed
     assert all(f"\\{ch}" in shown for ch in "[]*<>:" if ch in typed)
 

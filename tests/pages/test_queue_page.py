@@ -169,7 +169,7 @@ def test_status_change_from_the_queue(world, queue_world, db_path):
     (row,) = rows(db_path, "select status from incidents where id = ?", [chosen.id])
     assert row["status"] == "in_progress"
     table = queue_table(at)
-    assert dict(zip(table["Nummer"], table["Status"]))[chosen.reference] == "In behandeling"
+    assert dict(zip(table["Nummer"], table["Status"], strict=True))[chosen.reference] == "In behandeling"
 
 
 def test_the_status_form_never_offers_a_decision_status(world, queue_world):

@@ -182,7 +182,7 @@ def test_typed_values_survive_a_validation_error(reporter_page, db_path):
 def test_dates_and_times_survive_a_validation_error(reporter_page, db_path):
     at = fill_valid_report(reporter_page, occurrence="period", description="")
     keys = ["r_from_date", "r_from_time", "r_to_date", "r_to_time", "r_found_date", "r_found_time"]
-    typed = dict(zip(keys, [*past_local(5), *past_local(3), *past_local(2)]))
+    typed = dict(zip(keys, [*past_local(5), *past_local(3), *past_local(2)], strict=True))
     submit_report_form(at)
     assert error_after(at, "r_description") == "Beschrijf kort wat er is gebeurd."
     shown = {k: (at.date_input(key=k) if k.endswith("_date") else at.time_input(key=k)).value for k in keys}
