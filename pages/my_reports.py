@@ -5,7 +5,7 @@ import streamlit as st
 from datalek import clock, store
 from datalek.accounts.permissions import PermissionDenied
 from datalek.handling import incidents
-from datalek.intake import pii
+from datalek.intake import pii, redaction
 from datalek.intake.situations import Situation
 from datalek.models import InvalidInput
 from ui import incident_view, session
@@ -14,7 +14,6 @@ from ui.forms import field_error
 
 def render() -> None:
     actor = session.actor()
-    state = st.session_state
     st.title("Mijn meldingen")
     with store.unit() as db:
         mine = incidents.my_reports(db, actor)
@@ -52,59 +51,16 @@ def render() -> None:
         "Je aanvulling komt onder je melding te staan; je oorspronkelijke melding blijft zoals hij was. "
         "Beschrijf wat er gebeurd is, niet wie het betreft."
     )
-    key = f"sup_text_{choice}"
-    findings_key = f"sup_findings_{choice}"
-    errors = state.get(f"sup_errors_{choice}")
+    _supplement_form(choice)
 
-    def _add(text: str, pii_kept: bool) -> None:
-        current = session.fresh_actor()  # callbacks run before app.py's session check
-        if current is None:
-            return
-        try:
-            with store.unit() as db:
-                incidents.add_supplement(db, current, choice, text, pii_kept)
-        except InvalidInput as exc:
-            state[f"sup_errors_{choice}"] = exc.errors
-            return
-        except PermissionDenied as exc:
-            state[f"sup_errors_{choice}"] = {"text": exc.message}
-            return
-        except Exception:  # noqa: BLE001 - shown as a failure, the text stays
-            state[f"sup_errors_{choice}"] = {"text": "Je aanvulling is NIET opgeslagen. Probeer het opnieuw."}
-            return
-        state[f"sup_errors_{choice}"] = None
-        state.pop(findings_key, None)
-        state[key] = ""
-        state["sup_saved"] = "Je aanvulling is opgeslagen."
 
-    def _submit() -> None:
-        text = state.get(key, "")
-        found = pii.find_pii(text)
-        if found:
-            state[findings_key] = [f.to_dict() for f in found]
-            return
-        _add(text, False)
-
-    def _redact_and_add() -> None:
-        # The text may have changed since the warning: replace what is in it now.
-        text = pii.redact_all(state.get(key, ""))
-        state[key] = text
-        _add(text, False)
-
-    def _keep_and_add() -> None:
-        """Keep identifiers on purpose, but only those the employee was warned about."""
-        text = state.get(key, "")
-        warned = {(f["kind"], f["text"]) for f in state.get(findings_key, [])}
-        found = pii.find_pii(text)
-        if {(f.kind.value, f.text) for f in found} - warned:
-            state[findings_key] = [f.to_dict() for f in found]
-            return
-        _add(text, bool(found))
-
+def _supplement_form(choice: int) -> None:
+    state = st.session_state
+    text_key, findings_key = f"sup_text_{choice}", f"sup_findings_{choice}"
     if saved := state.pop("sup_saved", None):
         st.success(saved)
-    st.text_area("Wat wil je toevoegen?", key=key, max_chars=incidents.MAX_SUPPLEMENT)
-    field_error(errors, "text")
+    st.text_area("Wat wil je toevoegen?", key=text_key, max_chars=incidents.MAX_SUPPLEMENT)
+    field_error(state.get(f"sup_errors_{choice}"), "text")
     if found := state.get(findings_key):
         kinds = ", ".join(sorted({pii.PiiKind(f["kind"]).label for f in found}))
         st.warning(
@@ -112,7 +68,57 @@ def render() -> None:
             "Er is nog niets opgeslagen."
         )
         left, right = st.columns(2)
-        left.button("Vervangen en toevoegen", type="primary", on_click=_redact_and_add)
-        right.button("Toch toevoegen zoals het is", on_click=_keep_and_add)
+        left.button("Vervangen en toevoegen", type="primary", on_click=_redact_and_add, args=(choice,))
+        right.button("Toch toevoegen zoals het is", on_click=_keep_and_add, args=(choice,))
     else:
-        st.button("Aanvulling toevoegen", type="primary", on_click=_submit)
+        st.button("Aanvulling toevoegen", type="primary", on_click=_submit, args=(choice,))
+
+
+# --- button callbacks (they run before app.py on the next run) ----------------------------------
+
+
+def _submit(choice: int) -> None:
+    text = st.session_state.get(f"sup_text_{choice}", "")
+    if found := redaction.identifiers_in(text):
+        st.session_state[f"sup_findings_{choice}"] = found
+        return
+    _add(choice, text, False)
+
+
+def _redact_and_add(choice: int) -> None:
+    # The text may have changed since the warning: replace what is in it now.
+    text = pii.redact_all(st.session_state.get(f"sup_text_{choice}", ""))
+    st.session_state[f"sup_text_{choice}"] = text
+    _add(choice, text, False)
+
+
+def _keep_and_add(choice: int) -> None:
+    state = st.session_state
+    text = state.get(f"sup_text_{choice}", "")
+    if again := redaction.unwarned(text, state.get(f"sup_findings_{choice}", [])):
+        state[f"sup_findings_{choice}"] = again
+        return
+    _add(choice, text, bool(redaction.identifiers_in(text)))
+
+
+def _add(choice: int, text: str, pii_kept: bool) -> None:
+    state = st.session_state
+    current = session.fresh_actor()  # callbacks run before app.py's session check
+    if current is None:
+        return
+    try:
+        with store.unit() as db:
+            incidents.add_supplement(db, current, choice, text, pii_kept)
+    except InvalidInput as exc:
+        state[f"sup_errors_{choice}"] = exc.errors
+        return
+    except PermissionDenied as exc:
+        state[f"sup_errors_{choice}"] = {"text": exc.message}
+        return
+    except Exception:  # noqa: BLE001 - shown as a failure, the text stays
+        state[f"sup_errors_{choice}"] = {"text": "Je aanvulling is NIET opgeslagen. Probeer het opnieuw."}
+        return
+    state[f"sup_errors_{choice}"] = None
+    state.pop(f"sup_findings_{choice}", None)
+    state[f"sup_text_{choice}"] = ""
+    state["sup_saved"] = "Je aanvulling is opgeslagen."

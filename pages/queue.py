@@ -2,7 +2,6 @@
 the report, the assessment, the advice and the decision, the follow-up and the history."""
 
 import streamlit as st
-from pydantic import ValidationError
 
 from datalek import clock, deadlines, store
 from datalek.accounts.organisations import list_organisations
@@ -22,8 +21,8 @@ from ui import (
     queue_table,
     session,
 )
+from ui.actions import FAILED, act
 
-FAILED = "Het is NIET opgeslagen: er ging iets mis bij het bewaren. Je invoer staat er nog."
 REPEAT = (
     "Herhaling: in de afgelopen 12 maanden was er bij deze afdeling al een incident van dezelfde "
     "soort. Is er een preventieve maatregel nodig?"
@@ -192,51 +191,21 @@ def _history(actor, view) -> None:
 
 
 def _save_facts(incident_id: int) -> None:
-    state = st.session_state
-    current = session.fresh_actor()  # callbacks run before app.py's session check
-    if current is None:
-        return
-    try:
+    def save(db, who) -> None:
         facts, effects, remedial = assessment_form.collected(incident_id)
-        with store.unit() as db:
-            assessment.save(
-                db,
-                current,
-                incident_id,
-                facts,
-                effects,
-                remedial,
-                expected_version=state.get(f"shown_version_{incident_id}"),
-            )
-    except InvalidInput as exc:
-        state[f"fe_{incident_id}"] = exc.errors
-    except store.StorageError:
-        state["q_failure"] = FAILED
-    else:
-        state[f"fe_{incident_id}"] = None
-        state["q_flash"] = "De feiten zijn opgeslagen en het advies is bijgewerkt."
+        shown = st.session_state.get(f"shown_version_{incident_id}")
+        assessment.save(db, who, incident_id, facts, effects, remedial, expected_version=shown)
+
+    act(f"fe_{incident_id}", "De feiten zijn opgeslagen en het advies is bijgewerkt.", save)
 
 
 def _decide(incident_id: int) -> None:
-    state = st.session_state
-    current = session.fresh_actor()  # callbacks run before app.py's session check
-    if current is None:
-        return
-    try:
+    def record(db, who) -> None:
         data = decisions.DecisionInput.model_validate(advice_view.decision_values(incident_id))
-        with store.unit() as db:
-            decisions.record(
-                db, current, incident_id, data, assessment_version=state.get(f"shown_version_{incident_id}")
-            )
-    except ValidationError:
-        state[f"de_{incident_id}"] = {"form": "Niet alle antwoorden zijn geldig."}
-    except InvalidInput as exc:
-        state[f"de_{incident_id}"] = exc.errors
-    except store.StorageError:
-        state["q_failure"] = FAILED
-    else:
-        state[f"de_{incident_id}"] = None
-        state["q_flash"] = "Het besluit is vastgelegd."
+        shown = st.session_state.get(f"shown_version_{incident_id}")
+        decisions.record(db, who, incident_id, data, assessment_version=shown)
+
+    act(f"de_{incident_id}", "Het besluit is vastgelegd.", record)
 
 
 def _move(incident_id: int, target: str, reason: str = "") -> None:

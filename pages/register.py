@@ -1,8 +1,6 @@
 """Register: the Art. 33(5) register of one organisation and year for its FG, on screen
 and as CSV or XLSX (every view and export is audited)."""
 
-import re
-
 import streamlit as st
 
 from datalek import store
@@ -28,64 +26,52 @@ SHOWN = [
 
 def render() -> None:
     actor = session.actor()
-    state = st.session_state
-
-    def _slug(name: str) -> str:
-        """'Gemeente Waterdam' -> 'gemeente-waterdam', for a file name."""
-        return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "organisatie"
-
-    def _export(org_id: int, year: int, fmt: str) -> None:
-        def make(db, who):
-            state["reg_file"] = (org_id, year, fmt, register_export.export(db, who, org_id, year, fmt))
-
-        act("reg_errors", "", make)
-
     st.title("Register")
     st.caption(
         "Het register van datalekken (art. 33 lid 5 AVG): elk incident, ook als het niet is "
         "gemeld of geen datalek bleek, met feiten, besluit, motivering en maatregelen."
     )
-    if failure := state.pop("q_failure", None):
+    if failure := st.session_state.pop("q_failure", None):
         st.error(failure)
     with store.unit() as db:
-        orgs = list_organisations(db, actor)
+        org_names = {o.id: o.name for o in list_organisations(db, actor)}
     left, right = st.columns(2)
-    org_names = {o.id: o.name for o in orgs}
     org_id = left.selectbox("Organisatie", list(org_names), key="reg_org", format_func=org_names.get)
     if org_id is None:
         st.info("Je bent nog niet gekoppeld aan een organisatie.")
-        st.stop()
+        return
     try:
         with store.unit() as db:
             years = register_export.years(db, actor, org_id)
             if not years:
                 st.info("Er zijn nog geen meldingen voor deze organisatie.")
-                st.stop()
+                return
             year = right.selectbox("Jaar", years, key="reg_year")
             table = register_export.view(db, actor, org_id, year)
     except PermissionDenied as exc:
         st.error(exc.message)
-        st.stop()
+        return
     st.write(f"{len(table)} incident(en) in {year}.")
     st.dataframe([{c: row[c] for c in SHOWN} for row in table], hide_index=True, width="stretch")
-    cols = st.columns(2)
-    for col, fmt in zip(cols, register_export.FORMATS, strict=True):
+    for col, fmt in zip(st.columns(2), register_export.FORMATS, strict=True):
         col.button(
             f"Maak export ({fmt.upper()})", key=f"reg_make_{fmt}", on_click=_export, args=(org_id, year, fmt)
         )
-    made = state.get("reg_file")
-    if made and made[:2] == (org_id, year):
+    made = st.session_state.get("reg_file")
+    if made and made[:2] == (org_id, year):  # never another year's file under this year's name
         fmt, data = made[2], made[3]
-        mime = (
-            "text/csv"
-            if fmt == "csv"
-            else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        )
         st.download_button(
             f"Download het register {year} ({fmt.upper()})",
             data,
-            f"datalekkenregister-{_slug(org_names[org_id])}-{year}.{fmt}",
-            mime,
+            register_export.file_name(org_names[org_id], year, fmt),
+            register_export.MEDIA_TYPES[fmt],
             key="reg_download",
             type="primary",
         )
+
+
+def _export(org_id: int, year: int, fmt: str) -> None:
+    def make(db, who) -> None:
+        st.session_state["reg_file"] = (org_id, year, fmt, register_export.export(db, who, org_id, year, fmt))
+
+    act("reg_errors", "", make)

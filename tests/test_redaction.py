@@ -66,3 +66,20 @@ def test_a_text_that_placeholders_make_too_long_is_refused_per_field(world):
         redacted.report()
     assert set(refused.value.errors) == {"description"}
     assert "te lang" in refused.value.errors["description"]
+
+
+@pytest.mark.parametrize(
+    ("warned_about", "now", "warn_again"),
+    [
+        ("Gebeld met 06-12345678.", "Gebeld met 06-12345678.", False),
+        ("Gebeld met 06-12345678.", "Gebeld met 06-12345678, BSN 111222333.", True),
+        ("Gebeld met 06-12345678.", "Gebeld.", False),
+    ],
+    ids=["the-same", "a-new-one-since-the-warning", "removed-since-the-warning"],
+)
+def test_keeping_covers_only_what_the_employee_was_warned_about(warned_about, now, warn_again):
+    warned = redaction.identifiers_in(warned_about)
+    again = redaction.unwarned(now, warned)
+    assert bool(again) is warn_again
+    if warn_again:
+        assert {f["text"] for f in again} == {"06-12345678", BSN}

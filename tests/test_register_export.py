@@ -267,3 +267,16 @@ def test_a_lifted_postponement_stays_in_the_register():
         "Ouders of voogd met gezag: uitgesteld op 21-11-2026 10:00 tot 10-12-2026 "
         "(opgeheven op 10-12-2026 10:00): Veilig Thuis loopt."
     )
+
+
+@pytest.mark.parametrize(
+    ("organisation", "fmt", "expected"),
+    [
+        ("Gemeente Waterdam", "xlsx", "datalekkenregister-gemeente-waterdam-2026.xlsx"),
+        ("Jeugdzorg 't Hofje & Co.", "csv", "datalekkenregister-jeugdzorg-t-hofje-co-2026.csv"),
+        ("Ærø", "csv", "datalekkenregister-r-2026.csv"),
+        ("!!!", "xlsx", "datalekkenregister-organisatie-2026.xlsx"),
+    ],
+)
+def test_the_export_file_is_named_after_organisation_and_year(organisation, fmt, expected):
+    assert register_export.file_name(organisation, 2026, fmt) == expected

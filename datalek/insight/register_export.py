@@ -28,6 +28,15 @@ from datalek.triage import EnisaLevel, RiskLevel
 from datalek.triage.facts import SPECIAL_CATEGORIES, Cause, DataCategory, Facts
 
 FORMATS = ("csv", "xlsx")
+MEDIA_TYPES = {"csv": "text/csv", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+
+
+def file_name(organisation: str, year: int, fmt: str) -> str:
+    """'Gemeente Waterdam', 2026, 'xlsx' -> 'datalekkenregister-gemeente-waterdam-2026.xlsx'."""
+    slug = re.sub(r"[^a-z0-9]+", "-", organisation.lower()).strip("-") or "organisatie"
+    return f"datalekkenregister-{slug}-{year}.{fmt}"
+
+
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 COLUMNS = [

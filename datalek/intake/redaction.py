@@ -60,3 +60,16 @@ def redact(values: dict, found: list[dict], keep: set[int] = frozenset()) -> Red
         redacted[field] = pii.redact(values[field], chosen)
     kept = any(n in keep for n in range(len(found)))
     return Redacted(redacted, kept)
+
+
+def identifiers_in(text: str) -> list[dict]:
+    """The identifiers in a free text (a supplement), as plain data for the warning."""
+    return [found.to_dict() for found in pii.find_pii(text)]
+
+
+def unwarned(text: str, warned: list[dict]) -> list[dict]:
+    """Keeping identifiers on purpose covers only those the employee was warned about: when the
+    text now holds another one, all its identifiers (to warn again); else nothing."""
+    seen = {(f["kind"], f["text"]) for f in warned}
+    found = identifiers_in(text)
+    return found if {(f["kind"], f["text"]) for f in found} - seen else []
