@@ -133,12 +133,12 @@ def _incident(actor, choice: int, orgs) -> None:
     with follow_tab:
         if measures.prevention_missing(incident, measure_list):
             st.warning(REPEAT)
-        _follow_up(actor, view, decision, measure_list, gaps, follow_tab)
+        _actions_tab(actor, view, decision, measure_list, gaps, follow_tab)
     with history_tab:
         _history(actor, view)
 
 
-def _follow_up(actor, view, decision, measure_list, gaps: list[str], follow_tab) -> None:
+def _actions_tab(actor, view, decision, measure_list, gaps: list[str], follow_tab) -> None:
     incident = view.incident
     ap_tab, subjects_tab, measures_tab, close_tab = st.tabs(
         ["AP-melding", "Betrokkenen informeren", "Maatregelen", "Afronden"],

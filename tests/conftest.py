@@ -146,7 +146,7 @@ def make_report(org_id: int, now: datetime = NOW, **changes) -> Report:
     return validate_report(report_values(org_id, **changes), now)
 
 
-def complete_follow_up(db: Database, dpo: Actor, incident_id: int) -> None:
+def complete_actions(db: Database, dpo: Actor, incident_id: int) -> None:
     """Do what a followed advice (notify, inform) asks before closing: the AP notification,
     a safety check and the informed people, and one measure."""
     from datetime import date

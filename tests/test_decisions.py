@@ -10,7 +10,7 @@ from datalek.handling import assessment, completeness, decisions, incidents, lif
 from datalek.handling.decisions import DecisionInput, Inform, NotBreachReason
 from datalek.models import InvalidInput, Status
 from datalek.triage.facts import LawfulBasis, RecipientKind
-from tests.conftest import NOW, complete_follow_up, make_report
+from tests.conftest import NOW, complete_actions, make_report
 
 
 @pytest.fixture
@@ -197,7 +197,7 @@ def test_closing_requires_complete_documentation(fresh_db, world, assessed):
     with pytest.raises(InvalidInput) as refused:
         lifecycle.change_status(fresh_db, world["dpo"], incident_id, Status.CLOSED)
     assert "De melding bij de AP is nog niet vastgelegd" in refused.value.errors["status"]
-    complete_follow_up(fresh_db, world["dpo"], incident_id)
+    complete_actions(fresh_db, world["dpo"], incident_id)
     assert lifecycle.change_status(fresh_db, world["dpo"], incident_id, Status.CLOSED) is Status.CLOSED
 
 

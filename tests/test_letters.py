@@ -155,7 +155,7 @@ def test_prefill_writes_from_the_facts_only():
     assert letters.prefill(None) == letters.LetterText()
 
 
-# --- through follow_up: the incident's own letter ----------------------------------------
+# --- through documents: the incident's own letter ----------------------------------------
 
 SECRET = "Jan de Vries, BSN 123456782, Dorpsstraat 1"
 

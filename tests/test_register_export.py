@@ -22,7 +22,7 @@ from datalek.insight.register_export import COLUMNS, safe_cell
 from datalek.models import InvalidInput
 from datalek.store import audit_log
 from datalek.triage.facts import LawfulBasis
-from tests.conftest import NOW, complete_follow_up, make_report
+from tests.conftest import NOW, complete_actions, make_report
 
 
 @pytest.fixture(autouse=True)
@@ -66,7 +66,7 @@ def year(fresh_db, world):
     made["old"] = _submit(fresh_db, world, NOW - timedelta(days=400))
     made["full"] = _submit(fresh_db, world, department="Jeugdteam")
     _decide(fresh_db, world, made["full"])
-    complete_follow_up(fresh_db, world["dpo"], made["full"].id)
+    complete_actions(fresh_db, world["dpo"], made["full"].id)
     made["none"] = _submit(fresh_db, world, department="Wmo")
     _decide(fresh_db, world, made["none"], breach=False)
     made["open"] = _submit(fresh_db, world, department="Schuldhulp")
@@ -99,7 +99,7 @@ def test_every_incident_of_the_year_is_in_the_register(fresh_db, year):
     ]
 
 
-def test_the_follow_up_columns_are_filled(fresh_db, year):
+def test_the_action_columns_are_filled(fresh_db, year):
     rows = _by_reference(register_export.rows(fresh_db, year["full"].org_id, 2026))
     full = rows[year["full"].reference]
     assert (
@@ -107,7 +107,7 @@ def test_the_follow_up_columns_are_filled(fresh_db, year):
     )
     ap = (full["Gemeld bij AP"], full["Meldnummer AP"], full["Binnen 72 uur"])
     assert ap == ("ja", "M-2026-000123", "ja")
-    informed_on = f"{(NOW + timedelta(days=5)).date():%d-%m-%Y}"  # complete_follow_up: "today"
+    informed_on = f"{(NOW + timedelta(days=5)).date():%d-%m-%Y}"  # complete_actions: "today"
     assert full["Betrokkenen geïnformeerd"] == f"Ouders of voogd met gezag: 2 op {informed_on} (brief)"
     assert "Adrescontrole in het sjabloon. — Teamleider, uiterlijk 31-01-2027, gepland" in full["Maatregelen"]
     assert full["Gevolgen"] == "Gevolgen voor het gezin." and full["Genomen maatregelen"] == "Teruggevraagd."

@@ -203,7 +203,7 @@ def record_initial(
         )
 
 
-def _follow_up(
+def _later_notification(
     db: Database,
     actor: Actor,
     incident_id: int,
@@ -247,11 +247,13 @@ def record_supplement(
     draft: dict | None = None,
 ) -> Notification:
     """Record a supplement (aanvulling) to the first notification."""
-    return _follow_up(db, actor, incident_id, NotificationKind.SUPPLEMENT, submitted_at, note, draft)
+    return _later_notification(db, actor, incident_id, NotificationKind.SUPPLEMENT, submitted_at, note, draft)
 
 
 def record_withdrawal(
     db: Database, actor: Actor, incident_id: int, submitted_at: datetime | None, reason: str
 ) -> Notification:
     """Record that the notification was withdrawn (intrekking), with the reason."""
-    return _follow_up(db, actor, incident_id, NotificationKind.WITHDRAWAL, submitted_at, reason, None)
+    return _later_notification(
+        db, actor, incident_id, NotificationKind.WITHDRAWAL, submitted_at, reason, None
+    )

@@ -240,7 +240,7 @@ def _effects(src: Sources) -> list[Answer]:
     ]
 
 
-def _follow_up(src: Sources) -> list[Answer]:
+def _actions_answers(src: Sources) -> list[Answer]:
     inform = None
     if src.inform == "yes":
         inform = "Ja. " + (" ".join(src.informed) if src.informed else "Dit wordt nog gedaan.")
@@ -312,7 +312,7 @@ def build(src: Sources, now: datetime, kind: str = "initial") -> NotificationDra
         Section(5, "Betrokkenen", _subjects(src.facts)),
         Section(6, "Maatregelen vooraf", _before(src.facts)),
         Section(7, "Gevolgen", _effects(src)),
-        Section(8, "Vervolgacties", _follow_up(src)),
+        Section(8, "Vervolgacties", _actions_answers(src)),
         Section(
             9,
             "Overig",

@@ -44,7 +44,7 @@ def _day(iso: str, days: int) -> date:
 
 def generate(db: Database, rng: random.Random, today: date, dpo_id: int | None) -> int:
     """Inside the caller's write transaction; returns the number of incidents followed up."""
-    rows = sql.decided_breaches_without_follow_up(db)
+    rows = sql.decided_breaches_without_actions(db)
     out: dict[str, list[dict]] = {
         t: []
         for t in ("authority_notifications", "safety_checks", "subject_notices", "public_notices", "measures")

@@ -13,7 +13,7 @@ from datalek.store import actions as actions_sql
 from datalek.store import assessments as sql
 
 
-def _follow_up_gaps(db: Database, incident_id: int, decision: dict) -> list[str]:
+def _action_gaps(db: Database, incident_id: int, decision: dict) -> list[str]:
     gaps = []
     kinds = {n["kind"] for n in actions_sql.notifications(db, incident_id)}
     if decision["notify_authority"] and "initial" not in kinds:
@@ -52,7 +52,7 @@ def documentation_gaps(db: Database, incident_id: int) -> list[str]:
     if decision is None:
         gaps.append("Er is nog geen besluit met motivering.")
     elif not no_breach:
-        gaps += _follow_up_gaps(db, incident_id, decision)
+        gaps += _action_gaps(db, incident_id, decision)
     return gaps
 
 

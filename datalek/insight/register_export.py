@@ -152,7 +152,7 @@ def _decision(row: dict) -> dict:
     }
 
 
-def _follow_up(row: dict, extra: dict) -> dict:
+def _actions_columns(row: dict, extra: dict) -> dict:
     i = row["id"]
     notes = extra["notifications"][i]
     initial = next((n for n in notes if n["kind"] == "initial"), None)
@@ -196,7 +196,7 @@ def _follow_up(row: dict, extra: dict) -> dict:
 def rows(db: Database, org_id: int, year: int) -> list[dict[str, str]]:
     """The register rows (no permission check: callers check)."""
     found = sql.incidents_of_year(db, org_id, year)
-    extra = sql.follow_up(db, [r["id"] for r in found])
+    extra = sql.actions_of(db, [r["id"] for r in found])
     result = []
     for r in found:
         row = {
@@ -215,7 +215,7 @@ def rows(db: Database, org_id: int, year: int) -> list[dict[str, str]]:
             "Herhaling van": r["repeat_reference"] or "",
             "Afgerond op": _when(r["closed_at"]),
         }
-        row |= _facts(r) | _decision(r) | _follow_up(r, extra)
+        row |= _facts(r) | _decision(r) | _actions_columns(r, extra)
         result.append({c: safe_cell(row.get(c, "")) for c in COLUMNS})
     return result
 

@@ -160,7 +160,7 @@ def set_incident_type(db: Database, incident_id: int, incident_type: str) -> Non
 # -- demo data -------------------------------------------------------------------------
 
 
-def decided_breaches_without_follow_up(db: Database) -> list[dict]:
+def decided_breaches_without_actions(db: Database) -> list[dict]:
     """Breaches with a decision and no measures yet (demo data fills in their follow-up)."""
     return list(
         db.query("""

@@ -1,5 +1,5 @@
 """SQL for the register export: one organisation's incidents of one year with their latest
-assessment and decision, and the follow-up rows of those incidents."""
+assessment and decision, and the rows of what followed (notifications, informing, measures)."""
 
 from __future__ import annotations
 
@@ -40,7 +40,7 @@ def _by_incident(db: Database, table: str, ids: list[int], order: str) -> dict[i
     return found
 
 
-def follow_up(db: Database, ids: list[int]) -> dict[str, dict[int, list[dict]]]:
+def actions_of(db: Database, ids: list[int]) -> dict[str, dict[int, list[dict]]]:
     return {
         "notifications": _by_incident(db, "authority_notifications", ids, "id"),
         "checks": _by_incident(db, "safety_checks", ids, "id"),

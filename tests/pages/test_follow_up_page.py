@@ -171,11 +171,11 @@ def test_a_postponement_needs_its_review_date_and_returns_in_the_queue(world, de
 
 
 def test_the_complete_file_can_be_closed(world, decided, db_path):
-    from tests.conftest import complete_follow_up
+    from tests.conftest import complete_actions
 
     db = open_db(db_path)
     try:
-        complete_follow_up(db, world["dpo"], decided.id)
+        complete_actions(db, world["dpo"], decided.id)
     finally:
         db.close()
     at = opened(world, decided)
