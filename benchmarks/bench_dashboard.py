@@ -18,7 +18,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from benchmarks.common import summary_ms
+from benchmarks.common import signed_in_app, summary_ms
 from datalek import store
 from datalek.accounts import auth
 from datalek.demo import dataset
@@ -148,16 +148,11 @@ def measure(incidents: int, reruns: int = 10, report: bool = True) -> dict:
 
 
 def _page(actor, reruns: int) -> dict:
-    from streamlit.testing.v1 import AppTest
+    from tests.pages.conftest import switch_to
+    from ui import navigation
 
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
-    stamp = datetime.now(UTC).isoformat()
-    at.session_state["user_id"] = actor.user_id
-    at.session_state["login_at"] = stamp
-    at.session_state["last_seen"] = stamp
-    at.session_state["_actor"] = actor.model_dump(mode="json")
-    at.run()
-    at.switch_page("views/overview.py").run()
+    at = signed_in_app(actor)
+    switch_to(at, navigation.OVERVIEW).run()
     assert not at.exception, [e.value for e in at.exception]
     assert len(at.get("plotly_chart")) == 8
     return _times(at.run, reruns)

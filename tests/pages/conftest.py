@@ -26,6 +26,12 @@ APP = str(Path(__file__).parents[2] / "app.py")
 STREAMLIT_PAGES_MANAGER_INIT = PagesManager.__init__
 
 
+def navigation_mode_pinned(self, *args, **kwargs) -> None:
+    """``PagesManager.__init__`` as in a server after its first ``st.navigation`` call."""
+    STREAMLIT_PAGES_MANAGER_INIT(self, *args, **kwargs)
+    PagesManager.uses_pages_directory = False
+
+
 @pytest.fixture(autouse=True)
 def _navigation_always_runs_app_py(monkeypatch: pytest.MonkeyPatch) -> None:
     """Make every AppTest run go through ``app.py`` (sessions, timeouts, the role's menu).
@@ -38,11 +44,7 @@ def _navigation_always_runs_app_py(monkeypatch: pytest.MonkeyPatch) -> None:
     browser against a fresh server, in ``tests/e2e/test_first_request.py``.
     """
 
-    def init(self, *args, **kwargs):
-        STREAMLIT_PAGES_MANAGER_INIT(self, *args, **kwargs)
-        PagesManager.uses_pages_directory = False
-
-    monkeypatch.setattr(PagesManager, "__init__", init)
+    monkeypatch.setattr(PagesManager, "__init__", navigation_mode_pinned)
 
 
 @pytest.fixture(autouse=True)
@@ -53,10 +55,10 @@ def _serializable_state_without_apptest_bookkeeping(monkeypatch: pytest.MonkeyPa
     server never stores that key, so without this every page with such a widget would crash
     under AppTest only."""
 
-    monkeypatch.setattr(SessionState, "_check_serializable", _check_app_keys_serializable)
+    monkeypatch.setattr(SessionState, "_check_serializable", check_app_keys_serializable)
 
 
-def _check_app_keys_serializable(self: SessionState) -> None:
+def check_app_keys_serializable(self: SessionState) -> None:
     for k in self:
         if k == TESTING_KEY:
             continue
