@@ -56,13 +56,13 @@ run: $(STAMP)
 ## Everything CI runs: lint, then the unit, AppTest and reliability tests on both cores, then the
 ## browser tests one at a time (each starts its own server; two at once only compete for the cores).
 test: $(STAMP) browser axe lint
-	$(PY) -m pytest -m "not e2e" -n 2
+	$(PY) -m pytest -m "not e2e" -n 2 --dist worksteal
 	$(PY) -m pytest -m e2e
 
 ## The quick loop while developing: unit and AppTest tests on both cores, no browser, no
 ## many-process reliability tests.
 test-fast: $(STAMP)
-	$(PY) -m pytest -m "not e2e and not slow" -n 2 -q
+	$(PY) -m pytest -m "not e2e and not slow" -n 2 --dist worksteal -q
 
 lint: $(STAMP)
 	$(PY) -m ruff check .

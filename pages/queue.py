@@ -21,7 +21,7 @@ from ui import (
     queue_table,
     session,
 )
-from ui.actions import FAILED, act
+from ui.callbacks import FAILED, act
 
 REPEAT = (
     "Herhaling: in de afgelopen 12 maanden was er bij deze afdeling al een incident van dezelfde "

@@ -8,7 +8,7 @@ from datalek.accounts.organisations import list_organisations
 from datalek.accounts.permissions import PermissionDenied
 from datalek.insight import register_export
 from ui import session
-from ui.actions import act
+from ui.callbacks import act
 
 SHOWN = [
     "Kenmerk",

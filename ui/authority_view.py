@@ -9,7 +9,7 @@ from datalek import clock, deadlines, store
 from datalek.actions import authority, documents
 from datalek.handling.decisions import Decision
 from datalek.models import Actor, Incident
-from ui.actions import act
+from ui.callbacks import act
 from ui.forms import datetime_input, field_error, form_errors, local_datetime
 
 state = st.session_state

@@ -11,7 +11,7 @@ from datalek.actions import addressees, documents, informing, letters
 from datalek.actions.addressees import Addressee
 from datalek.handling.decisions import Decision, Inform
 from datalek.models import Actor, Incident
-from ui.actions import act
+from ui.callbacks import act
 from ui.forms import field_error, form_errors
 
 state = st.session_state

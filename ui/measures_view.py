@@ -8,7 +8,7 @@ import streamlit as st
 from datalek import clock
 from datalek.actions import measures
 from datalek.actions.measures import MeasureInput, MeasureKind, MeasureStatus
-from ui.actions import act
+from ui.callbacks import act
 from ui.forms import field_error, form_errors
 
 state = st.session_state
