@@ -109,7 +109,7 @@ class User(BaseModel):
 class Incident(BaseModel):
     """An incident as stored: the report plus its place in the process.
 
-    ``report`` holds the employee's answers (see ``datalek.intake.Report``);
+    ``report`` holds the employee's answers (see ``datalek.intake.report.Report``);
     later stages (assessment, decision, follow-up) get their own records.
     """
 
@@ -132,7 +132,7 @@ class Incident(BaseModel):
     actions_taken: str = ""
     pii_kept: bool = False
     updated_at: datetime
-    repeat_of: int | None = None  # the earlier incident this one repeats (datalek.repeats)
+    repeat_of: int | None = None  # the earlier incident this one repeats (datalek.handling.repeats)
     closed_at: datetime | None = None
 
 

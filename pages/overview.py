@@ -1,4 +1,4 @@
-"""Overzicht: the management dashboard. Figures come protected from ``datalek.stats``;
+"""Overzicht: the management dashboard. Figures come protected from ``datalek.insight.stats``;
 this page only chooses the selection and draws. No rows, no names, no free text."""
 
 import streamlit as st

@@ -157,7 +157,7 @@ def _save(report: Report, pii_kept: bool) -> None:
         state["r_failure"] = exc.message
         return
     except Exception as exc:  # noqa: BLE001 - any failure must be shown as a failure
-        logging.getLogger(__name__).error("report not saved: %s", type(exc).__name__)
+        logging.getLogger("datalek.pages.report").error("report not saved: %s", type(exc).__name__)
         state["r_failure"] = FAILED
         return
     rf.forget()

@@ -11,6 +11,7 @@ import pytest
 from click.testing import CliRunner
 from openpyxl import load_workbook
 
+from datalek.accounts.permissions import PermissionDenied
 from datalek.cli import main
 from datalek.insight import annual_report, stats
 from tests import dashboard_world as dw
@@ -122,3 +123,13 @@ def test_cli_report(report_world, db_path, tmp_path):
         main, ["report", "--db", str(db_path), "--org", "Nergens", "--year", "2026", "--out", str(out)]
     )
     assert unknown.exit_code != 0 and "Onbekende organisatie" in unknown.output
+
+
+@pytest.mark.parametrize("who", ["reporter", "admin", "other_management"])
+def test_only_management_and_the_dpo_of_the_organisation_make_its_report(fresh_db, world, who):
+    before = fresh_db.execute("SELECT count(*) FROM audit_log WHERE action = 'refused'").fetchone()[0]
+    with pytest.raises(PermissionDenied) as refused:
+        annual_report.generate(fresh_db, world[who], 2026, world.org.id, "html")
+    assert refused.value.action == "annual_report.generate"
+    after = fresh_db.execute("SELECT count(*) FROM audit_log WHERE action = 'refused'").fetchone()[0]
+    assert after == before + 1

@@ -7,12 +7,15 @@ import threading
 from pathlib import Path
 
 import pytest
+from sqlite_utils.migrations import Migrations
 
 from datalek import store
 from datalek.accounts import audit
+from datalek.accounts.organisations import list_organisations
 from datalek.handling import incidents
 from datalek.models import Actor
 from datalek.store import incidents as incident_sql
+from datalek.store import schema
 from tests.conftest import NOW, World, make_report
 
 # --- connections ----------------------------------------------------------------------
@@ -309,3 +312,41 @@ def test_64_writers_lose_nothing(db_path: Path, world: World) -> None:
     refs, seen = _run_concurrently(db_path, world, writers=64, per_writer=20, readers=4)
     _assert_all_committed_once(db_path, world, 1280, refs)
     assert seen == [1280] * 4
+
+
+def test_a_database_of_version_0_1_0_keeps_its_fg_details_under_the_new_names(tmp_path: Path) -> None:
+    """Migration 0005 renames the FG columns to dpo_*: an existing installation keeps its data."""
+    path = tmp_path / "old.db"
+    old = Migrations("datalek")  # the schema as version 0.1.0 left it: migrations 0001-0004
+    for name, step in [
+        ("0001_initial", schema.m0001_initial),
+        ("0002_assessment_decision", schema.m0002_assessment_decision),
+        ("0003_follow_up", schema.m0003_follow_up),
+        ("0004_dashboard", schema.m0004_dashboard),
+    ]:
+        old(name=name)(step)
+    db = store.connect(path, must_exist=False)
+    try:
+        old.apply(db)
+        db.execute(
+            "INSERT INTO organisations (name, fg_name, fg_email, fg_phone, youth_care, created_at)"
+            " VALUES ('Gemeente Oud', 'A. de Vries', 'fg@oud.invalid', '010-1234567', 1, '2026-01-01')"
+        )
+        db.conn.commit()
+    finally:
+        db.close()
+
+    assert store.migrate(path) == ["0005_dpo_columns"]
+
+    with store.unit(path) as db:
+        [org] = list_organisations(db, Actor.cli())
+        assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        columns = {c.name for c in db["organisations"].columns}
+    assert (org.name, org.dpo_name, org.dpo_email, org.dpo_phone, org.youth_care) == (
+        "Gemeente Oud",
+        "A. de Vries",
+        "fg@oud.invalid",
+        "010-1234567",
+        True,
+    )
+    assert not {c for c in columns if c.startswith("fg_")}

@@ -174,7 +174,7 @@ def form_body(
 
 
 def collected(orgs: list[Organisation]) -> dict:
-    """The answers as the domain expects them (``intake.validate_report``)."""
+    """The answers as the domain expects them (``intake.report.validate_report``)."""
     s = st.session_state
     default_org = orgs[0].id if orgs else None
     return {

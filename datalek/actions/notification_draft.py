@@ -108,7 +108,7 @@ def _longest_backtick_run(text: str) -> int:
 
 @dataclass(frozen=True)
 class Sources:
-    """Everything the concept is made from; loaded by ``follow_up.concept_for``."""
+    """Everything the concept is made from; loaded by ``documents.draft_notification``."""
 
     incident: Incident
     organisation: Organisation

@@ -22,6 +22,7 @@ from sqlite_utils import Database
 from datalek import store
 from datalek.accounts import audit
 from datalek.accounts.organisations import list_organisations
+from datalek.accounts.permissions import Action, OrgSelection, require
 from datalek.insight import charts, disclosure, stats
 from datalek.models import Actor
 
@@ -246,6 +247,8 @@ def generate(
     """The report as 'html' or 'xlsx' bytes; audited."""
     if fmt not in ("html", "xlsx"):
         raise ValueError(fmt)
+    selection = (org_id,) if org_id is not None else tuple(actor.org_ids)
+    require(db, actor, Action.MAKE_ANNUAL_REPORT, OrgSelection(selection))
     report = build(db, actor, year, org_id, today)
     data = to_html(report).encode("utf-8") if fmt == "html" else to_xlsx(report)
     if db.conn.in_transaction:

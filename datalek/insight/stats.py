@@ -3,7 +3,7 @@ shares and medians — never rows, names or free text.
 
 The selection is a year, an organisation (one, or all the actor may see) and a
 department (one, or all). Never an arbitrary subset of organisations: together with
-``datalek.disclosure`` that guarantees a count hidden as "< 5" cannot be recomputed by
+``datalek.insight.disclosure`` that guarantees a count hidden as "< 5" cannot be recomputed by
 subtracting two selections, or a selection and its visible parts. The suppression is
 applied here, in the domain core, so pages, exports and the yearly report all show the
 same, already protected, figures.

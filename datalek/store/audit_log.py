@@ -1,4 +1,4 @@
-"""SQL for the append-only audit log (the hashing lives in ``datalek.audit``)."""
+"""SQL for the append-only audit log (the hashing lives in ``datalek.accounts.audit``)."""
 
 from __future__ import annotations
 

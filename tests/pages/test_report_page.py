@@ -467,7 +467,7 @@ def test_failed_save_says_not_saved_and_keeps_the_answers(reporter_page, db_path
     at = fill_valid_report(
         reporter_page, department="Wijkteam Noord", description="Verslag naar de verkeerde ouder."
     )
-    with caplog.at_level(logging.ERROR, logger="pages.report"):
+    with caplog.at_level(logging.ERROR, logger="datalek.pages.report"):
         submit_report_form(at)
     assert not at.exception
     assert any(e.startswith(FAILED) for e in errors(at))
