@@ -1,6 +1,6 @@
 """Datalek entry point: page config, setup, sign-in and the menu for the signed-in role.
 
-Every page is a function from ``pages/`` (see ``ui/navigation.py``): nothing of a page runs
+Every page is a function from ``pages/`` (see ``navigation.py``): nothing of a page runs
 unless this script chose it for the signed-in actor.
 """
 
@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import streamlit as st
 
+import navigation
 from datalek import config, store
 from datalek.accounts import auth
 from datalek.accounts.setup import needs_setup
-from ui import navigation, oidc, session
+from ui import oidc, session
 
 st.set_page_config(page_title="Datalek", page_icon=":material/shield:", layout="wide")
 

@@ -148,8 +148,8 @@ def measure(incidents: int, reruns: int = 10, report: bool = True) -> dict:
 
 
 def _page(actor, reruns: int) -> dict:
+    import navigation
     from tests.pages.conftest import switch_to
-    from ui import navigation
 
     at = signed_in_app(actor)
     switch_to(at, navigation.OVERVIEW).run()

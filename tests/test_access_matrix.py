@@ -15,6 +15,7 @@ from collections.abc import Callable
 
 import pytest
 
+import navigation
 from datalek.accounts import audit_trail
 from datalek.accounts.organisations import list_organisations
 from datalek.accounts.permissions import PermissionDenied
@@ -41,7 +42,6 @@ from tests.pages.conftest import (  # noqa: F401 - autouse fixtures for the AppT
     titles,
 )
 from tests.test_permissions import MATRIX as FIRST_MATRIX
-from ui import navigation
 
 WHO = [
     "reporter",

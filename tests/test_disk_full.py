@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+import navigation
 from datalek import store
 from datalek.accounts import audit
 from datalek.handling import incidents
@@ -33,7 +34,6 @@ from tests.pages.conftest import (  # noqa: F401 - autouse fixtures for the AppT
     state_get,
     submit_report_form,
 )
-from ui import navigation
 
 NOT_SAVED = "NIET opgeslagen"
 DESCRIPTION = "Verslag per e-mail naar een verkeerde ouder gestuurd (schijf vol)."

@@ -161,9 +161,37 @@ def test_the_circle_finder_finds_circles(graph, circles):
     assert _cycles(graph) == circles
 
 
+#: The screens' side: app.py -> navigation -> pages -> ui -> datalek, never back.
+UI_LAYERS = {"app": 0, "navigation": 1, "pages": 2, "ui": 3, "datalek": 4}
+
+
+def _ui_layer_files() -> dict[str, list[Path]]:
+    return {
+        "app": [ROOT / "app.py"],
+        "navigation": [ROOT / "navigation.py"],
+        "pages": sorted((ROOT / "pages").glob("*.py")),
+        "ui": sorted((ROOT / "ui").glob("*.py")),
+    }
+
+
+def test_the_screens_import_downwards_only():
+    wrong = []
+    for layer, paths in _ui_layer_files().items():
+        for path in paths:
+            for name in imports_of(path):
+                target = name.split(".")[0]
+                if target in UI_LAYERS and UI_LAYERS[target] <= UI_LAYERS[layer] and target != layer:
+                    wrong.append(f"{path.relative_to(ROOT)} -> {name}")
+    assert wrong == []
+
+
 def test_the_core_never_imports_streamlit_or_the_screens():
     offenders = {
-        name: sorted(i for i in imports_of(path) if i.split(".")[0] in {"streamlit", "pages", "ui", "app"})
+        name: sorted(
+            i
+            for i in imports_of(path)
+            if i.split(".")[0] in {"streamlit", "pages", "ui", "app", "navigation"}
+        )
         for name, path in core_modules().items()
     }
     assert {k: v for k, v in offenders.items() if v} == {}

@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from click.testing import CliRunner
 
+import navigation
 from datalek import clock, store
 from datalek.accounts import audit
 from datalek.accounts.permissions import PermissionDenied
@@ -24,7 +25,6 @@ from tests.pages.conftest import (  # noqa: F401 - autouse fixtures for the page
     signed_in,
     table_with,
 )
-from ui import navigation
 
 SECRET = "Jan de Vries, BSN 111222333, jan@voorbeeld.nl"
 CLI = Actor.cli()

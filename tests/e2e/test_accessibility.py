@@ -14,14 +14,14 @@ from pathlib import Path
 
 import pytest
 
+import navigation
 from datalek import store
 from datalek.handling import incidents
 from datalek.models import Role
+from navigation import PAGES_BY_ROLE
 from tests.conftest import make_report
 from tests.e2e.conftest import ROOT, Server, open_page, open_tab, settle, sign_in
 from tests.e2e.test_xss import choose
-from ui import navigation
-from ui.navigation import PAGES_BY_ROLE
 
 pytestmark = pytest.mark.e2e
 

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import pytest
 
+import navigation
 from tests.conftest import new_context, settle
 from tests.e2e.conftest import ROOT, Server
-from ui import navigation
 
 pytestmark = pytest.mark.e2e
 

@@ -3,8 +3,8 @@
 import pytest
 
 from datalek.models import Role
+from navigation import PAGES_BY_ROLE
 from tests.e2e.conftest import settle, sign_in
-from ui.navigation import PAGES_BY_ROLE
 
 pytestmark = pytest.mark.e2e
 

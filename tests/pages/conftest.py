@@ -19,7 +19,7 @@ from streamlit.util import calc_hash
 
 from datalek import clock, store
 from datalek.models import Actor
-from ui.navigation import PageSpec
+from navigation import PageSpec
 
 APP = str(Path(__file__).parents[2] / "app.py")
 #: Streamlit's own ``PagesManager.__init__``, before the fixture below pins the MPA mode.

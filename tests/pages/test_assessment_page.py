@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import pytest
 
+import navigation
 from datalek import clock
 from datalek.handling import incidents
 from tests.conftest import make_report
 from tests.pages.conftest import button, errors, open_db, rows, signed_in, successes
-from ui import navigation
 
 PAGE = navigation.QUEUE
 

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 
+import navigation
 from datalek import clock
 from datalek.handling import assessment, decisions, incidents, prefill
 from datalek.handling.decisions import DecisionInput, Inform
@@ -20,7 +21,6 @@ from tests.pages.conftest import (
     state_get,
     successes,
 )
-from ui import navigation
 
 PAGE = navigation.QUEUE
 

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import pytest
 
+import navigation
 from datalek import clock, store
 from datalek.handling import incidents
 from tests.conftest import make_report
@@ -23,7 +24,6 @@ from tests.pages.conftest import (
     tables,
     titles,
 )
-from ui import navigation
 
 PAGE = navigation.MY_REPORTS
 ORIGINAL = "Verslag naar een verkeerde ouder gestuurd."

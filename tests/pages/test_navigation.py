@@ -8,6 +8,7 @@ import pytest
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.util import calc_hash
 
+import navigation
 from datalek.handling import incidents
 from datalek.models import Role
 from tests.conftest import make_report
@@ -21,7 +22,6 @@ from tests.pages.conftest import (
     titles,
     walk,
 )
-from ui import navigation
 
 ROLE_KEYS = {
     Role.REPORTER: "reporter",

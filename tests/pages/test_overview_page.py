@@ -6,9 +6,9 @@ import json
 
 import pytest
 
+import navigation
 from tests import dashboard_world as dw
 from tests.pages.conftest import errors, open_db, rows, signed_in
-from ui import navigation
 
 PAGE = navigation.OVERVIEW
 

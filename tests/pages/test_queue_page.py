@@ -6,11 +6,11 @@ from datetime import timedelta
 
 import pytest
 
+import navigation
 from datalek import clock
 from datalek.handling import assessment, decisions, incidents, prefill
 from tests.conftest import make_report
 from tests.pages.conftest import open_db, rows, signed_in, successes, switch_to, table_with, tables, titles
-from ui import navigation
 
 PAGE = navigation.QUEUE
 

@@ -9,13 +9,13 @@ from datetime import timedelta
 import pytest
 from openpyxl import load_workbook
 
+import navigation
 from datalek import clock
 from datalek.accounts.permissions import PermissionDenied
 from datalek.handling import incidents
 from datalek.insight import register_export
 from tests.conftest import make_report
 from tests.pages.conftest import button, open_db, rows, signed_in, table_with
-from ui import navigation
 
 PAGE = navigation.REGISTER
 

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+import navigation
 from datalek import clock, deadlines, store
 from datalek.accounts.users import create_user
 from datalek.intake import guidance
@@ -34,7 +35,6 @@ from tests.pages.conftest import (
     switch_to,
     titles,
 )
-from ui import navigation
 
 REPORT = navigation.REPORT
 BSN = "111222333"  # passes the 11-proef

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+import navigation
 from tests.conftest import PASSWORD
 from tests.pages.conftest import (
     app,
@@ -16,7 +17,6 @@ from tests.pages.conftest import (
     switch_to,
     titles,
 )
-from ui import navigation
 
 VALID = {
     "org_name": "Gemeente Voorbeeld",

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 
+import navigation
 from datalek import clock
 from datalek.accounts import auth
 from datalek.accounts.users import set_active
@@ -23,7 +24,6 @@ from tests.pages.conftest import (
     switch_to,
     titles,
 )
-from ui import navigation
 
 SIGNIN = "Aanmelden bij Datalek"
 IDLE = auth.EXPIRY_MESSAGES["idle"]
