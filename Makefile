@@ -53,11 +53,12 @@ run: $(STAMP)
 	DATALEK_DB=$(DB) $(PY) -m datalek init
 	DATALEK_DB=$(DB) $(PY) -m streamlit run app.py --server.port $(PORT) --server.address 0.0.0.0
 
-## Everything CI runs: lint, then the unit, AppTest and reliability tests on both cores, then the
-## browser tests one at a time (each starts its own server; two at once only compete for the cores).
+## Everything CI runs: lint; the unit and AppTest tests on both cores; then, one at a time, the
+## reliability tests (many processes and threads: they measure contention and must not share the
+## cores with other tests) and the browser tests (each starts its own server).
 test: $(STAMP) browser axe lint
-	$(PY) -m pytest -m "not e2e" -n 2 --dist worksteal
-	$(PY) -m pytest -m e2e
+	$(PY) -m pytest -m "not e2e and not slow" -n 2 --dist worksteal
+	$(PY) -m pytest -m "slow or e2e"
 
 ## The quick loop while developing: unit and AppTest tests on both cores, no browser, no
 ## many-process reliability tests.

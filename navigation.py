@@ -2,6 +2,11 @@
 
 Every page is a function in ``pages/``; ``app.py`` hands these callables to
 ``st.navigation``, so a page file run directly by Streamlit defines functions and shows nothing.
+
+A page's URL is Dutch, as everything a user reads ("/werkvoorraad"), and differs from its
+file's name: right after a server start Streamlit maps "/<file name>" to ``pages/<file>.py``
+(which shows nothing), while a page's own URL then finds no file and opens ``app.py``, which
+asks the visitor to sign in.
 """
 
 from __future__ import annotations
@@ -34,18 +39,18 @@ class PageSpec:
     section: str
 
 
-REPORT = PageSpec(report.render, "report", "Datalek melden", ":material/report:", "Melden")
-MY_REPORTS = PageSpec(my_reports.render, "my_reports", "Mijn meldingen", ":material/inbox:", "Melden")
-QUEUE = PageSpec(queue.render, "queue", "Werkvoorraad", ":material/pending_actions:", "Beoordelen")
-REGISTER = PageSpec(register.render, "register", "Register", ":material/table_view:", "Beoordelen")
-OVERVIEW = PageSpec(overview.render, "overview", "Overzicht", ":material/bar_chart:", "Inzicht")
-USERS = PageSpec(users.render, "users", "Accounts", ":material/group:", "Beheer")
-ORGANISATIONS = PageSpec(organisations.render, "organisations", "Organisaties", ":material/domain:", "Beheer")
-AUDIT = PageSpec(audit.render, "audit", "Audittrail", ":material/fact_check:", "Beheer")
-ACCOUNT = PageSpec(account.render, "account", "Mijn account", ":material/person:", "Account")
+REPORT = PageSpec(report.render, "melden", "Datalek melden", ":material/report:", "Melden")
+MY_REPORTS = PageSpec(my_reports.render, "mijn-meldingen", "Mijn meldingen", ":material/inbox:", "Melden")
+QUEUE = PageSpec(queue.render, "werkvoorraad", "Werkvoorraad", ":material/pending_actions:", "Beoordelen")
+REGISTER = PageSpec(register.render, "datalekkenregister", "Register", ":material/table_view:", "Beoordelen")
+OVERVIEW = PageSpec(overview.render, "overzicht", "Overzicht", ":material/bar_chart:", "Inzicht")
+USERS = PageSpec(users.render, "accounts", "Accounts", ":material/group:", "Beheer")
+ORGANISATIONS = PageSpec(organisations.render, "organisaties", "Organisaties", ":material/domain:", "Beheer")
+AUDIT = PageSpec(audit.render, "audittrail", "Audittrail", ":material/fact_check:", "Beheer")
+ACCOUNT = PageSpec(account.render, "mijn-account", "Mijn account", ":material/person:", "Account")
 #: Before anyone is signed in: the one-time setup of a new installation, and signing in.
-SETUP = PageSpec(setup.render, "setup", "Inrichten", ":material/settings:", "")
-SIGNIN = PageSpec(signin.render, "signin", "Aanmelden", ":material/login:", "")
+SETUP = PageSpec(setup.render, "inrichten", "Inrichten", ":material/settings:", "")
+SIGNIN = PageSpec(signin.render, "aanmelden", "Aanmelden", ":material/login:", "")
 
 PAGES_BY_ROLE: dict[Role, tuple[PageSpec, ...]] = {
     Role.REPORTER: (REPORT, MY_REPORTS, ACCOUNT),
