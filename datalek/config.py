@@ -12,8 +12,8 @@ from pathlib import Path
 
 DEFAULT_DB = Path("data") / "datalek.db"
 
-#: How many rows a list holds at most; the screens say so when there are more.
-QUEUE_LIMIT = 500  # the FG's work queue
+#: How many rows a list holds at most.
+QUEUE_LIMIT = 500  # the FG's work queue (it says so when it is full)
 MY_REPORTS_LIMIT = 500  # an employee's own reports
 OVERDUE_MEASURES_SHOWN = 20  # overdue measures named above the queue; the rest are counted
 AUDIT_ENTRIES_SHOWN = 200  # the newest entries on the Audittrail screen

@@ -95,10 +95,11 @@ def _redact_and_add(choice: int) -> None:
 def _keep_and_add(choice: int) -> None:
     state = st.session_state
     text = state.get(f"sup_text_{choice}", "")
-    if again := redaction.unwarned(text, state.get(f"sup_findings_{choice}", [])):
-        state[f"sup_findings_{choice}"] = again
+    found = redaction.identifiers_in(text)
+    if redaction.unwarned(found, state.get(f"sup_findings_{choice}", [])):
+        state[f"sup_findings_{choice}"] = found  # warn again, about everything in it now
         return
-    _add(choice, text, bool(redaction.identifiers_in(text)))
+    _add(choice, text, bool(found))
 
 
 def _add(choice: int, text: str, pii_kept: bool) -> None:

@@ -246,13 +246,21 @@ def script_runs(page) -> ScriptRuns:
     return _RUNS[id(page)]
 
 
-def wait_until(page, condition, timeout: float = 20) -> None:
-    """Poll ``condition()`` while Playwright keeps delivering the page's events."""
+def eventually(condition, timeout: float = 30, pause=lambda: time.sleep(0.05)) -> bool:
+    """Poll ``condition()`` until it holds (True) or ``timeout`` seconds pass (False): for what
+    happens in another thread or process, where there is nothing else to wait on."""
     deadline = time.monotonic() + timeout
     while not condition():
         if time.monotonic() > deadline:
-            raise TimeoutError(f"not within {timeout} s")
-        page.wait_for_timeout(20)
+            return False
+        pause()
+    return True
+
+
+def wait_until(page, condition, timeout: float = 20) -> None:
+    """``eventually`` while Playwright keeps delivering the page's events; raises on timeout."""
+    if not eventually(condition, timeout, lambda: page.wait_for_timeout(20)):
+        raise TimeoutError(f"not within {timeout} s")
 
 
 def settle(page, timeout: float = 20) -> None:

@@ -11,7 +11,9 @@ from click.testing import CliRunner, Result
 from datalek import store
 from datalek.accounts import auth
 from datalek.accounts.auth import SigninRefused
+from datalek.accounts.organisations import list_organisations
 from datalek.cli import main
+from datalek.models import Actor
 from datalek.store import accounts as account_sql
 
 P = pytest.param
@@ -415,3 +417,22 @@ def test_audit_verify_names_a_tampered_entry(cli, org, db_path):
     result = cli("audit", "verify")
     assert result.exit_code == 1
     assert "broken at sequence number 1" in result.output
+
+
+@pytest.mark.parametrize("spelling", ["--dpo", "--fg"], ids=["dpo", "fg-as-before"])
+def test_org_add_takes_the_dpo_details_under_both_spellings(cli, spelling, db_path):
+    result = cli(
+        "org",
+        "add",
+        "Gemeente Tweeluik",
+        f"{spelling}-name",
+        "Fien",
+        f"{spelling}-email",
+        "fien@test.invalid",
+        f"{spelling}-phone",
+        "010-1234567",
+    )
+    assert result.exit_code == 0, result.output
+    with store.unit(db_path) as db:
+        [org] = [o for o in list_organisations(db, Actor.cli()) if o.name == "Gemeente Tweeluik"]
+    assert (org.dpo_name, org.dpo_email, org.dpo_phone) == ("Fien", "fien@test.invalid", "010-1234567")

@@ -17,13 +17,13 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 
 from datalek import store
 from datalek.accounts import audit
+from tests.conftest import eventually
 
 pytestmark = pytest.mark.slow
 
@@ -69,18 +69,12 @@ def confirmed(out_dir: Path, kind: str = "R") -> set[tuple[int, str]]:
 
 
 def wait_for(out_dir: Path, at_least: int, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline and len(confirmed(out_dir)) < at_least:
-        time.sleep(0.1)
+    eventually(lambda: len(confirmed(out_dir)) >= at_least, timeout)
 
 
 def wait_until_every_writer_confirmed(out_dir: Path, tag: str, timeout: float = 60) -> None:
     """All 16 are busy: each has confirmed at least one report of this round."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if all(confirmed_in(path) for path in out_dir.glob(f"{tag}-*.out")):
-            return
-        time.sleep(0.1)
+    eventually(lambda: all(confirmed_in(path) for path in out_dir.glob(f"{tag}-*.out")), timeout)
 
 
 def confirmed_in(path: Path) -> bool:

@@ -11,14 +11,13 @@ from __future__ import annotations
 
 import re
 import socket
-import time
 
 import pytest
 
 from datalek import store
 from datalek.accounts.users import create_user
 from datalek.models import Actor, Role
-from tests.conftest import PASSWORD, World
+from tests.conftest import PASSWORD, World, eventually
 from tests.e2e.conftest import (  # noqa: F401 - the browser fixture for Debian's Chromium
     Server,
     browser_type_launch_args,
@@ -119,9 +118,7 @@ def test_a_journey_with_personal_data_leaves_none_in_the_logs(page, server):
     page.get_by_role("button", name="Afmelden").click()
     settle(page)
     # the failing e-mail notice runs in a background thread: wait until its line is logged
-    deadline = time.monotonic() + 30
-    while "notice for" not in server.log_path.read_text() and time.monotonic() < deadline:
-        time.sleep(0.1)
+    eventually(lambda: "notice for" in server.log_path.read_text())
 
     server.stop()
     log = server.log_path.read_text()

@@ -5,7 +5,6 @@ from __future__ import annotations
 import email
 import logging
 import socket
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from email.message import EmailMessage
@@ -18,7 +17,7 @@ from datalek.accounts.organisations import notice_recipients
 from datalek.config import SmtpSettings
 from datalek.handling import incidents
 from datalek.intake import notice
-from tests.conftest import make_report
+from tests.conftest import eventually, make_report
 
 BASE_URL = "https://datalek.test.invalid/fg"
 
@@ -222,17 +221,11 @@ def test_settings_defaults_and_bad_port(clean_env):
     assert settings.base_url == "http://localhost:8501"
 
 
-def _wait_for_mail(inbox: Inbox, timeout: float = 10) -> None:
-    deadline = time.monotonic() + timeout
-    while not inbox.messages and time.monotonic() < deadline:
-        time.sleep(0.02)
-
-
 def test_submitting_a_report_tells_the_fg(smtp, world, fresh_db):
     """The report screen no longer sends the notice itself: submitting does, after the commit."""
     settings, inbox = smtp
     incident = incidents.submit_report(fresh_db, world["reporter"], make_report(world.org.id), mail=settings)
-    _wait_for_mail(inbox)
+    eventually(lambda: inbox.messages, timeout=10)
     assert [sorted(m.rcpt_tos) for m in inbox.messages] == [["dpo@test.invalid", "fg@test.invalid"]]
     assert incident.reference in inbox.messages[0].body
 
@@ -243,9 +236,7 @@ def test_a_failing_notice_never_undoes_the_report(world, fresh_db, caplog):
         incident = incidents.submit_report(
             fresh_db, world["reporter"], make_report(world.org.id), mail=settings
         )
-        deadline = time.monotonic() + 10
-        while "not sent" not in caplog.text and time.monotonic() < deadline:
-            time.sleep(0.02)
+        eventually(lambda: "not sent" in caplog.text, timeout=10)
     count = fresh_db.execute("SELECT count(*) FROM incidents WHERE id = ?", [incident.id]).fetchone()[0]
     assert count == 1
     assert incident.reference in caplog.text and "fg@test.invalid" not in caplog.text

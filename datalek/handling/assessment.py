@@ -6,8 +6,10 @@ later changes never rewrite what the FG saw when deciding.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from pydantic import ValidationError
 from sqlite_utils import Database
@@ -36,22 +38,31 @@ REQUIRED_CHOICES = {
     "recipients": "Kies minstens één soort ontvanger (of 'Nog te bepalen').",
 }
 COUNTS = (("people_count", "people_count_kind"), ("records_count", "records_count_kind"))
+COUNT_MISSING = "Vul het aantal in, of kies 'Weet ik niet'."
 _BACKUP = {"yes": True, "no": False, "unknown": None}
 
 
-def count_errors(facts: Facts) -> dict[str, str]:
+def _count_gaps(value_of: Callable[[str], Any]) -> dict[str, str]:
     """A number is needed where the answer is "exactly" or "about" so many."""
     return {
-        count: "Vul het aantal in, of kies 'Weet ik niet'."
+        count: COUNT_MISSING
         for count, kind in COUNTS
-        if getattr(facts, kind) in (CountKind.EXACT, CountKind.APPROXIMATE) and getattr(facts, count) is None
+        if value_of(kind) in (CountKind.EXACT, CountKind.APPROXIMATE) and value_of(count) is None
     }
+
+
+def _choice_gaps(value_of: Callable[[str], Any]) -> dict[str, str]:
+    return {field: message for field, message in REQUIRED_CHOICES.items() if not value_of(field)}
+
+
+def count_errors(facts: Facts) -> dict[str, str]:
+    """The count rule alone (``python -m datalek assess`` allows every other unknown)."""
+    return _count_gaps(lambda name: getattr(facts, name))
 
 
 def check_facts(facts: Facts) -> dict[str, str]:
     """What is missing or contradicts itself in the facts the FG saves, per field (Dutch)."""
-    errors = {field: message for field, message in REQUIRED_CHOICES.items() if not getattr(facts, field)}
-    errors.update(count_errors(facts))
+    errors = {**_choice_gaps(lambda name: getattr(facts, name)), **count_errors(facts)}
     if facts.aware_at > clock.now():
         errors["aware_at"] = "Dit moment ligt in de toekomst."
     return errors
@@ -60,18 +71,14 @@ def check_facts(facts: Facts) -> dict[str, str]:
 def facts_from_answers(answers: dict, aware_at: datetime | None) -> Facts:
     """The facts from the assessment form's answers (a value per ``Facts`` field, and
     ``backup`` as yes/no/unknown), or ``InvalidInput`` with a Dutch message per field."""
-    errors = {field: message for field, message in REQUIRED_CHOICES.items() if not answers.get(field)}
-    if aware_at is None:
-        errors["aware_at"] = "Vul in wanneer de organisatie het wist."
     data = {name: answers[name] for name in Facts.model_fields if name in answers and name != "aware_at"}
     data["backup_available"] = _BACKUP[answers.get("backup") or "unknown"]
     for count, kind in COUNTS:
-        if data.get(kind) == CountKind.UNKNOWN.value:
+        if data.get(kind) == CountKind.UNKNOWN:  # "weet ik niet" forgets a number typed before
             data[count] = None
-        elif (
-            data.get(kind) in (CountKind.EXACT.value, CountKind.APPROXIMATE.value) and data.get(count) is None
-        ):
-            errors[count] = "Vul het aantal in, of kies 'Weet ik niet'."
+    errors = {**_choice_gaps(data.get), **_count_gaps(data.get)}
+    if aware_at is None:
+        errors["aware_at"] = "Vul in wanneer de organisatie het wist."
     if errors:
         raise InvalidInput(errors)
     try:

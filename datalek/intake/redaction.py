@@ -67,9 +67,8 @@ def identifiers_in(text: str) -> list[dict]:
     return [found.to_dict() for found in pii.find_pii(text)]
 
 
-def unwarned(text: str, warned: list[dict]) -> list[dict]:
-    """Keeping identifiers on purpose covers only those the employee was warned about: when the
-    text now holds another one, all its identifiers (to warn again); else nothing."""
+def unwarned(found: list[dict], warned: list[dict]) -> bool:
+    """Keeping identifiers on purpose covers only those the employee was warned about: True when
+    the text now holds another one (``found``: ``identifiers_in`` of the text as it is now)."""
     seen = {(f["kind"], f["text"]) for f in warned}
-    found = identifiers_in(text)
-    return found if {(f["kind"], f["text"]) for f in found} - seen else []
+    return bool({(f["kind"], f["text"]) for f in found} - seen)
