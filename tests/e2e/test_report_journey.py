@@ -1,11 +1,14 @@
-"""An employee reports an e-mail sent to the wrong person, with a BSN in the description."""
+"""An employee reports an e-mail sent to the wrong person, with a BSN in the description, and
+adds to a report later."""
 
 import re
 
 import pytest
 
 from datalek import store
-from tests.e2e.conftest import choose_options, choose_radio, open_page, settle, sign_in
+from datalek.handling import incidents
+from tests.conftest import make_report
+from tests.e2e.conftest import choose_option, choose_options, choose_radio, open_page, settle, sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -54,3 +57,41 @@ def test_employee_reports_redacts_and_finds_it_back(page, server, seeded):
     open_page(page, "Mijn meldingen")
     page.get_by_text("Je hebt nog geen meldingen gedaan.").wait_for()
     assert page.get_by_role("cell", name=reference, exact=True).count() == 0
+
+
+def test_a_supplement_with_identifiers_is_replaced_or_kept_only_knowingly(page, server, seeded):
+    """Mijn meldingen: an identifier in a supplement is replaced on request; keeping it on purpose
+    covers only what the employee was warned about — a new one is warned about again."""
+    path, world = seeded
+    with store.unit(path) as db:
+        mine = incidents.submit_report(db, world["reporter2"], make_report(world.org.id))
+    sign_in(page, server.url, "reporter2@test.invalid")
+    open_page(page, "Mijn meldingen")
+    if choose_option(page, page, "Bekijk of vul een melding aan", mine.reference):
+        settle(page)
+    box = page.get_by_label("Wat wil je toevoegen?")
+
+    box.fill("De ontvanger belde terug via 06-12345678.")
+    page.get_by_role("button", name="Aanvulling toevoegen").click()
+    settle(page)
+    page.get_by_text("waarmee iemand te herkennen is (telefoonnummer)").wait_for()
+    page.get_by_role("button", name="Vervangen en toevoegen").click()
+    settle(page)
+    page.locator("[data-testid=stAlertContentSuccess]", has_text="Je aanvulling is opgeslagen.").wait_for()
+
+    box.fill("Gebeld met 06-12345678.")
+    page.get_by_role("button", name="Aanvulling toevoegen").click()
+    settle(page)
+    box.fill("Gebeld met 06-12345678, BSN 111222333.")  # a new identifier after the warning
+    page.get_by_role("button", name="Toch toevoegen zoals het is").click()
+    settle(page)
+    page.get_by_text("waarmee iemand te herkennen is (BSN, telefoonnummer)").wait_for()  # warned again
+    with store.unit(path) as db:
+        texts = [r[0] for r in db.execute("SELECT text FROM supplements WHERE incident_id = ?", [mine.id])]
+    assert texts == ["De ontvanger belde terug via [telefoon]."]
+    page.get_by_role("button", name="Toch toevoegen zoals het is").click()
+    settle(page)
+    page.locator("[data-testid=stAlertContentSuccess]", has_text="Je aanvulling is opgeslagen.").wait_for()
+    with store.unit(path) as db:
+        texts = [r[0] for r in db.execute("SELECT text FROM supplements WHERE incident_id = ?", [mine.id])]
+    assert texts == ["De ontvanger belde terug via [telefoon].", "Gebeld met 06-12345678, BSN 111222333."]
