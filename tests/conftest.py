@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import sqlite3
 import time
@@ -23,6 +24,11 @@ from datalek.intake.report import Report, validate_report
 from datalek.models import Actor, Role
 
 PASSWORD = "correct horse battery staple"
+
+#: One audit key for every database the tests make, and for the processes they start: the
+#: fixtures copy database files, and a key file (``<db>.auditkey``) would not travel with them.
+#: tests/test_audit_anchor.py removes it to test the key file itself.
+os.environ.setdefault("DATALEK_AUDIT_KEY", "tests-only-audit-key-" + "5" * 43)
 
 
 #: argon2id with the smallest cost: the same algorithm and format, a thousand times faster.

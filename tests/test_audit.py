@@ -159,7 +159,9 @@ def test_changing_an_entry_breaks_the_chain_at_that_entry(chained: Database, col
     assert str(MIDDLE) in result.message
 
 
-def test_rehashing_a_changed_entry_breaks_the_chain_at_the_next(chained: Database) -> None:
+def test_rehashing_a_changed_entry_without_the_key_is_caught_at_that_entry(chained: Database) -> None:
+    """Before the key (0008) a recomputed SHA-256 held and the chain broke only at the next
+    entry; now the entry's own hash is an HMAC the attacker cannot make."""
     row = next(chained.query("SELECT * FROM audit_log WHERE seq = ?", [MIDDLE]))
     row["action"] = "incident.create"
     forged = audit.entry_hash(row["prev_hash"], audit._event(row))
@@ -168,7 +170,9 @@ def test_rehashing_a_changed_entry_breaks_the_chain_at_the_next(chained: Databas
         "UPDATE audit_log SET action = ?, hash = ? WHERE seq = ?",
         [row["action"], forged, MIDDLE],
     )
-    assert audit.verify(chained).first_broken == MIDDLE + 1
+    result = audit.verify(chained)
+    assert result.first_broken == MIDDLE
+    assert [f.kind for f in result.findings] == ["rewritten_chain"]
 
 
 def test_deleting_an_entry_names_the_missing_number(chained: Database) -> None:

@@ -20,6 +20,7 @@ from datalek.models import Actor, InvalidInput
 from datalek.store import audit_log
 from tests.conftest import NOW, make_report
 from tests.pages.conftest import (  # noqa: F401 - autouse fixtures for the page test
+    _browser_cookies,
     _navigation_always_runs_app_py,
     _serializable_state_without_apptest_bookkeeping,
     signed_in,
@@ -94,6 +95,7 @@ def _incident(
             " VALUES (?, 'reported', ?, ?, ?)",
             [i, status, _iso(closed), SECRET],
         )
+        audit.append(db, None, "incident.status", "incident", i)  # the state, as the app would
     return made
 
 

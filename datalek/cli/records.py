@@ -7,21 +7,40 @@ from pathlib import Path
 
 import click
 
-from datalek import store
-from datalek.accounts import audit
+from datalek import config, store
+from datalek.accounts import audit, audit_anchor
 from datalek.cli.common import db_file, db_option, fail_invalid, open_db
 from datalek.demo import dataset
 from datalek.handling import retention
 from datalek.models import Actor, InvalidInput
+from datalek.store import audit_files
 
 
 @click.command()
 @db_option
 def init(db_path: Path | None) -> None:
-    """Create the database or bring it up to date."""
+    """Create the database or bring it up to date; make the audit trail's key and seal the
+    entries written before it."""
     path = db_file(db_path)
+    had_key = config.audit_key_path(path).exists()
     applied = store.migrate(path)
     click.echo(f"Database {path}: {len(applied)} migratie(s) toegepast, schema is actueel.")
+    db = store.connect(path)
+    try:
+        with store.write(db):
+            sealed = audit.seal(db)
+    except audit_anchor.AuditKeyMissing as exc:
+        raise click.ClickException(str(exc)) from None
+    finally:
+        db.close()
+    if not had_key and config.audit_key_path(path).exists():
+        click.echo(
+            f"De sleutel van de audittrail staat in {config.audit_key_path(path)}. Bewaar een kopie "
+            "op een veilige plek, apart van de database: zonder sleutel is de audittrail niet te "
+            "controleren."
+        )
+    if sealed:
+        click.echo("De registraties van vóór de sleutel zijn verzegeld met de sleutel.")
 
 
 @click.command("demo")
@@ -108,12 +127,18 @@ def audit_group() -> None:
 @audit_group.command("verify")
 @db_option
 def audit_verify(db_path) -> None:
-    """Recompute the hash chain; exit code 1 names the first broken entry."""
+    """Check the chain and its anchor outside the database (key, checkpoints) and the state of
+    every incident; exit code 1 names what does not hold."""
     db = open_db(db_path)
     try:
         result = audit.verify(db)
     finally:
         db.close()
     click.echo(result.message)
+    path = db_file(db_path)
+    click.echo(
+        f"Sleutel: {audit_files.key_location(path.resolve())}. "
+        f"Controlepunten: {config.audit_checkpoint_path(path.resolve())}."
+    )
     if not result.intact:
         sys.exit(1)

@@ -11,14 +11,19 @@ Rules (see docs/design.md):
 
 from __future__ import annotations
 
+import logging
 import sqlite3
-from collections.abc import Iterator
+import threading
+import weakref
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlite_utils import Database
 
 from datalek import config
+from datalek.store import audit_files
 from datalek.store.schema import MIGRATIONS
 
 BUSY_TIMEOUT_MS = 10_000
@@ -61,15 +66,60 @@ def unit(path: Path | str | None = None) -> Iterator[Database]:
         db.close()
 
 
+@dataclass
+class Transaction:
+    """One open ``write``: callbacks run just before its COMMIT (still inside it: they may
+    write, or raise to roll everything back) and just after it (the data is committed; an
+    error there is logged, never raised). ``state`` keeps a caller's data for this transaction
+    only: the audit trail's pending entries."""
+
+    before_commit: list[Callable[[], None]] = field(default_factory=list)
+    after_commit: list[Callable[[], None]] = field(default_factory=list)
+    state: dict = field(default_factory=dict)
+
+
+_OPEN: weakref.WeakKeyDictionary[Database, Transaction] = weakref.WeakKeyDictionary()
+
+
+def transaction(db: Database) -> Transaction:
+    """The ``write`` transaction open on ``db``; RuntimeError outside one."""
+    try:
+        return _OPEN[db]
+    except KeyError:
+        raise RuntimeError("must run inside store.write (BEGIN IMMEDIATE)") from None
+
+
+#: The writers of this process queue here before ``BEGIN IMMEDIATE``. A waiting thread is woken
+#: the moment the writer before it is done, instead of SQLite's busy handler, which sleeps and
+#: retries: with 64 threads writing at once that let a few of them wait past the busy timeout
+#: ("database is locked"). Other processes (the command line) still meet SQLite's own lock.
+#: Re-entrant, so a thread that opens a second connection behaves as before (SQLite decides).
+_WRITERS = threading.RLock()
+
+
 @contextmanager
 def write(db: Database) -> Iterator[Database]:
     """A writing transaction, started with BEGIN IMMEDIATE; rolled back on any error."""
+    if not _WRITERS.acquire(timeout=BUSY_TIMEOUT_MS / 1000):
+        raise StorageError("database is locked (writers of this process)")
+    try:
+        with _transaction(db):
+            yield db
+    finally:
+        _WRITERS.release()
+
+
+@contextmanager
+def _transaction(db: Database) -> Iterator[Database]:
     try:
         db.execute("BEGIN IMMEDIATE")
     except sqlite3.OperationalError as exc:
         raise StorageError(str(exc)) from exc
+    _OPEN[db] = tx = Transaction()
     try:
         yield db
+        for callback in tx.before_commit:
+            callback()
         db.execute("COMMIT")
     except BaseException as exc:
         db.rollback()
@@ -78,6 +128,13 @@ def write(db: Database) -> Iterator[Database]:
         ):
             raise StorageError(str(exc)) from exc
         raise
+    finally:
+        _OPEN.pop(db, None)
+    for callback in tx.after_commit:
+        try:
+            callback()
+        except Exception:  # the write is done; what follows it must not make it look failed
+            logging.getLogger(__name__).exception("after-commit callback failed")
 
 
 def migrate(path: Path | str | None = None) -> list[str]:
@@ -88,6 +145,7 @@ def migrate(path: Path | str | None = None) -> list[str]:
         with write(db):
             pending = [m.name for m in MIGRATIONS.pending(db)]
             MIGRATIONS.apply(db)
+        audit_files.ensure_key(db, Path(path or config.db_path()))  # the audit trail's key
         return pending
     finally:
         db.close()
@@ -107,6 +165,7 @@ def backup(source: Path | str, target: Path | str) -> str:
     target = Path(target)
     if target.exists():
         raise FileExistsError(str(target))
+    anchor = audit_files.snapshot_for_backup(Path(source))  # the audit key and checkpoints
     src = connect(source)
     try:
         dst = sqlite3.connect(str(target))
@@ -117,4 +176,5 @@ def backup(source: Path | str, target: Path | str) -> str:
             dst.close()
     finally:
         src.close()
+    audit_files.write_backup(target, anchor)
     return result

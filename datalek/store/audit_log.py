@@ -1,8 +1,12 @@
-"""SQL for the append-only audit log (the hashing lives in ``datalek.accounts.audit``)."""
+"""SQL for the append-only audit log (the hashing lives in ``datalek.accounts.audit``), its head
+marker, and the rows that make up the stored state of an incident."""
 
 from __future__ import annotations
 
+import sqlite3
+import weakref
 from collections.abc import Iterator
+from pathlib import Path
 
 from sqlite_utils import Database
 
@@ -12,13 +16,133 @@ def last_entry(db: Database) -> dict | None:
     return rows[0] if rows else None
 
 
+def entry(db: Database, seq: int) -> dict | None:
+    rows = list(db.query("SELECT * FROM audit_log WHERE seq = ?", [seq]))
+    return rows[0] if rows else None
+
+
 def insert_entry(db: Database, row: dict) -> None:
     db.execute(
         "INSERT INTO audit_log (seq, at, actor_id, actor_role, action, object_type, object_id,"
-        " detail, prev_hash, hash) VALUES (:seq, :at, :actor_id, :actor_role, :action,"
-        " :object_type, :object_id, :detail, :prev_hash, :hash)",
+        " detail, state_hash, state_before, prev_hash, hash) VALUES (:seq, :at, :actor_id,"
+        " :actor_role, :action, :object_type, :object_id, :detail, :state_hash, :state_before,"
+        " :prev_hash, :hash)",
         row,
     )
+
+
+# -- the head marker: the last entry as the database itself last recorded it -------------------
+
+
+def head(db: Database) -> dict | None:
+    """The head marker (seq, hash, key_id, mac), or None (never anchored, or before 0008)."""
+    try:
+        rows = list(db.query("SELECT seq, hash, key_id, mac FROM audit_head WHERE id = 1"))
+    except sqlite3.OperationalError as exc:  # a database from before migration 0008
+        if "no such table" in str(exc):
+            return None
+        raise
+    return rows[0] if rows else None
+
+
+def set_head(db: Database, row: dict) -> None:
+    db.execute(
+        "INSERT INTO audit_head (id, seq, hash, key_id, mac) VALUES (1, :seq, :hash, :key_id, :mac)"
+        " ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash,"
+        " key_id = excluded.key_id, mac = excluded.mac",
+        row,
+    )
+
+
+# -- the stored state of an incident ---------------------------------------------------------
+
+#: What the app can change of an incident, table by table, in a fixed column order. Version 1
+#: (migration 0008). A later migration that adds a column the app changes adds a version 2
+#: here; entries keep the version they were written with, so old entries still verify.
+STATE_COLUMNS: dict[int, dict[str, tuple[str, ...]]] = {
+    1: {
+        "incidents": (
+            "id", "org_id", "year", "seq", "reference", "reporter_id", "department", "situation",
+            "incident_type", "status", "occurred_from", "occurred_to", "ongoing", "discovered_at",
+            "reported_at", "aware_at", "report", "description", "actions_taken", "pii_kept",
+            "created_at", "updated_at", "month", "repeat_of", "closed_at", "purged_at",
+        ),
+        "supplements": ("id", "author_id", "created_at", "text"),
+        "status_changes": ("id", "from_status", "to_status", "actor_id", "at", "reason"),
+        "assessments": (
+            "id", "version", "facts", "advice", "risk", "notify_authority", "inform_subjects",
+            "enisa_level", "enisa_score", "effects", "remedial_action", "author_id", "created_at",
+        ),
+        "decisions": (
+            "id", "assessment_id", "kind", "notify_authority", "inform_subjects", "inform_date",
+            "lawful_basis", "motivation", "deviates", "deviation_motivation", "advice",
+            "decided_by", "decided_at",
+        ),
+        "authority_notifications": (
+            "id", "kind", "ap_reference", "submitted_at", "late_reason", "note", "concept",
+            "recorded_by", "recorded_at",
+        ),
+        "safety_checks": ("id", "recipient", "risk", "reason", "review_on", "recorded_by", "recorded_at"),
+        "subject_notices": (
+            "id", "recipient", "people_count", "informed_on", "channel", "recorded_by", "recorded_at",
+        ),
+        "public_notices": ("id", "text", "published_on", "recorded_by", "recorded_at"),
+        "measures": (
+            "id", "org_id", "kind", "description", "owner", "due_on", "status", "done_on",
+            "created_by", "created_at", "updated_at",
+        ),
+    }
+}  # fmt: skip
+
+
+def incident_state(db: Database, incident_id: int, version: int) -> dict[str, list[list]]:
+    """The rows of one incident per table (values in ``STATE_COLUMNS`` order, by id); the
+    ``incidents`` list is empty when the incident does not exist."""
+    state = {}
+    for table, columns in STATE_COLUMNS[version].items():
+        key = "id" if table == "incidents" else "incident_id"
+        rows = db.conn.execute(
+            f"SELECT {', '.join(columns)} FROM {table} WHERE {key} = ? ORDER BY id", [incident_id]
+        )
+        state[table] = [list(row) for row in rows]
+    return state
+
+
+def newest_state(db: Database, incident_id: int) -> str | None:
+    """The state hash in the newest entry about an incident (None when it has none)."""
+    row = db.execute(
+        "SELECT state_hash FROM audit_log WHERE object_type = 'incident' AND object_id = ?"
+        " AND state_hash IS NOT NULL ORDER BY seq DESC LIMIT 1",
+        [str(incident_id)],
+    ).fetchone()
+    return row[0] if row else None
+
+
+_VIEWS: weakref.WeakKeyDictionary[Database, Database] = weakref.WeakKeyDictionary()
+
+
+def committed_view(db: Database, path: Path | None) -> Database | None:
+    """A read-only connection to the same file, kept with ``db``: inside ``db``'s write
+    transaction it still sees the state as last committed (WAL), before this transaction's
+    changes. None for an in-memory database."""
+    if path is None:
+        return None
+    view = _VIEWS.get(db)
+    if view is None:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False)
+        conn.execute("PRAGMA busy_timeout=10000")
+        view = _VIEWS[db] = Database(conn, execute_plugins=False)
+        weakref.finalize(db, conn.close)
+    return view
+
+
+def incident_ids(db: Database) -> list[int]:
+    return [row[0] for row in db.execute("SELECT id FROM incidents ORDER BY id").fetchall()]
+
+
+def incident_reference(db: Database, incident_id: int) -> str | None:
+    row = db.execute("SELECT reference FROM incidents WHERE id = ?", [incident_id]).fetchone()
+    return row[0] if row else None
 
 
 def entries(db: Database) -> Iterator[dict]:
