@@ -1,5 +1,6 @@
-"""Sign-in and sessions: password policy, argon2id hashes, back-off after failed attempts,
-disabled accounts, server-side session limits and OIDC mapping.
+"""Sign-in and sessions: password policy, argon2id hashes, back-off after failed attempts
+(the throttle's own rules: tests/test_throttle.py), disabled accounts, server-side session
+limits and OIDC mapping.
 
 Every sign-in outcome is audited, and failure messages never tell whether an account exists.
 """
@@ -13,15 +14,17 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from datalek.accounts import auth
+from datalek.accounts import auth, throttle
 from datalek.accounts.users import get_user, set_active
 from datalek.config import SessionPolicy
 from datalek.models import Actor, Role
 from datalek.store import audit_log
+from datalek.store import throttle as throttle_sql
 from tests.conftest import PASSWORD
 
 T0 = datetime(2026, 11, 20, 10, 0, tzinfo=UTC)
 WRONG = "definitely not the password"
+CLIENT = "192.0.2.1"
 
 
 def last_entry(db) -> dict:
@@ -29,14 +32,15 @@ def last_entry(db) -> dict:
     return {**entry, "detail": json.loads(entry["detail"])}
 
 
-def failures_in_db(db, email: str) -> int:
-    row = db.execute("SELECT failures FROM signin_failures WHERE email = ?", [email]).fetchone()
-    return row[0] if row else 0
+def failures_in_db(db, email: str, client: str = CLIENT) -> int:
+    """The failures counted for this account from this client address."""
+    row = throttle_sql.counter(db, "account_client", client, throttle.account_key(email))
+    return row["failures"] if row else 0
 
 
 def fail(db, email: str, at: datetime) -> str:
     with pytest.raises(auth.SigninRefused) as refused:
-        auth.sign_in(db, email, WRONG, at=at)
+        auth.sign_in(db, email, WRONG, client=CLIENT, at=at)
     return refused.value.message
 
 
@@ -118,7 +122,7 @@ def test_stored_hashes_are_argon2id_and_never_the_password(fresh_db, world):
 
 
 def test_sign_in_returns_the_actor_with_role_and_organisations(fresh_db, world):
-    actor = auth.sign_in(fresh_db, "dpo@test.invalid", PASSWORD, at=T0)
+    actor = auth.sign_in(fresh_db, "dpo@test.invalid", PASSWORD, client=CLIENT, at=T0)
     assert actor == world["dpo"]
     assert actor.role is Role.DPO
     assert actor.org_ids == (world.org.id,)
@@ -130,7 +134,7 @@ def test_sign_in_returns_the_actor_with_role_and_organisations(fresh_db, world):
 
 
 def test_the_e_mail_address_is_matched_case_insensitively(fresh_db, world):
-    actor = auth.sign_in(fresh_db, "  Management@TEST.invalid ", PASSWORD, at=T0)
+    actor = auth.sign_in(fresh_db, "  Management@TEST.invalid ", PASSWORD, client=CLIENT, at=T0)
     assert actor.role is Role.MANAGEMENT and actor.user_id == world["management"].user_id
 
 
@@ -145,23 +149,25 @@ def test_the_e_mail_address_is_matched_case_insensitively(fresh_db, world):
 )
 def test_failures_give_one_message_and_are_audited(fresh_db, world, email, password, object_id):
     with pytest.raises(auth.SigninRefused) as refused:
-        auth.sign_in(fresh_db, email, password, at=T0)
+        auth.sign_in(fresh_db, email, password, client=CLIENT, at=T0)
     assert refused.value.message == auth.WRONG_CREDENTIALS == "E-mailadres of wachtwoord klopt niet."
     entry = last_entry(fresh_db)
     assert entry["action"] == "signin_failed"
     assert entry["actor_id"] is None
     assert entry["object_id"] == (str(world[object_id].user_id) if object_id else "")
-    # ids only: the typed address is not in the trail
+    # ids and the client address only: the typed e-mail address is not in the trail
+    assert entry["detail"] == {"method": "password", "client": CLIENT}
     assert email not in json.dumps(entry)
 
 
-def test_failures_are_counted_per_address_in_the_database(fresh_db, world):
+def test_failures_are_counted_per_account_and_client_address_in_the_database(fresh_db, world):
     for i in range(3):
         fail(fresh_db, " DPO@test.invalid", T0 + timedelta(seconds=i))
     fail(fresh_db, "nobody@test.invalid", T0)
     assert failures_in_db(fresh_db, "dpo@test.invalid") == 3
     assert failures_in_db(fresh_db, "nobody@test.invalid") == 1
     assert failures_in_db(fresh_db, "reporter@test.invalid") == 0
+    assert failures_in_db(fresh_db, "dpo@test.invalid", client="192.0.2.2") == 0
 
 
 def test_known_and_unknown_addresses_are_indistinguishable_through_the_lockout(fresh_db, world):
@@ -172,52 +178,28 @@ def test_known_and_unknown_addresses_are_indistinguishable_through_the_lockout(f
     assert all("Te veel mislukte pogingen" in m for m in known[4:])
 
 
-@pytest.mark.parametrize(
-    ("failures", "seconds"),
-    [
-        (0, 0),
-        (1, 0),
-        (4, 0),
-        (5, 30),
-        (6, 60),
-        (7, 120),
-        (8, 240),
-        (9, 480),
-        (10, 900),
-        (11, 900),
-        (100, 900),
-    ],
-    ids=[
-        "none",
-        "1-free",
-        "4-free",
-        "5-30s",
-        "6-60s",
-        "7-2min",
-        "8-4min",
-        "9-8min",
-        "10-capped-15min",
-        "11-capped",
-        "100-capped",
-    ],
-)
-def test_backoff_table(failures, seconds):
-    assert auth.backoff_seconds(failures) == seconds
-
-
-def test_after_five_failures_even_the_right_password_waits(fifth_failure):
+def test_after_five_failures_even_the_right_password_waits(fifth_failure, world):
     db, at = fifth_failure
+    burst = last_entry(db)  # the fifth failure started the wait: one entry says so
+    assert (burst["action"], burst["object_id"]) == ("signin_burst", str(world["dpo"].user_id))
+    assert burst["detail"] == {
+        "scope": "account_client",
+        "client": CLIENT,
+        "failures": 5,
+        "wait_seconds": 30,
+    }
     with pytest.raises(auth.SigninRefused) as refused:
-        auth.sign_in(db, "dpo@test.invalid", PASSWORD, at=at + timedelta(seconds=29))
+        auth.sign_in(db, "dpo@test.invalid", PASSWORD, client=CLIENT, at=at + timedelta(seconds=29))
     assert refused.value.message == "Te veel mislukte pogingen. Probeer het over 1 minuut opnieuw."
-    assert last_entry(db)["action"] == "signin_throttled"
-    # a throttled attempt neither checks the password nor counts as a failure
+    assert refused.value.retry_after == 1
+    # a throttled attempt neither checks the password, nor counts, nor writes to the trail
     assert failures_in_db(db, "dpo@test.invalid") == 5
+    assert last_entry(db) == burst
 
 
 def test_after_the_wait_the_right_password_works_and_clears_the_failures(fifth_failure, world):
     db, at = fifth_failure
-    actor = auth.sign_in(db, "dpo@test.invalid", PASSWORD, at=at + timedelta(seconds=30))
+    actor = auth.sign_in(db, "dpo@test.invalid", PASSWORD, client=CLIENT, at=at + timedelta(seconds=30))
     assert actor.user_id == world["dpo"].user_id
     assert failures_in_db(db, "dpo@test.invalid") == 0
     assert last_entry(db)["action"] == "signin"
@@ -229,19 +211,25 @@ def test_a_wrong_password_after_the_wait_doubles_it(fifth_failure):
     assert "1 minuut" in fail(db, "dpo@test.invalid", later)
     assert failures_in_db(db, "dpo@test.invalid") == 6
     with pytest.raises(auth.SigninRefused):
-        auth.sign_in(db, "dpo@test.invalid", PASSWORD, at=later + timedelta(seconds=59))
-    assert auth.sign_in(db, "dpo@test.invalid", PASSWORD, at=later + timedelta(seconds=60))
+        auth.sign_in(db, "dpo@test.invalid", PASSWORD, client=CLIENT, at=later + timedelta(seconds=59))
+    assert auth.sign_in(db, "dpo@test.invalid", PASSWORD, client=CLIENT, at=later + timedelta(seconds=60))
 
 
-def test_the_lockout_of_one_address_does_not_affect_another(fifth_failure, world):
+def test_the_wait_of_one_account_does_not_affect_another_from_that_address(fifth_failure, world):
     db, at = fifth_failure
-    actor = auth.sign_in(db, "reporter@test.invalid", PASSWORD, at=at + timedelta(seconds=1))
+    actor = auth.sign_in(db, "reporter@test.invalid", PASSWORD, client=CLIENT, at=at + timedelta(seconds=1))
     assert actor.user_id == world["reporter"].user_id
+
+
+def test_the_wait_does_not_affect_the_same_account_from_another_address(fifth_failure, world):
+    db, at = fifth_failure
+    actor = auth.sign_in(db, "dpo@test.invalid", PASSWORD, client="192.0.2.99", at=at + timedelta(seconds=1))
+    assert actor == world["dpo"]
 
 
 @pytest.fixture
 def fifth_failure(fresh_db, world):
-    """The dpo's address after five wrong passwords; returns the time of the fifth."""
+    """The dpo's account after five wrong passwords from CLIENT; returns the time of the fifth."""
     for i in range(5):
         fail(fresh_db, "dpo@test.invalid", T0 + timedelta(seconds=i))
     return fresh_db, T0 + timedelta(seconds=4)
@@ -251,7 +239,7 @@ def test_success_clears_earlier_failures(fresh_db, world):
     for i in range(4):
         fail(fresh_db, "dpo@test.invalid", T0 + timedelta(seconds=i))
     assert failures_in_db(fresh_db, "dpo@test.invalid") == 4
-    auth.sign_in(fresh_db, "dpo@test.invalid", PASSWORD, at=T0 + timedelta(seconds=5))
+    auth.sign_in(fresh_db, "dpo@test.invalid", PASSWORD, client=CLIENT, at=T0 + timedelta(seconds=5))
     assert failures_in_db(fresh_db, "dpo@test.invalid") == 0
     # the count starts again from zero: one more mistake is not throttled
     assert fail(fresh_db, "dpo@test.invalid", T0 + timedelta(seconds=6)) == auth.WRONG_CREDENTIALS
@@ -263,7 +251,7 @@ def test_success_clears_earlier_failures(fresh_db, world):
 def test_a_disabled_account_is_refused_with_a_clear_message(fresh_db, world):
     set_active(fresh_db, world["admin"], world["reporter"].user_id, False)
     with pytest.raises(auth.SigninRefused) as refused:
-        auth.sign_in(fresh_db, "reporter@test.invalid", PASSWORD, at=T0)
+        auth.sign_in(fresh_db, "reporter@test.invalid", PASSWORD, client=CLIENT, at=T0)
     assert refused.value.message == "Dit account is uitgeschakeld. Neem contact op met de beheerder."
     entry = last_entry(fresh_db)
     assert entry["action"] == "signin_refused_disabled"
@@ -305,26 +293,26 @@ def test_actor_for_reads_the_role_from_the_database(fresh_db, world):
         (timedelta(minutes=45), timedelta(minutes=29, seconds=59), None),
         (timedelta(minutes=45), timedelta(minutes=30), "idle"),
         (timedelta(minutes=45), timedelta(minutes=31), "idle"),
-        (timedelta(hours=11, minutes=59, seconds=59), timedelta(minutes=1), None),
-        (timedelta(hours=12), timedelta(0), "absolute"),
-        (timedelta(hours=13), timedelta(0), "absolute"),
-        (timedelta(hours=12), timedelta(hours=1), "absolute"),
+        (timedelta(hours=9, minutes=59, seconds=59), timedelta(minutes=1), None),
+        (timedelta(hours=10), timedelta(0), "absolute"),
+        (timedelta(hours=11), timedelta(0), "absolute"),
+        (timedelta(hours=10), timedelta(hours=1), "absolute"),
     ],
     ids=[
         "just-signed-in",
         "idle-29m59s-ok",
         "idle-30m-expires",
         "idle-31m-expires",
-        "11h59m59s-active-ok",
-        "12h-expires-even-when-active",
-        "13h-expires",
+        "9h59m59s-active-ok",
+        "10h-expires-even-when-active",
+        "11h-expires",
         "absolute-wins-over-idle",
     ],
 )
 def test_session_expiry(since_login, since_last_seen, expected):
     at = T0 + timedelta(days=1)
     policy = SessionPolicy()
-    assert (policy.idle_minutes, policy.absolute_hours) == (30, 12)
+    assert (policy.idle_minutes, policy.absolute_hours) == (30, 10)
     assert auth.session_expiry(policy, at - since_login, at - since_last_seen, at) == expected
 
 
@@ -373,8 +361,9 @@ def test_oidc_refuses_unverified_unknown_and_disabled(fresh_db, world, email, ve
 
 
 def test_simultaneous_guesses_cannot_slip_past_the_back_off(fresh_db, world, db_path):
-    """Twenty wrong passwords at the same moment: only the free attempts reach the password
-    check, the rest wait — the count is taken in the same transaction as the check."""
+    """Twenty wrong passwords at the same moment from one address: only the free attempts
+    reach the password check, the rest wait — the count is taken in the same transaction as
+    the check. The refused ones check nothing and write nothing to the trail."""
     from concurrent.futures import ThreadPoolExecutor
 
     from datalek import store
@@ -384,7 +373,7 @@ def test_simultaneous_guesses_cannot_slip_past_the_back_off(fresh_db, world, db_
     def guess(n: int) -> str:
         db = store.connect(db_path)
         try:
-            auth.sign_in(db, email, f"wrong password {n}")
+            auth.sign_in(db, email, f"wrong password {n}", client=CLIENT)
         except auth.SigninRefused:
             return "refused"
         finally:
@@ -398,8 +387,10 @@ def test_simultaneous_guesses_cannot_slip_past_the_back_off(fresh_db, world, db_
         r[0]
         for r in fresh_db.execute("SELECT action FROM audit_log WHERE action LIKE 'signin%' ORDER BY seq")
     ]
-    assert actions.count("signin_failed") == auth.FREE_ATTEMPTS
-    assert actions.count("signin_throttled") == 20 - auth.FREE_ATTEMPTS
+    free = throttle.ACCOUNT_AND_CLIENT.free_attempts
+    # the fifth failure also wrote the one entry that says a wait started
+    assert sorted(actions) == ["signin_burst"] + ["signin_failed"] * free
+    assert failures_in_db(fresh_db, email) == free
 
 
 def test_an_attempt_that_started_before_the_last_failure_is_not_made_to_wait(fresh_db, world):
@@ -408,7 +399,7 @@ def test_an_attempt_that_started_before_the_last_failure_is_not_made_to_wait(fre
     email = get_user(fresh_db, Actor.cli(), world["reporter"].user_id).email
     now = datetime(2026, 11, 20, 10, 0, tzinfo=UTC)
     with pytest.raises(auth.SigninRefused) as first:
-        auth.sign_in(fresh_db, email, "wrong password", at=now)
+        auth.sign_in(fresh_db, email, "wrong password", client=CLIENT, at=now)
     with pytest.raises(auth.SigninRefused) as earlier:
-        auth.sign_in(fresh_db, email, "wrong password", at=now - timedelta(seconds=1))
+        auth.sign_in(fresh_db, email, "wrong password", client=CLIENT, at=now - timedelta(seconds=1))
     assert str(earlier.value) == str(first.value) == auth.WRONG_CREDENTIALS

@@ -166,7 +166,7 @@ def test_user_add_with_password_from_stdin(cli, org, db_path):
     assert "Account" in result.output and "aangemaakt" in result.output
     assert GOOD_PASSWORD not in result.output
     with store.unit(db_path) as db:
-        actor = auth.sign_in(db, "melder@test.invalid", GOOD_PASSWORD)
+        actor = auth.sign_in(db, "melder@test.invalid", GOOD_PASSWORD, client="192.0.2.1")
     assert actor.role.value == "reporter"
     listed = cli("user", "list")
     assert "melder@test.invalid\treporter\tactief\torg 1" in listed.output
@@ -189,7 +189,7 @@ def test_user_add_with_hidden_prompt(cli, org, db_path):
     assert result.exit_code == 0, result.output
     assert GOOD_PASSWORD not in result.output
     with store.unit(db_path) as db:
-        assert auth.sign_in(db, "fg2@test.invalid", GOOD_PASSWORD).role.value == "dpo"
+        assert auth.sign_in(db, "fg2@test.invalid", GOOD_PASSWORD, client="192.0.2.1").role.value == "dpo"
 
 
 def test_user_add_for_several_organisations_by_id_and_name(cli, org, db_path):
@@ -320,7 +320,7 @@ def test_user_disable_locks_the_account_out(cli, org, db_path):
     with store.unit(db_path) as db:
         assert auth.actor_for(db, user_id) is None
         with pytest.raises(SigninRefused, match="uitgeschakeld"):
-            auth.sign_in(db, "melder@test.invalid", GOOD_PASSWORD)
+            auth.sign_in(db, "melder@test.invalid", GOOD_PASSWORD, client="192.0.2.1")
     assert "uitgeschakeld" in cli("user", "list").output
     assert cli("user", "enable", "melder@test.invalid").exit_code == 0
     with store.unit(db_path) as db:
@@ -341,9 +341,9 @@ def test_set_password(cli, org, db_path):
     assert "Wachtwoord gewijzigd" in result.output
     assert new not in result.output
     with store.unit(db_path) as db:
-        assert auth.sign_in(db, "melder@test.invalid", new).user_id is not None
+        assert auth.sign_in(db, "melder@test.invalid", new, client="192.0.2.1").user_id is not None
         with pytest.raises(SigninRefused):
-            auth.sign_in(db, "melder@test.invalid", GOOD_PASSWORD)
+            auth.sign_in(db, "melder@test.invalid", GOOD_PASSWORD, client="192.0.2.1")
 
 
 def test_set_password_refuses_a_short_password(cli, org, db_path):
@@ -352,7 +352,7 @@ def test_set_password_refuses_a_short_password(cli, org, db_path):
     assert result.exit_code != 0
     assert "minstens 12 tekens" in result.output
     with store.unit(db_path) as db:
-        assert auth.sign_in(db, "melder@test.invalid", GOOD_PASSWORD).user_id is not None
+        assert auth.sign_in(db, "melder@test.invalid", GOOD_PASSWORD, client="192.0.2.1").user_id is not None
 
 
 # --- backup and audit ------------------------------------------------------------------
@@ -368,7 +368,7 @@ def test_backup_makes_an_equal_copy(cli, org, db_path, tmp_path):
     source, copy = table_rows(db_path), table_rows(target)
     assert set(copy) == set(source)
     for table in source:
-        if table == "audit_log":
+        if table in ("audit_log", "audit_head"):  # the backup's own entry moves the head too
             continue
         assert copy[table] == source[table], table
     # The backup itself is audited in the source, after the copy was taken.

@@ -246,7 +246,7 @@ def test_demo_accounts_one_per_role_that_sign_in(big):
     with store.unit(path) as db:
         for account in made:
             assert len(account.password) >= 12
-            actor = auth.sign_in(db, account.email, account.password)
+            actor = auth.sign_in(db, account.email, account.password, client="192.0.2.1")
             assert actor.role is account.role
             assert actor.org_ids
 
@@ -257,7 +257,10 @@ def test_demo_dpo_and_management_see_every_demo_organisation(big):
         org_count = next(db.query("SELECT count(*) AS n FROM organisations"))["n"]
         for account in made:
             if account.role in (Role.DPO, Role.MANAGEMENT):
-                assert len(auth.sign_in(db, account.email, account.password).org_ids) == org_count
+                assert (
+                    len(auth.sign_in(db, account.email, account.password, client="192.0.2.1").org_ids)
+                    == org_count
+                )
 
 
 def test_without_accounts(tmp_path_factory):

@@ -1,11 +1,15 @@
-"""Accounts and sign-in: argon2id password hashes, back-off after failed attempts,
-server-side session limits, and loading the acting user fresh on every run.
+"""Accounts and sign-in: argon2id password hashes, throttling of failed attempts per
+(account, client address) and per client address (``datalek/accounts/throttle.py``: never a
+lock on the account for everybody), server-side session limits, and loading the acting user
+fresh on every run.
 
-Sign-in messages never tell whether an e-mail address has an account.
+Sign-in messages never tell whether an e-mail address has an account, and a wrong password
+costs one argon2 verification whether the account exists or not.
 """
 
 from __future__ import annotations
 
+import math
 import re
 from datetime import datetime, timedelta
 
@@ -14,27 +18,27 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from sqlite_utils import Database
 
 from datalek import clock, store
-from datalek.accounts import audit
+from datalek.accounts import audit, throttle
 from datalek.config import SessionPolicy
 from datalek.models import Actor, Role
 from datalek.store import accounts as sql
 
 MIN_PASSWORD_LENGTH = 12
 MAX_PASSWORD_LENGTH = 1024
-FREE_ATTEMPTS = 5
-BASE_DELAY_SECONDS = 30
-MAX_DELAY_SECONDS = 15 * 60
 
 _hasher = PasswordHasher()  # argon2id with the library's current defaults
 _DUMMY_HASH = _hasher.hash("not-a-real-password-only-for-timing")
 
 
 class SigninRefused(Exception):
-    """Sign-in failed; ``message`` is the Dutch text to show."""
+    """Sign-in failed; ``message`` is the Dutch text to show. ``retry_after``: the seconds
+    this client address has to wait before its next attempt is checked (a server can send
+    them as HTTP ``Retry-After``), or None."""
 
-    def __init__(self, message: str):
+    def __init__(self, message: str, retry_after: int | None = None):
         super().__init__(message)
         self.message = message
+        self.retry_after = retry_after
 
 
 WRONG_CREDENTIALS = "E-mailadres of wachtwoord klopt niet."
@@ -77,18 +81,14 @@ def _verify(password_hash: str | None, password: str) -> bool:
         return False
 
 
-def backoff_seconds(failures: int) -> int:
-    """Seconds to wait after ``failures`` consecutive failures: none for the first few,
-    then doubling from 30 seconds up to 15 minutes."""
-    if failures < FREE_ATTEMPTS:
-        return 0
-    return min(BASE_DELAY_SECONDS * 2 ** (failures - FREE_ATTEMPTS), MAX_DELAY_SECONDS)
-
-
 def _wait_message(seconds: float) -> str:
     minutes = max(1, round(seconds / 60))
     unit = "minuut" if minutes == 1 else "minuten"
     return f"Te veel mislukte pogingen. Probeer het over {minutes} {unit} opnieuw."
+
+
+def _refused_to_wait(seconds: float) -> SigninRefused:
+    return SigninRefused(_wait_message(seconds), retry_after=math.ceil(seconds))
 
 
 def actor_for(db: Database, user_id: int) -> Actor | None:
@@ -99,37 +99,31 @@ def actor_for(db: Database, user_id: int) -> Actor | None:
     return Actor(user_id=row["id"], role=Role(row["role"]), org_ids=tuple(sql.membership_ids(db, row["id"])))
 
 
-def sign_in(db: Database, email: str, password: str, at: datetime | None = None) -> Actor:
-    """Check the credentials; every outcome is audited. Raises ``SigninRefused``."""
+def sign_in(db: Database, email: str, password: str, *, client: str, at: datetime | None = None) -> Actor:
+    """Check the credentials of a sign-in from the client address ``client``; failures and
+    successes are audited (failures with the address, never the typed e-mail address).
+    Raises ``SigninRefused``; see ``throttle`` for when an address has to wait."""
     at = at or clock.now()
     key = normalise_email(email)
-    remaining = 0.0
     with store.write(db):  # check and count in one transaction: parallel guesses queue up here
-        failures = sql.signin_failures(db, key)
-        wait = backoff_seconds(failures["failures"]) if failures else 0
-        if wait:  # (an attempt that started before the last failure was written: no wait)
-            last = clock.from_iso(failures["last_failed_at"])
-            remaining = (last + timedelta(seconds=wait) - at).total_seconds()
-        if remaining > 0:
-            audit.append(db, None, "signin_throttled", "user", None)
-        else:
-            # Counted before the (slow) password check and cleared on success, so attempts
-            # made at the same moment cannot all slip past the back-off.
-            count = sql.record_signin_failure(db, key, clock.to_iso(at))
-    if remaining > 0:
-        raise SigninRefused(_wait_message(remaining))
+        attempt = throttle.admit(db, key, client, at)
+    if attempt.refused:  # the password is not checked, for a known and an unknown account alike
+        raise _refused_to_wait(attempt.wait_seconds)
     row = sql.user_by_email(db, key)
+    user_id = row["id"] if row else None
     if not _verify(row["password_hash"] if row else None, password):
         with store.write(db):
-            audit.append(db, None, "signin_failed", "user", row["id"] if row else None)
-        wait = backoff_seconds(count)
-        raise SigninRefused(_wait_message(wait) if wait else WRONG_CREDENTIALS)
+            audit.append(db, None, "signin_failed", "user", user_id, method="password", client=attempt.client)
+            throttle.record_bursts(db, attempt, user_id)
+        wait = attempt.wait_after_failure()
+        raise _refused_to_wait(wait) if wait else SigninRefused(WRONG_CREDENTIALS)
     if not row["active"]:
         with store.write(db):
             audit.append(db, None, "signin_refused_disabled", "user", row["id"])
+            throttle.record_bursts(db, attempt, user_id)
         raise SigninRefused("Dit account is uitgeschakeld. Neem contact op met de beheerder.")
     with store.write(db):
-        sql.clear_signin_failures(db, key)
+        throttle.succeeded(db, attempt)
         if _hasher.check_needs_rehash(row["password_hash"]):
             sql.set_password_hash(db, row["id"], _hasher.hash(password), clock.to_iso(at))
         audit.append(db, None, "signin", "user", row["id"], method="password")
@@ -172,6 +166,7 @@ EXPIRY_MESSAGES = {
     "idle": "Je bent afgemeld omdat je een tijd niets hebt gedaan. Meld je opnieuw aan.",
     "absolute": "Je sessie is verlopen. Meld je opnieuw aan.",
     "disabled": "Je account is uitgeschakeld of bestaat niet meer.",
+    "ended": "Je bent afgemeld. Meld je opnieuw aan.",
 }
 
 

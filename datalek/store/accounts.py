@@ -1,4 +1,4 @@
-"""SQL for organisations, users, memberships and failed sign-ins."""
+"""SQL for organisations, users and memberships (failed sign-ins: ``store/throttle.py``)."""
 
 from __future__ import annotations
 
@@ -69,6 +69,39 @@ def set_password_hash(db: Database, user_id: int, password_hash: str, at: str) -
     ).rowcount
 
 
+def set_user_role(db: Database, user_id: int, role: str) -> int:
+    return db.execute("UPDATE users SET role = ? WHERE id = ?", [role, user_id]).rowcount
+
+
+def set_dpo_contact(db: Database, org_id: int, dpo_name: str, dpo_email: str, dpo_phone: str) -> int:
+    return db.execute(
+        "UPDATE organisations SET dpo_name = ?, dpo_email = ?, dpo_phone = ? WHERE id = ?",
+        [dpo_name, dpo_email, dpo_phone, org_id],
+    ).rowcount
+
+
+def user_names(db: Database, ids: list[int]) -> dict[int, str]:
+    """The names of these accounts, for the audit trail."""
+    marks = ",".join("?" * len(ids)) or "NULL"
+    return {r["id"]: r["name"] for r in db.query(f"SELECT id, name FROM users WHERE id IN ({marks})", ids)}
+
+
+def organisation_names(db: Database, ids: list[int]) -> dict[int, str]:
+    marks = ",".join("?" * len(ids)) or "NULL"
+    return {
+        r["id"]: r["name"] for r in db.query(f"SELECT id, name FROM organisations WHERE id IN ({marks})", ids)
+    }
+
+
+def incident_references(db: Database, ids: list[int]) -> dict[int, str]:
+    """The reference numbers (DL-2026-0042) of these incidents, for the audit trail: no contents."""
+    marks = ",".join("?" * len(ids)) or "NULL"
+    return {
+        r["id"]: r["reference"]
+        for r in db.query(f"SELECT id, reference FROM incidents WHERE id IN ({marks})", ids)
+    }
+
+
 def add_membership(db: Database, user_id: int, org_id: int) -> None:
     db.execute("INSERT OR IGNORE INTO memberships (user_id, org_id) VALUES (?, ?)", [user_id, org_id])
 
@@ -87,22 +120,15 @@ def all_memberships(db: Database) -> dict[int, list[int]]:
     return result
 
 
-def signin_failures(db: Database, email: str) -> dict | None:
-    rows = list(db.query("SELECT * FROM signin_failures WHERE email = ?", [email]))
-    return rows[0] if rows else None
-
-
-def record_signin_failure(db: Database, email: str, at: str) -> int:
-    db.execute(
-        "INSERT INTO signin_failures (email, failures, last_failed_at) VALUES (?, 1, ?)"
-        " ON CONFLICT(email) DO UPDATE SET failures = failures + 1, last_failed_at = excluded.last_failed_at",
-        [email, at],
+def dpo_accounts(db: Database, org_id: int) -> list[dict]:
+    """Every FG account of an organisation, switched off ones too."""
+    return list(
+        db.query(
+            "SELECT u.* FROM users u JOIN memberships m ON m.user_id = u.id"
+            " WHERE m.org_id = ? AND u.role = 'dpo' ORDER BY u.name",
+            [org_id],
+        )
     )
-    return signin_failures(db, email)["failures"]
-
-
-def clear_signin_failures(db: Database, email: str) -> None:
-    db.execute("DELETE FROM signin_failures WHERE email = ?", [email])
 
 
 def dpo_emails(db: Database, org_id: int) -> list[str]:
