@@ -18,12 +18,14 @@ from datalek.models import Role
 from pages import (
     account,
     audit,
+    dpo_team,
     my_reports,
     organisations,
     overview,
     queue,
     register,
     report,
+    set_password,
     setup,
     signin,
     users,
@@ -48,18 +50,23 @@ USERS = PageSpec(users.render, "accounts", "Accounts", ":material/group:", "Behe
 ORGANISATIONS = PageSpec(organisations.render, "organisaties", "Organisaties", ":material/domain:", "Beheer")
 AUDIT = PageSpec(audit.render, "audittrail", "Audittrail", ":material/fact_check:", "Beheer")
 ACCOUNT = PageSpec(account.render, "mijn-account", "Mijn account", ":material/person:", "Account")
+DPO_TEAM = PageSpec(dpo_team.render, "fg-team", "FG-team", ":material/shield_person:", "Account")
 #: Before anyone is signed in: the one-time setup of a new installation, and signing in.
 SETUP = PageSpec(setup.render, "inrichten", "Inrichten", ":material/settings:", "")
 SIGNIN = PageSpec(signin.render, "aanmelden", "Aanmelden", ":material/login:", "")
+#: A one-time link (an invitation to an FG account, a new password) opens this, signed out.
+SET_PASSWORD = PageSpec(
+    set_password.render, "wachtwoord-instellen", "Wachtwoord instellen", ":material/key:", ""
+)
 
 PAGES_BY_ROLE: dict[Role, tuple[PageSpec, ...]] = {
     Role.REPORTER: (REPORT, MY_REPORTS, ACCOUNT),
-    Role.DPO: (QUEUE, REGISTER, REPORT, MY_REPORTS, OVERVIEW, ACCOUNT),
+    Role.DPO: (QUEUE, REGISTER, REPORT, MY_REPORTS, OVERVIEW, DPO_TEAM, ACCOUNT),
     Role.MANAGEMENT: (OVERVIEW, ACCOUNT),
     Role.ADMIN: (USERS, ORGANISATIONS, AUDIT, ACCOUNT),
 }
 
-ALL_PAGES = (REPORT, MY_REPORTS, QUEUE, REGISTER, OVERVIEW, USERS, ORGANISATIONS, AUDIT, ACCOUNT)
+ALL_PAGES = (REPORT, MY_REPORTS, QUEUE, REGISTER, OVERVIEW, USERS, ORGANISATIONS, AUDIT, DPO_TEAM, ACCOUNT)
 
 
 def sections(role: Role) -> dict[str, list[PageSpec]]:

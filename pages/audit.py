@@ -1,10 +1,26 @@
-"""Audittrail: check the hash chain and see the latest entries (ids and codes, no contents)."""
+"""Audittrail: check the hash chain and read the latest entries in Dutch (names, no contents)."""
 
 import streamlit as st
 
 from datalek import clock, config, store
 from datalek.accounts import audit_trail
+from datalek.actions.addressees import Addressee
+from datalek.actions.informing import Channel
+from datalek.actions.measures import MeasureKind, MeasureStatus
+from datalek.handling.decisions import Inform
+from datalek.triage.advice import RiskLevel
 from ui import session
+
+#: Dutch labels for the codes in the details, per detail key or per "action:key".
+VALUE_LABELS = {
+    "recipient": Addressee,
+    "channel": Channel,
+    "inform": Inform,
+    "measure.status:status": MeasureStatus,
+    "measure.add:kind": MeasureKind,
+    "assessment.save:risk": RiskLevel,
+    "decision.record:kind": {"breach": "datalek", "not_a_breach": "geen datalek"},
+}
 
 
 def render() -> None:
@@ -13,7 +29,8 @@ def render() -> None:
     st.write(
         "Elke aanmelding, elke keer dat iemand een melding opent, elke wijziging en elke "
         "geweigerde actie staat in de audittrail. Elke regel is met een hash aan de vorige "
-        "gekoppeld, zodat achteraf wijzigen opvalt."
+        "gekoppeld, zodat achteraf wijzigen opvalt. De audittrail bevat namen van accounts en "
+        "organisaties en nummers van meldingen, nooit de inhoud van een melding."
     )
     if st.button("Controleer de keten", type="primary"):
         with store.unit() as db:
@@ -22,21 +39,22 @@ def render() -> None:
             st.success(f"De audittrail is intact: {result.entries} regels gecontroleerd.")
         else:
             st.error(
-                f"De audittrail is beschadigd vanaf regel {result.first_broken}. "
-                "Neem contact op met de beheerder en de FG."
+                "De audittrail is niet in orde. "
+                + " ".join(finding.dutch for finding in result.findings)
+                + " Neem contact op met de beheerder en de FG."
             )
     with store.unit() as db:
-        rows = audit_trail.recent_entries(db, actor, config.AUDIT_ENTRIES_SHOWN)
+        entries = audit_trail.readable_entries(db, actor, config.AUDIT_ENTRIES_SHOWN, VALUE_LABELS)
+    st.caption(f"De nieuwste {len(entries)} regels, de nieuwste bovenaan.")
     st.dataframe(
         {
-            "Nr.": [r["seq"] for r in rows],
-            "Tijd": [clock.format_local(clock.from_iso(r["at"])) for r in rows],
-            "Wie (account-id)": [r["actor_id"] if r["actor_id"] is not None else "-" for r in rows],
-            "Rol": [r["actor_role"] for r in rows],
-            "Actie": [audit_trail.label(r["action"]) for r in rows],
-            "Code": [r["action"] for r in rows],
-            "Object": [f"{r['object_type']} {r['object_id']}".strip() for r in rows],
-            "Details": [r["detail"] for r in rows],
+            "Nr.": [e.seq for e in entries],
+            "Tijd": [clock.format_local(e.at) for e in entries],
+            "Wie": [e.who for e in entries],
+            "Rol": [e.role for e in entries],
+            "Wat": [e.action for e in entries],
+            "Waarover": [e.about for e in entries],
+            "Details": [e.details for e in entries],
         },
         hide_index=True,
         width="stretch",

@@ -1,9 +1,14 @@
-"""Organisaties (beheerder): the controllers this installation serves, with their FG."""
+"""Organisaties (beheerder): the controllers this installation serves, with their FG.
+
+The FG gets her account by invitation: a one-time link to the FG address recorded here. A new
+FG address is mailed to the old address and to every FG of the organisation (the core does it).
+"""
 
 import streamlit as st
 
 from datalek import store
-from datalek.accounts.organisations import create_organisation, list_organisations
+from datalek.accounts import invitations
+from datalek.accounts.organisations import change_dpo_contact, create_organisation, list_organisations
 from datalek.handling import retention
 from datalek.models import InvalidInput
 from ui import session
@@ -62,6 +67,8 @@ def render() -> None:
                     state.pop(key, None)
                 state["o_flash"] = f"Organisatie {md_escape(made.name)} toegevoegd."
                 st.rerun()
+    if orgs:
+        _dpo(actor, orgs)
     st.subheader("Bewaartermijn")
     st.write(
         "Hoe lang na het afronden een melding haar tekst houdt. Daarna haalt de beheerder met "
@@ -96,3 +103,67 @@ def render() -> None:
                     name = next(o.name for o in orgs if o.id == state.o_ret_org)
                     state["o_flash"] = f"Bewaartermijn van {md_escape(name)}: {int(state.o_ret_years)} jaar."
                     st.rerun()
+
+
+def _dpo(actor, orgs) -> None:
+    """The FG of one organisation: her contact details, and the invitation to her account."""
+    state = st.session_state
+    st.subheader("De FG van een organisatie")
+    st.write(
+        "De FG maakt haar account zelf aan met een link die 72 uur geldig is. Die link gaat naar het "
+        "e-mailadres van de FG hieronder. Wijzig je dat adres, dan krijgen het oude adres en alle "
+        "FG's van de organisatie daar een e-mail over."
+    )
+    by_id = {o.id: o for o in orgs}
+    chosen = st.selectbox(
+        "Organisatie van de FG", list(by_id), key="o_dpo_org", format_func=lambda i: by_id[i].name
+    )
+    org = by_id[chosen]
+    if state.get("o_dpo_shown") != chosen:  # fill the form with this organisation's FG
+        state["o_dpo_shown"] = chosen
+        state["o_dpo_errors"] = None
+        for field in ("dpo_name", "dpo_email", "dpo_phone"):
+            state[f"o_new_{field}"] = getattr(org, field)
+    errors = state.get("o_dpo_errors")
+    with st.form("dpo_contact"):
+        st.text_input("Naam van de FG", key="o_new_dpo_name", max_chars=200)
+        st.text_input("E-mailadres van de FG", key="o_new_dpo_email", max_chars=200)
+        field_error(errors, "dpo_email")
+        st.text_input("Telefoonnummer van de FG", key="o_new_dpo_phone", max_chars=50)
+        field_error(errors, "form")
+        if st.form_submit_button("Gegevens van de FG opslaan"):
+            try:
+                with store.unit() as db:
+                    changed = change_dpo_contact(
+                        db, actor, chosen, state.o_new_dpo_name, state.o_new_dpo_email, state.o_new_dpo_phone
+                    )
+            except InvalidInput as exc:
+                state["o_dpo_errors"] = exc.errors
+                st.rerun()
+            state["o_dpo_errors"], state["o_dpo_shown"] = None, None
+            flash = f"Gegevens van de FG van {md_escape(org.name)} opgeslagen."
+            if changed.email_changed:
+                flash += (
+                    " Het oude adres en de FG's zijn per e-mail ingelicht."
+                    if changed.mailed
+                    else " Er kon geen e-mail over de wijziging worden verstuurd."
+                )
+            state["o_flash"] = flash
+            st.rerun()
+    if st.button("Nodig de FG uit", key="o_invite"):
+        try:
+            with store.unit() as db:
+                sent = invitations.invite_dpo(db, actor, chosen)
+        except InvalidInput as exc:
+            state["o_dpo_errors"] = exc.errors
+            st.rerun()
+        if sent.sent:
+            state["o_flash"] = (
+                f"De uitnodiging is verstuurd naar het FG-adres van {md_escape(org.name)}. "
+                "De link is 72 uur geldig."
+            )
+        else:
+            state["o_dpo_errors"] = {"mail": invitations.NOT_SENT}
+        st.rerun()
+    field_error(errors, "dpo_name")
+    field_error(errors, "mail")

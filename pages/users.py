@@ -1,14 +1,23 @@
-"""Accounts (beheerder): create, disable/enable, set a new password. No incident contents here."""
+"""Accounts (beheerder): create, disable/enable, a new password or role, a password link.
+
+No incident contents here, and no FG credentials: an FG account comes from an invitation
+(page Organisaties), and an FG gets a new password only through a link to her own address.
+The core (``datalek.accounts.users``, ``invitations``) enforces this; the page only follows.
+"""
 
 import streamlit as st
 
 from datalek import store
+from datalek.accounts import invitations
 from datalek.accounts.organisations import list_organisations
 from datalek.accounts.permissions import PermissionDenied
-from datalek.accounts.users import create_user, list_users, set_active, set_password
+from datalek.accounts.users import create_user, list_users, may_manage, set_active, set_password, set_role
 from datalek.models import InvalidInput, Role
 from ui import session
 from ui.forms import field_error, md_escape
+
+#: Roles the beheerder gives on this page; the FG role comes by invitation only.
+GIVEN_HERE = ["reporter", "management", "admin"]
 
 
 def render() -> None:
@@ -32,14 +41,26 @@ def render() -> None:
         hide_index=True,
         width="stretch",
     )
+    _new_account(actor, org_names)
+    _change_account(actor, users)
+
+
+def _new_account(actor, org_names: dict[int, str]) -> None:
+    state = st.session_state
     st.subheader("Nieuw account")
+    st.caption(
+        "Een account voor de FG maak je hier niet aan. Nodig de FG uit op de pagina "
+        "Organisaties: zij krijgt een link op het FG-e-mailadres van de organisatie en kiest zelf "
+        "haar wachtwoord."
+    )
     errors = state.get("u_errors")
     with st.form("new_user"):
         st.text_input("Naam", key="u_name", max_chars=200)
         field_error(errors, "name")
         st.text_input("E-mailadres", key="u_email", max_chars=200)
         field_error(errors, "email")
-        st.selectbox("Rol", [r.value for r in Role], format_func=lambda v: Role(v).label, key="u_role")
+        st.selectbox("Rol", GIVEN_HERE, format_func=lambda v: Role(v).label, key="u_role")
+        field_error(errors, "role")
         st.multiselect(
             "Organisatie(s)",
             list(org_names),
@@ -78,40 +99,91 @@ def render() -> None:
                     state.pop(key, None)
                 state["u_flash"] = f"Account voor {md_escape(made.name)} aangemaakt."
                 st.rerun()
+
+
+def _change_account(actor, users) -> None:
+    state = st.session_state
     st.subheader("Account wijzigen")
+    shown = {u.id: f"{u.name} ({u.email})" for u in users}
     target = st.selectbox(
         "Kies een account",
-        [u.id for u in users],
+        list(shown),
         index=None,
         key="u_target",
-        format_func={u.id: f"{u.name} ({u.email})" for u in users}.get,
+        format_func=lambda i: shown.get(i, str(i)),
         placeholder="Kies een account",
     )
-    if target is not None:
-        chosen = next(u for u in users if u.id == target)
-        left, right = st.columns(2)
-        label = "Inschakelen" if not chosen.active else "Uitschakelen"
-        if left.button(label, key="u_toggle"):
-            try:
-                with store.unit() as db:
-                    set_active(db, actor, target, not chosen.active)
-            except InvalidInput as exc:
-                st.error(" ".join(exc.errors.values()))
-            else:
-                state["u_flash"] = (
-                    "Account ingeschakeld."
-                    if not chosen.active
-                    else ("Account uitgeschakeld. De persoon wordt bij de volgende klik afgemeld.")
-                )
-                st.rerun()
-        with right.form("reset_password"):
-            new = st.text_input("Nieuw wachtwoord", type="password", max_chars=1024)
-            if st.form_submit_button("Wachtwoord instellen"):
-                try:
-                    with store.unit() as db:
-                        set_password(db, actor, target, new)
-                except InvalidInput as exc:
-                    st.error(" ".join(exc.errors.values()))
-                else:
-                    state["u_flash"] = "Wachtwoord ingesteld."
-                    st.rerun()
+    if target is None:
+        return
+    chosen = next(u for u in users if u.id == target)
+    errors = state.get("u_change_errors") if state.get("u_change_target") == target else None
+    _toggle(actor, chosen)
+    if st.button("Stuur een link voor een nieuw wachtwoord", key="u_link"):
+        _act(target, lambda db: invitations.send_reset_link(db, actor, target), _link_flash(chosen))
+    field_error(errors, "mail")
+    field_error(errors, "user")
+    if chosen.role is Role.DPO:
+        st.info(
+            "Dit is een FG-account. Het wachtwoord en de rol van een FG wijzig je niet: de FG krijgt "
+            "een link op haar eigen e-mailadres en kiest zelf een nieuw wachtwoord. Je kunt het "
+            "account wel uitschakelen; de FG's van de organisatie krijgen daar een e-mail over."
+        )
+        return
+    if not may_manage(actor, chosen):
+        return
+    left, right = st.columns(2)
+    with left.form("reset_password"):
+        st.text_input("Nieuw wachtwoord", type="password", key="u_new_password", max_chars=1024)
+        field_error(errors, "password")
+        if st.form_submit_button("Wachtwoord instellen"):
+            new = state.u_new_password
+            _act(
+                target,
+                lambda db: set_password(db, actor, target, new),
+                "Wachtwoord ingesteld. De persoon is overal afgemeld.",
+            )
+    with right.form("change_role"):
+        current = GIVEN_HERE.index(chosen.role.value) if chosen.role.value in GIVEN_HERE else 0
+        st.selectbox("Rol", GIVEN_HERE, index=current, format_func=lambda v: Role(v).label, key="u_new_role")
+        field_error(errors, "role")
+        if st.form_submit_button("Rol wijzigen"):
+            role = state.u_new_role
+            _act(
+                target,
+                lambda db: set_role(db, actor, target, role),
+                f"Rol gewijzigd in {Role(role).label}. De persoon is overal afgemeld.",
+            )
+
+
+def _toggle(actor, chosen) -> None:
+    label = "Inschakelen" if not chosen.active else "Uitschakelen"
+    if st.button(label, key="u_toggle"):
+        flash = "Account ingeschakeld." if not chosen.active else "Account uitgeschakeld en overal afgemeld."
+        if chosen.role is Role.DPO:
+            flash += " De FG's van de organisatie krijgen hierover een e-mail."
+        _act(chosen.id, lambda db: set_active(db, actor, chosen.id, not chosen.active), flash)
+
+
+def _link_flash(chosen) -> str:
+    return f"Er is een link voor een nieuw wachtwoord gestuurd naar {md_escape(chosen.email)}. De link is 72 uur geldig."
+
+
+def _act(target: int, change, flash: str) -> None:
+    """Run ``change``; show its Dutch refusal next to the field, or the flash after a rerun."""
+    state = st.session_state
+    try:
+        with store.unit() as db:
+            result = change(db)
+    except InvalidInput as exc:
+        state["u_change_errors"], state["u_change_target"] = exc.errors, target
+        st.rerun()
+    except PermissionDenied as exc:
+        state["u_change_errors"], state["u_change_target"] = {"user": exc.message}, target
+        st.rerun()
+    state["u_change_errors"] = None
+    if isinstance(result, invitations.Sent) and not result.sent:
+        state["u_change_errors"], state["u_change_target"] = {"mail": invitations.NOT_SENT}, target
+        st.rerun()
+    state.pop("u_new_password", None)
+    state["u_flash"] = flash
+    st.rerun()

@@ -49,7 +49,7 @@ def test_setup_first_creates_the_organisation_and_the_first_beheerder(fresh_db):
     )
     assert admin.org_ids == (org.id,)
     # the new beheerder can sign in and administer
-    actor = auth.sign_in(fresh_db, SETUP["email"], PASSWORD)
+    actor = auth.sign_in(fresh_db, SETUP["email"], PASSWORD, client="192.0.2.1")
     assert actor.role is Role.ADMIN
     assert [u.id for u in list_users(fresh_db, actor)] == [admin.id]
     setup = audit_log.recent(fresh_db, 10, "setup")
@@ -173,24 +173,30 @@ def test_create_user_normalises_the_email_address(fresh_db, world):
 
 
 def test_create_user_stores_role_organisations_and_an_argon2id_hash(fresh_db, world):
+    # an FG account only by the operator on the server (the beheerder invites: test_invitations.py)
     user = create_user(
         fresh_db,
-        world["admin"],
+        Actor.cli(),
         **new_user(world, role="dpo", org_ids=[world.org.id, world.other_org.id]),
     )
     assert user.role is Role.DPO and user.active
     assert set(user.org_ids) == {world.org.id, world.other_org.id}
     stored = fresh_db.execute("SELECT password_hash FROM users WHERE id = ?", [user.id]).fetchone()[0]
     assert stored.startswith("$argon2id$")
-    entry = audit_log.recent(fresh_db, 1)[0]
-    assert (entry["action"], entry["object_id"]) == ("user.create", str(user.id))
-    assert json.loads(entry["detail"]) == {"role": "dpo"}
+    grant, create = audit_log.recent(fresh_db, 2)
+    assert (create["action"], create["object_id"]) == ("user.create", str(user.id))
+    assert json.loads(create["detail"]) == {"role": "dpo"}
+    assert (grant["action"], grant["object_id"]) == ("user.grant_dpo", str(user.id))
+    assert json.loads(grant["detail"]) == {
+        "org_ids": sorted([world.org.id, world.other_org.id]),
+        "method": "server",
+    }
 
 
 def test_an_account_without_password_cannot_sign_in_with_one(fresh_db, world):
     create_user(fresh_db, world["admin"], **new_user(world, password=None))
     with pytest.raises(auth.SigninRefused) as refused:
-        auth.sign_in(fresh_db, "nieuw@test.invalid", "")
+        auth.sign_in(fresh_db, "nieuw@test.invalid", "", client="192.0.2.1")
     assert refused.value.message == auth.WRONG_CREDENTIALS
     assert auth.sign_in_oidc(fresh_db, "nieuw@test.invalid", email_verified=True).role is Role.REPORTER
 
@@ -198,9 +204,12 @@ def test_an_account_without_password_cannot_sign_in_with_one(fresh_db, world):
 def test_set_password_replaces_the_old_one(fresh_db, world):
     me = world["reporter2"]
     set_password(fresh_db, me, me.user_id, "een heel nieuw wachtwoord")
-    assert auth.sign_in(fresh_db, "reporter2@test.invalid", "een heel nieuw wachtwoord") == me
+    assert (
+        auth.sign_in(fresh_db, "reporter2@test.invalid", "een heel nieuw wachtwoord", client="192.0.2.1")
+        == me
+    )
     with pytest.raises(auth.SigninRefused):
-        auth.sign_in(fresh_db, "reporter2@test.invalid", PASSWORD)
+        auth.sign_in(fresh_db, "reporter2@test.invalid", PASSWORD, client="192.0.2.1")
 
 
 def test_set_password_applies_the_policy(fresh_db, world):
@@ -227,9 +236,9 @@ def test_a_duplicate_organisation_name_is_a_field_error(fresh_db, world):
 
 
 def test_notice_goes_to_the_dpo_address_and_the_active_dpo_accounts(fresh_db, world):
-    admin = world["admin"]
-    second = create_user(fresh_db, admin, **new_user(world, email="dpo2@test.invalid", role=Role.DPO))
-    gone = create_user(fresh_db, admin, **new_user(world, email="oud-fg@test.invalid", role=Role.DPO))
+    admin, operator = world["admin"], Actor.cli()
+    second = create_user(fresh_db, operator, **new_user(world, email="dpo2@test.invalid", role=Role.DPO))
+    gone = create_user(fresh_db, operator, **new_user(world, email="oud-fg@test.invalid", role=Role.DPO))
     set_active(fresh_db, admin, gone.id, False)
     assert notice_recipients(fresh_db, world.org.id) == [
         "dpo2@test.invalid",

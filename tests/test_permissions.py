@@ -17,7 +17,7 @@ from datalek import store
 from datalek.accounts import permissions
 from datalek.accounts.organisations import create_organisation
 from datalek.accounts.permissions import (
-    AccountRef,
+    Account,
     Action,
     IncidentRef,
     OrgRef,
@@ -398,6 +398,10 @@ RULE_TABLE = [
     (Action.REPORT, "cli", OrgRef(ORG), False),
     (Action.LIST_OWN_REPORTS, REP, None, True),
     (Action.LIST_OWN_REPORTS, "cli", None, False),
+    # a report being written (a draft): only the account writing it, if it may report
+    *[(Action.REPORT_DRAFT, role, Account(ME, role), True) for role in (REP, DPO)],
+    *[(Action.REPORT_DRAFT, role, Account(COLLEAGUE, REP), False) for role in (REP, DPO, ADM, "cli")],
+    *[(Action.REPORT_DRAFT, role, Account(ME, role), False) for role in (MGT, ADM)],
     # reading and adding to an incident: its reporter, or the FG of its organisation
     *[(action, REP, MINE, True) for action in (Action.READ_INCIDENT, Action.SUPPLEMENT)],
     *[(action, REP, COLLEAGUES, False) for action in (Action.READ_INCIDENT, Action.SUPPLEMENT)],
@@ -445,11 +449,33 @@ RULE_TABLE = [
     *[(action, "cli", None, True) for action in permissions.ADMIN_ACTIONS],
     *[(action, role, None, False) for action in permissions.ADMIN_ACTIONS for role in (REP, DPO, MGT)],
     # one's own account
-    *[(action, REP, AccountRef(ME), True) for action in (Action.SET_PASSWORD, Action.READ_USER)],
-    *[(action, REP, AccountRef(COLLEAGUE), False) for action in (Action.SET_PASSWORD, Action.READ_USER)],
-    (Action.SET_PASSWORD, DPO, AccountRef(COLLEAGUE), False),
-    (Action.SET_PASSWORD, ADM, AccountRef(COLLEAGUE), True),
-    (Action.SET_PASSWORD, "cli", AccountRef(COLLEAGUE), True),
+    *[(action, REP, Account(ME, REP), True) for action in (Action.SET_PASSWORD, Action.READ_USER)],
+    *[(action, REP, Account(COLLEAGUE, REP), False) for action in (Action.SET_PASSWORD, Action.READ_USER)],
+    (Action.SET_PASSWORD, DPO, Account(COLLEAGUE, REP), False),
+    (Action.SET_PASSWORD, ADM, Account(COLLEAGUE, REP), True),
+    (Action.SET_PASSWORD, "cli", Account(COLLEAGUE, REP), True),
+    # separation of duties: the beheerder never sets an FG's password or role, nor grants it
+    (Action.SET_PASSWORD, DPO, Account(ME, DPO), True),
+    (Action.SET_PASSWORD, ADM, Account(COLLEAGUE, DPO), False),
+    (Action.SET_PASSWORD, "cli", Account(COLLEAGUE, DPO), True),
+    (Action.CHANGE_ROLE, ADM, Account(COLLEAGUE, REP), True),
+    (Action.CHANGE_ROLE, ADM, Account(COLLEAGUE, ADM), True),
+    (Action.CHANGE_ROLE, ADM, Account(COLLEAGUE, DPO), False),
+    (Action.CHANGE_ROLE, "cli", Account(COLLEAGUE, DPO), True),
+    *[(Action.CHANGE_ROLE, role, Account(ME, role), False) for role in (REP, DPO, MGT)],
+    *[(action, "cli", None, True) for action in (Action.GRANT_DPO, Action.PRINT_LINK)],
+    *[
+        (action, role, None, False)
+        for action in (Action.GRANT_DPO, Action.PRINT_LINK)
+        for role in (REP, DPO, MGT, ADM)
+    ],
+    # an FG invites a deputy for her own organisation; nobody else does
+    (Action.LIST_DPO_TEAM, DPO, OrgRef(ORG), True),
+    (Action.LIST_DPO_TEAM, DPO, OrgRef(OTHER_ORG), False),
+    *[(Action.LIST_DPO_TEAM, role, OrgRef(ORG), False) for role in (REP, MGT, ADM)],
+    (Action.INVITE_DEPUTY, DPO, OrgRef(ORG), True),
+    (Action.INVITE_DEPUTY, DPO, OrgRef(OTHER_ORG), False),
+    *[(Action.INVITE_DEPUTY, role, OrgRef(ORG), False) for role in (REP, MGT, ADM, "cli")],
     # setup runs only on an empty installation, checked inside its own transaction
     *[(Action.SETUP, role, None, False) for role in (REP, DPO, MGT, ADM, "cli")],
 ]

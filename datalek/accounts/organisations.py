@@ -1,21 +1,26 @@
 """Organisations: each a controller (verwerkingsverantwoordelijke) with its own FG.
 
-Created by the beheerder or by the operator through the CLI. Input problems raise
-``InvalidInput`` with a Dutch message per field, so a form can show each message next to its
-field and keep what was typed.
+Created by the beheerder or by the operator through the CLI. The organisation's FG address is
+where the invitation to an FG account goes, so a change of it is mailed to the old address and
+to every FG of the organisation, and closes the invitations still open to the old address.
+Input problems raise ``InvalidInput`` with a Dutch message per field, so a form can show each
+message next to its field and keep what was typed.
 """
 
 from __future__ import annotations
 
 import sqlite3
+from dataclasses import dataclass
 
 from sqlite_utils import Database
 
 from datalek import clock, store
-from datalek.accounts import audit, auth
-from datalek.accounts.permissions import Action, allowed, require
+from datalek.accounts import account_mail, audit, auth
+from datalek.accounts.permissions import Action, OrgRef, allowed, require
+from datalek.config import SmtpSettings
 from datalek.models import Actor, InvalidInput, Organisation
 from datalek.store import accounts as sql
+from datalek.store import invitations as invitation_sql
 
 
 def from_row(row: dict) -> Organisation:
@@ -81,3 +86,66 @@ def notice_recipients(db: Database, org_id: int) -> list[str]:
     if org and org["dpo_email"]:
         addresses.append(auth.normalise_email(org["dpo_email"]))
     return sorted(set(addresses))
+
+
+@dataclass(frozen=True)
+class ContactChanged:
+    """The organisation after the change; whether its FG address changed and that was mailed."""
+
+    organisation: Organisation
+    email_changed: bool
+    mailed: bool
+
+
+def change_dpo_contact(
+    db: Database,
+    actor: Actor,
+    org_id: int,
+    dpo_name: str,
+    dpo_email: str,
+    dpo_phone: str,
+    settings: SmtpSettings | None = None,
+) -> ContactChanged:
+    """Change the FG's name, address and phone number of an organisation (beheerder, operator).
+
+    A new address is mailed to the old address and to every FG account of the organisation,
+    and closes the FG invitations still open to the old address."""
+    require(db, actor, Action.CHANGE_DPO_CONTACT, OrgRef(org_id))
+    old = sql.organisation(db, org_id)
+    if old is None:
+        raise LookupError(org_id)
+    if found := {k: v for k, v in errors(old["name"], dpo_email).items() if k == "dpo_email"}:
+        raise InvalidInput(found)
+    new = {"dpo_name": dpo_name.strip(), "dpo_email": dpo_email.strip(), "dpo_phone": dpo_phone.strip()}
+    changed = {key: new[key] != old[key] for key in new}
+    email_changed = auth.normalise_email(new["dpo_email"]) != auth.normalise_email(old["dpo_email"])
+    if not any(changed.values()):
+        raise InvalidInput({"form": "Er is niets veranderd."})
+    at = clock.now()
+    with store.write(db):
+        sql.set_dpo_contact(db, org_id, **new)
+        closed = 0
+        if email_changed and old["dpo_email"]:
+            closed = invitation_sql.close_open_for_org_email(
+                db, org_id, auth.normalise_email(old["dpo_email"]), clock.to_iso(at), "address_changed"
+            )
+        audit.append(
+            db,
+            actor,
+            "organisation.dpo_contact",
+            "organisation",
+            org_id,
+            email_changed=email_changed,
+            name_changed=changed["dpo_name"],
+            phone_changed=changed["dpo_phone"],
+            invitations_closed=closed,
+        )
+    mailed = False
+    settings = settings if settings is not None else SmtpSettings.from_env()
+    if email_changed and settings is not None:
+        to = account_mail.recipients(old["dpo_email"], sql.dpo_emails(db, org_id))
+        message = account_mail.dpo_email_changed(
+            settings, to, old["name"], old["dpo_email"], new["dpo_email"], at
+        )
+        mailed = account_mail.send(settings, "dpo_email_changed", message)
+    return ContactChanged(from_row(sql.organisation(db, org_id)), email_changed, mailed)

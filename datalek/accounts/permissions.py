@@ -6,6 +6,11 @@ reporter of an incident, say), checks the rule for the action in ``RULES``, and 
 writes an audit entry — in its own transaction — before it raises ``PermissionDenied``.
 An unknown id is refused exactly like someone else's, so a refusal never tells whether a
 thing exists.
+
+Separation of duties: the beheerder manages accounts and organisations but reads no incident,
+and never holds or sets an FG's credentials. The FG role is given only through a one-time link
+to the FG's own address (``datalek.accounts.invitations``) or by the operator on the server;
+the beheerder may switch an FG account off, never set its password or change its role.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from sqlite_utils import Database
 from datalek import store
 from datalek.accounts import audit
 from datalek.models import Actor, Role
+from datalek.store import accounts as account_sql
 from datalek.store import ownership
 
 
@@ -40,6 +46,7 @@ class Action(StrEnum):
     LIST_OWN_REPORTS = "incident.list_own"
     READ_INCIDENT = "incident.read"
     SUPPLEMENT = "incident.supplement"
+    REPORT_DRAFT = "report.draft"
     # the FG's work on one incident
     CHANGE_STATUS = "incident.status"
     READ_ASSESSMENT = "assessment.read"
@@ -82,6 +89,15 @@ class Action(StrEnum):
     ENABLE_USER = "user.enable"
     DISABLE_USER = "user.disable"
     SET_PASSWORD = "user.password"
+    CHANGE_ROLE = "user.role"
+    #: the FG role is given only by invitation, or by the operator on the server
+    GRANT_DPO = "user.grant_dpo"
+    INVITE_DPO = "invitation.dpo"
+    INVITE_DEPUTY = "invitation.deputy"
+    LIST_DPO_TEAM = "user.list_dpo"
+    SEND_RESET_LINK = "invitation.reset"
+    PRINT_LINK = "invitation.print"
+    CHANGE_DPO_CONTACT = "organisation.dpo_contact"
     READ_RETENTION = "retention.read"
     SET_RETENTION = "retention.set"
     LIST_RETENTION_DUE = "retention.list"
@@ -122,6 +138,8 @@ class OrgSelection:
 
 @dataclass(frozen=True)
 class AccountRef:
+    """An account by id; ``require`` looks up its role."""
+
     id: int
 
 
@@ -135,6 +153,14 @@ class Owner:
     incident_id: int
     org_id: int
     reporter_id: int | None
+
+
+@dataclass(frozen=True)
+class Account:
+    """An account as the rules about accounts see it: which one, and its role."""
+
+    id: int
+    role: Role
 
 
 # --- the rules, as pure predicates over (actor, what the action is about) ---------------------
@@ -158,6 +184,12 @@ def _reads(actor: Actor, owner: Owner) -> bool:
 
 def _reports(actor: Actor, org: OrgRef) -> bool:
     return actor.role in (Role.REPORTER, Role.DPO) and org.id in actor.org_ids
+
+
+def _own_draft(actor: Actor, account: Account) -> bool:
+    """A report being written: only by the account that writes it, and only if it may report."""
+    may_report = actor.role in (Role.REPORTER, Role.DPO)
+    return may_report and actor.user_id is not None and actor.user_id == account.id
 
 
 def _has_account(actor: Actor, _: Any) -> bool:
@@ -190,8 +222,29 @@ def _administers(actor: Actor, _: Any = None) -> bool:
     return actor.role is Role.ADMIN or actor.system
 
 
-def _self_or_admin(actor: Actor, account: AccountRef) -> bool:
+def _self_or_admin(actor: Actor, account: Account) -> bool:
     return _administers(actor) or actor.user_id == account.id
+
+
+def _on_the_server(actor: Actor, _: Any = None) -> bool:
+    """The operator at the command line on the server, never a signed-in account."""
+    return actor.system
+
+
+def _manages(actor: Actor, account: Account) -> bool:
+    """Separation of duties: the beheerder manages accounts, but never an FG's credentials or
+    role (the beheerder may only disable an FG account). The operator on the server may."""
+    return actor.system or (actor.role is Role.ADMIN and account.role is not Role.DPO)
+
+
+def _sets_password(actor: Actor, account: Account) -> bool:
+    """One's own password; the beheerder's for a non-FG account; the operator's on the server."""
+    return actor.user_id == account.id or _manages(actor, account)
+
+
+def _dpo_of_org(actor: Actor, org: OrgRef) -> bool:
+    """An FG, for one of her own organisations (a deputy FG is invited by the FG)."""
+    return _dpo_of(actor, org.id)
 
 
 def _never(actor: Actor, _: Any) -> bool:
@@ -234,6 +287,9 @@ ADMIN_ACTIONS = (
     Action.PURGE,
     Action.VERIFY_AUDIT,
     Action.READ_AUDIT,
+    Action.INVITE_DPO,
+    Action.SEND_RESET_LINK,
+    Action.CHANGE_DPO_CONTACT,
 )
 
 #: The rule for every action. A test checks that no action is left without one.
@@ -242,6 +298,7 @@ RULES: dict[Action, Rule] = {
     Action.LIST_OWN_REPORTS: _has_account,
     Action.READ_INCIDENT: _reads,
     Action.SUPPLEMENT: _reads,
+    Action.REPORT_DRAFT: _own_draft,
     **dict.fromkeys(HANDLER_ACTIONS, _handles),
     **dict.fromkeys(
         (Action.SEE_QUEUE, Action.LIST_DEPARTMENTS, Action.SEE_REVIEWS, Action.SEE_OVERDUE_MEASURES),
@@ -255,7 +312,12 @@ RULES: dict[Action, Rule] = {
     ),
     **dict.fromkeys(ADMIN_ACTIONS, _administers),
     Action.READ_USER: _self_or_admin,
-    Action.SET_PASSWORD: _self_or_admin,
+    Action.SET_PASSWORD: _sets_password,
+    Action.CHANGE_ROLE: _manages,
+    Action.GRANT_DPO: _on_the_server,
+    Action.PRINT_LINK: _on_the_server,
+    Action.INVITE_DEPUTY: _dpo_of_org,
+    Action.LIST_DPO_TEAM: _dpo_of_org,
     # Setup is refused as soon as any account exists, checked inside its own transaction.
     Action.SETUP: _never,
 }
@@ -280,17 +342,22 @@ def _resolve(db: Database, on: Subject) -> tuple[str, int | str | None, Any, boo
     if isinstance(on, OrgRef):
         return "organisation", on.id, on, True
     if isinstance(on, AccountRef):
-        return "user", on.id, on, True
+        row = account_sql.user(db, on.id)
+        account = Account(row["id"], Role(row["role"])) if row else None
+        return "user", on.id, account, account is not None
     return "", None, on, True
 
 
-def require(db: Database, actor: Actor | None, action: Action, on: Subject = None) -> Owner | None:
-    """Go on only if ``actor`` may do ``action`` on ``on``; otherwise refuse (audited).
+def require(
+    db: Database, actor: Actor | None, action: Action, on: Subject = None, message: str | None = None
+) -> Owner | None:
+    """Go on only if ``actor`` may do ``action`` on ``on``; otherwise refuse (audited), with
+    ``message`` (Dutch) when the refusal needs more words than "no access".
 
     Returns the incident's ``Owner`` when ``on`` is an incident or a measure, else None."""
     kind, object_id, about, exists = _resolve(db, on)
     if actor is None or not exists or not allowed(actor, action, about):
-        refuse(db, actor, action, kind, object_id)
+        refuse(db, actor, action, kind, object_id, message if exists else None)
     return about if isinstance(about, Owner) else None
 
 
