@@ -2,7 +2,8 @@
 
 Three states: the form; the identifiers found in the text, each to replace or keep; and the
 confirmation with what happens next. Storing the report and telling the FG is
-``incidents.submit_report``; the choices about identifiers are ``intake.redaction``.
+``incidents.submit_report``; the choices about identifiers are ``intake.redaction``. The answers
+given so far are kept as a draft, so a reload brings them back (``handling.report_drafts``).
 """
 
 import logging
@@ -13,7 +14,7 @@ from datalek import clock, store
 from datalek.accounts.organisations import list_organisations
 from datalek.accounts.permissions import PermissionDenied
 from datalek.config import SmtpSettings
-from datalek.handling import incidents
+from datalek.handling import incidents, report_drafts
 from datalek.intake import guidance, pii, redaction
 from datalek.intake.report import Report, validate_report
 from datalek.intake.situations import Situation
@@ -36,6 +37,8 @@ def render() -> None:
         _confirmation(done)
     elif pending := state.get("r_pending"):
         _identifiers(pending)
+        if snapshot := state.get("r_snapshot"):  # the answers as sent, identifiers and all
+            rf.keep_draft(session.actor(), rf.answers(snapshot))
     else:
         _form(session.actor())
 
@@ -46,18 +49,22 @@ def _form(actor) -> None:
         "Meld het meteen. Je hoeft niet zeker te weten of het een datalek is."
     )
     st.info("Beschrijf wat er gebeurd is, niet wie het betreft.", icon=":material/info:")
+    rf.bring_back()
+    rf.bring_back_draft(actor)
+    if restored := rf.draft_restored_at():
+        st.info(report_drafts.restored_message(restored), icon=":material/history:")
+        st.button("Weggooien en leeg beginnen", on_click=_discard, icon=":material/delete:")
     if failure := st.session_state.get("r_failure"):
         st.error(failure, icon=":material/error:")
     with store.unit() as db:
         orgs = [o for o in list_organisations(db, actor) if o.id in actor.org_ids]
-    rf.bring_back()
     errors = st.session_state.get("r_errors")
     situation, occurrence = rf.situation_and_time(errors)
-    with st.form("report", clear_on_submit=False, enter_to_submit=False):
-        rf.form_body(errors, situation, occurrence, orgs)
-        st.form_submit_button("Versturen", type="primary", on_click=_submit, args=(orgs,))
+    rf.form_body(errors, situation, occurrence, orgs)  # no st.form: every answer reaches the draft
+    st.button("Versturen", type="primary", on_click=_submit, args=(orgs,))
     form_errors(errors)
     rf.keep()
+    rf.keep_draft(actor, rf.answers())
 
 
 def _identifiers(pending: dict) -> None:
@@ -176,3 +183,16 @@ def _back() -> None:
 def _new() -> None:
     for key in [k for k in st.session_state if str(k).startswith("r_")]:
         del st.session_state[key]
+
+
+def _discard() -> None:
+    current = session.fresh_actor()
+    if current is None:
+        return
+    try:
+        with store.unit() as db:
+            report_drafts.discard(db, current, current.user_id)
+    except store.StorageError:
+        st.session_state[session.STORAGE_FAILED] = True  # app.py says nothing was changed
+        return
+    rf.start_empty()

@@ -1,11 +1,20 @@
 """The widgets of the report form. Values live in ``st.session_state`` under ``r_*`` keys,
-so a validation error, a redaction step or a failed save never loses an answer."""
+so a validation error, a redaction step or a failed save never loses an answer; a copy in the
+database (``handling.report_drafts``) brings them back after a reload.
+
+No widget is inside an ``st.form``: each answer reaches the server as soon as it is given, so
+the draft can hold it. A choice is sent at once; a text or number when its field loses focus,
+on Enter in a one-line field, or on Ctrl+Enter in a text area."""
 
 from __future__ import annotations
 
+import logging
+from datetime import datetime
+
 import streamlit as st
 
-from datalek import clock, deadlines
+from datalek import clock, deadlines, store
+from datalek.handling import report_drafts
 from datalek.intake.report import applicable
 from datalek.intake.situations import (
     CountKind,
@@ -17,7 +26,7 @@ from datalek.intake.situations import (
     Situation,
     SubjectGroup,
 )
-from datalek.models import Organisation
+from datalek.models import Actor, Organisation
 from ui.forms import datetime_input, field_error, local_datetime
 
 WIDGET_KEYS = (
@@ -43,6 +52,8 @@ WIDGET_KEYS = (
 )
 
 TEXT_FIELDS = {"description": "r_description", "actions_taken": "r_actions"}
+
+log = logging.getLogger("datalek.ui.report_form")
 
 
 def _label(enum):
@@ -231,3 +242,59 @@ def bring_back() -> None:
 def forget() -> None:
     for key in [k for k in st.session_state if str(k).startswith(_KEEP)]:
         del st.session_state[key]
+
+
+# --- the draft: a reload starts a new session, the database still has the answers -----------
+
+_CHECKED, _STORED, _RESTORED = "r_draft_checked", "r_draft_stored", "r_draft_restored"
+
+
+def answers(saved: dict | None = None) -> dict:
+    """The answers by name (``report_drafts.FIELDS``): from the form, or from a ``snapshot``."""
+    source = st.session_state if saved is None else saved
+    return {key.removeprefix("r_"): source[key] for key in WIDGET_KEYS if key in source}
+
+
+def bring_back_draft(actor: Actor) -> None:
+    """Once per session, before the widgets: put the employee's stored draft into the form."""
+    state = st.session_state
+    if state.get(_CHECKED):
+        return
+    state[_CHECKED] = True
+    try:
+        with store.unit() as db:
+            draft = report_drafts.load(db, actor, actor.user_id)
+    except store.StorageError as exc:
+        log.warning("report draft not read: %s", type(exc).__name__)
+        return
+    if draft is None:
+        state[_STORED] = ""
+        return
+    restore({f"r_{name}": value for name, value in draft.answers.items()})
+    state[_STORED] = draft.text
+    state[_RESTORED] = clock.to_iso(draft.updated_at)
+
+
+def draft_restored_at() -> datetime | None:
+    """When the draft brought back in this session was stored; None when there was none."""
+    return clock.from_iso(st.session_state.get(_RESTORED))
+
+
+def keep_draft(actor: Actor, given: dict) -> None:
+    """Store the answers as the draft when they changed since the last time (one small write).
+    A full disk is not this form's problem: the answers stay in the session, the send says so."""
+    state = st.session_state
+    try:
+        with store.unit() as db:
+            state[_STORED] = report_drafts.keep(db, actor, actor.user_id, given, state.get(_STORED))
+    except store.StorageError as exc:
+        log.warning("report draft not kept: %s", type(exc).__name__)
+
+
+def start_empty() -> None:
+    """An empty form, with no draft to bring back (it was just thrown away)."""
+    for key in [k for k in st.session_state if str(k).startswith("r_")]:
+        del st.session_state[key]
+    forget()
+    st.session_state[_CHECKED] = True
+    st.session_state[_STORED] = ""

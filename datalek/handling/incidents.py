@@ -23,6 +23,7 @@ from datalek.intake import notice
 from datalek.intake.report import Report
 from datalek.models import Actor, Incident, InvalidInput, Status, Supplement
 from datalek.store import incidents as sql
+from datalek.store import report_drafts
 
 log = logging.getLogger(__name__)
 
@@ -115,6 +116,7 @@ def submit_report(
             pii_kept=bool(pii_kept),
             repeat=repeat_of is not None,
         )
+        report_drafts.delete(db, actor.user_id)  # the report being written is sent (handling.report_drafts)
     incident = to_model(sql.incident(db, incident_id))
     if mail is not None:
         _tell_the_dpo(db, mail, incident)

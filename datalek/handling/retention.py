@@ -25,6 +25,7 @@ from sqlite_utils import Database
 from datalek import clock, store
 from datalek.accounts import audit
 from datalek.accounts.permissions import Action, require
+from datalek.handling import report_drafts
 from datalek.models import Actor, InvalidInput
 from datalek.store import retention as sql
 
@@ -153,6 +154,7 @@ def purge(db: Database, actor: Actor, apply: bool = False, at: datetime | None =
             audit.append(
                 db, actor, "incident.purge", "incident", item.incident_id, org_id=item.org_id, **item.rows
             )
+        report_drafts.delete_expired(db, at)  # reports being written, unsent for 24 hours
         result = PurgeResult(True, found)
         audit.append(db, actor, "retention.purge", "", None, **result.totals)
     return result

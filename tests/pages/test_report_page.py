@@ -528,3 +528,125 @@ def test_a_placeholder_that_makes_the_text_too_long_sends_you_back_with_the_text
     assert "te lang" in error_after(at, "r_description")
     kept = state_get(at, "r_description")
     assert kept.startswith("x" * 100) and email not in kept  # redacted, nothing else lost
+
+
+# --- a reload keeps the report being written --------------------------------------------
+
+RESTORED = "We hebben je melding van"
+
+
+def infos(at) -> list[str]:
+    return [i.value for i in at.info]
+
+
+def fill_part_of_the_report(at):
+    """Answer some questions, as an employee does before a reload; each answer starts a run."""
+    choose_situation(at, "email_wrong_person")
+    at.text_input(key="r_department").input("Wijkteam Zuid").run()
+    at.multiselect(key="r_data_kinds").set_value(["care_file"]).run()
+    at.number_input(key="r_count").set_value(4).run()
+    at.text_area(key="r_description").input("Verslag naar de verkeerde ouder gestuurd.").run()
+    assert not at.exception
+    return at
+
+
+def test_a_reload_brings_back_the_report_being_written(world, db_path):
+    fill_part_of_the_report(signed_in(world["reporter"], REPORT))
+    reloaded = signed_in(world["reporter"], REPORT)  # a reload: a new session, the same person
+    assert not reloaded.exception
+    assert any(i.startswith(RESTORED) for i in infos(reloaded)), infos(reloaded)
+    assert reloaded.radio(key="r_situation").value == "email_wrong_person"
+    assert reloaded.radio(key="r_occurrence").value == "moment"
+    assert reloaded.text_input(key="r_department").value == "Wijkteam Zuid"
+    assert reloaded.multiselect(key="r_data_kinds").value == ["care_file"]
+    assert reloaded.number_input(key="r_count").value == 4
+    assert reloaded.text_area(key="r_description").value == "Verslag naar de verkeerde ouder gestuurd."
+
+
+def drafts_in(db_path) -> list[dict]:
+    return rows(db_path, "select user_id, answers, updated_at from report_drafts order by user_id")
+
+
+def test_the_draft_is_written_when_an_answer_changes_and_not_on_every_run(world, db_path):
+    at = fill_part_of_the_report(signed_in(world["reporter"], REPORT))
+    (draft,) = drafts_in(db_path)
+    assert draft["user_id"] == world["reporter"].user_id
+    assert json.loads(draft["answers"])["description"] == "Verslag naar de verkeerde ouder gestuurd."
+    at.run()  # a run without a new answer
+    assert drafts_in(db_path) == [draft]
+    at.text_input(key="r_department").input("Wijkteam Noord").run()
+    (changed,) = drafts_in(db_path)
+    assert json.loads(changed["answers"])["department"] == "Wijkteam Noord"
+    assert changed["updated_at"] > draft["updated_at"]
+
+
+def test_an_empty_form_leaves_no_draft_and_a_new_session_no_notice(world, db_path):
+    at = signed_in(world["reporter"], REPORT)
+    at.run()
+    assert drafts_in(db_path) == []
+    again = signed_in(world["reporter"], REPORT)
+    assert not any(i.startswith(RESTORED) for i in infos(again))
+    assert not [b for b in again.button if b.label == "Weggooien en leeg beginnen"]
+
+
+def test_someone_else_does_not_get_your_draft(world, db_path):
+    fill_part_of_the_report(signed_in(world["reporter"], REPORT))
+    colleague = signed_in(world["reporter2"], REPORT)
+    assert not any(i.startswith(RESTORED) for i in infos(colleague))
+    assert colleague.radio(key="r_situation").value is None
+    assert colleague.text_input(key="r_department").value == ""
+
+
+def test_the_notice_says_when_and_the_form_sends_as_usual(world, db_path):
+    fill_part_of_the_report(signed_in(world["reporter"], REPORT))
+    at = signed_in(world["reporter"], REPORT)
+    (notice,) = [i for i in infos(at) if i.startswith(RESTORED)]
+    assert notice.startswith(f"{RESTORED} vandaag om ")
+    # the rest of the answers, then send: the report is stored and the draft is gone
+    fill_valid_report(at, department="Wijkteam Zuid")
+    submit_report_form(at)
+    assert errors(at) == [] and successes(at)
+    (stored,) = incidents_in(db_path)
+    assert stored["department"] == "Wijkteam Zuid"
+    assert drafts_in(db_path) == []
+    reloaded = signed_in(world["reporter"], REPORT)
+    assert not any(i.startswith(RESTORED) for i in infos(reloaded))
+    assert reloaded.radio(key="r_situation").value is None
+    assert reloaded.text_area(key="r_description").value == ""
+
+
+def test_throwing_the_draft_away_starts_an_empty_form(world, db_path):
+    fill_part_of_the_report(signed_in(world["reporter"], REPORT))
+    at = signed_in(world["reporter"], REPORT)
+    button(at, "Weggooien en leeg beginnen").click().run()
+    assert not at.exception
+    assert not any(i.startswith(RESTORED) for i in infos(at))
+    assert at.radio(key="r_situation").value is None
+    assert at.text_input(key="r_department").value == ""
+    assert at.text_area(key="r_description").value == ""
+    assert drafts_in(db_path) == []
+    assert signed_in(world["reporter"], REPORT).radio(key="r_situation").value is None
+
+
+def test_a_reload_at_the_identifiers_step_brings_back_what_was_typed(world, db_path):
+    """The draft holds the text as typed: the choice to replace an identifier is made after
+    "Versturen", and a reload before that choice returns to the form, not to the choice."""
+    at = fill_valid_report(signed_in(world["reporter"], REPORT), description=f"Brief met BSN {BSN}.")
+    submit_report_form(at)
+    assert any(w.startswith(REVIEW) for w in warnings(at))
+    reloaded = signed_in(world["reporter"], REPORT)
+    assert not any(w.startswith(REVIEW) for w in warnings(reloaded))
+    assert reloaded.text_area(key="r_description").value == f"Brief met BSN {BSN}."
+    button(reloaded, "Versturen").click().run()
+    assert any(w.startswith(REVIEW) for w in warnings(reloaded))  # the choice is asked again
+    assert count_rows(db_path, "incidents") == 0
+
+
+def test_a_full_disk_does_not_stop_the_form(world, db_path, monkeypatch):
+    at = signed_in(world["reporter"], REPORT)
+    broken_storage = BrokenStorage(monkeypatch)
+    fill_part_of_the_report(at)
+    assert errors(at) == []
+    assert at.text_input(key="r_department").value == "Wijkteam Zuid"
+    broken_storage.repair()
+    assert drafts_in(db_path) == []
