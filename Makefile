@@ -51,7 +51,7 @@ axe: $(AXE)
 
 run: $(STAMP)
 	DATALEK_DB=$(DB) $(PY) -m datalek init
-	DATALEK_DB=$(DB) $(PY) -m streamlit run app.py --server.port $(PORT) --server.address 0.0.0.0
+	DATALEK_DB=$(DB) $(PY) -m streamlit run server.py --server.port $(PORT) --server.address 0.0.0.0
 
 ## Everything CI runs: lint; the unit and AppTest tests on both cores; then, one at a time, the
 ## reliability tests (many processes and threads: they measure contention and must not share the
@@ -76,7 +76,7 @@ format: $(STAMP)
 demo: $(STAMP)
 	rm -f data/demo.db data/demo.db-wal data/demo.db-shm
 	DATALEK_DB=data/demo.db $(PY) -m datalek demo --db data/demo.db --incidents 3000 --years 3 --seed 1 --accounts
-	DATALEK_DB=data/demo.db $(PY) -m streamlit run app.py --server.port $(PORT) --server.address 0.0.0.0
+	DATALEK_DB=data/demo.db $(PY) -m streamlit run server.py --server.port $(PORT) --server.address 0.0.0.0
 
 bench: $(STAMP) browser
 	$(PY) benchmarks/run.py

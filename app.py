@@ -1,20 +1,26 @@
 """Datalek entry point: page config, setup, sign-in and the menu for the signed-in role.
 
 Every page is a function from ``pages/`` (see ``navigation.py``): nothing of a page runs
-unless this script chose it for the signed-in actor.
+unless this script chose it for the signed-in actor. Who is signed in comes from the
+HttpOnly session cookie on every run (``ui/session.py``); ``server.py`` serves this script
+together with the sign-in, sign-out and download routes.
 """
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import streamlit as st
 
 import navigation
 from datalek import config, store
-from datalek.accounts import auth
+from datalek.accounts import auth, sessions
 from datalek.accounts.setup import needs_setup
-from ui import oidc, session
+from ui import links, oidc, session
 
-st.set_page_config(page_title="Datalek", page_icon=":material/shield:", layout="wide")
+#: A local file: a Material icon as page icon would make every browser fetch it from Google.
+ICON = str(Path(__file__).parent / "assets" / "icon.png")
+st.set_page_config(page_title="Datalek", page_icon=ICON, layout="wide")
 
 
 def page(spec: navigation.PageSpec) -> st.Page:
@@ -26,6 +32,23 @@ def _migrated(path: str) -> bool:
     """Create or upgrade the database once per server process (holds no data)."""
     store.migrate(path)
     return True
+
+
+def _organisation_sign_in(db) -> None:
+    """After ``st.login``: map the verified e-mail address to an account, open a session and
+    send the browser to /auth/activate, which sets the cookie (a script cannot)."""
+    try:
+        actor = auth.sign_in_oidc(db, oidc.email(), oidc.email_verified())
+    except auth.SigninRefused as refused:
+        st.session_state[session.FLASH] = refused.message
+        oidc.logout()
+        return
+    token = sessions.open_session(
+        db, actor.user_id, method="oidc", client=session.client(), user_agent=session.user_agent()
+    )
+    st.success("Je bent aangemeld via je organisatie.")
+    links.link_button(f"/auth/activate?code={sessions.activation_code(token)}", "Verder naar Datalek")
+    st.stop()
 
 
 # A full disk or a read-only file: say so in Dutch instead of a crash; the answers a user
@@ -46,18 +69,11 @@ with store.unit() as db:
         pages = [page(navigation.SETUP)]
         actor = None
     else:
-        if st.session_state.get(session.USER_ID) is None and oidc.signed_in():
-            try:
-                session.start(auth.sign_in_oidc(db, oidc.email(), oidc.email_verified()))
-            except auth.SigninRefused as refused:
-                st.session_state[session.FLASH] = refused.message
-                oidc.logout()
-        had_session = st.session_state.get(session.USER_ID) is not None
         actor = session.resume(db)
-        if actor is None and had_session:
-            oidc.logout()  # otherwise the identity cookie would sign the person straight back in
+        if actor is None and oidc.signed_in():
+            _organisation_sign_in(db)
         if actor is None:
-            pages = [page(navigation.SIGNIN)]
+            pages = [page(navigation.SIGNIN), page(navigation.SET_PASSWORD)]
 
 if actor is not None:
     pages = {
@@ -65,9 +81,7 @@ if actor is not None:
     }
     with st.sidebar:
         st.caption(f"Aangemeld als {actor.role.label}")
-        if st.button("Afmelden", key="signout", icon=":material/logout:"):
-            session.sign_out()
-            oidc.logout()
-            st.rerun()
+        links.sign_out_form()
 
-st.navigation(pages).run()
+# Without a session there is no menu: the sign-in page, or a one-time link's own page.
+st.navigation(pages, position="sidebar" if actor is not None else "hidden").run()

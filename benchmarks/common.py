@@ -58,16 +58,24 @@ def seeded_db(folder: Path | None = None) -> tuple[Path, Actor]:
 
 def signed_in_app(actor: Actor, timeout: float = 120):
     """The app in AppTest with ``actor`` signed in (after one run), as the page tests start it."""
+    from streamlit.runtime.context import ContextProxy
     from streamlit.runtime.pages_manager import PagesManager
     from streamlit.runtime.state.session_state import SessionState
     from streamlit.testing.v1 import AppTest
 
-    from tests.pages.conftest import check_app_keys_serializable, navigation_mode_pinned, seed_session
+    from tests.pages.conftest import (
+        check_app_keys_serializable,
+        cookies_from_jar,
+        navigation_mode_pinned,
+        seed_session,
+    )
 
     # As in the page tests (tests/pages/conftest.py): every run goes through app.py, as in a
     # server after its first st.navigation call; and AppTest's own key that holds each widget's
-    # format function (which cannot be pickled, and a real server does not have) is not checked.
+    # format function (which cannot be pickled, and a real server does not have) is not checked;
+    # the session cookie comes from the page tests' cookie jar (AppTest has no browser).
     PagesManager.__init__ = navigation_mode_pinned
+    ContextProxy.cookies = property(cookies_from_jar)
     SessionState._check_serializable = check_app_keys_serializable
     at = AppTest.from_file(str(Path(__file__).resolve().parents[1] / "app.py"), default_timeout=timeout)
     seed_session(at, actor)

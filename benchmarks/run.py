@@ -15,6 +15,7 @@ from benchmarks import (  # noqa: E402 - after the path that makes them importab
     bench_browser,
     bench_dashboard,
     bench_report,
+    bench_sessions,
     bench_store,
     bench_triage,
     recorded_figures,
@@ -112,6 +113,7 @@ def main() -> None:
         f"Ratio (p50): {q['page']['p50_ms'] / q['sql']['p50_ms']:.1f}",
     ]
     lines += bench_dashboard.section()
+    lines += bench_sessions.section()
     lines += recorded_figures.section()
     rate = bench_report.demo_rate()
     lines += [

@@ -23,6 +23,20 @@ def db_path() -> Path:
     return Path(os.environ.get("DATALEK_DB") or DEFAULT_DB)
 
 
+#: The audit trail's secret key, when it is not in the file next to the database.
+AUDIT_KEY_ENV = "DATALEK_AUDIT_KEY"
+
+
+def audit_key_path(db: Path | str) -> Path:
+    """The audit trail's key file, next to the database (``<db>.auditkey``, mode 0600)."""
+    return Path(f"{db}.auditkey")
+
+
+def audit_checkpoint_path(db: Path | str) -> Path:
+    """The append-only file of signed audit checkpoints, next to the database."""
+    return Path(f"{db}.auditlog-checkpoints")
+
+
 def _int(name: str, default: int) -> int:
     try:
         return int(os.environ.get(name, default))
@@ -30,18 +44,27 @@ def _int(name: str, default: int) -> int:
         return default
 
 
+#: The longest a one-time download link may live (datalek.accounts.downloads).
+MAX_DOWNLOAD_SECONDS = 60
+
+
+def download_seconds() -> int:
+    """How long a download link works: ``DATALEK_DOWNLOAD_SECONDS``, at most 60 (the default)."""
+    return max(1, min(MAX_DOWNLOAD_SECONDS, _int("DATALEK_DOWNLOAD_SECONDS", MAX_DOWNLOAD_SECONDS)))
+
+
 @dataclass(frozen=True)
 class SessionPolicy:
     """Server-side session limits: idle timeout and absolute lifetime."""
 
     idle_minutes: int = 30
-    absolute_hours: int = 12
+    absolute_hours: int = 10
 
     @classmethod
     def from_env(cls) -> SessionPolicy:
         return cls(
             idle_minutes=_int("DATALEK_IDLE_MINUTES", 30),
-            absolute_hours=_int("DATALEK_SESSION_HOURS", 12),
+            absolute_hours=_int("DATALEK_SESSION_HOURS", 10),
         )
 
 

@@ -1,8 +1,10 @@
-"""Mijn account: who you are signed in as, and changing your own password."""
+"""Mijn account: who you are signed in as, changing your own password (which ends your other
+sessions), and the places you are signed in, each of which you can end."""
 
 import streamlit as st
 
-from datalek import store
+from datalek import clock, store
+from datalek.accounts import sessions
 from datalek.accounts.organisations import list_organisations
 from datalek.accounts.users import get_user, set_password
 from datalek.models import InvalidInput
@@ -40,10 +42,38 @@ def render() -> None:
                 st.rerun()
             try:
                 with store.unit() as db:
-                    set_password(db, actor, actor.user_id, new)
+                    set_password(db, actor, actor.user_id, new, keep_session_id=session.session_id())
             except InvalidInput as exc:
                 state["a_errors"] = exc.errors
             else:
                 state["a_errors"] = None
-                state["a_flash"] = "Je wachtwoord is gewijzigd."
+                state["a_flash"] = "Je wachtwoord is gewijzigd. Je bent overal anders afgemeld."
             st.rerun()
+    _sessions(actor)
+
+
+def _sessions(actor) -> None:
+    st.subheader("Waar je bent aangemeld")
+    with store.unit() as db:
+        mine = sessions.active(db, actor)
+    current = session.session_id()
+    for item in mine:
+        left, right = st.columns([4, 1])
+        here = " (deze browser)" if item.id == current else ""
+        how = "via je organisatie" if item.method == "oidc" else "met wachtwoord"
+        left.markdown(
+            f"**{md_escape(item.user_agent[:80] or 'Onbekende browser')}**{here}  \n"
+            f"Aangemeld {how} op {clock.format_local(item.created_at)} vanaf {md_escape(item.client)}, "
+            f"laatst actief {clock.format_local(item.last_seen_at)}"
+        )
+        if item.id != current:
+            right.button("Afmelden", key=f"a_end_{item.id}", on_click=_end, args=(item.id,))
+
+
+def _end(session_id: int) -> None:
+    current = session.fresh_actor()
+    if current is None:
+        return
+    with store.unit() as db:
+        ended = sessions.end_own(db, current, session_id)
+    st.session_state["a_flash"] = "Die sessie is beëindigd." if ended else "Die sessie bestond al niet meer."

@@ -4,10 +4,11 @@ this page only chooses the selection and draws. No rows, no names, no free text.
 import streamlit as st
 
 from datalek import store
+from datalek.accounts.downloads import Download
 from datalek.accounts.organisations import list_organisations
-from datalek.accounts.permissions import PermissionDenied
+from datalek.accounts.permissions import Action, OrgSelection, PermissionDenied
 from datalek.insight import annual_report, charts, disclosure, stats
-from ui import session
+from ui import downloads, session
 from ui.forms import md_escape
 
 AS_OF = {"open", "measures_open", "measures_overdue"}  # figures of a moment, not of a year
@@ -20,6 +21,12 @@ TABLES = {
     "nature": "Vertrouwelijkheid, integriteit, beschikbaarheid",
     "risk": "Risico volgens de beoordeling",
     "notify_bucket": "Tijd tot de AP-melding",
+}
+
+
+REPORT_TYPES = {
+    "html": "text/html",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
 
 
@@ -110,26 +117,32 @@ def render() -> None:
     )
     a, b = st.columns(2)
     if a.button("Maak verantwoording", key="ov_make", icon=":material/description:"):
+        selection = OrgSelection((org_id,) if org_id is not None else tuple(actor.org_ids))
         with store.unit() as db:
             st.session_state["ov_report"] = (
                 year,
                 org_id,
-                {fmt: annual_report.generate(db, actor, year, org_id, fmt) for fmt in ("html", "xlsx")},
+                {
+                    fmt: downloads.offer(
+                        db,
+                        actor,
+                        Action.MAKE_ANNUAL_REPORT,
+                        selection,
+                        Download(
+                            f"verantwoording-{year}.{fmt}",
+                            REPORT_TYPES[fmt],
+                            annual_report.generate(db, actor, year, org_id, fmt),
+                        ),
+                    )
+                    for fmt in REPORT_TYPES
+                },
             )
     made = st.session_state.get("ov_report")
     if made and made[:2] == (year, org_id):  # never another year's report under this year's name
         made = made[2]
-        a.download_button(
-            "Download verantwoording (HTML)",
-            made["html"],
-            f"verantwoording-{year}.html",
-            "text/html",
-            key="ov_dl_html",
-        )
-        b.download_button(
-            "Download alle cijfers (Excel)",
-            made["xlsx"],
-            f"verantwoording-{year}.xlsx",
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            key="ov_dl_xlsx",
-        )
+        with a:
+            shown = downloads.link(made["html"], "Download verantwoording (HTML)")
+        with b:
+            downloads.link(made["xlsx"], "Download alle cijfers (Excel)", primary=False)
+        if shown:
+            st.caption(downloads.HINT)

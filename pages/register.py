@@ -4,10 +4,11 @@ and as CSV or XLSX (every view and export is audited)."""
 import streamlit as st
 
 from datalek import store
+from datalek.accounts.downloads import Download
 from datalek.accounts.organisations import list_organisations
-from datalek.accounts.permissions import PermissionDenied
+from datalek.accounts.permissions import Action, OrgRef, PermissionDenied
 from datalek.insight import register_export
-from ui import session
+from ui import downloads, session
 from ui.callbacks import act
 
 SHOWN = [
@@ -55,23 +56,29 @@ def render() -> None:
     st.dataframe([{c: row[c] for c in SHOWN} for row in table], hide_index=True, width="stretch")
     for col, fmt in zip(st.columns(2), register_export.FORMATS, strict=True):
         col.button(
-            f"Maak export ({fmt.upper()})", key=f"reg_make_{fmt}", on_click=_export, args=(org_id, year, fmt)
+            f"Maak export ({fmt.upper()})",
+            key=f"reg_make_{fmt}",
+            on_click=_export,
+            args=(org_id, org_names[org_id], year, fmt),
         )
     made = st.session_state.get("reg_file")
-    if made and made[:2] == (org_id, year):  # never another year's file under this year's name
-        fmt, data = made[2], made[3]
-        st.download_button(
-            f"Download het register {year} ({fmt.upper()})",
-            data,
-            register_export.file_name(org_names[org_id], year, fmt),
-            register_export.MEDIA_TYPES[fmt],
-            key="reg_download",
-            type="primary",
-        )
+    # never another year's file under this year's name
+    if (
+        made
+        and made[:2] == (org_id, year)
+        and downloads.link(made[3], f"Download het register {year} ({made[2].upper()})")
+    ):
+        st.caption(downloads.HINT)
 
 
-def _export(org_id: int, year: int, fmt: str) -> None:
+def _export(org_id: int, org_name: str, year: int, fmt: str) -> None:
     def make(db, who) -> None:
-        st.session_state["reg_file"] = (org_id, year, fmt, register_export.export(db, who, org_id, year, fmt))
+        file = Download(
+            register_export.file_name(org_name, year, fmt),
+            register_export.MEDIA_TYPES[fmt],
+            register_export.export(db, who, org_id, year, fmt),
+        )
+        offered = downloads.offer(db, who, Action.EXPORT_REGISTER, OrgRef(org_id), file)
+        st.session_state["reg_file"] = (org_id, year, fmt, offered)
 
     act("reg_errors", "", make)

@@ -11,12 +11,13 @@ Each refusal must raise ``PermissionDenied`` and write exactly one 'refused' aud
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 
 import pytest
 
 import navigation
-from datalek.accounts import audit_trail
+from datalek.accounts import audit_trail, sessions
 from datalek.accounts.organisations import list_organisations
 from datalek.accounts.permissions import PermissionDenied
 from datalek.accounts.users import find_user, set_active
@@ -26,15 +27,18 @@ from datalek.handling.decisions import DecisionInput
 from datalek.insight import register_export
 from datalek.models import Actor, InvalidInput, Role
 from datalek.store import audit_log
-from tests.conftest import NOW, PASSWORD, make_report
+from tests.conftest import NOW, make_report
 from tests.pages.conftest import (  # noqa: F401 - autouse fixtures for the AppTest cases below
+    BROWSER_COOKIES,
+    _browser_cookies,
     _navigation_always_runs_app_py,
     _serializable_state_without_apptest_bookkeeping,
     app,
-    button,
     count_rows,
     fill_valid_report,
     open_db,
+    rows,
+    seed_session,
     signed_in,
     state_get,
     submit_report_form,
@@ -231,23 +235,24 @@ def test_the_matrices_cover_every_role_both_outcomes_and_many_refusals():
 
 
 def test_no_session_fixation_a_pre_signin_identity_is_not_carried_over(world):
-    """State planted before sign-in (another user's actor, an old login time, half a report)
-    is gone after sign-in: the session holds only the identity that just proved itself."""
+    """State planted before sign-in (another user's actor and id, half a report) is gone after
+    sign-in: only the session behind the browser's cookie says who this is."""
     admin = world["admin"]
     at = app()
     at.session_state["_actor"] = admin.model_dump(mode="json")
-    at.session_state["login_at"] = "2020-01-01T00:00:00+00:00"
+    at.session_state["user_id"] = admin.user_id
     at.session_state["r_description"] = "van een vorige gebruiker"
     at.run()
-    assert titles(at) == ["Aanmelden bij Datalek"]  # a planted actor without user_id is nobody
-    at.text_input(key="signin_email").input("reporter@test.invalid")
-    at.text_input(key="signin_password").input(PASSWORD)
-    button(at, "Aanmelden").click().run()
-    assert not at.exception
+    assert titles(at) == ["Aanmelden bij Datalek"]  # a planted actor without a session is nobody
+    assert state_get(at, "r_description") is None
+    at.session_state["_actor"] = admin.model_dump(mode="json")
+    at.session_state["r_description"] = "van een vorige gebruiker"
     reporter = world["reporter"]
+    seed_session(at, reporter)  # the reporter signs in (the route sets the cookie)
+    at.run()
+    assert not at.exception
     assert at.session_state["user_id"] == reporter.user_id
     assert at.session_state["_actor"]["role"] == Role.REPORTER.value
-    assert at.session_state["login_at"] > "2026"
     assert state_get(at, "r_description") in (None, "")
     with pytest.raises(ValueError):
         switch_to(at, navigation.USERS)
@@ -288,6 +293,14 @@ def _oidc_app(email: str, verified: bool = True):
     return at.run()
 
 
+def _activation_link(at) -> str | None:
+    for h in at.main.get("html"):
+        found = re.search(r'href="(/auth/activate\?code=[^"]+)"', h.proto.body)
+        if found:
+            return found.group(1)
+    return None
+
+
 @pytest.mark.parametrize(
     "key, first_page",
     [
@@ -297,19 +310,31 @@ def _oidc_app(email: str, verified: bool = True):
         ("admin", "Accounts"),
     ],
 )
-def test_oidc_maps_a_verified_address_to_the_local_role(world, key, first_page):
+def test_oidc_maps_a_verified_address_to_the_local_role(world, db_path, key, first_page):
+    """The identity provider's address opens a session under the same rules as a password;
+    the browser gets its cookie from /auth/activate with a one-time code."""
     at = _oidc_app(f"{key.upper()}@test.invalid")
     assert not at.exception
+    [session] = rows(db_path, "select * from sessions")
+    assert (session["user_id"], session["method"]) == (world[key].user_id, "oidc")
+    link = _activation_link(at)
+    assert link is not None
+    token = sessions.redeem_activation(link.split("code=", 1)[1])
+    assert sessions.token_hash(token) == session["token_hash"]
+    BROWSER_COOKIES[sessions.COOKIE] = token  # what /auth/activate sets
+    at.run()
     assert at.session_state["user_id"] == world[key].user_id
     assert at.session_state["_actor"]["role"] == world[key].role.value
     assert titles(at) == [first_page]
 
 
 @pytest.mark.parametrize("email, verified", [("dpo@test.invalid", False), ("onbekend@test.invalid", True)])
-def test_oidc_refuses_an_unverified_or_unknown_address(world, email, verified):
+def test_oidc_refuses_an_unverified_or_unknown_address(world, db_path, email, verified):
     at = _oidc_app(email, verified)
     assert not at.exception
     assert state_get(at, "user_id") is None
+    assert _activation_link(at) is None
+    assert rows(db_path, "select * from sessions") == []
     assert titles(at) == ["Aanmelden bij Datalek"]
 
 
@@ -321,4 +346,5 @@ def test_oidc_refuses_a_disabled_account(world, db_path):
         db.close()
     at = _oidc_app("dpo@test.invalid")
     assert state_get(at, "user_id") is None
+    assert _activation_link(at) is None
     assert titles(at) == ["Aanmelden bij Datalek"]

@@ -25,6 +25,7 @@ from datalek.handling import incidents
 from datalek.models import Actor
 from tests.conftest import make_report
 from tests.pages.conftest import (  # noqa: F401 - autouse fixtures for the AppTest cases below
+    _browser_cookies,
     _navigation_always_runs_app_py,
     _serializable_state_without_apptest_bookkeeping,
     count_rows,

@@ -185,12 +185,36 @@ def test_the_screens_import_downwards_only():
     assert wrong == []
 
 
+#: The server's side: server.py -> web -> datalek. web/ never reaches into the screens (it
+#: answers HTTP requests, not Streamlit runs), and neither side of the screens imports web/.
+SCREENS = {"app", "navigation", "pages", "ui"}
+
+
+def test_the_server_side_and_the_screens_stay_apart():
+    wrong = [
+        f"{path.relative_to(ROOT)} -> {name}"
+        for path in sorted((ROOT / "web").glob("*.py"))
+        for name in imports_of(path)
+        if name.split(".")[0] in SCREENS | {"server"}
+    ]
+    wrong += [
+        f"{path.relative_to(ROOT)} -> {name}"
+        for paths in _ui_layer_files().values()
+        for path in paths
+        for name in imports_of(path)
+        if name.split(".")[0] in {"web", "server"}
+    ]
+    assert wrong == []
+    assert {n.split(".")[0] for n in imports_of(ROOT / "server.py")} <= {"streamlit", "starlette", "web"}
+
+
 def test_the_core_never_imports_streamlit_or_the_screens():
     offenders = {
         name: sorted(
             i
             for i in imports_of(path)
-            if i.split(".")[0] in {"streamlit", "pages", "ui", "app", "navigation"}
+            if i.split(".")[0]
+            in {"streamlit", "starlette", "pages", "ui", "app", "navigation", "web", "server"}
         )
         for name, path in core_modules().items()
     }
@@ -247,7 +271,10 @@ def test_the_page_check_recognises_what_runs_at_import(source, found):
 
 
 def test_every_screen_is_a_page_module():
-    screens = "account audit my_reports organisations overview queue register report setup signin users"
+    screens = (
+        "account audit dpo_team my_reports organisations overview queue register report set_password setup"
+        " signin users"
+    )
     assert {p.stem for p in PAGE_FILES} - {"__init__"} == set(screens.split())
 
 

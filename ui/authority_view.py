@@ -6,9 +6,12 @@ from __future__ import annotations
 import streamlit as st
 
 from datalek import clock, deadlines, store
+from datalek.accounts.downloads import Download
+from datalek.accounts.permissions import Action, IncidentRef
 from datalek.actions import authority, documents
 from datalek.handling.decisions import Decision
 from datalek.models import Actor, Incident
+from ui import downloads
 from ui.callbacks import act
 from ui.forms import datetime_input, field_error, form_errors, local_datetime
 
@@ -52,6 +55,26 @@ def _record(incident_id: int, kind: str, draft: dict) -> None:
                 db, who, incident_id, when, state.get(p + "note_withdrawal", "")
             ),
         )
+
+
+DRAFT_FORMATS = {"md": ("Markdown", "text/markdown"), "json": ("JSON", "application/json")}
+
+
+def _downloads(actor: Actor, incident: Incident, draft, p: str) -> None:
+    """The concept as a file: made on a click, fetched through a one-time link."""
+    columns = dict(zip(DRAFT_FORMATS, st.columns(len(DRAFT_FORMATS)), strict=True))
+    for fmt, (label, media_type) in DRAFT_FORMATS.items():
+        with columns[fmt]:
+            if st.button(f"Maak download ({label})", key=p + fmt):
+                data = draft.to_markdown() if fmt == "md" else draft.to_json()
+                file = Download(f"concept-ap-melding-{incident.reference}.{fmt}", media_type, data.encode())
+                with store.unit() as db:
+                    st.session_state[p + fmt + "_offer"] = downloads.offer(
+                        db, actor, Action.DRAFT_NOTIFICATION, IncidentRef(incident.id), file
+                    )
+            offered = st.session_state.get(p + fmt + "_offer")
+            if offered and downloads.link(offered, f"Download als {label}"):
+                st.caption(downloads.HINT)
 
 
 def _show(draft) -> None:
@@ -110,14 +133,7 @@ def render(actor: Actor, incident: Incident, decision: Decision | None) -> None:
             f"{len(draft.missing)} antwoord(en) zijn nog onbekend. Vul die aan in het "
             "formulier van de AP of in de beoordeling."
         )
-    left, right = st.columns(2)
-    name = f"concept-ap-melding-{incident.reference}"
-    left.download_button(
-        "Download als Markdown", draft.to_markdown(), f"{name}.md", "text/markdown", key=p + "md"
-    )
-    right.download_button(
-        "Download als JSON", draft.to_json(), f"{name}.json", "application/json", key=p + "json"
-    )
+    _downloads(actor, incident, draft, p)
     _show(draft)
     st.divider()
     form_errors(errors)

@@ -6,15 +6,19 @@ from __future__ import annotations
 import streamlit as st
 
 from datalek import clock, store
+from datalek.accounts.downloads import Download
 from datalek.accounts.organisations import list_organisations
+from datalek.accounts.permissions import Action, IncidentRef
 from datalek.actions import addressees, documents, informing, letters
 from datalek.actions.addressees import Addressee
 from datalek.handling.decisions import Decision, Inform
 from datalek.models import Actor, Incident
+from ui import downloads
 from ui.callbacks import act
 from ui.forms import field_error, form_errors
 
 state = st.session_state
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 FILE_NAMES = {Addressee.PERSON: "betrokkene", Addressee.PARENTS: "ouders", Addressee.YOUNG_PERSON: "jongere"}
 _PARTS = (
     ("what_happened", "Wat is er gebeurd? (zonder namen)"),
@@ -47,12 +51,21 @@ def _safety(incident_id: int, recipient: Addressee) -> None:
             state.pop(p + field, None)
 
 
-def _letter(incident_id: int, recipient: Addressee) -> None:
+def _letter(incident_id: int, reference: str, recipient: Addressee) -> None:
     p = f"inf{incident_id}_{recipient.value}_"
 
     def make(db, who):
         made = documents.letter_for(db, who, incident_id, recipient, _text(incident_id, recipient))
-        state[p + "letter"] = (made.title, made.to_text(), made.to_docx())
+        name = f"brief-{reference}-{FILE_NAMES[recipient]}"
+        files = {
+            "docx": Download(f"{name}.docx", DOCX, made.to_docx()),
+            "txt": Download(f"{name}.txt", "text/plain; charset=utf-8", made.to_text().encode()),
+        }
+        offered = {
+            fmt: downloads.offer(db, who, Action.MAKE_LETTER, IncidentRef(incident_id), file)
+            for fmt, file in files.items()
+        }
+        state[p + "letter"] = (made.title, made.to_text(), offered)
 
     act(f"inf{incident_id}_errors", "", make)
 
@@ -151,22 +164,19 @@ def _recipient(incident: Incident, recipient: Addressee, overview: informing.Ove
         key=p + "you",
         max_chars=letters.MAX_TEXT,
     )
-    st.button("Maak de brief", key=p + "make", on_click=_letter, args=(incident.id, recipient))
+    st.button(
+        "Maak de brief", key=p + "make", on_click=_letter, args=(incident.id, incident.reference, recipient)
+    )
     if made := state.get(p + "letter"):
-        title, text, docx = made
+        title, text, offered = made
         st.text(text)
         left, right = st.columns(2)
-        name = f"brief-{incident.reference}-{FILE_NAMES[recipient]}"
-        left.download_button(
-            "Download als Word (DOCX)",
-            docx,
-            f"{name}.docx",
-            key=p + "docx",
-            mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        )
-        right.download_button(
-            "Download als tekst (voor e-mail)", text, f"{name}.txt", "text/plain", key=p + "txt"
-        )
+        with left:
+            shown = downloads.link(offered["docx"], "Download als Word (DOCX)")
+        with right:
+            downloads.link(offered["txt"], "Download als tekst (voor e-mail)", primary=False)
+        if shown:
+            st.caption(downloads.HINT)
     with st.form(p + "notice_form", enter_to_submit=False):
         st.markdown("**Vastleggen wie er zijn geïnformeerd**")
         field_error(errors, "recipient")

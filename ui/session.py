@@ -1,20 +1,22 @@
-"""The signed-in session, kept server-side in ``st.session_state`` (ids and times only).
+"""Who is signed in, resolved on every run from the HttpOnly session cookie.
 
-On every run ``resume`` re-reads the account from the database and enforces the idle
-timeout and the absolute lifetime, so a disabled account or an expired session is
-signed out on its next interaction.
+The cookie holds a random token (set by ``/auth/signin``, see ``web/signin.py``); the
+database knows which user it belongs to and enforces the idle timeout and the absolute
+lifetime (``datalek.accounts.sessions``). ``st.session_state`` only caches the actor for the
+pages of this one run: a reload, a second tab or a server restart finds the same session
+through the cookie, and a session ended anywhere (sign-out, a new password, a disabled
+account) is gone on the next click.
 """
 
 from __future__ import annotations
 
 import streamlit as st
 
-from datalek import clock, store
-from datalek.accounts import auth
-from datalek.config import SessionPolicy
+from datalek import store
+from datalek.accounts import auth, sessions
 from datalek.models import Actor
 
-USER_ID, LOGIN_AT, LAST_SEEN, ACTOR, FLASH = "user_id", "login_at", "last_seen", "_actor", "flash"
+USER_ID, SESSION_ID, ACTOR, FLASH = "user_id", "_session_id", "_actor", "flash"
 STORAGE_FAILED = "storage_failed"
 STORAGE_MESSAGE = (
     "Datalek kan nu niet bij de opslag (de schijf is vol of alleen-lezen). Wat je net deed is "
@@ -23,18 +25,24 @@ STORAGE_MESSAGE = (
 )
 
 
-def start(actor: Actor) -> None:
-    """Begin a fresh session: nothing from before sign-in is carried over."""
-    for key in list(st.session_state.keys()):
-        del st.session_state[key]
-    at = clock.to_iso(clock.now())
-    st.session_state[USER_ID] = actor.user_id
-    st.session_state[LOGIN_AT] = at
-    st.session_state[LAST_SEEN] = at
-    st.session_state[ACTOR] = actor.model_dump(mode="json")
+def token() -> str | None:
+    """The session token the browser sent with this run's websocket (HttpOnly cookie)."""
+    value = st.context.cookies.get(sessions.COOKIE)
+    return value if isinstance(value, str) else None
+
+
+def user_agent() -> str:
+    value = st.context.headers.get("user-agent", "")
+    return value if isinstance(value, str) else ""
+
+
+def client() -> str:
+    value = st.context.ip_address  # None (or no string at all) without a websocket
+    return value if isinstance(value, str) and value else "onbekend"
 
 
 def end(flash: str | None = None) -> None:
+    """Forget everything this browser session held (answers typed by the previous user too)."""
     for key in list(st.session_state.keys()):
         del st.session_state[key]
     if flash:
@@ -43,24 +51,17 @@ def end(flash: str | None = None) -> None:
 
 def resume(db) -> Actor | None:
     """The signed-in actor for this run, or None (and the reason in ``flash``)."""
-    user_id = st.session_state.get(USER_ID)
-    if user_id is None:
+    resolved = sessions.resolve(db, token())
+    if resolved.actor is None:
+        if st.session_state.get(USER_ID) is not None or resolved.reason:
+            end(auth.EXPIRY_MESSAGES.get(resolved.reason or "ended"))
         return None
-    at = clock.now()
-    reason = auth.session_expiry(
-        SessionPolicy.from_env(),
-        clock.from_iso(st.session_state[LOGIN_AT]),
-        clock.from_iso(st.session_state[LAST_SEEN]),
-        at,
-    )
-    actor = None if reason else auth.actor_for(db, user_id)
-    if actor is None:
-        auth.end_session(db, user_id, reason or "disabled")
-        end(auth.EXPIRY_MESSAGES[reason or "disabled"])
-        return None
-    st.session_state[LAST_SEEN] = clock.to_iso(at)
-    st.session_state[ACTOR] = actor.model_dump(mode="json")
-    return actor
+    if st.session_state.get(USER_ID) != resolved.actor.user_id:
+        end()  # another account signed in in this browser: nothing of the previous one stays
+    st.session_state[USER_ID] = resolved.actor.user_id
+    st.session_state[SESSION_ID] = resolved.session_id
+    st.session_state[ACTOR] = resolved.actor.model_dump(mode="json")
+    return resolved.actor
 
 
 def fresh_actor() -> Actor | None:
@@ -84,7 +85,9 @@ def actor() -> Actor:
     return Actor.model_validate(data)
 
 
-def sign_out() -> None:
-    with store.unit() as db:
-        auth.sign_out(db, actor())
-    end("Je bent afgemeld.")
+def session_id() -> int:
+    """This browser's session (downloads are bound to it)."""
+    value = st.session_state.get(SESSION_ID)
+    if value is None:
+        st.stop()
+    return value

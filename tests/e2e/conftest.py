@@ -68,7 +68,7 @@ class Server:
                 "-m",
                 "streamlit",
                 "run",
-                str(ROOT / "app.py"),
+                str(ROOT / "server.py"),
                 "--server.headless",
                 "true",
                 "--server.address",
@@ -129,13 +129,23 @@ def server(seeded, tmp_path_factory):
 
 
 def sign_in(page, url: str, email: str, password: str = PASSWORD) -> None:
+    """Open the app: an anonymous browser lands on the sign-in form (``/auth/signin``, a page of
+    the server without Streamlit); after it, the app opens with the role's menu."""
     page.goto(url)
-    settle(page)
+    page.wait_for_url("**/auth/signin**")
     page.get_by_label("E-mailadres").fill(email)
     page.get_by_label("Wachtwoord").fill(password)
     page.get_by_role("button", name="Aanmelden").first.click()
     page.wait_for_selector("[data-testid=stSidebarNav]", timeout=20000)
     settle(page)
+
+
+def sign_out(page) -> None:
+    """The sidebar's "Afmelden" posts to /auth/signout, which ends the session and shows the
+    sign-in form with a notice, in the same tab."""
+    page.get_by_role("button", name="Afmelden").click()
+    page.wait_for_url("**/auth/signin?reden=ended")
+    page.get_by_text("Je bent afgemeld. Meld je opnieuw aan.").wait_for()
 
 
 def open_page(page, title: str) -> None:

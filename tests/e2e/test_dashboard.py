@@ -64,7 +64,7 @@ def test_the_yearly_report_downloads_with_every_section(page, demo_server, tmp_p
     page.get_by_role("button", name="Maak verantwoording").click()
     settle(page)
     with page.expect_download(timeout=30000) as info:
-        page.get_by_role("button", name="Download verantwoording (HTML)").click()
+        page.get_by_role("link", name="Download verantwoording (HTML)").click()
     target = tmp_path / "verantwoording.html"
     info.value.save_as(target)
     text = target.read_text(encoding="utf-8")

@@ -6,6 +6,10 @@ folder next to ``app.py`` as its legacy multipage app: a request for ``/queue`` 
 functions, so that run shows nothing. Each URL below is the very first request of a fresh
 browser context to a freshly started server (started as ``make run`` starts it), and must show
 the sign-in screen or nothing at all — never a page's title, text or an error.
+
+Since the server guards every page request (``web/guard.py``), an anonymous browser does not
+even reach Streamlit: it is sent to the server's sign-in form. Only the two public pages
+(``/aanmelden``, ``/wachtwoord-instellen``) and the setup reach Streamlit without a session.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ from tests.e2e.conftest import ROOT, Server
 pytestmark = pytest.mark.e2e
 
 SCREENS = sorted(p.stem for p in (ROOT / "pages").glob("*.py") if p.stem != "__init__")
-SPECS = (*navigation.ALL_PAGES, navigation.SETUP, navigation.SIGNIN)
+SPECS = (*navigation.ALL_PAGES, navigation.SETUP, navigation.SIGNIN, navigation.SET_PASSWORD)
 PAGE_URLS = [f"/{spec.url_path}" for spec in SPECS]
 #: What Streamlit's legacy mode serves: "/<file name>" runs pages/<file>.py; and the file paths.
 FILE_URLS = [f"/{name}" for name in SCREENS] + [f"/pages/{name}.py" for name in SCREENS]
@@ -40,6 +44,11 @@ def test_the_first_request_after_a_start_shows_signin_or_nothing(browser, seeded
         page = context.new_page()
         page.goto(server.url + path)
         page.wait_for_load_state("networkidle")
+        if "/auth/signin" in page.url:  # the guard sent the browser to the server's form
+            page.get_by_role("heading", name=SIGNIN_TITLE).wait_for()
+            page.get_by_label("E-mailadres").wait_for()
+            assert page.locator("[data-testid=stApp]").count() == 0
+            return
         if page.locator("[data-testid=stApp]").count() == 0:
             # Under /pages/... the app's relative script paths do not resolve: nothing starts.
             assert page.locator("body").inner_text().strip() == ""
@@ -51,7 +60,7 @@ def test_the_first_request_after_a_start_shows_signin_or_nothing(browser, seeded
         assert not TITLES & set(headings), headings
         assert headings in ([], [SIGNIN_TITLE]), headings
         if headings:
-            main.get_by_label("E-mailadres").wait_for()
+            main.get_by_role("link", name="Aanmelden", exact=True).wait_for()
         else:
             assert main.inner_text().strip() == ""
     finally:

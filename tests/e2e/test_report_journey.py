@@ -8,7 +8,15 @@ import pytest
 from datalek import store
 from datalek.handling import incidents
 from tests.conftest import make_report
-from tests.e2e.conftest import choose_option, choose_options, choose_radio, open_page, settle, sign_in
+from tests.e2e.conftest import (
+    choose_option,
+    choose_options,
+    choose_radio,
+    open_page,
+    settle,
+    sign_in,
+    sign_out,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -51,8 +59,7 @@ def test_employee_reports_redacts_and_finds_it_back(page, server, seeded):
     open_page(page, "Mijn meldingen")
     page.get_by_role("cell", name=reference, exact=True).wait_for()
 
-    page.get_by_role("button", name="Afmelden").click()
-    settle(page)
+    sign_out(page)
     sign_in(page, server.url, "reporter2@test.invalid")
     open_page(page, "Mijn meldingen")
     page.get_by_text("Je hebt nog geen meldingen gedaan.").wait_for()

@@ -4,7 +4,7 @@ import pytest
 
 from datalek.models import Role
 from navigation import PAGES_BY_ROLE
-from tests.e2e.conftest import settle, sign_in
+from tests.e2e.conftest import sign_in, sign_out
 
 pytestmark = pytest.mark.e2e
 
@@ -23,6 +23,5 @@ def test_each_role_sees_its_own_menu(page, server, role):
     # Each link's text is the icon's name, then the title on the last line.
     assert sorted(t.strip().splitlines()[-1] for t in links) == sorted(p.title for p in PAGES_BY_ROLE[role])
     assert page.locator("[data-testid=stException]").count() == 0
-    page.get_by_role("button", name="Afmelden").click()
-    settle(page)
+    sign_out(page)
     page.get_by_role("heading", name="Aanmelden bij Datalek").wait_for()

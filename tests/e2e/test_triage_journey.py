@@ -6,7 +6,7 @@ import re
 import pytest
 
 from datalek import store
-from tests.e2e.conftest import choose_radio, fill_letter_report, open_page, settle, sign_in
+from tests.e2e.conftest import choose_radio, fill_letter_report, open_page, settle, sign_in, sign_out
 
 pytestmark = pytest.mark.e2e
 
@@ -26,8 +26,7 @@ def _report_letter(page) -> str:
 def test_dpo_assesses_and_decides(page, server, seeded):
     sign_in(page, server.url, "reporter@test.invalid")
     reference = _report_letter(page)
-    page.get_by_role("button", name="Afmelden").click()
-    settle(page)
+    sign_out(page)
 
     sign_in(page, server.url, "dpo@test.invalid")
     open_page(page, "Werkvoorraad")

@@ -268,7 +268,7 @@ def test_names_and_organisations_are_shown_as_text(page, server, email, pages):
         assert_inert(page, watch, title)
     if email.startswith("admin"):
         open_page(page, "Organisaties")  # the tables are canvas grids: read the chooser's options
-        chooser = page.locator("[data-testid=stSelectbox]").filter(has_text="Organisatie")
+        chooser = page.locator("[data-testid=stSelectbox]").filter(has_text="Organisatie").first
         chooser.locator("input").click()
         chooser.locator("input").press_sequentially("onerror")
         option = page.get_by_role("option", name="onerror").first

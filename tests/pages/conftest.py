@@ -4,12 +4,15 @@ the report form. The database comes from the ``db_path``/``world`` fixtures of
 
 from __future__ import annotations
 
+import html
 import pickle
+import re
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 import pytest
 from sqlite_utils import Database
+from streamlit.runtime.context import ContextProxy, StreamlitCookies
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.runtime.state.common import TESTING_KEY
 from streamlit.runtime.state.session_state import SessionState, UnserializableSessionStateError
@@ -18,7 +21,10 @@ from streamlit.testing.v1.element_tree import Dataframe, Error, Table, Widget
 from streamlit.util import calc_hash
 
 from datalek import clock, store
+from datalek.accounts import downloads, sessions
+from datalek.config import SessionPolicy
 from datalek.models import Actor
+from datalek.store import sessions as session_sql
 from navigation import PageSpec
 
 APP = str(Path(__file__).parents[2] / "app.py")
@@ -68,19 +74,54 @@ def check_app_keys_serializable(self: SessionState) -> None:
             raise UnserializableSessionStateError(f"cannot pickle session_state[{k!r}]") from exc
 
 
+#: The cookies "the browser" sends with the next AppTest run (AppTest cannot seed st.context.cookies).
+BROWSER_COOKIES: dict[str, str] = {}
+
+
+@pytest.fixture(autouse=True)
+def _browser_cookies(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``st.context.cookies`` as a browser would send them: what ``BROWSER_COOKIES`` holds.
+
+    AppTest runs the script in this process but has no websocket, hence no cookies; the app
+    reads its session token from ``st.context.cookies`` exactly as under a real server."""
+    BROWSER_COOKIES.clear()
+    monkeypatch.setattr(
+        ContextProxy, "cookies", property(lambda _self: StreamlitCookies(dict(BROWSER_COOKIES)))
+    )
+
+
 def app() -> AppTest:
     return AppTest.from_file(APP, default_timeout=30)
 
 
 def seed_session(
-    at: AppTest, actor: Actor, *, login_ago: timedelta = timedelta(0), idle: timedelta = timedelta(0)
-) -> None:
-    """Put a signed-in session in the state, the way ``ui.session.start`` does."""
+    at: AppTest | None,
+    actor: Actor,
+    *,
+    login_ago: timedelta = timedelta(0),
+    idle: timedelta = timedelta(0),
+    policy: SessionPolicy | None = None,
+) -> str:
+    """Sign ``actor`` in the way ``/auth/signin`` does: a session row in the database and its
+    token in the browser's cookie. Returns the token. (``at`` is unused: the cookie jar is
+    shared, as one browser's is between its tabs.)"""
     now = clock.now()
-    at.session_state["user_id"] = actor.user_id
-    at.session_state["login_at"] = clock.to_iso(now - login_ago)
-    at.session_state["last_seen"] = clock.to_iso(now - idle)
-    at.session_state["_actor"] = actor.model_dump(mode="json")
+    with store.unit() as db:
+        token = sessions.open_session(
+            db,
+            actor.user_id,
+            method="password",
+            client="127.0.0.1",
+            user_agent="AppTest",
+            policy=policy,
+            at=now - login_ago,
+        )
+        with store.write(db):
+            session_sql.touch(
+                db, session_sql.by_token_hash(db, sessions.token_hash(token))["id"], clock.to_iso(now - idle)
+            )
+    BROWSER_COOKIES[sessions.COOKIE] = token
+    return token
 
 
 def switch_to(at: AppTest, page: PageSpec) -> AppTest:
@@ -255,3 +296,19 @@ def fill_valid_report(
 
 def submit_report_form(at: AppTest) -> AppTest:
     return button(at, "Versturen").click().run()
+
+
+def download_links(at: AppTest) -> dict[str, str]:
+    """The download links on the page (label -> URL path), as ``ui/downloads.link`` draws them."""
+    found = {}
+    for element in at.get("html"):
+        for href, label in re.findall(r'<a href="(/download/[^"]+)"[^>]*>([^<]+)</a>', element.proto.body):
+            found[html.unescape(label)] = href
+    return found
+
+
+def fetch(path: str) -> downloads.Download:
+    """What ``/download/<token>`` hands this browser's session (see ``web/downloads.py``)."""
+    with store.unit() as db:
+        resolved = sessions.resolve(db, BROWSER_COOKIES.get(sessions.COOKIE))
+        return downloads.collect(db, path.removeprefix(downloads.PATH), resolved.actor, resolved.session_id)

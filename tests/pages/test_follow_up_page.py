@@ -14,7 +14,9 @@ from datalek.handling.decisions import DecisionInput, Inform
 from tests.conftest import make_report
 from tests.pages.conftest import (
     button,
+    download_links,
     error_after,
+    fetch,
     open_db,
     rows,
     signed_in,
@@ -86,7 +88,12 @@ def test_the_concept_answers_each_question_in_its_own_copyable_block(world, deci
     assert decided.reference in blocks
     assert "Onbekend — nog aanvullen" in blocks  # e.g. the security measures in place
     assert any("<script>alert(1)</script>" in b for b in blocks)  # literal text, in a code block
-    assert [b.label for b in at.get("download_button")][:2] == ["Download als Markdown", "Download als JSON"]
+    p = f"ap{decided.id}_"
+    button(at, "Maak download (Markdown)").click().run()
+    made = fetch(download_links(at)["Download als Markdown"])
+    assert made.file_name == f"concept-ap-melding-{decided.reference}.md"
+    assert decided.reference in made.data.decode()
+    assert f"{p}md_offer" in at.session_state
 
 
 def test_recording_the_ap_notification_needs_the_reference(world, decided, db_path):

@@ -15,7 +15,7 @@ from datalek.accounts.permissions import PermissionDenied
 from datalek.handling import incidents
 from datalek.insight import register_export
 from tests.conftest import make_report
-from tests.pages.conftest import button, open_db, rows, signed_in, table_with
+from tests.pages.conftest import button, download_links, fetch, open_db, rows, signed_in, table_with
 
 PAGE = navigation.REGISTER
 
@@ -66,9 +66,11 @@ def test_the_xlsx_export_is_made_on_request_and_audited(world, reported, db_path
     assert rows(db_path, "SELECT * FROM audit_log WHERE action = 'register.export'") == []
     button(at, "Maak export (XLSX)").click().run()
     assert not at.exception
-    (download,) = [d for d in at.get("download_button") if "Download het register" in d.proto.label]
-    made = at.session_state["reg_file"][3]
-    sheet = load_workbook(io.BytesIO(made)).active
+    year = reported.reported_at.year
+    path = download_links(at)[f"Download het register {year} (XLSX)"]
+    made = fetch(path)
+    assert made.file_name.endswith(f"{year}.xlsx")
+    sheet = load_workbook(io.BytesIO(made.data)).active
     values = [[c.value for c in r] for r in sheet.iter_rows()]
     assert values[0][0] == "Kenmerk" and values[1][0] == reported.reference
     assert '\'=HYPERLINK("x")' in values[1]  # never a formula
