@@ -18,7 +18,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 CORE = ROOT / "datalek"
 
-FOUNDATION = {"config", "models", "clock", "deadlines"}
+FOUNDATION = {"config", "models", "clock", "deadlines", "mail"}
 STAGES = ["intake", "triage", "handling", "actions", "insight"]
 #: Which part of the core may import which. Earlier stages never import later ones.
 ALLOWED: dict[str, set[str]] = {
@@ -26,6 +26,7 @@ ALLOWED: dict[str, set[str]] = {
     "models": set(),
     "clock": set(),
     "deadlines": {"clock"},
+    "mail": {"config"},
     "store": {"config", "clock"},
     "accounts": {"store"} | FOUNDATION,
     "intake": set(FOUNDATION),  # pure: no database, no accounts

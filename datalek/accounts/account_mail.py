@@ -10,11 +10,10 @@ stored: the caller hears False and says so on the screen.
 from __future__ import annotations
 
 import logging
-import smtplib
 from datetime import datetime
 from email.message import EmailMessage
 
-from datalek import clock
+from datalek import clock, mail
 from datalek.config import SmtpSettings
 
 log = logging.getLogger(__name__)
@@ -121,13 +120,8 @@ def send(settings: SmtpSettings | None, kind: str, message: EmailMessage) -> boo
     if settings is None or not recipients:
         return False
     try:
-        with smtplib.SMTP(settings.host, settings.port, timeout=10) as smtp:
-            if settings.starttls:
-                smtp.starttls()
-            if settings.username:
-                smtp.login(settings.username, settings.password)
-            smtp.send_message(message, to_addrs=recipients)
-    except (OSError, smtplib.SMTPException) as exc:
+        mail.deliver(settings, message, recipients)
+    except mail.FAILURES as exc:
         log.warning("account mail %s not sent: %s", kind, type(exc).__name__)
         return False
     log.info("account mail %s sent to %d recipient(s)", kind, len(recipients))

@@ -7,10 +7,10 @@ mail is optional and a failure to send never undoes or hides a stored report.
 from __future__ import annotations
 
 import logging
-import smtplib
 import threading
 from email.message import EmailMessage
 
+from datalek import mail
 from datalek.config import SmtpSettings
 
 log = logging.getLogger(__name__)
@@ -36,13 +36,8 @@ def send_new_report(settings: SmtpSettings | None, to: list[str], reference: str
     if settings is None or not recipients:
         return False
     try:
-        with smtplib.SMTP(settings.host, settings.port, timeout=10) as smtp:
-            if settings.starttls:
-                smtp.starttls()
-            if settings.username:
-                smtp.login(settings.username, settings.password)
-            smtp.send_message(new_report_message(settings, recipients, reference))
-    except (OSError, smtplib.SMTPException) as exc:
+        mail.deliver(settings, new_report_message(settings, recipients, reference), recipients)
+    except mail.FAILURES as exc:
         log.warning("notice for %s not sent: %s", reference, type(exc).__name__)
         return False
     log.info("notice for %s sent to %d recipient(s)", reference, len(recipients))
