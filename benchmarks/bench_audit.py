@@ -24,7 +24,7 @@ from pathlib import Path
 
 from benchmarks.common import summary_ms
 from datalek import clock, config, store
-from datalek.accounts import audit, auth
+from datalek.accounts import audit, audit_verify, auth
 from datalek.accounts.organisations import create_organisation
 from datalek.accounts.users import create_user
 from datalek.handling import incidents
@@ -170,7 +170,7 @@ def run(rounds: int = 5) -> list[dict]:
             anchored.append(_measure(_new_append, threads, total, per_tx, about_incident))
         for done in anchored:
             with store.unit(done["path"]) as db:
-                verified = audit.verify(db)
+                verified = audit_verify.verify(db)
             assert verified.intact, verified.message
         b, a = _median_of(before), _median_of(anchored)
         rows.append(

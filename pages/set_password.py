@@ -8,7 +8,7 @@ account). What was typed stays in the form when something is wrong.
 import streamlit as st
 
 from datalek import clock, store
-from datalek.accounts import invitations
+from datalek.accounts import invitations, redeem
 from datalek.models import InvalidInput
 from ui import links
 from ui.forms import field_error, md_escape
@@ -27,8 +27,8 @@ def render() -> None:
     code = st.query_params.get(invitations.QUERY_KEY)
     try:
         with store.unit() as db:
-            pending = invitations.pending(db, code)
-    except invitations.LinkInvalid as exc:
+            pending = redeem.pending(db, code)
+    except redeem.LinkInvalid as exc:
         st.error(exc.message, icon=":material/link_off:")
         return
     _explain(pending)
@@ -44,11 +44,11 @@ def render() -> None:
     if submitted:
         try:
             with store.unit() as db:
-                user = invitations.redeem(db, code, state.sp_password, state.sp_again)
+                user = redeem.redeem(db, code, state.sp_password, state.sp_again)
         except InvalidInput as exc:
             state["sp_errors"] = exc.errors
             st.rerun()
-        except invitations.LinkInvalid:
+        except redeem.LinkInvalid:
             state["sp_errors"] = None
             st.rerun()  # the page then says why the link no longer works
         for key in ("sp_password", "sp_again", "sp_errors"):
@@ -59,7 +59,7 @@ def render() -> None:
         st.rerun()
 
 
-def _explain(pending: invitations.Pending) -> None:
+def _explain(pending: redeem.Pending) -> None:
     until = clock.format_local(pending.expires_at)
     if pending.kind is invitations.Kind.DPO_ACCOUNT:
         st.write(

@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from sqlite_utils import Database
 
 from datalek import store
-from datalek.accounts import audit
+from datalek.accounts import audit, audit_verify
 from datalek.cli import main as cli
 from datalek.models import Actor, Role
 
@@ -86,7 +86,7 @@ def test_an_entry_is_rolled_back_with_its_transaction(fresh_db: Database) -> Non
         audit.append(fresh_db, Actor.cli(), "backup")
         1 / 0  # noqa: B018
     assert fresh_db.execute("SELECT count(*) FROM audit_log").fetchone()[0] == 0
-    assert audit.verify(fresh_db).intact
+    assert audit_verify.verify(fresh_db).intact
 
 
 # --- what detail may hold: ids, codes, counts, flags -- never free text -----------------
@@ -121,19 +121,19 @@ def test_detail_accepts_codes_numbers_and_flags(fresh_db: Database, value) -> No
         seq = audit.append(fresh_db, Actor.cli(), "test.event", "", None, value=value)
     detail = next(fresh_db.query("SELECT detail FROM audit_log WHERE seq = ?", [seq]))["detail"]
     assert json.loads(detail) == {"value": value}
-    assert audit.verify(fresh_db).intact
+    assert audit_verify.verify(fresh_db).intact
 
 
 # --- verifying ------------------------------------------------------------------------
 
 
 def test_empty_trail_is_intact(fresh_db: Database) -> None:
-    result = audit.verify(fresh_db)
+    result = audit_verify.verify(fresh_db)
     assert (result.intact, result.entries, result.first_broken) == (True, 0, None)
 
 
 def test_intact_chain_verifies(chained: Database) -> None:
-    result = audit.verify(chained)
+    result = audit_verify.verify(chained)
     assert (result.intact, result.entries, result.first_broken) == (True, ENTRIES, None)
     assert str(ENTRIES) in result.message
 
@@ -152,7 +152,7 @@ def test_intact_chain_verifies(chained: Database) -> None:
 )
 def test_changing_an_entry_breaks_the_chain_at_that_entry(chained: Database, column: str, value) -> None:
     _tamper(chained, f"UPDATE audit_log SET {column} = ? WHERE seq = ?", [value, MIDDLE])
-    result = audit.verify(chained)
+    result = audit_verify.verify(chained)
     assert not result.intact
     assert result.first_broken == MIDDLE
     assert result.entries == MIDDLE - 1  # the entries before it still hold
@@ -164,20 +164,20 @@ def test_rehashing_a_changed_entry_without_the_key_is_caught_at_that_entry(chain
     entry; now the entry's own hash is an HMAC the attacker cannot make."""
     row = next(chained.query("SELECT * FROM audit_log WHERE seq = ?", [MIDDLE]))
     row["action"] = "incident.create"
-    forged = audit.entry_hash(row["prev_hash"], audit._event(row))
+    forged = audit.entry_hash(row["prev_hash"], audit.event_of(row))
     _tamper(
         chained,
         "UPDATE audit_log SET action = ?, hash = ? WHERE seq = ?",
         [row["action"], forged, MIDDLE],
     )
-    result = audit.verify(chained)
+    result = audit_verify.verify(chained)
     assert result.first_broken == MIDDLE
     assert [f.kind for f in result.findings] == ["rewritten_chain"]
 
 
 def test_deleting_an_entry_names_the_missing_number(chained: Database) -> None:
     _tamper(chained, "DELETE FROM audit_log WHERE seq = ?", [MIDDLE])
-    result = audit.verify(chained)
+    result = audit_verify.verify(chained)
     assert not result.intact
     assert result.first_broken == MIDDLE
 
@@ -189,7 +189,7 @@ def test_a_forged_entry_at_the_end_is_noticed(chained: Database) -> None:
         [ENTRIES + 1, "f" * 64, "e" * 64],
     )
     chained.conn.commit()
-    assert audit.verify(chained).first_broken == ENTRIES + 1
+    assert audit_verify.verify(chained).first_broken == ENTRIES + 1
 
 
 @pytest.mark.parametrize(
@@ -207,7 +207,7 @@ def test_the_triggers_keep_the_trail_append_only(chained: Database, statement: s
     with pytest.raises(sqlite3.IntegrityError, match="append-only"), store.write(chained):
         chained.execute(statement)
     assert chained.execute("SELECT * FROM audit_log ORDER BY seq").fetchall() == before
-    assert audit.verify(chained).intact
+    assert audit_verify.verify(chained).intact
 
 
 # --- the command line -----------------------------------------------------------------

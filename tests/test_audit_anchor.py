@@ -26,7 +26,7 @@ import pytest
 from click.testing import CliRunner
 
 from datalek import store
-from datalek.accounts import audit, auth
+from datalek.accounts import audit, audit_verify, auth
 from datalek.accounts.organisations import create_organisation
 from datalek.accounts.permissions import PermissionDenied
 from datalek.accounts.users import create_user
@@ -55,7 +55,7 @@ def checkpoint_seqs(path: Path) -> list[int]:
 
 def verify(path: Path):
     with store.unit(path) as db:
-        return audit.verify(db)
+        return audit_verify.verify(db)
 
 
 def head(path: Path) -> int:
@@ -124,7 +124,7 @@ def _rewrite(path: Path, entry_hash: Callable[[str, dict], str]) -> None:
         conn.execute("UPDATE audit_log SET actor_id = 999 WHERE seq = ?", [_middle(conn)])
         prev = "0" * 64
         for row in [dict(r) for r in conn.execute("SELECT * FROM audit_log ORDER BY seq")]:
-            new = entry_hash(prev, audit._event(row))
+            new = entry_hash(prev, audit.event_of(row))
             conn.execute(
                 "UPDATE audit_log SET prev_hash = ?, hash = ? WHERE seq = ?", [prev, new, row["seq"]]
             )
@@ -497,7 +497,7 @@ def test_an_old_database_is_sealed_and_then_protected(tmp_path: Path, monkeypatc
                 "object_id": "1" if seq == 2 else "",
                 "detail": "{}",
             }
-            row["prev_hash"], row["hash"] = prev, audit.entry_hash(prev, audit._event(row))
+            row["prev_hash"], row["hash"] = prev, audit.entry_hash(prev, audit.event_of(row))
             db.execute(
                 "INSERT INTO audit_log (seq, at, actor_id, actor_role, action, object_type, object_id,"
                 " detail, prev_hash, hash) VALUES (:seq, :at, :actor_id, :actor_role, :action,"
@@ -565,10 +565,10 @@ def test_the_whole_life_of_an_incident_leaves_states_that_verify(fresh_db, world
     measures.set_status(db, dpo, measure.id, measures.MeasureStatus.DONE)
     lifecycle.change_status(db, dpo, incident.id, Status.CLOSED)
     incidents.read_incident(db, dpo, incident.id)
-    assert audit.verify(db).intact, audit.verify(db).message
+    assert audit_verify.verify(db).intact, audit_verify.verify(db).message
     purged = retention.purge(db, world["admin"], apply=True, at=clock.now() + timedelta(days=365 * 30))
     assert incident.id in {item.incident_id for item in purged.incidents}
-    result = audit.verify(db)
+    result = audit_verify.verify(db)
     assert result.intact, result.message
     edit_description(Path(db.execute("PRAGMA database_list").fetchone()[2]))
-    assert "incident_changed" in {f.kind for f in audit.verify(db).findings}
+    assert "incident_changed" in {f.kind for f in audit_verify.verify(db).findings}

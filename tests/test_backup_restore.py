@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from datalek import store
-from datalek.accounts import audit
+from datalek.accounts import audit_verify
 from tests.test_crash import ROOT, confirmed, kill_all, record_figure, start_writers, wait_for
 
 TABLES = ("organisations", "users", "memberships", "incidents", "supplements", "status_changes", "audit_log")
@@ -77,7 +77,7 @@ def test_backup_during_writes_and_restore(world, db_path, tmp_path):
     db = store.connect(restored)
     try:
         assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-        assert audit.verify(db).intact
+        assert audit_verify.verify(db).intact
     finally:
         db.close()
     record_figure(

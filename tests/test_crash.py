@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 
 from datalek import store
-from datalek.accounts import audit
+from datalek.accounts import audit_verify
 from tests.conftest import eventually
 
 pytestmark = pytest.mark.slow
@@ -126,7 +126,7 @@ def test_sigkill_of_16_writers_loses_no_confirmed_report(world, db_path, tmp_pat
         assert orphans == 0
         # at most one report per writer can have committed after its last printed line
         assert len(present) - len(reports) <= WRITERS * len(rounds)
-        verification = audit.verify(db)
+        verification = audit_verify.verify(db)
         assert verification.intact, verification.message
     finally:
         db.close()

@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from datalek import clock, store
-from datalek.accounts import audit, auth
+from datalek.accounts import audit_verify, auth
 from datalek.cli import main
 from datalek.demo import dataset
 from datalek.handling import incidents
@@ -214,7 +214,7 @@ def test_reporters_belong_to_the_organisation(big):
 def test_audit_chain_verifies(big):
     path, _, _ = big
     with store.unit(path) as db:
-        result = audit.verify(db)
+        result = audit_verify.verify(db)
         actions = [e["action"] for e in db.query("SELECT action FROM audit_log")]
     assert result.intact, result.message
     assert actions.count("demo.generate") == 1
@@ -290,7 +290,7 @@ def test_demo_data_can_be_added_to_a_database_that_has_some(tmp_path_factory):
     for seqs in by_year.values():
         assert seqs == list(range(1, len(seqs) + 1))
     with store.unit(path) as db:
-        assert audit.verify(db).intact
+        assert audit_verify.verify(db).intact
 
 
 def test_cli_demo_prints_sign_in_details(tmp_path):

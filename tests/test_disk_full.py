@@ -20,7 +20,7 @@ import pytest
 
 import navigation
 from datalek import store
-from datalek.accounts import audit
+from datalek.accounts import audit_verify
 from datalek.handling import incidents
 from datalek.models import Actor
 from tests.conftest import make_report
@@ -95,7 +95,7 @@ def _state(path: Path) -> tuple:
             db.execute("SELECT count(*) FROM status_changes").fetchone()[0],
             db.execute("SELECT count(*) FROM audit_log").fetchone()[0],
             db.execute("PRAGMA integrity_check").fetchone()[0],
-            audit.verify(db).intact,
+            audit_verify.verify(db).intact,
         )
 
 

@@ -17,10 +17,10 @@ from argon2 import PasswordHasher
 from argon2.exceptions import VerificationError
 
 from datalek import clock
-from datalek.accounts import invitations, sessions
-from datalek.accounts.invitations import LinkInvalid
+from datalek.accounts import invitations, redeem, sessions
 from datalek.accounts.organisations import change_dpo_contact
 from datalek.accounts.permissions import PermissionDenied
+from datalek.accounts.redeem import LinkInvalid
 from datalek.accounts.users import create_user, set_active
 from datalek.config import SmtpSettings
 from datalek.models import Actor, InvalidInput, Role
@@ -109,14 +109,14 @@ def test_the_fg_sets_her_own_password_and_every_fg_hears_of_it(fresh_db, world, 
     settings, inbox = mail
     invitations.invite_dpo(fresh_db, world["admin"], world.org.id, settings)
     code = code_in(inbox, "fg@test.invalid")
-    pending = invitations.pending(fresh_db, code)
+    pending = redeem.pending(fresh_db, code)
     assert (pending.kind, pending.name, pending.email, pending.org_name) == (
         invitations.Kind.DPO_ACCOUNT,
         "Fien FG",
         "fg@test.invalid",
         "Gemeente Test",
     )
-    user = invitations.redeem(fresh_db, code, NEW_PASSWORD, NEW_PASSWORD, settings)
+    user = redeem.redeem(fresh_db, code, NEW_PASSWORD, NEW_PASSWORD, settings)
     assert (user.role, user.org_ids, user.email) == (Role.DPO, (world.org.id,), "fg@test.invalid")
     assert password_works(fresh_db, "fg@test.invalid", NEW_PASSWORD)
     grant = entries(fresh_db, "user.grant_dpo")[0]
@@ -139,11 +139,11 @@ def test_a_link_works_once(fresh_db, world, mail):
     settings, inbox = mail
     invitations.invite_dpo(fresh_db, world["admin"], world.org.id, settings)
     code = code_in(inbox, "fg@test.invalid")
-    invitations.redeem(fresh_db, code, NEW_PASSWORD, NEW_PASSWORD, settings)
+    redeem.redeem(fresh_db, code, NEW_PASSWORD, NEW_PASSWORD, settings)
     users = count(fresh_db, "users")
     for attempt in (
-        lambda: invitations.pending(fresh_db, code),
-        lambda: invitations.redeem(fresh_db, code, "nog een ander wachtwoord", "nog een ander wachtwoord"),
+        lambda: redeem.pending(fresh_db, code),
+        lambda: redeem.redeem(fresh_db, code, "nog een ander wachtwoord", "nog een ander wachtwoord"),
     ):
         with pytest.raises(LinkInvalid) as refused:
             attempt()
@@ -165,12 +165,10 @@ def test_a_link_is_valid_for_72_hours(fresh_db, world, mail, after, works):
     assert sent.expires_at == start + timedelta(hours=72)
     code = code_in(inbox, "fg@test.invalid")
     if works:
-        assert (
-            invitations.redeem(fresh_db, code, NEW_PASSWORD, NEW_PASSWORD, at=start + after).role is Role.DPO
-        )
+        assert redeem.redeem(fresh_db, code, NEW_PASSWORD, NEW_PASSWORD, at=start + after).role is Role.DPO
         return
     with pytest.raises(LinkInvalid) as refused:
-        invitations.redeem(fresh_db, code, NEW_PASSWORD, NEW_PASSWORD, at=start + after)
+        redeem.redeem(fresh_db, code, NEW_PASSWORD, NEW_PASSWORD, at=start + after)
     assert refused.value.reason == "expired"
     assert "72 uur geldig" in refused.value.message
     assert not password_works(fresh_db, "fg@test.invalid", NEW_PASSWORD)
@@ -186,11 +184,11 @@ def test_a_wrong_code_opens_nothing(fresh_db, world, mail, code, reason):
     invitations.invite_dpo(fresh_db, world["admin"], world.org.id, settings)
     users = count(fresh_db, "users")
     with pytest.raises(LinkInvalid) as refused:
-        invitations.redeem(fresh_db, code, NEW_PASSWORD, NEW_PASSWORD)
+        redeem.redeem(fresh_db, code, NEW_PASSWORD, NEW_PASSWORD)
     assert refused.value.reason == reason
-    assert refused.value.message == invitations.MESSAGES[reason]
+    assert refused.value.message == redeem.MESSAGES[reason]
     assert count(fresh_db, "users") == users
-    assert invitations.pending(fresh_db, code_in(inbox, "fg@test.invalid")).email == "fg@test.invalid"
+    assert redeem.pending(fresh_db, code_in(inbox, "fg@test.invalid")).email == "fg@test.invalid"
 
 
 def test_a_password_that_will_not_do_keeps_the_link_open(fresh_db, world, mail):
@@ -198,12 +196,12 @@ def test_a_password_that_will_not_do_keeps_the_link_open(fresh_db, world, mail):
     invitations.invite_dpo(fresh_db, world["admin"], world.org.id, settings)
     code = code_in(inbox, "fg@test.invalid")
     with pytest.raises(InvalidInput) as short:
-        invitations.redeem(fresh_db, code, "kort", "kort")
+        redeem.redeem(fresh_db, code, "kort", "kort")
     assert short.value.errors == {"password": "Kies een wachtwoord van minstens 12 tekens."}
     with pytest.raises(InvalidInput) as different:
-        invitations.redeem(fresh_db, code, NEW_PASSWORD, NEW_PASSWORD + "!")
+        redeem.redeem(fresh_db, code, NEW_PASSWORD, NEW_PASSWORD + "!")
     assert different.value.errors == {"again": "De twee wachtwoorden zijn niet gelijk."}
-    assert invitations.redeem(fresh_db, code, NEW_PASSWORD, NEW_PASSWORD).role is Role.DPO
+    assert redeem.redeem(fresh_db, code, NEW_PASSWORD, NEW_PASSWORD).role is Role.DPO
 
 
 def test_a_newer_invitation_closes_the_older_one(fresh_db, world, mail):
@@ -214,10 +212,10 @@ def test_a_newer_invitation_closes_the_older_one(fresh_db, world, mail):
     invitations.invite_dpo(fresh_db, world["admin"], world.org.id, settings)
     second = code_in(inbox, "fg@test.invalid")
     with pytest.raises(LinkInvalid) as refused:
-        invitations.pending(fresh_db, first)
+        redeem.pending(fresh_db, first)
     assert refused.value.reason == "closed"
     assert entries(fresh_db, "invitation.dpo")[0]["detail"]["superseded"] == 1
-    assert invitations.pending(fresh_db, second).email == "fg@test.invalid"
+    assert redeem.pending(fresh_db, second).email == "fg@test.invalid"
 
 
 def test_without_a_mail_server_the_beheerder_cannot_invite(fresh_db, world):
@@ -247,7 +245,7 @@ def test_an_account_made_after_the_invitation_is_not_taken_over(fresh_db, world,
         fresh_db, world["admin"], "Iemand", "fg@test.invalid", Role.REPORTER, PASSWORD, [world.org.id]
     )
     with pytest.raises(LinkInvalid) as refused:
-        invitations.redeem(fresh_db, code, NEW_PASSWORD, NEW_PASSWORD)
+        redeem.redeem(fresh_db, code, NEW_PASSWORD, NEW_PASSWORD)
     assert refused.value.reason == "taken"
     assert password_works(fresh_db, "fg@test.invalid", PASSWORD)
     row = fresh_db.execute("SELECT role FROM users WHERE id = ?", [someone.id]).fetchone()
@@ -275,7 +273,7 @@ def test_the_logs_hold_no_address_name_or_link(fresh_db, world, mail, caplog):
     with caplog.at_level(logging.DEBUG):
         invitations.invite_dpo(fresh_db, world["admin"], world.org.id, settings)
         code = code_in(inbox, "fg@test.invalid")
-        invitations.redeem(fresh_db, code, NEW_PASSWORD, NEW_PASSWORD, settings)
+        redeem.redeem(fresh_db, code, NEW_PASSWORD, NEW_PASSWORD, settings)
     logged = "\n".join(r.getMessage() for r in caplog.records if r.name.startswith("datalek"))
     assert "account mail dpo_invitation sent to 1 recipient(s)" in logged
     assert "account mail dpo_granted sent to 2 recipient(s)" in logged
@@ -295,9 +293,7 @@ def test_the_fg_invites_a_deputy_at_the_address_she_gives(fresh_db, world, mail)
     assert message.rcpt_tos == ["piet@test.invalid"]
     assert "plaatsvervangend functionaris gegevensbescherming (FG) van Gemeente Test" in message.body
     assert entries(fresh_db, "invitation.deputy")[0]["actor_id"] == world["dpo"].user_id
-    user = invitations.redeem(
-        fresh_db, LINK.search(message.body).group(1), NEW_PASSWORD, NEW_PASSWORD, settings
-    )
+    user = redeem.redeem(fresh_db, LINK.search(message.body).group(1), NEW_PASSWORD, NEW_PASSWORD, settings)
     assert (user.name, user.role, user.org_ids) == ("Piet Plaatsvervanger", Role.DPO, (world.org.id,))
     notice = inbox.messages[-1]
     assert sorted(notice.rcpt_tos) == ["dpo@test.invalid", "fg@test.invalid", "piet@test.invalid"]
@@ -349,8 +345,8 @@ def test_the_fg_gets_a_new_password_by_link_and_her_sessions_end(fresh_db, world
     assert message.message["Subject"] == "Nieuw wachtwoord voor Datalek"
     assert password_works(fresh_db, "dpo@test.invalid", PASSWORD)  # the old one works until then
     code = LINK.search(message.body).group(1)
-    assert invitations.pending(fresh_db, code).kind is invitations.Kind.PASSWORD_RESET
-    invitations.redeem(fresh_db, code, NEW_PASSWORD, NEW_PASSWORD)
+    assert redeem.pending(fresh_db, code).kind is invitations.Kind.PASSWORD_RESET
+    redeem.redeem(fresh_db, code, NEW_PASSWORD, NEW_PASSWORD)
     assert password_works(fresh_db, "dpo@test.invalid", NEW_PASSWORD)
     assert sessions.resolve(fresh_db, token).actor is None
     [changed] = entries(fresh_db, "user.password")
@@ -364,7 +360,7 @@ def test_disabling_an_account_closes_its_open_links(fresh_db, world, mail):
     code = code_in(inbox, "reporter2@test.invalid")
     set_active(fresh_db, world["admin"], world["reporter2"].user_id, False, settings)
     with pytest.raises(LinkInvalid) as refused:
-        invitations.redeem(fresh_db, code, NEW_PASSWORD, NEW_PASSWORD)
+        redeem.redeem(fresh_db, code, NEW_PASSWORD, NEW_PASSWORD)
     assert refused.value.reason == "closed"
     with pytest.raises(InvalidInput) as again:
         invitations.send_reset_link(fresh_db, world["admin"], world["reporter2"].user_id, settings)
@@ -386,7 +382,7 @@ def test_the_operator_prints_a_link_that_no_account_can_ask_for(fresh_db, world)
     printed = invitations.print_dpo_invitation(fresh_db, Actor.cli(), world.org.id, BASE_URL)
     assert printed.email == "fg@test.invalid"
     code = LINK.search(printed.link).group(1)
-    assert invitations.pending(fresh_db, code).name == "Fien FG"
+    assert redeem.pending(fresh_db, code).name == "Fien FG"
     assert entries(fresh_db, "invitation.dpo")[0]["detail"]["delivery"] == "printed"
     for who in ("admin", "dpo"):
         with pytest.raises(PermissionDenied):
@@ -431,7 +427,7 @@ def test_a_new_fg_address_is_mailed_to_the_old_address_and_every_fg(fresh_db, wo
     assert "gewijzigd van fg@test.invalid in nieuw-fg@test.invalid" in message.body
     # the invitation to the old address no longer works
     with pytest.raises(LinkInvalid):
-        invitations.redeem(fresh_db, old_code, NEW_PASSWORD, NEW_PASSWORD)
+        redeem.redeem(fresh_db, old_code, NEW_PASSWORD, NEW_PASSWORD)
     [entry] = entries(fresh_db, "organisation.dpo_contact")
     assert entry["detail"] == {
         "email_changed": True,

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 import navigation
 from datalek import clock, store
-from datalek.accounts import audit
+from datalek.accounts import audit, audit_verify
 from datalek.accounts.permissions import PermissionDenied
 from datalek.cli import main
 from datalek.handling import incidents, retention
@@ -253,7 +253,7 @@ def test_apply_is_audited_per_incident_and_per_run_with_counts_only(aged):
     assert sorted(int(e["object_id"]) for e in purged) == sorted(ids[k] for k in PURGED)
     run = audit_log.recent(db, 1, action="retention.purge")[0]
     assert json.loads(run["detail"])["incidents"] == 3
-    assert audit.verify(db).intact
+    assert audit_verify.verify(db).intact
 
 
 def test_a_second_run_finds_nothing_and_a_purged_incident_still_opens(aged):

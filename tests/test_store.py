@@ -10,7 +10,7 @@ import pytest
 from sqlite_utils.migrations import Migrations
 
 from datalek import store
-from datalek.accounts import audit
+from datalek.accounts import audit, audit_verify
 from datalek.accounts.organisations import list_organisations
 from datalek.handling import incidents
 from datalek.models import Actor
@@ -83,7 +83,7 @@ def test_migrating_again_keeps_the_data(db_path: Path, world: World) -> None:
 
     with store.unit(db_path) as db:
         after = incident_sql.count(db), db.execute("SELECT count(*) FROM audit_log").fetchone()[0]
-        assert audit.verify(db).intact
+        assert audit_verify.verify(db).intact
     assert after == before
 
 
@@ -168,7 +168,7 @@ def test_backup_copies_every_row_and_checks_the_copy(db_path: Path, world: World
     assert _rows(target) == _rows(db_path)
     assert len(_rows(target)["incidents"]) == 3
     with store.unit(target) as copy:
-        assert audit.verify(copy).intact
+        assert audit_verify.verify(copy).intact
         assert copy.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     assert store.is_current(target)
 
@@ -287,7 +287,7 @@ def _assert_all_committed_once(db_path: Path, world: World, expected: int, refs:
         assert db.execute("SELECT count(*) FROM status_changes").fetchone()[0] == expected
 
         # The audit chain did not fork and records each creation exactly once.
-        check = audit.verify(db)
+        check = audit_verify.verify(db)
         assert check.intact, check.message
         assert check.entries == db.execute("SELECT count(*) FROM audit_log").fetchone()[0]
         created = [

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from datalek import store
-from datalek.accounts import invitations
+from datalek.accounts import invitations, redeem
 from datalek.store import accounts as account_sql
 from datalek.store import audit_log
 from tests.test_cli import GOOD_PASSWORD, add_user, cli, org  # noqa: F401 - fixtures
@@ -41,8 +41,8 @@ def test_invite_dpo_prints_a_link_with_which_the_fg_makes_her_account(cli, org, 
     assert "Link voor fg@test.invalid, één keer te gebruiken, geldig tot" in result.output
     code = code_from(result.output, "https://datalek.voorbeeld.invalid")
     with store.unit(db_path) as db:
-        assert invitations.pending(db, code).name == "Fien"
-        user = invitations.redeem(db, code, GOOD_PASSWORD, GOOD_PASSWORD)
+        assert redeem.pending(db, code).name == "Fien"
+        user = redeem.redeem(db, code, GOOD_PASSWORD, GOOD_PASSWORD)
         entry = audit_log.recent(db, 20, "invitation.dpo")[0]
     assert (user.email, user.role.value) == ("fg@test.invalid", "dpo")
     assert (entry["actor_role"], json.loads(entry["detail"])["delivery"]) == ("system", "printed")
@@ -62,7 +62,7 @@ def test_reset_link_prints_a_link_for_the_account(cli, org, db_path):  # noqa: F
     assert result.exit_code == 0, result.output
     code = code_from(result.output, "http://intern:8501")
     with store.unit(db_path) as db:
-        pending = invitations.pending(db, code)
+        pending = redeem.pending(db, code)
     assert (pending.kind, pending.email) == (invitations.Kind.PASSWORD_RESET, "melder@test.invalid")
 
 

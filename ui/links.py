@@ -18,7 +18,9 @@ _SECONDARY = _BUTTON + "background:#fff;color:#31333f;"
 
 
 def link_button(href: str, label: str, *, primary: bool = True) -> None:
-    """A link that looks like a button and opens ``href`` in this tab."""
+    """A link that looks like a button and opens ``href`` — a path on this site — in this tab."""
+    if not href.startswith("/") or href.startswith("//"):
+        raise ValueError(f"only a path on this site: {href!r}")
     style = _PRIMARY if primary else _SECONDARY
     st.html(f'<a href="{escape(href)}" style="{style}">{escape(label)}</a>')
 

@@ -18,7 +18,7 @@ from datetime import datetime
 from sqlite_utils import Database
 
 from datalek import clock
-from datalek.accounts import audit
+from datalek.accounts import audit_verify
 from datalek.accounts.permissions import Action, require
 from datalek.models import Actor, LabelledEnum, Role, Status
 from datalek.store import accounts as names_sql
@@ -204,10 +204,10 @@ def attempted_label(code: str) -> str:
     return ATTEMPTS.get(code) or readable(code)
 
 
-def check(db: Database, actor: Actor) -> audit.Verification:
+def check(db: Database, actor: Actor) -> audit_verify.Verification:
     """``audit.verify`` for a signed-in beheerder."""
     require(db, actor, Action.VERIFY_AUDIT)
-    return audit.verify(db)
+    return audit_verify.verify(db)
 
 
 def recent_entries(db: Database, actor: Actor, limit: int = 200) -> list[dict]:

@@ -146,11 +146,6 @@ def sign_in_oidc(db: Database, email: str, email_verified: bool) -> Actor:
     return actor
 
 
-def sign_out(db: Database, actor: Actor, reason: str = "user") -> None:
-    with store.write(db):
-        audit.append(db, actor, "signout", "user", actor.user_id, reason=reason)
-
-
 def session_expiry(
     policy: SessionPolicy, login_at: datetime, last_seen: datetime, at: datetime
 ) -> str | None:
@@ -168,9 +163,3 @@ EXPIRY_MESSAGES = {
     "disabled": "Je account is uitgeschakeld of bestaat niet meer.",
     "ended": "Je bent afgemeld. Meld je opnieuw aan.",
 }
-
-
-def end_session(db: Database, user_id: int, reason: str) -> None:
-    """Record that a session ended without the user signing out (timeout, disabled)."""
-    with store.write(db):
-        audit.append(db, None, "session_end", "user", user_id, reason=reason)

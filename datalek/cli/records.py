@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from datalek import config, store
-from datalek.accounts import audit, audit_anchor
+from datalek.accounts import audit, audit_anchor, audit_verify
 from datalek.cli.common import db_file, db_option, fail_invalid, open_db
 from datalek.demo import dataset
 from datalek.handling import retention
@@ -126,12 +126,12 @@ def audit_group() -> None:
 
 @audit_group.command("verify")
 @db_option
-def audit_verify(db_path) -> None:
+def verify_audit(db_path) -> None:
     """Check the chain and its anchor outside the database (key, checkpoints) and the state of
     every incident; exit code 1 names what does not hold."""
     db = open_db(db_path)
     try:
-        result = audit.verify(db)
+        result = audit_verify.verify(db)
     finally:
         db.close()
     click.echo(result.message)

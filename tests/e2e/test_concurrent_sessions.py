@@ -12,7 +12,7 @@ import signal
 import pytest
 
 from datalek import store
-from datalek.accounts import audit
+from datalek.accounts import audit_verify
 from tests.conftest import new_context, script_runs, settle, wait_until
 from tests.e2e.conftest import Server, fill_letter_report, open_page, sign_in
 from tests.test_crash import record_figure
@@ -112,7 +112,7 @@ def test_sessions_at_the_same_time_then_a_server_kill(browser, seeded, tmp_path)
                     "SELECT u.email, i.reference FROM incidents i JOIN users u ON u.id = i.reporter_id"
                 ).fetchall()
             )
-            verification = audit.verify(db)
+            verification = audit_verify.verify(db)
         assert set(confirmed.items()) <= present
         assert seen_after_kill <= present
         assert verification.intact

@@ -13,7 +13,7 @@ from aiosmtpd.controller import Controller
 
 import navigation
 from datalek import clock, store
-from datalek.accounts import invitations
+from datalek.accounts import invitations, redeem
 from datalek.models import Actor
 from tests.pages.conftest import (
     app,
@@ -258,7 +258,7 @@ def test_the_link_opens_the_form_and_makes_the_fg_account(world, db_path):
     assert row["role"] == "dpo"
     # the same link once more: used
     at.run()
-    assert errors(at) == [invitations.MESSAGES["used"]]
+    assert errors(at) == [redeem.MESSAGES["used"]]
 
 
 def test_a_short_password_is_said_next_to_its_field(world):
@@ -279,7 +279,7 @@ def test_a_link_that_does_not_work_says_why(world, code, reason):
     if code == "expired":
         code = printed_code(world, at=clock.now() - timedelta(hours=72, seconds=1))
     at = set_password_page(code)
-    assert errors(at) == [invitations.MESSAGES[reason]]
+    assert errors(at) == [redeem.MESSAGES[reason]]
     assert [t.key for t in at.text_input] == []
 
 
