@@ -80,8 +80,12 @@ def _report(page) -> str:
     fill_letter_report(page, DESCRIPTION)
     page.get_by_role("button", name="Versturen").click()
     settle(page)
+    # Leaving the description field is a run of its own (the form is no st.form), so the run
+    # settle() saw may be that one: wait for the identifiers step itself.
+    page.get_by_text("Laten staan (bewust)").first.wait_for()
     for choice in page.get_by_text("Laten staan (bewust)").all():  # keep the data on purpose
         choice.click()
+        settle(page)  # each choice is a run of its own (the radios are not in a form)
     page.get_by_role("button", name="Versturen met deze keuzes").click()
     settle(page)
     success = page.locator("[data-testid=stAlertContentSuccess]")
