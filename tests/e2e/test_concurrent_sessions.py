@@ -21,11 +21,15 @@ pytestmark = pytest.mark.e2e
 
 USERS = ["reporter@test.invalid", "reporter2@test.invalid", "other_reporter@test.invalid", "dpo@test.invalid"]
 REFERENCE = re.compile(r"DL-\d{4}-\d{4}")
+SITUATION = "Brief of pakket naar het verkeerde adres"
 
 
 def fill(page, marker: str) -> None:
     open_page(page, "Datalek melden")
     again = page.get_by_role("button", name="Nieuwe melding maken")
+    # the page shows either the last confirmation or the form; wait for one of them, since the
+    # heading alone is drawn before the rest of the page
+    again.or_(page.get_by_text(SITUATION, exact=True)).first.wait_for(timeout=20000)
     if again.count():
         again.click()
         settle(page)
