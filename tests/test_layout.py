@@ -27,6 +27,7 @@ ALLOWED: dict[str, set[str]] = {
     "clock": set(),
     "deadlines": {"clock"},
     "mail": {"config"},
+    "submissions": {"store"} | FOUNDATION,
     "store": {"config", "clock"},
     "accounts": {"store"} | FOUNDATION,
     "intake": set(FOUNDATION),  # pure: no database, no accounts

@@ -8,24 +8,38 @@ from collections.abc import Callable
 import streamlit as st
 from pydantic import ValidationError
 
-from datalek import store
+from datalek import store, submissions
 from datalek.accounts.permissions import PermissionDenied
 from datalek.models import InvalidInput
 from ui import session
+from ui.once import OnceForm
 
 FAILED = "Het is NIET opgeslagen: er ging iets mis bij het bewaren. Je invoer staat er nog."
 
 
-def act(error_key: str, success: str, action: Callable) -> bool:
+def act(
+    error_key: str, success: str, action: Callable, once: tuple[OnceForm, str] | None = None
+) -> bool:
     """Call ``action(db, actor)``; errors land in ``st.session_state[error_key]``, the outcome
-    in ``q_flash`` or ``q_failure`` (shown at the top of the page). True when it worked."""
+    in ``q_flash`` or ``q_failure`` (shown at the top of the page). True when it worked.
+
+    With ``once=(form, key)`` the call and the claim of the form's submission key are one
+    transaction: a key claimed before records nothing, and the outcome is shown under the
+    form's own button, which is drawn empty after a save."""
     current = session.fresh_actor()  # callbacks run before app.py's session check
     if current is None:
         return False
     state = st.session_state
     try:
         with store.unit() as db:
-            action(db, current)
+            if once:
+                with submissions.once(db, current, once[1], once[0].prefix):
+                    action(db, current)
+            else:
+                action(db, current)
+    except submissions.Repeated:
+        state[error_key] = None
+        once[0].repeated()
     except InvalidInput as exc:
         state[error_key] = exc.errors
     except ValidationError:
@@ -36,7 +50,9 @@ def act(error_key: str, success: str, action: Callable) -> bool:
         state["q_failure"] = FAILED
     else:
         state[error_key] = None
-        if success:
+        if once:
+            once[0].saved(once[1], success)
+        elif success:
             state["q_flash"] = success
         return True
     return False

@@ -10,23 +10,29 @@ from datalek.actions import measures
 from datalek.actions.measures import MeasureInput, MeasureKind, MeasureStatus
 from ui.callbacks import act
 from ui.forms import field_error, form_errors
+from ui.once import OnceForm
 
 state = st.session_state
 
 
-def _add(incident_id: int) -> None:
-    p = f"ms{incident_id}_"
+def _adding(incident_id: int) -> OnceForm:
+    return OnceForm(f"ms{incident_id}_add_")
+
+
+def _add(incident_id: int, key: str) -> None:
+    form = _adding(incident_id)
     data = MeasureInput(
-        kind=state.get(p + "kind") and MeasureKind(state[p + "kind"]),
-        description=state.get(p + "description", ""),
-        owner=state.get(p + "owner", ""),
-        due_on=state.get(p + "due"),
+        kind=form.get(key, "kind") and MeasureKind(form.get(key, "kind")),
+        description=form.get(key, "description", ""),
+        owner=form.get(key, "owner", ""),
+        due_on=form.get(key, "due"),
     )
-    if act(
-        p + "errors", "De maatregel is toegevoegd.", lambda db, who: measures.add(db, who, incident_id, data)
-    ):
-        for field in ("kind", "description", "owner", "due"):  # ready for the next one
-            state.pop(p + field, None)
+    act(
+        f"ms{incident_id}_errors",
+        "De maatregel is toegevoegd.",
+        lambda db, who: measures.add(db, who, incident_id, data),
+        once=(form, key),
+    )
 
 
 def _status(incident_id: int, measure_id: int) -> None:
@@ -62,26 +68,28 @@ def render(incident_id: int, found: list[measures.Measure]) -> None:
         )
         cols[1].button("Status opslaan", key=f"{p}{m.id}_save", on_click=_status, args=(incident_id, m.id))
     form_errors(errors)
-    with st.form(p + "form", enter_to_submit=False, clear_on_submit=False):
+    form = _adding(incident_id)
+    with st.form(form.field("form"), enter_to_submit=False):
         st.markdown("**Maatregel toevoegen**")
         st.radio(
             "Soort maatregel",
             [k.value for k in MeasureKind],
             index=None,
-            key=p + "kind",
+            key=form.field("kind"),
             format_func=lambda v: MeasureKind(v).label,
             horizontal=True,
         )
         field_error(errors, "kind")
-        st.text_area("Wat wordt er gedaan?", key=p + "description", max_chars=measures.MAX_DESCRIPTION)
+        st.text_area("Wat wordt er gedaan?", key=form.field("description"), max_chars=measures.MAX_DESCRIPTION)
         field_error(errors, "description")
         left, right = st.columns(2)
         with left:
             st.text_input(
-                "Wie voert het uit? (functie of afdeling)", key=p + "owner", max_chars=measures.MAX_OWNER
+                "Wie voert het uit? (functie of afdeling)", key=form.field("owner"), max_chars=measures.MAX_OWNER
             )
             field_error(errors, "owner")
         with right:
-            st.date_input("Klaar op", value=None, key=p + "due", format="DD-MM-YYYY")
+            st.date_input("Klaar op", value=None, key=form.field("due"), format="DD-MM-YYYY")
             field_error(errors, "due_on")
-        st.form_submit_button("Maatregel toevoegen", on_click=_add, args=(incident_id,))
+        st.form_submit_button("Maatregel toevoegen", on_click=_add, args=(incident_id, form.key))
+    form.outcome()

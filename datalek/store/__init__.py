@@ -79,6 +79,16 @@ class Transaction:
 
 
 _OPEN: weakref.WeakKeyDictionary[Database, Transaction] = weakref.WeakKeyDictionary()
+_FIRST: weakref.WeakKeyDictionary[Database, Callable[[], None]] = weakref.WeakKeyDictionary()
+
+
+def first_in_next_write(db: Database, check: Callable[[], None] | None) -> None:
+    """Run ``check`` first inside the next ``write`` opened on ``db`` (None: forget it). It may
+    write, or raise to refuse the whole transaction: a form's submission key is claimed so."""
+    if check is None:
+        _FIRST.pop(db, None)
+    else:
+        _FIRST[db] = check
 
 
 def transaction(db: Database) -> Transaction:
@@ -117,6 +127,8 @@ def _transaction(db: Database) -> Iterator[Database]:
         raise StorageError(str(exc)) from exc
     _OPEN[db] = tx = Transaction()
     try:
+        if first := _FIRST.pop(db, None):
+            first()
         yield db
         for callback in tx.before_commit:
             callback()

@@ -421,3 +421,21 @@ def m0011_download_offers(db: Database) -> None:
         CREATE INDEX download_offers_expiry ON download_offers (expires_at);
         """
     )
+
+
+@MIGRATIONS(name="0012_submissions")
+def m0012_submissions(db: Database) -> None:
+    """Each rendered form that records something carries a random submission key; the write it
+    starts claims the key here in the same transaction, so a repeated or double-clicked
+    submission records nothing new (``datalek.submissions``). Pruned after a week."""
+    db.executescript(
+        """
+        CREATE TABLE submissions (
+            key TEXT PRIMARY KEY,
+            user_id INTEGER NOT NULL REFERENCES users (id),
+            form TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        );
+        CREATE INDEX submissions_created ON submissions (created_at);
+        """
+    )

@@ -153,6 +153,22 @@ def state_get(at: AppTest, key: str, default=None):
     return at.session_state[key] if key in at.session_state else default  # noqa: SIM401 - no .get()
 
 
+def once_key(at: AppTest, prefix: str, name: str) -> str:
+    """The widget key of field ``name`` of the once-form ``prefix`` as drawn now (``ui.once``)."""
+    return f"{prefix}{state_get(at, prefix + 'key')}_{name}"
+
+
+@pytest.fixture
+def fixed_submission_key(monkeypatch: pytest.MonkeyPatch) -> str:
+    """Every form drawn gets the same submission key: submitting the form again after a save is
+    then exactly a repeated submission (a double click, a replayed message)."""
+    from datalek import submissions
+
+    key = "f" * 32
+    monkeypatch.setattr(submissions, "new_key", lambda: key)
+    return key
+
+
 def errors(at: AppTest) -> list[str]:
     return [e.value for e in at.error]
 

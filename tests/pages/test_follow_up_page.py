@@ -14,9 +14,11 @@ from datalek.handling.decisions import DecisionInput, Inform
 from tests.conftest import make_report
 from tests.pages.conftest import (
     button,
+    count_rows,
     download_links,
     error_after,
     fetch,
+    once_key,
     open_db,
     rows,
     signed_in,
@@ -129,21 +131,38 @@ def test_parents_of_an_eleven_year_old_get_a_letter_after_the_safety_check(world
     assert any("Beste ouder of verzorger," in t.value for t in at.text)
 
 
+def _fill_measure(at, p: str, owner: str | None = "Teamleider Jeugd") -> None:
+    at.radio(key=once_key(at, p, "kind")).set_value("preventive")
+    at.text_area(key=once_key(at, p, "description")).set_value("Adrescontrole in het sjabloon.")
+    if owner:
+        at.text_input(key=once_key(at, p, "owner")).set_value(owner)
+    at.date_input(key=once_key(at, p, "due")).set_value(clock.now().date() + timedelta(days=30))
+
+
 def test_a_measure_keeps_the_input_when_the_owner_is_missing(world, decided, db_path):
     at = opened(world, decided)
-    p = f"ms{decided.id}_"
-    at.radio(key=p + "kind").set_value("preventive")
-    at.text_area(key=p + "description").set_value("Adrescontrole in het sjabloon.")
+    p = f"ms{decided.id}_add_"
+    _fill_measure(at, p, owner=None)
     button(at, "Maatregel toevoegen").click().run()
-    assert "wie de maatregel uitvoert" in error_after(at, p + "owner")
-    assert at.text_area(key=p + "description").value == "Adrescontrole in het sjabloon."
+    assert "wie de maatregel uitvoert" in error_after(at, once_key(at, p, "owner"))
+    assert at.text_area(key=once_key(at, p, "description")).value == "Adrescontrole in het sjabloon."
     assert rows(db_path, "SELECT * FROM measures") == []
-    at.text_input(key=p + "owner").set_value("Teamleider Jeugd")
-    at.date_input(key=p + "due").set_value(clock.now().date() + timedelta(days=30))
+    at.text_input(key=once_key(at, p, "owner")).set_value("Teamleider Jeugd")
     button(at, "Maatregel toevoegen").click().run()
     assert "De maatregel is toegevoegd." in successes(at)
     (saved,) = rows(db_path, "SELECT kind, owner, status FROM measures")
     assert saved == {"kind": "preventive", "owner": "Teamleider Jeugd", "status": "planned"}
+    assert at.text_area(key=once_key(at, p, "description")).value == ""  # drawn empty for the next one
+
+
+def test_a_measure_submitted_twice_is_recorded_once(world, decided, db_path, fixed_submission_key):
+    at = opened(world, decided)
+    p = f"ms{decided.id}_add_"
+    for _ in range(2):
+        _fill_measure(at, p)
+        button(at, "Maatregel toevoegen").click().run()
+    assert count_rows(db_path, "measures") == 1
+    assert "Dit was al vastgelegd. Er is niets dubbel opgeslagen." in [i.value for i in at.info]
 
 
 def test_closing_lists_what_is_missing_until_the_file_is_complete(world, decided, db_path):

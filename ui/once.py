@@ -1,0 +1,58 @@
+"""A form that records once (``datalek.submissions``), as the page draws it.
+
+The form's widgets carry the form's submission key in their own keys. After a save the key is
+renewed: the browser then draws new, empty widgets (a form that was only cleared through
+session state kept its values in Chromium and recorded the same people twice), and a second
+click on the old form sends the old key, which the store finds taken. After refused input the
+key stays, and so does everything typed. The outcome is shown under the form's own button."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from datalek import submissions
+
+state = st.session_state
+
+
+class OnceForm:
+    def __init__(self, prefix: str) -> None:
+        self.prefix = prefix
+
+    @property
+    def key(self) -> str:
+        """The submission key of the form as drawn now (made on first use)."""
+        key = state.get(self.prefix + "key")
+        if not key:
+            key = state[self.prefix + "key"] = submissions.new_key()
+        return key
+
+    def field(self, name: str, key: str | None = None) -> str:
+        """The widget key of field ``name`` in the form with submission key ``key``."""
+        return f"{self.prefix}{key or self.key}_{name}"
+
+    def get(self, key: str, name: str, default=None):
+        """What the form with submission ``key`` held in field ``name`` (in a callback)."""
+        return state.get(self.field(name, key), default)
+
+    def saved(self, key: str, message: str) -> None:
+        """After a save: forget the fields of ``key``, draw a new empty form, say ``message``."""
+        old = f"{self.prefix}{key}_"
+        for name in [k for k in state if str(k).startswith(old)]:
+            del state[name]
+        state[self.prefix + "key"] = submissions.new_key()
+        state[self.prefix + "outcome"] = ("saved", message)
+
+    def repeated(self) -> None:
+        state[self.prefix + "outcome"] = ("repeated", submissions.ALREADY)
+
+    def outcome(self) -> None:
+        """Say, right under the form's button, what the last submission did (once)."""
+        found = state.pop(self.prefix + "outcome", None)
+        if found is None:
+            return
+        kind, message = found
+        if kind == "saved":
+            st.success(message, icon=":material/check_circle:")
+        else:
+            st.info(message, icon=":material/info:")
