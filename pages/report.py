@@ -10,7 +10,7 @@ import logging
 
 import streamlit as st
 
-from datalek import clock, store
+from datalek import clock, store, submissions
 from datalek.accounts.organisations import list_organisations
 from datalek.accounts.permissions import PermissionDenied
 from datalek.config import SmtpSettings
@@ -27,7 +27,11 @@ FAILED = (
     "Je melding is NIET opgeslagen. Er ging iets mis bij het bewaren. Je antwoorden staan er nog: "
     "probeer het over een minuut opnieuw. Lukt het niet, mail of bel dan de FG."
 )
+ALREADY_SENT = (
+    "Deze melding was al verstuurd. Er is niets dubbel opgeslagen. Je vindt hem bij Mijn meldingen."
+)
 WHERE = {"description": "beschrijving", "actions_taken": "wat je al deed"}
+KEY = "r_key"  # the submission key of the report being written (``datalek.submissions``)
 
 
 def render() -> None:
@@ -56,12 +60,16 @@ def _form(actor) -> None:
         st.button("Weggooien en leeg beginnen", on_click=_discard, icon=":material/delete:")
     if failure := st.session_state.get("r_failure"):
         st.error(failure, icon=":material/error:")
+    if already := st.session_state.pop("r_already", None):
+        st.info(already, icon=":material/info:")
     with store.unit() as db:
         orgs = [o for o in list_organisations(db, actor) if o.id in actor.org_ids]
     errors = st.session_state.get("r_errors")
     situation, occurrence = rf.situation_and_time(errors)
     rf.form_body(errors, situation, occurrence, orgs)  # no st.form: every answer reaches the draft
-    st.button("Versturen", type="primary", on_click=_submit, args=(orgs,))
+    if not st.session_state.get(KEY):
+        st.session_state[KEY] = submissions.new_key()
+    st.button("Versturen", type="primary", on_click=_submit, args=(orgs, st.session_state[KEY]))
     form_errors(errors)
     rf.keep()
     rf.keep_draft(actor, rf.answers())
@@ -115,8 +123,10 @@ def _confirmation(done: dict) -> None:
 # --- button callbacks (they run before app.py on the next run) ----------------------------------
 
 
-def _submit(orgs) -> None:
+def _submit(orgs, key: str) -> None:
     state = st.session_state
+    if state.get("r_done") or state.get("r_pending"):
+        return  # a second click on a form that was sent or is waiting for the identifiers step
     state.pop("r_failure", None)
     try:
         report = validate_report(rf.collected(orgs), clock.now())
@@ -126,14 +136,16 @@ def _submit(orgs) -> None:
     state["r_errors"] = None
     if found := redaction.findings(report):
         state["r_snapshot"] = rf.snapshot()
-        state["r_pending"] = {"report": report.model_dump(mode="json"), "findings": found}
+        state["r_pending"] = {"report": report.model_dump(mode="json"), "findings": found, "key": key}
     else:
-        _save(report, pii_kept=False)
+        _save(report, pii_kept=False, key=key)
 
 
 def _resolve(replace_all: bool) -> None:
     state = st.session_state
-    pending = state.pop("r_pending")
+    pending = state.pop("r_pending", None)
+    if pending is None:
+        return  # a second click: the first one sent it or went back to the form
     found = pending["findings"]
     keep = set() if replace_all else {n for n in range(len(found)) if state.get(f"r_pii_{n}") == "keep"}
     redacted = redaction.redact(pending["report"], found, keep)
@@ -149,17 +161,21 @@ def _resolve(replace_all: bool) -> None:
     except InvalidInput as exc:
         state["r_errors"] = exc.errors  # shown next to the field, with the replaced text in it
         return
-    _save(report, pii_kept=redacted.kept)
+    _save(report, pii_kept=redacted.kept, key=pending["key"])
 
 
-def _save(report: Report, pii_kept: bool) -> None:
+def _save(report: Report, pii_kept: bool, key: str) -> None:
     state = st.session_state
     current = session.fresh_actor()  # callbacks run before app.py's session check
     if current is None:
         return
     try:
-        with store.unit() as db:
+        with store.unit() as db, submissions.once(db, current, key, "r_"):
             incident = incidents.submit_report(db, current, report, pii_kept, mail=SmtpSettings.from_env())
+    except submissions.Repeated:
+        rf.start_empty()
+        state["r_already"] = ALREADY_SENT
+        return
     except PermissionDenied as exc:
         state["r_failure"] = exc.message
         return

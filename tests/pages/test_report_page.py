@@ -650,3 +650,17 @@ def test_a_full_disk_does_not_stop_the_form(world, db_path, monkeypatch):
     assert at.text_input(key="r_department").value == "Wijkteam Zuid"
     broken_storage.repair()
     assert drafts_in(db_path) == []
+
+
+def test_a_report_sent_again_with_the_same_key_is_stored_once(fixed_submission_key, reporter_page, db_path):
+    """A replayed or doubled 'Versturen' carries the key of the form already sent: one report."""
+    at = fill_valid_report(reporter_page, description="Brief naar een oud adres.")
+    submit_report_form(at)
+    assert count_rows(db_path, "incidents") == 1
+    button(at, "Nieuwe melding maken").click().run()  # the new form gets the same key (fixture)
+    at = fill_valid_report(at, description="Brief naar een oud adres.")
+    submit_report_form(at)
+    assert not at.exception
+    assert count_rows(db_path, "incidents") == 1
+    assert any("Deze melding was al verstuurd." in i.value for i in at.info)
+
