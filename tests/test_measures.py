@@ -197,6 +197,7 @@ def test_overdue_can_be_limited_to_the_oldest_and_counted(fresh_db, world):
         (True, [(MeasureKind.PREVENTIVE, MeasureStatus.CANCELLED)], True),
         (True, [(MeasureKind.PREVENTIVE, MeasureStatus.PLANNED)], False),
         (True, [(MeasureKind.PREVENTIVE, MeasureStatus.DONE)], False),
+        (True, [(MeasureKind.PREVENTIVE, MeasureStatus.PLANNED, "withdrawn")], True),
     ],
     ids=[
         "no-repeat",
@@ -205,9 +206,10 @@ def test_overdue_can_be_limited_to_the_oldest_and_counted(fresh_db, world):
         "repeat-prevention-cancelled",
         "repeat-prevention-planned",
         "repeat-prevention-done",
+        "repeat-prevention-withdrawn",
     ],
 )
 def test_a_repeat_asks_for_prevention_until_one_is_planned(repeat, measures_, missing):
     incident = SimpleNamespace(repeat_of=7 if repeat else None)
-    found = [SimpleNamespace(kind=kind, status=status) for kind, status in measures_]
+    found = [SimpleNamespace(kind=m[0], status=m[1], withdrawn="withdrawn" in m) for m in measures_]
     assert measures.prevention_missing(incident, found) is missing

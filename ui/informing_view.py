@@ -3,6 +3,8 @@ group, the letter for each kind of reader, recording who was informed, and the p
 
 from __future__ import annotations
 
+from datetime import date
+
 import streamlit as st
 
 from datalek import clock, store
@@ -15,7 +17,8 @@ from datalek.handling.decisions import Decision, Inform
 from datalek.models import Actor, Incident
 from ui import downloads
 from ui.callbacks import act
-from ui.forms import field_error, form_errors
+from ui.forms import field_error, form_errors, md_escape
+from ui.once import OnceForm
 
 state = st.session_state
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -36,19 +39,42 @@ def _text(incident_id: int, recipient: Addressee) -> letters.LetterText:
     )
 
 
-def _safety(incident_id: int, recipient: Addressee) -> None:
-    p = f"inf{incident_id}_{recipient.value}_"
-    answer = state.get(p + "risk")
+def _checking(incident_id: int, recipient: Addressee) -> OnceForm:
+    return OnceForm(f"inf{incident_id}_{recipient.value}_safety_")
+
+
+def _noting(incident_id: int, recipient: Addressee) -> OnceForm:
+    return OnceForm(f"inf{incident_id}_{recipient.value}_notice_")
+
+
+def _publishing(incident_id: int) -> OnceForm:
+    return OnceForm(f"inf{incident_id}_public_notice_")
+
+
+def _fixing(incident_id: int, notice_id: int) -> OnceForm:
+    return OnceForm(f"inf{incident_id}_n{notice_id}_fix_")
+
+
+def _dropping(incident_id: int, notice_id: int) -> OnceForm:
+    return OnceForm(f"inf{incident_id}_n{notice_id}_drop_")
+
+
+def _channel(value: str | None) -> informing.Channel | None:
+    return informing.Channel(value) if value else None
+
+
+def _safety(incident_id: int, recipient: Addressee, key: str) -> None:
+    form = _checking(incident_id, recipient)
+    answer = form.get(key, "risk")
     risk = None if answer is None else answer == "yes"
-    if act(
-        p + "errors",
+    act(
+        form.prefix + "errors",
         "De veiligheidscheck is vastgelegd.",
         lambda db, who: informing.record_safety_check(
-            db, who, incident_id, recipient, risk, state.get(p + "reason", ""), state.get(p + "review")
+            db, who, incident_id, recipient, risk, form.get(key, "reason", ""), form.get(key, "review")
         ),
-    ):
-        for field in ("risk", "reason", "review"):
-            state.pop(p + field, None)
+        once=(form, key),
+    )
 
 
 def _letter(incident_id: int, reference: str, recipient: Addressee) -> None:
@@ -70,33 +96,61 @@ def _letter(incident_id: int, reference: str, recipient: Addressee) -> None:
     act(f"inf{incident_id}_errors", "", make)
 
 
-def _notice(incident_id: int, recipient: Addressee) -> None:
-    p = f"inf{incident_id}_{recipient.value}_"
-    if act(
-        p + "errors",
+def _notice(incident_id: int, recipient: Addressee, key: str) -> None:
+    form = _noting(incident_id, recipient)
+    act(
+        form.prefix + "errors",
         "Vastgelegd wie er zijn geïnformeerd.",
         lambda db, who: informing.record_notice(
             db,
             who,
             incident_id,
             recipient,
-            state.get(p + "count"),
-            state.get(p + "on"),
-            state.get(p + "channel") and informing.Channel(state[p + "channel"]),
+            form.get(key, "count"),
+            form.get(key, "on"),
+            _channel(form.get(key, "channel")),
         ),
-    ):
-        for field in ("count", "on", "channel"):  # a second click must not record it twice
-            state.pop(p + field, None)
+        once=(form, key),
+    )
 
 
-def _public(incident_id: int) -> None:
-    p = f"inf{incident_id}_public_"
+def _public(incident_id: int, key: str) -> None:
+    form = _publishing(incident_id)
     act(
-        p + "errors",
+        form.prefix + "errors",
         "De openbare mededeling is vastgelegd.",
         lambda db, who: informing.record_public_notice(
-            db, who, incident_id, state.get(p + "text", ""), state.get(p + "on")
+            db, who, incident_id, form.get(key, "text", ""), form.get(key, "on")
         ),
+        once=(form, key),
+    )
+
+
+def _fix(incident_id: int, notice_id: int, key: str) -> None:
+    form = _fixing(incident_id, notice_id)
+    act(
+        form.prefix + "errors",
+        "De correctie is opgeslagen. De oude gegevens blijven bewaard.",
+        lambda db, who: informing.correct_notice(
+            db,
+            who,
+            notice_id,
+            form.get(key, "count"),
+            form.get(key, "on"),
+            _channel(form.get(key, "channel")),
+            form.get(key, "reason", ""),
+        ),
+        once=(form, key),
+    )
+
+
+def _drop(incident_id: int, notice_id: int, key: str) -> None:
+    form = _dropping(incident_id, notice_id)
+    act(
+        form.prefix + "errors",
+        "De regel is ingetrokken. Hij telt niet meer mee, maar blijft zichtbaar.",
+        lambda db, who: informing.withdraw_notice(db, who, notice_id, form.get(key, "reason", "")),
+        once=(form, key),
     )
 
 
@@ -123,9 +177,68 @@ def _who(incident_id: int) -> set[Addressee]:
     return set(proposal.addressees)
 
 
+def _safety_form(incident: Incident, recipient: Addressee) -> None:
+    form = _checking(incident.id, recipient)
+    errors = state.get(form.prefix + "errors")
+    form_errors(errors)
+    with st.form(form.field("form"), enter_to_submit=False):
+        st.radio(
+            informing.SAFETY_QUESTION,
+            ["no", "yes"],
+            index=None,
+            key=form.field("risk"),
+            horizontal=True,
+            format_func={"no": "Nee", "yes": "Ja, informeren is nu niet veilig"}.get,
+        )
+        field_error(errors, "risk")
+        st.text_area(
+            "Als ja: waarom niet, en wat is nodig om wel te informeren?",
+            key=form.field("reason"),
+            max_chars=informing.MAX_TEXT,
+        )
+        field_error(errors, "reason")
+        st.date_input(
+            "Als ja: opnieuw bekijken op", value=None, key=form.field("review"), format="DD-MM-YYYY"
+        )
+        field_error(errors, "review_on")
+        st.form_submit_button(
+            "Veiligheidscheck vastleggen", on_click=_safety, args=(incident.id, recipient, form.key)
+        )
+    form.outcome()
+
+
+def _notice_form(incident: Incident, recipient: Addressee) -> None:
+    form = _noting(incident.id, recipient)
+    errors = state.get(form.prefix + "errors")
+    form_errors(errors)
+    with st.form(form.field("form"), enter_to_submit=False):
+        st.markdown("**Vastleggen wie er zijn geïnformeerd**")
+        field_error(errors, "recipient")
+        cols = st.columns(3)
+        with cols[0]:
+            st.number_input("Aantal ontvangers", min_value=0, value=None, step=1, key=form.field("count"))
+            field_error(errors, "people_count")
+        with cols[1]:
+            st.date_input("Geïnformeerd op", value=None, key=form.field("on"), format="DD-MM-YYYY")
+            field_error(errors, "informed_on")
+        with cols[2]:
+            st.selectbox(
+                "Hoe",
+                [c.value for c in informing.Channel],
+                index=None,
+                key=form.field("channel"),
+                format_func=lambda v: informing.Channel(v).label,
+                placeholder="Kies",
+            )
+            field_error(errors, "channel")
+        st.form_submit_button(
+            "Informeren vastleggen", on_click=_notice, args=(incident.id, recipient, form.key)
+        )
+    form.outcome()
+
+
 def _recipient(incident: Incident, recipient: Addressee, overview: informing.Overview, you: str) -> None:
     p = f"inf{incident.id}_{recipient.value}_"
-    errors = state.get(p + "errors")
     check = overview.checks.get(recipient)
     allowed, why = overview.allowed(recipient)
     if check is None:
@@ -135,26 +248,7 @@ def _recipient(incident: Incident, recipient: Addressee, overview: informing.Ove
         st.text(f"Reden van uitstel: {check.reason}")
     else:
         st.success(f"Veilig om te informeren (vastgelegd op {clock.format_local(check.recorded_at)}).")
-    form_errors(errors)
-    with st.form(p + "safety_form", enter_to_submit=False):
-        st.radio(
-            informing.SAFETY_QUESTION,
-            ["no", "yes"],
-            index=None,
-            key=p + "risk",
-            horizontal=True,
-            format_func={"no": "Nee", "yes": "Ja, informeren is nu niet veilig"}.get,
-        )
-        field_error(errors, "risk")
-        st.text_area(
-            "Als ja: waarom niet, en wat is nodig om wel te informeren?",
-            key=p + "reason",
-            max_chars=informing.MAX_TEXT,
-        )
-        field_error(errors, "reason")
-        st.date_input("Als ja: opnieuw bekijken op", value=None, key=p + "review", format="DD-MM-YYYY")
-        field_error(errors, "review_on")
-        st.form_submit_button("Veiligheidscheck vastleggen", on_click=_safety, args=(incident.id, recipient))
+    _safety_form(incident, recipient)
     if not allowed:
         return
     if p + "you" not in state:
@@ -177,27 +271,111 @@ def _recipient(incident: Incident, recipient: Addressee, overview: informing.Ove
             downloads.link(offered["txt"], "Download als tekst (voor e-mail)", primary=False)
         if shown:
             st.caption(downloads.HINT)
-    with st.form(p + "notice_form", enter_to_submit=False):
-        st.markdown("**Vastleggen wie er zijn geïnformeerd**")
-        field_error(errors, "recipient")
+    _notice_form(incident, recipient)
+
+
+#: How an old value of a corrected notice reads ("gecorrigeerd, eerst: 5").
+_WAS = {
+    "people_count": lambda v: str(v),
+    "informed_on": lambda v: f"{date.fromisoformat(v):%d-%m-%Y}",
+    "channel": lambda v: informing.Channel(v).label.lower(),
+}
+
+
+def _line(notice: informing.Notice) -> str:
+    line = (
+        f"Geïnformeerd: {notice.recipient.label}, {notice.people_count} op "
+        f"{notice.informed_on:%d-%m-%Y} ({notice.channel.label.lower()})."
+    )
+    first: dict[str, str] = {}
+    for fix in notice.corrections:  # oldest first: the first old value is what was recorded
+        if fix.field in _WAS and fix.field not in first:
+            first[fix.field] = _WAS[fix.field](fix.old_value)
+    if first:
+        line += f" (gecorrigeerd, eerst: {', '.join(first.values())})"
+    return line
+
+
+def _reasons(notice: informing.Notice) -> None:
+    for fix in notice.corrections:
+        if fix.field in _WAS:
+            st.caption(
+                f"Gecorrigeerd op {clock.format_local(fix.changed_at)}. Reden: {md_escape(fix.reason)}"
+            )
+
+
+def _history(incident_id: int, overview: informing.Overview) -> None:
+    """Every recorded notice: what counts, what was corrected (with the old value), and what
+    was withdrawn (struck through, with the reason); each still standing can be corrected."""
+    if overview.history:
+        st.markdown("**Vastgelegd: wie zijn geïnformeerd**")
+    for notice in overview.history:
+        if notice.withdrawn:
+            st.markdown(f"~~{_line(notice)}~~ **Ingetrokken**, telt niet mee.")
+            st.caption(
+                f"Ingetrokken op {clock.format_local(notice.withdrawn_at)}. "
+                f"Reden: {md_escape(notice.withdrawn_reason)}"
+            )
+            _reasons(notice)
+            _dropping(incident_id, notice.id).outcome()  # the withdrawal just made, if it was
+            continue
+        st.text(_line(notice))
+        _reasons(notice)
+        with st.expander(
+            "Corrigeren of intrekken",
+            key=f"inf{incident_id}_n{notice.id}_open",
+            on_change="rerun",
+            icon=":material/edit:",
+        ):
+            _fix_form(incident_id, notice)
+            _drop_form(incident_id, notice)
+
+
+def _fix_form(incident_id: int, notice: informing.Notice) -> None:
+    form = _fixing(incident_id, notice.id)
+    errors = state.get(form.prefix + "errors")
+    form_errors(errors)
+    channels = [c.value for c in informing.Channel]
+    with st.form(form.field("form"), enter_to_submit=False):
+        st.markdown("**Corrigeren** (de oude gegevens blijven bewaard)")
+        field_error(errors, "form")
         cols = st.columns(3)
         with cols[0]:
-            st.number_input("Aantal ontvangers", min_value=0, value=None, step=1, key=p + "count")
+            st.number_input(
+                "Aantal ontvangers", min_value=0, value=notice.people_count, step=1, key=form.field("count")
+            )
             field_error(errors, "people_count")
         with cols[1]:
-            st.date_input("Geïnformeerd op", value=None, key=p + "on", format="DD-MM-YYYY")
+            st.date_input(
+                "Geïnformeerd op", value=notice.informed_on, key=form.field("on"), format="DD-MM-YYYY"
+            )
             field_error(errors, "informed_on")
         with cols[2]:
             st.selectbox(
                 "Hoe",
-                [c.value for c in informing.Channel],
-                index=None,
-                key=p + "channel",
+                channels,
+                index=channels.index(notice.channel.value),
+                key=form.field("channel"),
                 format_func=lambda v: informing.Channel(v).label,
-                placeholder="Kies",
             )
             field_error(errors, "channel")
-        st.form_submit_button("Informeren vastleggen", on_click=_notice, args=(incident.id, recipient))
+        st.text_area("Waarom corrigeer je dit?", key=form.field("reason"), max_chars=informing.MAX_REASON)
+        field_error(errors, "reason")
+        st.form_submit_button("Correctie opslaan", on_click=_fix, args=(incident_id, notice.id, form.key))
+    form.outcome()
+
+
+def _drop_form(incident_id: int, notice: informing.Notice) -> None:
+    form = _dropping(incident_id, notice.id)
+    errors = state.get(form.prefix + "errors")
+    form_errors(errors)
+    with st.form(form.field("form"), enter_to_submit=False):
+        st.markdown("**Intrekken** (als dit per ongeluk is vastgelegd; het blijft zichtbaar)")
+        field_error(errors, "form")
+        st.text_area("Waarom trek je dit in?", key=form.field("reason"), max_chars=informing.MAX_REASON)
+        field_error(errors, "reason")
+        st.form_submit_button("Intrekken", on_click=_drop, args=(incident_id, notice.id, form.key))
+    form.outcome()
 
 
 def render(actor: Actor, incident: Incident, decision: Decision | None) -> None:
@@ -208,13 +386,9 @@ def render(actor: Actor, incident: Incident, decision: Decision | None) -> None:
         overview = informing.overview(db, actor, incident.id)
         prefill = {r: documents.letter_prefill(db, actor, incident.id, r) for r in Addressee}
         organisation = next(o for o in list_organisations(db, actor) if o.id == incident.org_id)
-    for notice in overview.notices:
-        st.text(
-            f"Geïnformeerd: {notice.recipient.label}, {notice.people_count} op "
-            f"{notice.informed_on:%d-%m-%Y} ({notice.channel.label.lower()})."
-        )
     if decision.inform is Inform.NO and not overview.informed:
         st.info("Volgens het besluit worden de betrokkenen niet geïnformeerd.")
+        _history(incident.id, overview)
         return
     suggested = _who(incident.id)
     p = f"inf{incident.id}_"
@@ -243,18 +417,23 @@ def render(actor: Actor, incident: Incident, decision: Decision | None) -> None:
         _public_form(
             incident.id, overview, letters.public_notice(_text(incident.id, Addressee.PERSON), organisation)
         )
+    # Below the forms: what a form records is added here, so the form (and its message) stays
+    # where it was on the screen.
+    _history(incident.id, overview)
 
 
 def _public_form(incident_id: int, overview: informing.Overview, proposal: str) -> None:
-    p = f"inf{incident_id}_public_"
-    errors = state.get(p + "errors")
-    if p + "text" not in state:
-        state[p + "text"] = proposal
-    for notice in overview.public:
-        st.text(f"Gepubliceerd op {notice.published_on:%d-%m-%Y}: {notice.text}")
-    with st.form(p + "form", enter_to_submit=False):
-        st.text_area("Tekst voor de website", key=p + "text", max_chars=informing.MAX_TEXT)
+    form = _publishing(incident_id)
+    errors = state.get(form.prefix + "errors")
+    if form.field("text") not in state:  # the proposal, until a notice is published
+        state[form.field("text")] = "" if overview.public else proposal
+    form_errors(errors)
+    with st.form(form.field("form"), enter_to_submit=False):
+        st.text_area("Tekst voor de website", key=form.field("text"), max_chars=informing.MAX_TEXT)
         field_error(errors, "text")
-        st.date_input("Gepubliceerd op", value=None, key=p + "on", format="DD-MM-YYYY")
+        st.date_input("Gepubliceerd op", value=None, key=form.field("on"), format="DD-MM-YYYY")
         field_error(errors, "published_on")
-        st.form_submit_button("Mededeling vastleggen", on_click=_public, args=(incident_id,))
+        st.form_submit_button("Mededeling vastleggen", on_click=_public, args=(incident_id, form.key))
+    form.outcome()
+    for notice in overview.public:  # below the form, so that the form stays in its place
+        st.text(f"Gepubliceerd op {notice.published_on:%d-%m-%Y}: {notice.text}")

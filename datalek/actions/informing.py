@@ -5,11 +5,15 @@ everyone individually takes disproportionate effort (art. 34(3)(c)).
 
 Safety before speed (docs/domain/youth-care.md §5): no letter is ever proposed to a
 recipient group whose latest safety check found a risk, nor before the check was done.
+
+A recorded notice entered wrongly is corrected or withdrawn with a reason, never deleted: the
+old values stay in ``corrections`` (who, when, why); a withdrawn notice stays visible in the
+incident's history but counts nowhere (informed or not, register, figures, completeness).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from sqlite_utils import Database
@@ -18,6 +22,14 @@ from datalek import clock, store
 from datalek.accounts import audit
 from datalek.accounts.permissions import Action, IncidentRef, require
 from datalek.actions.addressees import Addressee
+from datalek.actions.measures import (
+    MAX_REASON,  # noqa: F401 - the limit of a reason, for the screen
+    NOTHING_CHANGED,
+    Correction,
+    correction_rows,
+    corrections_by_row,
+    reason_errors,
+)
 from datalek.models import Actor, InvalidInput, LabelledEnum
 from datalek.store import actions as sql
 from datalek.store import incidents as incident_sql
@@ -62,6 +74,28 @@ class Notice:
     people_count: int
     informed_on: date
     channel: Channel
+    id: int | None = None
+    withdrawn_at: datetime | None = None
+    withdrawn_reason: str = ""
+    corrections: tuple[Correction, ...] = ()
+
+    @property
+    def withdrawn(self) -> bool:
+        return self.withdrawn_at is not None
+
+    @classmethod
+    def from_row(cls, row: dict, corrections: tuple[Correction, ...] = ()) -> Notice:
+        withdrawn = row.get("withdrawn_at")
+        return cls(
+            Addressee(row["recipient"]),
+            row["people_count"],
+            date.fromisoformat(row["informed_on"]),
+            Channel(row["channel"]),
+            row.get("id"),
+            clock.from_iso(withdrawn) if withdrawn else None,
+            row.get("withdrawn_reason") or "",
+            corrections,
+        )
 
 
 @dataclass(frozen=True)
@@ -73,8 +107,14 @@ class PublicNotice:
 @dataclass(frozen=True)
 class Overview:
     checks: dict[Addressee, SafetyCheck]  # the latest check per recipient group
-    notices: list[Notice]
+    notices: list[Notice]  # what counts: the withdrawn ones are not here
     public: list[PublicNotice]
+    withdrawn: list[Notice] = field(default_factory=list)  # kept for the history only
+
+    @property
+    def history(self) -> list[Notice]:
+        """Every recorded notice, withdrawn ones included, in the order they were given."""
+        return sorted([*self.notices, *self.withdrawn], key=lambda n: (n.informed_on, n.id or 0))
 
     def allowed(self, recipient: Addressee) -> tuple[bool, str]:
         """May a letter be proposed for this recipient group? With the reason if not."""
@@ -117,20 +157,16 @@ def load(db: Database, incident_id: int) -> Overview:
             date.fromisoformat(r["review_on"]) if r["review_on"] else None,
             clock.from_iso(r["recorded_at"]),
         )
-    notices = [
-        Notice(
-            Addressee(r["recipient"]),
-            r["people_count"],
-            date.fromisoformat(r["informed_on"]),
-            Channel(r["channel"]),
-        )
-        for r in sql.subject_notices(db, incident_id)
+    fixes = corrections_by_row(sql.corrections(db, incident_id), "subject_notices")
+    every = [
+        Notice.from_row(r, fixes.get(r["id"], ()))
+        for r in sql.subject_notices(db, incident_id, with_withdrawn=True)
     ]
     public = [
         PublicNotice(r["text"], date.fromisoformat(r["published_on"]))
         for r in sql.public_notices(db, incident_id)
     ]
-    return Overview(checks, notices, public)
+    return Overview(checks, [n for n in every if not n.withdrawn], public, [n for n in every if n.withdrawn])
 
 
 def record_safety_check(
@@ -201,28 +237,16 @@ def record_notice(
 ) -> Notice:
     """Record that a recipient group was informed: how many, when and how."""
     require(db, actor, Action.RECORD_NOTICE, IncidentRef(incident_id))
-    errors: dict[str, str] = {}
-    if people_count is None or people_count < 1:
-        errors["people_count"] = "Vul in hoeveel ontvangers zijn geïnformeerd (minstens 1)."
-    elif people_count > 10_000_000:
-        errors["people_count"] = "Dit aantal is te groot."
-    if informed_on is None:
-        errors["informed_on"] = "Kies de datum waarop je hebt geïnformeerd."
-    elif informed_on > clock.today():
-        errors["informed_on"] = "Deze datum ligt in de toekomst."
-    if channel is None:
-        errors["channel"] = "Kies hoe je hebt geïnformeerd."
+    errors = _notice_errors(people_count, informed_on, channel)
     at = clock.to_iso(clock.now())
     with store.write(db):
         allowed, why = load(db, incident_id).allowed(recipient)
         if not allowed:
             errors["recipient"] = why
-        aware = clock.from_iso(incident_sql.incident(db, incident_id)["aware_at"])
-        if informed_on and informed_on < aware.astimezone(clock.AMSTERDAM).date():
-            errors["informed_on"] = "Deze datum ligt vóór het ontdekken van het datalek."
+        errors |= _before_aware(db, incident_id, informed_on)
         if errors:
             raise InvalidInput(errors)
-        sql.insert_subject_notice(
+        notice_id = sql.insert_subject_notice(
             db,
             {
                 "incident_id": incident_id,
@@ -245,7 +269,118 @@ def record_notice(
             people_count=people_count,
             channel=channel.value,
         )
-    return Notice(recipient, people_count, informed_on, channel)
+    return Notice(recipient, people_count, informed_on, channel, notice_id)
+
+
+def _notice_errors(
+    people_count: int | None, informed_on: date | None, channel: Channel | None
+) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if people_count is None or people_count < 1:
+        errors["people_count"] = "Vul in hoeveel ontvangers zijn geïnformeerd (minstens 1)."
+    elif people_count > 10_000_000:
+        errors["people_count"] = "Dit aantal is te groot."
+    if informed_on is None:
+        errors["informed_on"] = "Kies de datum waarop je hebt geïnformeerd."
+    elif informed_on > clock.today():
+        errors["informed_on"] = "Deze datum ligt in de toekomst."
+    if channel is None:
+        errors["channel"] = "Kies hoe je hebt geïnformeerd."
+    return errors
+
+
+def _before_aware(db: Database, incident_id: int, informed_on: date | None) -> dict[str, str]:
+    aware = clock.from_iso(incident_sql.incident(db, incident_id)["aware_at"])
+    if informed_on and informed_on < aware.astimezone(clock.AMSTERDAM).date():
+        return {"informed_on": "Deze datum ligt vóór het ontdekken van het datalek."}
+    return {}
+
+
+NOTICE_WITHDRAWN = "Deze regel is ingetrokken. Er kan niets meer aan veranderen."
+
+
+def _may_change(db: Database, actor: Actor, notice_id: int) -> None:
+    """The permission check on the notice's incident (an unknown notice is refused like
+    someone else's: the check then runs on an incident that does not exist)."""
+    row = sql.subject_notice(db, notice_id)
+    require(db, actor, Action.RECORD_NOTICE, IncidentRef(row["incident_id"] if row else 0))
+
+
+def correct_notice(
+    db: Database,
+    actor: Actor,
+    notice_id: int,
+    people_count: int | None,
+    informed_on: date | None,
+    channel: Channel | None,
+    reason: str,
+) -> Notice:
+    """Correct a recorded notice (how many, when, how). Every changed value is kept with its
+    old value, who, when and why, in the same transaction."""
+    _may_change(db, actor, notice_id)
+    reason = (reason or "").strip()
+    errors = _notice_errors(people_count, informed_on, channel) | reason_errors(reason)
+    at = clock.to_iso(clock.now())
+    with store.write(db):
+        row = sql.subject_notice(db, notice_id)
+        errors |= _before_aware(db, row["incident_id"], informed_on)
+        if errors:
+            raise InvalidInput(errors)
+        if row["withdrawn_at"]:
+            raise InvalidInput({"form": NOTICE_WITHDRAWN})
+        new = {"people_count": people_count, "informed_on": informed_on.isoformat(), "channel": channel.value}
+        changed = {column: value for column, value in new.items() if row[column] != value}
+        if not changed:
+            raise InvalidInput({"form": NOTHING_CHANGED})
+        sql.insert_corrections(db, correction_rows("subject_notices", row, changed, reason, actor, at))
+        sql.update_subject_notice(db, notice_id, changed)
+        incident_sql.touch(db, row["incident_id"], at)
+        audit.append(
+            db,
+            actor,
+            "subjects.notice_correct",
+            "incident",
+            row["incident_id"],
+            notice_id=notice_id,
+            recipient=row["recipient"],
+            people_count=people_count,
+        )
+    return _notice(db, notice_id)
+
+
+def withdraw_notice(db: Database, actor: Actor, notice_id: int, reason: str) -> Notice:
+    """Withdraw a notice recorded by mistake: it stays in the incident's history, marked with
+    the reason, and no longer counts as informing anyone."""
+    _may_change(db, actor, notice_id)
+    reason = (reason or "").strip()
+    if errors := reason_errors(reason):
+        raise InvalidInput(errors)
+    at = clock.to_iso(clock.now())
+    with store.write(db):
+        row = sql.subject_notice(db, notice_id)
+        if row["withdrawn_at"]:
+            raise InvalidInput({"form": NOTICE_WITHDRAWN})
+        sql.insert_corrections(
+            db, correction_rows("subject_notices", row, {"withdrawn_at": at}, reason, actor, at)
+        )
+        sql.withdraw_subject_notice(db, notice_id, actor.user_id, reason, at)
+        incident_sql.touch(db, row["incident_id"], at)
+        audit.append(
+            db,
+            actor,
+            "subjects.notice_withdraw",
+            "incident",
+            row["incident_id"],
+            notice_id=notice_id,
+            recipient=row["recipient"],
+        )
+    return _notice(db, notice_id)
+
+
+def _notice(db: Database, notice_id: int) -> Notice:
+    row = sql.subject_notice(db, notice_id)
+    fixes = corrections_by_row(sql.corrections(db, row["incident_id"]), "subject_notices")
+    return Notice.from_row(row, fixes.get(notice_id, ()))
 
 
 def record_public_notice(

@@ -1,11 +1,16 @@
 """Measures (maatregelen) after a breach: corrective ones that repair the damage now and
 preventive ones that stop it from happening again, each with an owner, a due date and a
-status. Open measures past their due date show up in the FG's queue."""
+status. Open measures past their due date show up in the FG's queue.
+
+A measure entered by mistake is corrected or withdrawn with a reason, never deleted: the old
+values stay in the ``corrections`` table (who, when, why), and a withdrawn measure stays visible
+in the incident, marked, but counts nowhere (register, figures, overdue list, completeness).
+``Correction`` and the reason rule are shared with ``datalek.actions.informing``."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from pydantic import BaseModel, ConfigDict
 from sqlite_utils import Database
@@ -19,6 +24,8 @@ from datalek.store import incidents as incident_sql
 
 MAX_DESCRIPTION = 2000
 MAX_OWNER = 200
+MAX_REASON = 2000
+NOTHING_CHANGED = "Er is niets veranderd. Pas een waarde aan, of trek de regel in."
 
 
 class MeasureKind(LabelledEnum):
@@ -58,6 +65,65 @@ class MeasureInput(BaseModel):
 
 
 @dataclass(frozen=True)
+class Correction:
+    """One changed value of a recorded row: the old and the new value (as stored), who, when
+    and why. A withdrawal is a correction of ``withdrawn_at`` (old None)."""
+
+    field: str
+    old_value: str | None
+    new_value: str | None
+    reason: str
+    changed_by: int | None
+    changed_at: datetime
+
+    @classmethod
+    def from_row(cls, row: dict) -> Correction:
+        return cls(
+            row["field"],
+            row["old_value"],
+            row["new_value"],
+            row["reason"],
+            row["changed_by"],
+            clock.from_iso(row["changed_at"]),
+        )
+
+
+def reason_errors(reason: str) -> dict[str, str]:
+    """A correction or withdrawal always says why (kept with the old value)."""
+    if not reason:
+        return {"reason": "Schrijf waarom je dit corrigeert of intrekt."}
+    if len(reason) > MAX_REASON:
+        return {"reason": f"Dit is te lang: gebruik hoogstens {MAX_REASON} tekens."}
+    return {}
+
+
+def correction_rows(table: str, row: dict, changed: dict, reason: str, actor: Actor, at: str) -> list[dict]:
+    """The ``corrections`` rows for ``changed`` (column -> new value) of ``row``."""
+    return [
+        {
+            "table_name": table,
+            "row_id": row["id"],
+            "incident_id": row["incident_id"],
+            "field": column,
+            "old_value": None if row[column] is None else str(row[column]),
+            "new_value": None if value is None else str(value),
+            "reason": reason,
+            "changed_by": actor.user_id,
+            "changed_at": at,
+        }
+        for column, value in changed.items()
+    ]
+
+
+def corrections_by_row(rows: list[dict], table: str) -> dict[int, tuple[Correction, ...]]:
+    found: dict[int, list[Correction]] = {}
+    for r in rows:
+        if r["table_name"] == table:
+            found.setdefault(r["row_id"], []).append(Correction.from_row(r))
+    return {row_id: tuple(c) for row_id, c in found.items()}
+
+
+@dataclass(frozen=True)
 class Measure:
     id: int
     incident_id: int
@@ -67,9 +133,13 @@ class Measure:
     due_on: date
     status: MeasureStatus
     done_on: date | None
+    withdrawn_at: datetime | None = None
+    withdrawn_reason: str = ""
+    corrections: tuple[Correction, ...] = ()
 
     @classmethod
-    def from_row(cls, row: dict) -> Measure:
+    def from_row(cls, row: dict, corrections: tuple[Correction, ...] = ()) -> Measure:
+        withdrawn = row.get("withdrawn_at")
         return cls(
             id=row["id"],
             incident_id=row["incident_id"],
@@ -79,10 +149,17 @@ class Measure:
             due_on=date.fromisoformat(row["due_on"]),
             status=MeasureStatus(row["status"]),
             done_on=date.fromisoformat(row["done_on"]) if row["done_on"] else None,
+            withdrawn_at=clock.from_iso(withdrawn) if withdrawn else None,
+            withdrawn_reason=row.get("withdrawn_reason") or "",
+            corrections=corrections,
         )
 
+    @property
+    def withdrawn(self) -> bool:
+        return self.withdrawn_at is not None
+
     def overdue(self, today: date) -> bool:
-        return self.status.is_open and self.due_on < today
+        return not self.withdrawn and self.status.is_open and self.due_on < today
 
 
 def _errors(data: MeasureInput) -> dict[str, str]:
@@ -136,6 +213,9 @@ def set_status(db: Database, actor: Actor, measure_id: int, status: MeasureStatu
     at = clock.to_iso(clock.now())
     done_on = clock.today().isoformat() if status is MeasureStatus.DONE else None
     with store.write(db):
+        row = sql.measure(db, measure_id)
+        if row["withdrawn_at"]:
+            raise InvalidInput({"status": WITHDRAWN})
         sql.update_measure(db, measure_id, status.value, done_on, at)
         incident_sql.touch(db, row["incident_id"], at)
         audit.append(
@@ -150,23 +230,101 @@ def set_status(db: Database, actor: Actor, measure_id: int, status: MeasureStatu
     return Measure.from_row({**row, "status": status.value, "done_on": done_on})
 
 
+WITHDRAWN = "Deze maatregel is ingetrokken. Er kan niets meer aan veranderen."
+
+
+def _changes(row: dict, data: MeasureInput) -> dict[str, str]:
+    new = {
+        "kind": data.kind.value,
+        "description": data.description,
+        "owner": data.owner,
+        "due_on": data.due_on.isoformat(),
+    }
+    return {column: value for column, value in new.items() if row[column] != value}
+
+
+def correct(db: Database, actor: Actor, measure_id: int, data: MeasureInput, reason: str) -> Measure:
+    """Correct a measure entered wrongly (kind, description, owner, due date). Every changed
+    value is kept with its old value, who, when and why, in the same transaction."""
+    require(db, actor, Action.CHANGE_MEASURE, MeasureRef(measure_id))
+    reason = (reason or "").strip()
+    errors = _errors(data) | reason_errors(reason)
+    if errors:
+        raise InvalidInput(errors)
+    at = clock.to_iso(clock.now())
+    with store.write(db):
+        row = sql.measure(db, measure_id)
+        if row["withdrawn_at"]:
+            raise InvalidInput({"form": WITHDRAWN})
+        changed = _changes(row, data)
+        if not changed:
+            raise InvalidInput({"form": NOTHING_CHANGED})
+        sql.insert_corrections(db, correction_rows("measures", row, changed, reason, actor, at))
+        sql.correct_measure(db, measure_id, changed, at)
+        incident_sql.touch(db, row["incident_id"], at)
+        audit.append(
+            db,
+            actor,
+            "measure.correct",
+            "incident",
+            row["incident_id"],
+            measure_id=measure_id,
+            kind=data.kind.value,
+        )
+        found = _with_corrections(db, sql.measure(db, measure_id))
+    return found
+
+
+def withdraw(db: Database, actor: Actor, measure_id: int, reason: str) -> Measure:
+    """Withdraw a measure entered by mistake: it stays in the incident's history, marked with
+    the reason, and counts nowhere any more."""
+    require(db, actor, Action.CHANGE_MEASURE, MeasureRef(measure_id))
+    reason = (reason or "").strip()
+    if errors := reason_errors(reason):
+        raise InvalidInput(errors)
+    at = clock.to_iso(clock.now())
+    with store.write(db):
+        row = sql.measure(db, measure_id)
+        if row["withdrawn_at"]:
+            raise InvalidInput({"form": WITHDRAWN})
+        sql.insert_corrections(db, correction_rows("measures", row, {"withdrawn_at": at}, reason, actor, at))
+        sql.withdraw_measure(db, measure_id, actor.user_id, reason, at)
+        incident_sql.touch(db, row["incident_id"], at)
+        audit.append(db, actor, "measure.withdraw", "incident", row["incident_id"], measure_id=measure_id)
+        found = _with_corrections(db, sql.measure(db, measure_id))
+    return found
+
+
+def _with_corrections(db: Database, row: dict) -> Measure:
+    fixes = corrections_by_row(sql.corrections(db, row["incident_id"]), "measures")
+    return Measure.from_row(row, fixes.get(row["id"], ()))
+
+
 def prevention_missing(incident: Incident, found: list[Measure]) -> bool:
     """A repeat incident (``handling.repeats``) without a preventive measure that is planned,
     running or done: the FG is asked whether one is needed, until there is one."""
     preventive = any(
-        m.kind is MeasureKind.PREVENTIVE and m.status is not MeasureStatus.CANCELLED for m in found
+        m.kind is MeasureKind.PREVENTIVE and m.status is not MeasureStatus.CANCELLED and not m.withdrawn
+        for m in found
     )
     return incident.repeat_of is not None and not preventive
 
 
 def for_incident(db: Database, actor: Actor, incident_id: int) -> list[Measure]:
+    """The incident's measures for the FG's screen, the withdrawn ones included (marked: they
+    count nowhere, but stay in the history), each with its corrections."""
     require(db, actor, Action.READ_MEASURES, IncidentRef(incident_id))
-    return load(db, incident_id)
+    return load(db, incident_id, with_withdrawn=True)
 
 
-def load(db: Database, incident_id: int) -> list[Measure]:
-    """Without a permission check: for callers that checked already."""
-    return [Measure.from_row(r) for r in sql.measures(db, incident_id)]
+def load(db: Database, incident_id: int, with_withdrawn: bool = False) -> list[Measure]:
+    """Without a permission check: for callers that checked already. Withdrawn measures only
+    with ``with_withdrawn=True``."""
+    fixes = corrections_by_row(sql.corrections(db, incident_id), "measures")
+    return [
+        Measure.from_row(r, fixes.get(r["id"], ()))
+        for r in sql.measures(db, incident_id, with_withdrawn=with_withdrawn)
+    ]
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,6 @@
 """SQL for what follows a decision: AP notifications, safety checks, informed recipients,
-public notices, measures and repeat incidents."""
+public notices, measures and repeat incidents; corrections and withdrawals of informed
+recipients and measures (a withdrawn row stays, marked, and is left out of every count)."""
 
 from __future__ import annotations
 
@@ -18,6 +19,29 @@ def _insert(db: Database, table: str, row: dict) -> int:
 
 def _rows(db: Database, sql: str, params: list) -> list[dict]:
     return list(db.query(sql, params))
+
+
+def _update(db: Database, table: str, row_id: int, values: dict, allowed: tuple[str, ...]) -> None:
+    if not values:
+        return
+    if unknown := set(values) - set(allowed):
+        raise ValueError(f"not a correctable column of {table}: {sorted(unknown)}")
+    sets = ", ".join(f"{c} = :{c}" for c in values)
+    db.execute(f"UPDATE {table} SET {sets} WHERE id = :row_id", {**values, "row_id": row_id})
+
+
+# -- corrections: the old value of every corrected or withdrawn row ---------------------------
+
+
+def insert_corrections(db: Database, rows: list[dict]) -> None:
+    """One row per changed field (table_name, row_id, incident_id, field, old_value, new_value,
+    reason, changed_by, changed_at); in the transaction that changes the row."""
+    for row in rows:
+        _insert(db, "corrections", row)
+
+
+def corrections(db: Database, incident_id: int) -> list[dict]:
+    return _rows(db, "SELECT * FROM corrections WHERE incident_id = ? ORDER BY id", [incident_id])
 
 
 # -- AP notifications -------------------------------------------------------------------
@@ -46,9 +70,31 @@ def insert_subject_notice(db: Database, row: dict) -> int:
     return _insert(db, "subject_notices", row)
 
 
-def subject_notices(db: Database, incident_id: int) -> list[dict]:
+def subject_notices(db: Database, incident_id: int, with_withdrawn: bool = False) -> list[dict]:
+    """The incident's informed recipients; withdrawn ones only with ``with_withdrawn=True``."""
+    only = "" if with_withdrawn else " AND withdrawn_at IS NULL"
     return _rows(
-        db, "SELECT * FROM subject_notices WHERE incident_id = ? ORDER BY informed_on, id", [incident_id]
+        db,
+        f"SELECT * FROM subject_notices WHERE incident_id = ?{only} ORDER BY informed_on, id",
+        [incident_id],
+    )
+
+
+def subject_notice(db: Database, notice_id: int) -> dict | None:
+    rows = _rows(db, "SELECT * FROM subject_notices WHERE id = ?", [notice_id])
+    return rows[0] if rows else None
+
+
+def update_subject_notice(db: Database, notice_id: int, values: dict) -> None:
+    """Set the given columns (people_count, informed_on, channel) of one row."""
+    _update(db, "subject_notices", notice_id, values, ("people_count", "informed_on", "channel"))
+
+
+def withdraw_subject_notice(db: Database, notice_id: int, by: int | None, reason: str, at: str) -> None:
+    db.execute(
+        "UPDATE subject_notices SET withdrawn_at = ?, withdrawn_by = ?, withdrawn_reason = ?"
+        " WHERE id = ? AND withdrawn_at IS NULL",
+        [at, by, reason, notice_id],
     )
 
 
@@ -95,11 +141,30 @@ def update_measure(db: Database, measure_id: int, status: str, done_on: str | No
     )
 
 
-def measures(db: Database, incident_id: int) -> list[dict]:
-    return _rows(db, "SELECT * FROM measures WHERE incident_id = ? ORDER BY due_on, id", [incident_id])
+def correct_measure(db: Database, measure_id: int, values: dict, at: str) -> None:
+    """Set the given columns (kind, description, owner, due_on) of one measure."""
+    _update(db, "measures", measure_id, values, ("kind", "description", "owner", "due_on"))
+    db.execute("UPDATE measures SET updated_at = ? WHERE id = ?", [at, measure_id])
 
 
-_OPEN_PAST_DUE = "m.org_id IN ({marks}) AND m.status IN ('planned', 'in_progress') AND m.due_on < ?"
+def withdraw_measure(db: Database, measure_id: int, by: int | None, reason: str, at: str) -> None:
+    db.execute(
+        "UPDATE measures SET withdrawn_at = ?, withdrawn_by = ?, withdrawn_reason = ?, updated_at = ?"
+        " WHERE id = ? AND withdrawn_at IS NULL",
+        [at, by, reason, at, measure_id],
+    )
+
+
+def measures(db: Database, incident_id: int, with_withdrawn: bool = False) -> list[dict]:
+    """The incident's measures; withdrawn ones only with ``with_withdrawn=True``."""
+    only = "" if with_withdrawn else " AND withdrawn_at IS NULL"
+    return _rows(db, f"SELECT * FROM measures WHERE incident_id = ?{only} ORDER BY due_on, id", [incident_id])
+
+
+_OPEN_PAST_DUE = (
+    "m.org_id IN ({marks}) AND m.status IN ('planned', 'in_progress') AND m.due_on < ?"
+    " AND m.withdrawn_at IS NULL"
+)
 
 
 def overdue_measures(db: Database, org_ids: list[int], today: str, limit: int | None = None) -> list[dict]:

@@ -94,6 +94,19 @@ STATE_COLUMNS: dict[int, dict[str, tuple[str, ...]]] = {
     }
 }  # fmt: skip
 
+#: Version 2 (migration 0013): a notice or measure withdrawn, and the corrections with their
+#: old values, are part of the incident's state.
+_WITHDRAWAL = ("withdrawn_at", "withdrawn_by", "withdrawn_reason")
+STATE_COLUMNS[2] = {
+    **STATE_COLUMNS[1],
+    "subject_notices": (*STATE_COLUMNS[1]["subject_notices"], *_WITHDRAWAL),
+    "measures": (*STATE_COLUMNS[1]["measures"], *_WITHDRAWAL),
+    "corrections": (
+        "id", "table_name", "row_id", "field", "old_value", "new_value", "reason", "changed_by",
+        "changed_at",
+    ),
+}  # fmt: skip
+
 
 def incident_state(db: Database, incident_id: int, version: int) -> dict[str, list[list]]:
     """The rows of one incident per table (values in ``STATE_COLUMNS`` order, by id); the

@@ -30,23 +30,30 @@ def incidents_of_year(db: Database, org_id: int, year: int) -> list[dict]:
     )
 
 
-def _by_incident(db: Database, table: str, ids: list[int], order: str) -> dict[int, list[dict]]:
+def _by_incident(
+    db: Database, table: str, ids: list[int], order: str, where: str = "1"
+) -> dict[int, list[dict]]:
     found: dict[int, list[dict]] = {i: [] for i in ids}
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
         marks = ", ".join("?" for _ in chunk)
-        for row in db.query(f"SELECT * FROM {table} WHERE incident_id IN ({marks}) ORDER BY {order}", chunk):
+        sql = f"SELECT * FROM {table} WHERE incident_id IN ({marks}) AND {where} ORDER BY {order}"
+        for row in db.query(sql, chunk):
             found[row["incident_id"]].append(row)
     return found
+
+
+#: A withdrawn notice or measure (entered by mistake) is not in the register.
+_STANDING = "withdrawn_at IS NULL"
 
 
 def actions_of(db: Database, ids: list[int]) -> dict[str, dict[int, list[dict]]]:
     return {
         "notifications": _by_incident(db, "authority_notifications", ids, "id"),
         "checks": _by_incident(db, "safety_checks", ids, "id"),
-        "notices": _by_incident(db, "subject_notices", ids, "informed_on, id"),
+        "notices": _by_incident(db, "subject_notices", ids, "informed_on, id", _STANDING),
         "public": _by_incident(db, "public_notices", ids, "id"),
-        "measures": _by_incident(db, "measures", ids, "due_on, id"),
+        "measures": _by_incident(db, "measures", ids, "due_on, id", _STANDING),
     }
 
 

@@ -24,11 +24,25 @@ FREE_TEXT = (
     ("authority_notifications", "incident_id", ("late_reason", "note")),
     ("safety_checks", "incident_id", ("reason",)),
     ("public_notices", "incident_id", ("text",)),
-    ("measures", "incident_id", ("description", "owner")),
+    ("measures", "incident_id", ("description", "owner", "withdrawn_reason")),
+    ("subject_notices", "incident_id", ("withdrawn_reason",)),
 )
 
-#: Rows counted per incident in a purge report (the tables that hold free text).
-COUNTED = tuple(table for table, _, _ in FREE_TEXT if table != "incidents")
+#: The old and new values of corrections (a measure's description, say) and their reasons:
+#: free text too. A value that was empty (or none, as before a withdrawal) stays as it was.
+CORRECTIONS = ("old_value", "new_value", "reason")
+
+#: Rows counted per incident in a purge report (the tables that hold free text of their own).
+COUNTED = (
+    "supplements",
+    "assessments",
+    "decisions",
+    "status_changes",
+    "authority_notifications",
+    "safety_checks",
+    "public_notices",
+    "measures",
+)
 
 
 def retention_years(db: Database) -> dict[int, int]:
@@ -79,6 +93,13 @@ def blank(
         db.execute(
             f"UPDATE {table} SET {sets} WHERE {key} = :id", {"placeholder": placeholder, "id": incident_id}
         )
+    sets = ", ".join(
+        f"{c} = CASE WHEN coalesce({c}, '') = '' THEN {c} ELSE :placeholder END" for c in CORRECTIONS
+    )
+    db.execute(
+        f"UPDATE corrections SET {sets} WHERE incident_id = :id",
+        {"placeholder": placeholder, "id": incident_id},
+    )
     db.execute("UPDATE authority_notifications SET concept = '{}' WHERE incident_id = ?", [incident_id])
     db.execute("UPDATE supplements SET author_id = NULL WHERE incident_id = ?", [incident_id])
     db.conn.executemany(

@@ -33,8 +33,10 @@ from datalek.store import write
 
 #: High-water marks of the source tables. Decisions, assessments, notifications and notices
 #: are only ever appended; incidents and measures move their ``updated_at`` when changed
-#: (also when ``repeat_of`` changes: a new report, or the FG correcting the type). A bulk
-#: change that does not (demo data) forgets the roll-up instead: ``forget``.
+#: (also when ``repeat_of`` changes: a new report, or the FG correcting the type). A notice or
+#: measure corrected or withdrawn adds a row to ``corrections``, whose ``max(id)`` is a mark
+#: too (the clock may not have moved since). A bulk change that does not (demo data) forgets
+#: the roll-up instead: ``forget``.
 _MARKS = """
 SELECT
  (SELECT max(id) FROM incidents), (SELECT max(updated_at) FROM incidents),
@@ -42,10 +44,10 @@ SELECT
  (SELECT max(id) FROM decisions), (SELECT max(id) FROM assessments),
  (SELECT max(id) FROM authority_notifications), (SELECT max(id) FROM subject_notices),
  (SELECT max(id) FROM public_notices), (SELECT max(id) FROM measures),
- (SELECT max(updated_at) FROM measures)
+ (SELECT max(updated_at) FROM measures), (SELECT max(id) FROM corrections)
 """
 
-#: Incidents touched since the marks ``?1..?10`` (same order as ``_MARKS``).
+#: Incidents touched since the marks ``?1..?11`` (same order as ``_MARKS``).
 _CHANGED = """
 SELECT id FROM incidents WHERE id > coalesce(?1, 0) OR updated_at > coalesce(?2, '')
 UNION SELECT incident_id FROM decisions WHERE id > coalesce(?4, 0)
@@ -54,6 +56,7 @@ UNION SELECT incident_id FROM authority_notifications WHERE id > coalesce(?6, 0)
 UNION SELECT incident_id FROM subject_notices WHERE id > coalesce(?7, 0)
 UNION SELECT incident_id FROM public_notices WHERE id > coalesce(?8, 0)
 UNION SELECT incident_id FROM measures WHERE id > coalesce(?9, 0) OR updated_at > coalesce(?10, '')
+UNION SELECT incident_id FROM corrections WHERE id > coalesce(?11, 0)
 """
 
 #: One row per incident with everything the figures need; dropped after the build.
@@ -79,7 +82,8 @@ WITH latest_decision AS (
                               WHERE kind = 'withdrawal')
     GROUP BY incident_id
 ), informed AS (
-    SELECT incident_id FROM subject_notices WHERE incident_id IN temp.stats_scope
+    SELECT incident_id FROM subject_notices
+    WHERE incident_id IN temp.stats_scope AND withdrawn_at IS NULL
     UNION SELECT incident_id FROM public_notices WHERE incident_id IN temp.stats_scope
 )
 SELECT i.id, i.year, i.org_id, i.department, i.month, i.incident_type, i.status,
@@ -158,8 +162,8 @@ def refresh(db: Database, today: str) -> str:
         done = "measures"
         if state is None:
             done = _rebuild(db, None, today)
-        elif state[0] != current:
-            done = _rebuild(db, state[0], today)
+        elif state[0] != current:  # marks of another shape (an older version): rebuild all
+            done = _rebuild(db, state[0] if len(state[0]) == len(current) else None, today)
         if state is not None and state[1] != today:
             _rebuild_measures(db, today, scoped=False)
         db.execute(
@@ -252,7 +256,7 @@ SELECT year, org_id, department, code, '', CASE code WHEN 'measures' THEN measur
             m.status IN ('planned', 'in_progress') OR (m.status = 'done'
                 AND coalesce(substr(m.done_on, 1, 10), '') > min(:today, i.year || '-12-31'))
                 AS is_open
-        FROM measures m JOIN incidents i ON i.id = m.incident_id {where}
+        FROM measures m JOIN incidents i ON i.id = m.incident_id AND m.withdrawn_at IS NULL {where}
     )
     GROUP BY year, org_id, department
 ), (SELECT 'measures' AS code UNION ALL SELECT 'measures_open' UNION ALL

@@ -154,25 +154,18 @@ def test_dpo_follows_up_a_breach_until_the_register(page, server, seeded, decide
     _open_incident(page, reference)
     _follow_up(page, "AP-melding")
 
-    # 1. The concept, answer by answer in copyable blocks; then record the notification.
+    # 1. The concept, answer by answer in text areas to copy from (no English copy button);
+    # then record the notification.
     page.get_by_text("Concept AP-melding").wait_for()
-    org_block = (
-        page.locator("[data-testid=stCode]").filter(has=page.get_by_text(world.org.name, exact=True)).first
-    )
-    org_block.wait_for()
-    # The copy button is only shown while the pointer is over the block.
-    copy = org_block.locator("button[aria-label='Copy to clipboard']")
-    assert copy.count() == 1
-    assert (
-        page.locator("[data-testid=stCode]")
-        .filter(has=page.get_by_text("fg@test.invalid", exact=True))
-        .count()
-        == 1
-    )  # the FG's contact
+    answers = page.locator("[data-testid=stTextArea] textarea:visible")
+    answers.first.wait_for()
+    by_value = {a.input_value(): a for a in answers.all()}
+    assert "fg@test.invalid" in by_value  # the FG's contact
+    org_answer = by_value[world.org.name]
     page.evaluate("navigator.clipboard.writeText('leeg')")
-    org_block.hover()
-    copy.wait_for(state="visible")
-    copy.click()
+    org_answer.click()
+    page.keyboard.press("ControlOrMeta+a")
+    page.keyboard.press("ControlOrMeta+c")
     page.wait_for_function(
         "async name => (await navigator.clipboard.readText()) === name", arg=world.org.name
     )

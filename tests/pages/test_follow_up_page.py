@@ -79,17 +79,19 @@ def opened(world, incident):
     return at
 
 
-def code_blocks(at) -> list[str]:
-    return [c.value for c in at.code]
+def answer_areas(at) -> list[str]:
+    """The concept's answers: each in a text area labelled with the AP form's question."""
+    return [t.value for t in at.text_area if t.key and "_draft_" in t.key]
 
 
 def test_the_concept_answers_each_question_in_its_own_copyable_block(world, decided):
     at = opened(world, decided)
-    blocks = code_blocks(at)
+    blocks = answer_areas(at)
     assert "Algemene verordening gegevensbescherming (AVG)" in blocks
     assert decided.reference in blocks
     assert "Onbekend — nog aanvullen" in blocks  # e.g. the security measures in place
-    assert any("<script>alert(1)</script>" in b for b in blocks)  # literal text, in a code block
+    assert any("<script>alert(1)</script>" in b for b in blocks)  # literal text, in a text area
+    assert list(at.code) == []  # st.code's copy button says "Copy to clipboard" (English)
     p = f"ap{decided.id}_"
     button(at, "Maak download (Markdown)").click().run()
     made = fetch(download_links(at)["Download als Markdown"])
@@ -100,11 +102,11 @@ def test_the_concept_answers_each_question_in_its_own_copyable_block(world, deci
 
 def test_recording_the_ap_notification_needs_the_reference(world, decided, db_path):
     at = opened(world, decided)
-    p = f"ap{decided.id}_"
+    p = f"ap{decided.id}_initial_"
     button(at, "Melding vastleggen").click().run()
-    assert "meldnummer van de AP" in error_after(at, p + "reference")
+    assert "meldnummer van de AP" in error_after(at, once_key(at, p, "reference"))
     assert rows(db_path, "SELECT * FROM authority_notifications") == []
-    at.text_input(key=p + "reference").set_value("M-2026-123456")
+    at.text_input(key=once_key(at, p, "reference")).set_value("M-2026-123456")
     button(at, "Melding vastleggen").click().run()
     assert "De melding bij de AP is vastgelegd." in successes(at)
     (saved,) = rows(db_path, "SELECT kind, ap_reference, late_reason FROM authority_notifications")
@@ -118,10 +120,11 @@ def test_parents_of_an_eleven_year_old_get_a_letter_after_the_safety_check(world
     at.number_input(key=p + "age").set_value(11).run()
     assert any("ouders of voogd met gezag" in i.value for i in at.info)
     assert not any(b.key == p + "parents_make" for b in at.button)  # no letter before the check
-    at.radio(key=p + "parents_risk").set_value("yes")
+    s = p + "parents_safety_"
+    at.radio(key=once_key(at, s, "risk")).set_value("yes")
     [b for b in at.button if b.label == "Veiligheidscheck vastleggen"][1].click().run()
-    assert "Leg uit waarom" in error_after(at, p + "parents_reason")
-    at.radio(key=p + "parents_risk").set_value("no")
+    assert "Leg uit waarom" in error_after(at, once_key(at, s, "reason"))
+    at.radio(key=once_key(at, s, "risk")).set_value("no")
     [b for b in at.button if b.label == "Veiligheidscheck vastleggen"][1].click().run()
     assert "De veiligheidscheck is vastgelegd." in successes(at)
     at.button(key=p + "parents_make").click().run()
@@ -175,13 +178,14 @@ def test_closing_lists_what_is_missing_until_the_file_is_complete(world, decided
 def test_a_postponement_needs_its_review_date_and_returns_in_the_queue(world, decided, db_path):
     at = opened(world, decided)
     p = f"inf{decided.id}_parents_"
-    at.radio(key=p + "risk").set_value("yes")
-    at.text_area(key=p + "reason").set_value("Melding bij Veilig Thuis loopt.")
+    s = p + "safety_"
+    at.radio(key=once_key(at, s, "risk")).set_value("yes")
+    at.text_area(key=once_key(at, s, "reason")).set_value("Melding bij Veilig Thuis loopt.")
     [b for b in at.button if b.label == "Veiligheidscheck vastleggen"][1].click().run()
-    assert "Kies een datum na vandaag" in error_after(at, p + "review")
-    assert at.text_area(key=p + "reason").value == "Melding bij Veilig Thuis loopt."
+    assert "Kies een datum na vandaag" in error_after(at, once_key(at, s, "review"))
+    assert at.text_area(key=once_key(at, s, "reason")).value == "Melding bij Veilig Thuis loopt."
     review = clock.now().astimezone(clock.AMSTERDAM).date() + timedelta(days=1)
-    at.date_input(key=p + "review").set_value(review)
+    at.date_input(key=once_key(at, s, "review")).set_value(review)
     [b for b in at.button if b.label == "Veiligheidscheck vastleggen"][1].click().run()
     assert "De veiligheidscheck is vastgelegd." in successes(at)
     assert not any(b.key == p + "make" for b in at.button)  # never a letter to a flagged group
@@ -222,10 +226,10 @@ def test_after_the_notification_the_concept_is_a_supplement_with_only_the_change
         db.close()
     at = opened(world, decided)
     assert any("Concept aanvulling" in m.value for m in at.markdown)
-    p = f"ap{decided.id}_"
+    p = f"ap{decided.id}_supplement_"
     button(at, "Aanvulling vastleggen").click().run()
-    assert "Schrijf kort wat er is veranderd" in error_after(at, p + "note_supplement")
-    at.text_area(key=p + "note_supplement").set_value("Aantal betrokkenen bekend.")
+    assert "Schrijf kort wat er is veranderd" in error_after(at, once_key(at, p, "note"))
+    at.text_area(key=once_key(at, p, "note")).set_value("Aantal betrokkenen bekend.")
     button(at, "Aanvulling vastleggen").click().run()
     assert "De aanvulling is vastgelegd." in successes(at)
     kinds = [r["kind"] for r in rows(db_path, "SELECT kind FROM authority_notifications ORDER BY id")]
@@ -242,16 +246,16 @@ def test_recording_who_was_informed_empties_the_form_so_it_is_not_saved_twice(wo
     finally:
         db.close()
     at = opened(world, decided)
-    p = f"inf{decided.id}_parents_"
-    at.number_input(key=p + "count").set_value(2)
-    at.date_input(key=p + "on").set_value(clock.now().astimezone(clock.AMSTERDAM).date())
-    at.selectbox(key=p + "channel").set_value("letter")
+    p = f"inf{decided.id}_parents_notice_"
+    at.number_input(key=once_key(at, p, "count")).set_value(2)
+    at.date_input(key=once_key(at, p, "on")).set_value(clock.now().astimezone(clock.AMSTERDAM).date())
+    at.selectbox(key=once_key(at, p, "channel")).set_value("letter")
     [b for b in at.button if b.label == "Informeren vastleggen"][0].click().run()
     assert "Vastgelegd wie er zijn geïnformeerd." in successes(at)
-    assert at.number_input(key=p + "count").value is None
+    assert at.number_input(key=once_key(at, p, "count")).value is None
     [b for b in at.button if b.label == "Informeren vastleggen"][0].click().run()  # a second click
     assert len(rows(db_path, "SELECT * FROM subject_notices")) == 1
-    assert "minstens 1" in error_after(at, p + "count")
+    assert "minstens 1" in error_after(at, once_key(at, p, "count"))
 
 
 def test_the_repeat_warning_stays_until_a_preventive_measure_is_planned(world, decided, db_path):
