@@ -28,11 +28,9 @@ def render() -> None:
             ],
         }
     )
-    if flash := state.pop("a_flash", None):
-        st.success(flash)
     st.subheader("Wachtwoord wijzigen")
     errors = state.get("a_errors")
-    with st.form("password", clear_on_submit=True):
+    with st.form("password", clear_on_submit=True, enter_to_submit=False):
         new = st.text_input("Nieuw wachtwoord (minstens 12 tekens)", type="password", max_chars=1024)
         again = st.text_input("Herhaal het nieuwe wachtwoord", type="password", max_chars=1024)
         field_error(errors, "password")
@@ -49,6 +47,8 @@ def render() -> None:
                 state["a_errors"] = None
                 state["a_flash"] = "Je wachtwoord is gewijzigd. Je bent overal anders afgemeld."
             st.rerun()
+    if flash := state.pop("a_flash", None):  # under the form's button
+        st.success(flash, icon=":material/check_circle:")
     _sessions(actor)
 
 
@@ -57,6 +57,8 @@ def _sessions(actor) -> None:
     with store.unit() as db:
         mine = sessions.active(db, actor)
     current = session.session_id()
+    if flash := st.session_state.pop("a_end_flash", None):
+        st.success(flash, icon=":material/check_circle:")
     for item in mine:
         left, right = st.columns([4, 1])
         here = " (deze browser)" if item.id == current else ""
@@ -76,4 +78,6 @@ def _end(session_id: int) -> None:
         return
     with store.unit() as db:
         ended = sessions.end_own(db, current, session_id)
-    st.session_state["a_flash"] = "Die sessie is beëindigd." if ended else "Die sessie bestond al niet meer."
+    st.session_state["a_end_flash"] = (
+        "Die sessie is beëindigd." if ended else "Die sessie bestond al niet meer."
+    )

@@ -19,8 +19,6 @@ def render() -> None:
     actor = session.actor()
     state = st.session_state
     st.title("FG-team")
-    if flash := state.pop("t_flash", None):
-        st.success(flash)
     with store.unit() as db:
         orgs = list_organisations(db, actor)
         teams = {o.id: dpo_team(db, actor, o.id) for o in orgs}
@@ -43,7 +41,7 @@ def render() -> None:
     )
     errors = state.get("t_errors")
     names = {o.id: o.name for o in orgs}
-    with st.form("deputy"):
+    with st.form("deputy", enter_to_submit=False):
         st.selectbox("Organisatie", list(names), format_func=names.get, key="t_org")
         st.text_input("Naam", key="t_name", max_chars=200)
         field_error(errors, "name")
@@ -64,3 +62,5 @@ def render() -> None:
             for key in ("t_name", "t_email", "t_errors"):
                 state.pop(key, None)
             st.rerun()
+    if flash := state.pop("t_flash", None):  # under the form's button
+        st.success(flash, icon=":material/check_circle:")

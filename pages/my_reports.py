@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from datalek import clock, store
+from datalek import clock, store, submissions
 from datalek.accounts.permissions import PermissionDenied
 from datalek.handling import incidents
 from datalek.intake import pii, redaction
@@ -10,6 +10,7 @@ from datalek.intake.situations import Situation
 from datalek.models import InvalidInput
 from ui import incident_view, session
 from ui.forms import field_error
+from ui.once import OnceForm
 
 
 def render() -> None:
@@ -54,62 +55,94 @@ def render() -> None:
     _supplement_form(choice)
 
 
+def _adding(choice: int) -> OnceForm:
+    return OnceForm(f"sup{choice}_")
+
+
 def _supplement_form(choice: int) -> None:
     state = st.session_state
-    text_key, findings_key = f"sup_text_{choice}", f"sup_findings_{choice}"
-    if saved := state.pop("sup_saved", None):
-        st.success(saved)
-    st.text_area("Wat wil je toevoegen?", key=text_key, max_chars=incidents.MAX_SUPPLEMENT)
+    form = _adding(choice)
+    key = form.key
+    st.text_area("Wat wil je toevoegen?", key=form.field("text"), max_chars=incidents.MAX_SUPPLEMENT)
     field_error(state.get(f"sup_errors_{choice}"), "text")
-    if found := state.get(findings_key):
+    if found := state.get(form.field("findings")):
         kinds = ", ".join(sorted({pii.PiiKind(f["kind"]).label for f in found}))
         st.warning(
             f"In je tekst staan gegevens waarmee iemand te herkennen is ({kinds}). "
             "Er is nog niets opgeslagen."
         )
         left, right = st.columns(2)
-        left.button("Vervangen en toevoegen", type="primary", on_click=_redact_and_add, args=(choice,))
-        right.button("Toch toevoegen zoals het is", on_click=_keep_and_add, args=(choice,))
+        left.button(
+            "Vervangen en toevoegen",
+            type="primary",
+            key=form.field("redact"),
+            on_click=_redact_and_add,
+            args=(choice, key),
+        )
+        right.button(
+            "Toch toevoegen zoals het is", key=form.field("keep"), on_click=_keep_and_add, args=(choice, key)
+        )
     else:
-        st.button("Aanvulling toevoegen", type="primary", on_click=_submit, args=(choice,))
+        st.button(
+            "Aanvulling toevoegen",
+            type="primary",
+            key=form.field("add"),
+            on_click=_submit,
+            args=(choice, key),
+        )
+    form.outcome()
 
 
 # --- button callbacks (they run before app.py on the next run) ----------------------------------
+# ``key`` is the submission key of the form the button belonged to: its text is recorded once.
 
 
-def _submit(choice: int) -> None:
-    text = st.session_state.get(f"sup_text_{choice}", "")
+def _submit(choice: int, key: str) -> None:
+    form = _adding(choice)
+    if form.already(key):
+        return
+    text = form.get(key, "text", "")
     if found := redaction.identifiers_in(text):
-        st.session_state[f"sup_findings_{choice}"] = found
+        st.session_state[form.field("findings", key)] = found
         return
-    _add(choice, text, False)
+    _add(choice, key, text, False)
 
 
-def _redact_and_add(choice: int) -> None:
+def _redact_and_add(choice: int, key: str) -> None:
     # The text may have changed since the warning: replace what is in it now.
-    text = pii.redact_all(st.session_state.get(f"sup_text_{choice}", ""))
-    st.session_state[f"sup_text_{choice}"] = text
-    _add(choice, text, False)
-
-
-def _keep_and_add(choice: int) -> None:
-    state = st.session_state
-    text = state.get(f"sup_text_{choice}", "")
-    found = redaction.identifiers_in(text)
-    if redaction.unwarned(found, state.get(f"sup_findings_{choice}", [])):
-        state[f"sup_findings_{choice}"] = found  # warn again, about everything in it now
+    form = _adding(choice)
+    if form.already(key):
         return
-    _add(choice, text, bool(found))
+    text = pii.redact_all(form.get(key, "text", ""))
+    st.session_state[form.field("text", key)] = text
+    _add(choice, key, text, False)
 
 
-def _add(choice: int, text: str, pii_kept: bool) -> None:
+def _keep_and_add(choice: int, key: str) -> None:
+    form = _adding(choice)
+    if form.already(key):
+        return
+    text = form.get(key, "text", "")
+    found = redaction.identifiers_in(text)
+    if redaction.unwarned(found, form.get(key, "findings", [])):
+        st.session_state[form.field("findings", key)] = found  # warn again, about everything in it now
+        return
+    _add(choice, key, text, bool(found))
+
+
+def _add(choice: int, key: str, text: str, pii_kept: bool) -> None:
     state = st.session_state
+    form = _adding(choice)
     current = session.fresh_actor()  # callbacks run before app.py's session check
     if current is None:
         return
     try:
-        with store.unit() as db:
+        with store.unit() as db, submissions.once(db, current, key, form.prefix):
             incidents.add_supplement(db, current, choice, text, pii_kept)
+    except submissions.Repeated:
+        state[f"sup_errors_{choice}"] = None
+        form.repeated()
+        return
     except InvalidInput as exc:
         state[f"sup_errors_{choice}"] = exc.errors
         return
@@ -120,6 +153,4 @@ def _add(choice: int, text: str, pii_kept: bool) -> None:
         state[f"sup_errors_{choice}"] = {"text": "Je aanvulling is NIET opgeslagen. Probeer het opnieuw."}
         return
     state[f"sup_errors_{choice}"] = None
-    state.pop(f"sup_findings_{choice}", None)
-    state[f"sup_text_{choice}"] = ""
-    state["sup_saved"] = "Je aanvulling is opgeslagen."
+    form.saved(key, "Je aanvulling is opgeslagen.")

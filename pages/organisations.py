@@ -12,15 +12,15 @@ from datalek.accounts.organisations import change_dpo_contact, create_organisati
 from datalek.handling import retention
 from datalek.models import InvalidInput
 from ui import session
+from ui.callbacks import act
 from ui.forms import field_error, md_escape
+from ui.once import OnceForm
 
 
 def render() -> None:
     actor = session.actor()
     state = st.session_state
     st.title("Organisaties")
-    if flash := state.pop("o_flash", None):
-        st.success(flash)
     with store.unit() as db:
         orgs = list_organisations(db, actor)
         years = retention.retention_years(db, actor)
@@ -37,36 +37,7 @@ def render() -> None:
         width="stretch",
     )
     st.subheader("Nieuwe organisatie")
-    errors = state.get("o_errors")
-    with st.form("new_org"):
-        st.text_input("Naam", key="o_name", max_chars=200)
-        field_error(errors, "org_name")
-        st.text_input("Naam van de FG", key="o_dpo_name", max_chars=200)
-        st.text_input("E-mailadres van de FG", key="o_dpo_email", max_chars=200)
-        field_error(errors, "dpo_email")
-        st.text_input("Telefoonnummer van de FG", key="o_dpo_phone", max_chars=50)
-        st.checkbox("Jeugdhulpaanbieder of team in het sociaal domein", key="o_youth_care")
-        if st.form_submit_button("Organisatie toevoegen", type="primary"):
-            try:
-                with store.unit() as db:
-                    made = create_organisation(
-                        db,
-                        actor,
-                        state.o_name,
-                        state.o_dpo_name,
-                        state.o_dpo_email,
-                        state.o_dpo_phone,
-                        state.o_youth_care,
-                    )
-            except InvalidInput as exc:
-                state["o_errors"] = exc.errors
-                st.rerun()
-            else:
-                state["o_errors"] = None
-                for key in ("o_name", "o_dpo_name", "o_dpo_email", "o_dpo_phone", "o_youth_care"):
-                    state.pop(key, None)
-                state["o_flash"] = f"Organisatie {md_escape(made.name)} toegevoegd."
-                st.rerun()
+    _new_organisation()
     if orgs:
         _dpo(actor, orgs)
     st.subheader("Bewaartermijn")
@@ -75,7 +46,7 @@ def render() -> None:
         "`python -m datalek purge --apply` alle vrije tekst en namen weg; de cijfers blijven."
     )
     if orgs:
-        with st.form("retention"):
+        with st.form("retention", enter_to_submit=False):
             chosen = st.selectbox(
                 "Organisatie",
                 [o.id for o in orgs],
@@ -101,8 +72,12 @@ def render() -> None:
                 else:
                     state["o_ret_errors"] = None
                     name = next(o.name for o in orgs if o.id == state.o_ret_org)
-                    state["o_flash"] = f"Bewaartermijn van {md_escape(name)}: {int(state.o_ret_years)} jaar."
+                    state["o_flash"] = (
+                        "retention",
+                        f"Bewaartermijn van {md_escape(name)}: {int(state.o_ret_years)} jaar.",
+                    )
                     st.rerun()
+        _done("retention")
 
 
 def _dpo(actor, orgs) -> None:
@@ -125,7 +100,7 @@ def _dpo(actor, orgs) -> None:
         for field in ("dpo_name", "dpo_email", "dpo_phone"):
             state[f"o_new_{field}"] = getattr(org, field)
     errors = state.get("o_dpo_errors")
-    with st.form("dpo_contact"):
+    with st.form("dpo_contact", enter_to_submit=False):
         st.text_input("Naam van de FG", key="o_new_dpo_name", max_chars=200)
         st.text_input("E-mailadres van de FG", key="o_new_dpo_email", max_chars=200)
         field_error(errors, "dpo_email")
@@ -148,8 +123,9 @@ def _dpo(actor, orgs) -> None:
                     if changed.mailed
                     else " Er kon geen e-mail over de wijziging worden verstuurd."
                 )
-            state["o_flash"] = flash
+            state["o_flash"] = ("dpo_contact", flash)
             st.rerun()
+    _done("dpo_contact")
     if st.button("Nodig de FG uit", key="o_invite"):
         try:
             with store.unit() as db:
@@ -159,11 +135,61 @@ def _dpo(actor, orgs) -> None:
             st.rerun()
         if sent.sent:
             state["o_flash"] = (
+                "invite",
                 f"De uitnodiging is verstuurd naar het FG-adres van {md_escape(org.name)}. "
-                "De link is 72 uur geldig."
+                "De link is 72 uur geldig.",
             )
         else:
             state["o_dpo_errors"] = {"mail": invitations.NOT_SENT}
         st.rerun()
     field_error(errors, "dpo_name")
     field_error(errors, "mail")
+    _done("invite")
+
+
+def _done(where: str) -> None:
+    """The outcome of the last change, under the button (``where``) that made it."""
+    found = st.session_state.get("o_flash")
+    if found and found[0] == where:
+        del st.session_state["o_flash"]
+        st.success(found[1], icon=":material/check_circle:")
+
+
+def _creating() -> OnceForm:
+    return OnceForm("o_new_org_")
+
+
+def _new_organisation() -> None:
+    """A new organisation, recorded once per drawn form (``ui.once``)."""
+    errors = st.session_state.get("o_errors")
+    form = _creating()
+    with st.form(form.field("form"), enter_to_submit=False):
+        st.text_input("Naam", key=form.field("name"), max_chars=200)
+        field_error(errors, "org_name")
+        st.text_input("Naam van de FG", key=form.field("dpo_name"), max_chars=200)
+        st.text_input("E-mailadres van de FG", key=form.field("dpo_email"), max_chars=200)
+        field_error(errors, "dpo_email")
+        st.text_input("Telefoonnummer van de FG", key=form.field("dpo_phone"), max_chars=50)
+        st.checkbox("Jeugdhulpaanbieder of team in het sociaal domein", key=form.field("youth_care"))
+        st.form_submit_button("Organisatie toevoegen", type="primary", on_click=_create, args=(form.key,))
+    if failure := st.session_state.pop("q_failure", None):
+        st.error(failure, icon=":material/error:")
+    form.outcome()
+
+
+def _create(key: str) -> None:
+    form = _creating()
+    name = form.get(key, "name", "")
+    values = (
+        name,
+        form.get(key, "dpo_name", ""),
+        form.get(key, "dpo_email", ""),
+        form.get(key, "dpo_phone", ""),
+        bool(form.get(key, "youth_care", False)),
+    )
+    act(
+        "o_errors",
+        f"Organisatie {md_escape(name.strip())} toegevoegd.",
+        lambda db, who: create_organisation(db, who, *values),
+        once=(form, key),
+    )

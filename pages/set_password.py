@@ -33,7 +33,7 @@ def render() -> None:
         return
     _explain(pending)
     errors = state.get("sp_errors")
-    with st.form("set_password"):
+    with st.form("set_password", enter_to_submit=False):
         st.text_input(
             "Nieuw wachtwoord (minstens 12 tekens)", type="password", key="sp_password", max_chars=1024
         )

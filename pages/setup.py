@@ -16,7 +16,7 @@ def render() -> None:
         "Daarna maak je als beheerder de accounts voor de FG, de medewerkers en de directie."
     )
     errors = st.session_state.get("setup_errors")
-    with st.form("setup"):
+    with st.form("setup", enter_to_submit=False):
         st.subheader("Organisatie")
         st.text_input("Naam van de organisatie", key="org_name", max_chars=200)
         field_error(errors, "org_name")
@@ -36,6 +36,8 @@ def render() -> None:
         field_error(errors, "email")
         st.text_input("Wachtwoord (minstens 12 tekens)", key="password", type="password", max_chars=1024)
         field_error(errors, "password")
+        st.text_input("Herhaal het wachtwoord", key="again", type="password", max_chars=1024)
+        field_error(errors, "again")
         submitted = st.form_submit_button("Inrichten", type="primary")
     form_errors(errors)
     if submitted:
@@ -52,6 +54,7 @@ def render() -> None:
                     state.email,
                     state.password,
                     state.youth_care,
+                    again=state.again,
                 )
         except InvalidInput as exc:
             state["setup_errors"] = exc.errors

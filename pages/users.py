@@ -14,7 +14,9 @@ from datalek.accounts.permissions import PermissionDenied
 from datalek.accounts.users import create_user, list_users, may_manage, set_active, set_password, set_role
 from datalek.models import InvalidInput, Role
 from ui import session
+from ui.callbacks import act
 from ui.forms import field_error, md_escape
+from ui.once import OnceForm
 
 #: Roles the beheerder gives on this page; the FG role comes by invitation only.
 GIVEN_HERE = ["reporter", "management", "admin"]
@@ -22,10 +24,7 @@ GIVEN_HERE = ["reporter", "management", "admin"]
 
 def render() -> None:
     actor = session.actor()
-    state = st.session_state
     st.title("Accounts")
-    if flash := state.pop("u_flash", None):
-        st.success(flash)
     with store.unit() as db:
         users = list_users(db, actor)
         orgs = list_organisations(db, actor)
@@ -45,6 +44,10 @@ def render() -> None:
     _change_account(actor, users)
 
 
+def _creating() -> OnceForm:
+    return OnceForm("u_new_")
+
+
 def _new_account(actor, org_names: dict[int, str]) -> None:
     state = st.session_state
     st.subheader("Nieuw account")
@@ -54,51 +57,52 @@ def _new_account(actor, org_names: dict[int, str]) -> None:
         "haar wachtwoord."
     )
     errors = state.get("u_errors")
-    with st.form("new_user"):
-        st.text_input("Naam", key="u_name", max_chars=200)
+    form = _creating()
+    with st.form(form.field("form"), enter_to_submit=False):
+        st.text_input("Naam", key=form.field("name"), max_chars=200)
         field_error(errors, "name")
-        st.text_input("E-mailadres", key="u_email", max_chars=200)
+        st.text_input("E-mailadres", key=form.field("email"), max_chars=200)
         field_error(errors, "email")
-        st.selectbox("Rol", GIVEN_HERE, format_func=lambda v: Role(v).label, key="u_role")
+        st.selectbox("Rol", GIVEN_HERE, format_func=lambda v: Role(v).label, key=form.field("role"))
         field_error(errors, "role")
         st.multiselect(
             "Organisatie(s)",
             list(org_names),
             format_func=org_names.get,
-            key="u_orgs",
+            key=form.field("orgs"),
             placeholder="Kies een of meer",
         )
         field_error(errors, "org_ids")
         st.text_input(
             "Eerste wachtwoord (minstens 12 tekens; laat leeg voor aanmelden via de organisatie)",
             type="password",
-            key="u_password",
+            key=form.field("password"),
             max_chars=1024,
         )
         field_error(errors, "password")
-        if st.form_submit_button("Account aanmaken", type="primary"):
-            try:
-                with store.unit() as db:
-                    made = create_user(
-                        db,
-                        actor,
-                        state.u_name,
-                        state.u_email,
-                        state.u_role,
-                        state.u_password or None,
-                        state.u_orgs,
-                    )
-            except InvalidInput as exc:
-                state["u_errors"] = exc.errors
-                st.rerun()
-            except PermissionDenied as exc:
-                st.error(exc.message)
-            else:
-                state["u_errors"] = None
-                for key in ("u_name", "u_email", "u_password", "u_orgs"):
-                    state.pop(key, None)
-                state["u_flash"] = f"Account voor {md_escape(made.name)} aangemaakt."
-                st.rerun()
+        st.form_submit_button("Account aanmaken", type="primary", on_click=_create, args=(form.key,))
+    if failure := state.pop("q_failure", None):
+        st.error(failure, icon=":material/error:")
+    form.outcome()
+
+
+def _create(key: str) -> None:
+    """The button's callback: create the account once for this drawn form (``key``)."""
+    form = _creating()
+    name = form.get(key, "name", "")
+    values = (
+        name,
+        form.get(key, "email", ""),
+        form.get(key, "role"),
+        form.get(key, "password") or None,
+        form.get(key, "orgs", []),
+    )
+    act(
+        "u_errors",
+        f"Account voor {md_escape(name.strip())} aangemaakt.",
+        lambda db, who: create_user(db, who, *values),
+        once=(form, key),
+    )
 
 
 def _change_account(actor, users) -> None:
@@ -117,11 +121,15 @@ def _change_account(actor, users) -> None:
         return
     chosen = next(u for u in users if u.id == target)
     errors = state.get("u_change_errors") if state.get("u_change_target") == target else None
+    done = state.pop("u_change_flash", None)  # shown once, under the buttons that made it
     _toggle(actor, chosen)
     if st.button("Stuur een link voor een nieuw wachtwoord", key="u_link"):
-        _act(target, lambda db: invitations.send_reset_link(db, actor, target), _link_flash(chosen))
+        _act(
+            target, lambda db: invitations.send_reset_link(db, actor, target), _link_flash(chosen), "buttons"
+        )
     field_error(errors, "mail")
     field_error(errors, "user")
+    _changed(done, "buttons")
     if chosen.role is Role.DPO:
         st.info(
             "Dit is een FG-account. Het wachtwoord en de rol van een FG wijzig je niet: de FG krijgt "
@@ -132,7 +140,7 @@ def _change_account(actor, users) -> None:
     if not may_manage(actor, chosen):
         return
     left, right = st.columns(2)
-    with left.form("reset_password"):
+    with left.form("reset_password", enter_to_submit=False):
         st.text_input("Nieuw wachtwoord", type="password", key="u_new_password", max_chars=1024)
         field_error(errors, "password")
         if st.form_submit_button("Wachtwoord instellen"):
@@ -142,7 +150,7 @@ def _change_account(actor, users) -> None:
                 lambda db: set_password(db, actor, target, new),
                 "Wachtwoord ingesteld. De persoon is overal afgemeld.",
             )
-    with right.form("change_role"):
+    with right.form("change_role", enter_to_submit=False):
         current = GIVEN_HERE.index(chosen.role.value) if chosen.role.value in GIVEN_HERE else 0
         st.selectbox("Rol", GIVEN_HERE, index=current, format_func=lambda v: Role(v).label, key="u_new_role")
         field_error(errors, "role")
@@ -153,6 +161,7 @@ def _change_account(actor, users) -> None:
                 lambda db: set_role(db, actor, target, role),
                 f"Rol gewijzigd in {Role(role).label}. De persoon is overal afgemeld.",
             )
+    _changed(done, "forms")
 
 
 def _toggle(actor, chosen) -> None:
@@ -161,15 +170,22 @@ def _toggle(actor, chosen) -> None:
         flash = "Account ingeschakeld." if not chosen.active else "Account uitgeschakeld en overal afgemeld."
         if chosen.role is Role.DPO:
             flash += " De FG's van de organisatie krijgen hierover een e-mail."
-        _act(chosen.id, lambda db: set_active(db, actor, chosen.id, not chosen.active), flash)
+        _act(chosen.id, lambda db: set_active(db, actor, chosen.id, not chosen.active), flash, "buttons")
 
 
 def _link_flash(chosen) -> str:
     return f"Er is een link voor een nieuw wachtwoord gestuurd naar {md_escape(chosen.email)}. De link is 72 uur geldig."
 
 
-def _act(target: int, change, flash: str) -> None:
-    """Run ``change``; show its Dutch refusal next to the field, or the flash after a rerun."""
+def _changed(done: tuple[str, str] | None, where: str) -> None:
+    """The outcome of the last change, under the buttons (``where``) that made it."""
+    if done and done[0] == where:
+        st.success(done[1], icon=":material/check_circle:")
+
+
+def _act(target: int, change, flash: str, where: str = "forms") -> None:
+    """Run ``change``; show its Dutch refusal next to the field, or the flash (under the
+    buttons ``where``) after a rerun."""
     state = st.session_state
     try:
         with store.unit() as db:
@@ -185,5 +201,5 @@ def _act(target: int, change, flash: str) -> None:
         state["u_change_errors"], state["u_change_target"] = {"mail": invitations.NOT_SENT}, target
         st.rerun()
     state.pop("u_new_password", None)
-    state["u_flash"] = flash
+    state["u_change_flash"] = (where, flash)
     st.rerun()

@@ -5,8 +5,11 @@ from __future__ import annotations
 import streamlit as st
 
 from datalek import clock, deadlines, triage
+from datalek.handling import decisions
 from datalek.handling.decisions import Decision, Inform, NotBreachReason
+from ui.callbacks import act
 from ui.forms import field_error
+from ui.once import OnceForm
 
 YES_NO = {True: "ja", False: "nee"}
 
@@ -77,8 +80,15 @@ def decision_summary(d: Decision) -> None:
         st.text(d.deviation_motivation)
 
 
-def decision_form(incident_id: int, a: triage.Advice, errors: dict | None, on_submit) -> None:
+def _deciding(incident_id: int) -> OnceForm:
+    return OnceForm(f"d{incident_id}_")
+
+
+def decision_form(incident_id: int, a: triage.Advice, errors: dict | None) -> None:
+    """The FG's decision on the advice ``a``, recorded once per drawn form (``ui.once``), by
+    this module's own callback, in one transaction with the form's submission key."""
     p = f"d{incident_id}_"
+    form = _deciding(incident_id)
     breach = st.radio(
         "Is dit een datalek?",
         ["yes", "no"],
@@ -86,12 +96,12 @@ def decision_form(incident_id: int, a: triage.Advice, errors: dict | None, on_su
         horizontal=True,
         format_func={"yes": f"Ja (advies: {YES_NO[a.is_breach]})", "no": "Nee, geen datalek"}.get,
     )
-    with st.form(f"decision_{incident_id}", enter_to_submit=False):
+    with st.form(form.field("form"), enter_to_submit=False):
         if breach == "yes":
             st.radio(
                 f"Melden bij de AP? (advies: {YES_NO[a.notify_authority]})",
                 ["yes", "no"],
-                key=p + "notify",
+                key=form.field("notify"),
                 index=None,
                 horizontal=True,
                 format_func={"yes": "Ja", "no": "Nee"}.get,
@@ -100,7 +110,7 @@ def decision_form(incident_id: int, a: triage.Advice, errors: dict | None, on_su
             st.radio(
                 f"Betrokkenen informeren? (advies: {YES_NO[a.inform_subjects]})",
                 [i.value for i in Inform],
-                key=p + "inform",
+                key=form.field("inform"),
                 index=None,
                 horizontal=True,
                 format_func=lambda v: Inform(v).label,
@@ -108,7 +118,7 @@ def decision_form(incident_id: int, a: triage.Advice, errors: dict | None, on_su
             field_error(errors, "inform")
             st.date_input(
                 "Datum waarop je informeert (bij 'later')",
-                key=p + "inform_date",
+                key=form.field("inform_date"),
                 value=None,
                 format="DD-MM-YYYY",
             )
@@ -117,35 +127,53 @@ def decision_form(incident_id: int, a: triage.Advice, errors: dict | None, on_su
             st.selectbox(
                 "Waarom is dit geen datalek?",
                 [r.value for r in NotBreachReason],
-                key=p + "reason",
+                key=form.field("reason"),
                 index=None,
                 placeholder="Kies de reden",
                 format_func=lambda v: NotBreachReason(v).label,
             )
             field_error(errors, "not_breach_reason")
-        st.text_area("Motivering van je besluit", key=p + "motivation", max_chars=4000)
+        st.text_area("Motivering van je besluit", key=form.field("motivation"), max_chars=4000)
         field_error(errors, "motivation")
         st.text_area(
             "Motivering als je afwijkt van het advies",
-            key=p + "deviation",
+            key=form.field("deviation"),
             max_chars=4000,
             help="Verplicht als je besluit anders is dan het advies.",
         )
         field_error(errors, "deviation_motivation")
         field_error(errors, "form")
-        st.form_submit_button("Besluit vastleggen", type="primary", on_click=on_submit, args=(incident_id,))
+        shown = st.session_state.get(f"shown_version_{incident_id}")  # the advice the FG sees
+        st.form_submit_button(
+            "Besluit vastleggen", type="primary", on_click=_decide, args=(incident_id, form.key, shown)
+        )
+    form.outcome()
 
 
-def decision_values(incident_id: int) -> dict:
-    p, s = f"d{incident_id}_", st.session_state
-    breach = s.get(p + "breach", "yes") == "yes"
-    notify = s.get(p + "notify")
+def _decide(incident_id: int, key: str, shown: int | None) -> None:
+    """The button's callback: record the decision of the form with submission ``key`` once,
+    on the assessment version ``shown`` (a newer one meanwhile: refused by the core)."""
+    values = decision_values(incident_id, key)
+
+    def record(db, who) -> None:
+        data = decisions.DecisionInput.model_validate(values)
+        decisions.record(db, who, incident_id, data, assessment_version=shown)
+
+    act(f"de_{incident_id}", "Het besluit is vastgelegd.", record, once=(_deciding(incident_id), key))
+
+
+def decision_values(incident_id: int, key: str | None = None) -> dict:
+    """What the decision form with submission ``key`` (default: the one drawn now) holds."""
+    form, s = _deciding(incident_id), st.session_state
+    key = key or form.key
+    breach = s.get(f"d{incident_id}_breach", "yes") == "yes"
+    notify = form.get(key, "notify")
     return {
         "breach": breach,
         "notify_authority": None if notify is None else notify == "yes",
-        "inform": s.get(p + "inform"),
-        "inform_date": s.get(p + "inform_date"),
-        "not_breach_reason": s.get(p + "reason"),
-        "motivation": s.get(p + "motivation") or "",
-        "deviation_motivation": s.get(p + "deviation") or "",
+        "inform": form.get(key, "inform"),
+        "inform_date": form.get(key, "inform_date"),
+        "not_breach_reason": form.get(key, "reason"),
+        "motivation": form.get(key, "motivation") or "",
+        "deviation_motivation": form.get(key, "deviation") or "",
     }

@@ -22,7 +22,9 @@ from datalek.triage.facts import (
     RecipientKind,
     Unintelligible,
 )
+from ui.callbacks import act
 from ui.forms import field_error, local_datetime
+from ui.once import OnceForm
 
 _BACKUP = {"yes": "Ja", "no": "Nee", "unknown": "Onbekend"}
 
@@ -68,9 +70,18 @@ def _multi(label, enum, key):
     )
 
 
-def render(incident_id: int, errors: dict | None, on_submit) -> None:
+def _saving(incident_id: int) -> OnceForm:
+    """The save of one version: its submission key is in the form's and the button's keys;
+    the fields keep their own keys, as they show the facts as saved."""
+    return OnceForm(f"{_prefix(incident_id)}save_")
+
+
+def render(incident_id: int, errors: dict | None) -> None:
+    """The facts form; a click saves one new version, once (``ui.once``), by this module's
+    own callback."""
     p = _prefix(incident_id)
-    with st.form(f"facts_{incident_id}", enter_to_submit=False):
+    form = _saving(incident_id)
+    with st.form(form.field("form"), enter_to_submit=False):
         st.markdown("**Is het een datalek?**")
         st.checkbox("Het gaat om persoonsgegevens", key=p + "personal_data")
         _select(
@@ -155,9 +166,31 @@ def render(incident_id: int, errors: dict | None, on_submit) -> None:
         )
         field_error(errors, "remedial_action")
         field_error(errors, "form")
+        shown = st.session_state.get(f"shown_version_{incident_id}")  # the version the FG sees
         st.form_submit_button(
-            "Feiten opslaan en advies berekenen", type="primary", on_click=on_submit, args=(incident_id,)
+            "Feiten opslaan en advies berekenen",
+            type="primary",
+            key=form.field("save"),
+            on_click=_save,
+            args=(incident_id, form.key, shown),
         )
+    form.outcome()
+
+
+def _save(incident_id: int, key: str, shown: int | None) -> None:
+    """The button's callback: one new version for the form with submission ``key``, on top of
+    version ``shown`` (someone else's newer version: refused by the core)."""
+
+    def save(db, who) -> None:
+        facts, effects, remedial = collected(incident_id)
+        assessment.save(db, who, incident_id, facts, effects, remedial, expected_version=shown)
+
+    act(
+        f"fe_{incident_id}",
+        "De feiten zijn opgeslagen en het advies is bijgewerkt.",
+        save,
+        once=(_saving(incident_id), key),
+    )
 
 
 def collected(incident_id: int) -> tuple[Facts, str, str]:

@@ -1,7 +1,9 @@
-"""AP-melding: the draft answer by answer (each in a copyable block), downloads, and
+"""AP-melding: the draft answer by answer (each in a text area to copy from), downloads, and
 recording the notification, a supplement or the withdrawal."""
 
 from __future__ import annotations
+
+import hashlib
 
 import streamlit as st
 
@@ -14,47 +16,58 @@ from datalek.models import Actor, Incident
 from ui import downloads
 from ui.callbacks import act
 from ui.forms import datetime_input, field_error, form_errors, local_datetime
+from ui.once import OnceForm
 
 state = st.session_state
 
 
-def _record(incident_id: int, kind: str, draft: dict) -> None:
+def _recording(incident_id: int, kind: str) -> OnceForm:
+    """The form that records the notification (``initial``), a supplement or the withdrawal."""
+    return OnceForm(f"ap{incident_id}_{kind}_")
+
+
+SAVED = {
+    "initial": "De melding bij de AP is vastgelegd.",
+    "supplement": "De aanvulling is vastgelegd.",
+    "withdrawal": "De intrekking is vastgelegd.",
+}
+
+
+def _record(incident_id: int, kind: str, key: str, draft: dict) -> None:
     p = f"ap{incident_id}_"
-    when = local_datetime(state.get(f"{p}{kind}_at_date"), state.get(f"{p}{kind}_at_time"))
+    form = _recording(incident_id, kind)
+    if form.already(key):
+        return
+    at = form.field("at", key)
+    when = local_datetime(state.get(at + "_date"), state.get(at + "_time"))
     if kind == "initial":
         late = state.get(p + "late", "")
+        reference = form.get(key, "reference", "")
 
         def record(db, who):  # the stored draft is the one for the moment actually entered
-            made = (
-                documents.draft_notification(db, who, incident_id, late, submitted_at=when) if when else None
-            )
+            made = None
+            if when:
+                # Making the draft is audited in a write of its own: on another connection, so
+                # that the form's submission key is claimed in the notification's transaction.
+                with store.unit() as other:
+                    made = documents.draft_notification(other, who, incident_id, late, submitted_at=when)
             authority.record_initial(
-                db,
-                who,
-                incident_id,
-                state.get(p + "reference", ""),
-                when,
-                late,
-                made.snapshot() if made else draft,
+                db, who, incident_id, reference, when, late, made.snapshot() if made else draft
             )
 
-        act(p + "errors", "De melding bij de AP is vastgelegd.", record)
     elif kind == "supplement":
-        act(
-            p + "errors",
-            "De aanvulling is vastgelegd.",
-            lambda db, who: authority.record_supplement(
-                db, who, incident_id, when, state.get(p + "note_supplement", ""), draft
-            ),
-        )
+        note = form.get(key, "note", "")
+
+        def record(db, who):
+            authority.record_supplement(db, who, incident_id, when, note, draft)
+
     else:
-        act(
-            p + "errors",
-            "De intrekking is vastgelegd.",
-            lambda db, who: authority.record_withdrawal(
-                db, who, incident_id, when, state.get(p + "note_withdrawal", "")
-            ),
-        )
+        note = form.get(key, "note", "")
+
+        def record(db, who):
+            authority.record_withdrawal(db, who, incident_id, when, note)
+
+    act(p + "errors", SAVED[kind], record, once=(form, key))
 
 
 DRAFT_FORMATS = {"md": ("Markdown", "text/markdown"), "json": ("JSON", "application/json")}
@@ -77,12 +90,29 @@ def _downloads(actor: Actor, incident: Incident, draft, p: str) -> None:
                 st.caption(downloads.HINT)
 
 
-def _show(draft) -> None:
+#: About the characters of one line in a text area of the main column, and its pixels.
+_LINE_CHARS, _LINE_PX, _MIN_PX, _MAX_PX = 90, 24, 68, 320
+
+
+def _height(text: str) -> int:
+    """A text area's height that shows ``text`` whole (up to a limit; longer text scrolls)."""
+    lines = sum(max(1, -(-len(line) // _LINE_CHARS)) for line in text.split("\n"))
+    return min(_MAX_PX, max(_MIN_PX, lines * _LINE_PX + 20))
+
+
+def _show(draft, p: str) -> None:
+    """Each answer in its own text area, labelled with the AP form's question: the FG clicks
+    in it, selects all and copies (``st.code`` would add an English copy button)."""
     for section in draft.sections:
         st.markdown(f"**{section.number}. {section.title}**")
-        for answer in section.answers:
-            st.caption(answer.question)
-            st.code(answer.shown, language=None, wrap_lines=True)
+        for i, answer in enumerate(section.answers):
+            digest = hashlib.sha256(answer.shown.encode()).hexdigest()[:12]
+            st.text_area(
+                answer.question,
+                value=answer.shown,
+                height=_height(answer.shown),
+                key=f"{p}draft_{section.number}_{i}_{digest}",  # a changed answer: a new area
+            )
 
 
 def _history(history: authority.State) -> None:
@@ -106,6 +136,7 @@ def render(actor: Actor, incident: Incident, decision: Decision | None) -> None:
         return
     _history(history)
     if history.withdrawal is not None:
+        _recording(incident.id, "withdrawal").outcome()  # its form is gone: said here
         st.info("De melding bij de AP is ingetrokken.")
         return
     late = clock.now() > deadlines.deadline(incident.aware_at)
@@ -125,8 +156,8 @@ def render(actor: Actor, incident: Incident, decision: Decision | None) -> None:
         if not draft.changed:
             st.info("Sinds de laatste melding aan de AP is er niets veranderd in de antwoorden.")
     st.caption(
-        "Open het meldformulier van de AP ernaast en kopieer antwoord voor antwoord "
-        "(knop rechtsboven in elk blok)."
+        "Open het meldformulier van de AP ernaast en neem antwoord voor antwoord over: klik in "
+        "een vak, kies alles met Ctrl+A en kopieer met Ctrl+C."
     )
     if draft.missing:
         st.warning(
@@ -134,25 +165,28 @@ def render(actor: Actor, incident: Incident, decision: Decision | None) -> None:
             "formulier van de AP of in de beoordeling."
         )
     _downloads(actor, incident, draft, p)
-    _show(draft)
+    _show(draft, p)
     st.divider()
     form_errors(errors)
     field_error(errors, "form")
     if history.initial is None:
-        with st.form(p + "initial_form", enter_to_submit=False):
+        form = _recording(incident.id, "initial")
+        with st.form(form.field("form"), enter_to_submit=False):
             st.markdown("**Melding bij de AP vastleggen**")
-            st.text_input("Meldnummer van de AP", key=p + "reference", max_chars=40)
+            st.text_input("Meldnummer van de AP", key=form.field("reference"), max_chars=40)
             field_error(errors, "ap_reference")
-            datetime_input("Gemeld bij de AP op", p + "initial_at", default_now=True)
+            datetime_input("Gemeld bij de AP op", form.field("at"), default_now=True)
             field_error(errors, "submitted_at")
             field_error(errors, "late_reason")  # also here, next to the button
             st.form_submit_button(
                 "Melding vastleggen",
                 type="primary",
                 on_click=_record,
-                args=(incident.id, "initial", draft.snapshot()),
+                args=(incident.id, "initial", form.key, draft.snapshot()),
             )
+        form.outcome()
         return
+    _recording(incident.id, "initial").outcome()  # where its form was, after the save
     kind = st.radio(
         "Wat wil je vastleggen?",
         ["supplement", "withdrawal"],
@@ -160,13 +194,15 @@ def render(actor: Actor, incident: Incident, decision: Decision | None) -> None:
         key=p + "kind",
         format_func={"supplement": "Aanvulling", "withdrawal": "Intrekking"}.get,
     )
-    with st.form(p + kind + "_form", enter_to_submit=False):
+    form = _recording(incident.id, kind)
+    with st.form(form.field("form"), enter_to_submit=False):
         label = "Wat is er veranderd of aangevuld?" if kind == "supplement" else "Reden van de intrekking"
-        st.text_area(label, key=p + "note_" + kind, max_chars=authority.MAX_TEXT)
+        st.text_area(label, key=form.field("note"), max_chars=authority.MAX_TEXT)
         field_error(errors, "note")
-        datetime_input("Doorgegeven aan de AP op", p + kind + "_at", default_now=True)
+        datetime_input("Doorgegeven aan de AP op", form.field("at"), default_now=True)
         field_error(errors, "submitted_at")
         button = "Aanvulling vastleggen" if kind == "supplement" else "Intrekking vastleggen"
         st.form_submit_button(
-            button, type="primary", on_click=_record, args=(incident.id, kind, draft.snapshot())
+            button, type="primary", on_click=_record, args=(incident.id, kind, form.key, draft.snapshot())
         )
+    form.outcome()

@@ -17,9 +17,7 @@ from ui.once import OnceForm
 FAILED = "Het is NIET opgeslagen: er ging iets mis bij het bewaren. Je invoer staat er nog."
 
 
-def act(
-    error_key: str, success: str, action: Callable, once: tuple[OnceForm, str] | None = None
-) -> bool:
+def act(error_key: str, success: str, action: Callable, once: tuple[OnceForm, str] | None = None) -> bool:
     """Call ``action(db, actor)``; errors land in ``st.session_state[error_key]``, the outcome
     in ``q_flash`` or ``q_failure`` (shown at the top of the page). True when it worked.
 
@@ -30,6 +28,9 @@ def act(
     if current is None:
         return False
     state = st.session_state
+    if once and once[0].already(once[1]):
+        state[error_key] = None
+        return False
     try:
         with store.unit() as db:
             if once:
@@ -39,7 +40,7 @@ def act(
                 action(db, current)
     except submissions.Repeated:
         state[error_key] = None
-        once[0].repeated()
+        once[0].repeated(once[1])
     except InvalidInput as exc:
         state[error_key] = exc.errors
     except ValidationError:

@@ -37,21 +37,43 @@ class OnceForm:
 
     def saved(self, key: str, message: str) -> None:
         """After a save: forget the fields of ``key``, draw a new empty form, say ``message``."""
+        self._forget(key)
+        state[self.prefix + "key"] = submissions.new_key()
+        state[self.prefix + "outcome"] = state[self.prefix + "last"] = ("saved", message, key)
+
+    def repeated(self, key: str | None = None) -> None:
+        """A submission whose key the store found taken: say so; forget the fields of ``key``."""
+        if key:
+            self._forget(key)
+            if key == state.get(self.prefix + "key"):  # never leave a form whose key is spent
+                state[self.prefix + "key"] = submissions.new_key()
+        state[self.prefix + "outcome"] = ("repeated", submissions.ALREADY, key)
+
+    def already(self, key: str) -> bool:
+        """True (and said) when ``key`` is not the form drawn now: a second click on a form
+        that was saved and replaced (a double click in the browser sends it after the first).
+        Its fields may be gone already, so it must not be checked as new input."""
+        if key == state.get(self.prefix + "key"):
+            return False
+        last = state.get(self.prefix + "last")
+        if last and last[2] == key:  # the second click of a double click: the save stands
+            self._forget(key)
+            state[self.prefix + "outcome"] = last
+        else:
+            self.repeated(key)
+        return True
+
+    def _forget(self, key: str) -> None:
         old = f"{self.prefix}{key}_"
         for name in [k for k in state if str(k).startswith(old)]:
             del state[name]
-        state[self.prefix + "key"] = submissions.new_key()
-        state[self.prefix + "outcome"] = ("saved", message)
-
-    def repeated(self) -> None:
-        state[self.prefix + "outcome"] = ("repeated", submissions.ALREADY)
 
     def outcome(self) -> None:
         """Say, right under the form's button, what the last submission did (once)."""
         found = state.pop(self.prefix + "outcome", None)
         if found is None:
             return
-        kind, message = found
+        kind, message, _ = found
         if kind == "saved":
             st.success(message, icon=":material/check_circle:")
         else:

@@ -11,6 +11,7 @@ from datalek.models import InvalidInput, Role, User
 from datalek.store import accounts as sql
 
 ALREADY_SET_UP = "Datalek is al ingericht."
+NOT_THE_SAME = "De twee wachtwoorden zijn niet gelijk. Typ het wachtwoord twee keer hetzelfde."
 
 
 def needs_setup(db: Database) -> bool:
@@ -28,14 +29,23 @@ def setup_first(
     email: str,
     password: str,
     youth_care: bool = False,
+    *,
+    again: str | None = None,
 ) -> User:
     """Create the first organisation and its beheerder.
+
+    ``again`` is the password typed a second time: the setup screen always asks it, and a
+    difference is refused under field ``again`` (nobody can sign in with a mistyped first
+    password, and there is no beheerder yet to set another). None: the caller typed it once
+    on purpose (the tests of the core, a script).
 
     Refused as soon as any account exists, so the setup screen cannot be replayed; the
     check runs inside the transaction (no race), and the refused attempt is audited like
     every other refusal.
     """
     found = {**organisations.errors(org_name, dpo_email), **users.errors(name, email, password)}
+    if again is not None and again != password:
+        found["again"] = NOT_THE_SAME
     if found:
         raise InvalidInput(found)
     at = clock.to_iso(clock.now())

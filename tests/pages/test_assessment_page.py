@@ -9,7 +9,7 @@ import navigation
 from datalek import clock
 from datalek.handling import incidents
 from tests.conftest import make_report
-from tests.pages.conftest import button, errors, open_db, rows, signed_in, successes
+from tests.pages.conftest import button, errors, once_key, open_db, rows, signed_in, successes
 
 PAGE = navigation.QUEUE
 
@@ -64,14 +64,14 @@ def test_a_deviating_decision_needs_its_own_motivation(opened, db_path):
     at, incident = opened
     _save_facts(at, incident.id)
     p = f"d{incident.id}_"
-    at.radio(key=p + "notify").set_value("no")
-    at.radio(key=p + "inform").set_value("no")
-    at.text_area(key=p + "motivation").input("Volgens mij valt het mee.")
+    at.radio(key=once_key(at, p, "notify")).set_value("no")
+    at.radio(key=once_key(at, p, "inform")).set_value("no")
+    at.text_area(key=once_key(at, p, "motivation")).input("Volgens mij valt het mee.")
     button(at, "Besluit vastleggen").click().run()
     assert any("wijkt af van het advies" in e for e in errors(at))
     assert rows(db_path, "SELECT count(*) AS n FROM decisions")[0]["n"] == 0
-    assert at.text_area(key=p + "motivation").value == "Volgens mij valt het mee."  # input kept
-    at.text_area(key=p + "deviation").input("De ontvanger is de pleegouder met gezag.")
+    assert at.text_area(key=once_key(at, p, "motivation")).value == "Volgens mij valt het mee."  # input kept
+    at.text_area(key=once_key(at, p, "deviation")).input("De ontvanger is de pleegouder met gezag.")
     button(at, "Besluit vastleggen").click().run()
     assert "Het besluit is vastgelegd." in successes(at)
     decision = rows(db_path, "SELECT deviates, notify_authority, advice FROM decisions")[0]

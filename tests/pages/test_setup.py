@@ -7,6 +7,8 @@ import pytest
 import navigation
 from datalek import store
 from datalek.accounts import auth
+from datalek.accounts.setup import NOT_THE_SAME, needs_setup, setup_first
+from datalek.models import InvalidInput
 from tests.conftest import PASSWORD
 from tests.pages.conftest import (
     app,
@@ -29,6 +31,7 @@ VALID = {
     "name": "Bea Beheer",
     "email": "Bea@Voorbeeld.invalid",
     "password": PASSWORD,
+    "again": PASSWORD,
 }
 
 
@@ -60,6 +63,7 @@ def test_empty_submit_shows_a_dutch_message_next_to_each_field(db_path):
     assert error_after(at, "name") == "Vul een naam in."
     assert error_after(at, "email") == "Dit is geen geldig e-mailadres."
     assert error_after(at, "password") == "Kies een wachtwoord van minstens 12 tekens."
+    assert error_after(at, "again") is None  # two empty fields are the same
     # optional fields carry no message
     assert error_after(at, "dpo_name") is None
     assert error_after(at, "dpo_phone") is None
@@ -99,6 +103,7 @@ def test_valid_setup_creates_org_and_admin_then_shows_signin(db_path):
     assert errors(at) == []
     # nothing typed survives the setup (the password least of all)
     assert state_get(at, "password") is None
+    assert state_get(at, "again") is None
     assert state_get(at, "user_id") is None
 
     orgs = rows(db_path, "select * from organisations")
@@ -148,3 +153,46 @@ def test_setup_cannot_be_replayed_from_a_second_open_tab(db_path):
     assert titles(second) == ["Aanmelden bij Datalek"]
     assert [o["name"] for o in rows(db_path, "select name from organisations")] == ["Gemeente Voorbeeld"]
     assert [u["email"] for u in rows(db_path, "select email from users")] == ["bea@voorbeeld.invalid"]
+
+
+# --- the first beheerder's password, typed twice ----------------------------------------------
+
+
+def test_the_password_is_asked_twice_and_a_difference_is_said_next_to_the_second(db_path):
+    at = app().run()
+    typed = {**VALID, "again": PASSWORD + "!"}
+    fill(at, **typed)
+    button(at, "Inrichten").click().run()
+    assert not at.exception
+    assert titles(at) == ["Datalek inrichten"]
+    assert error_after(at, "again") == NOT_THE_SAME
+    assert error_after(at, "password") is None
+    assert {t.key: t.value for t in at.text_input} == typed  # nothing typed is lost
+    assert (count_rows(db_path, "users"), count_rows(db_path, "organisations")) == (0, 0)
+
+    fill(at, again=PASSWORD)
+    button(at, "Inrichten").click().run()
+    assert titles(at) == ["Aanmelden bij Datalek"]
+    with store.unit() as db:
+        assert auth.sign_in(db, VALID["email"], PASSWORD, client="127.0.0.1").role.value == "admin"
+
+
+CORE = {k: v for k, v in VALID.items() if k != "again"}
+
+
+@pytest.mark.parametrize(
+    ("again", "refused"),
+    [(PASSWORD, None), (PASSWORD + " ", "again"), ("", "again"), (None, None)],
+    ids=["same", "one-character-more", "empty", "not-asked"],
+)
+def test_the_core_refuses_a_second_password_that_differs(fresh_db, again, refused):
+    """The rule lives in the core: a page that forgot the check still cannot set up an account
+    with a password its beheerder did not type twice the same."""
+    if refused is None:
+        setup_first(fresh_db, **CORE, again=again)
+        assert not needs_setup(fresh_db)
+        return
+    with pytest.raises(InvalidInput) as caught:
+        setup_first(fresh_db, **CORE, again=again)
+    assert caught.value.errors == {"again": NOT_THE_SAME}
+    assert needs_setup(fresh_db)

@@ -20,6 +20,7 @@ from tests.pages.conftest import (
     button,
     error_after,
     errors,
+    once_key,
     rows,
     signed_in,
     successes,
@@ -71,7 +72,11 @@ def choose_account(at, email: str):
 def test_the_beheerder_cannot_choose_the_fg_role_for_a_new_account(world):
     at = signed_in(world["admin"], navigation.USERS)
     assert titles(at) == ["Accounts"]
-    assert at.selectbox(key="u_role").options == ["Medewerker / melder", "Directie / bestuur", "Beheerder"]
+    assert at.selectbox(key=once_key(at, "u_new_", "role")).options == [
+        "Medewerker / melder",
+        "Directie / bestuur",
+        "Beheerder",
+    ]
     assert any("Nodig de FG uit op de pagina Organisaties" in c.value for c in at.caption)
 
 
