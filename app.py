@@ -8,9 +8,11 @@ together with the sign-in, sign-out and download routes.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 import navigation
 from datalek import config, store
@@ -25,6 +27,38 @@ st.set_page_config(page_title="Datalek", page_icon=ICON, layout="wide")
 
 def page(spec: navigation.PageSpec) -> st.Page:
     return st.Page(spec.render, title=spec.title, icon=spec.icon, url_path=spec.url_path)
+
+
+#: A URL path Streamlit accepts as a page's ``url_path``.
+_PATH = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
+
+
+def requested_path() -> str:
+    """The page name in the address the browser opened ("/beoordelen" -> "beoordelen"), on a
+    run started by an address (a new tab, a reload, a bookmark); "" on a run started by the
+    menu, which asks for a page by its hash. Streamlit keeps it in its pages manager."""
+    ctx = get_script_run_ctx()
+    manager = getattr(ctx, "pages_manager", None)
+    if manager is None or manager.intended_page_script_hash:
+        return ""
+    return manager.intended_page_name or ""
+
+
+def with_unknown_path(pages: list[st.Page]) -> list[st.Page]:
+    """An address that is no page of this visitor (an old bookmark, another role's page, the
+    sign-in page after signing in) gets a hidden page of its own that says so in Dutch: else
+    Streamlit shows its English "Page not found ... Running the app's main page"."""
+    wanted = requested_path()
+    if not wanted or not _PATH.fullmatch(wanted) or wanted in {p.url_path for p in pages}:
+        return pages
+    home = pages[0]
+
+    def unknown_page() -> None:
+        st.title("Pagina niet gevonden")
+        st.write("Deze pagina bestaat niet, of hij is niet voor jou.")
+        st.page_link(home, label=f"Naar {home.title}", icon=":material/arrow_forward:")
+
+    return [*pages, st.Page(unknown_page, title="Pagina niet gevonden", url_path=wanted, visibility="hidden")]
 
 
 @st.cache_resource(show_spinner=False)
@@ -76,12 +110,13 @@ with store.unit() as db:
             pages = [page(navigation.SIGNIN), page(navigation.SET_PASSWORD)]
 
 if actor is not None:
-    pages = {
-        section: [page(spec) for spec in specs] for section, specs in navigation.sections(actor.role).items()
-    }
+    # One flat list, no sections: with sections Streamlit puts each section's header and
+    # items in a <div> inside the menu's <ul>, which screen readers cannot read as a list
+    # (axe: list, listitem; docs/accessibility.md). The order keeps related pages together.
+    pages = [page(spec) for spec in navigation.PAGES_BY_ROLE[actor.role]]
     with st.sidebar:
         st.caption(f"Aangemeld als {actor.role.label}")
         links.sign_out_form()
 
 # Without a session there is no menu: the sign-in page, or a one-time link's own page.
-st.navigation(pages, position="sidebar" if actor is not None else "hidden").run()
+st.navigation(with_unknown_path(pages), position="sidebar" if actor is not None else "hidden").run()

@@ -22,6 +22,8 @@ from ui import (
     session,
 )
 from ui.callbacks import FAILED, act
+from ui.forms import field_error, form_errors
+from ui.once import OnceForm
 
 REPEAT = (
     "Herhaling: in de afgelopen 12 maanden was er bij deze afdeling al een incident van dezelfde "
@@ -49,7 +51,7 @@ def render() -> None:
     with store.unit() as db:
         rows = incidents.queue(db, actor, org_id, status or None, department, kind)
     flags = attention_view.render(actor)
-    choice = queue_table.render(rows, org_names, clock.now(), flags)
+    choice = queue_table.render(rows, org_names, clock.now(), flags, status)
     if choice is not None:
         _incident(actor, choice, orgs)
 
@@ -87,6 +89,7 @@ def _incident(actor, choice: int, orgs) -> None:
             decision = decisions.latest(db, actor, choice)
             gaps = completeness.gaps_for(db, actor, choice)
             measure_list = measures.for_incident(db, actor, choice)
+            reported_by = incidents.reporter(db, actor, choice)
     except PermissionDenied as exc:
         st.error(exc.message)
         return
@@ -109,6 +112,7 @@ def _incident(actor, choice: int, orgs) -> None:
         on_change="rerun",
     )
     with report_tab:
+        incident_view.reporter(reported_by)
         incident_view.facts(view, show_type=True)
         incident_view.supplements(view)
     with facts_tab:
@@ -119,7 +123,7 @@ def _incident(actor, choice: int, orgs) -> None:
             )
         else:
             st.caption(f"Versie {latest.version}, opgeslagen {clock.format_local(latest.created_at)}.")
-        assessment_form.render(choice, state.get(f"fe_{choice}"), _save_facts)
+        assessment_form.render(choice, state.get(f"fe_{choice}"))
     with advice_tab:
         if latest is None:
             st.info("Sla eerst de feiten op; dan verschijnt hier het advies.")
@@ -129,13 +133,13 @@ def _incident(actor, choice: int, orgs) -> None:
             if decision is not None:
                 advice_view.decision_summary(decision)
             st.markdown("**Besluit vastleggen**" if decision is None else "**Nieuw besluit vastleggen**")
-            advice_view.decision_form(choice, latest.advice, state.get(f"de_{choice}"), _decide)
+            advice_view.decision_form(choice, latest.advice, state.get(f"de_{choice}"))
     with follow_tab:
         if measures.prevention_missing(incident, measure_list):
             st.warning(REPEAT)
         _actions_tab(actor, view, decision, measure_list, gaps, follow_tab)
     with history_tab:
-        _history(actor, view)
+        _history(actor, view, reported_by)
 
 
 def _actions_tab(actor, view, decision, measure_list, gaps: list[str], follow_tab) -> None:
@@ -164,9 +168,9 @@ def _actions_tab(actor, view, decision, measure_list, gaps: list[str], follow_ta
             st.write(f"Status: {incident.status.label}.")
 
 
-def _history(actor, view) -> None:
+def _history(actor, view, reported_by) -> None:
     incident = view.incident
-    incident_view.history(view)
+    incident_view.history(view, reported_by)
     with store.unit() as db:
         versions = assessment.versions(db, actor, incident.id)
     for v in versions:
@@ -176,36 +180,44 @@ def _history(actor, view) -> None:
             f"{outcome}, AP {'ja' if v['notify_authority'] else 'nee'}"
         )
     targets = lifecycle.manual_targets(incident.status)
+    form = _status_form(incident.id)
     if targets:
-        with st.form(f"status_{incident.id}"):
-            target = st.selectbox(
-                "Status wijzigen", [s.value for s in targets], format_func=lambda v: Status(v).label
+        errors = st.session_state.get(f"se_{incident.id}")
+        form_errors(errors)
+        with st.form(form.field("form"), enter_to_submit=False):
+            st.selectbox(
+                "Status wijzigen",
+                [s.value for s in targets],
+                format_func=lambda v: Status(v).label,
+                key=form.field("target"),
             )
-            reason = st.text_input("Toelichting", max_chars=500)
-            if st.form_submit_button("Status wijzigen"):
-                _move(incident.id, target, reason)
-                st.rerun()
+            field_error(errors, "status")
+            st.text_input("Toelichting", max_chars=500, key=form.field("reason"))
+            st.form_submit_button("Status wijzigen", on_click=_change_status, args=(incident.id, form.key))
+    form.outcome()  # also when no status is left to choose: the change just made is said here
 
 
 # --- button callbacks (they run before app.py on the next run) ----------------------------------
 
 
-def _save_facts(incident_id: int) -> None:
-    def save(db, who) -> None:
-        facts, effects, remedial = assessment_form.collected(incident_id)
-        shown = st.session_state.get(f"shown_version_{incident_id}")
-        assessment.save(db, who, incident_id, facts, effects, remedial, expected_version=shown)
-
-    act(f"fe_{incident_id}", "De feiten zijn opgeslagen en het advies is bijgewerkt.", save)
+def _status_form(incident_id: int) -> OnceForm:
+    # The form's id starts with "status_": tests find the status form by it.
+    return OnceForm(f"status_{incident_id}_")
 
 
-def _decide(incident_id: int) -> None:
-    def record(db, who) -> None:
-        data = decisions.DecisionInput.model_validate(advice_view.decision_values(incident_id))
-        shown = st.session_state.get(f"shown_version_{incident_id}")
-        decisions.record(db, who, incident_id, data, assessment_version=shown)
-
-    act(f"de_{incident_id}", "Het besluit is vastgelegd.", record)
+def _change_status(incident_id: int, key: str) -> None:
+    """The status form records once: a double click or a replayed submit changes nothing more."""
+    form = _status_form(incident_id)
+    if form.already(key):
+        return
+    target = Status(form.get(key, "target"))
+    reason = form.get(key, "reason", "") or ""
+    act(
+        f"se_{incident_id}",
+        f"Status gewijzigd naar '{target.label}'.",
+        lambda db, who: lifecycle.change_status(db, who, incident_id, target, reason),
+        once=(form, key),
+    )
 
 
 def _move(incident_id: int, target: str, reason: str = "") -> None:

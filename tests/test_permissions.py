@@ -411,6 +411,10 @@ RULE_TABLE = [
     (Action.READ_INCIDENT, MGT, MINE, False),
     (Action.READ_INCIDENT, ADM, MINE, False),
     (Action.READ_INCIDENT, "cli", ANONYMOUS, False),
+    # who reported: only the FG of the incident's organisation, never management or the reporter
+    (Action.READ_REPORTER, DPO, COLLEAGUES, True),
+    (Action.READ_REPORTER, DPO, FOREIGN, False),
+    *[(Action.READ_REPORTER, role, MINE, False) for role in (REP, MGT, ADM, "cli")],
     # handling: only the FG of the incident's organisation, never its reporter
     *[(action, DPO, COLLEAGUES, True) for action in permissions.HANDLER_ACTIONS],
     *[(action, DPO, FOREIGN, False) for action in permissions.HANDLER_ACTIONS],

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from datalek import clock
-from datalek.handling.incidents import IncidentView
+from datalek.handling.incidents import IncidentView, Reporter
 from datalek.intake.situations import (
     CountKind,
     DataKind,
@@ -18,6 +18,9 @@ from datalek.intake.situations import (
 )
 from datalek.models import IncidentType, Status
 from ui.forms import md_escape
+
+#: Shown instead of the reporter's name when their account is switched off or gone.
+INACTIVE = "(account niet meer actief)"
 
 
 def _labels(enum, values) -> str:
@@ -78,8 +81,30 @@ def supplements(view: IncidentView) -> None:
         st.text(s.text)
 
 
-def history(view: IncidentView) -> None:
+def reporter(found: Reporter) -> None:
+    """Who reported, and how to reach them (for the FG only: ``incidents.reporter`` checks).
+    As plain text: the name and the address were typed by people."""
+    st.markdown("**Melder**")
+    if found.active:
+        st.text(f"{found.name}\nAfdeling: {found.department}\nE-mail: {found.email}")
+        st.caption("De melder weet dat de FG contact kan opnemen.")
+    else:
+        st.text(f"{INACTIVE}\nAfdeling: {found.department}")
+
+
+def reporter_name(found: Reporter | None) -> str:
+    if found is None:
+        return ""
+    return found.name if found.active else INACTIVE
+
+
+def history(view: IncidentView, reported_by: Reporter | None = None) -> None:
+    """The status changes; with ``reported_by`` (the FG's view) the report's line names the
+    reporter ("Melder: ...")."""
     st.markdown("**Verloop**")
     for change in view.history:
         at = clock.format_local(clock.from_iso(change["at"]))
-        st.caption(f"{at}: {Status(change['to_status']).label}")
+        line = f"{at}: {Status(change['to_status']).label}"
+        if reported_by is not None and change["from_status"] is None:
+            line += f" — Melder: {md_escape(reporter_name(reported_by))}"  # a caption is Markdown
+        st.caption(line)

@@ -1,4 +1,6 @@
-"""The FG's queue as a table, with the time left shown plainly and as a level."""
+"""The FG's queue as a table, with the time left shown plainly and as a level.
+
+A table whose cells wrap (``st.table``): the nine columns fit the page on a 1280 px laptop."""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ from datalek import clock, config, deadlines
 from datalek.handling.incidents import IncidentSummary
 from datalek.intake.situations import Situation
 from datalek.models import Status
+from ui.forms import md_escape
 
 COLOURS = {
     "Te laat": "#f4c7c3",
@@ -27,23 +30,46 @@ URGENCY = {
 }
 
 
+def reports(count: int) -> str:
+    """'1 melding', '2 meldingen': Dutch singular and plural, never 'melding(en)'."""
+    return f"{count} melding" if count == 1 else f"{count} meldingen"
+
+
+def _what(statuses: list[Status] | None) -> str:
+    """What the list holds: open reports, or those with the statuses of the filter."""
+    if not statuses:
+        return "open"
+    labels = [s.label for s in statuses]
+    joined = labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " of " + labels[-1]
+    return f"met status {joined}"
+
+
+def count_line(count: int, statuses: list[Status] | None = None) -> str:
+    """The sentence above the table: describes what is shown, with the status filter."""
+    what = _what(statuses)
+    if count == 0:
+        return "Er zijn geen open meldingen." if not statuses else f"Er zijn geen meldingen {what}."
+    if count >= config.QUEUE_LIMIT:
+        shown = f"De eerste {config.QUEUE_LIMIT} " + (
+            "open meldingen" if not statuses else f"meldingen {what}"
+        )
+        return f"{shown}. Gebruik de filters om verder te zoeken."
+    shown = f"{reports(count).replace(' ', ' open ', 1)}" if not statuses else f"{reports(count)} {what}"
+    return f"{shown}. Eerst de meldingen zonder besluit, dan de meldingen die nog opvolging nodig hebben."
+
+
 def render(
     rows: list[IncidentSummary],
     org_names: dict[int, str],
     now: datetime,
     flags: dict[int, list[str]] | None = None,
+    statuses: list[Status] | None = None,
 ) -> int | None:
-    """Show the rows; return the id of the incident the FG opens, if any."""
+    """Show the rows; return the id of the incident the FG opens, if any. ``statuses``: the
+    status filter, so that the sentence above the table says what is shown."""
+    st.write(count_line(len(rows), statuses))
     if not rows:
-        st.write("Er zijn geen open meldingen.")
         return None
-    if len(rows) >= config.QUEUE_LIMIT:
-        st.write(f"De eerste {config.QUEUE_LIMIT} open meldingen. Gebruik de filters om verder te zoeken.")
-    else:
-        st.write(
-            f"{len(rows)} open melding(en). Eerst de meldingen zonder besluit, dan de meldingen "
-            "die nog opvolging nodig hebben."
-        )
     new = sorted((r for r in rows if r.status is Status.REPORTED), key=lambda r: r.reported_at, reverse=True)
     if new:
         shown = ", ".join(r.reference for r in new[:10]) + (" en meer" if len(new) > 10 else "")
@@ -62,15 +88,18 @@ def render(
             "Status": [r.status.label for r in rows],
             "Aandacht": [", ".join((flags or {}).get(r.id, [])) for r in rows],
             "Wat er gebeurde": [Situation(r.situation).label for r in rows],
-            "Afdeling": [r.department for r in rows],
-            "Organisatie": [org_names.get(r.org_id, "") for r in rows],
+            # st.table renders Markdown in its cells: escape what people typed.
+            "Afdeling": [md_escape(r.department) for r in rows],
+            "Organisatie": [md_escape(org_names.get(r.org_id, "")) for r in rows],
             "Gemeld": [clock.format_local(r.reported_at) for r in rows],
         }
     )
     # Colour helps, the words carry the meaning: the table reads the same without colour.
     shade = [f"background-color: {COLOURS[u]}" if COLOURS[u] else "" for u in table["Urgentie"]]
     styled = table.style.apply(lambda _: shade, subset=["Termijn"], axis=0)
-    st.dataframe(styled, hide_index=True, width="stretch")
+    # st.table, not st.dataframe: its cells wrap, so all nine columns fit a 1280 px laptop
+    # screen without scrolling sideways (tests/e2e/test_screens_fit.py).
+    st.table(styled, hide_index=True)
     several = len({r.org_id for r in rows}) > 1  # numbers restart per organisation
     names = {r.id: f"{r.reference} · {org_names.get(r.org_id, '')}" if several else r.reference for r in rows}
     return st.selectbox(

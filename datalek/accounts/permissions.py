@@ -45,6 +45,8 @@ class Action(StrEnum):
     REPORT = "incident.create"
     LIST_OWN_REPORTS = "incident.list_own"
     READ_INCIDENT = "incident.read"
+    #: the reporter's name and address, for the FG who may contact them
+    READ_REPORTER = "incident.reporter"
     SUPPLEMENT = "incident.supplement"
     REPORT_DRAFT = "report.draft"
     # the FG's work on one incident
@@ -297,6 +299,7 @@ RULES: dict[Action, Rule] = {
     Action.REPORT: _reports,
     Action.LIST_OWN_REPORTS: _has_account,
     Action.READ_INCIDENT: _reads,
+    Action.READ_REPORTER: _handles,
     Action.SUPPLEMENT: _reads,
     Action.REPORT_DRAFT: _own_draft,
     **dict.fromkeys(HANDLER_ACTIONS, _handles),

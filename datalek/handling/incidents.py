@@ -219,6 +219,30 @@ def read_incident(db: Database, actor: Actor, incident_id: int) -> IncidentView:
     return IncidentView(to_model(row), extra, history)
 
 
+@dataclass(frozen=True)
+class Reporter:
+    """Who reported an incident, for the FG who may contact them. ``active`` is False when the
+    account is switched off or gone (then name and address are empty)."""
+
+    name: str
+    email: str
+    department: str
+    active: bool
+
+
+def reporter(db: Database, actor: Actor, incident_id: int) -> Reporter:
+    """The reporter's name, department and e-mail address: for the FG of the incident's
+    organisation only (never management or the beheerder); reading it is audited."""
+    require(db, actor, Action.READ_REPORTER, IncidentRef(incident_id))
+    with store.write(db):
+        audit.append(db, actor, "incident.reporter", "incident", incident_id)
+        row = sql.reporter(db, incident_id)
+        department = sql.incident(db, incident_id)["department"]
+    if row is None or not row["active"]:
+        return Reporter(name="", email="", department=department, active=False)
+    return Reporter(name=row["name"], email=row["email"], department=department, active=True)
+
+
 def add_supplement(
     db: Database, actor: Actor, incident_id: int, text: str, pii_kept: bool = False
 ) -> Supplement:

@@ -68,6 +68,19 @@ def incident(db: Database, incident_id: int) -> dict | None:
     return rows[0] if rows else None
 
 
+def reporter(db: Database, incident_id: int) -> dict | None:
+    """The reporter of an incident: name, e-mail address and whether the account is active;
+    None when the incident has no reporter any more (removed, or purged after retention)."""
+    rows = list(
+        db.query(
+            "SELECT u.name, u.email, u.active FROM incidents i JOIN users u ON u.id = i.reporter_id"
+            " WHERE i.id = ?",
+            [incident_id],
+        )
+    )
+    return rows[0] if rows else None
+
+
 def by_reporter(db: Database, reporter_id: int, limit: int) -> list[dict]:
     return list(
         db.query(

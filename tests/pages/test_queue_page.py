@@ -88,7 +88,7 @@ def test_dpo_sees_own_open_incidents_earliest_deadline_first(world, queue_world)
     assert list(table["Termijn"])[0] == "8 uur te laat"
     assert set(table["Organisatie"]) == {"Gemeente Test"}
     assert [m.value for m in at.markdown if "open melding" in str(m.value)] == [
-        "4 open melding(en). Eerst de meldingen zonder besluit, dan de meldingen die nog "
+        "4 open meldingen. Eerst de meldingen zonder besluit, dan de meldingen die nog "
         "opvolging nodig hebben."
     ]
 
@@ -132,7 +132,7 @@ def test_filters_narrow_the_queue_and_keep_the_order(world, queue_world):
     ]
     at.multiselect(key="q_status").set_value(["decided"]).run()
     assert not [t for t in tables(at) if "Nummer" in t.columns]
-    assert "Er zijn geen open meldingen." in [m.value for m in at.markdown]
+    assert "Er zijn geen meldingen met status Besloten." in [m.value for m in at.markdown]
 
 
 def test_empty_queue(world):
