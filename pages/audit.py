@@ -25,7 +25,7 @@ VALUE_LABELS = {
 
 def render() -> None:
     actor = session.actor()
-    st.title("Audittrail")
+    st.title("Audittrail", anchor=False)
     st.write(
         "Elke aanmelding, elke keer dat iemand een melding opent, elke wijziging en elke "
         "geweigerde actie staat in de audittrail. Elke regel is met een hash aan de vorige "

@@ -12,51 +12,56 @@ from ui import downloads, session
 from ui.forms import md_escape
 
 AS_OF = {"open", "measures_open", "measures_overdue"}  # figures of a moment, not of a year
-TABLES = {
-    "month": "Meldingen per maand",
-    "funnel": "Van melding tot informeren",
-    "type": "Soort incident",
-    "data": "Soort gegevens",
-    "dept": "Per afdeling",
-    "nature": "Vertrouwelijkheid, integriteit, beschikbaarheid",
-    "risk": "Risico volgens de beoordeling",
-    "notify_bucket": "Tijd tot de AP-melding",
-}
-
-
-REPORT_TYPES = {
-    "html": "text/html",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+#: The tables under the charts, in the order of the charts (names from ``stats.SERIES``).
+TABLES = ["month", "funnel", "type", "data", "dept", "nature", "risk", "notify_bucket"]
+#: "All organisations" and "all departments" as a choice. Not None: Streamlit shows a keyed
+#: selectbox whose value is None as empty, with its English placeholder "Choose an option".
+ALL_ORGS = 0
+ALL_DEPARTMENTS = ""
+REPORT_LINKS = {
+    "html": "Download verantwoording (HTML)",
+    "docx": "Download verantwoording (Word)",
+    "xlsx": "Download alle cijfers (Excel)",
 }
 
 
 def render() -> None:
     actor = session.actor()
-    st.title("Overzicht")
+    st.title("Overzicht", anchor=False)
     st.caption(disclosure.explanation(disclosure.threshold()))
     try:
         with store.unit() as db:
             orgs = {o.id: o.name for o in list_organisations(db, actor) if o.id in actor.org_ids}
             first, second, third, fourth = st.columns(4)
-            choices = ([None] if len(orgs) > 1 else []) + list(orgs)
+            choices = ([ALL_ORGS] if len(orgs) > 1 else []) + list(orgs)
             org_id = first.selectbox(
-                "Organisatie", choices, key="ov_org", format_func={None: "Alle organisaties", **orgs}.get
+                "Organisatie",
+                choices,
+                key="ov_org",
+                format_func={ALL_ORGS: "Alle organisaties", **orgs}.get,
+                filter_mode=None,
+                placeholder="Kies een organisatie",
             )
+            org_id = None if org_id == ALL_ORGS else org_id
             years = stats.available_years(db, actor, org_id)
             if not years:
                 st.info("Er zijn nog geen meldingen.")
                 st.stop()
-            year = second.selectbox("Jaar", years, key="ov_year")
+            year = second.selectbox(
+                "Jaar", years, key="ov_year", filter_mode=None, placeholder="Kies een jaar"
+            )
             compare = fourth.toggle("Vergelijk met het jaar ervoor", value=True, key="ov_compare")
             board = stats.dashboard(db, actor, year, org_id)
-            options = [None, *board.departments]
+            options = [ALL_DEPARTMENTS, *board.departments]
             department = third.selectbox(
                 "Afdeling",
                 options,
                 key="ov_dept",
                 format_func={d: d or "Alle afdelingen" for d in options}.get,
+                filter_mode=None if len(options) <= 10 else "contains",
+                placeholder="Kies een afdeling",
             )
-            if department is not None:
+            if department:
                 board = stats.dashboard(db, actor, year, org_id, department)
     except PermissionDenied as exc:
         st.error(exc.message)
@@ -93,15 +98,18 @@ def render() -> None:
     if before is None and compare:
         st.caption(f"Voor {year - 1} zijn er voor deze keuze geen cijfers te tonen.")
     figures = charts.dashboard_figures(now.series, year, before.series if before else None)
-    st.plotly_chart(figures.pop("month"), width="stretch", key="ch_month")
+    draw = {"width": "stretch", "config": charts.CONFIG}
+    st.plotly_chart(figures.pop("month"), key="ch_month", **draw)
     for left_code, right_code in [("funnel", "notify_time"), ("type", "data"), ("dept", "risk")]:
         left, right = st.columns(2)
-        left.plotly_chart(figures[left_code], width="stretch", key=f"ch_{left_code}")
-        right.plotly_chart(figures[right_code], width="stretch", key=f"ch_{right_code}")
-    st.plotly_chart(figures["nature"], width="stretch", key="ch_nature")
+        left.plotly_chart(figures[left_code], key=f"ch_{left_code}", **draw)
+        right.plotly_chart(figures[right_code], key=f"ch_{right_code}", **draw)
+    st.plotly_chart(figures["nature"], key="ch_nature", **draw)
     with st.expander("De cijfers achter de grafieken, als tabellen (ook voor schermlezers)"):
-        for code, title in TABLES.items():
-            st.markdown(f"**{title}**")
+        for code in TABLES:
+            st.markdown(f"**{stats.SERIES[code].title}**")
+            if note := disclosure.empty_note(now.series[code]):
+                st.caption(note)
             # st.table is a real HTML table (readable by screen readers); labels such as
             # department names are typed by people, so they are escaped for its Markdown.
             st.table(
@@ -110,13 +118,12 @@ def render() -> None:
                     str(year): [c.shown for c in now.series[code]],
                 }
             )
-    st.subheader("Jaarverantwoording")
+    st.subheader("Jaarverantwoording", anchor=False)
     st.write(
         f"Maak de verantwoording datalekken {year} voor "
         + ("alle organisaties samen." if org_id is None else f"{orgs[org_id]}.")
     )
-    a, b = st.columns(2)
-    if a.button("Maak verantwoording", key="ov_make", icon=":material/description:"):
+    if st.button("Maak verantwoording", key="ov_make", icon=":material/description:"):
         selection = OrgSelection((org_id,) if org_id is not None else tuple(actor.org_ids))
         with store.unit() as db:
             st.session_state["ov_report"] = (
@@ -130,19 +137,18 @@ def render() -> None:
                         selection,
                         Download(
                             f"verantwoording-{year}.{fmt}",
-                            REPORT_TYPES[fmt],
+                            annual_report.MEDIA_TYPES[fmt],
                             annual_report.generate(db, actor, year, org_id, fmt),
                         ),
                     )
-                    for fmt in REPORT_TYPES
+                    for fmt in REPORT_LINKS
                 },
             )
     made = st.session_state.get("ov_report")
     if made and made[:2] == (year, org_id):  # never another year's report under this year's name
-        made = made[2]
-        with a:
-            shown = downloads.link(made["html"], "Download verantwoording (HTML)")
-        with b:
-            downloads.link(made["xlsx"], "Download alle cijfers (Excel)", primary=False)
+        shown = False
+        for column, (fmt, text) in zip(st.columns(len(REPORT_LINKS)), REPORT_LINKS.items(), strict=True):
+            with column:
+                shown = downloads.link(made[2][fmt], text, primary=fmt == "html") or shown
         if shown:
             st.caption(downloads.HINT)

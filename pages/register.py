@@ -27,7 +27,7 @@ SHOWN = [
 
 def render() -> None:
     actor = session.actor()
-    st.title("Register")
+    st.title("Register", anchor=False)
     st.caption(
         "Het register van datalekken (art. 33 lid 5 AVG): elk incident, ook als het niet is "
         "gemeld of geen datalek bleek, met feiten, besluit, motivering en maatregelen."
@@ -37,7 +37,14 @@ def render() -> None:
     with store.unit() as db:
         org_names = {o.id: o.name for o in list_organisations(db, actor)}
     left, right = st.columns(2)
-    org_id = left.selectbox("Organisatie", list(org_names), key="reg_org", format_func=org_names.get)
+    org_id = left.selectbox(
+        "Organisatie",
+        list(org_names),
+        key="reg_org",
+        format_func=org_names.get,
+        filter_mode=None,
+        placeholder="Kies een organisatie",
+    )
     if org_id is None:
         st.info("Je bent nog niet gekoppeld aan een organisatie.")
         return
@@ -47,7 +54,9 @@ def render() -> None:
             if not years:
                 st.info("Er zijn nog geen meldingen voor deze organisatie.")
                 return
-            year = right.selectbox("Jaar", years, key="reg_year")
+            year = right.selectbox(
+                "Jaar", years, key="reg_year", filter_mode=None, placeholder="Kies een jaar"
+            )
             table = register_export.view(db, actor, org_id, year)
     except PermissionDenied as exc:
         st.error(exc.message)

@@ -35,6 +35,22 @@ def test_html_has_every_section_in_order(report_world):
     assert page.count('class="plotly-graph-div"') == 8
 
 
+def test_docx_has_every_section_in_order_and_the_figures_of_the_dashboard(report_world):
+    import docx
+
+    world, db, _ = report_world
+    made = annual_report.generate(db, world["management"], 2026, world.org.id, "docx", today=dw.TODAY)
+    document = docx.Document(io.BytesIO(made))
+    headings = [p.text for p in document.paragraphs if p.style.name == "Heading 2"]
+    assert headings == [t for _, t in annual_report.SECTIONS]
+    assert document.paragraphs[0].text == "Verantwoording datalekken 2026 — Gemeente Test"
+    board = stats.dashboard(db, world["management"], 2026, world.org.id, today=dw.TODAY)
+    cells = {c.text for t in document.tables for row in t.rows for c in row.cells}
+    in_sections = [code for codes in annual_report._SECTION_FIGURES.values() for code in codes]
+    assert {board.current.figures[code].label for code in in_sections} <= cells
+    assert {c.label for c in board.current.series["risk"]} <= cells
+
+
 def test_html_works_offline(report_world):
     world, db, _ = report_world
     page = annual_report.generate(db, world["management"], 2026, world.org.id, "html").decode()
@@ -53,7 +69,7 @@ def test_html_escapes_every_text(report_world):
 
 def test_no_free_text_from_incidents(report_world):
     world, db, both = report_world
-    for fmt in ("html", "xlsx"):
+    for fmt in annual_report.FORMATS:
         data = annual_report.generate(db, both, 2026, None, fmt)
         assert b"geheim" not in data
 
@@ -70,7 +86,7 @@ def test_report_equals_dashboard_and_is_reproducible(report_world):
     rows = {r[0]: r[1] for r in book["Kerncijfers"].iter_rows(min_row=2, values_only=True)}
     assert rows == {f.label: f.shown for f in board.current.figures.values()}
     for code, row in board.current.series.items():
-        sheet = book[f"Grafiek {code}"[:31]]
+        sheet = book[stats.SERIES[code].short]
         assert {r[0]: r[1] for r in sheet.iter_rows(min_row=2, values_only=True)} == {
             c.label: c.shown for c in row
         }

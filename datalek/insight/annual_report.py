@@ -4,8 +4,11 @@ Built from the same protected figures as the dashboard (``stats.dashboard``), so
 number in the report equals the number on the dashboard, and the same database and year
 give the same figures. No personal data and no free text from incidents: only counts,
 shares, medians and fixed Dutch labels. The HTML works offline (plotly.js is embedded)
-and escapes every text it writes; the XLSX holds every figure. Each generation is
-written to the audit trail (codes only).
+and escapes every text it writes; the XLSX holds every figure; the DOCX (Word) has the
+same sections with the charts as tables. Charts, sheets and tables take their names and
+labels from one table in the core (``stats.SERIES``, ``stats.LABELS``), so the app, the
+HTML, the XLSX and the DOCX say the same. Each generation is written to the audit trail
+(codes only).
 """
 
 from __future__ import annotations
@@ -25,6 +28,21 @@ from datalek.accounts.organisations import list_organisations
 from datalek.accounts.permissions import Action, OrgSelection, require
 from datalek.insight import charts, disclosure, stats
 from datalek.models import Actor
+
+FORMATS = ("html", "xlsx", "docx")
+MEDIA_TYPES = {
+    "html": "text/html",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+}
+#: The charts of each section, by their code in ``stats.SERIES``, in the order they are shown.
+_SECTION_CHARTS = {
+    "trend": ["month", "funnel", "dept"],
+    "authority": ["notify_bucket"],
+    "causes": ["type", "data", "nature", "risk"],
+}
+#: chart code in ``charts.dashboard_figures`` -> its series code
+_FIGURE_SERIES = {"notify_time": "notify_bucket"}
 
 SECTIONS = [
     ("summary", "Samenvatting"),
@@ -181,7 +199,9 @@ def to_html(report: AnnualReport) -> str:
         board.current.series, report.year, board.previous.series if board.previous else None
     )
     chart = {
-        k: f'<div class="chart">{fig.to_html(full_html=False, include_plotlyjs=False)}</div>'
+        _FIGURE_SERIES.get(k, k): '<div class="chart">'
+        + fig.to_html(full_html=False, include_plotlyjs=False, config=charts.CONFIG)
+        + "</div>"
         for k, fig in figs.items()
     }
     trend = [("Jaar", *[stats.COUNTS[c] for c in ("total", "breach", "notified", "informed")])]
@@ -196,7 +216,7 @@ def to_html(report: AnnualReport) -> str:
         + chart["month"]
         + chart["funnel"]
         + chart["dept"],
-        "authority": _table(_figure_rows(report, _SECTION_FIGURES["authority"])) + chart["notify_time"],
+        "authority": _table(_figure_rows(report, _SECTION_FIGURES["authority"])) + chart["notify_bucket"],
         "subjects": _table(_figure_rows(report, _SECTION_FIGURES["subjects"])),
         "causes": chart["type"] + chart["data"] + chart["nature"] + chart["risk"],
         "measures": _table(_figure_rows(report, _SECTION_FIGURES["measures"])),
@@ -227,11 +247,11 @@ def to_xlsx(report: AnnualReport) -> bytes:
     for year, figures in report.trend.items():
         for fig in figures.figures.values():
             trend.append([year, fig.label, fig.shown])
-    for code, cells in report.dashboard.current.series.items():
-        ws = book.create_sheet(f"Grafiek {code}"[:31])
-        ws.append(["Onderdeel", str(report.year)])
-        for cell in cells:
-            ws.append([cell.label, cell.shown])
+    for code, names in stats.SERIES.items():
+        ws = book.create_sheet(names.short)
+        ws.append([names.title, str(report.year)])
+        for label, shown in _chart_rows(report, code):
+            ws.append([label, shown])
     points = book.create_sheet("Aandachtspunten")
     for point in report.attention:
         points.append([point])
@@ -241,16 +261,76 @@ def to_xlsx(report: AnnualReport) -> bytes:
     return out.getvalue()
 
 
+def _chart_rows(report: AnnualReport, code: str) -> list[tuple[str, str]]:
+    """A chart as rows (label, count as shown); an empty or hidden chart says why."""
+    cells = report.dashboard.current.series[code]
+    rows = [(c.label, c.shown) for c in cells]
+    note = disclosure.empty_note(cells)
+    return rows + [(note, "")] if note else rows
+
+
+def to_docx(report: AnnualReport) -> bytes:
+    """The report as a Word document: the same sections, every chart as a table."""
+    from docx import Document  # python-docx: only needed when a Word file is asked for
+
+    document = Document()
+    document.core_properties.title = report.title
+    document.core_properties.author = "Datalek"
+    document.add_heading(report.title, level=1)
+    board = report.dashboard
+    document.add_paragraph(
+        f"{disclosure.explanation(disclosure.threshold())} Maatregelen zijn beoordeeld op"
+        f" {board.current.as_of:%d-%m-%Y}."
+    )
+
+    def table(rows: list[tuple]) -> None:
+        made = document.add_table(rows=0, cols=len(rows[0]))
+        made.style = "Table Grid"
+        for row in rows:
+            for cell, value in zip(made.add_row().cells, row, strict=True):
+                cell.text = str(value)
+
+    trend = [("Jaar", *[stats.COUNTS[c] for c in ("total", "breach", "notified", "informed")])]
+    trend += [
+        (y, *[f.figures[c].shown for c in ("total", "breach", "notified", "informed")])
+        for y, f in report.trend.items()
+    ]
+    for code, title in SECTIONS:
+        document.add_heading(title, level=2)
+        if code == "summary":
+            for line in summary(report):
+                document.add_paragraph(line)
+        if code == "trend":
+            table(trend)
+        if code in _SECTION_FIGURES:
+            table(_figure_rows(report, _SECTION_FIGURES[code]))
+        for chart in _SECTION_CHARTS.get(code, []):
+            document.add_paragraph(stats.SERIES[chart].title, style="Heading 3")
+            table([("Onderdeel", str(report.year)), *_chart_rows(report, chart)])
+        if code == "attention":
+            for point in report.attention:
+                document.add_paragraph(point, style="List Bullet")
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
 def generate(
     db: Database, actor: Actor, year: int, org_id: int | None, fmt: str, today: date | None = None
 ) -> bytes:
-    """The report as 'html' or 'xlsx' bytes; audited."""
-    if fmt not in ("html", "xlsx"):
+    """The report as 'html', 'xlsx' or 'docx' bytes; audited."""
+    if fmt not in FORMATS:
         raise ValueError(fmt)
     selection = (org_id,) if org_id is not None else tuple(actor.org_ids)
     require(db, actor, Action.MAKE_ANNUAL_REPORT, OrgSelection(selection))
     report = build(db, actor, year, org_id, today)
-    data = to_html(report).encode("utf-8") if fmt == "html" else to_xlsx(report)
+    data = (
+        to_html(report).encode("utf-8")
+        if fmt == "html"
+        else to_xlsx(report)
+        if fmt == "xlsx"
+        else to_docx(report)
+    )
     if db.conn.in_transaction:
         raise RuntimeError("generate must not run inside a transaction")
     with store.write(db):

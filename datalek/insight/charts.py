@@ -4,18 +4,31 @@ Colour-blind-safe (Okabe-Ito), Dutch labels, and readable without colour: every 
 carries its number as text, and series that differ are also told apart by a pattern
 and by the legend. Hidden counts get no bar and the text "verborgen". At most a few dozen
 points per chart: the aggregation happens in SQL (``datalek.store.stats``).
+
+Counts are whole numbers: the value axis starts at 0 and has whole-number ticks. A chart
+without any bar says why, in Dutch ("Nog geen gegevens", or that every count is hidden),
+instead of drawing an empty axis from -1 to 1. The charts cannot be zoomed and draw no
+Plotly toolbar: its buttons and messages are English (``CONFIG``).
 """
 
 from __future__ import annotations
 
 import plotly.graph_objects as go
 
-from datalek.insight.disclosure import Cell
+from datalek.insight import stats
+from datalek.insight.disclosure import Cell, empty_note
 
 #: Okabe-Ito palette, safe for the common forms of colour blindness.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
 
-MONTHS = ["jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec"]
+MONTHS = stats.MONTHS
+
+#: Plotly's configuration wherever a chart is drawn (the dashboard, the yearly report): no
+#: toolbar, whose tooltips ("Download plot as a png", "Autoscale") Plotly only has in English.
+CONFIG = {"displayModeBar": False, "displaylogo": False, "scrollZoom": False}
+
+#: Up to this many, the value axis gets a tick per whole number (Plotly would pick 0.5 steps).
+SMALL_AXIS = 10
 
 _LAYOUT = {
     "margin": {"l": 10, "r": 40, "t": 50, "b": 10},
@@ -42,6 +55,33 @@ def _trace(cells: list[Cell], name: str, colour: str, pattern: str = "", horizon
     return go.Bar(x=labels, y=values, **common)
 
 
+def _counts_axis(fig: go.Figure, cells: list[Cell], axis: str | None) -> go.Figure:
+    """Whole numbers from 0 on the value axis (``axis``: "x", "y" or None for a funnel), no
+    zooming, and a note in the middle when no bar can be drawn."""
+    note = empty_note(cells)
+    if axis is not None:
+        largest = max((c.count or 0 for c in cells), default=0)
+        ticks = {"tickformat": "d", "rangemode": "tozero", "fixedrange": True}
+        if note is not None:
+            ticks |= {"range": [0, 1], "dtick": 1}
+        elif largest <= SMALL_AXIS:
+            ticks |= {"dtick": 1}
+        fig.update_xaxes(fixedrange=True)
+        fig.update_yaxes(fixedrange=True)
+        (fig.update_xaxes if axis == "x" else fig.update_yaxes)(**ticks)
+    if note is not None:
+        fig.add_annotation(
+            text=note,
+            x=0.5,
+            y=0.5,
+            xref="paper",
+            yref="paper",
+            showarrow=False,
+            font={"size": 16},
+        )
+    return fig
+
+
 def bar(cells: list[Cell], title: str, x_title: str, horizontal: bool = False) -> go.Figure:
     """Bars with their value as text; hidden cells get no bar and the text "verborgen"."""
     fig = go.Figure(_trace(cells, x_title, PALETTE[0], horizontal=horizontal))
@@ -55,7 +95,7 @@ def bar(cells: list[Cell], title: str, x_title: str, horizontal: bool = False) -
     )
     if horizontal:
         fig.update_yaxes(autorange="reversed", automargin=True)
-    return fig
+    return _counts_axis(fig, cells, "x" if horizontal else "y")
 
 
 def per_month(cells: list[Cell], year: int, previous: list[Cell] | None = None) -> go.Figure:
@@ -74,7 +114,7 @@ def per_month(cells: list[Cell], year: int, previous: list[Cell] | None = None) 
         legend={"orientation": "h", "y": -0.2},
         **_LAYOUT,
     )
-    return fig
+    return _counts_axis(fig, named + (before if previous is not None else []), "y")
 
 
 def funnel(cells: list[Cell]) -> go.Figure:
@@ -89,9 +129,9 @@ def funnel(cells: list[Cell]) -> go.Figure:
             hoverinfo="skip",
         )
     )
-    fig.update_layout(title="Van melding tot betrokkenen geïnformeerd", height=340, **_LAYOUT)
+    fig.update_layout(title=stats.SERIES["funnel"].title, height=340, **_LAYOUT)
     fig.update_yaxes(automargin=True)
-    return fig
+    return _counts_axis(fig, cells, None)
 
 
 def notify_time(cells: list[Cell]) -> go.Figure:
@@ -104,7 +144,7 @@ def notify_time(cells: list[Cell]) -> go.Figure:
         x=2.5, y=1, yref="paper", text="72 uur", showarrow=False, xanchor="left", yanchor="bottom"
     )
     fig.update_layout(
-        title="Tijd tot de melding bij de AP",
+        title=stats.SERIES["notify_bucket"].title,
         height=360,
         barmode="group",
         xaxis_title="Uren na ontdekking",
@@ -113,20 +153,21 @@ def notify_time(cells: list[Cell]) -> go.Figure:
         **_LAYOUT,
     )
     fig.update_xaxes(categoryorder="array", categoryarray=[c.label for c in cells])
-    return fig
+    return _counts_axis(fig, cells, "y")
 
 
 def dashboard_figures(
     series: dict[str, list[Cell]], year: int, previous: dict[str, list[Cell]] | None
 ) -> dict[str, go.Figure]:
-    """Every chart of the dashboard (and the yearly report), by code."""
+    """Every chart of the dashboard (and the yearly report), by code; titles from ``stats.SERIES``."""
+    title = {code: names.title for code, names in stats.SERIES.items()}
     return {
         "month": per_month(series["month"], year, previous["month"] if previous else None),
         "funnel": funnel(series["funnel"]),
-        "type": bar(series["type"], "Soort incident", "Soort", horizontal=True),
-        "data": bar(series["data"], "Soort gegevens", "Gegevens", horizontal=True),
-        "dept": bar(series["dept"], "Per afdeling", "Afdeling", horizontal=True),
-        "nature": bar(series["nature"], "Vertrouwelijkheid, integriteit, beschikbaarheid", "Soort inbreuk"),
-        "risk": bar(series["risk"], "Risico volgens de beoordeling", "Risico"),
+        "type": bar(series["type"], title["type"], "Soort", horizontal=True),
+        "data": bar(series["data"], title["data"], "Gegevens", horizontal=True),
+        "dept": bar(series["dept"], title["dept"], "Afdeling", horizontal=True),
+        "nature": bar(series["nature"], title["nature"], "Soort inbreuk"),
+        "risk": bar(series["risk"], title["risk"], "Risico"),
         "notify_time": notify_time(series["notify_bucket"]),
     }

@@ -48,6 +48,10 @@ Values = dict[str, Counter]
 #: a small one cannot be recomputed may be large, and a different word for it would let a
 #: total pin down the small one.
 HIDDEN = "verborgen"
+#: What an empty chart says instead of drawing an axis from -1 to 1.
+NO_DATA = "Nog geen gegevens"
+#: What a chart says when every count in it is hidden.
+ALL_HIDDEN = "Verborgen (te weinig meldingen om te tonen)"
 
 
 def explanation(limit: int) -> str:
@@ -66,6 +70,13 @@ class Cell:
     @property
     def shown(self) -> str:
         return HIDDEN if self.count is None else str(self.count)
+
+
+def empty_note(cells: list[Cell]) -> str | None:
+    """Why a chart shows no bar at all: no data, or every count hidden; None when it has one."""
+    if any(c.count for c in cells):
+        return None
+    return ALL_HIDDEN if any(c.count is None for c in cells) else NO_DATA
 
 
 def suppress(counts: dict[str, int], limit: int) -> list[Cell]:

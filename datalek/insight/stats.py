@@ -49,6 +49,30 @@ BUCKETS = [
 VECTORS = {"month", "type", "status", "risk", "data", "nature", "notify_bucket", "dept"}
 NO_ASSESSMENT = "Nog niet beoordeeld"
 
+
+@dataclass(frozen=True)
+class Series:
+    """The Dutch names of one chart: its title, and a short name (an Excel sheet's, at most
+    31 characters)."""
+
+    title: str
+    short: str
+
+
+#: chart code -> its Dutch names: the one table the dashboard, its tables for screen readers,
+#: and the yearly report's HTML, XLSX and DOCX all take their chart names from.
+SERIES = {
+    "month": Series("Meldingen per maand", "Per maand"),
+    "funnel": Series("Van melding tot betrokkenen geïnformeerd", "Van melding tot informeren"),
+    "type": Series("Soort incident", "Soort incident"),
+    "status": Series("Status van de meldingen", "Status"),
+    "data": Series("Soort gegevens", "Soort gegevens"),
+    "dept": Series("Per afdeling", "Per afdeling"),
+    "nature": Series("Vertrouwelijkheid, integriteit, beschikbaarheid", "Soort inbreuk"),
+    "risk": Series("Risico volgens de beoordeling", "Risico"),
+    "notify_bucket": Series("Tijd tot de melding bij de AP", "Tijd tot de AP-melding"),
+}
+
 #: key figure code -> Dutch label (counts)
 COUNTS = {
     "total": "Interne meldingen",
@@ -274,29 +298,47 @@ def _hours(value: float | None) -> str:
     return "niet te tonen" if value is None else f"{value:g} uur"
 
 
-def _cells(
-    node: Node,
-    dimension: str,
-    labels: dict[str, str],
-    order: list[str] | None = None,
-    limit: int | None = None,
-) -> list[Cell]:
+def _cells(node: Node, dimension: str) -> list[Cell]:
     counts = node.values.get(dimension, Counter())
-    keys = (
-        order
-        if order is not None
-        else sorted((k for k, n in counts.items() if n), key=lambda k: (-counts[k], labels.get(k, k)))
+    keys = ORDER.get(dimension) or sorted(
+        (k for k, n in counts.items() if n), key=lambda k: (-counts[k], label(dimension, k))
     )
-    return [Cell(labels.get(k, k), node.count(dimension, k), limit) for k in keys]
+    return [Cell(label(dimension, k), node.count(dimension, k)) for k in keys]
 
 
-def _label(enum, key: str) -> str:
-    if key == "_none":
-        return NO_ASSESSMENT
-    try:
-        return enum(key).label
-    except ValueError:
-        return key
+#: A code in the figures that no label table knows (an old value in an old assessment).
+UNKNOWN = "Onbekend"
+
+
+def _short(label: str) -> str:
+    """'Vertrouwelijkheid (iemand kon ...)' -> 'Vertrouwelijkheid'."""
+    return label.split(" (")[0]
+
+
+#: dimension -> code -> Dutch label: every code a chart can show, also when no incident of the
+#: selection has it (a chart with only "high" risks still names its other bars in Dutch).
+LABELS: dict[str, dict[str, str]] = {
+    "month": {f"{m:02d}": MONTHS[m - 1] for m in range(1, 13)},
+    "type": {t.value: t.label for t in IncidentType},
+    "status": {s.value: s.label for s in Status},
+    "data": {c.value: c.label for c in DataCategory} | {"_none": NO_ASSESSMENT},
+    "nature": {n.value: _short(n.label) for n in Nature} | {"_none": NO_ASSESSMENT},
+    "risk": {r.value: r.label for r in RiskLevel} | {"_none": NO_ASSESSMENT},
+    "notify_bucket": {label: label for _, _, label in BUCKETS},
+}
+#: The bars a chart always shows, in this order (the others: the codes found, largest first).
+ORDER = {
+    "month": list(LABELS["month"]),
+    "risk": [r.value for r in RiskLevel] + ["_none"],
+    "notify_bucket": list(LABELS["notify_bucket"]),
+}
+
+
+def label(dimension: str, code: str) -> str:
+    """The Dutch label of a code in the figures; department names are shown as typed."""
+    if dimension == "dept":
+        return code
+    return LABELS.get(dimension, {}).get(code, UNKNOWN)
 
 
 def figures(node: Node, year: int, as_of: date) -> Figures:
@@ -322,28 +364,10 @@ def figures(node: Node, year: int, as_of: date) -> Figures:
     for code, value in medians.items():
         result[code] = Figure(code, DERIVED[code], value, _hours(value))
     series = {
-        "month": _cells(
-            node,
-            "month",
-            {f"{m:02d}": MONTHS[m - 1] for m in range(1, 13)},
-            [f"{m:02d}" for m in range(1, 13)],
-        ),
-        "type": _cells(node, "type", {t.value: t.label for t in IncidentType}),
-        "status": _cells(node, "status", {s.value: s.label for s in Status}),
-        "data": _cells(node, "data", {k: _label(DataCategory, k) for k in node.values.get("data", {})}),
-        "nature": _cells(
-            node, "nature", {k: _label(Nature, k).split(" (")[0] for k in node.values.get("nature", {})}
-        ),
-        "risk": _cells(
-            node,
-            "risk",
-            {k: _label(RiskLevel, k) for k in node.values.get("risk", {})},
-            [r.value for r in RiskLevel] + ["_none"],
-        ),
-        "dept": _cells(node, "dept", {}),
-        "notify_bucket": _cells(node, "notify_bucket", {}, [b[2] for b in BUCKETS]),
-        "funnel": [Cell(COUNTS[c], node.count(c)) for c in ("total", "breach", "notified", "informed")],
+        code: _cells(node, code)
+        for code in ("month", "type", "status", "data", "nature", "risk", "dept", "notify_bucket")
     }
+    series["funnel"] = [Cell(COUNTS[c], node.count(c)) for c in ("total", "breach", "notified", "informed")]
     return Figures(year, as_of, result, series)
 
 

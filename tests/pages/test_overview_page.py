@@ -74,10 +74,14 @@ def test_report_is_made_and_audited(filled, db_path):
     at.button(key="ov_make").click().run()
     assert not at.exception and not errors(at)
     links = download_links(at)
-    assert list(links) == ["Download verantwoording (HTML)", "Download alle cijfers (Excel)"]
+    assert list(links) == [
+        "Download verantwoording (HTML)",
+        "Download verantwoording (Word)",
+        "Download alle cijfers (Excel)",
+    ]
     assert b"<html" in fetch(links["Download verantwoording (HTML)"]).data
     audited = rows(db_path, "SELECT detail FROM audit_log WHERE action = 'annual_report.generate'")
-    assert sorted(json.loads(r["detail"])["format"] for r in audited) == ["html", "xlsx"]
+    assert sorted(json.loads(r["detail"])["format"] for r in audited) == ["docx", "html", "xlsx"]
 
 
 def test_without_reports(world):
@@ -107,3 +111,23 @@ def test_every_chart_has_its_figures_as_a_table(filled):
     assert len(month) == 12
     shown = {str(v) for t in tables for v in t.value.iloc[:, 1]}
     assert "verborgen" in shown  # the same suppression as the charts
+
+
+def test_every_chart_is_drawn_without_plotlys_english_toolbar_and_counts_from_zero(filled):
+    world, _ = filled
+    at = signed_in(world["management"], PAGE)
+    for chart in at.get("plotly_chart"):
+        assert json.loads(chart.proto.config)["displayModeBar"] is False
+        layout = json.loads(chart.proto.spec)["layout"]
+        axes = [layout[k] for k in ("xaxis", "yaxis") if layout.get(k, {}).get("tickformat") == "d"]
+        assert all(a["rangemode"] == "tozero" for a in axes)
+
+
+def test_the_organisation_choice_all_is_a_value_streamlit_shows(filled):
+    """None as the value of a keyed selectbox is drawn as an empty field with Streamlit's
+    English "Choose an option"; "Alle organisaties" must be a real value."""
+    world, both = filled
+    at = signed_in(both, PAGE)
+    select = at.selectbox(key="ov_org")
+    assert select.value is not None and select.options[select.index] == "Alle organisaties"
+    assert select.proto.HasField("default")
