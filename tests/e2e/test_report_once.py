@@ -17,7 +17,10 @@ REFERENCE = re.compile(r"DL-\d{4}-\d{4}")
 def _reports(path, marker: str) -> list[str]:
     with store.unit(path) as db:
         return [
-            r for (r,) in db.execute("SELECT reference FROM incidents WHERE description LIKE ?", [f"%{marker}%"])
+            r
+            for (r,) in db.execute(
+                "SELECT reference FROM incidents WHERE description LIKE ?", [f"%{marker}%"]
+            )
         ]
 
 

@@ -663,4 +663,3 @@ def test_a_report_sent_again_with_the_same_key_is_stored_once(fixed_submission_k
     assert not at.exception
     assert count_rows(db_path, "incidents") == 1
     assert any("Deze melding was al verstuurd." in i.value for i in at.info)
-
