@@ -54,7 +54,7 @@ def with_unknown_path(pages: list[st.Page]) -> list[st.Page]:
     home = pages[0]
 
     def unknown_page() -> None:
-        st.title("Pagina niet gevonden")
+        st.title("Pagina niet gevonden", anchor=False)
         st.write("Deze pagina bestaat niet, of hij is niet voor jou.")
         st.page_link(home, label=f"Naar {home.title}", icon=":material/arrow_forward:")
 

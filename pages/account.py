@@ -15,20 +15,20 @@ from ui.forms import field_error, md_escape
 def render() -> None:
     actor = session.actor()
     state = st.session_state
-    st.title("Mijn account")
+    st.title("Mijn account", anchor=False)
     with store.unit() as db:
         me = get_user(db, actor, actor.user_id)
         orgs = list_organisations(db, actor)
     st.table(
         {
-            "Gegeven": ["Naam", "E-mailadres", "Rol", "Organisatie(s)"],
+            "Gegeven": ["Naam", "E-mailadres", "Rol", "Organisatie" if len(orgs) == 1 else "Organisaties"],
             # st.table renders Markdown in its cells: names are typed by people, so escape them.
             "Waarde": [
                 md_escape(v) for v in (me.name, me.email, me.role.label, ", ".join(o.name for o in orgs))
             ],
         }
     )
-    st.subheader("Wachtwoord wijzigen")
+    st.subheader("Wachtwoord wijzigen", anchor=False)
     errors = state.get("a_errors")
     with st.form("password", clear_on_submit=True, enter_to_submit=False):
         new = st.text_input("Nieuw wachtwoord (minstens 12 tekens)", type="password", max_chars=1024)
@@ -53,7 +53,7 @@ def render() -> None:
 
 
 def _sessions(actor) -> None:
-    st.subheader("Waar je bent aangemeld")
+    st.subheader("Waar je bent aangemeld", anchor=False)
     with store.unit() as db:
         mine = sessions.active(db, actor)
     current = session.session_id()

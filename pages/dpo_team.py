@@ -18,12 +18,12 @@ from ui.forms import field_error, md_escape
 def render() -> None:
     actor = session.actor()
     state = st.session_state
-    st.title("FG-team")
+    st.title("FG-team", anchor=False)
     with store.unit() as db:
         orgs = list_organisations(db, actor)
         teams = {o.id: dpo_team(db, actor, o.id) for o in orgs}
     for org in orgs:
-        st.subheader(f"FG's van {md_escape(org.name)}")
+        st.subheader(f"FG's van {md_escape(org.name)}", anchor=False)
         st.dataframe(
             {
                 "Naam": [u.name for u in teams[org.id]],
@@ -33,7 +33,7 @@ def render() -> None:
             hide_index=True,
             width="stretch",
         )
-    st.subheader("Plaatsvervangend FG uitnodigen")
+    st.subheader("Plaatsvervangend FG uitnodigen", anchor=False)
     st.write(
         "Je plaatsvervanger krijgt een e-mail met een link die 72 uur geldig is, en kiest daarmee zelf "
         "een wachtwoord. Met de rol FG kan zij alle meldingen van de organisatie lezen. Alle FG's "
@@ -42,7 +42,14 @@ def render() -> None:
     errors = state.get("t_errors")
     names = {o.id: o.name for o in orgs}
     with st.form("deputy", enter_to_submit=False):
-        st.selectbox("Organisatie", list(names), format_func=names.get, key="t_org")
+        st.selectbox(
+            "Organisatie",
+            list(names),
+            format_func=names.get,
+            key="t_org",
+            filter_mode=None if len(names) <= 10 else "contains",
+            placeholder="Kies een organisatie",
+        )
         st.text_input("Naam", key="t_name", max_chars=200)
         field_error(errors, "name")
         st.text_input("E-mailadres", key="t_email", max_chars=200)

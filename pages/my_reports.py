@@ -15,7 +15,7 @@ from ui.once import OnceForm
 
 def render() -> None:
     actor = session.actor()
-    st.title("Mijn meldingen")
+    st.title("Mijn meldingen", anchor=False)
     with store.unit() as db:
         mine = incidents.my_reports(db, actor)
     if not mine:
@@ -35,6 +35,7 @@ def render() -> None:
         format_func={m.id: m.reference for m in mine}.get,
         index=None,
         key="mine_choice",
+        filter_mode=None if len(mine) <= 10 else "contains",
         placeholder="Kies een melding",
     )
     if choice is None:
@@ -47,7 +48,7 @@ def render() -> None:
         st.stop()
     incident_view.facts(view)
     incident_view.supplements(view)
-    st.subheader("Aanvulling toevoegen")
+    st.subheader("Aanvulling toevoegen", anchor=False)
     st.caption(
         "Je aanvulling komt onder je melding te staan; je oorspronkelijke melding blijft zoals hij was. "
         "Beschrijf wat er gebeurd is, niet wie het betreft."

@@ -20,7 +20,7 @@ from ui.once import OnceForm
 def render() -> None:
     actor = session.actor()
     state = st.session_state
-    st.title("Organisaties")
+    st.title("Organisaties", anchor=False)
     with store.unit() as db:
         orgs = list_organisations(db, actor)
         years = retention.retention_years(db, actor)
@@ -36,11 +36,11 @@ def render() -> None:
         hide_index=True,
         width="stretch",
     )
-    st.subheader("Nieuwe organisatie")
+    st.subheader("Nieuwe organisatie", anchor=False)
     _new_organisation()
     if orgs:
         _dpo(actor, orgs)
-    st.subheader("Bewaartermijn")
+    st.subheader("Bewaartermijn", anchor=False)
     st.write(
         "Hoe lang na het afronden een melding haar tekst houdt. Daarna haalt de beheerder met "
         "`python -m datalek purge --apply` alle vrije tekst en namen weg; de cijfers blijven."
@@ -52,6 +52,8 @@ def render() -> None:
                 [o.id for o in orgs],
                 key="o_ret_org",
                 format_func={o.id: o.name for o in orgs}.get,
+                filter_mode=None if len(orgs) <= 10 else "contains",
+                placeholder="Kies een organisatie",
             )
             st.number_input(
                 "Bewaartermijn in jaren na afronden",
@@ -83,7 +85,7 @@ def render() -> None:
 def _dpo(actor, orgs) -> None:
     """The FG of one organisation: her contact details, and the invitation to her account."""
     state = st.session_state
-    st.subheader("De FG van een organisatie")
+    st.subheader("De FG van een organisatie", anchor=False)
     st.write(
         "De FG maakt haar account zelf aan met een link die 72 uur geldig is. Die link gaat naar het "
         "e-mailadres van de FG hieronder. Wijzig je dat adres, dan krijgen het oude adres en alle "
@@ -91,7 +93,12 @@ def _dpo(actor, orgs) -> None:
     )
     by_id = {o.id: o for o in orgs}
     chosen = st.selectbox(
-        "Organisatie van de FG", list(by_id), key="o_dpo_org", format_func=lambda i: by_id[i].name
+        "Organisatie van de FG",
+        list(by_id),
+        key="o_dpo_org",
+        format_func=lambda i: by_id[i].name,
+        filter_mode=None if len(by_id) <= 10 else "contains",
+        placeholder="Kies een organisatie",
     )
     org = by_id[chosen]
     if state.get("o_dpo_shown") != chosen:  # fill the form with this organisation's FG

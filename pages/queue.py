@@ -33,7 +33,7 @@ REPEAT = (
 
 def render() -> None:
     actor = session.actor()
-    st.title("Werkvoorraad")
+    st.title("Werkvoorraad", anchor=False)
     st.caption(
         "Open meldingen, de kortste termijn bovenaan. De termijn is 72 uur vanaf het moment "
         "dat de organisatie het wist."
@@ -63,18 +63,34 @@ def _filters(org_names: dict[int, str], departments: list[str]):
         [s.value for s in Status],
         format_func=lambda v: Status(v).label,
         key="q_status",
+        filter_mode=None,
         placeholder="Alle",
+        select_all=False,
     )
     org_id = cols[1].selectbox(
-        "Organisatie", list(org_names), index=None, key="q_org", format_func=org_names.get, placeholder="Alle"
+        "Organisatie",
+        list(org_names),
+        index=None,
+        key="q_org",
+        format_func=org_names.get,
+        filter_mode=None if len(org_names) <= 10 else "contains",
+        placeholder="Alle",
     )
-    department = cols[2].selectbox("Afdeling", departments, index=None, key="q_dept", placeholder="Alle")
+    department = cols[2].selectbox(
+        "Afdeling",
+        departments,
+        index=None,
+        key="q_dept",
+        filter_mode=None if len(departments) <= 10 else "contains",
+        placeholder="Alle",
+    )
     kind = cols[3].selectbox(
         "Soort incident",
         [t.value for t in IncidentType],
         index=None,
         format_func=lambda v: IncidentType(v).label,
         key="q_type",
+        filter_mode=None if len(IncidentType) <= 10 else "contains",
         placeholder="Alle",
     )
     return [Status(s) for s in status], org_id, department, kind
@@ -104,7 +120,7 @@ def _incident(actor, choice: int, orgs) -> None:
         time_left = deadlines.describe_hours_left(deadlines.hours_left(incident.aware_at, clock.now()))
     else:
         time_left = incident.status.label.lower()
-    st.subheader(f"{incident.reference}: {time_left}")
+    st.subheader(f"{incident.reference}: {time_left}", anchor=False)
     # Keyed tabs keep the FG's place when a message appears or disappears above them.
     report_tab, facts_tab, advice_tab, follow_tab, history_tab = st.tabs(
         ["Melding", "Beoordeling", "Advies en besluit", "Afhandelen", "Verloop"],
@@ -190,6 +206,8 @@ def _history(actor, view, reported_by) -> None:
                 [s.value for s in targets],
                 format_func=lambda v: Status(v).label,
                 key=form.field("target"),
+                filter_mode=None,
+                placeholder="Kies een status",
             )
             field_error(errors, "status")
             st.text_input("Toelichting", max_chars=500, key=form.field("reason"))

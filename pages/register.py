@@ -61,7 +61,7 @@ def render() -> None:
     except PermissionDenied as exc:
         st.error(exc.message)
         return
-    st.write(f"{len(table)} incident(en) in {year}.")
+    st.write(f"{len(table)} {'incident' if len(table) == 1 else 'incidenten'} in {year}.")
     st.dataframe([{c: row[c] for c in SHOWN} for row in table], hide_index=True, width="stretch")
     for col, fmt in zip(st.columns(2), register_export.FORMATS, strict=True):
         col.button(

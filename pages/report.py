@@ -35,7 +35,7 @@ KEY = "r_key"  # the submission key of the report being written (``datalek.submi
 
 
 def render() -> None:
-    st.title("Datalek melden")
+    st.title("Datalek melden", anchor=False)
     state = st.session_state
     if done := state.get("r_done"):
         _confirmation(done)
@@ -106,14 +106,14 @@ def _confirmation(done: dict) -> None:
         f"Je melding is verstuurd. Het nummer van je melding is {done['reference']}.",
         icon=":material/check_circle:",
     )
-    st.subheader("Wat gebeurt er nu?")
+    st.subheader("Wat gebeurt er nu?", anchor=False)
     st.write(guidance.NEXT_STEPS)
     st.write(
         f"De organisatie moet uiterlijk **{rf.deadline_text(done['aware_at'])}** beslissen of dit "
         "gemeld moet worden bij de Autoriteit Persoonsgegevens: 72 uur na het moment dat het "
         "ontdekt werd."
     )
-    st.subheader("Doe dit nu")
+    st.subheader("Doe dit nu", anchor=False)
     for line in guidance.for_situation(Situation(done["situation"])):
         st.markdown(f"- {line}", unsafe_allow_html=False)
     st.write("Weet je later meer? Vul je melding aan via **Mijn meldingen**.")

@@ -19,7 +19,7 @@ SIGNIN_URL = "/auth/signin"
 
 def render() -> None:
     state = st.session_state
-    st.title("Wachtwoord instellen")
+    st.title("Wachtwoord instellen", anchor=False)
     if done := state.pop("sp_done", None):
         st.success(done)
         links.link_button(SIGNIN_URL, "Naar aanmelden")

@@ -10,14 +10,14 @@ from ui.forms import field_error, form_errors
 
 
 def render() -> None:
-    st.title("Datalek inrichten")
+    st.title("Datalek inrichten", anchor=False)
     st.write(
         "Er is nog geen account. Maak de eerste organisatie en het eerste beheerdersaccount aan. "
         "Daarna maak je als beheerder de accounts voor de FG, de medewerkers en de directie."
     )
     errors = st.session_state.get("setup_errors")
     with st.form("setup", enter_to_submit=False):
-        st.subheader("Organisatie")
+        st.subheader("Organisatie", anchor=False)
         st.text_input("Naam van de organisatie", key="org_name", max_chars=200)
         field_error(errors, "org_name")
         st.text_input("Naam van de FG (functionaris gegevensbescherming)", key="dpo_name", max_chars=200)
@@ -29,7 +29,7 @@ def render() -> None:
             key="youth_care",
             help="Cliënt zijn is dan zelf al gevoelig; de risicobeoordeling houdt daar rekening mee.",
         )
-        st.subheader("Jouw beheerdersaccount")
+        st.subheader("Jouw beheerdersaccount", anchor=False)
         st.text_input("Je naam", key="name", max_chars=200)
         field_error(errors, "name")
         st.text_input("Je e-mailadres", key="email", max_chars=200)

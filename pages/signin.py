@@ -8,7 +8,7 @@ from ui import links, oidc, session
 
 
 def render() -> None:
-    st.title("Aanmelden bij Datalek")
+    st.title("Aanmelden bij Datalek", anchor=False)
     if flash := st.session_state.pop(session.FLASH, None):
         st.info(flash)
     else:

@@ -24,7 +24,7 @@ GIVEN_HERE = ["reporter", "management", "admin"]
 
 def render() -> None:
     actor = session.actor()
-    st.title("Accounts")
+    st.title("Accounts", anchor=False)
     with store.unit() as db:
         users = list_users(db, actor)
         orgs = list_organisations(db, actor)
@@ -34,7 +34,7 @@ def render() -> None:
             "Naam": [u.name for u in users],
             "E-mailadres": [u.email for u in users],
             "Rol": [u.role.label for u in users],
-            "Organisatie(s)": [", ".join(org_names.get(i, str(i)) for i in u.org_ids) for u in users],
+            "Organisaties": [", ".join(org_names.get(i, str(i)) for i in u.org_ids) for u in users],
             "Actief": ["ja" if u.active else "nee (uitgeschakeld)" for u in users],
         },
         hide_index=True,
@@ -50,7 +50,7 @@ def _creating() -> OnceForm:
 
 def _new_account(actor, org_names: dict[int, str]) -> None:
     state = st.session_state
-    st.subheader("Nieuw account")
+    st.subheader("Nieuw account", anchor=False)
     st.caption(
         "Een account voor de FG maak je hier niet aan. Nodig de FG uit op de pagina "
         "Organisaties: zij krijgt een link op het FG-e-mailadres van de organisatie en kiest zelf "
@@ -63,14 +63,23 @@ def _new_account(actor, org_names: dict[int, str]) -> None:
         field_error(errors, "name")
         st.text_input("E-mailadres", key=form.field("email"), max_chars=200)
         field_error(errors, "email")
-        st.selectbox("Rol", GIVEN_HERE, format_func=lambda v: Role(v).label, key=form.field("role"))
+        st.selectbox(
+            "Rol",
+            GIVEN_HERE,
+            format_func=lambda v: Role(v).label,
+            key=form.field("role"),
+            filter_mode=None,
+            placeholder="Kies een rol",
+        )
         field_error(errors, "role")
         st.multiselect(
             "Organisatie(s)",
             list(org_names),
             format_func=org_names.get,
             key=form.field("orgs"),
+            filter_mode=None if len(org_names) <= 10 else "contains",
             placeholder="Kies een of meer",
+            select_all=False,
         )
         field_error(errors, "org_ids")
         st.text_input(
@@ -107,7 +116,7 @@ def _create(key: str) -> None:
 
 def _change_account(actor, users) -> None:
     state = st.session_state
-    st.subheader("Account wijzigen")
+    st.subheader("Account wijzigen", anchor=False)
     shown = {u.id: f"{u.name} ({u.email})" for u in users}
     target = st.selectbox(
         "Kies een account",
@@ -115,6 +124,7 @@ def _change_account(actor, users) -> None:
         index=None,
         key="u_target",
         format_func=lambda i: shown.get(i, str(i)),
+        filter_mode=None if len(shown) <= 10 else "contains",
         placeholder="Kies een account",
     )
     if target is None:
@@ -152,7 +162,15 @@ def _change_account(actor, users) -> None:
             )
     with right.form("change_role", enter_to_submit=False):
         current = GIVEN_HERE.index(chosen.role.value) if chosen.role.value in GIVEN_HERE else 0
-        st.selectbox("Rol", GIVEN_HERE, index=current, format_func=lambda v: Role(v).label, key="u_new_role")
+        st.selectbox(
+            "Rol",
+            GIVEN_HERE,
+            index=current,
+            format_func=lambda v: Role(v).label,
+            key="u_new_role",
+            filter_mode=None,
+            placeholder="Kies een rol",
+        )
         field_error(errors, "role")
         if st.form_submit_button("Rol wijzigen"):
             role = state.u_new_role

@@ -3,6 +3,7 @@ single-criterion examples of tests/data/enisa_examples.csv. Every example is eit
 against the engine or listed in NOT_EXPRESSIBLE with the reason, so none is silently dropped."""
 
 import csv
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -11,7 +12,7 @@ import pytest
 from datalek.intake.situations import CountKind
 from datalek.models import IncidentType as T
 from datalek.models import Nature
-from datalek.triage import EnisaLevel, enisa_score, level_for
+from datalek.triage import EnisaLevel, enisa, enisa_score, level_for
 from datalek.triage.facts import AvailabilityState as AV
 from datalek.triage.facts import Cause, ConfidentialityState, Exfiltration, Facts
 from datalek.triage.facts import DataCategory as D
@@ -538,3 +539,49 @@ def test_enisa_example(example_id):
     else:
         points = {e.element: e.points for e in result.cb_elements}
         assert points[_CB_ELEMENT[example["category"]]] == example["expected"], example["example"]
+
+
+# --- what a user reads: ENISA's codes in Dutch --------------------------------------------------
+
+SEEN_CATEGORIES = {p.values[1] for p in DPC_TABLE}
+SEEN_ELEMENTS = {p[1] for p in CB_TABLE}
+
+
+def _words(text: str) -> set[str]:
+    return set(re.findall(r"[a-z]+", text.lower()))
+
+
+@pytest.mark.parametrize(("changes", "category", "score"), DPC_TABLE)
+def test_every_scored_data_category_is_shown_in_dutch(changes, category, score):
+    scored = {s.category: s for s in enisa_score(facts(**changes)).dpc_scores}
+    label = enisa.DPC_CATEGORY_LABELS[category]
+    assert enisa.dpc_line(scored[category]) == (
+        f"Soort gegevens (DPC), {label}: basis {scored[category].base}, score {score}"
+    )
+    assert category not in _words(label)
+
+
+@pytest.mark.parametrize(
+    ("changes", "element", "points"), [p[:3] for p in CB_TABLE], ids=[p[3] for p in CB_TABLE]
+)
+def test_every_circumstance_is_shown_in_dutch(changes, element, points):
+    shown = {e.element: e for e in enisa_score(facts(**changes)).cb_elements}
+    label = enisa.CB_ELEMENT_LABELS[element]
+    dutch_points = f"{points:g}".replace(".", ",")
+    assert enisa.cb_line(shown[element]) == f"Omstandigheden (CB), {label} +{dutch_points}"
+    assert element not in _words(label)
+
+
+def test_there_is_a_label_for_every_code_and_no_other():
+    """The tables above reach every category and element the engine has (its docstrings and
+    ``advice.py`` name the same four each); a label without a code would be a stale one."""
+    assert set(enisa.DPC_CATEGORY_LABELS) == SEEN_CATEGORIES
+    assert set(enisa.CB_ELEMENT_LABELS) == SEEN_ELEMENTS
+    assert set(enisa.PART_LABELS) == {"DPC", "EI", "CB"}
+
+
+def test_the_sum_is_written_as_a_dutch_reader_writes_it():
+    result = enisa_score(facts(data_categories=[D.CONTACT], recipients=[R.KNOWN]))
+    assert (result.dpc, result.ei, result.cb) == (1, 0.75, 0.25)
+    assert enisa.formula(result) == "SE = 1 × 0,75 + 0,25 = 1"
+    assert enisa.ei_line(result.ei) == "Herkenbaarheid (EI) 0,75"

@@ -7,6 +7,7 @@ import streamlit as st
 from datalek import clock, deadlines, triage
 from datalek.handling import decisions
 from datalek.handling.decisions import Decision, Inform, NotBreachReason
+from datalek.triage import enisa
 from ui.callbacks import act
 from ui.forms import field_error
 from ui.once import OnceForm
@@ -40,13 +41,13 @@ def advice(a: triage.Advice) -> None:
             _reason_lines(a.risk_factors)
     if a.enisa:
         e = a.enisa
-        with st.expander(f"ENISA-ernst: {e.level.label} (SE = {e.dpc} × {e.ei} + {e.cb} = {e.se:.2f})"):
+        with st.expander(f"ENISA-ernst: {e.level.label} ({enisa.formula(e)})"):
             for score in e.dpc_scores:
-                st.markdown(f"- DPC {score.category}: basis {score.base}, score {score.score}")
+                st.markdown(f"- {enisa.dpc_line(score)}")
                 _reason_lines(score.reasons)
-            st.markdown(f"- EI {e.ei}: {e.ei_reason.text} *({e.ei_reason.ref})*")
+            st.markdown(f"- {enisa.ei_line(e.ei)}: {e.ei_reason.text} *({e.ei_reason.ref})*")
             for element in e.cb_elements:
-                st.markdown(f"- CB {element.element} +{element.points}: {element.reason.text}")
+                st.markdown(f"- {enisa.cb_line(element)}: {element.reason.text}")
             flags = [
                 f
                 for f, on in (
@@ -129,6 +130,7 @@ def decision_form(incident_id: int, a: triage.Advice, errors: dict | None) -> No
                 [r.value for r in NotBreachReason],
                 key=form.field("reason"),
                 index=None,
+                filter_mode=None if len(NotBreachReason) <= 10 else "contains",
                 placeholder="Kies de reden",
                 format_func=lambda v: NotBreachReason(v).label,
             )

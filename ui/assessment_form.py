@@ -57,16 +57,21 @@ def _select(label, enum, key, optional=False, help=None):
         key=key,
         help=help,
         format_func=lambda v: "Niet van toepassing" if v is None else enum(v).label,
+        filter_mode=None if len(options) <= 10 else "contains",
+        placeholder="Kies",
     )
 
 
 def _multi(label, enum, key):
+    options = [e.value for e in enum]
     st.multiselect(
         label,
-        [e.value for e in enum],
+        options,
         key=key,
         format_func=lambda v: enum(v).label,
+        filter_mode=None if len(options) <= 10 else "contains",
         placeholder="Kies een of meer",
+        select_all=False,
     )
 
 

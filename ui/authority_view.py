@@ -147,12 +147,12 @@ def render(actor: Actor, incident: Incident, decision: Decision | None) -> None:
     with store.unit() as db:
         draft = documents.draft_notification(db, actor, incident.id, state.get(p + "late", ""))
     if draft.kind == "initial":
-        st.markdown("#### Concept AP-melding")
+        st.subheader("Concept AP-melding", anchor=False)
     elif draft.changed_since is None:
-        st.markdown("#### Concept aanvulling")
+        st.subheader("Concept aanvulling", anchor=False)
         st.caption("Bij de eerste melding is geen concept bewaard: hieronder staat het hele concept.")
     else:
-        st.markdown("#### Concept aanvulling (alleen wat veranderde)")
+        st.subheader("Concept aanvulling (alleen wat veranderde)", anchor=False)
         if not draft.changed:
             st.info("Sinds de laatste melding aan de AP is er niets veranderd in de antwoorden.")
     st.caption(
@@ -161,8 +161,12 @@ def render(actor: Actor, incident: Incident, decision: Decision | None) -> None:
     )
     if draft.missing:
         st.warning(
-            f"{len(draft.missing)} antwoord(en) zijn nog onbekend. Vul die aan in het "
-            "formulier van de AP of in de beoordeling."
+            (
+                "1 antwoord is nog onbekend. Vul het aan"
+                if len(draft.missing) == 1
+                else f"{len(draft.missing)} antwoorden zijn nog onbekend. Vul ze aan"
+            )
+            + " in het formulier van de AP of in de beoordeling."
         )
     _downloads(actor, incident, draft, p)
     _show(draft, p)

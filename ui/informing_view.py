@@ -228,6 +228,7 @@ def _notice_form(incident: Incident, recipient: Addressee) -> None:
                 index=None,
                 key=form.field("channel"),
                 format_func=lambda v: informing.Channel(v).label,
+                filter_mode=None if len(informing.Channel) <= 10 else "contains",
                 placeholder="Kies",
             )
             field_error(errors, "channel")
@@ -357,6 +358,8 @@ def _fix_form(incident_id: int, notice: informing.Notice) -> None:
                 index=channels.index(notice.channel.value),
                 key=form.field("channel"),
                 format_func=lambda v: informing.Channel(v).label,
+                filter_mode=None if len(channels) <= 10 else "contains",
+                placeholder="Kies",
             )
             field_error(errors, "channel")
         st.text_area("Waarom corrigeer je dit?", key=form.field("reason"), max_chars=informing.MAX_REASON)

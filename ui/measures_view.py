@@ -174,6 +174,8 @@ def render(incident_id: int, found: list[measures.Measure]) -> None:
             key=f"{p}{m.id}_status",
             index=list(MeasureStatus).index(m.status),
             format_func=lambda v: MeasureStatus(v).label,
+            filter_mode=None,
+            placeholder="Kies een status",
         )
         cols[1].button("Status opslaan", key=f"{p}{m.id}_save", on_click=_status, args=(incident_id, m.id))
         with st.expander(

@@ -8,11 +8,14 @@ key stays, and so does everything typed. The outcome is shown under the form's o
 
 from __future__ import annotations
 
+import time
+
 import streamlit as st
 
 from datalek import submissions
 
 state = st.session_state
+OUTCOME_SECONDS = 120
 
 
 class OnceForm:
@@ -39,7 +42,7 @@ class OnceForm:
         """After a save: forget the fields of ``key``, draw a new empty form, say ``message``."""
         self._forget(key)
         state[self.prefix + "key"] = submissions.new_key()
-        state[self.prefix + "outcome"] = state[self.prefix + "last"] = ("saved", message, key)
+        state[self.prefix + "outcome"] = state[self.prefix + "last"] = ("saved", message, key, time.time())
 
     def repeated(self, key: str | None = None) -> None:
         """A submission whose key the store found taken: say so; forget the fields of ``key``."""
@@ -47,7 +50,7 @@ class OnceForm:
             self._forget(key)
             if key == state.get(self.prefix + "key"):  # never leave a form whose key is spent
                 state[self.prefix + "key"] = submissions.new_key()
-        state[self.prefix + "outcome"] = ("repeated", submissions.ALREADY, key)
+        state[self.prefix + "outcome"] = ("repeated", submissions.ALREADY, key, time.time())
 
     def already(self, key: str) -> bool:
         """True (and said) when ``key`` is not the form drawn now: a second click on a form
@@ -69,11 +72,16 @@ class OnceForm:
             del state[name]
 
     def outcome(self) -> None:
-        """Say, right under the form's button, what the last submission did (once)."""
-        found = state.pop(self.prefix + "outcome", None)
+        """Say, right under the form's button, what its last submission did. It stays for
+        ``OUTCOME_SECONDS`` whatever runs come in between (the second click of a double click
+        is a run of its own, and must not wipe the message of the first)."""
+        found = state.get(self.prefix + "outcome")
         if found is None:
             return
-        kind, message, _ = found
+        kind, message, _, at = found
+        if time.time() - at > OUTCOME_SECONDS:
+            del state[self.prefix + "outcome"]
+            return
         if kind == "saved":
             st.success(message, icon=":material/check_circle:")
         else:

@@ -108,5 +108,6 @@ def render(
         index=None,
         key="q_choice",
         format_func=names.get,
+        filter_mode=None if len(rows) <= 10 else "contains",
         placeholder="Kies een melding",
     )

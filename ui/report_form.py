@@ -62,7 +62,7 @@ def _label(enum):
 
 def situation_and_time(errors: dict | None) -> tuple[str | None, str | None]:
     """The questions that change the rest of the form (outside the form, so it can adapt)."""
-    st.subheader("1. Wat is er gebeurd?")
+    st.subheader("1. Wat is er gebeurd?", anchor=False)
     situation = st.radio(
         "Kies wat het meest lijkt op wat er gebeurde",
         options=[s.value for s in Situation],
@@ -72,7 +72,7 @@ def situation_and_time(errors: dict | None) -> tuple[str | None, str | None]:
         key="r_situation",
     )
     field_error(errors, "situation")
-    st.subheader("2. Wanneer?")
+    st.subheader("2. Wanneer?", anchor=False)
     occurrence = st.radio(
         "Wanneer gebeurde het?",
         options=[o.value for o in Occurrence],
@@ -103,17 +103,21 @@ def form_body(
             options=[o.id for o in orgs],
             format_func={o.id: o.name for o in orgs}.get,
             key="r_org",
+            filter_mode=None if len(orgs) <= 10 else "contains",
+            placeholder="Kies een organisatie",
         )
     st.text_input("Je afdeling of team", key="r_department", max_chars=100)
     field_error(errors, "department")
 
-    st.subheader("3. Welke gegevens, en over wie?")
+    st.subheader("3. Welke gegevens, en over wie?", anchor=False)
     st.multiselect(
         "Welke soorten gegevens?",
         options=[d.value for d in DataKind],
         format_func=_label(DataKind),
         key="r_data_kinds",
+        filter_mode=None if len(DataKind) <= 10 else "contains",
         placeholder="Kies een of meer",
+        select_all=False,
     )
     field_error(errors, "data_kinds")
     st.multiselect(
@@ -121,7 +125,9 @@ def form_body(
         options=[g.value for g in SubjectGroup],
         format_func=_label(SubjectGroup),
         key="r_subject_groups",
+        filter_mode=None if len(SubjectGroup) <= 10 else "contains",
         placeholder="Kies een of meer",
+        select_all=False,
     )
     field_error(errors, "subject_groups")
     st.radio(
@@ -155,7 +161,9 @@ def form_body(
             options=[r.value for r in Recipient],
             format_func=_label(Recipient),
             key="r_recipients",
+            filter_mode=None if len(Recipient) <= 10 else "contains",
             placeholder="Kies een of meer",
+            select_all=False,
         )
         field_error(errors, "recipients")
     if asks["retrieval"]:
@@ -170,7 +178,7 @@ def form_body(
         )
         field_error(errors, "retrieval")
 
-    st.subheader("4. Wat is er gebeurd, en wat heb je al gedaan?")
+    st.subheader("4. Wat is er gebeurd, en wat heb je al gedaan?", anchor=False)
     st.caption("Beschrijf wat er gebeurd is, niet wie het betreft.")
     st.text_area(
         "Korte beschrijving",

@@ -359,8 +359,14 @@ def verify(db: Database) -> Verification:
         )
     if uncovered:
         notes.append(
-            f"{uncovered} melding(en) hebben nog geen vastgelegde toestand in de audittrail "
-            "(bijvoorbeeld demogegevens); die zijn niet op wijzigingen buiten de app gecontroleerd."
+            (
+                "1 melding heeft nog geen vastgelegde toestand in de audittrail (bijvoorbeeld "
+                "demogegevens); die is niet"
+                if uncovered == 1
+                else f"{uncovered} meldingen hebben nog geen vastgelegde toestand in de audittrail "
+                "(bijvoorbeeld demogegevens); die zijn niet"
+            )
+            + " op wijzigingen buiten de app gecontroleerd."
         )
     first_broken = min((f.seq for f in findings if f.seq is not None), default=None)
     entries = walk.total if first_broken is None else min(walk.total, first_broken - 1)

@@ -356,3 +356,48 @@ def enisa_score(facts: Facts) -> Enisa:
         over_100=people is not None and people > 100,
         unintelligible=facts.unintelligible is Unintelligible.INTACT,
     )
+
+
+# --- 3. what a user reads -------------------------------------------------------------------------
+
+#: The three parts of SE = DPC × EI + CB in Dutch, with ENISA's abbreviation in brackets.
+PART_LABELS = {
+    "DPC": "Soort gegevens (DPC)",
+    "EI": "Herkenbaarheid (EI)",
+    "CB": "Omstandigheden (CB)",
+}
+#: ``DpcScore.category`` in Dutch.
+DPC_CATEGORY_LABELS = {
+    "simple": "gewone gegevens",
+    "behavioural": "gegevens over gedrag",
+    "financial": "financiële gegevens",
+    "sensitive": "gevoelige gegevens",
+}
+#: ``CbElement.element`` in Dutch.
+CB_ELEMENT_LABELS = {
+    "confidentiality": "vertrouwelijkheid",
+    "integrity": "integriteit",
+    "availability": "beschikbaarheid",
+    "malicious": "kwade opzet",
+}
+
+
+def formula(e: Enisa) -> str:
+    """The sum with its numbers, as a Dutch reader writes them: SE = 3 × 0,75 + 0,25 = 2,5."""
+    return f"SE = {e.dpc} × {_num(e.ei)} + {_num(e.cb)} = {_num(round(e.se, 2))}"
+
+
+def dpc_line(score: DpcScore) -> str:
+    """One scored data category: "Soort gegevens (DPC), financiële gegevens: basis 3, score 4"."""
+    category = DPC_CATEGORY_LABELS[score.category]
+    return f"{PART_LABELS['DPC']}, {category}: basis {score.base}, score {score.score}"
+
+
+def ei_line(ei: float) -> str:
+    """The ease of identification: "Herkenbaarheid (EI) 0,75"."""
+    return f"{PART_LABELS['EI']} {_num(ei)}"
+
+
+def cb_line(element: CbElement) -> str:
+    """One circumstance: "Omstandigheden (CB), vertrouwelijkheid +0,25"."""
+    return f"{PART_LABELS['CB']}, {CB_ELEMENT_LABELS[element.element]} +{_num(element.points)}"

@@ -14,7 +14,16 @@ from datalek.accounts.setup import NOT_THE_SAME
 from datalek.handling import assessment, decisions, incidents, prefill
 from datalek.handling.decisions import DecisionInput, Inform
 from tests.conftest import PASSWORD, make_report, settle, wait_until
-from tests.e2e.conftest import Server, choose_option, choose_options, open_page, open_tab, sign_in, sign_out
+from tests.e2e.conftest import (
+    Server,
+    choose_option,
+    choose_options,
+    dutch_only,
+    open_page,
+    open_tab,
+    sign_in,
+    sign_out,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -58,6 +67,7 @@ def test_the_setup_asks_the_password_twice(page, tmp_path):
         page.goto(srv.url)
         page.get_by_role("heading", name="Datalek inrichten").wait_for(timeout=20000)
         settle(page)
+        dutch_only(page)
         typed = {
             "Naam van de organisatie": "Gemeente Dubbel",
             "E-mailadres van de FG": "fg@dubbel.invalid",
@@ -124,6 +134,11 @@ def test_a_double_click_on_account_aanmaken_makes_one_account(page, server, seed
     assert _count(path, "SELECT count(*) FROM users WHERE email = 'nina@test.invalid'") == 1
     assert page.get_by_text("Er bestaat al een account").count() == 0
     assert page.locator("[data-testid=stException]").count() == 0
+    # the second click neither stuck the old form nor checked its emptied fields
+    assert page.locator(OUTCOME).last.inner_text().splitlines()[-1] == "Account voor Nina Nieuw aangemaakt."
+    assert page.get_by_label("Naam", exact=True).input_value() == ""
+    assert page.locator("[data-testid=stAlertContentError]").count() == 0
+    dutch_only(page)
     sign_out(page)
 
 

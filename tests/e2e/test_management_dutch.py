@@ -13,8 +13,7 @@ import pytest
 from datalek import store
 from datalek.demo import dataset
 from datalek.models import Role
-from tests.e2e.conftest import Server, open_page, settle, sign_in
-from tests.pages.test_dutch_only import offences
+from tests.e2e.conftest import Server, bad, open_page, settle, shown_texts, sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -27,26 +26,6 @@ def demo_server(tmp_path_factory):
     srv = Server(path, tmp_path_factory.mktemp("logs") / "streamlit.log")
     yield srv, board, path
     srv.stop()
-
-
-def shown_texts(page, scope: str) -> list[str]:
-    """The visible text of ``scope`` line by line, and every text inside the charts' SVG. The
-    names of Material icons ("keyboard_arrow_down") are left out: the browser draws them as an
-    icon, hidden from screen readers."""
-    icons = set(page.locator("[data-testid=stIconMaterial]").all_text_contents())
-    lines = [line.strip() for line in page.locator(scope).first.inner_text().splitlines()]
-    svg = page.locator(".main-svg text").all_text_contents()
-    fields = page.locator(f"{scope} input").evaluate_all(
-        "els => els.flatMap(e => [e.value, e.placeholder, e.getAttribute('aria-label') || ''])"
-    )
-    labels = page.locator(f"{scope} [aria-label]").evaluate_all(
-        "els => els.map(e => e.getAttribute('aria-label'))"
-    )
-    return [t for t in lines + svg + fields + labels if t.strip() and t.strip() not in icons]
-
-
-def bad(texts: list[str]) -> dict[str, list[str]]:
-    return {t: found for t in texts if (found := offences(t))}
 
 
 def personal(path) -> list[str]:

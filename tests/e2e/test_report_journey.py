@@ -12,6 +12,7 @@ from tests.e2e.conftest import (
     choose_option,
     choose_options,
     choose_radio,
+    dutch_only,
     open_page,
     settle,
     sign_in,
@@ -24,6 +25,7 @@ pytestmark = pytest.mark.e2e
 def test_employee_reports_redacts_and_finds_it_back(page, server, seeded):
     sign_in(page, server.url, "reporter@test.invalid")
     open_page(page, "Datalek melden")
+    dutch_only(page)
     page.get_by_text("E-mail naar de verkeerde persoon", exact=True).click()
     settle(page)
     choose_radio(page, "Wanneer gebeurde het?", "Weet ik niet")
@@ -44,6 +46,7 @@ def test_employee_reports_redacts_and_finds_it_back(page, server, seeded):
 
     # Nothing is stored before the employee chooses what to do with the BSN.
     page.get_by_text("BSN in je beschrijving").wait_for()
+    dutch_only(page)
     with store.unit(server.db_path) as db:
         assert db.execute("SELECT count(*) FROM incidents").fetchone()[0] == 0
 
@@ -55,9 +58,11 @@ def test_employee_reports_redacts_and_finds_it_back(page, server, seeded):
     with store.unit(server.db_path) as db:
         description = db.execute("SELECT description FROM incidents").fetchone()[0]
     assert "111222333" not in description and "[BSN]" in description
+    dutch_only(page)
 
     open_page(page, "Mijn meldingen")
     page.get_by_role("cell", name=reference, exact=True).wait_for()
+    dutch_only(page)
 
     sign_out(page)
     sign_in(page, server.url, "reporter2@test.invalid")

@@ -6,7 +6,16 @@ import re
 import pytest
 
 from datalek import store
-from tests.e2e.conftest import choose_radio, fill_letter_report, open_page, settle, sign_in, sign_out
+from tests.e2e.conftest import (
+    choose_option,
+    choose_radio,
+    dutch_only,
+    fill_letter_report,
+    open_page,
+    settle,
+    sign_in,
+    sign_out,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -30,12 +39,13 @@ def test_dpo_assesses_and_decides(page, server, seeded):
 
     sign_in(page, server.url, "dpo@test.invalid")
     open_page(page, "Werkvoorraad")
-    chooser = page.locator("[data-testid=stSelectbox]").filter(has_text="Open een melding")
-    chooser.locator("input").click()
-    chooser.locator("input").press_sequentially(reference)
-    page.get_by_role("option", name=reference).first.click()
+    dutch_only(page)
+    choose_option(page, page, "Open een melding", reference)
     settle(page)
     page.get_by_role("heading", name=re.compile(reference)).wait_for()
+    main = page.locator("[data-testid=stMain]")
+    assert "Reporter" in main.inner_text() and "reporter@test.invalid" in main.inner_text()  # who reported
+    dutch_only(page, names=("Reporter",))  # the test account's name
 
     page.get_by_role("tab", name="Beoordeling").click()
     page.get_by_text("De organisatie is jeugdhulpaanbieder of sociaal team").click()
@@ -48,6 +58,7 @@ def test_dpo_assesses_and_decides(page, server, seeded):
     page.get_by_role("button", name="Feiten opslaan en advies berekenen").click()
     settle(page)
     page.get_by_text("De feiten zijn opgeslagen en het advies is bijgewerkt.").wait_for()
+    dutch_only(page, names=("Reporter",))
 
     page.get_by_role("tab", name="Advies en besluit").click()
     page.get_by_text("Waarom", exact=True).wait_for()
@@ -55,13 +66,15 @@ def test_dpo_assesses_and_decides(page, server, seeded):
     choose_radio(page, "Melden bij de AP?", "Ja")
     choose_radio(page, "Betrokkenen informeren?", "Ja")
     page.get_by_label("Motivering van je besluit").fill("Zorgdossier van een kind bij een ander gezin.")
-    page.get_by_role("button", name="Besluit vastleggen").click()
+    dutch_only(page, names=("Reporter",))
+    page.get_by_role("button", name="Besluit vastleggen").dblclick()
     settle(page)
     page.get_by_text("Het besluit is vastgelegd.").wait_for()
+    dutch_only(page, names=("Reporter",))
     with store.unit(server.db_path) as db:
-        row = db.execute(
+        rows = db.execute(
             "SELECT d.notify_authority, d.inform_subjects, i.status FROM decisions d"
             " JOIN incidents i ON i.id = d.incident_id WHERE i.reference = ?",
             [reference],
-        ).fetchone()
-    assert row == (1, "yes", "decided")
+        ).fetchall()
+    assert rows == [(1, "yes", "decided")]  # one decision for a double click

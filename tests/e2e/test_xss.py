@@ -17,7 +17,7 @@ from datalek.accounts.users import create_user
 from datalek.handling import assessment, incidents, prefill
 from datalek.models import Actor, Role
 from tests.conftest import PASSWORD, World, make_report
-from tests.e2e.conftest import choose_option, open_page, open_tab, settle, sign_in
+from tests.e2e.conftest import choose_option, open_options, open_page, open_tab, settle, sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -269,10 +269,7 @@ def test_names_and_organisations_are_shown_as_text(page, server, email, pages):
     if email.startswith("admin"):
         open_page(page, "Organisaties")  # the tables are canvas grids: read the chooser's options
         chooser = page.locator("[data-testid=stSelectbox]").filter(has_text="Organisatie").first
-        chooser.locator("input").click()
-        chooser.locator("input").press_sequentially("onerror")
-        option = page.get_by_role("option", name="onerror").first
-        option.wait_for()
+        option = open_options(page, chooser, "onerror")
         shown = option.inner_text()
         already = option.get_attribute("aria-selected") == "true"
         option.click()

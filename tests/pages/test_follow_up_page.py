@@ -225,7 +225,7 @@ def test_after_the_notification_the_concept_is_a_supplement_with_only_the_change
     finally:
         db.close()
     at = opened(world, decided)
-    assert any("Concept aanvulling" in m.value for m in at.markdown)
+    assert any("Concept aanvulling" in m.value for m in at.subheader)
     p = f"ap{decided.id}_supplement_"
     button(at, "Aanvulling vastleggen").click().run()
     assert "Schrijf kort wat er is veranderd" in error_after(at, once_key(at, p, "note"))
