@@ -18,7 +18,7 @@ from datalek.models import Actor, Incident
 from ui import downloads
 from ui.callbacks import act
 from ui.forms import field_error, form_errors, md_escape
-from ui.once import OnceForm
+from ui.once import OnceForm, withdraw_form
 
 state = st.session_state
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -369,16 +369,7 @@ def _fix_form(incident_id: int, notice: informing.Notice) -> None:
 
 
 def _drop_form(incident_id: int, notice: informing.Notice) -> None:
-    form = _dropping(incident_id, notice.id)
-    errors = state.get(form.prefix + "errors")
-    form_errors(errors)
-    with st.form(form.field("form"), enter_to_submit=False):
-        st.markdown("**Intrekken** (als dit per ongeluk is vastgelegd; het blijft zichtbaar)")
-        field_error(errors, "form")
-        st.text_area("Waarom trek je dit in?", key=form.field("reason"), max_chars=informing.MAX_REASON)
-        field_error(errors, "reason")
-        st.form_submit_button("Intrekken", on_click=_drop, args=(incident_id, notice.id, form.key))
-    form.outcome()
+    withdraw_form(_dropping(incident_id, notice.id), informing.MAX_REASON, _drop, (incident_id, notice.id))
 
 
 def render(actor: Actor, incident: Incident, decision: Decision | None) -> None:

@@ -13,7 +13,7 @@ from datalek.actions import measures
 from datalek.actions.measures import MeasureInput, MeasureKind, MeasureStatus
 from ui.callbacks import act
 from ui.forms import field_error, form_errors, md_escape
-from ui.once import OnceForm
+from ui.once import OnceForm, withdraw_form
 
 state = st.session_state
 
@@ -228,13 +228,4 @@ def _fix_form(incident_id: int, m: measures.Measure) -> None:
 
 
 def _drop_form(incident_id: int, m: measures.Measure) -> None:
-    form = _dropping(incident_id, m.id)
-    errors = state.get(form.prefix + "errors")
-    form_errors(errors)
-    with st.form(form.field("form"), enter_to_submit=False):
-        st.markdown("**Intrekken** (als dit per ongeluk is vastgelegd; het blijft zichtbaar)")
-        field_error(errors, "form")
-        st.text_area("Waarom trek je dit in?", key=form.field("reason"), max_chars=measures.MAX_REASON)
-        field_error(errors, "reason")
-        st.form_submit_button("Intrekken", on_click=_drop, args=(incident_id, m.id, form.key))
-    form.outcome()
+    withdraw_form(_dropping(incident_id, m.id), measures.MAX_REASON, _drop, (incident_id, m.id))

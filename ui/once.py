@@ -13,6 +13,7 @@ import time
 import streamlit as st
 
 from datalek import submissions
+from ui.forms import field_error, form_errors
 
 state = st.session_state
 OUTCOME_SECONDS = 120
@@ -86,3 +87,17 @@ class OnceForm:
             st.success(message, icon=":material/check_circle:")
         else:
             st.info(message, icon=":material/info:")
+
+
+def withdraw_form(form: OnceForm, max_reason: int, on_click, args: tuple) -> None:
+    """ "Intrekken" of a recorded row entered by mistake: only a reason; the row stays visible as
+    withdrawn. ``on_click(*args, form.key)`` records it (through ``ui.callbacks.act``)."""
+    errors = state.get(form.prefix + "errors")
+    form_errors(errors)
+    with st.form(form.field("form"), enter_to_submit=False):
+        st.markdown("**Intrekken** (als dit per ongeluk is vastgelegd; het blijft zichtbaar)")
+        field_error(errors, "form")
+        st.text_area("Waarom trek je dit in?", key=form.field("reason"), max_chars=max_reason)
+        field_error(errors, "reason")
+        st.form_submit_button("Intrekken", on_click=on_click, args=(*args, form.key))
+    form.outcome()

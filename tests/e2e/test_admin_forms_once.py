@@ -200,10 +200,7 @@ def test_the_ap_concept_has_no_copy_to_clipboard(page, server, seeded, decided):
     _, world = seeded
     sign_in(page, server.url, "dpo@test.invalid")
     open_page(page, "Werkvoorraad")
-    chooser = page.locator("[data-testid=stSelectbox]").filter(has_text="Open een melding")
-    chooser.locator("input").click()
-    chooser.locator("input").press_sequentially(decided.reference)
-    page.get_by_role("option", name=decided.reference).first.click()
+    choose_option(page, page, "Open een melding", decided.reference)
     settle(page)
     open_tab(page, "Afhandelen")
     open_tab(page, "AP-melding")

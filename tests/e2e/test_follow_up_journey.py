@@ -137,10 +137,7 @@ def _notice(page, title: str, count: int) -> None:
 
 
 def _open_incident(page, reference: str) -> None:
-    chooser = page.locator("[data-testid=stSelectbox]").filter(has_text="Open een melding")
-    chooser.locator("input").click()
-    chooser.locator("input").press_sequentially(reference)
-    page.get_by_role("option", name=reference).first.click()
+    choose_option(page, page, "Open een melding", reference)
     settle(page)
     page.get_by_role("heading", name=re.compile(reference)).wait_for()
 
