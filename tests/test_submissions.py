@@ -65,7 +65,21 @@ def test_a_refusal_inside_once_is_still_audited(fresh_db, world, incident_id):
     with pytest.raises(PermissionDenied):
         _add_once(fresh_db, world["reporter"], incident_id, submissions.new_key())
     assert refused() == before + 1
+    assert fresh_db.execute("SELECT count(*) FROM submissions").fetchone()[0] == 0  # not spent on it
     assert _count(fresh_db, incident_id) == 0
+
+
+def test_a_refusal_after_a_spent_key_is_still_audited(fresh_db, world, incident_id):
+    key = submissions.new_key()
+    _add_once(fresh_db, world["dpo"], incident_id, key)
+    before = fresh_db.execute("SELECT count(*) FROM audit_log WHERE action = 'refused'").fetchone()[0]
+    with pytest.raises(PermissionDenied):
+        _add_once(fresh_db, world["reporter"], incident_id, key)
+    assert (
+        fresh_db.execute("SELECT count(*) FROM audit_log WHERE action = 'refused'").fetchone()[0]
+        == before + 1
+    )
+    assert _count(fresh_db, incident_id) == 1
 
 
 @pytest.mark.parametrize("key", ["", "abc", "0" * 31, "g" * 32, "0" * 32 + "'; --"])

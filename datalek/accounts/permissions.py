@@ -376,6 +376,7 @@ def refuse(
     data rather than on a rule (a department too small to show, a setup already done)."""
     if db.conn.in_transaction:
         raise RuntimeError("check permissions before opening a write transaction")
+    store.first_in_next_write(db, None)  # a refusal is audited as such, never as a form's submission
     with store.write(db):
         audit.append(db, actor, "refused", object_type, object_id, attempted=action.value)
     raise PermissionDenied(action.value, message) if message else PermissionDenied(action.value)
