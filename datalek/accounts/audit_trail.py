@@ -5,7 +5,7 @@ on the server) checks and reads it. An entry holds ids and codes, never contents
 turns them into something a person reads: the names of accounts and organisations, the
 reference number of an incident, a Dutch label for every role, action and kind of object, and
 the details as short sentences. ``tests/test_audit_trail.py`` scans the source for every action
-code that is written and fails when one has no label here.
+code that is written and fails when one has no label (the labels: ``audit_labels``).
 """
 
 from __future__ import annotations
@@ -19,181 +19,19 @@ from sqlite_utils import Database
 
 from datalek import clock
 from datalek.accounts import audit_verify
+from datalek.accounts.audit_labels import (
+    ATTEMPTS,
+    LABELS,
+    METHODS,
+    OBJECT_LABELS,
+    REASONS,
+    ROLE_LABELS,
+    TABLES,
+)
 from datalek.accounts.permissions import Action, require
-from datalek.models import Actor, LabelledEnum, Role, Status
+from datalek.models import Actor, LabelledEnum, Status
 from datalek.store import accounts as names_sql
 from datalek.store import audit_log
-
-#: What happened, per action code written to the trail.
-LABELS = {
-    "setup": "Installatie ingericht",
-    "signin": "Aangemeld",
-    "signin_failed": "Aanmelden mislukt",
-    "signin_throttled": "Aanmelden geweigerd: te veel pogingen",
-    "signin_burst": "Veel mislukte aanmeldingen (waarschuwing)",
-    "signin_refused_disabled": "Aanmelden geweigerd: account uitgeschakeld",
-    "signout": "Afgemeld",
-    "session_end": "Sessie beëindigd",
-    "sessions_ended": "Alle sessies van het account beëindigd",
-    "refused": "Actie geweigerd (geen toegang)",
-    "download": "Bestand gedownload",
-    "audit.anchor": "Oude regels verzegeld met de sleutel",
-    "incident.baseline": "Toestand van melding vastgelegd",
-    "incident.create": "Melding gedaan",
-    "incident.read": "Melding geopend",
-    "incident.reporter": "Contactgegevens van de melder bekeken",
-    "incident.supplement": "Melding aangevuld",
-    "incident.status": "Status gewijzigd",
-    "incident.purge": "Melding opgeschoond (bewaartermijn)",
-    "assessment.save": "Beoordeling opgeslagen",
-    "decision.record": "Besluit vastgelegd",
-    "authority.concept": "Concept AP-melding gemaakt",
-    "authority.initial": "Melding bij de AP vastgelegd",
-    "authority.supplement": "Aanvulling bij de AP vastgelegd",
-    "authority.withdrawal": "Intrekking bij de AP vastgelegd",
-    "subjects.safety_check": "Veiligheidscheck vastgelegd",
-    "subjects.letter": "Brief aan betrokkenen gemaakt",
-    "subjects.notice": "Informeren van betrokkenen vastgelegd",
-    "subjects.public_notice": "Openbare mededeling vastgelegd",
-    "subjects.notice_correct": "Informeren van betrokkenen verbeterd",
-    "subjects.notice_withdraw": "Informeren van betrokkenen ingetrokken",
-    "measure.add": "Maatregel toegevoegd",
-    "measure.status": "Status maatregel gewijzigd",
-    "measure.correct": "Maatregel verbeterd",
-    "measure.withdraw": "Maatregel ingetrokken",
-    "register.view": "Register bekeken",
-    "register.export": "Register geëxporteerd",
-    "annual_report.generate": "Jaarverantwoording gemaakt",
-    "organisation.create": "Organisatie aangemaakt",
-    "organisation.dpo_contact": "Gegevens van de FG gewijzigd",
-    "user.create": "Account aangemaakt",
-    "user.disable": "Account uitgeschakeld",
-    "user.enable": "Account ingeschakeld",
-    "user.password": "Wachtwoord gewijzigd",
-    "user.role": "Rol gewijzigd",
-    "user.grant_dpo": "Rol FG gegeven",
-    "invitation.dpo": "FG uitgenodigd",
-    "invitation.deputy": "Plaatsvervangend FG uitgenodigd",
-    "invitation.reset": "Link voor een nieuw wachtwoord gemaakt",
-    "retention.set": "Bewaartermijn ingesteld",
-    "retention.purge": "Opschonen na bewaartermijn",
-    "demo.generate": "Demogegevens aangemaakt",
-    "backup": "Back-up gemaakt",
-    "audit.verify": "Audittrail gecontroleerd",
-}
-
-#: What someone tried to do, for a refusal ("Geprobeerd: een melding openen").
-ATTEMPTS = {
-    Action.REPORT: "een datalek melden",
-    Action.LIST_OWN_REPORTS: "de eigen meldingen bekijken",
-    Action.READ_INCIDENT: "een melding openen",
-    Action.READ_REPORTER: "de contactgegevens van een melder bekijken",
-    Action.SUPPLEMENT: "een melding aanvullen",
-    Action.CHANGE_STATUS: "de status van een melding wijzigen",
-    Action.READ_ASSESSMENT: "een beoordeling bekijken",
-    Action.SAVE_ASSESSMENT: "een beoordeling opslaan",
-    Action.RECORD_DECISION: "een besluit vastleggen",
-    Action.READ_DECISION: "een besluit bekijken",
-    Action.READ_COMPLETENESS: "de volledigheid van het register bekijken",
-    Action.DRAFT_NOTIFICATION: "een concept AP-melding maken",
-    Action.READ_NOTIFICATIONS: "de AP-meldingen bekijken",
-    Action.RECORD_NOTIFICATION: "een melding bij de AP vastleggen",
-    Action.RECORD_SUPPLEMENT: "een aanvulling bij de AP vastleggen",
-    Action.RECORD_WITHDRAWAL: "een intrekking bij de AP vastleggen",
-    Action.READ_INFORMING: "het informeren van betrokkenen bekijken",
-    Action.RECORD_SAFETY_CHECK: "een veiligheidscheck vastleggen",
-    Action.MAKE_LETTER: "een brief aan betrokkenen maken",
-    Action.RECORD_NOTICE: "het informeren van betrokkenen vastleggen",
-    Action.RECORD_PUBLIC_NOTICE: "een openbare mededeling vastleggen",
-    Action.ADD_MEASURE: "een maatregel toevoegen",
-    Action.CHANGE_MEASURE: "de status van een maatregel wijzigen",
-    Action.READ_MEASURES: "de maatregelen bekijken",
-    Action.SEE_QUEUE: "de werkvoorraad bekijken",
-    Action.LIST_DEPARTMENTS: "de afdelingen bekijken",
-    Action.SEE_REVIEWS: "de herbeoordelingen bekijken",
-    Action.SEE_OVERDUE_MEASURES: "de verlopen maatregelen bekijken",
-    Action.VIEW_REGISTER: "het register bekijken",
-    Action.EXPORT_REGISTER: "het register exporteren",
-    Action.SEE_OVERVIEW: "het overzicht bekijken",
-    Action.SEE_DASHBOARD: "de cijfers bekijken",
-    Action.SEE_DEPARTMENT: "de cijfers van een afdeling bekijken",
-    Action.MAKE_ANNUAL_REPORT: "een jaarverantwoording maken",
-    Action.SEE_ALL_ORGANISATIONS: "alle organisaties bekijken",
-    Action.CREATE_ORGANISATION: "een organisatie aanmaken",
-    Action.CREATE_USER: "een account aanmaken",
-    Action.LIST_USERS: "de accounts bekijken",
-    Action.READ_USER: "een account bekijken",
-    Action.FIND_USER: "een account zoeken",
-    Action.ENABLE_USER: "een account inschakelen",
-    Action.DISABLE_USER: "een account uitschakelen",
-    Action.SET_PASSWORD: "een wachtwoord instellen",
-    Action.CHANGE_ROLE: "de rol van een account wijzigen",
-    Action.GRANT_DPO: "iemand de rol FG geven",
-    Action.INVITE_DPO: "de FG uitnodigen",
-    Action.INVITE_DEPUTY: "een plaatsvervangend FG uitnodigen",
-    Action.LIST_DPO_TEAM: "de FG-accounts van een organisatie bekijken",
-    Action.SEND_RESET_LINK: "een link voor een nieuw wachtwoord sturen",
-    Action.PRINT_LINK: "een eenmalige link op de server maken",
-    Action.CHANGE_DPO_CONTACT: "de gegevens van de FG wijzigen",
-    Action.READ_RETENTION: "de bewaartermijnen bekijken",
-    Action.SET_RETENTION: "een bewaartermijn instellen",
-    Action.LIST_RETENTION_DUE: "zien wat opgeschoond moet worden",
-    Action.PURGE: "opschonen na de bewaartermijn",
-    Action.VERIFY_AUDIT: "de audittrail controleren",
-    Action.READ_AUDIT: "de audittrail lezen",
-    Action.SETUP: "Datalek inrichten",
-    "report.draft": "een melding in wording bewaren of lezen",
-    "download": "een bestand downloaden",
-}
-
-ROLE_LABELS = {
-    **{r.value: r.label for r in Role},
-    "system": "Server (opdrachtregel)",
-    "anonymous": "Niet aangemeld",
-}
-
-OBJECT_LABELS = {
-    "user": "Account",
-    "organisation": "Organisatie",
-    "incident": "Melding",
-    "measure": "Maatregel",
-    "organisations": "Organisaties",
-    "download": "Download",
-}
-
-REASONS = {
-    "user": "zelf afgemeld",
-    "idle": "een tijd niets gedaan",
-    "absolute": "de sessie duurde te lang",
-    "disabled": "het account is uitgeschakeld of bestaat niet meer",
-    "ended": "de sessie was al beëindigd",
-    "ended_by_owner": "beëindigd door de eigenaar van het account",
-    "password": "nieuw wachtwoord",
-    "password_reset": "nieuw wachtwoord via een eenmalige link",
-    "role": "andere rol",
-    "other_session": "het bestand was voor een andere sessie gemaakt",
-}
-
-METHODS = {
-    "password": "met wachtwoord",
-    "oidc": "via de inlog van de organisatie",
-    "link": "via een eenmalige link",
-    "invitation": "via een uitnodiging",
-    "server": "op de server (opdrachtregel)",
-}
-
-#: Tables named in the totals of a purge.
-TABLES = {
-    "incidents": "meldingen",
-    "supplements": "aanvullingen",
-    "assessments": "beoordelingen",
-    "decisions": "besluiten",
-    "status_changes": "statuswijzigingen",
-    "authority_notifications": "AP-meldingen",
-    "safety_checks": "veiligheidschecks",
-    "public_notices": "openbare mededelingen",
-    "measures": "maatregelen",
-}
 
 
 def readable(code: str) -> str:
