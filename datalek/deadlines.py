@@ -10,8 +10,10 @@ import math
 from datetime import datetime, timedelta
 
 from datalek.clock import to_utc
+from datalek.regime import CURRENT
 
-DEADLINE = timedelta(hours=72)
+#: The notification period of the current regime (72 hours under art. 33 AVG).
+DEADLINE: timedelta = CURRENT.period
 
 
 def deadline(aware_at: datetime) -> datetime:

@@ -22,6 +22,7 @@ from datalek.triage.facts import (
     RecipientKind,
     Unintelligible,
 )
+from ui import ap_questions
 from ui.callbacks import act
 from ui.forms import field_error, local_datetime
 from ui.once import OnceForm
@@ -147,6 +148,7 @@ def render(incident_id: int, errors: dict | None) -> None:
             "Is er een back-up?", list(_BACKUP), key=p + "backup", format_func=_BACKUP.get, horizontal=True
         )
         b.number_input("Hersteltijd in uren", min_value=0.0, step=1.0, key=p + "restore_hours")
+        ap_questions.render(p, errors)
         st.markdown("**Jeugd en sociaal domein**")
         st.checkbox("Gegevens onder beroepsgeheim", key=p + "professional_secrecy")
         st.checkbox(

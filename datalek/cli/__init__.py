@@ -9,7 +9,7 @@ import click
 
 from datalek import __version__
 from datalek.accounts.permissions import PermissionDenied
-from datalek.cli import accounts, assess, documents, records
+from datalek.cli import accounts, assess, deadlines, documents, records, reminders
 
 
 @click.group()
@@ -29,6 +29,8 @@ for command in (
     records.audit_group,
     assess.assess,
     documents.report,
+    deadlines.deadlines_cmd,
+    reminders.reminders_group,
 ):
     main.add_command(command)
 

@@ -1,0 +1,97 @@
+"""Which notification clocks still run (art. 33 AVG): the period runs from awareness until
+the AP notification is recorded or the FG decided not to notify (docs/domain/rules.md §2).
+
+A decision to notify does not stop the clock: "Besloten te melden — nog 9 uur" stays in
+the queue until the notification itself is recorded.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlite_utils import Database
+
+from datalek import clock, deadlines
+from datalek.models import LabelledEnum
+from datalek.store import outstanding as sql
+
+
+class Phase(LabelledEnum):
+    AWAITING_DECISION = "awaiting_decision"
+    DECIDED_TO_NOTIFY = "decided_to_notify"
+    NOTIFIED = "notified"
+    NOT_NOTIFYING = "not_notifying"
+
+    @property
+    def running(self) -> bool:
+        """The clock runs while a decision or the notification itself is outstanding."""
+        return self in (Phase.AWAITING_DECISION, Phase.DECIDED_TO_NOTIFY)
+
+    @classmethod
+    def _labels(cls) -> dict[str, str]:
+        return {
+            "awaiting_decision": "Besluit over melden nodig",
+            "decided_to_notify": "Besloten te melden",
+            "notified": "Gemeld bij de AP",
+            "not_notifying": "Besloten niet te melden",
+        }
+
+
+def phase_of(decision_kind: str | None, decided_notify: bool | None, notified: bool) -> Phase:
+    """Where the clock stands, from the latest decision and the recorded notification."""
+    if notified:
+        return Phase.NOTIFIED
+    if decision_kind is None:
+        return Phase.AWAITING_DECISION
+    if decision_kind == "breach" and decided_notify:
+        return Phase.DECIDED_TO_NOTIFY
+    return Phase.NOT_NOTIFYING
+
+
+@dataclass(frozen=True)
+class Clock:
+    incident_id: int
+    org_id: int
+    reference: str
+    aware_at: datetime
+    phase: Phase
+    delay_reason: str = ""
+
+    @property
+    def deadline(self) -> datetime:
+        return deadlines.deadline(self.aware_at)
+
+    def hours_left(self, at: datetime) -> float:
+        return deadlines.hours_left(self.aware_at, at)
+
+    def label(self, at: datetime) -> str:
+        """Plain Dutch for the queue: "nog 41 uur", "Besloten te melden — nog 9 uur"."""
+        left = deadlines.describe_hours_left(self.hours_left(at))
+        if self.phase is Phase.DECIDED_TO_NOTIFY:
+            return f"Besloten te melden — {left}"
+        if self.phase is Phase.AWAITING_DECISION:
+            return left
+        return self.phase.label
+
+    def needs_delay_reason(self, at: datetime) -> bool:
+        """Overdue with the clock still running, and no reason for the delay recorded yet."""
+        return self.phase.running and self.hours_left(at) <= 0 and not self.delay_reason.strip()
+
+    @classmethod
+    def from_row(cls, row: dict) -> Clock:
+        return cls(
+            incident_id=row["id"],
+            org_id=row["org_id"],
+            reference=row["reference"],
+            aware_at=clock.from_iso(row["aware_at"]),
+            phase=phase_of(row["decision_kind"], bool(row["decided_notify"]), bool(row["notified"])),
+            delay_reason=row.get("delay_reason") or "",
+        )
+
+
+def running(db: Database, org_ids: list[int] | None = None) -> list[Clock]:
+    """The clocks that still run, earliest deadline first. No permission check: callers are
+    the FG's queue (which checks) and the reminder scheduler (the system itself)."""
+    clocks = [Clock.from_row(r) for r in sql.clock_rows(db, org_ids)]
+    return [c for c in clocks if c.phase.running]
