@@ -104,6 +104,34 @@ class User(BaseModel):
     role: Role
     active: bool = True
     org_ids: tuple[int, ...] = ()
+    job_title: str = ""  # the notifier's job title in a concept AP-melding
+    phone: str = ""
+
+
+class AwareBasis(LabelledEnum):
+    """How the organisation became aware of the breach: the start of the 72 hours."""
+
+    EMPLOYEE_REPORT = "employee_report"
+    PROCESSOR = "processor"
+    PARTNER = "partner"
+    MONITORING = "monitoring"
+    DATA_SUBJECT = "data_subject"
+    MEDIA = "media"
+    AUTHORITY = "authority"
+    OTHER = "other"
+
+    @classmethod
+    def _labels(cls) -> dict[str, str]:
+        return {
+            "employee_report": "Melding door een medewerker",
+            "processor": "Bericht van een verwerker",
+            "partner": "Bericht van een ketenpartner of andere organisatie",
+            "monitoring": "Eigen controle of monitoring",
+            "data_subject": "Melding door een betrokkene",
+            "media": "Pers of sociale media",
+            "authority": "De Autoriteit Persoonsgegevens",
+            "other": "Anders",
+        }
 
 
 class Incident(BaseModel):
@@ -127,6 +155,14 @@ class Incident(BaseModel):
     discovered_at: datetime
     reported_at: datetime
     aware_at: datetime
+    #: How the organisation became aware, through whom, and the awareness as first recorded
+    #: (never changed; ``datalek.handling.moments`` keeps every change of ``aware_at``).
+    aware_basis: AwareBasis = AwareBasis.EMPLOYEE_REPORT
+    aware_source: str = ""
+    first_aware_at: datetime | None = None
+    #: How it happened, as the FG states it (an ``intake.situations.Occurrence`` value).
+    occurrence: str = "unknown"
+    delay_reason: str = ""
     report: dict = Field(default_factory=dict)
     description: str = ""
     actions_taken: str = ""

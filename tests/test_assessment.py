@@ -91,9 +91,8 @@ def test_prefill_maps_data_people_and_recipients(fresh_db, world):
         retrieval="confirmed",
     )
     facts = prefill.facts_from_report(incident, world.org.model_copy(update={"youth_care": True}))
-    assert facts.data_categories == [
-        DataCategory.BASIC,
-        DataCategory.CONTACT,
+    assert facts.data_categories == [  # "Naam en adres" as such: no date of birth, phone or e-mail
+        DataCategory.NAME_ADDRESS,
         DataCategory.BSN,
         DataCategory.CHILD_PROTECTION,
     ]
@@ -127,13 +126,14 @@ def test_save_keeps_versions_with_the_advice_of_that_moment(fresh_db, world):
 def test_first_save_takes_the_incident_in_progress_and_is_audited(fresh_db, world):
     incident = _incident(fresh_db, world)
     facts = prefill.facts_from_report(incident, world.org)
-    earlier = facts.aware_at - timedelta(hours=10)
-    assessment.save(fresh_db, world["dpo"], incident.id, facts.model_copy(update={"aware_at": earlier}))
+    later = facts.aware_at + timedelta(hours=1)
+    moved = facts.model_copy(update={"aware_at": later})
+    assessment.save(fresh_db, world["dpo"], incident.id, moved, reason="Pas toen gemeld bij het team.")
     row = fresh_db.execute("SELECT status, aware_at FROM incidents WHERE id = ?", [incident.id]).fetchone()
     assert row[0] == Status.IN_PROGRESS.value
-    assert row[1] == earlier.isoformat()
+    assert row[1] == later.isoformat()
     actions = [r[0] for r in fresh_db.execute("SELECT action FROM audit_log ORDER BY seq")]
-    assert actions[-2:] == ["incident.status", "assessment.save"]
+    assert actions[-3:] == ["incident.awareness", "incident.status", "assessment.save"]
 
 
 @pytest.mark.parametrize("who", ["reporter", "management", "admin", "other_dpo"])
@@ -153,7 +153,7 @@ def test_future_awareness_and_overlong_text_are_refused(fresh_db, world):
     facts = prefill.facts_from_report(incident, world.org)
     future = facts.model_copy(update={"aware_at": NOW + timedelta(days=3650)})
     with pytest.raises(InvalidInput) as refused:
-        assessment.save(fresh_db, world["dpo"], incident.id, future, "x" * 4001)
+        assessment.save(fresh_db, world["dpo"], incident.id, future, "x" * 4001, reason="Later gehoord.")
     assert set(refused.value.errors) == {"aware_at", "effects"}
     with store.unit() as db:
         assert db.execute("SELECT count(*) FROM assessments").fetchone()[0] == 0
@@ -235,16 +235,19 @@ def test_without_the_moment_of_awareness_nothing_is_saved():
     assert refused.value.errors == {"aware_at": "Vul in wanneer de organisatie het wist."}
 
 
+DISCOVERED = NOW - timedelta(hours=2)  # make_report's discovery: the awareness as reported
+
+
 @pytest.mark.parametrize(
     ("facts", "fields"),
     [
-        (Facts(aware_at=NOW, natures=[Nature.CONFIDENTIALITY]), set()),
-        (Facts(aware_at=NOW), {"natures"}),
+        (Facts(aware_at=DISCOVERED, natures=[Nature.CONFIDENTIALITY]), set()),
+        (Facts(aware_at=DISCOVERED), {"natures"}),
         (
-            Facts(aware_at=NOW, natures=[Nature.INTEGRITY], people_count_kind=CountKind.EXACT),
+            Facts(aware_at=DISCOVERED, natures=[Nature.INTEGRITY], people_count_kind=CountKind.EXACT),
             {"people_count"},
         ),
-        (Facts(aware_at=NOW, natures=[Nature.INTEGRITY], data_categories=[]), {"data_categories"}),
+        (Facts(aware_at=DISCOVERED, natures=[Nature.INTEGRITY], data_categories=[]), {"data_categories"}),
     ],
     ids=["complete", "no-nature", "exact-without-number", "no-data"],
 )

@@ -20,6 +20,7 @@ import sys
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import closing, contextmanager
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -31,9 +32,10 @@ from datalek.accounts.organisations import create_organisation
 from datalek.accounts.permissions import PermissionDenied
 from datalek.accounts.users import create_user
 from datalek.cli import main as cli
-from datalek.handling import incidents, lifecycle
-from datalek.models import Actor, Role, Status
+from datalek.handling import assessment, incidents, lifecycle
+from datalek.models import Actor, Nature, Role, Status
 from datalek.store import incidents as incident_sql
+from datalek.triage.facts import DataCategory, Facts, PeopleGroup, RecipientKind
 from tests.conftest import NOW, PASSWORD, make_report
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -83,6 +85,13 @@ def anchored(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         incidents.add_supplement(db, reporter, ids[0], "Ook de bijlage ging mee.")
         lifecycle.change_status(db, dpo, ids[1], Status.IN_PROGRESS)
         incidents.read_incident(db, dpo, ids[2])
+        # The FG moves the awareness of the last report, with a reason (kept in incident_changes).
+        facts = Facts(natures=[Nature.CONFIDENTIALITY], aware_at=NOW - timedelta(hours=1))
+        facts = facts.model_copy(
+            update={"data_categories": [DataCategory.CONTACT], "groups": [PeopleGroup.RESIDENTS],
+                    "recipients": [RecipientKind.KNOWN]}
+        )  # fmt: skip
+        assessment.save(db, dpo, ids[2], facts, reason="De melder zag het een uur eerder.")
     return path
 
 
@@ -188,6 +197,22 @@ def edit_description(path: Path) -> None:
         )
 
 
+def move_first_awareness(path: Path) -> None:
+    """The first recorded awareness decides lateness: moving it outside the app is noticed."""
+    with _attacker(path) as conn:
+        conn.execute(
+            "UPDATE incidents SET first_aware_at = updated_at, aware_basis = 'monitoring' WHERE id = ?",
+            [_incident_id(conn)],
+        )
+
+
+def erase_a_change_of_a_moment(path: Path) -> None:
+    """A change of the awareness, its old value and reason kept in incident_changes: deleting it
+    outside the app (to hide that the 72 hours were moved) is noticed."""
+    with _attacker(path) as conn:
+        assert conn.execute("DELETE FROM incident_changes").rowcount == 1
+
+
 def remove_key(path: Path) -> None:
     key_file(path).unlink()
 
@@ -202,6 +227,8 @@ TAMPERING = [
     ("old-copy-restored-and-written-on", restore_old_copy_and_write_on, "older_copy", "oudere kopie"),
     ("incident-row-deleted", delete_incident, "incident_deleted", "verwijderd"),
     ("incident-description-edited", edit_description, "incident_changed", "buiten de app"),
+    ("first-awareness-moved", move_first_awareness, "incident_changed", "buiten de app"),
+    ("change-of-a-moment-erased", erase_a_change_of_a_moment, "incident_changed", "buiten de app"),
     ("key-file-missing", remove_key, "key_missing", "sleutel ontbreekt"),
 ]
 

@@ -97,7 +97,10 @@ def test_well_formed_ap_references_are_accepted(fresh_db, world, notify, ref):
         (None, "Vul de datum en het tijdstip"),
         (datetime(2026, 11, 21, 10, 0), "Vul de datum en het tijdstip"),
         (NOW + timedelta(days=5, minutes=10), "in de toekomst"),
-        (AWARE - timedelta(minutes=1), "vóór het moment waarop de organisatie"),
+        (
+            AWARE - timedelta(minutes=1),
+            "De AP werd ingelicht (20-11-2026 08:59) vóór de organisatie het wist (20-11-2026 09:00).",
+        ),
     ],
     ids=["missing", "without-timezone", "future", "before-awareness"],
 )

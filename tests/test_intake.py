@@ -166,13 +166,13 @@ RULES = [
     P(
         {"occurred_from": NOW - 5 * HOUR, "discovered_at": NOW - 6 * HOUR},
         "discovered_at",
-        "niet ontdekt hebben voordat het gebeurde",
+        "vóór het lek begon",
         id="discovered-before-occurred",
     ),
     P(
         {"occurrence": "period", "occurred_from": NOW - 5 * HOUR, "occurred_to": NOW - 6 * HOUR},
         "occurred_to",
-        "einde ligt vóór het begin",
+        "Het lek eindigde",
         id="period-end-before-start",
     ),
     # dates that the chosen occurrence needs

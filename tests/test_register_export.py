@@ -280,3 +280,49 @@ def test_a_lifted_postponement_stays_in_the_register():
 )
 def test_the_export_file_is_named_after_organisation_and_year(organisation, fmt, expected):
     assert register_export.file_name(organisation, 2026, fmt) == expected
+
+
+# --- the moment of awareness: its basis, the first recorded value and every change ------------
+
+
+def test_the_register_keeps_a_late_notification_late_after_the_awareness_moved(fresh_db, world):
+    from datalek.actions import authority
+    from datalek.models import AwareBasis
+
+    incident = _submit(fresh_db, world)
+    _decide(fresh_db, world, incident)
+    aware = incident.aware_at
+    authority.record_initial(
+        fresh_db, world["dpo"], incident.id, "M-2026-000123", aware + timedelta(hours=80), "Ziekte."
+    )
+    moved = prefill.facts_from_report(incident, world.org).model_copy(
+        update={"aware_at": aware + timedelta(hours=10)}
+    )
+    assessment.save(
+        fresh_db,
+        world["dpo"],
+        incident.id,
+        moved,
+        basis=AwareBasis.PROCESSOR,
+        source="Leverancier",
+        reason="De verwerker belde later.",
+    )
+    (row,) = register_export.rows(fresh_db, world.org.id, 2026)
+    assert row["Binnen 72 uur"] == "nee"
+    # The dashboard and the yearly report count it as the register does: late (80 hours).
+    from datalek.store import stats as stats_sql
+
+    stats_sql.refresh(fresh_db, clock.today().isoformat())
+    figures = {(d, k): n for *_, d, k, n in stats_sql.cube(fresh_db, [world.org.id], [2026])}
+    assert figures[("notified", "")] == 1
+    assert ("within72", "") not in figures
+    assert figures[("notify_hours", "80")] == 1
+    assert row["Organisatie wist het"] == "20-11-2026 19:00"
+    assert row["Eerst vastgelegd moment van weten"] == "20-11-2026 09:00"
+    assert row["Hoe de organisatie het wist"] == "Bericht van een verwerker (Leverancier)"
+    changes = row["Wijzigingen in de tijdlijn"]
+    assert (
+        "Moment van bewustwording: 20-11-2026 09:00 → 20-11-2026 19:00, door Dpo op "
+        "25-11-2026 11:00, na de melding bij de AP. Reden: De verwerker belde later." in changes
+    )
+    assert "Hoe de organisatie het wist: Melding door een medewerker → Bericht van een verwerker" in changes

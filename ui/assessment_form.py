@@ -3,12 +3,14 @@ per incident, seeded once from the latest version (or the report), so nothing ty
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import streamlit as st
 
 from datalek import clock
-from datalek.handling import assessment
+from datalek.handling import assessment, moments
 from datalek.intake.situations import CountKind, Retrieval
-from datalek.models import IncidentType, Nature
+from datalek.models import AwareBasis, Incident, IncidentType, Nature
 from datalek.triage.facts import (
     AvailabilityState,
     Cause,
@@ -34,17 +36,37 @@ def _prefix(incident_id: int) -> str:
     return f"f{incident_id}_"
 
 
-def seed(incident_id: int, facts: Facts, effects: str, remedial: str, force: bool = False) -> None:
-    """Put the facts into the widgets' state, once (or again after a save with ``force``)."""
+def _put_moment(key: str, moment: datetime | None) -> None:
+    """A moment into a date and a time widget (empty when unknown)."""
+    local = moment.astimezone(clock.AMSTERDAM) if moment else None
+    st.session_state[key + "_date"] = local.date() if local else None
+    st.session_state[key + "_time"] = local.time().replace(second=0, microsecond=0) if local else None
+
+
+def seed(
+    incident_id: int,
+    facts: Facts,
+    effects: str,
+    remedial: str,
+    force: bool = False,
+    incident: Incident | None = None,
+) -> None:
+    """Put the facts (and, with ``incident``, its timeline and how the organisation became
+    aware) into the widgets' state, once (or again after a save with ``force``)."""
     p = _prefix(incident_id)
     # Streamlit drops widget values when the form is not on screen: seed again then.
     if not force and p + "natures" in st.session_state:
         return
     for key, value in assessment.answers_for(facts).items():
         st.session_state[p + key] = value
-    local = facts.aware_at.astimezone(clock.AMSTERDAM)
-    st.session_state[p + "aware_date"] = local.date()
-    st.session_state[p + "aware_time"] = local.time().replace(second=0, microsecond=0)
+    _put_moment(p + "aware", facts.aware_at)
+    if incident is not None:
+        st.session_state[p + "aware_basis"] = incident.aware_basis.value
+        st.session_state[p + "aware_source"] = incident.aware_source
+        st.session_state[p + "occurrence"] = incident.occurrence
+        _put_moment(p + "from", incident.occurred_from)
+        _put_moment(p + "to", incident.occurred_to)
+        _put_moment(p + "found", incident.discovered_at)
     st.session_state[p + "effects"] = effects
     st.session_state[p + "remedial_action"] = remedial
     st.session_state[f"{p}seeded"] = True
@@ -76,6 +98,42 @@ def _multi(label, enum, key):
     )
 
 
+def _moment(label: str, key: str, errors: dict | None, field: str) -> None:
+    left, right = st.columns(2)
+    left.date_input(f"{label} (datum)", key=key + "_date", format="DD-MM-YYYY")
+    right.time_input(f"{label} (tijd)", key=key + "_time", step=300)
+    field_error(errors, field)
+
+
+def _timeline(p: str, form: OnceForm, errors: dict | None) -> None:
+    """The moments and how the organisation became aware. Changing a moment that had a value
+    needs the reason (the core says so, next to the reason field)."""
+    st.markdown("**Tijdlijn**")
+    if p + "occurrence" in st.session_state:
+        st.radio(
+            "Hoe gebeurde het?",
+            list(moments.OCCURRENCES),
+            key=p + "occurrence",
+            format_func=moments.OCCURRENCES.get,
+            horizontal=True,
+        )
+        _moment("Begin (of het moment)", p + "from", errors, "occurred_from")
+        _moment("Einde (bij een periode)", p + "to", errors, "occurred_to")
+        _moment("Ontdekt", p + "found", errors, "discovered_at")
+    _moment("Organisatie wist het", p + "aware", errors, "aware_at")
+    if p + "aware_basis" in st.session_state:
+        _select("Hoe wist de organisatie het?", AwareBasis, p + "aware_basis")
+        st.text_input(
+            "Van wie (bijvoorbeeld de naam van de verwerker)",
+            key=p + "aware_source",
+            max_chars=moments.MAX_SOURCE,
+        )
+        field_error(errors, "aware_source")
+    st.caption("Wijzig je een moment dat al was ingevuld? Geef dan de reden. Het oude moment blijft bewaard.")
+    st.text_area("Reden van de wijziging", key=form.field("aware_reason"), max_chars=moments.MAX_REASON)
+    field_error(errors, "aware_reason")
+
+
 def _saving(incident_id: int) -> OnceForm:
     """The save of one version: its submission key is in the form's and the button's keys;
     the fields keep their own keys, as they show the facts as saved."""
@@ -97,10 +155,7 @@ def render(incident_id: int, errors: dict | None) -> None:
             help="Delen met een grondslag (meldrecht, informatieplicht, toestemming, "
             "afwegingskader) is geen datalek.",
         )
-        left, right = st.columns(2)
-        left.date_input("Organisatie wist het op (datum)", key=p + "aware_date", format="DD-MM-YYYY")
-        right.time_input("Organisatie wist het om (tijd)", key=p + "aware_time", step=300)
-        field_error(errors, "aware_at")
+        _timeline(p, form, errors)
         st.markdown("**Aard en oorzaak**")
         _multi("Soort inbreuk", Nature, p + "natures")
         field_error(errors, "natures")
@@ -190,7 +245,17 @@ def _save(incident_id: int, key: str, shown: int | None) -> None:
 
     def save(db, who) -> None:
         facts, effects, remedial = collected(incident_id)
-        assessment.save(db, who, incident_id, facts, effects, remedial, expected_version=shown)
+        assessment.save(
+            db,
+            who,
+            incident_id,
+            facts,
+            effects,
+            remedial,
+            expected_version=shown,
+            reason=_saving(incident_id).get(key, "aware_reason", ""),
+            **stated(incident_id),
+        )
 
     act(
         f"fe_{incident_id}",
@@ -198,6 +263,27 @@ def _save(incident_id: int, key: str, shown: int | None) -> None:
         save,
         once=(_saving(incident_id), key),
     )
+
+
+def stated(incident_id: int) -> dict:
+    """The timeline and how the organisation became aware, as typed (only what the form shows)."""
+    p, s = _prefix(incident_id), st.session_state
+    out: dict = {}
+    if p + "aware_basis" in s:
+        out["basis"] = AwareBasis(s[p + "aware_basis"])
+        out["source"] = s.get(p + "aware_source") or ""
+    if p + "occurrence" in s:
+
+        def moment(key: str) -> datetime | None:
+            return local_datetime(s.get(key + "_date"), s.get(key + "_time"))
+
+        out["timeline"] = moments.Timeline(
+            occurrence=s[p + "occurrence"],
+            occurred_from=moment(p + "from"),
+            occurred_to=moment(p + "to"),
+            discovered_at=moment(p + "found"),
+        )
+    return out
 
 
 def collected(incident_id: int) -> tuple[Facts, str, str]:

@@ -6,6 +6,7 @@ import streamlit as st
 
 from datalek import clock
 from datalek.handling.incidents import IncidentView, Reporter
+from datalek.handling.moments import Change
 from datalek.intake.situations import (
     CountKind,
     DataKind,
@@ -16,7 +17,7 @@ from datalek.intake.situations import (
     Situation,
     SubjectGroup,
 )
-from datalek.models import IncidentType, Status
+from datalek.models import Incident, IncidentType, Status
 from ui.forms import md_escape
 
 #: Shown instead of the reporter's name when their account is switched off or gone.
@@ -47,7 +48,7 @@ def facts(view: IncidentView, show_type: bool = False) -> None:
         ("Afdeling", inc.department),
         (
             "Wanneer",
-            _labels(Occurrence, a.get("occurrence"))
+            _labels(Occurrence, inc.occurrence or a.get("occurrence"))
             + (f", vanaf {clock.format_local(inc.occurred_from)}" if inc.occurred_from else "")
             + (f" tot {clock.format_local(inc.occurred_to)}" if inc.occurred_to else ""),
         ),
@@ -60,8 +61,9 @@ def facts(view: IncidentView, show_type: bool = False) -> None:
         ("Ontvangers", _labels(Recipient, a.get("recipients"))),
         ("Teruggegeven of verwijderd", _labels(Retrieval, a.get("retrieval"))),
     ]
-    if show_type:
+    if show_type:  # the FG's view: the type and how the organisation became aware
         rows.insert(3, ("Soort incident", IncidentType(inc.incident_type).label))
+        rows[7:7] = _awareness_rows(inc)
     # st.table renders Markdown in its cells: escape, the department is typed by a user.
     st.table({"Vraag": [r[0] for r in rows], "Antwoord": [md_escape(r[1]) for r in rows]})
     st.markdown("**Beschrijving**")
@@ -70,6 +72,34 @@ def facts(view: IncidentView, show_type: bool = False) -> None:
     st.text(inc.actions_taken or "niets ingevuld")
     if inc.pii_kept:
         st.caption("De melder heeft bewust persoonsgegevens in de tekst laten staan.")
+
+
+def _awareness_rows(inc: Incident) -> list[tuple[str, str]]:
+    rows = [
+        ("Organisatie wist het", clock.format_local(inc.aware_at)),
+        ("Hoe de organisatie het wist", inc.aware_basis.label),
+    ]
+    if inc.aware_source:
+        rows.append(("Van wie", inc.aware_source))
+    if inc.first_aware_at and inc.first_aware_at != inc.aware_at:
+        rows.append(("Eerst vastgelegd moment van weten", clock.format_local(inc.first_aware_at)))
+    return rows
+
+
+def changes(found: list[Change]) -> None:
+    """Every change of the incident's moments: old → new, who, when and why. As plain text:
+    the reason and the names were typed by people."""
+    st.markdown("**Wijzigingen in de tijdlijn**")
+    if not found:
+        st.caption("Geen wijzigingen.")
+    for c in found:
+        st.text(
+            f"{c.label}: {c.old or 'leeg'} → {c.new or 'leeg'}\n"
+            f"Door {c.changed_by} op {clock.format_local(c.changed_at)}\n"
+            f"Reden: {c.reason or 'geen (eerste invulling)'}"
+        )
+        if c.after_notification:
+            st.warning("Gewijzigd na de melding bij de AP: neem dit op in een aanvulling.")
 
 
 def supplements(view: IncidentView) -> None:

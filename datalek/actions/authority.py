@@ -8,13 +8,14 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlite_utils import Database
 
-from datalek import clock, deadlines, store
+from datalek import chronology, clock, deadlines, store
 from datalek.accounts import audit
 from datalek.accounts.permissions import Action, IncidentRef, require
+from datalek.handling import moments
 from datalek.models import Actor, InvalidInput, LabelledEnum
 from datalek.store import actions as sql
 from datalek.store import assessments as decision_sql
@@ -23,7 +24,7 @@ from datalek.store import incidents as incident_sql
 MAX_TEXT = 4000
 _REFERENCE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 ./_-]{2,39}$")
 # A submission moment may be a few minutes ahead of our clock (the FG's watch, the AP's).
-_CLOCK_SKEW = timedelta(minutes=5)
+_CLOCK_SKEW = chronology.CLOCK_SKEW
 
 
 class NotificationKind(LabelledEnum):
@@ -107,12 +108,14 @@ def _text(errors: dict, field: str, value: str, required: str | None) -> str:
 
 
 def _moment(errors: dict, submitted_at: datetime | None, aware_at: datetime) -> None:
+    """The notification's moment: after the awareness and not in the future (``chronology``,
+    with its clock skew)."""
     if submitted_at is None or submitted_at.tzinfo is None:
         errors["submitted_at"] = "Vul de datum en het tijdstip van de melding bij de AP in."
-    elif submitted_at > clock.now() + _CLOCK_SKEW:
-        errors["submitted_at"] = "Dit moment ligt in de toekomst."
-    elif submitted_at < aware_at:
-        errors["submitted_at"] = "Dit moment ligt vóór het moment waarop de organisatie van het datalek wist."
+        return
+    clashes = chronology.check(now=clock.now(), aware_at=aware_at, notified_at=submitted_at, skew=_CLOCK_SKEW)
+    if "notified_at" in clashes:
+        errors["submitted_at"] = clashes["notified_at"]
 
 
 def _insert(
@@ -171,7 +174,7 @@ def record_initial(
         )
     late_reason = _text(errors, "late_reason", late_reason, None)
     with store.write(db):
-        aware_at = clock.from_iso(incident_sql.incident(db, incident_id)["aware_at"])
+        aware_at = moments.awareness(db, incident_id).judged_from  # lateness: handling.moments
         _moment(errors, submitted_at, aware_at)
         if "submitted_at" not in errors and is_late(aware_at, submitted_at) and not late_reason:
             errors["late_reason"] = (

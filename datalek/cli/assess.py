@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from pathlib import Path
 
 import click
 from pydantic import ValidationError
 
-from datalek import triage
+from datalek import chronology, clock, triage
 from datalek.cli.common import Refused
 from datalek.handling import assessment
 from datalek.triage.facts import Facts
@@ -35,6 +36,28 @@ _PYDANTIC_DUTCH = {
 }
 
 
+#: Moments a facts file may carry next to ``aware_at`` (not facts of the engine: only checked).
+MOMENTS = ("occurred_from", "occurred_to", "discovered_at", "notified_at")
+
+
+def _moments(data) -> dict[str, datetime]:
+    """Take the other moments out of the facts file's data, each as a datetime with a timezone."""
+    if not isinstance(data, dict):
+        return {}
+    found, problems = {}, []
+    for name in MOMENTS:
+        text = data.pop(name, None)
+        if text is None:
+            continue
+        try:
+            found[name] = clock.require_aware(datetime.fromisoformat(str(text)))
+        except ValueError:
+            problems.append(f"{name}: {_PYDANTIC_DUTCH['datetime_parsing']}, met een tijdzone")
+    if problems:
+        raise Refused(f"De feiten kloppen niet: {'; '.join(problems)}")
+    return found
+
+
 def _dutch_problem(error: dict) -> str:
     where = ".".join(str(p) for p in error["loc"]) or "bestand"
     what = _PYDANTIC_DUTCH.get(error["type"], "ongeldige waarde")
@@ -49,7 +72,10 @@ def _dutch_problem(error: dict) -> str:
 @click.argument("facts_file", required=False, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--schema", is_flag=True, help="Print the JSON schema of the facts and stop.")
 def assess(facts_file: Path | None, schema: bool) -> None:
-    """Print the triage advice (JSON) for the facts in FACTS_FILE (JSON)."""
+    """Print the triage advice (JSON) for the facts in FACTS_FILE (JSON).
+
+    Next to aware_at the file may hold occurred_from, occurred_to, discovered_at and
+    notified_at: they must be in order (occurred <= discovered <= aware <= notified <= now)."""
     if schema:
         click.echo(json.dumps(Facts.model_json_schema(), indent=2, ensure_ascii=False))
         return
@@ -63,6 +89,7 @@ def assess(facts_file: Path | None, schema: bool) -> None:
         raise Refused(f"Bestand {facts_file} is geen tekstbestand (UTF-8).") from None
     except json.JSONDecodeError as exc:
         raise Refused(f"Het bestand is geen geldige JSON (regel {exc.lineno}, kolom {exc.colno}).") from None
+    others = _moments(data)
     try:
         facts = Facts.model_validate(data)
     except ValidationError as exc:
@@ -72,4 +99,7 @@ def assess(facts_file: Path | None, schema: bool) -> None:
     if contradictions := assessment.count_errors(facts):
         problems = "; ".join(f"{field}: {message}" for field, message in contradictions.items())
         raise Refused(f"De feiten kloppen niet: {problems}")
+    # The moments in their order (occurred ≤ discovered ≤ aware ≤ notified ≤ now), as everywhere.
+    if clashes := chronology.check(now=clock.now(), aware_at=facts.aware_at, **others):
+        raise Refused("De momenten kloppen niet: " + " ".join(clashes.values()))
     click.echo(triage.assess(facts).model_dump_json(indent=2))

@@ -34,7 +34,7 @@ from datalek.intake.situations import (
     Situation,
     SubjectGroup,
 )
-from datalek.models import Actor, Role, Status
+from datalek.models import Actor, AwareBasis, Role, Status
 from datalek.store import accounts as account_sql
 from datalek.store import incidents as incident_sql
 
@@ -103,6 +103,31 @@ DESCRIPTIONS = {
     Situation.VERBAL: "Informatie telefonisch gedeeld met iemand zonder recht op die informatie.",
     Situation.OTHER: "Incident met persoonsgegevens dat niet in een andere categorie past.",
 }
+
+
+#: How the organisation became aware (percent): mostly its own employee's report.
+BASIS_WEIGHTS = {
+    AwareBasis.EMPLOYEE_REPORT: 78,
+    AwareBasis.PROCESSOR: 8,
+    AwareBasis.MONITORING: 7,
+    AwareBasis.DATA_SUBJECT: 5,
+    AwareBasis.PARTNER: 2,
+}
+#: Who told the organisation, per basis (no person: a role or a kind of organisation).
+SOURCES = {
+    AwareBasis.EMPLOYEE_REPORT: "",
+    AwareBasis.PROCESSOR: "Leverancier van het zaaksysteem",
+    AwareBasis.MONITORING: "Beveiligingsmelding van de systeembeheerder",
+    AwareBasis.DATA_SUBJECT: "Een inwoner belde het klantcontactcentrum",
+    AwareBasis.PARTNER: "Een ketenpartner in het sociaal domein",
+}
+
+
+def _basis(reference_key: str) -> AwareBasis:
+    """The basis of one incident, from its own random stream: the other demo figures stay as
+    they were before bases existed."""
+    bases, weights = zip(*BASIS_WEIGHTS.items(), strict=True)
+    return random.Random(f"basis-{reference_key}").choices(bases, weights)[0]
 
 
 @dataclass(frozen=True)
@@ -305,6 +330,8 @@ def _incident_rows(rng, count, years, now, org_ids, kinds, weights, reporters, f
         # A period has an end, as the intake form requires; it ended by the time it was found.
         ended = occurred + (discovered - occurred) * rng.random()
         at = clock.to_iso(reported)
+        basis = _basis(f"{org_id}-{reference(year, seq)}")
+        # In order, as ``chronology`` checks: occurred <= ended <= discovered = aware <= reported.
         rows.append(
             {
                 "org_id": org_id,
@@ -323,6 +350,10 @@ def _incident_rows(rng, count, years, now, org_ids, kinds, weights, reporters, f
                 "discovered_at": clock.to_iso(discovered),
                 "reported_at": at,
                 "aware_at": clock.to_iso(discovered),
+                "first_aware_at": clock.to_iso(discovered),
+                "aware_basis": basis.value,
+                "aware_source": SOURCES[basis],
+                "occurrence": answers["occurrence"],
                 "report": json.dumps(answers, sort_keys=True),
                 "description": DESCRIPTIONS[situation],
                 "actions_taken": "",

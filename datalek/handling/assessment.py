@@ -17,14 +17,15 @@ from sqlite_utils import Database
 from datalek import clock, store, triage
 from datalek.accounts import audit
 from datalek.accounts.permissions import Action, IncidentRef, require
-from datalek.handling import lifecycle, repeats
+from datalek.handling import lifecycle, moments, repeats
 from datalek.intake.situations import CountKind
-from datalek.models import Actor, IncidentType, InvalidInput, Status
+from datalek.models import Actor, AwareBasis, IncidentType, InvalidInput, Status
 from datalek.store import actions as actions_sql
 from datalek.store import assessments as sql
 from datalek.store import incidents as incident_sql
 from datalek.triage.facts import (
     Facts,
+    ap_answer_errors,
 )
 
 MAX_TEXT = 4000
@@ -62,10 +63,11 @@ def count_errors(facts: Facts) -> dict[str, str]:
 
 def check_facts(facts: Facts) -> dict[str, str]:
     """What is missing or contradicts itself in the facts the FG saves, per field (Dutch)."""
-    errors = {**_choice_gaps(lambda name: getattr(facts, name)), **count_errors(facts)}
-    if facts.aware_at > clock.now():
-        errors["aware_at"] = "Dit moment ligt in de toekomst."
-    return errors
+    return {
+        **_choice_gaps(lambda name: getattr(facts, name)),
+        **count_errors(facts),
+        **ap_answer_errors(facts),
+    }
 
 
 def facts_from_answers(answers: dict, aware_at: datetime | None) -> Facts:
@@ -169,14 +171,25 @@ def save(
     effects: str = "",
     remedial_action: str = "",
     expected_version: int | None = None,
+    *,
+    basis: AwareBasis | None = None,
+    source: str | None = None,
+    timeline: moments.Timeline | None = None,
+    reason: str = "",
 ) -> Assessment:
     """Store a new version of the facts with the advice on them; audited.
 
     ``expected_version`` is the version the FG was looking at (0 for none): when someone
-    saved a newer one meanwhile, the save is refused instead of silently overwriting it."""
+    saved a newer one meanwhile, the save is refused instead of silently overwriting it.
+    ``facts.aware_at`` with ``basis``, ``source`` and ``timeline`` (None: left as it is) are
+    the incident's moments as the FG states them: a moment that had a value changes only with
+    a ``reason``, kept with the old value (``handling.moments``), and the moments must be in
+    order (``chronology``)."""
     require(db, actor, Action.SAVE_ASSESSMENT, IncidentRef(incident_id))
     effects, remedial_action = effects.strip(), remedial_action.strip()
-    errors = check_facts(facts)
+    stated = moments.proposed(facts.aware_at, basis, source, timeline)
+    errors = moments.check(db, incident_id, stated, reason)
+    errors.update(check_facts(facts))
     errors.update(
         {
             f: f"Dit is te lang: gebruik hoogstens {MAX_TEXT} tekens."
@@ -198,9 +211,14 @@ def save(
                     "nieuwe versie en sla daarna opnieuw op."
                 }
             )
+        moments.apply(db, actor, incident_id, stated, reason, at)
+        # The facts carry the awareness as stored (a save to the minute keeps its seconds).
+        aware_at = clock.from_iso(incident_sql.incident(db, incident_id)["aware_at"])
+        if aware_at != facts.aware_at:
+            facts = facts.model_copy(update={"aware_at": aware_at})
+            advice = triage.assess(facts)
         row = assessment_row(incident_id, version, facts, advice, effects, remedial_action, actor.user_id, at)
         row_id = sql.insert_assessment(db, row)
-        sql.set_aware_at(db, incident_id, clock.to_iso(facts.aware_at), at)
         if facts.incident_type is not IncidentType.TO_BE_DETERMINED:
             # The FG's judgement of the type replaces the one derived from the situation.
             actions_sql.set_incident_type(db, incident_id, facts.incident_type.value)

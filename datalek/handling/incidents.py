@@ -18,10 +18,10 @@ from datalek.accounts import audit
 from datalek.accounts.organisations import notice_recipients
 from datalek.accounts.permissions import Action, IncidentRef, OrgRef, require
 from datalek.config import SmtpSettings
-from datalek.handling import repeats
+from datalek.handling import outstanding, repeats
 from datalek.intake import notice
 from datalek.intake.report import Report
-from datalek.models import Actor, Incident, InvalidInput, Status, Supplement
+from datalek.models import Actor, AwareBasis, Incident, InvalidInput, Status, Supplement
 from datalek.store import incidents as sql
 from datalek.store import report_drafts
 
@@ -35,10 +35,22 @@ def reference(year: int, seq: int) -> str:
     return f"DL-{year}-{seq:04d}"
 
 
+#: The stored moments of an incident (ISO text in the database).
+MOMENTS = (
+    "occurred_from",
+    "occurred_to",
+    "discovered_at",
+    "reported_at",
+    "aware_at",
+    "first_aware_at",
+    "updated_at",
+)
+
+
 def to_model(row: dict) -> Incident:
     data = dict(row)
-    for key in ("occurred_from", "occurred_to", "discovered_at", "reported_at", "aware_at", "updated_at"):
-        data[key] = clock.from_iso(data[key])
+    for key in MOMENTS:
+        data[key] = clock.from_iso(data.get(key))
     data["report"] = json.loads(data["report"])
     data["ongoing"] = bool(data["ongoing"])
     data["pii_kept"] = bool(data["pii_kept"])
@@ -65,6 +77,10 @@ def _row_for(report: Report, actor: Actor, at: datetime, year: int, seq: int) ->
         "reported_at": clock.to_iso(at),
         # The clock starts when anyone in the organisation knows: the employee's discovery.
         "aware_at": clock.to_iso(report.discovered_at),
+        "first_aware_at": clock.to_iso(report.discovered_at),  # never changed (handling.moments)
+        "aware_basis": AwareBasis.EMPLOYEE_REPORT.value,
+        "aware_source": "",
+        "occurrence": report.occurrence.value,
         "report": json.dumps(report.answers(), sort_keys=True),
         "description": report.description,
         "actions_taken": report.actions_taken,
@@ -144,6 +160,8 @@ class IncidentSummary:
     reported_at: datetime
     aware_at: datetime
     reporter_id: int | None
+    #: Where the notification clock stands (the queue only).
+    clock: outstanding.Clock | None = None
 
     @classmethod
     def from_row(cls, row: dict) -> IncidentSummary:
@@ -158,6 +176,7 @@ class IncidentSummary:
             reported_at=clock.from_iso(row["reported_at"]),
             aware_at=clock.from_iso(row["aware_at"]),
             reporter_id=row["reporter_id"],
+            clock=outstanding.Clock.from_row(row) if "decision_kind" in row else None,
         )
 
     def hours_left(self, at: datetime) -> float:
@@ -185,7 +204,9 @@ def queue(
     department: str | None = None,
     incident_type: str | None = None,
 ) -> list[IncidentSummary]:
-    """The FG's work queue: open incidents of their organisations, earliest deadline first."""
+    """The FG's work queue: open incidents of their organisations with their clocks, in one
+    query. Running clocks first (a decision or the AP notification outstanding), earliest
+    deadline on top; then those whose clock stopped."""
     require(db, actor, Action.SEE_QUEUE, OrgRef(org_id) if org_id is not None else None)
     org_ids = [org_id] if org_id is not None else list(actor.org_ids)
     wanted = [s.value for s in statuses] if statuses else OPEN_STATUSES

@@ -21,8 +21,10 @@ from datalek.accounts.permissions import Action, OrgRef, require
 from datalek.actions.addressees import Addressee
 from datalek.actions.informing import Channel
 from datalek.actions.measures import MeasureKind, MeasureStatus
+from datalek.handling import moments
 from datalek.handling.decisions import Inform, NotBreachReason
-from datalek.models import Actor, IncidentType, InvalidInput, Status
+from datalek.models import Actor, AwareBasis, IncidentType, InvalidInput, Status
+from datalek.store import moments as moments_sql
 from datalek.store import register as sql
 from datalek.triage import EnisaLevel, RiskLevel
 from datalek.triage.facts import SPECIAL_CATEGORIES, Cause, DataCategory, Facts
@@ -46,6 +48,9 @@ COLUMNS = [
     "Gemeld intern",
     "Ontdekt",
     "Organisatie wist het",
+    "Hoe de organisatie het wist",
+    "Eerst vastgelegd moment van weten",
+    "Wijzigingen in de tijdlijn",
     "Soort incident",
     "Oorzaak",
     "Aard van de inbreuk",
@@ -165,9 +170,9 @@ def _actions_columns(row: dict, extra: dict) -> dict:
     withdrawn = any(n["kind"] == "withdrawal" for n in notes)
     out = {"Gemeld bij AP": "ingetrokken" if withdrawn else ("ja" if initial else "nee")}
     if initial:
-        hours = (
-            clock.from_iso(initial["submitted_at"]) - clock.from_iso(row["aware_at"])
-        ).total_seconds() / 3600
+        # Judged against the awareness when notified: a later change never makes it on time.
+        judged = moments.judged_from(clock.from_iso(row["aware_at"]), extra["changes"][i])
+        hours = (clock.from_iso(initial["submitted_at"]) - judged).total_seconds() / 3600
         out |= {
             "Meldnummer AP": initial["ap_reference"],
             "Gemeld bij AP op": _when(initial["submitted_at"]),
@@ -193,10 +198,34 @@ def _actions_columns(row: dict, extra: dict) -> dict:
     return out
 
 
+def _awareness(row: dict, changes: list[dict]) -> dict:
+    """How the organisation became aware, the first recorded awareness, and every change of
+    the incident's moments as text: old → new, who, when, why."""
+    basis = AwareBasis(row["aware_basis"]).label + (
+        f" ({row['aware_source']})" if row["aware_source"] else ""
+    )
+    lines = []
+    for c in changes:
+        readable = moments.readable
+        who = moments.CLI_NAME if c["changed_by"] is None else (c["changed_by_name"] or moments.GONE)
+        lines.append(
+            f"{moments.FIELDS.get(c['field'], c['field'])}: {readable(c['field'], c['old_value']) or 'leeg'}"
+            f" → {readable(c['field'], c['new_value']) or 'leeg'}, door {who} op {_when(c['changed_at'])}"
+            + (", na de melding bij de AP" if c["after_notification"] else "")
+            + f". Reden: {c['reason'] or 'geen (eerste invulling)'}"
+        )
+    return {
+        "Hoe de organisatie het wist": basis,
+        "Eerst vastgelegd moment van weten": _when(row["first_aware_at"] or row["aware_at"]),
+        "Wijzigingen in de tijdlijn": "\n".join(lines),
+    }
+
+
 def rows(db: Database, org_id: int, year: int) -> list[dict[str, str]]:
     """The register rows (no permission check: callers check)."""
     found = sql.incidents_of_year(db, org_id, year)
     extra = sql.actions_of(db, [r["id"] for r in found])
+    extra["changes"] = moments_sql.changes_of(db, [r["id"] for r in found])
     result = []
     for r in found:
         row = {
@@ -215,7 +244,9 @@ def rows(db: Database, org_id: int, year: int) -> list[dict[str, str]]:
             "Herhaling van": r["repeat_reference"] or "",
             "Afgerond op": _when(r["closed_at"]),
         }
-        row |= _facts(r) | _decision(r) | _actions_columns(r, extra)
+        row |= (
+            _facts(r) | _decision(r) | _actions_columns(r, extra) | _awareness(r, extra["changes"][r["id"]])
+        )
         result.append({c: safe_cell(row.get(c, "")) for c in COLUMNS})
     return result
 

@@ -6,10 +6,11 @@ that does not apply is None.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from datalek import chronology
 from datalek.intake import pii
 from datalek.intake.situations import (
     CountKind,
@@ -23,7 +24,7 @@ from datalek.intake.situations import (
 )
 from datalek.models import InvalidInput
 
-CLOCK_SKEW = timedelta(minutes=5)
+CLOCK_SKEW = chronology.CLOCK_SKEW
 MAX_DESCRIPTION = 4000
 MAX_SHORT_TEXT = 2000
 
@@ -151,14 +152,12 @@ def _consistency_errors(values: dict, now: datetime) -> dict[str, str]:
         errors["occurred_from"] = _REQUIRED["occurred_from"]
     if occurrence == "period" and end is None:
         errors["occurred_to"] = _REQUIRED["occurred_to"]
-    latest = now + CLOCK_SKEW
-    for field, moment in (("occurred_from", start), ("occurred_to", end), ("discovered_at", found)):
-        if isinstance(moment, datetime) and moment.tzinfo and moment > latest:
-            errors.setdefault(field, "Deze datum en tijd liggen in de toekomst.")
-    if isinstance(start, datetime) and isinstance(end, datetime) and end < start:
-        errors.setdefault("occurred_to", "Het einde ligt vóór het begin.")
-    if isinstance(start, datetime) and isinstance(found, datetime) and found < start:
-        errors.setdefault("discovered_at", "Je kunt het niet ontdekt hebben voordat het gebeurde.")
+    moments = {
+        field: moment if isinstance(moment, datetime) and moment.tzinfo else None
+        for field, moment in (("occurred_from", start), ("occurred_to", end), ("discovered_at", found))
+    }
+    for field, message in chronology.check(now=now, skew=CLOCK_SKEW, **moments).items():
+        errors.setdefault(field, message)
     return errors
 
 

@@ -108,6 +108,22 @@ STATE_COLUMNS[2] = {
 }  # fmt: skip
 
 
+#: Version 3 (migration 0014): how the organisation became aware, the first recorded awareness,
+#: the occurrence kind and the reason for a delay, and every change of a moment with its old
+#: value, who and why (``incident_changes``).
+STATE_COLUMNS[3] = {
+    **STATE_COLUMNS[2],
+    "incidents": (
+        *STATE_COLUMNS[2]["incidents"], "aware_basis", "aware_source", "first_aware_at",
+        "delay_reason", "occurrence",
+    ),
+    "incident_changes": (
+        "id", "field", "old_value", "new_value", "reason", "after_notification", "changed_by",
+        "changed_at",
+    ),
+}  # fmt: skip
+
+
 def incident_state(db: Database, incident_id: int, version: int) -> dict[str, list[list]]:
     """The rows of one incident per table (values in ``STATE_COLUMNS`` order, by id); the
     ``incidents`` list is empty when the incident does not exist."""

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from sqlite_utils import Database
 
+from datalek.store import outstanding as clocks
+
 INCIDENT_COLUMNS = (
     "org_id",
     "year",
@@ -20,6 +22,10 @@ INCIDENT_COLUMNS = (
     "discovered_at",
     "reported_at",
     "aware_at",
+    "aware_basis",
+    "aware_source",
+    "first_aware_at",
+    "occurrence",
     "report",
     "description",
     "actions_taken",
@@ -91,6 +97,13 @@ def by_reporter(db: Database, reporter_id: int, limit: int) -> list[dict]:
     )
 
 
+#: The queue's columns besides the clock's (``store.outstanding.CLOCK_COLUMNS``).
+_QUEUE_COLUMNS = (
+    "i.id, i.org_id, i.reference, i.reporter_id, i.department, i.situation, i.incident_type,"
+    " i.discovered_at, i.reported_at, i.updated_at"
+)
+
+
 def queue(
     db: Database,
     org_ids: list[int],
@@ -99,20 +112,21 @@ def queue(
     incident_type: str | None,
     limit: int,
 ) -> list[dict]:
-    """Incidents of the given organisations and statuses, earliest deadline first."""
+    """Incidents of the given organisations and statuses with their clock's columns
+    (``store.outstanding``), in one query: running clocks first, earliest deadline on top;
+    then those whose clock stopped (notified, or decided not to notify)."""
     sql = (
-        f"SELECT {_LIST_COLUMNS} FROM incidents"
-        f" WHERE org_id IN ({_marks(org_ids)}) AND status IN ({_marks(statuses)})"
+        f"WITH q AS (SELECT {_QUEUE_COLUMNS}, {clocks.CLOCK_COLUMNS} FROM incidents i {clocks.LATEST_DECISION}"
+        f" WHERE i.org_id IN ({_marks(org_ids)}) AND i.status IN ({_marks(statuses)})"
     )
     params: list = [*org_ids, *statuses]
     if department:
-        sql += " AND department = ?"
+        sql += " AND i.department = ?"
         params.append(department)
     if incident_type:
-        sql += " AND incident_type = ?"
+        sql += " AND i.incident_type = ?"
         params.append(incident_type)
-    # Undecided first, earliest deadline on top; then those decided and waiting for follow-up.
-    sql += " ORDER BY status = 'decided', aware_at ASC, id ASC LIMIT ?"
+    sql += f") SELECT *, {clocks.RUNNING} AS clock_running FROM q ORDER BY clock_running DESC, aware_at, id LIMIT ?"
     params.append(limit)
     return list(db.query(sql, params))
 
@@ -181,3 +195,11 @@ def without_assessment(db: Database, statuses: list[str]) -> list[dict]:
             statuses,
         )
     )
+
+
+def id_by_reference(db: Database, org_id: int, reference: str) -> int | None:
+    """The incident with this reference (DL-2026-0042) in this organisation."""
+    rows = list(
+        db.query("SELECT id FROM incidents WHERE org_id = ? AND reference = ?", [org_id, reference.strip()])
+    )
+    return rows[0]["id"] if rows else None

@@ -484,7 +484,9 @@ def m0014_awareness(db: Database) -> None:
         ALTER TABLE incidents ADD COLUMN aware_source TEXT NOT NULL DEFAULT '';
         ALTER TABLE incidents ADD COLUMN first_aware_at TEXT;
         ALTER TABLE incidents ADD COLUMN delay_reason TEXT NOT NULL DEFAULT '';
-        UPDATE incidents SET first_aware_at = aware_at;
+        ALTER TABLE incidents ADD COLUMN occurrence TEXT NOT NULL DEFAULT 'unknown';
+        UPDATE incidents SET first_aware_at = aware_at,
+            occurrence = coalesce(json_extract(report, '$.occurrence'), 'unknown');
         CREATE TABLE incident_changes (
             id INTEGER PRIMARY KEY,
             incident_id INTEGER NOT NULL REFERENCES incidents(id),
@@ -504,7 +506,11 @@ def m0014_awareness(db: Database) -> None:
 @MIGRATIONS(name="0015_reminders")
 def m0015_reminders(db: Database) -> None:
     """Reminders of the notification period: per organisation a named deputy FG, a management
-    contact and the reminder points; every reminder sent, at most once per incident and point."""
+    contact and the reminder points; every reminder sent, at most once per incident and point.
+
+    A reminder row is claimed ('sending') before the mail goes out, then becomes 'sent' or
+    'failed' (retried on a later pass); a point passed while no reminder could go out (a server
+    that was down) is 'skipped'. ``sent_at`` is the last attempt, ``failed`` counts failed ones."""
     db.executescript(
         """
         ALTER TABLE organisations ADD COLUMN deputy_dpo_id INTEGER REFERENCES users(id);
@@ -515,6 +521,8 @@ def m0015_reminders(db: Database) -> None:
             incident_id INTEGER NOT NULL REFERENCES incidents(id),
             regime TEXT NOT NULL,
             point_hours INTEGER NOT NULL,
+            state TEXT NOT NULL DEFAULT 'sending'
+                CHECK (state IN ('sending', 'sent', 'failed', 'skipped')),
             sent_at TEXT NOT NULL,
             recipients INTEGER NOT NULL DEFAULT 0,
             failed INTEGER NOT NULL DEFAULT 0,

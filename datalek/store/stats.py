@@ -93,7 +93,12 @@ SELECT i.id, i.year, i.org_id, i.department, i.month, i.incident_type, i.status,
     coalesce(ld.kind = 'breach', 0) AS breach,
     max(0, round((julianday(fd.at) - julianday(i.reported_at)) * 24, 3)) AS decision_hours,
     n.at IS NOT NULL AS notified,
-    max(0, round((julianday(n.at) - julianday(i.aware_at)) * 24, 3)) AS notify_hours,
+    -- judged from the awareness as it stood when the AP was notified (a later change of the
+    -- moment never makes a late notification timely: datalek.handling.moments.judged_from)
+    max(0, round((julianday(n.at) - julianday(coalesce(
+        (SELECT c.old_value FROM incident_changes c WHERE c.incident_id = i.id
+         AND c.field = 'aware_at' AND c.after_notification ORDER BY c.id LIMIT 1),
+        i.aware_at))) * 24, 3)) AS notify_hours,
     inf.incident_id IS NOT NULL AS informed,
     la.risk AS risk, la.facts AS facts
 FROM incidents i

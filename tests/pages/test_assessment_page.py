@@ -3,13 +3,16 @@ a decision that deviates from the advice without its own motivation is refused."
 
 from __future__ import annotations
 
+import json
+from datetime import timedelta
+
 import pytest
 
 import navigation
 from datalek import clock
 from datalek.handling import incidents
 from tests.conftest import make_report
-from tests.pages.conftest import button, errors, once_key, open_db, rows, signed_in, successes
+from tests.pages.conftest import button, error_after, errors, once_key, open_db, rows, signed_in, successes
 
 PAGE = navigation.QUEUE
 
@@ -44,7 +47,8 @@ def _save_facts(at, incident_id):
 def test_the_facts_are_prefilled_from_the_report(opened):
     at, incident = opened
     p = f"f{incident.id}_"
-    assert at.multiselect(key=p + "data_categories").value == ["basic", "contact", "care_file"]
+    # "Naam en adres" is reported as such: not also a date of birth, a gender, phone and e-mail.
+    assert at.multiselect(key=p + "data_categories").value == ["name_address", "care_file"]
     assert at.multiselect(key=p + "groups").value == ["minors"]
     assert at.selectbox(key=p + "incident_type").value == "sent_by_mistake"
 
@@ -83,3 +87,67 @@ def test_closing_lists_what_the_register_still_needs(opened):
     at, incident = opened
     markdown = " ".join(m.value for m in at.markdown)
     assert "De feiten (beoordeling) zijn nog niet vastgelegd." in markdown
+
+
+# --- the moment of awareness and the timeline in the facts form ---------------------------------
+
+
+def test_moving_the_awareness_needs_a_reason_and_shows_the_change(opened, db_path):
+    at, incident = opened
+    p = f"f{incident.id}_"
+    moved = (incident.aware_at + timedelta(hours=1)).astimezone(clock.AMSTERDAM).time().replace(second=0)
+    at.time_input(key=p + "aware_time").set_value(moved)
+    at.text_input(key=p + "aware_source").input("Leverancier zaaksysteem")
+    button(at, "Feiten opslaan en advies berekenen").click().run()
+    reason_key = once_key(at, p + "save_", "aware_reason")
+    assert "72 uur" in error_after(at, reason_key)
+    assert at.time_input(key=p + "aware_time").value == moved  # nothing typed is lost
+    assert at.text_input(key=p + "aware_source").value == "Leverancier zaaksysteem"
+    assert rows(db_path, "SELECT count(*) AS n FROM assessments")[0]["n"] == 0
+    at.text_area(key=reason_key).input("Het team hoorde het een uur later.")
+    button(at, "Feiten opslaan en advies berekenen").click().run()
+    assert "De feiten zijn opgeslagen en het advies is bijgewerkt." in successes(at)
+    (change, source) = rows(db_path, "SELECT field, reason FROM incident_changes ORDER BY id")
+    assert change == {"field": "aware_at", "reason": "Het team hoorde het een uur later."}
+    assert source["field"] == "aware_source"
+    shown = " ".join(t.value for t in at.text)
+    assert "Moment van bewustwording: " in shown and "Reden: Het team hoorde het een uur later." in shown
+
+
+def test_a_clash_in_the_timeline_names_both_moments(opened, db_path):
+    at, incident = opened
+    p = f"f{incident.id}_"
+    found = incident.discovered_at.astimezone(clock.AMSTERDAM)
+    at.date_input(key=p + "aware_date").set_value(found.date() - timedelta(days=1))
+    at.text_area(key=once_key(at, p + "save_", "aware_reason")).input("Eerder gehoord.")
+    button(at, "Feiten opslaan en advies berekenen").click().run()
+    message = error_after(at, p + "aware_time")
+    assert message.startswith("De organisatie wist het (") and "vóór het lek ontdekt werd (" in message
+    assert clock.format_local(incident.discovered_at) in message
+    assert rows(db_path, "SELECT count(*) AS n FROM incident_changes")[0]["n"] == 0
+
+
+def test_the_fg_answers_the_ap_forms_own_questions(opened, db_path):
+    at, incident = opened
+    p = f"f{incident.id}_"
+    assert at.selectbox(key=p + "other_organisation").value == "tbd"  # an honest unknown first
+    at.selectbox(key=p + "other_organisation").set_value("processor")
+    at.text_input(key=p + "other_organisation_name").input("Zorgmail B.V.")
+    at.multiselect(key=p + "security_measures").set_value(["encryption", "training"])
+    at.selectbox(key=p + "cross_border").set_value("no")
+    at.selectbox(key=p + "severity").set_value("moderate")  # her own view: without a reason ...
+    _save_facts(at, incident.id)
+    assert "Geef een reden: je wijkt af van de gevolgen die uit de beoordeling volgen." in errors(at)
+    assert rows(db_path, "SELECT COUNT(*) AS n FROM assessments") == [{"n": 0}]
+    assert at.text_input(key=p + "other_organisation_name").value == "Zorgmail B.V."  # nothing lost
+    at.text_area(key=p + "consequences_reason").input("De ontvanger is een hulpverlener.")
+    button(at, "Feiten opslaan en advies berekenen").click().run()
+    stored = rows(db_path, "SELECT facts FROM assessments")
+    assert len(stored) == 1
+    facts = json.loads(stored[0]["facts"])
+    assert facts["other_organisation"] == "processor" and facts["other_organisation_name"] == "Zorgmail B.V."
+    assert facts["security_measures"] == ["encryption", "training"] and facts["cross_border"] == "no"
+    assert (
+        facts["severity"] == "moderate"
+        and facts["consequences_reason"] == "De ontvanger is een hulpverlener."
+    )

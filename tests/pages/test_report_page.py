@@ -213,7 +213,7 @@ def test_future_discovery_time_is_refused_next_to_it(frozen_clock, world, db_pat
     submit_report_form(at)
     assert not at.exception
     # the message belongs to the date-and-time pair: it follows the time input
-    assert error_after(at, "r_found_time") == "Deze datum en tijd liggen in de toekomst."
+    assert "dat ligt in de toekomst" in error_after(at, "r_found_time")
     assert at.time_input(key="r_found_time").value == datetime(2026, 11, 20, 14, 0).time()
     assert count_rows(db_path, "incidents") == 0
 
@@ -234,7 +234,7 @@ def test_period_end_before_its_start_is_refused(reporter_page):
     at.date_input(key="r_to_date").set_value(day)
     at.time_input(key="r_to_time").set_value(moment)
     submit_report_form(at)
-    assert error_after(at, "r_to_time") == "Het einde ligt vóór het begin."
+    assert error_after(at, "r_to_time").startswith("Het lek eindigde (")
     assert error_after(at, "r_from_time") is None
 
 
@@ -254,7 +254,7 @@ def test_discovered_before_it_happened_is_refused(reporter_page):
     at.date_input(key="r_found_date").set_value(day)
     at.time_input(key="r_found_time").set_value(moment)
     submit_report_form(at)
-    assert error_after(at, "r_found_time") == ("Je kunt het niet ontdekt hebben voordat het gebeurde.")
+    assert "vóór het lek begon (" in error_after(at, "r_found_time")
 
 
 def test_answers_to_questions_that_no_longer_apply_are_not_stored(reporter_page, db_path):
