@@ -3,11 +3,20 @@ the report, the assessment, the advice and the decision, the follow-up and the h
 
 import streamlit as st
 
-from datalek import clock, deadlines, store
+from datalek import clock, regime, store
 from datalek.accounts.organisations import list_organisations
 from datalek.accounts.permissions import PermissionDenied
 from datalek.actions import measures
-from datalek.handling import assessment, completeness, decisions, incidents, lifecycle, prefill
+from datalek.handling import (
+    assessment,
+    completeness,
+    decisions,
+    incidents,
+    lifecycle,
+    moments,
+    outstanding,
+    prefill,
+)
 from datalek.models import IncidentType, InvalidInput, Status
 from datalek.triage import RiskLevel
 from ui import (
@@ -15,6 +24,7 @@ from ui import (
     assessment_form,
     attention_view,
     authority_view,
+    delay_view,
     incident_view,
     informing_view,
     measures_view,
@@ -35,8 +45,9 @@ def render() -> None:
     actor = session.actor()
     st.title("Werkvoorraad", anchor=False)
     st.caption(
-        "Open meldingen, de kortste termijn bovenaan. De termijn is 72 uur vanaf het moment "
-        "dat de organisatie het wist."
+        f"Open meldingen, de kortste termijn bovenaan. De termijn is {regime.CURRENT.period_hours} uur "
+        "vanaf het moment dat de organisatie het wist, tot de melding bij de AP of het besluit "
+        "om niet te melden."
     )
     with st.container():  # always present, so nothing below moves when a message comes or goes
         if flash := st.session_state.pop("q_flash", None):
@@ -106,6 +117,8 @@ def _incident(actor, choice: int, orgs) -> None:
             gaps = completeness.gaps_for(db, actor, choice)
             measure_list = measures.for_incident(db, actor, choice)
             reported_by = incidents.reporter(db, actor, choice)
+            moment_changes = moments.history(db, actor, choice)
+            clock_now = outstanding.for_incident(db, actor, choice)
     except PermissionDenied as exc:
         st.error(exc.message)
         return
@@ -114,13 +127,15 @@ def _incident(actor, choice: int, orgs) -> None:
     facts = latest.facts if latest else prefill.facts_from_report(incident, org)
     state[f"shown_version_{choice}"] = latest.version if latest else 0  # guards against lost updates
     assessment_form.seed(
-        choice, facts, latest.effects if latest else "", latest.remedial_action if latest else ""
+        choice,
+        facts,
+        latest.effects if latest else "",
+        latest.remedial_action if latest else "",
+        incident=incident,
     )
-    if incident.status.awaits_decision:
-        time_left = deadlines.describe_hours_left(deadlines.hours_left(incident.aware_at, clock.now()))
-    else:
-        time_left = incident.status.label.lower()
-    st.subheader(f"{incident.reference}: {time_left}", anchor=False)
+    now = clock.now()
+    st.subheader(f"{incident.reference}: {clock_now.label(now)}", anchor=False)
+    delay_view.render(clock_now, now)
     # Keyed tabs keep the FG's place when a message appears or disappears above them.
     report_tab, facts_tab, advice_tab, follow_tab, history_tab = st.tabs(
         ["Melding", "Beoordeling", "Advies en besluit", "Afhandelen", "Verloop"],
@@ -130,6 +145,7 @@ def _incident(actor, choice: int, orgs) -> None:
     with report_tab:
         incident_view.reporter(reported_by)
         incident_view.facts(view, show_type=True)
+        incident_view.changes(moment_changes)
         incident_view.supplements(view)
     with facts_tab:
         if latest is None:

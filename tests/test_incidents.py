@@ -308,9 +308,13 @@ def test_queue_excludes_closed_and_not_a_breach(fresh_db, world):
 
 
 def test_queue_lists_decided_incidents_after_the_undecided(fresh_db, world):
+    """Decided not to notify: no clock runs, so after the undecided (issue #14: a decision to
+    notify keeps its clock, tests/test_outstanding.py)."""
+    from tests.test_outstanding import decide
+
     decided = submit(fresh_db, world, **_found(100))
     waiting = submit(fresh_db, world, **_found(5))
-    _put_in(fresh_db, decided.id, Status.DECIDED)
+    decide(fresh_db, world, decided, "no_notify")
     queue = incidents.queue(fresh_db, world["dpo"])
     assert [r.id for r in queue] == [waiting.id, decided.id]
     assert [r.awaits_decision for r in queue] == [True, False]

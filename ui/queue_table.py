@@ -1,4 +1,5 @@
-"""The FG's queue as a table, with the time left shown plainly and as a level.
+"""The FG's queue as a table, with each incident's notification clock (``handling.outstanding``)
+shown plainly and as a level, and the missing reason for a delay under "Aandacht".
 
 A table whose cells wrap (``st.table``): the nine columns fit the page on a 1280 px laptop."""
 
@@ -9,18 +10,22 @@ from datetime import datetime
 import pandas as pd
 import streamlit as st
 
-from datalek import clock, config, deadlines
+from datalek import clock, config
 from datalek.handling.incidents import IncidentSummary
 from datalek.intake.situations import Situation
 from datalek.models import Status
 from ui.forms import md_escape
 
+#: The urgency of an incident whose clock stopped (notified, or decided not to notify).
+NO_CLOCK = "Geen termijn"
+#: In "Aandacht" while the deadline has passed and no reason for the delay is recorded.
+DELAY_REASON_MISSING = "Reden vertraging ontbreekt"
 COLOURS = {
     "Te laat": "#f4c7c3",
     "Minder dan 24 uur": "#fde2b6",
     "Minder dan 48 uur": "#fff3c4",
     "Meer dan 48 uur": "",
-    "Opvolging": "",
+    NO_CLOCK: "",
 }
 URGENCY = {
     "late": "Te laat",
@@ -55,7 +60,22 @@ def count_line(count: int, statuses: list[Status] | None = None) -> str:
         )
         return f"{shown}. Gebruik de filters om verder te zoeken."
     shown = f"{reports(count).replace(' ', ' open ', 1)}" if not statuses else f"{reports(count)} {what}"
-    return f"{shown}. Eerst de meldingen zonder besluit, dan de meldingen die nog opvolging nodig hebben."
+    return (
+        f"{shown}. Eerst de meldingen waarvan de termijn loopt, de kortste bovenaan. Daarna de "
+        "meldingen die gemeld zijn of niet gemeld worden."
+    )
+
+
+def urgency(row: IncidentSummary, now: datetime) -> str:
+    level = row.clock.urgency(now) if row.clock else None
+    return URGENCY[level] if level else NO_CLOCK
+
+
+def attention(row: IncidentSummary, now: datetime, flags: dict[int, list[str]] | None) -> str:
+    found = list((flags or {}).get(row.id, []))
+    if row.clock and row.clock.needs_delay_reason(now):
+        found.insert(0, DELAY_REASON_MISSING)
+    return ", ".join(found)
 
 
 def render(
@@ -77,16 +97,10 @@ def render(
     table = pd.DataFrame(
         {
             "Nummer": [r.reference for r in rows],
-            "Termijn": [
-                deadlines.describe_hours_left(r.hours_left(now)) if r.awaits_decision else "besluit genomen"
-                for r in rows
-            ],
-            "Urgentie": [
-                URGENCY[deadlines.urgency(r.hours_left(now))] if r.awaits_decision else "Opvolging"
-                for r in rows
-            ],
+            "Termijn": [r.clock.label(now) if r.clock else "" for r in rows],
+            "Urgentie": [urgency(r, now) for r in rows],
             "Status": [r.status.label for r in rows],
-            "Aandacht": [", ".join((flags or {}).get(r.id, [])) for r in rows],
+            "Aandacht": [attention(r, now, flags) for r in rows],
             "Wat er gebeurde": [Situation(r.situation).label for r in rows],
             # st.table renders Markdown in its cells: escape what people typed.
             "Afdeling": [md_escape(r.department) for r in rows],

@@ -10,7 +10,19 @@ import navigation
 from datalek import clock
 from datalek.handling import assessment, decisions, incidents, prefill
 from tests.conftest import make_report
-from tests.pages.conftest import open_db, rows, signed_in, successes, switch_to, table_with, tables, titles
+from tests.pages.conftest import (
+    button,
+    error_after,
+    once_key,
+    open_db,
+    rows,
+    signed_in,
+    successes,
+    switch_to,
+    table_with,
+    tables,
+    titles,
+)
 
 PAGE = navigation.QUEUE
 
@@ -88,8 +100,8 @@ def test_dpo_sees_own_open_incidents_earliest_deadline_first(world, queue_world)
     assert list(table["Termijn"])[0] == "8 uur te laat"
     assert set(table["Organisatie"]) == {"Gemeente Test"}
     assert [m.value for m in at.markdown if "open melding" in str(m.value)] == [
-        "4 open meldingen. Eerst de meldingen zonder besluit, dan de meldingen die nog "
-        "opvolging nodig hebben."
+        "4 open meldingen. Eerst de meldingen waarvan de termijn loopt, de kortste bovenaan. "
+        "Daarna de meldingen die gemeld zijn of niet gemeld worden."
     ]
 
 
@@ -178,3 +190,65 @@ def test_the_status_form_never_offers_a_decision_status(world, queue_world):
     at.selectbox(key="q_choice").set_value(queue_world["two"].id).run()
     form_select, _, _ = status_form_widgets(at)
     assert form_select.options == ["In behandeling"]
+
+
+# --- issue #14: the clock stays until the AP notification ------------------------------------
+
+
+def _termijn(at) -> dict[str, tuple[str, str, str]]:
+    table = queue_table(at)
+    return {
+        n: (t, u, a)
+        for n, t, u, a in zip(
+            table["Nummer"], table["Termijn"], table["Urgentie"], table["Aandacht"], strict=True
+        )
+    }
+
+
+def test_a_decision_to_notify_keeps_the_countdown_until_the_notification(world, queue_world, db_path):
+    """Found: after a decision the queue said "besluit genomen" while the AP notification
+    itself was still outstanding."""
+    from tests.test_outstanding import decide, notify
+
+    chosen = queue_world["thirty"]
+    db = open_db(db_path)
+    try:
+        decide(db, world, chosen, "notify")
+    finally:
+        db.close()
+    at = signed_in(world["dpo"], PAGE)
+    assert not at.exception
+    assert _termijn(at)[chosen.reference][:2] == ("Besloten te melden — nog 41 uur", "Minder dan 48 uur")
+    expected = [queue_world[k].reference for k in ("eighty", "fifty", "thirty", "two")]
+    assert list(queue_table(at)["Nummer"]) == expected
+    db = open_db(db_path)
+    try:
+        notify(db, world, chosen)
+    finally:
+        db.close()
+    at = signed_in(world["dpo"], PAGE)
+    assert _termijn(at)[chosen.reference][:2] == ("Gemeld bij de AP", "Geen termijn")
+    assert list(queue_table(at)["Nummer"])[-1] == chosen.reference  # no running clock: last
+
+
+def test_an_overdue_clock_asks_for_the_reason_of_the_delay(world, queue_world, db_path):
+    late = queue_world["eighty"]
+    at = signed_in(world["dpo"], PAGE)
+    assert _termijn(at)[late.reference][2] == "Reden vertraging ontbreekt"
+    assert _termijn(at)[queue_world["fifty"].reference][2] == ""
+    at.selectbox(key="q_choice").set_value(late.id).run()
+    prefix = f"delay_{late.id}_"
+    box = at.text_area(key=once_key(at, prefix, "reason"))
+    assert box.label == "Waarom is de melding later dan 72 uur?"
+    button(at, "Reden vastleggen").click().run()
+    assert not at.exception
+    assert (
+        error_after(at, once_key(at, prefix, "reason")) == "Schrijf op waarom de melding later is dan 72 uur."
+    )
+    at.text_area(key=once_key(at, prefix, "reason")).input("De FG was ziek; de vervanger wist het niet.")
+    button(at, "Reden vastleggen").click().run()
+    assert not at.exception
+    assert "De reden van de vertraging is vastgelegd." in successes(at)
+    (row,) = rows(db_path, "select delay_reason from incidents where id = ?", [late.id])
+    assert row["delay_reason"] == "De FG was ziek; de vervanger wist het niet."
+    assert _termijn(at)[late.reference][2] == ""
