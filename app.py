@@ -18,7 +18,8 @@ import navigation
 from datalek import config, store
 from datalek.accounts import auth, sessions
 from datalek.accounts.setup import needs_setup
-from ui import links, oidc, session
+from datalek.models import Role
+from ui import links, oidc, reminder_banner, session
 
 #: A local file: a Material icon as page icon would make every browser fetch it from Google.
 ICON = str(Path(__file__).parent / "assets" / "icon.png")
@@ -117,6 +118,8 @@ if actor is not None:
     with st.sidebar:
         st.caption(f"Aangemeld als {actor.role.label}")
         links.sign_out_form()
+    if actor.role is Role.DPO:  # the clocks near or past the deadline, on every page
+        reminder_banner.render(actor)
 
 # Without a session there is no menu: the sign-in page, or a one-time link's own page.
 st.navigation(with_unknown_path(pages), position="sidebar" if actor is not None else "hidden").run()

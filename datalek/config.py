@@ -92,3 +92,17 @@ class SmtpSettings:
             starttls=os.environ.get("DATALEK_SMTP_STARTTLS", "") == "1",
             base_url=os.environ.get("DATALEK_BASE_URL", "http://localhost:8501"),
         )
+
+
+#: Reminders of the notification period (datalek.actions.reminder_scheduler).
+REMINDER_INTERVAL_SECONDS = 60
+
+
+def reminders_on() -> bool:
+    """The scheduler inside the server runs unless ``DATALEK_REMINDERS=off``."""
+    return os.environ.get("DATALEK_REMINDERS", "on").strip().lower() not in {"off", "0", "no", "false"}
+
+
+def reminder_interval() -> int:
+    """Seconds between two passes of the scheduler: ``DATALEK_REMINDER_INTERVAL``, at least 1."""
+    return max(1, _int("DATALEK_REMINDER_INTERVAL", REMINDER_INTERVAL_SECONDS))

@@ -11,7 +11,7 @@ from datalek.accounts import invitations
 from datalek.accounts.organisations import list_organisations
 from datalek.accounts.users import dpo_team
 from datalek.models import InvalidInput
-from ui import session
+from ui import reminder_settings, session
 from ui.forms import field_error, md_escape
 
 
@@ -71,3 +71,5 @@ def render() -> None:
             st.rerun()
     if flash := state.pop("t_flash", None):  # under the form's button
         st.success(flash, icon=":material/check_circle:")
+    if orgs:
+        reminder_settings.render(actor, orgs)

@@ -14,13 +14,14 @@ from dataclasses import dataclass
 
 from sqlite_utils import Database
 
-from datalek import clock, store
+from datalek import clock, regime, store
 from datalek.accounts import account_mail, audit, auth
 from datalek.accounts.permissions import Action, OrgRef, allowed, require
 from datalek.config import SmtpSettings
 from datalek.models import Actor, InvalidInput, Organisation
 from datalek.store import accounts as sql
 from datalek.store import invitations as invitation_sql
+from datalek.store import reminders as reminder_sql
 
 
 def from_row(row: dict) -> Organisation:
@@ -149,3 +150,118 @@ def change_dpo_contact(
         )
         mailed = account_mail.send(settings, "dpo_email_changed", message)
     return ContactChanged(from_row(sql.organisation(db, org_id)), email_changed, mailed)
+
+
+# --- reminders of the notification period ------------------------------------------------------
+
+MAX_REMINDER_POINTS = 8
+
+
+@dataclass(frozen=True)
+class ReminderSettings:
+    """Who is reminded of an organisation's running notification clocks, and when.
+
+    Set by the organisation's FG only: she answers for the deadline and knows who stands in
+    for her; the beheerder manages accounts and organisations but has no part in incidents."""
+
+    org_id: int
+    deputy_dpo_id: int | None
+    management_email: str
+    hours: tuple[int, ...]
+
+    @property
+    def hours_text(self) -> str:
+        return ", ".join(str(h) for h in self.hours)
+
+
+def parse_hours(text: str | None) -> tuple[int, ...]:
+    """'24, 48,60 70' -> (24, 48, 60, 70); ValueError for anything but whole numbers."""
+    parts = (text or "").replace(",", " ").replace(";", " ").split()
+    if not all(p.isdigit() for p in parts):
+        raise ValueError("not whole hours")
+    return tuple(int(p) for p in parts)
+
+
+def hours_error(text: str) -> str | None:
+    """The Dutch message for reminder points that are not allowed, or None."""
+    period = regime.CURRENT.period_hours
+    try:
+        hours = parse_hours(text)
+    except ValueError:
+        return "Vul hele uren in, gescheiden door komma's. Bijvoorbeeld: 24, 48, 60, 70."
+    if not hours:
+        return "Vul minstens één moment in."
+    if len(hours) > MAX_REMINDER_POINTS:
+        return f"Kies hoogstens {MAX_REMINDER_POINTS} momenten."
+    if any(h <= 0 or h >= period for h in hours):
+        return f"Elk moment moet groter zijn dan 0 en kleiner dan {period} uur."
+    if list(hours) != sorted(set(hours)):
+        return "Zet de uren van laag naar hoog, en elk uur maar één keer."
+    return None
+
+
+def settings_from_row(org_id: int, row: dict | None) -> ReminderSettings:
+    try:
+        hours = parse_hours(row["reminder_hours"]) if row else regime.CURRENT.reminder_hours
+    except ValueError:
+        hours = regime.CURRENT.reminder_hours
+    return ReminderSettings(
+        org_id=org_id,
+        deputy_dpo_id=row["deputy_dpo_id"] if row else None,
+        management_email=(row["management_email"] if row else "") or "",
+        hours=hours or regime.CURRENT.reminder_hours,
+    )
+
+
+def reminder_settings(db: Database, actor: Actor, org_id: int) -> ReminderSettings:
+    require(db, actor, Action.REMINDER_SETTINGS, OrgRef(org_id))
+    return settings_from_row(org_id, reminder_sql.settings(db, [org_id]).get(org_id))
+
+
+def set_reminder_settings(
+    db: Database, actor: Actor, org_id: int, deputy_dpo_id: int | None, management_email: str, hours: str
+) -> ReminderSettings:
+    """The FG names her deputy (an active FG account of the organisation), the management
+    contact told at the end of the period, and the reminder points (hours after awareness)."""
+    require(db, actor, Action.REMINDER_SETTINGS, OrgRef(org_id))
+    found: dict[str, str] = {}
+    if deputy_dpo_id is not None and reminder_sql.active_dpo(db, deputy_dpo_id, org_id) is None:
+        found["deputy_dpo_id"] = "Kies een actief FG-account van deze organisatie."
+    email = management_email.strip()
+    if email and not auth.is_email(email):
+        found["management_email"] = "Dit is geen geldig e-mailadres."
+    if message := hours_error(hours):
+        found["reminder_hours"] = message
+    if found:
+        raise InvalidInput(found)
+    new = ReminderSettings(org_id, deputy_dpo_id, email, parse_hours(hours))
+    old = settings_from_row(org_id, reminder_sql.settings(db, [org_id]).get(org_id))
+    if new == old:
+        raise InvalidInput({"form": "Er is niets veranderd."})
+    with store.write(db):
+        reminder_sql.set_settings(db, org_id, deputy_dpo_id, email, ",".join(map(str, new.hours)))
+        audit.append(
+            db,
+            actor,
+            "organisation.reminders",
+            "organisation",
+            org_id,
+            deputy_changed=new.deputy_dpo_id != old.deputy_dpo_id,
+            management_changed=new.management_email != old.management_email,
+            hours_changed=new.hours != old.hours,
+            points=len(new.hours),
+        )
+    return new
+
+
+def reminder_recipients(db: Database, org_id: int, management: bool) -> list[str]:
+    """Where a reminder goes: the FG address and every active FG account of the organisation,
+    the named deputy (when still an active FG of it) and, with ``management``, the management
+    contact."""
+    addresses = set(notice_recipients(db, org_id))
+    row = reminder_sql.settings(db, [org_id]).get(org_id) or {}
+    if row.get("deputy_dpo_id") and (deputy := reminder_sql.active_dpo(db, row["deputy_dpo_id"], org_id)):
+        addresses.add(auth.normalise_email(deputy["email"]))
+    if management and row.get("management_email"):
+        addresses.add(auth.normalise_email(row["management_email"]))
+    return sorted(a for a in addresses if a)
