@@ -1,15 +1,18 @@
-"""Mijn account: who you are signed in as, changing your own password (which ends your other
-sessions), and the places you are signed in, each of which you can end."""
+"""Mijn account: who you are signed in as, your job title and phone (the notifier in a concept
+AP-melding), changing your own password (which ends your other sessions), and the places you
+are signed in, each of which you can end."""
 
 import streamlit as st
 
 from datalek import clock, store
 from datalek.accounts import sessions
 from datalek.accounts.organisations import list_organisations
-from datalek.accounts.users import get_user, set_password
-from datalek.models import InvalidInput
+from datalek.accounts.users import MAX_JOB_TITLE, MAX_PHONE, get_user, set_contact, set_password
+from datalek.models import InvalidInput, Role
 from ui import session
+from ui.callbacks import act
 from ui.forms import field_error, md_escape
+from ui.once import OnceForm
 
 
 def render() -> None:
@@ -28,6 +31,8 @@ def render() -> None:
             ],
         }
     )
+    if me.role is Role.DPO:
+        _contact(me)
     st.subheader("Wachtwoord wijzigen", anchor=False)
     errors = state.get("a_errors")
     with st.form("password", clear_on_submit=True, enter_to_submit=False):
@@ -81,3 +86,34 @@ def _end(session_id: int) -> None:
     st.session_state["a_end_flash"] = (
         "Die sessie is beëindigd." if ended else "Die sessie bestond al niet meer."
     )
+
+
+def _contact_form() -> OnceForm:
+    return OnceForm("a_contact_")
+
+
+def _contact(me) -> None:
+    """The FG's job title and phone: who notifies in the concept AP-melding."""
+    form = _contact_form()
+    st.subheader("Jouw gegevens in de AP-melding", anchor=False)
+    st.caption("De AP vraagt naam, functie en telefoonnummer van wie meldt. Die komen uit je account.")
+    errors = st.session_state.get("a_contact_errors")
+    with st.form(form.field("form"), enter_to_submit=False):
+        st.text_input("Functie", value=me.job_title, key=form.field("job_title"), max_chars=MAX_JOB_TITLE)
+        field_error(errors, "job_title")
+        st.text_input("Telefoonnummer", value=me.phone, key=form.field("phone"), max_chars=MAX_PHONE)
+        field_error(errors, "phone")
+        st.form_submit_button("Gegevens opslaan", on_click=_save_contact, args=(form.key,))
+    if failure := st.session_state.pop("q_failure", None):
+        st.error(failure)
+    form.outcome()
+
+
+def _save_contact(key: str) -> None:
+    form = _contact_form()
+    title, phone = form.get(key, "job_title", ""), form.get(key, "phone", "")
+
+    def save(db, who) -> None:
+        set_contact(db, who, who.user_id, title, phone)
+
+    act("a_contact_errors", "Je functie en telefoonnummer zijn opgeslagen.", save, once=(form, key))

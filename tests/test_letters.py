@@ -155,6 +155,22 @@ def test_prefill_writes_from_the_facts_only():
     assert letters.prefill(None) == letters.LetterText()
 
 
+@pytest.mark.parametrize(
+    "categories",
+    [
+        [DataCategory.CONTACT],
+        [DataCategory.NAME_ADDRESS],
+        [DataCategory.PHONE],
+        [DataCategory.EMAIL],
+        [DataCategory.EMAIL, DataCategory.PHONE, DataCategory.CONTACT],
+    ],
+    ids=["contact", "name-address", "phone", "email", "several"],
+)
+def test_leaked_contact_details_of_any_kind_get_the_phishing_advice_once(categories):
+    made = letters.prefill(Facts(aware_at=NOW, data_categories=categories))
+    assert made.what_you_can_do.count("Wees alert op berichten die u niet verwacht") == 1
+
+
 # --- through documents: the incident's own letter ----------------------------------------
 
 SECRET = "Jan de Vries, BSN 123456782, Dorpsstraat 1"

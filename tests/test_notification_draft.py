@@ -8,14 +8,16 @@ from datetime import timedelta
 import pytest
 
 from datalek import clock
+from datalek.accounts import users
 from datalek.accounts.permissions import PermissionDenied
 from datalek.actions import authority, documents, measures
 from datalek.actions.notification_draft import UNKNOWN
-from datalek.handling import assessment, decisions, incidents, prefill
+from datalek.handling import assessment, decisions, delay, incidents, prefill
 from datalek.handling.decisions import DecisionInput, Inform
 from datalek.intake.situations import CountKind
+from datalek.models import AwareBasis, InvalidInput
 from datalek.store import audit_log
-from datalek.triage.facts import Cause
+from datalek.triage.facts import Cause, CrossBorder, OtherOrganisation, SecurityMeasure, Severity
 from tests.conftest import NOW, make_report
 
 AWARE = NOW - timedelta(hours=2)
@@ -77,7 +79,12 @@ def test_every_section_of_the_ap_form_is_answered_in_order(fresh_db, world, deci
     assert all(s.answers for s in made.sections)
     answers = made.answers()
     assert answers["0.law"] == "Algemene verordening gegevensbescherming (AVG)"
-    assert answers["0.kind"] == "Nieuwe melding." and made.kind == "initial"
+    # Answers are still open: a phased first notification that names what will follow.
+    assert (
+        answers["0.kind"].startswith("Nieuwe melding, in fasen (art. 33 lid 4 AVG)")
+        and made.kind == "initial"
+    )
+    assert all(a.question in answers["0.kind"] for a in made.missing)
     assert answers["1.organisation"] == "Gemeente Test" and answers["1.contact"] == "fg@test.invalid"
     assert answers["3.description"] == "Verslag naar een verkeerde ouder gestuurd."
     assert answers["5.count"] == "3" and answers["9.reference"] == decided[0].reference
@@ -93,10 +100,10 @@ def test_facts_still_to_be_determined_are_shown_as_unknown(fresh_db, world, deci
     made = _concept(fresh_db, world, incident.id)
     answers = made.answers()
     assert answers["3.cause"] is None and answers["5.count"] is None
-    # The organisation has no FG phone number: the notifier is not complete either.
-    assert answers["1.notifier"] is None
+    # The organisation has no FG phone number, nor has the FG's account: it is unknown.
+    assert answers["1.notifier_phone"] is None
     missing = {a.key for a in made.missing}
-    assert {"3.cause", "5.count", "1.notifier"} <= missing
+    assert {"3.cause", "5.count", "1.notifier_phone"} <= missing
     assert all(a.shown == UNKNOWN == "Onbekend — nog aanvullen" for a in made.missing)
     assert made.to_markdown().count(UNKNOWN) == len(made.missing)
 
@@ -214,7 +221,9 @@ def test_a_supplement_lists_only_what_changed_plus_the_identification(fresh_db, 
     assert supplement.kind == "supplement" and supplement.changed_since == first.generated_at
     assert set(answers) == FIXED | {"5.count"}
     assert answers["5.count"] == "5"
-    assert answers["0.kind"] == "Aanvulling op de melding met meldnummer M-2026-000123."
+    assert answers["0.kind"] == "Aanvulling op de melding met meldnummer M-2026-000123 van " + (
+        clock.format_local(AWARE + timedelta(hours=10)) + "."
+    )
     assert [s.number for s in supplement.sections] == [0, 1, 5, 9]
     assert supplement.to_markdown().startswith("# Concept aanvulling AP-melding")
 
@@ -289,3 +298,135 @@ def test_a_supplement_without_changes_has_nothing_beyond_the_identification(
     incident, _ = decided
     _first_notification(fresh_db, world, incident.id, fake_clock)
     assert _concept(fresh_db, world, incident.id).changed == []
+
+
+# --- issue #14: a concept the FG can file as it stands ------------------------------------------
+
+
+def _save(db, world, incident_id, facts, effects="Ouder kan het verslag lezen.", remedial="Verwijderd."):
+    assessment.save(db, world["dpo"], incident_id, facts, effects, remedial)
+
+
+def test_the_ap_questions_the_fg_answered_are_no_longer_unknown(fresh_db, world, decided):
+    incident, facts = decided
+    answered = facts.model_copy(
+        update={
+            "other_organisation": OtherOrganisation.PROCESSOR,
+            "other_organisation_name": "Zorgmail B.V.",
+            "security_measures": [SecurityMeasure.ENCRYPTION, SecurityMeasure.TRAINING],
+            "cross_border": CrossBorder.NO,
+            "records_count_kind": CountKind.EXACT,
+            "records_count": 4,
+        }
+    )
+    _save(fresh_db, world, incident.id, answered)
+    answers = _concept(fresh_db, world, incident.id).answers()
+    assert answers["1.other"] == "Ja, een verwerker: Zorgmail B.V."
+    assert answers["6.security"] == "Versleuteling; Training en bewustwording"
+    assert answers["8.international"].startswith("Nee, alleen in Nederland")
+    assert answers["4.records"] == "4"
+
+
+def test_questions_the_fg_has_not_answered_stay_unknown(fresh_db, world, decided):
+    answers = _concept(fresh_db, world, decided[0].id).answers()
+    for key in ("1.other", "6.security", "8.international", "4.records"):
+        assert answers[key] is None, key
+
+
+def test_a_one_off_event_is_ended(fresh_db, world, decided):
+    answers = _concept(fresh_db, world, decided[0].id).answers()
+    assert answers["2.ended"] == "Ja, het was een eenmalige gebeurtenis op " + clock.format_local(
+        NOW - timedelta(hours=5)
+    )
+
+
+def test_name_and_address_are_reported_as_recorded_and_the_care_file_as_health(fresh_db, world, decided):
+    answers = _concept(fresh_db, world, decided[0].id).answers()
+    assert answers["4.kinds"] == "Naam-, adres- en woonplaatsgegevens"
+    assert answers["4.special"] == "Gezondheid"
+    assert "jeugdhulpgegevens" in answers["4.explain"]
+    for overstated in ("geboortedatum", "Telefoon", "E-mail", "geslacht"):
+        assert overstated.lower() not in (answers["4.kinds"] + answers["4.special"]).lower()
+
+
+def test_section_7_gives_consequences_and_severity_in_the_forms_terms_without_enisa(fresh_db, world, decided):
+    made = _concept(fresh_db, world, decided[0].id)
+    answers = made.answers()
+    assert answers["7.severity"] in {"Gering", "Aanzienlijk", "Ernstig"}
+    assert "Verlies van vertrouwelijkheid van gegevens onder beroepsgeheim" in answers["7.impacts"]
+    assert "ENISA" not in made.to_markdown() and "Hoog risico" not in made.to_markdown()
+
+
+def test_the_fg_changes_the_severity_only_with_a_reason(fresh_db, world, decided):
+    incident, facts = decided
+    with pytest.raises(InvalidInput) as refused:
+        _save(fresh_db, world, incident.id, facts.model_copy(update={"severity": Severity.MINOR}))
+    assert "consequences_reason" in refused.value.errors
+    changed = facts.model_copy(
+        update={
+            "severity": Severity.MINOR,
+            "consequences_reason": "De ontvanger is een collega-hulpverlener.",
+        }
+    )
+    _save(fresh_db, world, incident.id, changed)
+    answers = _concept(fresh_db, world, incident.id).answers()
+    assert answers["7.severity"].startswith("Gering")
+    assert "De ontvanger is een collega-hulpverlener." in answers["7.severity"]
+
+
+def test_a_withdrawal_concept_gives_its_reason(fresh_db, world, decided, fake_clock):
+    incident, _ = decided
+    _first_notification(fresh_db, world, incident.id, fake_clock)
+    made = documents.draft_notification(
+        fresh_db, world["dpo"], incident.id, kind="withdrawal", reason="Bij nader inzien geen datalek."
+    )
+    answers = made.answers()
+    assert made.kind == "withdrawal"
+    assert answers["0.kind"] == "Intrekking van de melding met meldnummer M-2026-000123."
+    assert answers["0.reason"] == "Bij nader inzien geen datalek."
+    assert made.to_markdown().startswith("# Concept intrekking AP-melding")
+
+
+def test_the_notifier_comes_from_the_fgs_own_account(fresh_db, world, decided):
+    users.set_contact(fresh_db, world["dpo"], world["dpo"].user_id, "Privacy officer", "030 123 45 67")
+    answers = _concept(fresh_db, world, decided[0].id).answers()
+    assert answers["1.notifier_name"] == "Dpo"
+    assert answers["1.notifier_title"] == "Privacy officer"
+    assert answers["1.notifier_phone"] == "030 123 45 67"
+
+
+def test_section_2_gives_the_basis_of_awareness_and_each_change_of_it(fresh_db, world, decided, fake_clock):
+    incident, facts = decided
+    answers = _concept(fresh_db, world, incident.id).answers()
+    assert answers["2.aware_basis"] == "Melding door een medewerker"
+    assert "2.aware_changes" not in answers
+    later = AWARE + timedelta(hours=1)
+    assessment.save(
+        fresh_db,
+        world["dpo"],
+        incident.id,
+        facts.model_copy(update={"aware_at": later}),
+        "g",
+        "m",
+        basis=AwareBasis.PROCESSOR,
+        source="Zorgmail B.V.",
+        reason="Pas toen bevestigde de verwerker het.",
+    )
+    answers = _concept(fresh_db, world, incident.id).answers()
+    assert answers["2.aware_basis"] == "Bericht van een verwerker (Zorgmail B.V.)"
+    assert "Pas toen bevestigde de verwerker het." in answers["2.aware_changes"]
+    assert clock.format_local(AWARE) in answers["2.aware_changes"]  # the old value is kept
+    assert clock.format_local(later) in answers["2.aware_changes"]
+
+
+def test_a_late_concept_gives_the_delay_reason_recorded_for_the_incident(
+    fresh_db, world, decided, fake_clock
+):
+    fake_clock.at = AWARE + timedelta(hours=80)
+    delay.record(fresh_db, world["dpo"], decided[0].id, "De FG was ziek; de vervanger was niet ingelicht.")
+    answers = _concept(fresh_db, world, decided[0].id).answers()
+    assert answers["2.late_reason"] == "De FG was ziek; de vervanger was niet ingelicht."
+    # The reason typed with the notification itself comes first.
+    assert _concept(fresh_db, world, decided[0].id, late_reason="Eigen reden.").answers()[
+        "2.late_reason"
+    ] == ("Eigen reden.")

@@ -456,6 +456,12 @@ RULE_TABLE = [
     *[(action, REP, Account(ME, REP), True) for action in (Action.SET_PASSWORD, Action.READ_USER)],
     *[(action, REP, Account(COLLEAGUE, REP), False) for action in (Action.SET_PASSWORD, Action.READ_USER)],
     (Action.SET_PASSWORD, DPO, Account(COLLEAGUE, REP), False),
+    # one's own job title and phone (the notifier of a concept AP-melding): never another's
+    (Action.SET_OWN_CONTACT, DPO, Account(ME, DPO), True),
+    (Action.SET_OWN_CONTACT, REP, Account(ME, REP), True),
+    (Action.SET_OWN_CONTACT, DPO, Account(COLLEAGUE, DPO), False),
+    (Action.SET_OWN_CONTACT, ADM, Account(COLLEAGUE, DPO), False),
+    (Action.SET_OWN_CONTACT, "cli", Account(COLLEAGUE, DPO), True),
     (Action.SET_PASSWORD, ADM, Account(COLLEAGUE, REP), True),
     (Action.SET_PASSWORD, "cli", Account(COLLEAGUE, REP), True),
     # separation of duties: the beheerder never sets an FG's password or role, nor grants it
@@ -480,6 +486,10 @@ RULE_TABLE = [
     (Action.INVITE_DEPUTY, DPO, OrgRef(ORG), True),
     (Action.INVITE_DEPUTY, DPO, OrgRef(OTHER_ORG), False),
     *[(Action.INVITE_DEPUTY, role, OrgRef(ORG), False) for role in (REP, MGT, ADM, "cli")],
+    # the reminders of the 72 hours (deputy FG, management contact, points): the FG only (#14)
+    (Action.REMINDER_SETTINGS, DPO, OrgRef(ORG), True),
+    (Action.REMINDER_SETTINGS, DPO, OrgRef(OTHER_ORG), False),
+    *[(Action.REMINDER_SETTINGS, role, OrgRef(ORG), False) for role in (REP, MGT, ADM, "cli")],
     # setup runs only on an empty installation, checked inside its own transaction
     *[(Action.SETUP, role, None, False) for role in (REP, DPO, MGT, ADM, "cli")],
 ]

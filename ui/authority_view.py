@@ -62,7 +62,8 @@ def _record(incident_id: int, kind: str, key: str, draft: dict) -> None:
             authority.record_supplement(db, who, incident_id, when, note, draft)
 
     else:
-        note = form.get(key, "note", "")
+        # The reason typed above the concept, else the one the concept gives (the decision).
+        note = state.get(p + "withdraw_reason", "").strip() or _reason_in(draft)
 
         def record(db, who):
             authority.record_withdrawal(db, who, incident_id, when, note)
@@ -198,15 +199,57 @@ def render(actor: Actor, incident: Incident, decision: Decision | None) -> None:
         key=p + "kind",
         format_func={"supplement": "Aanvulling", "withdrawal": "Intrekking"}.get,
     )
+    if kind == "withdrawal":
+        _withdrawal(actor, incident, errors)
+        return
     form = _recording(incident.id, kind)
     with st.form(form.field("form"), enter_to_submit=False):
-        label = "Wat is er veranderd of aangevuld?" if kind == "supplement" else "Reden van de intrekking"
-        st.text_area(label, key=form.field("note"), max_chars=authority.MAX_TEXT)
+        st.text_area(
+            "Wat is er veranderd of aangevuld?", key=form.field("note"), max_chars=authority.MAX_TEXT
+        )
         field_error(errors, "note")
         datetime_input("Doorgegeven aan de AP op", form.field("at"), default_now=True)
         field_error(errors, "submitted_at")
-        button = "Aanvulling vastleggen" if kind == "supplement" else "Intrekking vastleggen"
         st.form_submit_button(
-            button, type="primary", on_click=_record, args=(incident.id, kind, form.key, draft.snapshot())
+            "Aanvulling vastleggen",
+            type="primary",
+            on_click=_record,
+            args=(incident.id, kind, form.key, draft.snapshot()),
+        )
+    form.outcome()
+
+
+def _reason_in(draft: dict) -> str:
+    """The withdrawal's reason as its concept states it."""
+    answers = {a["key"]: a["answer"] for s in draft.get("sections", []) for a in s["answers"]}
+    return answers.get("0.reason") or ""
+
+
+def _withdrawal(actor: Actor, incident: Incident, errors: dict | None) -> None:
+    """The reason first (outside a form, so the concept follows it as it is typed), then the
+    concept for the AP's form, then recording the withdrawal."""
+    p = f"ap{incident.id}_"
+    st.text_area(
+        "Reden van de intrekking",
+        key=p + "withdraw_reason",
+        max_chars=authority.MAX_TEXT,
+        help="Bijvoorbeeld: bij nader inzien geen datalek.",
+    )
+    field_error(errors, "note")
+    with store.unit() as db:
+        draft = documents.draft_notification(
+            db, actor, incident.id, kind="withdrawal", reason=state.get(p + "withdraw_reason", "")
+        )
+    st.subheader("Concept intrekking", anchor=False)
+    _show(draft, p + "w_")
+    form = _recording(incident.id, "withdrawal")
+    with st.form(form.field("form"), enter_to_submit=False):
+        datetime_input("Doorgegeven aan de AP op", form.field("at"), default_now=True)
+        field_error(errors, "submitted_at")
+        st.form_submit_button(
+            "Intrekking vastleggen",
+            type="primary",
+            on_click=_record,
+            args=(incident.id, "withdrawal", form.key, draft.snapshot()),
         )
     form.outcome()

@@ -200,7 +200,20 @@ PHRASES: dict[str, Phrase] = {
     "scope": lambda v, n, c: "Geteld per account en adres." if v == "account_client" else "Geteld per adres.",
     "failures": lambda v, n, c: f"{_count(v, 'mislukte poging', 'mislukte pogingen')}.",
     "wait_seconds": lambda v, n, c: f"Wachttijd {v} seconden.",
+    "fields": lambda v, n, c: f"{_count(len(v), 'moment of gegeven', 'momenten of gegevens')} gewijzigd.",
+    "after_notification": lambda v, n, c: "Na de melding bij de AP." if v else None,
+    "replaced": lambda v, n, c: "Vervangt een eerdere reden; die blijft bewaard." if v else None,
     "accounts": lambda v, n, c: f"{_count(v, 'account', 'verschillende accounts')} geprobeerd.",
+    "deputy_changed": lambda v, n, c: "De plaatsvervangend FG is gewijzigd." if v else None,
+    "management_changed": lambda v, n, c: "Het adres van het management is gewijzigd." if v else None,
+    "hours_changed": lambda v, n, c: "De momenten van de herinneringen zijn gewijzigd." if v else None,
+    "points": lambda v, n, c: f"{_count(v, 'moment', 'momenten')} voor een herinnering.",
+    "point_hours": lambda v, n, c: f"Herinnering na {v} uur.",
+    "recipients": lambda v, n, c: f"{_count(v, 'ontvanger', 'ontvangers')}.",
+    "escalation": lambda v, n, c: "Ook aan het management." if v else None,
+    "skipped": lambda v, n, c: (
+        f"{_count(v, 'eerder moment', 'eerdere momenten')} overgeslagen." if v else None
+    ),
 }
 
 #: Two details that read as one sentence.

@@ -91,6 +91,8 @@ class Action(StrEnum):
     ENABLE_USER = "user.enable"
     DISABLE_USER = "user.disable"
     SET_PASSWORD = "user.password"
+    #: one's own job title and phone (the notifier in a concept AP-melding)
+    SET_OWN_CONTACT = "user.contact"
     CHANGE_ROLE = "user.role"
     #: the FG role is given only by invitation, or by the operator on the server
     GRANT_DPO = "user.grant_dpo"
@@ -100,6 +102,8 @@ class Action(StrEnum):
     SEND_RESET_LINK = "invitation.reset"
     PRINT_LINK = "invitation.print"
     CHANGE_DPO_CONTACT = "organisation.dpo_contact"
+    #: the deputy FG, management contact and reminder points of the notification period
+    REMINDER_SETTINGS = "organisation.reminders"
     READ_RETENTION = "retention.read"
     SET_RETENTION = "retention.set"
     LIST_RETENTION_DUE = "retention.list"
@@ -239,6 +243,11 @@ def _manages(actor: Actor, account: Account) -> bool:
     return actor.system or (actor.role is Role.ADMIN and account.role is not Role.DPO)
 
 
+def _own_account(actor: Actor, account: Account) -> bool:
+    """One's own account only, or the operator on the server."""
+    return actor.system or (actor.user_id is not None and actor.user_id == account.id)
+
+
 def _sets_password(actor: Actor, account: Account) -> bool:
     """One's own password; the beheerder's for a non-FG account; the operator's on the server."""
     return actor.user_id == account.id or _manages(actor, account)
@@ -316,11 +325,13 @@ RULES: dict[Action, Rule] = {
     **dict.fromkeys(ADMIN_ACTIONS, _administers),
     Action.READ_USER: _self_or_admin,
     Action.SET_PASSWORD: _sets_password,
+    Action.SET_OWN_CONTACT: _own_account,
     Action.CHANGE_ROLE: _manages,
     Action.GRANT_DPO: _on_the_server,
     Action.PRINT_LINK: _on_the_server,
     Action.INVITE_DEPUTY: _dpo_of_org,
     Action.LIST_DPO_TEAM: _dpo_of_org,
+    Action.REMINDER_SETTINGS: _dpo_of_org,
     # Setup is refused as soon as any account exists, checked inside its own transaction.
     Action.SETUP: _never,
 }

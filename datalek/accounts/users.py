@@ -14,6 +14,7 @@ message next to its field and keep what was typed.
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from datetime import datetime
 
@@ -60,6 +61,8 @@ def from_row(db: Database, row: dict) -> User:
         role=Role(row["role"]),
         active=bool(row["active"]),
         org_ids=tuple(sql.membership_ids(db, row["id"])),
+        job_title=row.get("job_title") or "",
+        phone=row.get("phone") or "",
     )
 
 
@@ -226,6 +229,29 @@ def set_password(
             raise LookupError(user_id)
         audit.append(db, actor, "user.password", "user", user_id)
         sessions.end_all(db, user_id, "password", keep_session_id=keep)
+
+
+MAX_JOB_TITLE, MAX_PHONE = 100, 30
+_PHONE = re.compile(r"\+?[0-9][0-9 ()-]{5,28}")
+
+
+def set_contact(db: Database, actor: Actor, user_id: int, job_title: str, phone: str) -> User:
+    """One's own job title and phone: the notifier's details in the concept AP-melding.
+    Audited without the values (they are personal data)."""
+    require(db, actor, Action.SET_OWN_CONTACT, AccountRef(user_id))
+    job_title, phone = job_title.strip(), phone.strip()
+    found = {}
+    if len(job_title) > MAX_JOB_TITLE:
+        found["job_title"] = f"Dit is te lang: gebruik hoogstens {MAX_JOB_TITLE} tekens."
+    if phone and not _PHONE.fullmatch(phone):
+        found["phone"] = "Vul een telefoonnummer in, met alleen cijfers, spaties, haakjes, - of + ervoor."
+    if found:
+        raise InvalidInput(found)
+    with store.write(db):
+        if not sql.set_user_contact(db, user_id, job_title, phone):
+            raise LookupError(user_id)
+        audit.append(db, actor, "user.contact", "user", user_id)
+    return get_user(db, actor, user_id)
 
 
 def set_role(

@@ -14,13 +14,42 @@ from datalek.accounts.permissions import Action, IncidentRef, require
 from datalek.actions import authority, informing, letters, notification_draft
 from datalek.actions import measures as measure_mod
 from datalek.actions.addressees import Addressee
-from datalek.handling import incidents
-from datalek.models import Actor, InvalidInput
+from datalek.handling import incidents, moments
+from datalek.models import Actor, InvalidInput, Organisation, Role
+from datalek.store import accounts as account_sql
 from datalek.store import actions as actions_sql
 from datalek.store import assessments as assessment_sql
 from datalek.store import incidents as incident_sql
 from datalek.triage import Advice
 from datalek.triage.facts import Facts
+
+
+def _notifier(db: Database, actor: Actor, org: Organisation) -> notification_draft.Notifier:
+    """The FG making the concept, from her own account; for the operator, the account of the
+    organisation's FG (by the organisation's FG address), else the organisation's settings."""
+    row = account_sql.user(db, actor.user_id) if actor.user_id is not None else None
+    if row is None or row["role"] != Role.DPO.value:
+        found = account_sql.user_by_email(db, org.dpo_email) if org.dpo_email else None
+        row = found if found and found["role"] == Role.DPO.value else None
+    if row is None:
+        return notification_draft.Notifier(org.dpo_name, "", org.dpo_phone)
+    return notification_draft.Notifier(
+        row["name"], row.get("job_title") or "", row.get("phone") or org.dpo_phone
+    )
+
+
+def _change_line(c: moments.Change) -> str:
+    after = " Gewijzigd na de melding aan de AP." if c.after_notification else ""
+    return (
+        f"{c.label}: was {c.old or 'leeg'}, werd {c.new or 'leeg'}. Gewijzigd op "
+        f"{clock.format_local(c.changed_at)} door {c.changed_by}. Reden: {c.reason}.{after}"
+    )
+
+
+def _motivation(decision: dict | None) -> str:
+    if decision is None:
+        return ""
+    return (decision["deviation_motivation"] if decision["deviates"] else "") or decision["motivation"]
 
 
 def _sources(
@@ -38,17 +67,17 @@ def _sources(
         for n in subjects.notices
     ]
     public = "; ".join(f"{p.published_on:%d-%m-%Y}: {p.text}" for p in subjects.public) or None
-    state = authority.state_of(
-        [authority.Notification.from_row(r) for r in actions_sql.notifications(db, incident_id)]
-    )
+    notes = [authority.Notification.from_row(r) for r in actions_sql.notifications(db, incident_id)]
+    state = authority.state_of(notes)
+    aware = moments.awareness(db, incident_id)
+    basis = aware.basis.label + (f" ({aware.source.strip()})" if aware.source.strip() else "")
     return notification_draft.Sources(
         incident=incident,
         organisation=org,
         facts=facts,
         effects=latest["effects"] if latest else "",
         remedial_action=latest["remedial_action"] if latest else "",
-        risk=advice.risk.label if advice and advice.risk else None,
-        enisa=advice.enisa.level.label if advice and advice.enisa else None,
+        risk=advice.risk if advice else None,
         inform=decision["inform_subjects"] if decision else None,
         inform_date=decision["inform_date"] if decision else None,
         exception=advice.exception.label if advice and advice.exception else None,
@@ -61,29 +90,67 @@ def _sources(
         late_reason=state.initial.late_reason if state.initial else late_reason,
         first_reference=state.initial.ap_reference if state.initial else "",
         first_submitted_at=state.initial.submitted_at if state.initial else submitted_at,
+        last_submitted_at=max((n.submitted_at for n in notes), default=None),
+        decision_motivation=_motivation(decision),
+        notifier=_notifier(db, actor, org),
+        aware_basis=basis,
+        aware_changes=[_change_line(c) for c in aware.changes],
+        judged_from=aware.judged_from,
+        delay_reason=incident.delay_reason,
     )
 
 
+def _withdrawal_reason(db: Database, incident_id: int, state: authority.State) -> str:
+    """The recorded withdrawal's reason, else "not a breach after all" when that is the decision."""
+    if state.withdrawal is not None:
+        return state.withdrawal.note
+    decision = assessment_sql.latest_decision(db, incident_id)
+    if decision is not None and decision["kind"] != "breach":
+        return f"Bij nader inzien geen datalek. {decision['motivation']}".strip()
+    return ""
+
+
 def draft_notification(
-    db: Database, actor: Actor, incident_id: int, late_reason: str = "", submitted_at: datetime | None = None
+    db: Database,
+    actor: Actor,
+    incident_id: int,
+    late_reason: str = "",
+    submitted_at: datetime | None = None,
+    kind: str | None = None,
+    reason: str = "",
 ) -> notification_draft.NotificationDraft:
     """The concept for the first notification or, once that is recorded, for a supplement
-    (only what changed since the last notification). ``submitted_at``: the moment of the
-    first notification, when known (it decides whether a delay reason belongs in it).
-    Audited: it holds personal data."""
+    (only what changed since the last notification); ``kind="withdrawal"``: the concept for
+    withdrawing it, with ``reason`` (else the recorded one, or the decision "geen datalek").
+    ``submitted_at``: the moment of the first notification, when known (it decides whether a
+    delay reason belongs in it). Audited: it holds personal data."""
     require(db, actor, Action.DRAFT_NOTIFICATION, IncidentRef(incident_id))
+    if kind is not None and kind not in notification_draft.KINDS:
+        raise InvalidInput({"kind": "Kies een nieuwe melding, een aanvulling of een intrekking."})
     src = _sources(db, actor, incident_id, late_reason, submitted_at)
     notes = [authority.Notification.from_row(r) for r in actions_sql.notifications(db, incident_id)]
     state = authority.state_of(notes)
+    kind = kind or ("initial" if state.initial is None else "supplement")
+    if kind != "initial" and state.initial is None:
+        raise InvalidInput({"kind": "Er is nog geen melding bij de AP vastgelegd."})
     with store.write(db):
-        audit.append(
-            db, actor, "authority.concept", "incident", incident_id, supplement=state.initial is not None
-        )
+        audit.append(db, actor, "authority.concept", "incident", incident_id, **_audit_detail(kind, state))
     now = clock.now()
-    if state.initial is None:
+    if kind == "withdrawal":
+        return notification_draft.build_withdrawal(
+            src, now, reason or _withdrawal_reason(db, incident_id, state)
+        )
+    if kind == "initial":
         return notification_draft.build(src, now)
     previous = next((n.draft for n in reversed(notes) if n.draft), {})
     return notification_draft.changes(previous, notification_draft.build(src, now, kind="supplement"))
+
+
+def _audit_detail(kind: str, state: authority.State) -> dict:
+    """As before for the first notification and a supplement; a withdrawal says so."""
+    if kind == "withdrawal":
+        return {"supplement": False, "withdrawal": True}
+    return {"supplement": state.initial is not None and kind != "initial"}
 
 
 def letter_prefill(

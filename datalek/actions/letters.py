@@ -123,6 +123,15 @@ _ADVICE: dict[DataCategory, dict[Addressee, str]] = {
 }
 
 
+#: The finer categories of the AP form get the advice of the category they refine: a leaked
+#: address, phone number or e-mail address invites the same phishing.
+_REFINES = {
+    DataCategory.NAME_ADDRESS: DataCategory.CONTACT,
+    DataCategory.PHONE: DataCategory.CONTACT,
+    DataCategory.EMAIL: DataCategory.CONTACT,
+}
+
+
 def _lower_first(label: str) -> str:
     """'Burgerservicenummer (BSN)' -> 'burgerservicenummer (BSN)'; names keep their capitals."""
     return label[0].lower() + label[1:] if label[1:2].islower() else label
@@ -146,7 +155,8 @@ def prefill(
     ]
     if kinds:
         happened += " Het gaat om deze gegevens: " + "; ".join(kinds) + "."
-    advice = [texts[recipient] for category, texts in _ADVICE.items() if category in facts.data_categories]
+    held = {_REFINES.get(c, c) for c in facts.data_categories}
+    advice = [texts[recipient] for category, texts in _ADVICE.items() if category in held]
     return LetterText(
         what_happened=happened.strip(),
         consequences=effects,

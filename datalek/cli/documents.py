@@ -1,14 +1,18 @@
-"""``export register`` and ``report``: the documents the FG and the board file."""
+"""``export register``, ``export concept`` and ``report``: the documents the FG and the board file."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import click
 
-from datalek.cli.common import db_option, open_db, org_ids_for
+from datalek.accounts.permissions import PermissionDenied
+from datalek.actions import documents
+from datalek.cli.common import Refused, db_option, fail_invalid, open_db, org_ids_for
 from datalek.insight import annual_report, register_export
-from datalek.models import Actor, Role
+from datalek.models import Actor, InvalidInput, Role
+from datalek.store import incidents as incident_sql
 
 
 @click.group("export")
@@ -32,6 +36,55 @@ def export_register(db_path, organisation, year, fmt, target) -> None:
         db.close()
     target.write_bytes(data)
     click.echo(f"Register {year} geschreven naar {target}.")
+
+
+def concept_sections(draft) -> list[dict]:
+    """The concept as JSON: a list of sections, each with its number, title and a list of
+    {question, answer}; an unknown answer is null."""
+    return [
+        {
+            "number": s.number,
+            "title": s.title,
+            "answers": [{"question": a.question, "answer": a.text} for a in s.answers],
+        }
+        for s in draft.sections
+    ]
+
+
+@export_group.command("concept")
+@db_option
+@click.argument("reference")
+@click.option("--org", "organisation", required=True, help="Organisation id or name.")
+@click.option(
+    "--kind",
+    type=click.Choice(["initial", "supplement", "withdrawal"]),
+    default=None,
+    help="Default: the first notification, or a supplement once it is recorded.",
+)
+@click.option("--reason", default="", help="For a withdrawal: its reason (default: the recorded one).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of Markdown.")
+def export_concept(db_path, reference, organisation, kind, reason, as_json) -> None:
+    """The concept AP-melding of one incident (audited: it holds personal data)."""
+    db = open_db(db_path)
+    try:
+        org_id = org_ids_for(db, (organisation,))[0]
+        incident_id = incident_sql.id_by_reference(db, org_id, reference)
+        if incident_id is None:
+            raise click.ClickException(f"Geen melding {reference} bij deze organisatie.")
+        # The operator reads what the organisation's FG reads, of this one organisation.
+        actor = Actor(user_id=None, role=Role.DPO, org_ids=(org_id,), system=True)
+        try:
+            draft = documents.draft_notification(db, actor, incident_id, kind=kind, reason=reason)
+        except InvalidInput as exc:
+            fail_invalid(exc)
+        except PermissionDenied as exc:
+            raise Refused(str(exc)) from None
+    finally:
+        db.close()
+    if as_json:
+        click.echo(json.dumps(concept_sections(draft), ensure_ascii=False, indent=2))
+    else:
+        click.echo(draft.to_markdown())
 
 
 @click.command()

@@ -13,16 +13,16 @@ from datetime import datetime, timedelta
 from sqlite_utils import Database
 
 from datalek import clock, triage
+from datalek.demo import ap_answers
 from datalek.handling import assessment, prefill
 from datalek.handling.decisions import Inform
-from datalek.intake.situations import CountKind, Retrieval
+from datalek.intake.situations import CountKind, Retrieval, Situation
 from datalek.models import Incident, Organisation
 from datalek.store import assessments as sql
 from datalek.triage.facts import (
     AvailabilityState,
     Cause,
     ConfidentialityState,
-    DataCategory,
     Exfiltration,
     Facts,
     LawfulBasis,
@@ -87,8 +87,6 @@ def complete(rng: random.Random, facts: Facts, no_breach: bool) -> Facts:
         f["exfiltration"] = rng.choices(
             [Exfiltration.EXCLUDED, Exfiltration.LIKELY, Exfiltration.CONFIRMED], [50, 30, 20]
         )[0]
-    if DataCategory.UNKNOWN in f["data_categories"]:
-        f["data_categories"] = [DataCategory.BASIC, DataCategory.CONTACT]
     if PeopleGroup.UNKNOWN in f["groups"]:
         f["groups"] = [PeopleGroup.CLIENTS]
     if f["people_count_kind"] is CountKind.UNKNOWN:
@@ -96,6 +94,11 @@ def complete(rng: random.Random, facts: Facts, no_breach: bool) -> Facts:
     if f["retrieval"] is Retrieval.UNKNOWN:
         f["retrieval"] = rng.choice([Retrieval.CONFIRMED, Retrieval.UNCONFIRMED, Retrieval.NO])
     return Facts.model_validate(f)
+
+
+def _ap_rng(row: dict) -> random.Random:
+    """A generator of one incident's own: the AP form's answers do not shift the demo's stream."""
+    return random.Random(f"{row['reference']}|{row['org_id']}|{row['reported_at']}")
 
 
 def _decision(rng: random.Random, advice: triage.Advice) -> tuple[dict, bool]:
@@ -127,6 +130,7 @@ def generate(
         incident = _incident(row)
         no_breach = row["status"] == "not_a_breach"
         facts = complete(rng, prefill.facts_from_report(incident, orgs.get(row["org_id"])), no_breach)
+        facts = ap_answers.answer(_ap_rng(row), facts, Situation(incident.situation))
         decided_at = incident.aware_at + timedelta(hours=rng.choice([6, 20, 40, 60, 90]))
         advice = triage.assess(facts, now=decided_at)
         at = clock.to_iso(decided_at)

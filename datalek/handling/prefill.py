@@ -30,7 +30,9 @@ from datalek.triage.facts import (
 )
 
 DATA_KINDS: dict[DataKind, tuple[DataCategory, ...]] = {
-    DataKind.NAME_ADDRESS: (DataCategory.BASIC, DataCategory.CONTACT),
+    # Exactly what the employee chose, in the AP form's words: "NAW" is not also a date of
+    # birth, a gender, a phone number and an e-mail address.
+    DataKind.NAME_ADDRESS: (DataCategory.NAME_ADDRESS,),
     DataKind.CONTACT: (DataCategory.CONTACT,),
     DataKind.BSN: (DataCategory.BSN,),
     DataKind.ID_COPY: (DataCategory.ID_DOCUMENT,),
@@ -134,6 +136,12 @@ def facts_from_report(incident: Incident, org: Organisation | None) -> Facts:
         groups=list(dict.fromkeys(groups)) or [PeopleGroup.UNKNOWN],
         people_count_kind=CountKind(a.get("people_count_kind") or "unknown"),
         people_count=a.get("people_count"),
+        # Records only where the report holds their count: a number of people is no number
+        # of records (the FG is asked for it in the assessment).
+        records_count_kind=CountKind(a.get("records_count_kind") or "unknown"),
+        records_count=a.get("records_count")
+        if a.get("records_count_kind") in ("exact", "approximate")
+        else None,
         unintelligible=PROTECTION[Protection(a["protection"]) if a.get("protection") else None],
         recipients=recipients,
         retrieval=retrieval,

@@ -69,6 +69,13 @@ def set_password_hash(db: Database, user_id: int, password_hash: str, at: str) -
     ).rowcount
 
 
+def set_user_contact(db: Database, user_id: int, job_title: str, phone: str) -> int:
+    """The account's job title and phone, as the notifier of a concept AP-melding."""
+    return db.execute(
+        "UPDATE users SET job_title = ?, phone = ? WHERE id = ?", [job_title, phone, user_id]
+    ).rowcount
+
+
 def set_user_role(db: Database, user_id: int, role: str) -> int:
     return db.execute("UPDATE users SET role = ? WHERE id = ?", [role, user_id]).rowcount
 

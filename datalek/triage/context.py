@@ -21,13 +21,20 @@ from datalek.triage.facts import (
 
 D, R = DataCategory, RecipientKind
 C, I, A = Nature.CONFIDENTIALITY, Nature.INTEGRITY, Nature.AVAILABILITY  # noqa: E741 - C, I, A as in "CIA"
-SIMPLE = frozenset({D.BASIC, D.CONTACT, D.OFFICIAL_DOCUMENTS, D.BSN, D.ID_DOCUMENT, D.OTHER})
+SIMPLE = frozenset(
+    {D.NAME_ADDRESS, D.PHONE, D.EMAIL, D.DEMOGRAPHIC, D.BASIC, D.CONTACT}
+    | {D.OFFICIAL_DOCUMENTS, D.BSN, D.ID_DOCUMENT, D.OTHER}
+)
+#: Contact details: the older ``CONTACT`` and the AP form's finer kinds that refine it.
+CONTACT_DATA = frozenset({D.CONTACT, D.PHONE, D.EMAIL, D.NAME_ADDRESS})
 BEHAVIOURAL = frozenset({D.LOCATION, D.PROFILE})
 FINANCIAL = frozenset({D.FINANCIAL, D.PAYMENT_MEANS})
 SENSITIVE = SPECIAL_CATEGORIES  # art. 9 and 10 AVG, and the youth-care files that hold them
 IDENTIFYING = frozenset(
     {
         D.BASIC,
+        D.NAME_ADDRESS,  # refines BASIC with CONTACT: treated as both
+        D.DEMOGRAPHIC,  # refines BASIC: treated as BASIC
         D.BSN,
         D.ID_DOCUMENT,
         D.OFFICIAL_DOCUMENTS,

@@ -6,6 +6,7 @@ from datalek.triage.advice import CbElement, DpcScore, Enisa, EnisaLevel, Reason
 from datalek.triage.context import (
     BEHAVIOURAL,
     BROAD,
+    CONTACT_DATA,
     FINANCIAL,
     IDENTIFYING,
     LOSS_TYPES,
@@ -211,7 +212,7 @@ def ease_of_identification(f: Facts) -> tuple[float, Reason]:
             "of dossier).",
             ref="ENISA EI 1, maximaal (zoals EI-NAME-4, EI-ID-3)",
         )
-    if D.CONTACT in cats:
+    if cats & CONTACT_DATA:
         return 0.75, Reason(
             text="Met contactgegevens is de persoon met weinig moeite te vinden.",
             ref="ENISA EI 0,75, aanzienlijk (zoals EI-MAIL-2)",

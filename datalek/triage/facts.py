@@ -4,6 +4,8 @@ Structured like the AP notification form and the draft EU template (2026) in
 ``docs/domain/ap-form.md``, plus what the youth-care context adds. Every question has an
 honest "unknown" answer: the engine treats unknown key facts cautiously and says which of
 them would change its advice.
+
+The AP form's own questions that the engine does not weigh use ``triage.ap_vocabulary``.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from datalek.intake.situations import CountKind, Retrieval
 from datalek.models import IncidentType, LabelledEnum, Nature
+from datalek.triage.ap_vocabulary import CrossBorder, Impact, OtherOrganisation, SecurityMeasure, Severity
 
 
 class ConfidentialityState(LabelledEnum):
@@ -89,8 +92,12 @@ class Cause(LabelledEnum):
 class DataCategory(LabelledEnum):
     """Kinds of data (EU template), with the Dutch and youth-care categories made explicit."""
 
-    BASIC = "basic"
-    CONTACT = "contact"
+    NAME_ADDRESS = "name_address"
+    PHONE = "phone"
+    EMAIL = "email"
+    DEMOGRAPHIC = "demographic"
+    BASIC = "basic"  # older, coarser code: name, date of birth, gender (kept loadable)
+    CONTACT = "contact"  # older, coarser code: telephone and e-mail (kept loadable)
     BSN = "bsn"
     ID_DOCUMENT = "id_document"
     FINANCIAL = "financial"
@@ -121,8 +128,12 @@ class DataCategory(LabelledEnum):
     @classmethod
     def _labels(cls) -> dict[str, str]:
         return {
+            "name_address": "Naam-, adres- en woonplaatsgegevens",
+            "phone": "Telefoonnummers",
+            "email": "E-mailadressen",
+            "demographic": "Geslacht, geboortedatum en/of leeftijd",
             "basic": "Naam, geboortedatum, geslacht",
-            "contact": "Contactgegevens (adres, telefoon, e-mail)",
+            "contact": "Contactgegevens (telefoon, e-mail)",
             "bsn": "Burgerservicenummer (BSN)",
             "id_document": "Kopie identiteitsbewijs of ander officieel identificatienummer",
             "financial": "Financiële gegevens (inkomen, schulden, uitkering, rekeningnummer)",
@@ -301,6 +312,18 @@ class Facts(BaseModel):
     youth_care_controller: bool = False
     later_measures: bool = False
     disproportionate_effort: bool = False
+    # The AP form's own questions (ui.ap_questions); the engine does not weigh them.
+    other_organisation: OtherOrganisation = OtherOrganisation.TBD
+    other_organisation_name: str = Field(default="", max_length=200)
+    security_measures: list[SecurityMeasure] = Field(default_factory=lambda: [SecurityMeasure.TBD])
+    security_other: str = Field(default="", max_length=500)
+    cross_border: CrossBorder = CrossBorder.TBD
+    other_authorities: str = Field(default="", max_length=500)
+    #: The FG's own view of the consequences; empty / None: derived from the assessment
+    #: (``actions.consequences``). Changing the derived view needs ``consequences_reason``.
+    impacts: list[Impact] = Field(default_factory=list)
+    severity: Severity | None = None
+    consequences_reason: str = Field(default="", max_length=1000)
     aware_at: datetime
 
     @field_validator("aware_at")
@@ -309,3 +332,25 @@ class Facts(BaseModel):
         if value.tzinfo is None:
             raise ValueError("aware_at must carry a timezone")
         return value
+
+
+#: The other organisation's kinds that need its name.
+NAMED_ORGANISATION = frozenset(
+    {OtherOrganisation.PROCESSOR, OtherOrganisation.JOINT_CONTROLLER, OtherOrganisation.OTHER}
+)
+
+
+def ap_answer_errors(f: Facts) -> dict[str, str]:
+    """What the AP form's own questions still lack, per field (Dutch)."""
+    errors = {}
+    if f.other_organisation in NAMED_ORGANISATION and not f.other_organisation_name.strip():
+        errors["other_organisation_name"] = "Vul de naam van de andere organisatie in."
+    if not f.security_measures:
+        errors["security_measures"] = "Kies minstens één maatregel (of 'Nog te bepalen')."
+    elif SecurityMeasure.OTHER in f.security_measures and not f.security_other.strip():
+        errors["security_other"] = "Beschrijf de andere maatregel."
+    if (f.impacts or f.severity is not None) and not f.consequences_reason.strip():
+        errors["consequences_reason"] = (
+            "Geef een reden: je wijkt af van de gevolgen die uit de beoordeling volgen."
+        )
+    return errors

@@ -10,6 +10,7 @@ from datalek.triage.context import (
     AP_RISK,
     BROAD,
     CARE_CRITICAL,
+    CONTACT_DATA,
     EDPB,
     IDENTIFYING,
     SENSITIVE,
@@ -130,7 +131,7 @@ def high_identity_fraud(f: Facts, enisa: Enisa) -> Reason | None:
     """Art. 46 UAVG; EDPB 9/2022 §IV (identity data combined): a BSN with identity data, or a copy
     of an ID document, reached unknown, public or malicious recipients."""
     cats = set(f.data_categories)
-    with_identity = bool(cats & (IDENTIFYING | {D.CONTACT}) - {D.BSN})
+    with_identity = bool(cats & (IDENTIFYING | CONTACT_DATA) - {D.BSN})
     if not (D.ID_DOCUMENT in cats or (D.BSN in cats and with_identity)):
         return None
     if not (_recipients(f) & BROAD or _exfiltration_assumed(f)):

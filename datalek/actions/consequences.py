@@ -1,0 +1,126 @@
+"""§7 and §8 of the concept AP-melding, kept consistent with each other and with the decision.
+
+§7 states the consequences for the people (the EU template's impact list) and their severity
+in the AP form's own terms (gering / aanzienlijk / ernstig / nog niet bekend). Both are derived
+from the assessment; the FG may state her own view, with a reason (``Facts.impacts``,
+``Facts.severity``, ``Facts.consequences_reason``). The ENISA score and the risk level stay in
+the internal motivation: they are not text for the AP.
+
+§8 says whether the people are informed exactly as the decision says, and never gives "no high
+risk" as the reason next to a §7 that calls the consequences severe.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from datalek.models import Nature
+from datalek.triage.advice import RiskLevel
+from datalek.triage.facts import (
+    SPECIAL_CATEGORIES,
+    AvailabilityState,
+    ConfidentialityState,
+    DataCategory,
+    Facts,
+    Impact,
+    RecipientKind,
+    Severity,
+)
+
+D = DataCategory
+#: The severity that follows from the engine's risk level (EDPB 9/2022 §IV).
+SEVERITY_OF_RISK: dict[RiskLevel | None, Severity] = {
+    RiskLevel.HIGH: Severity.SEVERE,
+    RiskLevel.RISK: Severity.MODERATE,
+    RiskLevel.NONE: Severity.MINOR,
+    None: Severity.TBD,
+}
+NO_HIGH_RISK = "Er is geen hoog risico voor de betrokkenen."
+_DISCRIMINATING = frozenset({D.RACIAL_ETHNIC, D.POLITICAL, D.RELIGIOUS, D.SEX_LIFE, D.UNION, D.CRIMINAL})
+
+
+def _exposed(f: Facts) -> bool:
+    """Someone who should not have them may have seen the data."""
+    return (
+        Nature.CONFIDENTIALITY in f.natures
+        and f.confidentiality is not ConfidentialityState.NOT_DISCLOSED
+        and set(f.recipients) != {RecipientKind.NONE}
+    )
+
+
+def derived_impacts(f: Facts) -> list[Impact]:
+    """The consequences that follow from the facts (EU template impact list), in its order."""
+    cats = set(f.data_categories)
+    found: set[Impact] = set()
+    if _exposed(f):
+        found |= {Impact.LOSS_OF_CONTROL, Impact.DISCLOSURE}
+        if cats & {D.BSN, D.ID_DOCUMENT}:
+            found |= {Impact.IDENTITY_THEFT, Impact.FRAUD}
+        if cats & {D.PAYMENT_MEANS, D.CREDENTIALS}:
+            found.add(Impact.FRAUD)
+        if cats & {D.FINANCIAL, D.PAYMENT_MEANS}:
+            found.add(Impact.FINANCIAL_LOSS)
+        if f.professional_secrecy or cats & {D.CARE_FILE, D.HEALTH, D.CHILD_PROTECTION}:
+            found.add(Impact.PROFESSIONAL_SECRECY)
+        if cats & SPECIAL_CATEGORIES:
+            found.add(Impact.REPUTATION)
+        if cats & _DISCRIMINATING:
+            found.add(Impact.DISCRIMINATION)
+        if f.child_safety:
+            found.add(Impact.PHYSICAL_MENTAL_HARM)
+    if Nature.AVAILABILITY in f.natures and f.availability is not AvailabilityState.TEMPORARY:
+        found.add(Impact.LIMITATION_OF_RIGHTS)
+    if Nature.INTEGRITY in f.natures and f.integrity is not None and f.integrity.value != "altered_no_misuse":
+        found.add(Impact.LIMITATION_OF_RIGHTS)
+    return [i for i in Impact if i in found]
+
+
+@dataclass(frozen=True)
+class Consequences:
+    impacts: list[Impact]
+    severity: Severity
+    reason: str  # the FG's reason for her own view; "" when derived
+
+    @property
+    def impacts_text(self) -> str:
+        if not self.impacts:
+            return "Geen gevolgen voor de betrokkenen vastgesteld."
+        return "; ".join(i.label for i in self.impacts)
+
+    @property
+    def severity_text(self) -> str:
+        return self.severity.label + (f". Toelichting: {self.reason}" if self.reason else "")
+
+
+def consequences(f: Facts, risk: RiskLevel | None) -> Consequences:
+    """§7 from the assessment: the FG's own view where she gave one, else derived."""
+    reason = f.consequences_reason.strip() if (f.impacts or f.severity is not None) else ""
+    return Consequences(
+        impacts=list(f.impacts) or derived_impacts(f),
+        severity=f.severity or SEVERITY_OF_RISK[risk],
+        reason=reason,
+    )
+
+
+def inform_answer(
+    inform: str | None,
+    inform_date: str | None,
+    informed: list[str],
+    exception: str | None,
+    severity: Severity | None,
+    motivation: str = "",
+) -> str | None:
+    """§8 "Zijn of worden de betrokkenen geïnformeerd?", exactly as decided. "No" is explained
+    by the art. 34(3) exception, else by "no high risk" — but only next to minor or moderate
+    consequences; otherwise by the FG's motivation of her decision."""
+    if inform == "yes":
+        return "Ja. " + (" ".join(informed) if informed else "Dit wordt nog gedaan.")
+    if inform == "later":
+        return f"Nog niet; gepland op {inform_date}." if inform_date else "Nog niet."
+    if inform != "no":
+        return None
+    if exception:
+        return f"Nee. {exception}"
+    if severity in (Severity.MINOR, Severity.MODERATE):
+        return f"Nee. {NO_HIGH_RISK}"
+    return f"Nee. {motivation.strip()}" if motivation.strip() else None
