@@ -106,3 +106,29 @@ def test_only_the_fg_of_the_incident_records_it(fresh_db, world, at_now, key):  
     with pytest.raises(PermissionDenied):
         delay.record(fresh_db, world[key], late.id, REASON)
     assert outstanding.for_incident(fresh_db, world["dpo"], late.id).delay_reason == ""
+
+
+def test_the_notification_takes_the_recorded_reason_and_the_concept_shows_it(fresh_db, world, at_now):  # noqa: F811
+    """Asked once: the reason recorded on the incident is the AP notification's reason for the
+    delay, unless the FG types another one when she records it."""
+    from datalek.actions import authority, documents
+
+    late = report(fresh_db, world, 80)
+    decide(fresh_db, world, late, "notify")
+    delay.record(fresh_db, world["dpo"], late.id, REASON)
+    draft = documents.draft_notification(fresh_db, world["dpo"], late.id)
+    assert draft.answers()["2.late_reason"] == REASON
+    saved = authority.record_initial(fresh_db, world["dpo"], late.id, "M-2026-000777", at_now)
+    assert saved.late_reason == REASON
+
+
+def test_without_any_reason_a_late_notification_is_refused_in_dutch(fresh_db, world, at_now):  # noqa: F811
+    from datalek.actions import authority
+
+    late = report(fresh_db, world, 80)
+    decide(fresh_db, world, late, "notify")
+    with pytest.raises(InvalidInput) as refused:
+        authority.record_initial(fresh_db, world["dpo"], late.id, "M-2026-000777", at_now)
+    assert refused.value.errors["late_reason"].startswith(
+        "De melding is later dan 72 uur nadat de organisatie het wist."
+    )

@@ -7,7 +7,7 @@ import hashlib
 
 import streamlit as st
 
-from datalek import clock, deadlines, store
+from datalek import clock, deadlines, regime, store
 from datalek.accounts.downloads import Download
 from datalek.accounts.permissions import Action, IncidentRef
 from datalek.actions import authority, documents
@@ -141,8 +141,14 @@ def render(actor: Actor, incident: Incident, decision: Decision | None) -> None:
         st.info("De melding bij de AP is ingetrokken.")
         return
     late = clock.now() > deadlines.deadline(incident.aware_at)
-    if history.initial is None and late:
-        st.warning("De 72 uur zijn voorbij. Geef in de melding de reden van de vertraging.")
+    if history.initial is None and late and incident.delay_reason.strip():
+        st.caption(
+            f"De {regime.CURRENT.period_hours} uur zijn voorbij. De reden van de vertraging staat bij de melding."
+        )
+    elif history.initial is None and late:
+        st.warning(
+            f"De {regime.CURRENT.period_hours} uur zijn voorbij. Geef in de melding de reden van de vertraging."
+        )
         st.text_area("Reden van de vertraging", key=p + "late", max_chars=authority.MAX_TEXT)
         field_error(errors, "late_reason")
     with store.unit() as db:

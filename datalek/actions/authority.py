@@ -12,7 +12,7 @@ from datetime import datetime
 
 from sqlite_utils import Database
 
-from datalek import chronology, clock, deadlines, store
+from datalek import chronology, clock, deadlines, regime, store
 from datalek.accounts import audit
 from datalek.accounts.permissions import Action, IncidentRef, require
 from datalek.handling import moments
@@ -176,10 +176,12 @@ def record_initial(
     with store.write(db):
         aware_at = moments.awareness(db, incident_id).judged_from  # lateness: handling.moments
         _moment(errors, submitted_at, aware_at)
+        # The reason the FG already recorded on the incident (handling.delay) is the default.
+        late_reason = late_reason or incident_sql.incident(db, incident_id)["delay_reason"].strip()
         if "submitted_at" not in errors and is_late(aware_at, submitted_at) and not late_reason:
             errors["late_reason"] = (
-                "De melding is later dan 72 uur na het ontdekken gedaan. "
-                "Geef de reden van de vertraging (art. 33 lid 1 AVG)."
+                f"De melding is later dan {regime.CURRENT.period_hours} uur nadat de organisatie "
+                "het wist. Geef de reden van de vertraging (art. 33 lid 1 AVG)."
             )
         decision = decision_sql.latest_decision(db, incident_id)
         if decision is None or decision["kind"] != "breach" or not decision["notify_authority"]:
