@@ -50,9 +50,17 @@ def with_unknown_path(pages: list[st.Page]) -> list[st.Page]:
     sign-in page after signing in) gets a hidden page of its own that says so in Dutch: else
     Streamlit shows its English "Page not found ... Running the app's main page"."""
     wanted = requested_path()
+    home = pages[0]
+    if wanted and wanted == home.url_path:
+        # Streamlit serves its default page at "/" only: asked by its own address (a bookmark,
+        # the link in a reminder) it says "Page not found" in English and runs it anyway. For
+        # this run another, hidden page is the default, so the address finds its own page.
+        return [
+            st.Page(lambda: None, title=home.title, url_path="start", default=True, visibility="hidden"),
+            *pages,
+        ]
     if not wanted or not _PATH.fullmatch(wanted) or wanted in {p.url_path for p in pages}:
         return pages
-    home = pages[0]
 
     def unknown_page() -> None:
         st.title("Pagina niet gevonden", anchor=False)

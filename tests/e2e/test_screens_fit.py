@@ -171,6 +171,27 @@ def test_a_reload_shows_the_same_page_in_dutch(page, server, seeded, role):
         no_english(page)
 
 
+@pytest.mark.parametrize("role", list(ACCOUNTS), ids=[r.value for r in ACCOUNTS])
+def test_the_address_of_a_roles_first_page_opens_it_in_dutch(page, server, seeded, role):
+    """A bookmark of the first page, or the link in a reminder ("/werkvoorraad"): Streamlit
+    serves its default page at "/" only and said "Page not found" in English (found in
+    Chromium; it ran the page underneath all the same)."""
+    home = PAGES_BY_ROLE[role][0]
+    sign_in(page, server.url, ACCOUNTS[role])
+    page.goto(f"{server.url}/{home.url_path}")
+    settle(page)
+    page.get_by_role("heading", name=home.title).first.wait_for(timeout=20000)
+    no_english(page)
+    assert page.url.endswith(f"/{home.url_path}")
+    # On from there through the menu, and back: still the pages themselves.
+    other = PAGES_BY_ROLE[role][1]
+    open_page(page, other.title)
+    page.get_by_role("heading", name=other.title).first.wait_for(timeout=20000)
+    open_page(page, home.title)
+    page.get_by_role("heading", name=home.title).first.wait_for(timeout=20000)
+    no_english(page)
+
+
 @pytest.mark.parametrize("path", ["beoordelen", "aanmelden", "wachtwoord-instellen", "werkvoorraad"])
 def test_a_path_that_is_not_the_roles_page_is_said_in_dutch(page, server, seeded, path):
     """A link from an old bookmark, the sign-in page after signing in, or another role's page."""
