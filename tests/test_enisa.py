@@ -14,7 +14,7 @@ from datalek.models import IncidentType as T
 from datalek.models import Nature
 from datalek.triage import EnisaLevel, enisa, enisa_score, level_for
 from datalek.triage.facts import AvailabilityState as AV
-from datalek.triage.facts import Cause, ConfidentialityState, Exfiltration, Facts
+from datalek.triage.facts import Cause, ConfidentialityState, Exfiltration, Facts, Identification
 from datalek.triage.facts import DataCategory as D
 from datalek.triage.facts import IntegrityState as IS
 from datalek.triage.facts import PeopleGroup as G
@@ -440,72 +440,72 @@ EXPRESSIBLE = {
     "CB-MAL-0.5c": _cb(recipients=[R.KNOWN], incident_type=T.OTHER, cause=Cause.EXTERNAL_MALICIOUS),
 }
 
-_LOWERING = (
-    "a lowering adjustment (public, invalid or non-revealing data) is the FG's written judgement; "
-    "the engine never lowers a score by itself"
-)
-_VOLUME = "raising for the volume or duration of the data (a year of records) needs facts the assessment does not ask"
-_STATUS = (
-    "raising for social or financial status implied by the controller (a luxury seller, a bank) is not asked"
-)
-_SEXUAL = (
-    "the engine scores data revealing sexual life as sensitive (4); ENISA scores the list as simple +2 (3)"
-)
-_UNIQUENESS = "depends on how unique a name, number or picture is in its population, which the FG judges"
-NOT_EXPRESSIBLE = {
-    **dict.fromkeys(
-        (
-            "DPC-B1-1",
-            "DPC-B2-1",
-            "DPC-B3-1",
-            "DPC-F1-1",
-            "DPC-F1-2",
-            "DPC-F2-1",
-            "DPC-F2-2",
-            "DPC-F3-1",
-            "DPC-F3-2",
-            "DPC-X1-1",
-            "DPC-X1-2",
-            "DPC-X1-3",
-            "DPC-X2-1",
-            "DPC-X2-2",
-            "DPC-X2-3",
-            "DPC-X3-1",
-            "DPC-X3-2",
-            "DPC-X3-3",
-        ),
-        _LOWERING,
-    ),
-    **dict.fromkeys(("DPC-B1-3", "DPC-B2-3", "DPC-B3-3", "DPC-F1-4", "DPC-F2-4"), _VOLUME),
-    **dict.fromkeys(("DPC-S1-2", "DPC-S2-2", "DPC-S3-2"), _STATUS),
-    "DPC-S2-3": _SEXUAL,
-    "DPC-S3-3": _SEXUAL,
-    "DPC-S1-4": "the safety raise (+3) is asked for children and vulnerable people (child_safety), not for "
-    "adults in a dangerous job such as undercover agents",
-    "DPC-C-2.2": "a detailed social-media profile behind credentials is behavioural +1, which the engine only "
-    "applies for clients of youth care",
-    **dict.fromkeys(
-        (
-            "EI-NAME-1",
-            "EI-NAME-2",
-            "EI-NAME-3",
-            "EI-ID-1",
-            "EI-TEL-1",
-            "EI-TEL-2",
-            "EI-MAIL-1",
-            "EI-PIC-1",
-            "EI-PIC-2",
-            "EI-PIC-3",
-            "EI-CODE-1",
-        ),
-        _UNIQUENESS,
-    ),
-    "EI-ID-2": "a Dutch BSN is linked to name and address in the BRP, so the engine takes EI 1 (the brief's "
-    "rule), where ENISA's foreign-number example is 0.75",
-    "EI-TEL-3": "whether a phone number or address is in a public register is not asked",
-    "EI-PIC-4": "a picture is not a data category of its own (biometric only when processed for identification, "
-    "art. 4 sub 14 AVG)",
+# The assessor's judgements of ENISA 2013 (§2 DPC adjustments, §3.1.2 EI) are the FG's facts
+# ``context_adjustment`` and ``identification``, each with its reason.
+_WHY = "De reden van de FG."
+
+
+def _adj(n: int, *categories, **kw):
+    return _dpc(*categories, context_adjustment=n, context_reason=_WHY, **kw)
+
+
+def _judged(level, *categories):
+    return "ei", {"data_categories": list(categories), "identification": level, "identification_reason": _WHY}
+
+
+JUDGED = {
+    # lowered: no real insight, public, invalid or partial data (ENISA 2013 §2)
+    "DPC-B1-1": _adj(-1, D.PROFILE),
+    "DPC-B2-1": _adj(-1, D.PROFILE),
+    "DPC-B3-1": _adj(-1, D.PROFILE),
+    "DPC-F1-1": _adj(-2, D.FINANCIAL),
+    "DPC-F1-2": _adj(-1, D.FINANCIAL),
+    "DPC-F2-1": _adj(-2, D.FINANCIAL),
+    "DPC-F2-2": _adj(-1, D.FINANCIAL),
+    "DPC-F3-1": _adj(-3, D.PAYMENT_MEANS),
+    "DPC-F3-2": _adj(-1, D.FINANCIAL),
+    "DPC-X1-1": _adj(-3, D.HEALTH),
+    "DPC-X1-2": _adj(-2, D.HEALTH),
+    "DPC-X1-3": _adj(-1, D.HEALTH),
+    "DPC-X2-1": _adj(-3, D.BASIC, D.POLITICAL),
+    "DPC-X2-2": _adj(-2, D.BASIC, D.POLITICAL),
+    "DPC-X2-3": _adj(-1, D.BASIC, D.POLITICAL),
+    "DPC-X3-1": _adj(-3, D.BASIC, D.SEX_LIFE),
+    "DPC-X3-2": _adj(-2, D.BASIC, D.SEX_LIFE),
+    "DPC-X3-3": _adj(-1, D.BASIC, D.SEX_LIFE),
+    # raised: a year of data about one person allows a detailed profile (volume)
+    "DPC-B1-3": _adj(1, D.PROFILE),
+    "DPC-B2-3": _adj(1, D.LOCATION),
+    "DPC-B3-3": _adj(1, D.PROFILE),
+    "DPC-F1-4": _adj(1, D.FINANCIAL),
+    "DPC-F2-4": _adj(1, D.FINANCIAL),
+    "DPC-C-2.2": _adj(1, D.CREDENTIALS, D.PROFILE),
+    # raised: the controller implies social or financial status, sexual life, or safety
+    "DPC-S1-2": _adj(1, D.BASIC, D.CONTACT),
+    "DPC-S2-2": _adj(1, D.BASIC, D.OTHER),
+    "DPC-S3-2": _adj(1, D.NAME_ADDRESS),
+    "DPC-S2-3": _adj(2, D.BASIC, D.OTHER),
+    "DPC-S3-3": _adj(2, D.NAME_ADDRESS),
+    "DPC-S1-4": _adj(3, D.BASIC),  # undercover agents: ENISA's safety raise for adults
+    # the ease of identification as the FG judges it: how unique a name, number or picture is
+    "EI-NAME-1": _judged(Identification.NEGLIGIBLE, D.BASIC),
+    "EI-NAME-2": _judged(Identification.LIMITED, D.BASIC),
+    "EI-NAME-3": _judged(Identification.SIGNIFICANT, D.BASIC),
+    "EI-ID-1": _judged(Identification.NEGLIGIBLE, D.BSN),
+    "EI-ID-2": _judged(Identification.SIGNIFICANT, D.ID_DOCUMENT, D.EMAIL),
+    "EI-TEL-1": _judged(Identification.NEGLIGIBLE, D.PHONE),
+    "EI-TEL-2": _judged(Identification.LIMITED, D.PHONE),
+    "EI-TEL-3": _judged(Identification.MAXIMAL, D.PHONE),  # in a public register
+    "EI-MAIL-1": _judged(Identification.NEGLIGIBLE, D.EMAIL),
+    "EI-PIC-1": _judged(Identification.NEGLIGIBLE, D.OTHER),
+    "EI-PIC-2": _ei(D.OTHER),  # without a name or number: limited, as the engine scores it
+    "EI-PIC-3": _judged(Identification.SIGNIFICANT, D.OTHER),
+    "EI-PIC-4": _ei(D.OTHER, D.NAME_ADDRESS),  # the home address identifies: no judgement needed
+    "EI-CODE-1": _judged(Identification.NEGLIGIBLE, D.OTHER),
 }
+EXPRESSIBLE |= JUDGED
+#: Examples the engine cannot express, with the reason: none left (issue #19).
+NOT_EXPRESSIBLE: dict[str, str] = {}
 _BY_ID = {e["id"]: e for e in EXAMPLES}
 _CB_ELEMENT = {
     "loss_of_confidentiality": "confidentiality",
@@ -520,6 +520,31 @@ def test_every_example_is_tested_or_explained():
     assert not set(EXPRESSIBLE) & set(NOT_EXPRESSIBLE)
     assert set(_BY_ID) == set(EXPRESSIBLE) | set(NOT_EXPRESSIBLE)
     assert all(reason.strip() for reason in NOT_EXPRESSIBLE.values())
+
+
+def test_all_94_examples_are_expressed():
+    assert set(EXPRESSIBLE) == set(_BY_ID) and not NOT_EXPRESSIBLE
+
+
+@pytest.mark.parametrize(
+    "example_id",
+    sorted(i for i in JUDGED if "identification" in JUDGED[i][1] or "context_adjustment" in JUDGED[i][1]),
+)
+def test_a_judged_example_needs_the_fgs_judgement_and_shows_it(example_id):
+    """Without the FG's judgement the engine scores differently; with it, the reason is shown."""
+    component, changes = JUDGED[example_id]
+    plain = {
+        k: v
+        for k, v in changes.items()
+        if k not in {"context_adjustment", "context_reason", "identification", "identification_reason"}
+    }
+    judged, unjudged = enisa_score(facts(**changes)), enisa_score(facts(**plain))
+    if component == "dpc":
+        assert judged.dpc != unjudged.dpc == judged.dpc_computed
+        assert _WHY in judged.adjustment_reason.text and "ENISA 2013 §2" in judged.adjustment_reason.ref
+    else:
+        assert judged.ei != unjudged.ei
+        assert _WHY in judged.ei_reason.text and "oordeel van de FG" in judged.ei_reason.ref
 
 
 def test_every_cb_example_is_expressed():

@@ -14,6 +14,7 @@ from datalek.intake.situations import CountKind, Retrieval
 from datalek.models import IncidentType as T
 from datalek.models import Nature
 from datalek.triage import Advice, Art34Exception, RiskLevel, assess
+from datalek.triage.facts import AvailabilityEffect as E
 from datalek.triage.facts import AvailabilityState as AV
 from datalek.triage.facts import Cause, Facts, IntegrityState, LawfulBasis
 from datalek.triage.facts import ConfidentialityState as CS
@@ -102,6 +103,7 @@ CASES = [
         **{**RANSOMWARE, "backup_available": False, "availability": AV.PERMANENT, "restore_hours": None},
         data_categories=[D.BASIC, D.CARE_FILE],
         groups=[G.CLIENTS],
+        availability_effect=E.HARM,
     ),
     case(
         "edpb-3-long-unavailability-of-care-critical-data->high-risk",
@@ -111,15 +113,19 @@ CASES = [
         **{**RANSOMWARE, "restore_hours": 96.0},
         data_categories=[D.BASIC, D.HEALTH],
         groups=[G.PATIENTS],
+        availability_effect=E.DELAYED,
+        effect_hours=96.0,
     ),
     case(
-        "edpb-3-care-files-back-within-hours->risk-not-record-only",
+        "edpb-3-care-files-back-within-hours-care-delayed-for-hours->risk-not-record-only",
         RK,
         True,
         False,
         **RANSOMWARE,
         data_categories=[D.BASIC, D.CARE_FILE],
         groups=[G.CLIENTS],
+        availability_effect=E.DELAYED,
+        effect_hours=3.0,
     ),
     case(
         "edpb-4-ransomware-with-exfiltration-of-health-data->high-risk",
@@ -258,10 +264,10 @@ CASES = [
         **{**TRUSTED, "retrieval": Retrieval.UNCONFIRMED},
     ),
     case(
-        "bsn-letter-to-one-known-neighbour->notify-not-inform",
-        RK,
+        "art-46-uavg-bsn-letter-to-one-known-neighbour->identity-fraud-high-risk-inform",
+        H,
         True,
-        False,
+        True,
         data_categories=[D.BASIC, D.BSN],
         incident_type=T.MAIL_MISDELIVERED,
     ),
@@ -457,16 +463,18 @@ def test_credentials_without_what_they_open_are_a_missing_fact():
 
 
 def test_an_unknown_number_of_people_is_named_only_when_it_matters():
-    lost = dict(STOLEN, cause=Cause.INTERNAL_NON_MALICIOUS, recipients=[R.NONE])
     many = assess(
         known(
-            **lost, data_categories=[D.BASIC, D.BSN], people_count_kind=CountKind.UNKNOWN, people_count=None
+            **STOLEN,
+            data_categories=[D.BASIC, D.CONTACT],
+            people_count_kind=CountKind.UNKNOWN,
+            people_count=None,
         ),
         NOW,
     )
     assert many.risk is RiskLevel.RISK
     assert (
-        "Als het om honderden mensen gaat, moet je de betrokkenen informeren."
+        "Als het om duizenden mensen gaat, moet je de betrokkenen informeren."
         in {m.field: m.effect for m in many.missing}["people_count"]
     )
     few = assess(known(people_count_kind=CountKind.UNKNOWN, people_count=None), NOW)

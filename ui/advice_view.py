@@ -34,6 +34,8 @@ def advice(a: triage.Advice) -> None:
         )
     if a.exception:
         st.info(f"Uitzondering op informeren: {a.exception.label}")
+    if a.enisa and a.enisa.adjustment_reason:
+        st.info(f"Aangepast door de FG: {a.enisa.adjustment_reason.text}")
     st.markdown("**Waarom**")
     _reason_lines(a.breach_reasons + a.reasons)
     if a.risk_factors:
@@ -45,6 +47,9 @@ def advice(a: triage.Advice) -> None:
             for score in e.dpc_scores:
                 st.markdown(f"- {enisa.dpc_line(score)}")
                 _reason_lines(score.reasons)
+            if e.adjustment_reason:
+                st.markdown(f"- {enisa.adjustment_line(e)}")
+                _reason_lines([e.adjustment_reason])
             st.markdown(f"- {enisa.ei_line(e.ei)}: {e.ei_reason.text} *({e.ei_reason.ref})*")
             for element in e.cb_elements:
                 st.markdown(f"- {enisa.cb_line(element)}: {element.reason.text}")

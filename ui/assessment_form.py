@@ -24,7 +24,7 @@ from datalek.triage.facts import (
     RecipientKind,
     Unintelligible,
 )
-from ui import ap_questions
+from ui import ap_questions, engine_questions
 from ui.callbacks import act
 from ui.forms import field_error, local_datetime
 from ui.once import OnceForm
@@ -204,6 +204,7 @@ def render(incident_id: int, errors: dict | None) -> None:
         )
         b.number_input("Hersteltijd in uren", min_value=0.0, step=1.0, key=p + "restore_hours")
         ap_questions.render(p, errors)
+        engine_questions.render(p, errors)
         st.markdown("**Jeugd en sociaal domein**")
         st.checkbox("Gegevens onder beroepsgeheim", key=p + "professional_secrecy")
         st.checkbox(

@@ -26,6 +26,7 @@ from datalek.store import incidents as incident_sql
 from datalek.triage.facts import (
     Facts,
     ap_answer_errors,
+    engine_answer_errors,
 )
 
 MAX_TEXT = 4000
@@ -67,6 +68,7 @@ def check_facts(facts: Facts) -> dict[str, str]:
         **_choice_gaps(lambda name: getattr(facts, name)),
         **count_errors(facts),
         **ap_answer_errors(facts),
+        **engine_answer_errors(facts),
     }
 
 

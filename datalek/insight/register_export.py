@@ -26,7 +26,7 @@ from datalek.handling.decisions import Inform, NotBreachReason
 from datalek.models import Actor, AwareBasis, IncidentType, InvalidInput, Status
 from datalek.store import moments as moments_sql
 from datalek.store import register as sql
-from datalek.triage import EnisaLevel, RiskLevel
+from datalek.triage import Advice, EnisaLevel, RiskLevel
 from datalek.triage.facts import SPECIAL_CATEGORIES, Cause, DataCategory, Facts
 
 FORMATS = ("csv", "xlsx")
@@ -61,6 +61,7 @@ COLUMNS = [
     "Gevolgen",
     "Risico",
     "ENISA-ernst",
+    "Aanpassing door de FG (ENISA)",
     "Besluit",
     "Reden geen datalek",
     "Motivering besluit",
@@ -133,7 +134,21 @@ def _facts(row: dict) -> dict:
         "Soorten persoonsgegevens": "; ".join(c.label for c in kinds),
         "Bijzondere persoonsgegevens": "ja" if any(c in SPECIAL_CATEGORIES for c in kinds) else "nee",
         "Aantal betrokkenen": count,
+        "Aanpassing door de FG (ENISA)": _adjustments(f, row.get("assessment_advice")),
     }
+
+
+def _adjustments(f: Facts, advice_json: str | None) -> str:
+    """The FG's adjustment of the ENISA scores with its reason, as kept with the advice."""
+    lines = []
+    enisa = Advice.model_validate_json(advice_json).enisa if advice_json else None
+    if enisa and enisa.adjustment_reason:
+        lines.append(enisa.adjustment_reason.text)
+    if f.identification is not None:
+        lines.append(
+            f"Herkenbaarheid volgens de FG: {f.identification.label}. Reden: {f.identification_reason}"
+        )
+    return "\n".join(lines)
 
 
 def _decision(row: dict) -> dict:

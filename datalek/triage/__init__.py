@@ -33,7 +33,8 @@ from datalek.triage.advice import (
     Reason,
     RiskLevel,
 )
-from datalek.triage.enisa import breach_reasons, enisa_score, is_breach, level_for
+from datalek.triage.breach import breach_reasons, is_breach
+from datalek.triage.enisa import enisa_score, level_for
 from datalek.triage.facts import Facts
 from datalek.triage.missing import missing_facts
 from datalek.triage.rules import conclusions, risk_factors, verdict

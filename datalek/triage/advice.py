@@ -73,6 +73,10 @@ class Enisa(BaseModel):
     level: EnisaLevel
     over_100: bool
     unintelligible: bool
+    #: ENISA 2013 §2: the context score before the FG's adjustment, and the FG's reason
+    #: (None: not adjusted; older advice has neither).
+    dpc_computed: int | None = None
+    adjustment_reason: Reason | None = None
 
 
 class MissingFact(BaseModel):

@@ -6,6 +6,7 @@ from datalek.intake.situations import CountKind
 from datalek.models import IncidentType, Nature
 from datalek.triage.facts import (
     SPECIAL_CATEGORIES,
+    AvailabilityEffect,
     AvailabilityState,
     ConfidentialityState,
     DataCategory,
@@ -65,6 +66,15 @@ HACK_TYPES = frozenset(
         IncidentType.EXFILTRATION,
     }
 )
+#: EDPB 9/2022 §IV factor 7 with EDPB 01/2021 casus 11: from this many people, ordinary
+#: identifying data out of control make the risk high by themselves (docs/domain/rules.md §5).
+LARGE_SCALE = 1000
+#: ENISA 2013 §2: a sensitive context lowered below this ("only general assumptions") is no
+#: longer high risk by itself; 3 is "assumptions that could damage the individual".
+SENSITIVE_FLOOR = 3
+#: EDPB 01/2021 casus 3: a delay of help, care, a decision or a payment longer than this is high
+#: risk (one day: ENISA's "recovered without difficulty", as for restoring from a backup).
+LONG_DELAY_HOURS = 24
 EDPB = "EDPB 9/2022 §IV"
 AP_RISK = "AP 'Datalek: wel of niet melden'"
 
@@ -137,3 +147,39 @@ def _availability_hard(f: Facts) -> bool:
     return A in f.natures and (
         f.availability is AvailabilityState.PERMANENT or f.backup_available is False or long
     )
+
+
+def _effect_on_people(f: Facts) -> bool:
+    """The FG says the outage delayed help, care, a decision or a payment (EDPB 01/2021 casus 3)."""
+    return A in f.natures and f.availability_effect in (AvailabilityEffect.DELAYED, AvailabilityEffect.HARM)
+
+
+def _effect_serious(f: Facts) -> bool:
+    """Someone may be harmed, or the delay lasted longer than a day (EDPB 01/2021 casus 3)."""
+    if A not in f.natures:
+        return False
+    if f.availability_effect is AvailabilityEffect.HARM:
+        return True
+    long = f.effect_hours is not None and f.effect_hours > LONG_DELAY_HOURS
+    return f.availability_effect is AvailabilityEffect.DELAYED and long
+
+
+def _back_without_effect(f: Facts) -> bool:
+    """Back from a backup, and the FG says nobody's help, care or decisions were delayed."""
+    return (
+        f.availability_effect is AvailabilityEffect.NONE
+        and f.availability is AvailabilityState.TEMPORARY
+        and f.backup_available is not False
+    )
+
+
+def _out_of_control(f: Facts) -> bool:
+    """EDPB 9/2022 §IV factor 4: the data went to an unknown number of people, the public or a
+    malicious party (a thief, a hacker), or were exfiltrated — not to a known recipient."""
+    return bool(_recipients(f) & BROAD) or _exfiltration_assumed(f)
+
+
+def _still_sensitive(f: Facts, dpc: int) -> bool:
+    """ENISA 2013 §2: the sensitive-context rules hold unless the FG lowered the context score
+    below ``SENSITIVE_FLOOR`` (with a reason)."""
+    return f.context_adjustment >= 0 or dpc >= SENSITIVE_FLOOR

@@ -1,4 +1,4 @@
-"""Is it a breach at all, and the ENISA severity SE = DPC x EI + CB (ENISA 2013)."""
+"""The ENISA severity SE = DPC x EI + CB (ENISA 2013), with the assessor's adjustments."""
 
 from __future__ import annotations
 
@@ -31,45 +31,8 @@ from datalek.triage.facts import (
     DataCategory,
     Facts,
     IntegrityState,
-    LawfulBasis,
     Unintelligible,
 )
-
-# --- 1. is it a breach ------------------------------------------------------------------------
-
-
-def is_breach(f: Facts) -> bool:
-    """Art. 4 sub 12 AVG: personal data, and no legal basis for what happened to them."""
-    return f.personal_data and f.lawful_basis is LawfulBasis.NONE
-
-
-def breach_reasons(f: Facts) -> tuple[bool, list[Reason]]:
-    """Art. 4 sub 12 AVG; lawful sharing is no breach but is recorded with its basis
-    (docs/domain/youth-care.md §3; handreiking jeugddomein §1.6, afwegingskader bijlage 6)."""
-    if not f.personal_data:
-        return False, [
-            Reason(
-                text="Er zijn geen persoonsgegevens bij betrokken. Dit is dus geen datalek. Leg het "
-                "wel vast in het register.",
-                ref="art. 4 sub 12 AVG",
-            )
-        ]
-    if not is_breach(f):
-        return False, [
-            Reason(
-                text=f"De gegevens zijn gedeeld met een geldige grondslag: {f.lawful_basis.label}. Dat "
-                "is geen datalek. Leg de melding vast als 'geen datalek', met deze grondslag.",
-                ref="art. 6 AVG; handreiking jeugddomein §1.6 en bijlage 6",
-            )
-        ]
-    return True, [
-        Reason(
-            text="Persoonsgegevens zijn zonder grondslag bij een ander terechtgekomen, veranderd of "
-            "kwijtgeraakt. Dit is een datalek.",
-            ref="art. 4 sub 12 AVG",
-        )
-    ]
-
 
 # --- 2. ENISA severity --------------------------------------------------------------------------
 
@@ -199,7 +162,14 @@ def dpc_scores(f: Facts) -> list[DpcScore]:
 
 
 def ease_of_identification(f: Facts) -> tuple[float, Reason]:
-    """ENISA 2013 §3.1.2 and Annex 2: the highest level that applies to the known data."""
+    """ENISA 2013 §3.1.2 and Annex 2: the highest level that applies to the known data, or the
+    FG's own judgement with its reason (how unique a name, number or picture is; whether a
+    number or address is in a public register — the engine cannot know)."""
+    if f.identification is not None:
+        return f.identification.ei, Reason(
+            text=f"De FG beoordeelt de herkenbaarheid zelf: {f.identification_reason.strip()}",
+            ref=f"ENISA EI {_num(f.identification.ei)}, oordeel van de FG (ENISA 2013 §3.1.2)",
+        )
     cats = _known_categories(f)
     if not cats:
         return 1.0, Reason(
@@ -323,6 +293,25 @@ def cb_malicious(f: Facts) -> CbElement | None:
     )
 
 
+def adjusted_dpc(f: Facts, computed: int) -> tuple[int, Reason | None]:
+    """ENISA 2013 §2: the assessor raises or lowers the context score (1 to 4) with a written
+    reason — a harmless note among sensitive data, data already public or invalid, a large
+    volume about one person, or a controller whose customers' status shows."""
+    if not f.context_adjustment:
+        return computed, None
+    dpc = min(4, max(1, computed + f.context_adjustment))
+    way = "verhoogd" if f.context_adjustment > 0 else "verlaagd"
+    change = (
+        f"{way} van {computed} naar {dpc}"
+        if dpc != computed
+        else f"niet {way}: die stond al op {dpc}, de grens van de schaal"
+    )
+    return dpc, Reason(
+        text=f"De FG heeft de score voor de soort gegevens {change}. Reden: {f.context_reason.strip()}",
+        ref="ENISA DPC: aanpassing door de beoordelaar met een reden (ENISA 2013 §2)",
+    )
+
+
 def level_for(se: float) -> EnisaLevel:
     """ENISA 2013 §4: SE < 2 low, < 3 medium, < 4 high, otherwise very high."""
     if se < 2:
@@ -335,10 +324,11 @@ def level_for(se: float) -> EnisaLevel:
 
 
 def enisa_score(facts: Facts) -> Enisa:
-    """ENISA 2013: SE = DPC × EI + CB (the highest DPC, the highest EI, the CB elements summed).
-    The flags (more than 100 people, unintelligible data) are reported, not scored."""
+    """ENISA 2013: SE = DPC × EI + CB (the highest DPC as the FG adjusted it, the highest EI or
+    the FG's, the CB elements summed). The flags (more than 100 people, unintelligible data) are reported, not scored."""
     scores = dpc_scores(facts)
-    dpc = max(s.score for s in scores)
+    computed = max(s.score for s in scores)
+    dpc, adjustment = adjusted_dpc(facts, computed)
     ei, ei_reason = ease_of_identification(facts)
     rules = (cb_confidentiality, cb_integrity, cb_availability, cb_malicious)
     elements = [e for rule in rules if (e := rule(facts)) is not None]
@@ -356,6 +346,8 @@ def enisa_score(facts: Facts) -> Enisa:
         level=level_for(se),
         over_100=people is not None and people > 100,
         unintelligible=facts.unintelligible is Unintelligible.INTACT,
+        dpc_computed=computed,
+        adjustment_reason=adjustment,
     )
 
 
@@ -392,6 +384,11 @@ def dpc_line(score: DpcScore) -> str:
     """One scored data category: "Soort gegevens (DPC), financiële gegevens: basis 3, score 4"."""
     category = DPC_CATEGORY_LABELS[score.category]
     return f"{PART_LABELS['DPC']}, {category}: basis {score.base}, score {score.score}"
+
+
+def adjustment_line(e: Enisa) -> str:
+    """The FG's adjustment: "Soort gegevens (DPC), aangepast door de FG: van 4 naar 1"."""
+    return f"{PART_LABELS['DPC']}, aangepast door de FG: van {e.dpc_computed} naar {e.dpc}"
 
 
 def ei_line(ei: float) -> str:

@@ -261,6 +261,47 @@ class Exfiltration(LabelledEnum):
         }
 
 
+class AvailabilityEffect(LabelledEnum):
+    """EDPB 01/2021 casus 1-3: the effect of an outage on the people decides, not the data."""
+
+    NONE = "none"
+    DELAYED = "delayed"
+    HARM = "harm"
+    TBD = "tbd"
+
+    @classmethod
+    def _labels(cls) -> dict[str, str]:
+        return {
+            "none": "Nee, er is geen hulp, zorg of besluit vertraagd",
+            "delayed": "Ja, hulp, zorg, een besluit of een betaling is vertraagd",
+            "harm": "Ja, en iemand kan daardoor schade hebben (gezondheid, veiligheid, geld)",
+            "tbd": "Nog niet bekend",
+        }
+
+
+class Identification(LabelledEnum):
+    """ENISA 2013 §3.1.2 and Annex 2: how easily a person is identified, as the FG judges it
+    (how unique a name, number or picture is in its population; whether it is in a register)."""
+
+    NEGLIGIBLE = "0.25"
+    LIMITED = "0.5"
+    SIGNIFICANT = "0.75"
+    MAXIMAL = "1"
+
+    @property
+    def ei(self) -> float:
+        return float(self.value)
+
+    @classmethod
+    def _labels(cls) -> dict[str, str]:
+        return {
+            "0.25": "Verwaarloosbaar (0,25): alleen met veel moeite, zoals een veelvoorkomende naam",
+            "0.5": "Beperkt (0,5): een naam die weinig voorkomt, of een nummer zonder naam",
+            "0.75": "Aanzienlijk (0,75): een zeldzame naam in een kleine plaats, een duidelijke foto",
+            "1": "Maximaal (1): direct herkenbaar, of te vinden in een openbaar register",
+        }
+
+
 class LawfulBasis(LabelledEnum):
     """Sharing with a legal basis is not a breach (docs/domain/youth-care.md §3)."""
 
@@ -312,6 +353,15 @@ class Facts(BaseModel):
     youth_care_controller: bool = False
     later_measures: bool = False
     disproportionate_effort: bool = False
+    #: EDPB 01/2021 casus 1-3: did the outage delay help, care or decisions, and for how long.
+    availability_effect: AvailabilityEffect = AvailabilityEffect.TBD
+    effect_hours: float | None = Field(default=None, ge=0)
+    #: ENISA 2013 §2: the FG raises or lowers the data-processing context, with a reason.
+    context_adjustment: int = Field(default=0, ge=-3, le=3)
+    context_reason: str = Field(default="", max_length=1000)
+    #: ENISA 2013 §3.1.2: the FG's own ease of identification (None: the engine's), with a reason.
+    identification: Identification | None = None
+    identification_reason: str = Field(default="", max_length=1000)
     # The AP form's own questions (ui.ap_questions); the engine does not weigh them.
     other_organisation: OtherOrganisation = OtherOrganisation.TBD
     other_organisation_name: str = Field(default="", max_length=200)
@@ -352,5 +402,18 @@ def ap_answer_errors(f: Facts) -> dict[str, str]:
     if (f.impacts or f.severity is not None) and not f.consequences_reason.strip():
         errors["consequences_reason"] = (
             "Geef een reden: je wijkt af van de gevolgen die uit de beoordeling volgen."
+        )
+    return errors
+
+
+def engine_answer_errors(f: Facts) -> dict[str, str]:
+    """The FG's own judgements the engine weighs need their reason (ENISA 2013 §2: every change
+    from the basic score is written down), per field (Dutch)."""
+    errors = {}
+    if f.context_adjustment and not f.context_reason.strip():
+        errors["context_reason"] = "Geef een reden: je past de score voor de soort gegevens aan."
+    if f.identification is not None and not f.identification_reason.strip():
+        errors["identification_reason"] = (
+            "Geef een reden: je beoordeelt zelf hoe herkenbaar de personen zijn."
         )
     return errors

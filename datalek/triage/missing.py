@@ -7,9 +7,11 @@ from dataclasses import dataclass
 
 from datalek.intake.situations import CountKind, Retrieval
 from datalek.triage.advice import MissingFact
+from datalek.triage.breach import is_breach
 from datalek.triage.context import A, C, D, R, _known_categories, _people
-from datalek.triage.enisa import enisa_score, is_breach
+from datalek.triage.enisa import enisa_score
 from datalek.triage.facts import (
+    AvailabilityEffect,
     AvailabilityState,
     Cause,
     ConfidentialityState,
@@ -188,9 +190,33 @@ QUESTIONS = (
         lambda f: (
             ({"people_count_kind": CountKind.EXACT, "people_count": 1}, "het om één persoon gaat"),
             (
-                {"people_count_kind": CountKind.APPROXIMATE, "people_count": 500},
-                "het om honderden mensen gaat",
+                {"people_count_kind": CountKind.APPROXIMATE, "people_count": 5000},
+                "het om duizenden mensen gaat",
             ),
+        ),
+        always=False,
+    ),
+    _Question(
+        "availability_effect",
+        LABELS["availability_effect"],
+        lambda f, u: "availability_effect" in u,
+        lambda f: (
+            (
+                {"availability_effect": AvailabilityEffect.NONE},
+                "niemand hulp, zorg of een besluit later kreeg",
+            ),
+            ({"availability_effect": AvailabilityEffect.HARM}, "iemand daardoor schade kan hebben"),
+        ),
+    ),
+    _Question(
+        "effect_hours",
+        LABELS["effect_hours"],
+        lambda f, u: (
+            A in f.natures and f.availability_effect is AvailabilityEffect.DELAYED and f.effect_hours is None
+        ),
+        lambda f: (
+            ({"effect_hours": 1.0}, "het om een paar uur ging"),
+            ({"effect_hours": 48.0}, "het langer dan een dag duurde"),
         ),
         always=False,
     ),

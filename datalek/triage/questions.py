@@ -17,4 +17,6 @@ LABELS: dict[str, str] = {
     "backup_available": "Of de gegevens terug zijn (back-up, hersteltijd)",
     "cause": "Hoe het is gebeurd (per ongeluk of met opzet)",
     "people_count": "Hoeveel mensen het betreft",
+    "availability_effect": "Of hulp, zorg of besluiten over mensen zijn vertraagd door de onbeschikbaarheid",
+    "effect_hours": "Hoe lang hulp, zorg of besluiten zijn vertraagd",
 }

@@ -8,26 +8,33 @@ from datalek.intake.situations import Retrieval
 from datalek.triage.advice import Enisa, EnisaLevel, Reason
 from datalek.triage.context import (
     AP_RISK,
-    BROAD,
     CARE_CRITICAL,
     CONTACT_DATA,
     EDPB,
     IDENTIFYING,
+    LARGE_SCALE,
+    LONG_DELAY_HOURS,
     SENSITIVE,
     A,
     C,
     D,
     R,
     _availability_hard,
+    _back_without_effect,
+    _effect_on_people,
+    _effect_serious,
     _exfiltration_assumed,
     _integrity_misused,
     _num,
+    _out_of_control,
     _people,
     _recipients,
     _restored_within_a_day,
+    _still_sensitive,
     _vulnerable,
 )
 from datalek.triage.facts import (
+    AvailabilityEffect,
     AvailabilityState,
     ConfidentialityState,
     Facts,
@@ -69,15 +76,18 @@ def no_risk_trusted_recipient(f: Facts) -> Reason | None:
 
 def no_risk_short_outage(f: Facts) -> Reason | None:
     """EDPB 01/2021 casus 1: availability only, back from a backup within a day, exfiltration
-    excluded, and no care-critical data (casus 3: a hospital's outage is a risk)."""
+    excluded; with care-critical data only when the FG says no help, care or decision was
+    delayed (casus 3: the effect on the people decides, not the kind of data)."""
     if set(f.natures) != {A} or not _restored_within_a_day(f) or _exfiltration_assumed(f):
         return None
-    if set(f.data_categories) & CARE_CRITICAL:
+    care = bool(set(f.data_categories) & CARE_CRITICAL)
+    if care and f.availability_effect is not AvailabilityEffect.NONE:
         return None
     return Reason(
         text="Alleen tijdelijk verlies van beschikbaarheid: binnen een dag teruggezet uit een back-up, en "
-        "weglekken is uitgesloten.",
-        ref="EDPB 01/2021 casus 1",
+        "weglekken is uitgesloten."
+        + (" Hulp, zorg en besluiten over mensen zijn niet vertraagd." if care else ""),
+        ref="EDPB 01/2021 casus 1" + (" en 3" if care else ""),
     )
 
 
@@ -103,7 +113,10 @@ NO_RISK_RULES = (no_risk_encrypted, no_risk_trusted_recipient, no_risk_short_out
 
 
 def no_risk(f: Facts) -> Reason | None:
-    """The first situation in which a risk is unlikely (docs/domain/rules.md §3 and §5), if any."""
+    """The first situation in which a risk is unlikely (docs/domain/rules.md §3 and §5), if any.
+    None once the outage delayed help, care, a decision or a payment (EDPB 01/2021 casus 3)."""
+    if _effect_on_people(f):
+        return None
     for rule in NO_RISK_RULES:
         if why := rule(f):
             return why
@@ -117,8 +130,9 @@ def no_risk(f: Facts) -> Reason | None:
 
 def high_special_data(f: Facts, enisa: Enisa) -> Reason | None:
     """Art. 9 and 10 AVG; EDPB 9/2022 §IV (damage should be considered likely); EDPB 01/2021
-    casus 12: special, criminal or child-protection data reached non-trusted people, or were lost."""
-    if not set(f.data_categories) & SENSITIVE:
+    casus 12: special, criminal or child-protection data reached non-trusted people, or were lost
+    — unless the FG lowered the context below "could damage the individual" (ENISA 2013 §2)."""
+    if not (set(f.data_categories) & SENSITIVE and _still_sensitive(f, enisa.dpc)):
         return None
     return Reason(
         text="Bijzondere, strafrechtelijke of jeugdbeschermingsgegevens zijn (mogelijk) bij onbevoegden "
@@ -128,18 +142,18 @@ def high_special_data(f: Facts, enisa: Enisa) -> Reason | None:
 
 
 def high_identity_fraud(f: Facts, enisa: Enisa) -> Reason | None:
-    """Art. 46 UAVG; EDPB 9/2022 §IV (identity data combined): a BSN with identity data, or a copy
-    of an ID document, reached unknown, public or malicious recipients."""
+    """Art. 46 UAVG; AP 'Datalek: wel of niet melden'; EDPB 9/2022 §IV (identity data combined):
+    a BSN with identity data, or a copy of an ID document, reached anyone who is not a trusted
+    professional bound to confidentiality — a known wrong recipient too, as for financial data
+    (asked only once the data were exposed, so the trusted-professional exception holds)."""
     cats = set(f.data_categories)
     with_identity = bool(cats & (IDENTIFYING | CONTACT_DATA) - {D.BSN})
     if not (D.ID_DOCUMENT in cats or (D.BSN in cats and with_identity)):
         return None
-    if not (_recipients(f) & BROAD or _exfiltration_assumed(f)):
-        return None
     return Reason(
-        text="Een BSN met naam of adres, of een kopie van een identiteitsbewijs, is bij onbekenden "
-        "terechtgekomen. Dat maakt identiteitsfraude mogelijk.",
-        ref=f"art. 46 UAVG; {EDPB}",
+        text="Een BSN met naam of adres, of een kopie van een identiteitsbewijs, is (mogelijk) bij "
+        "iemand terechtgekomen die geen geheimhoudingsplicht heeft. Dat maakt identiteitsfraude mogelijk.",
+        ref=f"art. 46 UAVG; {AP_RISK}; {EDPB}",
     )
 
 
@@ -148,6 +162,8 @@ def high_vulnerable_people(f: Facts, enisa: Enisa) -> Reason | None:
     sensitive context — in youth care, being a client is itself sensitive."""
     context = f.youth_care_controller or f.professional_secrecy or f.child_safety
     if not (_vulnerable(f) and (set(f.data_categories) & SENSITIVE or context)):
+        return None
+    if not _still_sensitive(f, enisa.dpc):
         return None
     return Reason(
         text="Het gaat om kinderen of kwetsbare personen, in een gevoelige context (jeugdhulp, "
@@ -159,7 +175,9 @@ def high_vulnerable_people(f: Facts, enisa: Enisa) -> Reason | None:
 def high_exfiltration(f: Facts, enisa: Enisa) -> Reason | None:
     """EDPB 01/2021 casus 4 and 5: in a hack, exfiltration of sensitive data that is confirmed or
     cannot be excluded is assumed to have happened."""
-    if not (_exfiltration_assumed(f) and set(f.data_categories) & SENSITIVE):
+    if not (
+        _exfiltration_assumed(f) and set(f.data_categories) & SENSITIVE and _still_sensitive(f, enisa.dpc)
+    ):
         return None
     return Reason(
         text="Bij de hack zijn gevoelige gegevens weggesluisd, of dat is niet uit te sluiten. Ga ervan uit "
@@ -181,6 +199,22 @@ def high_many_people(f: Facts, enisa: Enisa) -> Reason | None:
     )
 
 
+def high_scale(f: Facts, enisa: Enisa) -> Reason | None:
+    """EDPB 9/2022 §IV factor 7 (number of people) with factor 4 (who has the data); EDPB 01/2021
+    casus 11 (a stolen unencrypted laptop with names, addresses and dates of birth of 100,000
+    customers: high risk): ordinary identifying data of ``LARGE_SCALE`` people or more, out of
+    control — phishing, fraud and profiling at scale."""
+    people = _people(f)
+    if not (people and people >= LARGE_SCALE and _out_of_control(f) and enisa.ei >= 0.75):
+        return None
+    return Reason(
+        text=f"Herkenbare gegevens van {people} personen zijn bij onbekenden, een dief, een hacker of "
+        "iedereen terechtgekomen. Op die schaal zijn phishing, fraude en profilering goed mogelijk, "
+        "ook met gewone gegevens.",
+        ref=f"{EDPB}, factor 4 en 7; EDPB 01/2021 casus 11",
+    )
+
+
 def high_enisa_confidentiality(f: Facts, enisa: Enisa) -> Reason | None:
     """ENISA 2013 §4: severity level high or very high, for data that reached others."""
     if enisa.level not in (EnisaLevel.HIGH, EnisaLevel.VERY_HIGH):
@@ -198,13 +232,17 @@ CONFIDENTIALITY_HIGH_RULES = (
     high_vulnerable_people,
     high_exfiltration,
     high_many_people,
+    high_scale,
     high_enisa_confidentiality,
 )
 
 
 def high_care_data_unavailable(f: Facts, enisa: Enisa) -> Reason | None:
-    """EDPB 01/2021 casus 2 and 3: care-critical data lost for good, or unavailable for long."""
+    """EDPB 01/2021 casus 2 and 3: care-critical data lost for good, or unavailable for long —
+    unless the FG says nobody's help, care or decisions were delayed."""
     if not (set(f.data_categories) & CARE_CRITICAL and _availability_hard(f)):
+        return None
+    if f.availability_effect is AvailabilityEffect.NONE:
         return None
     return Reason(
         text="Zorg- of jeugdbeschermingsgegevens zijn blijvend kwijt of lang niet beschikbaar. Dat kan de "
@@ -213,10 +251,28 @@ def high_care_data_unavailable(f: Facts, enisa: Enisa) -> Reason | None:
     )
 
 
+def high_effect_on_people(f: Facts, enisa: Enisa) -> Reason | None:
+    """EDPB 01/2021 casus 3 (a hospital's outage delayed treatment): the outage may harm someone,
+    or delayed help, care, a decision or a payment for longer than ``LONG_DELAY_HOURS``."""
+    if not _effect_serious(f):
+        return None
+    how = (
+        "iemand kan daardoor schade hebben"
+        if f.availability_effect is AvailabilityEffect.HARM
+        else f"dat duurde langer dan {LONG_DELAY_HOURS} uur"
+    )
+    return Reason(
+        text=f"Doordat de gegevens niet beschikbaar waren, zijn hulp, zorg, besluiten of betalingen "
+        f"vertraagd, en {how}.",
+        ref="EDPB 01/2021 casus 3",
+    )
+
+
 def high_enisa_loss(f: Facts, enisa: Enisa) -> Reason | None:
     """ENISA 2013 §4: severity level high or very high, for data changed and possibly misused,
-    or lost for long."""
-    if not (_integrity_misused(f) or _availability_hard(f)):
+    or lost for long (not when back from a backup without any effect on the people)."""
+    hard = _availability_hard(f) and not _back_without_effect(f)
+    if not (_integrity_misused(f) or hard):
         return None
     if enisa.level not in (EnisaLevel.HIGH, EnisaLevel.VERY_HIGH):
         return None
@@ -227,4 +283,4 @@ def high_enisa_loss(f: Facts, enisa: Enisa) -> Reason | None:
     )
 
 
-LOSS_HIGH_RULES = (high_care_data_unavailable, high_enisa_loss)
+LOSS_HIGH_RULES = (high_effect_on_people, high_care_data_unavailable, high_enisa_loss)

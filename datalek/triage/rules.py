@@ -11,9 +11,11 @@ from datalek.intake.situations import Retrieval
 from datalek.triage.advice import Art34Exception, Enisa, Reason, RiskLevel
 from datalek.triage.context import (
     AP_RISK,
+    CARE_CRITICAL,
     EDPB,
     FINANCIAL,
     HACK_TYPES,
+    LARGE_SCALE,
     SENSITIVE,
     A,
     C,
@@ -24,11 +26,13 @@ from datalek.triage.context import (
     _exfiltration_assumed,
     _exposed,
     _known_categories,
+    _num,
     _people,
     _recipients,
     _vulnerable,
 )
 from datalek.triage.facts import (
+    AvailabilityEffect,
     AvailabilityState,
     Cause,
     ConfidentialityState,
@@ -89,6 +93,11 @@ def unknown_key_facts(f: Facts) -> list[str]:
         and f.unintelligible in (Unintelligible.TBD, Unintelligible.NOT_ASSESSABLE),
         "exfiltration": f.incident_type in HACK_TYPES and f.exfiltration is Exfiltration.UNKNOWN,
         "backup_available": A in f.natures and backup_open,
+        # EDPB 01/2021 casus 3: care-critical data are a reason to ask about the effect.
+        "availability_effect": set(f.natures) == {A}
+        and bool(set(f.data_categories) & CARE_CRITICAL)
+        and f.availability_effect is AvailabilityEffect.TBD
+        and not _exfiltration_assumed(f),
     }
     unknown = [field for field, is_open in checks.items() if is_open]
     return unknown + ["cause"] if cause_matters(f) else unknown
@@ -221,6 +230,20 @@ def risk_factors(f: Facts, enisa: Enisa) -> list[Reason]:
         )
         if applies
     ]
+    dpc = f"ENISA-context {enisa.dpc} van 4"
+    if enisa.adjustment_reason is not None:
+        dpc += f", door de FG aangepast (berekend: {enisa.dpc_computed})"
+    effect = (
+        {
+            AvailabilityEffect.NONE: "; hulp, zorg en besluiten niet vertraagd",
+            AvailabilityEffect.DELAYED: "; hulp, zorg, besluiten of betalingen vertraagd"
+            + (f" ({_num(f.effect_hours)} uur)" if f.effect_hours is not None else ""),
+            AvailabilityEffect.HARM: "; iemand kan schade hebben door de vertraging",
+            AvailabilityEffect.TBD: "",
+        }[f.availability_effect]
+        if A in f.natures
+        else ""
+    )
     people = _people(f)
     count = (
         "nog niet bekend"
@@ -228,13 +251,14 @@ def risk_factors(f: Facts, enisa: Enisa) -> list[Reason]:
         else f"het gaat om {people} {'persoon' if people == 1 else 'personen'}"
     )
     count += ", meer dan 100" if enisa.over_100 else ""
+    count += f", {LARGE_SCALE} of meer: grote schaal" if people is not None and people >= LARGE_SCALE else ""
     return [
         Reason(
-            text=f"1. Soort inbreuk: {'het gaat om ' + natures if natures else 'nog niet bekend'}.",
+            text=f"1. Soort inbreuk: {'het gaat om ' + natures if natures else 'nog niet bekend'}{effect}.",
             ref=f"{EDPB}, factor 1",
         ),
         Reason(
-            text=f"2. Gevoeligheid en omvang: {kinds}; {special}. ENISA-context {enisa.dpc} van 4.",
+            text=f"2. Gevoeligheid en omvang: {kinds}; {special}. {dpc}.",
             ref=f"{EDPB}, factor 2",
         ),
         Reason(

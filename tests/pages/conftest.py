@@ -85,9 +85,12 @@ def _browser_cookies(monkeypatch: pytest.MonkeyPatch) -> None:
     AppTest runs the script in this process but has no websocket, hence no cookies; the app
     reads its session token from ``st.context.cookies`` exactly as under a real server."""
     BROWSER_COOKIES.clear()
-    monkeypatch.setattr(
-        ContextProxy, "cookies", property(lambda _self: StreamlitCookies(dict(BROWSER_COOKIES)))
-    )
+    monkeypatch.setattr(ContextProxy, "cookies", property(cookies_from_jar))
+
+
+def cookies_from_jar(_self) -> StreamlitCookies:
+    """The cookies of the shared jar, as ``st.context.cookies`` (also used by ``benchmarks/``)."""
+    return StreamlitCookies(dict(BROWSER_COOKIES))
 
 
 def app() -> AppTest:

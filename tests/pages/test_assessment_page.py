@@ -151,3 +151,43 @@ def test_the_fg_answers_the_ap_forms_own_questions(opened, db_path):
         facts["severity"] == "moderate"
         and facts["consequences_reason"] == "De ontvanger is een hulpverlener."
     )
+
+
+def test_the_fg_adjusts_the_context_score_only_with_a_reason_and_sees_it_in_the_advice(opened, db_path):
+    """Issue #19 principle 4 (ENISA 2013 §2): the adjustment is refused next to its reason field
+    without one, nothing typed is lost, and once saved the advice says what the FG changed."""
+    at, incident = opened
+    p = f"f{incident.id}_"
+    assert at.selectbox(key=p + "context_adjustment").value == 0
+    at.selectbox(key=p + "context_adjustment").set_value(-2)
+    at.selectbox(key=p + "availability_effect").set_value("none")
+    _save_facts(at, incident.id)
+    assert (
+        error_after(at, p + "context_reason")
+        == "Geef een reden: je past de score voor de soort gegevens aan."
+    )
+    assert rows(db_path, "SELECT COUNT(*) AS n FROM assessments") == [{"n": 0}]
+    assert at.selectbox(key=p + "context_adjustment").value == -2  # nothing typed is lost
+    at.text_area(key=p + "context_reason").input("Alleen een dieetwens; zegt niets over de zorg.")
+    button(at, "Feiten opslaan en advies berekenen").click().run()
+    assert not at.exception
+    stored = json.loads(rows(db_path, "SELECT facts FROM assessments")[0]["facts"])
+    assert (stored["context_adjustment"], stored["availability_effect"]) == (-2, "none")
+    shown = [i.value for i in at.info]
+    assert any(
+        s.startswith(
+            "Aangepast door de FG: De FG heeft de score voor de soort gegevens verlaagd van 4 naar 2."
+        )
+        for s in shown
+    ), shown
+
+
+def test_the_fg_judges_identification_only_with_a_reason(opened, db_path):
+    at, incident = opened
+    p = f"f{incident.id}_"
+    at.selectbox(key=p + "identification").set_value("0.25")
+    _save_facts(at, incident.id)
+    assert error_after(at, p + "identification_reason") == (
+        "Geef een reden: je beoordeelt zelf hoe herkenbaar de personen zijn."
+    )
+    assert rows(db_path, "SELECT COUNT(*) AS n FROM assessments") == [{"n": 0}]
