@@ -9,15 +9,15 @@ from datalek.handling import decisions
 from datalek.handling.decisions import Decision, Inform, NotBreachReason
 from datalek.triage import enisa
 from ui.callbacks import act
-from ui.forms import field_error
+from ui.forms import field_error, md_escape
 from ui.once import OnceForm
 
 YES_NO = {True: "ja", False: "nee"}
 
 
 def _reason_lines(reasons: list[triage.Reason]) -> None:
-    for r in reasons:
-        st.markdown(f"- {r.text} *({r.ref})*")
+    for r in reasons:  # a reason may hold the FG's own words: shown as typed, never as Markdown
+        st.markdown(f"- {md_escape(r.text)} *({r.ref})*")
 
 
 def advice(a: triage.Advice) -> None:
@@ -35,7 +35,7 @@ def advice(a: triage.Advice) -> None:
     if a.exception:
         st.info(f"Uitzondering op informeren: {a.exception.label}")
     if a.enisa and a.enisa.adjustment_reason:
-        st.info(f"Aangepast door de FG: {a.enisa.adjustment_reason.text}")
+        st.info(f"Aangepast door de FG: {md_escape(a.enisa.adjustment_reason.text)}")
     st.markdown("**Waarom**")
     _reason_lines(a.breach_reasons + a.reasons)
     if a.risk_factors:
@@ -50,7 +50,7 @@ def advice(a: triage.Advice) -> None:
             if e.adjustment_reason:
                 st.markdown(f"- {enisa.adjustment_line(e)}")
                 _reason_lines([e.adjustment_reason])
-            st.markdown(f"- {enisa.ei_line(e.ei)}: {e.ei_reason.text} *({e.ei_reason.ref})*")
+            st.markdown(f"- {enisa.ei_line(e.ei)}: {md_escape(e.ei_reason.text)} *({e.ei_reason.ref})*")
             for element in e.cb_elements:
                 st.markdown(f"- {enisa.cb_line(element)}: {element.reason.text}")
             flags = [

@@ -13,7 +13,8 @@ from tests.e2e.test_triage_journey import _report_letter
 
 pytestmark = pytest.mark.e2e
 
-REASON = "In de brief staat alleen een afspraak over een sportclub. Die zegt niets over de zorg."
+#: The FG's own words, with Markdown in them: the advice shows them as typed.
+REASON = "In de brief staat alleen een afspraak over een *sportclub*. Die zegt niets over de zorg (**geen** diagnose)."
 
 
 def test_dpo_adjusts_the_context_score_with_a_reason_and_sees_it_in_the_advice(page, server, seeded):

@@ -13,6 +13,7 @@ from datalek import clock
 from datalek.handling import incidents
 from tests.conftest import make_report
 from tests.pages.conftest import button, error_after, errors, once_key, open_db, rows, signed_in, successes
+from ui.forms import md_escape
 
 PAGE = navigation.QUEUE
 
@@ -176,7 +177,8 @@ def test_the_fg_adjusts_the_context_score_only_with_a_reason_and_sees_it_in_the_
     shown = [i.value for i in at.info]
     assert any(
         s.startswith(
-            "Aangepast door de FG: De FG heeft de score voor de soort gegevens verlaagd van 4 naar 2."
+            "Aangepast door de FG: "
+            + md_escape("De FG heeft de score voor de soort gegevens verlaagd van 4 naar 2.")
         )
         for s in shown
     ), shown
@@ -191,3 +193,18 @@ def test_the_fg_judges_identification_only_with_a_reason(opened, db_path):
         "Geef een reden: je beoordeelt zelf hoe herkenbaar de personen zijn."
     )
     assert rows(db_path, "SELECT COUNT(*) AS n FROM assessments") == [{"n": 0}]
+
+
+def test_the_fgs_own_words_in_the_advice_are_shown_as_typed(opened, db_path):
+    """A reason is the FG's free text: the advice shows it literally, never as Markdown (a link or
+    an image in it would otherwise be drawn)."""
+    at, incident = opened
+    p = f"f{incident.id}_"
+    typed = "**Vet** [klik](https://example.invalid) ![x](https://example.invalid/x.png)"
+    at.selectbox(key=p + "context_adjustment").set_value(-2)
+    at.selectbox(key=p + "availability_effect").set_value("none")
+    at.text_area(key=p + "context_reason").input(typed)
+    _save_facts(at, incident.id)
+    assert not at.exception
+    shown = [e.value for e in [*at.info, *at.markdown] if "Vet" in e.value]
+    assert shown and all(md_escape(typed) in s for s in shown), shown
