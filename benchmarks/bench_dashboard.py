@@ -18,7 +18,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from benchmarks.common import signed_in_app, summary_ms
+from benchmarks.common import signed_in_app, times_ms
 from datalek import store
 from datalek.accounts import auth
 from datalek.demo import dataset
@@ -100,15 +100,6 @@ def _touch_and_refresh(db) -> None:
     assert sql.refresh(db, stats.local_today().isoformat()) == "parts"
 
 
-def _times(fn, n: int) -> dict:
-    latencies = []
-    for _ in range(n):
-        start = time.perf_counter()
-        fn()
-        latencies.append(time.perf_counter() - start)
-    return summary_ms(latencies)
-
-
 def measure(incidents: int, reruns: int = 10, report: bool = True) -> dict:
     path = database(incidents)
     os.environ["DATALEK_DB"] = str(path)
@@ -127,16 +118,16 @@ def measure(incidents: int, reruns: int = 10, report: bool = True) -> dict:
             "incidents": incidents,
             "year": year,
             "rebuild_s": rebuild_s,
-            "baseline": _times(lambda: sql.baseline(db, orgs, year), reruns),
-            "fingerprint": _times(lambda: sql.marks(db), reruns),
-            "touch": _times(lambda: _touch_and_refresh(db), 3),
-            "cube": _times(lambda: sql.cube(db, orgs, [year, year - 1]), reruns),
-            "all": _times(lambda: stats.dashboard(db, actor, year), reruns),
-            "one": _times(lambda: stats.dashboard(db, actor, year, orgs[0]), reruns),
-            "dept": _times(lambda: stats.dashboard(db, actor, year, orgs[0], dept), reruns),
+            "baseline": times_ms(lambda: sql.baseline(db, orgs, year), reruns),
+            "fingerprint": times_ms(lambda: sql.marks(db), reruns),
+            "touch": times_ms(lambda: _touch_and_refresh(db), 3),
+            "cube": times_ms(lambda: sql.cube(db, orgs, [year, year - 1]), reruns),
+            "all": times_ms(lambda: stats.dashboard(db, actor, year), reruns),
+            "one": times_ms(lambda: stats.dashboard(db, actor, year, orgs[0]), reruns),
+            "dept": times_ms(lambda: stats.dashboard(db, actor, year, orgs[0], dept), reruns),
         }
         if report:
-            result["report"] = _times(
+            result["report"] = times_ms(
                 lambda: (
                     annual_report.to_html(r := annual_report.build(db, actor, year, orgs[0])),
                     annual_report.to_xlsx(r),
@@ -155,7 +146,7 @@ def _page(actor, reruns: int) -> dict:
     switch_to(at, navigation.OVERVIEW).run()
     assert not at.exception, [e.value for e in at.exception]
     assert len(at.get("plotly_chart")) == 8
-    return _times(at.run, reruns)
+    return times_ms(at.run, reruns)
 
 
 def _f(value: float, digits: int = 1) -> str:

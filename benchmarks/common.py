@@ -31,6 +31,16 @@ def summary_ms(latencies: list[float]) -> dict:
     }
 
 
+def times_ms(fn, n: int) -> dict:
+    """Call ``fn`` ``n`` times; p50, p99 and mean of the calls in milliseconds."""
+    latencies = []
+    for _ in range(n):
+        start = time.perf_counter()
+        fn()
+        latencies.append(time.perf_counter() - start)
+    return summary_ms(latencies)
+
+
 @contextmanager
 def timer():
     result = {}

@@ -13,6 +13,7 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks import (  # noqa: E402 - after the path that makes them importable
     bench_browser,
+    bench_clocks,
     bench_dashboard,
     bench_report,
     bench_sessions,
@@ -112,6 +113,7 @@ def main() -> None:
         "",
         f"Ratio (p50): {q['page']['p50_ms'] / q['sql']['p50_ms']:.1f}",
     ]
+    lines += bench_clocks.section()
     lines += bench_dashboard.section()
     lines += bench_sessions.section()
     lines += recorded_figures.section()

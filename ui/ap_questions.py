@@ -6,35 +6,9 @@ from __future__ import annotations
 import streamlit as st
 
 from datalek.triage.facts import CrossBorder, Impact, OtherOrganisation, SecurityMeasure, Severity
-from ui.forms import field_error
+from ui.forms import enum_multiselect, enum_select, field_error
 
 DERIVED = "Afleiden uit de beoordeling"
-
-
-def _select(label, enum, key, optional=None, help=None):
-    options = ([None] if optional else []) + [e.value for e in enum]
-    st.selectbox(
-        label,
-        options,
-        key=key,
-        help=help,
-        format_func=lambda v: optional if v is None else enum(v).label,
-        filter_mode=None,
-        placeholder="Kies",
-    )
-
-
-def _multi(label, enum, key, help=None):
-    st.multiselect(
-        label,
-        [e.value for e in enum],
-        key=key,
-        help=help,
-        format_func=lambda v: enum(v).label,
-        filter_mode="contains",
-        placeholder="Kies een of meer",
-        select_all=False,
-    )
 
 
 def render(prefix: str, errors: dict | None) -> None:
@@ -43,10 +17,10 @@ def render(prefix: str, errors: dict | None) -> None:
     st.markdown("**Voor de melding bij de AP**")
     left, right = st.columns(2)
     with left:
-        _select("Is er een andere organisatie betrokken?", OtherOrganisation, p + "other_organisation")
+        enum_select("Is er een andere organisatie betrokken?", OtherOrganisation, p + "other_organisation")
     right.text_input("Naam van die organisatie", key=p + "other_organisation_name", max_chars=200)
     field_error(errors, "other_organisation_name")
-    _multi(
+    enum_multiselect(
         "Welke beveiligingsmaatregelen waren er vóór het datalek?",
         SecurityMeasure,
         p + "security_measures",
@@ -56,7 +30,7 @@ def render(prefix: str, errors: dict | None) -> None:
     field_error(errors, "security_other")
     left, right = st.columns(2)
     with left:
-        _select("Grensoverschrijdende verwerking?", CrossBorder, p + "cross_border")
+        enum_select("Grensoverschrijdende verwerking?", CrossBorder, p + "cross_border")
     right.text_input(
         "Andere toezichthouders of instanties ingelicht (zoals politie)",
         key=p + "other_authorities",
@@ -67,7 +41,7 @@ def render(prefix: str, errors: dict | None) -> None:
         "Laat je deze vragen leeg, dan leidt Datalek de gevolgen en de ernst af uit de feiten en het "
         "advies. Wijk je af, geef dan de reden."
     )
-    _multi("Soorten gevolgen", Impact, p + "impacts")
-    _select("Ernst van de gevolgen", Severity, p + "severity", optional=DERIVED)
+    enum_multiselect("Soorten gevolgen", Impact, p + "impacts")
+    enum_select("Ernst van de gevolgen", Severity, p + "severity", none_label=DERIVED)
     st.text_area("Reden van je eigen inschatting", key=p + "consequences_reason", max_chars=1000)
     field_error(errors, "consequences_reason")

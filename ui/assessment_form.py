@@ -26,9 +26,10 @@ from datalek.triage.facts import (
 )
 from ui import ap_questions, engine_questions
 from ui.callbacks import act
-from ui.forms import field_error, local_datetime
+from ui.forms import enum_multiselect, enum_select, field_error, local_datetime
 from ui.once import OnceForm
 
+NOT_APPLICABLE = "Niet van toepassing"
 _BACKUP = {"yes": "Ja", "no": "Nee", "unknown": "Onbekend"}
 
 
@@ -72,32 +73,6 @@ def seed(
     st.session_state[f"{p}seeded"] = True
 
 
-def _select(label, enum, key, optional=False, help=None):
-    options = ([None] if optional else []) + [e.value for e in enum]
-    st.selectbox(
-        label,
-        options,
-        key=key,
-        help=help,
-        format_func=lambda v: "Niet van toepassing" if v is None else enum(v).label,
-        filter_mode=None if len(options) <= 10 else "contains",
-        placeholder="Kies",
-    )
-
-
-def _multi(label, enum, key):
-    options = [e.value for e in enum]
-    st.multiselect(
-        label,
-        options,
-        key=key,
-        format_func=lambda v: enum(v).label,
-        filter_mode=None if len(options) <= 10 else "contains",
-        placeholder="Kies een of meer",
-        select_all=False,
-    )
-
-
 def _moment(label: str, key: str, errors: dict | None, field: str) -> None:
     left, right = st.columns(2)
     left.date_input(f"{label} (datum)", key=key + "_date", format="DD-MM-YYYY")
@@ -122,7 +97,7 @@ def _timeline(p: str, form: OnceForm, errors: dict | None) -> None:
         _moment("Ontdekt", p + "found", errors, "discovered_at")
     _moment("Organisatie wist het", p + "aware", errors, "aware_at")
     if p + "aware_basis" in st.session_state:
-        _select("Hoe wist de organisatie het?", AwareBasis, p + "aware_basis")
+        enum_select("Hoe wist de organisatie het?", AwareBasis, p + "aware_basis")
         st.text_input(
             "Van wie (bijvoorbeeld de naam van de verwerker)",
             key=p + "aware_source",
@@ -148,7 +123,7 @@ def render(incident_id: int, errors: dict | None) -> None:
     with st.form(form.field("form"), enter_to_submit=False):
         st.markdown("**Is het een datalek?**")
         st.checkbox("Het gaat om persoonsgegevens", key=p + "personal_data")
-        _select(
+        enum_select(
             "Was er een wettelijke grondslag om te delen?",
             LawfulBasis,
             p + "lawful_basis",
@@ -157,21 +132,23 @@ def render(incident_id: int, errors: dict | None) -> None:
         )
         _timeline(p, form, errors)
         st.markdown("**Aard en oorzaak**")
-        _multi("Soort inbreuk", Nature, p + "natures")
+        enum_multiselect("Soort inbreuk", Nature, p + "natures")
         field_error(errors, "natures")
         a, b, c = st.columns(3)
         with a:
-            _select("Vertrouwelijkheid", ConfidentialityState, p + "confidentiality", optional=True)
+            enum_select(
+                "Vertrouwelijkheid", ConfidentialityState, p + "confidentiality", none_label=NOT_APPLICABLE
+            )
         with b:
-            _select("Integriteit", IntegrityState, p + "integrity", optional=True)
+            enum_select("Integriteit", IntegrityState, p + "integrity", none_label=NOT_APPLICABLE)
         with c:
-            _select("Beschikbaarheid", AvailabilityState, p + "availability", optional=True)
-        _select("Soort incident", IncidentType, p + "incident_type")
-        _select("Oorzaak", Cause, p + "cause")
+            enum_select("Beschikbaarheid", AvailabilityState, p + "availability", none_label=NOT_APPLICABLE)
+        enum_select("Soort incident", IncidentType, p + "incident_type")
+        enum_select("Oorzaak", Cause, p + "cause")
         st.markdown("**Gegevens en betrokkenen**")
-        _multi("Soorten gegevens", DataCategory, p + "data_categories")
+        enum_multiselect("Soorten gegevens", DataCategory, p + "data_categories")
         field_error(errors, "data_categories")
-        _multi("Groepen betrokkenen", PeopleGroup, p + "groups")
+        enum_multiselect("Groepen betrokkenen", PeopleGroup, p + "groups")
         field_error(errors, "groups")
         a, b = st.columns(2)
         a.radio(
@@ -193,11 +170,11 @@ def render(incident_id: int, errors: dict | None) -> None:
         b.number_input("Aantal records", min_value=0, step=1, key=p + "records_count")
         field_error(errors, "records_count")
         st.markdown("**Bescherming, ontvangers en herstel**")
-        _select("Onleesbaar gemaakt (versleuteld, gehasht)?", Unintelligible, p + "unintelligible")
-        _multi("Ontvangers", RecipientKind, p + "recipients")
+        enum_select("Onleesbaar gemaakt (versleuteld, gehasht)?", Unintelligible, p + "unintelligible")
+        enum_multiselect("Ontvangers", RecipientKind, p + "recipients")
         field_error(errors, "recipients")
-        _select("Teruggehaald of verwijderd (bevestigd)?", Retrieval, p + "retrieval")
-        _select("Gegevens weggesluisd (exfiltratie)?", Exfiltration, p + "exfiltration")
+        enum_select("Teruggehaald of verwijderd (bevestigd)?", Retrieval, p + "retrieval")
+        enum_select("Gegevens weggesluisd (exfiltratie)?", Exfiltration, p + "exfiltration")
         a, b = st.columns(2)
         a.radio(
             "Is er een back-up?", list(_BACKUP), key=p + "backup", format_func=_BACKUP.get, horizontal=True

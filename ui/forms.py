@@ -54,3 +54,37 @@ _MARKDOWN_SPECIAL = set("\\`*_{}[]()#!|<>~$:=.@")
 def md_escape(text: str) -> str:
     """Text typed by a user, made safe to embed in Markdown (labels, alerts, captions)."""
     return "".join("\\" + ch if ch in _MARKDOWN_SPECIAL else ch for ch in str(text))
+
+
+#: Short lists open without typing (no English "No results"); longer ones filter as you type.
+SHORT_LIST = 10
+
+
+def enum_select(label, enum, key, none_label: str | None = None, help=None) -> None:
+    """A select box over a ``LabelledEnum`` (its codes stored, its Dutch labels shown);
+    ``none_label``: the text of an extra empty choice, e.g. "Niet van toepassing"."""
+    options = ([None] if none_label else []) + [e.value for e in enum]
+    st.selectbox(
+        label,
+        options,
+        key=key,
+        help=help,
+        format_func=lambda v: none_label if v is None else enum(v).label,
+        filter_mode=None if len(options) <= SHORT_LIST else "contains",
+        placeholder="Kies",
+    )
+
+
+def enum_multiselect(label, enum, key, help=None) -> None:
+    """A multiselect over a ``LabelledEnum``: codes stored, Dutch labels shown."""
+    options = [e.value for e in enum]
+    st.multiselect(
+        label,
+        options,
+        key=key,
+        help=help,
+        format_func=lambda v: enum(v).label,
+        filter_mode=None if len(options) <= SHORT_LIST else "contains",
+        placeholder="Kies een of meer",
+        select_all=False,
+    )
