@@ -21,9 +21,11 @@ OPEN = (
 )
 
 
-def run(incidents: int = 100_000, n: int = 20) -> dict:
-    path = Path(tempfile.mkdtemp(prefix="datalek-clocks-")) / "demo.db"
-    dataset.generate(str(path), incidents, years=3, seed=1)
+def run(incidents: int = 100_000, n: int = 20, path: Path | None = None) -> dict:
+    """On a new demo database of ``incidents``, or on the one at ``path``."""
+    if path is None:
+        path = Path(tempfile.mkdtemp(prefix="datalek-clocks-")) / "demo.db"
+        dataset.generate(str(path), incidents, years=3, seed=1)
     with store.unit(path) as db:
         dpo_id = db.execute("SELECT id FROM users WHERE role = 'dpo' LIMIT 1").fetchone()[0]
         actor = auth.actor_for(db, dpo_id)
@@ -41,8 +43,8 @@ def run(incidents: int = 100_000, n: int = 20) -> dict:
         }
 
 
-def section(incidents: int = 100_000) -> list[str]:
-    r = run(incidents)
+def section(incidents: int = 100_000, path: Path | None = None) -> list[str]:
+    r = run(incidents, path=path)
     base = r["baseline"]["p50_ms"]
     lines = [
         "",
@@ -66,4 +68,6 @@ def section(incidents: int = 100_000) -> list[str]:
 
 
 if __name__ == "__main__":
-    print("\n".join(section()))
+    import sys
+
+    print("\n".join(section(path=Path(sys.argv[1]) if len(sys.argv) > 1 else None)))
