@@ -190,6 +190,22 @@ def test_a_supplement_carries_the_first_reference_and_may_not_predate_it(fresh_d
     assert authority.history(fresh_db, world["dpo"], notify).supplements == [made]
 
 
+@pytest.mark.parametrize(
+    "call", [authority.record_supplement, authority.record_withdrawal], ids=["supplement", "withdrawal"]
+)
+def test_a_later_notification_may_not_predate_the_last_supplement(fresh_db, world, notify, call):
+    """The notifications to the AP keep their order (found in review: a withdrawal dated before
+    an earlier supplement was accepted)."""
+    _initial(fresh_db, world, notify)
+    supplement = AWARE + timedelta(days=2)
+    authority.record_supplement(fresh_db, world["dpo"], notify, supplement, "Aantal betrokkenen bekend.")
+    errors = _errors(lambda: call(fresh_db, world["dpo"], notify, AWARE + timedelta(days=1), "Nog iets."))
+    assert errors["submitted_at"] == (
+        f"Dit moment ligt vóór de laatste aanvulling bij de AP ({clock.format_local(supplement)})."
+    )
+    assert call(fresh_db, world["dpo"], notify, supplement, "Nog iets.").submitted_at == supplement
+
+
 def test_after_a_withdrawal_nothing_more_can_be_sent(fresh_db, world, notify):
     _initial(fresh_db, world, notify)
     authority.record_withdrawal(fresh_db, world["dpo"], notify, AWARE + timedelta(days=2), "Geen datalek.")

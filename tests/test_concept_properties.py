@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from datalek import triage
-from datalek.actions import notification_draft
+from datalek.actions import consequences, notification_draft
 from datalek.actions.concept_sections import EXPLAINED, ap_label
 from datalek.actions.notification_draft import Sources
 from datalek.intake.situations import CountKind, Retrieval
@@ -222,3 +222,15 @@ def test_a_finer_kind_of_data_gets_exactly_the_advice_of_the_kind_it_refines(f: 
     fine = f.model_copy(update={"data_categories": [*finer, *f.data_categories]})
     coarse = f.model_copy(update={"data_categories": _coarse(fine.data_categories)})
     assert _outcome(triage.assess(fine, now=NOW)) == _outcome(triage.assess(coarse, now=NOW))
+
+
+@settings(max_examples=3000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(facts())
+def test_section_7_never_calls_consequences_serious_without_naming_them(f: Facts):
+    """§7 derived from the assessment: "Aanzienlijk" or "Ernstig" always comes with the
+    consequences it is about (found in review: an outage that harmed people said "Ernstig"
+    next to "Geen gevolgen voor de betrokkenen vastgesteld")."""
+    f = f.model_copy(update={"impacts": [], "severity": None, "consequences_reason": ""})
+    found = consequences.consequences(f, triage.assess(f, NOW).risk)
+    if found.severity in (Severity.MODERATE, Severity.SEVERE):
+        assert found.impacts, (found.severity, f)

@@ -18,6 +18,7 @@ from datalek.intake.situations import CountKind
 from datalek.models import AwareBasis, InvalidInput
 from datalek.store import audit_log
 from datalek.triage.facts import Cause, CrossBorder, OtherOrganisation, SecurityMeasure, Severity
+from datalek.triage.facts import DataCategory as D
 from tests.conftest import NOW, make_report
 
 AWARE = NOW - timedelta(hours=2)
@@ -349,6 +350,24 @@ def test_name_and_address_are_reported_as_recorded_and_the_care_file_as_health(f
         assert overstated.lower() not in (answers["4.kinds"] + answers["4.special"]).lower()
 
 
+def test_kinds_recorded_before_0_5_keep_the_meaning_they_had(fresh_db, world, decided):
+    """Before 0.5.0 a report of "naam en adres" was saved as ``basic`` + ``contact``; relabelling
+    ``contact`` as "telefoon, e-mail" dropped the address and claimed a phone and an e-mail
+    (found in review on an upgraded database). The old codes say what they said then."""
+    incident, facts = decided
+    _save(
+        fresh_db,
+        world,
+        incident.id,
+        facts.model_copy(update={"data_categories": [D.BSN, D.BASIC, D.CONTACT]}),
+    )
+    kinds = _concept(fresh_db, world, incident.id).answers()["4.kinds"]
+    assert kinds == (
+        "Burgerservicenummer (BSN); Naam, geboortedatum, geslacht; Contactgegevens (adres, telefoon, e-mail)"
+    )
+    assert D.CONTACT.label == "Contactgegevens (adres, telefoon, e-mail)"  # as in 0.4.0
+
+
 def test_section_7_gives_consequences_and_severity_in_the_forms_terms_without_enisa(fresh_db, world, decided):
     made = _concept(fresh_db, world, decided[0].id)
     answers = made.answers()
@@ -393,6 +412,27 @@ def test_the_notifier_comes_from_the_fgs_own_account(fresh_db, world, decided):
     assert answers["1.notifier_name"] == "Dpo"
     assert answers["1.notifier_title"] == "Privacy officer"
     assert answers["1.notifier_phone"] == "030 123 45 67"
+
+
+@pytest.mark.parametrize("why", ["disabled", "other_organisation"])
+def test_the_operator_s_concept_never_names_a_former_or_foreign_fg(fresh_db, world, decided, why):
+    """Made by the operator (CLI), the notifier is the active FG account of this organisation
+    with the organisation's FG address, else the organisation's settings (found in review: a
+    disabled former FG with that address was named)."""
+    from datalek.accounts.organisations import create_organisation
+    from datalek.accounts.users import create_user, set_active
+    from datalek.models import Actor, Role
+    from tests.conftest import PASSWORD
+
+    org = world.org
+    other = create_organisation(fresh_db, Actor.cli(), "Gemeente Elders", "Els Elders", "fg@elders.invalid")
+    home = other.id if why == "other_organisation" else org.id
+    former = create_user(fresh_db, Actor.cli(), "Oud FG Persoon", org.dpo_email, Role.DPO, PASSWORD, [home])
+    if why == "disabled":
+        set_active(fresh_db, Actor.cli(), former.id, False)
+    operator = Actor(user_id=None, role=Role.DPO, org_ids=(org.id,), system=True)  # as the CLI acts
+    made = documents.draft_notification(fresh_db, operator, decided[0].id)
+    assert made.answers()["1.notifier_name"] == org.dpo_name
 
 
 def test_section_2_gives_the_basis_of_awareness_and_each_change_of_it(fresh_db, world, decided, fake_clock):

@@ -11,8 +11,10 @@ from datalek import clock, deadlines, regime, store
 from datalek.accounts.downloads import Download
 from datalek.accounts.permissions import Action, IncidentRef
 from datalek.actions import authority, documents
+from datalek.handling import assessment
 from datalek.handling.decisions import Decision
 from datalek.models import Actor, Incident
+from datalek.triage.facts import LEGACY_CATEGORIES
 from ui import downloads
 from ui.callbacks import act
 from ui.forms import datetime_input, field_error, form_errors, local_datetime
@@ -166,6 +168,14 @@ def render(actor: Actor, incident: Incident, decision: Decision | None) -> None:
         "Open het meldformulier van de AP ernaast en neem antwoord voor antwoord over: klik in "
         "een vak, kies alles met Ctrl+A en kopieer met Ctrl+C."
     )
+    with store.unit() as db:
+        current = assessment.current(db, actor, incident.id)
+    if current and set(current.facts.data_categories) & LEGACY_CATEGORIES:
+        st.warning(
+            "De soorten gegevens staan nog in de oude indeling (zoals 'Contactgegevens (adres, "
+            "telefoon, e-mail)'). Kies in de beoordeling de soorten die echt betrokken waren, zoals "
+            "'Naam-, adres- en woonplaatsgegevens'. Dan zegt de melding niet meer dan er gebeurde."
+        )
     if draft.missing:
         st.warning(
             (

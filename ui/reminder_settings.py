@@ -23,7 +23,7 @@ def _form(org_id: int) -> OnceForm:
 
 def render(actor: Actor, orgs: list[Organisation]) -> None:
     hours = regime.CURRENT.period_hours
-    st.subheader("Herinneringen aan de termijn van 72 uur", anchor=False)
+    st.subheader(f"Herinneringen aan de termijn van {regime.CURRENT.period_hours} uur", anchor=False)
     st.write(
         f"Zolang een besluit over melden of de melding bij de AP nog open staat, krijgen de FG's "
         f"en de plaatsvervanger een e-mail op de uren hieronder (geteld vanaf het moment dat de "
@@ -60,7 +60,7 @@ def render(actor: Actor, orgs: list[Organisation]) -> None:
         )
         field_error(errors, "deputy_dpo_id")
         st.text_input(
-            "E-mailadres van het management (krijgt de e-mail na 72 uur)",
+            f"E-mailadres van het management (krijgt de e-mail na {regime.CURRENT.escalation_hours} uur)",
             value=current.management_email,
             key=form.field("management"),
             max_chars=200,

@@ -236,6 +236,12 @@ def _later_notification(
             errors["form"] = "De melding bij de AP is ingetrokken."
         elif submitted_at and submitted_at.tzinfo and submitted_at < state.initial.submitted_at:
             errors["submitted_at"] = "Dit moment ligt vóór de eerste melding bij de AP."
+        elif submitted_at and submitted_at.tzinfo and state.supplements:
+            last = max(n.submitted_at for n in state.supplements)
+            if submitted_at < last:  # the notifications to the AP keep their order
+                errors["submitted_at"] = (
+                    f"Dit moment ligt vóór de laatste aanvulling bij de AP ({clock.format_local(last)})."
+                )
         if errors:
             raise InvalidInput(errors)
         return _insert(

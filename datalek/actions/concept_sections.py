@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from datalek import clock, deadlines
+from datalek import clock, deadlines, regime
 from datalek.actions.consequences import consequences, inform_answer
 from datalek.actions.notification_types import Answer, Sources
 from datalek.intake.situations import CountKind
@@ -26,6 +26,8 @@ from datalek.triage.facts import (
 )
 
 D = DataCategory
+#: The notification period in hours, as the law of the regime sets it (72 under art. 33 AVG).
+PERIOD = regime.CURRENT.period_hours
 #: The AP form's option label of each kind of data. The youth-care file and child-protection
 #: information are health data for the AP (named in the explanation, ``4.explain``).
 AP_LABELS: dict[DataCategory, str] = {
@@ -121,8 +123,8 @@ def timeline(src: Sources, now: datetime) -> list[Answer]:
     answers.append(
         Answer(
             "2.late_reason",
-            "Reden van melden na 72 uur",
-            reason if late else "Niet van toepassing: binnen 72 uur gemeld.",
+            f"Reden van melden na {PERIOD} uur",
+            reason if late else f"Niet van toepassing: binnen {PERIOD} uur gemeld.",
         )
     )
     return answers

@@ -18,6 +18,7 @@ from datalek.models import Nature
 from datalek.triage.advice import RiskLevel
 from datalek.triage.facts import (
     SPECIAL_CATEGORIES,
+    AvailabilityEffect,
     AvailabilityState,
     ConfidentialityState,
     DataCategory,
@@ -70,6 +71,11 @@ def derived_impacts(f: Facts) -> list[Impact]:
             found.add(Impact.PHYSICAL_MENTAL_HARM)
     if Nature.AVAILABILITY in f.natures and f.availability is not AvailabilityState.TEMPORARY:
         found.add(Impact.LIMITATION_OF_RIGHTS)
+    # EDPB 01/2021 casus 3: an outage is judged by its effect on the people (issue #19).
+    if f.availability_effect is AvailabilityEffect.DELAYED:
+        found.add(Impact.LIMITATION_OF_RIGHTS)  # help, care, a decision or a payment came later
+    if f.availability_effect is AvailabilityEffect.HARM:
+        found |= {Impact.LIMITATION_OF_RIGHTS, Impact.PHYSICAL_MENTAL_HARM}
     if Nature.INTEGRITY in f.natures and f.integrity is not None and f.integrity.value != "altered_no_misuse":
         found.add(Impact.LIMITATION_OF_RIGHTS)
     return [i for i in Impact if i in found]
@@ -95,11 +101,13 @@ class Consequences:
 def consequences(f: Facts, risk: RiskLevel | None) -> Consequences:
     """§7 from the assessment: the FG's own view where she gave one, else derived."""
     reason = f.consequences_reason.strip() if (f.impacts or f.severity is not None) else ""
-    return Consequences(
-        impacts=list(f.impacts) or derived_impacts(f),
-        severity=f.severity or SEVERITY_OF_RISK[risk],
-        reason=reason,
-    )
+    impacts = list(f.impacts) or derived_impacts(f)
+    severity = f.severity or SEVERITY_OF_RISK[risk]
+    if not f.severity and not impacts and severity in (Severity.MODERATE, Severity.SEVERE):
+        # A risk the engine assumes for want of facts names no consequence: the severity of
+        # consequences nobody can name yet is not known (never "Ernstig" next to none).
+        severity = Severity.TBD
+    return Consequences(impacts=impacts, severity=severity, reason=reason)
 
 
 def inform_answer(

@@ -29,8 +29,17 @@ def _notifier(db: Database, actor: Actor, org: Organisation) -> notification_dra
     organisation's FG (by the organisation's FG address), else the organisation's settings."""
     row = account_sql.user(db, actor.user_id) if actor.user_id is not None else None
     if row is None or row["role"] != Role.DPO.value:
-        found = account_sql.user_by_email(db, org.dpo_email) if org.dpo_email else None
-        row = found if found and found["role"] == Role.DPO.value else None
+        # Only an active FG account of this organisation: never a former FG, nor another
+        # organisation's FG whose address happens to be set here (found in review).
+        wanted = (org.dpo_email or "").strip().lower()
+        row = next(
+            (
+                a
+                for a in account_sql.dpo_accounts(db, org.id)
+                if a["active"] and wanted and a["email"].strip().lower() == wanted
+            ),
+            None,
+        )
     if row is None:
         return notification_draft.Notifier(org.dpo_name, "", org.dpo_phone)
     return notification_draft.Notifier(

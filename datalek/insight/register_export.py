@@ -15,7 +15,7 @@ import re
 
 from sqlite_utils import Database
 
-from datalek import clock, store
+from datalek import clock, regime, store
 from datalek.accounts import audit
 from datalek.accounts.permissions import Action, OrgRef, require
 from datalek.actions.addressees import Addressee
@@ -41,6 +41,8 @@ def file_name(organisation: str, year: int, fmt: str) -> str:
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
+#: The register's verdict on the notification period of the regime (72 hours under art. 33 AVG).
+WITHIN = f"Binnen {regime.CURRENT.period_hours} uur"
 COLUMNS = [
     "Kenmerk",
     "Status",
@@ -70,7 +72,7 @@ COLUMNS = [
     "Gemeld bij AP",
     "Meldnummer AP",
     "Gemeld bij AP op",
-    "Binnen 72 uur",
+    WITHIN,
     "Reden vertraging",
     "Aanvullingen en intrekking",
     "Betrokkenen geïnformeerd",
@@ -191,7 +193,7 @@ def _actions_columns(row: dict, extra: dict) -> dict:
         out |= {
             "Meldnummer AP": initial["ap_reference"],
             "Gemeld bij AP op": _when(initial["submitted_at"]),
-            "Binnen 72 uur": "ja" if hours <= 72 else "nee",
+            WITHIN: "ja" if hours <= regime.CURRENT.period_hours else "nee",
             "Reden vertraging": initial["late_reason"],
         }
     out["Aanvullingen en intrekking"] = "\n".join(later)

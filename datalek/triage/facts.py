@@ -96,8 +96,8 @@ class DataCategory(LabelledEnum):
     PHONE = "phone"
     EMAIL = "email"
     DEMOGRAPHIC = "demographic"
-    BASIC = "basic"  # older, coarser code: name, date of birth, gender (kept loadable)
-    CONTACT = "contact"  # older, coarser code: telephone and e-mail (kept loadable)
+    BASIC = "basic"  # older, coarser code: name, date of birth, gender (``LEGACY``)
+    CONTACT = "contact"  # older, coarser code: address, telephone, e-mail (``LEGACY``)
     BSN = "bsn"
     ID_DOCUMENT = "id_document"
     FINANCIAL = "financial"
@@ -133,7 +133,7 @@ class DataCategory(LabelledEnum):
             "email": "E-mailadressen",
             "demographic": "Geslacht, geboortedatum en/of leeftijd",
             "basic": "Naam, geboortedatum, geslacht",
-            "contact": "Contactgegevens (telefoon, e-mail)",
+            "contact": "Contactgegevens (adres, telefoon, e-mail)",
             "bsn": "Burgerservicenummer (BSN)",
             "id_document": "Kopie identiteitsbewijs of ander officieel identificatienummer",
             "financial": "Financiële gegevens (inkomen, schulden, uitkering, rekeningnummer)",
@@ -157,6 +157,11 @@ class DataCategory(LabelledEnum):
             "unknown": "Nog onbekend",
         }
 
+
+#: The coarse codes of versions before 0.5.0. They keep the meaning they had when they were
+#: recorded (a report of "naam en adres" was saved as both); new answers use the AP form's
+#: finer kinds, and the FG is asked to refine an old answer before notifying.
+LEGACY_CATEGORIES = frozenset({DataCategory.BASIC, DataCategory.CONTACT})
 
 SPECIAL_CATEGORIES = frozenset(
     {

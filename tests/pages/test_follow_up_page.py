@@ -11,6 +11,7 @@ import navigation
 from datalek import clock
 from datalek.handling import assessment, decisions, incidents, prefill
 from datalek.handling.decisions import DecisionInput, Inform
+from datalek.triage.facts import DataCategory
 from tests.conftest import make_report
 from tests.pages.conftest import (
     button,
@@ -291,3 +292,33 @@ def test_the_concept_is_made_and_audited_only_when_its_tab_is_open(world, decide
     assert rows(db_path, "SELECT * FROM audit_log WHERE action = 'authority.concept'") == []
     opened(world, decided)
     assert len(rows(db_path, "SELECT * FROM audit_log WHERE action = 'authority.concept'")) == 1
+
+
+def test_kinds_of_data_in_the_old_division_are_flagged_before_notifying(world, decided, db_path):
+    """An assessment saved before 0.5.0 holds the coarse kinds ("Contactgegevens (adres,
+    telefoon, e-mail)"): the concept says them as recorded, and the FG is asked to refine them."""
+    db = open_db(db_path)
+    try:
+        latest = assessment.current(db, world["dpo"], decided.id)
+        old = latest.facts.model_copy(update={"data_categories": [DataCategory.BASIC, DataCategory.CONTACT]})
+        assessment.save(db, world["dpo"], decided.id, old, latest.effects, latest.remedial_action)
+    finally:
+        db.close()
+    at = opened(world, decided)
+    assert any("oude indeling" in w.value for w in at.warning), [w.value for w in at.warning]
+    assert "Contactgegevens (adres, telefoon, e-mail)" in " ".join(answer_areas(at))
+    db = open_db(db_path)  # refined: no warning
+    try:
+        latest = assessment.current(db, world["dpo"], decided.id)
+        assessment.save(
+            db,
+            world["dpo"],
+            decided.id,
+            latest.facts.model_copy(update={"data_categories": [DataCategory.NAME_ADDRESS]}),
+            latest.effects,
+            latest.remedial_action,
+        )
+    finally:
+        db.close()
+    fine = opened(world, decided)
+    assert not any("oude indeling" in w.value for w in fine.warning)
