@@ -51,8 +51,8 @@ def once(db: Database, actor: Actor, key: str, form: str) -> Iterator[None]:
     call failing later gives the key back. Permission checks and validation before the write
     work as always (a refusal is audited in its own transaction)."""
 
-    def check() -> None:
-        if not claim(db, actor, key, form):
+    def check(write_db: Database) -> None:  # the connection that writes (see group_commit)
+        if not claim(write_db, actor, key, form):
             raise Repeated(form)
 
     store.first_in_next_write(db, check)

@@ -9,7 +9,7 @@ import click
 
 from datalek import __version__
 from datalek.accounts.permissions import PermissionDenied
-from datalek.cli import accounts, assess, deadlines, documents, records, reminders
+from datalek.cli import accounts, assess, deadlines, documents, records, reminders, stats
 
 
 @click.group()
@@ -31,6 +31,7 @@ for command in (
     documents.report,
     deadlines.deadlines_cmd,
     reminders.reminders_group,
+    stats.stats_group,
 ):
     main.add_command(command)
 

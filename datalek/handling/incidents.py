@@ -22,8 +22,8 @@ from datalek.handling import outstanding, repeats
 from datalek.intake import notice
 from datalek.intake.report import Report
 from datalek.models import Actor, AwareBasis, Incident, InvalidInput, Status, Supplement
+from datalek.store import group_commit, report_drafts
 from datalek.store import incidents as sql
-from datalek.store import report_drafts
 
 log = logging.getLogger(__name__)
 
@@ -100,12 +100,15 @@ def submit_report(
 ) -> Incident:
     """Store a new report with its reference number, audited in the same transaction; then,
     with ``mail``, tell the organisation's FG (in the background: the reference and a link).
+    The transaction is one job of a group commit (``store.group_commit``): this returns only
+    after the group committed, and a report that fails fails alone.
 
     A notice that cannot be prepared or sent never makes a stored report look unsaved."""
     require(db, actor, Action.REPORT, OrgRef(report.org_id))
     at = at or clock.now()
     year = at.astimezone(clock.AMSTERDAM).year
-    with store.write(db):
+
+    def write(db: Database) -> int:  # in this process's group writer (store.group_commit)
         seq = sql.next_seq(db, report.org_id, year)
         row = _row_for(report, actor, at, year, seq)
         row["pii_kept"] = int(pii_kept)
@@ -133,6 +136,9 @@ def submit_report(
             repeat=repeat_of is not None,
         )
         report_drafts.delete(db, actor.user_id)  # the report being written is sent (handling.report_drafts)
+        return incident_id
+
+    incident_id = group_commit.run(db, write)  # returns once committed
     incident = to_model(sql.incident(db, incident_id))
     if mail is not None:
         _tell_the_dpo(db, mail, incident)

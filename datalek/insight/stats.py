@@ -138,7 +138,6 @@ def _scope(db: Database, actor: Actor, org_id: int | None, action: Action) -> li
 
 def available_years(db: Database, actor: Actor, org_id: int | None = None) -> list[int]:
     org_ids = _scope(db, actor, org_id, Action.SEE_DASHBOARD)
-    sql.refresh(db, local_today().isoformat())
     return sql.years(db, org_ids)
 
 
@@ -163,8 +162,7 @@ def dashboard(
     """Every figure of the dashboard for one selection, and the year before."""
     org_ids = _scope(db, actor, org_id, Action.SEE_DASHBOARD)
     today = today or local_today()
-    sql.refresh(db, today.isoformat())
-    rows = sql.cube(db, org_ids, [year, year - 1])
+    rows = sql.cube(db, org_ids, [year, year - 1], today)
     lattices = {y: Lattice(rows, y, org_ids, threshold(), as_of_for(y, today)) for y in (year, year - 1)}
     now = lattices[year]
     if department is not None and department not in now.departments:
@@ -385,7 +383,6 @@ class Overview:
 
 def years(db: Database, actor: Actor, org_ids: list[int]) -> list[int]:
     require(db, actor, Action.SEE_OVERVIEW, OrgSelection(tuple(org_ids)))
-    sql.refresh(db, local_today().isoformat())
     return sql.years(db, org_ids)
 
 

@@ -79,16 +79,22 @@ class Transaction:
 
 
 _OPEN: weakref.WeakKeyDictionary[Database, Transaction] = weakref.WeakKeyDictionary()
-_FIRST: weakref.WeakKeyDictionary[Database, Callable[[], None]] = weakref.WeakKeyDictionary()
+_FIRST: weakref.WeakKeyDictionary[Database, Callable[[Database], None]] = weakref.WeakKeyDictionary()
 
 
-def first_in_next_write(db: Database, check: Callable[[], None] | None) -> None:
-    """Run ``check`` first inside the next ``write`` opened on ``db`` (None: forget it). It may
+def first_in_next_write(db: Database, check: Callable[[Database], None] | None) -> None:
+    """Run ``check`` first inside the next ``write`` opened on ``db`` (None: forget it), with
+    the connection that writes: ``db`` itself, or the group writer's (``group_commit``). It may
     write, or raise to refuse the whole transaction: a form's submission key is claimed so."""
     if check is None:
         _FIRST.pop(db, None)
     else:
         _FIRST[db] = check
+
+
+def take_first(db: Database) -> Callable[[Database], None] | None:
+    """Take the check ``first_in_next_write`` left on ``db``: its write runs elsewhere."""
+    return _FIRST.pop(db, None)
 
 
 def transaction(db: Database) -> Transaction:
@@ -105,18 +111,45 @@ def transaction(db: Database) -> Transaction:
 #: ("database is locked"). Other processes (the command line) still meet SQLite's own lock.
 #: Re-entrant, so a thread that opens a second connection behaves as before (SQLite decides).
 _WRITERS = threading.RLock()
+_HELD = threading.local()
+
+
+@contextmanager
+def writer_lock() -> Iterator[None]:
+    """Hold this process's write lock (``_WRITERS``); StorageError after the busy timeout."""
+    if not _WRITERS.acquire(timeout=BUSY_TIMEOUT_MS / 1000):
+        raise StorageError("database is locked (writers of this process)")
+    _HELD.depth = getattr(_HELD, "depth", 0) + 1
+    try:
+        yield
+    finally:
+        _HELD.depth -= 1
+        _WRITERS.release()
+
+
+def holds_writer_lock() -> bool:
+    """True inside a ``write`` of this thread: a write handed to another thread would wait for
+    the lock this thread holds."""
+    return getattr(_HELD, "depth", 0) > 0
 
 
 @contextmanager
 def write(db: Database) -> Iterator[Database]:
     """A writing transaction, started with BEGIN IMMEDIATE; rolled back on any error."""
-    if not _WRITERS.acquire(timeout=BUSY_TIMEOUT_MS / 1000):
-        raise StorageError("database is locked (writers of this process)")
-    try:
-        with _transaction(db):
-            yield db
-    finally:
-        _WRITERS.release()
+    with writer_lock(), _transaction(db):
+        yield db
+
+
+def storage_error(exc: BaseException) -> BaseException:
+    """What a failed write raises: SQLite's own failures (a full disk, a lock timeout) as
+    ``StorageError``; a constraint (``IntegrityError``) and the domain's errors as they are."""
+    if isinstance(exc, sqlite3.OperationalError | sqlite3.DatabaseError) and not isinstance(
+        exc, sqlite3.IntegrityError
+    ):
+        error = StorageError(str(exc))
+        error.__cause__ = exc
+        return error
+    return exc
 
 
 @contextmanager
@@ -128,20 +161,52 @@ def _transaction(db: Database) -> Iterator[Database]:
     _OPEN[db] = tx = Transaction()
     try:
         if first := _FIRST.pop(db, None):
-            first()
+            first(db)
         yield db
         for callback in tx.before_commit:
             callback()
         db.execute("COMMIT")
     except BaseException as exc:
         db.rollback()
-        if isinstance(exc, sqlite3.OperationalError | sqlite3.DatabaseError) and not isinstance(
-            exc, sqlite3.IntegrityError
-        ):
-            raise StorageError(str(exc)) from exc
-        raise
+        error = storage_error(exc)
+        if error is exc:
+            raise
+        raise error from exc
     finally:
         _OPEN.pop(db, None)
+    run_after_commit(tx)
+
+
+@contextmanager
+def savepoint(db: Database, tx: Transaction, first: Callable[[Database], None] | None) -> Iterator[Database]:
+    """One job of a group commit, inside the group's ``BEGIN IMMEDIATE`` (``group_commit``):
+    its own ``Transaction`` and a SAVEPOINT, so that it succeeds or fails alone. ``first`` and
+    the job's before-commit callbacks run inside the savepoint; its after-commit callbacks are
+    left for the caller to run after the group's COMMIT. On an error the savepoint is rolled
+    back, unless SQLite already rolled back the whole transaction (a full disk does)."""
+    db.execute("SAVEPOINT job")
+    outer = _OPEN.get(db)
+    _OPEN[db] = tx
+    try:
+        if first is not None:
+            first(db)
+        yield db
+        for callback in tx.before_commit:
+            callback()
+        db.execute("RELEASE job")
+    except BaseException:
+        if db.conn.in_transaction:
+            db.execute("ROLLBACK TO job")
+            db.execute("RELEASE job")
+        raise
+    finally:
+        if outer is None:
+            _OPEN.pop(db, None)
+        else:
+            _OPEN[db] = outer
+
+
+def run_after_commit(tx: Transaction) -> None:
     for callback in tx.after_commit:
         try:
             callback()

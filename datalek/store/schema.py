@@ -541,3 +541,18 @@ def m0016_notifier(db: Database) -> None:
         ALTER TABLE users ADD COLUMN phone TEXT NOT NULL DEFAULT '';
         """
     )
+
+
+@MIGRATIONS(name="0017_rollup")
+def m0017_rollup(db: Database) -> None:
+    """The roll-up maintained inside every write (``datalek.store.rollup``): each incident's
+    facts kept, the cube keyed for adding and subtracting, triggers on the source tables.
+    Replaces the roll-up refreshed by its readers (``stats_state``); counted once now."""
+    from datalek.store import rollup  # the definitions of this version
+
+    db.execute("DROP TABLE stats_cube")
+    db.execute("DROP TABLE stats_state")
+    for statement in rollup.TABLES.split(";"):
+        if statement.strip():
+            db.execute(statement)
+    rollup.rebuild(db)

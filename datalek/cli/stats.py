@@ -1,0 +1,62 @@
+"""``stats rebuild`` and ``stats verify``: the roll-up behind the dashboard and the yearly
+report. Normal work never needs them: every write keeps the roll-up exact
+(``datalek.store.rollup``). ``verify`` checks that; ``rebuild`` recounts it from the sources,
+after a change made outside the app, say, with its triggers switched off."""
+
+from __future__ import annotations
+
+import sys
+import time
+
+import click
+
+from datalek.cli.common import db_option, open_db
+from datalek.store import stats as sql
+
+_SHOWN = 20
+
+
+@click.group("stats")
+def stats_group() -> None:
+    """The roll-up of the dashboard: check it, or count it again."""
+
+
+@stats_group.command("rebuild")
+@db_option
+def rebuild(db_path) -> None:
+    """Count the whole roll-up again from the incidents and what followed them."""
+    db = open_db(db_path)
+    try:
+        start = time.perf_counter()
+        sql.rebuild(db)
+        seconds = time.perf_counter() - start
+    finally:
+        db.close()
+    click.echo(f"Cijfers opnieuw geteld in {seconds:.1f} s.")
+
+
+def _cell(row: tuple) -> str:
+    year, org_id, department, dimension, key, stored, counted = row
+    where = f"{year}, organisatie {org_id}, afdeling '{department or '-'}', {dimension}"
+    return f"  {where}{f' = {key!r}' if key != '' else ''}: opgeslagen {stored}, nu geteld {counted}"
+
+
+@stats_group.command("verify")
+@db_option
+def verify(db_path) -> None:
+    """Compare the roll-up with a fresh count over the same definitions; exit 1 when they differ."""
+    db = open_db(db_path)
+    try:
+        rows, count = sql.differences(db, _SHOWN)
+    finally:
+        db.close()
+    if not count:
+        click.echo("De cijfers kloppen: de rollup is gelijk aan een nieuwe telling.")
+        return
+    click.echo(f"De rollup wijkt af van een nieuwe telling in {count} cel(len):", err=True)
+    for row in rows:
+        click.echo(_cell(row), err=True)
+    if count > len(rows):
+        click.echo(f"  ... en nog {count - len(rows)}.", err=True)
+    click.echo("Tel opnieuw met 'python -m datalek stats rebuild'.", err=True)
+    sys.exit(1)
