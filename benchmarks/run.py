@@ -39,8 +39,9 @@ def main() -> None:
         "## Incident creation under concurrent writers (WAL, synchronous=FULL)",
         "",
         "Domain = `incidents.submit_report` (permission check, reference number, status history,"
-        " hash-chained audit row, one `BEGIN IMMEDIATE` transaction, a new connection per"
-        " incident). Baseline = raw `sqlite3` insert of one row per `BEGIN IMMEDIATE`"
+        " hash-chained audit row, the roll-up kept up to date in the write; the caller opens a"
+        " connection per incident, the process's writer thread commits the queued reports in"
+        " groups: `datalek/store/group_commit.py`). Baseline = raw `sqlite3` insert of one row per `BEGIN IMMEDIATE`"
         " transaction with the same pragmas and a new connection per insert.",
         "",
         "| writers | domain commits/s | p50 ms | p99 ms | raw commits/s | raw p50 ms | raw p99 ms"
