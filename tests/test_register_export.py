@@ -312,7 +312,6 @@ def test_the_register_keeps_a_late_notification_late_after_the_awareness_moved(f
     # The dashboard and the yearly report count it as the register does: late (80 hours).
     from datalek.store import stats as stats_sql
 
-    stats_sql.refresh(fresh_db, clock.today().isoformat())
     figures = {(d, k): n for *_, d, k, n in stats_sql.cube(fresh_db, [world.org.id], [2026])}
     assert figures[("notified", "")] == 1
     assert ("within72", "") not in figures

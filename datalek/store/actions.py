@@ -6,8 +6,6 @@ from __future__ import annotations
 
 from sqlite_utils import Database
 
-from datalek.store import stats as stats_sql
-
 
 def _insert(db: Database, table: str, row: dict) -> int:
     columns = list(row)
@@ -208,8 +206,7 @@ def mark_repeats(db: Database, incident_id: int | None = None) -> None:
         [incident_id] if incident_id else [],
     )
     if incident_id is None:
-        db.execute(_REPEAT.format(where="1"))
-        stats_sql.forget(db)  # old incidents may have changed without moving updated_at
+        db.execute(_REPEAT.format(where="1"))  # the roll-up's triggers follow (store.rollup)
     else:
         db.execute(_REPEAT.format(where="id = ?"), [incident_id])
 

@@ -33,15 +33,6 @@ from datalek.store import rollup, write
 HOURS_CAP = rollup.HOURS_CAP
 
 
-def forget(db: Database) -> None:
-    """Kept for bulk writers of the lazy version: the roll-up follows every write itself."""
-
-
-def refresh(db: Database, today: str) -> str:
-    """Kept for callers of the lazy version: nothing to bring up to date, ever. Returns ''."""
-    return ""
-
-
 def rebuild(db: Database) -> None:
     """Recount the whole roll-up from the sources in one write (``datalek stats rebuild``)."""
     with write(db):
