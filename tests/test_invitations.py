@@ -12,7 +12,6 @@ from dataclasses import fields
 from datetime import timedelta
 
 import pytest
-from aiosmtpd.controller import Controller
 from argon2 import PasswordHasher
 from argon2.exceptions import VerificationError
 
@@ -26,7 +25,7 @@ from datalek.config import SmtpSettings
 from datalek.models import Actor, InvalidInput, Role
 from datalek.store import audit_log
 from tests.conftest import PASSWORD
-from tests.test_notice import Inbox, free_port
+from tests.test_notice import Inbox, free_port, smtp_server
 
 BASE_URL = "https://datalek.test.invalid"
 NEW_PASSWORD = "mijn eigen geheime zin"
@@ -35,18 +34,8 @@ LINK = re.compile(re.escape(BASE_URL) + r"/wachtwoord-instellen\?code=([A-Za-z0-
 
 @pytest.fixture
 def mail() -> Iterator[tuple[SmtpSettings, Inbox]]:
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    try:
-        yield (
-            SmtpSettings(
-                host="127.0.0.1", port=controller.port, base_url=BASE_URL, sender="datalek@test.invalid"
-            ),
-            inbox,
-        )
-    finally:
-        controller.stop()
+    with smtp_server(BASE_URL) as (settings, inbox, _):
+        yield settings, inbox
 
 
 @pytest.fixture(autouse=True)

@@ -6,6 +6,7 @@ import email
 import logging
 import socket
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.policy import default as default_policy
@@ -52,20 +53,26 @@ class Inbox:
         return "250 Message accepted for delivery"
 
 
-@pytest.fixture
-def smtp() -> Iterator[tuple[SmtpSettings, Inbox]]:
+@contextmanager
+def smtp_server(base_url: str = BASE_URL) -> Iterator[tuple[SmtpSettings, Inbox, Controller]]:
+    """A real SMTP server (aiosmtpd) on a free port, the settings that send to it, and what it
+    received; shared by the tests of every mail the app sends."""
     inbox = Inbox()
     controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
     controller.start()
     try:
-        yield (
-            SmtpSettings(
-                host="127.0.0.1", port=controller.port, base_url=BASE_URL, sender="datalek@test.invalid"
-            ),
-            inbox,
+        settings = SmtpSettings(
+            host="127.0.0.1", port=controller.port, base_url=base_url, sender="datalek@test.invalid"
         )
+        yield settings, inbox, controller
     finally:
         controller.stop()
+
+
+@pytest.fixture
+def smtp() -> Iterator[tuple[SmtpSettings, Inbox]]:
+    with smtp_server() as (settings, inbox, _):
+        yield settings, inbox
 
 
 def test_notice_contains_reference_and_link(smtp):

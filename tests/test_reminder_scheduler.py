@@ -23,7 +23,7 @@ from datalek.config import SmtpSettings
 from datalek.handling import incidents
 from datalek.models import Actor, Role
 from tests.conftest import PASSWORD, eventually, make_report
-from tests.test_notice import Inbox, free_port
+from tests.test_notice import Inbox, smtp_server
 
 BASE_URL = "https://datalek.test.invalid"
 #: Saturday 24 October 2026, 12:00 in Amsterdam (summer time, UTC+2); summer time ends on
@@ -35,19 +35,8 @@ DEPARTMENT = "Team Jeugd Noord"
 
 @pytest.fixture
 def smtp() -> Iterator[tuple[SmtpSettings, Inbox, Controller]]:
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    try:
-        yield (
-            SmtpSettings(
-                host="127.0.0.1", port=controller.port, base_url=BASE_URL, sender="datalek@test.invalid"
-            ),
-            inbox,
-            controller,
-        )
-    finally:
-        controller.stop()
+    with smtp_server(BASE_URL) as found:
+        yield found
 
 
 class FakeClock:
