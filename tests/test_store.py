@@ -352,3 +352,11 @@ def test_a_database_of_version_0_1_0_keeps_its_fg_details_under_the_new_names(tm
         True,
     )
     assert not {c for c in columns if c.startswith("fg_")}
+
+
+def test_the_migrations_are_registered_oldest_first_and_each_once():
+    """``datalek/store/schema/`` holds them in modules per stage: importing those modules in the
+    wrong order would apply a newer migration before an older one."""
+    names = [m.name for m in schema.MIGRATIONS._migrations]
+    assert names == sorted(names) and len(set(names)) == len(names)
+    assert [int(n[:4]) for n in names] == list(range(1, len(names) + 1))
