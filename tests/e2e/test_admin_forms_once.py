@@ -167,7 +167,8 @@ def test_a_double_click_on_aanvulling_toevoegen_adds_one_supplement(page, server
     box.fill("De ontvanger heeft de brief teruggestuurd.")
     page.get_by_role("button", name="Aanvulling toevoegen").dblclick()  # the text is still in focus
     areas = page.get_by_label("Wat wil je toevoegen?")  # the old one may linger while drawing
-    wait_until(page, lambda: [a.input_value() for a in areas.all()] == [""])
+    # the values of the fields on screen now, without waiting for one that is being replaced
+    wait_until(page, lambda: areas.evaluate_all("els => els.map(e => e.value)") == [""])
     said = _outcome_under(page, "Aanvulling toevoegen")
     assert said in ("Je aanvulling is opgeslagen.", ALREADY)
     assert _count(path, "SELECT count(*) FROM supplements WHERE incident_id = ?", [mine.id]) == 1

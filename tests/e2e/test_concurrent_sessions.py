@@ -34,11 +34,6 @@ def fill(page, marker: str) -> None:
         again.click()
         settle(page)
     fill_letter_report(page, f"Plan naar een oud adres gestuurd ({marker}).")
-    # Under test is what the server does with four sessions at once, not the click that can be
-    # lost right after typing (a Streamlit limit, tests/e2e/test_report_once.py): let the
-    # description reach the server before "Versturen" is clicked.
-    page.get_by_label("Korte beschrijving").press("Tab")
-    settle(page)
 
 
 def confirmed_reference(page) -> str | None:
