@@ -490,6 +490,9 @@ RULE_TABLE = [
     (Action.REMINDER_SETTINGS, DPO, OrgRef(ORG), True),
     (Action.REMINDER_SETTINGS, DPO, OrgRef(OTHER_ORG), False),
     *[(Action.REMINDER_SETTINGS, role, OrgRef(ORG), False) for role in (REP, MGT, ADM, "cli")],
+    (Action.LETTER_TEMPLATES, DPO, OrgRef(ORG), True),
+    (Action.LETTER_TEMPLATES, DPO, OrgRef(OTHER_ORG), False),
+    *[(Action.LETTER_TEMPLATES, role, OrgRef(ORG), False) for role in (REP, MGT, ADM, "cli")],
     # setup runs only on an empty installation, checked inside its own transaction
     *[(Action.SETUP, role, None, False) for role in (REP, DPO, MGT, ADM, "cli")],
 ]

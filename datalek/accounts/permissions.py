@@ -66,6 +66,8 @@ class Action(StrEnum):
     MAKE_LETTER = "subjects.letter"
     RECORD_NOTICE = "subjects.notice"
     RECORD_PUBLIC_NOTICE = "subjects.public_notice"
+    #: the informing list: families, persons, deviations and each family's safety
+    MANAGE_HOUSEHOLDS = "subjects.households"
     ADD_MEASURE = "measure.add"
     CHANGE_MEASURE = "measure.status"
     READ_MEASURES = "measure.read"
@@ -104,6 +106,8 @@ class Action(StrEnum):
     CHANGE_DPO_CONTACT = "organisation.dpo_contact"
     #: the deputy FG, management contact and reminder points of the notification period
     REMINDER_SETTINGS = "organisation.reminders"
+    #: the organisation's letter texts per kind of reader (versioned)
+    LETTER_TEMPLATES = "organisation.letter_templates"
     READ_RETENTION = "retention.read"
     SET_RETENTION = "retention.set"
     LIST_RETENTION_DUE = "retention.list"
@@ -280,6 +284,7 @@ HANDLER_ACTIONS = (
     Action.MAKE_LETTER,
     Action.RECORD_NOTICE,
     Action.RECORD_PUBLIC_NOTICE,
+    Action.MANAGE_HOUSEHOLDS,
     Action.ADD_MEASURE,
     Action.CHANGE_MEASURE,
     Action.READ_MEASURES,
@@ -332,6 +337,7 @@ RULES: dict[Action, Rule] = {
     Action.INVITE_DEPUTY: _dpo_of_org,
     Action.LIST_DPO_TEAM: _dpo_of_org,
     Action.REMINDER_SETTINGS: _dpo_of_org,
+    Action.LETTER_TEMPLATES: _dpo_of_org,
     # Setup is refused as soon as any account exists, checked inside its own transaction.
     Action.SETUP: _never,
 }

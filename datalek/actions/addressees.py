@@ -17,11 +17,18 @@ ADULT_AGE = 18
 
 
 class Addressee(LabelledEnum):
-    """A kind of reader; each gets a letter written for them."""
+    """A kind of reader; each gets a letter written for them.
+
+    ``YOUNG_PERSON`` is the older, coarser code (a young person of 12 to 17) of notices and
+    checks recorded before 0.6.0; it keeps its meaning and label and is no longer offered."""
 
     PERSON = "person"
     PARENTS = "parents"
     YOUNG_PERSON = "young_person"
+    YOUNG_12_15 = "young_12_15"
+    YOUNG_16_17 = "young_16_17"
+    REPRESENTATIVE = "representative"
+    EMPLOYEE = "employee"
 
     @classmethod
     def _labels(cls) -> dict[str, str]:
@@ -29,7 +36,110 @@ class Addressee(LabelledEnum):
             "person": "De betrokkene zelf (volwassene)",
             "parents": "Ouders of voogd met gezag",
             "young_person": "De jongere zelf",
+            "young_12_15": "Jongere van 12 tot en met 15 jaar",
+            "young_16_17": "Jongere van 16 of 17 jaar",
+            "representative": "Wettelijk vertegenwoordiger (curator, mentor, bewindvoerder)",
+            "employee": "Medewerker",
         }
+
+    @classmethod
+    def options(cls) -> list[Addressee]:
+        """What can be chosen for new records: the legacy code is not."""
+        return [a for a in cls if a is not cls.YOUNG_PERSON]
+
+    @property
+    def young(self) -> bool:
+        """A letter for a young person: no article numbers or legal terms, always "je"."""
+        return self in (Addressee.YOUNG_PERSON, Addressee.YOUNG_12_15, Addressee.YOUNG_16_17)
+
+
+class Relation(LabelledEnum):
+    """How a person on the informing list relates to the breach and to the others in the family."""
+
+    CHILD = "child"
+    PARENT_GEZAG = "parent_gezag"
+    PARENT_NO_GEZAG = "parent_no_gezag"
+    GUARDIAN = "guardian"
+    ADULT_CLIENT = "adult_client"
+    REPRESENTATIVE = "representative"
+    EMPLOYEE = "employee"
+    OTHER = "other"
+
+    @classmethod
+    def _labels(cls) -> dict[str, str]:
+        return {
+            "child": "Kind of jongere (cliënt)",
+            "parent_gezag": "Ouder met gezag",
+            "parent_no_gezag": "Ouder zonder gezag",
+            "guardian": "Voogd",
+            "adult_client": "Volwassen cliënt",
+            "representative": "Wettelijk vertegenwoordiger van een volwassene",
+            "employee": "Medewerker",
+            "other": "Iemand anders",
+        }
+
+
+class AgeBand(LabelledEnum):
+    """The age of a person when no date of birth is recorded (the least data that does the job)."""
+
+    UNDER_12 = "under_12"
+    FROM_12_TO_15 = "12_15"
+    FROM_16_TO_17 = "16_17"
+    ADULT = "adult"
+
+    @classmethod
+    def _labels(cls) -> dict[str, str]:
+        return {
+            "under_12": "Jonger dan 12 jaar",
+            "12_15": "12 tot en met 15 jaar",
+            "16_17": "16 of 17 jaar",
+            "adult": "18 jaar of ouder",
+        }
+
+
+class ParentsWithheld(LabelledEnum):
+    """Why the parents of a young person of 12 to 15 are not informed (documented by the FG)."""
+
+    NONE = ""
+    HARM = "harm"
+    PROFESSIONAL_SECRECY = "professional_secrecy"
+
+    @classmethod
+    def _labels(cls) -> dict[str, str]:
+        return {
+            "": "De ouders met gezag worden geïnformeerd",
+            "harm": "Informeren van de ouders schaadt het kind",
+            "professional_secrecy": "Beroepsgeheim tegenover de ouders",
+        }
+
+
+class Concern(LabelledEnum):
+    """Why a recipient must not receive a message (safety before speed)."""
+
+    SUBJECT_OF_CONCERN = "subject_of_concern"
+    VIOLENT_PARTNER = "violent_partner"
+    VEILIG_THUIS = "veilig_thuis"
+    OTHER = "other"
+
+    @classmethod
+    def _labels(cls) -> dict[str, str]:
+        return {
+            "subject_of_concern": "Ouder of verzorger over wie zorgen zijn",
+            "violent_partner": "(Ex-)partner die geweld heeft gebruikt",
+            "veilig_thuis": "Melding bij Veilig Thuis in het dossier",
+            "other": "Een ander gevaar voor het kind of iemand anders",
+        }
+
+
+class AddressForm(LabelledEnum):
+    """How a letter addresses its reader; the organisation chooses per kind of reader."""
+
+    U = "u"
+    JE = "je"
+
+    @classmethod
+    def _labels(cls) -> dict[str, str]:
+        return {"u": "u (formeel)", "je": "je (informeel)"}
 
 
 class AgeGroup(LabelledEnum):

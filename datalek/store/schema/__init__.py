@@ -13,3 +13,5 @@ from datalek.store.schema.register import *  # noqa: F403 - 0001-0005
 from datalek.store.schema.access import *  # noqa: F403 - 0006-0011
 from datalek.store.schema.corrections import *  # noqa: F403 - 0012-0013
 from datalek.store.schema.clock import *  # noqa: F403 - 0014-0017
+from datalek.store.schema.informing import *  # noqa: F403 - 0018
+from datalek.store.schema.accountability import *  # noqa: F403 - 0019-
