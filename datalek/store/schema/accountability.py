@@ -45,3 +45,50 @@ def m0019_evidence(db: Database) -> None:
         ALTER TABLE organisations ADD COLUMN small_number INTEGER NOT NULL DEFAULT 5;
         """
     )
+
+
+@MIGRATIONS(name="0020_lessons")
+def m0020_lessons(db: Database) -> None:
+    """What the organisation learned from an incident, recorded when it is closed (a theme, the
+    lesson in the FG's words, and the preventive measure that follows or why there is none);
+    per organisation and year the FG's own summary per theme and her narrative for the board
+    (append-only: the newest row counts, older ones stay). Who was consulted for a decision, and
+    the incident a duplicate report repeats (a duplicate is counted apart, never as a breach or as
+    "geen datalek")."""
+    db.executescript(
+        """
+        CREATE TABLE lessons (
+            id INTEGER PRIMARY KEY,
+            incident_id INTEGER NOT NULL REFERENCES incidents(id),
+            theme TEXT NOT NULL,
+            learned TEXT NOT NULL,
+            prevention TEXT NOT NULL CHECK (prevention IN ('measure', 'none')),
+            measure_id INTEGER REFERENCES measures(id),
+            no_measure_reason TEXT NOT NULL DEFAULT '',
+            recorded_by INTEGER REFERENCES users(id),
+            recorded_at TEXT NOT NULL
+        );
+        CREATE INDEX lessons_incident ON lessons (incident_id, id);
+        CREATE TABLE theme_summaries (
+            id INTEGER PRIMARY KEY,
+            org_id INTEGER NOT NULL REFERENCES organisations(id),
+            year INTEGER NOT NULL,
+            theme TEXT NOT NULL,
+            summary TEXT NOT NULL,
+            written_by INTEGER REFERENCES users(id),
+            written_at TEXT NOT NULL
+        );
+        CREATE INDEX theme_summaries_org_year ON theme_summaries (org_id, year, theme, id);
+        CREATE TABLE year_narratives (
+            id INTEGER PRIMARY KEY,
+            org_id INTEGER NOT NULL REFERENCES organisations(id),
+            year INTEGER NOT NULL,
+            text TEXT NOT NULL,
+            written_by INTEGER REFERENCES users(id),
+            written_at TEXT NOT NULL
+        );
+        CREATE INDEX year_narratives_org_year ON year_narratives (org_id, year, id);
+        ALTER TABLE decisions ADD COLUMN consulted TEXT NOT NULL DEFAULT '';
+        ALTER TABLE decisions ADD COLUMN duplicate_of INTEGER REFERENCES incidents(id);
+        """
+    )
