@@ -4,11 +4,18 @@ A letter says what happened and which data, the likely consequences, what the or
 did, what the reader can do, and how to reach the FG (the AP's expectations, docs/domain/ap-form.md §3).
 It is written from the structured facts and from texts the FG writes for the reader: the
 reporter's own description is never copied in, because it may name other people. The
-letter holds no name or address: the organisation prints it on its letterhead per family.
+letter holds no name or address: the organisation prints it on its letterhead per family, or
+fills the merge fields of ``Letter.to_merge_docx`` from its own system for a whole group.
+
+A letter is a template (``letter_texts.Template``: the built-in text or the organisation's own
+version) filled in one pass: the template is split into its title, headings and lines first,
+then each ``{name}`` in a line is replaced by its value. A value is never read again, so text
+the FG typed ("{advies}", "## ...") stays literal text.
 """
 
 from __future__ import annotations
 
+import hashlib
 import io
 import re
 from dataclasses import dataclass
@@ -16,12 +23,23 @@ from datetime import date
 
 from pydantic import BaseModel, ConfigDict, field_validator
 
-from datalek.actions.addressees import Addressee
+from datalek.actions import letter_advice, letter_texts
+from datalek.actions.addressees import Addressee, AddressForm
+from datalek.actions.letter_texts import Template
 from datalek.models import IncidentType, InvalidInput, Organisation
-from datalek.triage.facts import DataCategory, Facts
+from datalek.triage.facts import Facts
 
 MAX_TEXT = 3000
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+#: "{name}": a placeholder when ``name`` is one of ``letter_texts.PLACEHOLDERS``.
+PLACEHOLDER = re.compile(r"\{([^{}\n]*)\}")
+#: The merge fields at the top of a mail-merge letter, one line each.
+MERGE_FIELDS = (("Naam",), ("Adres",), ("Postcode", "Woonplaats"))
+
+
+def clean(text: str) -> str:
+    """Without the control characters a Word file cannot hold; Windows line ends as "\\n"."""
+    return _CONTROL.sub("", text.replace("\x0b", "\n").replace("\r\n", "\n"))
 
 
 class LetterText(BaseModel):
@@ -33,14 +51,14 @@ class LetterText(BaseModel):
     consequences: str = ""
     measures: str = ""
     what_you_can_do: str = ""
+    #: Which data, in plain words; empty: ``documents.letter_for`` takes it from the facts.
+    data: str = ""
 
     @field_validator("*", mode="before")
     @classmethod
     def _printable(cls, value):
         """Pasted text may carry control characters that a Word file cannot hold."""
-        if isinstance(value, str):
-            return _CONTROL.sub("", value.replace("\x0b", "\n").replace("\r\n", "\n"))
-        return value
+        return clean(value) if isinstance(value, str) else value
 
     def errors(self) -> dict[str, str]:
         found = {}
@@ -58,110 +76,54 @@ class LetterText(BaseModel):
 
 
 _HAPPENED = {
-    IncidentType.MAIL_MISDELIVERED: "Een brief met gegevens is naar een verkeerd adres gestuurd.",
-    IncidentType.SENT_BY_MISTAKE: "Gegevens zijn per ongeluk naar de verkeerde persoon gestuurd.",
-    IncidentType.NO_BCC: "Een e-mail is naar meerdere mensen gestuurd, waarbij iedereen de "
-    "e-mailadressen van de anderen kon zien.",
-    IncidentType.DEVICE_LOST_STOLEN: "Een laptop, telefoon of USB-stick met gegevens is kwijtgeraakt "
-    "of gestolen.",
-    IncidentType.PAPER_LOST: "Papieren met gegevens zijn kwijtgeraakt of lagen onbeveiligd.",
-    IncidentType.PHISHING: "Iemand heeft zich met een nepbericht toegang verschaft tot een account.",
+    IncidentType.ABUSE_OF_ACCESS: "Een medewerker heeft gegevens bekeken. Dat was niet nodig voor het werk.",
     IncidentType.RANSOMWARE: "Computersystemen zijn aangevallen met gijzelsoftware.",
     IncidentType.HACKING_MALWARE: "Computersystemen zijn aangevallen door een hacker.",
+    IncidentType.PHISHING: "Iemand heeft met een nepbericht toegang gekregen tot een account.",
+    IncidentType.EXPLOITED_VULNERABILITY: "Iemand heeft een zwakke plek in een computersysteem misbruikt.",
+    IncidentType.UNAUTHORISED_ACCESS: "Iemand kon in een computersysteem komen zonder toestemming.",
+    IncidentType.EXFILTRATION: "Iemand heeft gegevens uit een computersysteem gehaald zonder toestemming.",
+    IncidentType.RECORD_MIXUP: "Gegevens zijn in het verkeerde dossier gezet of aan de verkeerde persoon getoond.",
+    IncidentType.DEVICE_LOST_STOLEN: "Een laptop, telefoon of USB-stick met gegevens is kwijt of gestolen.",
+    IncidentType.EWASTE: "Een oud apparaat is weggegooid. Er stonden nog gegevens op.",
+    IncidentType.PAPER_DISPOSAL: "Papieren met gegevens zijn niet veilig weggegooid.",
+    IncidentType.MAIL_MISDELIVERED: "Een brief met gegevens is naar een verkeerd adres gestuurd.",
+    IncidentType.MISCONFIGURATION: "Een computersysteem was verkeerd ingesteld. Daardoor konden anderen gegevens zien.",
+    IncidentType.INCORRECT_PERMISSIONS: "Gegevens stonden in een map of systeem waar te veel mensen bij konden.",
+    IncidentType.PAPER_LOST: "Papieren met gegevens zijn kwijtgeraakt of lagen onbeveiligd.",
+    IncidentType.DATA_DELETED: "Gegevens zijn per ongeluk gewist of vernietigd.",
+    IncidentType.WRONG_RECIPIENT_DISPLAY: "Gegevens zijn aan de verkeerde persoon getoond.",
+    IncidentType.SENT_BY_MISTAKE: "Gegevens zijn per ongeluk naar de verkeerde persoon gestuurd.",
+    IncidentType.NO_BCC: "Een e-mail is naar veel mensen tegelijk gestuurd. Iedereen kon de e-mailadressen "
+    "van de anderen zien.",
+    IncidentType.TECHNICAL_MALFUNCTION: "Door een storing in een computersysteem ging er iets mis met gegevens.",
+    IncidentType.UNAUTHORISED_MODIFICATION: "Iemand heeft gegevens veranderd zonder toestemming.",
     IncidentType.UNINTENDED_PUBLICATION: "Gegevens zijn per ongeluk openbaar gemaakt.",
-    IncidentType.ABUSE_OF_ACCESS: "Een medewerker heeft gegevens bekeken zonder dat dat nodig was "
-    "voor het werk.",
-    IncidentType.INCORRECT_PERMISSIONS: "Gegevens stonden in een map of systeem waar te veel "
-    "mensen bij konden.",
-    IncidentType.RECORD_MIXUP: "Gegevens zijn in het verkeerde dossier gezet of aan de verkeerde "
-    "persoon getoond.",
+    IncidentType.VERBAL_DISCLOSURE: "Een medewerker heeft gegevens verteld aan iemand die ze niet mocht horen.",
 }
-
-# What the reader can do, per kind of data, in the voice of each reader.
-_ADVICE: dict[DataCategory, dict[Addressee, str]] = {
-    DataCategory.BSN: {
-        Addressee.PERSON: "Let op als iemand uw burgerservicenummer gebruikt. Vraag bij twijfel "
-        "advies bij het Centraal Meldpunt Identiteitsfraude.",
-        Addressee.PARENTS: "Let op als iemand het burgerservicenummer van uw kind gebruikt. Vraag "
-        "bij twijfel advies bij het Centraal Meldpunt Identiteitsfraude.",
-        Addressee.YOUNG_PERSON: "Merk je dat iemand jouw burgerservicenummer gebruikt? Vertel het "
-        "ons of een volwassene die je vertrouwt. Je kunt ook hulp vragen "
-        "bij het Centraal Meldpunt Identiteitsfraude.",
-    },
-    DataCategory.ID_DOCUMENT: {
-        Addressee.PERSON: "Laat een kopie van uw identiteitsbewijs niet zomaar gebruiken. Bij "
-        "misbruik kunt u aangifte doen bij de politie.",
-        Addressee.PARENTS: "Bij misbruik van het identiteitsbewijs van uw kind kunt u aangifte doen "
-        "bij de politie.",
-        Addressee.YOUNG_PERSON: "Gebruikt iemand een kopie van jouw identiteitsbewijs? Dan kun je "
-        "aangifte doen bij de politie. Vraag iemand die je vertrouwt om "
-        "mee te gaan als je dat fijn vindt.",
-    },
-    DataCategory.CREDENTIALS: {
-        Addressee.PERSON: "Verander uw wachtwoord, ook op andere websites waar u hetzelfde "
-        "wachtwoord gebruikt.",
-        Addressee.PARENTS: "Help uw kind het wachtwoord te veranderen, ook op andere websites "
-        "met hetzelfde wachtwoord.",
-        Addressee.YOUNG_PERSON: "Verander je wachtwoord, ook op andere websites waar je hetzelfde "
-        "wachtwoord gebruikt.",
-    },
-    DataCategory.FINANCIAL: {
-        Addressee.PERSON: "Kijk de komende tijd goed naar uw bankafschriften.",
-        Addressee.PARENTS: "Kijk de komende tijd goed naar uw bankafschriften.",
-        Addressee.YOUNG_PERSON: "Heb je een eigen bankrekening? Kijk dan de komende tijd goed wat "
-        "er af- en bijgeschreven wordt.",
-    },
-    DataCategory.CONTACT: {
-        Addressee.PERSON: "Wees alert op berichten die u niet verwacht, bijvoorbeeld e-mails of "
-        "telefoontjes waarin om gegevens wordt gevraagd.",
-        Addressee.PARENTS: "Wees alert op berichten die u of uw kind niet verwacht, bijvoorbeeld "
-        "e-mails of telefoontjes waarin om gegevens wordt gevraagd.",
-        Addressee.YOUNG_PERSON: "Krijg je berichten of telefoontjes die je niet verwacht, waarin "
-        "iemand om gegevens vraagt? Geef dan niets door en vertel het aan "
-        "een volwassene die je vertrouwt.",
-    },
-}
-
-
-#: The finer categories of the AP form get the advice of the category they refine: a leaked
-#: address, phone number or e-mail address invites the same phishing.
-_REFINES = {
-    DataCategory.NAME_ADDRESS: DataCategory.CONTACT,
-    DataCategory.PHONE: DataCategory.CONTACT,
-    DataCategory.EMAIL: DataCategory.CONTACT,
-}
-
-
-def _lower_first(label: str) -> str:
-    """'Burgerservicenummer (BSN)' -> 'burgerservicenummer (BSN)'; names keep their capitals."""
-    return label[0].lower() + label[1:] if label[1:2].islower() else label
 
 
 def prefill(
-    facts: Facts | None, effects: str = "", remedial_action: str = "", recipient: Addressee = Addressee.PERSON
+    facts: Facts | None,
+    effects: str = "",
+    remedial_action: str = "",
+    recipient: Addressee = Addressee.PERSON,
+    form: AddressForm | None = None,
+    children: int = 1,
 ) -> LetterText:
-    """A first version from the structured facts and the FG's own assessment texts, the
-    advice in the reader's voice; the FG checks and completes it. The reporter's own
-    description is never used."""
+    """A first version from the structured facts and the FG's own assessment texts, the data
+    in plain words and the advice in the reader's voice (``form``: the reader's default when
+    not given; always "je" for a young reader); the FG checks and completes it. The
+    reporter's own description is never used."""
     if facts is None:
         return LetterText(consequences=effects, measures=remedial_action)
-    happened = _HAPPENED.get(facts.incident_type, "")
-    # Veilig Thuis or child-protection information is not named in a letter: the FG decides
-    # per family what can be said (and the safety check comes first).
-    kinds = [
-        _lower_first(c.label)
-        for c in facts.data_categories
-        if c not in (DataCategory.UNKNOWN, DataCategory.OTHER, DataCategory.CHILD_PROTECTION)
-    ]
-    if kinds:
-        happened += " Het gaat om deze gegevens: " + "; ".join(kinds) + "."
-    held = {_REFINES.get(c, c) for c in facts.data_categories}
-    advice = [texts[recipient] for category, texts in _ADVICE.items() if category in held]
+    form = letter_texts.default_form(recipient) if form is None or recipient.young else AddressForm(form)
     return LetterText(
-        what_happened=happened.strip(),
+        what_happened=_HAPPENED.get(facts.incident_type, ""),
+        data=letter_texts.data_text(letter_advice.data_words(facts.data_categories)),
         consequences=effects,
         measures=remedial_action,
-        what_you_can_do=" ".join(advice),
+        what_you_can_do=letter_advice.advice(facts.data_categories, recipient, form, children),
     )
 
 
@@ -169,99 +131,134 @@ def prefill(
 class Letter:
     title: str
     salutation: str
-    sections: list[tuple[str, str]]  # (heading, text)
-    closing: str
+    sections: list[tuple[str, str]]  # (heading, text); the opening has no heading
     reference: str
+    template_version: int = 0
 
     def to_text(self) -> str:
-        parts = [self.title, "", f"Ons kenmerk: {self.reference}", "", self.salutation, ""]
+        parts = [self.title, "", f"Ons kenmerk: {self.reference}", ""]
+        if self.salutation:
+            parts += [self.salutation, ""]
         for heading, text in self.sections:
-            parts += [heading, text, ""]
-        parts.append(self.closing)
-        return "\n".join(parts) + "\n"
+            parts += [heading, text, ""] if heading else [text, ""]
+        return "\n".join(parts).rstrip("\n") + "\n"
+
+    @property
+    def sha256(self) -> str:
+        """The SHA-256 of ``to_text()``: what was sent, on record without the text."""
+        return hashlib.sha256(self.to_text().encode("utf-8")).hexdigest()
 
     def to_docx(self) -> bytes:
+        return self._word(merge=False)
+
+    def to_merge_docx(self) -> bytes:
+        """One Word file for a whole group: merge fields for name and address at the top,
+        which the organisation fills from its own system (Word's mail merge)."""
+        return self._word(merge=True)
+
+    def _word(self, merge: bool) -> bytes:
         from docx import Document  # python-docx: only needed when a Word file is asked for
 
-        def clean(text: str) -> str:  # a Word file holds no control characters
-            return _CONTROL.sub("", text.replace("\x0b", "\n"))
-
         document = Document()
-        document.core_properties.title = self.title
-        document.add_heading(self.title, level=1)
+        document.core_properties.title = clean(self.title)
+        if merge:
+            _address_block(document)
+        document.add_heading(clean(self.title), level=1)
         document.add_paragraph(f"Ons kenmerk: {clean(self.reference)}")
-        document.add_paragraph(self.salutation)
+        if self.salutation:
+            document.add_paragraph(clean(self.salutation))
         for heading, text in self.sections:
             if heading:
-                document.add_heading(heading, level=2)
+                document.add_heading(clean(heading), level=2)
             for paragraph in clean(text).split("\n"):
                 document.add_paragraph(paragraph)
-        for paragraph in clean(self.closing).split("\n"):
-            document.add_paragraph(paragraph)
         out = io.BytesIO()
         document.save(out)
         return out.getvalue()
 
 
-# Per reader: (title, salutation, headings, "you" phrases). Young people get "je" and
-# shorter sentences; parents read about "uw kind".
-_FORMAL = {  # what the letters to adults share ("u")
-    "happened": "Wat is er gebeurd?",
-    "done": "Wat hebben wij gedaan?",
-    "you": "Wat kunt u zelf doen?",
-    "questions": "Heeft u vragen?",
-    "contact": "Neem dan contact op met onze functionaris gegevensbescherming",
-    "sorry": "Het spijt ons dat dit is gebeurd.",
-    "complaint": "U kunt ook een klacht indienen bij de Autoriteit Persoonsgegevens.",
-}
-_VOICE = {
-    Addressee.PERSON: {
-        **_FORMAL,
-        "title": "Er is iets misgegaan met uw gegevens",
-        "salutation": "Beste heer, mevrouw,",
-        "intro": "Wij moeten u iets vervelends vertellen. Er is iets misgegaan met uw gegevens. "
-        "In deze brief leest u wat er is gebeurd en wat u kunt doen.",
-        "effects": "Wat kan dit voor u betekenen?",
-    },
-    Addressee.PARENTS: {
-        **_FORMAL,
-        "title": "Er is iets misgegaan met de gegevens van uw kind",
-        "salutation": "Beste ouder of verzorger,",
-        "intro": "Wij moeten u iets vervelends vertellen. Er is iets misgegaan met gegevens over "
-        "uw kind. U krijgt deze brief omdat u het gezag over uw kind heeft. In deze brief "
-        "leest u wat er is gebeurd en wat u kunt doen.",
-        "effects": "Wat kan dit voor uw kind en voor u betekenen?",
-    },
-    Addressee.YOUNG_PERSON: {
-        "title": "Er is iets misgegaan met jouw gegevens",
-        "salutation": "Hoi,",
-        "intro": "We moeten je iets vervelends vertellen. Er is iets misgegaan met gegevens over "
-        "jou. In deze brief lees je wat er is gebeurd en wat je kunt doen.",
-        "happened": "Wat is er gebeurd?",
-        "effects": "Wat betekent dit voor jou?",
-        "done": "Wat hebben wij gedaan?",
-        "you": "Wat kun je zelf doen?",
-        "questions": "Heb je vragen?",
-        "contact": "Je mag altijd contact opnemen met onze functionaris gegevensbescherming. "
-        "Dat is de persoon die bij ons let op de privacy",
-        "sorry": "Het spijt ons dat dit is gebeurd.",
-        "complaint": "Je kunt ook een klacht indienen bij de Autoriteit Persoonsgegevens. "
-        "Dat is de organisatie die controleert of iedereen goed met gegevens omgaat.",
-    },
-}
+def _address_block(document) -> None:
+    """A paragraph per line of ``MERGE_FIELDS``, each field a ``w:fldSimple`` MERGEFIELD."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    for names in MERGE_FIELDS:
+        paragraph = document.add_paragraph()
+        for i, name in enumerate(names):
+            if i:
+                paragraph.add_run(" ")
+            field = OxmlElement("w:fldSimple")
+            field.set(qn("w:instr"), f" MERGEFIELD {name} \\* MERGEFORMAT ")
+            run, shown = OxmlElement("w:r"), OxmlElement("w:t")
+            shown.text = f"«{name}»"
+            run.append(shown)
+            field.append(run)
+            paragraph._p.append(field)
+    document.add_paragraph()
 
 
-def _contact(org: Organisation) -> str:
+def _trim(lines: list[str]) -> list[str]:
+    """Without the template's blank lines before and after a part."""
+    start, end = 0, len(lines)
+    while start < end and not lines[start].strip():
+        start += 1
+    while end > start and not lines[end - 1].strip():
+        end -= 1
+    return lines[start:end]
+
+
+def render(template: Template, values: dict[str, str], reference: str) -> Letter:
+    """The letter from ``template``, its placeholders filled in one pass (see the module)."""
+
+    def fill(line: str) -> str:
+        return PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), line)
+
+    lines = template.body.strip("\n").split("\n")
+    title = ""
+    if lines and lines[0].startswith("# "):
+        title, lines = fill(lines[0][2:].strip()), lines[1:]
+    parts: list[tuple[str, list[str]]] = [("", [])]
+    for line in lines:
+        if line.startswith("## "):
+            parts.append((line[3:].strip(), []))
+        else:
+            parts[-1][1].append(line)
+    opening = _trim(parts[0][1])
+    salutation = fill(opening[0].strip()) if opening else ""
+    sections = []
+    for heading, body in [("", opening[1:]), *parts[1:]]:
+        text = "\n".join(fill(line) for line in _trim(body))
+        if text.strip():
+            sections.append((fill(heading), text))
+    return Letter(title, salutation, sections, reference, template.version)
+
+
+def contact_of(org: Organisation) -> str:
     ways = [x for x in (org.dpo_name, org.dpo_email, org.dpo_phone) if x]
     return ", ".join(ways)
 
 
-def compose(recipient: Addressee, text: LetterText, org: Organisation, reference: str, today: date) -> Letter:
-    """The letter for one kind of reader. Raises InvalidInput when a part is missing."""
+def compose(
+    recipient: Addressee,
+    text: LetterText,
+    org: Organisation,
+    reference: str,
+    today: date,
+    template: Template | None = None,
+    children: int = 1,
+) -> Letter:
+    """The letter for one kind of reader, through ``template`` (default: the built-in text for
+    that reader in its default form); ``children``: how many children a parents' letter is
+    about. Raises InvalidInput when a part is missing."""
     if errors := text.errors():
         raise InvalidInput(errors)
-    voice = _VOICE[recipient]
-    contact = _contact(org)
+    if children < 1:
+        raise InvalidInput({"children": "Vul een aantal kinderen in van 1 of meer."})
+    reader = letter_texts.text_reader(recipient)
+    template = template or letter_texts.builtin(reader)
+    if letter_texts.text_reader(template.reader) is not reader:
+        raise InvalidInput({"template": "Dit sjabloon hoort bij een andere lezer."})
+    contact = contact_of(org)
     if not contact:
         raise InvalidInput(
             {
@@ -269,30 +266,30 @@ def compose(recipient: Addressee, text: LetterText, org: Organisation, reference
                 "ze invullen bij de organisatie."
             }
         )
-    you = text.what_you_can_do or (
-        "Je hoeft nu niets te doen." if recipient is Addressee.YOUNG_PERSON else "U hoeft nu niets te doen."
-    )
-    sections = [
-        ("", voice["intro"]),
-        (voice["happened"], text.what_happened),
-        (voice["effects"], text.consequences),
-        (voice["done"], text.measures),
-        (voice["you"], you),
-        (voice["questions"], f"{voice['contact']}: {contact}. {voice['complaint']}"),
-    ]
-    closing = f"{voice['sorry']}\n\nMet vriendelijke groet,\n\n{org.name}\n{today:%d-%m-%Y}"
-    return Letter(voice["title"], voice["salutation"], [s for s in sections if s[1]], closing, reference)
+    form = template.form
+    values = {
+        "organisatie": org.name,
+        "kenmerk": reference,
+        "datum": f"{today:%d-%m-%Y}",
+        "gebeurd": text.what_happened,
+        "gegevens": text.data or letter_texts.data_unknown(reader, form),
+        "gevolgen": text.consequences,
+        "maatregelen": text.measures,
+        "advies": text.what_you_can_do or letter_advice.advice([], reader, form, children),
+        "contact": contact,
+        "uw_kind": letter_advice.child_words(form, children),
+        "klacht": letter_texts.complaint(reader, form),
+    }
+    return render(template, values, reference)
 
 
 def public_notice(text: LetterText, org: Organisation) -> str:
     """A text for the website when informing everyone apart takes disproportionate effort
     (art. 34 lid 3 sub c AVG): the same parts as the letter, for any reader."""
-    parts = [
-        f"Datalek bij {org.name}",
-        "",
-        "Wat is er gebeurd?",
-        text.what_happened,
-        "",
+    parts = [f"Datalek bij {org.name}", "", "Wat is er gebeurd?", text.what_happened, ""]
+    if text.data:
+        parts += ["Om welke gegevens gaat het?", text.data, ""]
+    parts += [
         "Wat kan dit voor u betekenen?",
         text.consequences,
         "",
@@ -302,7 +299,7 @@ def public_notice(text: LetterText, org: Organisation) -> str:
     ]
     if text.what_you_can_do:
         parts += ["Wat kunt u zelf doen?", text.what_you_can_do, ""]
-    contact = _contact(org)
+    contact = contact_of(org)
     if contact:
         parts += ["Heeft u vragen?", f"Neem contact op met onze functionaris gegevensbescherming: {contact}."]
     return "\n".join(parts).strip() + "\n"
