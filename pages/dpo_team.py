@@ -1,4 +1,5 @@
-"""FG-team (FG): who holds the FG role for her organisations, and inviting a deputy FG.
+"""FG-team (FG): who holds the FG role for her organisations, and inviting a deputy FG; the
+reminder settings and the organisation's letter texts per organisation.
 
 The deputy gets a one-time link at the address the FG gives and chooses her own password; the
 beheerder is not involved. Every FG of the organisation gets an e-mail when the account exists.
@@ -11,7 +12,7 @@ from datalek.accounts import invitations
 from datalek.accounts.organisations import list_organisations
 from datalek.accounts.users import dpo_team
 from datalek.models import InvalidInput
-from ui import reminder_settings, session
+from ui import letter_templates_view, reminder_settings, session
 from ui.forms import field_error, md_escape
 
 
@@ -73,3 +74,4 @@ def render() -> None:
         st.success(flash, icon=":material/check_circle:")
     if orgs:
         reminder_settings.render(actor, orgs)
+        letter_templates_view.render(actor, orgs)

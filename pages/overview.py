@@ -12,8 +12,37 @@ from ui import downloads, session
 from ui.forms import md_escape
 
 AS_OF = {"open", "measures_open", "measures_overdue"}  # figures of a moment, not of a year
-#: The tables under the charts, in the order of the charts (names from ``stats.SERIES``).
-TABLES = ["month", "funnel", "type", "data", "dept", "nature", "risk", "notify_bucket"]
+#: The key figures on top: the organisation's totals first, then breakdowns and times.
+KEY_FIGURES = [
+    "total", "breach", "not_breach", "duplicate",
+    "undecided", "notified", "notified_share", "within72_share",
+    "notified_late", "withdrawn", "informed", "people",
+    "notify_median", "decision_median", "inform_median", "late_report",
+    "minors", "special", "bsn", "youth_file",
+    "processor", "repeat", "open", "bad_time",
+    "measures_open", "measures_overdue", "measures_on_time", "preventive_done",
+]  # fmt: skip
+#: The charts side by side after the month chart, and the tables under them (``stats.SERIES``).
+PAIRS = [
+    ("funnel", "outcome"),
+    ("notify_time", "late_reason"),
+    ("type", "data"),
+    ("parts", "risk"),
+    ("nature", "people"),
+]
+TABLES = [
+    "month",
+    "funnel",
+    "outcome",
+    "parts",
+    "type",
+    "data",
+    "nature",
+    "risk",
+    "people",
+    "notify_bucket",
+    "late_reason",
+]
 #: "All organisations" and "all departments" as a choice. Not None: Streamlit shows a keyed
 #: selectbox whose value is None as empty, with its English placeholder "Choose an option".
 ALL_ORGS = 0
@@ -28,7 +57,6 @@ REPORT_LINKS = {
 def render() -> None:
     actor = session.actor()
     st.title("Overzicht", anchor=False)
-    st.caption(disclosure.explanation(disclosure.threshold()))
     try:
         with store.unit() as db:
             orgs = {o.id: o.name for o in list_organisations(db, actor) if o.id in actor.org_ids}
@@ -60,6 +88,9 @@ def render() -> None:
                 format_func={d: d or "Alle afdelingen" for d in options}.get,
                 filter_mode=None if len(options) <= 10 else "contains",
                 placeholder="Kies een afdeling",
+                help="Kies eerst een organisatie: een afdeling hoort bij één organisatie."
+                if org_id is None and len(orgs) > 1
+                else None,
             )
             if department:
                 board = stats.dashboard(db, actor, year, org_id, department)
@@ -67,21 +98,8 @@ def render() -> None:
         st.error(exc.message)
         st.stop()
     now, before = board.current, board.previous if compare else None
-    codes = [
-        "total",
-        "breach",
-        "notified",
-        "notified_share",
-        "informed",
-        "within72_share",
-        "notify_median",
-        "decision_median",
-        "late_report",
-        "open",
-        "measures_open",
-        "measures_overdue",
-        "repeat",
-    ]
+    st.caption(disclosure.explanation(now.limit))
+    codes = KEY_FIGURES
     for row in range(0, len(codes), 4):
         for column, code in zip(st.columns(4), codes[row : row + 4], strict=False):
             figure = now.figures[code]
@@ -98,15 +116,16 @@ def render() -> None:
     if before is None and compare:
         st.caption(f"Voor {year - 1} zijn er voor deze keuze geen cijfers te tonen.")
     figures = charts.dashboard_figures(now.series, year, before.series if before else None)
+    parts = stats.chart_of_parts(now.series)  # per department, or per organisation for all
     draw = {"width": "stretch", "config": charts.CONFIG}
     st.plotly_chart(figures.pop("month"), key="ch_month", **draw)
-    for left_code, right_code in [("funnel", "notify_time"), ("type", "data"), ("dept", "risk")]:
+    for left_code, right_code in PAIRS:
         left, right = st.columns(2)
-        left.plotly_chart(figures[left_code], key=f"ch_{left_code}", **draw)
-        right.plotly_chart(figures[right_code], key=f"ch_{right_code}", **draw)
-    st.plotly_chart(figures["nature"], key="ch_nature", **draw)
+        for column, code in ((left, left_code), (right, right_code)):
+            code = parts if code == "parts" else code
+            column.plotly_chart(figures[code], key=f"ch_{code}", **draw)
     with st.expander("De cijfers achter de grafieken, als tabellen (ook voor schermlezers)"):
-        for code in TABLES:
+        for code in (parts if c == "parts" else c for c in TABLES):
             st.markdown(f"**{stats.SERIES[code].title}**")
             if note := disclosure.empty_note(now.series[code]):
                 st.caption(note)

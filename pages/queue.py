@@ -17,7 +17,7 @@ from datalek.handling import (
     outstanding,
     prefill,
 )
-from datalek.models import IncidentType, InvalidInput, Status
+from datalek.models import IncidentType, Status
 from datalek.triage import RiskLevel
 from ui import (
     advice_view,
@@ -25,13 +25,15 @@ from ui import (
     attention_view,
     authority_view,
     delay_view,
+    evidence_view,
     incident_view,
     informing_view,
+    lessons_view,
     measures_view,
     queue_table,
     session,
 )
-from ui.callbacks import FAILED, act
+from ui.callbacks import act
 from ui.forms import field_error, form_errors
 from ui.once import OnceForm
 
@@ -147,6 +149,7 @@ def _incident(actor, choice: int, orgs) -> None:
         incident_view.facts(view, show_type=True)
         incident_view.changes(moment_changes)
         incident_view.supplements(view)
+        evidence_view.render(actor, incident.id)
     with facts_tab:
         if latest is None:
             st.info(
@@ -195,9 +198,10 @@ def _actions_tab(actor, view, decision, measure_list, gaps: list[str], follow_ta
                 st.markdown(f"- {gap}")
         elif incident.status is Status.DECIDED:
             st.write("Het dossier is compleet.")
-            st.button("Afronden", type="primary", on_click=_move, args=(incident.id, Status.CLOSED.value))
+            lessons_view.close_form(incident.id, measure_list)  # closing asks the lesson first
         else:
             st.write(f"Status: {incident.status.label}.")
+            lessons_view.shown(actor, incident.id, measure_list)
 
 
 def _history(actor, view, reported_by) -> None:
@@ -252,19 +256,3 @@ def _change_status(incident_id: int, key: str) -> None:
         lambda db, who: lifecycle.change_status(db, who, incident_id, target, reason),
         once=(form, key),
     )
-
-
-def _move(incident_id: int, target: str, reason: str = "") -> None:
-    state = st.session_state
-    current = session.fresh_actor()  # callbacks run before app.py's session check
-    if current is None:
-        return
-    try:
-        with store.unit() as db:
-            lifecycle.change_status(db, current, incident_id, Status(target), reason)
-    except InvalidInput as exc:
-        state["q_failure"] = " ".join(exc.errors.values())
-    except store.StorageError:
-        state["q_failure"] = FAILED
-    else:
-        state["q_flash"] = f"Status gewijzigd naar '{Status(target).label}'."

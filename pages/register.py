@@ -1,15 +1,13 @@
-"""Register: the Art. 33(5) register of one organisation and year for its FG, on screen
-and as CSV or XLSX (every view and export is audited)."""
+"""Register: the Art. 33(5) register of one organisation and year for its FG, on screen,
+and its export per period as CSV, XLSX or printable HTML (every view and export is audited)."""
 
 import streamlit as st
 
 from datalek import store
-from datalek.accounts.downloads import Download
 from datalek.accounts.organisations import list_organisations
-from datalek.accounts.permissions import Action, OrgRef, PermissionDenied
+from datalek.accounts.permissions import PermissionDenied
 from datalek.insight import register_export
-from ui import downloads, session
-from ui.callbacks import act
+from ui import narrative_view, register_exports, session
 
 SHOWN = [
     "Kenmerk",
@@ -63,31 +61,5 @@ def render() -> None:
         return
     st.write(f"{len(table)} {'incident' if len(table) == 1 else 'incidenten'} in {year}.")
     st.dataframe([{c: row[c] for c in SHOWN} for row in table], hide_index=True, width="stretch")
-    for col, fmt in zip(st.columns(2), register_export.FORMATS, strict=True):
-        col.button(
-            f"Maak export ({fmt.upper()})",
-            key=f"reg_make_{fmt}",
-            on_click=_export,
-            args=(org_id, org_names[org_id], year, fmt),
-        )
-    made = st.session_state.get("reg_file")
-    # never another year's file under this year's name
-    if (
-        made
-        and made[:2] == (org_id, year)
-        and downloads.link(made[3], f"Download het register {year} ({made[2].upper()})")
-    ):
-        st.caption(downloads.HINT)
-
-
-def _export(org_id: int, org_name: str, year: int, fmt: str) -> None:
-    def make(db, who) -> None:
-        file = Download(
-            register_export.file_name(org_name, year, fmt),
-            register_export.MEDIA_TYPES[fmt],
-            register_export.export(db, who, org_id, year, fmt),
-        )
-        offered = downloads.offer(db, who, Action.EXPORT_REGISTER, OrgRef(org_id), file)
-        st.session_state["reg_file"] = (org_id, year, fmt, offered)
-
-    act("reg_errors", "", make)
+    register_exports.render(org_id, org_names[org_id], year)  # CSV, XLSX, HTML per period
+    narrative_view.render(actor, org_id, year)  # the FG's account of the year for the board

@@ -3,6 +3,7 @@ reproducible, audited; and ``python -m datalek report``."""
 
 from __future__ import annotations
 
+import html
 import io
 import json
 import re
@@ -11,15 +12,20 @@ import pytest
 from click.testing import CliRunner
 from openpyxl import load_workbook
 
+from datalek import store
+from datalek.accounts import auth
 from datalek.accounts.permissions import PermissionDenied
 from datalek.cli import main
-from datalek.insight import annual_report, stats
+from datalek.demo import dataset
+from datalek.insight import annual_report, figures, stats
 from tests import dashboard_world as dw
+from tests.test_dashboard import small_number
+from tests.test_disclosure_derivation import NOW, TODAY
 
 
 @pytest.fixture
 def report_world(world, fresh_db, monkeypatch):
-    monkeypatch.setenv("DATALEK_SMALL_NUMBER", "1")
+    small_number(fresh_db, monkeypatch, 1)
     both = dw.fill(fresh_db, world)
     return world, fresh_db, both
 
@@ -32,22 +38,35 @@ def test_html_has_every_section_in_order(report_world):
     titles = re.findall(r"<h2>([^<]*)</h2>", page)
     assert titles == [t for _, t in annual_report.SECTIONS]
     assert "<title>Verantwoording datalekken 2026 — Gemeente Test</title>" in page
-    assert page.count('class="plotly-graph-div"') == 8
+    report = annual_report.build(db, world["management"], 2026, world.org.id, today=dw.TODAY)
+    drawn = [c for code, _ in annual_report.SECTIONS for c in annual_report.chart_codes(report, code)]
+    assert len(drawn) == 11 and "dept" in drawn
+    assert page.count('class="plotly-graph-div"') == len(drawn)
 
 
-def test_docx_has_every_section_in_order_and_the_figures_of_the_dashboard(report_world):
+def test_every_figure_is_in_a_section_of_the_html(report_world):
+    world, db, _ = report_world
+    page = annual_report.generate(
+        db, world["management"], 2026, world.org.id, "html", today=dw.TODAY
+    ).decode()
+    in_sections = {code for codes in annual_report._SECTION_FIGURES.values() for code in codes}
+    assert in_sections == set(stats.COUNTS) | set(stats.DERIVED)
+    for code in in_sections:
+        label = {**stats.COUNTS, **stats.DERIVED}[code]
+        assert html.escape(label) in page, label
+
+
+def test_docx_is_the_boards_document_with_the_figures_of_the_dashboard(report_world):
     import docx
 
     world, db, _ = report_world
     made = annual_report.generate(db, world["management"], 2026, world.org.id, "docx", today=dw.TODAY)
     document = docx.Document(io.BytesIO(made))
-    headings = [p.text for p in document.paragraphs if p.style.name == "Heading 2"]
-    assert headings == [t for _, t in annual_report.SECTIONS]
     assert document.paragraphs[0].text == "Verantwoording datalekken 2026 — Gemeente Test"
     board = stats.dashboard(db, world["management"], 2026, world.org.id, today=dw.TODAY)
     cells = {c.text for t in document.tables for row in t.rows for c in row.cells}
-    in_sections = [code for codes in annual_report._SECTION_FIGURES.values() for code in codes]
-    assert {board.current.figures[code].label for code in in_sections} <= cells
+    assert {f.label for f in board.current.figures.values()} <= cells
+    assert {f.shown for f in board.current.figures.values()} <= cells
     assert {c.label for c in board.current.series["risk"]} <= cells
 
 
@@ -85,6 +104,7 @@ def test_report_equals_dashboard_and_is_reproducible(report_world):
     book = load_workbook(io.BytesIO(annual_report.to_xlsx(first)))
     rows = {r[0]: r[1] for r in book["Kerncijfers"].iter_rows(min_row=2, values_only=True)}
     assert rows == {f.label: f.shown for f in board.current.figures.values()}
+    assert book["Per organisatie"]["A2"].value == annual_report.NOT_HERE["org"]
     for code, row in board.current.series.items():
         sheet = book[stats.SERIES[code].short]
         assert {r[0]: r[1] for r in sheet.iter_rows(min_row=2, values_only=True)} == {
@@ -149,3 +169,35 @@ def test_only_management_and_the_dpo_of_the_organisation_make_its_report(fresh_d
     assert refused.value.action == "annual_report.generate"
     after = fresh_db.execute("SELECT count(*) FROM audit_log WHERE action = 'refused'").fetchone()[0]
     assert after == before + 1
+
+
+# --- issue #17: a report a board can publish -------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def demo_reports(tmp_path_factory):
+    """Every yearly report (XLSX) of the demo database that its management can make."""
+    path = tmp_path_factory.mktemp("demo") / "demo.db"
+    dataset.generate(str(path), 1000, 3, seed=1, now=NOW)
+    made = {}
+    with store.unit(path) as db:
+        user = db.execute("SELECT id FROM users WHERE email = 'directie@demo.invalid'").fetchone()[0]
+        actor = auth.actor_for(db, user)
+        for org in actor.org_ids:
+            for year in stats.available_years(db, actor, org):
+                data = annual_report.generate(db, actor, year, org, "xlsx", today=TODAY)
+                book = load_workbook(io.BytesIO(data))
+                made[(org, year)] = {
+                    r[0]: r[1] for r in book["Kerncijfers"].iter_rows(min_row=2, values_only=True)
+                }
+    return made
+
+
+@pytest.mark.parametrize("code", sorted(figures.TOTALS))
+def test_every_organisation_year_of_the_demo_shows_its_totals(demo_reports, code):
+    """The headline totals were hidden in half of the demo's organisation-years (small-number
+    suppression applied to the totals themselves); a board publishes how many breaches it had."""
+    label = stats.COUNTS[code]
+    hidden = [key for key, rows in demo_reports.items() if rows[label] == stats.HIDDEN]
+    assert len(demo_reports) == 12 and not hidden, hidden
+    assert all(rows[label].isdigit() for rows in demo_reports.values())

@@ -20,7 +20,7 @@ import sys
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import closing, contextmanager
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -31,12 +31,16 @@ from datalek.accounts import audit, audit_verify, auth
 from datalek.accounts.organisations import create_organisation
 from datalek.accounts.permissions import PermissionDenied
 from datalek.accounts.users import create_user
+from datalek.actions import households, measures
+from datalek.actions.addressees import Concern, Relation
 from datalek.cli import main as cli
-from datalek.handling import assessment, incidents, lifecycle
+from datalek.handling import assessment, decisions, evidence, incidents, lifecycle, prefill
+from datalek.handling.decisions import DecisionInput, Inform
 from datalek.models import Actor, Nature, Role, Status
 from datalek.store import incidents as incident_sql
 from datalek.triage.facts import DataCategory, Facts, PeopleGroup, RecipientKind
-from tests.conftest import NOW, PASSWORD, make_report
+from tests.conftest import NOW, PASSWORD, complete_actions, make_report
+from tests.test_lessons import a_lesson
 
 ROOT = Path(__file__).resolve().parents[1]
 KEY_ENV = "DATALEK_AUDIT_KEY"
@@ -213,6 +217,94 @@ def erase_a_change_of_a_moment(path: Path) -> None:
         assert conn.execute("DELETE FROM incident_changes").rowcount == 1
 
 
+def _informing_list(path: Path) -> None:
+    """The app records a family on the first incident: a child with a birth date, and a parent
+    flagged as a safety risk in the family's judgement. The trail still verifies."""
+    with store.unit(path) as db:
+        dpo, incident_id = _dpo(db), db.execute("SELECT min(id) FROM incidents").fetchone()[0]
+        house = households.add_household(db, dpo, incident_id)
+        households.add_member(
+            db, dpo, house.id, relation=Relation.CHILD, file_ref="C-1", birth_date=date(2012, 5, 1)
+        )
+        parent = households.add_member(db, dpo, house.id, relation=Relation.PARENT_GEZAG, file_ref="O-1")
+        households.judge_safety(
+            db, dpo, house.id, flagged={parent.id}, concerns={Concern.VIOLENT_PARTNER}, postponed=False,
+            reason="De andere ouder en het kind zijn veilig.", review_on=None,
+        )  # fmt: skip
+    assert verify(path).intact
+
+
+def change_a_birth_date(path: Path) -> None:
+    """A child made 18 outside the app would get a letter of their own, and the parents none."""
+    _informing_list(path)
+    with _attacker(path) as conn:
+        assert conn.execute(
+            "UPDATE household_members SET birth_date = '2004-05-01' WHERE relation = 'child'"
+        ).rowcount
+
+
+def unflag_a_parent(path: Path) -> None:
+    """A flag taken off outside the app would let a letter reach the parent who is the risk."""
+    _informing_list(path)
+    with _attacker(path) as conn:
+        assert conn.execute("UPDATE household_safety SET flagged = '[]'").rowcount == 1
+
+
+PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+
+
+def _decided(db, dpo: Actor, incident_id: int) -> None:
+    """The app assesses an incident and decides as the advice says."""
+    incident = incidents.read_incident(db, dpo, incident_id).incident
+    facts = prefill.facts_from_report(incident, None)
+    advice = assessment.save(db, dpo, incident_id, facts, "gevolgen", "maatregelen").advice
+    decisions.record(
+        db,
+        dpo,
+        incident_id,
+        DecisionInput(
+            breach=advice.is_breach,
+            notify_authority=advice.notify_authority,
+            inform=Inform.YES if advice.inform_subjects else Inform.NO,
+            motivation="Conform advies.",
+        ),
+    )
+
+
+def _closed_with_a_lesson_and_evidence(path: Path) -> None:
+    """The app decides on the first incident, completes its dossier, attaches a file as
+    evidence and closes it with what was learned. The trail still verifies."""
+    with store.unit(path) as db:
+        dpo, incident_id = _dpo(db), db.execute("SELECT min(id) FROM incidents").fetchone()[0]
+        _decided(db, dpo, incident_id)
+        complete_actions(db, dpo, incident_id)
+        evidence.attach(db, dpo, incident_id, "verkeerde-mail.pdf", PDF, "De e-mail zoals verstuurd.")
+        [measure] = measures.for_incident(db, dpo, incident_id)
+        lifecycle.close(db, dpo, incident_id, a_lesson(measure.id))
+    assert verify(path).intact
+
+
+def change_a_lesson(path: Path) -> None:
+    """What the organisation learned, rewritten outside the app (the FG's words, for the board)."""
+    _closed_with_a_lesson_and_evidence(path)
+    with _attacker(path) as conn:
+        assert conn.execute("UPDATE lessons SET learned = 'Niets aan de hand.'").rowcount == 1
+
+
+def delete_evidence(path: Path) -> None:
+    """A file attached as evidence, its row deleted outside the app."""
+    _closed_with_a_lesson_and_evidence(path)
+    with _attacker(path) as conn:
+        assert conn.execute("DELETE FROM evidence").rowcount == 1
+
+
+def change_who_was_consulted(path: Path) -> None:
+    """Who the FG consulted for the decision, changed outside the app (part of the register)."""
+    _closed_with_a_lesson_and_evidence(path)
+    with _attacker(path) as conn:
+        assert conn.execute("UPDATE decisions SET consulted = 'CISO'").rowcount == 1
+
+
 def remove_key(path: Path) -> None:
     key_file(path).unlink()
 
@@ -229,6 +321,11 @@ TAMPERING = [
     ("incident-description-edited", edit_description, "incident_changed", "buiten de app"),
     ("first-awareness-moved", move_first_awareness, "incident_changed", "buiten de app"),
     ("change-of-a-moment-erased", erase_a_change_of_a_moment, "incident_changed", "buiten de app"),
+    ("birth-date-of-a-child-changed", change_a_birth_date, "incident_changed", "buiten de app"),
+    ("safety-flag-taken-off", unflag_a_parent, "incident_changed", "buiten de app"),
+    ("lesson-text-changed", change_a_lesson, "incident_changed", "buiten de app"),
+    ("evidence-row-deleted", delete_evidence, "incident_changed", "buiten de app"),
+    ("who-was-consulted-changed", change_who_was_consulted, "incident_changed", "buiten de app"),
     ("key-file-missing", remove_key, "key_missing", "sleutel ontbreekt"),
 ]
 
@@ -556,15 +653,12 @@ def test_an_old_database_is_sealed_and_then_protected(tmp_path: Path, monkeypatc
 
 def test_the_whole_life_of_an_incident_leaves_states_that_verify(fresh_db, world) -> None:
     """Every write the app makes to an incident (report, supplement, assessment, decision, AP
-    notification and supplement, informing, measures, closing, purging after retention) audits
-    the state it commits: nothing the app does looks like a change outside the app."""
-    from datetime import timedelta
-
+    notification and supplement, informing, measures, evidence attached, downloaded and removed,
+    closing with what was learned, purging after retention) audits the state it commits:
+    nothing the app does looks like a change outside the app."""
     from datalek import clock
-    from datalek.actions import authority, documents, measures
-    from datalek.handling import assessment, decisions, prefill, retention
-    from datalek.handling.decisions import DecisionInput, Inform
-    from tests.conftest import complete_actions
+    from datalek.actions import authority, documents
+    from datalek.handling import retention
 
     db, dpo = fresh_db, world["dpo"]
     incident = incidents.submit_report(db, world["reporter"], make_report(world.org.id), at=NOW)
@@ -590,7 +684,12 @@ def test_the_whole_life_of_an_incident_leaves_states_that_verify(fresh_db, world
         authority.record_supplement(db, dpo, incident.id, clock.now(), "Aantal betrokkenen bijgesteld.")
     [measure] = measures.for_incident(db, dpo, incident.id)
     measures.set_status(db, dpo, measure.id, measures.MeasureStatus.DONE)
-    lifecycle.change_status(db, dpo, incident.id, Status.CLOSED)
+    kept = evidence.attach(db, dpo, incident.id, "verkeerde-mail.pdf", PDF, "De e-mail zoals verstuurd.")
+    evidence.download(db, dpo, kept.id)
+    wrong = evidence.attach(db, dpo, incident.id, "notitie.txt", b"Verkeerde notitie.\n")
+    evidence.remove(db, dpo, wrong.id, "Bij de verkeerde melding gezet.")
+    lifecycle.close(db, dpo, incident.id, a_lesson(measure.id))
+    assert db.execute("SELECT count(*) FROM lessons WHERE incident_id = ?", [incident.id]).fetchone()[0] == 1
     incidents.read_incident(db, dpo, incident.id)
     assert audit_verify.verify(db).intact, audit_verify.verify(db).message
     purged = retention.purge(db, world["admin"], apply=True, at=clock.now() + timedelta(days=365 * 30))

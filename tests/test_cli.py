@@ -436,3 +436,50 @@ def test_org_add_takes_the_dpo_details_under_both_spellings(cli, spelling, db_pa
     with store.unit(db_path) as db:
         [org] = [o for o in list_organisations(db, Actor.cli()) if o.name == "Gemeente Tweeluik"]
     assert (org.dpo_name, org.dpo_email, org.dpo_phone) == ("Fien", "fien@test.invalid", "010-1234567")
+
+
+# --- report: the yearly verantwoording, in the format its file name asks for (#17) ---------
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("verantwoording.pdf", "Een bestand met '.pdf' aan het eind kan Datalek niet maken."),
+        ("verantwoording.docx.txt", "Een bestand met '.txt' aan het eind kan Datalek niet maken."),
+        ("verantwoording.htm", "Een bestand met '.htm' aan het eind kan Datalek niet maken."),
+        ("verantwoording", "Het bestand heeft geen extensie."),
+    ],
+    ids=["pdf", "txt", "htm", "none"],
+)
+def test_report_refuses_an_output_suffix_it_does_not_know(cli, org, tmp_path, name, message):
+    out = tmp_path / name
+    result = cli("report", "--org", org, "--year", "2026", "--out", str(out))
+    assert result.exit_code == 2, result.output
+    assert f"Fout: {message} Gebruik .html, .xlsx of .docx. Er is niets geschreven." in result.output
+    assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "start"),
+    [("v.html", b"<!DOCTYPE html>"), ("v.xlsx", b"PK"), ("v.docx", b"PK"), ("V.DOCX", b"PK")],
+    ids=["html", "xlsx", "docx", "docx-capitals"],
+)
+def test_report_writes_the_format_its_suffix_names(cli, org, tmp_path, name, start):
+    out = tmp_path / name
+    result = cli("report", "--org", org, "--year", "2026", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    assert f"Verantwoording 2026 geschreven naar {out}." in result.output
+    assert out.read_bytes().startswith(start)
+    if name.lower().endswith(".docx"):
+        import docx
+
+        document = docx.Document(str(out))
+        headings = [(p.style.name, p.text) for p in document.paragraphs if p.style.name.startswith("Heading")]
+        assert [text for _, text in headings[:3]] == [
+            "Verantwoording datalekken 2026 — Gemeente Proefstad",
+            "Toelichting van de FG",
+            "De cijfers in het kort",
+        ]
+        charts = headings[headings.index(("Heading 2", "Grafieken")) + 1 :]
+        charts = charts[: [style for style, _ in charts].index("Heading 2")]
+        assert len(document.inline_shapes) == len(charts) > 0, "every chart as a picture"

@@ -5,14 +5,19 @@ names are weighed by the engine exactly like the coarser ones they refine."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+import dataclasses
+import re
+from datetime import UTC, date, datetime, timedelta
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from datalek import triage
 from datalek.actions import consequences, notification_draft
+from datalek.actions.addressees import Addressee
 from datalek.actions.concept_sections import EXPLAINED, ap_label
+from datalek.actions.consequences import InformedGroup, InformingRecord, PublicRecord
+from datalek.actions.informing_status import NOT_INFORMED
 from datalek.actions.notification_draft import Sources
 from datalek.intake.situations import CountKind, Retrieval
 from datalek.models import Incident, IncidentType, Nature, Organisation, Status
@@ -119,9 +124,49 @@ ORG = Organisation(
 )
 
 
+_DAYS = st.dates(date(2026, 11, 20), date(2027, 6, 30))
+
+
+def _days(draw, most: int) -> tuple[date, ...]:
+    return tuple(sorted(draw(st.sets(_DAYS, min_size=1, max_size=most))))
+
+
+@st.composite
+def records(draw) -> InformingRecord:
+    """What may be on record about informing: people informed per kind of reader, families
+    and groups postponed, people not informed per kind of reason, public notices."""
+    readers = draw(st.lists(st.sampled_from(Addressee.options()), unique=True, max_size=3))
+    informed = tuple(
+        InformedGroup(
+            r.label,
+            draw(st.integers(1, 500)),
+            _days(draw, 5),
+            tuple(
+                draw(st.lists(st.sampled_from(["brief", "e-mail", "telefonisch"]), min_size=1, unique=True))
+            ),
+        )
+        for r in readers
+    )
+    families = draw(st.integers(0, 3))
+    groups = tuple(draw(st.lists(st.sampled_from(["ouders of voogd met gezag", "medewerker"]), unique=True)))
+    return InformingRecord(
+        informed=informed,
+        postponed_families=families,
+        postponed_people=draw(st.integers(0, 9)) if families else 0,
+        postponed_groups=groups,
+        review_dates=_days(draw, 3) if families or groups else (),
+        not_informed=tuple((why, n) for why in NOT_INFORMED.values() if (n := draw(st.integers(0, 4)))),
+        public=tuple(
+            PublicRecord(day, draw(st.sampled_from(["www.gemeente.nl/datalek", "Stadskrant"])), "Tekst.")
+            for day in draw(st.lists(_DAYS, max_size=2))
+        ),
+    )
+
+
 @st.composite
 def sources(draw) -> Sources:
     inform = draw(st.sampled_from(["yes", "no", "later"]))
+    record = draw(records())
     return Sources(
         incident=INCIDENT,
         organisation=ORG,
@@ -131,7 +176,8 @@ def sources(draw) -> Sources:
         inform=inform,
         inform_date="01-12-2026" if inform == "later" and draw(st.booleans()) else None,
         exception=draw(st.none() | st.sampled_from([e.label for e in Art34Exception])),
-        informed=draw(st.sampled_from([[], ["Ouders: 2 op 21-11-2026 (brief)."]])),
+        informed=record.lines(),
+        public_notice=record.public_text(),
         decision_motivation=draw(
             st.sampled_from(["Conform advies.", "Informeren doet het gezin meer kwaad."])
         ),
@@ -192,6 +238,56 @@ def test_the_concept_never_contradicts_itself_nor_the_facts(src: Sources):
             assert set(answers[key].split("; ")) <= recorded, (answers[key], recorded)
     named = [text for c, text in EXPLAINED.items() if c in f.data_categories]
     assert all(text in answers["4.explain"] for text in named)
+
+
+_CLAIMED = re.compile(r"(\d+) (?:persoon|personen) geïnformeerd")
+
+
+@st.composite
+def sources_with_record(draw) -> tuple[Sources, InformingRecord]:
+    record = draw(records())
+    src = dataclasses.replace(draw(sources()), informed=record.lines(), public_notice=record.public_text())
+    return src, record
+
+
+@settings(max_examples=3000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(sources_with_record())
+def test_section_8_says_what_is_on_record_and_never_more(made):
+    """§8 never claims "geïnformeerd" for nobody, and never contradicts the record: the people
+    informed per kind of reader with their dates, the postponements with their review dates,
+    who is not informed and why, and the public notice with where and when."""
+    src, record = made
+    answers = notification_draft.build(src, NOW).answers()
+    inform, public = answers["8.inform"], answers["8.public"]
+    people = sum(g.people for g in record.informed)
+    if inform is None:
+        assert src.inform == "no"  # only a "no" without a reason is left open
+    else:
+        assert inform.startswith(FIRST_WORD[src.inform])
+        claimed = sum(int(n) for n in _CLAIMED.findall(inform))
+        assert claimed == people, (inform, record)  # never more, never fewer, never for nobody
+        if people:
+            assert "Dit wordt nog gedaan" not in inform
+            assert src.inform != "later" or inform.startswith("Nog niet iedereen")
+            for g in record.informed:
+                assert f"{g.reader}: {g.people} perso" in inform
+                assert f"{g.dates[0]:%d-%m-%Y}" in inform and f"{g.dates[-1]:%d-%m-%Y}" in inform
+        else:
+            assert "Toch geïnformeerd" not in inform and "Nog niet iedereen" not in inform
+        told = src.inform != "no"
+        waiting = bool(record.postponed_families or record.postponed_groups)
+        assert (consequences.POSTPONED in inform) == (told and waiting), (inform, record)
+        if told and waiting:
+            assert all(f"{d:%d-%m-%Y}" in inform for d in (record.review_dates[0], record.review_dates[-1]))
+            if record.postponed_families:
+                assert f"{record.postponed_families} gezin" in inform
+        assert (consequences.NOT_INFORMED in inform) == (told and bool(record.not_informed))
+        for why, n in record.not_informed if told else ():
+            assert f"{n} perso{'on' if n == 1 else 'nen'} {why}" in inform
+    if not record.public:
+        assert public == "Niet van toepassing."
+    for p in record.public:
+        assert f"Gepubliceerd op {p.published_on:%d-%m-%Y}. Waar: {p.where}." in public
 
 
 #: A finer kind of data the AP form names, and the coarser kinds it refines.

@@ -9,10 +9,11 @@ import pytest
 from openpyxl import load_workbook
 
 from datalek.accounts import permissions
-from datalek.accounts.permissions import Action, OrgSelection
-from datalek.insight import annual_report, stats
+from datalek.accounts.permissions import Action, OrgSelection, PermissionDenied
+from datalek.insight import annual_report, figures, stats
 from datalek.models import Actor, Role
 from tests import dashboard_world as dw
+from tests.test_dashboard import small_number
 
 P = pytest.param
 THRESHOLDS = [2, 3, 5, 10]
@@ -45,6 +46,8 @@ def check_partition(whole, parts, limit):
         values = [p.get(key, 0) for p in part_cells]
         hidden = [v for v in values if v is None]
         assert len(hidden) != 1, (key, value, values)
+        if key[0] in ("outcome", "funnel", "org") or (key[0] == "key" and key[1] in figures.TOTALS):
+            continue  # an organisation's totals (and the charts of them) are shown, however small
         for v in values:
             assert v is None or v == 0 or v >= limit, (key, values)
 
@@ -53,29 +56,32 @@ def check_partition(whole, parts, limit):
 def test_subtracting_organisations_gives_nothing_back(attack_world, monkeypatch, limit):
     """All organisations minus one organisation = the other one."""
     world, db, both = attack_world
-    monkeypatch.setenv("DATALEK_SMALL_NUMBER", str(limit))
+    small_number(db, monkeypatch, limit)
     every = stats.dashboard(db, both, 2026, today=dw.TODAY).current
     one = stats.dashboard(db, both, 2026, world.org.id, today=dw.TODAY).current
     other = stats.dashboard(db, both, 2026, world.other_org.id, today=dw.TODAY).current
     check_partition(every, [one, other], limit)
 
 
-def test_the_concrete_attack_on_the_total(attack_world, monkeypatch):
-    """Jeugdzorg Test has 3 reports (hidden); all = 21 and Gemeente Test = 18 would give it away."""
+def test_the_concrete_attack_on_a_breakdown(attack_world, monkeypatch):
+    """Jeugdzorg Test's 3 reports came in June: its total is shown (an organisation's total),
+    its month hidden; all = 14 in June minus Gemeente Test's 11 would give the 3 back."""
     world, db, both = attack_world
-    monkeypatch.setenv("DATALEK_SMALL_NUMBER", "5")
+    small_number(db, monkeypatch, 5)
     other = stats.dashboard(db, both, 2026, world.other_org.id).current
     every = stats.dashboard(db, both, 2026).current
     one = stats.dashboard(db, both, 2026, world.org.id).current
-    assert other.value("total") is None and one.value("total") == 18
-    assert every.value("total") is None, "21 - 18 would reveal the hidden 3"
-    assert every.figures["total"].shown == "verborgen"
+    assert other.value("total") == 3 and one.value("total") == 18 and every.value("total") == 21
+    june = {name: {c.label: c.count for c in f.series["month"]}["jun"] for name, f in
+            (("other", other), ("one", one), ("every", every))}  # fmt: skip
+    assert june["other"] is None
+    assert None in (june["one"], june["every"]), "14 - 11 would reveal the hidden 3"
 
 
 @pytest.mark.parametrize("limit", THRESHOLDS)
 def test_subtracting_departments_gives_nothing_back(attack_world, monkeypatch, limit):
     world, db, _ = attack_world
-    monkeypatch.setenv("DATALEK_SMALL_NUMBER", str(limit))
+    small_number(db, monkeypatch, limit)
     actor = world["management"]
     board = stats.dashboard(db, actor, 2026, today=dw.TODAY)
     parts = [
@@ -93,7 +99,7 @@ def test_subtracting_departments_gives_nothing_back(attack_world, monkeypatch, l
 
 def test_hidden_department_and_rest(attack_world, monkeypatch):
     world, db, _ = attack_world
-    monkeypatch.setenv("DATALEK_SMALL_NUMBER", "5")
+    small_number(db, monkeypatch, 5)
     board = stats.dashboard(db, world["management"], 2026, today=dw.TODAY)
     # ICT (2) is hidden, and so is Wmo (6), the next smallest, so 18 - 10 gives only the sum.
     assert {c.label: c.shown for c in board.current.series["dept"]} == {
@@ -102,15 +108,17 @@ def test_hidden_department_and_rest(attack_world, monkeypatch):
         "ICT": "verborgen",
     }
     assert board.departments == ["Jeugd"]
-    assert board.current.figures["informed"].shown == "verborgen"
+    assert board.current.figures["informed"].shown == "3"  # an organisation's total
     assert board.current.figures["notify_median"].value == 60.0  # five notifications: shown
 
 
 def test_shares_and_medians_hidden_with_their_counts(attack_world, monkeypatch):
+    """In the department Jeugd the five AP notifications (3 on time, 2 late) are small at
+    threshold 6: hidden, and so are the shares and the median made of them."""
     world, db, _ = attack_world
-    monkeypatch.setenv("DATALEK_SMALL_NUMBER", "6")
-    now = stats.dashboard(db, world["management"], 2026, today=dw.TODAY).current
-    assert now.value("notified") is None
+    small_number(db, monkeypatch, 6)
+    now = stats.dashboard(db, world["management"], 2026, department="Jeugd", today=dw.TODAY).current
+    assert now.value("notified") is None and now.value("notified_on_time") is None
     assert now.value("within72_share") is None and now.value("notified_share") is None
     assert now.value("notify_median") is None
     assert now.figures["notify_median"].shown == "niet te tonen"
@@ -118,15 +126,31 @@ def test_shares_and_medians_hidden_with_their_counts(attack_world, monkeypatch):
 
 def test_exports_show_the_same_protected_figures(attack_world, monkeypatch):
     world, db, both = attack_world
-    monkeypatch.setenv("DATALEK_SMALL_NUMBER", "5")
+    small_number(db, monkeypatch, 5)
     data = annual_report.generate(db, both, 2026, None, "xlsx", today=dw.TODAY)
     book = load_workbook(io.BytesIO(data))
     rows = {r[0]: r[1] for r in book["Kerncijfers"].iter_rows(min_row=2, values_only=True)}
     board = stats.dashboard(db, both, 2026, today=dw.TODAY).current
     assert rows == {f.label: f.shown for f in board.figures.values()}
-    assert rows["Interne meldingen"] == "verborgen"
+    assert rows["Interne meldingen"] == "21"
+    months = {r[0]: r[1] for r in book["Per maand"].iter_rows(min_row=2, values_only=True)}
+    assert months == {c.label: c.shown for c in board.series["month"]}
     text = " ".join(str(c) for ws in book for row in ws.iter_rows(values_only=True) for c in row)
-    assert "geheim" not in text and " 21" not in f" {text}"
+    assert "geheim" not in text
+
+
+def test_departments_are_chosen_within_one_organisation(attack_world, monkeypatch):
+    """A department across organisations would be one more sum to subtract: all organisations
+    together offer no department, and asking for one is refused."""
+    world, db, both = attack_world
+    small_number(db, monkeypatch, 1)
+    assert stats.dashboard(db, both, 2026).departments == []
+    assert stats.dashboard(db, both, 2026, world.org.id).departments == ["ICT", "Jeugd", "Wmo"]
+    with pytest.raises(PermissionDenied):
+        stats.dashboard(db, both, 2026, department="Jeugd")
+    every = stats.dashboard(db, both, 2026).current
+    assert "dept" not in every.series
+    assert {c.label: c.count for c in every.series["org"]} == {"Gemeente Test": 18, "Jeugdzorg Test": 3}
 
 
 @pytest.mark.parametrize(

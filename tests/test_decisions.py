@@ -1,14 +1,20 @@
 """The FG's decision: motivated, stored with the advice of that moment, deviations explained,
 and an incident closes only when its Art. 33(5) documentation is complete."""
 
+import json
 from datetime import date, timedelta
+from types import SimpleNamespace
 
 import pytest
 
 from datalek.accounts.permissions import PermissionDenied
 from datalek.handling import assessment, completeness, decisions, incidents, lifecycle, prefill
 from datalek.handling.decisions import DecisionInput, Inform, NotBreachReason
+from datalek.handling.lessons import LessonInput, LessonTheme, Prevention
 from datalek.models import InvalidInput, Status
+from datalek.store import assessments as assessment_sql
+from datalek.store import audit_log
+from datalek.store import incidents as incident_sql
 from datalek.triage.facts import LawfulBasis, RecipientKind
 from tests.conftest import NOW, complete_actions, make_report
 
@@ -198,7 +204,13 @@ def test_closing_requires_complete_documentation(fresh_db, world, assessed):
         lifecycle.change_status(fresh_db, world["dpo"], incident_id, Status.CLOSED)
     assert "De melding bij de AP is nog niet vastgelegd" in refused.value.errors["status"]
     complete_actions(fresh_db, world["dpo"], incident_id)
-    assert lifecycle.change_status(fresh_db, world["dpo"], incident_id, Status.CLOSED) is Status.CLOSED
+    lesson = LessonInput(  # closing also asks what was learned (``lessons``)
+        theme=LessonTheme.EMAIL,
+        learned="Controleer het adres voor het versturen.",
+        prevention=Prevention.NONE,
+        no_measure_reason="Eenmalig; de werkwijze was al goed.",
+    )
+    assert lifecycle.close(fresh_db, world["dpo"], incident_id, lesson) is Status.CLOSED
 
 
 def test_a_decision_on_an_advice_that_changed_meanwhile_is_refused(fresh_db, world, assessed):
@@ -212,3 +224,141 @@ def test_a_decision_on_an_advice_that_changed_meanwhile_is_refused(fresh_db, wor
     assert decisions.latest(fresh_db, world["dpo"], incident_id) is None
     made = decisions.record(fresh_db, world["dpo"], incident_id, _follow(newer.advice), assessment_version=2)
     assert made.advice == newer.advice
+
+
+# --- who was consulted, and a duplicate report (issue #17) ---------------------------------
+
+
+def test_who_was_consulted_is_kept_with_the_decision(fresh_db, world, assessed):
+    incident_id, saved = assessed
+    made = decisions.record(
+        fresh_db, world["dpo"], incident_id, _follow(saved.advice, consulted=" leidinggevende, CISO ")
+    )
+    assert made.consulted == "leidinggevende, CISO"
+    assert decisions.latest(fresh_db, world["dpo"], incident_id).consulted == "leidinggevende, CISO"
+
+
+@pytest.mark.parametrize(
+    ("consulted", "error"),
+    [("", None), ("c" * 500, None), ("c" * 501, "Dit is te lang: gebruik hoogstens 500 tekens.")],
+    ids=["nobody", "longest", "too-long"],
+)
+def test_who_was_consulted_is_optional_and_short(fresh_db, world, assessed, consulted, error):
+    incident_id, saved = assessed
+    data = _follow(saved.advice, consulted=consulted)
+    if error is None:
+        assert decisions.record(fresh_db, world["dpo"], incident_id, data).consulted == consulted
+    else:
+        with pytest.raises(InvalidInput) as refused:
+            decisions.record(fresh_db, world["dpo"], incident_id, data)
+        assert refused.value.errors == {"consulted": error}
+
+
+def test_the_duplicate_reason_reads_as_a_duplicate():
+    assert NotBreachReason.DUPLICATE.label == "Dubbele melding van een incident dat al geregistreerd is"
+
+
+@pytest.fixture
+def copy(fresh_db, world, assessed):
+    """A second report of the incident ``assessed`` (the main incident), assessed: its advice
+    is a breach, as the main incident's is."""
+    incident = incidents.submit_report(fresh_db, world["reporter2"], make_report(world.org.id), at=NOW)
+    saved = assessment.save(
+        fresh_db, world["dpo"], incident.id, prefill.facts_from_report(incident, world.org)
+    )
+    assert saved.advice.is_breach
+    return incident
+
+
+def _main(db, assessed):
+    """The main incident's row (its id and reference)."""
+    return SimpleNamespace(**incident_sql.incident(db, assessed[0]))
+
+
+def _duplicate(reference: str, **changes) -> DecisionInput:
+    values = {
+        "breach": False,
+        "not_breach_reason": NotBreachReason.DUPLICATE,
+        "duplicate_of": reference,
+        "motivation": "Dezelfde e-mail, gemeld door een collega.",
+    }
+    return DecisionInput(**{**values, **changes})
+
+
+def test_a_duplicate_points_at_the_main_incident_and_needs_no_deviation(fresh_db, world, assessed, copy):
+    main_id = assessed[0]
+    main = _main(fresh_db, assessed)
+    made = decisions.record(fresh_db, world["dpo"], copy.id, _duplicate(f" {main.reference} "))
+    assert (made.breach, made.not_breach_reason, made.duplicate_of) == (False, "duplicate", main_id)
+    assert not made.deviates  # the breach itself is handled under the main incident
+    loaded = decisions.latest(fresh_db, world["dpo"], copy.id)
+    assert (loaded.duplicate_of, loaded.duplicate_reference) == (main_id, main.reference)
+    stored = fresh_db.execute("SELECT duplicate_of FROM decisions WHERE id = ?", [made.id]).fetchone()
+    assert stored[0] == main_id
+    entry = audit_log.recent(fresh_db, 1, action="decision.record")[0]
+    assert json.loads(entry["detail"])["duplicate_of"] == main_id
+
+
+UNKNOWN_REFERENCE = (
+    "Er is geen melding met dit kenmerk in je organisatie. Vul het kenmerk in zoals DL-2026-0001."
+)
+
+
+@pytest.mark.parametrize(
+    ("target", "message"),
+    [
+        ("", "Vul het kenmerk in van de melding die al geregistreerd is."),
+        ("DL-2099-0042", UNKNOWN_REFERENCE),
+        ("other-organisation", UNKNOWN_REFERENCE),
+        ("itself", "Deze melding kan geen dubbele melding van zichzelf zijn."),
+        ("a-duplicate", "Die melding is zelf een dubbele melding. Kies de eerste melding: {main}."),
+    ],
+    ids=["empty", "unknown", "other-organisation", "itself", "a-duplicate"],
+)
+def test_a_duplicate_needs_the_main_incident_of_the_same_organisation(
+    fresh_db, world, assessed, copy, target, message
+):
+    main = _main(fresh_db, assessed)
+    if target == "other-organisation":  # its third report: our organisation has two
+        for _ in range(3):
+            other = incidents.submit_report(
+                fresh_db, world["other_reporter"], make_report(world.other_org.id), at=NOW
+            )
+        assert incident_sql.id_by_reference(fresh_db, world.org.id, other.reference) is None
+        target = other.reference
+    elif target == "itself":
+        target = copy.reference
+    elif target == "a-duplicate":
+        third = incidents.submit_report(fresh_db, world["reporter"], make_report(world.org.id), at=NOW)
+        facts = prefill.facts_from_report(third, world.org)
+        assessment.save(fresh_db, world["dpo"], third.id, facts)
+        decisions.record(fresh_db, world["dpo"], third.id, _duplicate(main.reference))
+        target = third.reference
+    with pytest.raises(InvalidInput) as refused:
+        decisions.record(fresh_db, world["dpo"], copy.id, _duplicate(target))
+    assert refused.value.errors == {"duplicate_of": message.format(main=main.reference)}
+    assert decisions.latest(fresh_db, world["dpo"], copy.id) is None
+
+
+def test_a_reference_given_with_another_reason_is_not_kept(fresh_db, world, assessed, copy):
+    main = _main(fresh_db, assessed)
+    facts = prefill.facts_from_report(copy, world.org).model_copy(
+        update={"lawful_basis": LawfulBasis.MELDRECHT}
+    )
+    assessment.save(fresh_db, world["dpo"], copy.id, facts)
+    made = decisions.record(
+        fresh_db,
+        world["dpo"],
+        copy.id,
+        _duplicate(main.reference, not_breach_reason=NotBreachReason.MELDRECHT),
+    )
+    assert made.duplicate_of is None and made.not_breach_reason == "meldrecht"
+
+
+def test_a_decision_stored_before_migration_0020_still_loads(fresh_db, world, assessed):
+    incident_id, saved = assessed
+    decisions.record(fresh_db, world["dpo"], incident_id, _follow(saved.advice))
+    row = assessment_sql.latest_decision(fresh_db, incident_id)
+    old = {k: v for k, v in row.items() if k not in ("consulted", "duplicate_of")}
+    loaded = decisions.Decision.from_row(old)
+    assert (loaded.consulted, loaded.duplicate_of, loaded.breach) == ("", None, True)

@@ -13,6 +13,7 @@ from datalek.handling.lifecycle import TRANSITIONS
 from datalek.models import InvalidInput, Status
 from datalek.store import audit_log
 from tests.conftest import NOW, make_report
+from tests.test_lessons import LEARNED, a_lesson
 
 
 def submit(db, world, key="reporter", at=NOW, **changes):
@@ -187,9 +188,12 @@ def test_status_machine(fresh_db, world, monkeypatch, start, to):
     )  # closing needs a complete dossier: tested separately below
     incident = submit(fresh_db, world)
     _put_in(fresh_db, incident.id, start)
-    snapshot = [rows(fresh_db, f"SELECT * FROM {t}") for t in ("incidents", "status_changes", "audit_log")]
+    # closing records what was learned (issue #17): every move to "afgerond" brings a lesson
+    lesson = a_lesson() if to is Status.CLOSED else None
+    tables = ("incidents", "status_changes", "audit_log", "lessons")
+    snapshot = [rows(fresh_db, f"SELECT * FROM {t}") for t in tables]
     if to in TRANSITIONS[start] and to not in lifecycle.BY_DECISION:
-        assert lifecycle.change_status(fresh_db, world["dpo"], incident.id, to, "reden") is to
+        assert lifecycle.change_status(fresh_db, world["dpo"], incident.id, to, "reden", lesson) is to
         assert rows(fresh_db, "SELECT status FROM incidents") == [(to.value,)]
         last = rows(
             fresh_db,
@@ -199,12 +203,14 @@ def test_status_machine(fresh_db, world, monkeypatch, start, to):
         entry = audit_log.recent(fresh_db, 1)[0]
         assert entry["action"] == "incident.status"
         assert json.loads(entry["detail"]) == {"from_status": start.value, "to_status": to.value}
+        recorded = rows(fresh_db, "SELECT incident_id, theme, learned FROM lessons")
+        assert recorded == ([(incident.id, "email", LEARNED)] if to is Status.CLOSED else [])
     else:
         with pytest.raises(InvalidInput) as refused:
-            lifecycle.change_status(fresh_db, world["dpo"], incident.id, to, "reden")
+            lifecycle.change_status(fresh_db, world["dpo"], incident.id, to, "reden", lesson)
         assert set(refused.value.errors) == {"status"}
         assert start.label in refused.value.errors["status"]
-        after = [rows(fresh_db, f"SELECT * FROM {t}") for t in ("incidents", "status_changes", "audit_log")]
+        after = [rows(fresh_db, f"SELECT * FROM {t}") for t in tables]
         assert after == snapshot
 
 
@@ -218,9 +224,10 @@ def test_closing_needs_a_complete_dossier(fresh_db, world):
     incident = submit(fresh_db, world)
     _put_in(fresh_db, incident.id, Status.DECIDED)
     with pytest.raises(InvalidInput) as refused:
-        lifecycle.change_status(fresh_db, world["dpo"], incident.id, Status.CLOSED)
+        lifecycle.close(fresh_db, world["dpo"], incident.id, a_lesson())
     assert "dossier compleet" in refused.value.errors["status"]
     assert rows(fresh_db, "SELECT status FROM incidents") == [("decided",)]
+    assert rows(fresh_db, "SELECT count(*) FROM lessons") == [(0,)]
 
 
 @pytest.mark.parametrize("to", [Status.DECIDED, Status.NOT_A_BREACH])

@@ -17,6 +17,7 @@ from datalek.handling.decisions import DecisionInput, Inform
 from datalek.models import InvalidInput, Status
 from datalek.store import audit_log
 from tests.conftest import NOW, make_report
+from tests.test_lessons import a_lesson
 
 TODAY = date(2026, 11, 25)  # the clock below, in Amsterdam
 TEXT = LetterText(what_happened="Er ging iets mis.", consequences="Weinig.", measures="Hersteld.")
@@ -178,10 +179,10 @@ def test_closing_is_blocked_while_a_postponement_is_open(fresh_db, world, incide
     _postpone(fresh_db, world, incident_id, Addressee.PARENTS)
     gaps = completeness.documentation_gaps(fresh_db, incident_id)
     assert len(gaps) == 1 and gaps[0].startswith(POSTPONED)
-    errors = _refused(lambda: lifecycle.change_status(fresh_db, world["dpo"], incident_id, Status.CLOSED))
+    errors = _refused(lambda: lifecycle.close(fresh_db, world["dpo"], incident_id, a_lesson()))
     assert POSTPONED in errors["status"]
     _check(fresh_db, world, incident_id, Addressee.PARENTS)
-    assert lifecycle.change_status(fresh_db, world["dpo"], incident_id, Status.CLOSED) is Status.CLOSED
+    assert lifecycle.close(fresh_db, world["dpo"], incident_id, a_lesson()) is Status.CLOSED
 
 
 @pytest.mark.parametrize(
@@ -246,3 +247,108 @@ def test_only_the_dpo_records_safety_checks_and_notices(fresh_db, world, inciden
         informing.record_notice(fresh_db, world[who], incident_id, Addressee.PARENTS, 1, TODAY, Channel.PHONE)
     with pytest.raises(PermissionDenied):
         informing.overview(fresh_db, world[who], incident_id)
+
+
+# --- postponements of a family, back for review; the public notice says where -------------------
+
+
+def _family_postponed(db, world, incident_id, review_on=TODAY + timedelta(days=7)) -> int:
+    from tests.test_sending import SECRET, issue_family, judge
+
+    family = issue_family(db, world["dpo"], incident_id)
+    judge(db, world["dpo"], family["house"], [family["p2"]], True, SECRET, review_on)
+    return family["house"]
+
+
+@pytest.mark.parametrize(
+    ("day", "listed"),
+    [
+        (TODAY + timedelta(days=6), False),
+        (TODAY + timedelta(days=7), True),
+        (TODAY + timedelta(days=30), True),
+    ],
+    ids=["day-before", "on-the-review-date", "after"],
+)
+def test_a_family_postponement_returns_for_review_on_its_date(fresh_db, world, incident_id, day, listed):
+    house = _family_postponed(fresh_db, world, incident_id)
+    _postpone(fresh_db, world, incident_id, Addressee.YOUNG_12_15, review_on=TODAY + timedelta(days=8))
+    due = informing.reviews_due(fresh_db, world["dpo"], today=day)
+    family = [(incident_id, None, TODAY + timedelta(days=7), house, "Gezin 1")] if listed else []
+    group = (
+        [(incident_id, Addressee.YOUNG_12_15, TODAY + timedelta(days=8), None, "")]
+        if day > TODAY + timedelta(days=7)
+        else []
+    )
+    assert [(r.incident_id, r.recipient, r.review_on, r.household_id, r.label) for r in due] == family + group
+    assert [r.what for r in due] == ["Gezin 1", "jongere van 12 tot en met 15 jaar"][: len(due)]
+    assert informing.reviews_due(fresh_db, world["other_dpo"], today=day) == []
+
+
+def test_a_resolved_family_postponement_is_no_longer_due(fresh_db, world, incident_id):
+    from tests.test_sending import judge
+
+    house = _family_postponed(fresh_db, world, incident_id)
+    judge(fresh_db, world["dpo"], house, [], False)
+    assert informing.reviews_due(fresh_db, world["dpo"], today=TODAY + timedelta(days=30)) == []
+
+
+def test_the_queue_shows_an_open_postponement_until_it_is_resolved(fresh_db, world, incident_id):
+    from datalek.actions import postponements
+    from tests.test_sending import judge
+
+    assert postponements.queue_flags(fresh_db, world["dpo"]) == {}
+    house = _family_postponed(fresh_db, world, incident_id, review_on=TODAY + timedelta(days=9))
+    _postpone(fresh_db, world, incident_id, Addressee.PARENTS, review_on=TODAY + timedelta(days=7))
+    flags = postponements.queue_flags(fresh_db, world["dpo"])
+    assert flags == {incident_id: "Informeren uitgesteld (veiligheid) tot 02-12-2026"}  # the soonest
+    assert postponements.queue_flags(fresh_db, world["other_dpo"]) == {}
+    _check(fresh_db, world, incident_id, Addressee.PARENTS)
+    assert postponements.queue_flags(fresh_db, world["dpo"]) == {
+        incident_id: "Informeren uitgesteld (veiligheid) tot 04-12-2026"
+    }
+    judge(fresh_db, world["dpo"], house, [], False)
+    assert postponements.queue_flags(fresh_db, world["dpo"]) == {}
+
+
+@pytest.mark.parametrize("who", ["reporter", "management", "admin"])
+def test_only_a_dpo_sees_the_queue_flags(fresh_db, world, who):
+    from datalek.actions import postponements
+
+    with pytest.raises(PermissionDenied):
+        postponements.queue_flags(fresh_db, world[who])
+
+
+@pytest.mark.parametrize(
+    ("where", "error"),
+    [
+        ("", "Vul in waar de mededeling staat. Bijvoorbeeld het adres van de website."),
+        ("   ", "Vul in waar de mededeling staat. Bijvoorbeeld het adres van de website."),
+        ("x" * 301, "Dit is te lang: gebruik hoogstens 300 tekens."),
+        ("x" * 300, None),
+        (" Huis-aan-huisblad De Stadskrant ", None),
+    ],
+    ids=["empty", "blank", "too-long", "longest", "a-paper"],
+)
+def test_a_public_notice_says_where_it_was_published(fresh_db, world, incident_id, where, error):
+    def record():
+        return informing.record_public_notice(
+            fresh_db, world["dpo"], incident_id, "Tekst.", date(2026, 11, 22), published_where=where
+        )
+
+    if error:
+        assert _refused(record) == {"published_where": error}
+        assert informing.overview(fresh_db, world["dpo"], incident_id).public == []
+    else:
+        assert record().published_where == where.strip()
+        [kept] = informing.overview(fresh_db, world["dpo"], incident_id).public
+        assert (kept.text, kept.published_on, kept.published_where) == (
+            "Tekst.",
+            date(2026, 11, 22),
+            where.strip(),
+        )
+
+
+def test_a_public_notice_recorded_the_old_way_keeps_an_empty_place(fresh_db, world, incident_id):
+    made = informing.record_public_notice(fresh_db, world["dpo"], incident_id, "Tekst.", date(2026, 11, 22))
+    assert made.published_where == ""
+    assert informing.overview(fresh_db, world["dpo"], incident_id).public == [made]

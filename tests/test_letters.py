@@ -276,7 +276,7 @@ ADVICE = [
     (DataCategory.CREDENTIALS, "wachtwoord"),
     (DataCategory.FINANCIAL, "bankrekening"),
     (DataCategory.PAYMENT_MEANS, "bankrekening"),
-    *[(c, "niet verwacht") for c in letter_advice.CONTACT],
+    *[(c, "niet verwacht") for c in sorted(letter_advice.CONTACT)],
 ]
 #: How each reader is spoken to about whose data it is.
 PERSPECTIVE = {

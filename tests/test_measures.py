@@ -213,3 +213,65 @@ def test_a_repeat_asks_for_prevention_until_one_is_planned(repeat, measures_, mi
     incident = SimpleNamespace(repeat_of=7 if repeat else None)
     found = [SimpleNamespace(kind=m[0], status=m[1], withdrawn="withdrawn" in m) for m in measures_]
     assert measures.prevention_missing(incident, found) is missing
+
+
+# --- the real date a measure was done (issue #17) ------------------------------------------
+
+
+@pytest.fixture
+def added_earlier(fresh_db, world, incident_id, monkeypatch):
+    """A measure recorded on 20-11-2026; the clock then stands on 25-11-2026 (``TODAY``)."""
+    monkeypatch.setattr(clock, "now", lambda: NOW)
+    made = _add(fresh_db, world, incident_id)
+    monkeypatch.setattr(clock, "now", lambda: NOW + timedelta(days=5))
+    return made
+
+
+CREATED = date(2026, 11, 20)
+
+
+@pytest.mark.parametrize(
+    ("done_on", "stored", "error"),
+    [
+        (None, TODAY, None),
+        (TODAY, TODAY, None),
+        (TODAY - timedelta(days=3), TODAY - timedelta(days=3), None),
+        (CREATED, CREATED, None),
+        (TODAY + timedelta(days=1), None, "Deze datum ligt in de toekomst."),
+        (
+            CREATED - timedelta(days=1),
+            None,
+            "Deze datum ligt vóór het vastleggen van de maatregel (20-11-2026).",
+        ),
+    ],
+    ids=["default-today", "today", "days-ago", "day-it-was-recorded", "future", "before-recorded"],
+)
+def test_marking_done_asks_the_real_date(fresh_db, world, added_earlier, done_on, stored, error):
+    if error:
+        with pytest.raises(InvalidInput) as refused:
+            measures.set_status(fresh_db, world["dpo"], added_earlier.id, MeasureStatus.DONE, done_on)
+        assert refused.value.errors == {"done_on": error}
+        (kept,) = measures.for_incident(fresh_db, world["dpo"], added_earlier.incident_id)
+        assert (kept.status, kept.done_on) == (MeasureStatus.PLANNED, None)
+        return
+    changed = measures.set_status(fresh_db, world["dpo"], added_earlier.id, MeasureStatus.DONE, done_on)
+    (loaded,) = measures.for_incident(fresh_db, world["dpo"], added_earlier.incident_id)
+    assert changed.done_on == loaded.done_on == stored
+
+
+def test_a_done_date_given_with_another_status_is_not_kept(fresh_db, world, added_earlier):
+    changed = measures.set_status(
+        fresh_db, world["dpo"], added_earlier.id, MeasureStatus.IN_PROGRESS, TODAY - timedelta(days=1)
+    )
+    assert changed.done_on is None
+    assert measures.for_incident(fresh_db, world["dpo"], added_earlier.incident_id)[0].done_on is None
+
+
+def test_a_measure_done_before_keeps_its_date_when_saved_as_done_again(fresh_db, world, added_earlier):
+    """A measure marked done earlier (then always on the day itself) keeps that date: saving
+    the status 'uitgevoerd' again without a date does not move it to today."""
+    earlier = TODAY - timedelta(days=2)
+    measures.set_status(fresh_db, world["dpo"], added_earlier.id, MeasureStatus.DONE, earlier)
+    again = measures.set_status(fresh_db, world["dpo"], added_earlier.id, MeasureStatus.DONE)
+    assert again.done_on == earlier
+    assert measures.for_incident(fresh_db, world["dpo"], added_earlier.incident_id)[0].done_on == earlier

@@ -470,3 +470,42 @@ def test_a_late_concept_gives_the_delay_reason_recorded_for_the_incident(
     assert _concept(fresh_db, world, decided[0].id, late_reason="Eigen reden.").answers()[
         "2.late_reason"
     ] == ("Eigen reden.")
+
+
+def test_section_8_takes_over_what_is_on_record(fresh_db, world, decided, fake_clock):
+    """Who was informed per kind of reader (count, date, channel), the family postponed for
+    safety (how many, review date), who is not informed and why, and the public notice with
+    where and when: counts only, no file number, no label of a family, no reason."""
+    from datalek.actions import households, informing, letters, sending
+    from datalek.actions.addressees import Addressee, Relation
+    from datalek.actions.informing import Channel
+    from tests.test_sending import SECRET, issue_family, judge
+
+    dpo, incident_id, today = world["dpo"], decided[0].id, clock.today()
+    review = today + timedelta(days=14)
+    assert _concept(fresh_db, world, incident_id).answers()["8.inform"] == "Ja. Dit wordt nog gedaan."
+    family = issue_family(fresh_db, dpo, incident_id)
+    judge(fresh_db, dpo, family["house"], [family["p2"]], True, SECRET, review)
+    other = households.add_household(fresh_db, dpo, incident_id, "Gezin Jansen")
+    parent = households.add_member(fresh_db, dpo, other.id, relation=Relation.PARENT_GEZAG, file_ref="O-77")
+    households.add_member(fresh_db, dpo, other.id, relation=Relation.CHILD, file_ref="C-77", birth_date=today)
+    judge(fresh_db, dpo, other.id)
+    parts = letters.LetterText(what_happened="Mis.", consequences="Weinig.", measures="Hersteld.")
+    made = sending.make_letter(fresh_db, dpo, incident_id, Addressee.PARENTS, parts, member_id=parent.id)
+    sending.record_sent(fresh_db, dpo, made.id, Channel.EMAIL, today)
+    informing.record_public_notice(
+        fresh_db, dpo, incident_id, "Uitleg over het datalek.", today, "www.gemeente-test.nl/datalek"
+    )
+    answers = _concept(fresh_db, world, incident_id).answers()
+    assert answers["8.inform"] == (
+        f"Ja. Ouders of voogd met gezag: 1 persoon geïnformeerd op {today:%d-%m-%Y} (e-mail). "
+        f"Uitgesteld vanwege de veiligheid: 1 gezin (2 personen); opnieuw bekijken op {review:%d-%m-%Y}. "
+        "Niet geïnformeerd: 1 persoon vanwege een veiligheidsrisico; "
+        "3 personen zonder eigen bericht volgens de regels."
+    )
+    assert answers["8.public"] == (
+        f"Gepubliceerd op {today:%d-%m-%Y}. Waar: www.gemeente-test.nl/datalek. Uitleg over het datalek."
+    )
+    shown = answers["8.inform"] + answers["8.public"]
+    for personal in (SECRET, "Jansen", "O-77", "C-9001", "O-1", "Gezin 1"):
+        assert personal not in shown

@@ -27,7 +27,7 @@ from datalek.accounts.permissions import (
 )
 from datalek.accounts.users import create_user, get_user, list_users, set_active, set_password
 from datalek.handling import incidents, lifecycle
-from datalek.insight import stats
+from datalek.insight import figures, stats
 from datalek.models import Actor, IncidentType, Role, Status
 from datalek.store import audit_log
 from tests.conftest import NOW, make_report
@@ -344,13 +344,14 @@ def test_management_gets_counts_and_labels_never_rows_or_free_text(case):
     overview = stats.overview(case.db, case.world["management"], [case.world.org.id], 2026)
     assert overview.total == 6
     labels = {s.label for s in Status} | {t.label for t in IncidentType} | {f"{m:02d}" for m in range(1, 13)}
+    labels |= set(figures.OUTCOMES.values())
     for cell in overview.by_status + overview.by_type + overview.by_month:
         assert cell.label in labels
         assert cell.count is None or isinstance(cell.count, int)
     text = repr(overview)
     for secret in (DESCRIPTION, "Sociaal Domein", "DL-2026", "@", "Ontvanger gevraagd"):
         assert secret not in text
-    assert [c.count for c in overview.by_status if c.label == Status.REPORTED.label] == [6]
+    assert [c.count for c in overview.by_status if c.label == figures.OUTCOMES["undecided"]] == [6]
     assert stats.years(case.db, case.world["management"], [case.world.org.id]) == [2026]
 
 
@@ -422,6 +423,15 @@ RULE_TABLE = [
     *[(action, MGT, MINE, False) for action in permissions.HANDLER_ACTIONS],
     *[(action, ADM, MINE, False) for action in permissions.HANDLER_ACTIONS],
     *[(action, "cli", MINE, False) for action in permissions.HANDLER_ACTIONS],
+    # evidence files (screenshots, the e-mail, the processor's report): the FG of the incident's
+    # organisation only; never its reporter, management, the beheerder or another organisation's FG
+    *[(action, DPO, COLLEAGUES, True) for action in (Action.ATTACH_EVIDENCE, Action.READ_EVIDENCE)],
+    *[(action, DPO, FOREIGN, False) for action in (Action.ATTACH_EVIDENCE, Action.READ_EVIDENCE)],
+    *[
+        (action, role, MINE, False)
+        for action in (Action.ATTACH_EVIDENCE, Action.READ_EVIDENCE)
+        for role in (REP, MGT, ADM, "cli")
+    ],
     # the FG's lists: all their organisations, or one of them
     *[
         (action, DPO, None, True)
@@ -493,6 +503,10 @@ RULE_TABLE = [
     (Action.LETTER_TEMPLATES, DPO, OrgRef(ORG), True),
     (Action.LETTER_TEMPLATES, DPO, OrgRef(OTHER_ORG), False),
     *[(Action.LETTER_TEMPLATES, role, OrgRef(ORG), False) for role in (REP, MGT, ADM, "cli")],
+    # the year's narrative and theme summaries for the board: the FG of the organisation only (#17)
+    (Action.WRITE_NARRATIVE, DPO, OrgRef(ORG), True),
+    (Action.WRITE_NARRATIVE, DPO, OrgRef(OTHER_ORG), False),
+    *[(Action.WRITE_NARRATIVE, role, OrgRef(ORG), False) for role in (REP, MGT, ADM, "cli")],
     # setup runs only on an empty installation, checked inside its own transaction
     *[(Action.SETUP, role, None, False) for role in (REP, DPO, MGT, ADM, "cli")],
 ]

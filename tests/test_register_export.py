@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from datalek import clock
 from datalek.accounts.permissions import PermissionDenied
-from datalek.actions import informing
+from datalek.actions import authority, informing
 from datalek.actions.addressees import Addressee
 from datalek.cli import main
 from datalek.handling import assessment, decisions, incidents, prefill
@@ -286,7 +286,6 @@ def test_the_export_file_is_named_after_organisation_and_year(organisation, fmt,
 
 
 def test_the_register_keeps_a_late_notification_late_after_the_awareness_moved(fresh_db, world):
-    from datalek.actions import authority
     from datalek.models import AwareBasis
 
     incident = _submit(fresh_db, world)
@@ -313,8 +312,8 @@ def test_the_register_keeps_a_late_notification_late_after_the_awareness_moved(f
     from datalek.store import stats as stats_sql
 
     figures = {(d, k): n for *_, d, k, n in stats_sql.cube(fresh_db, [world.org.id], [2026])}
-    assert figures[("notified", "")] == 1
-    assert ("within72", "") not in figures
+    assert figures[("notification", "late")] == 1  # the roll-up's dimensions since #17
+    assert ("notification", "on_time") not in figures
     assert figures[("notify_hours", "80")] == 1
     assert row["Organisatie wist het"] == "20-11-2026 19:00"
     assert row["Eerst vastgelegd moment van weten"] == "20-11-2026 09:00"
@@ -325,3 +324,45 @@ def test_the_register_keeps_a_late_notification_late_after_the_awareness_moved(f
         "25-11-2026 11:00, na de melding bij de AP. Reden: De verwerker belde later." in changes
     )
     assert "Hoe de organisatie het wist: Melding door een medewerker → Bericht van een verwerker" in changes
+
+
+@pytest.mark.parametrize(
+    ("args", "suffix", "starts"),
+    [
+        (["--from", "2026-01-01", "--to", "2026-12-31", "--format", "html"], "html", b"<!DOCTYPE html>"),
+        (["--from", "2026-01-01", "--to", "2026-12-31", "--format", "xlsx"], "xlsx", b"PK"),
+        (["--year", "2026", "--format", "html"], "html", b"<!DOCTYPE html>"),
+    ],
+)
+def test_the_cli_writes_the_register_of_a_period_also_as_printable_html(
+    db_path, fresh_db, world, year, tmp_path, args, suffix, starts
+):
+    out = tmp_path / f"register.{suffix}"
+    result = CliRunner().invoke(
+        main,
+        ["export", "register", "--org", "Gemeente Test", *args, "--out", str(out)],
+        env={"DATALEK_DB": str(db_path)},
+    )
+    assert result.exit_code == 0, result.output
+    assert out.read_bytes()[:20].upper().startswith(starts.upper())
+    detail = json.loads(audit_log.recent(fresh_db, 1, action="register.export")[0]["detail"])
+    assert (detail["start"], detail["end"], detail["format"]) == ("2026-01-01", "2026-12-31", suffix)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        [],
+        ["--from", "2026-01-01"],
+        ["--year", "2026", "--from", "2026-01-01", "--to", "2026-02-01"],
+        ["--from", "2026-03-01", "--to", "2026-02-01"],
+    ],
+)
+def test_the_cli_refuses_a_period_that_is_not_one(db_path, world, tmp_path, args):
+    out = tmp_path / "register.xlsx"
+    result = CliRunner().invoke(
+        main,
+        ["export", "register", "--org", "Gemeente Test", *args, "--out", str(out)],
+        env={"DATALEK_DB": str(db_path)},
+    )
+    assert result.exit_code != 0 and not out.exists()

@@ -5,9 +5,10 @@ line. Issue #14."""
 
 from __future__ import annotations
 
+import json
 import smtplib
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -272,3 +273,142 @@ def test_the_command_line_does_one_pass(db_path, setup, now, smtp, monkeypatch):
     assert f"{setup.reference}  na 48 uur  verstuurd" in listed.output
     assert f"{setup.reference}  na 24 uur  overgeslagen" in listed.output
     assert "@" not in listed.output
+
+
+# --- the review date of a postponement for safety (issue #15) ---------------------------------------
+
+#: The family's label and a reason: typed by the FG, never in a mail.
+LABEL, REASON = "Gezin Jansen", "Vader dreigt de moeder; Veilig Thuis is ingelicht."
+REVIEW_ON = date(2026, 10, 31)  # a Saturday; the family was postponed on 24 October
+
+
+@pytest.fixture
+def postponed(fresh_db, world, setup, now):
+    """The setup's incident, decided not to notify (no clock, no 72-hour reminders), with a
+    family whose informing is postponed until REVIEW_ON; and a group postponement elsewhere."""
+    from datalek.actions import households
+    from datalek.actions.addressees import Relation
+    from tests.test_outstanding import decide
+    from tests.test_sending import judge
+
+    decide(fresh_db, world, setup, "no_notify")
+    house = households.add_household(fresh_db, world["dpo"], setup.id, LABEL).id
+    households.add_member(fresh_db, world["dpo"], house, relation=Relation.PARENT_GEZAG, file_ref="O-4711")
+    judge(fresh_db, world["dpo"], house, (), True, REASON, REVIEW_ON)
+    return house
+
+
+def _walk(db_path, now, settings, start: datetime, hours: int, restart_at: int | None = None) -> None:
+    """A pass every two hours from ``start``; at ``restart_at`` hours a new connection."""
+    db = store.connect(db_path)
+    try:
+        for step in range(0, hours + 1, 2):
+            now.at = start + timedelta(hours=step)
+            if step == restart_at:
+                db.close()
+                db = store.connect(db_path)
+            reminders.send_due(db, settings, now.at)
+    finally:
+        db.close()
+
+
+def test_the_review_date_of_a_postponement_brings_one_mail_per_judgement(
+    db_path, setup, postponed, now, smtp
+):
+    from tests.test_sending import judge
+
+    settings, inbox, _ = smtp
+    _walk(db_path, now, settings, AWARE, 14 * 24, restart_at=8 * 24)  # 24 Oct to 7 Nov, a restart on 1 Nov
+    [mail] = inbox.messages
+    assert mail.message["Subject"] == f"Herbeoordeling uitstel informeren: {setup.reference}"
+    assert sorted(mail.rcpt_tos) == FG  # the FG addresses of the organisation, not the management
+    assert f"Datum om opnieuw te bekijken: {REVIEW_ON:%d-%m-%Y}." in mail.body
+    assert setup.reference in mail.body and f"{BASE_URL}/werkvoorraad" in mail.body
+    for personal in (LABEL, "Jansen", REASON, "Veilig Thuis", "O-4711", DESCRIPTION, "Fien", "Dpo"):
+        assert personal not in mail.body and personal not in mail.message["Subject"]
+    with store.unit(db_path) as check:
+        sent_at = check.execute("SELECT sent_at FROM reminders WHERE state = 'sent'").fetchone()[0]
+        [audit] = list(check.query("SELECT detail FROM audit_log WHERE action = 'reminder.review_sent'"))
+    # the first pass on the review date in Amsterdam (UTC+1 after 25 October): 01:00 there; the
+    # pass at 23:00 the evening before sent nothing
+    assert clock.from_iso(sent_at) == datetime(2026, 10, 31, 0, 0, tzinfo=UTC)
+    assert json.loads(audit["detail"]) == {"recipients": 3}
+
+    # judged again, postponed once more: its own mail on its own date, once
+    with store.unit(db_path) as db:
+        now.at = datetime(2026, 11, 7, 12, 0, tzinfo=UTC)
+        judge(db, setup_dpo(db), postponed, (), True, REASON, date(2026, 11, 10))
+    _walk(db_path, now, settings, now.at, 6 * 24)
+    assert len(inbox.messages) == 2
+    assert "Datum om opnieuw te bekijken: 10-11-2026." in inbox.messages[1].body
+
+
+def setup_dpo(db):
+    from datalek.accounts import auth
+
+    return auth.actor_for(db, next(db.query("SELECT id FROM users WHERE email = 'dpo@test.invalid'"))["id"])
+
+
+def test_a_postponement_resolved_before_its_date_brings_no_mail(db_path, setup, postponed, now, smtp):
+    from tests.test_sending import judge
+
+    settings, inbox, _ = smtp
+    with store.unit(db_path) as db:
+        judge(db, setup_dpo(db), postponed, (), False)
+    _walk(db_path, now, settings, AWARE, 10 * 24)
+    assert inbox.messages == []
+
+
+def test_a_group_postponement_is_reminded_too(fresh_db, world, setup, now, smtp):
+    from datalek.actions import informing
+    from datalek.actions.addressees import Addressee
+    from tests.test_outstanding import decide
+
+    settings, inbox, _ = smtp
+    decide(fresh_db, world, setup, "no_notify")
+    informing.record_safety_check(
+        fresh_db, world["dpo"], setup.id, Addressee.PARENTS, True, REASON, REVIEW_ON
+    )
+    now.at = datetime(2026, 10, 31, 7, 0, tzinfo=UTC)
+    assert reminders.send_due(fresh_db, settings, now.at).sent == 1
+    assert reminders.send_due(fresh_db, settings, now.at).sent == 0
+    [mail] = inbox.messages
+    assert setup.reference in mail.body and REASON not in mail.body and "ouders" not in mail.body.lower()
+
+
+def test_two_processes_send_a_review_mail_once(db_path, setup, postponed, now, smtp):
+    settings, inbox, _ = smtp
+    now.at = datetime(2026, 10, 31, 9, 0, tzinfo=UTC)
+    first, second = store.connect(db_path), store.connect(db_path)
+    try:
+        due_in_second = reminders.reviews_due(second, now.at)  # both decided before either claimed
+        assert reminders.send_due(first, settings, now.at).sent == 1
+        assert len(due_in_second) == 1
+        assert reminders._claim_review(second, due_in_second[0], clock.to_iso(now.at)) is False
+    finally:
+        first.close()
+        second.close()
+    assert len(inbox.messages) == 1
+
+
+def test_a_failed_review_mail_is_tried_again(fresh_db, setup, postponed, now, smtp, monkeypatch):
+    settings, inbox, _ = smtp
+    now.at = datetime(2026, 10, 31, 9, 0, tzinfo=UTC)
+
+    def refused(*args, **kwargs):
+        raise smtplib.SMTPServerDisconnected("down")
+
+    with monkeypatch.context() as m:
+        m.setattr(reminders.mail, "deliver", refused)
+        assert reminders.send_due(fresh_db, settings, now.at).failed == 1
+    assert next(fresh_db.query("SELECT state FROM reminders"))["state"] == "failed"
+    now.at += timedelta(minutes=1)
+    assert reminders.send_due(fresh_db, settings, now.at).sent == 1
+    assert reminders.send_due(fresh_db, settings, now.at).sent == 0
+    assert len(inbox.messages) == 1
+
+
+def test_without_a_mail_server_no_review_is_claimed(fresh_db, setup, postponed, now):
+    now.at = datetime(2026, 10, 31, 9, 0, tzinfo=UTC)
+    assert reminders.send_due(fresh_db, None, now.at) == reminders.Outcome()
+    assert next(fresh_db.query("SELECT count(*) AS n FROM reminders"))["n"] == 0

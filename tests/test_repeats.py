@@ -1,4 +1,5 @@
-"""Repeat incidents: the same organisation, incident type and department within 365 days."""
+"""Repeat incidents: the same organisation, incident type (the cause) and department within 90 days
+(``datalek.handling.repeats``, docs/domain/rules.md "Herhaalde incidenten")."""
 
 import json
 from datetime import timedelta
@@ -49,9 +50,14 @@ def test_the_most_recent_earlier_incident_is_the_one_repeated(fresh_db, world):
     assert _submit(fresh_db, world).repeat_of == middle.id
 
 
-def test_an_incident_exactly_365_days_earlier_still_counts(fresh_db, world):
-    earlier = _submit(fresh_db, world, NOW - timedelta(days=365))
-    assert _submit(fresh_db, world).repeat_of == earlier.id
+@pytest.mark.parametrize(
+    ("days", "is_repeat"),
+    [(1, True), (89, True), (90, True), (91, False), (180, False), (365, False)],
+)
+def test_the_period_is_90_days(fresh_db, world, days, is_repeat):
+    assert repeats.WINDOW_DAYS == 90
+    earlier = _submit(fresh_db, world, NOW - timedelta(days=days))
+    assert _submit(fresh_db, world).repeat_of == (earlier.id if is_repeat else None)
 
 
 def _other_org(db, world):
@@ -76,21 +82,37 @@ def _not_a_breach(db, world):
     return earlier
 
 
+def _duplicate(db, world):
+    """An earlier report recorded as a duplicate of one before the period: the same incident
+    reported twice is no second incident."""
+    original = _submit(db, world, NOW - timedelta(days=200))
+    duplicate = _submit(db, world, NOW - timedelta(days=30))
+    db.execute(
+        "INSERT INTO decisions (incident_id, kind, lawful_basis, motivation, advice, decided_at, duplicate_of)"
+        " VALUES (?, 'not_a_breach', 'no_incident', 'Dubbel.', '{}', '2026-10-01T00:00:00+00:00', ?)",
+        [duplicate.id, original.id],
+    )
+    db.conn.commit()
+    return duplicate
+
+
 @pytest.mark.parametrize(
     "make_earlier",
     [
         lambda db, w: _submit(db, w, NOW - timedelta(days=30), department="Jeugdteam"),
         lambda db, w: _submit(db, w, NOW - timedelta(days=30), situation="letter_wrong_address"),
         _other_org,
-        lambda db, w: _submit(db, w, NOW - timedelta(days=366)),
+        lambda db, w: _submit(db, w, NOW - timedelta(days=91)),
         _not_a_breach,
+        lambda db, w: _duplicate(db, w),
     ],
     ids=[
         "other-department",
         "other-type",
         "other-organisation",
-        "more-than-365-days",
+        "more-than-90-days",
         "earlier-not-a-breach",
+        "earlier-a-duplicate",
     ],
 )
 def test_not_a_repeat(fresh_db, world, make_earlier):
@@ -140,3 +162,16 @@ def test_correcting_the_type_in_the_assessment_detects_and_clears_a_repeat(fresh
         facts.model_copy(update={"incident_type": IncidentType.MAIL_MISDELIVERED}),
     )
     assert _repeat_of(fresh_db, later.id) is None
+
+
+def test_the_rule_applied_to_every_incident(fresh_db, world):
+    """``detect_all`` (demo data, the migration to this rule) gives what detection per report
+    gives."""
+    made = [_submit(fresh_db, world, NOW - timedelta(days=d)) for d in (300, 250, 100, 40, 0)]
+    expected = {i.id: i.repeat_of for i in made}
+    fresh_db.execute("UPDATE incidents SET repeat_of = NULL")
+    with store.write(fresh_db):
+        repeats.detect_all(fresh_db)
+    found = dict(fresh_db.execute("SELECT id, repeat_of FROM incidents").fetchall())
+    assert found == expected
+    assert list(expected.values()) == [None, made[0].id, None, made[2].id, made[3].id]

@@ -3,8 +3,9 @@ every free text and personal link, keep every figure, and the purge is audited."
 
 from __future__ import annotations
 
+import hashlib
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from click.testing import CliRunner
@@ -29,6 +30,11 @@ from tests.pages.conftest import (  # noqa: F401 - autouse fixtures for the page
 
 SECRET = "Jan de Vries, BSN 111222333, jan@voorbeeld.nl"
 CLI = Actor.cli()
+#: The informing list's personal references: a file number (and the one it replaced), a birth
+#: date (and the one it replaced). 13 on the date the family was informed, an adult by the purge.
+FILE_REF, OLD_REF = "D-2019/8841", "D-2019/8840"
+BIRTH, OLD_BIRTH = "2006-03-01", "2006-03-10"
+PERSONAL = (FILE_REF, OLD_REF, BIRTH, OLD_BIRTH)
 
 
 def _iso(moment: datetime) -> str:
@@ -58,9 +64,9 @@ def _incident(
         )
         db.execute(
             "INSERT INTO decisions (incident_id, kind, notify_authority, inform_subjects,"
-            " motivation, deviates, deviation_motivation, advice, decided_at)"
-            " VALUES (?, 'breach', 1, 'yes', ?, 1, ?, '{}', ?)",
-            [i, SECRET, SECRET, a],
+            " motivation, deviates, deviation_motivation, advice, decided_at, consulted)"
+            " VALUES (?, 'breach', 1, 'yes', ?, 1, ?, '{}', ?, ?)",
+            [i, SECRET, SECRET, a, SECRET],
         )
         db.execute(
             "INSERT INTO authority_notifications (incident_id, kind, ap_reference, submitted_at,"
@@ -78,14 +84,17 @@ def _incident(
             [i, a[:10], a],
         )
         db.execute(
-            "INSERT INTO public_notices (incident_id, text, published_on, recorded_at) VALUES (?, ?, ?, ?)",
-            [i, SECRET, a[:10], a],
+            "INSERT INTO public_notices (incident_id, text, published_on, published_where, recorded_at)"
+            " VALUES (?, ?, ?, ?, ?)",
+            [i, SECRET, a[:10], SECRET, a],
         )
+        _informing_list(db, i, a)
         db.execute(
             "INSERT INTO measures (incident_id, org_id, kind, description, owner, due_on, status,"
             " done_on, created_at, updated_at) VALUES (?, ?, 'preventive', ?, ?, ?, 'done', ?, ?, ?)",
             [i, org, SECRET, SECRET, a[:10], a[:10], a, a],
         )
+        _lesson_and_evidence(db, i, a)
         db.execute(
             "UPDATE incidents SET status = ?, closed_at = ? WHERE id = ?",
             [status, _iso(closed) if closed_column else None, i],
@@ -97,6 +106,68 @@ def _incident(
         )
         audit.append(db, None, "incident.status", "incident", i)  # the state, as the app would
     return made
+
+
+def _informing_list(db, i: int, a: str) -> None:
+    """A family on the incident's list: a child with a birth date (informed by letter, and both
+    their file number and birth date corrected once), a parent flagged as a safety risk, every
+    reason and the label free text; the letter the child got."""
+    house = db.execute(
+        "INSERT INTO households (incident_id, label, created_at) VALUES (?, ?, ?)", [i, SECRET, a]
+    ).lastrowid
+    child = db.execute(
+        "INSERT INTO household_members (household_id, incident_id, file_ref, relation, birth_date,"
+        " parents_withheld, parents_withheld_reason, deviation, deviation_reader, deviation_reason,"
+        " recorded_at) VALUES (?, ?, ?, 'child', ?, 'harm', ?, 'include', 'young_12_15', ?, ?)",
+        [house, i, FILE_REF, BIRTH, SECRET, SECRET, a],
+    ).lastrowid
+    parent = db.execute(
+        "INSERT INTO household_members (household_id, incident_id, file_ref, relation, removed_at,"
+        " removed_reason, recorded_at) VALUES (?, ?, 'O-77', 'parent_gezag', ?, ?, ?)",
+        [house, i, a, SECRET, a],
+    ).lastrowid
+    for field, old, new in [("file_ref", OLD_REF, FILE_REF), ("birth_date", OLD_BIRTH, BIRTH),
+                            ("relation", "parent_gezag", "child")]:  # fmt: skip
+        db.execute(
+            "INSERT INTO member_changes (member_id, incident_id, field, old_value, new_value, reason,"
+            " changed_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [child, i, field, old, new, SECRET, a],
+        )
+    db.execute(
+        "INSERT INTO household_safety (household_id, incident_id, flagged, concern, postponed, reason,"
+        " review_on, recorded_at) VALUES (?, ?, ?, 'violent_partner', 1, ?, ?, ?)",
+        [house, i, json.dumps([parent]), SECRET, a[:10], a],
+    )
+    letter = db.execute(
+        "INSERT INTO letters (incident_id, member_id, reader, template_version, text, sha256, made_at)"
+        " VALUES (?, ?, 'young_12_15', 3, ?, ?, ?)",
+        [i, child, SECRET, hashlib.sha256(SECRET.encode()).hexdigest(), a],
+    ).lastrowid
+    db.execute(
+        "INSERT INTO subject_notices (incident_id, recipient, people_count, informed_on, channel,"
+        " recorded_at, member_id, letter_id) VALUES (?, 'young_12_15', 1, ?, 'letter', ?, ?, ?)",
+        [i, a[:10], a, child, letter],
+    )
+
+
+def _lesson_and_evidence(db, i: int, a: str) -> None:
+    """What was learned at the closing (no preventive measure, and why not), both in the FG's
+    own words; a file attached as evidence, its name and note free text."""
+    db.execute(
+        "INSERT INTO lessons (incident_id, theme, learned, prevention, no_measure_reason, recorded_at)"
+        " VALUES (?, 'email', ?, 'none', ?, ?)",
+        [i, SECRET, SECRET, a],
+    )
+    content = f"Bewijs bij melding {i}.".encode()
+    digest = hashlib.sha256(content).hexdigest()
+    db.execute(
+        "INSERT INTO evidence_blobs (sha256, size, content) VALUES (?, ?, ?)", [digest, len(content), content]
+    )
+    db.execute(
+        "INSERT INTO evidence (incident_id, file_name, media_type, size, sha256, note, added_at)"
+        " VALUES (?, ?, 'text/plain; charset=utf-8', ?, ?, ?, ?)",
+        [i, f"{SECRET}.txt", len(content), digest, SECRET, a],
+    )
 
 
 def _report(org_id: int, at: datetime, **changes):
@@ -124,6 +195,13 @@ def _texts(db, incident_id: int) -> str:
         "subject_notices",
         "public_notices",
         "measures",
+        "households",
+        "household_members",
+        "member_changes",
+        "household_safety",
+        "letters",
+        "lessons",
+        "evidence",
     ):
         dump += [
             json.dumps(r) for r in db.query(f"SELECT * FROM {table} WHERE incident_id = ?", [incident_id])
@@ -186,6 +264,10 @@ def test_dry_run_lists_exactly_the_incidents_past_retention_and_changes_nothing(
         "safety_checks": 1,
         "public_notices": 1,
         "measures": 1,
+        "household_members": 2,
+        "letters": 1,
+        "lessons": 1,
+        "evidence": 1,
     }
 
 
@@ -195,7 +277,7 @@ def test_apply_removes_every_free_text_and_the_reporter(aged):
     assert result.applied and result.totals["incidents"] == 3
     for key in PURGED:
         dump = _texts(db, ids[key])
-        for fragment in ("Jan", "111222333", "jan@voorbeeld", "Vries"):
+        for fragment in ("Jan", "111222333", "jan@voorbeeld", "Vries", *PERSONAL):
             assert fragment not in dump, (key, fragment)
         row = db.execute(
             "SELECT reporter_id, purged_at, description FROM incidents WHERE id = ?", [ids[key]]
@@ -244,6 +326,154 @@ def test_apply_keeps_every_column_the_statistics_use(aged):
         db.execute("SELECT facts FROM assessments WHERE incident_id = ?", [ids["closed_old"]]).fetchone()[0]
     )
     assert facts == {"personal_data": True, "people_count": 3, "note": ""}
+
+
+def test_the_informing_list_keeps_its_figures_and_loses_its_personal_references(aged):
+    """A person keeps the relation and an age band (the age on the date they were informed, so
+    the figures of that year stay right); the file number and birth date go, also from the
+    changes; labels and reasons become the placeholder; a letter keeps its hash and template."""
+    db, world, ids = aged
+    i = ids["closed_old"]
+    keep = [
+        "SELECT id, created_at FROM households WHERE incident_id = ?",
+        "SELECT id, household_id, relation, competent, consent_parents, parents_withheld, deviation,"
+        " deviation_reader, removed_at, recorded_at FROM household_members WHERE incident_id = ?",
+        "SELECT old_value, new_value, changed_at FROM member_changes WHERE incident_id = ? AND field = 'relation'",
+        "SELECT flagged, concern, postponed, review_on, recorded_at FROM household_safety WHERE incident_id = ?",
+        "SELECT member_id, reader, template_version, sha256, made_at FROM letters WHERE incident_id = ?",
+        "SELECT member_id, letter_id, informed_on FROM subject_notices WHERE incident_id = ?",
+    ]
+
+    def figures():
+        return [list(db.query(sql, [i])) for sql in keep]
+
+    before = figures()
+    assert all(before)
+    retention.purge(db, CLI, apply=True, at=NOW)
+    after = figures()
+    assert after == before
+    members = list(db.query("SELECT * FROM household_members WHERE incident_id = ? ORDER BY id", [i]))
+    assert [(m["file_ref"], m["birth_date"], m["age_band"]) for m in members] == [
+        ("", None, "12_15"),
+        ("", None, None),
+    ]
+    assert [m["parents_withheld_reason"] for m in members] == [retention.PLACEHOLDER, ""]
+    assert [m["removed_reason"] for m in members] == ["", retention.PLACEHOLDER]
+    assert members[0]["deviation_reason"] == retention.PLACEHOLDER
+    changes = {r["field"]: r for r in db.query("SELECT * FROM member_changes WHERE incident_id = ?", [i])}
+    for field in ("file_ref", "birth_date"):
+        assert (changes[field]["old_value"], changes[field]["new_value"]) == (retention.PLACEHOLDER,) * 2
+    assert {r["reason"] for r in changes.values()} == {retention.PLACEHOLDER}
+    [label] = db.execute("SELECT label FROM households WHERE incident_id = ?", [i]).fetchone()
+    [(reason, text, where)] = db.execute(
+        "SELECT s.reason, l.text, p.published_where FROM household_safety s, letters l, public_notices p"
+        " WHERE s.incident_id = ? AND l.incident_id = s.incident_id AND p.incident_id = s.incident_id",
+        [i],
+    ).fetchall()
+    assert (label, reason, text, where) == (retention.PLACEHOLDER,) * 4
+
+
+def test_a_lesson_keeps_its_theme_and_measure_and_loses_its_words(aged):
+    """What was learned and why no measure follows are the FG's own words, and may name people:
+    the placeholder replaces them. The theme, the choice and the measure stay, so the count of
+    lessons per theme in the yearly report survives the purge."""
+    from datalek.handling import lessons
+
+    db, world, ids = aged
+    i = ids["closed_old"]
+    measure_id = db.execute("SELECT id FROM measures WHERE incident_id = ?", [i]).fetchone()[0]
+    with store.write(db):  # a re-closing: its lesson names a measure, with no reason to blank
+        db.execute(
+            "INSERT INTO lessons (incident_id, theme, learned, prevention, measure_id, recorded_at)"
+            " VALUES (?, 'access', ?, 'measure', ?, ?)",
+            [i, SECRET, measure_id, _iso(NOW)],
+        )
+        audit.append(db, None, "lesson.record", "incident", i)  # the state, as the app would
+    kept = "SELECT id, incident_id, theme, prevention, measure_id, recorded_by, recorded_at FROM lessons"
+    before, year = list(db.query(kept + " ORDER BY id")), NOW.year - 7
+    counted = lessons.counts_by_theme(db, [world.org.id], year)
+    assert counted and before
+    retention.purge(db, CLI, apply=True, at=NOW)
+    assert list(db.query(kept + " ORDER BY id")) == before
+    assert lessons.counts_by_theme(db, [world.org.id], year) == counted
+    texts = [
+        tuple(r)
+        for r in db.execute("SELECT learned, no_measure_reason FROM lessons WHERE incident_id = ?", [i])
+    ]
+    assert texts == [(retention.PLACEHOLDER, retention.PLACEHOLDER), (retention.PLACEHOLDER, "")]
+    assert SECRET in _texts(db, ids["closed_recent"])  # not due yet: its lesson stays as written
+    assert audit_verify.verify(db).intact
+
+
+def test_the_purge_report_names_every_table_it_counts_in_dutch(aged):
+    """The beheerder reads the purge in the audit trail: each table counted, by its Dutch name."""
+    from datalek.accounts import audit_labels, audit_trail
+    from datalek.store import retention as retention_sql
+
+    db, world, ids = aged
+    assert sorted(t for t in retention_sql.COUNTED if t not in audit_labels.TABLES) == []
+    retention.purge(db, CLI, apply=True, at=NOW)
+    [entry] = [
+        e
+        for e in audit_trail.readable_entries(db, world["admin"], 20)
+        if e.action == "Melding opgeschoond (bewaartermijn)"
+        and e.about.endswith(
+            db.execute("SELECT reference FROM incidents WHERE id = ?", [ids["closed_old"]]).fetchone()[0]
+        )
+    ]
+    for phrase in (
+        "Lessen: 1.",
+        "Bewijsstukken: 1.",
+        "Personen op de lijst om te informeren: 2.",
+        "Brieven: 1.",
+    ):
+        assert phrase in entry.details, entry.details
+    assert "_" not in entry.details
+
+
+# The age on the date of informing (a letter's notice), else on the day the person was recorded.
+INFORMED, RECORDED = date(2019, 11, 21), date(2019, 10, 1)
+AGES = {
+    "informed-on-12th-birthday": (date(2007, 11, 21), True, "12_15"),
+    "informed-day-before-12th-birthday": (date(2007, 11, 22), True, "under_12"),
+    "informed-on-16th-birthday": (date(2003, 11, 21), True, "16_17"),
+    "informed-day-before-18th-birthday": (date(2001, 11, 22), True, "16_17"),
+    "informed-on-18th-birthday": (date(2001, 11, 21), True, "adult"),
+    "not-informed-recorded-on-16th-birthday": (date(2003, 10, 1), False, "16_17"),
+    "not-informed-recorded-day-before-16th-birthday": (date(2003, 10, 2), False, "12_15"),
+    "leap-day-born-not-yet-12-on-28-february": (date(2008, 2, 29), False, "under_12"),
+}
+
+
+@pytest.mark.parametrize("case", AGES)
+def test_the_age_band_kept_at_purge_is_the_age_when_informed(fresh_db, world, case):
+    from datalek.actions import recipients
+    from datalek.actions.addressees import AgeBand, Relation
+
+    birth, informed, band = AGES[case]
+    recorded = date(2020, 2, 28) if "leap" in case else RECORDED
+    made = _incident(fresh_db, world, at=NOW - timedelta(days=365 * 7))
+    with store.write(fresh_db):
+        house = fresh_db.execute("SELECT id FROM households WHERE incident_id = ?", [made.id]).fetchone()[0]
+        member = fresh_db.execute(
+            "INSERT INTO household_members (household_id, incident_id, file_ref, relation, birth_date,"
+            " recorded_at) VALUES (?, ?, 'K-1', 'child', ?, ?)",
+            [house, made.id, birth.isoformat(), f"{recorded.isoformat()}T12:00:00+00:00"],
+        ).lastrowid
+        if informed:
+            fresh_db.execute(
+                "INSERT INTO subject_notices (incident_id, recipient, people_count, informed_on, channel,"
+                " recorded_at, member_id) VALUES (?, 'parents', 1, ?, 'letter', ?, ?)",
+                [made.id, INFORMED.isoformat(), _iso(NOW), member],
+            )
+    on = INFORMED if informed else recorded
+    rule = recipients.age_band_on(recipients.Member(member, Relation.CHILD, birth), on)
+    assert rule is AgeBand(band)  # the rules of informing agree with the table
+    retention.purge(fresh_db, CLI, apply=True, at=NOW)
+    row = fresh_db.execute(
+        "SELECT birth_date, age_band FROM household_members WHERE id = ?", [member]
+    ).fetchone()
+    assert tuple(row) == (None, band)
 
 
 def test_apply_is_audited_per_incident_and_per_run_with_counts_only(aged):

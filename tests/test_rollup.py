@@ -22,6 +22,7 @@ from datalek.cli import main
 from datalek.demo import dataset
 from datalek.handling import assessment, decisions, incidents, lifecycle, prefill, retention
 from datalek.handling.decisions import DecisionInput, Inform, NotBreachReason
+from datalek.handling.lessons import LessonInput, LessonTheme, Prevention
 from datalek.models import Actor, AwareBasis, InvalidInput, Status
 from datalek.store import stats as stats_sql
 from datalek.triage.facts import DataCategory
@@ -96,7 +97,11 @@ def _moved_awareness(db, world, i):
 
 def _closed(db, world, i):
     complete_actions(db, world["dpo"], i)
-    lifecycle.change_status(db, world["dpo"], i, Status.CLOSED, "Klaar.")
+    lesson = LessonInput(
+        theme=LessonTheme.EMAIL, learned="Adres controleren.", prevention=Prevention.NONE,
+        no_measure_reason="Eenmalig.",
+    )  # fmt: skip
+    lifecycle.close(db, world["dpo"], i, lesson)
 
 
 #: kind of change -> (setup on the decided incident, returns what the change needs; the change)
@@ -176,9 +181,10 @@ CHANGES = {
 
 
 #: Changes that leave every figure as it was: a supplement or a corrected count of people is no
-#: figure, a purge removes free text only, and a late notification stays late when the
-#: awareness moves after it (``datalek.handling.moments.judged_from``).
-SAME_FIGURES = {"ap-supplement", "notice-correction", "awareness-moved", "purge"}
+#: figure, a purge removes free text only, a late notification stays late when the awareness
+#: moves after it (``datalek.handling.moments.judged_from``), and a decided incident taken back
+#: into treatment is still open and keeps its decision (the figures count outcomes, not statuses).
+SAME_FIGURES = {"ap-supplement", "notice-correction", "awareness-moved", "purge", "status"}
 
 
 @pytest.mark.parametrize("kind", list(CHANGES))
@@ -277,3 +283,73 @@ def test_any_sequence_of_changes_keeps_the_roll_up_exact(fresh_db, world, steps)
         with contextlib.suppress(InvalidInput, ValueError):  # refused: rolled back, roll-up too
             _step(fresh_db, world, name, pick)
         _fresh(fresh_db)
+
+
+# --- issue #17: the reason of a late notification, grouped; never its text -----------------
+
+
+@pytest.mark.parametrize(
+    ("reason", "group"),
+    [
+        ("De verwerker meldde het lek pas na twee weken.", "processor"),
+        ("Eerst is onderzocht of er echt persoonsgegevens bij betrokken waren.", "investigation"),
+        ("De melding kwam pas na het weekend bij de FG binnen; de termijn liep toen al.", "internal"),
+        ("Ziekte van de FG.", "internal"),
+        ("Vergeten.", "other"),
+    ],
+)
+def test_a_late_notification_counts_in_its_reason_group_never_with_its_text(fresh_db, world, reason, group):
+    incident_id = _decided(fresh_db, world)
+    aware = clock.from_iso(
+        fresh_db.execute("SELECT aware_at FROM incidents WHERE id = ?", [incident_id]).fetchone()[0]
+    )
+    authority.record_initial(
+        fresh_db, world["dpo"], incident_id, "M-2026-000123", aware + timedelta(hours=80), reason
+    )
+    _fresh(fresh_db)
+    cells = fresh_db.execute("SELECT dimension, key, n FROM stats_cube").fetchall()
+    assert ("late_reason", group, 1) in cells and ("notification", "late", 1) in cells
+    assert not [c for c in cells if reason.lower()[:12] in c[1].lower()], "no text of the FG in the figures"
+
+
+def test_a_reason_recorded_later_on_the_incident_moves_the_count(fresh_db, world):
+    """A legacy late notification without a reason, then the FG's reason on the incident
+    (``incidents.delay_reason``, ``handling.delay``): the roll-up follows in the same write."""
+    incident_id = _decided(fresh_db, world)
+    _notified(fresh_db, world, incident_id)
+    fresh_db.execute(
+        "UPDATE authority_notifications SET late_reason = '' WHERE incident_id = ?", [incident_id]
+    )
+    fresh_db.execute("UPDATE incidents SET delay_reason = '' WHERE id = ?", [incident_id])
+    fresh_db.conn.commit()
+    _fresh(fresh_db)
+    assert _cube(fresh_db)[(2026, world.org.id, "Sociaal Domein", "late_reason", "none")] == 1
+    fresh_db.execute("UPDATE incidents SET delay_reason = 'Onderzoek nodig.' WHERE id = ?", [incident_id])
+    fresh_db.conn.commit()
+    _fresh(fresh_db)
+    assert _cube(fresh_db)[(2026, world.org.id, "Sociaal Domein", "late_reason", "investigation")] == 1
+
+
+def test_a_duplicate_is_counted_apart_and_never_as_a_repeat(fresh_db, world):
+    first = _decided(fresh_db, world)
+    again = _report(fresh_db, world, NOW + timedelta(hours=1))
+    assert again.repeat_of == first
+    fresh_db.execute(
+        "INSERT INTO decisions (incident_id, kind, lawful_basis, motivation, advice, decided_at, duplicate_of)"
+        " VALUES (?, 'not_a_breach', 'no_incident', 'Dubbel.', '{}', ?, ?)",
+        [again.id, clock.to_iso(NOW + timedelta(hours=2)), first],
+    )
+    fresh_db.conn.commit()
+    _fresh(fresh_db)
+    cube = _cube(fresh_db)
+    part = (2026, world.org.id, "Sociaal Domein")
+    assert cube[(*part, "outcome", "duplicate")] == 1 and cube[(*part, "outcome", "breach")] == 1
+    assert (*part, "repeat", "") not in cube
+    assert (*part, "outcome", "no_incident") not in cube
+
+
+def test_the_special_categories_of_the_figures_are_the_triages():
+    from datalek.store import rollup_facts
+    from datalek.triage.facts import SPECIAL_CATEGORIES
+
+    assert set(rollup_facts.SPECIAL) == {c.value for c in SPECIAL_CATEGORIES}

@@ -14,7 +14,7 @@ from datalek.accounts.permissions import PermissionDenied
 from datalek.accounts.users import create_user
 from datalek.handling import incidents, lifecycle
 from datalek.insight import disclosure, stats
-from datalek.models import Actor, IncidentType, Role, Status
+from datalek.models import Actor, Role, Status
 from tests.conftest import World, make_report
 
 P = pytest.param
@@ -79,22 +79,59 @@ def test_suppress_never_leaves_a_single_hidden_cell_recoverable(limit):
 
 
 @pytest.mark.parametrize(
-    ("env", "expected"),
+    ("own", "env", "expected"),
     [
-        P(None, 5, id="default"),
-        P("3", 3, id="configured"),
-        P("10", 10, id="configured-higher"),
-        P("0", 1, id="at-least-one"),
-        P("-4", 1, id="negative"),
-        P("vijf", 5, id="not-a-number"),
+        P(5, None, 5, id="the-column-default"),
+        P(3, None, 3, id="an-organisation-lower"),
+        P(10, None, 10, id="an-organisation-higher"),
+        P(None, None, 5, id="unknown-organisation"),
+        P(0, None, 1, id="at-least-one"),
+        P(3, "5", 5, id="never-below-the-installation"),
+        P(10, "5", 10, id="higher-than-the-installation"),
+        P(1, "1", 1, id="installation-allows-one"),
+        P(3, "-4", 3, id="installation-negative"),
+        P(3, "vijf", 5, id="installation-not-a-number"),
     ],
 )
-def test_threshold_from_environment(monkeypatch, env, expected):
+def test_threshold_is_the_organisations_never_below_the_installation(monkeypatch, own, env, expected):
+    """``organisations.small_number`` (default 5) is the organisation's threshold; the
+    operator's ``DATALEK_SMALL_NUMBER`` is the installation's lower bound."""
     if env is None:
         monkeypatch.delenv("DATALEK_SMALL_NUMBER", raising=False)
     else:
         monkeypatch.setenv("DATALEK_SMALL_NUMBER", env)
-    assert disclosure.threshold() == expected
+    assert disclosure.limit_for(own) == expected
+
+
+def test_each_organisation_its_own_threshold_and_all_together_the_largest(filled, monkeypatch):
+    """Gemeente Test hides below 2, the other organisation below 10: Gemeente Test's management
+    sees its 2 reports of June; all together hide below 10 (5 in June)."""
+    world, db = filled
+    db.execute("UPDATE organisations SET small_number = 2 WHERE id = ?", [world.org.id])
+    db.execute("UPDATE organisations SET small_number = 10 WHERE id = ?", [world.other_org.id])
+    db.conn.commit()
+    try:
+        one = stats.dashboard(db, world["management"], 2026).current
+        assert shown(one.series["month"]) == dict.fromkeys(stats.MONTHS, 0) | {"jan": 3, "mrt": 9, "jun": 2}
+        assert one.limit == 2
+        both = make_management(db, world)
+        every = stats.dashboard(db, both, 2026).current
+        assert every.limit == 10 and shown(every.series["month"])["jun"] is None
+        assert every.value("total") == 17, "a total, whatever the threshold"
+    finally:
+        db.execute("UPDATE organisations SET small_number = 5")
+        db.conn.commit()
+
+
+def make_management(db, world):
+    found = db.execute("SELECT id FROM users WHERE email = 'bestuur-beide@test.invalid'").fetchone()
+    if found is None:
+        user = create_user(
+            db, Actor.cli(), "Bestuur", "bestuur-beide@test.invalid", Role.MANAGEMENT, None,
+            [world.org.id, world.other_org.id],
+        )  # fmt: skip
+        return auth.actor_for(db, user.id)
+    return auth.actor_for(db, found[0])
 
 
 def test_a_hidden_cell_says_verborgen_whatever_its_size(monkeypatch):
@@ -167,18 +204,24 @@ def months(**counts: int | None) -> dict[str, int | None]:
     return result
 
 
+OUTCOME_UNDECIDED = {
+    "Datalek": 0,
+    "Geen datalek: delen met een wettelijke grondslag": 0,
+    "Geen datalek: geen persoonsgegevens": 0,
+    "Geen datalek: geen incident (vals alarm)": 0,
+    "Dubbele melding": 0,
+    "Nog geen besluit": 14,
+}
+
+
 def test_overview_counts(filled):
     world, db = filled
     overview = stats.overview(db, world["management"], [world.org.id], 2026)
     assert overview.year == 2026
     assert overview.total == 14
-    assert shown(overview.by_status) == {Status.REPORTED.label: 8, Status.IN_PROGRESS.label: 6}
-    # Phishing (2) is hidden, and so is the next smallest, so it cannot be subtracted.
-    assert shown(overview.by_type) == {
-        IncidentType.SENT_BY_MISTAKE.label: 7,
-        IncidentType.MAIL_MISDELIVERED.label: None,
-        IncidentType.PHISHING.label: None,
-    }
+    # No decision yet: the outcome is an organisation's total, and there is no breach to draw.
+    assert shown(overview.by_status) == OUTCOME_UNDECIDED
+    assert shown(overview.by_type) == {}
     # January (3) and June (2) are both hidden: two hidden cells need no further hiding.
     assert shown(overview.by_month) == months(m01=None, m03=9, m06=None)
 
@@ -190,47 +233,46 @@ def test_overview_same_for_the_dpo(filled):
     )
 
 
-def test_overview_with_a_lower_threshold(filled, monkeypatch):
+@pytest.fixture
+def threshold(filled):
+    """Set Gemeente Test's threshold for one test."""
     world, db = filled
-    monkeypatch.setenv("DATALEK_SMALL_NUMBER", "3")
+
+    def set_to(limit: int) -> None:
+        db.execute("UPDATE organisations SET small_number = ?", [limit])
+        db.conn.commit()
+
+    yield set_to
+    set_to(5)
+
+
+def test_overview_with_a_lower_threshold(filled, threshold):
+    world, db = filled
+    threshold(3)
     overview = stats.overview(db, world["management"], [world.org.id], 2026)
     assert overview.total == 14
-    assert shown(overview.by_type) == {
-        IncidentType.SENT_BY_MISTAKE.label: 7,
-        IncidentType.MAIL_MISDELIVERED.label: None,
-        IncidentType.PHISHING.label: None,
-    }
-    # June (2) hidden; January (3) is the next smallest and goes with it.
-    assert shown(overview.by_month) == months(m01=None, m03=9, m06=None)
-    assert {c.label: c.shown for c in overview.by_type} == {
-        IncidentType.SENT_BY_MISTAKE.label: "7",
-        IncidentType.MAIL_MISDELIVERED.label: "verborgen",
-        IncidentType.PHISHING.label: "verborgen",
-    }
+    # June (2) hidden; the smallest other month (a zero) goes with it, January (3) is shown.
+    assert shown(overview.by_month) == months(m01=3, m02=None, m03=9, m06=None)
 
 
-def test_overview_with_threshold_two_shows_everything(filled, monkeypatch):
+def test_overview_with_threshold_two_shows_everything(filled, threshold):
     world, db = filled
-    monkeypatch.setenv("DATALEK_SMALL_NUMBER", "2")
+    threshold(2)
     overview = stats.overview(db, world["management"], [world.org.id], 2026)
-    assert shown(overview.by_type) == {
-        IncidentType.SENT_BY_MISTAKE.label: 7,
-        IncidentType.MAIL_MISDELIVERED.label: 5,
-        IncidentType.PHISHING.label: 2,
-    }
     assert shown(overview.by_month) == months(m01=3, m03=9, m06=2)
 
 
 def test_overview_of_another_year_and_a_small_total(filled):
     world, db = filled
     previous = stats.overview(db, world["management"], [world.org.id], 2025)
-    assert previous.total is None  # 1 report: hidden
-    assert shown(previous.by_type) == {IncidentType.HACKING_MALWARE.label: None}
-    assert shown(previous.by_month) == months(m12=None)
+    assert previous.total == 1  # an organisation's total: shown, however small
+    # December (1) hidden, and a second month with it: the total minus the others would give it.
+    assert [m for m, n in shown(previous.by_month).items() if n is None] == ["01", "12"]
     other = stats.overview(db, world["other_management"], [world.other_org.id], 2026)
-    assert other.total is None  # 3 reports: hidden
+    assert other.total == 3
     empty = stats.overview(db, world["management"], [world.org.id], 2024)
-    assert empty.total == 0 and empty.by_status == [] and empty.by_type == []
+    assert empty.total == 0 and empty.by_type == []
+    assert set(shown(empty.by_status).values()) == {0}
     assert shown(empty.by_month) == months()
 
 

@@ -76,9 +76,13 @@ def decision_summary(d: Decision) -> None:
             + (f" ({d.inform_date:%d-%m-%Y})" if d.inform_date else "")
             + "."
         )
+    elif d.duplicate_of is not None:  # counted apart: never "geen datalek"
+        text = f"Besluit: dubbele melding van {md_escape(d.duplicate_reference)}."
     else:
         text = f"Besluit: geen datalek ({NotBreachReason(d.not_breach_reason).label})."
     st.success(text + f" Vastgelegd op {clock.format_local(d.decided_at)}.")
+    if d.consulted:
+        st.text(f"Geraadpleegd: {d.consulted}")
     st.markdown("**Motivering**")
     st.text(d.motivation)
     if d.deviates:
@@ -140,6 +144,13 @@ def decision_form(incident_id: int, a: triage.Advice, errors: dict | None) -> No
                 format_func=lambda v: NotBreachReason(v).label,
             )
             field_error(errors, "not_breach_reason")
+            st.text_input(
+                "Bij een dubbele melding: het kenmerk van de eerste melding",
+                key=form.field("duplicate_of"),
+                max_chars=40,
+                placeholder="DL-2026-0001",
+            )
+            field_error(errors, "duplicate_of")
         st.text_area("Motivering van je besluit", key=form.field("motivation"), max_chars=4000)
         field_error(errors, "motivation")
         st.text_area(
@@ -149,6 +160,13 @@ def decision_form(incident_id: int, a: triage.Advice, errors: dict | None) -> No
             help="Verplicht als je besluit anders is dan het advies.",
         )
         field_error(errors, "deviation_motivation")
+        st.text_input(
+            "Wie heb je geraadpleegd? (niet verplicht)",
+            key=form.field("consulted"),
+            max_chars=decisions.MAX_CONSULTED,
+            placeholder="Bijvoorbeeld: leidinggevende, CISO",
+        )
+        field_error(errors, "consulted")
         field_error(errors, "form")
         shown = st.session_state.get(f"shown_version_{incident_id}")  # the advice the FG sees
         st.form_submit_button(
@@ -183,4 +201,6 @@ def decision_values(incident_id: int, key: str | None = None) -> dict:
         "not_breach_reason": form.get(key, "reason"),
         "motivation": form.get(key, "motivation") or "",
         "deviation_motivation": form.get(key, "deviation") or "",
+        "consulted": form.get(key, "consulted") or "",
+        "duplicate_of": form.get(key, "duplicate_of") or "",
     }

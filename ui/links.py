@@ -32,3 +32,14 @@ def sign_out_form() -> None:
         '<form method="post" action="/auth/signout">'
         f'<button type="submit" style="{_SECONDARY}">Afmelden</button></form>'
     )
+
+
+#: Streamlit's uploader writes "Limit 10MB per file" in English under its drop zone; the label
+#: above it says the limit in Dutch. A fixed style snippet, no user text.
+_HIDE_UPLOAD_LIMIT = (
+    '<style>[data-testid="stFileUploaderDropzoneInstructions"] { visibility: hidden; }</style>'
+)
+
+
+def hide_english_upload_limit() -> None:
+    st.html(_HIDE_UPLOAD_LIMIT)

@@ -1,6 +1,7 @@
 """Maatregelen: corrective and preventive measures of one incident, with owner, due date
-and status; adding one, moving its status, and correcting or withdrawing one entered by
-mistake (with a reason; the old values stay, a withdrawn measure stays visible, struck through)."""
+and status; adding one, moving its status (with the real date a measure was done), and
+correcting or withdrawing one entered by mistake (with a reason; the old values stay, a
+withdrawn measure stays visible, struck through)."""
 
 from __future__ import annotations
 
@@ -73,11 +74,13 @@ def _drop(incident_id: int, measure_id: int, key: str) -> None:
 
 
 def _status(incident_id: int, measure_id: int) -> None:
-    chosen = MeasureStatus(state[f"ms{incident_id}_{measure_id}_status"])
+    p = f"ms{incident_id}_{measure_id}_"
+    chosen = MeasureStatus(state[p + "status"])
+    done_on = state.get(p + "done_on") if chosen is MeasureStatus.DONE else None
     act(
-        f"ms{incident_id}_errors",
+        p + "errors",
         "De status van de maatregel is bijgewerkt.",
-        lambda db, who: measures.set_status(db, who, measure_id, chosen),
+        lambda db, who: measures.set_status(db, who, measure_id, chosen, done_on),
     )
 
 
@@ -167,22 +170,39 @@ def render(incident_id: int, found: list[measures.Measure]) -> None:
         st.markdown(f"**{m.kind.label}**: {m.status.label}, {when}")
         st.text(f"{m.description}\nUitvoerder: {m.owner}")
         _corrections(m)
-        cols = st.columns([3, 1])
-        cols[0].selectbox(
-            "Nieuwe status",
-            [s.value for s in MeasureStatus],
-            key=f"{p}{m.id}_status",
-            index=list(MeasureStatus).index(m.status),
-            format_func=lambda v: MeasureStatus(v).label,
-            filter_mode=None,
-            placeholder="Kies een status",
-        )
-        cols[1].button("Status opslaan", key=f"{p}{m.id}_save", on_click=_status, args=(incident_id, m.id))
+        _status_row(incident_id, m, today)
         with st.expander(
             "Corrigeren of intrekken", key=f"{p}{m.id}_open", on_change="rerun", icon=":material/edit:"
         ):
             _fix_form(incident_id, m)
             _drop_form(incident_id, m)
+
+
+def _status_row(incident_id: int, m: measures.Measure, today: date) -> None:
+    """The new status and, for 'uitgevoerd', the day it was done (today unless changed)."""
+    p = f"ms{incident_id}_{m.id}_"
+    errors = state.get(p + "errors")
+    cols = st.columns([3, 2, 1], vertical_alignment="bottom")
+    cols[0].selectbox(
+        "Nieuwe status",
+        [s.value for s in MeasureStatus],
+        key=p + "status",
+        index=list(MeasureStatus).index(m.status),
+        format_func=lambda v: MeasureStatus(v).label,
+        filter_mode=None,
+        placeholder="Kies een status",
+    )
+    with cols[1]:
+        st.date_input(
+            "Uitgevoerd op (bij Uitgevoerd)",
+            value=m.done_on or today,
+            max_value=today,
+            key=p + "done_on",
+            format="DD-MM-YYYY",
+        )
+        field_error(errors, "done_on")
+    cols[2].button("Status opslaan", key=p + "save", on_click=_status, args=(incident_id, m.id))
+    field_error(errors, "status")
 
 
 def _fix_form(incident_id: int, m: measures.Measure) -> None:

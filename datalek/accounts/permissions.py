@@ -71,6 +71,11 @@ class Action(StrEnum):
     ADD_MEASURE = "measure.add"
     CHANGE_MEASURE = "measure.status"
     READ_MEASURES = "measure.read"
+    #: files attached to an incident as evidence (screenshots, the e-mail, the processor's report)
+    ATTACH_EVIDENCE = "evidence.attach"
+    READ_EVIDENCE = "evidence.read"
+    #: what the organisation learned from an incident (recorded when it is closed)
+    READ_LESSONS = "lesson.read"
     # the FG's lists
     SEE_QUEUE = "incident.queue"
     LIST_DEPARTMENTS = "incident.departments"
@@ -108,6 +113,8 @@ class Action(StrEnum):
     REMINDER_SETTINGS = "organisation.reminders"
     #: the organisation's letter texts per kind of reader (versioned)
     LETTER_TEMPLATES = "organisation.letter_templates"
+    #: the FG's narrative and theme summaries of a year, for the board (and the lessons they sum up)
+    WRITE_NARRATIVE = "narrative.write"
     READ_RETENTION = "retention.read"
     SET_RETENTION = "retention.set"
     LIST_RETENTION_DUE = "retention.list"
@@ -288,6 +295,9 @@ HANDLER_ACTIONS = (
     Action.ADD_MEASURE,
     Action.CHANGE_MEASURE,
     Action.READ_MEASURES,
+    Action.ATTACH_EVIDENCE,
+    Action.READ_EVIDENCE,
+    Action.READ_LESSONS,
 )
 ADMIN_ACTIONS = (
     Action.SEE_ALL_ORGANISATIONS,
@@ -338,6 +348,7 @@ RULES: dict[Action, Rule] = {
     Action.LIST_DPO_TEAM: _dpo_of_org,
     Action.REMINDER_SETTINGS: _dpo_of_org,
     Action.LETTER_TEMPLATES: _dpo_of_org,
+    Action.WRITE_NARRATIVE: _dpo_of_org,
     # Setup is refused as soon as any account exists, checked inside its own transaction.
     Action.SETUP: _never,
 }

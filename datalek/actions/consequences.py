@@ -7,12 +7,17 @@ from the assessment; the FG may state her own view, with a reason (``Facts.impac
 the internal motivation: they are not text for the AP.
 
 §8 says whether the people are informed exactly as the decision says, and never gives "no high
-risk" as the reason next to a §7 that calls the consequences severe.
+risk" as the reason next to a §7 that calls the consequences severe. It takes over what is on
+record (``InformingRecord``, from ``informing_status.informing_record``): the people informed
+per kind of reader with dates and channels, the postponements for safety (how many, and the
+review dates), who is not informed and why (counted per kind of reason), and the public notice
+with where and when. Counts only: never a file number, a name or the reason of a postponement.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from datalek.models import Nature
 from datalek.triage.advice import RiskLevel
@@ -110,6 +115,90 @@ def consequences(f: Facts, risk: RiskLevel | None) -> Consequences:
     return Consequences(impacts=impacts, severity=severity, reason=reason)
 
 
+#: The first words of the lines of ``InformingRecord.lines`` that are not about people informed.
+POSTPONED = "Uitgesteld vanwege de veiligheid"
+NOT_INFORMED = "Niet geïnformeerd"
+
+
+@dataclass(frozen=True)
+class InformedGroup:
+    """The people of one kind of reader informed, from the notices that count."""
+
+    reader: str  # the kind of reader's label
+    people: int
+    dates: tuple[date, ...]
+    channels: tuple[str, ...]  # lower case labels: "brief", "e-mail"
+
+
+@dataclass(frozen=True)
+class PublicRecord:
+    published_on: date
+    where: str
+    text: str
+
+
+def _people(n: int) -> str:
+    return f"{n} persoon" if n == 1 else f"{n} personen"
+
+
+def _and(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " en " + items[-1]
+
+
+def _days(days: tuple[date, ...]) -> str:
+    shown = [f"{d:%d-%m-%Y}" for d in sorted(days)]
+    if len(shown) > 3:
+        return f"tussen {shown[0]} en {shown[-1]}"
+    return "op " + _and(shown)
+
+
+@dataclass(frozen=True)
+class InformingRecord:
+    """What is on record about informing the people, for §8."""
+
+    informed: tuple[InformedGroup, ...] = ()
+    postponed_families: int = 0
+    postponed_people: int = 0  # the people of those families whose message waits
+    postponed_groups: tuple[str, ...] = ()  # recipient groups whose safety check postponed them
+    review_dates: tuple[date, ...] = ()
+    not_informed: tuple[tuple[str, int], ...] = ()  # (why, how many people) per kind of reason
+    public: tuple[PublicRecord, ...] = ()
+
+    def lines(self) -> list[str]:
+        """One sentence per kind of reader informed, then the postponements, then who is not
+        informed and why. A line never counts nobody."""
+        found = [
+            f"{g.reader}: {_people(g.people)} geïnformeerd {_days(g.dates)} ({', '.join(g.channels)})."
+            for g in self.informed
+            if g.people > 0 and g.dates
+        ]
+        waiting = []
+        if self.postponed_families:
+            families = "1 gezin" if self.postponed_families == 1 else f"{self.postponed_families} gezinnen"
+            waiting.append(
+                families + (f" ({_people(self.postponed_people)})" if self.postponed_people else "")
+            )
+        if self.postponed_groups:
+            waiting.append("de groep " + _and(list(self.postponed_groups)))
+        if waiting:
+            review = f"; opnieuw bekijken {_days(self.review_dates)}" if self.review_dates else ""
+            found.append(f"{POSTPONED}: {_and(waiting)}{review}.")
+        counted = [f"{_people(n)} {why}" for why, n in self.not_informed if n > 0]
+        if counted:
+            found.append(f"{NOT_INFORMED}: " + "; ".join(counted) + ".")
+        return found
+
+    def public_text(self) -> str | None:
+        """8.public: each public notice with when and where it was published, and its text."""
+        shown = [
+            f"Gepubliceerd op {p.published_on:%d-%m-%Y}."
+            + (f" Waar: {p.where}." if p.where else "")
+            + f" {p.text}"
+            for p in self.public
+        ]
+        return "\n".join(shown) or None
+
+
 def inform_answer(
     inform: str | None,
     inform_date: str | None,
@@ -118,17 +207,26 @@ def inform_answer(
     severity: Severity | None,
     motivation: str = "",
 ) -> str | None:
-    """§8 "Zijn of worden de betrokkenen geïnformeerd?", exactly as decided. "No" is explained
-    by the art. 34(3) exception, else by "no high risk" — but only next to minor or moderate
-    consequences; otherwise by the FG's motivation of her decision."""
+    """§8 "Zijn of worden de betrokkenen geïnformeerd?", exactly as decided, with what is on
+    record (``informed``: ``InformingRecord.lines``). "No" is explained by the art. 34(3)
+    exception, else by "no high risk" — but only next to minor or moderate consequences;
+    otherwise by the FG's motivation of her decision. Never "not yet" or "still to be done"
+    alone when people were informed already."""
+    rest = [line for line in informed if line.startswith((POSTPONED, NOT_INFORMED))]
+    done = [line for line in informed if line not in rest]
     if inform == "yes":
-        return "Ja. " + (" ".join(informed) if informed else "Dit wordt nog gedaan.")
+        return " ".join(["Ja.", *(done or ["Dit wordt nog gedaan."]), *rest])
     if inform == "later":
-        return f"Nog niet; gepland op {inform_date}." if inform_date else "Nog niet."
+        when = f"; gepland op {inform_date}" if inform_date else ""
+        return " ".join([f"Nog niet{' iedereen' if done else ''}{when}.", *done, *rest])
     if inform != "no":
         return None
     if exception:
-        return f"Nee. {exception}"
-    if severity in (Severity.MINOR, Severity.MODERATE):
-        return f"Nee. {NO_HIGH_RISK}"
-    return f"Nee. {motivation.strip()}" if motivation.strip() else None
+        answer = f"Nee. {exception}"
+    elif severity in (Severity.MINOR, Severity.MODERATE):
+        answer = f"Nee. {NO_HIGH_RISK}"
+    elif motivation.strip():
+        answer = f"Nee. {motivation.strip()}"
+    else:
+        return None
+    return " ".join([answer, *(["Toch geïnformeerd:", *done] if done else [])])

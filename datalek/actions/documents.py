@@ -11,7 +11,14 @@ from datalek import clock, store
 from datalek.accounts import audit
 from datalek.accounts.organisations import list_organisations
 from datalek.accounts.permissions import Action, IncidentRef, require
-from datalek.actions import authority, informing, letters, notification_draft
+from datalek.actions import (
+    authority,
+    informing,
+    informing_status,
+    letter_templates,
+    letters,
+    notification_draft,
+)
 from datalek.actions import measures as measure_mod
 from datalek.actions.addressees import Addressee
 from datalek.handling import incidents, moments
@@ -70,12 +77,7 @@ def _sources(
     decision = assessment_sql.latest_decision(db, incident_id)
     facts = Facts.model_validate_json(latest["facts"]) if latest else None
     advice = Advice.model_validate_json(latest["advice"]) if latest else None
-    subjects = informing.load(db, incident_id)
-    informed = [
-        f"{n.recipient.label}: {n.people_count} op {n.informed_on:%d-%m-%Y} ({n.channel.label.lower()})."
-        for n in subjects.notices
-    ]
-    public = "; ".join(f"{p.published_on:%d-%m-%Y}: {p.text}" for p in subjects.public) or None
+    record = informing_status.informing_record(db, incident_id, clock.today())  # §8: what is on record
     notes = [authority.Notification.from_row(r) for r in actions_sql.notifications(db, incident_id)]
     state = authority.state_of(notes)
     aware = moments.awareness(db, incident_id)
@@ -90,8 +92,8 @@ def _sources(
         inform=decision["inform_subjects"] if decision else None,
         inform_date=decision["inform_date"] if decision else None,
         exception=advice.exception.label if advice and advice.exception else None,
-        informed=informed,
-        public_notice=public,
+        informed=record.lines(),
+        public_notice=record.public_text(),
         measures=[
             f"{m.kind.label}: {m.description} (gereed: {m.due_on:%d-%m-%Y}, {m.status.label.lower()})"
             for m in measure_mod.load(db, incident_id)
@@ -163,15 +165,22 @@ def _audit_detail(kind: str, state: authority.State) -> dict:
 
 
 def letter_prefill(
-    db: Database, actor: Actor, incident_id: int, recipient: Addressee = Addressee.PERSON
+    db: Database, actor: Actor, incident_id: int, recipient: Addressee = Addressee.PERSON, children: int = 1
 ) -> letters.LetterText:
-    """A first version of the letter for this kind of reader (the FG completes it)."""
-    require(db, actor, Action.MAKE_LETTER, IncidentRef(incident_id))
+    """A first version of the letter for this kind of reader (the FG completes it): what the
+    reader can do in the address form of the organisation's current template."""
+    owner = require(db, actor, Action.MAKE_LETTER, IncidentRef(incident_id))
     latest = assessment_sql.latest_assessment(db, incident_id)
     if latest is None:
         return letters.prefill(None)
+    form = letter_templates.current(db, owner.org_id, recipient).form
     return letters.prefill(
-        Facts.model_validate_json(latest["facts"]), latest["effects"], latest["remedial_action"], recipient
+        Facts.model_validate_json(latest["facts"]),
+        latest["effects"],
+        latest["remedial_action"],
+        recipient,
+        form,
+        children,
     )
 
 
@@ -182,16 +191,30 @@ def letter_for(
     recipient: Addressee,
     text: letters.LetterText,
     today: date | None = None,
+    template: letter_templates.Template | None = None,
+    children: int = 1,
 ) -> letters.Letter:
     """The letter for a recipient group — never for a group flagged as a safety risk, and not
-    before the safety question was answered for it. Audited."""
+    before the safety question was answered for it — through ``template`` (default: the
+    organisation's current one for this reader). Without ``text.data`` the letter names the
+    data of the incident's latest assessment. Audited."""
     require(db, actor, Action.MAKE_LETTER, IncidentRef(incident_id))
     allowed, why = informing.load(db, incident_id).allowed(recipient)
     if not allowed:
         raise InvalidInput({"recipient": why})
     row = incident_sql.incident(db, incident_id)
     org = next(o for o in list_organisations(db, actor) if o.id == row["org_id"])
-    made = letters.compose(recipient, text, org, row["reference"], today or clock.today())
+    if template is None:
+        template = letter_templates.current(db, org.id, recipient)
+    elif template.org_id not in (None, org.id):
+        raise InvalidInput({"template": "Dit sjabloon is van een andere organisatie."})
+    latest = assessment_sql.latest_assessment(db, incident_id)
+    if not text.data and latest is not None:
+        facts = Facts.model_validate_json(latest["facts"])
+        text = text.model_copy(update={"data": letters.prefill(facts).data})
+    made = letters.compose(
+        recipient, text, org, row["reference"], today or clock.today(), template=template, children=children
+    )
     with store.write(db):
         audit.append(db, actor, "subjects.letter", "incident", incident_id, recipient=recipient.value)
     return made

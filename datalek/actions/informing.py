@@ -9,6 +9,9 @@ recipient group whose latest safety check found a risk, nor before the check was
 A recorded notice entered wrongly is corrected or withdrawn with a reason, never deleted: the
 old values stay in ``corrections`` (who, when, why); a withdrawn notice stays visible in the
 incident's history but counts nowhere (informed or not, register, figures, completeness).
+
+Per person and per family: the letters made and sent (``sending``); a postponement back for
+review, of a group or a family (``postponements``, its ``reviews_due`` read through here too).
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ from datalek.actions.measures import (
     corrections_by_row,
     reason_errors,
 )
+from datalek.actions.postponements import Review, reviews_due  # noqa: F401 - read through here too
 from datalek.models import Actor, InvalidInput, LabelledEnum
 from datalek.store import actions as sql
 from datalek.store import incidents as incident_sql
@@ -78,6 +82,8 @@ class Notice:
     withdrawn_at: datetime | None = None
     withdrawn_reason: str = ""
     corrections: tuple[Correction, ...] = ()
+    member_id: int | None = None  # sent to one person on the informing list (``sending``)
+    letter_id: int | None = None  # the letter made that was sent (``sending``)
 
     @property
     def withdrawn(self) -> bool:
@@ -95,6 +101,8 @@ class Notice:
             clock.from_iso(withdrawn) if withdrawn else None,
             row.get("withdrawn_reason") or "",
             corrections,
+            row.get("member_id"),
+            row.get("letter_id"),
         )
 
 
@@ -102,6 +110,7 @@ class Notice:
 class PublicNotice:
     text: str
     published_on: date
+    published_where: str = ""  # the website address, the local paper, ...
 
 
 @dataclass(frozen=True)
@@ -163,7 +172,7 @@ def load(db: Database, incident_id: int) -> Overview:
         for r in sql.subject_notices(db, incident_id, with_withdrawn=True)
     ]
     public = [
-        PublicNotice(r["text"], date.fromisoformat(r["published_on"]))
+        PublicNotice(r["text"], date.fromisoformat(r["published_on"]), r["published_where"])
         for r in sql.public_notices(db, incident_id)
     ]
     return Overview(checks, [n for n in every if not n.withdrawn], public, [n for n in every if n.withdrawn])
@@ -324,6 +333,8 @@ def correct_notice(
     with store.write(db):
         row = sql.subject_notice(db, notice_id)
         errors |= _before_aware(db, row["incident_id"], informed_on)
+        if row["member_id"] is not None and people_count not in (None, 1):
+            errors["people_count"] = "Een brief aan één persoon telt voor 1 persoon."
         if errors:
             raise InvalidInput(errors)
         if row["withdrawn_at"]:
@@ -383,13 +394,24 @@ def _notice(db: Database, notice_id: int) -> Notice:
     return Notice.from_row(row, fixes.get(notice_id, ()))
 
 
+MAX_WHERE = 300
+
+
 def record_public_notice(
-    db: Database, actor: Actor, incident_id: int, text: str, published_on: date | None
+    db: Database,
+    actor: Actor,
+    incident_id: int,
+    text: str,
+    published_on: date | None,
+    published_where: str | None = None,
 ) -> PublicNotice:
-    """Record the public announcement (website text) and the date it was published."""
+    """Record the public announcement (art. 34(3)(c) AVG): its text, the date it was published
+    and where (the website address, the local paper). The screen always asks where; None is
+    only what a caller from before 0.6.0 passes, and keeps an empty place."""
     require(db, actor, Action.RECORD_PUBLIC_NOTICE, IncidentRef(incident_id))
     errors: dict[str, str] = {}
     text = text.strip()
+    where = None if published_where is None else published_where.strip()
     if not text:
         errors["text"] = "Schrijf de tekst van de mededeling."
     elif len(text) > MAX_TEXT:
@@ -398,6 +420,10 @@ def record_public_notice(
         errors["published_on"] = "Kies de datum van publicatie."
     elif published_on > clock.today():
         errors["published_on"] = "Deze datum ligt in de toekomst."
+    if where == "":
+        errors["published_where"] = "Vul in waar de mededeling staat. Bijvoorbeeld het adres van de website."
+    elif where is not None and len(where) > MAX_WHERE:
+        errors["published_where"] = f"Dit is te lang: gebruik hoogstens {MAX_WHERE} tekens."
     if errors:
         raise InvalidInput(errors)
     at = clock.to_iso(clock.now())
@@ -408,30 +434,11 @@ def record_public_notice(
                 "incident_id": incident_id,
                 "text": text,
                 "published_on": published_on.isoformat(),
+                "published_where": where or "",
                 "recorded_by": actor.user_id,
                 "recorded_at": at,
             },
         )
         incident_sql.touch(db, incident_id, at)
         audit.append(db, actor, "subjects.public_notice", "incident", incident_id)
-    return PublicNotice(text, published_on)
-
-
-@dataclass(frozen=True)
-class Review:
-    incident_id: int
-    reference: str
-    recipient: Addressee
-    review_on: date
-
-
-def reviews_due(db: Database, actor: Actor, today: date | None = None) -> list[Review]:
-    """Postponements whose review date has come: the incident is back in the FG's queue."""
-    require(db, actor, Action.SEE_REVIEWS)
-    day = (today or clock.today()).isoformat()
-    return [
-        Review(
-            r["incident_id"], r["reference"], Addressee(r["recipient"]), date.fromisoformat(r["review_on"])
-        )
-        for r in sql.postponements_due(db, list(actor.org_ids), day)
-    ]
+    return PublicNotice(text, published_on, where or "")

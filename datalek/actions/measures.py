@@ -5,7 +5,11 @@ status. Open measures past their due date show up in the FG's queue.
 A measure entered by mistake is corrected or withdrawn with a reason, never deleted: the old
 values stay in the ``corrections`` table (who, when, why), and a withdrawn measure stays visible
 in the incident, marked, but counts nowhere (register, figures, overdue list, completeness).
-``Correction`` and the reason rule are shared with ``datalek.actions.informing``."""
+``Correction`` and the reason rule (``datalek.actions.corrections``) are shared with
+``datalek.actions.informing``.
+
+Marking a measure done asks the real date it was done: today by default, never in the future,
+never before the measure was recorded."""
 
 from __future__ import annotations
 
@@ -18,14 +22,20 @@ from sqlite_utils import Database
 from datalek import clock, store
 from datalek.accounts import audit
 from datalek.accounts.permissions import Action, IncidentRef, MeasureRef, require
+from datalek.actions.corrections import (  # noqa: F401 - also imported from here (informing)
+    MAX_REASON,
+    NOTHING_CHANGED,
+    Correction,
+    correction_rows,
+    corrections_by_row,
+    reason_errors,
+)
 from datalek.models import Actor, Incident, InvalidInput, LabelledEnum
 from datalek.store import actions as sql
 from datalek.store import incidents as incident_sql
 
 MAX_DESCRIPTION = 2000
 MAX_OWNER = 200
-MAX_REASON = 2000
-NOTHING_CHANGED = "Er is niets veranderd. Pas een waarde aan, of trek de regel in."
 
 
 class MeasureKind(LabelledEnum):
@@ -62,65 +72,6 @@ class MeasureInput(BaseModel):
     description: str = ""
     owner: str = ""
     due_on: date | None = None
-
-
-@dataclass(frozen=True)
-class Correction:
-    """One changed value of a recorded row: the old and the new value (as stored), who, when
-    and why. A withdrawal is a correction of ``withdrawn_at`` (old None)."""
-
-    field: str
-    old_value: str | None
-    new_value: str | None
-    reason: str
-    changed_by: int | None
-    changed_at: datetime
-
-    @classmethod
-    def from_row(cls, row: dict) -> Correction:
-        return cls(
-            row["field"],
-            row["old_value"],
-            row["new_value"],
-            row["reason"],
-            row["changed_by"],
-            clock.from_iso(row["changed_at"]),
-        )
-
-
-def reason_errors(reason: str) -> dict[str, str]:
-    """A correction or withdrawal always says why (kept with the old value)."""
-    if not reason:
-        return {"reason": "Schrijf waarom je dit corrigeert of intrekt."}
-    if len(reason) > MAX_REASON:
-        return {"reason": f"Dit is te lang: gebruik hoogstens {MAX_REASON} tekens."}
-    return {}
-
-
-def correction_rows(table: str, row: dict, changed: dict, reason: str, actor: Actor, at: str) -> list[dict]:
-    """The ``corrections`` rows for ``changed`` (column -> new value) of ``row``."""
-    return [
-        {
-            "table_name": table,
-            "row_id": row["id"],
-            "incident_id": row["incident_id"],
-            "field": column,
-            "old_value": None if row[column] is None else str(row[column]),
-            "new_value": None if value is None else str(value),
-            "reason": reason,
-            "changed_by": actor.user_id,
-            "changed_at": at,
-        }
-        for column, value in changed.items()
-    ]
-
-
-def corrections_by_row(rows: list[dict], table: str) -> dict[int, tuple[Correction, ...]]:
-    found: dict[int, list[Correction]] = {}
-    for r in rows:
-        if r["table_name"] == table:
-            found.setdefault(r["row_id"], []).append(Correction.from_row(r))
-    return {row_id: tuple(c) for row_id, c in found.items()}
 
 
 @dataclass(frozen=True)
@@ -206,17 +157,36 @@ def add(db: Database, actor: Actor, incident_id: int, data: MeasureInput) -> Mea
     return Measure.from_row({**row, "id": measure_id})
 
 
-def set_status(db: Database, actor: Actor, measure_id: int, status: MeasureStatus) -> Measure:
-    """Move a measure to another status; 'uitgevoerd' records today as the date it was done."""
+def _done_on_error(done_on: date, created_at: str) -> dict[str, str]:
+    recorded = clock.from_iso(created_at).astimezone(clock.AMSTERDAM).date()
+    if done_on > clock.today():
+        return {"done_on": "Deze datum ligt in de toekomst."}
+    if done_on < recorded:
+        return {"done_on": f"Deze datum ligt vóór het vastleggen van de maatregel ({recorded:%d-%m-%Y})."}
+    return {}
+
+
+def set_status(
+    db: Database, actor: Actor, measure_id: int, status: MeasureStatus, done_on: date | None = None
+) -> Measure:
+    """Move a measure to another status. 'Uitgevoerd' records the day it was done: ``done_on``
+    (not in the future, not before the measure was recorded), else the day it was done
+    already, else today. Another status has no done date."""
     require(db, actor, Action.CHANGE_MEASURE, MeasureRef(measure_id))
-    row = sql.measure(db, measure_id)
     at = clock.to_iso(clock.now())
-    done_on = clock.today().isoformat() if status is MeasureStatus.DONE else None
     with store.write(db):
         row = sql.measure(db, measure_id)
         if row["withdrawn_at"]:
             raise InvalidInput({"status": WITHDRAWN})
-        sql.update_measure(db, measure_id, status.value, done_on, at)
+        day = None
+        if status is MeasureStatus.DONE:
+            if done_on is None and row["status"] == MeasureStatus.DONE.value and row["done_on"]:
+                done_on = date.fromisoformat(row["done_on"])
+            done_on = done_on or clock.today()
+            if errors := _done_on_error(done_on, row["created_at"]):
+                raise InvalidInput(errors)
+            day = done_on.isoformat()
+        sql.update_measure(db, measure_id, status.value, day, at)
         incident_sql.touch(db, row["incident_id"], at)
         audit.append(
             db,
@@ -227,7 +197,7 @@ def set_status(db: Database, actor: Actor, measure_id: int, status: MeasureStatu
             measure_id=measure_id,
             status=status.value,
         )
-    return Measure.from_row({**row, "status": status.value, "done_on": done_on})
+    return Measure.from_row({**row, "status": status.value, "done_on": day})
 
 
 WITHDRAWN = "Deze maatregel is ingetrokken. Er kan niets meer aan veranderen."

@@ -1,6 +1,12 @@
 """Demo data for what follows a decision: AP notifications (some late with a reason, a few
 supplements, one withdrawal), safety checks with postponements, informed recipients, public
-notices, measures in every state, closing moments and repeat incidents."""
+notices, measures in every state, closing moments and repeat incidents.
+
+Some youth-care incidents inform per person instead of per group: families of children of
+various ages and parents with and without gezag, the letters the rules give them, made and
+sent; one family, on an open incident, has a flagged parent and waits for safety. Their own
+random numbers come from the seed's generator without drawing from it, so the rest of the
+demo is the same with or without them."""
 
 from __future__ import annotations
 
@@ -10,7 +16,13 @@ from datetime import date, timedelta
 from sqlite_utils import Database
 
 from datalek import clock
+from datalek.actions import letter_advice, letter_texts, letters
+from datalek.actions.addressees import Addressee, Relation
+from datalek.actions.recipients import Member, propose
+from datalek.models import Organisation
 from datalek.store import actions as sql
+from datalek.store import households as household_sql
+from datalek.triage.facts import DataCategory
 
 LATE_REASONS = (
     "De melding kwam pas na het weekend bij de FG binnen; de termijn liep toen al.",
@@ -51,8 +63,15 @@ def generate(db: Database, rng: random.Random, today: date, dpo_id: int | None) 
     }
     closed: list[tuple[str, int]] = []
     withdrawn = False
+    family_rng = random.Random("families-" + ",".join(map(str, rng.getstate()[1][1:9])))
+    postponed = False
     for r in rows:
         stamp = {"recorded_by": dpo_id, "recorded_at": r["decided_at"]}
+        informs = r["youth_care"] and r["inform_subjects"] in ("yes", "later")
+        per_person = informs and family_rng.random() < FAMILY_SHARE
+        # Per person: the group rows below are drawn all the same (the same random numbers
+        # for the rest of the demo), and left out.
+        group = out if not per_person else {"safety_checks": [], "subject_notices": [], "public_notices": []}
         if r["notify_authority"]:
             late = rng.random() < 0.12
             hours = rng.uniform(73, 140) if late else rng.uniform(4, 70)
@@ -100,7 +119,7 @@ def generate(db: Database, rng: random.Random, today: date, dpo_id: int | None) 
             postpone = r["youth_care"] and r["status"] == "decided" and rng.random() < 0.3
             for recipient in recipients:
                 if postpone:
-                    out["safety_checks"].append(
+                    group["safety_checks"].append(
                         {
                             "incident_id": r["id"],
                             "recipient": recipient,
@@ -111,7 +130,7 @@ def generate(db: Database, rng: random.Random, today: date, dpo_id: int | None) 
                         }
                     )
                     continue
-                out["safety_checks"].append(
+                group["safety_checks"].append(
                     {
                         "incident_id": r["id"],
                         "recipient": recipient,
@@ -121,7 +140,7 @@ def generate(db: Database, rng: random.Random, today: date, dpo_id: int | None) 
                         **stamp,
                     }
                 )
-                out["subject_notices"].append(
+                group["subject_notices"].append(
                     {
                         "incident_id": r["id"],
                         "recipient": recipient,
@@ -132,7 +151,7 @@ def generate(db: Database, rng: random.Random, today: date, dpo_id: int | None) 
                     }
                 )
             if not r["youth_care"] and rng.random() < 0.03:
-                out["public_notices"].append(
+                group["public_notices"].append(
                     {
                         "incident_id": r["id"],
                         "published_on": _day(r["decided_at"], 2).isoformat(),
@@ -141,6 +160,11 @@ def generate(db: Database, rng: random.Random, today: date, dpo_id: int | None) 
                         **stamp,
                     }
                 )
+        if per_person:
+            wait = not postponed and r["status"] == "decided"
+            for number in range(1, 3 if family_rng.random() < 0.25 else 2):
+                _family(db, family_rng, r, today, dpo_id, number, flagged=wait and number == 1)
+            postponed = postponed or wait
         _measures(rng, r, today, out["measures"])
         if r["status"] == "closed":
             closed.append(
@@ -154,6 +178,95 @@ def generate(db: Database, rng: random.Random, today: date, dpo_id: int | None) 
     sql.set_closed_many(db, closed)
     sql.mark_repeats(db)
     return len(rows)
+
+
+FAMILY_SHARE = 0.3
+AGES = (4, 7, 9, 11, 12, 13, 14, 15, 16, 17)
+CHANNELS = ("letter", "letter", "email", "in_person")
+LETTER = letters.LetterText(
+    what_happened="Een verslag is per ongeluk naar een verkeerd adres gestuurd.",
+    consequences="Iemand anders kon het verslag lezen. Die persoon heeft het verslag teruggestuurd.",
+    measures="Wij hebben het verslag terug. Onze medewerkers controleren het adres nu altijd twee keer.",
+    data=letter_texts.data_text(
+        letter_advice.data_words((DataCategory.CARE_FILE, DataCategory.NAME_ADDRESS))
+    ),
+)
+
+
+def _born(rng: random.Random, age: int, on: date) -> date:
+    """A birth date of someone ``age`` years old on ``on``."""
+    birthday = date(on.year - age, on.month, min(on.day, 28))
+    return birthday - timedelta(days=rng.randint(1, 300))
+
+
+def _family(
+    db: Database, rng: random.Random, r: dict, today: date, dpo_id: int | None, number: int, flagged: bool
+) -> None:
+    """One family of a youth-care incident: its members, its safety judgement and, when safe,
+    the letters the rules give them, made and sent (``flagged``: a parent is a safety risk and
+    the family waits until a review date)."""
+    at, informed_on = r["decided_at"], min(_day(r["decided_at"], rng.randint(1, 10)), today)
+    house = household_sql.insert_household(
+        db, {"incident_id": r["id"], "label": f"Gezin {number}", "created_by": dpo_id, "created_at": at}
+    )
+    members: list[Member] = []
+
+    def add(relation: Relation, birth: date | None = None, competent=None, consent=None) -> int:
+        prefix = "C" if relation is Relation.CHILD else "O"
+        row = {
+            "household_id": house, "incident_id": r["id"], "file_ref": f"{prefix}-{rng.randint(10_000, 99_999)}",
+            "relation": relation.value, "birth_date": birth.isoformat() if birth else None, "age_band": None,
+            "competent": None if competent is None else int(competent),
+            "consent_parents": None if consent is None else int(consent), "recorded_by": dpo_id, "recorded_at": at,
+        }  # fmt: skip
+        member_id = household_sql.insert_member(db, row)
+        members.append(Member(member_id, relation, birth, None, competent, consent))
+        return member_id
+
+    for age in sorted(rng.sample(AGES, rng.randint(1, 3))):
+        competent = rng.random() < 0.85 if age >= 12 else None
+        consent = rng.choice([True, False, None]) if age >= 16 and competent else None
+        add(Relation.CHILD, _born(rng, age, informed_on), competent, consent)
+    parents = [add(Relation.PARENT_GEZAG) for _ in range(2 if rng.random() < 0.6 else 1)]
+    if rng.random() < 0.2:
+        add(Relation.PARENT_NO_GEZAG)
+    household_sql.insert_judgement(
+        db,
+        {
+            "household_id": house, "incident_id": r["id"], "flagged": f"[{parents[0]}]" if flagged else "[]",
+            "concern": "violent_partner" if flagged else "", "postponed": int(flagged),
+            "reason": rng.choice(POSTPONEMENTS) if flagged else "",
+            "review_on": (today + timedelta(days=rng.randint(7, 30))).isoformat() if flagged else None,
+            "recorded_by": dpo_id, "recorded_at": at,
+        },
+    )  # fmt: skip
+    if flagged:
+        return
+    org = Organisation(
+        id=r["org_id"], name=r["org_name"], dpo_name=r["dpo_name"], dpo_email=r["dpo_email"],
+        dpo_phone=r["dpo_phone"], youth_care=True,
+    )  # fmt: skip
+    for p in propose(members, informed_on):
+        if not p.receives:
+            continue
+        children = len(p.about) if p.reader is Addressee.PARENTS else 1
+        made = letters.compose(p.reader, LETTER, org, r["reference"], informed_on, children=children)
+        text = made.to_text()
+        letter_id = sql.insert_letter(
+            db,
+            {
+                "incident_id": r["id"], "member_id": p.member_id, "reader": p.reader.value, "template_id": None,
+                "template_version": 0, "text": text, "sha256": made.sha256, "made_by": dpo_id, "made_at": at,
+            },
+        )  # fmt: skip
+        sql.insert_subject_notice(
+            db,
+            {
+                "incident_id": r["id"], "recipient": p.reader.value, "people_count": 1,
+                "informed_on": informed_on.isoformat(), "channel": rng.choice(CHANNELS), "recorded_by": dpo_id,
+                "recorded_at": at, "member_id": p.member_id, "letter_id": letter_id,
+            },
+        )  # fmt: skip
 
 
 def _measures(rng: random.Random, r: dict, today: date, out: list[dict]) -> None:

@@ -1,7 +1,11 @@
-"""The FG's decision (besluit): notify the AP or not, inform the people or not, or "geen
-datalek" with its legal basis — always motivated, and stored with the advice as it was.
+"""The FG's decision (besluit): notify the AP or not, inform the people or not, "geen
+datalek" with its legal basis, or a duplicate of an incident already registered — always
+motivated, with who was consulted, and stored with the advice as it was.
 
-A decision that differs from the advice needs its own motivation of the difference.
+A decision that differs from the advice needs its own motivation of the difference. A
+duplicate names the main incident of the same organisation (``duplicate_of``); it is stored as
+not a breach of its own (the breach is handled under the main incident), so it never deviates
+from the advice, and the register and the figures count it apart, never as "geen datalek".
 """
 
 from __future__ import annotations
@@ -20,9 +24,11 @@ from datalek.handling.lifecycle import TRANSITIONS
 from datalek.models import Actor, InvalidInput, LabelledEnum, Status
 from datalek.store import assessments as sql
 from datalek.store import incidents as incident_sql
+from datalek.store import register as register_sql
 from datalek.triage.facts import LawfulBasis
 
 MAX_TEXT = 4000
+MAX_CONSULTED = 500
 
 
 class Inform(LabelledEnum):
@@ -44,6 +50,7 @@ class NotBreachReason(LabelledEnum):
     CONSENT = "consent"
     AFWEGINGSKADER = "afwegingskader"
     NO_INCIDENT = "no_incident"
+    DUPLICATE = "duplicate"
 
     @classmethod
     def _labels(cls) -> dict[str, str]:
@@ -52,6 +59,7 @@ class NotBreachReason(LabelledEnum):
             "no_personal_data": "Er waren geen persoonsgegevens bij betrokken",
             **basis,
             "no_incident": "Er is geen beveiligingsincident gebeurd (vals alarm)",
+            "duplicate": "Dubbele melding van een incident dat al geregistreerd is",
         }
 
 
@@ -65,6 +73,14 @@ class DecisionInput(BaseModel):
     not_breach_reason: NotBreachReason | None = None
     motivation: str = ""
     deviation_motivation: str = ""
+    #: Who the FG consulted, e.g. "leidinggevende, CISO" (optional).
+    consulted: str = ""
+    #: With ``NotBreachReason.DUPLICATE``: the reference of the main incident (DL-2026-0001).
+    duplicate_of: str = ""
+
+    @property
+    def duplicate(self) -> bool:
+        return not self.breach and self.not_breach_reason is NotBreachReason.DUPLICATE
 
 
 @dataclass(frozen=True)
@@ -82,9 +98,14 @@ class Decision:
     advice: triage.Advice
     decided_by: int | None
     decided_at: datetime
+    consulted: str = ""
+    duplicate_of: int | None = None  # the main incident's id
+    duplicate_reference: str = ""  # and its reference, when loaded by ``latest``
 
     @classmethod
-    def from_row(cls, row: dict) -> Decision:
+    def from_row(cls, row: dict, duplicate_reference: str = "") -> Decision:
+        """A stored decision; one stored before migration 0020 has no ``consulted`` and
+        ``duplicate_of``."""
         return cls(
             id=row["id"],
             incident_id=row["incident_id"],
@@ -99,11 +120,17 @@ class Decision:
             advice=triage.Advice.model_validate_json(row["advice"]),
             decided_by=row["decided_by"],
             decided_at=clock.from_iso(row["decided_at"]),
+            consulted=row.get("consulted") or "",
+            duplicate_of=row.get("duplicate_of"),
+            duplicate_reference=duplicate_reference,
         )
 
 
 def differences(decision: DecisionInput, advice: triage.Advice) -> list[str]:
-    """Where the decision departs from the advice, in Dutch; empty when it follows it."""
+    """Where the decision departs from the advice, in Dutch; empty when it follows it. A
+    duplicate follows the main incident's decision, not an advice of its own."""
+    if decision.duplicate:
+        return []
     if decision.breach != advice.is_breach:
         return ["Het advies is: " + ("wel" if advice.is_breach else "geen") + " datalek."]
     if not decision.breach:
@@ -137,12 +164,39 @@ def _errors(data: DecisionInput, advice: triage.Advice, today: date) -> dict[str
     for field in ("motivation", "deviation_motivation"):
         if len(getattr(data, field)) > MAX_TEXT:
             errors[field] = f"Dit is te lang: gebruik hoogstens {MAX_TEXT} tekens."
+    if len(data.consulted) > MAX_CONSULTED:
+        errors["consulted"] = f"Dit is te lang: gebruik hoogstens {MAX_CONSULTED} tekens."
     gaps = differences(data, advice)
     if gaps and not data.deviation_motivation:
         errors["deviation_motivation"] = (
             "Je besluit wijkt af van het advies. " + " ".join(gaps) + " Leg uit waarom je afwijkt."
         )
     return errors
+
+
+UNKNOWN_REFERENCE = (
+    "Er is geen melding met dit kenmerk in je organisatie. Vul het kenmerk in zoals DL-2026-0001."
+)
+
+
+def _main_incident(db: Database, incident_id: int, reference: str) -> tuple[int | None, dict[str, str]]:
+    """The id of the main incident a duplicate names: of the same organisation, not the
+    incident itself, and not a duplicate itself. Or the Dutch message for the field."""
+    if not reference:
+        return None, {"duplicate_of": "Vul het kenmerk in van de melding die al geregistreerd is."}
+    org_id = incident_sql.incident(db, incident_id)["org_id"]
+    main_id = incident_sql.id_by_reference(db, org_id, reference.upper())
+    if main_id is None:
+        return None, {"duplicate_of": UNKNOWN_REFERENCE}
+    if main_id == incident_id:
+        return None, {"duplicate_of": "Deze melding kan geen dubbele melding van zichzelf zijn."}
+    main_decision = sql.latest_decision(db, main_id)
+    if main_decision and main_decision.get("duplicate_of"):
+        first = incident_sql.incident(db, main_decision["duplicate_of"])["reference"]
+        return None, {
+            "duplicate_of": f"Die melding is zelf een dubbele melding. Kies de eerste melding: {first}."
+        }
+    return main_id, {}
 
 
 def _target_path(current: Status, target: Status) -> list[Status]:
@@ -184,6 +238,11 @@ def record(
             )
         advice = triage.Advice.model_validate_json(assessment["advice"])
         errors = _errors(data, advice, at.astimezone(clock.AMSTERDAM).date())
+        main_id, main_reference = None, ""
+        if data.duplicate:
+            main_id, wrong = _main_incident(db, incident_id, data.duplicate_of)
+            errors |= wrong
+            main_reference = incident_sql.incident(db, main_id)["reference"] if main_id else ""
         if errors:
             raise InvalidInput(errors)
         current = Status(incident_sql.incident(db, incident_id)["status"])
@@ -206,8 +265,10 @@ def record(
             "advice": assessment["advice"],
             "decided_by": actor.user_id,
             "decided_at": clock.to_iso(at),
+            "consulted": data.consulted,
+            "duplicate_of": main_id,
         }
-        decision_id = sql.insert_decision(db, row)
+        decision_id = register_sql.insert_decision(db, row)
         for step in path:
             lifecycle.record_move(db, actor, incident_id, current, step, "", row["decided_at"])
             current = step
@@ -222,11 +283,15 @@ def record(
             notify=bool(row["notify_authority"]),
             inform=row["inform_subjects"],
             deviates=deviates,
+            duplicate_of=main_id,
         )
-    return Decision.from_row({**row, "id": decision_id})
+    return Decision.from_row({**row, "id": decision_id}, main_reference)
 
 
 def latest(db: Database, actor: Actor, incident_id: int) -> Decision | None:
     require(db, actor, Action.READ_DECISION, IncidentRef(incident_id))
     row = sql.latest_decision(db, incident_id)
-    return Decision.from_row(row) if row else None
+    if row is None:
+        return None
+    main = row.get("duplicate_of") and incident_sql.incident(db, row["duplicate_of"])
+    return Decision.from_row(row, main["reference"] if main else "")

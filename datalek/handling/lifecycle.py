@@ -2,7 +2,8 @@
 
 Reopening is allowed, because new facts can turn a closed case or a "geen datalek" into a
 breach after all. Only a recorded decision (``decisions.record``) moves an incident to
-"besloten" or "geen datalek", and closing needs a complete dossier (``completeness``).
+"besloten" or "geen datalek". Closing needs a complete dossier (``completeness``) and what the
+organisation learned (``lessons``), recorded in the same transaction: ``close``.
 """
 
 from __future__ import annotations
@@ -12,7 +13,8 @@ from sqlite_utils import Database
 from datalek import clock, store
 from datalek.accounts import audit
 from datalek.accounts.permissions import Action, IncidentRef, require
-from datalek.handling import completeness
+from datalek.handling import completeness, lessons
+from datalek.handling.lessons import LessonInput
 from datalek.models import Actor, InvalidInput, Status
 from datalek.store import incidents as sql
 
@@ -35,8 +37,21 @@ def manual_targets(current: Status) -> list[Status]:
     return sorted(TRANSITIONS[current] - BY_DECISION - {Status.CLOSED}, key=lambda s: s.value)
 
 
-def change_status(db: Database, actor: Actor, incident_id: int, to: Status, reason: str = "") -> Status:
-    """Move an incident to another status, if the status machine and the actor allow it."""
+def close(db: Database, actor: Actor, incident_id: int, lesson: LessonInput) -> Status:
+    """Close a decided incident with a complete dossier, and record what was learned."""
+    return change_status(db, actor, incident_id, Status.CLOSED, lesson=lesson)
+
+
+def change_status(
+    db: Database,
+    actor: Actor,
+    incident_id: int,
+    to: Status,
+    reason: str = "",
+    lesson: LessonInput | None = None,
+) -> Status:
+    """Move an incident to another status, if the status machine and the actor allow it.
+    Closing takes the ``lesson`` (refused without one); other moves ignore it."""
     require(db, actor, Action.CHANGE_STATUS, IncidentRef(incident_id))
     at = clock.to_iso(clock.now())
     with store.write(db):
@@ -52,6 +67,8 @@ def change_status(db: Database, actor: Actor, incident_id: int, to: Status, reas
             )
         if to is Status.CLOSED and (gaps := completeness.documentation_gaps(db, incident_id)):
             raise InvalidInput({"status": "Afronden kan pas als het dossier compleet is. " + " ".join(gaps)})
+        if to is Status.CLOSED:
+            lessons.record(db, actor, incident_id, lesson, at)
         record_move(db, actor, incident_id, current, to, reason, at)
     return to
 

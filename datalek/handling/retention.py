@@ -3,14 +3,21 @@ and loses its words.
 
 An incident whose status is final ('closed' or 'not_a_breach') and whose closing moment lies
 more than ``organisations.retention_years`` ago is *purged*: every free-text field (the
-description, what was done, supplements, the FG's effects and remedial action, motivations,
-status reasons, AP-notification notes and concept, safety-check reasons, public notices,
-measure descriptions and owners) is replaced by a fixed placeholder, any free-text value in
-the JSON answers and facts is blanked, and the link to the reporter is removed. Everything
-the statistics use stays: dates, types, categories, counts, statuses, the facts' codes,
-the department. ``purged_at`` marks the row; a purge is audited once per incident and once
-per run, with counts only. The audit trail itself holds ids and codes, never text, and is
-append-only, so it is not touched.
+description, what was done, supplements, the FG's effects and remedial action, motivations
+and who was consulted, status reasons, AP-notification notes and concept, safety-check
+reasons, public notices, measure descriptions and owners, what was learned at a closing and
+why no preventive measure follows, the names and notes of evidence files, the labels of the
+families on the informing list and every reason recorded there, the text of each letter made)
+is replaced by a fixed placeholder, and evidence content no other unpurged file holds is
+deleted; any free-text value in the JSON answers and facts is blanked, and the link to the
+reporter is removed. A person on the informing list loses the file number and birth date (also
+in the changes kept of them) and keeps the relation and an age band, computed at the purge as
+the age on the day the person was informed. Everything the statistics use stays: dates, types,
+categories, counts, statuses, the facts' codes, the department, a letter's hash and template
+version, a lesson's theme and the measure that follows. ``purged_at`` marks the row; a purge is
+audited once per incident and once per run, with counts only (the rows per table that held
+text, evidence and lessons included). The audit trail itself holds ids and codes, never text,
+and is append-only, so it is not touched.
 """
 
 from __future__ import annotations
@@ -27,6 +34,7 @@ from datalek.accounts import audit
 from datalek.accounts.permissions import Action, require
 from datalek.handling import report_drafts
 from datalek.models import Actor, InvalidInput
+from datalek.store import evidence as evidence_sql
 from datalek.store import retention as sql
 
 PLACEHOLDER = "[Verwijderd: bewaartermijn verstreken]"
@@ -151,6 +159,7 @@ def purge(db: Database, actor: Actor, apply: bool = False, at: datetime | None =
             report = _scrubbed(sql.report_json(db, item.incident_id))
             facts = [(i, _scrubbed(text)) for i, text in sql.facts_json(db, item.incident_id)]
             sql.blank(db, item.incident_id, PLACEHOLDER, report, facts, stamp)
+            evidence_sql.purge(db, item.incident_id, PLACEHOLDER, stamp)  # names, notes; orphaned files
             audit.append(
                 db, actor, "incident.purge", "incident", item.incident_id, org_id=item.org_id, **item.rows
             )

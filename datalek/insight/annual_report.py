@@ -2,13 +2,13 @@
 
 Built from the same protected figures as the dashboard (``stats.dashboard``), so every
 number in the report equals the number on the dashboard, and the same database and year
-give the same figures. No personal data and no free text from incidents: only counts,
-shares, medians and fixed Dutch labels. The HTML works offline (plotly.js is embedded)
-and escapes every text it writes; the XLSX holds every figure; the DOCX (Word) has the
-same sections with the charts as tables. Charts, sheets and tables take their names and
-labels from one table in the core (``stats.SERIES``, ``stats.LABELS``), so the app, the
-HTML, the XLSX and the DOCX say the same. Each generation is written to the audit trail
-(codes only).
+give the same figures. An organisation's totals are always there; breakdowns hide small
+numbers as everywhere (``datalek.insight.disclosure``). No personal data and no free text
+from incidents: only counts, shares, medians and fixed Dutch labels. The HTML works offline
+(plotly.js is embedded) and escapes every text it writes; the XLSX holds every figure and
+chart; the Word document is the board's (``board_report``). Charts, sheets and tables take
+their names and labels from one table in the core (``figures``), so the app, the HTML, the
+XLSX and the DOCX say the same. Each generation is written to the audit trail (codes only).
 """
 
 from __future__ import annotations
@@ -35,39 +35,43 @@ MEDIA_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
 }
-#: The charts of each section, by their code in ``stats.SERIES``, in the order they are shown.
-_SECTION_CHARTS = {
-    "trend": ["month", "funnel", "dept"],
-    "authority": ["notify_bucket"],
-    "causes": ["type", "data", "nature", "risk"],
-}
-#: chart code in ``charts.dashboard_figures`` -> its series code
-_FIGURE_SERIES = {"notify_time": "notify_bucket"}
-
 SECTIONS = [
     ("summary", "Samenvatting"),
     ("trend", "Aantallen en trend"),
     ("authority", "Meldingen bij de AP en tijdigheid"),
-    ("subjects", "Betrokkenen informeren"),
+    ("subjects", "Betrokkenen"),
     ("causes", "Oorzaken en soorten gegevens"),
     ("measures", "Maatregelen en de opvolging van preventieve maatregelen"),
     ("repeats", "Herhaalde incidenten"),
     ("attention", "Aandachtspunten voor volgend jaar"),
 ]
+#: The key figures of each section, by their code in ``stats.COUNTS`` / ``stats.DERIVED``.
 _SECTION_FIGURES = {
-    "trend": ["total", "breach", "open"],
-    "authority": [
-        "notified",
-        "notified_share",
-        "within72_share",
-        "notify_median",
-        "decision_median",
-        "late_report",
+    "trend": [
+        "total", "breach", "not_breach", "lawful", "no_personal_data", "no_incident", "duplicate",
+        "undecided", "open",
     ],
-    "subjects": ["informed"],
-    "measures": ["measures", "measures_open", "measures_overdue", "preventive", "preventive_done"],
+    "authority": [
+        "notified", "notified_on_time", "notified_late", "withdrawn", "notified_share", "within72_share",
+        "notify_median", "decision_median", "late_report", "bad_time",
+    ],
+    "subjects": ["informed", "inform_median", "people", "minors", "special", "bsn", "youth_file"],
+    "causes": ["processor"],
+    "measures": [
+        "measures", "measures_open", "measures_overdue", "measures_on_time", "preventive", "preventive_done",
+    ],
     "repeats": ["repeat"],
+}  # fmt: skip
+#: The charts of each section, by their code in ``stats.SERIES`` ("dept" is "org" for several
+#: organisations together).
+_SECTION_CHARTS = {
+    "trend": ["month", "funnel", "outcome", "dept"],
+    "authority": ["notify_bucket", "late_reason"],
+    "subjects": ["people"],
+    "causes": ["type", "data", "nature", "risk"],
 }
+#: The columns of the trend table.
+TREND = ("total", "breach", "not_breach", "duplicate", "undecided", "notified", "informed")
 
 
 @dataclass(frozen=True)
@@ -130,17 +134,22 @@ def attention(board: stats.Dashboard) -> list[str]:
             was = old.get(cell.label)
             if cell.count and was and cell.count >= 1.25 * was and cell.count - was >= 5:
                 points.append(
-                    f"Meer meldingen van de soort '{cell.label}': {was} in {before.year},"
+                    f"Meer datalekken van de soort '{cell.label}': {was} in {before.year},"
                     f" {cell.count} in {now.year}."
                 )
     overdue = now.value("measures_overdue")
     if overdue:
         points.append(f"{overdue} maatregelen zijn niet op tijd uitgevoerd.")
-    share = stats._share(now.value("preventive_done"), now.value("preventive"))
-    if share is not None and share < 0.8:
-        points.append(f"Maar {round(share * 100)}% van de preventieve maatregelen is uitgevoerd.")
+    done, planned = now.value("preventive_done"), now.value("preventive")
+    if done is not None and planned and done / planned < 0.8:
+        points.append(f"Maar {round(done / planned * 100)}% van de preventieve maatregelen is uitgevoerd.")
     if now.value("repeat"):
         points.append(f"{now.value('repeat')} incidenten waren een herhaling. Pak de oorzaak aan.")
+    if now.value("bad_time"):
+        points.append(
+            f"Bij {now.value('bad_time')} meldingen kloppen de tijden niet (een besluit vóór de melding,"
+            " of een AP-melding vóór het lek bekend was). Verbeter die in het register."
+        )
     return points or ["Uit de cijfers volgen geen bijzondere aandachtspunten."]
 
 
@@ -152,12 +161,19 @@ def summary(report: AnnualReport) -> list[str]:
 
     return [
         f"In {report.year} kwamen {say('total')} interne meldingen binnen. De FG beoordeelde"
-        f" {say('breach')} daarvan als datalek.",
+        f" {say('breach')} daarvan als datalek en {say('not_breach')} als geen datalek;"
+        f" {say('duplicate')} waren dubbel en over {say('undecided')} is nog geen besluit.",
         f"{say('notified')} datalekken zijn gemeld bij de Autoriteit Persoonsgegevens"
-        f" ({f['notified_share'].shown}); {f['within72_share'].shown} van die meldingen was binnen"
-        " 72 uur.",
+        f" ({f['notified_share'].shown}); {say('notified_on_time')} daarvan binnen 72 uur en"
+        f" {say('notified_late')} later. {say('withdrawn')} meldingen zijn ingetrokken.",
         f"Bij {say('informed')} datalekken zijn de betrokkenen geïnformeerd.",
     ]
+
+
+def chart_codes(report: AnnualReport, section: str) -> list[str]:
+    """The charts of a section that this selection has (per organisation or per department)."""
+    series = report.dashboard.current.series
+    return [stats.chart_of_parts(series) if c == "dept" else c for c in _SECTION_CHARTS.get(section, [])]
 
 
 # --- rendering --------------------------------------------------------------------------
@@ -192,6 +208,18 @@ def _figure_rows(report: AnnualReport, codes: list[str]) -> list[tuple]:
     return rows
 
 
+def _trend_rows(report: AnnualReport) -> list[tuple]:
+    rows = [("Jaar", *[stats.COUNTS[c] for c in TREND])]
+    return rows + [(y, *[f.figures[c].shown for c in TREND]) for y, f in report.trend.items()]
+
+
+def note(report: AnnualReport) -> str:
+    return (
+        f"{disclosure.explanation(report.dashboard.current.limit)} Maatregelen zijn beoordeeld op"
+        f" {report.dashboard.current.as_of:%d-%m-%Y}."
+    )
+
+
 def to_html(report: AnnualReport) -> str:
     e = html.escape
     board = report.dashboard
@@ -199,41 +227,26 @@ def to_html(report: AnnualReport) -> str:
         board.current.series, report.year, board.previous.series if board.previous else None
     )
     chart = {
-        _FIGURE_SERIES.get(k, k): '<div class="chart">'
+        charts.SERIES_OF.get(k, k): '<div class="chart">'
         + fig.to_html(full_html=False, include_plotlyjs=False, config=charts.CONFIG)
         + "</div>"
         for k, fig in figs.items()
     }
-    trend = [("Jaar", *[stats.COUNTS[c] for c in ("total", "breach", "notified", "informed")])]
-    trend += [
-        (y, *[f.figures[c].shown for c in ("total", "breach", "notified", "informed")])
-        for y, f in report.trend.items()
-    ]
-    body = {
-        "summary": "".join(f"<p>{e(s)}</p>" for s in summary(report)),
-        "trend": _table(trend)
-        + _table(_figure_rows(report, _SECTION_FIGURES["trend"]))
-        + chart["month"]
-        + chart["funnel"]
-        + chart["dept"],
-        "authority": _table(_figure_rows(report, _SECTION_FIGURES["authority"])) + chart["notify_bucket"],
-        "subjects": _table(_figure_rows(report, _SECTION_FIGURES["subjects"])),
-        "causes": chart["type"] + chart["data"] + chart["nature"] + chart["risk"],
-        "measures": _table(_figure_rows(report, _SECTION_FIGURES["measures"])),
-        "repeats": _table(_figure_rows(report, _SECTION_FIGURES["repeats"])),
-        "attention": "<ul>" + "".join(f"<li>{e(p)}</li>" for p in report.attention) + "</ul>",
-    }
+    body = {code: "" for code, _ in SECTIONS}
+    body["summary"] = "".join(f"<p>{e(s)}</p>" for s in summary(report))
+    body["trend"] = _table(_trend_rows(report))
+    for code in body:
+        if code in _SECTION_FIGURES:
+            body[code] += _table(_figure_rows(report, _SECTION_FIGURES[code]))
+        body[code] += "".join(chart[c] for c in chart_codes(report, code))
+    body["attention"] = "<ul>" + "".join(f"<li>{e(p)}</li>" for p in report.attention) + "</ul>"
     sections = "".join(
         f'<section id="{code}"><h2>{e(title)}</h2>{body[code]}</section>' for code, title in SECTIONS
-    )
-    note = (
-        f"{disclosure.explanation(disclosure.threshold())} Maatregelen zijn beoordeeld op"
-        f" {board.current.as_of:%d-%m-%Y}."
     )
     return (
         f'<!DOCTYPE html><html lang="nl"><head><meta charset="utf-8"><title>{e(report.title)}</title>'
         f"<style>{_CSS}</style><script>{plotly.offline.get_plotlyjs()}</script></head><body>"
-        f"<h1>{e(report.title)}</h1><p>{e(note)}</p>{sections}</body></html>"
+        f"<h1>{e(report.title)}</h1><p>{e(note(report))}</p>{sections}</body></html>"
     )
 
 
@@ -244,16 +257,17 @@ def to_xlsx(report: AnnualReport) -> bytes:
     for row in _figure_rows(report, list(report.dashboard.current.figures)):
         sheet.append(list(row))
     trend = book.create_sheet("Trend")
+    trend.append(["Jaar", "Cijfer", "Waarde"])
     for year, figures in report.trend.items():
         for fig in figures.figures.values():
             trend.append([year, fig.label, fig.shown])
-    for code, names in stats.SERIES.items():
+    for code, names in stats.SERIES.items():  # every sheet, so that each report has the same
         ws = book.create_sheet(names.short)
         ws.append([names.title, str(report.year)])
         for label, shown in _chart_rows(report, code):
             ws.append([label, shown])
     points = book.create_sheet("Aandachtspunten")
-    for point in report.attention:
+    for point in [note(report), *report.attention]:
         points.append([point])
     book.properties.creator = "Datalek"
     out = io.BytesIO()
@@ -261,58 +275,21 @@ def to_xlsx(report: AnnualReport) -> bytes:
     return out.getvalue()
 
 
+#: Why a report has no chart of its departments, or of its organisations.
+NOT_HERE = {
+    "dept": "Afdelingen staan alleen in de verantwoording van één organisatie.",
+    "org": "Organisaties staan alleen in de verantwoording van alle organisaties samen.",
+}
+
+
 def _chart_rows(report: AnnualReport, code: str) -> list[tuple[str, str]]:
     """A chart as rows (label, count as shown); an empty or hidden chart says why."""
+    if code not in report.dashboard.current.series:
+        return [(NOT_HERE[code], "")]
     cells = report.dashboard.current.series[code]
     rows = [(c.label, c.shown) for c in cells]
-    note = disclosure.empty_note(cells)
-    return rows + [(note, "")] if note else rows
-
-
-def to_docx(report: AnnualReport) -> bytes:
-    """The report as a Word document: the same sections, every chart as a table."""
-    from docx import Document  # python-docx: only needed when a Word file is asked for
-
-    document = Document()
-    document.core_properties.title = report.title
-    document.core_properties.author = "Datalek"
-    document.add_heading(report.title, level=1)
-    board = report.dashboard
-    document.add_paragraph(
-        f"{disclosure.explanation(disclosure.threshold())} Maatregelen zijn beoordeeld op"
-        f" {board.current.as_of:%d-%m-%Y}."
-    )
-
-    def table(rows: list[tuple]) -> None:
-        made = document.add_table(rows=0, cols=len(rows[0]))
-        made.style = "Table Grid"
-        for row in rows:
-            for cell, value in zip(made.add_row().cells, row, strict=True):
-                cell.text = str(value)
-
-    trend = [("Jaar", *[stats.COUNTS[c] for c in ("total", "breach", "notified", "informed")])]
-    trend += [
-        (y, *[f.figures[c].shown for c in ("total", "breach", "notified", "informed")])
-        for y, f in report.trend.items()
-    ]
-    for code, title in SECTIONS:
-        document.add_heading(title, level=2)
-        if code == "summary":
-            for line in summary(report):
-                document.add_paragraph(line)
-        if code == "trend":
-            table(trend)
-        if code in _SECTION_FIGURES:
-            table(_figure_rows(report, _SECTION_FIGURES[code]))
-        for chart in _SECTION_CHARTS.get(code, []):
-            document.add_paragraph(stats.SERIES[chart].title, style="Heading 3")
-            table([("Onderdeel", str(report.year)), *_chart_rows(report, chart)])
-        if code == "attention":
-            for point in report.attention:
-                document.add_paragraph(point, style="List Bullet")
-    out = io.BytesIO()
-    document.save(out)
-    return out.getvalue()
+    empty = disclosure.empty_note(cells)
+    return rows + [(empty, "")] if empty else rows
 
 
 def generate(
@@ -323,14 +300,13 @@ def generate(
         raise ValueError(fmt)
     selection = (org_id,) if org_id is not None else tuple(actor.org_ids)
     require(db, actor, Action.MAKE_ANNUAL_REPORT, OrgSelection(selection))
-    report = build(db, actor, year, org_id, today)
-    data = (
-        to_html(report).encode("utf-8")
-        if fmt == "html"
-        else to_xlsx(report)
-        if fmt == "xlsx"
-        else to_docx(report)
-    )
+    if fmt == "docx":
+        from datalek.insight import board_report  # the board's Word document, with its pictures
+
+        data = board_report.docx(db, actor, year, org_id, today)
+    else:
+        report = build(db, actor, year, org_id, today)
+        data = to_html(report).encode("utf-8") if fmt == "html" else to_xlsx(report)
     if db.conn.in_transaction:
         raise RuntimeError("generate must not run inside a transaction")
     with store.write(db):

@@ -147,7 +147,7 @@ def notify_time(cells: list[Cell]) -> go.Figure:
         title=stats.SERIES["notify_bucket"].title,
         height=360,
         barmode="group",
-        xaxis_title="Uren na ontdekking",
+        xaxis_title="Uren na bewust worden",
         yaxis_title="AP-meldingen",
         legend={"orientation": "h", "y": -0.25},
         **_LAYOUT,
@@ -156,18 +156,34 @@ def notify_time(cells: list[Cell]) -> go.Figure:
     return _counts_axis(fig, cells, "y")
 
 
+#: chart code in ``dashboard_figures`` -> its series code in ``stats.SERIES``
+SERIES_OF = {"notify_time": "notify_bucket"}
+#: horizontal bar charts (long labels): series code -> the axis title
+_HORIZONTAL = {
+    "type": "Soort",
+    "data": "Gegevens",
+    "dept": "Afdeling",
+    "org": "Organisatie",
+    "outcome": "Uitkomst",
+}
+_VERTICAL = {"nature": "Soort inbreuk", "risk": "Risico", "people": "Aantal personen", "late_reason": "Reden"}
+
+
 def dashboard_figures(
     series: dict[str, list[Cell]], year: int, previous: dict[str, list[Cell]] | None
 ) -> dict[str, go.Figure]:
-    """Every chart of the dashboard (and the yearly report), by code; titles from ``stats.SERIES``."""
+    """Every chart of the dashboard (and the yearly report), by code; titles from ``stats.SERIES``.
+    The chart of the parts is "dept" for one organisation and "org" for several together."""
     title = {code: names.title for code, names in stats.SERIES.items()}
-    return {
+    made = {
         "month": per_month(series["month"], year, previous["month"] if previous else None),
         "funnel": funnel(series["funnel"]),
-        "type": bar(series["type"], title["type"], "Soort", horizontal=True),
-        "data": bar(series["data"], title["data"], "Gegevens", horizontal=True),
-        "dept": bar(series["dept"], title["dept"], "Afdeling", horizontal=True),
-        "nature": bar(series["nature"], title["nature"], "Soort inbreuk"),
-        "risk": bar(series["risk"], title["risk"], "Risico"),
         "notify_time": notify_time(series["notify_bucket"]),
     }
+    for code, axis in _HORIZONTAL.items():
+        if code in series:
+            made[code] = bar(series[code], title[code], axis, horizontal=True)
+    for code, axis in _VERTICAL.items():
+        if code in series:
+            made[code] = bar(series[code], title[code], axis)
+    return made

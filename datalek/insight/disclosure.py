@@ -1,63 +1,72 @@
-"""Small numbers stay hidden, also when two selections are subtracted from each other.
+"""Small numbers stay hidden across everything one account can see together.
 
-A count below the threshold (default 5) can point at a colleague or a client, so it is
-shown as "< 5". Hiding a cell is not enough on its own: a total, or a wider selection,
-minus the visible cells gives it back. The rules:
+A count below the threshold (default 5) can point at a colleague or a client, so it is shown
+as "verborgen". Hiding a cell is not enough on its own: the figures are related (the months
+add up to the reports, the notification times to the notifications, the departments to the
+organisation), so a hidden count could be recomputed from the counts that are shown. The rules:
 
-1. **Primary.** A count ``0 < n < limit`` is hidden. Zero is shown.
-2. **Secondary within a chart.** If exactly one cell of a chart is hidden, the total
-   would give it back, so the next-smallest cell is hidden too — preferring a cell
-   that cannot itself be recomputed from narrower selections.
-3. **Across selections.** The dashboard offers a fixed lattice of selections, never an
-   arbitrary subset: organisation = one or all the user may see; department = one or
-   all. A department can be chosen only when it is shown in the department chart (and,
-   for all organisations, shown in every organisation where it occurs). So every
-   selection is the sum of released *children*: all organisations = the organisations;
-   an organisation = its selectable departments plus the *rest* (the hidden
-   departments, never released on their own, always two or more by rule 2).
-   A cell of a selection is hidden when exactly one child is unknown for it and that
-   child is a released selection in which the cell is hidden: the selection minus the
-   visible children would give that child's hidden count back. When two or more
-   children are unknown, the subtraction yields only their sum — the same as what rule
-   2 already lets through for a total — and when the only unknown child is the rest,
-   it yields the sum over two or more hidden departments.
+1. **Totals.** An organisation's totals (reports, breaches, not-a-breach by kind, AP
+   notifications on time / late / withdrawn, people informed) are always shown: they say
+   how the organisation did, not who was involved. Every other count is a breakdown.
+2. **Primary.** A breakdown count ``0 < n < limit`` is hidden (zero is shown). The limit is
+   the organisation's ``small_number``; for several organisations together the largest.
+3. **Complementary, across every view.** ``protect`` takes every count one account can see
+   in one year: every selection (all organisations, each organisation, each department the
+   filter offers) and every chart, the yearly report's sheets included. Each count is a sum
+   of atoms: per part (organisation, department) the counts of one attribute (a *block*: the
+   months, the outcome, the notification time, ...), which add up to the block's population
+   (the reports, the breaches, the late notifications). A hidden count is *determined* when
+   its vector of atoms lies in the span of the shown counts and those identities: linear
+   algebra would give it back. ``protect`` hides more counts (the smallest ones that take
+   part in the derivation, in the same selection first) until no hidden count is determined.
 
-Shares and medians are shown only when the counts they are made of are shown.
+The audit works block by block: blocks meet only in their populations (the *interface*), so
+what the shown counts tell about those is collected from every block first (the span of a
+block's rows restricted to the interface), and each hidden count is then checked against its
+own block plus that knowledge. ``tests/test_disclosure_derivation.py`` checks the result
+independently over the whole lattice. Shares are shown only when both their counts are, and
+medians only over at least ``limit`` values, so neither adds an equation.
 """
 
 from __future__ import annotations
 
 import os
-from collections import Counter
-from dataclasses import dataclass, field
+from collections import Counter, defaultdict
+from dataclasses import dataclass
 
+from datalek.insight.derivation import Audit
 
-def threshold() -> int:
-    """The smallest count that is shown (``DATALEK_SMALL_NUMBER``, default 5)."""
-    try:
-        return max(1, int(os.environ.get("DATALEK_SMALL_NUMBER", 5)))
-    except ValueError:
-        return 5
-
-
-#: dimension -> key -> count
-Values = dict[str, Counter]
-
-
-#: How a hidden count is shown. One word for every hidden count: a count hidden only so that
-#: a small one cannot be recomputed may be large, and a different word for it would let a
-#: total pin down the small one.
+#: How a hidden count is shown. One word for every hidden count: a count hidden only so that a
+#: small one cannot be recomputed may be large, and a different word for it would pin it down.
 HIDDEN = "verborgen"
 #: What an empty chart says instead of drawing an axis from -1 to 1.
 NO_DATA = "Nog geen gegevens"
 #: What a chart says when every count in it is hidden.
 ALL_HIDDEN = "Verborgen (te weinig meldingen om te tonen)"
+#: The schema's default of ``organisations.small_number``.
+DEFAULT = 5
+
+
+def installation_minimum() -> int:
+    """The installation's lower bound (``DATALEK_SMALL_NUMBER``; unset: 1, so each
+    organisation's own ``small_number``, default 5, decides)."""
+    try:
+        return max(1, int(os.environ.get("DATALEK_SMALL_NUMBER", 1)))
+    except ValueError:
+        return DEFAULT
+
+
+def limit_for(small_number: int | None) -> int:
+    """An organisation's threshold: its own ``small_number``, never below the installation's."""
+    own = DEFAULT if small_number is None else max(1, int(small_number))
+    return max(own, installation_minimum())
 
 
 def explanation(limit: int) -> str:
     return (
         f"Aantallen kleiner dan {limit} staan er als '{HIDDEN}', net als de aantallen waarmee "
-        "je zo'n klein aantal zou kunnen terugrekenen. Zo wordt niemand herkenbaar."
+        "je zo'n klein aantal zou kunnen terugrekenen. Totalen van een organisatie staan er "
+        "altijd. Zo wordt niemand herkenbaar."
     )
 
 
@@ -80,95 +89,19 @@ def empty_note(cells: list[Cell]) -> str | None:
 
 
 def suppress(counts: dict[str, int], limit: int) -> list[Cell]:
-    """Rules 1 and 2 for one chart on its own (see the module docstring)."""
-    hidden = protect_vector(counts, limit, set())
+    """One chart on its own that adds up to a shown total: primary, and a second hidden
+    count when one alone would follow from the total."""
+    hidden = protect_vector(counts, limit)
     return [Cell(k, None if k in hidden else v, limit) for k, v in counts.items()]
 
 
-def protect_vector(
-    counts: dict[str, int], limit: int, forced: set[str], derivable: set[str] = frozenset()
-) -> set[str]:
-    """Hidden keys of one chart: ``forced`` (rule 3), primary, then secondary."""
-    hidden = {k for k, v in counts.items() if 0 < v < limit} | {k for k in forced if counts.get(k)}
+def protect_vector(counts: dict[str, int], limit: int) -> set[str]:
+    hidden = {k for k, v in counts.items() if 0 < v < limit}
     if len(hidden) == 1:
-        visible = sorted((k in derivable, v, k) for k, v in counts.items() if v and k not in hidden)
+        visible = sorted((v, k) for k, v in counts.items() if v and k not in hidden)
         if visible:
-            hidden.add(visible[0][2])
+            hidden.add(visible[0][1])
     return hidden
-
-
-@dataclass
-class Node:
-    """One selection: its counts, which of them are hidden, and whether it is released
-    (can be chosen in the filters) or only an unreleased remainder."""
-
-    values: Values
-    released: bool = True
-    hidden: dict[str, set[str]] = field(default_factory=dict)
-
-    @property
-    def total(self) -> int:
-        return self.values.get("total", Counter()).get("", 0)
-
-    def count(self, dimension: str, key: str = "") -> int | None:
-        """The count, or None when it is hidden."""
-        if key in self.hidden.get(dimension, ()):
-            return None
-        return self.values.get(dimension, Counter()).get(key, 0)
-
-    def unknown(self, dimension: str, key: str) -> bool:
-        """Whether someone looking at the released figures cannot know this count."""
-        if not self.released:
-            return self.total > 0
-        return key in self.hidden.get(dimension, ())
-
-
-def add(nodes: list[Node]) -> Values:
-    result: Values = {}
-    for node in nodes:
-        for dimension, counts in node.values.items():
-            result.setdefault(dimension, Counter()).update(counts)
-    return result
-
-
-def protect(
-    values: Values,
-    limit: int,
-    partitions: list[list[Node]],
-    vectors: set[str],
-    preset: dict[str, set[str]] | None = None,
-    internal: frozenset[str] = frozenset({"notify_hours", "decision_hours"}),
-) -> Node:
-    """A released node over ``values`` whose children (each partition sums to the node)
-    are already protected; applies rules 1-3 to every dimension except ``internal`` ones
-    (distributions used for medians, never shown as counts)."""
-    node = Node(values)
-    for dimension, counts in values.items():
-        if dimension in internal:
-            continue
-        if preset and dimension in preset:
-            node.hidden[dimension] = set(preset[dimension])
-            continue
-        forced, derivable = set(), set()
-        for key in counts:
-            for children in partitions:
-                unknown = [c for c in children if c.unknown(dimension, key)]
-                if len(unknown) == 1 and unknown[0].released:
-                    forced.add(key)
-                if not unknown:
-                    derivable.add(key)
-        if dimension in vectors:
-            node.hidden[dimension] = protect_vector(counts, limit, forced, derivable)
-        else:
-            node.hidden[dimension] = {k for k, v in counts.items() if 0 < v < limit} | {
-                k for k in forced if counts.get(k)
-            }
-    return node
-
-
-def leaf(values: Values, limit: int, vectors: set[str]) -> Node:
-    """The narrowest released selection: rules 1 and 2 only."""
-    return protect(values, limit, [], vectors)
 
 
 def median_from(distribution: Counter) -> float | None:
@@ -184,3 +117,129 @@ def median_from(distribution: Counter) -> float | None:
             found.append(value)
         seen += n
     return (found[0] + found[1]) / 2
+
+
+@dataclass
+class Node:
+    """One selection's counts by roll-up dimension and key, unprotected (how the first version
+    handed counts to ``stats.figures``; kept for its callers)."""
+
+    values: dict[str, Counter]
+
+
+# --- the lattice of one account's year --------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Block:
+    """One attribute of the reports of a part: its keys add up to ``population`` (a block and
+    its keys; None for a root). ``closed=False``: a flag whose other atoms are never published."""
+
+    keys: tuple[str, ...]
+    population: tuple[str, tuple[str, ...]] | None = None
+    closed: bool = True
+
+
+@dataclass(frozen=True)
+class Query:
+    """A published count: the atoms of ``block`` with one of ``keys``, summed over ``parts``."""
+
+    parts: frozenset
+    block: str
+    keys: frozenset
+
+
+@dataclass(frozen=True)
+class Count:
+    value: int
+    limit: int
+    fixed: bool = False  # an organisation's total (or a department the filter offers): shown
+    hidden: bool = False  # hidden from the start (a department the filter does not offer)
+
+
+def protect(blocks: dict[str, Block], parts: list, counts: dict[Query, Count]) -> set[Query]:
+    """The hidden queries of one account's year: primary, then complementary until the audit
+    finds no hidden query determined (or nothing more can be hidden)."""
+    fixed = {q for q, c in counts.items() if c.fixed}
+    hidden = {q for q, c in counts.items() if not c.fixed and (c.hidden or 0 < c.value < c.limit)}
+    if not hidden:
+        return hidden
+    groups = _groups(blocks, counts)
+    _pairs(groups, counts, hidden, fixed)
+    audit = Audit(blocks, parts, list(counts))
+    for _ in range(100):
+        found = audit.determined(hidden)
+        if not found:
+            return hidden
+        added = set()
+        for q in found:
+            candidates = [c for c in audit.derivation(q, hidden | added) if c not in fixed]
+            if candidates:
+                added.add(min(candidates, key=lambda c, q=q: _cost(c, q, counts)))
+            else:  # recomputed through other blocks: hide what it shares its parts with
+                added |= {
+                    c for c in counts if c.parts & q.parts and c not in fixed | hidden and counts[c].value
+                }
+        if not added:
+            return hidden  # what is left follows from the totals, which are public
+        hidden |= added
+        _pairs(groups, counts, hidden, fixed)
+    return hidden
+
+
+def _cost(candidate: Query, query: Query, counts: dict[Query, Count]) -> tuple:
+    """Hide in the same selection first, the smallest count first (a zero hides nothing)."""
+    return (
+        candidate.parts != query.parts,
+        counts[candidate].value,
+        len(candidate.parts),
+        sorted(candidate.keys),
+    )
+
+
+def _groups(blocks: dict[str, Block], counts: dict[Query, Count]) -> list[list[Query]]:
+    """Counts that add up: the bars of one chart of a selection with the population they
+    split (the late notifications into time buckets and reasons), and a count of a selection
+    with the same count of the selections it is made of (all organisations: the
+    organisations; an organisation without other departments: its departments)."""
+    rows: dict[tuple, list[Query]] = defaultdict(list)
+    columns: dict[tuple, list[Query]] = defaultdict(list)
+    for q in counts:
+        if len(q.keys) == 1:
+            rows[(q.parts, q.block)].append(q)
+        columns[(q.block, q.keys)].append(q)
+    groups = [g for g in rows.values() if len(g) > 1]
+    for (parts, name), bars in rows.items():
+        block = blocks[name]
+        whole = block.population and Query(parts, block.population[0], frozenset(block.population[1]))
+        if block.closed and whole in counts and len(bars) == len(block.keys):
+            groups.append([whole, *bars])
+    for q in counts:
+        singles = [Query(q.parts, q.block, frozenset({k})) for k in q.keys]
+        if len(singles) > 1 and all(s in counts for s in singles):
+            groups.append([q, *singles])
+    for column in columns.values():
+        by_parts = {q.parts: q for q in column}
+        for whole, q in by_parts.items():
+            children = [c for p, c in by_parts.items() if p < whole]
+            exact = [c for c in children if not any(c.parts < d.parts for d in children)]
+            if exact and frozenset().union(*(c.parts for c in exact)) == whole:
+                groups.append([q, *exact])
+    return groups
+
+
+def _pairs(
+    groups: list[list[Query]], counts: dict[Query, Count], hidden: set[Query], fixed: set[Query]
+) -> None:
+    """Cheap rules first, so the audit has little left: within a group that adds up, one
+    hidden count alone would follow from the others, so a second one is hidden with it."""
+    changed = True
+    while changed:
+        changed = False
+        for group in groups:
+            secret = [q for q in group if q in hidden]
+            if len(secret) == 1:
+                rest = [q for q in group if q not in hidden and q not in fixed]
+                if rest:
+                    hidden.add(min(rest, key=lambda c, q=secret[0]: _cost(c, q, counts)))
+                    changed = True

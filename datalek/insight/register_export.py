@@ -1,10 +1,13 @@
-"""Export of the Art. 33(5) register for the FG: every incident of one organisation and
-year — breaches, incidents not notified and "geen datalek" alike — with facts, effects,
-decision, motivation, notification, informed people and measures. CSV or XLSX; audited.
+"""Export of the Art. 33(5) register for the FG: every incident of one organisation — breaches,
+incidents not notified, "geen datalek" and duplicates alike — with what the register holds for
+it (``register_entry``). Per year (CSV or XLSX, also on the command line) or per period from
+one day to another (CSV, XLSX or the printable HTML of ``register_record``). Only for the
+organisation's FG; every view and export is audited.
 
-Cells are written as text: a value starting with = + - @ (or a tab or carriage return)
+Text cells are written as text: a value starting with = + - @ (or a tab or carriage return)
 gets a leading apostrophe so a spreadsheet never runs it as a formula, and control
-characters that XLSX cannot hold are removed.
+characters that XLSX cannot hold are removed. Moments and days are real date cells in XLSX
+(Dutch time, with a Dutch number format) and Dutch text in CSV.
 """
 
 from __future__ import annotations
@@ -12,77 +15,54 @@ from __future__ import annotations
 import csv
 import io
 import re
+from datetime import date, datetime, time, timedelta
 
 from sqlite_utils import Database
 
-from datalek import clock, regime, store
+from datalek import clock, store
 from datalek.accounts import audit
 from datalek.accounts.permissions import Action, OrgRef, require
-from datalek.actions.addressees import Addressee
-from datalek.actions.informing import Channel
-from datalek.actions.measures import MeasureKind, MeasureStatus
-from datalek.handling import moments
-from datalek.handling.decisions import Inform, NotBreachReason
-from datalek.models import Actor, AwareBasis, IncidentType, InvalidInput, Status
-from datalek.store import moments as moments_sql
+from datalek.insight import register_record
+from datalek.insight.register_entry import COLUMNS, DATE_COLUMNS, Value, entries
+from datalek.insight.register_follow_up import WITHIN, _postponements  # noqa: F401 - for callers
+from datalek.models import Actor, InvalidInput
 from datalek.store import register as sql
-from datalek.triage import Advice, EnisaLevel, RiskLevel
-from datalek.triage.facts import SPECIAL_CATEGORIES, Cause, DataCategory, Facts
 
+#: The formats of a year's register (the command line too).
 FORMATS = ("csv", "xlsx")
-MEDIA_TYPES = {"csv": "text/csv", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+#: The formats of a period's register: also the printable HTML.
+PERIOD_FORMATS = ("csv", "xlsx", "html")
+MEDIA_TYPES = {
+    "csv": "text/csv",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "html": "text/html; charset=utf-8",
+}
+
+
+#: A file name is kept in the audit trail of its download: at most 64 characters, no spaces.
+MAX_FILE_NAME = 64
+
+
+def _named(organisation: str, period: str, fmt: str) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "-", organisation.lower()).strip("-") or "organisatie"
+    room = MAX_FILE_NAME - len(f"datalekkenregister--{period}.{fmt}")
+    return f"datalekkenregister-{slug[:room].rstrip('-')}-{period}.{fmt}"
 
 
 def file_name(organisation: str, year: int, fmt: str) -> str:
     """'Gemeente Waterdam', 2026, 'xlsx' -> 'datalekkenregister-gemeente-waterdam-2026.xlsx'."""
-    slug = re.sub(r"[^a-z0-9]+", "-", organisation.lower()).strip("-") or "organisatie"
-    return f"datalekkenregister-{slug}-{year}.{fmt}"
+    return _named(organisation, str(year), fmt)
+
+
+def period_file_name(organisation: str, start: date, end: date, fmt: str) -> str:
+    """-> 'datalekkenregister-gemeente-waterdam-20260101-20260331.html'; a calendar year is
+    named after the year, like ``file_name``."""
+    if (start.month, start.day, end.month, end.day) == (1, 1, 12, 31) and start.year == end.year:
+        return file_name(organisation, start.year, fmt)
+    return _named(organisation, f"{start:%Y%m%d}-{end:%Y%m%d}", fmt)
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-#: The register's verdict on the notification period of the regime (72 hours under art. 33 AVG).
-WITHIN = f"Binnen {regime.CURRENT.period_hours} uur"
-COLUMNS = [
-    "Kenmerk",
-    "Status",
-    "Afdeling",
-    "Gemeld intern",
-    "Ontdekt",
-    "Organisatie wist het",
-    "Hoe de organisatie het wist",
-    "Eerst vastgelegd moment van weten",
-    "Wijzigingen in de tijdlijn",
-    "Soort incident",
-    "Oorzaak",
-    "Aard van de inbreuk",
-    "Soorten persoonsgegevens",
-    "Bijzondere persoonsgegevens",
-    "Aantal betrokkenen",
-    "Omschrijving",
-    "Gevolgen",
-    "Risico",
-    "ENISA-ernst",
-    "Aanpassing door de FG (ENISA)",
-    "Besluit",
-    "Reden geen datalek",
-    "Motivering besluit",
-    "Afwijking van advies",
-    "Besluit genomen",
-    "Gemeld bij AP",
-    "Meldnummer AP",
-    "Gemeld bij AP op",
-    WITHIN,
-    "Reden vertraging",
-    "Aanvullingen en intrekking",
-    "Betrokkenen geïnformeerd",
-    "Uitstel (veiligheid)",
-    "Openbare mededeling",
-    "Genomen maatregelen",
-    "Maatregelen",
-    "Herhaling van",
-    "Afgerond op",
-]
 
 
 def safe_cell(value) -> str:
@@ -90,182 +70,27 @@ def safe_cell(value) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
-def _when(iso: str | None) -> str:
-    return clock.format_local(clock.from_iso(iso)) if iso else ""
-
-
-def _day(iso: str | None) -> str:
-    """An ISO date in the Dutch way (31-01-2027), like the moments in the other columns."""
-    return f"{iso[8:10]}-{iso[5:7]}-{iso[0:4]}" if iso else ""
-
-
-def _postponements(checks: list[dict]) -> list[str]:
-    """Every postponement for safety, also one lifted later: the register keeps the weighing."""
-    lines = []
-    for n, check in enumerate(checks):
-        if not check["risk"]:
-            continue
-        lifted = next((c for c in checks[n + 1 :] if c["recipient"] == check["recipient"]), None)
-        state = (
-            f"opgeheven op {_when(lifted['recorded_at'])}"
-            if lifted and not lifted["risk"]
-            else "vervangen"
-            if lifted
-            else "loopt"
-        )
-        lines.append(
-            f"{Addressee(check['recipient']).label}: uitgesteld op {_when(check['recorded_at'])}"
-            f" tot {_day(check['review_on'])} ({state}): {check['reason']}"
-        )
-    return lines
-
-
-def _facts(row: dict) -> dict:
-    if not row["facts"]:
-        return {}
-    f = Facts.model_validate_json(row["facts"])
-    kinds = [c for c in f.data_categories if c is not DataCategory.UNKNOWN]
-    count = (
-        ""
-        if f.people_count is None
-        else (str(f.people_count) if f.people_count_kind.value == "exact" else f"ongeveer {f.people_count}")
-    )
-    return {
-        "Oorzaak": "" if f.cause in (Cause.TBD,) else f.cause.label,
-        "Aard van de inbreuk": "; ".join(n.label for n in f.natures),
-        "Soorten persoonsgegevens": "; ".join(c.label for c in kinds),
-        "Bijzondere persoonsgegevens": "ja" if any(c in SPECIAL_CATEGORIES for c in kinds) else "nee",
-        "Aantal betrokkenen": count,
-        "Aanpassing door de FG (ENISA)": _adjustments(f, row.get("assessment_advice")),
-    }
-
-
-def _adjustments(f: Facts, advice_json: str | None) -> str:
-    """The FG's adjustment of the ENISA scores with its reason, as kept with the advice."""
-    lines = []
-    enisa = Advice.model_validate_json(advice_json).enisa if advice_json else None
-    if enisa and enisa.adjustment_reason:
-        lines.append(enisa.adjustment_reason.text)
-    if f.identification is not None:
-        lines.append(
-            f"Herkenbaarheid volgens de FG: {f.identification.label}. Reden: {f.identification_reason}"
-        )
-    return "\n".join(lines)
-
-
-def _decision(row: dict) -> dict:
-    if not row["decision_kind"]:
-        return {"Besluit": "nog geen besluit"}
-    if row["decision_kind"] == "not_a_breach":
-        return {
-            "Besluit": "geen datalek",
-            "Reden geen datalek": NotBreachReason(row["lawful_basis"]).label,
-            "Motivering besluit": row["motivation"],
-            "Besluit genomen": _when(row["decided_at"]),
-        }
-    inform = Inform(row["decision_inform"]).label
-    return {
-        "Besluit": "datalek; AP: "
-        + ("melden" if row["decision_notify"] else "niet melden")
-        + f"; betrokkenen informeren: {inform.lower()}",
-        "Motivering besluit": row["motivation"],
-        "Afwijking van advies": row["deviation_motivation"] if row["deviates"] else "",
-        "Besluit genomen": _when(row["decided_at"]),
-    }
-
-
-def _actions_columns(row: dict, extra: dict) -> dict:
-    i = row["id"]
-    notes = extra["notifications"][i]
-    initial = next((n for n in notes if n["kind"] == "initial"), None)
-    later = [
-        ("Aanvulling" if n["kind"] == "supplement" else "Intrekking")
-        + f" {_when(n['submitted_at'])}: {n['note']}"
-        for n in notes
-        if n["kind"] != "initial"
-    ]
-    withdrawn = any(n["kind"] == "withdrawal" for n in notes)
-    out = {"Gemeld bij AP": "ingetrokken" if withdrawn else ("ja" if initial else "nee")}
-    if initial:
-        # Judged against the awareness when notified: a later change never makes it on time.
-        judged = moments.judged_from(clock.from_iso(row["aware_at"]), extra["changes"][i])
-        hours = (clock.from_iso(initial["submitted_at"]) - judged).total_seconds() / 3600
-        out |= {
-            "Meldnummer AP": initial["ap_reference"],
-            "Gemeld bij AP op": _when(initial["submitted_at"]),
-            WITHIN: "ja" if hours <= regime.CURRENT.period_hours else "nee",
-            "Reden vertraging": initial["late_reason"],
-        }
-    out["Aanvullingen en intrekking"] = "\n".join(later)
-    out["Betrokkenen geïnformeerd"] = "\n".join(
-        f"{Addressee(n['recipient']).label}: {n['people_count']} op {_day(n['informed_on'])} "
-        f"({Channel(n['channel']).label.lower()})"
-        for n in extra["notices"][i]
-    )
-    out["Uitstel (veiligheid)"] = "\n".join(_postponements(extra["checks"][i]))
-    out["Openbare mededeling"] = "\n".join(
-        f"{_day(p['published_on'])}: {p['text']}" for p in extra["public"][i]
-    )
-    out["Maatregelen"] = "\n".join(
-        f"{MeasureKind(m['kind']).label}: {m['description']} — {m['owner']}, uiterlijk {_day(m['due_on'])}, "
-        f"{MeasureStatus(m['status']).label.lower()}"
-        + (f" op {_day(m['done_on'])}" if m["status"] == "done" and m["done_on"] else "")
-        for m in extra["measures"][i]
-    )
-    return out
-
-
-def _awareness(row: dict, changes: list[dict]) -> dict:
-    """How the organisation became aware, the first recorded awareness, and every change of
-    the incident's moments as text: old → new, who, when, why."""
-    basis = AwareBasis(row["aware_basis"]).label + (
-        f" ({row['aware_source']})" if row["aware_source"] else ""
-    )
-    lines = []
-    for c in changes:
-        readable = moments.readable
-        who = moments.CLI_NAME if c["changed_by"] is None else (c["changed_by_name"] or moments.GONE)
-        lines.append(
-            f"{moments.FIELDS.get(c['field'], c['field'])}: {readable(c['field'], c['old_value']) or 'leeg'}"
-            f" → {readable(c['field'], c['new_value']) or 'leeg'}, door {who} op {_when(c['changed_at'])}"
-            + (", na de melding bij de AP" if c["after_notification"] else "")
-            + f". Reden: {c['reason'] or 'geen (eerste invulling)'}"
-        )
-    return {
-        "Hoe de organisatie het wist": basis,
-        "Eerst vastgelegd moment van weten": _when(row["first_aware_at"] or row["aware_at"]),
-        "Wijzigingen in de tijdlijn": "\n".join(lines),
-    }
+def _text(entry: dict[str, Value]) -> dict[str, str]:
+    return {c: safe_cell(register_record.value_text(entry[c])) for c in COLUMNS}
 
 
 def rows(db: Database, org_id: int, year: int) -> list[dict[str, str]]:
-    """The register rows (no permission check: callers check)."""
-    found = sql.incidents_of_year(db, org_id, year)
-    extra = sql.actions_of(db, [r["id"] for r in found])
-    extra["changes"] = moments_sql.changes_of(db, [r["id"] for r in found])
-    result = []
-    for r in found:
-        row = {
-            "Kenmerk": r["reference"],
-            "Status": Status(r["status"]).label,
-            "Afdeling": r["department"],
-            "Gemeld intern": _when(r["reported_at"]),
-            "Ontdekt": _when(r["discovered_at"]),
-            "Organisatie wist het": _when(r["aware_at"]),
-            "Soort incident": IncidentType(r["incident_type"]).label,
-            "Omschrijving": r["description"],
-            "Gevolgen": r["effects"] or "",
-            "Risico": RiskLevel(r["risk"]).label if r["risk"] else "",
-            "ENISA-ernst": EnisaLevel(r["enisa_level"]).label if r["enisa_level"] else "",
-            "Genomen maatregelen": r["remedial_action"] or "",
-            "Herhaling van": r["repeat_reference"] or "",
-            "Afgerond op": _when(r["closed_at"]),
-        }
-        row |= (
-            _facts(r) | _decision(r) | _actions_columns(r, extra) | _awareness(r, extra["changes"][r["id"]])
-        )
-        result.append({c: safe_cell(row.get(c, "")) for c in COLUMNS})
-    return result
+    """The register rows of a year as text (no permission check: callers check)."""
+    return [_text(e) for e in entries(db, sql.incidents_of_year(db, org_id, year))]
+
+
+def _bounds(start: date, end: date) -> tuple[str, str]:
+    """The period on the Dutch calendar as stored moments: from the start of ``start`` up to
+    the start of the day after ``end``."""
+    first = clock.local_to_utc(datetime.combine(start, time(0, 0)))
+    after = clock.local_to_utc(datetime.combine(end + timedelta(days=1), time(0, 0)))
+    return clock.to_iso(first), clock.to_iso(after)
+
+
+def period_entries(db: Database, org_id: int, start: date, end: date) -> list[dict[str, Value]]:
+    """The register entries of the incidents reported from ``start`` to ``end`` (both days
+    included, Dutch time); no permission check: callers check."""
+    return entries(db, sql.incidents_between(db, org_id, *_bounds(start, end)))
 
 
 def to_csv(table: list[dict[str, str]]) -> bytes:
@@ -276,17 +101,45 @@ def to_csv(table: list[dict[str, str]]) -> bytes:
     return out.getvalue().encode("utf-8-sig")  # the BOM makes Excel read UTF-8
 
 
-def to_xlsx(table: list[dict[str, str]], title: str) -> bytes:
+MOMENT_FORMAT = "DD-MM-YYYY HH:MM"
+DAY_FORMAT = "DD-MM-YYYY"
+
+
+def _xlsx_value(value: Value):
+    """A moment as Dutch wall-clock time and a day as a day (spreadsheets know no time zone),
+    a number as a number, anything else as inert text."""
+    if isinstance(value, datetime):
+        return clock.to_utc(value).astimezone(clock.AMSTERDAM).replace(tzinfo=None), MOMENT_FORMAT
+    if isinstance(value, date):
+        return datetime.combine(value, time(0, 0)), DAY_FORMAT
+    if isinstance(value, int):
+        return value, None
+    return safe_cell(register_record.value_text(value)), "text"
+
+
+def to_xlsx(table: list[dict[str, Value]], title: str) -> bytes:
+    """``table``: entries with their values as made (``register_entry``) or as text (``rows``)."""
     from openpyxl import Workbook
+    from openpyxl.styles import Font
 
     book = Workbook()
     sheet = book.active
     sheet.title = "Register"
     sheet.append(COLUMNS)
-    for row in table:
-        sheet.append([row[c] for c in COLUMNS])
-        for cell in sheet[sheet.max_row]:
-            cell.data_type = "s"  # text, never a formula
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for entry in table:
+        values = [_xlsx_value(entry[c]) for c in COLUMNS]
+        sheet.append([v for v, _ in values])
+        for cell, (_, kind) in zip(sheet[sheet.max_row], values, strict=True):
+            if kind == "text":
+                cell.data_type = "s"  # text, never a formula
+            elif kind:
+                cell.number_format = kind
+    for n, column in enumerate(COLUMNS, start=1):
+        sheet.column_dimensions[sheet.cell(row=1, column=n).column_letter].width = (
+            17 if column in DATE_COLUMNS else 30
+        )
     sheet.freeze_panes = "B2"
     book.properties.title = title
     out = io.BytesIO()
@@ -313,11 +166,52 @@ def export(db: Database, actor: Actor, org_id: int, year: int, fmt: str) -> byte
     require(db, actor, Action.EXPORT_REGISTER, OrgRef(org_id))
     if fmt not in FORMATS:
         raise InvalidInput({"format": "Kies CSV of XLSX."})
-    table = rows(db, org_id, year)
+    found = entries(db, sql.incidents_of_year(db, org_id, year))
     with store.write(db):
         audit.append(
-            db, actor, "register.export", "organisation", org_id, year=year, format=fmt, rows=len(table)
+            db, actor, "register.export", "organisation", org_id, year=year, format=fmt, rows=len(found)
         )
     if fmt == "csv":
-        return to_csv(table)
-    return to_xlsx(table, f"Datalekkenregister {year}")
+        return to_csv([_text(e) for e in found])
+    return to_xlsx(found, f"Datalekkenregister {year}")
+
+
+def period_errors(start: date | None, end: date | None, fmt: str) -> dict[str, str]:
+    errors = {}
+    if start is None:
+        errors["start"] = "Kies de eerste dag van de periode."
+    if end is None:
+        errors["end"] = "Kies de laatste dag van de periode."
+    elif start is not None and end < start:
+        errors["end"] = "De laatste dag ligt vóór de eerste dag. Kies een latere datum."
+    if fmt not in PERIOD_FORMATS:
+        errors["format"] = "Kies CSV, XLSX of HTML."
+    return errors
+
+
+def export_period(
+    db: Database, actor: Actor, org_id: int, start: date | None, end: date | None, fmt: str
+) -> bytes:
+    """The register of one organisation for the incidents reported from ``start`` to ``end``
+    (both included), for its FG: CSV, XLSX or printable HTML; audited."""
+    require(db, actor, Action.EXPORT_REGISTER, OrgRef(org_id))
+    if errors := period_errors(start, end, fmt):
+        raise InvalidInput(errors)
+    found = period_entries(db, org_id, start, end)
+    with store.write(db):
+        audit.append(
+            db,
+            actor,
+            "register.export",
+            "organisation",
+            org_id,
+            start=start.isoformat(),
+            end=end.isoformat(),
+            format=fmt,
+            rows=len(found),
+        )
+    if fmt == "csv":
+        return to_csv([_text(e) for e in found])
+    if fmt == "xlsx":
+        return to_xlsx(found, f"Datalekkenregister {start:%d-%m-%Y} tot en met {end:%d-%m-%Y}")
+    return register_record.document(sql.organisation_name(db, org_id), start, end, found)

@@ -1,17 +1,16 @@
 """Figures for the dashboard and the yearly report. Management and the FG get counts,
 shares and medians — never rows, names or free text.
 
-The selection is a year, an organisation (one, or all the actor may see) and a
-department (one, or all). Never an arbitrary subset of organisations: together with
-``datalek.insight.disclosure`` that guarantees a count hidden as "< 5" cannot be recomputed by
-subtracting two selections, or a selection and its visible parts. The suppression is
-applied here, in the domain core, so pages, exports and the yearly report all show the
-same, already protected, figures.
+The selection is a year, an organisation (one, or all the actor may see) and, within one
+organisation, a department. Every selection of the account is protected together
+(``datalek.insight.selections``): an organisation's totals are always shown, breakdowns hide
+small numbers, and no hidden count can be recomputed from everything the account can see.
+The suppression is applied here, in the domain core, so pages, exports and the yearly report
+all show the same, already protected, figures.
 """
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -19,81 +18,31 @@ from sqlite_utils import Database
 
 from datalek import clock
 from datalek.accounts.permissions import Action, OrgSelection, refuse, require
-from datalek.insight.disclosure import (
-    HIDDEN,
-    Cell,
-    Node,
-    Values,
-    add,
-    leaf,
-    median_from,
-    protect,
-    protect_vector,
-    threshold,
-)
-from datalek.models import Actor, IncidentType, Nature, Status
+from datalek.insight import figures as fig
+from datalek.insight import selections
+from datalek.insight.disclosure import HIDDEN, Cell, Node, limit_for, median_from
+from datalek.models import Actor
 from datalek.store import stats as sql
-from datalek.triage import RiskLevel
-from datalek.triage.facts import DataCategory
 
-MONTHS = ["jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec"]
-#: Hours from awareness to the AP notification (rounded down), for the 72-hour chart.
-BUCKETS = [
-    (0, 24, "0-24 uur"),
-    (24, 48, "24-48 uur"),
-    (48, 72, "48-72 uur"),
-    (72, 96, "72-96 uur"),
-    (96, 168, "4-7 dagen"),
-    (168, 10**9, "meer dan 7 dagen"),
-]
-VECTORS = {"month", "type", "status", "risk", "data", "nature", "notify_bucket", "dept"}
-NO_ASSESSMENT = "Nog niet beoordeeld"
-
-
-@dataclass(frozen=True)
-class Series:
-    """The Dutch names of one chart: its title, and a short name (an Excel sheet's, at most
-    31 characters)."""
-
-    title: str
-    short: str
-
-
-#: chart code -> its Dutch names: the one table the dashboard, its tables for screen readers,
-#: and the yearly report's HTML, XLSX and DOCX all take their chart names from.
-SERIES = {
-    "month": Series("Meldingen per maand", "Per maand"),
-    "funnel": Series("Van melding tot betrokkenen geïnformeerd", "Van melding tot informeren"),
-    "type": Series("Soort incident", "Soort incident"),
-    "status": Series("Status van de meldingen", "Status"),
-    "data": Series("Soort gegevens", "Soort gegevens"),
-    "dept": Series("Per afdeling", "Per afdeling"),
-    "nature": Series("Vertrouwelijkheid, integriteit, beschikbaarheid", "Soort inbreuk"),
-    "risk": Series("Risico volgens de beoordeling", "Risico"),
-    "notify_bucket": Series("Tijd tot de melding bij de AP", "Tijd tot de AP-melding"),
-}
-
+MONTHS = fig.MONTHS
+UNKNOWN = fig.UNKNOWN
+LABELS, ORDER, SERIES, label = fig.LABELS, fig.ORDER, fig.SERIES, fig.label
 #: key figure code -> Dutch label (counts)
-COUNTS = {
-    "total": "Interne meldingen",
-    "breach": "Beoordeeld als datalek",
-    "notified": "Gemeld bij de AP",
-    "informed": "Betrokkenen geïnformeerd",
-    "late_report": "Te laat intern gemeld (meer dan 24 uur na ontdekking)",
-    "open": "Incidenten nu nog open",
-    "repeat": "Herhaalde incidenten",
-    "measures": "Maatregelen",
-    "measures_open": "Maatregelen open",
-    "measures_overdue": "Maatregelen over de termijn",
-    "preventive": "Preventieve maatregelen",
-    "preventive_done": "Preventieve maatregelen uitgevoerd",
-}
-DERIVED = {
-    "notified_share": "Deel van de datalekken gemeld bij de AP",
-    "within72_share": "Deel van de AP-meldingen binnen 72 uur",
-    "notify_median": "Mediaan uren van ontdekking tot AP-melding",
-    "decision_median": "Mediaan uren van interne melding tot besluit FG",
-}
+COUNTS = {code: c.label for code, c in fig.COUNTS.items()}
+#: shares, medians and the sum of people: code -> Dutch label
+DERIVED = (
+    {code: s[0] for code, s in fig.SHARES.items()}
+    | {code: m[0] for code, m in fig.MEDIANS.items()}
+    | {"people": fig.PEOPLE_SUM}
+)
+NOT_SHOWN = "niet te tonen"
+#: The risk chart's bar for a breach without a risk level.
+NO_ASSESSMENT = fig.LABELS["risk"]["_none"]
+#: Hours from awareness to the AP notification: (from, up to and including, label).
+BUCKETS = [
+    (low, high if high is not None else 10**9, label)
+    for low, (_, high, label) in zip([0, *(b[1] for b in fig.BUCKETS[:-1])], fig.BUCKETS, strict=True)
+]
 
 
 @dataclass(frozen=True)
@@ -112,6 +61,7 @@ class Figures:
     as_of: date
     figures: dict[str, Figure]
     series: dict[str, list[Cell]] = field(default_factory=dict)
+    limit: int = 5
 
     def value(self, code: str):
         return self.figures[code].value
@@ -125,6 +75,11 @@ class Dashboard:
     departments: list[str]  # the departments that can be chosen for this selection
     current: Figures
     previous: Figures | None  # None when the selection does not exist in the year before
+
+
+def chart_of_parts(series: dict[str, list[Cell]]) -> str:
+    """'org' for all organisations together (per organisation), else 'dept'."""
+    return "org" if "org" in series else "dept"
 
 
 # --- access --------------------------------------------------------------------------
@@ -151,6 +106,11 @@ def as_of_for(year: int, today: date | None = None) -> date:
     return min(today or local_today(), date(year, 12, 31))
 
 
+def limits(db: Database, org_ids) -> dict[int, int]:
+    """organisation id -> the threshold of its figures (``disclosure.limit_for``)."""
+    return {o: limit_for(n) for o, n in sql.small_numbers(db, list(org_ids)).items()}
+
+
 def dashboard(
     db: Database,
     actor: Actor,
@@ -160,213 +120,125 @@ def dashboard(
     today: date | None = None,
 ) -> Dashboard:
     """Every figure of the dashboard for one selection, and the year before."""
-    org_ids = _scope(db, actor, org_id, Action.SEE_DASHBOARD)
+    _scope(db, actor, org_id, Action.SEE_DASHBOARD)
     today = today or local_today()
-    rows = sql.cube(db, org_ids, [year, year - 1], today)
-    lattices = {y: Lattice(rows, y, org_ids, threshold(), as_of_for(y, today)) for y in (year, year - 1)}
-    now = lattices[year]
-    if department is not None and department not in now.departments:
+    account = tuple(actor.org_ids)
+    rows = sql.cube(db, list(account), [year, year - 1], today)
+    thresholds = limits(db, account)
+    names = sql.organisation_names(db, list(account))
+    now, before = (
+        selections.pattern(rows, y, account, thresholds, as_of_for(y, today)) for y in (year, year - 1)
+    )
+    offered = now.offered(org_id)
+    if department is not None and department not in offered:
         refuse(
             db,
             actor,
             Action.SEE_DEPARTMENT,
             message="Deze afdeling heeft te weinig meldingen om apart te tonen.",
         )
-    previous = lattices[year - 1].node(department)
-    return Dashboard(
-        year,
-        org_id,
-        department,
-        now.departments,
-        figures(now.node(department), year, now.as_of),
-        figures(previous, year - 1, lattices[year - 1].as_of) if previous else None,
-    )
+    previous = None
+    if department is None or department in before.offered(org_id):
+        previous = figures_of(before, org_id, department, names)
+    return Dashboard(year, org_id, department, offered, figures_of(now, org_id, department, names), previous)
 
 
-# --- the lattice of selections ---------------------------------------------------------
-
-
-def _bucket(hours: int) -> str:
-    return next(label for low, high, label in BUCKETS if low <= hours < high)
-
-
-def _part_values(raw: dict[tuple[str, str], int]) -> Values:
-    """The dimensions of one (organisation, department) part."""
-    values: Values = {code: Counter({"": 0}) for code in (*COUNTS, "within72")}
-    for (dimension, key), n in raw.items():
-        counts = values.get(dimension)
-        if counts is None:
-            counts = values[dimension] = Counter()
-        counts[key] += n
-    buckets = Counter()
-    for key, n in values.get("notify_hours", {}).items():
-        buckets[_bucket(int(key))] += n
-    values["notify_bucket"] = buckets
-    return values
-
-
-class Lattice:
-    """The released selections of one year: per organisation its selectable departments
-    and itself; for several organisations also the departments across them and the whole."""
-
-    def __init__(self, rows: list[tuple], year: int, org_ids: list[int], limit: int, as_of: date):
-        self.as_of = as_of
-        raw: dict[tuple[int, str], dict[tuple[str, str], int]] = {}
-        for y, org, dept, dimension, key, n in rows:
-            if y == year:
-                raw.setdefault((org, dept), {})[(dimension, key)] = n
-        parts = {k: _part_values(v) for k, v in raw.items()}
-        for (_, dept), values in parts.items():
-            values["dept"] = Counter({dept: values["total"][""]})
-        self.orgs: dict[int, Node] = {}
-        self.leaves: dict[int, dict[str, Node]] = {}
-        for org in org_ids:
-            mine = {d: v for (o, d), v in parts.items() if o == org}
-            totals = {d: v["total"][""] for d, v in sorted(mine.items())}
-            hidden = protect_vector(totals, limit, set())
-            selectable = [d for d, n in totals.items() if n and d not in hidden]
-            leaves = {d: leaf(mine[d], limit, VECTORS) for d in selectable}
-            rest = Node(add([Node(v) for d, v in mine.items() if d not in leaves]), released=False)
-            self.leaves[org] = leaves
-            self.orgs[org] = protect(
-                add([Node(v) for v in mine.values()]),
-                limit,
-                [[*leaves.values(), rest]],
-                VECTORS,
-                {"dept": hidden},
-            )
-        self.single = len(org_ids) == 1
-        if self.single:
-            self.whole = self.orgs[org_ids[0]]
-            self.by_dept = self.leaves[org_ids[0]]
-            self.departments = list(self.by_dept)
-            return
-        # A department across organisations: only where every organisation shows it.
-        names = {d for (o, d) in parts}
-        candidates = sorted(
-            d for d in names if all(d in self.leaves[o] or (o, d) not in parts for o in org_ids)
-        )
-        while True:
-            self.by_dept = {
-                d: protect(
-                    add([self.leaves[o][d] for o in org_ids if d in self.leaves[o]]),
-                    limit,
-                    [[self.leaves[o][d] for o in org_ids if d in self.leaves[o]]],
-                    VECTORS,
-                )
-                for d in candidates
-            }
-            rest = Node(
-                add([Node(v) for (o, d), v in parts.items() if d not in self.by_dept]), released=False
-            )
-            self.whole = protect(
-                add([Node(v) for v in parts.values()]),
-                limit,
-                [list(self.orgs.values()), [*self.by_dept.values(), rest]],
-                VECTORS,
-            )
-            shown = [d for d in candidates if self.whole.count("dept", d)]
-            if shown == candidates:
-                break
-            candidates = shown
-        self.departments = candidates
-
-    def node(self, department: str | None) -> Node | None:
-        if department is None:
-            return self.whole
-        return self.by_dept.get(department)
-
-
-# --- from a protected node to figures ----------------------------------------------------
-
-
-def _share(part: int | None, whole: int | None) -> float | None:
-    if part is None or whole is None or whole == 0:
-        return None
-    return part / whole
+# --- from the protected pattern to figures ------------------------------------------------
 
 
 def _pct(value: float | None) -> str:
-    return "niet te tonen" if value is None else f"{round(value * 100)}%"
+    return NOT_SHOWN if value is None else f"{round(value * 100)}%"
 
 
-def _hours(value: float | None) -> str:
-    if value is not None and value >= sql.HOURS_CAP:
-        return f"{sql.HOURS_CAP} uur of meer"
-    return "niet te tonen" if value is None else f"{value:g} uur"
+def _amount(value: float | None, unit: str) -> str:
+    if value is not None and value >= (sql.DAYS_CAP if unit == "dagen" else sql.HOURS_CAP):
+        return f"{value:g} {unit} of meer"
+    return NOT_SHOWN if value is None else f"{value:g} {unit}"
 
 
-def _cells(node: Node, dimension: str) -> list[Cell]:
-    counts = node.values.get(dimension, Counter())
-    keys = ORDER.get(dimension) or sorted(
-        (k for k, n in counts.items() if n), key=lambda k: (-counts[k], label(dimension, k))
-    )
-    return [Cell(label(dimension, k), node.count(dimension, k)) for k in keys]
+def _bars(pattern, parts, chart: str) -> list[Cell]:
+    """One chart's bars: the fixed ones in order, else every bar above zero or hidden,
+    largest first (a bar left out is a zero)."""
+    counts = {code: pattern.count(parts, *fig.bar_atoms(chart, code)) for code in fig.LABELS[chart]}
+    for block in pattern.blocks:  # codes this version has no label for
+        name = f"{fig.SERIES[chart].block}:" if chart in ("data", "nature") else None
+        if name and block.startswith(name) and block[len(name) :] not in counts:
+            counts[block[len(name) :]] = pattern.count(parts, block, ("",))
+        if chart in ("type", "risk") and block == chart:
+            for key in pattern.blocks[block].keys:
+                counts.setdefault(key, pattern.count(parts, block, (key,)))
+    if chart in fig.ORDER:
+        keys = fig.ORDER[chart]
+    else:
+        keys = sorted(
+            (k for k, n in counts.items() if n != 0),
+            key=lambda k: (-(counts[k] or 0), counts[k] is None, fig.label(chart, k)),
+        )
+    return [Cell(fig.label(chart, k), counts[k]) for k in keys]
 
 
-#: A code in the figures that no label table knows (an old value in an old assessment).
-UNKNOWN = "Onbekend"
-
-
-def _short(label: str) -> str:
-    """'Vertrouwelijkheid (iemand kon ...)' -> 'Vertrouwelijkheid'."""
-    return label.split(" (")[0]
-
-
-#: dimension -> code -> Dutch label: every code a chart can show, also when no incident of the
-#: selection has it (a chart with only "high" risks still names its other bars in Dutch).
-LABELS: dict[str, dict[str, str]] = {
-    "month": {f"{m:02d}": MONTHS[m - 1] for m in range(1, 13)},
-    "type": {t.value: t.label for t in IncidentType},
-    "status": {s.value: s.label for s in Status},
-    "data": {c.value: c.label for c in DataCategory} | {"_none": NO_ASSESSMENT},
-    "nature": {n.value: _short(n.label) for n in Nature} | {"_none": NO_ASSESSMENT},
-    "risk": {r.value: r.label for r in RiskLevel} | {"_none": NO_ASSESSMENT},
-    "notify_bucket": {label: label for _, _, label in BUCKETS},
-}
-#: The bars a chart always shows, in this order (the others: the codes found, largest first).
-ORDER = {
-    "month": list(LABELS["month"]),
-    "risk": [r.value for r in RiskLevel] + ["_none"],
-    "notify_bucket": list(LABELS["notify_bucket"]),
-}
-
-
-def label(dimension: str, code: str) -> str:
-    """The Dutch label of a code in the figures; department names are shown as typed."""
-    if dimension == "dept":
-        return code
-    return LABELS.get(dimension, {}).get(code, UNKNOWN)
+def _parts_chart(pattern, parts, org_id, names: dict[int, str]) -> dict[str, list[Cell]]:
+    orgs = sorted({o for o, _ in parts})
+    if org_id is None and len(pattern.org_ids) > 1:
+        return {
+            "org": [Cell(names.get(o, str(o)), pattern.count(pattern.parts(o), "t", ("",))) for o in orgs]
+        }
+    sizes = {p: pattern.value(selections.Query(frozenset({p}), "t", frozenset({""}))) for p in parts}
+    ordered = sorted(parts, key=lambda p: (-sizes[p], p[1]))
+    return {"dept": [Cell(p[1], pattern.count({p}, "t", ("",))) for p in ordered]}
 
 
 def figures(node: Node, year: int, as_of: date) -> Figures:
-    limit = threshold()
+    """The figures of one selection's unprotected counts (``disclosure.Node``: callers of the
+    first version, tests of labels and charts): nothing hidden."""
+    pattern = selections.Pattern(year, as_of, (0,), {0: 1}, dict(fig.BLOCKS))
+    selections.fill(pattern, [(year, 0, "", d, k, n) for d, c in node.values.items() for k, n in c.items()])
+    return figures_of(pattern, None, None)
+
+
+def figures_of(
+    pattern, org_id: int | None, department: str | None, names: dict[int, str] | None = None
+) -> Figures:
+    parts = pattern.parts(org_id, department)
+    limit = pattern.limit(parts)
     result: dict[str, Figure] = {}
-    for code, label in COUNTS.items():
-        value = node.count(code)
-        result[code] = Figure(code, label, value, HIDDEN if value is None else str(value))
-    notified, within = node.count("notified"), node.count("within72")
-    shares = {
-        "notified_share": _share(notified, node.count("breach")),
-        "within72_share": _share(within, notified),
-    }
-    for code, value in shares.items():
-        result[code] = Figure(code, DERIVED[code], value, _pct(value))
-    decided = node.values.get("decision_hours", Counter())
-    medians = {
-        "notify_median": median_from(node.values["notify_hours"])
-        if notified is not None and notified >= limit and "notify_hours" in node.values
-        else None,
-        "decision_median": median_from(decided) if sum(decided.values()) >= limit else None,
-    }
-    for code, value in medians.items():
-        result[code] = Figure(code, DERIVED[code], value, _hours(value))
-    series = {
-        code: _cells(node, code)
-        for code in ("month", "type", "status", "data", "nature", "risk", "dept", "notify_bucket")
-    }
-    series["funnel"] = [Cell(COUNTS[c], node.count(c)) for c in ("total", "breach", "notified", "informed")]
-    return Figures(year, as_of, result, series)
+    for code, count in fig.COUNTS.items():
+        value = pattern.count(parts, count.block, count.keys)
+        result[code] = Figure(code, count.label, value, HIDDEN if value is None else str(value))
+    for code, (text, numerator, denominators) in fig.SHARES.items():
+        values = [result[numerator].value, *(result[d].value for d in denominators)]
+        share = None if None in values or not sum(values[1:]) else values[0] / sum(values[1:])
+        result[code] = Figure(code, text, share, _pct(share))
+    for code, (text, dimension, unit, needs) in fig.MEDIANS.items():
+        spread = pattern.distribution(parts, dimension)
+        enough = sum(spread.values()) >= limit and all(result[c].value is not None for c in needs)
+        value = median_from(spread) if enough else None
+        result[code] = Figure(code, text, value, _amount(value, unit))
+    people = _people(pattern, parts, org_id, department)
+    result["people"] = Figure("people", fig.PEOPLE_SUM, people, NOT_SHOWN if people is None else str(people))
+    series = {chart: _bars(pattern, parts, chart) for chart, s in fig.SERIES.items() if s.block}
+    series["notify_bucket"] = _bars(pattern, parts, "notify_bucket")
+    series["funnel"] = [Cell(COUNTS[c], result[c].value) for c in fig.FUNNEL]
+    series |= _parts_chart(pattern, parts, org_id, names or {})
+    return Figures(pattern.year, pattern.as_of, result, series, limit)
+
+
+def _people(pattern, parts, org_id, department) -> int | None:
+    """The sum of the people affected: for an organisation (or all) only, over at least
+    ``limit`` breaches with a known number, and for all only when every organisation shows it."""
+    if department is not None:
+        return None
+
+    def total(of) -> int | None:
+        spread = pattern.distribution(of, "people_n")
+        if sum(spread.values()) < pattern.limit(of):
+            return None
+        return sum(int(k) * n for k, n in spread.items())
+
+    if org_id is None and len(pattern.org_ids) > 1:
+        each = [total(pattern.parts(o)) for o in pattern.org_ids if pattern.parts(o)]
+        return None if None in each else total(parts)
+    return total(parts)
 
 
 # --- the legacy overview API (kept for callers of the first version) ---------------------
@@ -376,7 +248,7 @@ def figures(node: Node, year: int, as_of: date) -> Figures:
 class Overview:
     year: int
     total: int | None
-    by_status: list[Cell]
+    by_status: list[Cell]  # the outcome of the reports (breach, not a breach, undecided)
     by_type: list[Cell]
     by_month: list[Cell]
 
@@ -387,10 +259,10 @@ def years(db: Database, actor: Actor, org_ids: list[int]) -> list[int]:
 
 
 def overview(db: Database, actor: Actor, org_ids: list[int], year: int) -> Overview:
-    """Counts of a year's reports per status, incident type and month, for one organisation
-    or all the actor may see (see ``dashboard``)."""
+    """Counts of a year's reports per outcome, breaches per incident type and reports per
+    month, for one organisation or all the actor may see (see ``dashboard``)."""
     require(db, actor, Action.SEE_OVERVIEW, OrgSelection(tuple(org_ids)))
     org_id = org_ids[0] if len(set(org_ids)) == 1 and len(actor.org_ids) > 1 else None
     data = dashboard(db, actor, year, org_id).current
     months = [Cell(f"{i + 1:02d}", c.count) for i, c in enumerate(data.series["month"])]
-    return Overview(year, data.value("total"), data.series["status"], data.series["type"], months)
+    return Overview(year, data.value("total"), data.series["outcome"], data.series["type"], months)

@@ -104,20 +104,62 @@ def public_notices(db: Database, incident_id: int) -> list[dict]:
     return _rows(db, "SELECT * FROM public_notices WHERE incident_id = ? ORDER BY id", [incident_id])
 
 
-def postponements_due(db: Database, org_ids: list[int], today: str) -> list[dict]:
-    """Incidents whose latest safety check per recipient is a postponement due for review."""
+_GROUP_POSTPONED = """
+    SELECT c.incident_id, c.recipient, c.review_on, i.reference, i.org_id
+    FROM safety_checks c JOIN incidents i ON i.id = c.incident_id
+    WHERE c.risk = 1 AND i.purged_at IS NULL AND i.org_id IN ({marks}) {due}
+      AND c.id = (SELECT max(id) FROM safety_checks x
+                  WHERE x.incident_id = c.incident_id AND x.recipient = c.recipient)
+    ORDER BY c.review_on, i.reference"""
+
+
+def open_postponements(db: Database, org_ids: list[int]) -> list[dict]:
+    """Per incident and recipient group whose latest safety check is a postponement: its
+    review date (incident_id, recipient, review_on, reference, org_id)."""
     marks = ", ".join("?" for _ in org_ids) or "NULL"
-    return _rows(
+    return _rows(db, _GROUP_POSTPONED.format(marks=marks, due=""), list(org_ids))
+
+
+def postponements_due(db: Database, org_ids: list[int], today: str) -> list[dict]:
+    """The open postponements of recipient groups whose review date (ISO) is ``today`` or earlier."""
+    marks = ", ".join("?" for _ in org_ids) or "NULL"
+    return _rows(db, _GROUP_POSTPONED.format(marks=marks, due="AND c.review_on <= ?"), [*org_ids, today])
+
+
+# -- letters made, and sent -------------------------------------------------------------
+
+
+def insert_letter(db: Database, row: dict) -> int:
+    return _insert(db, "letters", row)
+
+
+_LETTER = """
+    SELECT l.*, i.reference, t.body AS template_body
+    FROM letters l JOIN incidents i ON i.id = l.incident_id
+    LEFT JOIN letter_templates t ON t.id = l.template_id"""
+
+
+def letter(db: Database, letter_id: int) -> dict | None:
+    """One letter made, with its incident's reference and the body of the template it came from
+    (``template_body`` None: the built-in text, version 0)."""
+    rows = _rows(db, _LETTER + " WHERE l.id = ?", [letter_id])
+    return rows[0] if rows else None
+
+
+def letters(db: Database, incident_id: int) -> list[dict]:
+    """The incident's letters made, in the order made, as ``letter`` gives one."""
+    return _rows(db, _LETTER + " WHERE l.incident_id = ? ORDER BY l.id", [incident_id])
+
+
+def standing_notice(db: Database, member_id: int) -> dict | None:
+    """The first notice not withdrawn that informed this person on the list, if any."""
+    rows = _rows(
         db,
-        f"""
-        SELECT c.incident_id, c.recipient, c.review_on, i.reference, i.org_id
-        FROM safety_checks c JOIN incidents i ON i.id = c.incident_id
-        WHERE c.risk = 1 AND c.review_on <= ? AND i.org_id IN ({marks})
-          AND c.id = (SELECT max(id) FROM safety_checks x
-                      WHERE x.incident_id = c.incident_id AND x.recipient = c.recipient)
-        ORDER BY c.review_on, i.reference""",
-        [today, *org_ids],
+        "SELECT * FROM subject_notices WHERE member_id = ? AND withdrawn_at IS NULL"
+        " ORDER BY informed_on, id LIMIT 1",
+        [member_id],
     )
+    return rows[0] if rows else None
 
 
 # -- measures --------------------------------------------------------------------------
@@ -226,7 +268,8 @@ def decided_breaches_without_actions(db: Database) -> list[dict]:
     """Breaches with a decision and no measures yet (demo data fills in their follow-up)."""
     return list(
         db.query("""
-        SELECT i.id, i.org_id, i.status, i.aware_at, o.youth_care,
+        SELECT i.id, i.org_id, i.status, i.aware_at, i.reference, o.youth_care,
+               o.name AS org_name, o.dpo_name, o.dpo_email, o.dpo_phone,
                d.notify_authority, d.inform_subjects, d.decided_at
         FROM incidents i
         JOIN organisations o ON o.id = i.org_id

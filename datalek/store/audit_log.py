@@ -124,6 +124,47 @@ STATE_COLUMNS[3] = {
 }  # fmt: skip
 
 
+#: Version 4 (migrations 0018-0020, released together): the informing list in families (each
+#: person, every change of a person with its old value, each family's safety judgement), every
+#: letter made, and which person and letter a notice records; where a public notice was
+#: published. A birth date or a safety flag changed outside the app decides who gets a letter:
+#: it must show. The files attached as evidence (their hash, not their content, which is kept
+#: once per hash), the lessons learned at each closing, and who was consulted for a decision
+#: and the incident a duplicate repeats.
+STATE_COLUMNS[4] = {
+    **STATE_COLUMNS[3],
+    "decisions": (*STATE_COLUMNS[3]["decisions"], "consulted", "duplicate_of"),
+    "subject_notices": (*STATE_COLUMNS[3]["subject_notices"], "member_id", "letter_id"),
+    "public_notices": (*STATE_COLUMNS[3]["public_notices"], "published_where"),
+    "households": ("id", "label", "created_by", "created_at"),
+    "household_members": (
+        "id", "household_id", "file_ref", "relation", "birth_date", "age_band", "competent",
+        "consent_parents", "parents_withheld", "parents_withheld_reason", "deviation",
+        "deviation_reader", "deviation_reason", "removed_at", "removed_by", "removed_reason",
+        "recorded_by", "recorded_at",
+    ),
+    "member_changes": (
+        "id", "member_id", "field", "old_value", "new_value", "reason", "changed_by", "changed_at",
+    ),
+    "household_safety": (
+        "id", "household_id", "flagged", "concern", "postponed", "reason", "review_on",
+        "recorded_by", "recorded_at",
+    ),
+    "letters": (
+        "id", "member_id", "reader", "template_id", "template_version", "text", "sha256", "made_by",
+        "made_at",
+    ),
+    "evidence": (
+        "id", "file_name", "media_type", "size", "sha256", "note", "added_by", "added_at",
+        "removed_at", "removed_by", "removed_reason", "purged_at",
+    ),
+    "lessons": (
+        "id", "theme", "learned", "prevention", "measure_id", "no_measure_reason", "recorded_by",
+        "recorded_at",
+    ),
+}  # fmt: skip
+
+
 def incident_state(db: Database, incident_id: int, version: int) -> dict[str, list[list]]:
     """The rows of one incident per table (values in ``STATE_COLUMNS`` order, by id); the
     ``incidents`` list is empty when the incident does not exist."""

@@ -1,5 +1,6 @@
-"""SQL for the reminders of the notification period (``datalek.actions.reminders``) and the
-reminder settings of an organisation (``datalek.accounts.organisations``)."""
+"""SQL for the reminders of the notification period and of a postponement's review date
+(``datalek.actions.reminders``) and the reminder settings of an organisation
+(``datalek.accounts.organisations``)."""
 
 from __future__ import annotations
 
@@ -89,11 +90,35 @@ def finish(db: Database, incident_id: int, regime: str, point: int, recipients: 
 
 
 def recent(db: Database, limit: int = 50) -> list[dict]:
-    """The newest reminder rows with the incident's reference, for ``reminders list``."""
+    """The newest reminder rows of the notification period with the incident's reference, for
+    ``reminders list`` (a review's row counts no hours: its point is a judgement's id)."""
     return list(
         db.query(
             "SELECT r.*, i.reference FROM reminders r JOIN incidents i ON i.id = r.incident_id"
-            " ORDER BY r.sent_at DESC, r.id DESC LIMIT ?",
+            " WHERE r.regime NOT LIKE 'review.%' ORDER BY r.sent_at DESC, r.id DESC LIMIT ?",
             [limit],
         )
     )
+
+
+# --- the review date of a postponement for safety -----------------------------------------------
+
+_REVIEWS_DUE = """
+    SELECT 'family' AS kind, s.id AS row_id, s.incident_id, i.org_id, i.reference, s.review_on
+    FROM household_safety s JOIN incidents i ON i.id = s.incident_id
+    WHERE s.postponed = 1 AND s.review_on <= :day AND i.purged_at IS NULL
+      AND s.id = (SELECT max(x.id) FROM household_safety x WHERE x.household_id = s.household_id)
+    UNION ALL
+    SELECT 'group', c.id, c.incident_id, i.org_id, i.reference, c.review_on
+    FROM safety_checks c JOIN incidents i ON i.id = c.incident_id
+    WHERE c.risk = 1 AND c.review_on <= :day AND i.purged_at IS NULL
+      AND c.id = (SELECT max(x.id) FROM safety_checks x
+                  WHERE x.incident_id = c.incident_id AND x.recipient = c.recipient)
+    ORDER BY review_on, reference, row_id"""
+
+
+def reviews_due(db: Database, day: str) -> list[dict]:
+    """In every organisation: the open postponements (the latest judgement of a family, the
+    latest safety check of a recipient group) whose review date is ``day`` (ISO) or earlier
+    (kind 'family' or 'group', row_id, incident_id, org_id, reference, review_on)."""
+    return list(db.query(_REVIEWS_DUE, {"day": day}))

@@ -3,6 +3,8 @@ and blanking their free text while every column the statistics use stays as it i
 
 from __future__ import annotations
 
+from datetime import date
+
 from sqlite_utils import Database
 
 #: The moment an incident was closed: ``closed_at`` when set, otherwise the time of the last
@@ -19,20 +21,33 @@ FREE_TEXT = (
     ("incidents", "id", ("description", "actions_taken")),
     ("supplements", "incident_id", ("text",)),
     ("assessments", "incident_id", ("effects", "remedial_action")),
-    ("decisions", "incident_id", ("motivation", "deviation_motivation")),
+    ("decisions", "incident_id", ("motivation", "deviation_motivation", "consulted")),
     ("status_changes", "incident_id", ("reason",)),
     ("authority_notifications", "incident_id", ("late_reason", "note")),
     ("safety_checks", "incident_id", ("reason",)),
     ("public_notices", "incident_id", ("text",)),
     ("measures", "incident_id", ("description", "owner", "withdrawn_reason")),
     ("subject_notices", "incident_id", ("withdrawn_reason",)),
+    ("public_notices", "incident_id", ("published_where",)),
+    ("households", "incident_id", ("label",)),
+    ("household_members", "incident_id", ("parents_withheld_reason", "deviation_reason", "removed_reason")),
+    ("member_changes", "incident_id", ("reason",)),
+    ("household_safety", "incident_id", ("reason",)),
+    ("letters", "incident_id", ("text",)),  # its sha256 and template version stay
+    ("lessons", "incident_id", ("learned", "no_measure_reason")),  # theme and measure stay
 )
+
+#: The changes of a person on the informing list whose old and new values are personal references
+#: or free text; the other fields' values are codes and stay.
+MEMBER_TEXT = ("file_ref", "birth_date", "parents_withheld_reason", "deviation_reason")
 
 #: The old and new values of corrections (a measure's description, say) and their reasons:
 #: free text too. A value that was empty (or none, as before a withdrawal) stays as it was.
 CORRECTIONS = ("old_value", "new_value", "reason")
 
-#: Rows counted per incident in a purge report (the tables that hold free text of their own).
+#: Rows counted per incident in a purge report (the tables that hold free text of their own;
+#: evidence is blanked by ``datalek.store.evidence.purge``). Each has a Dutch name in
+#: ``datalek.accounts.audit_labels.TABLES``.
 COUNTED = (
     "supplements",
     "assessments",
@@ -42,6 +57,10 @@ COUNTED = (
     "safety_checks",
     "public_notices",
     "measures",
+    "household_members",
+    "letters",
+    "lessons",
+    "evidence",
 )
 
 
@@ -100,6 +119,7 @@ def blank(
         f"UPDATE corrections SET {sets} WHERE incident_id = :id",
         {"placeholder": placeholder, "id": incident_id},
     )
+    _informing_list(db, incident_id, placeholder)
     db.execute("UPDATE authority_notifications SET concept = '{}' WHERE incident_id = ?", [incident_id])
     db.execute("UPDATE supplements SET author_id = NULL WHERE incident_id = ?", [incident_id])
     db.conn.executemany(
@@ -108,4 +128,43 @@ def blank(
     db.execute(
         "UPDATE incidents SET reporter_id = NULL, report = ?, pii_kept = 0, purged_at = ? WHERE id = ?",
         [report, at, incident_id],
+    )
+
+
+def age_band(birth: date, on: date) -> str:
+    """The code of ``datalek.actions.addressees.AgeBand`` for the whole years of age on ``on``
+    (someone born on 29 February turns a year older on 1 March in a common year), as
+    ``datalek.actions.recipients.age_band_on`` counts it (checked by tests/test_retention.py)."""
+    age = on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
+    return "under_12" if age < 12 else "12_15" if age < 16 else "16_17" if age < 18 else "adult"
+
+
+def _informing_list(db: Database, incident_id: int, placeholder: str) -> None:
+    """The persons on the incident's informing list lose their file number and birth date (also
+    the old and new values of their changes); each keeps the relation and, for a birth date, the
+    age band on the day they were first informed (their earliest notice that counts), or else on
+    the day they were recorded, so the figures of that year survive."""
+    rows = db.execute(
+        """SELECT m.id, m.birth_date,
+                  coalesce((SELECT min(n.informed_on) FROM subject_notices n
+                            WHERE n.member_id = m.id AND n.withdrawn_at IS NULL),
+                           substr(m.recorded_at, 1, 10))
+           FROM household_members m WHERE m.incident_id = ? AND m.birth_date IS NOT NULL""",
+        [incident_id],
+    ).fetchall()
+    db.conn.executemany(
+        "UPDATE household_members SET age_band = ? WHERE id = ?",
+        [(age_band(date.fromisoformat(birth), date.fromisoformat(on)), i) for i, birth, on in rows],
+    )
+    db.execute(
+        "UPDATE household_members SET file_ref = '', birth_date = NULL WHERE incident_id = ?", [incident_id]
+    )
+    fields = ", ".join("?" * len(MEMBER_TEXT))
+    sets = ", ".join(
+        f"{c} = CASE WHEN coalesce({c}, '') = '' OR field NOT IN ({fields}) THEN {c} ELSE ? END"
+        for c in ("old_value", "new_value")
+    )
+    db.execute(
+        f"UPDATE member_changes SET {sets} WHERE incident_id = ?",
+        [*MEMBER_TEXT, placeholder, *MEMBER_TEXT, placeholder, incident_id],
     )

@@ -8,17 +8,20 @@ writes and never waits for a writer (WAL).
 
 Dimensions (``key`` in brackets):
 
-* ``total`` ('') reports; ``month`` ('01'..'12', Dutch clock); ``type`` (incident type);
-  ``status``;
-* ``breach`` / ``notified`` / ``within72`` / ``informed`` / ``late_report`` / ``open`` /
-  ``repeat`` (''): incidents with that property;
-* ``risk`` (risk level of the latest assessment, '_none' without one); ``data`` (data
-  categories of the latest assessment); ``nature`` (confidentiality, integrity, availability);
-* ``notify_hours`` / ``decision_hours`` (whole hours, rounded down): distributions;
-* ``measures`` / ``preventive`` (''): measures of the year's incidents; ``measures_open`` /
-  ``measures_overdue`` / ``preventive_done`` (''): the same judged at the end of that year, or
-  today for the current year (so a finished year's report stays the same), summed by ``cube``
-  from cells keyed by date (``rollup.DATED``).
+* ``total`` ('') reports; ``month`` ('01'..'12', Dutch clock); ``outcome`` (breach, the
+  kinds of not-a-breach, duplicate, undecided: the latest decision);
+* ``notification`` (none, withdrawn, on_time, late, bad: a time that cannot be);
+  ``notify_bucket`` (h24 .. more) and ``late_reason`` (a fixed group) of the notified ones;
+* ``informed`` / ``late_report`` / ``repeat`` / ``open`` / ``bad_time`` (''): reports with
+  that property;
+* of the breaches only: ``type``, ``risk`` ('_none' without one), ``people`` (a range),
+  ``data`` and ``nature`` (every category of the latest assessment), and the flags
+  ``minors`` / ``special`` / ``bsn`` / ``youth_file`` / ``processor``;
+* ``notify_hours`` / ``decision_hours`` (whole hours, rounded down), ``inform_days`` and
+  ``people_n`` (the number of people of each breach): distributions;
+* ``measures`` (''): measures of the year's incidents; ``measure`` ('kind|state'): each one
+  judged at the end of that year, or today for the current year (so a finished year's report
+  stays the same), from cells keyed by date (``rollup_facts.MEASURE_STATE``).
 """
 
 from __future__ import annotations
@@ -28,9 +31,10 @@ from datetime import date
 from sqlite_utils import Database
 
 from datalek import clock
-from datalek.store import rollup, write
+from datalek.store import rollup, rollup_facts, write
 
-HOURS_CAP = rollup.HOURS_CAP
+HOURS_CAP = rollup_facts.HOURS_CAP
+DAYS_CAP = rollup_facts.DAYS_CAP
 
 
 def rebuild(db: Database) -> None:
@@ -55,31 +59,31 @@ def _ints(values: list[int]) -> str:
     return ",".join(str(int(v)) for v in values) or "NULL"
 
 
-def _dated(where: str) -> str:
-    """The figures judged on a day: per partition, summed from the date-keyed cells."""
-    selects = []
-    for figure, terms in rollup.DATED.items():
-        total = " + ".join(
-            f"{sign} * coalesce(sum(CASE WHEN dimension = '{dim}' AND {cmp} THEN n END), 0)"
-            for dim, cmp, sign in terms
-        ).replace(":day", "min(:today, year || '-12-31')")
-        dims = ", ".join(f"'{dim}'" for dim, _, _ in terms)
-        selects.append(
-            f"SELECT year, org_id, department, '{figure}', '', {total} FROM stats_cube"
-            f" WHERE {where} AND dimension IN ({dims}) GROUP BY year, org_id, department"
-        )
-    return " UNION ALL ".join(selects)
-
-
 def cube(db: Database, org_ids: list[int], years: list[int], today: date | None = None) -> list[tuple]:
     """(year, org_id, department, dimension, key, n) rows for these organisations and years;
-    measures judged at the end of each year, or ``today`` (default: the Dutch clock's)."""
+    measures as ('measure', 'kind|state') judged at the end of each year, or ``today``
+    (default: the Dutch clock's)."""
     where = f"year IN ({_ints(years)}) AND org_id IN ({_ints(org_ids)})"
+    kind = "CASE substr(dimension, 3, 1) WHEN 'p' THEN 'preventive' ELSE 'other' END"
+    state = rollup_facts.MEASURE_STATE.replace(":day", "min(:today, year || '-12-31')")
     return db.execute(
         f"SELECT year, org_id, department, dimension, key, n FROM stats_cube WHERE {where}"
-        f" AND dimension NOT LIKE 'm:%' UNION ALL {_dated(where)}",
+        " AND dimension NOT LIKE 'm:%'"
+        f" UNION ALL SELECT year, org_id, department, 'measure', {kind} || '|' || {state}, sum(n)"
+        f" FROM stats_cube WHERE {where} AND dimension LIKE 'm:%' GROUP BY 1, 2, 3, 4, 5",
         {"today": (today or clock.today()).isoformat()},
     ).fetchall()
+
+
+def small_numbers(db: Database, org_ids: list[int]) -> dict[int, int]:
+    """organisation id -> its ``small_number`` (the threshold of its figures)."""
+    return dict(
+        db.execute(f"SELECT id, small_number FROM organisations WHERE id IN ({_ints(org_ids)})").fetchall()
+    )
+
+
+def organisation_names(db: Database, org_ids: list[int]) -> dict[int, str]:
+    return dict(db.execute(f"SELECT id, name FROM organisations WHERE id IN ({_ints(org_ids)})").fetchall())
 
 
 def years(db: Database, org_ids: list[int]) -> list[int]:

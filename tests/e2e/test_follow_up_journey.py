@@ -22,6 +22,9 @@ from tests.e2e.conftest import choose_option, open_page, open_tab, settle, sign_
 pytestmark = pytest.mark.e2e
 
 AP_NUMBER = "M-2026-424242"
+#: The group a 14-year-old reads in (since 0.6.0: by age, no longer "De jongere zelf").
+YOUNG = "Jongere van 12 tot en met 15 jaar"
+LEARNED = "Een adres in het verzendsjabloon wordt voortaan door een collega gecontroleerd."
 
 
 @pytest.fixture(scope="module")
@@ -126,11 +129,12 @@ def _safety_check(page, title: str) -> None:
 
 
 def _notice(page, title: str, count: int) -> None:
-    expander = _recipient(page, title)
-    expander.get_by_label("Aantal ontvangers").fill(str(count))
-    _date(expander, "Geïnformeerd op", _today())
-    choose_option(page, expander, "Hoe", "Brief", exact=True)  # in a form: no run
-    expander.get_by_role("button", name="Informeren vastleggen").click()
+    # the form "Vastleggen wie er zijn geïnformeerd" (a made letter has a form of its own)
+    noting = _recipient(page, title).locator("[data-testid=stForm]").filter(has_text="Aantal ontvangers")
+    noting.get_by_label("Aantal ontvangers").fill(str(count))
+    _date(noting, "Geïnformeerd op", _today())
+    choose_option(page, noting, "Hoe", "Brief", exact=True)  # in a form: no run
+    noting.get_by_role("button", name="Informeren vastleggen").click()
     settle(page)
     _flash(page, "Vastgelegd wie er zijn geïnformeerd.")
     _follow_up(page, "Betrokkenen informeren")
@@ -204,22 +208,22 @@ def test_dpo_follows_up_a_breach_until_the_register(page, server, seeded, decide
     page.locator("[data-testid=stAlertContentInfo]").filter(
         has_text="Ontvangers: de jongere zelf en ouders of voogd met gezag."
     ).wait_for()
-    _safety_check(page, "De jongere zelf")
-    young = _recipient(page, "De jongere zelf")
+    _safety_check(page, YOUNG)
+    young = _recipient(page, YOUNG)
     young.get_by_role("button", name="Maak de brief").click()
     settle(page)
-    young = _recipient(page, "De jongere zelf")
+    young = _recipient(page, YOUNG)
     young.get_by_text(re.compile(r"^Hoi,", re.M)).first.wait_for()
     letter = _download(page, young.get_by_role("link", name="Download als tekst (voor e-mail)")).read_text()
     assert "Hoi," in letter and "jouw" in letter and "uw kind" not in letter
-    _notice(page, "De jongere zelf", 1)
-    page.get_by_text(f"Geïnformeerd: De jongere zelf, 1 op {_today():%d-%m-%Y} (brief).").wait_for()
+    _notice(page, YOUNG, 1)
+    page.get_by_text(f"Geïnformeerd: {YOUNG}, 1 op {_today():%d-%m-%Y} (brief).").wait_for()
     with store.unit(server.db_path) as db:
         notices = db.execute(
             "SELECT recipient, people_count, channel FROM subject_notices WHERE incident_id = ? ORDER BY id",
             [decided.id],
         ).fetchall()
-    assert notices == [("parents", 2, "letter"), ("young_person", 1, "letter")]
+    assert notices == [("parents", 2, "letter"), ("young_12_15", 1, "letter")]
 
     # 4. A preventive measure.
     _follow_up(page, "Maatregelen")
@@ -239,15 +243,42 @@ def test_dpo_follows_up_a_breach_until_the_register(page, server, seeded, decide
         "[data-testid=stText]", has_text="Adrescontrole toegevoegd aan het verzendsjabloon."
     ).wait_for()
 
-    # 5. Nothing is missing: close the dossier.
+    # 5. Nothing is missing: close the dossier, with what the organisation learned (issue #17).
     _follow_up(page, "Afronden")
     page.get_by_text("Het dossier is compleet.").wait_for()
-    page.get_by_role("button", name="Afronden", exact=True).click()
+    # found by its text, not by role: an open list hides the rest of the page from the roles
+    closing = page.locator("[data-testid=stForm]").filter(has_text="Wat leert de organisatie hiervan?")
+    closing.get_by_role("button", name="Afronden", exact=True).click()  # without a lesson: refused
     settle(page)
-    _flash(page, "Status gewijzigd naar 'Afgerond'.")
+    _follow_up(page, "Afronden")
+    closing.get_by_text("Kies het thema waar de les over gaat.").wait_for()
+    closing.get_by_text("Schrijf op wat de organisatie hiervan leert.").wait_for()
     with store.unit(server.db_path) as db:
         status = db.execute("SELECT status FROM incidents WHERE id = ?", [decided.id]).fetchone()[0]
+    assert status == "decided"
+    choose_option(page, closing, "Thema", "E-mail en adressering", exact=True)  # in a form: no run
+    closing.get_by_label("Wat leert de organisatie hiervan?").fill(LEARNED)
+    closing.locator("[data-testid=stRadio]").get_by_text(
+        "Een preventieve maatregel die al bij dit incident staat", exact=True
+    ).click()
+    choose_option(
+        page,
+        closing,
+        "Preventieve maatregel van dit incident",
+        "Adrescontrole toegevoegd aan het verzendsjabloon.",
+    )
+    closing.get_by_role("button", name="Afronden", exact=True).click()
+    settle(page)
+    _flash(page, "Afgerond. Wat de organisatie leert, is vastgelegd.")
+    with store.unit(server.db_path) as db:
+        status = db.execute("SELECT status FROM incidents WHERE id = ?", [decided.id]).fetchone()[0]
+        lessons = db.execute(
+            "SELECT l.theme, l.learned, l.prevention, m.description FROM lessons l"
+            " JOIN measures m ON m.id = l.measure_id WHERE l.incident_id = ?",
+            [decided.id],
+        ).fetchall()
     assert status == "closed"
+    assert lessons == [("email", LEARNED, "measure", "Adrescontrole toegevoegd aan het verzendsjabloon.")]
 
     # 6. The register export holds the incident with the AP number, closed.
     year = int(reference.split("-")[1])  # the register year is the reference's year

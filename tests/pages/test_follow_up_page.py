@@ -26,6 +26,7 @@ from tests.pages.conftest import (
     state_get,
     successes,
 )
+from tests.test_lessons import LEARNED
 
 PAGE = navigation.QUEUE
 
@@ -211,10 +212,33 @@ def test_the_complete_file_can_be_closed(world, decided, db_path):
         db.close()
     at = opened(world, decided)
     assert "Het dossier is compleet." in [m.value for m in at.markdown]
+    # closing asks what the organisation learned (issue #17): without it, a message per field
+    p = f"close_{decided.id}_"
     button(at, "Afronden").click().run()
-    assert "Status gewijzigd naar 'Afgerond'." in successes(at)
+    assert error_after(at, once_key(at, p, "theme")) == "Kies het thema waar de les over gaat."
+    assert error_after(at, once_key(at, p, "learned")) == "Schrijf op wat de organisatie hiervan leert."
+    assert error_after(at, once_key(at, p, "prevention")) == "Kies of er een preventieve maatregel volgt."
+    (row,) = rows(db_path, "SELECT status, closed_at FROM incidents WHERE id = ?", [decided.id])
+    assert row == {"status": "decided", "closed_at": None}
+    assert rows(db_path, "SELECT * FROM lessons") == []
+    (measure,) = rows(db_path, "SELECT id FROM measures WHERE kind = 'preventive'")
+    at.selectbox(key=once_key(at, p, "theme")).set_value("email")
+    at.text_area(key=once_key(at, p, "learned")).set_value(LEARNED)
+    at.radio(key=once_key(at, p, "prevention")).set_value("measure")
+    at.selectbox(key=once_key(at, p, "measure")).set_value(measure["id"])
+    button(at, "Afronden").click().run()
+    assert not at.exception, at.exception
+    assert "Afgerond. Wat de organisatie leert, is vastgelegd." in successes(at)
     (row,) = rows(db_path, "SELECT status, closed_at FROM incidents WHERE id = ?", [decided.id])
     assert row["status"] == "closed" and row["closed_at"]
+    (lesson,) = rows(db_path, "SELECT incident_id, theme, learned, prevention, measure_id FROM lessons")
+    assert lesson == {
+        "incident_id": decided.id,
+        "theme": "email",
+        "learned": LEARNED,
+        "prevention": "measure",
+        "measure_id": measure["id"],
+    }
 
 
 def test_after_the_notification_the_concept_is_a_supplement_with_only_the_changes(world, decided, db_path):

@@ -121,6 +121,9 @@ def _fill_notice(at) -> None:
 
 def _fill_public(at) -> None:
     labelled(at.text_area, "Tekst voor de website")[0].set_value("Er ging iets mis met een verslag.")
+    labelled(at.text_input, "Waar gepubliceerd? (bijvoorbeeld het adres van de webpagina)")[0].set_value(
+        "www.example.nl/datalek"
+    )
     labelled(at.date_input, "Gepubliceerd op")[0].set_value(_today())
 
 

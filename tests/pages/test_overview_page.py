@@ -43,10 +43,14 @@ def test_management_sees_key_figures_and_every_chart(filled):
     assert not at.exception, at.exception
     shown = metrics(at)
     assert shown["Interne meldingen"] == "18"
-    assert shown["Betrokkenen geïnformeerd"] == "verborgen"
-    assert shown["Mediaan uren van ontdekking tot AP-melding"] == "60 uur"
-    assert len(at.get("plotly_chart")) == 8
-    assert "Meldingen per maand in 2026 en 2025" in chart_titles(at)
+    assert shown["Betrokkenen geïnformeerd"] == "3"  # an organisation's total: always shown
+    assert shown["Gemeld bij de AP na 72 uur"] == "2"
+    assert shown["Beoordeeld als geen datalek"] == "2"
+    assert shown["Mediaan uren van bewust worden tot AP-melding"] == "60 uur"
+    assert shown["Datalekken met bijzondere persoonsgegevens"] == "verborgen"  # 4: a breakdown
+    assert len(at.get("plotly_chart")) == 11
+    titles = chart_titles(at)
+    assert "Meldingen per maand in 2026 en 2025" in titles and "Uitkomst van de meldingen" in titles
 
 
 def test_department_choice_offers_only_shown_departments(filled):
@@ -63,9 +67,12 @@ def test_organisation_is_one_or_all(filled):
     at = signed_in(both, PAGE)
     select = at.selectbox(key="ov_org")
     assert select.options == ["Alle organisaties", "Gemeente Test", "Jeugdzorg Test"]
-    assert metrics(at)["Interne meldingen"] == "verborgen"  # 21 - 18 would reveal the 3
+    assert metrics(at)["Interne meldingen"] == "21"  # totals are shown: 21 - 18 = 3 is no secret
+    assert "Meldingen per organisatie" in chart_titles(at)
+    assert at.selectbox(key="ov_dept").options == ["Alle afdelingen"]  # within one organisation
     select.set_value(world.org.id).run()
     assert metrics(at)["Interne meldingen"] == "18"
+    assert at.selectbox(key="ov_dept").options == ["Alle afdelingen", "Jeugd"]
 
 
 def test_report_is_made_and_audited(filled, db_path):
@@ -106,7 +113,7 @@ def test_every_chart_has_its_figures_as_a_table(filled):
     world, _ = filled
     at = signed_in(world["management"], PAGE)
     tables = at.table
-    assert len(tables) == 8
+    assert len(tables) == 11
     month = tables[0].value
     assert len(month) == 12
     shown = {str(v) for t in tables for v in t.value.iloc[:, 1]}

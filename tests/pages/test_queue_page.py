@@ -252,3 +252,50 @@ def test_an_overdue_clock_asks_for_the_reason_of_the_delay(world, queue_world, d
     (row,) = rows(db_path, "select delay_reason from incidents where id = ?", [late.id])
     assert row["delay_reason"] == "De FG was ziek; de vervanger wist het niet."
     assert _termijn(at)[late.reference][2] == ""
+
+
+# --- issue #15: informing postponed for safety --------------------------------------------------
+
+
+def test_a_family_postponement_shows_in_the_queue_until_resolved_and_returns_on_its_date(
+    world, queue_world, db_path, monkeypatch
+):
+    from datalek.actions import households
+    from datalek.actions.addressees import Relation
+    from tests.test_sending import SECRET, judge
+
+    chosen, review = queue_world["thirty"], clock.today() + timedelta(days=7)
+    db = open_db(db_path)
+    try:
+        house = households.add_household(db, world["dpo"], chosen.id, "Gezin *Jansen*").id
+        households.add_member(db, world["dpo"], house, relation=Relation.PARENT_GEZAG, file_ref="O-1")
+        judge(db, world["dpo"], house, (), True, SECRET, review)
+    finally:
+        db.close()
+    flag = f"Informeren uitgesteld (veiligheid) tot {review:%d-%m-%Y}"
+    at = signed_in(world["dpo"], PAGE)
+    assert not at.exception
+    assert {n: a for n, (_, _, a) in _termijn(at).items() if a} == {
+        chosen.reference: flag,
+        queue_world["eighty"].reference: "Reden vertraging ontbreekt",
+    }
+    assert not [w for w in at.warning if "Uitgesteld informeren" in w.value]
+
+    monkeypatch.setattr(clock, "today", lambda: review)  # the review date has come
+    at = signed_in(world["dpo"], PAGE)
+    assert _termijn(at)[chosen.reference][2] == f"uitstel opnieuw bekijken, {flag}"
+    [warning] = [w.value for w in at.warning if "Uitgesteld informeren" in w.value]
+    assert warning == (
+        f"Uitgesteld informeren, vandaag opnieuw bekijken: {chosen.reference} "
+        f"(Gezin \\*Jansen\\*, sinds {review:%d-%m-%Y})"
+    )
+    assert SECRET not in warning
+
+    db = open_db(db_path)
+    try:
+        judge(db, world["dpo"], house, (), False)  # safe now: resolved
+    finally:
+        db.close()
+    at = signed_in(world["dpo"], PAGE)
+    assert _termijn(at)[chosen.reference][2] == ""
+    assert not [w for w in at.warning if "Uitgesteld informeren" in w.value]

@@ -92,3 +92,23 @@ def m0020_lessons(db: Database) -> None:
         ALTER TABLE decisions ADD COLUMN duplicate_of INTEGER REFERENCES incidents(id);
         """
     )
+
+
+@MIGRATIONS(name="0021_figures")
+def m0021_figures(db: Database) -> None:
+    """The figures of issue #17 (``datalek.store.rollup``): the outcome of each report (breach,
+    the kinds of not-a-breach, duplicate, undecided), AP notifications on time, late, withdrawn
+    or with a time that cannot be (never clamped to 0), the reason group of a late one, people
+    affected, minors, special categories, BSN, youth-care files, processors, days to informing,
+    measures done on time. Repeats follow the rule of ``datalek.handling.repeats`` (the same
+    incident type and department within 90 days). The roll-up is counted again."""
+    from datalek.store import repeats, rollup  # the definitions of this version
+
+    rollup.uninstall(db)
+    repeats.mark(db, None, 90)
+    for table in ("stats_cube", "stats_facts", "stats_measure_facts"):
+        db.execute(f"DROP TABLE IF EXISTS {table}")
+    for statement in rollup.TABLES.split(";"):
+        if statement.strip():
+            db.execute(statement)
+    rollup.rebuild(db)

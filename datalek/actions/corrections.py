@@ -1,0 +1,74 @@
+"""Corrections of a recorded row (a measure, a notice to data subjects): the old and the new
+value of every changed column, who, when and why, kept in the ``corrections`` table; a
+withdrawal is a correction of ``withdrawn_at``. A correction or withdrawal always says why.
+Shared by ``datalek.actions.measures`` and ``datalek.actions.informing``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from datalek import clock
+from datalek.models import Actor
+
+MAX_REASON = 2000
+NOTHING_CHANGED = "Er is niets veranderd. Pas een waarde aan, of trek de regel in."
+
+
+@dataclass(frozen=True)
+class Correction:
+    """One changed value of a recorded row: the old and the new value (as stored), who, when
+    and why. A withdrawal is a correction of ``withdrawn_at`` (old None)."""
+
+    field: str
+    old_value: str | None
+    new_value: str | None
+    reason: str
+    changed_by: int | None
+    changed_at: datetime
+
+    @classmethod
+    def from_row(cls, row: dict) -> Correction:
+        return cls(
+            row["field"],
+            row["old_value"],
+            row["new_value"],
+            row["reason"],
+            row["changed_by"],
+            clock.from_iso(row["changed_at"]),
+        )
+
+
+def reason_errors(reason: str) -> dict[str, str]:
+    """A correction or withdrawal always says why (kept with the old value)."""
+    if not reason:
+        return {"reason": "Schrijf waarom je dit corrigeert of intrekt."}
+    if len(reason) > MAX_REASON:
+        return {"reason": f"Dit is te lang: gebruik hoogstens {MAX_REASON} tekens."}
+    return {}
+
+
+def correction_rows(table: str, row: dict, changed: dict, reason: str, actor: Actor, at: str) -> list[dict]:
+    """The ``corrections`` rows for ``changed`` (column -> new value) of ``row``."""
+    return [
+        {
+            "table_name": table,
+            "row_id": row["id"],
+            "incident_id": row["incident_id"],
+            "field": column,
+            "old_value": None if row[column] is None else str(row[column]),
+            "new_value": None if value is None else str(value),
+            "reason": reason,
+            "changed_by": actor.user_id,
+            "changed_at": at,
+        }
+        for column, value in changed.items()
+    ]
+
+
+def corrections_by_row(rows: list[dict], table: str) -> dict[int, tuple[Correction, ...]]:
+    found: dict[int, list[Correction]] = {}
+    for r in rows:
+        if r["table_name"] == table:
+            found.setdefault(r["row_id"], []).append(Correction.from_row(r))
+    return {row_id: tuple(c) for row_id, c in found.items()}

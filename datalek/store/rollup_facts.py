@@ -1,0 +1,213 @@
+"""What the roll-up counts: the facts of each incident and measure, and their cells.
+
+``FACTS_NOW`` reads one incident's figures from the sources (the latest decision, the AP
+notifications, the notices, the latest assessment); ``cells_sql`` turns facts into the cells
+of ``stats_cube`` (``datalek.store.rollup`` keeps them up to date). The definitions follow
+``docs/domain/figures.md`` ("How Datalek counts"): the outcome of a report is its latest
+decision, breakdowns of causes and data count breaches only, durations are never clamped.
+"""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+
+#: The raw moments and answers of an incident; ``{duplicate}`` is the latest decision's
+#: ``duplicate_of`` (NULL before migration 0020 added it).
+_RAW = """
+SELECT i.id, i.year, i.org_id, i.department, i.month, i.incident_type, i.status, i.reported_at,
+    round((julianday(i.reported_at) - julianday(i.discovered_at)) * 24, 3) > 24 AS late_report,
+    i.repeat_of IS NOT NULL AS is_repeat,
+    i.status IN ('reported', 'in_progress', 'decided') AS is_open,
+    (SELECT d.kind FROM decisions d WHERE d.incident_id = i.id
+     ORDER BY d.decided_at DESC, d.id DESC LIMIT 1) AS decision,
+    (SELECT d.lawful_basis FROM decisions d WHERE d.incident_id = i.id
+     ORDER BY d.decided_at DESC, d.id DESC LIMIT 1) AS basis,
+    (SELECT {duplicate} FROM decisions d WHERE d.incident_id = i.id
+     ORDER BY d.decided_at DESC, d.id DESC LIMIT 1) AS duplicate,
+    (SELECT min(d.decided_at) FROM decisions d WHERE d.incident_id = i.id) AS first_decided,
+    (SELECT min(d.decided_at) FROM decisions d WHERE d.incident_id = i.id AND d.kind = 'breach')
+        AS breach_decided,
+    (SELECT min(a.submitted_at) FROM authority_notifications a
+     WHERE a.incident_id = i.id AND a.kind = 'initial') AS notified_at,
+    EXISTS (SELECT 1 FROM authority_notifications w WHERE w.incident_id = i.id
+            AND w.kind = 'withdrawal') AS withdrawn,
+    -- judged from the awareness as it stood when the AP was notified (a later change of the
+    -- moment never makes a late notification timely: datalek.handling.moments.judged_from)
+    coalesce((SELECT c.old_value FROM incident_changes c WHERE c.incident_id = i.id
+              AND c.field = 'aware_at' AND c.after_notification ORDER BY c.id LIMIT 1), i.aware_at)
+        AS aware,
+    lower(coalesce(nullif(trim((SELECT a.late_reason FROM authority_notifications a
+        WHERE a.incident_id = i.id AND a.kind = 'initial' ORDER BY a.submitted_at LIMIT 1)), ''),
+        trim(i.delay_reason))) AS reason,
+    EXISTS (SELECT 1 FROM subject_notices s WHERE s.incident_id = i.id AND s.withdrawn_at IS NULL)
+        OR EXISTS (SELECT 1 FROM public_notices p WHERE p.incident_id = i.id) AS informed,
+    (SELECT min(x) FROM (SELECT s.informed_on AS x FROM subject_notices s
+        WHERE s.incident_id = i.id AND s.withdrawn_at IS NULL
+        UNION ALL SELECT p.published_on FROM public_notices p WHERE p.incident_id = i.id)) AS informed_on,
+    (SELECT a.risk FROM assessments a WHERE a.incident_id = i.id
+     ORDER BY a.version DESC LIMIT 1) AS risk,
+    (SELECT a.facts FROM assessments a WHERE a.incident_id = i.id
+     ORDER BY a.version DESC LIMIT 1) AS facts
+FROM incidents i"""
+
+#: Key words that sort the FG's reason for a late notification into a fixed group (the text
+#: never leaves the register): (group, LIKE patterns), the first match counts.
+LATE_REASONS = [
+    ("processor", ["verwerker", "leverancier", "derde", "ketenpartner", "partij"]),
+    ("investigation", ["onderzo", "uitzoek", "uit te zoeken", "analyse", "vaststel", "nagaan", "duidelijk"]),
+    (
+        "internal",
+        ["weekend", "vakantie", "feestdag", "afwezig", "ziek", "vrij", "bereikbaar", "pas na", "laat bij"],
+    ),
+]
+#: The special categories (``triage.facts.SPECIAL_CATEGORIES``: art. 9 and 10 AVG and the
+#: youth-care files that hold them); the store may not import the triage, a test compares them.
+SPECIAL = ("health", "care_file", "child_protection", "criminal", "racial_ethnic", "political",
+           "religious", "sex_life", "union", "genetic", "biometric")  # fmt: skip
+_SPECIAL = ", ".join(f"'{c}'" for c in SPECIAL)
+
+
+def _reason_group() -> str:
+    cases = " ".join(
+        "WHEN " + " OR ".join(f"reason LIKE '%{w}%'" for w in words) + f" THEN '{group}'"
+        for group, words in LATE_REASONS
+    )
+    return f"CASE WHEN coalesce(reason, '') = '' THEN 'none' {cases} ELSE 'other' END"
+
+
+def _has(facts_path: str, values: str) -> str:
+    return f"EXISTS (SELECT 1 FROM json_each(facts, '{facts_path}') WHERE value IN ({values}))"
+
+
+#: An incident's facts as the sources say now; ``WHERE id = ?`` reads a handful of index rows.
+#: Durations are never clamped: a negative one (a decision before the report, a notification
+#: before the organisation knew, informing before the decision) is counted apart as
+#: ``bad_time`` and left out of the times.
+FACTS_NOW = f"""
+SELECT id, year, org_id, department, month, incident_type, outcome,
+    CASE WHEN notified_at IS NULL THEN 'none' WHEN withdrawn THEN 'withdrawn'
+         WHEN notify_hours < 0 THEN 'bad' WHEN notify_hours <= 72 THEN 'on_time' ELSE 'late' END
+        AS notification,
+    CASE WHEN notified_at IS NULL OR withdrawn OR notify_hours < 0 THEN NULL
+         WHEN notify_hours <= 24 THEN 'h24' WHEN notify_hours <= 48 THEN 'h48'
+         WHEN notify_hours <= 72 THEN 'h72' WHEN notify_hours <= 96 THEN 'h96'
+         WHEN notify_hours <= 168 THEN 'd7' ELSE 'more' END AS bucket,
+    CASE WHEN notified_at IS NOT NULL AND NOT withdrawn AND notify_hours > 72
+         THEN {_reason_group()} END AS late_reason,
+    informed, late_report, is_repeat, is_open,
+    coalesce(decision_hours < 0, 0) OR coalesce(NOT withdrawn AND notify_hours < 0, 0)
+        OR coalesce(inform_days < 0, 0) AS bad_time,
+    risk, facts -> '$.data_categories' AS data, facts -> '$.natures' AS nature,
+    CASE WHEN people_count IS NULL OR people_count <= 0 THEN 'unknown' WHEN people_count = 1 THEN '1'
+         WHEN people_count <= 10 THEN '2-10' WHEN people_count <= 100 THEN '11-100' ELSE '101+' END
+        AS people,
+    CASE WHEN people_count > 0 THEN people_count END AS people_count,
+    {_has("$.groups", "'minors'")} AS minors,
+    {_has("$.data_categories", _SPECIAL)} AS special,
+    {_has("$.data_categories", "'bsn'")} AS bsn,
+    {_has("$.data_categories", "'care_file', 'child_protection'")}
+        OR coalesce(facts ->> '$.family_file', 0) = 1 AS youth_file,
+    coalesce(facts ->> '$.other_organisation', '') = 'processor' AS processor,
+    decision_hours, notify_hours, inform_days
+FROM (SELECT *,
+    CASE WHEN decision IS NULL THEN 'undecided' WHEN duplicate IS NOT NULL THEN 'duplicate'
+         WHEN decision = 'breach' THEN 'breach' WHEN basis = 'no_personal_data' THEN 'no_personal_data'
+         WHEN basis = 'no_incident' THEN 'no_incident' ELSE 'lawful' END AS outcome,
+    round((julianday(first_decided) - julianday(reported_at)) * 24, 3) AS decision_hours,
+    round((julianday(notified_at) - julianday(aware)) * 24, 3) AS notify_hours,
+    julianday(informed_on) - julianday(date(breach_decided)) AS inform_days,
+    CASE WHEN coalesce(facts ->> '$.people_count_kind', 'unknown') != 'unknown'
+         THEN CAST(facts ->> '$.people_count' AS INTEGER) END AS people_count
+    FROM ({_RAW}))
+"""
+
+
+def facts_now(db: Database) -> str:
+    """``FACTS_NOW`` for this database (migration 0017 installs the roll-up before 0020 adds
+    ``decisions.duplicate_of``; 0021 installs it again with every column)."""
+    columns = {c.name for c in db["decisions"].columns}
+    return FACTS_NOW.replace("{duplicate}", "d.duplicate_of" if "duplicate_of" in columns else "NULL")
+
+
+#: The measures that count (not withdrawn), with the partition of their incident.
+MEASURES_NOW = """
+SELECT m.id, m.incident_id, i.year, i.org_id, i.department, m.kind, m.status,
+    substr(m.due_on, 1, 10) AS due_on, substr(m.done_on, 1, 10) AS done_on
+FROM measures m JOIN incidents i ON i.id = m.incident_id WHERE m.withdrawn_at IS NULL
+"""
+
+#: Distributions of hours stop here: a median of "240" reads "240 hours or more".
+HOURS_CAP = 240
+#: Days from the decision to informing the people stop here.
+DAYS_CAP = 365
+_BREACH = "outcome = 'breach'"
+_FLAG = "''"
+
+#: dimension -> (key expression, filter) over one incident's facts.
+_FACT_CELLS = {
+    "total": (_FLAG, "1"),
+    "month": ("printf('%02d', month)", "1"),
+    "outcome": ("outcome", "1"),
+    "notification": ("notification", "1"),
+    "notify_bucket": ("bucket", "bucket IS NOT NULL"),
+    "late_reason": ("late_reason", "late_reason IS NOT NULL"),
+    "informed": (_FLAG, "informed"),
+    "late_report": (_FLAG, "late_report"),
+    "repeat": (_FLAG, "is_repeat AND outcome != 'duplicate'"),
+    "open": (_FLAG, "is_open"),
+    "bad_time": (_FLAG, "bad_time"),
+    "type": ("incident_type", _BREACH),
+    "risk": ("coalesce(risk, '_none')", _BREACH),
+    "people": ("people", _BREACH),
+    "people_n": ("people_count", f"{_BREACH} AND people_count IS NOT NULL"),
+    **{
+        flag: (_FLAG, f"{_BREACH} AND {flag}")
+        for flag in ("minors", "special", "bsn", "youth_file", "processor")
+    },
+    "notify_hours": (
+        f"min({HOURS_CAP}, CAST(notify_hours AS INTEGER))",
+        "notification IN ('on_time', 'late')",
+    ),
+    "decision_hours": (f"min({HOURS_CAP}, CAST(decision_hours AS INTEGER))", "decision_hours >= 0"),
+    "inform_days": (f"min({DAYS_CAP}, CAST(inform_days AS INTEGER))", f"{_BREACH} AND inform_days >= 0"),
+}
+_KIND = "CASE kind WHEN 'preventive' THEN 'p' ELSE 'o' END"
+#: (dimension expression, key expression, filter) over one measure. Keyed by date, so that the
+#: reader judges them on any day (``MEASURE_STATE``): open ones by their due date, done ones by
+#: "done_on|due_on", done ones without a date and the others (cancelled) apart.
+_MEASURE_CELLS = [
+    ("'measures'", "''", "1"),
+    (f"'m:' || {_KIND} || ':open'", "coalesce(due_on, '')", "status IN ('planned', 'in_progress')"),
+    (f"'m:' || {_KIND} || ':done'", "done_on || '|' || coalesce(due_on, '')",
+     "status = 'done' AND coalesce(done_on, '') != ''"),
+    (f"'m:' || {_KIND} || ':undated'", "''", "status = 'done' AND coalesce(done_on, '') = ''"),
+    (f"'m:' || {_KIND} || ':other'", "''", "status NOT IN ('planned', 'in_progress', 'done')"),
+]  # fmt: skip
+#: A measure's state on ``:day`` from its date-keyed cell (``store.stats.cube``): open (overdue
+#: when due before the day), done on time or late, done without a date, or other.
+MEASURE_STATE = """CASE
+    WHEN dimension LIKE 'm:_:open' THEN CASE WHEN key != '' AND key < :day THEN 'overdue' ELSE 'open' END
+    WHEN dimension LIKE 'm:_:done' AND substr(key, 1, 10) > :day THEN
+        CASE WHEN substr(key, 12) != '' AND substr(key, 12) < :day THEN 'overdue' ELSE 'open' END
+    WHEN dimension LIKE 'm:_:done' THEN
+        CASE WHEN substr(key, 12) = '' OR substr(key, 1, 10) <= substr(key, 12) THEN 'on_time' ELSE 'late' END
+    WHEN dimension LIKE 'm:_:undated' THEN 'undated' ELSE 'other' END"""
+PART = "year, org_id, department"
+
+
+def cells_sql(facts: str, measures: str) -> str:
+    """Every cell of every incident in ``facts`` / ``measures``: (id, part, dimension, key)."""
+    parts = [
+        f"SELECT id, {PART}, '{dim}' AS dimension, {key} AS key FROM {facts} WHERE {where}"
+        for dim, (key, where) in _FACT_CELLS.items()
+    ]
+    for dim, path in (("data", "data"), ("nature", "nature")):
+        parts.append(
+            f"SELECT f.id, f.year, f.org_id, f.department, '{dim}', coalesce(j.value, '_none')"
+            f" FROM {facts} f LEFT JOIN json_each(f.{path}) j WHERE f.{_BREACH}"
+        )
+    parts += [
+        f"SELECT incident_id, {PART}, {dim}, {key} FROM {measures} WHERE {where}"
+        for dim, key, where in _MEASURE_CELLS
+    ]
+    return "\nUNION ALL ".join(parts)
