@@ -182,7 +182,7 @@ def _page(actor, reruns: int) -> dict:
     at = signed_in_app(actor)
     switch_to(at, navigation.OVERVIEW).run()
     assert not at.exception, [e.value for e in at.exception]
-    assert len(at.get("plotly_chart")) == 8
+    assert len(at.get("plotly_chart")) == 11
     return times_ms(at.run, reruns)
 
 

@@ -28,7 +28,8 @@ def test_dpo_adjusts_the_context_score_with_a_reason_and_sees_it_in_the_advice(p
     settle(page)
     page.get_by_role("heading", name=re.compile(reference)).wait_for()
     page.get_by_role("tab", name="Beoordeling").click()
-    form = page.locator("[data-testid=stForm]").first
+    # The facts form: other tabs' forms (e.g. evidence under "Melding") are in the page too.
+    form = page.locator("[data-testid=stForm]").filter(has_text="Is het een datalek?")
     choose_option(page, form, "Score voor de soort gegevens aanpassen", "2 lager")
     choose_option(
         page,

@@ -52,7 +52,7 @@ def test_the_overview_shows_only_dutch(page, demo_server):
     texts = shown_texts(page, "[data-testid=stMain]")
     assert bad(texts) == {}
     assert "Alle organisaties" in texts  # not empty with Streamlit's "Choose an option"
-    assert "Hoog risico" in texts and "Nog niet beoordeeld" in texts
+    assert "Hoog risico" in texts and "Nog geen besluit" in texts
     assert page.locator(".modebar").count() == 0  # Plotly's English toolbar is not drawn
     charts.nth(3).hover()
     assert page.locator(".modebar-btn").count() == 0
@@ -62,6 +62,10 @@ def test_the_overview_of_one_department_shows_only_dutch(page, demo_server):
     srv, board, _ = demo_server
     sign_in(page, srv.url, board.email, board.password)
     open_page(page, "Overzicht")
+    # Departments are offered within one organisation only (one suppression pattern per account).
+    page.locator("[data-testid=stSelectbox]").filter(has_text="Organisatie").click()
+    page.get_by_role("option").nth(1).click()
+    settle(page)
     page.locator("[data-testid=stSelectbox]").filter(has_text="Afdeling").click()
     options = page.get_by_role("option")
     options.first.wait_for()
