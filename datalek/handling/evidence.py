@@ -102,6 +102,9 @@ _SIGNATURES = ((b"\x89PNG\r\n\x1a\n", PNG), (b"\xff\xd8\xff", JPEG), (b"GIF87a",
 _OFFICE_MAIN = {f"{k.media_type}.main+xml".encode(): k for k in (DOCX, XLSX)}
 _CONTENT_TYPE = re.compile(rb"""ContentType\s*=\s*["']([^"']+)["']""")
 _MAX_CONTENT_TYPES = 1024 * 1024
+#: What ``zipfile`` raises on a damaged or hostile archive: a bad header, a missing member, an
+#: encrypted member (RuntimeError), a compression method it does not support
+#: (NotImplementedError), a truncated stream. Each means "not an allowed office file".
 _ZIP_ERRORS = (zipfile.BadZipFile, KeyError, RuntimeError, NotImplementedError, EOFError, ValueError, OSError)
 _HEADER = re.compile(rb"[!-9;-~]+:")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")

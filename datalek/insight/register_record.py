@@ -11,70 +11,7 @@ import html
 from datetime import date, datetime
 
 from datalek import clock
-from datalek.insight.register_entry import INFORMING_COLUMNS, WITHIN, Value
-
-#: The sections of one incident's page, and the columns each shows (together: every column).
-SECTIONS: list[tuple[str, list[str]]] = [
-    (
-        "Melding en tijdlijn",
-        [
-            "Kenmerk",
-            "Status",
-            "Afdeling",
-            "Gemeld intern",
-            "Ontdekt",
-            "Organisatie wist het",
-            "Hoe de organisatie het wist",
-            "Eerst vastgelegd moment van weten",
-            "Wijzigingen in de tijdlijn",
-        ],
-    ),
-    (
-        "Feiten",
-        [
-            "Soort incident",
-            "Oorzaak",
-            "Aard van de inbreuk",
-            "Soorten persoonsgegevens",
-            "Bijzondere persoonsgegevens",
-            "Aantal betrokkenen",
-            "Versleuteld",
-            "Omschrijving",
-            "Gevolgen",
-            "Risico",
-            "ENISA-ernst",
-            "Aanpassing door de FG (ENISA)",
-        ],
-    ),
-    ("Advies bij het besluit", ["Beoordeling bij besluit", "Advies bij besluit", "Redenen van het advies"]),
-    (
-        "Besluit",
-        [
-            "Besluit",
-            "Reden geen datalek",
-            "Motivering besluit",
-            "Afwijking van advies",
-            "Besluit genomen",
-            "Besluit genomen door",
-            "Geraadpleegd",
-        ],
-    ),
-    (
-        "Melding bij de AP",
-        [
-            "Gemeld bij AP",
-            "Meldnummer AP",
-            "Gemeld bij AP op",
-            WITHIN,
-            "Reden vertraging",
-            "Aanvullingen en intrekking",
-        ],
-    ),
-    ("Betrokkenen informeren", INFORMING_COLUMNS),
-    ("Maatregelen", ["Genomen maatregelen", "Maatregelen"]),
-    ("Gekoppelde meldingen", ["Herhaling van", "Herhaald in", "Dubbele melding van", "Dubbele meldingen"]),
-    ("Afronding en audit", ["Afgerond op", "Auditverwijzingen"]),
-]
+from datalek.insight.register_entry import SECTIONS, Value
 
 _STYLE = """
 body { font-family: Arial, Helvetica, sans-serif; font-size: 10.5pt; color: #111; margin: 2em; }
