@@ -304,3 +304,14 @@ def test_every_path_a_document_names_exists(doc):
     named |= set(re.findall(r"\b((?:datalek|pages|ui)/[\w/]+\.py)\b", text))
     missing = sorted(n for n in named if not (ROOT / n.rstrip("/")).exists())
     assert missing == []
+
+
+CORE_STAGES = ("intake", "triage", "handling", "actions", "insight", "accounts", "demo")
+
+
+@pytest.mark.parametrize("stage", CORE_STAGES)
+def test_the_design_document_names_every_module_of_a_stage(stage):
+    """A new module in a stage is described where the stage is, so a reader finds it."""
+    text = DESIGN.read_text(encoding="utf-8")
+    modules = sorted(p.stem for p in (ROOT / "datalek" / stage).glob("*.py") if p.stem != "__init__")
+    assert [m for m in modules if not re.search(rf"\b{m}\b", text)] == []
