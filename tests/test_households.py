@@ -390,6 +390,19 @@ def _added_after(db, world, f):
     f["new"] = hh.add_member(db, world["dpo"], f["house"], relation=R.GUARDIAN, file_ref="V-1").id
 
 
+def _child_added_after(db, world, f):
+    _safe(db, world, f)
+    f["new"] = hh.add_member(db, world["dpo"], f["house"], relation=R.CHILD, file_ref="C-1002",
+                             birth_date=date(2016, 6, 1)).id  # fmt: skip
+
+
+def _judged_again_after_adding(db, world, f):
+    _added_after(db, world, f)
+    _safe(db, world, f)
+
+
+ABOUT_NEWCOMER = "gaat ook over persoon"
+
 GATE = {
     # (set-up, member, allowed, the reason or a part of it)
     "no-judgement": (lambda *a: None, "p1", False, FIRST),
@@ -402,6 +415,16 @@ GATE = {
     "parent-without-gezag": (_safe, "p3", False, "Ouder zonder gezag"),
     "under-12-no-own-letter": (_safe, "c9", False, "Jonger dan 12"),
     "added-after-the-judgement": (_added_after, "new", False, "opnieuw"),
+    "added-after-names-the-judgement-not-considering-them": (
+        _added_after,
+        "new",
+        False,
+        "niet over deze persoon",
+    ),
+    "others-not-blocked-by-a-newcomer": (_added_after, "p1", True, ""),
+    "young-person-not-blocked-by-a-new-sibling": (_child_added_after, "c14", True, ""),
+    "parents-letter-about-a-new-child-waits": (_child_added_after, "p1", False, ABOUT_NEWCOMER),
+    "newcomer-after-a-new-judgement": (_judged_again_after_adding, "new", True, ""),
     "unknown": (_safe, "nobody", False, "staat niet op de lijst"),
     "parent-with-gezag": (_safe, "p1", True, ""),
     "14-year-old": (_safe, "c14", True, ""),

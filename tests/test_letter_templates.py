@@ -251,3 +251,38 @@ def test_the_preview_of_an_unsaved_body_shows_its_errors():
     with pytest.raises(InvalidInput) as refused:
         letter_templates.preview(broken, ORG)
     assert "titel" in refused.value.errors["body"]
+
+
+# --- which fields a reader's template has: one function, used by the screen ---------------------
+
+READERS = sorted(Addressee, key=lambda a: a.value)
+
+
+@pytest.mark.parametrize("reader", READERS, ids=str)
+def test_fields_say_which_placeholders_a_readers_template_has_and_which_must_be_in(reader):
+    fields = letter_templates.fields(reader)
+    names = [f.name for f in fields]
+    assert ("uw_kind" in names) is (reader is Addressee.PARENTS)
+    assert set(names) == set(letter_templates.PLACEHOLDERS) - ({"uw_kind"} - set(names))
+    young = letter_texts.text_reader(reader).young
+    needed = {f.name for f in fields if f.obligatory}
+    assert needed == set(letter_templates.OBLIGATORY) | (set() if young else {"klacht"})
+    assert all(f.meaning == letter_templates.PLACEHOLDERS[f.name] for f in fields)
+
+
+@pytest.mark.parametrize("reader", READERS, ids=str)
+def test_the_check_asks_exactly_for_the_obligatory_fields(reader):
+    body = letter_texts.builtin_body(reader, letter_texts.default_form(reader))
+    for field in letter_templates.fields(reader):
+        if "{" + field.name + "}" not in body:
+            continue
+        message = letter_templates.check(reader, body.replace("{" + field.name + "}", "")).get("body", "")
+        assert ("{" + field.name + "}" in message) is field.obligatory, field.name
+
+
+def test_the_screen_asks_the_core_which_fields_a_reader_has():
+    from pathlib import Path
+
+    screen = (Path(__file__).resolve().parents[1] / "ui" / "letter_templates_view.py").read_text()
+    assert "letter_templates.fields(" in screen
+    assert "OBLIGATORY" not in screen and '"uw_kind"' not in screen and '"klacht"' not in screen

@@ -119,6 +119,13 @@ def _letters(incident: Incident, house: Household, statuses: dict[int, MemberSta
                 )
                 letter_view.refused(p)
             letter_id = letter_view.made_letter(p) if s.may_make else None
+            if letter_id is None and s.may_make and s.notice is None and s.letters:
+                earlier = s.letters[-1]  # made in an earlier session: its sending can be recorded
+                st.caption(
+                    f"Brief gemaakt op {clock.format_local(earlier.made_at)}. Download hem opnieuw "
+                    "onder 'Gemaakte brieven'."
+                )
+                letter_id = earlier.id
             if letter_id is not None and s.notice is None:
                 letter_view.sent_form(p, letter_id, group=False)
             else:

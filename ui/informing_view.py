@@ -1,7 +1,8 @@
 """Betrokkenen informeren (issue #15): the letter's shared parts, then two ways to inform, both
 usable for one incident: per person and per family (``ui.household_view``), or by groups with
 counts for a large incident (``ui.informing_groups``); the public notice (art. 34(3)(c) AVG),
-and below it all, what was recorded as informed (``ui.notice_history``)."""
+and below it all, the letters made, to download again (``ui.made_letters_view``), and what was
+recorded as informed (``ui.notice_history``)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from datalek.actions import documents, households, informing, letters, sending
 from datalek.actions.addressees import Addressee
 from datalek.handling.decisions import Decision, Inform
 from datalek.models import Actor, Incident
-from ui import household_view, informing_groups, letter_view, notice_history
+from ui import household_view, informing_groups, letter_view, made_letters_view, notice_history
 from ui.callbacks import act
 from ui.forms import field_error, form_errors
 from ui.letter_view import FILE_NAMES  # noqa: F401 - every kind of reader's file name, for callers
@@ -99,4 +100,5 @@ def render(actor: Actor, incident: Incident, decision: Decision | None) -> None:
         )
     # Below the forms: what a form records is added here, so the form (and its message) stays
     # where it was on the screen.
+    made_letters_view.render(incident.id, incident.reference, list(made.values()))
     notice_history.render(incident.id, overview, made)

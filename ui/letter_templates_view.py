@@ -123,19 +123,14 @@ def _current_caption(
 
 
 def _fields(reader: Addressee) -> None:
-    """The placeholders this reader's text may use; the ones ``check`` asks for marked."""
-    needed = set(letter_templates.OBLIGATORY) | (set() if reader.young else {"klacht"})
-    shown = {
-        name: meaning
-        for name, meaning in letter_templates.PLACEHOLDERS.items()
-        if name != "uw_kind" or reader is Addressee.PARENTS
-    }
+    """The placeholders this reader's text may use; the ones the check asks for marked."""
+    shown = letter_templates.fields(reader)
     st.markdown("**Velden die je in de tekst kunt zetten**")
     st.dataframe(
         {
-            "Veld": [f"{{{name}}}" for name in shown],
-            "Wat Datalek invult": list(shown.values()),
-            "Moet erin": ["ja" if name in needed else "nee" for name in shown],
+            "Veld": [f"{{{field.name}}}" for field in shown],
+            "Wat Datalek invult": [field.meaning for field in shown],
+            "Moet erin": ["ja" if field.obligatory else "nee" for field in shown],
         },
         hide_index=True,
         width="stretch",

@@ -12,7 +12,7 @@ from datalek.accounts.downloads import Download
 from datalek.accounts.permissions import Action, IncidentRef
 from datalek.actions import informing, letters, sending
 from datalek.actions.addressees import Addressee
-from datalek.actions.informing import Channel
+from datalek.actions.notices import Channel
 from ui import downloads
 from ui.callbacks import act
 from ui.forms import field_error, form_errors
@@ -70,7 +70,8 @@ def parts(incident_id: int, prefill: dict[Addressee, letters.LetterText]) -> Non
             st.text_area(reader.label, key=key, max_chars=letters.MAX_TEXT)
 
 
-def _files(made: sending.MadeLetter, name: str, merge: bool) -> dict[str, Download]:
+def files(made: sending.MadeLetter, name: str, merge: bool) -> dict[str, Download]:
+    """The files of a letter made: DOCX and text, for a group letter also the mail-merge DOCX."""
     files = {
         "docx": Download(f"{name}.docx", DOCX, made.letter.to_docx()),
         "txt": Download(f"{name}.txt", "text/plain; charset=utf-8", made.letter.to_text().encode()),
@@ -91,7 +92,7 @@ def make(incident_id: int, reader: Addressee, prefix: str, name: str, member_id:
         )
         offered = {
             fmt: downloads.offer(db, who, Action.MAKE_LETTER, IncidentRef(incident_id), file)
-            for fmt, file in _files(made, name, merge=member_id is None).items()
+            for fmt, file in files(made, name, merge=member_id is None).items()
         }
         state[prefix + "letter"] = (made.letter.title, made.letter.to_text(), offered, made.id)
 

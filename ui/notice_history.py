@@ -10,8 +10,8 @@ from datetime import date
 import streamlit as st
 
 from datalek import clock
-from datalek.actions import informing
-from datalek.actions.sending import MadeLetter
+from datalek.actions import informing, notices
+from datalek.actions.made_letters import MadeLetter
 from ui.callbacks import act
 from ui.forms import field_error, form_errors, md_escape
 from ui.once import OnceForm, withdraw_form
@@ -21,7 +21,7 @@ state = st.session_state
 _WAS = {
     "people_count": lambda v: str(v),
     "informed_on": lambda v: f"{date.fromisoformat(v):%d-%m-%Y}",
-    "channel": lambda v: informing.Channel(v).label.lower(),
+    "channel": lambda v: notices.Channel(v).label.lower(),
 }
 HASH_SHOWN = 12
 
@@ -39,13 +39,13 @@ def _fix(incident_id: int, notice_id: int, key: str) -> None:
     act(
         form.prefix + "errors",
         "De correctie is opgeslagen. De oude gegevens blijven bewaard.",
-        lambda db, who: informing.correct_notice(
+        lambda db, who: notices.correct_notice(
             db,
             who,
             notice_id,
             form.get(key, "count"),
             form.get(key, "on"),
-            informing.Channel(form.get(key, "channel")) if form.get(key, "channel") else None,
+            notices.Channel(form.get(key, "channel")) if form.get(key, "channel") else None,
             form.get(key, "reason", ""),
         ),
         once=(form, key),
@@ -57,12 +57,12 @@ def _drop(incident_id: int, notice_id: int, key: str) -> None:
     act(
         form.prefix + "errors",
         "De regel is ingetrokken. Hij telt niet meer mee, maar blijft zichtbaar.",
-        lambda db, who: informing.withdraw_notice(db, who, notice_id, form.get(key, "reason", "")),
+        lambda db, who: notices.withdraw_notice(db, who, notice_id, form.get(key, "reason", "")),
         once=(form, key),
     )
 
 
-def line(notice: informing.Notice, made: dict[int, MadeLetter]) -> str:
+def line(notice: notices.Notice, made: dict[int, MadeLetter]) -> str:
     text = (
         f"Geïnformeerd: {notice.recipient.label}, {notice.people_count} op "
         f"{notice.informed_on:%d-%m-%Y} ({notice.channel.label.lower()})."
@@ -82,7 +82,7 @@ def line(notice: informing.Notice, made: dict[int, MadeLetter]) -> str:
     return text
 
 
-def _reasons(notice: informing.Notice) -> None:
+def _reasons(notice: notices.Notice) -> None:
     for fix in notice.corrections:
         if fix.field in _WAS:
             st.caption(
@@ -118,11 +118,11 @@ def render(incident_id: int, overview: informing.Overview, made: dict[int, MadeL
             )
 
 
-def _fix_form(incident_id: int, notice: informing.Notice) -> None:
+def _fix_form(incident_id: int, notice: notices.Notice) -> None:
     form = _fixing(incident_id, notice.id)
     errors = state.get(form.prefix + "errors")
     form_errors(errors)
-    channels = [c.value for c in informing.Channel]
+    channels = [c.value for c in notices.Channel]
     with st.form(form.field("form"), enter_to_submit=False):
         st.markdown("**Corrigeren** (de oude gegevens blijven bewaard)")
         field_error(errors, "form")
@@ -143,7 +143,7 @@ def _fix_form(incident_id: int, notice: informing.Notice) -> None:
                 channels,
                 index=channels.index(notice.channel.value),
                 key=form.field("channel"),
-                format_func=lambda v: informing.Channel(v).label,
+                format_func=lambda v: notices.Channel(v).label,
                 filter_mode=None,
                 placeholder="Kies",
             )

@@ -26,6 +26,7 @@ from sqlite_utils import Database
 from datalek import clock, store
 from datalek.accounts import audit
 from datalek.accounts.permissions import Action, IncidentRef, require
+from datalek.actions import informing_gaps  # noqa: F401 - adds the list's check to closing
 from datalek.actions.addressees import Addressee, AgeBand, Concern, ParentsWithheld, Relation
 from datalek.actions.corrections import MAX_REASON, NOTHING_CHANGED, reason_errors
 from datalek.actions.household_rules import (

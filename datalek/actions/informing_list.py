@@ -2,10 +2,13 @@
 every change of them, each family's safety judgements, and the one gate every letter to a person
 passes (``InformingList.may_make_letter``). Written by ``datalek.actions.households``.
 
-The gate, in order: the person must be on the list; the family's safety must be judged (again,
-when someone was added to it after the last judgement); a flagged person never gets a letter,
-whatever the rules or a deviation say; a postponed family waits until it is judged safe; and
-the rules (``datalek.actions.recipients``) must give the person a letter on the date of informing.
+The gate, in order: the person must be on the list; the family's safety must be judged; a
+flagged person never gets a letter, whatever the rules or a deviation say; a person put on the
+list after the latest judgement waits until the family is judged again (that judgement did not
+consider them); a postponed family waits until it is judged safe; the rules
+(``datalek.actions.recipients``) must give the person a letter on the date of informing; and a
+letter about a person the judgement did not consider (the parents' letter about a child added
+later) waits too. The other members are not held up by a newcomer.
 """
 
 from __future__ import annotations
@@ -27,6 +30,14 @@ from datalek.store import households as sql
 FLAGGED = household_rules.FLAGGED
 FIRST_QUESTION = "Beantwoord eerst de veiligheidsvraag voor dit gezin."
 JUDGE_AGAIN = "Er is iemand aan dit gezin toegevoegd na de veiligheidsvraag. Beantwoord de vraag opnieuw."
+NOT_JUDGED = (
+    "Deze persoon is na de veiligheidsvraag aan het gezin toegevoegd. Die vraag ging nog niet over "
+    "deze persoon. Beantwoord de vraag opnieuw voor dit gezin."
+)
+ABOUT_NOT_JUDGED = (
+    "Deze brief gaat ook over persoon {ids}, na de veiligheidsvraag aan het gezin toegevoegd. "
+    "Beantwoord de vraag opnieuw voor dit gezin."
+)
 REMOVED = "Deze persoon is van de lijst gehaald."
 NOT_ON_LIST = "Deze persoon staat niet op de lijst van deze melding."
 NOTHING_BY_RULE = "Volgens het voorstel krijgt deze persoon geen bericht"
@@ -157,6 +168,17 @@ class Household:
     def flagged(self) -> frozenset[int]:
         return self.judgement.flagged if self.judgement else frozenset()
 
+    @property
+    def not_judged(self) -> frozenset[int]:
+        """The persons put on the list after the latest safety judgement: it did not consider
+        them, so no letter to or about them until the family is judged again."""
+        judged = self.judgement
+        if judged is None:
+            return frozenset(m.id for m in self.members)
+        return frozenset(
+            m.id for m in self.members if m.recorded_at is not None and m.recorded_at > judged.recorded_at
+        )
+
     def proposals(self, on: date) -> list[recipients.Proposal]:
         return recipients.propose([m.member() for m in self.members], on, self.flagged)
 
@@ -206,8 +228,9 @@ class InformingList:
             return False, FIRST_QUESTION
         if record.id in judgement.flagged:
             return False, FLAGGED
-        if record.recorded_at is not None and record.recorded_at > judgement.recorded_at:
-            return False, JUDGE_AGAIN
+        newcomers = house.not_judged
+        if record.id in newcomers:
+            return False, NOT_JUDGED
         if judgement.postponed:
             return (
                 False,
@@ -216,6 +239,8 @@ class InformingList:
         proposal = next(p for p in house.proposals(on) if p.member_id == member_id)
         if not proposal.receives:
             return False, f"{NOTHING_BY_RULE}. {proposal.rule}."
+        if about := sorted(set(proposal.about) & newcomers):
+            return False, ABOUT_NOT_JUDGED.format(ids=", ".join(map(str, about)))
         return True, ""
 
 

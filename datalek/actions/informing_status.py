@@ -17,7 +17,7 @@ from sqlite_utils import Database
 from datalek.actions import consequences, informing, informing_list
 from datalek.actions.addressees import Addressee
 from datalek.actions.informing import Notice
-from datalek.actions.informing_list import InformingList
+from datalek.actions.informing_list import Household, InformingList
 from datalek.actions.recipients import Proposal
 from datalek.models import LabelledEnum
 
@@ -66,16 +66,24 @@ class Standing:
     reason: str  # why not informed (yet), in Dutch; "" when informed or ready
 
 
+def family_day(house: Household, sent: dict[int, Notice], on: date) -> date:
+    """The day a family was informed (its first letter to a person on the list), else ``on``:
+    ages count on the day of informing, so a child who turned 12 after the family was informed
+    through the parents' letter does not need a letter of their own."""
+    return min((sent[m.id].informed_on for m in house.members if m.id in sent), default=on)
+
+
 def standings(listed: InformingList, notices: list[Notice], on: date) -> dict[int, Standing]:
-    """Per person on the list (not those taken off it): where they stand. ``notices``: the
-    incident's notices that count (withdrawn ones left out)."""
+    """Per person on the list (not those taken off it): where they stand, by the rules on the
+    family's day of informing (``family_day``). ``notices``: the incident's notices that count
+    (withdrawn ones left out)."""
     sent: dict[int, Notice] = {}
     for n in sorted(notices, key=lambda n: (n.informed_on, n.id or 0)):
         if n.member_id is not None:
             sent.setdefault(n.member_id, n)
     found: dict[int, Standing] = {}
     for house in listed.households:
-        proposals = {p.member_id: p for p in house.proposals(on)}
+        proposals = {p.member_id: p for p in house.proposals(family_day(house, sent, on))}
         judgement = house.judgement
         for member in house.members:
             proposal = proposals[member.id]

@@ -32,8 +32,10 @@ __all__ = [
     "OBLIGATORY",
     "PLACEHOLDERS",
     "Template",
+    "Field",
     "check",
     "current",
+    "fields",
     "history",
     "preview",
     "restore_builtin",
@@ -41,6 +43,30 @@ __all__ = [
 ]
 
 MAX_BODY = 10_000
+
+
+@dataclasses.dataclass(frozen=True)
+class Field:
+    """A placeholder a reader's template may hold: its name, what Datalek fills in (Dutch), and
+    whether ``check`` asks for it."""
+
+    name: str
+    meaning: str
+    obligatory: bool
+
+
+def fields(reader: Addressee) -> tuple[Field, ...]:
+    """The placeholders of ``reader``'s template, in the order of ``PLACEHOLDERS``: "{uw_kind}"
+    only in a letter to parents; every one of ``OBLIGATORY`` obligatory, and, for a reader who
+    is not young, the right to complain ("{klacht}") too. The one place that knows this: the
+    check and the templates screen both ask here."""
+    reader = letter_texts.text_reader(reader)
+    needed = set(OBLIGATORY) if reader.young else {*OBLIGATORY, "klacht"}
+    return tuple(
+        Field(name, meaning, name in needed)
+        for name, meaning in PLACEHOLDERS.items()
+        if name != "uw_kind" or reader is Addressee.PARENTS
+    )
 
 
 def check(reader: Addressee, body: str) -> dict[str, str]:
@@ -63,12 +89,13 @@ def check(reader: Addressee, body: str) -> dict[str, str]:
         problems.append("Een { of } staat los. Zet een veld altijd zo in de tekst: {advies}.")
     for name in dict.fromkeys(n for n in names if n not in PLACEHOLDERS):
         problems.append(f"{{{name}}} kennen we niet. Gebruik alleen de velden uit de lijst.")
-    needed = OBLIGATORY if reader.young else (*OBLIGATORY, "klacht")
-    for name in needed:
-        if name not in names:
-            problems.append(f"Zet {{{name}}} in de tekst: {PLACEHOLDERS[name]}.")
-    if "uw_kind" in names and reader is not Addressee.PARENTS:
-        problems.append("{uw_kind} hoort alleen in een brief aan ouders.")
+    own = fields(reader)
+    for field in own:
+        if field.obligatory and field.name not in names:
+            problems.append(f"Zet {{{field.name}}} in de tekst: {field.meaning}.")
+    allowed = {field.name for field in own}
+    for name in dict.fromkeys(n for n in names if n in PLACEHOLDERS and n not in allowed):
+        problems.append(f"{{{name}}} hoort alleen in een brief aan ouders.")
     if reader.young and (terms := readability.legal_terms(outside)):
         problems.append(
             "Gebruik in een brief aan een jongere geen wetsartikelen of juridische woorden: "

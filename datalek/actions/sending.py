@@ -18,8 +18,6 @@ Corrections and withdrawals: ``informing.correct_notice`` and ``informing.withdr
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlite_utils import Database
@@ -28,12 +26,21 @@ from datalek import clock, store
 from datalek.accounts import audit
 from datalek.accounts.organisations import from_row as organisation
 from datalek.accounts.permissions import Action, IncidentRef, require
-from datalek.actions import informing, informing_list, letter_templates, letter_texts, letters
+from datalek.actions import informing, informing_list, letter_templates, letters
 from datalek.actions.addressees import Addressee
 from datalek.actions.household_rules import PURGED
-from datalek.actions.informing import Channel, Notice
-from datalek.actions.informing_status import InformState, Standing, standings
-from datalek.actions.letters import Letter, LetterText
+from datalek.actions.informing_status import InformState
+from datalek.actions.letters import LetterText
+from datalek.actions.made_letters import (  # noqa: F401 - read through here too
+    MadeLetter,
+    MemberStatus,
+    from_row,
+    letters_made,
+    member_status,
+    read_letter,
+    stored_letter,
+)
+from datalek.actions.notices import Channel, Notice
 from datalek.actions.recipients import Proposal
 from datalek.models import Actor, InvalidInput
 from datalek.store import accounts as account_sql
@@ -51,21 +58,10 @@ __all__ = [
     "member_status",
     "read_letter",
     "record_sent",
+    "stored_letter",
 ]
 
 MAX_PEOPLE = 10_000_000
-
-
-@dataclass(frozen=True)
-class MadeLetter:
-    id: int
-    incident_id: int
-    member_id: int | None  # None: a letter to a recipient group
-    reader: Addressee
-    template_version: int
-    sha256: str
-    letter: Letter
-    made_at: datetime
 
 
 # --- making --------------------------------------------------------------------------------------
@@ -158,76 +154,6 @@ def make_letter(
     return MadeLetter(letter_id, incident_id, member_id, reader, template.version, letter.sha256, letter, now)
 
 
-# --- reading back --------------------------------------------------------------------------------
-
-
-def _heading(line: str) -> re.Pattern:
-    """A template's heading as a pattern: its placeholders may have become any text."""
-    parts = letters.PLACEHOLDER.split(line)
-    return re.compile(".*?".join(re.escape(p) for p in parts[::2]))
-
-
-def _trim(lines: list[str]) -> list[str]:
-    while lines and not lines[-1]:
-        lines = lines[:-1]
-    return lines
-
-
-def read_letter(text: str, template_body: str, reference: str, version: int) -> Letter:
-    """The letter as made, from its stored text and the template it came from: the template
-    says whether there is a salutation and which lines are headings. Always
-    ``read_letter(...).to_text() == text``: a text that cannot be read so becomes its title and
-    one part with the rest."""
-    lines = text.rstrip("\n").split("\n")
-    rest = "\n".join(lines[4:])
-    plain = Letter(lines[0], "", [("", rest)] if rest else [], reference, version)
-    template = template_body.strip("\n").split("\n")
-    if template[0].startswith("# "):
-        template = template[1:]
-    first = next((i for i, t in enumerate(template) if t.startswith("## ")), len(template))
-    patterns = [_heading(t[3:].strip()) for t in template[first:] if t.startswith("## ")]
-    start, salutation = 4, ""
-    if any(t.strip() for t in template[:first]) and len(lines) > 5 and lines[5] == "":
-        start, salutation = 6, lines[4]
-    sections: list[tuple[str, list[str]]] = [("", [])]
-    k = 0
-    for j in range(start, len(lines)):
-        after_blank = j == start or lines[j - 1] == ""
-        found = next(
-            (p for p in range(k, len(patterns)) if after_blank and patterns[p].fullmatch(lines[j])), None
-        )
-        if found is None:
-            sections[-1][1].append(lines[j])
-        else:
-            sections.append((lines[j], []))
-            k = found + 1
-    parts = [(heading, "\n".join(_trim(body))) for heading, body in sections]
-    read = Letter(lines[0], salutation, [(h, t) for h, t in parts if h or t], reference, version)
-    return read if read.to_text() == text else plain
-
-
-def _made(row: dict) -> MadeLetter:
-    reader = Addressee(row["reader"])
-    body = row["template_body"] or letter_texts.builtin(reader).body
-    letter = read_letter(row["text"], body, row["reference"], row["template_version"])
-    return MadeLetter(
-        row["id"],
-        row["incident_id"],
-        row["member_id"],
-        reader,
-        row["template_version"],
-        row["sha256"],
-        letter,
-        clock.from_iso(row["made_at"]),
-    )
-
-
-def letters_made(db: Database, actor: Actor, incident_id: int) -> list[MadeLetter]:
-    """Every letter made for the incident, in the order made."""
-    require(db, actor, Action.READ_INFORMING, IncidentRef(incident_id))
-    return [_made(r) for r in sql.letters(db, incident_id)]
-
-
 # --- sending, on record --------------------------------------------------------------------------
 
 
@@ -317,41 +243,3 @@ def record_sent(
             member_id=member_id,
         )  # fmt: skip
     return Notice(reader, count, sent_on, channel, notice_id, member_id=member_id, letter_id=letter_id)
-
-
-# --- each person's standing ----------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class MemberStatus:
-    """Per person on the list: the proposal, may a letter be made (and why not), the letters
-    made, the standing notice (sent when and how), and where the person stands, with the
-    reason when not informed (postponed, flagged, no letter by the rules or the FG's choice)."""
-
-    member_id: int
-    household_id: int
-    proposal: Proposal
-    may_make: bool
-    why_not: str
-    letters: tuple[MadeLetter, ...]
-    notice: Notice | None
-    state: InformState
-    reason: str
-
-
-def _status(standing: Standing, made: tuple[MadeLetter, ...]) -> MemberStatus:
-    s = standing
-    return MemberStatus(
-        s.member_id, s.household_id, s.proposal, s.may_make, s.why_not, made, s.notice, s.state, s.reason
-    )
-
-
-def member_status(db: Database, actor: Actor, incident_id: int, on: date) -> dict[int, MemberStatus]:
-    """Per person on the incident's list (by id), on the date of informing ``on``."""
-    require(db, actor, Action.READ_INFORMING, IncidentRef(incident_id))
-    made: dict[int, list[MadeLetter]] = {}
-    for letter in (_made(r) for r in sql.letters(db, incident_id)):
-        if letter.member_id is not None:
-            made.setdefault(letter.member_id, []).append(letter)
-    found = standings(informing_list.load(db, incident_id), informing.load(db, incident_id).notices, on)
-    return {member_id: _status(s, tuple(made.get(member_id, ()))) for member_id, s in found.items()}

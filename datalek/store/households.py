@@ -145,3 +145,24 @@ def postponements_due(db: Database, org_ids: list[int], day: str) -> list[dict]:
     """The open postponements whose review date (ISO) is ``day`` or earlier."""
     marks = ", ".join("?" for _ in org_ids) or "NULL"
     return _rows(db, _POSTPONED.format(marks=marks, due="AND s.review_on <= ?"), [*org_ids, day])
+
+
+def incident_postponements(db: Database, incident_id: int) -> list[dict]:
+    """The incident's families whose latest safety judgement postpones their messages, soonest
+    review first (household_id, label, review_on): what keeps the incident from closing."""
+    return _rows(
+        db,
+        """SELECT h.id AS household_id, h.label, s.review_on
+           FROM household_safety s JOIN households h ON h.id = s.household_id
+           WHERE s.incident_id = ? AND s.postponed = 1
+             AND s.id = (SELECT max(x.id) FROM household_safety x WHERE x.household_id = s.household_id)
+           ORDER BY s.review_on, h.id""",
+        [incident_id],
+    )
+
+
+def count_listed(db: Database, incident_id: int) -> int:
+    """How many persons are on the incident's informing list (those taken off it not counted)."""
+    return db.execute(
+        "SELECT count(*) FROM household_members WHERE incident_id = ? AND removed_at IS NULL", [incident_id]
+    ).fetchone()[0]

@@ -4,7 +4,11 @@ parent (a violent ex-partner) and postpones: no letter can be made and the postp
 shown. She resolves it (not postponed, the parent stays flagged, with a reason), makes the
 letters, downloads the 14-year-old's DOCX and the parent's text (the young person's letter
 says "je" and no "AVG"), and records both as sent, the first with a double click. After a
-reload: exactly two letters sent, and the flagged parent "geen bericht (veiligheid)"."""
+reload: exactly two letters sent, and the flagged parent "geen bericht (veiligheid)". While the
+family is postponed, and while a person is still to inform, the "Afronden" tab says so. After
+the reload (a new session) the mother's letter is listed under "Gemaakte brieven" and
+downloaded again: the same text, byte for byte, as it was made and as it is stored; a letter
+whose stored text was changed afterwards is shown with an error and offers nothing."""
 
 from __future__ import annotations
 
@@ -165,6 +169,15 @@ def _row(page, incident_id: int, house: int, member_id: int) -> str:
     return table.locator("tr").filter(has_text=re.compile(rf"^Persoon {member_id} ")).inner_text()
 
 
+def _closing_says(page, text: str) -> None:
+    """The "Afronden" tab lists ``text`` among what is still needed; back to informing after."""
+    open_tab(page, "Afronden")
+    page.get_by_text("Nog nodig voor het register voordat je kunt afronden").wait_for()
+    page.locator("[data-testid=stMarkdownContainer] li", has_text=text).first.wait_for()
+    open_tab(page, "Betrokkenen informeren")
+    page.get_by_role("heading", name="Per persoon en gezin").wait_for()
+
+
 def test_the_fg_informs_a_family_safely_and_on_record(page, server, seeded, decided):
     i = decided.id
     sign_in(page, server.url, "dpo@test.invalid")
@@ -190,6 +203,7 @@ def test_the_fg_informs_a_family_safely_and_on_record(page, server, seeded, deci
     expect(page.get_by_role("button", name="Maak de brief")).to_have_count(0)
     assert "geen bericht (veiligheid)" in _row(page, i, house, father)
     assert f"Uitgesteld tot {review:%d-%m-%Y}" in _row(page, i, house, mother)
+    _closing_says(page, f"Informeren van 1 gezin is uitgesteld tot {review:%d-%m-%Y}: beslis eerst")
 
     # 3. Resolved: not postponed; the father stays flagged (the form starts from the flags).
     _safety(page, False, REASON_SAFE)
@@ -205,6 +219,7 @@ def test_the_fg_informs_a_family_safely_and_on_record(page, server, seeded, deci
     )
     text = "\n".join(p.text for p in word.paragraphs)
     assert re.search(r"\bje\b", text) and "AVG" not in text and "Hoi," in text
+    _closing_says(page, "nog niet geïnformeerd")  # the mother is still to inform
     _sent(page, _box(page, i, c14), double=True)  # a double click records once
     wait_until(
         page, lambda: len(_query(server, "SELECT id FROM subject_notices WHERE member_id = ?", [c14])) == 1
@@ -233,3 +248,32 @@ def test_the_fg_informs_a_family_safely_and_on_record(page, server, seeded, deci
     assert len(lines) == 2 and all("Brief: sjabloon versie 0, controlecode " in line for line in lines)
     assert len(_query(server, "SELECT id FROM subject_notices WHERE incident_id = ?", [i])) == 2
     dutch_only(page, names=("Reporter",))
+
+    # 6. The mother's letter again, in this new session: rebuilt from the stored text.
+    [(letter_id, stored)] = _query(
+        server, "SELECT id, text FROM letters WHERE member_id = ? ORDER BY id", [mother]
+    )
+    again = page.locator(f".st-key-inf{i}_made{letter_id}_box")
+    expect(again).to_contain_text(f"Persoon {mother}, brief voor ouders of voogd met gezag")
+    expect(again).to_contain_text("de tekst van Datalek (versie 0)")
+    again.get_by_role("button", name="Opnieuw downloaden").click()
+    settle(page)
+    link = again.get_by_role("link", name="Download als tekst (voor e-mail)")
+    link.wait_for()
+    assert _download(page, link).read_text("utf-8") == letter == stored
+    word = again.get_by_role("link", name="Download als Word (DOCX)")
+    paragraphs = [p.text for p in docx.Document(io.BytesIO(_download(page, word).read_bytes())).paragraphs]
+    assert "Beste ouder of verzorger," in paragraphs and f"Ons kenmerk: {decided.reference}" in paragraphs
+
+    # 7. A letter whose stored text was changed afterwards no longer matches its SHA-256: the
+    # screen says so and offers nothing.
+    [(young_id,)] = _query(server, "SELECT id FROM letters WHERE member_id = ?", [c14])
+    with store.unit(server.db_path) as db, store.write(db):
+        db.execute("UPDATE letters SET text = text || 'Extra.' WHERE id = ?", [young_id])
+    page.reload()
+    settle(page)
+    _informing(page, decided.reference)
+    altered = page.locator(f".st-key-inf{i}_made{young_id}_box")
+    expect(altered.locator("[data-testid=stAlertContentError]")).to_contain_text("SHA-256")
+    expect(altered.get_by_role("button", name="Opnieuw downloaden")).to_have_count(0)
+    expect(page.locator(f".st-key-inf{i}_made{letter_id}_box").get_by_role("button")).to_have_count(1)

@@ -1,13 +1,17 @@
 """The organisation's letter text in Chromium (issue #15, part I): the FG adds a sentence to the
 adult's letter on the FG-team page, previews it, saves it, reloads the page and finds version 1
-with her sentence; a letter made afterwards for an adult of a decided incident holds it."""
+with her sentence; a letter made afterwards for an adult of a decided incident, through the path
+the informing screen uses (``sending.make_letter``), holds it and is kept with version 1."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from playwright.sync_api import expect
 
 from datalek import store
-from datalek.actions import documents, informing, letter_texts
+from datalek.actions import documents, informing, letter_texts, sending
 from datalek.actions.addressees import Addressee, AddressForm
 from datalek.handling import assessment, decisions, incidents, prefill
 from datalek.handling.decisions import DecisionInput, Inform
@@ -53,10 +57,14 @@ def decided(tmp_path_factory):
 
 
 def _letter_text(db_path, world, incident) -> tuple[str, int]:
+    """Make and keep the adult's letter as the informing screen does; what is stored: its text
+    and the template version (read back from the ``letters`` row, not from the made object)."""
     with store.unit(db_path) as db:
         text = documents.letter_prefill(db, world["dpo"], incident.id, Addressee.PERSON)
-        letter = documents.letter_for(db, world["dpo"], incident.id, Addressee.PERSON, text)
-    return letter.to_text(), letter.template_version
+        made = sending.make_letter(db, world["dpo"], incident.id, Addressee.PERSON, text)
+        row = db.execute("SELECT text, template_version FROM letters WHERE id = ?", [made.id]).fetchone()
+    assert (row[0], row[1]) == (made.letter.to_text(), made.template_version)
+    return row[0], row[1]
 
 
 def test_the_fg_edits_previews_and_saves_the_adult_letter_and_letters_follow_it(decided, page):
@@ -68,8 +76,8 @@ def test_the_fg_edits_previews_and_saves_the_adult_letter_and_letters_follow_it(
     open_page(page, "FG-team")
     area = page.get_by_label(LABEL, exact=True)
     builtin = letter_texts.builtin_body(Addressee.PERSON, AddressForm.U)
-    assert area.input_value() == builtin  # the adult's letter, in "u", is the one shown first
     page.get_by_text("Dit is de tekst van Datalek.").wait_for()
+    expect(area).to_have_value(builtin)  # the adult's letter, in "u", is the one shown first
     area.fill(builtin.replace("{advies}", "{advies}\n" + SENTENCE))
 
     page.get_by_role("button", name="Voorbeeld bekijken").click()
@@ -87,7 +95,7 @@ def test_the_fg_edits_previews_and_saves_the_adult_letter_and_letters_follow_it(
     page.reload()
     settle(page)
     page.get_by_text("Versie 1 van Gemeente Test", exact=False).wait_for(timeout=20000)
-    assert SENTENCE in page.get_by_label(LABEL, exact=True).input_value()
+    expect(page.get_by_label(LABEL, exact=True)).to_have_value(re.compile(re.escape(SENTENCE)))
     dutch_only(page, names=("Dpo",))
 
     after, version = _letter_text(srv.db_path, world, incident)

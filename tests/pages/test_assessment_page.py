@@ -87,7 +87,8 @@ def test_a_deviating_decision_needs_its_own_motivation(opened, db_path):
 def test_closing_lists_what_the_register_still_needs(opened):
     at, incident = opened
     markdown = " ".join(m.value for m in at.markdown)
-    assert "De feiten (beoordeling) zijn nog niet vastgelegd." in markdown
+    # each gap is escaped Markdown (a family's label in a gap is the FG's own text)
+    assert r"De feiten \(beoordeling\) zijn nog niet vastgelegd\." in markdown
 
 
 # --- the moment of awareness and the timeline in the facts form ---------------------------------

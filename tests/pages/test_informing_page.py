@@ -23,7 +23,7 @@ from datalek import clock, store
 from datalek.actions import households as hh
 from datalek.actions import informing, recipients, sending
 from datalek.actions.addressees import Addressee, Concern, Relation
-from datalek.actions.informing_list import FIRST_QUESTION, JUDGE_AGAIN
+from datalek.actions.informing_list import FIRST_QUESTION, JUDGE_AGAIN, NOT_JUDGED
 from datalek.handling import assessment, decisions, incidents, prefill
 from datalek.handling.decisions import DecisionInput, Inform
 from datalek.store import households as household_sql
@@ -336,7 +336,7 @@ def test_a_person_added_after_the_judgement_gets_no_letter_until_the_family_is_j
     at = opened(world, decided)
     assert JUDGE_AGAIN in [w.value for w in at.warning]
     assert not has_button(at, f"inf{decided.id}_m{guardian}_make")
-    assert JUDGE_AGAIN in [plain(c.value) for c in at.caption]  # said where the guardian's letter would be
+    assert NOT_JUDGED in [plain(c.value) for c in at.caption]  # said where the guardian's letter would be
     assert persons(at)[f"Persoon {guardian} · dossier V-1"]["Status"] == "Wacht op de veiligheidsvraag"
     s = f"inf{decided.id}_h{f['house']}_safety_"
     at.radio(key=field(at, s, "postponed")).set_value("no")
