@@ -20,6 +20,7 @@ from datetime import date
 import numpy as np
 
 from datalek.insight import figures as fig
+from datalek.insight import informing_figures as informing
 from datalek.insight import stats
 from datalek.models import IncidentType, Nature
 from datalek.triage import RiskLevel
@@ -50,6 +51,11 @@ BLOCKS: dict[str, list[str]] = {
     "risk": [r.value for r in RiskLevel] + ["_none"],
     "people": list(fig.PEOPLE),
     "measure": [f"{k}|{s}" for k in MEASURE_KINDS for s in MEASURE_STATES],
+    # the yearly report's figures about informing (issue #15): persons and postponements
+    "persons": [""],
+    "reader": list(informing.READERS),
+    "postponed": [""],
+    "ended": list(informing.ENDED),
 }
 #: Flags: only their "yes" atom is an unknown (their "no" atom is never published, so it and
 #: the identity that fixes it drop out of the system).
@@ -79,6 +85,8 @@ IDENTITIES = [
     (("risk", BLOCKS["risk"]), BREACH),
     (("people", BLOCKS["people"]), BREACH),
     (("measure", BLOCKS["measure"]), [("M", "")]),
+    (("reader", BLOCKS["reader"]), [("persons", "")]),
+    (("ended", BLOCKS["ended"]), [("postponed", "")]),
 ]
 
 
@@ -205,6 +213,31 @@ def true_counts(db) -> dict[tuple, int]:
             state = "other"
         kind = "preventive" if m["kind"] == "preventive" else "other"
         counts[(m["year"], part, "measure", f"{kind}|{state}")] += 1
+    return informing_counts(db, counts)
+
+
+def informing_counts(db, counts: dict[tuple, int]) -> dict[tuple, int]:
+    """The persons informed per kind of reader (every notice that counts, sent by the day the
+    year is judged) and the postponements per way they ended, per part."""
+    for n in db.query(
+        """SELECT i.year, i.org_id, i.department, s.recipient, s.people_count, s.informed_on
+        FROM subject_notices s JOIN incidents i ON i.id = s.incident_id WHERE s.withdrawn_at IS NULL"""
+    ):
+        if n["informed_on"] <= min(TODAY, date(n["year"], 12, 31)).isoformat():
+            part = (n["org_id"], n["department"])
+            counts[(n["year"], part, "persons", "")] += n["people_count"]
+            counts[(n["year"], part, "reader", n["recipient"])] += n["people_count"]
+    for i in db.query("SELECT id, year, org_id, department FROM incidents"):
+        decided_not = db.execute(
+            "SELECT inform_subjects = 'no' FROM decisions WHERE incident_id = ?"
+            " ORDER BY decided_at DESC, id DESC LIMIT 1",
+            [i["id"]],
+        ).fetchone()
+        part = (i["org_id"], i["department"])
+        day = min(TODAY, date(i["year"], 12, 31))
+        for end in informing.ends(db, i["id"], day, bool(decided_not and decided_not[0])):
+            counts[(i["year"], part, "postponed", "")] += 1
+            counts[(i["year"], part, "ended", end)] += 1
     return counts
 
 

@@ -78,6 +78,7 @@ def test_the_narrative_comes_above_the_figures_then_charts_lessons_and_the_expla
         "Toelichting van de FG",
         "De cijfers in het kort",
         "Kerncijfers",
+        "Betrokkenen informeren: personen en uitstel",
         "Grafieken",
         "Lessen uit afgeronde incidenten",
         "Over de verborgen aantallen",

@@ -2,9 +2,10 @@
 report: "Verantwoording datalekken {jaar} — {organisatie}".
 
 In this order: the FG's narrative (above the figures), a paragraph of plain Dutch generated
-from the figures (``narrative.paragraph``), the key figures next to the year before, every
-chart as a picture (``chart_images``) with its numbers in a table under it, the lessons by
-theme with the FG's summaries, and what the hidden small numbers mean. Built from the same
+from the figures (``narrative.paragraph``), the key figures next to the year before and the
+figures about informing the people (``informing_figures``), every chart as a picture
+(``chart_images``) with its numbers in a table under it, the lessons by theme with the FG's
+summaries, and what the hidden small numbers mean. Built from the same
 protected figures as the dashboard and the other formats (``stats.dashboard``), so it says
 what they say; no personal data and no free text of an incident — the only texts are the
 FG's own, written for the board. Everything is text, tables and pictures that Word edits.
@@ -21,7 +22,7 @@ from datalek import store
 from datalek.accounts import audit
 from datalek.accounts.organisations import list_organisations
 from datalek.accounts.permissions import Action, OrgSelection, require
-from datalek.insight import chart_images, disclosure, narrative, stats
+from datalek.insight import chart_images, disclosure, informing_figures, narrative, stats
 from datalek.models import Actor
 
 MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -111,6 +112,10 @@ def docx(db: Database, actor: Actor, year: int, org_id: int | None, today: date 
         (f.label, f.shown, before.figures[code].shown if before else "-") for code, f in now.figures.items()
     ]
     _table(document, rows)
+    informed = informing_figures.figures(db, actor, year, org_id, today)
+    document.add_heading(informing_figures.TITLE, level=2)
+    document.add_paragraph(informing_figures.note(informed))
+    _table(document, [("Cijfer", str(year)), *informed.rows()])
 
     document.add_heading("Grafieken", level=2)
     pictures = chart_images.pngs(now.series, year, before.series if before else None)

@@ -17,11 +17,13 @@ from sqlite_utils import Database
 
 from datalek import clock
 from datalek.accounts import audit_trail
+from datalek.actions import informing_list
 from datalek.handling import moments
 from datalek.handling.decisions import DecisionInput, Inform, NotBreachReason, differences
 from datalek.insight import register_follow_up as follow_up
 from datalek.insight.register_follow_up import INFORMING_COLUMNS, WITHIN, Value
 from datalek.models import AwareBasis, IncidentType, Status
+from datalek.store import informing_record as informing_sql
 from datalek.store import moments as moments_sql
 from datalek.store import register as sql
 from datalek.triage import Advice, EnisaLevel, RiskLevel
@@ -104,6 +106,7 @@ DATE_COLUMNS = [
     "Besluit genomen",
     "Gemeld bij AP op",
     "Eerst geïnformeerd op",
+    "Laatst geïnformeerd op",
     "Afgerond op",
 ]
 
@@ -265,6 +268,8 @@ def entries(db: Database, found: list[dict]) -> list[dict[str, Value]]:
     value for every column (no permission check: callers check)."""
     ids = [r["id"] for r in found]
     extra = sql.actions_of(db, ids)
+    extra["lists"] = {i: informing_list.load(db, i) for i in informing_sql.with_households(db, ids)}
+    today = clock.today()
     changes = moments_sql.changes_of(db, ids)
     links = sql.linked(db, ids)
     audit = sql.audit_entries(db, ids, READS)
@@ -297,6 +302,6 @@ def entries(db: Database, found: list[dict]) -> list[dict[str, Value]]:
             | _decision(r)
             | follow_up.notifications(r, extra["notifications"][i], changes[i])
         )
-        entry |= follow_up.informing(i, extra) | _awareness(r, changes[i])
+        entry |= follow_up.informing(i, extra, today) | _awareness(r, changes[i])
         result.append({c: entry.get(c) for c in COLUMNS})
     return result

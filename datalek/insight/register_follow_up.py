@@ -3,8 +3,9 @@ the AP (references, kinds, late reasons, the verdict on the period), the informi
 betrokkenen (who, how many, when, how; postponements for safety; public notices) and the
 measures (owner, due date, status and the real date done). Used by ``register_entry``.
 
-The informing columns are ``INFORMING_COLUMNS``, filled by ``informing``: add a column of
-informing (per person, per household) there and in that function, nowhere else.
+The informing columns are ``INFORMING_COLUMNS``, filled by ``informing`` (the counts per
+person and family from ``register_informing``): add a column of informing there and in those
+functions, nowhere else.
 """
 
 from __future__ import annotations
@@ -13,9 +14,11 @@ from datetime import date, datetime
 
 from datalek import clock, regime
 from datalek.actions.addressees import Addressee
-from datalek.actions.informing import Channel
+from datalek.actions.informing import Notice
+from datalek.actions.informing_list import InformingList
 from datalek.actions.measures import MeasureKind, MeasureStatus
-from datalek.handling import moments
+from datalek.handling import delay, moments
+from datalek.insight import register_informing
 
 Value = str | int | datetime | date | None
 
@@ -28,7 +31,14 @@ INFORMING_COLUMNS = [
     "Betrokkenen geïnformeerd",
     "Aantal geïnformeerd",
     "Eerst geïnformeerd op",
+    "Laatst geïnformeerd op",
+    "Kanalen",
+    "Personen op de informeerlijst",
+    "Per soort lezer",
+    "Niet geïnformeerd, met reden",
+    "Uitstel per gezin (veiligheid)",
     "Uitstel (veiligheid)",
+    "Groepen en eerdere berichten",
     "Openbare mededeling",
 ]
 
@@ -62,7 +72,10 @@ def notifications(row: dict, notes: list[dict], changes: list[dict]) -> dict[str
             "Meldnummer AP": initial["ap_reference"],
             "Gemeld bij AP op": clock.from_iso(initial["submitted_at"]),
             WITHIN: "ja" if hours <= regime.CURRENT.period_hours else "nee",
-            "Reden vertraging": initial["late_reason"],
+            # with the kind the FG picked (handling.delay), when late
+            "Reden vertraging": delay.described(initial["late_reason"], row.get("delay_kind") or "")
+            if initial["late_reason"]
+            else "",
         }
     out["Aanvullingen en intrekking"] = "\n".join(later)
     return out
@@ -89,20 +102,15 @@ def _postponements(checks: list[dict]) -> list[str]:
     return lines
 
 
-def informing(i: int, extra: dict) -> dict[str, Value]:
-    """The ``INFORMING_COLUMNS``: who was informed (how many, when, how), the postponements
-    for safety and the public notices."""
-    notices = extra["notices"][i]
-    return {
-        "Betrokkenen geïnformeerd": "\n".join(
-            f"{Addressee(n['recipient']).label}: {n['people_count']} op {_day(n['informed_on'])} "
-            f"({Channel(n['channel']).label.lower()})"
-            for n in notices
-        ),
-        "Aantal geïnformeerd": sum(n["people_count"] for n in notices) if notices else None,
-        "Eerst geïnformeerd op": min(date.fromisoformat(n["informed_on"]) for n in notices)
-        if notices
-        else None,
+def informing(i: int, extra: dict, on: date) -> dict[str, Value]:
+    """The ``INFORMING_COLUMNS``: who was informed (per kind of reader, how many, when, how),
+    the persons on the informing list (informed, postponed, not informed and why, per kind of
+    reader; ``register_informing``), the postponements for safety of families and of groups,
+    the letters to groups and older notices, and the public notices. ``extra["lists"]`` holds
+    the informing list of the incidents that have one; ``on`` is the date of informing."""
+    notices = [Notice.from_row(n) for n in extra["notices"][i]]
+    listed = extra.get("lists", {}).get(i) or InformingList(i, ())
+    return register_informing.columns(listed, notices, on) | {
         "Uitstel (veiligheid)": "\n".join(_postponements(extra["checks"][i])),
         "Openbare mededeling": "\n".join(
             f"{_day(p['published_on'])}: {p['text']}" for p in extra["public"][i]
