@@ -4,10 +4,13 @@ import streamlit as st
 
 from datalek import clock, config, store
 from datalek.accounts import audit_trail
-from datalek.actions.addressees import Addressee
+from datalek.actions.addressees import Addressee, Relation
 from datalek.actions.informing import Channel
 from datalek.actions.measures import MeasureKind, MeasureStatus
 from datalek.handling.decisions import Inform
+from datalek.handling.delay import KINDS as DELAY_KINDS
+from datalek.handling.evidence_files import LABELS as EVIDENCE_KINDS
+from datalek.handling.lessons import LessonTheme
 from datalek.triage.advice import RiskLevel
 from ui import session
 
@@ -18,8 +21,14 @@ VALUE_LABELS = {
     "inform": Inform,
     "measure.status:status": MeasureStatus,
     "measure.add:kind": MeasureKind,
+    "measure.correct:kind": MeasureKind,
     "assessment.save:risk": RiskLevel,
     "decision.record:kind": {"breach": "datalek", "not_a_breach": "geen datalek"},
+    # issue #15 and #17: a family member's relation, what was learned, evidence, a late notification
+    "relation": Relation,
+    "lesson.record:theme": LessonTheme,
+    "evidence.attach:kind": EVIDENCE_KINDS,
+    "incident.delay_reason:kind": DELAY_KINDS,
 }
 
 

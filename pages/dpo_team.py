@@ -12,7 +12,7 @@ from datalek.accounts import invitations
 from datalek.accounts.organisations import list_organisations
 from datalek.accounts.users import dpo_team
 from datalek.models import InvalidInput
-from ui import letter_templates_view, reminder_settings, session
+from ui import figures_policy_view, letter_templates_view, processors_view, reminder_settings, session
 from ui.forms import field_error, md_escape
 
 
@@ -75,3 +75,5 @@ def render() -> None:
     if orgs:
         reminder_settings.render(actor, orgs)
         letter_templates_view.render(actor, orgs)
+        processors_view.render(actor, orgs)
+        figures_policy_view.render(actor, orgs)

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import io
 import math
+import shutil
 from datetime import UTC, datetime
 
 import numpy as np
@@ -35,9 +36,10 @@ from openpyxl import load_workbook
 from datalek import store
 from datalek.accounts import auth
 from datalek.demo import dataset
-from datalek.insight import annual_report, disclosure, stats
+from datalek.insight import annual_report, disclosure, figures_policy, informing_figures, stats
 from datalek.insight import figures as fig
 from datalek.insight.disclosure import Block, Count, Query
+from datalek.models import Actor
 from tests.disclosure_lattice import (
     MEDIANS,
     SHARES,
@@ -144,6 +146,21 @@ def from_xlsx(db, data: bytes, org, year: int, org_ids, name: str, names: dict) 
             (label, value) for label, value in rows if value != "skip" and label in known_labels(code, names)
         ]
         seen += bars(code, rows, year, parts, f"{name} xlsx", names)
+    return seen + from_informing_sheet(book, year, parts, name)
+
+
+def from_informing_sheet(book, year: int, parts: frozenset, name: str) -> list[Seen]:
+    """The sheet about informing (issue #15): persons per kind of reader, postponements per way
+    they ended, and their totals; the median is not a count."""
+    inf = informing_figures
+    atoms = {inf.PERSONS: ("persons", ""), inf.POSTPONEMENTS: ("postponed", "")}
+    atoms |= {f"{inf.PERSONS}: {label}": ("reader", key) for key, label in inf.READERS.items()}
+    atoms |= {f"{inf.POSTPONEMENTS}: {label}": ("ended", key) for key, label in inf.ENDED.items()}
+    seen = []
+    for label, value, *_ in book[inf.SHEET].iter_rows(min_row=2, values_only=True):
+        if label in atoms:
+            shown = None if value == stats.HIDDEN else value
+            seen.append(Seen(year, f"{name} xlsx {label}", parts, (atoms[label],), shown))
     return seen
 
 
@@ -185,12 +202,27 @@ def everything_seen(db, actor) -> tuple[list[Seen], list[tuple]]:
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    """The demo database (``python -m datalek demo``: 1000 incidents, three years, seed 1) and
-    everything its management account can see."""
+def demo_db(tmp_path_factory):
+    """The demo database (``python -m datalek demo``: 1000 incidents, three years, seed 1)."""
     path = tmp_path_factory.mktemp("derivation") / "demo.db"
     dataset.generate(str(path), 1000, 3, seed=1, now=NOW)
+    return path
+
+
+#: The default threshold, and one an FG set higher (``figures_policy``): more hidden, still none derivable.
+THRESHOLDS = [5, 10]
+
+
+@pytest.fixture(scope="module", params=THRESHOLDS, ids=[f"threshold{t}" for t in THRESHOLDS])
+def demo(demo_db, tmp_path_factory, request):
+    """Everything the demo's management account can see, with every organisation's threshold
+    set to ``request.param`` by the operator."""
+    path = tmp_path_factory.mktemp(f"derivation{request.param}") / "demo.db"
+    shutil.copyfile(demo_db, path)
     with store.unit(path) as db:
+        if request.param != disclosure.DEFAULT:
+            for (org_id,) in db.execute("SELECT id FROM organisations").fetchall():
+                figures_policy.set_threshold(db, Actor.cli(), org_id, request.param, "Strenger (test)")
         user = db.execute("SELECT id FROM users WHERE email = 'directie@demo.invalid'").fetchone()[0]
         actor = auth.actor_for(db, user)
         seen, medians = everything_seen(db, actor)

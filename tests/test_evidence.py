@@ -24,7 +24,7 @@ from starlette.testclient import TestClient
 from datalek import clock, store
 from datalek.accounts import audit, downloads, sessions
 from datalek.accounts.permissions import Action, IncidentRef, PermissionDenied
-from datalek.handling import evidence, incidents, retention
+from datalek.handling import evidence, evidence_files, incidents, retention
 from datalek.models import Actor, InvalidInput
 from tests.conftest import NOW, make_report
 from web.routes import routes
@@ -158,19 +158,19 @@ def test_an_outlook_message_is_refused_with_a_way_out(fresh_db, world, incident)
 
 @given(st.binary(max_size=200))
 def test_a_png_signature_makes_a_png_whatever_follows(tail):
-    assert evidence.sniff(b"\x89PNG\r\n\x1a\n" + tail).media_type == PNG_TYPE
+    assert evidence_files.sniff(b"\x89PNG\r\n\x1a\n" + tail).media_type == PNG_TYPE
 
 
 @given(st.text(max_size=200), st.sampled_from(["<svg", "<html", "<!doctype html", "<SCRIPT", "<?xml"]))
 def test_markup_is_never_accepted_as_text(text, tag):
-    assert evidence.sniff(("\n " + tag + text).encode()) is None
-    assert evidence.sniff((text + "\n" + tag + " x").encode()) is None or tag == "<?xml"
+    assert evidence_files.sniff(("\n " + tag + text).encode()) is None
+    assert evidence_files.sniff((text + "\n" + tag + " x").encode()) is None or tag == "<?xml"
 
 
 @given(st.binary(max_size=300))
 def test_whatever_is_accepted_is_one_of_the_allowed_types(content):
-    kind = evidence.sniff(content)
-    assert kind is None or kind in evidence.KINDS
+    kind = evidence_files.sniff(content)
+    assert kind is None or kind in evidence_files.KINDS
 
 
 # --- size, emptiness, names -------------------------------------------------------------------
@@ -222,13 +222,13 @@ def test_a_note_longer_than_the_limit_is_refused_next_to_the_note(fresh_db, worl
     ],
 )
 def test_the_file_name_is_cleaned(uploaded, kept):
-    assert evidence.clean_name(uploaded, evidence.sniff(PNG)) == kept
+    assert evidence_files.clean_name(uploaded, evidence_files.sniff(PNG)) == kept
 
 
 @given(st.text(max_size=400))
 def test_a_cleaned_name_is_never_a_path_nor_holds_control_characters(name):
-    cleaned = evidence.clean_name(name, evidence.sniff(PDF))
-    assert 1 <= len(cleaned) <= evidence.MAX_NAME
+    cleaned = evidence_files.clean_name(name, evidence_files.sniff(PDF))
+    assert 1 <= len(cleaned) <= evidence_files.MAX_NAME
     assert "/" not in cleaned and "\\" not in cleaned and not cleaned.startswith(".")
     assert cleaned == cleaned.strip()
     assert all(ch.isprintable() or ch == " " for ch in cleaned)
@@ -384,7 +384,7 @@ def test_every_step_is_audited_without_the_file_name_or_note(fresh_db, world, in
         "size": len(PNG),
         "sha256": sha(PNG),
     }
-    assert json.loads(found[1]["detail"]) == {"evidence_id": added.id}
+    assert json.loads(found[1]["detail"]) == {"evidence_id": added.id, "sha256": sha(PNG)}
     assert json.loads(found[2]["detail"]) == {"evidence_id": added.id}
     assert "Jansen" not in dump(fresh_db, "audit_log")
 
@@ -559,3 +559,21 @@ def world_dpo(db) -> Actor:
 
     (user_id,) = db.execute("SELECT id FROM users WHERE email = 'dpo@test.invalid'").fetchone()
     return actor_for(db, user_id)
+
+
+# --- the download is audited by id and hash, never by name (an uploaded name can hold personal data)
+
+PERSONAL_NAME = "klacht_jan_jansen.eml"
+
+
+def test_a_download_is_audited_by_id_and_hash_never_by_the_uploaded_name(http, world, db_path):
+    path, cookie, _ = offered(world, PERSONAL_NAME, EML)
+    http.cookies.set(sessions.COOKIE, cookie)
+    assert http.get(path).status_code == 200
+    with store.unit() as db:
+        [entry] = db.query("SELECT detail FROM audit_log WHERE action = 'evidence.download'")
+        evidence_id = db.execute("SELECT id FROM evidence WHERE sha256 = ?", [sha(EML)]).fetchone()[0]
+        trail = dump(db, "audit_log").lower()
+    assert json.loads(entry["detail"]) == {"evidence_id": evidence_id, "sha256": sha(EML)}
+    for fragment in ("klacht", "jan_jansen", "jansen"):
+        assert fragment not in trail

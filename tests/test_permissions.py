@@ -507,6 +507,19 @@ RULE_TABLE = [
     (Action.WRITE_NARRATIVE, DPO, OrgRef(ORG), True),
     (Action.WRITE_NARRATIVE, DPO, OrgRef(OTHER_ORG), False),
     *[(Action.WRITE_NARRATIVE, role, OrgRef(ORG), False) for role in (REP, MGT, ADM, "cli")],
+    # the processors and partners of an organisation: its FG only (#16)
+    *[(a, DPO, OrgRef(ORG), True) for a in (Action.MANAGE_PARTIES, Action.EXPORT_PARTIES)],
+    *[(a, DPO, OrgRef(OTHER_ORG), False) for a in (Action.MANAGE_PARTIES, Action.EXPORT_PARTIES)],
+    *[
+        (a, role, OrgRef(ORG), False)
+        for a in (Action.MANAGE_PARTIES, Action.EXPORT_PARTIES)
+        for role in (REP, MGT, ADM, "cli")
+    ],
+    # the small-number threshold of the figures: the FG of the organisation, or the operator (#17)
+    (Action.SMALL_NUMBER, DPO, OrgRef(ORG), True),
+    (Action.SMALL_NUMBER, "cli", OrgRef(ORG), True),
+    (Action.SMALL_NUMBER, DPO, OrgRef(OTHER_ORG), False),
+    *[(Action.SMALL_NUMBER, role, OrgRef(ORG), False) for role in (REP, MGT, ADM)],
     # setup runs only on an empty installation, checked inside its own transaction
     *[(Action.SETUP, role, None, False) for role in (REP, DPO, MGT, ADM, "cli")],
 ]

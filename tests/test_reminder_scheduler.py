@@ -18,7 +18,7 @@ from click.testing import CliRunner
 from datalek import clock, store
 from datalek.accounts.organisations import set_reminder_settings
 from datalek.accounts.users import create_user
-from datalek.actions import authority, reminder_scheduler, reminders
+from datalek.actions import authority, reminder_scheduler, reminders, review_reminders
 from datalek.cli import main
 from datalek.config import SmtpSettings
 from datalek.handling import incidents
@@ -381,10 +381,10 @@ def test_two_processes_send_a_review_mail_once(db_path, setup, postponed, now, s
     now.at = datetime(2026, 10, 31, 9, 0, tzinfo=UTC)
     first, second = store.connect(db_path), store.connect(db_path)
     try:
-        due_in_second = reminders.reviews_due(second, now.at)  # both decided before either claimed
+        due_in_second = review_reminders.reviews_due(second, now.at)  # both decided before either claimed
         assert reminders.send_due(first, settings, now.at).sent == 1
         assert len(due_in_second) == 1
-        assert reminders._claim_review(second, due_in_second[0], clock.to_iso(now.at)) is False
+        assert review_reminders.claim(second, due_in_second[0], clock.to_iso(now.at)) is False
     finally:
         first.close()
         second.close()

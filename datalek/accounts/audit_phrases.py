@@ -212,6 +212,9 @@ PHRASES: dict[str, Phrase] = {
     "postponed": lambda v, n, c: "Informeren uitgesteld." if v else None,
     "letter_id": _numbered("Brief"),
     "template_version": lambda v, n, c: f"Briefsjabloon versie {v}." if v is not None else None,
+    # the small-number threshold of the figures (issue #17): the values, never the reason's words
+    "change_id": _numbered("Wijziging"),
+    "new_small_number": _given(lambda v, n, c: f"Drempel voor kleine aantallen: {v}."),
 }
 
 #: Two details that read as one sentence.
@@ -222,6 +225,9 @@ PAIRS: dict[tuple[str, str], Phrase] = {
     ("from_status", "to_status"): lambda v, n, c: f"Van {_status(v[0])} naar {_status(v[1])}.",
     ("old_years", "new_years"): lambda v, n, c: f"Bewaartermijn van {v[0]} naar {v[1]} jaar.",
     ("start", "end"): lambda v, n, c: f"Periode van {_day(v[0])} tot en met {_day(v[1])}.",
+    ("old_small_number", "new_small_number"): lambda v, n, c: (
+        f"Drempel voor kleine aantallen van {v[0]} naar {v[1]}."
+    ),
 }
 
 

@@ -76,6 +76,8 @@ class Action(StrEnum):
     READ_EVIDENCE = "evidence.read"
     #: what the organisation learned from an incident (recorded when it is closed)
     READ_LESSONS = "lesson.read"
+    #: which processor or partner an incident involved, in which role, and its moments (#16)
+    LINK_PARTIES = "incident.parties"
     # the FG's lists
     SEE_QUEUE = "incident.queue"
     LIST_DEPARTMENTS = "incident.departments"
@@ -113,6 +115,11 @@ class Action(StrEnum):
     REMINDER_SETTINGS = "organisation.reminders"
     #: the organisation's letter texts per kind of reader (versioned)
     LETTER_TEMPLATES = "organisation.letter_templates"
+    #: the organisation's processors and partners: read, add, change, end, import (#16)
+    MANAGE_PARTIES = "organisation.parties"
+    EXPORT_PARTIES = "organisation.parties_export"
+    #: the small-number threshold of the organisation's figures (never below the installation's)
+    SMALL_NUMBER = "organisation.small_number"
     #: the FG's narrative and theme summaries of a year, for the board (and the lessons they sum up)
     WRITE_NARRATIVE = "narrative.write"
     READ_RETENTION = "retention.read"
@@ -269,6 +276,12 @@ def _dpo_of_org(actor: Actor, org: OrgRef) -> bool:
     return _dpo_of(actor, org.id)
 
 
+def _dpo_or_operator(actor: Actor, org: OrgRef) -> bool:
+    """The FG of the organisation, or the operator on the server (not the beheerder: how much
+    the figures hide is a judgement about privacy, the FG's, not about accounts)."""
+    return _dpo_of(actor, org.id) or actor.system
+
+
 def _never(actor: Actor, _: Any) -> bool:
     return False
 
@@ -298,6 +311,7 @@ HANDLER_ACTIONS = (
     Action.ATTACH_EVIDENCE,
     Action.READ_EVIDENCE,
     Action.READ_LESSONS,
+    Action.LINK_PARTIES,
 )
 ADMIN_ACTIONS = (
     Action.SEE_ALL_ORGANISATIONS,
@@ -348,7 +362,10 @@ RULES: dict[Action, Rule] = {
     Action.LIST_DPO_TEAM: _dpo_of_org,
     Action.REMINDER_SETTINGS: _dpo_of_org,
     Action.LETTER_TEMPLATES: _dpo_of_org,
+    Action.MANAGE_PARTIES: _dpo_of_org,
+    Action.EXPORT_PARTIES: _dpo_of_org,
     Action.WRITE_NARRATIVE: _dpo_of_org,
+    Action.SMALL_NUMBER: _dpo_or_operator,
     # Setup is refused as soon as any account exists, checked inside its own transaction.
     Action.SETUP: _never,
 }

@@ -16,18 +16,15 @@ tried again on the next pass for as long as its point is the latest one passed; 
 failed mail, so nobody gets it twice. A row left 'sending' by a process that stopped mid-send
 is taken again after ``STALE``: the one case in which a mail could go out twice.
 
-On the review date of a postponement for safety (a family's latest judgement, or a recipient
-group's latest safety check, that postpones informing) the organisation's FG addresses get one
-e-mail: the reference, the review date and a link; never the family, the reason or a name. Once
-per judgement, the same way: its row (regime ``review.family`` or ``review.group``, the
-judgement's id as its point) is claimed before the mail goes out.
+The claim of a row is shared with the mails on the review date of a postponement for safety
+(``reminder_claims``, ``review_reminders``); ``send_due`` sends those too.
 """
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime
 from email.message import EmailMessage
 
 from sqlite_utils import Database
@@ -36,6 +33,8 @@ from datalek import clock, deadlines, mail, regime, store
 from datalek.accounts import audit
 from datalek.accounts.organisations import reminder_recipients, settings_from_row
 from datalek.accounts.permissions import Action, require
+from datalek.actions.reminder_claims import QUEUE_PATH, SIGNATURE, STALE, is_retry, take
+from datalek.actions.review_reminders import send_reviews
 from datalek.config import SmtpSettings
 from datalek.handling import outstanding
 from datalek.handling.outstanding import Clock, Phase
@@ -43,12 +42,6 @@ from datalek.models import Actor
 from datalek.store import reminders as sql
 
 log = logging.getLogger(__name__)
-
-#: A row still 'sending' this long after its claim belongs to a process that stopped mid-send.
-STALE = timedelta(minutes=15)
-#: The path of the FG's work queue, after ``DATALEK_BASE_URL``.
-QUEUE_PATH = "/werkvoorraad"
-SIGNATURE = "\n\nDit bericht is automatisch verstuurd door Datalek. Je kunt er niet op antwoorden.\n"
 
 
 @dataclass(frozen=True)
@@ -79,13 +72,6 @@ def elapsed_hours(c: Clock, now: datetime) -> float:
     return (clock.to_utc(now) - clock.to_utc(c.aware_at)).total_seconds() / 3600
 
 
-def _retry(row: dict | None, stale_before: str) -> bool:
-    """A claimed row to take again: its send failed, or its process stopped mid-send."""
-    return row is not None and (
-        row["state"] == "failed" or (row["state"] == "sending" and row["sent_at"] < stale_before)
-    )
-
-
 def plan(
     clocks: list[Clock],
     hours_by_org: dict[int, tuple[int, ...]],
@@ -108,7 +94,7 @@ def plan(
             continue
         latest, rows = passed[-1], rows_by_incident.get(c.incident_id, {})
         row = rows.get(latest)
-        retry = _retry(row, stale_before)
+        retry = is_retry(row, stale_before)
         if row is not None and not retry:
             continue
         skipped = tuple(p for p in passed[:-1] if p not in rows)
@@ -182,18 +168,11 @@ def message(settings: SmtpSettings, to: list[str], item: Due, now: datetime) -> 
 # --- sending ------------------------------------------------------------------------------------
 
 
-def _take(db: Database, incident_id: int, code: str, point: int, retry: bool, at: str) -> bool:
-    """Claim a row (or take a failed or stale one again), inside the caller's transaction."""
-    if retry:
-        return sql.reclaim(db, incident_id, code, point, at, clock.to_iso(clock.from_iso(at) - STALE))
-    return sql.claim(db, incident_id, code, point, at)
-
-
 def _claim(db: Database, item: Due, at: str, rule: regime.Regime) -> bool:
     """Take the reminder's row (and record the skipped points) in one write transaction."""
     incident_id = item.clock.incident_id
     with store.write(db):
-        taken = _take(db, incident_id, rule.code, item.point, item.retry, at)
+        taken = take(db, incident_id, rule.code, item.point, item.retry, at)
         if taken:
             for point in item.skipped:
                 sql.claim(db, incident_id, rule.code, point, at, state="skipped")
@@ -251,89 +230,6 @@ def send_due(
     reviewed = send_reviews(db, settings, now)
     outcome.sent += reviewed.sent
     outcome.failed += reviewed.failed
-    return outcome
-
-
-# --- the review date of a postponement for safety ------------------------------------------------
-
-REVIEW = {"family": "review.family", "group": "review.group"}
-
-
-@dataclass(frozen=True)
-class ReviewDue:
-    """A postponement whose review date has come, with no mail about it yet (or a failed one)."""
-
-    kind: str  # "family" or "group"
-    row_id: int  # the family's judgement, or the group's safety check
-    incident_id: int
-    org_id: int
-    reference: str
-    review_on: date
-    retry: bool = False
-
-
-def reviews_due(db: Database, now: datetime) -> list[ReviewDue]:
-    """The review mails due at ``now`` in every organisation (the system itself asks)."""
-    rows = sql.reviews_due(db, now.astimezone(clock.AMSTERDAM).date().isoformat())
-    incident_ids = sorted({r["incident_id"] for r in rows})
-    claimed = {code: sql.rows_for(db, incident_ids, code) for code in REVIEW.values()}
-    stale_before = clock.to_iso(now - STALE)
-    found = []
-    for r in rows:
-        row = claimed[REVIEW[r["kind"]]].get(r["incident_id"], {}).get(r["row_id"])
-        if row is None or _retry(row, stale_before):
-            fields = {k: r[k] for k in ("kind", "row_id", "incident_id", "org_id", "reference")}
-            found.append(
-                ReviewDue(**fields, review_on=date.fromisoformat(r["review_on"]), retry=row is not None)
-            )
-    return found
-
-
-def review_message(settings: SmtpSettings, to: list[str], item: ReviewDue) -> EmailMessage:
-    """Dutch, short sentences; the reference, the review date and a link, never personal data."""
-    msg = EmailMessage()
-    msg["Subject"] = f"Herbeoordeling uitstel informeren: {item.reference}"
-    msg["From"] = settings.sender
-    msg["To"] = ", ".join(to)
-    msg.set_content(
-        "Het informeren van betrokkenen is uitgesteld vanwege de veiligheid. Bekijk nu opnieuw of "
-        "informeren veilig is. Leg je besluit vast bij de melding.\n\n"
-        f"Melding: {item.reference}\nDatum om opnieuw te bekijken: {item.review_on:%d-%m-%Y}.\n\n"
-        f"Open de werkvoorraad in Datalek: {settings.base_url.rstrip('/')}{QUEUE_PATH}{SIGNATURE}"
-    )
-    return msg
-
-
-def _claim_review(db: Database, item: ReviewDue, at: str) -> bool:
-    with store.write(db):
-        return _take(db, item.incident_id, REVIEW[item.kind], item.row_id, item.retry, at)
-
-
-def send_reviews(db: Database, settings: SmtpSettings | None, now: datetime) -> Outcome:
-    """Send every review mail due at ``now``; nothing without SMTP settings (nothing claimed)."""
-    outcome = Outcome()
-    if settings is None:
-        return outcome
-    at = clock.to_iso(now)
-    for item in reviews_due(db, now):
-        if not _claim_review(db, item, at):
-            continue  # another pass or process has it
-        recipients = reminder_recipients(db, item.org_id, False)
-        ok = True
-        if recipients:
-            try:
-                mail.deliver(settings, review_message(settings, recipients, item), recipients)
-            except mail.FAILURES as exc:
-                ok = False
-                log.warning("review mail for incident %s not sent: %s", item.incident_id, type(exc).__name__)
-        with store.write(db):
-            sql.finish(db, item.incident_id, REVIEW[item.kind], item.row_id, len(recipients), ok)
-            audit.append(
-                db, Actor.cli(), "reminder.review_sent" if ok else "reminder.review_failed", "incident",
-                item.incident_id, recipients=len(recipients),
-            )  # fmt: skip
-        outcome.sent += ok
-        outcome.failed += not ok
     return outcome
 
 

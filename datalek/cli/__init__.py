@@ -9,7 +9,7 @@ import click
 
 from datalek import __version__
 from datalek.accounts.permissions import PermissionDenied
-from datalek.cli import accounts, assess, deadlines, documents, records, reminders, stats
+from datalek.cli import accounts, assess, deadlines, documents, figures_policy, records, reminders, stats
 
 
 @click.group()
@@ -34,6 +34,7 @@ for command in (
     stats.stats_group,
 ):
     main.add_command(command)
+accounts.org.add_command(figures_policy.small_number_cmd)
 
 
 def run() -> None:

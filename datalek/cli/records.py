@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import sys
+from datetime import date
 from pathlib import Path
 
 import click
 
 from datalek import config, store
 from datalek.accounts import audit, audit_anchor, audit_verify
+from datalek.accounts.audit_labels import TABLES
+from datalek.accounts.organisations import list_organisations
 from datalek.cli.common import db_file, db_option, fail_invalid, open_db
 from datalek.demo import dataset
 from datalek.handling import retention
-from datalek.models import Actor, InvalidInput
+from datalek.models import Actor, InvalidInput, Status
 from datalek.store import audit_files
 
 
@@ -104,19 +107,37 @@ def purge(db_path, mode) -> None:
     db = open_db(db_path)
     try:
         result = retention.purge(db, Actor.cli(), apply=mode == "apply")
+        names = {o.id: o.name for o in list_organisations(db, Actor.cli())}
     finally:
         db.close()
     for item in result.incidents:
-        rows = " ".join(f"{table}={n}" for table, n in item.rows.items() if n)
+        rows = ", ".join(f"{_table(table)}: {n}" for table, n in item.rows.items() if n)
         click.echo(
-            f"{item.reference}\torg {item.org_id}\t{item.status}\t"
-            f"afgerond {item.closed_at[:10]}\t{rows}".rstrip()
+            f"{item.reference}\torganisatie {names.get(item.org_id, item.org_id)}\t{_status(item.status)}\t"
+            f"afgerond {_day(item.closed_at)}\t{rows}".rstrip()
         )
-    totals = ", ".join(f"{table}: {n}" for table, n in result.totals.items())
+    totals = ", ".join(f"{_table(table)}: {n}" for table, n in result.totals.items())
     if result.applied:
         click.echo(f"Opgeschoond ({totals}).")
     else:
         click.echo(f"Proefdraai, er is niets veranderd ({totals}). Gebruik --apply om op te schonen.")
+
+
+def _table(name: str) -> str:
+    """A counted table by the Dutch name the audit trail gives it."""
+    return TABLES.get(name, name.replace("_", " "))
+
+
+def _status(code: str) -> str:
+    return Status(code).label.lower() if code in {s.value for s in Status} else code
+
+
+def _day(iso: str) -> str:
+    """'2019-12-22...' as the Dutch write it: 22-12-2019."""
+    try:
+        return date.fromisoformat(iso[:10]).strftime("%d-%m-%Y")
+    except ValueError:
+        return iso[:10]
 
 
 @click.group("audit")

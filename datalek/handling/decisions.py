@@ -24,7 +24,6 @@ from datalek.handling.lifecycle import TRANSITIONS
 from datalek.models import Actor, InvalidInput, LabelledEnum, Status
 from datalek.store import assessments as sql
 from datalek.store import incidents as incident_sql
-from datalek.store import register as register_sql
 from datalek.triage.facts import LawfulBasis
 
 MAX_TEXT = 4000
@@ -268,7 +267,7 @@ def record(
             "consulted": data.consulted,
             "duplicate_of": main_id,
         }
-        decision_id = register_sql.insert_decision(db, row)
+        decision_id = sql.insert_decision(db, row)
         for step in path:
             lifecycle.record_move(db, actor, incident_id, current, step, "", row["decided_at"])
             current = step

@@ -19,7 +19,9 @@ _ASSESSMENT_COLUMNS = (
     "author_id",
     "created_at",
 )
-_DECISION_COLUMNS = (
+#: The columns of a decision, written in one place (``insert_decision``, ``insert_decisions``);
+#: ``consulted`` and ``duplicate_of`` came with migration 0020.
+DECISION_COLUMNS = (
     "incident_id",
     "assessment_id",
     "kind",
@@ -33,10 +35,15 @@ _DECISION_COLUMNS = (
     "advice",
     "decided_by",
     "decided_at",
+    "consulted",
+    "duplicate_of",
 )
+#: What a decision holds when its row does not say (the demo's decisions).
+DECISION_DEFAULTS = {"consulted": "", "duplicate_of": None}
 
 
-def _insert(table: str, columns: tuple[str, ...]) -> str:
+def insert_statement(table: str, columns: tuple[str, ...]) -> str:
+    """``INSERT INTO table (a, b) VALUES (:a, :b)``: the columns by name."""
     return "INSERT INTO {} ({}) VALUES ({})".format(
         table, ", ".join(columns), ", ".join(":" + c for c in columns)
     )
@@ -53,11 +60,11 @@ def next_version(db: Database, incident_id: int) -> int:
 
 
 def insert_assessment(db: Database, row: dict) -> int:
-    return db.execute(_insert("assessments", _ASSESSMENT_COLUMNS), row).lastrowid
+    return db.execute(insert_statement("assessments", _ASSESSMENT_COLUMNS), row).lastrowid
 
 
 def insert_assessments(db: Database, rows: list[dict]) -> None:
-    db.conn.executemany(_insert("assessments", _ASSESSMENT_COLUMNS), rows)
+    db.conn.executemany(insert_statement("assessments", _ASSESSMENT_COLUMNS), rows)
 
 
 def latest_assessment(db: Database, incident_id: int) -> dict | None:
@@ -81,11 +88,13 @@ def assessment_versions(db: Database, incident_id: int) -> list[dict]:
 
 
 def insert_decision(db: Database, row: dict) -> int:
-    return db.execute(_insert("decisions", _DECISION_COLUMNS), row).lastrowid
+    return db.execute(insert_statement("decisions", DECISION_COLUMNS), {**DECISION_DEFAULTS, **row}).lastrowid
 
 
 def insert_decisions(db: Database, rows: list[dict]) -> None:
-    db.conn.executemany(_insert("decisions", _DECISION_COLUMNS), rows)
+    db.conn.executemany(
+        insert_statement("decisions", DECISION_COLUMNS), [{**DECISION_DEFAULTS, **r} for r in rows]
+    )
 
 
 def latest_decision(db: Database, incident_id: int) -> dict | None:

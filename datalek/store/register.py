@@ -1,21 +1,11 @@
-"""SQL for the register: a decision with who was consulted and the incident a duplicate
-repeats (migration 0020); for the export, one organisation's incidents of a year or a period
-with their latest assessment and decision, and the rows of what followed (notifications,
-informing, measures, linked incidents, the audit entries about each incident)."""
+"""SQL for the register export: one organisation's incidents of a year or a period with their
+latest assessment and decision, and the rows of what followed (notifications, informing,
+measures, linked incidents, the audit entries about each incident). A decision is written by
+``datalek.store.assessments.insert_decision``, where its columns are kept."""
 
 from __future__ import annotations
 
 from sqlite_utils import Database
-
-from datalek.store.assessments import _DECISION_COLUMNS, _insert
-
-#: ``assessments._DECISION_COLUMNS`` and the columns of migration 0020.
-_DECISION = (*_DECISION_COLUMNS, "consulted", "duplicate_of")
-
-
-def insert_decision(db: Database, row: dict) -> int:
-    return db.execute(_insert("decisions", _DECISION), row).lastrowid
-
 
 _INCIDENTS = """
         SELECT i.*, r.reference AS repeat_reference,

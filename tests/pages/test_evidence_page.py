@@ -11,7 +11,7 @@ import pytest
 
 import navigation
 from datalek import clock, store
-from datalek.handling import evidence, incidents
+from datalek.handling import evidence, evidence_files, incidents
 from tests.conftest import make_report
 from tests.pages.conftest import (
     button,
@@ -104,11 +104,11 @@ def test_a_refused_file_is_said_next_to_the_field_and_the_note_stays(world, repo
     at.file_uploader(key=once_key(at, p, "file")).set_value(("scherm.png", HTML, "image/png"))
     at.text_area(key=once_key(at, p, "note")).input("Mijn toelichting")
     button(at, "Bewijsstuk toevoegen").click().run()
-    assert error_after(at, once_key(at, p, "file")) == evidence.REFUSED
+    assert error_after(at, once_key(at, p, "file")) == evidence_files.REFUSED
     assert at.text_area(key=once_key(at, p, "note")).value == "Mijn toelichting"
     assert rows(db_path, "SELECT * FROM evidence") == []
     button(at, "Bewijsstuk toevoegen").click().run()  # without choosing again: the file is still there
-    assert error_after(at, once_key(at, p, "file")) == evidence.REFUSED
+    assert error_after(at, once_key(at, p, "file")) == evidence_files.REFUSED
 
 
 def test_no_file_chosen_is_said_next_to_the_field(world, reported, db_path):

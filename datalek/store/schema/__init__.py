@@ -14,4 +14,7 @@ from datalek.store.schema.access import *  # noqa: F403 - 0006-0011
 from datalek.store.schema.corrections import *  # noqa: F403 - 0012-0013
 from datalek.store.schema.clock import *  # noqa: F403 - 0014-0017
 from datalek.store.schema.informing import *  # noqa: F403 - 0018
-from datalek.store.schema.accountability import *  # noqa: F403 - 0019-
+from datalek.store.schema.accountability import *  # noqa: F403 - 0019-0021
+from datalek.store.schema.delay_kinds import *  # noqa: F403 - 0022
+from datalek.store.schema.chain import *  # noqa: F403 - 0023
+from datalek.store.schema.organisation_settings import *  # noqa: F403 - 0024-
