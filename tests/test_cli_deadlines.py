@@ -36,7 +36,7 @@ def clocks(fresh_db, world, at_now):  # noqa: F811
         decide(fresh_db, world, made[h], "notify")
     notify(fresh_db, world, made[90])
     decide(fresh_db, world, made[100], "no_notify")
-    delay.record(fresh_db, world["dpo"], made[75].id, REASON)
+    delay.record(fresh_db, world["dpo"], made[75].id, REASON, "internal")
     return made
 
 

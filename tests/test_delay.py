@@ -31,7 +31,7 @@ def _audit(db, incident_id):
 def test_an_overdue_clock_takes_a_reason_once_given(fresh_db, world, at_now):  # noqa: F811
     late = report(fresh_db, world, 80)
     assert outstanding.for_incident(fresh_db, world["dpo"], late.id).needs_delay_reason(at_now)
-    saved = delay.record(fresh_db, world["dpo"], late.id, f"  {REASON}\n")
+    saved = delay.record(fresh_db, world["dpo"], late.id, f"  {REASON}\n", "internal")
     assert saved.delay_reason == REASON
     found = outstanding.for_incident(fresh_db, world["dpo"], late.id)
     assert found.delay_reason == REASON and not found.needs_delay_reason(at_now)
@@ -44,9 +44,9 @@ def test_an_overdue_clock_takes_a_reason_once_given(fresh_db, world, at_now):  #
 def test_a_replaced_reason_keeps_the_old_one_who_and_why(fresh_db, world, at_now):  # noqa: F811
     late = report(fresh_db, world, 80)
     decide(fresh_db, world, late, "notify")
-    delay.record(fresh_db, world["dpo"], late.id, REASON)
+    delay.record(fresh_db, world["dpo"], late.id, REASON, "internal")
     notify(fresh_db, world, late)  # notified late; the reason can still be put right
-    delay.record(fresh_db, world["dpo"], late.id, "Het weekend: niemand las de mail.")
+    delay.record(fresh_db, world["dpo"], late.id, "Het weekend: niemand las de mail.", "internal")
     (change,) = _changes(fresh_db, late.id)
     assert {k: change[k] for k in ("field", "old_value", "new_value", "reason", "after_notification")} == {
         "field": "delay_reason",
@@ -61,8 +61,8 @@ def test_a_replaced_reason_keeps_the_old_one_who_and_why(fresh_db, world, at_now
 
 def test_the_same_reason_again_changes_nothing(fresh_db, world, at_now):  # noqa: F811
     late = report(fresh_db, world, 80)
-    delay.record(fresh_db, world["dpo"], late.id, REASON)
-    delay.record(fresh_db, world["dpo"], late.id, REASON + "  ")
+    delay.record(fresh_db, world["dpo"], late.id, REASON, "internal")
+    delay.record(fresh_db, world["dpo"], late.id, REASON + "  ", "internal")
     assert _changes(fresh_db, late.id) == []
     assert len(_audit(fresh_db, late.id)) == 1
 
@@ -79,7 +79,7 @@ def test_the_same_reason_again_changes_nothing(fresh_db, world, at_now):  # noqa
 def test_bad_input_gets_a_dutch_message_next_to_the_field(fresh_db, world, at_now, text, message):  # noqa: F811
     late = report(fresh_db, world, 80)
     with pytest.raises(InvalidInput) as caught:
-        delay.record(fresh_db, world["dpo"], late.id, text)
+        delay.record(fresh_db, world["dpo"], late.id, text, "internal")
     assert caught.value.errors == {"reason": message}
     assert outstanding.for_incident(fresh_db, world["dpo"], late.id).delay_reason == ""
 
@@ -96,7 +96,7 @@ def test_no_reason_without_a_delay(fresh_db, world, at_now, hours_ago, steps):  
             fresh_db, world, incident
         )
     with pytest.raises(InvalidInput) as caught:
-        delay.record(fresh_db, world["dpo"], incident.id, REASON)
+        delay.record(fresh_db, world["dpo"], incident.id, REASON, "internal")
     assert set(caught.value.errors) == {"reason"}
 
 
@@ -104,7 +104,7 @@ def test_no_reason_without_a_delay(fresh_db, world, at_now, hours_ago, steps):  
 def test_only_the_fg_of_the_incident_records_it(fresh_db, world, at_now, key):  # noqa: F811
     late = report(fresh_db, world, 80)
     with pytest.raises(PermissionDenied):
-        delay.record(fresh_db, world[key], late.id, REASON)
+        delay.record(fresh_db, world[key], late.id, REASON, "internal")
     assert outstanding.for_incident(fresh_db, world["dpo"], late.id).delay_reason == ""
 
 
@@ -115,9 +115,9 @@ def test_the_notification_takes_the_recorded_reason_and_the_concept_shows_it(fre
 
     late = report(fresh_db, world, 80)
     decide(fresh_db, world, late, "notify")
-    delay.record(fresh_db, world["dpo"], late.id, REASON)
+    delay.record(fresh_db, world["dpo"], late.id, REASON, "internal")
     draft = documents.draft_notification(fresh_db, world["dpo"], late.id)
-    assert draft.answers()["2.late_reason"] == REASON
+    assert draft.answers()["2.late_reason"] == f"Soort reden: {delay.KINDS['internal']}.\n{REASON}"
     saved = authority.record_initial(fresh_db, world["dpo"], late.id, "M-2026-000777", at_now)
     assert saved.late_reason == REASON
 

@@ -463,13 +463,16 @@ def test_a_late_concept_gives_the_delay_reason_recorded_for_the_incident(
     fresh_db, world, decided, fake_clock
 ):
     fake_clock.at = AWARE + timedelta(hours=80)
-    delay.record(fresh_db, world["dpo"], decided[0].id, "De FG was ziek; de vervanger was niet ingelicht.")
+    delay.record(
+        fresh_db, world["dpo"], decided[0].id, "De FG was ziek; de vervanger was niet ingelicht.", "internal"
+    )
+    kind = f"Soort reden: {delay.KINDS['internal']}.\n"  # the kind the FG picked comes first
     answers = _concept(fresh_db, world, decided[0].id).answers()
-    assert answers["2.late_reason"] == "De FG was ziek; de vervanger was niet ingelicht."
+    assert answers["2.late_reason"] == kind + "De FG was ziek; de vervanger was niet ingelicht."
     # The reason typed with the notification itself comes first.
     assert _concept(fresh_db, world, decided[0].id, late_reason="Eigen reden.").answers()[
         "2.late_reason"
-    ] == ("Eigen reden.")
+    ] == (kind + "Eigen reden.")
 
 
 def test_section_8_takes_over_what_is_on_record(fresh_db, world, decided, fake_clock):

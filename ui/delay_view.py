@@ -1,6 +1,6 @@
 """The reason for a delay, near the top of an incident: a small form while the deadline has
-passed with the clock running and no reason is recorded; afterwards the reason, which the
-FG can change (the old text is kept, ``datalek.handling.delay``)."""
+passed with the clock running and no reason is recorded; afterwards the reason and its kind,
+which the FG can change (the old text and kind are kept, ``datalek.handling.delay``)."""
 
 from __future__ import annotations
 
@@ -25,10 +25,11 @@ def _form(incident_id: int) -> OnceForm:
 def _save(incident_id: int, key: str) -> None:
     form = _form(incident_id)
     reason = form.get(key, "reason", "") or ""
+    kind = form.get(key, "kind")
     act(
         form.prefix + "errors",
         SAVED,
-        lambda db, who: delay.record(db, who, incident_id, reason),
+        lambda db, who: delay.record(db, who, incident_id, reason, kind),
         once=(form, key),
     )
 
@@ -41,6 +42,8 @@ def render(found: Clock, now: datetime) -> None:
     errors = state.get(form.prefix + "errors")
     if found.delay_reason:
         with st.expander("Reden van de vertraging", expanded=bool(errors)):
+            if found.delay_kind:
+                st.text(f"Soort reden: {delay.label(found.delay_kind)}")
             st.text(found.delay_reason)  # as typed: never Markdown or HTML
             _draw(form, found, errors, "Reden aanpassen")
     else:
@@ -65,4 +68,13 @@ def _draw(form: OnceForm, found: Clock, errors: dict | None, button: str) -> Non
             max_chars=delay.MAX_REASON,
         )
         field_error(errors, "reason")
+        kinds = list(delay.KINDS)
+        st.radio(
+            delay.KIND_QUESTION,
+            kinds,
+            index=kinds.index(found.delay_kind) if found.delay_kind in kinds else None,
+            format_func=delay.KINDS.get,
+            key=form.field("kind"),
+        )
+        field_error(errors, "kind")
         st.form_submit_button(button, on_click=_save, args=(found.incident_id, form.key))

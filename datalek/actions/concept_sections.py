@@ -10,6 +10,7 @@ from datetime import datetime
 from datalek import clock, deadlines, regime
 from datalek.actions.consequences import consequences, inform_answer
 from datalek.actions.notification_types import Answer, Sources
+from datalek.handling import delay
 from datalek.intake.situations import CountKind
 from datalek.models import Incident
 from datalek.triage.facts import (
@@ -80,9 +81,11 @@ def _count(kind: CountKind, number: int | None) -> str | None:
 # --- §1 ------------------------------------------------------------------------------------------
 
 
-def other_organisation(f: Facts | None) -> str | None:
+def other_organisation(f: Facts | None, involved: list[str] | None = None) -> str | None:
+    """The facts' answer; while that is open, the processors and partners recorded for the
+    incident (``datalek.handling.involvement.concept_lines``) instead of "Onbekend"."""
     if f is None or f.other_organisation is OtherOrganisation.TBD:
-        return None
+        return "\n".join(involved) if involved else None
     if f.other_organisation in NAMED_ORGANISATION:
         return f"{f.other_organisation.label}: {f.other_organisation_name.strip()}"
     return f.other_organisation.label
@@ -107,6 +110,8 @@ def timeline(src: Sources, now: datetime) -> list[Answer]:
     # it is judged against the first recorded awareness unless the FG corrected it.
     late = (src.first_submitted_at or now) > deadlines.deadline(judged)
     reason = (src.late_reason.strip() or src.delay_reason.strip() or None) if late else None
+    if late and src.delay_kind:  # the kind the FG picked, in Dutch
+        reason = delay.described(reason or "", src.delay_kind)
     answers = [
         Answer("2.started", "Wanneer is de inbreuk begonnen?", when(i.occurred_from)),
         Answer("2.ended", "Is de inbreuk beëindigd?", _ended(i)),

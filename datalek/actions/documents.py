@@ -21,7 +21,7 @@ from datalek.actions import (
 )
 from datalek.actions import measures as measure_mod
 from datalek.actions.addressees import Addressee
-from datalek.handling import incidents, moments
+from datalek.handling import incidents, involvement, moments
 from datalek.models import Actor, InvalidInput, Organisation, Role
 from datalek.store import accounts as account_sql
 from datalek.store import actions as actions_sql
@@ -71,7 +71,8 @@ def _motivation(decision: dict | None) -> str:
 def _sources(
     db: Database, actor: Actor, incident_id: int, late_reason: str, submitted_at: datetime | None = None
 ) -> notification_draft.Sources:
-    incident = incidents.to_model(incident_sql.incident(db, incident_id))
+    row = incident_sql.incident(db, incident_id)
+    incident = incidents.to_model(row)
     org = next(o for o in list_organisations(db, actor) if o.id == incident.org_id)
     latest = assessment_sql.latest_assessment(db, incident_id)
     decision = assessment_sql.latest_decision(db, incident_id)
@@ -108,6 +109,8 @@ def _sources(
         aware_changes=[_change_line(c) for c in aware.changes],
         judged_from=aware.judged_from,
         delay_reason=incident.delay_reason,
+        delay_kind=row.get("delay_kind") or "",
+        involved=involvement.concept_lines(db, incident_id),
     )
 
 

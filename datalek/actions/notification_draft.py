@@ -89,7 +89,7 @@ def build(src: Sources, now: datetime, kind: str = "initial") -> NotificationDra
                 Answer(
                     "1.other",
                     "Is er een andere organisatie betrokken (verwerker, gezamenlijk verwerkingsverantwoordelijke)?",
-                    part.other_organisation(src.facts),
+                    part.other_organisation(src.facts, src.involved),
                 ),
             ],
         ),

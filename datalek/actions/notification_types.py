@@ -144,3 +144,5 @@ class Sources:
     aware_changes: list[str] = field(default_factory=list)  # each change: old, new, who, why
     judged_from: datetime | None = None  # the awareness lateness is judged against
     delay_reason: str = ""  # the incident's reason for a delay beyond 72 hours
+    delay_kind: str = ""  # its kind (``handling.delay.KINDS``), '' for none
+    involved: list[str] = field(default_factory=list)  # recorded processors/partners (§1, #16)

@@ -1,6 +1,11 @@
-"""Demo data for what follows a decision: AP notifications (some late with a reason, a few
-supplements, one withdrawal), safety checks with postponements, informed recipients, public
-notices, measures in every state, closing moments and repeat incidents.
+"""Demo data for what follows a decision: AP notifications (some late with a reason and its
+kind, a few supplements, one withdrawal), safety checks with postponements, informed
+recipients, public notices, measures in every state, closing moments and repeat incidents
+(by the documented rule, ``handling.repeats``).
+
+Nothing is dated before what it follows: a notification comes after the decision (so a
+report that reached the FG late makes the notification late), informing after the decision
+and never after today.
 
 Some youth-care incidents inform per person instead of per group: families of children of
 various ages and parents with and without gezag, the letters the rules give them, made and
@@ -19,15 +24,26 @@ from datalek import clock
 from datalek.actions import letter_advice, letter_texts, letters
 from datalek.actions.addressees import Addressee, Relation
 from datalek.actions.recipients import Member, propose
-from datalek.models import Organisation
+from datalek.handling import repeats
+from datalek.models import AwareBasis, Organisation
 from datalek.store import actions as sql
 from datalek.store import households as household_sql
+from datalek.store import outstanding as delay_sql
 from datalek.triage.facts import DataCategory
 
+#: The reason for a late notification and its kind (``handling.delay.KINDS``).
 LATE_REASONS = (
-    "De melding kwam pas na het weekend bij de FG binnen; de termijn liep toen al.",
-    "Eerst is onderzocht of er echt persoonsgegevens bij betrokken waren.",
+    ("De melding kwam pas na het weekend bij de FG binnen; de termijn liep toen al.", "internal"),
+    ("Eerst is onderzocht of er echt persoonsgegevens bij betrokken waren.", "investigation"),
+    ("Het meldformulier van de AP was een dag niet bereikbaar.", "other"),
 )
+#: The reason when the employee's report reached the FG after the period had passed.
+REPORTED_LATE = ("De medewerker meldde het lek pas dagen later bij de FG.", "internal")
+#: The reason when a processor told the organisation and the notification was late.
+PROCESSOR_LATE = ("De leverancier gaf de gegevens over het lek pas na enkele dagen door.", "processor")
+#: The share of late reasons recorded with their kind: the rest were recorded before kinds
+#: existed (the figures sort their text by key words).
+KIND_SHARE = 0.8
 SUPPLEMENTS = (
     "Het aantal betrokkenen is nu bekend.",
     "De ontvanger heeft bevestigd dat de gegevens zijn verwijderd.",
@@ -62,6 +78,7 @@ def generate(db: Database, rng: random.Random, today: date, dpo_id: int | None) 
         for t in ("authority_notifications", "safety_checks", "subject_notices", "public_notices", "measures")
     }
     closed: list[tuple[str, int]] = []
+    delays: list[tuple[int, str, str, str]] = []
     withdrawn = False
     family_rng = random.Random("families-" + ",".join(map(str, rng.getstate()[1][1:9])))
     postponed = False
@@ -73,9 +90,7 @@ def generate(db: Database, rng: random.Random, today: date, dpo_id: int | None) 
         # for the rest of the demo), and left out.
         group = out if not per_person else {"safety_checks": [], "subject_notices": [], "public_notices": []}
         if r["notify_authority"]:
-            late = rng.random() < 0.12
-            hours = rng.uniform(73, 140) if late else rng.uniform(4, 70)
-            submitted = clock.to_iso(clock.from_iso(r["aware_at"]) + timedelta(hours=hours))
+            submitted, reason, kind = _notified_at(rng, r)
             reference = f"M{rng.randint(1_000_000, 9_999_999)}"
             out["authority_notifications"].append(
                 {
@@ -84,11 +99,13 @@ def generate(db: Database, rng: random.Random, today: date, dpo_id: int | None) 
                     "ap_reference": reference,
                     "submitted_at": submitted,
                     "note": "",
-                    "late_reason": rng.choice(LATE_REASONS) if late else "",
+                    "late_reason": reason,
                     "concept": "{}",
                     **stamp,
                 }
             )
+            if reason:
+                delays.append((r["id"], reason, kind if rng.random() < KIND_SHARE else "", submitted))
             follow = rng.random()
             if follow < 0.06 or (not withdrawn and follow < 0.08):
                 kind = "supplement" if follow < 0.06 else "withdrawal"
@@ -145,7 +162,7 @@ def generate(db: Database, rng: random.Random, today: date, dpo_id: int | None) 
                         "incident_id": r["id"],
                         "recipient": recipient,
                         "people_count": rng.randint(1, 4),
-                        "informed_on": _day(r["decided_at"], rng.randint(1, 10)).isoformat(),
+                        "informed_on": min(_day(r["decided_at"], rng.randint(1, 10)), today).isoformat(),
                         "channel": rng.choice(["letter", "letter", "email", "in_person"]),
                         **stamp,
                     }
@@ -154,7 +171,7 @@ def generate(db: Database, rng: random.Random, today: date, dpo_id: int | None) 
                 group["public_notices"].append(
                     {
                         "incident_id": r["id"],
-                        "published_on": _day(r["decided_at"], 2).isoformat(),
+                        "published_on": min(_day(r["decided_at"], 2), today).isoformat(),
                         "text": "Op onze website staat uitleg "
                         "over een fout bij het versturen van brieven en wat u kunt doen.",
                         **stamp,
@@ -176,8 +193,30 @@ def generate(db: Database, rng: random.Random, today: date, dpo_id: int | None) 
     for table, found in out.items():
         sql.insert_many(db, table, found)
     sql.set_closed_many(db, closed)
-    sql.mark_repeats(db)
+    for incident_id, reason, kind, at in delays:
+        delay_sql.set_delay_reason(db, incident_id, reason, kind, at)
+    repeats.detect_all(db)
     return len(rows)
+
+
+def _notified_at(rng: random.Random, r: dict) -> tuple[str, str, str]:
+    """When the AP was notified, and the reason and its kind when that was late. Never before
+    the decision: a decision taken after the period (the report reached the FG late) makes the
+    notification late as well."""
+    aware, decided = clock.from_iso(r["aware_at"]), clock.from_iso(r["decided_at"])
+    late = rng.random() < 0.06  # late for a reason of its own; late reports add to these
+    hours = rng.uniform(73, 140) if late else rng.uniform(4, 70)
+    pick = rng.choice(LATE_REASONS)
+    submitted = max(aware + timedelta(hours=hours), decided + timedelta(hours=rng.uniform(1, 6)))
+    if submitted - aware <= timedelta(hours=72):
+        return clock.to_iso(submitted), "", ""
+    if clock.from_iso(r["reported_at"]) - aware > timedelta(hours=48):
+        reason, kind = REPORTED_LATE
+    elif r["aware_basis"] == AwareBasis.PROCESSOR.value:
+        reason, kind = PROCESSOR_LATE
+    else:
+        reason, kind = pick
+    return clock.to_iso(submitted), reason, kind
 
 
 FAMILY_SHARE = 0.3

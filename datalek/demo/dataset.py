@@ -21,22 +21,15 @@ from datalek import clock, store
 from datalek.accounts import audit
 from datalek.accounts.organisations import create_organisation, list_organisations
 from datalek.accounts.users import create_user, list_users
-from datalek.demo import actions, decisions
+from datalek.demo import actions, decisions, report_answers
 from datalek.handling.incidents import reference
-from datalek.intake.report import applicable
 from datalek.intake.situations import (
-    CountKind,
-    DataKind,
-    Occurrence,
-    Protection,
-    Recipient,
-    Retrieval,
     Situation,
-    SubjectGroup,
 )
 from datalek.models import Actor, AwareBasis, Role, Status
 from datalek.store import accounts as account_sql
 from datalek.store import incidents as incident_sql
+from datalek.store import rollup
 
 ORGANISATIONS = [
     ("Gemeente Amstelveld", "municipality", 0.5),
@@ -138,56 +131,6 @@ class DemoAccount:
     password: str
 
 
-def _people(rng: random.Random) -> tuple[str, int | None]:
-    kind = rng.choices(["exact", "approximate", "unknown"], [70, 22, 8])[0]
-    if kind == "unknown":
-        return kind, None
-    size = rng.choices([1, rng.randint(2, 5), rng.randint(6, 60), rng.randint(61, 2000)], [55, 25, 14, 6])[0]
-    return kind, size
-
-
-def _answers(rng: random.Random, situation: Situation, youth: bool) -> dict:
-    asks = applicable(situation)
-    kinds = {DataKind.NAME_ADDRESS}
-    kinds |= set(
-        rng.sample(
-            [
-                DataKind.CONTACT,
-                DataKind.BSN,
-                DataKind.FINANCIAL,
-                DataKind.HEALTH,
-                DataKind.CARE_FILE,
-                DataKind.ID_COPY,
-            ],
-            k=rng.randint(0, 2),
-        )
-    )
-    if youth and rng.random() < 0.5:
-        kinds.add(DataKind.CARE_FILE)
-    if youth and rng.random() < 0.08:
-        kinds.add(DataKind.CHILD_PROTECTION)
-    groups = (
-        [SubjectGroup.CHILDREN, SubjectGroup.PARENTS]
-        if youth and rng.random() < 0.6
-        else [rng.choice([SubjectGroup.CLIENTS, SubjectGroup.RESIDENTS, SubjectGroup.EMPLOYEES])]
-    )
-    count_kind, count = _people(rng)
-    return {
-        "occurrence": rng.choices([o.value for o in Occurrence], [80, 8, 2, 10])[0],
-        "data_kinds": sorted(k.value for k in kinds),
-        "subject_groups": sorted(g.value for g in groups),
-        "people_count_kind": CountKind(count_kind).value,
-        "people_count": count,
-        "protection": rng.choice(list(Protection)).value if asks["protection"] else None,
-        "recipients": [rng.choices([r.value for r in Recipient], [30, 45, 12, 5, 8])[0]]
-        if asks["recipients"]
-        else None,
-        "retrieval": rng.choices([r.value for r in Retrieval], [45, 20, 20, 15])[0]
-        if asks["retrieval"]
-        else None,
-    }
-
-
 def _status(rng: random.Random, age: timedelta) -> Status:
     if age > timedelta(days=120):
         return rng.choices([Status.CLOSED, Status.NOT_A_BREACH], [65, 35])[0]
@@ -260,6 +203,9 @@ def generate(
                 for org in user.org_ids:
                     reporters.setdefault(org, []).append(user.id)
         with store.write(db):
+            # A bulk load: the roll-up's triggers are off while it runs and the roll-up is
+            # counted once at the end (in this transaction, so a failure leaves them as they were).
+            rollup.uninstall(db)
             # Numbers continue after incidents already in the database (a second demo run).
             rows = _incident_rows(
                 rng,
@@ -279,6 +225,7 @@ def generate(
                 incident_sql.without_assessment(db, ["decided", "closed", "not_a_breach"]),
                 {o.id: o for o in list_organisations(db, actor)},
                 _dpo_id(db, actor),
+                now,
             )
             followed = actions.generate(db, rng, now.astimezone(clock.AMSTERDAM).date(), _dpo_id(db, actor))
             audit.append(
@@ -292,6 +239,7 @@ def generate(
                 followed_up=followed,
                 seed=seed,
             )
+            rollup.rebuild(db)  # installs the triggers again
         return made
     finally:
         db.close()
@@ -326,11 +274,15 @@ def _incident_rows(rng, count, years, now, org_ids, kinds, weights, reporters, f
         year = reported.astimezone(clock.AMSTERDAM).year
         key = (org_id, year)
         seq = seqs[key] = seqs[key] + 1 if key in seqs else first_seq(org_id, year)
-        answers = _answers(rng, situation, kind == "youth_care")
+        answers = report_answers.answers(rng, situation, kind == "youth_care")
         # A period has an end, as the intake form requires; it ended by the time it was found.
         ended = occurred + (discovered - occurred) * rng.random()
         at = clock.to_iso(reported)
         basis = _basis(f"{org_id}-{reference(year, seq)}")
+        reporter_id = rng.choice(reporters.get(org_id) or [None])  # drawn in this order, as before
+        department = rng.choice(DEPARTMENTS[kind])
+        if kind == "municipality":
+            answers = report_answers.youth_groups(answers, department, f"{org_id}-{reference(year, seq)}")
         # In order, as ``chronology`` checks: occurred <= ended <= discovered = aware <= reported.
         rows.append(
             {
@@ -339,8 +291,8 @@ def _incident_rows(rng, count, years, now, org_ids, kinds, weights, reporters, f
                 "month": reported.astimezone(clock.AMSTERDAM).month,
                 "seq": seq,
                 "reference": reference(year, seq),
-                "reporter_id": rng.choice(reporters.get(org_id) or [None]),
-                "department": rng.choice(DEPARTMENTS[kind]),
+                "reporter_id": reporter_id,
+                "department": department,
                 "situation": situation.value,
                 "incident_type": situation.info.incident_type.value,
                 "status": _status(rng, now - reported).value,

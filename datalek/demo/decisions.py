@@ -120,19 +120,39 @@ def _decision(rng: random.Random, advice: triage.Advice) -> tuple[dict, bool]:
     }, deviates
 
 
+def decided_on(incident: Incident, hours: float, now: datetime) -> datetime:
+    """When the FG decided: ``hours`` after the organisation knew, never before the employee's
+    report reached her (a late internal report delays the decision) and never after ``now``
+    (the figures count a decision before the report as a time that cannot be)."""
+    earliest = max(incident.aware_at, incident.reported_at) + timedelta(hours=1)
+    return min(
+        max(incident.aware_at + timedelta(hours=hours), earliest), max(earliest, now - timedelta(hours=1))
+    )
+
+
 def generate(
-    db: Database, rng: random.Random, rows: list[dict], orgs: dict[int, Organisation], dpo_id: int | None
+    db: Database,
+    rng: random.Random,
+    rows: list[dict],
+    orgs: dict[int, Organisation],
+    dpo_id: int | None,
+    now: datetime | None = None,
 ) -> int:
     """Assess and decide the given incident rows (``SELECT * FROM incidents``); inside the
     caller's write transaction. Returns the number of decisions written."""
+    now = now or clock.now()
     assessments, decisions = [], []
     for row in rows:
         incident = _incident(row)
         no_breach = row["status"] == "not_a_breach"
         facts = complete(rng, prefill.facts_from_report(incident, orgs.get(row["org_id"])), no_breach)
         facts = ap_answers.answer(_ap_rng(row), facts, Situation(incident.situation))
-        decided_at = incident.aware_at + timedelta(hours=rng.choice([6, 20, 40, 60, 90]))
+        hours = rng.choice([6, 20, 40, 60, 90])
+        decided_at = decided_on(incident, hours, now)
         advice = triage.assess(facts, now=decided_at)
+        if advice.notify_authority and hours > 60:  # an FG who must notify decides in time
+            decided_at = decided_on(incident, 60, now)
+            advice = triage.assess(facts, now=decided_at)
         at = clock.to_iso(decided_at)
         assessments.append(
             assessment.assessment_row(

@@ -37,6 +37,7 @@ FIELDS = {
     "occurred_to": "Einde van het lek",
     "discovered_at": "Ontdekt op",
     "delay_reason": "Reden van vertraging",
+    "delay_kind": "Soort reden van vertraging",
 }
 AWARENESS_FIELDS = ("aware_at", "aware_basis", "aware_source")
 MOMENT_FIELDS = ("aware_at", "occurred_from", "occurred_to", "discovered_at")
@@ -93,6 +94,10 @@ def readable(field: str, value: str | None) -> str | None:
         return AwareBasis(value).label
     if field == "occurrence":
         return OCCURRENCES.get(value, value)
+    if field == "delay_kind":
+        from datalek.handling import delay  # delay reads the clock, which never reads moments
+
+        return delay.label(value)
     return value
 
 

@@ -72,6 +72,7 @@ class Clock:
     aware_at: datetime
     phase: Phase
     delay_reason: str = ""
+    delay_kind: str = ""  # the kind of the reason (``handling.delay.KINDS``); '' for none
 
     @property
     def deadline(self) -> datetime:
@@ -117,6 +118,7 @@ class Clock:
                 status=row.get("status"),
             ),
             delay_reason=row.get("delay_reason") or "",
+            delay_kind=row.get("delay_kind") or "",
         )
 
 

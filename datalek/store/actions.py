@@ -268,7 +268,7 @@ def decided_breaches_without_actions(db: Database) -> list[dict]:
     """Breaches with a decision and no measures yet (demo data fills in their follow-up)."""
     return list(
         db.query("""
-        SELECT i.id, i.org_id, i.status, i.aware_at, i.reference, o.youth_care,
+        SELECT i.id, i.org_id, i.status, i.aware_at, i.aware_basis, i.reported_at, i.reference, o.youth_care,
                o.name AS org_name, o.dpo_name, o.dpo_email, o.dpo_phone,
                d.notify_authority, d.inform_subjects, d.decided_at
         FROM incidents i

@@ -9,7 +9,7 @@ from sqlite_utils import Database
 
 #: The clock's columns of an incident ``i`` joined to its latest decision ``d``.
 CLOCK_COLUMNS = """
-    i.status, i.aware_at, i.delay_reason,
+    i.status, i.aware_at, i.delay_reason, i.delay_kind,
     d.kind AS decision_kind, d.notify_authority AS decided_notify,
     EXISTS (SELECT 1 FROM authority_notifications n
             WHERE n.incident_id = i.id AND n.kind = 'initial') AS notified,
@@ -59,7 +59,8 @@ def clock_row(db: Database, incident_id: int) -> dict | None:
     return next(iter(db.query(sql, [incident_id])), None)
 
 
-def set_delay_reason(db: Database, incident_id: int, reason: str, at: str) -> None:
+def set_delay_reason(db: Database, incident_id: int, reason: str, kind: str, at: str) -> None:
     db.execute(
-        "UPDATE incidents SET delay_reason = ?, updated_at = ? WHERE id = ?", [reason, at, incident_id]
+        "UPDATE incidents SET delay_reason = ?, delay_kind = ?, updated_at = ? WHERE id = ?",
+        [reason, kind, at, incident_id],
     )

@@ -123,6 +123,9 @@ def test_an_overdue_clock_asks_for_the_reason_of_the_delay(page, server, made):
     form.get_by_label("Waarom is de melding later dan 72 uur?").fill(
         "Het weekend: de FG las de mail pas maandag."
     )
+    choose_radio(
+        page, "Wat voor reden is het?", "Het lek kwam laat bij de FG (weekend, vakantie, afwezigheid)"
+    )
     form.get_by_role("button", name="Reden vastleggen").click()
     settle(page)
     page.locator(

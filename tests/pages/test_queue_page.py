@@ -246,6 +246,7 @@ def test_an_overdue_clock_asks_for_the_reason_of_the_delay(world, queue_world, d
         error_after(at, once_key(at, prefix, "reason")) == "Schrijf op waarom de melding later is dan 72 uur."
     )
     at.text_area(key=once_key(at, prefix, "reason")).input("De FG was ziek; de vervanger wist het niet.")
+    at.radio(key=once_key(at, prefix, "kind")).set_value("internal")
     button(at, "Reden vastleggen").click().run()
     assert not at.exception
     assert "De reden van de vertraging is vastgelegd." in successes(at)
