@@ -28,6 +28,9 @@ _SAID = {
     "discovered_at": ("Het lek werd ontdekt", "het lek ontdekt werd"),
     "aware_at": ("De organisatie wist het", "de organisatie het wist"),
     "notified_at": ("De AP werd ingelicht", "de AP ingelicht werd"),
+    # a processor's or partner's own moments (``datalek.handling.involvement``)
+    "party_aware_at": ("De verwerker wist het", "de verwerker het wist"),
+    "party_told_at": ("De verwerker meldde het aan ons", "de verwerker het aan ons meldde"),
 }
 
 

@@ -26,6 +26,7 @@ from ui import (
     authority_view,
     delay_view,
     evidence_view,
+    incident_parties_view,
     incident_view,
     informing_view,
     lessons_view,
@@ -34,7 +35,7 @@ from ui import (
     session,
 )
 from ui.callbacks import act
-from ui.forms import field_error, form_errors
+from ui.forms import field_error, form_errors, md_escape
 from ui.once import OnceForm
 
 REPEAT = (
@@ -150,6 +151,7 @@ def _incident(actor, choice: int, orgs) -> None:
         incident_view.changes(moment_changes)
         incident_view.supplements(view)
         evidence_view.render(actor, incident.id)
+        incident_parties_view.render(actor, incident.id, incident.org_id)
     with facts_tab:
         if latest is None:
             st.info(
@@ -195,7 +197,7 @@ def _actions_tab(actor, view, decision, measure_list, gaps: list[str], follow_ta
         if gaps:
             st.markdown("**Nog nodig voor het register voordat je kunt afronden**")
             for gap in gaps:
-                st.markdown(f"- {gap}")
+                st.markdown(f"- {md_escape(gap)}")  # a gap may name a family's label
         elif incident.status is Status.DECIDED:
             st.write("Het dossier is compleet.")
             lessons_view.close_form(incident.id, measure_list)  # closing asks the lesson first
