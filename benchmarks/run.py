@@ -15,6 +15,7 @@ from benchmarks import (  # noqa: E402 - after the path that makes them importab
     bench_browser,
     bench_clocks,
     bench_dashboard,
+    bench_memory,
     bench_report,
     bench_sessions,
     bench_store,
@@ -116,6 +117,7 @@ def main() -> None:
     ]
     lines += bench_clocks.section()
     lines += bench_dashboard.section()
+    lines += bench_memory.section()
     lines += bench_sessions.section()
     lines += recorded_figures.section()
     rate = bench_report.demo_rate()

@@ -240,3 +240,62 @@ def test_a_thread_holding_the_write_lock_writes_itself_instead_of_waiting_for_it
     with store.writer_lock():
         assert _submit(db_path, world["reporter"]).reference
     assert _count(db_path) == 1
+
+
+def test_a_group_writes_one_audit_checkpoint_for_its_last_entry(world, db_path):
+    _submit(db_path, world["reporter"])  # the checkpoint file exists from here on
+    checkpoints = config.audit_checkpoint_path(db_path)
+    before = len(checkpoints.read_text().splitlines())
+    _in_one_group(db_path, [(_submit, db_path, world["reporter"]) for _ in range(3)])
+    lines = checkpoints.read_text().splitlines()
+    assert len(lines) == before + 1, f"{len(lines) - before} checkpoints for one group"
+    _chain_holds(db_path)
+
+
+def _old_database(path) -> None:
+    """A database from before the audit key (migration 0008), with three plain SHA-256 entries,
+    then migrated: nothing sealed yet."""
+    db = store.connect(path, must_exist=False)
+    try:
+        with store.write(db):
+            store.MIGRATIONS.apply(db, stop_before="0008_audit_anchor")
+        prev = audit.GENESIS
+        for seq in (1, 2, 3):
+            row = {"seq": seq, "at": "2026-01-01T00:00:00+00:00", "actor_id": None, "actor_role": "system"}
+            row |= {"action": "backup", "object_type": "", "object_id": "", "detail": "{}"}
+            row["prev_hash"], row["hash"] = prev, audit.entry_hash(prev, audit.event_of(row))
+            db.execute(
+                "INSERT INTO audit_log (seq, at, actor_id, actor_role, action, object_type, object_id,"
+                " detail, prev_hash, hash) VALUES (:seq, :at, :actor_id, :actor_role, :action,"
+                " :object_type, :object_id, :detail, :prev_hash, :hash)",
+                row,
+            )
+            prev = row["hash"]
+        db.conn.commit()
+    finally:
+        db.close()
+    store.migrate(path)
+
+
+def _append(db_path, fail: bool = False):
+    def body(db):
+        audit.append(db, Actor.cli(), "test.entry")
+        if fail:
+            raise ValueError("this job fails")
+
+    with store.unit(db_path) as db:
+        return group_commit.run(db, body)
+
+
+def test_an_old_trail_is_sealed_once_by_the_group_even_when_its_first_job_fails(tmp_path, monkeypatch):
+    monkeypatch.delenv(config.AUDIT_KEY_ENV, raising=False)
+    path = tmp_path / "oud.db"
+    _old_database(path)
+    failing, ok, ok_too = _in_one_group(path, [(_append, path, True), (_append, path), (_append, path)])
+    with pytest.raises(ValueError):
+        failing.result()
+    ok.result(), ok_too.result()
+    with store.unit(path) as db:
+        actions = [a for (a,) in db.execute("SELECT action FROM audit_log WHERE seq > 3 ORDER BY seq")]
+    assert actions == [audit.ANCHOR_ACTION, "test.entry", "test.entry"]
+    _chain_holds(path)

@@ -40,7 +40,7 @@ from sqlite_utils import Database
 from datalek import clock, store
 from datalek.accounts import audit_anchor
 from datalek.models import Actor
-from datalek.store import audit_files, audit_log
+from datalek.store import audit_files, audit_log, group_commit
 
 GENESIS = "0" * 64
 ANCHOR_ACTION = "audit.anchor"
@@ -134,16 +134,22 @@ def _pending(db: Database) -> _Pending:
     tx = store.transaction(db)
     pending = tx.state.get(_PENDING)
     if pending is None:
-        path, key = audit_anchor.key_for_write(db)
+        # The jobs of one group commit share a transaction: the key, and that the trail needs no
+        # seal, found by one of them hold for the others (nothing else writes in between).
+        shared = tx.state.get(group_commit.SHARED)
+        known = shared.get(_PENDING) if shared is not None else None
+        path, key = known or audit_anchor.key_for_write(db)
         last = audit_log.last_entry(db)
         pending = tx.state[_PENDING] = _Pending(
             path, key, (last["seq"] + 1) if last else 1, last["hash"] if last else GENESIS
         )
         tx.before_commit.append(lambda: _flush(db, tx, pending))
-        if last is not None and _unsealed(db, path, last["seq"]):
+        if last is not None and not known and _unsealed(db, path, last["seq"]):
             pending.add(None, "system", ANCHOR_ACTION, "", None, {"legacy_until": last["seq"]})
             for incident_id in audit_log.incident_ids(db):
                 pending.add(None, "system", BASELINE_ACTION, "incident", incident_id, {})
+        elif last is not None and shared is not None:
+            shared[_PENDING] = (path, key)  # sealed (or anchored) before this job wrote: stays so
     return pending
 
 
@@ -176,7 +182,12 @@ def _flush(db: Database, tx: store.Transaction, pending: _Pending) -> None:
         audit_log.insert_entry(db, row)
     seq = pending.rows[-1]["seq"]
     audit_log.set_head(db, audit_anchor.head_row(pending.key, seq, prev))
-    tx.after_commit.append(lambda: audit_anchor.write_checkpoint(pending.path, pending.key, seq, prev))
+    checkpoint = lambda: audit_anchor.write_checkpoint(pending.path, pending.key, seq, prev)  # noqa: E731
+    once = tx.state.get(group_commit.ONCE_PER_GROUP)
+    if once is None:
+        tx.after_commit.append(checkpoint)
+    else:  # one job of a group commit: one checkpoint per COMMIT, of the group's last entry
+        once[_PENDING] = checkpoint
 
 
 def _changed_outside(db: Database, path: Path | None, incident_id: int, now: str) -> str | None:

@@ -57,14 +57,13 @@ def to_model(row: dict) -> Incident:
     return Incident.model_validate(data)
 
 
-def _row_for(report: Report, actor: Actor, at: datetime, year: int, seq: int) -> dict:
+def _row_for(report: Report, actor: Actor, at: datetime, year: int) -> dict:
+    """The new incident's row but for its sequence number and reference (the writer's)."""
     occurred_from = report.occurred_from
     return {
         "org_id": report.org_id,
         "year": year,
         "month": at.astimezone(clock.AMSTERDAM).month,
-        "seq": seq,
-        "reference": reference(year, seq),
         "reporter_id": actor.user_id,
         "department": report.department,
         "situation": report.situation.value,
@@ -107,24 +106,24 @@ def submit_report(
     require(db, actor, Action.REPORT, OrgRef(report.org_id))
     at = at or clock.now()
     year = at.astimezone(clock.AMSTERDAM).year
+    # Everything that needs no database is done here, in the caller's thread: the writer
+    # thread is what all reports of this process wait for.
+    row = _row_for(report, actor, at, year)
+    row["pii_kept"] = int(pii_kept)
+    status_change = {
+        "from_status": None,
+        "to_status": Status.REPORTED.value,
+        "actor_id": actor.user_id,
+        "at": row["reported_at"],
+        "reason": "",
+    }
 
     def write(db: Database) -> int:  # in this process's group writer (store.group_commit)
         seq = sql.next_seq(db, report.org_id, year)
-        row = _row_for(report, actor, at, year, seq)
-        row["pii_kept"] = int(pii_kept)
-        incident_id = sql.insert_incident(db, row)
-        repeat_of = repeats.detect(db, incident_id)
-        sql.insert_status_change(
-            db,
-            {
-                "incident_id": incident_id,
-                "from_status": None,
-                "to_status": Status.REPORTED.value,
-                "actor_id": actor.user_id,
-                "at": row["reported_at"],
-                "reason": "",
-            },
-        )
+        new = {**row, "seq": seq, "reference": reference(year, seq)}
+        new["repeat_of"] = repeat_of = repeats.earlier(db, new)  # inserted with it: counted once
+        incident_id = sql.insert_incident(db, new)
+        sql.insert_status_change(db, {**status_change, "incident_id": incident_id})
         audit.append(
             db,
             actor,

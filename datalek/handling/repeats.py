@@ -30,6 +30,12 @@ def detect(db: Database, incident_id: int) -> int | None:
     return incident_sql.incident(db, incident_id)["repeat_of"]
 
 
+def earlier(db: Database, row: dict) -> int | None:
+    """The earlier incident a new report repeats, before it is stored (``row``: its values), so
+    that it is inserted with ``repeat_of`` at once: the same rule as ``detect``."""
+    return sql.earlier(db, row, WINDOW_DAYS)
+
+
 def detect_all(db: Database) -> None:
     """Apply the rule to every incident (demo data, a changed rule), inside the caller's write."""
     sql.mark(db, None, WINDOW_DAYS)

@@ -16,12 +16,36 @@ the result over the whole lattice with a plain SVD.
 
 from __future__ import annotations
 
+import ctypes
+import functools
 from collections import defaultdict
+from pathlib import Path
 
 import numpy as np
 
 #: Relative tolerance of the rank tests (the matrices hold small whole numbers).
 TOL = 1e-8
+
+
+@functools.cache
+def _blas_threads_local():
+    """OpenBLAS's per-thread thread count setter, when numpy carries OpenBLAS (else None)."""
+    libs = Path(np.__file__).resolve().parent.parent / "numpy.libs"
+    for lib in sorted(libs.glob("*openblas*.so*")):
+        try:
+            return ctypes.CDLL(str(lib)).openblas_set_num_threads_local
+        except (OSError, AttributeError):
+            continue
+    return None
+
+
+def one_blas_thread() -> None:
+    """Let this thread's linear algebra run on one core: the audit's matrices are small, and
+    on a busy server OpenBLAS's own threads made one audit 10 to 15 times slower (measured:
+    20 s instead of 1.4 s with two cores under load; ``docs/benchmarks.md``)."""
+    setter = _blas_threads_local()
+    if setter is not None:
+        setter(1)
 
 
 def basis(rows: np.ndarray) -> np.ndarray:
@@ -50,6 +74,7 @@ class Audit:
     """The lattice of one account's year, ready to audit any choice of hidden queries."""
 
     def __init__(self, blocks: dict, parts: list, queries: list):
+        one_blas_thread()
         self.blocks = blocks
         self.queries: dict[str, list] = defaultdict(list)
         for q in queries:

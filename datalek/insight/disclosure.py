@@ -95,10 +95,35 @@ def suppress(counts: dict[str, int], limit: int) -> list[Cell]:
     return [Cell(k, None if k in hidden else v, limit) for k, v in counts.items()]
 
 
-def protect_vector(counts: dict[str, int], limit: int) -> set[str]:
+#: Counts below ``EXACT`` times the threshold are compared exactly; above, by power-of-two band.
+EXACT = 2
+
+
+def band(value: int, limit: int) -> int:
+    """How the suppression compares a count: 0 for zero, 1 below the threshold, the count
+    itself up to ``EXACT`` times the threshold, and above that its power-of-two band.
+
+    The pattern depends on each count only through its band, so a change that moves no count
+    into another band keeps the same pattern, and every process computes the same pattern
+    from the same data; "the smallest count first" holds exactly among the small counts (where
+    a complementary count is chosen) and by band among the large ones."""
+    limit = max(1, limit)
+    if value <= 0:
+        return 0
+    if value < limit:
+        return 1
+    if value < EXACT * limit:
+        return 2 + value - limit
+    return 2 + (EXACT - 1) * limit + (value // (EXACT * limit)).bit_length()
+
+
+def protect_vector(counts: dict[str, int], limit: int, by_band: bool = False) -> set[str]:
+    """The hidden keys of one chart that adds up to a shown total: primary, and the smallest
+    visible count with a lone hidden one (``by_band``: the smallest band, then the key)."""
     hidden = {k for k, v in counts.items() if 0 < v < limit}
     if len(hidden) == 1:
-        visible = sorted((v, k) for k, v in counts.items() if v and k not in hidden)
+        order = (lambda v: band(v, limit)) if by_band else (lambda v: v)
+        visible = sorted((order(v), k) for k, v in counts.items() if v and k not in hidden)
         if visible:
             hidden.add(visible[0][1])
     return hidden
@@ -188,10 +213,11 @@ def protect(blocks: dict[str, Block], parts: list, counts: dict[Query, Count]) -
 
 
 def _cost(candidate: Query, query: Query, counts: dict[Query, Count]) -> tuple:
-    """Hide in the same selection first, the smallest count first (a zero hides nothing)."""
+    """Hide in the same selection first, the smallest count first (a zero hides nothing), by
+    band (``band``): the choice depends on no more than the pattern's cache key."""
     return (
         candidate.parts != query.parts,
-        counts[candidate].value,
+        band(counts[candidate].value, counts[candidate].limit),
         len(candidate.parts),
         sorted(candidate.keys),
     )

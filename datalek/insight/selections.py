@@ -9,7 +9,9 @@ every view and export of the account reads its counts from the resulting ``Patte
 nothing one view hides is shown, or can be recomputed, from another.
 
 Patterns are kept in memory per account, year, day of judgement, thresholds and the roll-up's
-counts: the first view after a change computes it, the next ones read it.
+counts; a change that moves no published count into another band (``disclosure.band``) reuses
+the hidden counts of the pattern before it (``signature``), with the counts as they are now, so
+only a change across a band runs the rank audit again.
 """
 
 from __future__ import annotations
@@ -19,8 +21,10 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
+import numpy as np
+
 from datalek.insight import figures as fig
-from datalek.insight.disclosure import Block, Count, Query, limit_for, protect, protect_vector
+from datalek.insight.disclosure import EXACT, Block, Count, Query, limit_for, protect, protect_vector
 
 Part = tuple[int, str]
 #: roll-up dimensions that are distributions (medians, the sum of people), not counts
@@ -145,7 +149,7 @@ def build(
     for org in orgs:
         mine = sorted(p for p in pattern.atoms if p[0] == org)
         sizes = {d: pattern.atoms[(org, d)][("t", "")] for _, d in mine}
-        hidden = protect_vector(sizes, limits.get(org, limit_for(None)))
+        hidden = protect_vector(sizes, limits.get(org, limit_for(None)), by_band=True)
         pattern.departments[org] = [d for d, n in sizes.items() if n and d not in hidden]
         publish(pattern.parts(org), totals)
         for _, d in mine:  # a department the filter does not offer: only its bar, hidden
@@ -160,24 +164,94 @@ def build(
     return pattern
 
 
+def _bands(values: np.ndarray, limits: np.ndarray) -> np.ndarray:
+    """``disclosure.band`` of every value (rows: one limit each)."""
+    limits = np.maximum(limits, 1)
+    top = EXACT * limits
+    ratio = np.maximum(values // top, 1)
+    above = 2 + (EXACT - 1) * limits + 1 + np.floor(np.log2(ratio)).astype(np.int64)
+    middle = 2 + values - limits
+    return np.where(values <= 0, 0, np.where(values < limits, 1, np.where(values < top, middle, above)))
+
+
+def signature(pattern: Pattern) -> tuple:
+    """Everything ``build`` decides the hidden counts from, for a filled ``pattern``: the
+    parts, the blocks and their keys, the thresholds, and the band (``disclosure.band``) of
+    every count any selection could publish (each part, each organisation, all together).
+
+    ``build`` reads a count only through its band (primary: below the threshold; zero or
+    not; the smallest band first), and the audit reads no counts at all, so two fillings
+    with the same signature get the same hidden counts, the same published counts and the
+    same departments: the pattern of one is the pattern of the other, in any process."""
+    parts = sorted(pattern.atoms)
+    names = sorted(pattern.blocks)
+    atoms = [(b, k) for b in names for k in pattern.blocks[b].keys]
+    column = {a: i for i, a in enumerate(atoms)}
+    x = np.zeros((len(parts), len(atoms)), dtype=np.int64)
+    for i, part in enumerate(parts):
+        for atom, n in pattern.atoms[part].items():
+            x[i, column[atom]] = n
+    queries = _published(pattern.blocks)
+    incidence = np.zeros((len(atoms), len(queries)), dtype=np.int64)
+    for j, (block, keys) in enumerate(queries):
+        for k in keys:
+            if (block, k) in column:
+                incidence[column[(block, k)], j] = 1
+    per_part = x @ incidence
+    orgs = [o for o in pattern.org_ids if any(p[0] == o for p in parts)]
+    groups = [[i] for i in range(len(parts))]
+    groups += [[i for i, p in enumerate(parts) if p[0] == o] for o in orgs]
+    groups.append(list(range(len(parts))))
+    values = np.vstack([per_part[g].sum(axis=0) for g in groups] + [np.zeros((0, len(queries)))])
+    limits = np.array([[pattern.limit([parts[i] for i in g])] for g in groups] + [[1]])[:-1]
+    bands = _bands(values.astype(np.int64), limits.astype(np.int64))
+    return (
+        pattern.year,
+        pattern.org_ids,
+        pattern.as_of,
+        tuple(sorted(pattern.limits.items())),
+        tuple(parts),
+        tuple((b, pattern.blocks[b].keys) for b in names),
+        bands.astype(np.int64).tobytes(),
+    )
+
+
 _CACHE: dict[tuple, Pattern] = {}
+#: signature -> (hidden, published, departments) of the pattern built for it
+_PROTECTED: dict[tuple, tuple] = {}
 _LOCK = threading.Lock()
 _KEEP = 64
+
+
+def _keep(cache: dict, key, value) -> None:
+    with _LOCK:
+        if len(cache) >= _KEEP:
+            cache.pop(next(iter(cache)))
+        cache[key] = value
 
 
 def pattern(
     rows: list[tuple], year: int, org_ids: tuple[int, ...], limits: dict[int, int], as_of: date
 ) -> Pattern:
-    """The pattern of one account's year, computed once for the same counts."""
+    """The pattern of one account's year: the same counts read it from memory; other counts
+    with the same ``signature`` (no count moved into another band) reuse its hidden counts,
+    so only a change that moves a count across a band runs the audit again."""
     mine = tuple(r for r in rows if r[0] == year and r[1] in org_ids)  # in the index's order
     key = (year, org_ids, as_of, tuple(sorted(limits.items())), hash(mine))
     with _LOCK:
         found = _CACHE.get(key)
     if found is not None:
         return found
-    made = build(list(mine), year, org_ids, limits, as_of)
+    made = Pattern(year, as_of, org_ids, limits, dict(fig.BLOCKS))
+    fill(made, list(mine))
+    sign = signature(made)
     with _LOCK:
-        if len(_CACHE) >= _KEEP:
-            _CACHE.pop(next(iter(_CACHE)))
-        _CACHE[key] = made
+        protected = _PROTECTED.get(sign)
+    if protected is None:
+        made = build(list(mine), year, org_ids, limits, as_of)
+        protected = (made.hidden, made.published, made.departments)
+        _keep(_PROTECTED, sign, protected)
+    else:
+        made.hidden, made.published, made.departments = protected
+    _keep(_CACHE, key, made)
     return made

@@ -12,8 +12,9 @@ from sqlite_utils import Database
 
 
 def last_entry(db: Database) -> dict | None:
-    rows = list(db.query("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1"))
-    return rows[0] if rows else None
+    rows = db.execute("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1").fetchall()
+    row = rows[0] if rows else None
+    return {"seq": row[0], "hash": row[1]} if row else None
 
 
 def entry(db: Database, seq: int) -> dict | None:
@@ -37,12 +38,13 @@ def insert_entry(db: Database, row: dict) -> None:
 def head(db: Database) -> dict | None:
     """The head marker (seq, hash, key_id, mac), or None (never anchored, or before 0008)."""
     try:
-        rows = list(db.query("SELECT seq, hash, key_id, mac FROM audit_head WHERE id = 1"))
+        rows = db.execute("SELECT seq, hash, key_id, mac FROM audit_head WHERE id = 1").fetchall()
+        row = rows[0] if rows else None
     except sqlite3.OperationalError as exc:  # a database from before migration 0008
         if "no such table" in str(exc):
             return None
         raise
-    return rows[0] if rows else None
+    return dict(zip(("seq", "hash", "key_id", "mac"), row, strict=True)) if row else None
 
 
 def set_head(db: Database, row: dict) -> None:
@@ -165,17 +167,51 @@ STATE_COLUMNS[4] = {
 }  # fmt: skip
 
 
+#: Version 5 (migrations 0022, 0023): the kind of the reason for a delay (it decides the
+#: late-reason figures: a kind changed outside the app must show) and the processors and
+#: partners involved in an incident.
+STATE_COLUMNS[5] = {
+    **STATE_COLUMNS[4],
+    "incidents": (*STATE_COLUMNS[4]["incidents"], "delay_kind"),
+    # migration 0023: the processors and partners involved, their roles and moments
+    "incident_parties": (
+        "id", "party_id", "roles", "party_aware_at", "party_told_at", "added_by", "added_at",
+        "removed_at", "removed_by", "removed_reason",
+    ),
+    "incident_party_changes": (
+        "id", "link_id", "field", "old_value", "new_value", "reason", "changed_by", "changed_at",
+    ),
+}  # fmt: skip
+
+
 def incident_state(db: Database, incident_id: int, version: int) -> dict[str, list[list]]:
     """The rows of one incident per table (values in ``STATE_COLUMNS`` order, by id); the
-    ``incidents`` list is empty when the incident does not exist."""
-    state = {}
-    for table, columns in STATE_COLUMNS[version].items():
-        key = "id" if table == "incidents" else "incident_id"
-        rows = db.conn.execute(
-            f"SELECT {', '.join(columns)} FROM {table} WHERE {key} = ? ORDER BY id", [incident_id]
-        )
-        state[table] = [list(row) for row in rows]
+    ``incidents`` list is empty when the incident does not exist. One query for all tables
+    (``_state_query``): it runs in every write about an incident."""
+    columns_of = STATE_COLUMNS[version]
+    state: dict[str, list[list]] = {table: [] for table in columns_of}
+    for table, *values in db.conn.execute(_state_query(version), {"id": incident_id}):
+        state[table].append(values[: len(columns_of[table])])
     return state
+
+
+_STATE_QUERIES: dict[int, str] = {}
+
+
+def _state_query(version: int) -> str:
+    """``SELECT <table>, <its columns>, NULL … UNION ALL …`` for every table of a version, each
+    padded to the widest, ordered by table and id (the first column of every table): the
+    values come back as each table's own query would return them."""
+    if version not in _STATE_QUERIES:
+        tables = STATE_COLUMNS[version]
+        width = max(len(columns) for columns in tables.values())
+        parts = []
+        for table, columns in tables.items():
+            key = "id" if table == "incidents" else "incident_id"
+            padded = [*columns, *["NULL"] * (width - len(columns))]
+            parts.append(f"SELECT '{table}' AS t, {', '.join(padded)} FROM {table} WHERE {key} = :id")
+        _STATE_QUERIES[version] = " UNION ALL ".join(parts) + " ORDER BY 1, 2"
+    return _STATE_QUERIES[version]
 
 
 def newest_state(db: Database, incident_id: int) -> str | None:

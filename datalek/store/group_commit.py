@@ -9,9 +9,10 @@ own future. The writer keeps one connection open and takes what is queued (at mo
   submission key (``store.first_in_next_write``), the body, then its before-commit callbacks
   (the audit entries with the incident's state as committed). A job that raises is rolled
   back alone and its caller gets its own exception; the others commit;
-* after the COMMIT the jobs' after-commit callbacks run in order (the audit checkpoint of the
-  last job covers the group's last entry), and only then is each caller's future resolved: a
-  caller never returns before its report is committed;
+* after the COMMIT the jobs' after-commit callbacks run in order, then those a job asked to
+  run once per group (``ONCE_PER_GROUP``: one audit checkpoint, of the group's last entry), and
+  only then is each caller's future resolved: a caller never returns before its report is
+  committed;
 * when SQLite rolls back the whole transaction (a full disk), or the COMMIT fails, every job
   of the group that had succeeded gets a ``StorageError``: nothing is reported as saved that
   is not; jobs of the group not yet run go into the next transaction;
@@ -32,6 +33,7 @@ import atexit
 import logging
 import queue
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass, field
@@ -42,7 +44,18 @@ from sqlite_utils import Database
 from datalek import store
 from datalek.store import audit_files
 
+#: In a job's ``Transaction.state``: after-commit callbacks by name that are run once per
+#: group, after the jobs' own: of the jobs that committed, the last one's callback of each name
+#: (the audit trail's checkpoint covers the group's last entry; one line per COMMIT).
+ONCE_PER_GROUP = "group_commit.once_per_group"
+#: In a job's ``Transaction.state``: one dict shared by the jobs of one transaction, for what
+#: cannot change while it holds the write lock (the audit trail's key, that it is sealed).
+SHARED = "group_commit.shared"
 MAX_GROUP = 128
+#: Benchmarks only (``benchmarks/bench_store.py``, ``DATALEK_BENCH_FSYNC_DELAY``): seconds the
+#: writer sleeps just before each COMMIT, holding the lock, as on a disk whose fsync takes that
+#: long; the raw baseline sleeps the same. 0 in production.
+commit_delay = 0.0
 IDLE_SECONDS = 2.0
 _POLL_SECONDS = 1.0  # how often a waiting caller checks that its writer still lives
 _log = logging.getLogger(__name__)
@@ -56,7 +69,7 @@ class _Job:
     body: Callable[[Database], Any]
     first: Callable[[Database], None] | None
     future: Future = field(default_factory=Future)
-    tx: store.Transaction = field(default_factory=store.Transaction)
+    tx: store.Transaction = field(default_factory=lambda: store.Transaction(state={ONCE_PER_GROUP: {}}))
     result: Any = None
 
 
@@ -131,11 +144,15 @@ class _Writer:
         returns the jobs left for another transaction."""
         done: list[_Job] = []
         rest: list[_Job] = []
+        shared: dict = {}
         try:
             with store.write(db):
                 # the jobs' after-commit callbacks run after the COMMIT, still under the lock
                 store.transaction(db).after_commit.append(lambda: _after_commit(done))
+                if commit_delay:
+                    store.transaction(db).before_commit.append(lambda: time.sleep(commit_delay))
                 for n, job in enumerate(jobs):
+                    job.tx.state[SHARED] = shared
                     try:
                         with store.savepoint(db, job.tx, job.first):
                             job.result = job.body(db)
@@ -161,8 +178,11 @@ class _GroupLost(Exception):
 
 
 def _after_commit(done: list[_Job]) -> None:
+    once: dict[str, Callable[[], None]] = {}
     for job in done:
         store.run_after_commit(job.tx)
+        once.update(job.tx.state[ONCE_PER_GROUP])
+    store.run_after_commit(store.Transaction(after_commit=list(once.values())))
 
 
 _ACTIVE: dict[str, _Writer] = {}

@@ -38,6 +38,10 @@ INCIDENT_COLUMNS = (
 _INSERT = "INSERT INTO incidents ({}) VALUES ({})".format(
     ", ".join(INCIDENT_COLUMNS), ", ".join(":" + c for c in INCIDENT_COLUMNS)
 )
+#: A new report: inserted with the incident it repeats, so that the roll-up counts it once.
+_INSERT_REPORT = "INSERT INTO incidents ({}) VALUES ({})".format(
+    ", ".join((*INCIDENT_COLUMNS, "repeat_of")), ", ".join(":" + c for c in (*INCIDENT_COLUMNS, "repeat_of"))
+)
 
 # What a list shows: no free text, no report answers.
 _LIST_COLUMNS = (
@@ -52,17 +56,14 @@ def _marks(values: list) -> str:
 
 def next_seq(db: Database, org_id: int, year: int) -> int:
     """The next sequence number of an organisation's year; call inside BEGIN IMMEDIATE."""
-    row = next(
-        db.query(
-            "SELECT coalesce(max(seq), 0) + 1 AS n FROM incidents WHERE org_id = ? AND year = ?",
-            [org_id, year],
-        )
-    )
-    return row["n"]
+    return db.execute(
+        "SELECT coalesce(max(seq), 0) + 1 FROM incidents WHERE org_id = ? AND year = ?", [org_id, year]
+    ).fetchone()[0]
 
 
 def insert_incident(db: Database, row: dict) -> int:
-    return db.execute(_INSERT, row).lastrowid
+    """A new report, ``repeat_of`` included; returns its id."""
+    return db.execute(_INSERT_REPORT, row).lastrowid
 
 
 def insert_incidents(db: Database, rows: list[dict]) -> None:
@@ -70,8 +71,9 @@ def insert_incidents(db: Database, rows: list[dict]) -> None:
 
 
 def incident(db: Database, incident_id: int) -> dict | None:
-    rows = list(db.query("SELECT * FROM incidents WHERE id = ?", [incident_id]))
-    return rows[0] if rows else None
+    cursor = db.execute("SELECT * FROM incidents WHERE id = ?", [incident_id])
+    row = cursor.fetchone()
+    return dict(zip([c[0] for c in cursor.description], row, strict=True)) if row else None
 
 
 def reporter(db: Database, incident_id: int) -> dict | None:

@@ -22,9 +22,11 @@ day (``datalek.store.stats.cube``): the roll-up never goes stale when the date m
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 from sqlite_utils import Database
 
-from datalek.store.rollup_facts import MEASURES_NOW, PART, cells_sql, facts_now
+from datalek.store.rollup_facts import MEASURES_NOW, PART, UNION, cells_sql, facts_from, facts_now, raw_now
 
 _COLUMNS = (
     "id INTEGER PRIMARY KEY, year INTEGER NOT NULL, org_id INTEGER NOT NULL, department TEXT NOT NULL,"
@@ -71,7 +73,7 @@ def _recount(x: str) -> str:
 #: The columns of ``incidents`` the figures read: other updates (``updated_at``) recount nothing.
 _INCIDENT_COLUMNS = (
     "year", "org_id", "department", "month", "incident_type", "status", "reported_at",
-    "discovered_at", "aware_at", "repeat_of", "delay_reason",
+    "discovered_at", "aware_at", "repeat_of", "delay_reason", "delay_kind",
 )  # fmt: skip
 #: Source table -> its column naming the incident.
 SOURCES = {
@@ -86,9 +88,10 @@ SOURCES = {
 }
 
 
-def _triggers() -> dict[str, str]:
-    """name -> CREATE TRIGGER: every write to a source table recounts its incident."""
-    changed = " OR ".join(f"OLD.{c} IS NOT NEW.{c}" for c in _INCIDENT_COLUMNS)
+def _triggers(columns: set[str]) -> dict[str, str]:
+    """name -> CREATE TRIGGER: every write to a source table recounts its incident (``columns``:
+    those of ``incidents`` in this database; a migration installs before a later one adds some)."""
+    changed = " OR ".join(f"OLD.{c} IS NOT NEW.{c}" for c in _INCIDENT_COLUMNS if c in columns)
     made = {}
     for table, column in SOURCES.items():
         events = {
@@ -122,25 +125,52 @@ def install(db: Database) -> None:
     db.execute(f"CREATE VIEW stats_facts_now AS {facts_now(db)}")
     db.execute(f"CREATE VIEW stats_measures_now AS {MEASURES_NOW}")
     db.execute(f"CREATE VIEW stats_cells AS {cells_sql('stats_facts', 'stats_measure_facts')}")
-    for statement in _triggers().values():
+    for statement in _triggers({c.name for c in db["incidents"].columns}).values():
         db.execute(statement)
 
 
 def rebuild(db: Database) -> None:
-    """Recount everything from the sources, inside the caller's write transaction."""
+    """Recount everything from the sources, inside the caller's write transaction: set-based,
+    each incident's subqueries read once (``_facts_into``), and the cells grouped one
+    dimension at a time (``_count_into``): no sort of every cell of every incident at once."""
     install(db)
     for table in ("stats_cube", "stats_facts", "stats_measure_facts"):
         db.execute(f"DELETE FROM {table}")
-    db.execute("INSERT INTO stats_facts SELECT * FROM stats_facts_now")
-    db.execute("INSERT INTO stats_measure_facts SELECT * FROM stats_measures_now")
-    db.execute(_GROUPED.format(into="stats_cube", cells="stats_cells"))
+    with _roomy_cache(db):
+        _facts_into(db, "main.stats_facts")
+        db.execute("INSERT INTO stats_measure_facts SELECT * FROM stats_measures_now")
+        _count_into(db, "main.stats_cube", cells_sql("stats_facts", "stats_measure_facts"))
 
 
-_GROUPED = (
-    "INSERT INTO {into} (year, org_id, department, dimension, key, n)"
-    " SELECT year, org_id, department, dimension, key, count(*) FROM ({cells})"
-    " GROUP BY 1, 2, 3, 4, 5"
-)
+@contextmanager
+def _roomy_cache(db: Database, kib: int = 256 * 1024):
+    """A larger page cache for one bulk count (this connection only), restored afterwards."""
+    before = db.execute("PRAGMA cache_size").fetchone()[0]
+    db.execute(f"PRAGMA cache_size = -{int(kib)}")
+    try:
+        yield
+    finally:
+        db.execute(f"PRAGMA cache_size = {int(before)}")
+
+
+def _facts_into(db: Database, table: str) -> None:
+    """Every incident's facts into ``table``: the raw subqueries once per incident into a
+    temporary table, then the facts over it (the view inlines a subquery at every use)."""
+    db.execute("DROP TABLE IF EXISTS temp.stats_raw")
+    db.execute(f"CREATE TEMP TABLE stats_raw AS {raw_now(db)}")
+    db.execute(f"INSERT INTO {table} {facts_from(db, 'temp.stats_raw')}")
+    db.execute("DROP TABLE temp.stats_raw")
+
+
+def _count_into(db: Database, table: str, cells: str) -> None:
+    """The cells grouped into ``table``, one part of ``cells_sql`` (one dimension) at a time."""
+    for part in cells.split(UNION):
+        db.execute(
+            f"INSERT INTO {table} (year, org_id, department, dimension, key, n)"
+            f" WITH c (id, year, org_id, department, dimension, key) AS ({part})"
+            " SELECT year, org_id, department, dimension, key, count(*) FROM c GROUP BY 1, 2, 3, 4, 5"
+            " ON CONFLICT DO UPDATE SET n = n + excluded.n"
+        )
 
 
 def differences(db: Database, limit: int = 20) -> tuple[list[tuple], int]:
@@ -148,7 +178,8 @@ def differences(db: Database, limit: int = 20) -> tuple[list[tuple], int]:
     (year, org_id, department, dimension, key, in the roll-up, counted now), and their number."""
     for table in ("stats_verify_facts", "stats_verify_measures", "stats_verify_cube"):
         db.execute(f"DROP TABLE IF EXISTS temp.{table}")
-    db.execute(f"CREATE TEMP TABLE stats_verify_facts AS {facts_now(db)}")
+    db.execute("CREATE TEMP TABLE stats_verify_facts AS SELECT * FROM stats_facts WHERE 0")
+    _facts_into(db, "temp.stats_verify_facts")
     db.execute(f"CREATE TEMP TABLE stats_verify_measures AS {MEASURES_NOW}")
     db.execute(
         "CREATE TEMP TABLE stats_verify_cube (year INTEGER, org_id INTEGER, department TEXT,"
@@ -156,7 +187,7 @@ def differences(db: Database, limit: int = 20) -> tuple[list[tuple], int]:
         " PRIMARY KEY (year, org_id, department, dimension, key)) WITHOUT ROWID"
     )
     fresh = cells_sql("temp.stats_verify_facts", "temp.stats_verify_measures")
-    db.execute(_GROUPED.format(into="temp.stats_verify_cube", cells=fresh))
+    _count_into(db, "temp.stats_verify_cube", fresh)
     rows = db.execute(
         "SELECT year, org_id, department, dimension, key, sum(stored), sum(fresh) FROM ("
         " SELECT year, org_id, department, dimension, key, n AS stored, 0 AS fresh FROM main.stats_cube"

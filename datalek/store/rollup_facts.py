@@ -12,7 +12,8 @@ from __future__ import annotations
 from sqlite_utils import Database
 
 #: The raw moments and answers of an incident; ``{duplicate}`` is the latest decision's
-#: ``duplicate_of`` (NULL before migration 0020 added it).
+#: ``duplicate_of`` (NULL before migration 0020 added it), ``{delay_kind}`` the kind of the
+#: reason for a delay ('' before migration 0022 added it).
 _RAW = """
 SELECT i.id, i.year, i.org_id, i.department, i.month, i.incident_type, i.status, i.reported_at,
     round((julianday(i.reported_at) - julianday(i.discovered_at)) * 24, 3) > 24 AS late_report,
@@ -39,6 +40,7 @@ SELECT i.id, i.year, i.org_id, i.department, i.month, i.incident_type, i.status,
     lower(coalesce(nullif(trim((SELECT a.late_reason FROM authority_notifications a
         WHERE a.incident_id = i.id AND a.kind = 'initial' ORDER BY a.submitted_at LIMIT 1)), ''),
         trim(i.delay_reason))) AS reason,
+    {delay_kind} AS reason_kind,
     EXISTS (SELECT 1 FROM subject_notices s WHERE s.incident_id = i.id AND s.withdrawn_at IS NULL)
         OR EXISTS (SELECT 1 FROM public_notices p WHERE p.incident_id = i.id) AS informed,
     (SELECT min(x) FROM (SELECT s.informed_on AS x FROM subject_notices s
@@ -72,7 +74,26 @@ def _reason_group() -> str:
         "WHEN " + " OR ".join(f"reason LIKE '%{w}%'" for w in words) + f" THEN '{group}'"
         for group, words in LATE_REASONS
     )
-    return f"CASE WHEN coalesce(reason, '') = '' THEN 'none' {cases} ELSE 'other' END"
+    # The kind the FG picked (``handling.delay.KINDS``, migration 0022) wins; a reason recorded
+    # without one is sorted by its key words.
+    return (
+        f"CASE WHEN coalesce(reason_kind, '') != '' THEN reason_kind"
+        f" WHEN coalesce(reason, '') = '' THEN 'none' {cases} ELSE 'other' END"
+    )
+
+
+def late_reason_group(db: Database, incident_id: int) -> str:
+    """The group the figures give an incident's reason for a late notification now (a kind,
+    else by its key words; 'none' without a reason): the retention purge keeps it as the kind
+    before it blanks the words."""
+    found = db.execute(
+        f"SELECT {_reason_group()} FROM (SELECT lower(coalesce(nullif(trim((SELECT a.late_reason"
+        " FROM authority_notifications a WHERE a.incident_id = i.id AND a.kind = 'initial'"
+        " ORDER BY a.submitted_at LIMIT 1)), ''), trim(i.delay_reason))) AS reason,"
+        " i.delay_kind AS reason_kind FROM incidents i WHERE i.id = ?)",
+        [incident_id],
+    ).fetchone()
+    return found[0] if found else "none"
 
 
 def _has(facts_path: str, values: str) -> str:
@@ -124,9 +145,37 @@ FROM (SELECT *,
 
 def facts_now(db: Database) -> str:
     """``FACTS_NOW`` for this database (migration 0017 installs the roll-up before 0020 adds
-    ``decisions.duplicate_of``; 0021 installs it again with every column)."""
+    ``decisions.duplicate_of`` and 0022 ``incidents.delay_kind``; 0021 and 0022 install it again)."""
     columns = {c.name for c in db["decisions"].columns}
-    return FACTS_NOW.replace("{duplicate}", "d.duplicate_of" if "duplicate_of" in columns else "NULL")
+    kind = "i.delay_kind" if "delay_kind" in {c.name for c in db["incidents"].columns} else "''"
+    return FACTS_NOW.replace(
+        "{duplicate}", "d.duplicate_of" if "duplicate_of" in columns else "NULL"
+    ).replace("{delay_kind}", kind)
+
+
+def _raw_span(whole: str) -> tuple[int, int]:
+    """Where ``_RAW`` (filled in) lies in ``whole``, ``facts_now``'s text: its parentheses."""
+    start = whole.index(_RAW[:40]) - 1
+    end = whole.rindex("FROM incidents i") + len("FROM incidents i")
+    assert whole[start] == "(" and whole[end] == ")" and _RAW.endswith("FROM incidents i")
+    return start, end + 1
+
+
+def raw_now(db: Database) -> str:
+    """The raw moments and answers of every incident (``_RAW``, filled in as ``facts_now``
+    fills it) for this database."""
+    whole = facts_now(db)
+    start, end = _raw_span(whole)
+    return whole[start + 1 : end - 1]
+
+
+def facts_from(db: Database, raw: str) -> str:
+    """``facts_now`` over a table that holds ``raw_now``'s rows: the rebuild and ``verify``
+    read every subquery once per incident instead of once per use of its column (inlined
+    in the view, the latest assessment alone was read some twenty times per incident)."""
+    whole = facts_now(db)
+    start, end = _raw_span(whole)
+    return whole[:start] + raw + whole[end:]
 
 
 #: The measures that count (not withdrawn), with the partition of their incident.
@@ -193,6 +242,8 @@ MEASURE_STATE = """CASE
         CASE WHEN substr(key, 12) = '' OR substr(key, 1, 10) <= substr(key, 12) THEN 'on_time' ELSE 'late' END
     WHEN dimension LIKE 'm:_:undated' THEN 'undated' ELSE 'other' END"""
 PART = "year, org_id, department"
+#: What joins the parts of ``cells_sql`` (one per dimension; the rebuild counts them apart).
+UNION = "\nUNION ALL "
 
 
 def cells_sql(facts: str, measures: str) -> str:
@@ -210,4 +261,4 @@ def cells_sql(facts: str, measures: str) -> str:
         f"SELECT incident_id, {PART}, {dim}, {key} FROM {measures} WHERE {where}"
         for dim, key, where in _MEASURE_CELLS
     ]
-    return "\nUNION ALL ".join(parts)
+    return UNION.join(parts)
