@@ -95,6 +95,7 @@ def _incident(
             [i, org, SECRET, SECRET, a[:10], a[:10], a, a],
         )
         _lesson_and_evidence(db, i, a)
+        _moments_and_parties(db, i, org, a)
         db.execute(
             "UPDATE incidents SET status = ?, closed_at = ? WHERE id = ?",
             [status, _iso(closed) if closed_column else None, i],
@@ -180,29 +181,42 @@ def _report(org_id: int, at: datetime, **changes):
     )
 
 
+def _moments_and_parties(db, i: int, org: int, a: str) -> None:
+    """Free text about the moments (who told us, why late, why a moment changed) and about the
+    processors and partners involved (why a link was removed or changed)."""
+    db.execute("UPDATE incidents SET aware_source = ?, delay_reason = ? WHERE id = ?", [SECRET, SECRET, i])
+    db.execute(
+        "INSERT INTO incident_changes (incident_id, field, old_value, new_value, reason, changed_at)"
+        " VALUES (?, 'aware_source', ?, ?, ?, ?), (?, 'delay_reason', ?, ?, ?, ?),"
+        " (?, 'aware_at', ?, ?, ?, ?)",
+        [i, SECRET, SECRET, SECRET, a, i, SECRET, SECRET, SECRET, a, i, a, a, SECRET, a],
+    )
+    party = db.execute(
+        "INSERT INTO parties (org_id, kind, name, created_at) VALUES (?, 'processor', 'Cloudzorg BV', ?)",
+        [org, a],
+    ).lastrowid
+    link = db.execute(
+        "INSERT INTO incident_parties (incident_id, party_id, roles, added_at, removed_at, removed_reason)"
+        " VALUES (?, ?, '[\"caused\"]', ?, ?, ?)",
+        [i, party, a, a, SECRET],
+    ).lastrowid
+    db.execute(
+        "INSERT INTO incident_party_changes (link_id, incident_id, field, old_value, new_value, reason,"
+        " changed_at) VALUES (?, ?, 'roles', '[]', '[\"caused\"]', ?, ?)",
+        [link, i, SECRET, a],
+    )
+
+
+def _incident_tables(db) -> list[str]:
+    """Every table with a row per incident: a new one is checked without being named here."""
+    tables = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
+    return [t for t in tables if "incident_id" in {c.name for c in db[t].columns}]
+
+
 def _texts(db, incident_id: int) -> str:
     """Every value of every row that belongs to the incident, as one string."""
-    dump = []
-    for table in ("incidents",):
-        dump += [json.dumps(r) for r in db.query(f"SELECT * FROM {table} WHERE id = ?", [incident_id])]
-    for table in (
-        "supplements",
-        "assessments",
-        "decisions",
-        "status_changes",
-        "authority_notifications",
-        "safety_checks",
-        "subject_notices",
-        "public_notices",
-        "measures",
-        "households",
-        "household_members",
-        "member_changes",
-        "household_safety",
-        "letters",
-        "lessons",
-        "evidence",
-    ):
+    dump = [json.dumps(r) for r in db.query("SELECT * FROM incidents WHERE id = ?", [incident_id])]
+    for table in _incident_tables(db):
         dump += [
             json.dumps(r) for r in db.query(f"SELECT * FROM {table} WHERE incident_id = ?", [incident_id])
         ]
@@ -577,7 +591,7 @@ def test_cli_dry_run_prints_references_and_counts_but_no_text(aged, db_path, mon
     monkeypatch.setattr(retention.clock, "now", lambda: NOW)
     result = CliRunner().invoke(main, ["purge", "--dry-run", "--db", str(db_path)])
     assert result.exit_code == 0, result.output
-    assert "Proefdraai" in result.output and "incidents: 3" in result.output
+    assert "Proefdraai" in result.output and "meldingen: 3" in result.output
     for fragment in ("Jan", "111222333"):
         assert fragment not in result.output
     ref = db.execute("SELECT reference FROM incidents WHERE id = ?", [ids["closed_old"]]).fetchone()[0]
@@ -593,7 +607,7 @@ def test_cli_apply_purges_and_set_retention_changes_the_period(aged, db_path, mo
     )
     assert result.exit_code == 0 and "5 jaar" in result.output
     result = CliRunner().invoke(main, ["purge", "--apply", "--db", str(db_path)])
-    assert result.exit_code == 0 and "Opgeschoond (incidents: 4" in result.output
+    assert result.exit_code == 0 and "Opgeschoond (meldingen: 4" in result.output
     bad = CliRunner().invoke(main, ["org", "set-retention", "--db", str(db_path), "1", "0"])
     assert bad.exit_code != 0 and "bewaartermijn" in bad.output
 
@@ -608,3 +622,39 @@ def test_the_beheerder_sets_the_period_on_the_organisations_page(world, db_path)
     assert not at.exception
     assert [s.value for s in at.success] == ["Bewaartermijn van Jeugdzorg Test: 7 jaar."]
     assert list(table_with(at, "Bewaartermijn (jaar)")["Bewaartermijn (jaar)"]) == [5, 7]
+
+
+@pytest.mark.parametrize(
+    ("reason", "kind", "group"),
+    [
+        ("De verwerker meldde het pas na een week", "", "processor"),
+        ("Eerst moest onderzocht worden wat er gelekt was", "", "investigation"),
+        ("Het was weekend en de FG was afwezig", "", "internal"),
+        ("Een reden zonder trefwoord", "", "other"),
+        ("De verwerker meldde het laat", "internal", "internal"),
+    ],
+)
+def test_a_purge_keeps_the_group_of_a_late_reason_in_the_figures(aged, reason, kind, group):
+    """The words of a reason for a late notification go; the group the figures count stays."""
+    db, world, ids = aged
+    i = ids["closed_old"]
+    with store.write(db):
+        db.execute(
+            "UPDATE authority_notifications SET late_reason = ?,"
+            " submitted_at = strftime('%Y-%m-%dT%H:%M:%S+00:00', aware_at, '+100 hours')"
+            " FROM incidents WHERE incidents.id = authority_notifications.incident_id AND incident_id = ?",
+            [reason, i],
+        )
+        db.execute("UPDATE incidents SET delay_kind = ?, delay_reason = ? WHERE id = ?", [kind, reason, i])
+
+    def late_reasons():
+        return db.execute(
+            "SELECT key, n FROM stats_cube WHERE dimension = 'late_reason' AND n != 0 ORDER BY key"
+        ).fetchall()
+
+    before = late_reasons()
+    assert (group, 1) in before
+    retention.purge(db, CLI, apply=True, at=NOW)
+    assert reason not in _texts(db, i)
+    assert late_reasons() == before
+    assert db.execute("SELECT delay_kind FROM incidents WHERE id = ?", [i]).fetchone()[0] == group

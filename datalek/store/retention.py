@@ -7,6 +7,8 @@ from datetime import date
 
 from sqlite_utils import Database
 
+from datalek.store import rollup_facts
+
 #: The moment an incident was closed: ``closed_at`` when set, otherwise the time of the last
 #: move into its final status (how 'not_a_breach' — and older 'closed' rows — are closed).
 _CLOSED_MOMENT = """
@@ -18,7 +20,10 @@ FINAL_STATUSES = ("closed", "not_a_breach")
 
 #: Free text per table: (table, key column, [text columns]). Every one is replaced.
 FREE_TEXT = (
-    ("incidents", "id", ("description", "actions_taken")),
+    ("incidents", "id", ("description", "actions_taken", "aware_source", "delay_reason")),
+    ("incident_changes", "incident_id", ("reason",)),
+    ("incident_parties", "incident_id", ("removed_reason",)),
+    ("incident_party_changes", "incident_id", ("reason",)),
     ("supplements", "incident_id", ("text",)),
     ("assessments", "incident_id", ("effects", "remedial_action")),
     ("decisions", "incident_id", ("motivation", "deviation_motivation", "consulted")),
@@ -40,6 +45,10 @@ FREE_TEXT = (
 #: The changes of a person on the informing list whose old and new values are personal references
 #: or free text; the other fields' values are codes and stay.
 MEMBER_TEXT = ("file_ref", "birth_date", "parents_withheld_reason", "deviation_reason")
+
+#: The changes of an incident's moments whose old and new values are free text (who told the
+#: organisation, why a notification is late); moments and codes stay.
+INCIDENT_TEXT = ("aware_source", "delay_reason")
 
 #: The old and new values of corrections (a measure's description, say) and their reasons:
 #: free text too. A value that was empty (or none, as before a withdrawal) stays as it was.
@@ -106,7 +115,14 @@ def facts_json(db: Database, incident_id: int) -> list[tuple[int, str]]:
 def blank(
     db: Database, incident_id: int, placeholder: str, report: str, facts: list[tuple[int, str]], at: str
 ) -> None:
-    """Replace every free-text column of one incident; the caller holds BEGIN IMMEDIATE."""
+    """Replace every free-text column of one incident; the caller holds BEGIN IMMEDIATE. The
+    group of a reason for a late notification is kept as its kind first, so the figures of a
+    purged year stay as they were."""
+    group = rollup_facts.late_reason_group(db, incident_id)
+    if group != "none":
+        db.execute(
+            "UPDATE incidents SET delay_kind = ? WHERE id = ? AND delay_kind = ''", [group, incident_id]
+        )
     for table, key, columns in FREE_TEXT:
         sets = ", ".join(f"{c} = CASE WHEN {c} = '' THEN '' ELSE :placeholder END" for c in columns)
         db.execute(
@@ -117,6 +133,15 @@ def blank(
     )
     db.execute(
         f"UPDATE corrections SET {sets} WHERE incident_id = :id",
+        {"placeholder": placeholder, "id": incident_id},
+    )
+    sets = ", ".join(
+        f"{c} = CASE WHEN coalesce({c}, '') = '' THEN {c} ELSE :placeholder END"
+        for c in ("old_value", "new_value")
+    )
+    db.execute(
+        f"UPDATE incident_changes SET {sets} WHERE incident_id = :id AND field IN"
+        f" ({', '.join(repr(f) for f in INCIDENT_TEXT)})",
         {"placeholder": placeholder, "id": incident_id},
     )
     _informing_list(db, incident_id, placeholder)
