@@ -17,7 +17,7 @@ from datalek.accounts import auth
 from datalek.accounts.permissions import PermissionDenied
 from datalek.cli import main
 from datalek.demo import dataset
-from datalek.insight import annual_report, figures, stats
+from datalek.insight import annual_report, figures, narrative, stats
 from tests import dashboard_world as dw
 from tests.test_dashboard import small_number
 from tests.test_disclosure_derivation import NOW, TODAY
@@ -36,7 +36,9 @@ def test_html_has_every_section_in_order(report_world):
         db, world["management"], 2026, world.org.id, "html", today=dw.TODAY
     ).decode()
     titles = re.findall(r"<h2>([^<]*)</h2>", page)
-    assert titles == [t for _, t in annual_report.SECTIONS]
+    # the FG's narrative above the figures, the lessons by theme before the attention points
+    *figures, attention = [t for _, t in annual_report.SECTIONS]
+    assert titles == [narrative.NARRATIVE_TITLE, *figures, narrative.LESSONS_TITLE, attention]
     assert "<title>Verantwoording datalekken 2026 — Gemeente Test</title>" in page
     report = annual_report.build(db, world["management"], 2026, world.org.id, today=dw.TODAY)
     drawn = [c for code, _ in annual_report.SECTIONS for c in annual_report.chart_codes(report, code)]

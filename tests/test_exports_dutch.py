@@ -130,6 +130,8 @@ def test_sheet_names_of_the_yearly_report_are_dutch(demo):
         "Kerncijfers",
         "Trend",
         *(stats.SERIES[code].short for code in stats.SERIES),
+        "Informeren",
+        "Toelichting en lessen",
         "Aandachtspunten",
     ]
     assert bad_texts(names) == {}

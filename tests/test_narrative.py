@@ -412,3 +412,36 @@ def test_the_sheet_keeps_every_text_a_text_never_a_formula(fresh_db, world, monk
         ["Gemeente Test", "E-mail en adressering", "1", "=SOM(A1:A9) <b>dubbel</b>"],
     ]
     assert {c.data_type for row in sheet.iter_rows(min_row=2) for c in row if c.value} == {"s"}
+
+
+@pytest.mark.parametrize("fmt", ["html", "xlsx"])
+def test_the_yearly_report_places_the_narrative_above_the_figures_and_the_lessons(
+    fresh_db, world, monkeypatch, fmt
+):
+    """Issue #17: "the yearly report places it above the figures" — in every format, not only the
+    board's Word document."""
+    import io
+
+    from openpyxl import load_workbook
+
+    from datalek.insight import annual_report
+
+    _accounts(fresh_db, world, monkeypatch, "Het bestuur let op e-mail.\n<b>Vet</b>")
+    data = annual_report.generate(fresh_db, world["management"], YEAR, world.org.id, fmt)
+    if fmt == "html":
+        page = data.decode()
+        assert page.index("Toelichting van de FG") < page.index("Het bestuur let op e-mail.")
+        assert page.index("Het bestuur let op e-mail.") < page.index("Samenvatting")
+        assert "&lt;b&gt;Vet&lt;/b&gt;" in page and "<b>Vet</b>" not in page
+        assert page.index("Lessen uit afgeronde incidenten") < page.index("Aandachtspunten voor volgend jaar")
+        assert "E-mail en adressering" in page
+    else:
+        book = load_workbook(io.BytesIO(data))
+        rows = [[c.value for c in row] for row in book["Toelichting en lessen"].iter_rows()]
+        assert [
+            "Gemeente Test",
+            "Toelichting van de FG",
+            None,
+            "Het bestuur let op e-mail.\n<b>Vet</b>",
+        ] in rows
+    assert a_lesson().learned not in (data.decode() if fmt == "html" else "")

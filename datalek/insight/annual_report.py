@@ -26,7 +26,7 @@ from datalek import store
 from datalek.accounts import audit
 from datalek.accounts.organisations import list_organisations
 from datalek.accounts.permissions import Action, OrgSelection, require
-from datalek.insight import charts, disclosure, stats
+from datalek.insight import charts, disclosure, informing_figures, narrative, stats
 from datalek.models import Actor
 
 FORMATS = ("html", "xlsx", "docx")
@@ -40,6 +40,7 @@ SECTIONS = [
     ("trend", "Aantallen en trend"),
     ("authority", "Meldingen bij de AP en tijdigheid"),
     ("subjects", "Betrokkenen"),
+    ("informing", informing_figures.TITLE),
     ("causes", "Oorzaken en soorten gegevens"),
     ("measures", "Maatregelen en de opvolging van preventieve maatregelen"),
     ("repeats", "Herhaalde incidenten"),
@@ -82,6 +83,9 @@ class AnnualReport:
     dashboard: stats.Dashboard
     trend: dict[int, stats.Figures]
     attention: list[str]
+    informing: informing_figures.InformingFigures | None = None
+    #: The FG's narrative and the lessons by theme, per organisation (``narrative.for_board``).
+    accounts: tuple[narrative.Accounting, ...] = ()
 
 
 def _organisation(db: Database, actor: Actor, org_id: int | None) -> str:
@@ -109,6 +113,8 @@ def build(
         board,
         dict(sorted(trend.items())),
         attention(board),
+        informing_figures.figures(db, actor, year, org_id, today),
+        tuple(narrative.for_board(db, actor, year, org_id)),
     )
 
 
@@ -167,6 +173,7 @@ def summary(report: AnnualReport) -> list[str]:
         f" ({f['notified_share'].shown}); {say('notified_on_time')} daarvan binnen 72 uur en"
         f" {say('notified_late')} later. {say('withdrawn')} meldingen zijn ingetrokken.",
         f"Bij {say('informed')} datalekken zijn de betrokkenen geïnformeerd.",
+        *([informing_figures.sentence(report.informing)] if report.informing else []),
     ]
 
 
@@ -239,10 +246,17 @@ def to_html(report: AnnualReport) -> str:
         if code in _SECTION_FIGURES:
             body[code] += _table(_figure_rows(report, _SECTION_FIGURES[code]))
         body[code] += "".join(chart[c] for c in chart_codes(report, code))
+    if report.informing:
+        body["informing"] = f"<p>{e(informing_figures.note(report.informing))}</p>" + _table(
+            [("Cijfer", str(report.year)), *report.informing.rows()]
+        )
     body["attention"] = "<ul>" + "".join(f"<li>{e(p)}</li>" for p in report.attention) + "</ul>"
     sections = "".join(
         f'<section id="{code}"><h2>{e(title)}</h2>{body[code]}</section>' for code, title in SECTIONS
     )
+    told, learned = narrative.html_sections(list(report.accounts), report.year)
+    attention_at = sections.index('<section id="attention">')
+    sections = told + sections[:attention_at] + learned + sections[attention_at:]
     return (
         f'<!DOCTYPE html><html lang="nl"><head><meta charset="utf-8"><title>{e(report.title)}</title>'
         f"<style>{_CSS}</style><script>{plotly.offline.get_plotlyjs()}</script></head><body>"
@@ -266,6 +280,9 @@ def to_xlsx(report: AnnualReport) -> bytes:
         ws.append([names.title, str(report.year)])
         for label, shown in _chart_rows(report, code):
             ws.append([label, shown])
+    if report.informing:
+        informing_figures.write_sheet(book.create_sheet(informing_figures.SHEET), report.informing)
+    narrative.add_sheet(book, list(report.accounts))
     points = book.create_sheet("Aandachtspunten")
     for point in [note(report), *report.attention]:
         points.append([point])
