@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import pytest
 
 from datalek.demo import dataset
-from datalek.insight import annual_report
+from datalek.insight import annual_report, narrative
 from datalek.models import Role
 from tests.e2e.conftest import Server, open_page, settle, sign_in
 
@@ -75,12 +75,20 @@ def test_the_yearly_report_downloads_with_every_section(page, demo_server, tmp_p
     target = tmp_path / "verantwoording.html"
     info.value.save_as(target)
     text = target.read_text(encoding="utf-8")
-    assert re.findall(r"<h2>([^<]*)</h2>", text) == [t for _, t in annual_report.SECTIONS]
+    *figures, attention = [t for _, t in annual_report.SECTIONS]
+    assert re.findall(r"<h2>([^<]*)</h2>", text) == [
+        narrative.NARRATIVE_TITLE,  # the FG's narrative above the figures
+        *figures,
+        narrative.LESSONS_TITLE,
+        attention,
+    ]
     assert "Verantwoording datalekken" in text
     # Offline: open the file itself; every chart is drawn by the embedded plotly.js.
     errors = watch_errors(page)
     page.goto(target.as_uri())
     page.locator(".plotly-graph-div .main-svg").first.wait_for(timeout=30000)
     assert page.locator(".plotly-graph-div").count() == CHARTS
-    assert page.get_by_role("heading", level=2).count() == len(annual_report.SECTIONS)
+    assert (
+        page.get_by_role("heading", level=2).count() == len(annual_report.SECTIONS) + 2
+    )  # and the narrative and the lessons
     assert errors == []
