@@ -168,7 +168,18 @@ def test_a_double_click_on_aanvulling_toevoegen_adds_one_supplement(page, server
     page.get_by_role("button", name="Aanvulling toevoegen").dblclick()  # the text is still in focus
     areas = page.get_by_label("Wat wil je toevoegen?")  # the old one may linger while drawing
     # the values of the fields on screen now, without waiting for one that is being replaced
-    wait_until(page, lambda: areas.evaluate_all("els => els.map(e => e.value)") == [""])
+    try:
+        wait_until(page, lambda: areas.evaluate_all("els => els.map(e => e.value)") == [""])
+    except TimeoutError:
+        # The known Streamlit limit (CHANGELOG 0.5.0, "Lost click"): on a loaded machine a double
+        # click right after typing can be lost. Then nothing may be recorded and nothing typed
+        # lost; the employee clicks again.
+        assert areas.evaluate_all("els => els.map(e => e.value)") == [
+            "De ontvanger heeft de brief teruggestuurd."
+        ]
+        assert _count(path, "SELECT count(*) FROM supplements WHERE incident_id = ?", [mine.id]) == 0
+        page.get_by_role("button", name="Aanvulling toevoegen").click()
+        wait_until(page, lambda: areas.evaluate_all("els => els.map(e => e.value)") == [""])
     said = _outcome_under(page, "Aanvulling toevoegen")
     assert said in ("Je aanvulling is opgeslagen.", ALREADY)
     assert _count(path, "SELECT count(*) FROM supplements WHERE incident_id = ?", [mine.id]) == 1
