@@ -120,9 +120,13 @@ def _change(db, k: int) -> None:
 _SEEN = {"k": 0}
 
 
+class _Calls(list):
+    """The calls counted, and ``restore`` to stop counting."""
+
+
 def _audits() -> list:
     """Count the rank audits (``disclosure.protect``) the next views run."""
-    calls = []
+    calls = _Calls()
     real = selections.protect
 
     def counted(*args, **kwargs):
@@ -130,7 +134,7 @@ def _audits() -> list:
         return real(*args, **kwargs)
 
     selections.protect = counted
-    calls.restore = lambda: setattr(selections, "protect", real)  # type: ignore[attr-defined]
+    calls.restore = lambda: setattr(selections, "protect", real)
     return calls
 
 
