@@ -9,7 +9,7 @@ from datalek import clock, store
 from datalek.insight import disclosure, figures_policy
 from datalek.models import Actor, Organisation
 from ui.callbacks import act
-from ui.forms import field_error, form_errors, md_escape
+from ui.forms import choose_organisation, field_error, form_errors, md_escape
 from ui.once import OnceForm
 
 SAVED = "De drempel is opgeslagen. De cijfers gebruiken hem meteen."
@@ -27,14 +27,7 @@ def render(actor: Actor, orgs: list[Organisation]) -> None:
         "niemand herkenbaar. Een hogere drempel verbergt meer. Schrijf op waarom je hem verandert."
     )
     names = {o.id: o.name for o in orgs}
-    org_id = st.selectbox(
-        "Organisatie",
-        list(names),
-        format_func=names.get,
-        key="sn_org",
-        filter_mode=None if len(names) <= 10 else "contains",
-        placeholder="Kies een organisatie",
-    )
+    org_id = choose_organisation(names, "sn_org")
     if org_id is None:
         return
     with store.unit() as db:

@@ -88,3 +88,18 @@ def enum_multiselect(label, enum, key, help=None) -> None:
         placeholder="Kies een of meer",
         select_all=False,
     )
+
+
+def choose_organisation(names: dict[int, str], key: str, *, only_when_several: bool = False) -> int | None:
+    """The organisation a section of the FG-team page is about: a select box over ``names``
+    (id -> name), or the only one without asking when ``only_when_several``."""
+    if only_when_several and len(names) == 1:
+        return next(iter(names))
+    return st.selectbox(
+        "Organisatie",
+        list(names),
+        format_func=names.get,
+        key=key,
+        filter_mode=None if len(names) <= SHORT_LIST else "contains",
+        placeholder="Kies een organisatie",
+    )

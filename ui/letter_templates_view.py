@@ -18,7 +18,7 @@ from datalek.actions.addressees import Addressee, AddressForm
 from datalek.models import Actor, InvalidInput, Organisation
 from ui import session
 from ui.callbacks import act
-from ui.forms import SHORT_LIST, field_error, md_escape
+from ui.forms import choose_organisation, field_error, md_escape
 from ui.once import OnceForm
 
 state = st.session_state
@@ -49,18 +49,9 @@ def render(actor: Actor, orgs: list[Organisation]) -> None:
     st.subheader("Teksten van de brieven aan betrokkenen", anchor=False)
     st.write(INTRO)
     names = {o.id: o.name for o in orgs}
-    org_id = orgs[0].id
-    if len(orgs) > 1:
-        org_id = st.selectbox(
-            "Organisatie",
-            list(names),
-            format_func=names.get,
-            key="lt_org",
-            filter_mode=None if len(names) <= SHORT_LIST else "contains",
-            placeholder="Kies een organisatie",
-        )
-        if org_id is None:
-            return
+    org_id = choose_organisation(names, "lt_org", only_when_several=True)
+    if org_id is None:
+        return
     reader = Addressee(
         st.selectbox(
             "Voor wie is de brief?",

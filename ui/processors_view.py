@@ -17,7 +17,7 @@ from datalek.handling.processors import Party, PartyKind
 from datalek.models import Actor, Organisation
 from ui import party_files_view
 from ui.callbacks import act
-from ui.forms import SHORT_LIST, field_error, form_errors
+from ui.forms import SHORT_LIST, choose_organisation, field_error, form_errors
 from ui.once import OnceForm
 
 state = st.session_state
@@ -52,18 +52,9 @@ def render(actor: Actor, orgs: list[Organisation]) -> None:
     st.subheader("Verwerkers en ketenpartners", anchor=False)
     st.write(INTRO)
     names = {o.id: o.name for o in orgs}
-    org_id = orgs[0].id
-    if len(orgs) > 1:
-        org_id = st.selectbox(
-            "Organisatie",
-            list(names),
-            format_func=names.get,
-            key="pr_org",
-            filter_mode=None if len(names) <= SHORT_LIST else "contains",
-            placeholder="Kies een organisatie",
-        )
-        if org_id is None:
-            return
+    org_id = choose_organisation(names, "pr_org", only_when_several=True)
+    if org_id is None:
+        return
     try:
         with store.unit() as db:
             parties = processors.list_parties(db, actor, org_id)

@@ -11,7 +11,7 @@ from datalek.accounts.organisations import reminder_settings, set_reminder_setti
 from datalek.accounts.users import dpo_team
 from datalek.models import Actor, Organisation
 from ui.callbacks import act
-from ui.forms import field_error
+from ui.forms import choose_organisation, field_error
 from ui.once import OnceForm
 
 NO_DEPUTY = 0  # the select box's value for "no deputy named"
@@ -31,14 +31,7 @@ def render(actor: Actor, orgs: list[Organisation]) -> None:
         "e-mail staan alleen het nummer van de melding en een link, geen persoonsgegevens."
     )
     names = {o.id: o.name for o in orgs}
-    org_id = st.selectbox(
-        "Organisatie",
-        list(names),
-        format_func=names.get,
-        key="rs_org",
-        filter_mode=None if len(names) <= 10 else "contains",
-        placeholder="Kies een organisatie",
-    )
+    org_id = choose_organisation(names, "rs_org")
     if org_id is None:
         return
     with store.unit() as db:
