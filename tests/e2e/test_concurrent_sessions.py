@@ -10,6 +10,7 @@ import re
 import signal
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from datalek import store
 from datalek.accounts import audit_verify
@@ -44,6 +45,40 @@ def confirmed_reference(page) -> str | None:
     return found.group(0) if found else None
 
 
+def wait_for_confirmation(page, path, email: str, marker: str) -> str:
+    """Wait for the confirmation of the report ``marker`` that ``page`` sent and return its
+    reference. The known Streamlit limit (CHANGELOG 0.5.0, "Lost click"): on a loaded machine a
+    click can be lost. Then nothing may be recorded for this employee and nothing typed lost;
+    the employee clicks again, once. A report stored without its confirmation shown fails."""
+    success = page.locator("[data-testid=stAlertContentSuccess]")
+    try:
+        success.wait_for(timeout=30000)
+    except PlaywrightTimeout:
+        stored = _stored(path, email, marker)
+        typed = page.get_by_label("Korte beschrijving").input_value(timeout=5000)
+        assert (stored, marker in typed) == ([], True), (email, stored, typed)
+        page.get_by_role("button", name="Versturen").click()
+        success.wait_for(timeout=30000)
+    no_errors(page)
+    reference = confirmed_reference(page)
+    assert reference, email
+    assert _stored(path, email, marker) == [reference], email
+    return reference
+
+
+def _stored(path, email: str, marker: str) -> list[str]:
+    with store.unit(path) as db:
+        return [
+            reference
+            for reference, description in db.execute(
+                "SELECT i.reference, i.description FROM incidents i JOIN users u ON u.id = i.reporter_id"
+                " WHERE u.email = ?",
+                [email],
+            ).fetchall()
+            if f"({marker})" in description
+        ]
+
+
 def no_errors(page) -> None:
     assert page.locator("[data-testid=stException]").count() == 0
 
@@ -61,12 +96,10 @@ def test_sessions_at_the_same_time_then_a_server_kill(browser, seeded, tmp_path)
             fill(page, f"sessie {n}")
         for page in pages:
             page.get_by_role("button", name="Versturen").click()
-        confirmed = {}
-        for page, email in zip(pages, USERS, strict=True):
-            page.locator("[data-testid=stAlertContentSuccess]").wait_for(timeout=30000)
-            no_errors(page)
-            confirmed[email] = confirmed_reference(page)
-        assert all(confirmed.values())
+        confirmed = {
+            email: wait_for_confirmation(page, path, email, f"sessie {n}")
+            for n, (page, email) in enumerate(zip(pages, USERS, strict=True))
+        }
         # --- every session opens its list at the same moment and sees only its own report
         for page in pages:
             page.locator("[data-testid=stSidebarNav] a", has_text="Mijn meldingen").first.click()
