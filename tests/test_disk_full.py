@@ -74,9 +74,15 @@ def small_disk(world, db_path, tmp_path, monkeypatch):
 
 
 def fill_up(path: Path) -> Path:
-    """Checkpoint the WAL to nothing, then take every free byte of the filesystem."""
-    with store.unit(path) as db:
+    """Checkpoint the WAL to nothing and close every connection (those kept idle for a next
+    unit too, as when the server restarts: the last one closed removes the -wal and -shm
+    files), then take every free byte of the filesystem."""
+    store.close_idle()
+    db = store.connect(path)
+    try:
         db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        db.close()
     filler = path.parent / "filler"
     chunk = b"\0" * 4096
     with open(filler, "wb", buffering=0) as f:
