@@ -17,6 +17,7 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 import navigation
 from datalek import config, store
 from datalek.accounts import auth, sessions
+from datalek.accounts.guest import GuestActor
 from datalek.accounts.setup import needs_setup
 from datalek.models import Role
 from ui import links, oidc, reminder_banner, session
@@ -118,7 +119,10 @@ with store.unit() as db:
         if actor is None:
             pages = [page(navigation.SIGNIN), page(navigation.SET_PASSWORD)]
 
-if actor is not None:
+guest = isinstance(actor, GuestActor)
+if guest:  # from a report link or a follow-up token: its one page, no menu (issue #16)
+    pages = [page(spec) for spec in navigation.guest_pages(actor)]
+elif actor is not None:
     # One flat list, no sections: with sections Streamlit puts each section's header and
     # items in a <div> inside the menu's <ul>, which screen readers cannot read as a list
     # (axe: list, listitem; docs/accessibility.md). The order keeps related pages together.
@@ -130,4 +134,6 @@ if actor is not None:
         reminder_banner.render(actor)
 
 # Without a session there is no menu: the sign-in page, or a one-time link's own page.
-st.navigation(with_unknown_path(pages), position="sidebar" if actor is not None else "hidden").run()
+st.navigation(
+    with_unknown_path(pages), position="sidebar" if actor is not None and not guest else "hidden"
+).run()

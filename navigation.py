@@ -14,11 +14,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from datalek.accounts.guest import GuestActor
 from datalek.models import Role
 from pages import (
     account,
     audit,
     dpo_team,
+    guest_supplement,
     my_reports,
     organisations,
     overview,
@@ -58,6 +60,18 @@ SIGNIN = PageSpec(signin.render, "aanmelden", "Aanmelden", ":material/login:", "
 SET_PASSWORD = PageSpec(
     set_password.render, "wachtwoord-instellen", "Wachtwoord instellen", ":material/key:", ""
 )
+
+#: A browser without an account (issue #16): through a report link only the report form, through
+#: a follow-up token only its one report. Every other address is "Pagina niet gevonden".
+GUEST_REPORT = PageSpec(report.render, "melden", "Datalek melden", ":material/report:", "")
+GUEST_FOLLOW_UP = PageSpec(
+    guest_supplement.render, "aanvullen", "Melding aanvullen", ":material/edit_note:", ""
+)
+
+
+def guest_pages(guest: GuestActor) -> tuple[PageSpec, ...]:
+    return (GUEST_FOLLOW_UP,) if guest.follows_up else (GUEST_REPORT,)
+
 
 PAGES_BY_ROLE: dict[Role, tuple[PageSpec, ...]] = {
     Role.REPORTER: (REPORT, MY_REPORTS, ACCOUNT),

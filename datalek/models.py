@@ -60,6 +60,8 @@ class Status(LabelledEnum):
     DECIDED = "decided"
     CLOSED = "closed"
     NOT_A_BREACH = "not_a_breach"
+    #: a duplicate report moved under its main incident (``datalek.handling.merges``)
+    MERGED = "merged"
 
     @classmethod
     def _labels(cls) -> dict[str, str]:
@@ -69,6 +71,7 @@ class Status(LabelledEnum):
             "decided": "Besloten",
             "closed": "Afgerond",
             "not_a_breach": "Geen datalek",
+            "merged": "Samengevoegd",
         }
 
     @property

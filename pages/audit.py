@@ -4,6 +4,7 @@ import streamlit as st
 
 from datalek import clock, config, store
 from datalek.accounts import audit_trail
+from datalek.accounts.report_links import LinkKind
 from datalek.actions.addressees import Addressee, Relation
 from datalek.actions.informing import Channel
 from datalek.actions.measures import MeasureKind, MeasureStatus
@@ -11,6 +12,7 @@ from datalek.handling.decisions import Inform
 from datalek.handling.delay import KINDS as DELAY_KINDS
 from datalek.handling.evidence_files import LABELS as EVIDENCE_KINDS
 from datalek.handling.lessons import LessonTheme
+from datalek.handling.partner_notice_rules import Channel as PartnerChannel
 from datalek.triage.advice import RiskLevel
 from ui import session
 
@@ -23,12 +25,19 @@ VALUE_LABELS = {
     "measure.add:kind": MeasureKind,
     "measure.correct:kind": MeasureKind,
     "assessment.save:risk": RiskLevel,
-    "decision.record:kind": {"breach": "datalek", "not_a_breach": "geen datalek"},
+    "decision.record:kind": {
+        "breach": "datalek",
+        "not_a_breach": "geen datalek",
+        "duplicate": "dubbele melding, samengevoegd met de hoofdmelding",
+    },
     # issue #15 and #17: a family member's relation, what was learned, evidence, a late notification
     "relation": Relation,
     "lesson.record:theme": LessonTheme,
     "evidence.attach:kind": EVIDENCE_KINDS,
     "incident.delay_reason:kind": DELAY_KINDS,
+    # issue #16: how a partner was told (the partner notification log's own channels)
+    "partner_notice.record:channel": PartnerChannel,
+    "report_link.create:kind": LinkKind,
 }
 
 

@@ -12,7 +12,14 @@ from datalek.accounts import invitations
 from datalek.accounts.organisations import list_organisations
 from datalek.accounts.users import dpo_team
 from datalek.models import InvalidInput
-from ui import figures_policy_view, letter_templates_view, processors_view, reminder_settings, session
+from ui import (
+    figures_policy_view,
+    letter_templates_view,
+    processors_view,
+    reminder_settings,
+    report_links_view,
+    session,
+)
 from ui.forms import field_error, md_escape
 
 
@@ -76,4 +83,5 @@ def render() -> None:
         reminder_settings.render(actor, orgs)
         letter_templates_view.render(actor, orgs)
         processors_view.render(actor, orgs)
+        report_links_view.render(actor, orgs)
         figures_policy_view.render(actor, orgs)

@@ -4,10 +4,10 @@ import streamlit as st
 
 from datalek import clock, store, submissions
 from datalek.accounts.permissions import PermissionDenied
-from datalek.handling import incidents
+from datalek.handling import incidents, merges
 from datalek.intake import pii, redaction
 from datalek.intake.situations import Situation
-from datalek.models import InvalidInput
+from datalek.models import InvalidInput, Status
 from ui import incident_view, session
 from ui.forms import field_error
 from ui.once import OnceForm
@@ -18,6 +18,7 @@ def render() -> None:
     st.title("Mijn meldingen", anchor=False)
     with store.unit() as db:
         mine = incidents.my_reports(db, actor)
+        merged_into = merges.own_merges(db, actor, [m.id for m in mine]) if mine else {}
     if not mine:
         st.info("Je hebt nog geen meldingen gedaan.")
         st.stop()
@@ -26,7 +27,7 @@ def render() -> None:
             "Nummer": [m.reference for m in mine],
             "Wat er gebeurde": [Situation(m.situation).label for m in mine],
             "Gemeld op": [clock.format_local(m.reported_at) for m in mine],
-            "Status": [m.status.label for m in mine],
+            "Status": [_status(m, merged_into) for m in mine],
         },
     )
     choice = st.selectbox(
@@ -46,6 +47,12 @@ def render() -> None:
     except PermissionDenied as exc:
         st.error(exc.message)
         st.stop()
+    if choice in merged_into:
+        st.info(
+            f"Je melding is samengevoegd met {merged_into[choice]}: iemand anders meldde hetzelfde. "
+            "De FG handelt het af onder die melding. Je tekst blijft bewaard.",
+            icon=":material/call_merge:",
+        )
     incident_view.facts(view)
     incident_view.supplements(view)
     st.subheader("Aanvulling toevoegen", anchor=False)
@@ -53,14 +60,23 @@ def render() -> None:
         "Je aanvulling komt onder je melding te staan; je oorspronkelijke melding blijft zoals hij was. "
         "Beschrijf wat er gebeurd is, niet wie het betreft."
     )
-    _supplement_form(choice)
+    supplement_form(choice)
+
+
+def _status(summary, merged_into: dict[int, str]) -> str:
+    """The status in the employee's words; a merged report names only its main reference."""
+    if summary.status is Status.MERGED and summary.id in merged_into:
+        return f"Samengevoegd met {merged_into[summary.id]}"
+    return summary.status.label
 
 
 def _adding(choice: int) -> OnceForm:
     return OnceForm(f"sup{choice}_")
 
 
-def _supplement_form(choice: int) -> None:
+def supplement_form(choice: int) -> None:
+    """Adding information to report ``choice``: the text, the identifiers check, once only
+    (also the follow-up page of a report made through a link, ``pages/guest_supplement.py``)."""
     state = st.session_state
     form = _adding(choice)
     key = form.key

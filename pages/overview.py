@@ -21,6 +21,7 @@ KEY_FIGURES = [
     "minors", "special", "bsn", "youth_file",
     "processor", "repeat", "open", "bad_time",
     "measures_open", "measures_overdue", "measures_on_time", "preventive_done",
+    "proc_delay_median", "proc_told_share", "proc_told_late", "chain",
 ]  # fmt: skip
 #: The charts side by side after the month chart, and the tables under them (``stats.SERIES``).
 PAIRS = [
@@ -42,6 +43,7 @@ TABLES = [
     "people",
     "notify_bucket",
     "late_reason",
+    "processor",
 ]
 #: "All organisations" and "all departments" as a choice. Not None: Streamlit shows a keyed
 #: selectbox whose value is None as empty, with its English placeholder "Choose an option".
@@ -124,6 +126,7 @@ def render() -> None:
         for column, code in ((left, left_code), (right, right_code)):
             code = parts if code == "parts" else code
             column.plotly_chart(figures[code], key=f"ch_{code}", **draw)
+    st.plotly_chart(figures["processor"], key="ch_processor", **draw)  # names can be long: full width
     with st.expander("De cijfers achter de grafieken, als tabellen (ook voor schermlezers)"):
         for code in (parts if c == "parts" else c for c in TABLES):
             st.markdown(f"**{stats.SERIES[code].title}**")

@@ -24,6 +24,7 @@ from ui import (
     assessment_form,
     attention_view,
     authority_view,
+    chain_view,
     delay_view,
     evidence_view,
     incident_parties_view,
@@ -31,6 +32,8 @@ from ui import (
     informing_view,
     lessons_view,
     measures_view,
+    merge_view,
+    partner_notices_view,
     queue_table,
     session,
 )
@@ -152,6 +155,9 @@ def _incident(actor, choice: int, orgs) -> None:
         incident_view.supplements(view)
         evidence_view.render(actor, incident.id)
         incident_parties_view.render(actor, incident.id, incident.org_id)
+        chain_view.render(actor, incident.id)
+        partner_notices_view.render(actor, incident.id)
+        merge_view.render(actor, incident)
     with facts_tab:
         if latest is None:
             st.info(

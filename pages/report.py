@@ -7,10 +7,13 @@ given so far are kept as a draft, so a reload brings them back (``handling.repor
 """
 
 import logging
+from datetime import timedelta
 
 import streamlit as st
 
 from datalek import clock, store, submissions
+from datalek.accounts import report_links
+from datalek.accounts.guest import GuestActor
 from datalek.accounts.organisations import list_organisations
 from datalek.accounts.permissions import PermissionDenied
 from datalek.config import SmtpSettings
@@ -48,6 +51,8 @@ def render() -> None:
 
 
 def _form(actor) -> None:
+    if isinstance(actor, GuestActor) and not _guest_may_report(actor):
+        return
     st.write(
         "Denk je dat persoonsgegevens bij de verkeerde terecht zijn gekomen, kwijt zijn of veranderd? "
         "Meld het meteen. Je hoeft niet zeker te weten of het een datalek is."
@@ -73,6 +78,17 @@ def _form(actor) -> None:
     form_errors(errors)
     rf.keep()
     rf.keep_draft(actor, rf.answers())
+
+
+def _guest_may_report(actor: GuestActor) -> bool:
+    """A guest through a report link: say so; a one-time link already used shows no form."""
+    with store.unit() as db:
+        open_ = report_links.may_report(db, actor)
+    if not open_:
+        st.warning(report_links.CLOSED, icon=":material/link_off:")
+        return False
+    st.caption("Je meldt zonder account, via een link van de FG. Je naam wordt niet gevraagd.")
+    return True
 
 
 def _identifiers(pending: dict) -> None:
@@ -116,8 +132,33 @@ def _confirmation(done: dict) -> None:
     st.subheader("Doe dit nu", anchor=False)
     for line in guidance.for_situation(Situation(done["situation"])):
         st.markdown(f"- {line}", unsafe_allow_html=False)
+    if done.get("guest"):
+        _follow_up(done)
+        return
     st.write("Weet je later meer? Vul je melding aan via **Mijn meldingen**.")
     st.button("Nieuwe melding maken", on_click=_new)
+
+
+def _follow_up(done: dict) -> None:
+    """After a report through a link: the separate link to add information later."""
+    st.subheader("Later iets aanvullen?", anchor=False)
+    if not done.get("follow_up"):
+        st.write("Weet je later meer? Mail of bel dan de FG en noem het nummer van je melding.")
+        return
+    st.write(
+        f"Met deze link lees je je melding terug en voeg je informatie toe, tot "
+        f"{done['follow_up_until']}. Bewaar hem goed en deel hem niet: wie de link heeft, kan je "
+        "melding lezen. Je ziet hem maar één keer."
+    )
+    st.text_input(  # a field to select and copy (st.code's copy button speaks English)
+        "Je link om aan te vullen",
+        value=report_links.url(session.site_url(), done["follow_up"], report_links.FOLLOW_UP_PATH),
+        key="r_follow_up_link",
+    )
+    with store.unit() as db:
+        again = report_links.may_report(db, session.actor())
+    if again:
+        st.button("Nieuwe melding maken", on_click=_new)
 
 
 # --- button callbacks (they run before app.py on the next run) ----------------------------------
@@ -169,9 +210,10 @@ def _save(report: Report, pii_kept: bool, key: str) -> None:
     current = session.fresh_actor()  # callbacks run before app.py's session check
     if current is None:
         return
+    acting, follow_up = report_links.with_follow_up(current)  # a guest's second token (issue #16)
     try:
         with store.unit() as db, submissions.once(db, current, key, "r_"):
-            incident = incidents.submit_report(db, current, report, pii_kept, mail=SmtpSettings.from_env())
+            incident = incidents.submit_report(db, acting, report, pii_kept, mail=SmtpSettings.from_env())
     except submissions.Repeated:
         rf.start_empty()
         state["r_already"] = ALREADY_SENT
@@ -189,6 +231,13 @@ def _save(report: Report, pii_kept: bool, key: str) -> None:
         "aware_at": clock.to_iso(incident.aware_at),
         "situation": incident.situation,
     }
+    if isinstance(current, GuestActor):
+        until = clock.now() + timedelta(days=report_links.FOLLOW_UP_DAYS)
+        state["r_done"] |= {
+            "guest": True,
+            "follow_up": follow_up,
+            "follow_up_until": clock.format_local(until, with_time=False),
+        }
 
 
 def _back() -> None:

@@ -56,6 +56,8 @@ BLOCKS: dict[str, list[str]] = {
     "reader": list(informing.READERS),
     "postponed": [""],
     "ended": list(informing.ENDED),
+    # issue #16: the processors told us within the agreed hours, or not (not every breach has one)
+    "proc_told": list(fig.PROC_TOLD),
 }
 #: Flags: only their "yes" atom is an unknown (their "no" atom is never published, so it and
 #: the identity that fixes it drop out of the system).
@@ -70,8 +72,13 @@ FLAGS = [
     "bsn",
     "youth_file",
     "processor",
+    "chain",
 ]
 MULTI = {"data": [c.value for c in DataCategory] + ["_none"], "nature": [n.value for n in Nature] + ["_none"]}
+#: issue #16: the breaches per processor, a flag per processor (``proc:<party id>``), an unknown
+#: only in the parts of the processor's own organisation (elsewhere it is zero by definition).
+#: party id -> (organisation id, name), read from the database by ``true_counts``.
+PROCESSORS: dict[str, tuple[int, str]] = {}
 #: The identities that hold by definition: (block, its keys) adds up to (block, keys).
 BREACH = [("outcome", "breach")]
 IDENTITIES = [
@@ -119,21 +126,38 @@ FIGURES = {
     "preventive": measures(kinds=("preventive",)),
     "preventive_done": measures(kinds=("preventive",), states=("on_time", "late", "undated")),
     "people": [("people_sum", "")],
+    "proc_told_on_time": [("proc_told", "on_time")],
+    "proc_told_late": [("proc_told", "late")],
 }
 SHARES = {
     "notified_share": ("notified", ["breach"]),
     "within72_share": ("notified_on_time", ["notified_on_time", "notified_late"]),
+    "proc_told_share": ("proc_told_on_time", ["proc_told_on_time", "proc_told_late"]),
 }
 #: median -> the counts it is taken over (shown only when at least the threshold)
 MEDIANS = {
     "notify_median": ["notified_on_time", "notified_late"],
     "decision_median": None,
     "inform_median": None,
+    "proc_delay_median": None,
 }
 
 
 def figure_atoms(code: str) -> list[tuple[str, str]] | None:
     return FIGURES.get(code)
+
+
+def processor_atoms(label: str, parts, org_names: dict[int, str]) -> list[tuple[str, str]]:
+    """The atoms of a processor's bar in a selection of ``parts``: the processor of that name of
+    the selection's organisation ("name (organisation)" when several are shown together)."""
+    orgs = {o for o, _ in parts}
+    found = [
+        (f"proc:{party}", "yes")
+        for party, (org, name) in PROCESSORS.items()
+        if org in orgs and label in (name, f"{name} ({org_names.get(org)})")
+    ]
+    assert len(found) == 1, (label, found)
+    return found
 
 
 def series_atoms(code: str, label: str) -> list[tuple[str, str]] | None:
@@ -147,6 +171,8 @@ def series_atoms(code: str, label: str) -> list[tuple[str, str]] | None:
         return [("bucket", key)]
     if code in MULTI:
         return [(f"{code}:{key}", "yes")]
+    if code == "processor":
+        raise ValueError("a processor's bar depends on the selection: processor_atoms")
     return [(code, key)]
 
 
@@ -165,9 +191,17 @@ class Seen:
 # --- the true atomic counts, to check the model against the database ------------------------
 
 
+def read_processors(db) -> None:
+    """``PROCESSORS`` from the database."""
+    PROCESSORS.clear()
+    rows = db.execute("SELECT id, org_id, name FROM parties WHERE kind = 'processor'").fetchall()
+    PROCESSORS.update((str(i), (o, name)) for i, o, name in rows)
+
+
 def true_counts(db) -> dict[tuple, int]:
     """(year, part, block, key) -> count, from the roll-up's facts of each incident."""
     counts: dict[tuple, int] = defaultdict(int)
+    read_processors(db)
     for f in db.query("SELECT * FROM stats_facts"):
         part = (f["org_id"], f["department"])
 
@@ -186,6 +220,8 @@ def true_counts(db) -> dict[tuple, int]:
                              ("open", "is_open"), ("bad_time", "bad_time")):  # fmt: skip
             if f[column] and (flag != "repeat" or f["outcome"] != "duplicate"):
                 add(flag, "yes")
+        if f["chain"]:
+            add("chain", "yes")
         if f["outcome"] != "breach":
             continue
         add("type", f["incident_type"])
@@ -199,6 +235,10 @@ def true_counts(db) -> dict[tuple, int]:
         for dim in MULTI:
             for key in json.loads(f[dim] or "[]") or ["_none"]:
                 add(f"{dim}:{key}", "yes")
+        if f["proc_notice"]:
+            add("proc_told", f["proc_notice"])
+        for party in json.loads(f["processors"] or "[]"):
+            add(f"proc:{party}", "yes")
     for m in db.query("SELECT * FROM stats_measure_facts"):
         part, day = (m["org_id"], m["department"]), min(TODAY, date(m["year"], 12, 31)).isoformat()
         counts[(m["year"], part, "M", "")] += 1
@@ -252,6 +292,7 @@ def variables(year_parts: frozenset) -> dict[tuple, int]:
         names += [(part, flag, "yes") for flag in FLAGS]
         for dim, keys in MULTI.items():
             names += [(part, f"{dim}:{k}", "yes") for k in keys]
+        names += [(part, f"proc:{k}", "yes") for k, (org, _) in sorted(PROCESSORS.items()) if org == part[0]]
     return {name: i for i, name in enumerate(names)}
 
 
@@ -259,6 +300,8 @@ def vector(index: dict, parts, atoms) -> np.ndarray:
     row = np.zeros(len(index))
     for part in parts:
         for block, key in atoms:
+            if block.startswith("proc:") and (part, block, key) not in index:
+                continue  # another organisation's processor: zero here by definition
             row[index[(part, block, key)]] += 1
     return row
 

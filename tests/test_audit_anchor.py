@@ -26,7 +26,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from datalek import store
+from datalek import clock, store
 from datalek.accounts import audit, audit_verify, auth
 from datalek.accounts.organisations import create_organisation
 from datalek.accounts.permissions import PermissionDenied
@@ -34,8 +34,18 @@ from datalek.accounts.users import create_user
 from datalek.actions import households, measures
 from datalek.actions.addressees import Concern, Relation
 from datalek.cli import main as cli
-from datalek.handling import assessment, decisions, evidence, incidents, lifecycle, prefill
+from datalek.handling import (
+    assessment,
+    decisions,
+    evidence,
+    incidents,
+    lifecycle,
+    merges,
+    partner_notices,
+    prefill,
+)
 from datalek.handling.decisions import DecisionInput, Inform
+from datalek.handling.partner_notice_rules import NoticeInput, Partner
 from datalek.models import Actor, Nature, Role, Status
 from datalek.store import incidents as incident_sql
 from datalek.triage.facts import DataCategory, Facts, PeopleGroup, RecipientKind
@@ -305,6 +315,40 @@ def change_who_was_consulted(path: Path) -> None:
         assert conn.execute("UPDATE decisions SET consulted = 'CISO'").rowcount == 1
 
 
+def _partner_told_and_merged(path: Path) -> None:
+    """Issue #16 through the app: a partner told about the first incident, with their reply,
+    and the third report merged into the second as its duplicate. The trail still verifies."""
+    with store.unit(path) as db:
+        dpo = _dpo(db)
+        first, second, third = (r[0] for r in db.execute("SELECT id FROM incidents ORDER BY id"))
+        told = NoticeInput(
+            partner=Partner(name="Gemeente Buurdorp"),
+            told_what="Wat er lekte.",
+            told_at=clock.now() - timedelta(minutes=5),
+            channel="phone",
+            reply="Zij melden zelf bij de AP.",
+            reply_at=clock.now() - timedelta(minutes=1),
+        )
+        partner_notices.record(db, dpo, first, told)
+        main = db.execute("SELECT reference FROM incidents WHERE id = ?", [second]).fetchone()[0]
+        merges.merge(db, dpo, third, main, "Dezelfde brief, twee keer gemeld.")
+    assert verify(path).intact
+
+
+def change_a_partners_reply(path: Path) -> None:
+    """What a partner answered (\"we notify the AP ourselves\"), rewritten outside the app."""
+    _partner_told_and_merged(path)
+    with _attacker(path) as conn:
+        assert conn.execute("UPDATE partner_notices SET reply = 'Geen reactie.'").rowcount == 1
+
+
+def undo_a_merge_outside_the_app(path: Path) -> None:
+    """A duplicate's merge row deleted outside the app (it would count as a report of its own)."""
+    _partner_told_and_merged(path)
+    with _attacker(path) as conn:
+        assert conn.execute("DELETE FROM incident_merges").rowcount == 1
+
+
 def remove_key(path: Path) -> None:
     key_file(path).unlink()
 
@@ -326,6 +370,8 @@ TAMPERING = [
     ("lesson-text-changed", change_a_lesson, "incident_changed", "buiten de app"),
     ("evidence-row-deleted", delete_evidence, "incident_changed", "buiten de app"),
     ("who-was-consulted-changed", change_who_was_consulted, "incident_changed", "buiten de app"),
+    ("partner-reply-changed", change_a_partners_reply, "incident_changed", "buiten de app"),
+    ("merge-row-deleted", undo_a_merge_outside_the_app, "incident_changed", "buiten de app"),
     ("key-file-missing", remove_key, "key_missing", "sleutel ontbreekt"),
 ]
 

@@ -42,11 +42,14 @@ from datalek.insight.disclosure import Block, Count, Query
 from datalek.models import Actor
 from tests.disclosure_lattice import (
     MEDIANS,
+    PROCESSORS,
     SHARES,
     TODAY,
     Seen,
     determined,
     figure_atoms,
+    processor_atoms,
+    read_processors,
     series_atoms,
     true_counts,
 )
@@ -90,6 +93,8 @@ def from_figures(db, figures: stats.Figures, org, dept, org_ids, name: str, name
 def bars(code: str, cells: list[tuple], year: int, parts: frozenset, where: str, names: dict) -> list[Seen]:
     """The bars of one chart; a bar a chart with bars "largest first" leaves out is a zero."""
     seen = []
+    if code == "processor":
+        return processor_bars(cells, year, parts, where, names)
     for text, count in cells:
         atoms, cell_parts = series_atoms(code, text), parts
         if code == "dept":
@@ -104,6 +109,21 @@ def bars(code: str, cells: list[tuple], year: int, parts: frozenset, where: str,
                 seen.append(
                     Seen(year, f"{where} {code}: {text} (0)", parts, tuple(series_atoms(code, text)), 0)
                 )
+    return seen
+
+
+def processor_bars(cells: list[tuple], year: int, parts: frozenset, where: str, names: dict) -> list[Seen]:
+    """The breaches per processor (issue #16); a processor of the selection left out is a zero."""
+    org_names = {i: n for n, i in names.items()}
+    seen, listed = [], set()
+    for text, count in cells:
+        atoms = processor_atoms(text, parts, org_names)
+        listed |= set(atoms)
+        seen.append(Seen(year, f"{where} processor: {text}", parts, tuple(atoms), count))
+    orgs = {o for o, _ in parts}
+    for party, (org, name) in sorted(PROCESSORS.items()):
+        if org in orgs and (f"proc:{party}", "yes") not in listed:
+            seen.append(Seen(year, f"{where} processor: {name} (0)", parts, ((f"proc:{party}", "yes"),), 0))
     return seen
 
 
@@ -171,6 +191,9 @@ def known_labels(code: str, names: dict) -> set[str]:
         return set(names)
     if code == "dept":
         return set(ALL_DEPARTMENTS)
+    if code == "processor":
+        org_names = {i: n for n, i in names.items()}
+        return {n for o, name in PROCESSORS.values() for n in (name, f"{name} ({org_names.get(o)})")}
     return set(fig.LABELS[code].values())
 
 
@@ -180,6 +203,7 @@ ALL_DEPARTMENTS: set[str] = set()
 def everything_seen(db, actor) -> tuple[list[Seen], list[tuple]]:
     """Every cell the account can see, and every median shown with the count behind it."""
     ALL_DEPARTMENTS.update(r[0] for r in db.execute("SELECT DISTINCT department FROM incidents"))
+    read_processors(db)
     names = dict(db.execute("SELECT name, id FROM organisations").fetchall())
     seen, medians = [], []
     said = {None: "alle organisaties", **{o: f"organisatie {o}" for o in actor.org_ids}}
@@ -253,6 +277,19 @@ def test_no_hidden_cell_is_determined(demo):
         for s, v in found
     ]
     assert not found, f"{len(found)} hidden cells are determined, e.g. {shown[:15]}"
+
+
+def test_the_processor_figures_are_in_what_the_account_sees(demo):
+    """Issue #16: the breaches per processor (dashboard and the XLSX sheet), the processors that
+    told us in time or late, and the chain incidents are all in the attacker's collection, and
+    some of them are hidden, so the rank test covers them."""
+    _, seen, _, _ = demo
+    bars = [s for s in seen if " processor: " in s.where]
+    assert any("xlsx" in s.where for s in bars) and any("xlsx" not in s.where for s in bars)
+    assert any(s.value is None for s in bars) and any(s.value is not None for s in bars)
+    told = [s for s in seen if any(b == "proc_told" for b, _ in s.atoms)]
+    assert told and any(s.value is None for s in told)
+    assert any(("chain", "yes") in s.atoms for s in seen)
 
 
 def test_medians_only_over_enough_counts(demo):

@@ -276,8 +276,8 @@ def test_the_page_check_recognises_what_runs_at_import(source, found):
 
 def test_every_screen_is_a_page_module():
     screens = (
-        "account audit dpo_team my_reports organisations overview queue register report set_password setup"
-        " signin users"
+        "account audit dpo_team guest_supplement my_reports organisations overview queue register report"
+        " set_password setup signin users"
     )
     assert {p.stem for p in PAGE_FILES} - {"__init__"} == set(screens.split())
 

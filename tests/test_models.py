@@ -29,6 +29,11 @@ ALLOWED = {
     (S.DECIDED, S.IN_PROGRESS),
     (S.CLOSED, S.IN_PROGRESS),
     (S.NOT_A_BREACH, S.IN_PROGRESS),
+    # a duplicate report merged into its main incident, and the merge undone (issue #16)
+    (S.REPORTED, S.MERGED),
+    (S.IN_PROGRESS, S.MERGED),
+    (S.NOT_A_BREACH, S.MERGED),
+    (S.MERGED, S.IN_PROGRESS),
 }
 
 PAIRS = list(itertools.product(Status, Status))

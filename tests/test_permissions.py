@@ -515,6 +515,18 @@ RULE_TABLE = [
         for a in (Action.MANAGE_PARTIES, Action.EXPORT_PARTIES)
         for role in (REP, MGT, ADM, "cli")
     ],
+    # chain incidents: the FG of the incident, and of each other organisation it reaches (#16)
+    *[(Action.CHAIN_INCIDENTS, DPO, about, True) for about in (MINE, OrgRef(ORG))],
+    *[(Action.CHAIN_INCIDENTS, DPO, about, False) for about in (FOREIGN, OrgRef(OTHER_ORG))],
+    *[(Action.CHAIN_INCIDENTS, role, MINE, False) for role in (REP, MGT, ADM, "cli")],
+    # the partner notification log of an incident: its FG only (#16)
+    (Action.PARTNER_NOTICES, DPO, MINE, True),
+    (Action.PARTNER_NOTICES, DPO, FOREIGN, False),
+    *[(Action.PARTNER_NOTICES, role, MINE, False) for role in (REP, MGT, ADM, "cli")],
+    # report links (reporting without an account): the FG of the organisation only (#16)
+    (Action.MANAGE_REPORT_LINKS, DPO, OrgRef(ORG), True),
+    (Action.MANAGE_REPORT_LINKS, DPO, OrgRef(OTHER_ORG), False),
+    *[(Action.MANAGE_REPORT_LINKS, role, OrgRef(ORG), False) for role in (REP, MGT, ADM, "cli")],
     # the small-number threshold of the figures: the FG of the organisation, or the operator (#17)
     (Action.SMALL_NUMBER, DPO, OrgRef(ORG), True),
     (Action.SMALL_NUMBER, "cli", OrgRef(ORG), True),

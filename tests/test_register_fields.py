@@ -211,8 +211,8 @@ FIELDS = [
     ("main", "Maatregelen", "~", lambda d: "Teamleider, uiterlijk 31-01-2027, uitgevoerd op 23-11-2026"),
     ("main", "Dubbele meldingen", "=", lambda d: d.copy.reference),
     ("main", "Auditverwijzingen", "~", lambda d: f"nr. {d.decision_entry}: Besluit vastgelegd"),
-    ("copy", "Status", "=", lambda d: "Dubbele melding"),
-    ("copy", "Besluit", "=", lambda d: f"Dubbele melding van {d.main.reference}"),
+    ("copy", "Status", "=", lambda d: "Samengevoegd"),  # merged under the main incident (#16)
+    ("copy", "Besluit", "=", lambda d: f"samengevoegd met {d.main.reference}"),
     ("copy", "Dubbele melding van", "=", lambda d: d.main.reference),
 ]
 

@@ -26,6 +26,7 @@ from datalek.handling.lessons import LessonInput, LessonTheme, Prevention
 from datalek.models import Actor, AwareBasis, InvalidInput, Status
 from datalek.store import stats as stats_sql
 from datalek.triage.facts import DataCategory
+from tests import party_changes
 from tests.conftest import NOW, complete_actions, make_report
 
 TODAY = date(2026, 11, 25)
@@ -177,6 +178,7 @@ CHANGES = {
         _closed,
         lambda db, w, i, _: retention.purge(db, Actor.cli(), apply=True, at=NOW + timedelta(days=365 * 30)),
     ),
+    **party_changes.CHANGES,  # issue #16: the parties an incident involved
 }
 
 

@@ -144,8 +144,13 @@ def decision_form(incident_id: int, a: triage.Advice, errors: dict | None) -> No
                 format_func=lambda v: NotBreachReason(v).label,
             )
             field_error(errors, "not_breach_reason")
+            st.caption(
+                "Gaat deze melding over hetzelfde als een andere melding? Vul dan het kenmerk van "
+                "die melding in. Deze melding wordt er dan onder samengevoegd en telt niet apart mee, "
+                "ook niet als 'geen datalek'. Dit kan ook op het tabblad Melding, bij Samenvoegen en koppelen."
+            )
             st.text_input(
-                "Bij een dubbele melding: het kenmerk van de eerste melding",
+                "Samenvoegen met de melding (kenmerk)",
                 key=form.field("duplicate_of"),
                 max_chars=40,
                 placeholder="DL-2026-0001",

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from datalek import clock
+from datalek import clock, store
+from datalek.accounts import report_links
 from datalek.handling.incidents import IncidentView, Reporter
 from datalek.handling.moments import Change
 from datalek.intake.situations import (
@@ -18,6 +19,7 @@ from datalek.intake.situations import (
     SubjectGroup,
 )
 from datalek.models import Incident, IncidentType, Status
+from ui import session
 from ui.forms import md_escape
 
 #: Shown instead of the reporter's name when their account is switched off or gone.
@@ -64,6 +66,8 @@ def facts(view: IncidentView, show_type: bool = False) -> None:
     if show_type:  # the FG's view: the type and how the organisation became aware
         rows.insert(3, ("Soort incident", IncidentType(inc.incident_type).label))
         rows[7:7] = _awareness_rows(inc)
+        if via := _via_link(inc.id):  # reported without an account (issue #16)
+            rows.insert(7, ("Gemeld via link", via))
     # st.table renders Markdown in its cells: escape, the department is typed by a user.
     st.table({"Vraag": [r[0] for r in rows], "Antwoord": [md_escape(r[1]) for r in rows]})
     st.markdown("**Beschrijving**")
@@ -72,6 +76,12 @@ def facts(view: IncidentView, show_type: bool = False) -> None:
     st.text(inc.actions_taken or "niets ingevuld")
     if inc.pii_kept:
         st.caption("De melder heeft bewust persoonsgegevens in de tekst laten staan.")
+
+
+def _via_link(incident_id: int) -> str | None:
+    """The label of the report link the incident came through, if it did."""
+    with store.unit() as db:
+        return report_links.reported_through(db, session.actor(), incident_id)
 
 
 def _awareness_rows(inc: Incident) -> list[tuple[str, str]]:
@@ -118,6 +128,9 @@ def reporter(found: Reporter) -> None:
     if found.active:
         st.text(f"{found.name}\nAfdeling: {found.department}\nE-mail: {found.email}")
         st.caption("De melder weet dat de FG contact kan opnemen.")
+    elif found.via_link:
+        st.text(f"Gemeld zonder account, via de link: {found.via_link}\nAfdeling: {found.department}")
+        st.caption("De melder kan zelf informatie toevoegen met de aanvullink die hij kreeg.")
     else:
         st.text(f"{INACTIVE}\nAfdeling: {found.department}")
 
@@ -125,7 +138,9 @@ def reporter(found: Reporter) -> None:
 def reporter_name(found: Reporter | None) -> str:
     if found is None:
         return ""
-    return found.name if found.active else INACTIVE
+    if found.active:
+        return found.name
+    return f"via de link {found.via_link}" if found.via_link else INACTIVE
 
 
 def history(view: IncidentView, reported_by: Reporter | None = None) -> None:

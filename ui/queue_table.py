@@ -114,7 +114,10 @@ def render(
     # st.table, not st.dataframe: its cells wrap, so all nine columns fit a 1280 px laptop
     # screen without scrolling sideways (tests/e2e/test_screens_fit.py).
     st.table(styled, hide_index=True)
-    several = len({r.org_id for r in rows}) > 1  # numbers restart per organisation
+    # Numbers restart per organisation. The label depends on the FG's organisations, not on the
+    # rows shown: a label that changes when a row comes in (a linked incident of another
+    # organisation, #16) would lose the incident that is open.
+    several = len(org_names) > 1
     names = {r.id: f"{r.reference} · {org_names.get(r.org_id, '')}" if several else r.reference for r in rows}
     return st.selectbox(
         "Open een melding",

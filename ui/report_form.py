@@ -269,6 +269,8 @@ def bring_back_draft(actor: Actor) -> None:
     if state.get(_CHECKED):
         return
     state[_CHECKED] = True
+    if actor.user_id is None:  # a guest through a report link keeps no draft (issue #16)
+        return
     try:
         with store.unit() as db:
             draft = report_drafts.load(db, actor, actor.user_id)
@@ -292,6 +294,8 @@ def keep_draft(actor: Actor, given: dict) -> None:
     """Store the answers as the draft when they changed since the last time (one small write).
     A full disk is not this form's problem: the answers stay in the session, the send says so."""
     state = st.session_state
+    if actor.user_id is None:  # a guest through a report link keeps no draft (issue #16)
+        return
     try:
         with store.unit() as db:
             state[_STORED] = report_drafts.keep(db, actor, actor.user_id, given, state.get(_STORED))

@@ -10,13 +10,21 @@ account) is gone on the next click.
 
 from __future__ import annotations
 
+import os
+
 import streamlit as st
 
 from datalek import store
-from datalek.accounts import auth, sessions
+from datalek.accounts import auth, guest, guest_sessions, sessions
 from datalek.models import Actor
 
 USER_ID, SESSION_ID, ACTOR, FLASH = "user_id", "_session_id", "_actor", "flash"
+#: the guest session of a browser that opened a report link or a follow-up token (issue #16)
+GUEST = "_guest_session"
+GUEST_ENDED = (
+    "De link waarmee je hier kwam werkt niet meer (ingetrokken of verlopen). Wat je nog niet "
+    "verstuurde is NIET opgeslagen. Vraag de FG van de organisatie om een nieuwe link."
+)
 STORAGE_FAILED = "storage_failed"
 STORAGE_MESSAGE = (
     "Datalek kan nu niet bij de opslag (de schijf is vol of alleen-lezen). Wat je net deed is "
@@ -29,6 +37,22 @@ def token() -> str | None:
     """The session token the browser sent with this run's websocket (HttpOnly cookie)."""
     value = st.context.cookies.get(sessions.COOKIE)
     return value if isinstance(value, str) else None
+
+
+def guest_token() -> str | None:
+    """The guest token of a browser that came through a report link (HttpOnly cookie)."""
+    value = st.context.cookies.get(guest_sessions.COOKIE)
+    return value if isinstance(value, str) else None
+
+
+def site_url() -> str:
+    """This site's address as the browser sees it (for a link to show), e.g. https://host;
+    ``DATALEK_BASE_URL`` when the browser's is not known."""
+    url = st.context.url or ""
+    parts = url.split("/", 3)
+    if url.startswith(("http://", "https://")) and len(parts) >= 3:
+        return "/".join(parts[:3])
+    return os.environ.get("DATALEK_BASE_URL", "http://localhost:8501")
 
 
 def user_agent() -> str:
@@ -53,15 +77,28 @@ def resume(db) -> Actor | None:
     """The signed-in actor for this run, or None (and the reason in ``flash``)."""
     resolved = sessions.resolve(db, token())
     if resolved.actor is None:
-        if st.session_state.get(USER_ID) is not None or resolved.reason:
+        if (visitor := guest_sessions.resolve(db, guest_token())) is not None:
+            return _as_guest(visitor)
+        if st.session_state.get(GUEST) is not None:
+            end(GUEST_ENDED)
+        elif st.session_state.get(USER_ID) is not None or resolved.reason:
             end(auth.EXPIRY_MESSAGES.get(resolved.reason or "ended"))
         return None
-    if st.session_state.get(USER_ID) != resolved.actor.user_id:
+    if st.session_state.get(USER_ID) != resolved.actor.user_id or st.session_state.get(GUEST) is not None:
         end()  # another account signed in in this browser: nothing of the previous one stays
     st.session_state[USER_ID] = resolved.actor.user_id
     st.session_state[SESSION_ID] = resolved.session_id
     st.session_state[ACTOR] = resolved.actor.model_dump(mode="json")
     return resolved.actor
+
+
+def _as_guest(visitor: guest.GuestActor) -> guest.GuestActor:
+    """A guest: bound to its link or follow-up token; nothing of an account stays."""
+    if st.session_state.get(GUEST) != visitor.guest_session_id or st.session_state.get(USER_ID) is not None:
+        end()
+    st.session_state[GUEST] = visitor.guest_session_id
+    st.session_state[ACTOR] = visitor.model_dump(mode="json")
+    return visitor
 
 
 def fresh_actor() -> Actor | None:
@@ -82,7 +119,7 @@ def actor() -> Actor:
     data = st.session_state.get(ACTOR)
     if not data:
         st.stop()
-    return Actor.model_validate(data)
+    return guest.from_data(data)
 
 
 def session_id() -> int:

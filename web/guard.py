@@ -21,7 +21,7 @@ from starlette.datastructures import Headers
 from starlette.requests import Request
 
 from datalek import store
-from datalek.accounts import sessions
+from datalek.accounts import guest_sessions, sessions
 from datalek.accounts.setup import needs_setup
 from web.signin import SIGNIN_PATH
 
@@ -73,12 +73,15 @@ def _is_app_page(scope) -> bool:
     return "text/html" in Headers(scope=scope).get("accept", "")
 
 
-def _signed_in_or_open(token: str | None) -> tuple[bool, str | None]:
-    """(may this browser open the app, why not: a key of ``auth.EXPIRY_MESSAGES``)."""
+def _signed_in_or_open(token: str | None, guest: str | None = None) -> tuple[bool, str | None]:
+    """(may this browser open the app, why not: a key of ``auth.EXPIRY_MESSAGES``). A guest
+    from a report link may open it too; ``app.py`` then shows the guest only its own page."""
     with store.unit() as db:
         if needs_setup(db):
             return True, None
         resolved = sessions.resolve(db, token)
+        if resolved.actor is None and guest and guest_sessions.resolve(db, guest) is not None:
+            return True, None
         return resolved.actor is not None, resolved.reason
 
 
@@ -95,7 +98,9 @@ class Guard:
             request = Request(scope)
             token = request.cookies.get(sessions.COOKIE)
             try:
-                allowed, reason = await run_in_threadpool(_signed_in_or_open, token)
+                allowed, reason = await run_in_threadpool(
+                    _signed_in_or_open, token, request.cookies.get(guest_sessions.COOKIE)
+                )
             except (store.StorageError, store.DatabaseMissing):
                 # app.py checks the session again and says in Dutch that the storage is unreachable
                 allowed, reason = True, None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from starlette.routing import Route
 
-from web import downloads, signin
+from web import downloads, report_links, signin
 
 
 def routes() -> list[Route]:
@@ -13,5 +13,7 @@ def routes() -> list[Route]:
         Route(signin.SIGNIN_PATH, signin.signin, methods=["POST"]),
         Route("/auth/signout", signin.signout, methods=["POST"]),
         Route("/auth/activate", signin.activate, methods=["GET"]),
+        Route(report_links.report_links.REPORT_PATH, report_links.report, methods=["GET"]),
+        Route(report_links.report_links.FOLLOW_UP_PATH, report_links.follow_up, methods=["GET"]),
         Route("/download/{token}", downloads.download, methods=["GET"]),
     ]

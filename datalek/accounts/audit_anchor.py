@@ -31,7 +31,7 @@ from sqlite_utils import Database
 
 from datalek.store import StorageError, audit_files, audit_log
 
-STATE_VERSION = 5
+STATE_VERSION = 6
 _log = logging.getLogger(__name__)
 
 

@@ -183,6 +183,10 @@ PHRASES: dict[str, Phrase] = {
         f"Dubbele melding van {n.incident(as_int(v))}." if as_int(v) is not None else None
     ),
     # evidence (issue #17): ids, size and hash, never the file's name or note
+    # merged and linked incidents (issue #16): ids, never the reason or the note
+    "merge_id": _numbered("Samenvoeging"),
+    "incident_link_id": _numbered("Koppeling"),
+    "linked_to": lambda v, n, c: f"Gekoppeld aan {n.incident(as_int(v))}." if as_int(v) is not None else None,
     "evidence_id": _numbered("Bewijsstuk"),
     "size": _given(lambda v, n, c: f"Grootte: {_size(v)}."),
     "sha256": _given(lambda v, n, c: f"Controlecode (SHA-256): {v}."),
@@ -215,6 +219,13 @@ PHRASES: dict[str, Phrase] = {
     # the small-number threshold of the figures (issue #17): the values, never the reason's words
     "change_id": _numbered("Wijziging"),
     "new_small_number": _given(lambda v, n, c: f"Drempel voor kleine aantallen: {v}."),
+    # report links (issue #16): the number and whether one-time, never the token or the label
+    "link_id": _numbered("Meldlink"),
+    "one_time": lambda v, n, c: "Eenmalig: werkt voor één melding." if v else "Werkt voor meer meldingen.",
+    # chain incidents and the partner notification log (issue #16): numbers and codes, never text
+    "chain_id": _numbered("Keten"),
+    "partner_notice_id": _numbered("Informeren ketenpartner"),
+    "replied": lambda v, n, c: "Met het antwoord van de partner." if v else None,
 }
 
 #: Two details that read as one sentence.

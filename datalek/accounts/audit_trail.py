@@ -68,6 +68,7 @@ def _names(db: Database, rows: list[dict], details: list[dict]) -> Names:
         users |= {detail.get("user_id"), detail.get("invited_by")}
         orgs |= {detail.get("org_id"), *detail.get("org_ids", [])}
         incidents.add(as_int(detail.get("duplicate_of")))
+        incidents.add(as_int(detail.get("linked_to")))
 
     def ids(found: set) -> list[int]:
         return sorted(i for i in found if isinstance(i, int))

@@ -24,6 +24,7 @@ from sqlite_utils import Database
 
 from datalek import store
 from datalek.accounts import audit
+from datalek.accounts.guest import GuestActor
 from datalek.models import Actor, Role
 from datalek.store import accounts as account_sql
 from datalek.store import ownership
@@ -78,6 +79,15 @@ class Action(StrEnum):
     READ_LESSONS = "lesson.read"
     #: which processor or partner an incident involved, in which role, and its moments (#16)
     LINK_PARTIES = "incident.parties"
+    #: merging a duplicate report into its main incident, and undoing it (#16)
+    MERGE_INCIDENTS = "incident.merge"
+    #: linking two incidents of one organisation that belong together, and removing the link (#16)
+    LINK_INCIDENTS = "incident.link"
+    #: the chain of an incident: its members (organisation and reference only), linked incidents
+    #: made for other organisations, existing ones added (#16); an FG of both sides
+    CHAIN_INCIDENTS = "incident.chain"
+    #: which partner or controller was told about an incident, and their reply (#16)
+    PARTNER_NOTICES = "incident.partner_notices"
     # the FG's lists
     SEE_QUEUE = "incident.queue"
     LIST_DEPARTMENTS = "incident.departments"
@@ -118,6 +128,8 @@ class Action(StrEnum):
     #: the organisation's processors and partners: read, add, change, end, import (#16)
     MANAGE_PARTIES = "organisation.parties"
     EXPORT_PARTIES = "organisation.parties_export"
+    #: links to report without an account, for a processor, partner or group of staff (#16)
+    MANAGE_REPORT_LINKS = "organisation.report_links"
     #: the small-number threshold of the organisation's figures (never below the installation's)
     SMALL_NUMBER = "organisation.small_number"
     #: the FG's narrative and theme summaries of a year, for the board (and the lessons they sum up)
@@ -282,6 +294,12 @@ def _dpo_or_operator(actor: Actor, org: OrgRef) -> bool:
     return _dpo_of(actor, org.id) or actor.system
 
 
+def _chains(actor: Actor, about: Owner | OrgRef) -> bool:
+    """A chain joins incidents of several organisations: the FG of the incident for its side
+    (an ``Owner``), and the FG of the organisation for each other side (an ``OrgRef``)."""
+    return _dpo_of(actor, about.org_id if isinstance(about, Owner) else about.id)
+
+
 def _never(actor: Actor, _: Any) -> bool:
     return False
 
@@ -312,6 +330,8 @@ HANDLER_ACTIONS = (
     Action.READ_EVIDENCE,
     Action.READ_LESSONS,
     Action.LINK_PARTIES,
+    Action.MERGE_INCIDENTS,
+    Action.LINK_INCIDENTS,
 )
 ADMIN_ACTIONS = (
     Action.SEE_ALL_ORGANISATIONS,
@@ -363,7 +383,12 @@ RULES: dict[Action, Rule] = {
     Action.REMINDER_SETTINGS: _dpo_of_org,
     Action.LETTER_TEMPLATES: _dpo_of_org,
     Action.MANAGE_PARTIES: _dpo_of_org,
+    Action.CHAIN_INCIDENTS: _chains,
+    Action.PARTNER_NOTICES: _handles,
     Action.EXPORT_PARTIES: _dpo_of_org,
+    # Who may report without an account is the FG's call, as the party register is; not the
+    # beheerder's, who manages accounts but never what reaches the FG's queue.
+    Action.MANAGE_REPORT_LINKS: _dpo_of_org,
     Action.WRITE_NARRATIVE: _dpo_of_org,
     Action.SMALL_NUMBER: _dpo_or_operator,
     # Setup is refused as soon as any account exists, checked inside its own transaction.
@@ -371,8 +396,21 @@ RULES: dict[Action, Rule] = {
 }
 
 
+def _guest_allowed(guest: GuestActor, action: Action, about: Any) -> bool:
+    """A browser without an account (``datalek.accounts.guest``): through a report link only
+    REPORT for the link's organisation; through a follow-up token only reading and adding to
+    its one incident. Nothing else, whatever its role."""
+    if action is Action.REPORT:
+        return guest.reports and isinstance(about, OrgRef) and about.id in guest.org_ids
+    if action in (Action.READ_INCIDENT, Action.SUPPLEMENT):
+        return guest.follows_up and isinstance(about, Owner) and about.incident_id == guest.incident_id
+    return False
+
+
 def allowed(actor: Actor, action: Action, about: Any = None) -> bool:
     """The rule for ``action``, for an actor and what it is about (an ``Owner`` for incidents)."""
+    if isinstance(actor, GuestActor):
+        return _guest_allowed(actor, action, about)
     return RULES[action](actor, about)
 
 

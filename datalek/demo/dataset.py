@@ -21,7 +21,7 @@ from datalek import clock, store
 from datalek.accounts import audit
 from datalek.accounts.organisations import create_organisation, list_organisations
 from datalek.accounts.users import create_user, list_users
-from datalek.demo import actions, decisions, report_answers
+from datalek.demo import actions, decisions, parties, report_answers
 from datalek.handling.incidents import reference
 from datalek.intake.situations import (
     Situation,
@@ -228,6 +228,7 @@ def generate(
                 now,
             )
             followed = actions.generate(db, rng, now.astimezone(clock.AMSTERDAM).date(), _dpo_id(db, actor))
+            parties.generate(db, rng, _dpo_id(db, actor))  # the processors that caused a breach (#16)
             audit.append(
                 db,
                 actor,

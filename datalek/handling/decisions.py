@@ -19,7 +19,7 @@ from sqlite_utils import Database
 from datalek import clock, store, triage
 from datalek.accounts import audit
 from datalek.accounts.permissions import Action, IncidentRef, require
-from datalek.handling import lifecycle
+from datalek.handling import lifecycle, merges
 from datalek.handling.lifecycle import TRANSITIONS
 from datalek.models import Actor, InvalidInput, LabelledEnum, Status
 from datalek.store import assessments as sql
@@ -173,29 +173,15 @@ def _errors(data: DecisionInput, advice: triage.Advice, today: date) -> dict[str
     return errors
 
 
-UNKNOWN_REFERENCE = (
-    "Er is geen melding met dit kenmerk in je organisatie. Vul het kenmerk in zoals DL-2026-0001."
-)
+UNKNOWN_REFERENCE = merges.UNKNOWN_REFERENCE
 
 
 def _main_incident(db: Database, incident_id: int, reference: str) -> tuple[int | None, dict[str, str]]:
-    """The id of the main incident a duplicate names: of the same organisation, not the
-    incident itself, and not a duplicate itself. Or the Dutch message for the field."""
-    if not reference:
-        return None, {"duplicate_of": "Vul het kenmerk in van de melding die al geregistreerd is."}
-    org_id = incident_sql.incident(db, incident_id)["org_id"]
-    main_id = incident_sql.id_by_reference(db, org_id, reference.upper())
-    if main_id is None:
-        return None, {"duplicate_of": UNKNOWN_REFERENCE}
-    if main_id == incident_id:
-        return None, {"duplicate_of": "Deze melding kan geen dubbele melding van zichzelf zijn."}
-    main_decision = sql.latest_decision(db, main_id)
-    if main_decision and main_decision.get("duplicate_of"):
-        first = incident_sql.incident(db, main_decision["duplicate_of"])["reference"]
-        return None, {
-            "duplicate_of": f"Die melding is zelf een dubbele melding. Kies de eerste melding: {first}."
-        }
-    return main_id, {}
+    """The id of the main incident a duplicate names (``merges.main_incident``: of the same
+    organisation, not the incident itself, not merged itself), or the Dutch message for the field."""
+    main_id = merges.by_reference(db, incident_id, reference)
+    wrong = merges.main_incident(db, incident_id, main_id, "duplicate_of", reference)
+    return (None, wrong) if wrong else (main_id, {})
 
 
 def _target_path(current: Status, target: Status) -> list[Status]:
@@ -245,7 +231,9 @@ def record(
         if errors:
             raise InvalidInput(errors)
         current = Status(incident_sql.incident(db, incident_id)["status"])
-        target = Status.DECIDED if data.breach else Status.NOT_A_BREACH
+        if current is Status.MERGED:
+            raise InvalidInput({"form": "Deze melding is samengevoegd. Maak het samenvoegen eerst ongedaan."})
+        target = Status.DECIDED if data.breach else Status.MERGED if data.duplicate else Status.NOT_A_BREACH
         path = _target_path(current, target)
         deviates = bool(differences(data, advice))
         row = {
@@ -271,6 +259,8 @@ def record(
         for step in path:
             lifecycle.record_move(db, actor, incident_id, current, step, "", row["decided_at"])
             current = step
+        if main_id is not None:
+            merges.record_in(db, actor, incident_id, main_id, data.motivation, decision_id, row["decided_at"])
         audit.append(
             db,
             actor,
@@ -278,7 +268,7 @@ def record(
             "incident",
             incident_id,
             decision_id=decision_id,
-            kind=row["kind"],
+            kind="duplicate" if main_id is not None else row["kind"],  # merged: never read as "geen datalek"
             notify=bool(row["notify_authority"]),
             inform=row["inform_subjects"],
             deviates=deviates,

@@ -14,7 +14,7 @@ from datetime import datetime
 from sqlite_utils import Database
 
 from datalek import clock, config, deadlines, store
-from datalek.accounts import audit
+from datalek.accounts import audit, report_links
 from datalek.accounts.organisations import notice_recipients
 from datalek.accounts.permissions import Action, IncidentRef, OrgRef, require
 from datalek.config import SmtpSettings
@@ -123,6 +123,7 @@ def submit_report(
         new = {**row, "seq": seq, "reference": reference(year, seq)}
         new["repeat_of"] = repeat_of = repeats.earlier(db, new)  # inserted with it: counted once
         incident_id = sql.insert_incident(db, new)
+        report_links.record_use(db, actor, incident_id, row["reported_at"])  # a guest's link (#16)
         sql.insert_status_change(db, {**status_change, "incident_id": incident_id})
         audit.append(
             db,
@@ -248,12 +249,15 @@ def read_incident(db: Database, actor: Actor, incident_id: int) -> IncidentView:
 @dataclass(frozen=True)
 class Reporter:
     """Who reported an incident, for the FG who may contact them. ``active`` is False when the
-    account is switched off or gone (then name and address are empty)."""
+    account is switched off or gone, or when the report came through a report link without an
+    account (``via_link``); then name and address are empty."""
 
     name: str
     email: str
     department: str
     active: bool
+    #: the label of the report link of a report made without an account (issue #16)
+    via_link: str = ""
 
 
 def reporter(db: Database, actor: Actor, incident_id: int) -> Reporter:
@@ -265,7 +269,8 @@ def reporter(db: Database, actor: Actor, incident_id: int) -> Reporter:
         row = sql.reporter(db, incident_id)
         department = sql.incident(db, incident_id)["department"]
     if row is None or not row["active"]:
-        return Reporter(name="", email="", department=department, active=False)
+        via = report_links.reported_through(db, actor, incident_id) or ""
+        return Reporter(name="", email="", department=department, active=False, via_link=via)
     return Reporter(name=row["name"], email=row["email"], department=department, active=True)
 
 

@@ -19,21 +19,33 @@ from datalek.models import Actor, InvalidInput, Status
 from datalek.store import incidents as sql
 
 TRANSITIONS: dict[Status, frozenset[Status]] = {
-    Status.REPORTED: frozenset({Status.IN_PROGRESS, Status.NOT_A_BREACH}),
-    Status.IN_PROGRESS: frozenset({Status.DECIDED, Status.NOT_A_BREACH}),
+    Status.REPORTED: frozenset({Status.IN_PROGRESS, Status.NOT_A_BREACH, Status.MERGED}),
+    Status.IN_PROGRESS: frozenset({Status.DECIDED, Status.NOT_A_BREACH, Status.MERGED}),
     Status.DECIDED: frozenset({Status.CLOSED, Status.IN_PROGRESS}),
     Status.CLOSED: frozenset({Status.IN_PROGRESS}),
-    Status.NOT_A_BREACH: frozenset({Status.IN_PROGRESS}),
+    Status.NOT_A_BREACH: frozenset({Status.IN_PROGRESS, Status.MERGED}),
+    # only by undoing the merge, with a reason (``merges.undo``)
+    Status.MERGED: frozenset({Status.IN_PROGRESS}),
 }
+
+#: Statuses left only by undoing the merge, with a reason (``merges.undo``), never by hand.
+ONLY_BY_UNDO = frozenset({Status.MERGED})
+
+#: Where a report can be merged from (``datalek.handling.merges``): not once it was decided,
+#: closed or merged — reopen it first.
+MERGEABLE = frozenset({Status.REPORTED, Status.IN_PROGRESS, Status.NOT_A_BREACH})
 
 
 # Only ``decisions.record`` moves an incident here: the register needs the motivated decision.
-BY_DECISION = frozenset({Status.DECIDED, Status.NOT_A_BREACH})
+BY_DECISION = frozenset({Status.DECIDED, Status.NOT_A_BREACH, Status.MERGED})
 
 
 def manual_targets(current: Status) -> list[Status]:
     """Where the FG may move an incident by hand from ``current``: not to a status that needs a
-    decision, and not to "afgerond", which has its own button once the dossier is complete."""
+    decision, and not to "afgerond", which has its own button once the dossier is complete. A
+    merged report moves only by undoing the merge (``merges.undo``)."""
+    if current in ONLY_BY_UNDO:
+        return []
     return sorted(TRANSITIONS[current] - BY_DECISION - {Status.CLOSED}, key=lambda s: s.value)
 
 
@@ -56,7 +68,7 @@ def change_status(
     at = clock.to_iso(clock.now())
     with store.write(db):
         current = Status(sql.incident(db, incident_id)["status"])
-        if to not in TRANSITIONS[current]:
+        if to not in TRANSITIONS[current] or current in ONLY_BY_UNDO:
             raise InvalidInput({"status": f"Van '{current.label}' kan een melding niet naar '{to.label}'."})
         if to in BY_DECISION:
             raise InvalidInput(

@@ -27,6 +27,7 @@ class Phase(LabelledEnum):
     WITHDRAWN = "withdrawn"
     NOT_NOTIFYING = "not_notifying"
     NOT_A_BREACH = "not_a_breach"
+    MERGED = "merged"
 
     @property
     def running(self) -> bool:
@@ -42,6 +43,7 @@ class Phase(LabelledEnum):
             "withdrawn": "Melding bij de AP ingetrokken",
             "not_notifying": "Besloten niet te melden",
             "not_a_breach": "Geen datalek",
+            "merged": "Samengevoegd",
         }
 
 
@@ -61,7 +63,7 @@ def phase_of(
         return Phase.AWAITING_DECISION
     if decision_kind == "breach":
         return Phase.DECIDED_TO_NOTIFY if decided_notify else Phase.NOT_NOTIFYING
-    return Phase.NOT_A_BREACH
+    return Phase.MERGED if status == Status.MERGED.value else Phase.NOT_A_BREACH
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,7 @@ from datalek.accounts import audit
 from datalek.accounts.organisations import list_organisations
 from datalek.accounts.permissions import Action, OrgSelection, require
 from datalek.insight import charts, disclosure, informing_figures, narrative, stats
+from datalek.insight import figures as figure_codes
 from datalek.models import Actor
 
 FORMATS = ("html", "xlsx", "docx")
@@ -42,6 +43,7 @@ SECTIONS = [
     ("subjects", "Betrokkenen"),
     ("informing", informing_figures.TITLE),
     ("causes", "Oorzaken en soorten gegevens"),
+    ("chain", "Verwerkers en keten-incidenten"),
     ("measures", "Maatregelen en de opvolging van preventieve maatregelen"),
     ("repeats", "Herhaalde incidenten"),
     ("attention", "Aandachtspunten voor volgend jaar"),
@@ -57,7 +59,9 @@ _SECTION_FIGURES = {
         "notify_median", "decision_median", "late_report", "bad_time",
     ],
     "subjects": ["informed", "inform_median", "people", "minors", "special", "bsn", "youth_file"],
-    "causes": ["processor"],
+    "chain": [
+        "processor", "proc_told_on_time", "proc_told_late", "proc_told_share", "proc_delay_median", "chain",
+    ],
     "measures": [
         "measures", "measures_open", "measures_overdue", "measures_on_time", "preventive", "preventive_done",
     ],
@@ -70,6 +74,7 @@ _SECTION_CHARTS = {
     "authority": ["notify_bucket", "late_reason"],
     "subjects": ["people"],
     "causes": ["type", "data", "nature", "risk"],
+    "chain": ["processor"],
 }
 #: The columns of the trend table.
 TREND = ("total", "breach", "not_breach", "duplicate", "undecided", "notified", "informed")
@@ -174,6 +179,7 @@ def summary(report: AnnualReport) -> list[str]:
         f" {say('notified_late')} later. {say('withdrawn')} meldingen zijn ingetrokken.",
         f"Bij {say('informed')} datalekken zijn de betrokkenen geïnformeerd.",
         *([informing_figures.sentence(report.informing)] if report.informing else []),
+        figure_codes.chain_sentence(report.dashboard.current.figures),
     ]
 
 

@@ -23,6 +23,7 @@ from datalek.accounts import audit
 from datalek.accounts.organisations import list_organisations
 from datalek.accounts.permissions import Action, OrgSelection, require
 from datalek.insight import chart_images, disclosure, informing_figures, narrative, stats
+from datalek.insight import figures as fig
 from datalek.models import Actor
 
 MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -105,6 +106,7 @@ def docx(db: Database, actor: Actor, year: int, org_id: int | None, today: date 
     document.add_paragraph(
         narrative.paragraph(now, before, "de organisaties samen" if several else name, plural=several)
     )
+    document.add_paragraph(fig.chain_sentence(now.figures))
 
     document.add_heading("Kerncijfers", level=2)
     rows = [("Cijfer", str(year), str(year - 1))]

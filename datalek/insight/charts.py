@@ -165,6 +165,7 @@ _HORIZONTAL = {
     "dept": "Afdeling",
     "org": "Organisatie",
     "outcome": "Uitkomst",
+    "processor": "Verwerker",
 }
 _VERTICAL = {"nature": "Soort inbreuk", "risk": "Risico", "people": "Aantal personen", "late_reason": "Reden"}
 

@@ -9,6 +9,9 @@ attribute of the reports, a *block* (``disclosure.Block``). The blocks and their
   of data, each nature, and the flags minors, special categories, BSN, youth-care file, at a
   processor; charts about causes and data count breaches, non-breaches are shown apart;
 * the AP notifications on time and late: the time buckets; the late ones: the reason group;
+* the breaches caused at a processor, per processor (``proc:<party id>``; its name is shown, it
+  is not personal data) and whether the processors told us within the agreed hours
+  (``proc_told``); the reports in a chain of incidents (issue #16);
 * the measures (``M``): kind x state on the day the year is judged.
 
 The dashboard, the yearly report (HTML, XLSX, DOCX) and the derivation test all read their
@@ -68,11 +71,16 @@ PEOPLE = {
 }
 MEASURE_KINDS = ("preventive", "other")
 MEASURE_STATES = ("open", "overdue", "on_time", "late", "undated", "other")
-FLAGS = ("informed", "late_report", "repeat", "open", "bad_time")
+FLAGS = ("informed", "late_report", "repeat", "open", "bad_time", "chain")
 BREACH_FLAGS = ("minors", "special", "bsn", "youth_file", "processor")
 DATA = tuple(c.value for c in DataCategory) + ("_none",)
 NATURES = tuple(n.value for n in Nature) + ("_none",)
 BREACH = ("outcome", ("breach",))
+#: Whether the processors told us within the hours their agreement promises.
+PROC_TOLD = ("on_time", "late")
+#: The blocks of the breaches per processor: ``proc:<party id>`` (``selections.fill`` makes one
+#: for each processor found in the roll-up).
+PROCESSOR_BLOCK = "proc"
 
 
 def _blocks() -> dict[str, Block]:
@@ -89,6 +97,8 @@ def _blocks() -> dict[str, Block]:
         "risk": Block(tuple(r.value for r in RiskLevel) + ("_none",), BREACH),
         "people": Block(tuple(PEOPLE), BREACH),
         "measure": Block(tuple(f"{k}|{s}" for k in MEASURE_KINDS for s in MEASURE_STATES), ("M", ("",))),
+        # not every breach has a processor that recorded both moments: the two do not add up
+        "proc_told": Block(PROC_TOLD, BREACH, closed=False),
     }
     blocks |= {flag: Block(("",), ("t", ("",)), closed=False) for flag in FLAGS}
     blocks |= {flag: Block(("",), BREACH, closed=False) for flag in BREACH_FLAGS}
@@ -137,6 +147,13 @@ COUNTS: dict[str, Count] = {
     "bsn": Count("Datalekken met een BSN", "bsn"),
     "youth_file": Count("Datalekken met een jeugdhulp- of zorgdossier", "youth_file"),
     "processor": Count("Datalekken bij een verwerker", "processor"),
+    "proc_told_on_time": Count(
+        "Datalekken waarbij de verwerker binnen de afgesproken uren meldde", "proc_told", ("on_time",)
+    ),
+    "proc_told_late": Count(
+        "Datalekken waarbij de verwerker later meldde dan afgesproken", "proc_told", ("late",)
+    ),
+    "chain": Count("Incidenten in een keten-incident (met andere organisaties)", "chain"),
     "measures": Count("Maatregelen", "M"),
     "measures_open": Count("Maatregelen open", "measure", _measures(states=("open", "overdue"))),
     "measures_overdue": Count("Maatregelen over de termijn", "measure", _measures(states=("overdue",))),
@@ -163,6 +180,11 @@ SHARES = {
         "notified_on_time",
         ("notified_on_time", "notified_late"),
     ),
+    "proc_told_share": (
+        "Deel van de verwerkers dat binnen de afgesproken uren meldde",
+        "proc_told_on_time",
+        ("proc_told_on_time", "proc_told_late"),
+    ),
 }
 #: Medians: code -> (label, distribution in the roll-up, unit, the counts it needs shown).
 MEDIANS = {
@@ -178,6 +200,12 @@ MEDIANS = {
         "inform_days",
         "dagen",
         ("informed",),
+    ),
+    "proc_delay_median": (
+        "Mediaan uren tussen het moment dat de verwerker het wist en ons moment",
+        "proc_delay_hours",
+        "uur",
+        (),
     ),
 }
 PEOPLE_SUM = "Betrokken personen bij de datalekken (opgeteld, waar bekend)"
@@ -209,6 +237,7 @@ SERIES = {
     "people": Series("Datalekken per aantal betrokken personen", "Aantal betrokkenen", "people"),
     "notify_bucket": Series("Tijd tot de melding bij de AP", "Tijd tot de AP-melding"),
     "late_reason": Series("Waarom AP-meldingen te laat waren", "Reden te late AP-melding", "late_reason"),
+    "processor": Series("Datalekken per verwerker", "Per verwerker", PROCESSOR_BLOCK, prefix=True),
 }
 FUNNEL = ("total", "breach", "notified", "informed")
 
@@ -242,8 +271,9 @@ ORDER = {
 
 
 def label(chart: str, code: str) -> str:
-    """The Dutch label of a code in the figures; department and organisation names as typed."""
-    if chart in ("dept", "org"):
+    """The Dutch label of a code in the figures; department, organisation and processor names
+    as typed (a processor's bar is labelled by ``insight.stats``, which reads the names)."""
+    if chart in ("dept", "org", "processor"):
         return code
     return LABELS.get(chart, {}).get(code, UNKNOWN)
 
@@ -256,3 +286,19 @@ def bar_atoms(chart: str, code: str) -> tuple[str, tuple[str, ...]]:
     if series.prefix:
         return (f"{series.block}:{code}", ("",))
     return (series.block, (code,))
+
+
+def chain_sentence(f: dict) -> str:
+    """Processors and chain incidents in B1 Dutch, from the protected figures only (code ->
+    ``stats.Figure``): the yearly report's summary and the board's document say it."""
+
+    def say(code: str) -> str:
+        return "een verborgen aantal" if f[code].value is None else f[code].shown
+
+    text = f"{say('processor')} datalekken ontstonden bij een verwerker."
+    if f["proc_delay_median"].value is not None:
+        text += f" Een verwerker wist het meestal {f['proc_delay_median'].shown} eerder dan wij (de mediaan)."
+    if f["proc_told_share"].value is not None:
+        text += f" {f['proc_told_share'].shown} van de verwerkers meldde het binnen de afgesproken tijd."
+    text += f" {say('chain')} incidenten hoorden bij een keten-incident met andere organisaties."
+    return text[0].upper() + text[1:]

@@ -18,7 +18,7 @@ from sqlite_utils import Database
 from datalek import clock
 from datalek.accounts import audit_trail
 from datalek.actions import informing_list
-from datalek.handling import moments
+from datalek.handling import chains, moments, partner_notices
 from datalek.handling.decisions import DecisionInput, Inform, NotBreachReason, differences
 from datalek.insight import register_follow_up as follow_up
 from datalek.insight.register_follow_up import INFORMING_COLUMNS, WITHIN, Value
@@ -90,6 +90,7 @@ SECTIONS: list[tuple[str, list[str]]] = [
     ("Betrokkenen informeren", INFORMING_COLUMNS),
     ("Maatregelen", ["Genomen maatregelen", "Maatregelen"]),
     ("Gekoppelde meldingen", ["Herhaling van", "Herhaald in", "Dubbele melding van", "Dubbele meldingen"]),
+    ("Keten en ketenpartners", ["Keten-incident", "Ketenpartners geïnformeerd"]),  # issue #16
     ("Afronding en audit", ["Afgerond op", "Auditverwijzingen"]),
 ]
 
@@ -207,6 +208,8 @@ def _as_input(row: dict) -> DecisionInput:
 def _decision(row: dict) -> dict[str, Value]:
     if not row["decision_kind"]:
         return {"Besluit": "nog geen besluit"}
+    if row.get("merge_undone_at"):  # issue #16: the merge that decided it was undone
+        return {"Besluit": "nog geen besluit (samenvoegen ongedaan gemaakt)"}
     who = row["decided_by_name"] or (moments.CLI_NAME if row["decided_by"] is None else moments.GONE)
     common = {
         "Motivering besluit": row["motivation"],
@@ -217,6 +220,8 @@ def _decision(row: dict) -> dict[str, Value]:
     }
     if row["decision_kind"] == "not_a_breach" and row["duplicate_of"] is not None:
         reference = row["duplicate_reference"]
+        if row["status"] == Status.MERGED.value:  # issue #16: merged under its main incident
+            return common | {"Besluit": f"samengevoegd met {reference}", "Dubbele melding van": reference}
         status = {"Status": DUPLICATE} if row["status"] == Status.NOT_A_BREACH.value else {}
         return common | status | {"Besluit": f"{DUPLICATE} van {reference}", "Dubbele melding van": reference}
     if row["decision_kind"] == "not_a_breach":
@@ -273,6 +278,7 @@ def entries(db: Database, found: list[dict]) -> list[dict[str, Value]]:
     changes = moments_sql.changes_of(db, ids)
     links = sql.linked(db, ids)
     audit = sql.audit_entries(db, ids, READS)
+    in_chain, told = chains.register_texts(db, ids), partner_notices.register_texts(db, ids)
     result = []
     for r in found:
         i = r["id"]
@@ -293,6 +299,8 @@ def entries(db: Database, found: list[dict]) -> list[dict[str, Value]]:
             "Herhaling van": r["repeat_reference"] or "",
             "Herhaald in": "\n".join(links["repeats"].get(i, [])),
             "Dubbele meldingen": "\n".join(links["duplicates"].get(i, [])),
+            "Keten-incident": in_chain.get(i, ""),
+            "Ketenpartners geïnformeerd": told.get(i, ""),
             "Afgerond op": _when(r["closed_at"]),
             "Auditverwijzingen": _audit(audit[i]),
         }

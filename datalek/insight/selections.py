@@ -28,7 +28,7 @@ from datalek.insight.disclosure import EXACT, Block, Count, Query, limit_for, pr
 
 Part = tuple[int, str]
 #: roll-up dimensions that are distributions (medians, the sum of people), not counts
-DISTRIBUTIONS = ("notify_hours", "decision_hours", "inform_days", "people_n")
+DISTRIBUTIONS = ("notify_hours", "decision_hours", "inform_days", "people_n", "proc_delay_hours")
 #: blocks no chart draws: only the key figures made of them are published
 UNDRAWN = frozenset({"t", "M", "notification", "measure"})
 
@@ -43,7 +43,7 @@ def _atom(dimension: str, key: str) -> tuple[str, str] | None:
         return ("M", "")
     if dimension == "notify_bucket":
         return ("bucket_on_time" if key in fig.ON_TIME_BUCKETS else "bucket_late", key)
-    if dimension in ("data", "nature"):
+    if dimension in ("data", "nature", fig.PROCESSOR_BLOCK):  # one flag block per key
         return (f"{dimension}:{key}", "")
     return (dimension, key)
 

@@ -126,6 +126,7 @@ def dashboard(
     rows = sql.cube(db, list(account), [year, year - 1], today)
     thresholds = limits(db, account)
     names = sql.organisation_names(db, list(account))
+    parties = sql.processor_names(db, list(account))
     now, before = (
         selections.pattern(rows, y, account, thresholds, as_of_for(y, today)) for y in (year, year - 1)
     )
@@ -139,8 +140,9 @@ def dashboard(
         )
     previous = None
     if department is None or department in before.offered(org_id):
-        previous = figures_of(before, org_id, department, names)
-    return Dashboard(year, org_id, department, offered, figures_of(now, org_id, department, names), previous)
+        previous = figures_of(before, org_id, department, names, parties)
+    current = figures_of(now, org_id, department, names, parties)
+    return Dashboard(year, org_id, department, offered, current, previous)
 
 
 # --- from the protected pattern to figures ------------------------------------------------
@@ -196,8 +198,39 @@ def figures(node: Node, year: int, as_of: date) -> Figures:
     return figures_of(pattern, None, None)
 
 
+def processor_label(
+    party: str, parties: dict[str, tuple[int, str]], names: dict[int, str], several: bool
+) -> str:
+    """A processor's bar: its name, with its organisation's when several are shown together
+    (two organisations may each have a processor of the same name)."""
+    org, name = parties.get(party, (None, fig.UNKNOWN))
+    return f"{name} ({names.get(org, org)})" if several and org is not None else name
+
+
+def _processor_bars(pattern, parts, org_id, names, parties) -> list[Cell]:
+    """The breaches per processor that caused them: every bar above zero or hidden, largest
+    first (a processor left out caused none this year)."""
+    prefix = f"{fig.PROCESSOR_BLOCK}:"
+    counts = {
+        block[len(prefix) :]: pattern.count(parts, block, ("",))
+        for block in pattern.blocks
+        if block.startswith(prefix)
+    }
+    several = org_id is None and len(pattern.org_ids) > 1
+    labels = {k: processor_label(k, parties, names, several) for k in counts}
+    keys = sorted(
+        (k for k, n in counts.items() if n != 0),
+        key=lambda k: (-(counts[k] or 0), counts[k] is None, labels[k]),
+    )
+    return [Cell(labels[k], counts[k]) for k in keys]
+
+
 def figures_of(
-    pattern, org_id: int | None, department: str | None, names: dict[int, str] | None = None
+    pattern,
+    org_id: int | None,
+    department: str | None,
+    names: dict[int, str] | None = None,
+    parties: dict[str, tuple[int, str]] | None = None,
 ) -> Figures:
     parts = pattern.parts(org_id, department)
     limit = pattern.limit(parts)
@@ -216,7 +249,8 @@ def figures_of(
         result[code] = Figure(code, text, value, _amount(value, unit))
     people = _people(pattern, parts, org_id, department)
     result["people"] = Figure("people", fig.PEOPLE_SUM, people, NOT_SHOWN if people is None else str(people))
-    series = {chart: _bars(pattern, parts, chart) for chart, s in fig.SERIES.items() if s.block}
+    series = {chart: _bars(pattern, parts, chart) for chart, s in fig.SERIES.items() if chart in fig.LABELS}
+    series["processor"] = _processor_bars(pattern, parts, org_id, names or {}, parties or {})
     series["notify_bucket"] = _bars(pattern, parts, "notify_bucket")
     series["funnel"] = [Cell(COUNTS[c], result[c].value) for c in fig.FUNNEL]
     series |= _parts_chart(pattern, parts, org_id, names or {})

@@ -184,6 +184,40 @@ STATE_COLUMNS[5] = {
 }  # fmt: skip
 
 
+#: Version 6 (migrations 0025-0027, issue #16): the report link an incident came through and its
+#: follow-up token (a token hash changed outside the app would open the report to someone
+#: else); a duplicate merged under its main incident, and the incidents it is linked with; its
+#: membership of a chain incident, with the chain's changes; the partner notification log and
+#: its corrections. The chain's shared description is the chain's, not one incident's: it is
+#: audited by the chain's own entries.
+STATE_COLUMNS[6] = {
+    **STATE_COLUMNS[5],
+    "incidents": (*STATE_COLUMNS[5]["incidents"], "report_link_id"),
+    "report_follow_ups": ("id", "link_id", "token_hash", "created_at", "expires_at"),
+    "incident_merges": (
+        "id", "main_id", "decision_id", "reason", "merged_by", "merged_at", "undone_by", "undone_at",
+        "undo_reason",
+    ),
+    "incident_links": (
+        "id", "other_id", "note", "linked_by", "linked_at", "removed_by", "removed_at", "removed_reason",
+    ),
+    "chain_members": (
+        "id", "chain_id", "created_linked", "added_by", "added_at", "removed_at", "removed_by",
+        "removed_reason",
+    ),
+    "chain_changes": (
+        "id", "chain_id", "field", "old_value", "new_value", "reason", "changed_by", "changed_at",
+    ),
+    "partner_notices": (
+        "id", "party_id", "partner_org_id", "partner_name", "told_what", "told_at", "channel", "reply",
+        "reply_at", "recorded_by", "recorded_at", "withdrawn_at", "withdrawn_by", "withdrawn_reason",
+    ),
+    "partner_notice_changes": (
+        "id", "notice_id", "field", "old_value", "new_value", "reason", "changed_by", "changed_at",
+    ),
+}  # fmt: skip
+
+
 def incident_state(db: Database, incident_id: int, version: int) -> dict[str, list[list]]:
     """The rows of one incident per table (values in ``STATE_COLUMNS`` order, by id); the
     ``incidents`` list is empty when the incident does not exist. One query for all tables

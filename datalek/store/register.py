@@ -16,7 +16,8 @@ _INCIDENTS = """
                d.lawful_basis, d.motivation, d.deviates, d.deviation_motivation, d.decided_at,
                d.advice AS decision_advice, d.decided_by, d.consulted, d.duplicate_of,
                u.name AS decided_by_name, da.version AS decision_version,
-               dup.reference AS duplicate_reference
+               dup.reference AS duplicate_reference,
+               (SELECT m.undone_at FROM incident_merges m WHERE m.decision_id = d.id) AS merge_undone_at
         FROM incidents i
         LEFT JOIN incidents r ON r.id = i.repeat_of
         LEFT JOIN assessments a ON a.id = (
@@ -95,6 +96,8 @@ def linked(db: Database, ids: list[int]) -> dict[str, dict[int, list[str]]]:
             WHERE d.duplicate_of IN ({marks}) AND d.id = (
                 SELECT id FROM decisions WHERE incident_id = d.incident_id
                 ORDER BY decided_at DESC, id DESC LIMIT 1)
+              AND NOT EXISTS (SELECT 1 FROM incident_merges m
+                              WHERE m.decision_id = d.id AND m.undone_at IS NOT NULL)
             ORDER BY i.reported_at, i.id""",
             chunk,
         ):

@@ -7,7 +7,7 @@ from datetime import date
 
 from sqlite_utils import Database
 
-from datalek.store import rollup_facts
+from datalek.store import report_links, rollup_facts
 
 #: The moment an incident was closed: ``closed_at`` when set, otherwise the time of the last
 #: move into its final status (how 'not_a_breach' — and older 'closed' rows — are closed).
@@ -16,7 +16,7 @@ _CLOSED_MOMENT = """
                            WHERE sc.incident_id = i.id AND sc.to_status = i.status))
 """
 
-FINAL_STATUSES = ("closed", "not_a_breach")
+FINAL_STATUSES = ("closed", "not_a_breach", "merged")
 
 #: Free text per table: (table, key column, [text columns]). Every one is replaced.
 FREE_TEXT = (
@@ -24,6 +24,12 @@ FREE_TEXT = (
     ("incident_changes", "incident_id", ("reason",)),
     ("incident_parties", "incident_id", ("removed_reason",)),
     ("incident_party_changes", "incident_id", ("reason",)),
+    # chain incidents and the partner notification log (#16); a chain's shared description is
+    # checked for personal data when written and stays for the chain's other organisations
+    ("chain_members", "incident_id", ("removed_reason",)),
+    ("chain_changes", "incident_id", ("reason",)),
+    ("partner_notices", "incident_id", ("partner_name", "told_what", "reply", "withdrawn_reason")),
+    ("partner_notice_changes", "incident_id", ("old_value", "new_value", "reason")),
     ("supplements", "incident_id", ("text",)),
     ("assessments", "incident_id", ("effects", "remedial_action")),
     ("decisions", "incident_id", ("motivation", "deviation_motivation", "consulted")),
@@ -40,6 +46,8 @@ FREE_TEXT = (
     ("household_safety", "incident_id", ("reason",)),
     ("letters", "incident_id", ("text",)),  # its sha256 and template version stay
     ("lessons", "incident_id", ("learned", "no_measure_reason")),  # theme and measure stay
+    ("incident_merges", "incident_id", ("reason", "undo_reason")),  # a merged report's reasons
+    ("incident_links", "incident_id", ("note", "removed_reason")),  # this incident's side of a link
 )
 
 #: The changes of a person on the informing list whose old and new values are personal references
@@ -145,6 +153,7 @@ def blank(
         {"placeholder": placeholder, "id": incident_id},
     )
     _informing_list(db, incident_id, placeholder)
+    report_links.delete_follow_ups_of(db, incident_id)  # a guest's follow-up token dies with it (#16)
     db.execute("UPDATE authority_notifications SET concept = '{}' WHERE incident_id = ?", [incident_id])
     db.execute("UPDATE supplements SET author_id = NULL WHERE incident_id = ?", [incident_id])
     db.conn.executemany(

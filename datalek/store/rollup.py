@@ -26,6 +26,7 @@ from contextlib import contextmanager
 
 from sqlite_utils import Database
 
+from datalek.store import rollup_parties
 from datalek.store.rollup_facts import MEASURES_NOW, PART, UNION, cells_sql, facts_from, facts_now, raw_now
 
 _COLUMNS = (
@@ -34,7 +35,8 @@ _COLUMNS = (
     " informed INTEGER, late_report INTEGER, is_repeat INTEGER, is_open INTEGER, bad_time INTEGER,"
     " risk TEXT, data TEXT, nature TEXT, people TEXT, people_count INTEGER, minors INTEGER,"
     " special INTEGER, bsn INTEGER, youth_file INTEGER, processor INTEGER, decision_hours REAL,"
-    " notify_hours REAL, inform_days REAL"
+    " notify_hours REAL, inform_days REAL, processors TEXT, proc_delay_hours REAL, proc_notice TEXT,"
+    " chain INTEGER"
 )
 _MEASURE_COLUMNS = (
     "id INTEGER PRIMARY KEY, incident_id INTEGER NOT NULL, year INTEGER NOT NULL,"
@@ -85,15 +87,37 @@ SOURCES = {
     "public_notices": "incident_id",
     "incident_changes": "incident_id",
     "measures": "incident_id",
+    "incident_parties": "incident_id",  # issue #16, from migration 0023
+    "chain_members": "incident_id",  # issue #16, from migration 0027
+    "incident_merges": "incident_id",  # issue #16, from migration 0026: a merge undone
 }
 
 
-def _triggers(columns: set[str]) -> dict[str, str]:
+def _party_trigger() -> tuple[str, str]:
+    """A change of a party's kind or agreed hours recounts every incident linked to it: each of
+    its links is written again unchanged, so the per-row trigger of ``incident_parties`` recounts
+    its incident by its id (a set-based recount would scan the roll-up's views: seconds at 10^5)."""
+    columns = rollup_parties.PARTY_COLUMNS
+    changed = " OR ".join(f"OLD.{c} IS NOT NEW.{c}" for c in columns)
+    name = "stats_parties_update"
+    return name, (
+        f"CREATE TRIGGER {name} AFTER UPDATE OF {', '.join(columns)} ON parties WHEN {changed}"
+        " BEGIN UPDATE incident_parties SET roles = roles WHERE party_id = NEW.id; END"
+    )
+
+
+def _triggers(columns: set[str], tables: set[str] | None = None) -> dict[str, str]:
     """name -> CREATE TRIGGER: every write to a source table recounts its incident (``columns``:
-    those of ``incidents`` in this database; a migration installs before a later one adds some)."""
+    those of ``incidents`` in this database; a migration installs before a later one adds some;
+    ``tables``: the tables of this database, None for all of ``SOURCES``)."""
     changed = " OR ".join(f"OLD.{c} IS NOT NEW.{c}" for c in _INCIDENT_COLUMNS if c in columns)
     made = {}
+    if tables is None or {"parties", "incident_parties"} <= tables:
+        name, statement = _party_trigger()
+        made[name] = statement
     for table, column in SOURCES.items():
+        if tables is not None and table not in tables:
+            continue
         events = {
             "insert": ("INSERT", "", f"NEW.{column}"),
             "delete": ("DELETE", "", f"OLD.{column}"),
@@ -125,7 +149,8 @@ def install(db: Database) -> None:
     db.execute(f"CREATE VIEW stats_facts_now AS {facts_now(db)}")
     db.execute(f"CREATE VIEW stats_measures_now AS {MEASURES_NOW}")
     db.execute(f"CREATE VIEW stats_cells AS {cells_sql('stats_facts', 'stats_measure_facts')}")
-    for statement in _triggers({c.name for c in db["incidents"].columns}).values():
+    present = rollup_parties.tables(db)
+    for statement in _triggers({c.name for c in db["incidents"].columns}, present).values():
         db.execute(statement)
 
 

@@ -11,15 +11,19 @@ from __future__ import annotations
 
 from sqlite_utils import Database
 
+from datalek.store import rollup_parties
+
 #: The raw moments and answers of an incident; ``{duplicate}`` is the latest decision's
 #: ``duplicate_of`` (NULL before migration 0020 added it), ``{delay_kind}`` the kind of the
-#: reason for a delay ('' before migration 0022 added it).
+#: reason for a delay ('' before migration 0022 added it); ``{undone}`` is true when the latest
+#: decision merged the report into another and that merge was undone (issue #16, migration
+#: 0026): the report is undecided again, not a duplicate.
 _RAW = """
 SELECT i.id, i.year, i.org_id, i.department, i.month, i.incident_type, i.status, i.reported_at,
     round((julianday(i.reported_at) - julianday(i.discovered_at)) * 24, 3) > 24 AS late_report,
     i.repeat_of IS NOT NULL AS is_repeat,
     i.status IN ('reported', 'in_progress', 'decided') AS is_open,
-    (SELECT d.kind FROM decisions d WHERE d.incident_id = i.id
+    (SELECT CASE WHEN {undone} THEN NULL ELSE d.kind END FROM decisions d WHERE d.incident_id = i.id
      ORDER BY d.decided_at DESC, d.id DESC LIMIT 1) AS decision,
     (SELECT d.lawful_basis FROM decisions d WHERE d.incident_id = i.id
      ORDER BY d.decided_at DESC, d.id DESC LIMIT 1) AS basis,
@@ -49,7 +53,11 @@ SELECT i.id, i.year, i.org_id, i.department, i.month, i.incident_type, i.status,
     (SELECT a.risk FROM assessments a WHERE a.incident_id = i.id
      ORDER BY a.version DESC LIMIT 1) AS risk,
     (SELECT a.facts FROM assessments a WHERE a.incident_id = i.id
-     ORDER BY a.version DESC LIMIT 1) AS facts
+     ORDER BY a.version DESC LIMIT 1) AS facts,
+    {processors} AS processors,
+    {party_aware} AS party_aware,
+    {proc_notice} AS proc_notice,
+    {chain} AS chain
 FROM incidents i"""
 
 #: Key words that sort the FG's reason for a late notification into a fixed group (the text
@@ -128,8 +136,10 @@ SELECT id, year, org_id, department, month, incident_type, outcome,
     {_has("$.data_categories", "'bsn'")} AS bsn,
     {_has("$.data_categories", "'care_file', 'child_protection'")}
         OR coalesce(facts ->> '$.family_file', 0) = 1 AS youth_file,
-    coalesce(facts ->> '$.other_organisation', '') = 'processor' AS processor,
-    decision_hours, notify_hours, inform_days
+    json_array_length(processors) > 0 AS processor,
+    decision_hours, notify_hours, inform_days, processors,
+    round((julianday(aware) - julianday(party_aware)) * 24, 3) AS proc_delay_hours,
+    proc_notice, chain
 FROM (SELECT *,
     CASE WHEN decision IS NULL THEN 'undecided' WHEN duplicate IS NOT NULL THEN 'duplicate'
          WHEN decision = 'breach' THEN 'breach' WHEN basis = 'no_personal_data' THEN 'no_personal_data'
@@ -143,14 +153,18 @@ FROM (SELECT *,
 """
 
 
+_UNDONE = "EXISTS (SELECT 1 FROM incident_merges m WHERE m.decision_id = d.id AND m.undone_at IS NOT NULL)"
+
+
 def facts_now(db: Database) -> str:
     """``FACTS_NOW`` for this database (migration 0017 installs the roll-up before 0020 adds
-    ``decisions.duplicate_of`` and 0022 ``incidents.delay_kind``; 0021 and 0022 install it again)."""
+        ``decisions.duplicate_of`` and 0022 ``incidents.delay_kind``; 0021 and 0022 install it again;
+    the parties and chains of issue #16 are read once their tables exist, ``rollup_parties``)."""
     columns = {c.name for c in db["decisions"].columns}
     kind = "i.delay_kind" if "delay_kind" in {c.name for c in db["incidents"].columns} else "''"
-    return FACTS_NOW.replace(
-        "{duplicate}", "d.duplicate_of" if "duplicate_of" in columns else "NULL"
-    ).replace("{delay_kind}", kind)
+    filled = FACTS_NOW.replace("{duplicate}", "d.duplicate_of" if "duplicate_of" in columns else "NULL")
+    filled = filled.replace("{undone}", _UNDONE if db["incident_merges"].exists() else "0")
+    return rollup_parties.fill(filled.replace("{delay_kind}", kind), db)
 
 
 def _raw_span(whole: str) -> tuple[int, int]:
@@ -213,6 +227,12 @@ _FACT_CELLS = {
         flag: (_FLAG, f"{_BREACH} AND {flag}")
         for flag in ("minors", "special", "bsn", "youth_file", "processor")
     },
+    "chain": (_FLAG, "chain"),
+    "proc_told": ("proc_notice", f"{_BREACH} AND proc_notice IS NOT NULL"),
+    "proc_delay_hours": (
+        f"min({HOURS_CAP}, CAST(proc_delay_hours AS INTEGER))",
+        f"{_BREACH} AND proc_delay_hours >= 0",
+    ),
     "notify_hours": (
         f"min({HOURS_CAP}, CAST(notify_hours AS INTEGER))",
         "notification IN ('on_time', 'late')",
@@ -257,6 +277,11 @@ def cells_sql(facts: str, measures: str) -> str:
             f"SELECT f.id, f.year, f.org_id, f.department, '{dim}', coalesce(j.value, '_none')"
             f" FROM {facts} f LEFT JOIN json_each(f.{path}) j WHERE f.{_BREACH}"
         )
+    # the breaches per processor that caused them (a party id: its name is read when shown)
+    parts.append(
+        f"SELECT f.id, f.year, f.org_id, f.department, 'proc', CAST(j.value AS TEXT)"
+        f" FROM {facts} f JOIN json_each(f.processors) j WHERE f.{_BREACH}"
+    )
     parts += [
         f"SELECT incident_id, {PART}, {dim}, {key} FROM {measures} WHERE {where}"
         for dim, key, where in _MEASURE_CELLS

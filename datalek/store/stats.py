@@ -16,8 +16,12 @@ Dimensions (``key`` in brackets):
   that property;
 * of the breaches only: ``type``, ``risk`` ('_none' without one), ``people`` (a range),
   ``data`` and ``nature`` (every category of the latest assessment), and the flags
-  ``minors`` / ``special`` / ``bsn`` / ``youth_file`` / ``processor``;
-* ``notify_hours`` / ``decision_hours`` (whole hours, rounded down), ``inform_days`` and
+  ``minors`` / ``special`` / ``bsn`` / ``youth_file`` / ``processor`` (a processor caused it:
+  the recorded involvement), ``proc`` (party id: per processor that caused it) and ``proc_told``
+  (on_time, late: the processors told us within the agreed hours);
+* ``chain`` (''): reports in a chain of incidents (issue #16);
+* ``notify_hours`` / ``decision_hours`` / ``proc_delay_hours`` (whole hours, rounded down; the
+  last from a processor's awareness to ours), ``inform_days`` and
   ``people_n`` (the number of people of each breach): distributions;
 * ``measures`` (''): measures of the year's incidents; ``measure`` ('kind|state'): each one
   judged at the end of that year, or today for the current year (so a finished year's report
@@ -84,6 +88,17 @@ def small_numbers(db: Database, org_ids: list[int]) -> dict[int, int]:
 
 def organisation_names(db: Database, org_ids: list[int]) -> dict[int, str]:
     return dict(db.execute(f"SELECT id, name FROM organisations WHERE id IN ({_ints(org_ids)})").fetchall())
+
+
+def processor_names(db: Database, org_ids: list[int]) -> dict[str, tuple[int, str]]:
+    """party id (as the roll-up keys it) -> (organisation id, name) of the organisations'
+    processors, ended ones included (a name of a company, not of a person)."""
+    return {
+        str(i): (o, name)
+        for i, o, name in db.execute(
+            f"SELECT id, org_id, name FROM parties WHERE kind = 'processor' AND org_id IN ({_ints(org_ids)})"
+        ).fetchall()
+    }
 
 
 def years(db: Database, org_ids: list[int]) -> list[int]:

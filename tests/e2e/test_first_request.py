@@ -24,6 +24,7 @@ pytestmark = pytest.mark.e2e
 
 SCREENS = sorted(p.stem for p in (ROOT / "pages").glob("*.py") if p.stem != "__init__")
 SPECS = (*navigation.ALL_PAGES, navigation.SETUP, navigation.SIGNIN, navigation.SET_PASSWORD)
+SPECS += (navigation.GUEST_FOLLOW_UP,)  # a guest's follow-up token (#16); its report page is REPORT's
 PAGE_URLS = [f"/{spec.url_path}" for spec in SPECS]
 #: What Streamlit's legacy mode serves: "/<file name>" runs pages/<file>.py; and the file paths.
 FILE_URLS = [f"/{name}" for name in SCREENS] + [f"/pages/{name}.py" for name in SCREENS]

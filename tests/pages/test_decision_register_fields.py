@@ -71,7 +71,7 @@ def test_a_duplicate_names_the_main_incident_and_is_shown_as_a_duplicate(world, 
     assert rows(db_path, "SELECT lawful_basis, duplicate_of FROM decisions") == [
         {"lawful_basis": "duplicate", "duplicate_of": main.id}
     ]
-    at.multiselect(key="q_status").set_value(["not_a_breach"]).run()  # it left the open queue
+    at.multiselect(key="q_status").set_value(["merged"]).run()  # merged: left the open queue
     at.selectbox(key="q_choice").set_value(copy.id).run()
     shown = " ".join(s.value for s in at.success)
     assert f"Besluit: dubbele melding van {main.reference}." in shown

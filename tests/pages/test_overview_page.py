@@ -48,7 +48,7 @@ def test_management_sees_key_figures_and_every_chart(filled):
     assert shown["Beoordeeld als geen datalek"] == "2"
     assert shown["Mediaan uren van bewust worden tot AP-melding"] == "60 uur"
     assert shown["Datalekken met bijzondere persoonsgegevens"] == "verborgen"  # 4: a breakdown
-    assert len(at.get("plotly_chart")) == 11
+    assert len(at.get("plotly_chart")) == 12  # 12: the breaches per processor (#16)
     titles = chart_titles(at)
     assert "Meldingen per maand in 2026 en 2025" in titles and "Uitkomst van de meldingen" in titles
 
@@ -113,7 +113,7 @@ def test_every_chart_has_its_figures_as_a_table(filled):
     world, _ = filled
     at = signed_in(world["management"], PAGE)
     tables = at.table
-    assert len(tables) == 11
+    assert len(tables) == 12  # 12: the breaches per processor (#16)
     month = tables[0].value
     assert len(month) == 12
     shown = {str(v) for t in tables for v in t.value.iloc[:, 1]}

@@ -17,4 +17,8 @@ from datalek.store.schema.informing import *  # noqa: F403 - 0018
 from datalek.store.schema.accountability import *  # noqa: F403 - 0019-0021
 from datalek.store.schema.delay_kinds import *  # noqa: F403 - 0022
 from datalek.store.schema.chain import *  # noqa: F403 - 0023
-from datalek.store.schema.organisation_settings import *  # noqa: F403 - 0024-
+from datalek.store.schema.organisation_settings import *  # noqa: F403 - 0024
+from datalek.store.schema.report_links import *  # noqa: F403 - 0025
+from datalek.store.schema.merges import *  # noqa: F403 - 0026
+from datalek.store.schema.chain_incidents import *  # noqa: F403 - 0027
+from datalek.store.schema.chain_figures import *  # noqa: F403 - 0028
