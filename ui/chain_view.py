@@ -1,7 +1,8 @@
 """Keten (the FG's incident page, issue #16): the chain this incident is in — its shared
 description and every member as organisation and reference, nothing more of another
 organisation's incident — and, for the FG of a shared service, the forms to make linked
-incidents for her other organisations and to add an existing incident of one of them."""
+incidents for her other organisations and to add an existing incident of one of them; the FG
+of this incident takes it out of the chain with a reason (linked by mistake)."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from ui.once import OnceForm
 state = st.session_state
 MADE = "De gekoppelde meldingen zijn gemaakt. Elke organisatie heeft nu haar eigen melding en termijn."
 ADDED = "De melding is aan de keten toegevoegd."
+REMOVED = "De melding is uit de keten gehaald. De reden staat bij de keten."
 EXPLAINED = (
     "Een keten-incident verbindt de meldingen van verschillende organisaties met dezelfde oorzaak. "
     "Elke organisatie beoordeelt en meldt zelf. Van een melding van een andere organisatie zie je "
@@ -38,6 +40,10 @@ def _adding(incident_id: int) -> OnceForm:
     return OnceForm(f"ch{incident_id}_add_")
 
 
+def _removing(incident_id: int) -> OnceForm:
+    return OnceForm(f"ch{incident_id}_remove_")
+
+
 def render(actor: Actor, incident_id: int) -> None:
     st.markdown("**Keten**")
     st.caption(EXPLAINED)
@@ -53,6 +59,10 @@ def render(actor: Actor, incident_id: int) -> None:
         st.caption("Deze melding hoort (nog) niet bij een keten-incident.")
     else:
         _shown(chain, incident_id)
+        if any(m.incident_id == incident_id and not m.removed_at for m in chain.members):
+            _remove_form(incident_id)
+        else:  # taken out just now: the form is gone, its outcome is still said
+            _removing(incident_id).outcome()
     if others:
         _make_form(incident_id, others, chain)
         _add_form(incident_id, free, chain)
@@ -144,6 +154,23 @@ def _add_form(incident_id: int, free: list[chains.Candidate], chain: Chain | Non
     form.outcome()
 
 
+def _remove_form(incident_id: int) -> None:
+    """Take this incident out of its chain (linked by mistake): the membership stays, with why."""
+    form = _removing(incident_id)
+    errors = state.get(form.prefix + "errors")
+    form_errors(errors)
+    with st.form(form.field("form"), enter_to_submit=False):
+        st.text_area(
+            "Waarom hoort deze melding niet bij de keten?",
+            key=form.field("reason"),
+            max_chars=chain_rules.MAX_REASON,
+        )
+        field_error(errors, "reason")
+        field_error(errors, "form")
+        st.form_submit_button("Uit de keten halen", on_click=_remove, args=(incident_id, form.key))
+    form.outcome()
+
+
 # --- callbacks ---------------------------------------------------------------------------------
 
 
@@ -173,3 +200,14 @@ def _add(incident_id: int, key: str) -> None:
         chains.add_existing(db, who, incident_id, other, description)
 
     act(form.prefix + "errors", ADDED, add, once=(form, key))
+
+
+def _remove(incident_id: int, key: str) -> None:
+    form = _removing(incident_id)
+    reason = form.get(key, "reason", "") or ""
+    act(
+        form.prefix + "errors",
+        REMOVED,
+        lambda db, who: chains.remove(db, who, incident_id, reason),
+        once=(form, key),
+    )

@@ -23,6 +23,8 @@ from tests.e2e.test_report_links import WHAT, _make_link, party  # noqa: F401 - 
 
 pytestmark = pytest.mark.e2e
 
+WHY_NOT = "Jeugdzorg Test gebruikt een ander zaaksysteem."
+
 
 @pytest.fixture
 def third(seeded):
@@ -100,3 +102,26 @@ def test_a_report_through_a_link_becomes_a_chain_incident_with_a_partner_told(
     assert source[1] is not None and source[2] is None  # through the link, no account
     assert [m[0] for m in members] == ["Gemeente Test", "Jeugdzorg Test", "Gemeente Keten"]
     assert [(r[0], r[2], r[3]) for r in told_rows] == [(source[0], third.id, REPLY)]
+
+    # Jeugdzorg Test's incident was linked by mistake: its FG takes it out, with the reason
+    with store.unit(server.db_path) as db:
+        mistaken = db.execute(
+            "SELECT i.reference FROM chain_members m JOIN incidents i ON i.id = m.incident_id"
+            " JOIN organisations o ON o.id = i.org_id WHERE o.name = 'Jeugdzorg Test'"
+        ).fetchone()[0]
+    _open_incident(page, f"{mistaken} · Jeugdzorg Test", mistaken)
+    removing = form_with(page, "Uit de keten halen")
+    removing.get_by_role("button", name="Uit de keten halen").click()
+    settle(page)
+    removing.get_by_text("Geef de reden: waarom hoort deze melding niet bij de keten?").wait_for()
+    removing.get_by_label("Waarom hoort deze melding niet bij de keten?").fill(WHY_NOT)
+    removing.get_by_role("button", name="Uit de keten halen").click()
+    settle(page)
+    page.get_by_text("De melding is uit de keten gehaald.", exact=False).wait_for()
+    page.get_by_text(re.compile("uit de keten gehaald op .*Reden: " + re.escape(WHY_NOT))).first.wait_for()
+    with store.unit(server.db_path) as db:
+        standing = db.execute(
+            "SELECT i.reference, m.removed_reason FROM chain_members m"
+            " JOIN incidents i ON i.id = m.incident_id ORDER BY m.id"
+        ).fetchall()
+    assert [r for r in standing if r[1]] == [(mistaken, WHY_NOT)] and len(standing) == 3
