@@ -269,6 +269,20 @@ def wait_until(page, condition, timeout: float = 20) -> None:
         raise TimeoutError(f"not within {timeout} s")
 
 
+def click_sent(page, target, timeout: float = 5) -> None:
+    """Click ``target`` until the browser has sent the server something (a Streamlit button or
+    choice sends one message asking for a run). A click the browser drops while it redraws the
+    page (seen on a loaded 2-core machine) reaches no server, so nothing can be recorded twice;
+    a person clicks again too. Gives up after three clicks."""
+    runs = _RUNS[id(page)]
+    for _ in range(3):
+        before = runs.sent
+        target.click()
+        if eventually(lambda before=before: runs.sent > before, timeout, lambda: page.wait_for_timeout(20)):
+            return
+    raise TimeoutError(f"three clicks sent nothing to the server: {target}")
+
+
 def settle(page, timeout: float = 20) -> None:
     """Wait until the script run that the last action started has finished."""
     runs = _RUNS[id(page)]

@@ -15,7 +15,15 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from datalek import store
 from datalek.accounts import audit_verify
 from tests.conftest import new_context, script_runs, settle, wait_until
-from tests.e2e.conftest import Server, fill_letter_report, open_page, sign_in
+from tests.e2e.conftest import (
+    Server,
+    choose_options,
+    choose_radio,
+    commit_text,
+    fill_letter_report,
+    open_page,
+    sign_in,
+)
 from tests.test_crash import record_figure
 
 pytestmark = pytest.mark.e2e
@@ -35,6 +43,56 @@ def fill(page, marker: str) -> None:
         again.click()
         settle(page)
     fill_letter_report(page, f"Plan naar een oud adres gestuurd ({marker}).")
+    answers_as_typed(page)
+
+
+RADIOS = [
+    ("Wanneer gebeurde het?", "Weet ik niet"),
+    ("Hoeveel mensen", "Precies"),
+    ("Zijn de gegevens teruggegeven of verwijderd?", "Weet ik niet"),
+]
+TEXTS = [("Je afdeling of team", "Jeugd"), ("Aantal mensen (laat leeg als je het niet weet)", "2")]
+CHOSEN = [
+    ("Welke soorten gegevens?", "Jeugdhulp- of zorgdossier"),
+    ("Over wie gaat het?", "Kinderen of jongeren (onder 18)"),
+    ("Wie heeft de gegevens gekregen", "Een andere bekende persoon (zoals een ouder of inwoner)"),
+]
+
+
+def answers_as_typed(page) -> None:
+    """Every answer shows as given before "Versturen": on a loaded machine a redraw can undo a
+    choice made while a run was drawing the form (CI saw a report refused, nothing stored). The
+    page then shows it undone, and what it shows is what it sends: the employee gives it again."""
+    for _ in range(3):
+        undone = [
+            (question, answer)
+            for question, answer in RADIOS
+            if not page.locator("[data-testid=stRadio]")
+            .filter(has_text=question)
+            .locator("label")
+            .filter(has_text=answer)
+            .locator("input")
+            .is_checked()
+        ]
+        for question, answer in undone:
+            choose_radio(page, question, answer)
+            settle(page)
+        lost = [(label, value) for label, value in TEXTS if page.get_by_label(label).input_value() != value]
+        for label, value in lost:
+            page.get_by_label(label).fill(value)
+            commit_text(page, label)
+        dropped = [
+            (label, option)
+            for label, option in CHOSEN
+            if page.locator("[data-testid=stMultiSelect]").filter(has_text=label).get_by_text(option).count()
+            == 0
+        ]
+        for label, option in dropped:
+            choose_options(page, label, [option])
+            settle(page)
+        if not (undone or lost or dropped):
+            return
+    raise AssertionError(f"answers undone again and again: {undone, lost, dropped}")
 
 
 def confirmed_reference(page) -> str | None:
@@ -58,7 +116,11 @@ def wait_for_confirmation(page, path, email: str, marker: str) -> str:
         typed = page.get_by_label("Korte beschrijving").input_value(timeout=5000)
         assert (stored, marker in typed) == ([], True), (email, stored, typed)
         page.get_by_role("button", name="Versturen").click()
-        success.wait_for(timeout=30000)
+        try:
+            success.wait_for(timeout=30000)
+        except PlaywrightTimeout:
+            shown = page.locator("[data-testid=stMain]").inner_text()
+            raise AssertionError(f"no confirmation for {email} after a second click: {shown}") from None
     no_errors(page)
     reference = confirmed_reference(page)
     assert reference, email

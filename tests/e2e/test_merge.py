@@ -14,7 +14,7 @@ import pytest
 
 from datalek import clock, store
 from datalek.handling import incidents, merges
-from tests.conftest import make_report
+from tests.conftest import click_sent, make_report
 from tests.e2e.conftest import (
     choose_option,
     choose_options,
@@ -130,7 +130,7 @@ def test_merge_from_the_main_side_link_and_undo_with_dutch_messages(page, server
     page.get_by_text("Koppelen aan een andere melding").click()
     page.get_by_label("Kenmerk van de andere melding").fill(reported[0].reference)
     page.get_by_label("Hoe hangen de meldingen samen?").fill("Zelfde team, zelfde week.")
-    page.get_by_role("button", name="Koppelen").click()
+    click_sent(page, page.get_by_role("button", name="Koppelen"))
     settle(page)
     page.get_by_text("De meldingen zijn aan elkaar gekoppeld.").wait_for()
     page.get_by_text("Toelichting: Zelfde team, zelfde week.").first.wait_for()
