@@ -63,15 +63,18 @@ def connect(path: Path | str | None = None, *, must_exist: bool = True) -> Datab
 class _Idle:
     """Connections whose unit ended, kept for the next unit on the same database file.
 
-    A file is known by its path, inode and change time, so a database replaced at the same path
-    (a restore, a test's fresh copy; an inode number can be reused at once) never gets a
-    connection to the old one; a checkpoint that writes the file only makes its idle
-    connections wait in vain until they are closed. At most ``LIMIT``
-    connections wait, the least recently used closed first. A connection is kept only when
+    A file is known by its path, device and inode. A database replaced at the same path (a
+    restore, a test's fresh copy) is a new inode: the old one's number cannot be reused while an
+    idle connection holds that file open, so it never gets a connection to the old file. Its
+    change time is not part of it: every checkpoint writes the file, and keying on it made all
+    idle connections useless at each checkpoint, so that the next burst of units opened new ones
+    at once. (Copying over a live database in place is never safe with SQLite, kept or not.)
+    At most ``LIMIT`` connections wait, the least recently used closed first: as many as
+    concurrent page views and writers a server serves; each costs about 1 MB. A connection is kept only when
     it is as ``connect`` made it: no transaction open, no temporary table or trigger, the
     house pragmas unchanged (anything else closes it)."""
 
-    LIMIT = 16
+    LIMIT = 64
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
@@ -83,7 +86,7 @@ class _Idle:
             found = path.stat()
         except OSError:
             return None
-        return (str(path), found.st_dev, found.st_ino, found.st_ctime_ns)
+        return (str(path), found.st_dev, found.st_ino)
 
     def take(self, key: tuple) -> Database | None:
         with self._lock:
