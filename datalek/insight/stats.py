@@ -19,7 +19,7 @@ from sqlite_utils import Database
 from datalek import clock
 from datalek.accounts.permissions import Action, OrgSelection, refuse, require
 from datalek.insight import figures as fig
-from datalek.insight import selections
+from datalek.insight import rollup_rows, selections
 from datalek.insight.disclosure import HIDDEN, Cell, Node, limit_for, median_from
 from datalek.models import Actor
 from datalek.store import stats as sql
@@ -123,7 +123,7 @@ def dashboard(
     _scope(db, actor, org_id, Action.SEE_DASHBOARD)
     today = today or local_today()
     account = tuple(actor.org_ids)
-    rows = sql.cube(db, list(account), [year, year - 1], today)
+    rows = rollup_rows.cube(db, list(account), [year, year - 1], today)
     thresholds = limits(db, account)
     names = sql.organisation_names(db, list(account))
     parties = sql.processor_names(db, list(account))
@@ -232,6 +232,16 @@ def figures_of(
     names: dict[int, str] | None = None,
     parties: dict[str, tuple[int, str]] | None = None,
 ) -> Figures:
+    """The figures of one selection of a protected pattern; worked out once per pattern and
+    selection (a pattern from memory has the same counts, so the same figures)."""
+    key = (org_id, department, tuple(sorted((names or {}).items())), tuple(sorted((parties or {}).items())))
+    found = pattern.memo.get(key)
+    if found is None:
+        found = pattern.memo[key] = _figures_of(pattern, org_id, department, names, parties)
+    return found
+
+
+def _figures_of(pattern, org_id, department, names, parties) -> Figures:
     parts = pattern.parts(org_id, department)
     limit = pattern.limit(parts)
     result: dict[str, Figure] = {}

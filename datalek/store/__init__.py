@@ -155,6 +155,27 @@ def unit(path: Path | str | None = None) -> Iterator[Database]:
     _IDLE.give_back(key, db)
 
 
+def identity(db: Database) -> tuple | None:
+    """The database file behind ``db`` as ``_Idle`` knows it (path, device, inode), for what a
+    process keeps in memory about one file; None for an in-memory database."""
+    path = audit_files.db_file(db)
+    return _Idle.key(path) if path is not None else None
+
+
+@contextmanager
+def snapshot(db: Database) -> Iterator[Database]:
+    """Several reads that see one state of the database (one read transaction, WAL: it never
+    waits for a writer); inside an open transaction, that one."""
+    if db.conn.in_transaction:
+        yield db
+        return
+    db.execute("BEGIN")
+    try:
+        yield db
+    finally:
+        db.conn.commit()
+
+
 @dataclass
 class Transaction:
     """One open ``write``: callbacks run just before its COMMIT (still inside it: they may

@@ -56,11 +56,47 @@ CREATE TABLE stats_cube (
 """
 
 
-def _recount(x: str) -> str:
-    """Trigger statements: recount incident ``x`` (an SQL expression) in the roll-up."""
+#: Per year and organisation, a number the write that changes its cells raises (migration
+#: 0029): a reader keeps the rows it read under it (``datalek.insight.rollup_rows``) and reads
+#: them again only when it moved. The new number is the largest of the table plus one, so a
+#: number never comes back, not even for another year or organisation.
+VERSIONS = """
+CREATE TABLE stats_versions (
+    year INTEGER NOT NULL, org_id INTEGER NOT NULL, v INTEGER NOT NULL,
+    PRIMARY KEY (year, org_id)
+) WITHOUT ROWID
+"""
+
+
+def _raise_versions(x: str) -> str:
+    """Trigger statement: raise the version of the year and organisation of incident ``x``'s
+    stored facts (its cells and its measures' cells are in that part)."""
+    return (
+        "INSERT INTO stats_versions (year, org_id, v) SELECT year, org_id,"
+        f" (SELECT coalesce(max(v), 0) + 1 FROM stats_versions) FROM stats_facts WHERE id = {x}"
+        " ON CONFLICT DO UPDATE SET v = excluded.v;"
+    )
+
+
+def raise_all_versions(db: Database) -> None:
+    """Every part read before is stale (a rebuild, a bulk load): all versions move past the
+    largest, and every part with facts gets one."""
+    db.execute(
+        "INSERT INTO stats_versions (year, org_id, v) SELECT DISTINCT year, org_id, 0 FROM stats_facts"
+        " WHERE 1 ON CONFLICT DO NOTHING"
+    )
+    top = db.execute("SELECT coalesce(max(v), 0) FROM stats_versions").fetchone()[0]
+    db.execute("UPDATE stats_versions SET v = ?", [top + 1])
+
+
+def _recount(x: str, versions: bool = True) -> str:
+    """Trigger statements: recount incident ``x`` (an SQL expression) in the roll-up; with
+    ``versions`` (the table exists), raise the versions of the parts it leaves and enters."""
     upsert = "ON CONFLICT DO UPDATE SET n = n + excluded.n"
     cells = f"SELECT {PART}, dimension, key, {{sign}}count(*) FROM stats_cells WHERE id = {x} GROUP BY 1, 2, 3, 4, 5"
+    raised = _raise_versions(x) if versions else ""
     return f"""
+    {raised}
     INSERT INTO stats_cube (year, org_id, department, dimension, key, n) {cells.format(sign="-")} {upsert};
     DELETE FROM stats_cube WHERE n = 0 AND (year, org_id, department, dimension, key) IN
         (SELECT {PART}, dimension, key FROM stats_cells WHERE id = {x});
@@ -69,6 +105,7 @@ def _recount(x: str) -> str:
     INSERT INTO stats_facts SELECT * FROM stats_facts_now WHERE id = {x};
     INSERT INTO stats_measure_facts SELECT * FROM stats_measures_now WHERE incident_id = {x};
     INSERT INTO stats_cube (year, org_id, department, dimension, key, n) {cells.format(sign="")} {upsert};
+    {raised}
 """
 
 
@@ -115,6 +152,7 @@ def _triggers(columns: set[str], tables: set[str] | None = None) -> dict[str, st
     if tables is None or {"parties", "incident_parties"} <= tables:
         name, statement = _party_trigger()
         made[name] = statement
+    versions = tables is None or "stats_versions" in tables
     for table, column in SOURCES.items():
         if tables is not None and table not in tables:
             continue
@@ -128,7 +166,8 @@ def _triggers(columns: set[str], tables: set[str] | None = None) -> dict[str, st
         for suffix, (event, when, incident) in events.items():
             name = f"stats_{table}_{suffix}"
             made[name] = (
-                f"CREATE TRIGGER {name} AFTER {event} ON {table} {when} BEGIN {_recount(incident)} END"
+                f"CREATE TRIGGER {name} AFTER {event} ON {table} {when}"
+                f" BEGIN {_recount(incident, versions)} END"
             )
     return made
 
@@ -165,6 +204,8 @@ def rebuild(db: Database) -> None:
         _facts_into(db, "main.stats_facts")
         db.execute("INSERT INTO stats_measure_facts SELECT * FROM stats_measures_now")
         _count_into(db, "main.stats_cube", cells_sql("stats_facts", "stats_measure_facts"))
+    if "stats_versions" in rollup_parties.tables(db):
+        raise_all_versions(db)
 
 
 @contextmanager

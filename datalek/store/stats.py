@@ -63,20 +63,41 @@ def _ints(values: list[int]) -> str:
     return ",".join(str(int(v)) for v in values) or "NULL"
 
 
+def _cube_sql(where: str) -> str:
+    kind = "CASE substr(dimension, 3, 1) WHEN 'p' THEN 'preventive' ELSE 'other' END"
+    state = rollup_facts.MEASURE_STATE.replace(":day", "min(:today, year || '-12-31')")
+    return (
+        f"SELECT year, org_id, department, dimension, key, n FROM stats_cube WHERE {where}"
+        " AND dimension NOT LIKE 'm:%'"
+        f" UNION ALL SELECT year, org_id, department, 'measure', {kind} || '|' || {state}, sum(n)"
+        f" FROM stats_cube WHERE {where} AND dimension LIKE 'm:%' GROUP BY 1, 2, 3, 4, 5"
+    )
+
+
 def cube(db: Database, org_ids: list[int], years: list[int], today: date | None = None) -> list[tuple]:
     """(year, org_id, department, dimension, key, n) rows for these organisations and years;
     measures as ('measure', 'kind|state') judged at the end of each year, or ``today``
     (default: the Dutch clock's)."""
     where = f"year IN ({_ints(years)}) AND org_id IN ({_ints(org_ids)})"
-    kind = "CASE substr(dimension, 3, 1) WHEN 'p' THEN 'preventive' ELSE 'other' END"
-    state = rollup_facts.MEASURE_STATE.replace(":day", "min(:today, year || '-12-31')")
-    return db.execute(
-        f"SELECT year, org_id, department, dimension, key, n FROM stats_cube WHERE {where}"
-        " AND dimension NOT LIKE 'm:%'"
-        f" UNION ALL SELECT year, org_id, department, 'measure', {kind} || '|' || {state}, sum(n)"
-        f" FROM stats_cube WHERE {where} AND dimension LIKE 'm:%' GROUP BY 1, 2, 3, 4, 5",
-        {"today": (today or clock.today()).isoformat()},
-    ).fetchall()
+    return db.execute(_cube_sql(where), {"today": (today or clock.today()).isoformat()}).fetchall()
+
+
+def cube_part(db: Database, org_id: int, year: int, today: date) -> list[tuple]:
+    """``cube``'s rows of one organisation and year, in the same order."""
+    where = f"year = {int(year)} AND org_id = {int(org_id)}"
+    return db.execute(_cube_sql(where), {"today": today.isoformat()}).fetchall()
+
+
+def versions(db: Database, org_ids: list[int], years: list[int]) -> dict[tuple[int, int], int]:
+    """(year, organisation id) -> the version of that part of the roll-up (``rollup.VERSIONS``);
+    a part without facts has none."""
+    return {
+        (y, o): v
+        for y, o, v in db.execute(
+            f"SELECT year, org_id, v FROM stats_versions WHERE year IN ({_ints(years)})"
+            f" AND org_id IN ({_ints(org_ids)})"
+        ).fetchall()
+    }
 
 
 def small_numbers(db: Database, org_ids: list[int]) -> dict[int, int]:

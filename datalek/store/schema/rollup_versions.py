@@ -1,0 +1,21 @@
+"""Migrations from 0029. Issue #18: a version per year and organisation of the roll-up."""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+
+from datalek.store.schema.registry import MIGRATIONS
+
+
+@MIGRATIONS(name="0029_rollup_versions")
+def m0029_rollup_versions(db: Database) -> None:
+    """``stats_versions``: per year and organisation, a number that every write changing that
+    part of the roll-up raises in the same transaction (its triggers, ``datalek.store.rollup``).
+    A reader keeps the rows it read of a part under that number and reads them again only when
+    it moved (``datalek.insight.rollup_rows``). The counts stay as they are: the triggers are
+    made again with the raise, and every part that has facts gets a first number."""
+    from datalek.store import rollup  # the definitions of this version
+
+    db.execute(rollup.VERSIONS)
+    rollup.install(db)
+    rollup.raise_all_versions(db)
