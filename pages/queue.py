@@ -150,7 +150,7 @@ def _incident(actor, choice: int, orgs) -> None:
     )
     with report_tab:
         incident_view.reporter(reported_by)
-        incident_view.facts(view, show_type=True)
+        incident_view.facts(view, show_type=True, reported_by=reported_by)
         incident_view.changes(moment_changes)
         incident_view.supplements(view)
         evidence_view.render(actor, incident.id)

@@ -18,7 +18,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 CORE = ROOT / "datalek"
 
-FOUNDATION = {"config", "models", "clock", "regime", "deadlines", "mail", "chronology"}
+FOUNDATION = {"config", "models", "clock", "regime", "deadlines", "mail", "chronology", "corrections"}
 STAGES = ["intake", "triage", "handling", "actions", "insight"]
 #: Which part of the core may import which. Earlier stages never import later ones.
 ALLOWED: dict[str, set[str]] = {
@@ -28,6 +28,7 @@ ALLOWED: dict[str, set[str]] = {
     "regime": set(),
     "deadlines": {"clock", "regime"},
     "chronology": {"clock"},
+    "corrections": {"models"},
     "mail": {"config"},
     "submissions": {"store"} | FOUNDATION,
     "store": {"config", "clock"},

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from datalek import clock, store
-from datalek.accounts import report_links
+from datalek import clock
 from datalek.handling.incidents import IncidentView, Reporter
 from datalek.handling.moments import Change
 from datalek.intake.situations import (
@@ -19,7 +18,6 @@ from datalek.intake.situations import (
     SubjectGroup,
 )
 from datalek.models import Incident, IncidentType, Status
-from ui import session
 from ui.forms import md_escape
 
 #: Shown instead of the reporter's name when their account is switched off or gone.
@@ -41,7 +39,10 @@ def _count(answers: dict) -> str:
     return f"{CountKind(kind).label.lower()} {answers.get('people_count')}"
 
 
-def facts(view: IncidentView, show_type: bool = False) -> None:
+def facts(view: IncidentView, show_type: bool = False, reported_by: Reporter | None = None) -> None:
+    """The report's facts as a table. ``show_type`` (the FG's view) adds the type and how the
+    organisation became aware; ``reported_by`` (``incidents.reporter``, read once for the page)
+    adds the report link the incident came through."""
     inc, a = view.incident, view.incident.report
     rows = [
         ("Nummer", inc.reference),
@@ -66,8 +67,8 @@ def facts(view: IncidentView, show_type: bool = False) -> None:
     if show_type:  # the FG's view: the type and how the organisation became aware
         rows.insert(3, ("Soort incident", IncidentType(inc.incident_type).label))
         rows[7:7] = _awareness_rows(inc)
-        if via := _via_link(inc.id):  # reported without an account (issue #16)
-            rows.insert(7, ("Gemeld via link", via))
+        if reported_by is not None and reported_by.via_link:  # reported without an account (issue #16)
+            rows.insert(7, ("Gemeld via link", reported_by.via_link))
     # st.table renders Markdown in its cells: escape, the department is typed by a user.
     st.table({"Vraag": [r[0] for r in rows], "Antwoord": [md_escape(r[1]) for r in rows]})
     st.markdown("**Beschrijving**")
@@ -76,12 +77,6 @@ def facts(view: IncidentView, show_type: bool = False) -> None:
     st.text(inc.actions_taken or "niets ingevuld")
     if inc.pii_kept:
         st.caption("De melder heeft bewust persoonsgegevens in de tekst laten staan.")
-
-
-def _via_link(incident_id: int) -> str | None:
-    """The label of the report link the incident came through, if it did."""
-    with store.unit() as db:
-        return report_links.reported_through(db, session.actor(), incident_id)
 
 
 def _awareness_rows(inc: Incident) -> list[tuple[str, str]]:

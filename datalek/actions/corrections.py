@@ -1,17 +1,18 @@
 """Corrections of a recorded row (a measure, a notice to data subjects): the old and the new
 value of every changed column, who, when and why, kept in the ``corrections`` table; a
 withdrawal is a correction of ``withdrawn_at``. A correction or withdrawal always says why.
-Shared by ``datalek.actions.measures`` and ``datalek.actions.informing``."""
+Shared by ``datalek.actions.measures`` and ``datalek.actions.informing``; the rule itself (what
+changed, the reason, the change rows) is ``datalek.corrections``."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
 
-from datalek import clock
+from datalek import clock, corrections
+from datalek.corrections import MAX_REASON, WHY
 from datalek.models import Actor
 
-MAX_REASON = 2000
 NOTHING_CHANGED = "Er is niets veranderd. Pas een waarde aan, of trek de regel in."
 
 
@@ -41,29 +42,15 @@ class Correction:
 
 def reason_errors(reason: str) -> dict[str, str]:
     """A correction or withdrawal always says why (kept with the old value)."""
-    if not reason:
-        return {"reason": "Schrijf waarom je dit corrigeert of intrekt."}
-    if len(reason) > MAX_REASON:
-        return {"reason": f"Dit is te lang: gebruik hoogstens {MAX_REASON} tekens."}
-    return {}
+    return corrections.reason_errors(reason, required=True, missing=WHY, limit=MAX_REASON)
 
 
 def correction_rows(table: str, row: dict, changed: dict, reason: str, actor: Actor, at: str) -> list[dict]:
     """The ``corrections`` rows for ``changed`` (column -> new value) of ``row``."""
-    return [
-        {
-            "table_name": table,
-            "row_id": row["id"],
-            "incident_id": row["incident_id"],
-            "field": column,
-            "old_value": None if row[column] is None else str(row[column]),
-            "new_value": None if value is None else str(value),
-            "reason": reason,
-            "changed_by": actor.user_id,
-            "changed_at": at,
-        }
-        for column, value in changed.items()
-    ]
+    found = corrections.changes(row, changed, same=lambda *_: False)  # ``changed`` holds changes only
+    return corrections.change_rows(
+        found, reason, actor, at, table_name=table, row_id=row["id"], incident_id=row["incident_id"]
+    )
 
 
 def corrections_by_row(rows: list[dict], table: str) -> dict[int, tuple[Correction, ...]]:

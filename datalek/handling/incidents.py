@@ -256,7 +256,8 @@ class Reporter:
     email: str
     department: str
     active: bool
-    #: the label of the report link of a report made without an account (issue #16)
+    #: the label of the report link the report came through, without an account (issue #16);
+    #: empty when it did not come through a link
     via_link: str = ""
 
 
@@ -268,10 +269,11 @@ def reporter(db: Database, actor: Actor, incident_id: int) -> Reporter:
         audit.append(db, actor, "incident.reporter", "incident", incident_id)
         row = sql.reporter(db, incident_id)
         department = sql.incident(db, incident_id)["department"]
+    # Looked up here once; the FG's incident view shows this value in its facts as well.
+    via = report_links.reported_through(db, actor, incident_id) or ""
     if row is None or not row["active"]:
-        via = report_links.reported_through(db, actor, incident_id) or ""
         return Reporter(name="", email="", department=department, active=False, via_link=via)
-    return Reporter(name=row["name"], email=row["email"], department=department, active=True)
+    return Reporter(name=row["name"], email=row["email"], department=department, active=True, via_link=via)
 
 
 def add_supplement(

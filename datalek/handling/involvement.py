@@ -22,7 +22,7 @@ from datetime import datetime
 
 from sqlite_utils import Database
 
-from datalek import clock, store
+from datalek import clock, corrections, store
 from datalek.accounts import audit
 from datalek.accounts.permissions import Action, IncidentRef, require
 from datalek.handling.involvement_rules import FIELDS, MOMENTS, Delay, PartyRole, delay_of, plan
@@ -32,6 +32,12 @@ from datalek.store import incidents as incident_sql
 from datalek.store import processors as sql
 
 MAX_REASON = 2000
+#: A change that overwrites a recorded role or moment says why; our 72 hours do not move.
+WHY = (
+    "Geef de reden van de wijziging. Het oude gegeven bewaren we met de reden. Het moment waarop "
+    "de organisatie het wist, verandert hierdoor niet."
+)
+WHY_REMOVED = "Geef de reden: waarom hoort deze partij niet bij het lek?"
 
 
 @dataclass(frozen=True)
@@ -178,37 +184,25 @@ def change(
     party = sql.party(db, row["party_id"])
     now = clock.now()
     values, errors = plan(PartyKind(party["kind"]), roles, party_aware_at, party_told_at, now)
-    changes = [
-        {"field": f, "old_value": row[f], "new_value": v}
-        for f, v in values.items()
-        if not _same(f, row[f], v)
-    ]
     reason = (reason or "").strip()
-    if any(c["old_value"] not in (None, "", "[]") for c in changes) and not reason:
-        errors["reason"] = (
-            "Geef de reden van de wijziging. Het oude gegeven bewaren we met de reden. Het moment waarop "
-            "de organisatie het wist, verandert hierdoor niet."
-        )
-    elif len(reason) > MAX_REASON:
-        errors["reason"] = f"Dit is te lang: gebruik hoogstens {MAX_REASON} tekens."
-    if errors:
-        raise InvalidInput(errors)
+    changes = corrections.checked(
+        row,
+        values,
+        reason,
+        errors,
+        missing=WHY,
+        same=_same,
+        empty=(*corrections.EMPTY, "[]"),
+        limit=MAX_REASON,
+    )
     if not changes:
         return []
     at = clock.to_iso(now)
     with store.write(db):
-        for c in changes:
-            sql.insert_link_change(
-                db,
-                {
-                    **c,
-                    "link_id": link_id,
-                    "incident_id": incident_id,
-                    "reason": reason,
-                    "changed_by": actor.user_id,
-                    "changed_at": at,
-                },
-            )
+        for r in corrections.change_rows(
+            changes, reason, actor, at, link_id=link_id, incident_id=incident_id
+        ):
+            sql.insert_link_change(db, r)
         sql.update_link(db, link_id, {c["field"]: c["new_value"] for c in changes})
         incident_sql.touch(db, incident_id, at)
         audit.append(
@@ -221,26 +215,14 @@ def remove(db: Database, actor: Actor, incident_id: int, link_id: int, reason: s
     """Remove a link made by mistake: the row stays, marked, with the reason."""
     _standing(db, actor, incident_id, link_id)
     reason = (reason or "").strip()
-    if not reason:
-        raise InvalidInput({"reason": "Geef de reden: waarom hoort deze partij niet bij het lek?"})
-    if len(reason) > MAX_REASON:
-        raise InvalidInput({"reason": f"Dit is te lang: gebruik hoogstens {MAX_REASON} tekens."})
+    if errors := corrections.reason_errors(reason, missing=WHY_REMOVED, limit=MAX_REASON):
+        raise InvalidInput(errors)
     at = clock.to_iso(clock.now())
+    mark = corrections.marked("removed", at)
     with store.write(db):
         sql.remove_link(db, link_id, actor.user_id, at, reason)
-        sql.insert_link_change(
-            db,
-            {
-                "link_id": link_id,
-                "incident_id": incident_id,
-                "field": "removed",
-                "old_value": None,
-                "new_value": at,
-                "reason": reason,
-                "changed_by": actor.user_id,
-                "changed_at": at,
-            },
-        )
+        for r in corrections.change_rows(mark, reason, actor, at, link_id=link_id, incident_id=incident_id):
+            sql.insert_link_change(db, r)
         incident_sql.touch(db, incident_id, at)
         audit.append(db, actor, "incident.party_remove", "incident", incident_id)
 

@@ -17,7 +17,7 @@ from datetime import datetime
 
 from sqlite_utils import Database
 
-from datalek import clock, store
+from datalek import clock, corrections, store
 from datalek.accounts import audit
 from datalek.accounts.permissions import Action, IncidentRef, require
 from datalek.handling.partner_notice_rules import (
@@ -40,6 +40,9 @@ from datalek.store import partner_notices as sql
 from datalek.store import processors as party_sql
 
 CLI_NAME = "Beheer (opdrachtregel)"
+#: A change that overwrites a recorded value says why.
+WHY = "Geef de reden van de wijziging. Het oude gegeven bewaren we met de reden."
+WHY_WITHDRAWN = "Geef de reden: waarom trek je dit in?"
 GONE = "(account niet meer actief)"
 
 
@@ -208,34 +211,17 @@ def correct(
     row = _standing(db, incident_id, notice_id)
     now = clock.now()
     values, errors = plan(db, incident_id, given, now)
-    changes = [
-        {"field": f, "old_value": row[f], "new_value": values[f]}
-        for f in sql.NOTICE_COLUMNS
-        if f in values and not same(f, row[f], values[f])
-    ]
     reason = (reason or "").strip()
-    if any(c["old_value"] not in (None, "") for c in changes) and not reason:
-        errors["reason"] = "Geef de reden van de wijziging. Het oude gegeven bewaren we met de reden."
-    elif len(reason) > MAX_REASON:
-        errors["reason"] = f"Dit is te lang: gebruik hoogstens {MAX_REASON} tekens."
-    if errors:
-        raise InvalidInput(errors)
+    new = {f: values[f] for f in sql.NOTICE_COLUMNS if f in values}
+    changes = corrections.checked(row, new, reason, errors, missing=WHY, same=same, limit=MAX_REASON)
     if not changes:
         return []
     at = clock.to_iso(now)
     with store.write(db):
-        for c in changes:
-            sql.insert_change(
-                db,
-                {
-                    **c,
-                    "notice_id": notice_id,
-                    "incident_id": incident_id,
-                    "reason": reason,
-                    "changed_by": actor.user_id,
-                    "changed_at": at,
-                },
-            )
+        for r in corrections.change_rows(
+            changes, reason, actor, at, notice_id=notice_id, incident_id=incident_id
+        ):
+            sql.insert_change(db, r)
         sql.update_notice(db, notice_id, {c["field"]: c["new_value"] for c in changes})
         incident_sql.touch(db, incident_id, at)
         audit.append(
@@ -255,26 +241,16 @@ def withdraw(db: Database, actor: Actor, incident_id: int, notice_id: int, reaso
     require(db, actor, Action.PARTNER_NOTICES, IncidentRef(incident_id))
     _standing(db, incident_id, notice_id)
     reason = (reason or "").strip()
-    if not reason:
-        raise InvalidInput({"reason": "Geef de reden: waarom trek je dit in?"})
-    if len(reason) > MAX_REASON:
-        raise InvalidInput({"reason": f"Dit is te lang: gebruik hoogstens {MAX_REASON} tekens."})
+    if errors := corrections.reason_errors(reason, missing=WHY_WITHDRAWN, limit=MAX_REASON):
+        raise InvalidInput(errors)
     at = clock.to_iso(clock.now())
+    mark = corrections.marked("withdrawn", at)
     with store.write(db):
         sql.withdraw_notice(db, notice_id, actor.user_id, at, reason)
-        sql.insert_change(
-            db,
-            {
-                "notice_id": notice_id,
-                "incident_id": incident_id,
-                "field": "withdrawn",
-                "old_value": None,
-                "new_value": at,
-                "reason": reason,
-                "changed_by": actor.user_id,
-                "changed_at": at,
-            },
-        )
+        for r in corrections.change_rows(
+            mark, reason, actor, at, notice_id=notice_id, incident_id=incident_id
+        ):
+            sql.insert_change(db, r)
         incident_sql.touch(db, incident_id, at)
         audit.append(
             db, actor, "partner_notice.withdraw", "incident", incident_id, partner_notice_id=notice_id
