@@ -120,14 +120,17 @@ def _reusable(db: Database) -> bool:
     try:
         if db.conn.in_transaction:
             return False
-        temp = db.conn.execute("SELECT 1 FROM temp.sqlite_master LIMIT 1").fetchone()
-        pragmas = tuple(
-            db.conn.execute(f"PRAGMA {name}").fetchone()[0]
-            for name in ("foreign_keys", "busy_timeout", "synchronous")
-        )
+        found = db.conn.execute(_AS_CONNECTED).fetchone()  # one statement: given back per unit
     except sqlite3.Error:
         return False
-    return temp is None and pragmas == (1, BUSY_TIMEOUT_MS, 2)
+    return found == (0, 1, BUSY_TIMEOUT_MS, 2)
+
+
+#: Temporary objects, and the house pragmas (``connect``) as the connection has them now.
+_AS_CONNECTED = (
+    "SELECT (SELECT count(*) FROM temp.sqlite_master), * FROM pragma_foreign_keys,"
+    " pragma_busy_timeout, pragma_synchronous"
+)
 
 
 _IDLE = _Idle()
