@@ -207,7 +207,7 @@ _BREACH = "outcome = 'breach'"
 _FLAG = "''"
 
 #: dimension -> (key expression, filter) over one incident's facts.
-_FACT_CELLS = {
+FACT_CELLS = {
     "total": (_FLAG, "1"),
     "month": ("printf('%02d', month)", "1"),
     "outcome": ("outcome", "1"),
@@ -270,7 +270,7 @@ def cells_sql(facts: str, measures: str) -> str:
     """Every cell of every incident in ``facts`` / ``measures``: (id, part, dimension, key)."""
     parts = [
         f"SELECT id, {PART}, '{dim}' AS dimension, {key} AS key FROM {facts} WHERE {where}"
-        for dim, (key, where) in _FACT_CELLS.items()
+        for dim, (key, where) in FACT_CELLS.items()
     ]
     for dim, path in (("data", "data"), ("nature", "nature")):
         parts.append(

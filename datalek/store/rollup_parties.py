@@ -55,7 +55,3 @@ def fill(sql: str, db: Database) -> str:
         sql = sql.replace("{" + name + "}", fragment if set(NEEDS[name]) <= present else NOTHING[name])
     return sql
 
-
-#: Changes of a party that change its incidents' figures: its kind, and the hours its agreement
-#: promises (``proc_notice``). The trigger recounts every incident linked to it.
-PARTY_COLUMNS = ("kind", "notice_hours")
