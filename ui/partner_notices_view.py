@@ -14,7 +14,7 @@ from datalek.accounts.permissions import PermissionDenied
 from datalek.handling import partner_notice_rules, partner_notices
 from datalek.handling.partner_notice_rules import CHANNELS, Channel, NoticeInput, Partner
 from datalek.handling.partner_notices import Notice
-from datalek.models import Actor
+from datalek.models import Actor, InvalidInput
 from ui.callbacks import act
 from ui.forms import SHORT_LIST, datetime_input, field_error, form_errors, local_datetime
 from ui.once import OnceForm, withdraw_form
@@ -23,6 +23,7 @@ state = st.session_state
 RECORDED = "Vastgelegd: de partner is geïnformeerd."
 CORRECTED = "De wijziging is opgeslagen. Het oude gegeven blijft bewaard met de reden."
 WITHDRAWN = "Ingetrokken. De regel blijft zichtbaar, met de reden."
+NOTHING_CHANGED = "Je hebt niets gewijzigd. Er is niets opgeslagen."
 
 
 def _recording(incident_id: int) -> OnceForm:
@@ -218,12 +219,14 @@ def _correct(incident_id: int, notice_id: int, name: str, key: str) -> None:
     form = _correcting(notice_id)
     given = _given(form, key, Partner(name=name))
     reason = form.get(key, "reason", "") or ""
-    act(
-        form.prefix + "errors",
-        CORRECTED,
-        lambda db, who: partner_notices.correct(db, who, incident_id, notice_id, given, reason),
-        once=(form, key),
-    )
+
+    def correct(db, who) -> None:
+        # nothing differs from the row: nothing was written and the key stays unclaimed, so
+        # the form keeps what was typed and says so instead of "opgeslagen"
+        if not partner_notices.correct(db, who, incident_id, notice_id, given, reason):
+            raise InvalidInput({"form": NOTHING_CHANGED})
+
+    act(form.prefix + "errors", CORRECTED, correct, once=(form, key))
 
 
 def _withdraw(incident_id: int, notice_id: int, key: str) -> None:
