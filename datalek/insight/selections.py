@@ -142,6 +142,12 @@ def build(
 ) -> Pattern:
     pattern = Pattern(year, as_of, org_ids, limits, dict(fig.BLOCKS))
     fill(pattern, rows)
+    return _protected(pattern)
+
+
+def _protected(pattern: Pattern) -> Pattern:
+    """A filled ``pattern`` with its hidden counts, published counts and departments."""
+    org_ids, limits = pattern.org_ids, pattern.limits
     blocks = pattern.blocks
     counts: dict[Query, Count] = {}
     published = _published(blocks)
@@ -258,7 +264,7 @@ def pattern(
     with _LOCK:
         protected = _PROTECTED.get(sign)
     if protected is None:
-        made = build(list(mine), year, org_ids, limits, as_of)
+        made = _protected(made)  # filled once: the audit reads the same counts
         protected = (made.hidden, made.published, made.departments)
         _keep(_PROTECTED, sign, protected)
     else:
