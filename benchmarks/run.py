@@ -16,6 +16,7 @@ from benchmarks import (  # noqa: E402 - after the path that makes them importab
     bench_clocks,
     bench_dashboard,
     bench_memory,
+    bench_parties,
     bench_report,
     bench_sessions,
     bench_store,
@@ -118,6 +119,7 @@ def main() -> None:
     lines += bench_clocks.section()
     lines += bench_dashboard.section()
     lines += bench_memory.section()
+    lines += bench_parties.section()
     lines += bench_sessions.section()
     lines += recorded_figures.section()
     rate = bench_report.demo_rate()
