@@ -77,12 +77,13 @@ CREATE TABLE stats_versions (
 """
 
 
-def _raise_versions(x: str) -> str:
-    """Trigger statement: raise the version of the year and organisation of incident ``x``'s
-    stored facts (its cells and its measures' cells are in that part)."""
+def _raise_versions(incidents: str) -> str:
+    """Trigger statement: raise the versions of the years and organisations of the stored facts
+    of the incidents ``incidents`` (an SQL condition on ``id``) selects: their cells and their
+    measures' cells are in those parts."""
     return (
-        "INSERT INTO stats_versions (year, org_id, v) SELECT year, org_id,"
-        f" (SELECT coalesce(max(v), 0) + 1 FROM stats_versions) FROM stats_facts WHERE id = {x}"
+        "INSERT INTO stats_versions (year, org_id, v) SELECT DISTINCT year, org_id,"
+        f" (SELECT coalesce(max(v), 0) + 1 FROM stats_versions) FROM stats_facts WHERE {incidents}"
         " ON CONFLICT DO UPDATE SET v = excluded.v;"
     )
 
@@ -103,7 +104,7 @@ def _recount(x: str, versions: bool = True) -> str:
     ``versions`` (the table exists), raise the versions of the parts it leaves and enters."""
     upsert = "ON CONFLICT DO UPDATE SET n = n + excluded.n"
     cells = f"SELECT {PART}, dimension, key, {{sign}}count(*) FROM stats_cells WHERE id = {x} GROUP BY 1, 2, 3, 4, 5"
-    raised = _raise_versions(x) if versions else ""
+    raised = _raise_versions(f"id = {x}") if versions else ""
     return f"""
     {raised}
     INSERT INTO stats_cube (year, org_id, department, dimension, key, n) {cells.format(sign="-")} {upsert};
@@ -154,13 +155,7 @@ def _party_triggers(versions: bool) -> dict[str, str]:
         f" WHERE id IN {linked} AND {where} GROUP BY 1, 2, 3, 4, 5"
     )
     upsert = "ON CONFLICT DO UPDATE SET n = n + excluded.n"
-    raised = (
-        "INSERT INTO stats_versions (year, org_id, v) SELECT DISTINCT year, org_id,"
-        f" (SELECT coalesce(max(v), 0) + 1 FROM stats_versions) FROM stats_facts WHERE id IN {linked}"
-        " ON CONFLICT DO UPDATE SET v = excluded.v;"
-        if versions
-        else ""
-    )
+    raised = _raise_versions(f"id IN {linked}") if versions else ""
     # the fragment reads incident ``i``: here the row of stats_facts being updated (a trigger's
     # UPDATE takes no alias)
     notice = rollup_parties.FRAGMENTS["proc_notice"].replace(
