@@ -12,7 +12,10 @@ Kept per database file (path, device, inode: a file replaced at the same path is
 file), year, organisation, the day the measures are judged on, and version. A version never
 comes back (``rollup.raise_all_versions``), so a kept part whose version is read again is
 exactly the part in the database; a part without a version never had facts (the table is
-never emptied), and is kept as such until its first write. At most ``KEEP`` parts are kept, the oldest dropped first.
+never emptied), and is kept as such until its first write. One reading of each part is kept,
+at most ``KEEP`` parts, the least recently used dropped first. (A backup restored into the
+live file in place, by SQLite's backup API while a server runs, brings its own old numbers:
+restart the server after such a restore, as README's restore steps do with the server stopped.)
 """
 
 from __future__ import annotations
@@ -26,7 +29,9 @@ from sqlite_utils import Database
 from datalek import store
 from datalek.store import stats as sql
 
-KEEP = 256
+#: A part is a few thousand rows (about 3 MB at 10^6 incidents): 64 parts is a shared service's
+#: organisations for two years, at most ~200 MB.
+KEEP = 64
 _KEPT: OrderedDict[tuple, tuple[tuple, ...]] = OrderedDict()
 _LOCK = threading.Lock()
 
@@ -63,8 +68,8 @@ def cube(db: Database, org_ids: list[int], years: list[int], today: date) -> lis
 def _keep(key: tuple, rows: tuple[tuple, ...]) -> None:
     with _LOCK:
         _KEPT[key] = rows
-        # the part's older versions are of no use any more
-        for old in [k for k in _KEPT if k[:4] == key[:4] and k != key]:
+        # the part as read before (another version, or another day) is of no use any more
+        for old in [k for k in _KEPT if k[:3] == key[:3] and k != key]:
             del _KEPT[old]
         while len(_KEPT) > KEEP:
             _KEPT.popitem(last=False)
