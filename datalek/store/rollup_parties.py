@@ -54,4 +54,3 @@ def fill(sql: str, db: Database) -> str:
     for name, fragment in FRAGMENTS.items():
         sql = sql.replace("{" + name + "}", fragment if set(NEEDS[name]) <= present else NOTHING[name])
     return sql
-
