@@ -63,11 +63,19 @@ def user_row(db_path: Path, email: str) -> dict | None:
 
 
 def table_rows(path: Path) -> dict[str, list[tuple]]:
+    """Every table's rows in a fixed order: by rowid, or by every column for a table without one
+    (``stats_versions``)."""
     with store.unit(path) as db:
-        return {
-            name: [tuple(r) for r in db.execute(f"SELECT * FROM [{name}] ORDER BY rowid").fetchall()]
-            for name in db.table_names()
+        plain = {
+            n for (n,) in db.execute("SELECT name FROM sqlite_master WHERE sql NOT LIKE '%WITHOUT ROWID%'")
         }
+        found = {}
+        for name in db.table_names():
+            order = "rowid" if name in plain else ", ".join(str(i + 1) for i in range(len(db[name].columns)))
+            found[name] = [
+                tuple(r) for r in db.execute(f"SELECT * FROM [{name}] ORDER BY {order}").fetchall()
+            ]
+        return found
 
 
 # --- init ------------------------------------------------------------------------------
