@@ -17,14 +17,12 @@ import streamlit as st
 from datalek import store
 from datalek.accounts import auth, guest, guest_sessions, sessions
 from datalek.models import Actor
+from ui import unsent_report
 
 USER_ID, SESSION_ID, ACTOR, FLASH = "user_id", "_session_id", "_actor", "flash"
 #: the guest session of a browser that opened a report link or a follow-up token (issue #16)
 GUEST = "_guest_session"
-GUEST_ENDED = (
-    "De link waarmee je hier kwam werkt niet meer (ingetrokken of verlopen). Wat je nog niet "
-    "verstuurde is NIET opgeslagen. Vraag de FG van de organisatie om een nieuwe link."
-)
+GUEST_ENDED = guest_sessions.ENDED
 STORAGE_FAILED = "storage_failed"
 STORAGE_MESSAGE = (
     "Datalek kan nu niet bij de opslag (de schijf is vol of alleen-lezen). Wat je net deed is "
@@ -80,7 +78,15 @@ def resume(db) -> Actor | None:
         if (visitor := guest_sessions.resolve(db, guest_token())) is not None:
             return _as_guest(visitor)
         if st.session_state.get(GUEST) is not None:
+            # what the guest typed and could not send: shown once more on the page that says the
+            # link closed (``pages/signin``), in this browser session's memory only
+            try:
+                typed = unsent_report.text_of(st.session_state)
+            except Exception:  # noqa: BLE001 - giving the text back must never keep the session open
+                typed = ""
             end(GUEST_ENDED)
+            if typed:
+                st.session_state[unsent_report.KEY] = typed
         elif st.session_state.get(USER_ID) is not None or resolved.reason:
             end(auth.EXPIRY_MESSAGES.get(resolved.reason or "ended"))
         return None

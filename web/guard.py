@@ -4,7 +4,10 @@
 * ``Cache-Control: no-store`` on every response but Streamlit's versioned static files;
 * a browser that opens an app page without a valid session is sent to the sign-in form first,
   so Streamlit's frontend never starts for an anonymous visitor (except for the first-run setup
-  and the page that sets a password from a one-time link).
+  and the page that sets a password from a one-time link);
+* but a guest whose report link was revoked or expired (issue #16: no account cookie, a guest
+  cookie that ``guest_sessions.ended`` recognises) reads that the link no longer works, with no
+  sign-in offered: a guest has no account.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from starlette.requests import Request
 from datalek import store
 from datalek.accounts import guest_sessions, sessions
 from datalek.accounts.setup import needs_setup
+from web import html
 from web.signin import SIGNIN_PATH
 
 #: Paths that never need a session: Streamlit's machinery, our own routes, the public pages.
@@ -73,15 +77,24 @@ def _is_app_page(scope) -> bool:
     return "text/html" in Headers(scope=scope).get("accept", "")
 
 
+#: The reason ``_signed_in_or_open`` gives for a guest whose link closed (not a sign-in reason).
+LINK_CLOSED = "link_closed"
+LINK_CLOSED_TITLE = "Deze link werkt niet meer"
+
+
 def _signed_in_or_open(token: str | None, guest: str | None = None) -> tuple[bool, str | None]:
-    """(may this browser open the app, why not: a key of ``auth.EXPIRY_MESSAGES``). A guest
-    from a report link may open it too; ``app.py`` then shows the guest only its own page."""
+    """(may this browser open the app, why not: a key of ``auth.EXPIRY_MESSAGES``, or
+    ``LINK_CLOSED``). A guest from a report link may open it too; ``app.py`` then shows the
+    guest only its own page. A browser with an account cookie is never told about a link."""
     with store.unit() as db:
         if needs_setup(db):
             return True, None
         resolved = sessions.resolve(db, token)
-        if resolved.actor is None and guest and guest_sessions.resolve(db, guest) is not None:
-            return True, None
+        if resolved.actor is None and guest:
+            if guest_sessions.resolve(db, guest) is not None:
+                return True, None
+            if not token and guest_sessions.ended(db, guest):
+                return False, LINK_CLOSED
         return resolved.actor is not None, resolved.reason
 
 
@@ -104,6 +117,10 @@ class Guard:
             except (store.StorageError, store.DatabaseMissing):
                 # app.py checks the session again and says in Dutch that the storage is unreachable
                 allowed, reason = True, None
+            if reason == LINK_CLOSED:
+                page = html.message_page(LINK_CLOSED_TITLE, guest_sessions.ENDED, 403)
+                await page(scope, receive, self._secured(send, scope["path"]))
+                return
             if not allowed:
                 query = scope["query_string"].decode()
                 target = scope["path"] + (f"?{query}" if query else "")
@@ -112,7 +129,10 @@ class Guard:
                     location += f"&reden={reason}"
                 await self._redirect(send, location, clear=bool(token))
                 return
-        path = scope["path"]
+        await self.app(scope, receive, self._secured(send, scope["path"]))
+
+    def _secured(self, send, path: str):
+        """``send`` with the security headers added, and ``no-store`` but for static files."""
 
         async def with_headers(message) -> None:
             if message["type"] == "http.response.start":
@@ -131,7 +151,7 @@ class Guard:
                 message = {**message, "headers": headers}
             await send(message)
 
-        await self.app(scope, receive, with_headers)
+        return with_headers
 
     async def _redirect(self, send, location: str, clear: bool) -> None:
         headers = [

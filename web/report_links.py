@@ -4,8 +4,11 @@ the follow-up token of a report made through one, exchanged for a guest session.
 A working token sets the guest cookie (``guest_sessions.COOKIE``: HttpOnly, SameSite=Lax so
 that a link clicked in an e-mail arrives with it after the redirect, Secure over https) and
 sends the browser to the one page the guest may open; the sign-in cookie is cleared, so the
-browser is a guest and nothing else. A token that does not work gets a Dutch page without a
-form; too many tries get 429 with ``Retry-After`` (``datalek.accounts.guest_sessions``)."""
+browser is a guest and nothing else. The cookie lives ``guest_sessions.NOTICE_AFTER_END`` longer
+than its session (which ends on time in the database): a reload after the link was revoked or
+expired then reads that the link closed, not an account's sign-in (``web/guard``). A token that
+does not work gets a Dutch page without a form; too many tries get 429 with ``Retry-After``
+(``datalek.accounts.guest_sessions``)."""
 
 from __future__ import annotations
 
@@ -49,7 +52,9 @@ async def _open(request: Request, follow_up: bool) -> Response:
             503,
         )
     response = RedirectResponse(FOLLOW_UP_PAGE if follow_up else REPORT_PAGE, status_code=303)
-    seconds = max(int((opened.expires_at - clock.now()).total_seconds()), 0)
+    # the cookie outlives the session, so that a reload after the link closed says so (web/guard)
+    ending = opened.expires_at + guest_sessions.NOTICE_AFTER_END
+    seconds = max(int((ending - clock.now()).total_seconds()), 0)
     response.set_cookie(
         guest_sessions.COOKIE,
         opened.token,

@@ -22,6 +22,14 @@ client address), in a table of its own, inside the transaction that checks the t
 While a wait runs the token is not checked at all. Every counted failure is audited with its
 reason and the client address (the security log); reaching a counter's free attempts, or
 twice, four times ... that number, once more as a burst. The token never enters the trail.
+
+The cookie is ``<random>.<l|f><SHA-256 of the link or follow-up token>``: the random part is
+the session's secret (the database keeps the SHA-256 of the whole value), the rest names what
+opened it. A revocation deletes the session rows, so only that rest lets ``ended`` tell the
+browser of a guest whose link closed (it then reads "Deze link werkt niet meer" after a reload,
+not an account's sign-in) from any other cookie: a random or made-up cookie names no link and
+gets the sign-in as always. Naming a link's hash takes knowing its token, and whoever knows the
+token learns more from ``/auth/melden`` itself, so this answers nobody anything new.
 """
 
 from __future__ import annotations
@@ -46,6 +54,16 @@ from datalek.store import report_links as sql
 COOKIE = "datalek_gast"
 SESSION_HOURS = 4
 MAX_TOKEN = 100
+MAX_COOKIE = 200
+#: The cookie outlives its session by this much, so that a reload after the link was revoked or
+#: expired still says the link closed (``ended``); the session itself ends on time regardless.
+NOTICE_AFTER_END = timedelta(hours=24)
+_LINK, _FOLLOW_UP = "l", "f"
+#: What a guest whose link closed reads, in the app (``ui/session``) and after a reload (``web/guard``).
+ENDED = (
+    "De link waarmee je hier kwam werkt niet meer (ingetrokken of verlopen). Wat je nog niet "
+    "verstuurde is NIET opgeslagen. Vraag de FG van de organisatie om een nieuwe link."
+)
 
 CLIENT = throttle.Rule("client", free_attempts=10, base_seconds=60, max_seconds=15 * 60)
 LINK = throttle.Rule("link", free_attempts=50, base_seconds=60, max_seconds=15 * 60)
@@ -191,7 +209,7 @@ def _about(row: dict | None, follow_up: bool) -> tuple[str, int | None, dict]:
 
 def _session(db: Database, row: dict, follow_up: bool, client: str, user_agent: str, at: datetime) -> Opened:
     sql.prune_sessions(db, clock.to_iso(at))
-    token = secrets.token_urlsafe(32)
+    token = f"{secrets.token_urlsafe(32)}.{_FOLLOW_UP if follow_up else _LINK}{row['token_hash']}"
     expires = min(at + timedelta(hours=SESSION_HOURS), clock.from_iso(row["expires_at"]))
     sql.insert_session(
         db,
@@ -233,7 +251,7 @@ def open_follow_up(
 def resolve(db: Database, token: str | None, at: datetime | None = None) -> GuestActor | None:
     """The guest behind a cookie's token right now, or None. A session past its time, or whose
     link was revoked or expired (or whose follow-up token expired or was purged), is deleted."""
-    if not token or len(token) > MAX_TOKEN:
+    if not token or len(token) > MAX_COOKIE:
         return None
     row = sql.session_by_hash(db, token_hash(token))
     if row is None:
@@ -258,3 +276,23 @@ def _guest(db: Database, row: dict, at: datetime) -> GuestActor | None:
     if follow_up is None or clock.from_iso(follow_up["expires_at"]) <= at:
         return None
     return GuestActor(user_id=None, guest_session_id=row["id"], incident_id=follow_up["incident_id"])
+
+
+def ended(db: Database, token: str | None, at: datetime | None = None) -> bool:
+    """Whether ``token`` is the cookie of a guest whose link was revoked or expired (or whose
+    follow-up token expired): the sessions ``resolve`` ends because of what opened them. False
+    for anything else, a random or made-up value included (see the module's docstring)."""
+    if not token or len(token) > MAX_COOKIE:
+        return False
+    _, dot, ref = token.rpartition(".")
+    kind, hashed = ref[:1], ref[1:]
+    if not dot or len(hashed) != 64:
+        return False
+    at = at or clock.now()
+    if kind == _LINK:
+        link = sql.link_by_hash(db, hashed)
+        return link is not None and state_of(link, at) in (LinkState.REVOKED, LinkState.EXPIRED)
+    if kind == _FOLLOW_UP:
+        follow_up = sql.follow_up_by_hash(db, hashed)
+        return follow_up is not None and clock.from_iso(follow_up["expires_at"]) <= at
+    return False

@@ -5,7 +5,10 @@ reporter's follow-up link after the report link was revoked.
    the FG-team page "Meldlinks" (through the UI, in a second browser context). The guest's
    "Versturen" then stores nothing, and the guest reads in Dutch that the link no longer works
    and that what they typed was NOT stored: no traceback, no "opgeslagen", no confirmation, and
-   no sign-in form offered as the way on (a guest has no account).
+   no sign-in form offered as the way on (a guest has no account). What they typed is given
+   back to copy (read-only, Dutch questions, never stored or logged), and is gone after a
+   reload; a reload says again that the link no longer works, not the sign-in of an account,
+   while a browser with a made-up guest cookie still gets that sign-in.
 2. The rule of ``docs/security.md``: revoking the report link does not end the follow-up tokens
    of reports already made, they are the reporters' own. A reporter who reported through the
    link still reads the report and adds to it with the follow-up link, both with the follow-up
@@ -15,7 +18,9 @@ reporter's follow-up link after the report link was revoked.
 
 from __future__ import annotations
 
+import hashlib
 import re
+import secrets
 
 import pytest
 
@@ -40,6 +45,9 @@ pytestmark = pytest.mark.e2e
 WHY = "Het contract met Cloudzorg is beëindigd."
 MORE = "De testserver is op 4 november gewist; de back-up staat nergens meer."
 LATER = "Ook de logbestanden van de testserver zijn nagekeken: niemand anders heeft ingelogd."
+#: typed by the guest whose link is revoked: never stored, so nowhere else in this module's data
+#: (the Markdown and the tag must come back as typed: the page renders neither)
+UNSENT = "Het jeugddossier stond **een nacht** open op testserver 7 <b>zonder</b> wachtwoord; wie keek, weten we niet."
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -85,7 +93,7 @@ def test_a_link_revoked_while_the_form_is_open_stores_nothing_and_says_so(page, 
     guest.wait_for_url(f"{server.url}/melden")
     guest.get_by_role("heading", name="Datalek melden").wait_for()
     settle(guest)
-    fill_letter_report(guest, WHAT)
+    _fill_surely(guest)
 
     _revoke_in_ui(page)  # the FG, at her own computer, while the guest's form is open
     link_id, reason, uses = _newest_link(server)
@@ -111,10 +119,71 @@ def test_a_link_revoked_while_the_form_is_open_stores_nothing_and_says_so(page, 
     assert _newest_link(server) == (link_id, WHY, 0)
     assert _count(server, "SELECT count(*) FROM report_follow_ups WHERE link_id = ?", [link_id]) == 0
 
-    guest.reload()  # nothing comes back either: the guest's browser holds no session any more
-    guest.wait_for_url("**/auth/signin**")
+    _typed_answers_given_back(guest, server)
+
+    for _ in range(2):  # a reload: the link is still closed, and what was typed is gone
+        guest.reload()
+        guest.get_by_role("heading", name="Deze link werkt niet meer").wait_for()
+        assert "/auth/signin" not in guest.url, guest.url  # the address as it was: no redirect
+        guest.get_by_text("NIET opgeslagen").wait_for()
+        shown = guest.locator("body").inner_text()
+        assert "Aanmelden" not in shown and "testserver 7" not in shown and "Jeugd" not in shown, shown
+        assert LABEL not in shown and "Cloudzorg" not in shown and "Gemeente" not in shown
+        assert guest.locator("form, input, textarea, button, a").count() == 0
+        assert "testserver 7" not in guest.content()
     assert _count(server, "SELECT count(*) FROM incidents") == incidents_before
     context.close()
+
+    forged = new_context(browser)  # a guest cookie this server never gave: the sign-in, as before
+    made_up = f"{secrets.token_urlsafe(32)}.l{hashlib.sha256(secrets.token_bytes(32)).hexdigest()}"
+    forged.add_cookies([{"name": "datalek_gast", "value": made_up, "url": server.url}])
+    stranger = forged.new_page()
+    stranger.goto(f"{server.url}/melden")
+    stranger.wait_for_url("**/auth/signin**")
+    forged.close()
+
+
+def _fill_surely(guest) -> None:
+    """Fill in the form, and give again what Streamlit lost under load (see ``_report``): what
+    the guest gets back is what reached the server, so the test makes sure all of it did."""
+    fill_letter_report(guest, UNSENT)
+    settle(guest)
+    count = guest.locator("[data-testid=stRadio]").filter(has_text="Hoeveel mensen")
+    if not count.get_by_role("radio", name="Precies").is_checked():
+        choose_radio(guest, "Hoeveel mensen", "Precies")
+        settle(guest)
+    if guest.get_by_label("Je afdeling of team").input_value() != "Jeugd":
+        guest.get_by_label("Je afdeling of team").fill("Jeugd")
+        commit_text(guest, "Je afdeling of team")
+    if guest.get_by_label("Aantal mensen (laat leeg als je het niet weet)").input_value() != "2":
+        guest.get_by_label("Aantal mensen (laat leeg als je het niet weet)").fill("2")
+        commit_text(guest, "Aantal mensen (laat leeg als je het niet weet)")
+    assert count.get_by_role("radio", name="Precies").is_checked()
+
+
+def _typed_answers_given_back(guest, server) -> None:
+    """On the page that says the link closed: what the guest typed, read-only, in Dutch, to copy;
+    in this browser's memory only (not in the database, the audit trail or the server's log)."""
+    guest.get_by_text("Dit had je ingevuld. Het is niet verstuurd").wait_for()
+    block = guest.locator(".st-key-unsent_report [data-testid=stText]")
+    typed = block.inner_text()
+    block.select_text()  # the guest can select it to copy
+    assert UNSENT in guest.evaluate("getSelection().toString()")
+    assert block.locator("b, strong, a, input, textarea").count() == 0  # plain text, nothing rendered
+    assert f"Korte beschrijving:\n{UNSENT}" in typed, typed
+    for line in (
+        "Wat is er gebeurd: Brief of pakket naar het verkeerde adres",
+        "Je afdeling of team: Jeugd",
+        "Welke soorten gegevens: Jeugdhulp- of zorgdossier",
+        "Over wie gaat het: Kinderen of jongeren (onder 18)",
+        "Hoeveel mensen: Precies",
+        "Aantal mensen: 2",
+    ):
+        assert line in typed.splitlines(), (line, typed)
+    with store.unit(server.db_path) as db:
+        everything = "\n".join(db.conn.iterdump())
+    assert "testserver 7" not in everything
+    assert "testserver 7" not in server.log_path.read_text(encoding="utf-8")
 
 
 def _report(guest) -> None:
