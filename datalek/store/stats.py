@@ -2,9 +2,10 @@
 
 Every figure comes from one roll-up table, ``stats_cube``: counts per year, organisation,
 department, dimension and key, kept up to date inside every write that changes an incident
-(``datalek.store.rollup``: triggers on the source tables). Reading the dashboard is a single
-indexed range query over a few thousand rows, whatever the number of incidents; it never
-writes and never waits for a writer (WAL).
+(``datalek.store.rollup``: triggers on the source tables). Reading the dashboard is an indexed
+range query over a few thousand rows per year and organisation (``cube_part``), whatever the
+number of incidents, and only for the parts whose version moved (``versions``,
+``datalek.insight.rollup_rows``); it never writes and never waits for a writer (WAL).
 
 Dimensions (``key`` in brackets):
 
