@@ -18,6 +18,10 @@ from typing import Any
 from datalek.models import Actor, InvalidInput
 
 MAX_REASON = 2000
+#: Who made a change, as every history shows it: the command line has no account; an account
+#: that was removed keeps its changes, under this name.
+CLI_NAME = "Beheer (opdrachtregel)"
+GONE = "(account niet meer actief)"
 #: The stored values that count as "nothing recorded yet".
 EMPTY: tuple[Any, ...] = (None, "")
 #: The default message when a needed reason is missing.
@@ -122,3 +126,22 @@ def marked(field: str, at: str) -> list[dict]:
 def as_text(value: Any) -> str | None:
     """A value as a change table keeps it: text, or None."""
     return None if value is None else str(value)
+
+
+def who(user_id: int | None, name: str | None) -> str:
+    """The name a history gives the author of a change (``changed_by``, ``changed_by_name``)."""
+    return CLI_NAME if user_id is None else (name or GONE)
+
+
+def shown(row: Mapping[str, Any], labels: Mapping[str, str], readable: Callable[[str, Any], Any]) -> dict:
+    """What every history line shows of a stored change row: the field and its label, the old and
+    the new value as ``readable`` words them, the reason and who made it."""
+    field = row["field"]
+    return {
+        "field": field,
+        "label": labels.get(field, field),
+        "old": readable(field, row["old_value"]),
+        "new": readable(field, row["new_value"]),
+        "reason": row["reason"],
+        "changed_by": who(row["changed_by"], row["changed_by_name"]),
+    }

@@ -143,3 +143,36 @@ def test_a_withdrawal_is_one_change_from_nothing_to_its_moment():
             "changed_at": at,
         }
     ]
+
+
+@pytest.mark.parametrize(
+    ("user_id", "name", "shown_as"),
+    [
+        (None, None, corrections.CLI_NAME),
+        (None, "Fien", corrections.CLI_NAME),
+        (7, None, corrections.GONE),
+        (7, "Fien", "Fien"),
+    ],
+)
+def test_who_made_a_change(user_id, name, shown_as):
+    assert corrections.who(user_id, name) == shown_as
+
+
+def test_a_history_line_shows_label_words_reason_and_author():
+    row = {
+        "field": "reply",
+        "old_value": "a",
+        "new_value": "",
+        "reason": "Typfout.",
+        "changed_by": 3,
+        "changed_by_name": None,
+    }
+    line = corrections.shown(row, {"reply": "Antwoord"}, lambda f, v: v.upper() or None)
+    assert line == {
+        "field": "reply",
+        "label": "Antwoord",
+        "old": "A",
+        "new": None,
+        "reason": "Typfout.",
+        "changed_by": corrections.GONE,
+    }

@@ -26,7 +26,7 @@ from datalek import clock, corrections, store
 from datalek.accounts import audit
 from datalek.accounts.permissions import Action, IncidentRef, require
 from datalek.handling.involvement_rules import FIELDS, MOMENTS, Delay, PartyRole, delay_of, plan
-from datalek.handling.processors import CLI_NAME, GONE, PartyKind
+from datalek.handling.processors import PartyKind
 from datalek.models import Actor, InvalidInput
 from datalek.store import incidents as incident_sql
 from datalek.store import processors as sql
@@ -70,10 +70,6 @@ class LinkChange:
     changed_at: datetime
 
 
-def _who(user_id: int | None, name: str | None) -> str:
-    return CLI_NAME if user_id is None else (name or GONE)
-
-
 def _roles(text: str) -> tuple[PartyRole, ...]:
     return tuple(PartyRole(r) for r in json.loads(text or "[]"))
 
@@ -90,7 +86,7 @@ def _link(row: dict) -> Link:
         roles=_roles(row["roles"]),
         party_aware_at=aware,
         party_told_at=told,
-        added_by=_who(row["added_by"], row["added_by_name"]),
+        added_by=corrections.who(row["added_by"], row["added_by_name"]),
         added_at=clock.from_iso(row["added_at"]),
         removed_at=clock.from_iso(row["removed_at"]),
         removed_reason=row["removed_reason"],
@@ -257,12 +253,7 @@ def history(db: Database, actor: Actor, incident_id: int) -> list[LinkChange]:
         LinkChange(
             link_id=r["link_id"],
             party_name=r["party_name"],
-            field=r["field"],
-            label=FIELDS.get(r["field"], r["field"]),
-            old=readable(r["field"], r["old_value"]),
-            new=readable(r["field"], r["new_value"]),
-            reason=r["reason"],
-            changed_by=_who(r["changed_by"], r["changed_by_name"]),
+            **corrections.shown(r, FIELDS, readable),
             changed_at=clock.from_iso(r["changed_at"]),
         )
         for r in sql.link_changes(db, incident_id)

@@ -15,7 +15,7 @@ from datetime import datetime
 
 from sqlite_utils import Database
 
-from datalek import chronology, clock, regime
+from datalek import chronology, clock, corrections, regime
 from datalek.accounts import audit
 from datalek.accounts.permissions import Action, IncidentRef, require
 from datalek.models import Actor, AwareBasis, InvalidInput
@@ -24,8 +24,6 @@ from datalek.store import moments as sql
 
 MAX_SOURCE = 200
 MAX_REASON = 4000
-CLI_NAME = "Beheer (opdrachtregel)"
-GONE = "(account niet meer actief)"
 
 #: Every field a change can be about, with its Dutch name.
 FIELDS = {
@@ -102,7 +100,7 @@ def readable(field: str, value: str | None) -> str | None:
 
 
 def _change(row: dict) -> Change:
-    who = CLI_NAME if row["changed_by"] is None else (row["changed_by_name"] or GONE)
+    who = corrections.who(row["changed_by"], row["changed_by_name"])
     return Change(
         field=row["field"],
         label=FIELDS.get(row["field"], row["field"]),

@@ -39,11 +39,9 @@ from datalek.store import incidents as incident_sql
 from datalek.store import partner_notices as sql
 from datalek.store import processors as party_sql
 
-CLI_NAME = "Beheer (opdrachtregel)"
 #: A change that overwrites a recorded value says why.
 WHY = "Geef de reden van de wijziging. Het oude gegeven bewaren we met de reden."
 WHY_WITHDRAWN = "Geef de reden: waarom trek je dit in?"
-GONE = "(account niet meer actief)"
 
 
 @dataclass(frozen=True)
@@ -74,10 +72,6 @@ class NoticeChange:
     changed_at: datetime
 
 
-def _who(user_id: int | None, name: str | None) -> str:
-    return CLI_NAME if user_id is None else (name or GONE)
-
-
 def _notice(row: dict) -> Notice:
     return Notice(
         id=row["id"],
@@ -87,7 +81,7 @@ def _notice(row: dict) -> Notice:
         channel=Channel(row["channel"]),
         reply=row["reply"],
         reply_at=clock.from_iso(row["reply_at"]),
-        recorded_by=_who(row["recorded_by"], row["recorded_by_name"]),
+        recorded_by=corrections.who(row["recorded_by"], row["recorded_by_name"]),
         recorded_at=clock.from_iso(row["recorded_at"]),
         withdrawn_at=clock.from_iso(row["withdrawn_at"]),
         withdrawn_reason=row["withdrawn_reason"],
@@ -274,12 +268,7 @@ def history(db: Database, actor: Actor, incident_id: int) -> list[NoticeChange]:
         NoticeChange(
             notice_id=r["notice_id"],
             partner_name=r["partner_name"],
-            field=r["field"],
-            label=FIELDS.get(r["field"], r["field"]),
-            old=readable(r["field"], r["old_value"]),
-            new=readable(r["field"], r["new_value"]),
-            reason=r["reason"],
-            changed_by=_who(r["changed_by"], r["changed_by_name"]),
+            **corrections.shown(r, FIELDS, readable),
             changed_at=clock.from_iso(r["changed_at"]),
         )
         for r in sql.changes(db, incident_id)

@@ -20,7 +20,7 @@ from datetime import date, datetime
 
 from sqlite_utils import Database
 
-from datalek import clock, store
+from datalek import clock, corrections, store
 from datalek.accounts import audit
 from datalek.accounts.permissions import Action, OrgRef, refuse, require
 from datalek.handling.party_rules import CATEGORIES as CATEGORIES
@@ -39,9 +39,6 @@ from datalek.handling.party_rules import normalise as normalise
 from datalek.models import Actor, InvalidInput
 from datalek.store import processors as sql
 from datalek.triage.facts import DataCategory
-
-CLI_NAME = "Beheer (opdrachtregel)"
-GONE = "(account niet meer actief)"
 
 
 @dataclass(frozen=True)
@@ -267,7 +264,7 @@ def history(db: Database, actor: Actor, party_id: int) -> list[PartyChange]:
             old=readable(r["field"], r["old_value"]),
             new=readable(r["field"], r["new_value"]),
             reason=r["reason"],
-            changed_by=CLI_NAME if r["changed_by"] is None else (r["changed_by_name"] or GONE),
+            changed_by=corrections.who(r["changed_by"], r["changed_by_name"]),
             changed_at=clock.from_iso(r["changed_at"]),
         )
         for r in sql.party_changes(db, party_id)

@@ -15,7 +15,7 @@ from datetime import datetime
 
 from sqlite_utils import Database
 
-from datalek import clock
+from datalek import clock, corrections
 from datalek.accounts import audit_trail
 from datalek.actions import informing_list
 from datalek.handling import chains, moments, partner_notices
@@ -210,7 +210,7 @@ def _decision(row: dict) -> dict[str, Value]:
         return {"Besluit": "nog geen besluit"}
     if row.get("merge_undone_at"):  # issue #16: the merge that decided it was undone
         return {"Besluit": "nog geen besluit (samenvoegen ongedaan gemaakt)"}
-    who = row["decided_by_name"] or (moments.CLI_NAME if row["decided_by"] is None else moments.GONE)
+    who = row["decided_by_name"] or (corrections.CLI_NAME if row["decided_by"] is None else corrections.GONE)
     common = {
         "Motivering besluit": row["motivation"],
         "Afwijking van advies": _deviation(row),
@@ -246,7 +246,7 @@ def _awareness(row: dict, changes: list[dict]) -> dict[str, Value]:
     lines = []
     for c in changes:
         readable = moments.readable
-        who = moments.CLI_NAME if c["changed_by"] is None else (c["changed_by_name"] or moments.GONE)
+        who = corrections.who(c["changed_by"], c["changed_by_name"])
         lines.append(
             f"{moments.FIELDS.get(c['field'], c['field'])}: {readable(c['field'], c['old_value']) or 'leeg'}"
             f" → {readable(c['field'], c['new_value']) or 'leeg'}, door {who} op {_local(c['changed_at'])}"
