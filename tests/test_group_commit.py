@@ -299,3 +299,20 @@ def test_an_old_trail_is_sealed_once_by_the_group_even_when_its_first_job_fails(
         actions = [a for (a,) in db.execute("SELECT action FROM audit_log WHERE seq > 3 ORDER BY seq")]
     assert actions == [audit.ANCHOR_ACTION, "test.entry", "test.entry"]
     _chain_holds(path)
+
+
+def test_the_caller_gets_its_stored_report_without_reading_it_back(world, db_path):
+    """The writer hands back the row as stored (``RETURNING``): the caller's connection runs no
+    statement for the report, so under many writers the caller never queues for the GIL to
+    read what its own job just wrote (issue #18: 12 ms of the 64-writer latency)."""
+    actor = world["reporter"]
+    with store.unit(db_path) as db:
+        statements: list[str] = []
+        db.conn.set_trace_callback(statements.append)
+        try:
+            incident = incidents.submit_report(db, actor, make_report(actor.org_ids[0]), at=NOW)
+        finally:
+            db.conn.set_trace_callback(None)
+        stored = incidents.to_model(incidents.sql.incident(db, incident.id))
+    assert statements == []
+    assert incident == stored

@@ -185,7 +185,7 @@ def create_linked(
         year = now.astimezone(clock.AMSTERDAM).year
         for t in targets:
             row = linked_row(source, t.org_id, actor, text, now, incident_sql.next_seq(db, t.org_id, year))
-            new_id = incident_sql.insert_incident(db, row)
+            new_id = incident_sql.insert_incident(db, row)["id"]
             incident_sql.insert_status_change(
                 db,
                 {

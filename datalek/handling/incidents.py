@@ -118,11 +118,12 @@ def submit_report(
         "reason": "",
     }
 
-    def write(db: Database) -> int:  # in this process's group writer (store.group_commit)
+    def write(db: Database) -> dict:  # in this process's group writer (store.group_commit)
         seq = sql.next_seq(db, report.org_id, year)
         new = {**row, "seq": seq, "reference": reference(year, seq)}
         new["repeat_of"] = repeat_of = repeats.earlier(db, new)  # inserted with it: counted once
-        incident_id = sql.insert_incident(db, new)
+        stored = sql.insert_incident(db, new)
+        incident_id = stored["id"]
         report_links.record_use(db, actor, incident_id, row["reported_at"])  # a guest's link (#16)
         sql.insert_status_change(db, {**status_change, "incident_id": incident_id})
         audit.append(
@@ -136,10 +137,10 @@ def submit_report(
             repeat=repeat_of is not None,
         )
         report_drafts.delete(db, actor.user_id)  # the report being written is sent (handling.report_drafts)
-        return incident_id
+        return stored
 
-    incident_id = group_commit.run(db, write)  # returns once committed
-    incident = to_model(sql.incident(db, incident_id))
+    # returns once committed, with the row as stored: no statement here reads it back
+    incident = to_model(group_commit.run(db, write))
     if mail is not None:
         _tell_the_dpo(db, mail, incident)
     return incident

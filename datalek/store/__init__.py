@@ -53,6 +53,7 @@ def connect(path: Path | str | None = None, *, must_exist: bool = True) -> Datab
         db.execute("PRAGMA foreign_keys=ON")
         db.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         db.execute("PRAGMA synchronous=FULL")
+        audit_files.db_file(db)  # known from now on: a unit's first write reads no pragma for it
     except sqlite3.OperationalError as exc:
         # e.g. a full disk: opening a WAL database creates its -wal and -shm files
         conn.close()

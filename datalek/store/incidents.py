@@ -39,7 +39,7 @@ _INSERT = "INSERT INTO incidents ({}) VALUES ({})".format(
     ", ".join(INCIDENT_COLUMNS), ", ".join(":" + c for c in INCIDENT_COLUMNS)
 )
 #: A new report: inserted with the incident it repeats, so that the roll-up counts it once.
-_INSERT_REPORT = "INSERT INTO incidents ({}) VALUES ({})".format(
+_INSERT_REPORT = "INSERT INTO incidents ({}) VALUES ({}) RETURNING *".format(
     ", ".join((*INCIDENT_COLUMNS, "repeat_of")), ", ".join(":" + c for c in (*INCIDENT_COLUMNS, "repeat_of"))
 )
 
@@ -61,9 +61,12 @@ def next_seq(db: Database, org_id: int, year: int) -> int:
     ).fetchone()[0]
 
 
-def insert_incident(db: Database, row: dict) -> int:
-    """A new report, ``repeat_of`` included; returns its id."""
-    return db.execute(_INSERT_REPORT, row).lastrowid
+def insert_incident(db: Database, row: dict) -> dict:
+    """A new report, ``repeat_of`` included; returns its row as stored (``RETURNING``: the
+    caller of a group commit gets it without reading it back, ``handling.incidents``)."""
+    cursor = db.execute(_INSERT_REPORT, row)
+    stored = cursor.fetchall()  # to the end: no statement stays open until the COMMIT
+    return dict(zip([c[0] for c in cursor.description], stored[0], strict=True))
 
 
 def insert_incidents(db: Database, rows: list[dict]) -> None:
