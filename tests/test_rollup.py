@@ -355,3 +355,31 @@ def test_the_special_categories_of_the_figures_are_the_triages():
     from datalek.triage.facts import SPECIAL_CATEGORIES
 
     assert set(rollup_facts.SPECIAL) == {c.value for c in SPECIAL_CATEGORIES}
+
+
+def test_an_incident_id_that_still_has_counted_facts_is_recounted_in_full_when_inserted(fresh_db, world):
+    """A new report is counted without subtracting anything (``stats_incidents_new``), but only
+    when its id has no stored facts: the facts of a row deleted while the triggers were off (a
+    repair outside the app) are subtracted when a new row takes its id, never counted twice."""
+    from datalek.store import rollup
+
+    first = _report(fresh_db, world).id
+    gone = first + 1  # the id the next report gets
+    with fresh_db.conn:  # counted as if a row with that id had been deleted outside the app
+        fresh_db.execute(f"INSERT INTO stats_facts SELECT {gone}, {', '.join(_fact_columns(fresh_db)[1:])}"
+                         f" FROM stats_facts WHERE id = ?", [first])  # fmt: skip
+        fresh_db.execute(
+            "INSERT INTO stats_cube (year, org_id, department, dimension, key, n)"
+            f" SELECT {rollup.PART}, dimension, key, count(*) FROM stats_cells WHERE id = ? GROUP BY 1, 2, 3, 4, 5"
+            " ON CONFLICT DO UPDATE SET n = n + excluded.n",
+            [gone],
+        )
+    assert stats_sql.differences(fresh_db)[1] > 0  # the stale facts count now
+    assert _report(fresh_db, world).id == gone
+    _fresh(fresh_db)
+    assert sum(n for key, n in _cube(fresh_db).items() if key[3] == "total") == 2
+
+
+def _fact_columns(db) -> list[str]:
+    return [c.name for c in db["stats_facts"].columns]
+

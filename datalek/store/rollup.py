@@ -119,6 +119,21 @@ def _recount(x: str, versions: bool = True) -> str:
 """
 
 
+def _count_new(x: str, versions: bool = True) -> str:
+    """Trigger statements: count incident ``x`` that has no stored facts yet (a new report): its
+    facts and cells are added, nothing is subtracted. Half the work of ``_recount`` (0.10 ms
+    against 0.22 ms per insert), which every report pays inside the group's transaction."""
+    cells = f"SELECT {PART}, dimension, key, count(*) FROM stats_cells WHERE id = {x} GROUP BY 1, 2, 3, 4, 5"
+    raised = _raise_versions(f"id = {x}") if versions else ""
+    upsert = "ON CONFLICT DO UPDATE SET n = n + excluded.n"
+    return f"""
+    INSERT INTO stats_facts SELECT * FROM stats_facts_now WHERE id = {x};
+    INSERT INTO stats_measure_facts SELECT * FROM stats_measures_now WHERE incident_id = {x};
+    INSERT INTO stats_cube (year, org_id, department, dimension, key, n) {cells} {upsert};
+    {raised}
+"""
+
+
 #: The columns of ``incidents`` the figures read: other updates (``updated_at``) recount nothing.
 _INCIDENT_COLUMNS = (
     "year", "org_id", "department", "month", "incident_type", "status", "reported_at",
@@ -196,6 +211,15 @@ def _triggers(columns: set[str], tables: set[str] | None = None) -> dict[str, st
             # a row moved to another incident (never in the app): the old one loses it
             "moved": (f"UPDATE OF {column}", f"WHEN OLD.{column} IS NOT NEW.{column}", f"OLD.{column}"),
         }
+        if table == "incidents":
+            # a new incident has no stored facts to subtract (an id that has some, say a row
+            # inserted again with the id of one deleted outside the app, is recounted in full)
+            counted = "EXISTS (SELECT 1 FROM stats_facts WHERE id = NEW.id)"
+            events["insert"] = ("INSERT", f"WHEN {counted}", "NEW.id")
+            made["stats_incidents_new"] = (
+                f"CREATE TRIGGER stats_incidents_new AFTER INSERT ON incidents WHEN NOT {counted}"
+                f" BEGIN {_count_new('NEW.id', versions)} END"
+            )
         for suffix, (event, when, incident) in events.items():
             name = f"stats_{table}_{suffix}"
             made[name] = (

@@ -1,4 +1,5 @@
-"""Migrations from 0029. Issue #18: a version per year and organisation of the roll-up."""
+"""Migrations from 0029. Issue #18: a version per year and organisation of the roll-up, and
+its triggers of 0.9."""
 
 from __future__ import annotations
 
@@ -19,3 +20,13 @@ def m0029_rollup_versions(db: Database) -> None:
     db.execute(rollup.VERSIONS)
     rollup.install(db)
     rollup.raise_all_versions(db)
+
+
+@MIGRATIONS(name="0030_rollup_triggers")
+def m0030_rollup_triggers(db: Database) -> None:
+    """The roll-up's triggers of 0.9 (issue #18): a new incident is counted without subtracting
+    anything (``stats_incidents_new``), and the processor triggers of 0.8 (a change of agreed
+    hours moves only the ``proc_told`` cells). What they count is unchanged, so the counts stay."""
+    from datalek.store import rollup  # the definitions of this version
+
+    rollup.install(db)
