@@ -39,6 +39,7 @@ from datalek import store
 from datalek.handling import incidents
 from datalek.intake.report import Report, validate_report
 from datalek.store import group_commit
+from web import background
 
 NOW = datetime.now(UTC)
 FSYNC_DELAY_ENV = "DATALEK_BENCH_FSYNC_DELAY"
@@ -135,6 +136,7 @@ def domain(threads: int, total: int, per_report_connection: bool = True) -> dict
 
     if per_report_connection:
         _warm(path, threads)
+    background.settle_heap()  # as the server does when it starts
     try:
         elapsed, lat = _run_threads(threads, total // threads, setup)
     finally:
