@@ -383,3 +383,12 @@ def test_an_incident_id_that_still_has_counted_facts_is_recounted_in_full_when_i
 def _fact_columns(db) -> list[str]:
     return [c.name for c in db["stats_facts"].columns]
 
+
+def test_the_figures_find_an_undone_merge_of_a_decision_by_index(fresh_db):
+    """Whether the latest decision merged a report and was undone is read for every recount:
+    by an index on ``incident_merges.decision_id``, never a scan of all merges per decision."""
+    from datalek.store import rollup_facts
+
+    plan = [row[3] for row in fresh_db.execute("EXPLAIN QUERY PLAN " + rollup_facts.facts_now(fresh_db))]
+    merges = [step for step in plan if step.startswith(("SCAN m", "SEARCH m "))]
+    assert merges and all(step.startswith("SEARCH m USING") for step in merges), plan

@@ -26,7 +26,11 @@ def m0029_rollup_versions(db: Database) -> None:
 def m0030_rollup_triggers(db: Database) -> None:
     """The roll-up's triggers of 0.9 (issue #18): a new incident is counted without subtracting
     anything (``stats_incidents_new``), and the processor triggers of 0.8 (a change of agreed
-    hours moves only the ``proc_told`` cells). What they count is unchanged, so the counts stay."""
+    hours moves only the ``proc_told`` cells). What they count is unchanged, so the counts stay.
+
+    Every recount asks whether the latest decision merged the report and was undone: an index on
+    ``incident_merges.decision_id`` answers it, where each decision scanned all merges before."""
     from datalek.store import rollup  # the definitions of this version
 
+    db.execute("CREATE INDEX IF NOT EXISTS incident_merges_decision ON incident_merges (decision_id)")
     rollup.install(db)
