@@ -6,6 +6,7 @@ was; ``python -m datalek stats verify`` names the cells that differ."""
 from __future__ import annotations
 
 import contextlib
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -382,6 +383,33 @@ def test_an_incident_id_that_still_has_counted_facts_is_recounted_in_full_when_i
 
 def _fact_columns(db) -> list[str]:
     return [c.name for c in db["stats_facts"].columns]
+
+
+def test_the_figures_read_only_members_of_the_facts_that_the_reduction_keeps():
+    from datalek.store import rollup_facts
+
+    read = set(re.findall(r"'\$\.(\w+)'", rollup_facts.FACTS_NOW))
+    assert read and read <= set(rollup_facts.FACT_KEYS)
+
+
+def test_the_facts_of_an_assessment_reduced_give_the_figures_the_whole_facts_give(tmp_path):
+    """The roll-up parses only the members of an assessment's facts it reads (``FACT_KEYS``):
+    over the demo's assessments every figure equals the one worked out from the whole facts."""
+    from datalek import store
+    from datalek.store import rollup_facts
+
+    path = tmp_path / "demo.db"
+    dataset.generate(str(path), 150, years=1, seed=5, now=NOW, with_accounts=False)
+    keys = ", ".join(f"'{k}'" for k in rollup_facts.FACT_KEYS)
+    with store.unit(path) as db:
+        reduced = rollup_facts.facts_now(db)
+        reduction = f"(SELECT json_group_object(j.key, j.value) FROM json_each(a.facts) j\n             WHERE j.key IN ({keys}))"
+        whole = reduced.replace(reduction, "a.facts")
+        assert whole != reduced
+        rows = db.execute(f"SELECT * FROM ({reduced}) ORDER BY id").fetchall()
+        assert rows == db.execute(f"SELECT * FROM ({whole}) ORDER BY id").fetchall()
+        assert db.execute("SELECT count(DISTINCT incident_id) FROM assessments").fetchone()[0] > 50
+        assert {r[0] for r in db.execute(f"SELECT minors FROM ({reduced})")} == {0, 1}
 
 
 def test_the_figures_find_an_undone_merge_of_a_decision_by_index(fresh_db):

@@ -35,6 +35,7 @@ from datalek.store.rollup_facts import (
     cells_sql,
     facts_from,
     facts_now,
+    flag_counts_sql,
     raw_now,
 )
 
@@ -260,7 +261,7 @@ def rebuild(db: Database) -> None:
     with _roomy_cache(db):
         _facts_into(db, "main.stats_facts")
         db.execute("INSERT INTO stats_measure_facts SELECT * FROM stats_measures_now")
-        _count_into(db, "main.stats_cube", cells_sql("stats_facts", "stats_measure_facts"))
+        _count_into(db, "main.stats_cube", "stats_facts", "stats_measure_facts")
     if "stats_versions" in rollup_parties.tables(db):
         raise_all_versions(db)
 
@@ -285,9 +286,14 @@ def _facts_into(db: Database, table: str) -> None:
     db.execute("DROP TABLE temp.stats_raw")
 
 
-def _count_into(db: Database, table: str, cells: str) -> None:
-    """The cells grouped into ``table``, one part of ``cells_sql`` (one dimension) at a time."""
-    for part in cells.split(UNION):
+def _count_into(db: Database, table: str, facts: str, measures: str) -> None:
+    """The cells of ``facts`` and ``measures`` grouped into ``table``: the ``FLAGS`` in one
+    pass, then one part of ``cells_sql`` (one dimension) at a time."""
+    db.execute(
+        f"INSERT INTO {table} (year, org_id, department, dimension, key, n) {flag_counts_sql(facts)}"
+        " ON CONFLICT DO UPDATE SET n = n + excluded.n"
+    )
+    for part in cells_sql(facts, measures, flags=False).split(UNION):
         db.execute(
             f"INSERT INTO {table} (year, org_id, department, dimension, key, n)"
             f" WITH c (id, year, org_id, department, dimension, key) AS ({part})"
@@ -309,8 +315,7 @@ def differences(db: Database, limit: int = 20) -> tuple[list[tuple], int]:
         " dimension TEXT, key TEXT, n INTEGER,"
         " PRIMARY KEY (year, org_id, department, dimension, key)) WITHOUT ROWID"
     )
-    fresh = cells_sql("temp.stats_verify_facts", "temp.stats_verify_measures")
-    _count_into(db, "temp.stats_verify_cube", fresh)
+    _count_into(db, "temp.stats_verify_cube", "temp.stats_verify_facts", "temp.stats_verify_measures")
     rows = db.execute(
         "SELECT year, org_id, department, dimension, key, sum(stored), sum(fresh) FROM ("
         " SELECT year, org_id, department, dimension, key, n AS stored, 0 AS fresh FROM main.stats_cube"
