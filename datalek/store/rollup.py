@@ -214,7 +214,10 @@ def _triggers(columns: set[str], tables: set[str] | None = None) -> dict[str, st
         }
         if table == "incidents":
             # a new incident has no stored facts to subtract (an id that has some, say a row
-            # inserted again with the id of one deleted outside the app, is recounted in full)
+            # inserted again with the id of one deleted outside the app, is recounted in full).
+            # Made before stats_incidents_insert: SQLite fires the newest trigger first, so that
+            # one finds no facts for a new id and the lean one counts it, once
+            # (tests/test_rollup.py::test_a_new_report_is_counted_once_by_the_lean_trigger_only)
             counted = "EXISTS (SELECT 1 FROM stats_facts WHERE id = NEW.id)"
             events["insert"] = ("INSERT", f"WHEN {counted}", "NEW.id")
             made["stats_incidents_new"] = (
