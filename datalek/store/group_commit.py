@@ -20,10 +20,6 @@ own future. The writer keeps one connection open and takes what is queued (at mo
   IMMEDIATE`` with the busy timeout); other threads of this process that write with
   ``store.write`` wait for ``store.writer_lock``, which the writer holds per group.
 
-After each COMMIT the writer nudges its ``checkpointer.Checkpointer``, which copies the WAL back
-into the database file on its own connection, so that SQLite's automatic checkpoint in the
-writer's COMMIT finds almost nothing left to copy.
-
 A writer that has nothing to do for ``IDLE_SECONDS`` closes its connection and ends; the next
 job starts a new one. ``shutdown()`` (also at interpreter exit) commits what is queued first.
 A writer that dies fails every job it holds or that waits for it with a ``StorageError``.
@@ -47,7 +43,6 @@ from sqlite_utils import Database
 
 from datalek import store
 from datalek.store import audit_files
-from datalek.store.checkpointer import Checkpointer
 
 #: In a job's ``Transaction.state``: after-commit callbacks by name that are run once per
 #: group, after the jobs' own: of the jobs that committed, the last one's callback of each name
@@ -90,14 +85,12 @@ class _Writer:
         self.jobs: queue.SimpleQueue = queue.SimpleQueue()
         self.held: list[_Job] = []  # the group being written
         self.groups = 0  # committed transactions, for tests and benchmarks
-        self.checkpointer: Checkpointer | None = None  # started with the first group
         self.thread = threading.Thread(target=self._loop, name=f"datalek-writer:{path}", daemon=True)
 
     def _loop(self) -> None:
         db = None
         failure: BaseException | None = None
         try:
-            self.checkpointer = Checkpointer(self.path)
             while (group := self._take()) is not None:
                 self.held = group
                 if db is None:
@@ -115,8 +108,6 @@ class _Writer:
             _fail(left, failure if isinstance(failure, store.StorageError | store.DatabaseMissing) else None)
             if db is not None:
                 db.close()
-            if self.checkpointer is not None:
-                self.checkpointer.stop()
 
     def _take(self) -> list[_Job] | None:
         """The next group: what is queued, waiting for the first job; None to stop."""
@@ -177,7 +168,6 @@ class _Writer:
             _fail([job for job in jobs if job not in rest], error)
             return rest
         self.groups += 1
-        self.checkpointer.nudge()  # the log is copied back beside us, not in our next COMMIT
         for job in done:
             job.future.set_result(job.result)
         return []
