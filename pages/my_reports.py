@@ -8,7 +8,7 @@ from datalek.handling import incidents, merges
 from datalek.intake import pii, redaction
 from datalek.intake.situations import Situation
 from datalek.models import InvalidInput, Status
-from ui import incident_view, session
+from ui import incident_view, session, unsent_report
 from ui.forms import field_error
 from ui.once import OnceForm
 
@@ -71,7 +71,7 @@ def _status(summary, merged_into: dict[int, str]) -> str:
 
 
 def _adding(choice: int) -> OnceForm:
-    return OnceForm(f"sup{choice}_")
+    return unsent_report.adding_form(choice)  # named there: a closed link gives its text back
 
 
 def supplement_form(choice: int) -> None:

@@ -81,7 +81,7 @@ def resume(db) -> Actor | None:
             # what the guest typed and could not send: shown once more on the page that says the
             # link closed (``pages/signin``), in this browser session's memory only
             try:
-                typed = unsent_report.text_of(st.session_state)
+                typed = unsent_report.text_of(st.session_state, _guest_incident())
             except Exception:  # noqa: BLE001 - giving the text back must never keep the session open
                 typed = ""
             end(GUEST_ENDED)
@@ -96,6 +96,11 @@ def resume(db) -> Actor | None:
     st.session_state[SESSION_ID] = resolved.session_id
     st.session_state[ACTOR] = resolved.actor.model_dump(mode="json")
     return resolved.actor
+
+
+def _guest_incident() -> int | None:
+    """The one report of a follow-up link's guest (its addition is given back too); else None."""
+    return (st.session_state.get(ACTOR) or {}).get("incident_id")
 
 
 def _as_guest(visitor: guest.GuestActor) -> guest.GuestActor:

@@ -1,5 +1,6 @@
 """What a guest typed into the report form and could not send, because the report link closed
-while the form was open (issue #16).
+while the form was open (issue #16); likewise the addition typed on the follow-up page
+("Wat wil je toevoegen?", ``pages/guest_supplement``) when the follow-up link closed.
 
 A guest keeps no draft in the database (``ui/report_form.keep_draft``), and when the link
 closes ``ui/session.end`` forgets everything the browser session held. So right before that,
@@ -27,6 +28,7 @@ from datalek.intake.situations import (
     Situation,
     SubjectGroup,
 )
+from ui.once import OnceForm
 from ui.report_form import WIDGET_KEYS
 
 KEY = "_unsent_report"
@@ -98,15 +100,38 @@ def lines(answers: dict) -> list[str]:
     return out
 
 
-def text_of(state: Mapping) -> str:
-    """What the report form in ``state`` holds as one text; '' when nothing was typed (only the
-    discovery moment the form fills in itself) or when the report was sent already."""
+def adding_form(incident_id: int) -> OnceForm:
+    """The form that adds information to report ``incident_id`` (``pages/my_reports``' own):
+    its widget keys are named here, so that ``text_of`` finds what a guest typed in it."""
+    return OnceForm(f"sup{incident_id}_")
+
+
+def _addition(state: Mapping, incident_id: int | None) -> str:
+    """The text in the adding form drawn now ('' after a save: the form then has a new key)."""
+    if incident_id is None:
+        return ""
+    form = adding_form(incident_id)
+    key = state.get(form.prefix + "key")
+    text = state.get(form.field("text", key)) if key else None
+    return text if isinstance(text, str) and text.strip() else ""
+
+
+def _report(state: Mapping) -> str:
     if state.get("r_done"):
         return ""
     encoded = report_drafts.encode(_given(state))
     if report_drafts.is_empty(encoded):
         return ""
     return "\n".join(lines(report_drafts.decode(encoded))).strip()
+
+
+def text_of(state: Mapping, incident_id: int | None = None) -> str:
+    """What the report form in ``state`` holds, and the addition typed for report ``incident_id``
+    (a follow-up link's guest), as one text; '' when nothing was typed (only the discovery moment
+    the form fills in itself) or when it was sent already."""
+    addition = _addition(state, incident_id)
+    parts = [_report(state), f"Je aanvulling:\n{addition}" if addition else ""]
+    return "\n\n".join(part for part in parts if part).strip()
 
 
 def show() -> None:
