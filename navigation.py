@@ -4,9 +4,8 @@ Every page is a function in ``pages/``; ``app.py`` hands these callables to
 ``st.navigation``, so a page file run directly by Streamlit defines functions and shows nothing.
 
 A page's URL is Dutch, as everything a user reads ("/werkvoorraad"), and differs from its
-file's name: right after a server start Streamlit maps "/<file name>" to ``pages/<file>.py``
-(which shows nothing), while a page's own URL then finds no file and opens ``app.py``, which
-asks the visitor to sign in.
+file's name, so that "/<file name>" is never a page. (Streamlit's legacy mode, which ran
+``pages/<file>.py`` for it until the first ``st.navigation`` call, is off: ``server.py``.)
 """
 
 from __future__ import annotations

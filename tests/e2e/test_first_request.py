@@ -1,9 +1,10 @@
 """The first request after a server start never shows a page's content.
 
 Until the first ``st.navigation`` call in a server process, Streamlit treats the ``pages/``
-folder next to ``app.py`` as its legacy multipage app: a request for ``/queue`` then runs
-``pages/queue.py`` on its own, without ``app.py``'s sign-in. Our page files only define
-functions, so that run shows nothing. Each URL below is the very first request of a fresh
+folder next to ``app.py`` as its legacy multipage app: a request for ``/queue`` would run
+``pages/queue.py`` on its own, without ``app.py``'s sign-in. ``server.py`` switches that mode
+off before any session (``tests/e2e/test_first_session.py``), and our page files only define
+functions, so such a run would show nothing anyway. Each URL below is the very first request of a fresh
 browser context to a freshly started server (started as ``make run`` starts it), and must show
 the sign-in screen or nothing at all — never a page's title, text or an error.
 
