@@ -2,7 +2,8 @@
 description and every member as organisation and reference, nothing more of another
 organisation's incident — and, for the FG of a shared service, the forms to make linked
 incidents for her other organisations and to add an existing incident of one of them; the FG
-of this incident takes it out of the chain with a reason (linked by mistake)."""
+of this incident corrects the shared description (with a reason, shown in the chain's history)
+and takes the incident out of the chain with a reason (linked by mistake)."""
 
 from __future__ import annotations
 
@@ -21,6 +22,8 @@ state = st.session_state
 MADE = "De gekoppelde meldingen zijn gemaakt. Elke organisatie heeft nu haar eigen melding en termijn."
 ADDED = "De melding is aan de keten toegevoegd."
 REMOVED = "De melding is uit de keten gehaald. De reden staat bij de keten."
+DESCRIBED = "De gedeelde beschrijving is aangepast. Alle organisaties in de keten zien de nieuwe tekst."
+WHY_CHANGED = "Waarom pas je dit aan?"
 EXPLAINED = (
     "Een keten-incident verbindt de meldingen van verschillende organisaties met dezelfde oorzaak. "
     "Elke organisatie beoordeelt en meldt zelf. Van een melding van een andere organisatie zie je "
@@ -44,6 +47,10 @@ def _removing(incident_id: int) -> OnceForm:
     return OnceForm(f"ch{incident_id}_remove_")
 
 
+def _describing(incident_id: int) -> OnceForm:
+    return OnceForm(f"ch{incident_id}_describe_")
+
+
 def render(actor: Actor, incident_id: int) -> None:
     st.markdown("**Keten**")
     st.caption(EXPLAINED)
@@ -60,8 +67,9 @@ def render(actor: Actor, incident_id: int) -> None:
     else:
         _shown(chain, incident_id)
         if any(m.incident_id == incident_id and not m.removed_at for m in chain.members):
+            _describe_form(incident_id, chain)
             _remove_form(incident_id)
-        else:  # taken out just now: the form is gone, its outcome is still said
+        else:  # taken out just now: the forms are gone, the outcome is still said
             _removing(incident_id).outcome()
     if others:
         _make_form(incident_id, others, chain)
@@ -79,6 +87,13 @@ def _shown(chain: Chain, incident_id: int) -> None:
             if m.removed_reason:
                 line += f". Reden: {m.removed_reason}"
         lines.append(line)
+    if chain.changes:
+        lines.append("Wijzigingen van de gedeelde beschrijving:")
+    for c in chain.changes:
+        lines.append(
+            f'- {clock.format_local(c.changed_at)} door {c.changed_by}: "{c.old}" werd "{c.new}". '
+            f"Reden: {c.reason}"
+        )
     st.text("\n".join(lines))  # plain text: the description and reasons were typed by people
 
 
@@ -154,6 +169,28 @@ def _add_form(incident_id: int, free: list[chains.Candidate], chain: Chain | Non
     form.outcome()
 
 
+def _describe_form(incident_id: int, chain: Chain) -> None:
+    """Correct the shared description: every member's FG sees the new text and the change."""
+    form = _describing(incident_id)
+    errors = state.get(form.prefix + "errors")
+    st.markdown("**Gedeelde beschrijving aanpassen**")
+    form_errors(errors)
+    with st.form(form.field("form"), enter_to_submit=False):
+        st.text_area(
+            DESCRIPTION,
+            value=chain.description,
+            key=form.field("description"),
+            max_chars=chain_rules.MAX_DESCRIPTION,
+        )
+        st.caption(DESCRIPTION_HELP)
+        field_error(errors, "description")
+        st.text_area(WHY_CHANGED, key=form.field("reason"), max_chars=chain_rules.MAX_REASON)
+        field_error(errors, "reason")
+        field_error(errors, "form")
+        st.form_submit_button("Beschrijving aanpassen", on_click=_describe, args=(incident_id, form.key))
+    form.outcome()
+
+
 def _remove_form(incident_id: int) -> None:
     """Take this incident out of its chain (linked by mistake): the membership stays, with why."""
     form = _removing(incident_id)
@@ -200,6 +237,18 @@ def _add(incident_id: int, key: str) -> None:
         chains.add_existing(db, who, incident_id, other, description)
 
     act(form.prefix + "errors", ADDED, add, once=(form, key))
+
+
+def _describe(incident_id: int, key: str) -> None:
+    form = _describing(incident_id)
+    text = form.get(key, "description", "") or ""
+    reason = form.get(key, "reason", "") or ""
+    act(
+        form.prefix + "errors",
+        DESCRIBED,
+        lambda db, who: chains.change_description(db, who, incident_id, text, reason),
+        once=(form, key),
+    )
 
 
 def _remove(incident_id: int, key: str) -> None:

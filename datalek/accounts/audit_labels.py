@@ -80,6 +80,7 @@ LABELS = {
     "chain.create": "Keten-incident gemaakt",
     "chain.add": "Melding aan een keten-incident toegevoegd",
     "chain.remove": "Melding uit een keten-incident gehaald",
+    "chain.describe": "Gedeelde beschrijving van een keten-incident aangepast",
     "partner_notice.record": "Informeren van een ketenpartner vastgelegd",
     "partner_notice.correct": "Informeren van een ketenpartner verbeterd",
     "partner_notice.withdraw": "Informeren van een ketenpartner ingetrokken",

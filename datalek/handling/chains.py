@@ -11,7 +11,9 @@ An existing incident of another organisation is added to a chain only by an FG o
 What a chain shows an FG of one organisation about another organisation's incident is its
 organisation's name, its reference and the link itself: never its text, facts, status or
 clock. The chain's shared description is what the creating FG wrote, checked for personal data
-like the employee's report (``datalek.intake.pii``): every member's FG reads it.
+like the employee's report (``datalek.intake.pii``): every member's FG reads it. An FG of an
+organisation with an incident in the chain corrects it with a reason
+(``datalek.handling.chain_description``, here as ``change_description``).
 """
 
 from __future__ import annotations
@@ -24,7 +26,9 @@ from sqlite_utils import Database
 from datalek import clock, store
 from datalek.accounts import audit
 from datalek.accounts.permissions import Action, IncidentRef, OrgRef, require
-from datalek.handling import moments
+from datalek.handling import chain_description, moments
+from datalek.handling.chain_description import Change
+from datalek.handling.chain_description import change_description as change_description
 from datalek.handling.chain_rules import (
     MAX_REASON,
     Target,
@@ -59,6 +63,7 @@ class Chain:
     description: str
     created_at: datetime
     members: tuple[Member, ...]
+    changes: tuple[Change, ...] = ()  # of the shared description
 
 
 def _member(row: dict, actor: Actor) -> Member:
@@ -82,6 +87,7 @@ def _chain(db: Database, actor: Actor, chain_id: int) -> Chain:
         description=row["description"],
         created_at=clock.from_iso(row["created_at"]),
         members=tuple(_member(r, actor) for r in sql.members(db, chain_id)),
+        changes=chain_description.changes(db, chain_id),
     )
 
 
