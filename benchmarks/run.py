@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import platform
+import re
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
@@ -139,10 +140,35 @@ def main() -> None:
         f" {_f(rate['per_second'], 0)} incidents/s.",
         "",
     ]
-    text = "\n".join(lines)
+    target = ROOT / "docs" / "benchmarks.md"
+    text = merged("\n".join(lines), target.read_text() if target.exists() else "")
     print(text)
     (ROOT / "docs").mkdir(exist_ok=True)
-    (ROOT / "docs" / "benchmarks.md").write_text(text)
+    target.write_text(text)
+
+
+def _sections(text: str) -> tuple[str, list[tuple[str, str]]]:
+    """The text before its first ``## `` heading, and each ``## `` section as (heading, text)."""
+    parts = re.split(r"(?m)^(?=## )", text)
+    head = "" if parts[0].startswith("## ") else parts.pop(0)
+    return head, [(part.splitlines()[0], part) for part in parts]
+
+
+def merged(generated: str, old: str) -> str:
+    """``generated`` with the sections of ``old`` that ``make bench`` does not write (an issue's
+    goals and their analysis, dated partial runs) kept: those above the first generated section
+    stay above the generated ones, the others below. A generated section replaces its old one."""
+    head, new = _sections(generated)
+    written = {heading for heading, _ in new}
+    _, before = _sections(old)
+    above, below, seen = [], [], False
+    for heading, part in before:
+        if heading in written:
+            seen = True
+        else:
+            (below if seen else above).append(part)
+    body = [part.rstrip("\n") + "\n" for part in [*above, *(p for _, p in new), *below]]
+    return head.rstrip("\n") + "\n\n" + "\n".join(body)
 
 
 if __name__ == "__main__":
