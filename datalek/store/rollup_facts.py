@@ -56,7 +56,7 @@ SELECT i.id, i.year, i.org_id, i.department, i.month, i.incident_type, i.status,
     (SELECT a.risk FROM assessments a WHERE a.incident_id = i.id
      ORDER BY a.version DESC LIMIT 1) AS risk,
     -- only the members the figures read (``FACT_KEYS``), parsed once: each JSON function
-    -- below parses its text again (SQLite 3.40), about 1 100 bytes of facts, 150 of these
+    -- below parses its text again (SQLite 3.40): about 1 100 bytes of facts, 170 of these
     (SELECT (SELECT json_group_object(j.key, j.value) FROM json_each(a.facts) j
              WHERE j.key IN ({fact_keys}))
      FROM assessments a WHERE a.incident_id = i.id ORDER BY a.version DESC LIMIT 1) AS facts,
