@@ -7,42 +7,25 @@ in Chromium by ``tests/e2e/test_report_links.py``."""
 from __future__ import annotations
 
 import secrets
-from datetime import timedelta
 
 import pytest
-from starlette.applications import Starlette
-from starlette.middleware import Middleware
-from starlette.responses import HTMLResponse
-from starlette.routing import Route
 from starlette.testclient import TestClient
 
 from datalek import clock, store
 from datalek.accounts import guest_sessions, report_links
-from web.guard import Guard
-from web.routes import routes
+from tests import guarded_server
+from tests.guarded_server import HTML
 
-BASE = "http://datalek.test"
-HTML = {"accept": "text/html,application/xhtml+xml"}
 NO_FORM = ("<form", "<input", "<textarea")
-
-
-async def _streamlit_stand_in(request):
-    return HTMLResponse("<html>de app</html>")
 
 
 @pytest.fixture
 def client(db_path, world) -> TestClient:
-    app = Starlette(
-        routes=[*routes(), Route("/{path:path}", _streamlit_stand_in)], middleware=[Middleware(Guard)]
-    )
-    return TestClient(app, base_url=BASE, follow_redirects=False)
+    return guarded_server.client()
 
 
 def _link(db_path, world, **changes) -> tuple[int, str]:
-    values = {"label": "Uitzendkrachten", "kind": "group", "expires_on": clock.today() + timedelta(days=7)}
-    with store.unit(db_path) as db:
-        made = report_links.create(db, world["dpo"], world.org.id, values | changes, BASE)
-    return made.link.id, made.url.removeprefix(BASE)
+    return guarded_server.report_link(db_path, world, **changes)
 
 
 def _guest_cookie(response) -> str | None:
