@@ -16,8 +16,7 @@ from sqlite_utils import Database
 from datalek import clock, corrections, store
 from datalek.accounts import audit
 from datalek.accounts.permissions import Action, IncidentRef, require
-from datalek.handling.chain_rules import MAX_REASON, description_errors
-from datalek.intake import pii
+from datalek.handling.chain_rules import MAX_REASON, description_errors, personal_data
 from datalek.models import Actor, InvalidInput
 from datalek.store import chains as sql
 from datalek.store import incidents as incident_sql
@@ -56,13 +55,8 @@ def changes(db: Database, chain_id: int) -> tuple[Change, ...]:
 
 
 def _reason_errors(reason: str) -> dict[str, str]:
-    found = pii.find_pii(reason)
-    if not found:
-        return {}
-    kinds = ", ".join(dict.fromkeys(f.kind.label for f in found))
-    return {
-        "reason": f"Er staan persoonsgegevens in ({kinds}). Haal ze weg: alle FG's in de keten lezen dit."
-    }
+    found = personal_data(reason)
+    return {"reason": found} if found else {}
 
 
 def change_description(db: Database, actor: Actor, incident_id: int, text: str, reason: str) -> None:

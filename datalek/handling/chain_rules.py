@@ -37,14 +37,18 @@ def description_errors(text: str) -> dict[str, str]:
         }
     if len(text) > MAX_DESCRIPTION:
         return {"description": f"Dit is te lang: gebruik hoogstens {MAX_DESCRIPTION} tekens."}
+    found = personal_data(text)
+    return {"description": found} if found else {}
+
+
+def personal_data(text: str) -> str | None:
+    """Why a text every member's FG reads (the description, a reason for changing it) may not be
+    kept as typed: the kinds of personal data in it; None when there are none."""
     found = pii.find_pii(text)
-    if found:
-        kinds = ", ".join(dict.fromkeys(f.kind.label for f in found))
-        return {
-            "description": f"Er staan persoonsgegevens in ({kinds}). Haal ze weg: de FG's van alle "
-            "organisaties in de keten lezen deze tekst."
-        }
-    return {}
+    if not found:
+        return None
+    kinds = ", ".join(dict.fromkeys(f.kind.label for f in found))
+    return f"Er staan persoonsgegevens in ({kinds}). Haal ze weg: de FG's van alle organisaties in de keten lezen dit."
 
 
 def linked_row(source: dict, org_id: int, actor: Actor, description: str, at: datetime, seq: int) -> dict:
