@@ -133,6 +133,13 @@ PHRASES: dict[str, Phrase] = {
     "decisions": lambda v, n, c: f"{_count(v, 'besluit', 'besluiten')}.",
     "followed_up": lambda v, n, c: f"{v} opgevolgd.",
     "seed": lambda v, n, c: f"Startgetal {v}.",
+    # what the demo data hold of issue #16 ("demo.generate")
+    "merged": lambda v, n, c: f"{_count(v, 'melding', 'meldingen')} samengevoegd als dubbele melding.",
+    "merges_undone": lambda v, n, c: f"{_count(v, 'samenvoeging', 'samenvoegingen')} ongedaan gemaakt.",
+    "chains": lambda v, n, c: f"{_count(v, 'keten', 'ketens')} van incidenten.",
+    "chain_members_removed": lambda v, n, c: f"{_count(v, 'melding', 'meldingen')} uit een keten gehaald.",
+    "report_links": lambda v, n, c: f"{_count(v, 'meldlink', 'meldlinks')}.",
+    "reports_through_links": lambda v, n, c: f"{_count(v, 'melding', 'meldingen')} via een meldlink.",
     "notification_id": lambda v, n, c: f"AP-melding nr. {v}.",
     "late": lambda v, n, c: "Later dan 72 uur gemeld." if v else "Binnen 72 uur gemeld.",
     "supplement": lambda v, n, c: "Voor een aanvulling." if v else "Voor de eerste melding.",

@@ -21,7 +21,7 @@ from datalek import clock, store
 from datalek.accounts import audit
 from datalek.accounts.organisations import create_organisation, list_organisations
 from datalek.accounts.users import create_user, list_users
-from datalek.demo import actions, decisions, parties, report_answers
+from datalek.demo import actions, chains, decisions, merges, parties, report_answers, report_links
 from datalek.handling.incidents import reference
 from datalek.intake.situations import (
     Situation,
@@ -229,6 +229,7 @@ def generate(
             )
             followed = actions.generate(db, rng, now.astimezone(clock.AMSTERDAM).date(), _dpo_id(db, actor))
             parties.generate(db, rng, _dpo_id(db, actor))  # the processors that caused a breach (#16)
+            issue16 = _merges_chains_links(db, rng, org_ids, _dpo_id(db, actor), now, years)
             audit.append(
                 db,
                 actor,
@@ -239,11 +240,27 @@ def generate(
                 decisions=decided,
                 followed_up=followed,
                 seed=seed,
+                **issue16,
             )
             rollup.rebuild(db)  # installs the triggers again
         return made
     finally:
         db.close()
+
+
+def _merges_chains_links(db: Database, rng, org_ids, dpo_id, now, years) -> dict[str, int]:
+    """Issue #16's paths, each with its own random numbers: merged reports, chains, report links."""
+    merged, undone = merges.generate(db, rng, dpo_id, now)
+    chained, removed = chains.generate(db, rng, dpo_id, now, years)
+    links, through = report_links.generate(db, rng, org_ids, dpo_id, now, years)
+    return {
+        "merged": merged,
+        "merges_undone": undone,
+        "chains": chained,
+        "chain_members_removed": removed,
+        "report_links": links,
+        "reports_through_links": through,
+    }
 
 
 def _dpo_id(db: Database, actor: Actor) -> int | None:
