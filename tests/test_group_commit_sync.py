@@ -3,7 +3,7 @@ syncer thread fsyncs the WAL and only then writes the audit checkpoint and tells
 meanwhile the writer commits the next group. A failed fsync is told as a failure. The WAL is
 copied into the database by a checkpointer thread and stays bounded while writes never pause.
 
-The disk is played by replacing ``wal_files.fsync``: a test holds it, counts it or fails it."""
+The disk is played by replacing ``durability.fsync_wal``: a test holds it, counts it or fails it."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ import threading
 import pytest
 
 from datalek import config, store
-from datalek.store import group_commit, rollup, wal_files
+from datalek.store import durability, group_commit, rollup
 from tests.conftest import eventually
 from tests.test_group_commit import _chain_holds, _count, _in_thread, _submit
 
@@ -26,12 +26,12 @@ def _checkpoint_lines(db_path) -> int:
 
 
 class SlowDisk:
-    """``wal_files.fsync`` that waits for ``release`` and counts its calls."""
+    """``durability.fsync_wal`` that waits for ``release`` and counts its calls."""
 
     def __init__(self, monkeypatch):
         self.entered, self.go = threading.Event(), threading.Event()
         self.calls: list[str] = []
-        monkeypatch.setattr(wal_files, "fsync", self)
+        monkeypatch.setattr(durability, "fsync_wal", self)
 
     def __call__(self, path: str) -> None:
         self.calls.append(path)
@@ -66,7 +66,7 @@ def test_a_failed_fsync_is_told_to_the_caller_as_not_saved(world, db_path, monke
     def broken(path: str) -> None:
         raise OSError(5, "Input/output error")
 
-    monkeypatch.setattr(wal_files, "fsync", broken)
+    monkeypatch.setattr(durability, "fsync_wal", broken)
     lines = _checkpoint_lines(db_path)
     with pytest.raises(store.StorageError, match="Niet zeker opgeslagen"):
         _submit(db_path, world["reporter"])
@@ -84,38 +84,29 @@ def test_a_database_not_in_wal_mode_is_synced_by_its_commit(world, fresh_db, db_
     assert _count(db_path) == 1
 
 
-def test_the_wal_index_gives_what_sqlite_says_of_the_wal(db_path):
-    conn = sqlite3.connect(db_path, isolation_level=None)
-    try:
-        conn.execute("PRAGMA wal_autocheckpoint=0")
-        conn.execute("CREATE TABLE filler (x)")
-        for _ in range(5):
-            conn.execute("INSERT INTO filler VALUES (randomblob(9000))")
-        frames, copied = wal_files.frames(str(db_path))
-        assert frames > 10 and copied == 0
-        busy, log, done = conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
-        assert (busy, log, done) == (0, frames, frames)
-        assert wal_files.frames(str(db_path)) == (frames, frames)
-        conn.execute("INSERT INTO filler VALUES (1)")  # everything was copied: the WAL starts anew
-        assert wal_files.frames(str(db_path)) == (1, 0)
-    finally:
-        conn.close()
-
-
-def test_the_wal_stays_bounded_while_reports_keep_coming(world, db_path, monkeypatch):
-    """With a checkpoint every 20 pages and the writer's own at 3 times that, the WAL never
-    holds much more, the checkpointer did the copying, and nothing is lost or miscounted."""
-    monkeypatch.setattr(group_commit, "CHECKPOINT_PAGES", 20)
-    monkeypatch.setattr(group_commit, "BACKSTOP", 3)
-    _submit(db_path, world["reporter"])  # after the WAL the test's set-up left
-    longest = 0
-    for _ in range(40):
-        _submit(db_path, world["reporter"])
-        longest = max(longest, wal_files.frames(str(db_path))[0])
+def test_the_wal_starts_anew_while_reports_keep_coming(world, db_path, monkeypatch):
+    """Eight threads report without a pause: the checkpointer copies the WAL, and once it is
+    longer than ``LONGEST_WAL`` the writer checkpoints between two groups so that SQLite starts
+    it anew. Nothing is lost or miscounted."""
+    monkeypatch.setattr(durability, "CHECKPOINT_SECONDS", 0.02)
+    monkeypatch.setattr(durability, "LONGEST_WAL", 60)
+    _submit(db_path, world["reporter"])
     writer = group_commit.writer_for(db_path)
-    assert writer is not None and writer.checkpoints >= 1 and writer.syncs >= 41
-    assert longest <= 3 * 20 + 2 * 20  # the bound, plus the pages of two reports (about 16 each)
-    assert _count(db_path) == 41
+    longest = []
+    real = writer.durability.between_groups
+
+    def between_groups(db):
+        longest.append(writer.durability.wal_pages)
+        real(db)
+
+    monkeypatch.setattr(writer.durability, "between_groups", between_groups)
+    threads = [_in_thread(lambda: [_submit(db_path, world["reporter"]) for _ in range(25)]) for _ in range(8)]
+    for thread, done in threads:
+        thread.join(60)
+        done.result()
+    assert writer.durability.checkpoints >= 1 and writer.durability.own_checkpoints >= 1
+    assert max(longest) <= 60 + 300, max(longest)  # the bound, plus what came in between
+    assert _count(db_path) == 201
     with store.unit(db_path) as db:
         assert rollup.differences(db)[1] == 0
     _chain_holds(db_path)
@@ -133,10 +124,10 @@ def _other_process_can_write(db_path) -> bool:
     return done.returncode == 0
 
 
-def test_reading_and_syncing_the_wal_keeps_sqlites_locks(db_path):
-    """POSIX drops a process's locks on a file when it closes any descriptor of it: the writer's
-    own reads of the WAL index and fsyncs of the WAL must not let another process write while a
-    connection of this one holds the write lock."""
+def test_syncing_the_wal_keeps_sqlites_locks(db_path):
+    """POSIX drops a process's locks on a file when it closes any descriptor of it: the syncer's
+    fsync of the WAL must not let another process write while a connection of this one holds
+    the write lock (SQLite keeps its WAL locks on the ``-shm`` file, never opened here)."""
     holder = sqlite3.connect(db_path, isolation_level=None)
     try:
         holder.execute("CREATE TABLE IF NOT EXISTS filler (x)")
@@ -144,9 +135,7 @@ def test_reading_and_syncing_the_wal_keeps_sqlites_locks(db_path):
         holder.execute("INSERT INTO filler VALUES (1)")
         assert not _other_process_can_write(db_path)
         for _ in range(2):
-            wal_files.frames(str(db_path))
-            wal_files.fsync(str(db_path))
-            wal_files.forget_unlinked()
+            durability.fsync_wal(str(db_path))
         assert not _other_process_can_write(db_path)
         holder.execute("COMMIT")
         assert _other_process_can_write(db_path)

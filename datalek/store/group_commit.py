@@ -3,19 +3,17 @@
 The sessions of a Streamlit server are threads of one process. ``run(db, body)`` hands the
 write ``body`` to this process's writer thread for the database of ``db`` and waits for its
 own future. The writer keeps one connection open and takes what is queued (at most
-``MAX_GROUP`` jobs) into one ``BEGIN IMMEDIATE … COMMIT``, one fsync for all of them:
+``MAX_GROUP`` jobs) into one ``BEGIN IMMEDIATE … COMMIT``:
 
 * every job runs in its own SAVEPOINT with its own ``store.Transaction``: the form's
   submission key (``store.first_in_next_write``), the body, then its before-commit callbacks
   (the audit entries with the incident's state as committed). A job that raises is rolled
   back alone and its caller gets its own exception; the others commit;
-* the COMMIT does not wait for the disk: the writer's connection runs with
-  ``synchronous=NORMAL``, so the writer goes on with the next group at once. The syncer thread
-  fsyncs the WAL file and only then runs the groups' after-commit callbacks in order (the jobs'
-  own, then those a job asked to run once per group, ``ONCE_PER_GROUP``: one audit checkpoint,
-  of the group's last entry) and resolves each caller's future. One fsync makes every group
-  committed before it started durable, while the writer already commits the next ones
-  (docs/reliability.md, "Group commit"). A caller never returns before its report is committed
+* the COMMIT does not wait for the disk (``store.durability``): the writer goes on with the
+  next group at once, and its syncer thread fsyncs the WAL once for every group committed so
+  far. Only then do a group's after-commit callbacks run (the jobs' own, then those a job asked
+  to run once per group, ``ONCE_PER_GROUP``: one audit checkpoint, of the group's last entry)
+  and are its callers' futures resolved: a caller never returns before its report is committed
   and on disk; when the fsync fails, its callers get a ``StorageError``;
 * when SQLite rolls back the whole transaction (a full disk), or the COMMIT fails, every job
   of the group that had succeeded gets a ``StorageError``: nothing is reported as saved that
@@ -25,7 +23,8 @@ own future. The writer keeps one connection open and takes what is queued (at mo
   ``store.write`` wait for ``store.writer_lock``, which the writer holds per group.
 
 A writer that has nothing to do for ``IDLE_SECONDS`` waits for its syncer, closes its
-connection and ends; the next job starts a new one. ``shutdown()`` (also at interpreter exit) commits what is queued first.
+connection and ends; the next job starts a new one. ``shutdown()`` (also at interpreter exit)
+commits what is queued first.
 A writer that dies fails every job it holds or that waits for it with a ``StorageError``.
 
 Only ``incidents.submit_report`` writes this way (docs/reliability.md says why).
@@ -36,9 +35,7 @@ from __future__ import annotations
 import atexit
 import logging
 import queue
-import sqlite3
 import threading
-import time
 from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass, field
@@ -47,7 +44,8 @@ from typing import Any
 from sqlite_utils import Database
 
 from datalek import store
-from datalek.store import audit_files, wal_files
+from datalek.store import audit_files
+from datalek.store.durability import Durability
 
 #: In a job's ``Transaction.state``: after-commit callbacks by name that are run once per
 #: group, after the jobs' own: of the jobs that committed, the last one's callback of each name
@@ -61,15 +59,6 @@ MAX_GROUP = 128
 #: syncer sleeps before each fsync, as on a disk whose fsync takes that long; the raw baseline
 #: sleeps the same before each COMMIT. 0 in production.
 commit_delay = 0.0
-#: The writer does not checkpoint in its COMMIT (two fsyncs the group's callers would wait
-#: for): once the WAL holds this many pages its checkpointer thread copies them into the
-#: database on a connection of its own while the writer goes on (SQLite's own default is the
-#: same number, run inside the COMMIT).
-CHECKPOINT_PAGES = 1000
-#: A WAL this many times ``CHECKPOINT_PAGES`` long (the checkpointer never catches up while
-#: writes never pause) is checkpointed by the writer itself, between two groups: the WAL stays
-#: bounded.
-BACKSTOP = 16
 IDLE_SECONDS = 2.0
 _POLL_SECONDS = 1.0  # how often a waiting caller checks that its writer still lives
 _log = logging.getLogger(__name__)
@@ -99,17 +88,8 @@ class _Writer:
         self.jobs: queue.SimpleQueue = queue.SimpleQueue()
         self.held: list[_Job] = []  # the group being written
         self.groups = 0  # committed transactions, for tests and benchmarks
-        self.syncs = 0  # fsyncs of the WAL by the syncer, for tests and benchmarks
-        self.wal = True  # the database is in WAL mode (known once connected)
-        self.checkpoints = 0  # checkpoints by the checkpointer, for tests and benchmarks
-        self.committed: queue.SimpleQueue = queue.SimpleQueue()  # groups waiting for the fsync
-        self.wal_full = threading.Event()  # wakes the checkpointer
-        self.stopping = False
+        self.durability = Durability(path, _deliver, _fail, lambda: commit_delay)
         self.thread = threading.Thread(target=self._loop, name=f"datalek-writer:{path}", daemon=True)
-        self.syncer = threading.Thread(target=self._sync_loop, name=f"datalek-syncer:{path}", daemon=True)
-        self.checkpointer = threading.Thread(
-            target=self._checkpoint_loop, name=f"datalek-checkpointer:{path}", daemon=True
-        )
 
     def _loop(self) -> None:
         db = None
@@ -119,20 +99,10 @@ class _Writer:
                 self.held = group
                 if db is None:
                     db = store.connect(self.path)
-                    # in WAL mode the COMMIT writes the WAL without an fsync; the syncer makes it
-                    # durable before any caller hears "saved". Checkpoints and a new WAL's header
-                    # are still synced by SQLite (NORMAL, not OFF). Not in WAL mode (never made
-                    # by Datalek), the COMMIT syncs as everywhere else.
-                    self.wal = db.execute("PRAGMA journal_mode").fetchone()[0].lower() == "wal"
-                    if self.wal:
-                        db.execute("PRAGMA synchronous=NORMAL")
-                        db.execute("PRAGMA wal_autocheckpoint=0")
-                        self.checkpointer.start()
-                    self.syncer.start()
+                    self.durability.start(db)
                 self._write(db, group)
                 self.held = []
-                if self.wal:
-                    self._mind_the_wal(db)
+                self.durability.between_groups(db)
         except BaseException as exc:  # noqa: BLE001 - every waiting caller hears of it below
             failure = exc
             _log.exception("group writer for %s stopped", self.path)
@@ -142,91 +112,9 @@ class _Writer:
                     del _ACTIVE[self.path]
             left = [*self.held, *_drain(self.jobs)]
             _fail(left, failure if isinstance(failure, store.StorageError | store.DatabaseMissing) else None)
-            self.stopping = True
-            if self.checkpointer.is_alive():
-                self.wal_full.set()
-                self.checkpointer.join()
-            if self.syncer.is_alive():  # what was committed is synced (or failed) first
-                self.committed.put(_STOP)
-                self.syncer.join()
+            self.durability.stop()  # what was committed is synced (or failed) first
             if db is not None:
                 db.close()
-            wal_files.forget_unlinked()
-
-    def _mind_the_wal(self, db: Database) -> None:
-        """After a group: wake the checkpointer when the WAL holds many pages not yet in the
-        database; checkpoint here when the WAL is far too long. While the writer never pauses
-        the checkpointer never copies the last frames, so SQLite never starts the WAL anew: a
-        checkpoint between two groups copies them, and the next COMMIT restarts the WAL."""
-        frames, copied = wal_files.frames(self.path)
-        if frames > BACKSTOP * CHECKPOINT_PAGES:
-            try:
-                db.execute("PRAGMA wal_checkpoint(PASSIVE)")
-            except sqlite3.Error as exc:  # copied by a later checkpoint; the reports are safe
-                _log.error("checkpoint of %s failed: %s", self.path, type(exc).__name__)
-        elif frames - copied > CHECKPOINT_PAGES:
-            self.wal_full.set()
-
-    def _checkpoint_loop(self) -> None:
-        """Until the writer stops: when woken, copy the WAL into the database (PASSIVE: it
-        waits for no reader and no writer) on a connection of its own."""
-        db = None
-        try:
-            while True:
-                self.wal_full.wait()
-                self.wal_full.clear()
-                if self.stopping:
-                    return
-                if db is None:
-                    db = store.connect(self.path)
-                db.execute("PRAGMA wal_checkpoint(PASSIVE)")
-                self.checkpoints += 1
-        except Exception as exc:  # noqa: BLE001 - a checkpoint left out is made by a later one
-            _log.error("checkpointer of %s stopped: %s", self.path, type(exc).__name__)
-        finally:
-            if db is not None:
-                db.close()
-
-    def _sync_loop(self) -> None:
-        """Until told to stop: take every committed group, fsync the WAL once, then run their
-        after-commit callbacks and resolve their callers, in the order they committed."""
-        stop = False
-        while not stop:
-            groups = [self.committed.get()]
-            while True:
-                try:
-                    groups.append(self.committed.get_nowait())
-                except queue.Empty:
-                    break
-            stop = groups[-1] is _STOP
-            groups = [group for group in groups if group is not _STOP]
-            if not groups:
-                continue
-            try:
-                self._sync(groups)
-            except BaseException:  # noqa: BLE001 - no caller may be left waiting
-                _log.exception("syncer for %s failed", self.path)
-                _fail([job for group in groups for job in group], None)
-
-    def _sync(self, groups: list[list[_Job]]) -> None:
-        try:
-            if commit_delay:
-                time.sleep(commit_delay)
-            if self.wal:
-                wal_files.fsync(self.path)
-        except BaseException as exc:  # noqa: BLE001 - the callers hear of it, none hears "saved"
-            _log.error("fsync of the WAL of %s failed: %s", self.path, type(exc).__name__)
-            error = store.StorageError(
-                "Niet zeker opgeslagen: de schijf meldde een fout. Kijk of uw melding er staat"
-                " voordat u hem opnieuw doet."
-            )
-            _fail([job for group in groups for job in group], error)
-            return
-        self.syncs += 1
-        for done in groups:
-            _after_commit(done)
-            for job in done:
-                job.future.set_result(job.result)
 
     def _take(self) -> list[_Job] | None:
         """The next group: what is queued, waiting for the first job; None to stop."""
@@ -283,12 +171,19 @@ class _Writer:
             _fail([job for job in jobs if job not in rest], error)
             return rest
         self.groups += 1
-        self.committed.put(done)  # the syncer makes it durable, then tells the callers
+        self.durability.committed(done)  # the syncer makes it durable, then tells the callers
         return []
 
 
 class _GroupLost(Exception):
     """SQLite rolled back the whole transaction of a group (a full disk does)."""
+
+
+def _deliver(done: list[_Job]) -> None:
+    """A group is committed and on disk: its after-commit callbacks, then its callers."""
+    _after_commit(done)
+    for job in done:
+        job.future.set_result(job.result)
 
 
 def _after_commit(done: list[_Job]) -> None:
