@@ -102,8 +102,9 @@ def _chain_holds(db_path) -> None:
 
 
 def test_concurrent_reports_share_commits_and_all_arrive(world, db_path):
-    threads = [_in_thread(_submit, db_path, world["reporter"]) for _ in range(8)]
+    # the blocked ones first: reports started beside them could count as queued before theirs
     blocked = _in_one_group(db_path, [(_submit, db_path, world["reporter"]) for _ in range(8)])
+    threads = [_in_thread(_submit, db_path, world["reporter"]) for _ in range(8)]
     for thread, _ in threads:
         thread.join(30)
     references = [done.result().reference for done in blocked] + [d.result().reference for _, d in threads]

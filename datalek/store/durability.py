@@ -7,7 +7,11 @@ next group. Two threads per writer finish the work:
 * the **syncer** takes every group committed so far, fsyncs the WAL file once, and only then
   hands the groups back in the order they committed (``deliver``): their callers hear
   "opgeslagen" after an fsync that began after their COMMIT, the promise ``synchronous=FULL``
-  makes. When the fsync fails, ``fail`` tells them it is not sure they were saved;
+  makes. When the fsync fails, ``fail`` tells them it is not sure they were saved. After such a
+  failure the kernel may have dropped the WAL's unwritten pages, and a later fsync could succeed
+  while a later group sits behind frames that never reached the disk: so no group is handed back
+  as saved until a full checkpoint (which copies the WAL into the database file and syncs it)
+  has succeeded;
 * the **checkpointer** copies the WAL into the database on a connection of its own (PASSIVE:
   it waits for nobody), at most once every ``CHECKPOINT_SECONDS`` while commits come in. What it
   returns says how long the WAL is: while writes never pause it never copies the last frames,
@@ -50,7 +54,7 @@ NOT_SURE = "Niet zeker opgeslagen: de schijf meldde een fout. Kijk of uw melding
 def fsync_wal(db_path: str) -> None:
     """Flush the WAL of the database at ``db_path`` to the disk (a file's fsync covers what any
     descriptor of it wrote: here the writer connection's frames)."""
-    fd = os.open(db_path + "-wal", os.O_RDONLY)
+    fd = os.open(db_path + "-wal", os.O_RDWR)  # writable: fsync needs it on some systems
     try:
         os.fsync(fd)
     finally:
@@ -74,6 +78,7 @@ class Durability:
         self.checkpoints = 0  # by the checkpointer
         self.own_checkpoints = 0  # by the writer, the WAL being too long
         self.wal_pages = 0  # the WAL's length at the last checkpoint
+        self.suspect = False  # an fsync failed: nothing is saved until a full checkpoint held
         self._committed: queue.SimpleQueue = queue.SimpleQueue()
         self._dirty, self._stop = threading.Event(), threading.Event()
         self._syncer = threading.Thread(target=self._sync_loop, name=f"datalek-syncer:{path}", daemon=True)
@@ -135,9 +140,12 @@ class Durability:
             if delay := self._delay():
                 time.sleep(delay)
             if self.wal:
+                if self.suspect:
+                    self._copy_all()
                 fsync_wal(self.path)
         except BaseException as exc:  # noqa: BLE001 - the callers hear of it, none hears "saved"
             _log.error("fsync of the WAL of %s failed: %s", self.path, type(exc).__name__)
+            self.suspect = self.wal
             for group in groups:
                 self._fail(group, store.StorageError(NOT_SURE))
             return
@@ -145,9 +153,21 @@ class Durability:
         for group in groups:
             try:
                 self._deliver(group)
-            except BaseException as exc:  # noqa: BLE001 - no caller may be left waiting
+            except BaseException:  # noqa: BLE001 - no caller may be left waiting
                 _log.exception("handing back a group of %s failed", self.path)
-                self._fail(group, exc)
+                self._fail(group, store.StorageError(NOT_SURE))
+
+    def _copy_all(self) -> None:
+        """After a failed fsync: copy the whole WAL into the database file and sync it (a FULL
+        checkpoint waits for the writer's transaction and for readers), or raise."""
+        db = store.connect(self.path)
+        try:
+            busy, log, copied = db.execute("PRAGMA wal_checkpoint(FULL)").fetchone()
+        finally:
+            db.close()
+        if busy or log != copied:
+            raise store.StorageError(f"checkpoint copied {copied} of {log} pages")
+        self.suspect = False
 
     def _checkpoint_loop(self) -> None:
         db = None
@@ -157,12 +177,17 @@ class Durability:
                 if self._stop.wait(CHECKPOINT_SECONDS):  # gather what comes in, unless told to stop
                     return
                 self._dirty.clear()
-                if db is None:
-                    db = store.connect(self.path)
-                _, self.wal_pages, _ = db.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
-                self.checkpoints += 1
-        except Exception as exc:  # noqa: BLE001 - a checkpoint left out is made by a later one
-            _log.error("checkpointer of %s stopped: %s", self.path, type(exc).__name__)
+                try:
+                    if db is None:
+                        db = store.connect(self.path)
+                    _, self.wal_pages, _ = db.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+                    self.checkpoints += 1
+                except Exception as exc:  # noqa: BLE001 - a full disk, say: try again later
+                    _log.error("checkpoint of %s failed: %s", self.path, type(exc).__name__)
+                    if db is not None:
+                        db.close()
+                        db = None
+                    self._dirty.set()
         finally:
             if db is not None:
                 db.close()
