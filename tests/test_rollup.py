@@ -426,26 +426,57 @@ def test_the_figures_of_the_facts_equal_those_worked_out_from_the_whole_facts(tm
     path = tmp_path / "demo.db"
     dataset.generate(str(path), 150, years=1, seed=5, now=NOW, with_accounts=False)
     with store.unit(path) as db:
-        latest = dict(
-            db.execute(
-                "SELECT a.incident_id, a.facts FROM assessments a WHERE a.version ="
+        latest = {
+            incident_id: (facts, risk)
+            for incident_id, facts, risk in db.execute(
+                "SELECT a.incident_id, a.facts, a.risk FROM assessments a WHERE a.version ="
                 " (SELECT max(b.version) FROM assessments b WHERE b.incident_id = a.incident_id)"
-            ).fetchall()
-        )
+            )
+        }
         columns = ("id", "risk", "data", "nature", "minors", "special", "bsn", "youth_file", "people_count")
         rows = db.execute(f"SELECT {', '.join(columns)} FROM ({rollup_facts.facts_now(db)}) ORDER BY id")
         seen = {"minors": set(), "special": set(), "youth_file": set()}
         for row in (dict(zip(columns, r, strict=True)) for r in rows):
             if row["id"] not in latest:
-                assert row["data"] is row["nature"] is row["people_count"] is None, row
+                assert row["data"] is row["nature"] is row["people_count"] is row["risk"] is None, row
                 continue
+            facts, risk = latest[row["id"]]
+            assert "null" not in (row["data"], row["nature"])  # a missing member is NULL
             got = {k: row[k] for k in _expected_facts({}) if k not in ("data", "nature")}
             got |= {k: json.loads(row[k]) if row[k] is not None else None for k in ("data", "nature")}
-            assert got == _expected_facts(json.loads(latest[row["id"]])), row["id"]
+            assert got == _expected_facts(json.loads(facts)), row["id"]
+            assert row["risk"] == risk
             for flag in seen:
                 seen[flag].add(row[flag])
         assert len(latest) > 50
         assert seen == {"minors": {0, 1}, "special": {0, 1}, "youth_file": {0, 1}}
+
+
+@pytest.mark.parametrize(
+    ("earlier", "later", "outcome"),
+    [
+        (("breach", "none"), ("not_a_breach", "no_personal_data"), "no_personal_data"),
+        (("not_a_breach", "no_incident"), ("breach", "none"), "breach"),
+    ],
+)
+def test_of_two_decisions_at_the_same_moment_the_later_recorded_counts(
+    fresh_db, world, earlier, later, outcome
+):
+    """The latest decision is the one decided last, and of two decided at the same moment the
+    one recorded last (the highest id): in the stored facts and in a fresh count alike."""
+    incident = _report(fresh_db, world)
+    for kind, basis in (earlier, later):
+        fresh_db.execute(
+            "INSERT INTO decisions (incident_id, kind, lawful_basis, motivation, advice, decided_at)"
+            " VALUES (?, ?, ?, 'm', 'a', '2026-11-20T10:00:00+00:00')",
+            [incident.id, kind, basis],
+        )
+    stored = fresh_db.execute("SELECT outcome FROM stats_facts WHERE id = ?", [incident.id]).fetchone()[0]
+    fresh = fresh_db.execute(
+        f"SELECT outcome FROM ({rollup_facts.facts_now(fresh_db)}) WHERE id = ?", [incident.id]
+    ).fetchone()[0]
+    assert stored == fresh == outcome
+    _fresh(fresh_db)
 
 
 def test_the_figures_find_an_undone_merge_of_a_decision_by_index(fresh_db):

@@ -140,7 +140,9 @@ SELECT id, year, org_id, department, month, incident_type, outcome,
     informed, late_report, is_repeat, is_open,
     coalesce(decision_hours < 0, 0) OR coalesce(NOT withdrawn AND notify_hours < 0, 0)
         OR coalesce(inform_days < 0, 0) AS bad_time,
-    risk, facts -> {_fact("data_categories")} AS data, facts -> {_fact("natures")} AS nature,
+    -- a member missing or null is NULL (its cells: '_none'); the array holds JSON null for both
+    risk, nullif(facts -> {_fact("data_categories")}, 'null') AS data,
+    nullif(facts -> {_fact("natures")}, 'null') AS nature,
     CASE WHEN people_count IS NULL OR people_count <= 0 THEN 'unknown' WHEN people_count = 1 THEN '1'
          WHEN people_count <= 10 THEN '2-10' WHEN people_count <= 100 THEN '11-100' ELSE '101+' END
         AS people,
