@@ -20,9 +20,9 @@ from datetime import datetime, timedelta
 
 from sqlite_utils import Database
 
-from datalek import clock, triage
-from datalek.handling import lifecycle, prefill, repeats
-from datalek.handling.incidents import to_model
+from datalek import clock
+from datalek.handling import lifecycle, repeats
+from datalek.handling import merges as handling_merges
 from datalek.models import Status
 from datalek.store import assessments as assessment_sql
 from datalek.store import incidents as incident_sql
@@ -131,32 +131,7 @@ def _merge(
     at = clock.to_iso(when)
     reason = own.choice(REASONS)
     row = incident_sql.incident(db, dup["id"])
-    assessment = assessment_sql.latest_assessment(db, dup["id"])
-    advice = (
-        assessment["advice"]
-        if assessment
-        else triage.assess(prefill.facts_from_report(to_model(row), None), now=when).model_dump_json()
-    )
-    decision_id = assessment_sql.insert_decision(
-        db,
-        {
-            "incident_id": dup["id"],
-            "assessment_id": assessment["id"] if assessment else None,
-            "kind": "not_a_breach",
-            "notify_authority": 0,
-            "inform_subjects": "no",
-            "inform_date": None,
-            "lawful_basis": "duplicate",
-            "motivation": reason,
-            "deviates": 0,
-            "deviation_motivation": "",
-            "advice": advice,
-            "decided_by": dpo_id,
-            "decided_at": at,
-            "consulted": "",
-            "duplicate_of": main_id,
-        },
-    )
+    decision_id = handling_merges.duplicate_decision(db, row, main_id, reason, dpo_id, at, now=when)
     _move(db, dup["id"], Status(row["status"]), Status.MERGED, "", dpo_id, at)
     return sql.insert_merge(
         db,

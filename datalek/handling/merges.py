@@ -172,36 +172,51 @@ def _merge(
             )
         if errors:
             raise InvalidInput(errors)
-        assessment = assessment_sql.latest_assessment(db, duplicate_id)
-        advice = (
-            assessment["advice"]
-            if assessment
-            else triage.assess(prefill.facts_from_report(to_model(row), None)).model_dump_json()
-        )
-        decision_id = assessment_sql.insert_decision(
-            db,
-            {
-                "incident_id": duplicate_id,
-                "assessment_id": assessment["id"] if assessment else None,
-                "kind": "not_a_breach",
-                "notify_authority": 0,
-                "inform_subjects": "no",
-                "inform_date": None,
-                "lawful_basis": "duplicate",
-                "motivation": reason.strip(),
-                "deviates": 0,
-                "deviation_motivation": "",
-                "advice": advice,
-                "decided_by": actor.user_id,
-                "decided_at": at,
-                "consulted": "",
-                "duplicate_of": main_id,
-            },
-        )
+        decision_id = duplicate_decision(db, row, main_id, reason.strip(), actor.user_id, at)
         lifecycle.record_move(db, actor, duplicate_id, current, Status.MERGED, "", at)
         record_in(db, actor, duplicate_id, main_id, reason, decision_id, at)
         main_reference = incident_sql.incident(db, main_id)["reference"]
     return MergedInto(main_id, main_reference, reason.strip(), clock.from_iso(at))
+
+
+def duplicate_decision(
+    db: Database,
+    row: dict,
+    main_id: int,
+    reason: str,
+    decided_by: int | None,
+    at: str,
+    now: datetime | None = None,
+) -> int:
+    """Store the decision that the incident ``row`` duplicates ``main_id`` ("geen datalek" on
+    the basis 'duplicate', with the advice of its latest assessment, or of the triage of the
+    report itself judged at ``now``); returns its id."""
+    assessment = assessment_sql.latest_assessment(db, row["id"])
+    advice = (
+        assessment["advice"]
+        if assessment
+        else triage.assess(prefill.facts_from_report(to_model(row), None), now=now).model_dump_json()
+    )
+    return assessment_sql.insert_decision(
+        db,
+        {
+            "incident_id": row["id"],
+            "assessment_id": assessment["id"] if assessment else None,
+            "kind": "not_a_breach",
+            "notify_authority": 0,
+            "inform_subjects": "no",
+            "inform_date": None,
+            "lawful_basis": "duplicate",
+            "motivation": reason,
+            "deviates": 0,
+            "deviation_motivation": "",
+            "advice": advice,
+            "decided_by": decided_by,
+            "decided_at": at,
+            "consulted": "",
+            "duplicate_of": main_id,
+        },
+    )
 
 
 def undo(db: Database, actor: Actor, duplicate_id: int, reason: str) -> Status:
