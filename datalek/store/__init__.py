@@ -5,7 +5,9 @@ Rules (see docs/design.md):
 * one connection per unit of work: ``with store.unit() as db: ...``; a finished unit leaves its
   connection idle for the next unit on the same file (``_Idle``): opening one parses the whole
   schema, its triggers included, which cost a report or a page view about 2.5 ms of CPU;
-* pragmas on every connection: ``foreign_keys=ON``, ``busy_timeout``, ``synchronous=FULL``;
+* pragmas on every connection: ``foreign_keys=ON``, ``busy_timeout``, ``synchronous=FULL`` (the
+  group writer sets its own to NORMAL and fsyncs the WAL before any caller hears of its
+  COMMIT: ``store.durability``);
 * every writing transaction starts with ``BEGIN IMMEDIATE`` (``with store.write(db):``), so a
   read-then-write never fails with "database is locked" under concurrency;
 * WAL is switched on once, when the database is created or migrated.
