@@ -22,6 +22,7 @@ day (``datalek.store.stats.cube``): the roll-up never goes stale when the date m
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from contextlib import contextmanager
 
 from sqlite_utils import Database
@@ -39,7 +40,7 @@ from datalek.store.rollup_facts import (
     raw_now,
 )
 
-_COLUMNS = (
+FACT_COLUMNS = (
     "id INTEGER PRIMARY KEY, year INTEGER NOT NULL, org_id INTEGER NOT NULL, department TEXT NOT NULL,"
     " month INTEGER, incident_type TEXT, outcome TEXT, notification TEXT, bucket TEXT, late_reason TEXT,"
     " informed INTEGER, late_report INTEGER, is_repeat INTEGER, is_open INTEGER, bad_time INTEGER,"
@@ -48,15 +49,15 @@ _COLUMNS = (
     " notify_hours REAL, inform_days REAL, processors TEXT, proc_delay_hours REAL, proc_notice TEXT,"
     " chain INTEGER"
 )
-_MEASURE_COLUMNS = (
+MEASURE_COLUMNS = (
     "id INTEGER PRIMARY KEY, incident_id INTEGER NOT NULL, year INTEGER NOT NULL,"
     " org_id INTEGER NOT NULL, department TEXT NOT NULL, kind TEXT, status TEXT, due_on TEXT,"
     " done_on TEXT"
 )
 
 TABLES = f"""
-CREATE TABLE stats_facts ({_COLUMNS});
-CREATE TABLE stats_measure_facts ({_MEASURE_COLUMNS});
+CREATE TABLE stats_facts ({FACT_COLUMNS});
+CREATE TABLE stats_measure_facts ({MEASURE_COLUMNS});
 CREATE INDEX stats_measure_facts_incident ON stats_measure_facts (incident_id);
 CREATE TABLE stats_cube (
     year INTEGER NOT NULL, org_id INTEGER NOT NULL, department TEXT NOT NULL,
@@ -254,19 +255,38 @@ def install(db: Database) -> None:
         db.execute(statement)
 
 
-def rebuild(db: Database) -> None:
+def rebuild(db: Database, apart: Callable[[], list[str] | None] | None = None) -> None:
     """Recount everything from the sources, inside the caller's write transaction: set-based,
-    each incident's subqueries read once (``_facts_into``), and the cells grouped one
-    dimension at a time (``_count_into``): no sort of every cell of every incident at once."""
+    each incident's subqueries read once (``_facts_into``), and the cells counted one
+    dimension at a time (``count_into``). ``apart`` (``rollup_recount.Room.count``) counts
+    the incidents in ranges on other connections and names the attached results; without it,
+    or when it declines (None), this connection counts them all."""
     install(db)
     for table in ("stats_cube", "stats_facts", "stats_measure_facts"):
         db.execute(f"DELETE FROM {table}")
     with _roomy_cache(db):
-        _facts_into(db, "main.stats_facts")
-        db.execute("INSERT INTO stats_measure_facts SELECT * FROM stats_measures_now")
-        _count_into(db, "main.stats_cube", "stats_facts", "stats_measure_facts")
+        parts = apart() if apart else None
+        if parts:
+            _copy_parts(db, parts, "main")
+        else:
+            _facts_into(db, "main.stats_facts")
+            db.execute("INSERT INTO stats_measure_facts SELECT * FROM stats_measures_now")
+            count_into(db, "main.stats_cube", "stats_facts", "stats_measure_facts")
     if "stats_versions" in rollup_parties.tables(db):
         raise_all_versions(db)
+
+
+def _copy_parts(db: Database, parts: list[str], into: str) -> None:
+    """The facts, measure facts and cells counted apart (schemas ``parts``, one id range each)
+    into the roll-up tables of schema ``into``: the cells of the ranges added up."""
+    for part in parts:
+        db.execute(f"INSERT INTO {into}.stats_facts SELECT * FROM {part}.stats_facts")
+        db.execute(f"INSERT INTO {into}.stats_measure_facts SELECT * FROM {part}.stats_measure_facts")
+    every = UNION.join(f"SELECT * FROM {part}.stats_cube" for part in parts)
+    db.execute(
+        f"INSERT INTO {into}.stats_cube (year, org_id, department, dimension, key, n)"
+        f" SELECT year, org_id, department, dimension, key, sum(n) FROM ({every}) GROUP BY 1, 2, 3, 4, 5"
+    )
 
 
 @contextmanager
@@ -289,42 +309,74 @@ def _facts_into(db: Database, table: str) -> None:
     db.execute("DROP TABLE temp.stats_raw")
 
 
-def _count_into(db: Database, table: str, facts: str, measures: str) -> None:
-    """The cells of ``facts`` and ``measures`` grouped into ``table``: the ``FLAGS`` in one
-    pass, then one part of ``cells_sql`` (one dimension) at a time."""
+def count_into(db: Database, table: str, facts: str, measures: str) -> None:
+    """The cells of ``facts`` and ``measures`` counted into ``table``: the ``FLAGS`` in one
+    pass, then one part of ``cells_sql`` (one dimension) at a time, each cell added to a
+    small accumulator keyed by the cell (an UPSERT finds its row among a few thousand) instead
+    of a ``GROUP BY``, which sorts every cell of every incident first (10^6 incidents: 16.7 s
+    against 23.3 s for the parts)."""
     db.execute(
         f"INSERT INTO {table} (year, org_id, department, dimension, key, n) {flag_counts_sql(facts)}"
         " ON CONFLICT DO UPDATE SET n = n + excluded.n"
     )
+    db.execute("DROP TABLE IF EXISTS temp.stats_tally")
+    db.execute(
+        "CREATE TEMP TABLE stats_tally (year INTEGER, org_id INTEGER, department TEXT, dimension TEXT,"
+        " key, n INTEGER NOT NULL, PRIMARY KEY (year, org_id, department, dimension, key)) WITHOUT ROWID"
+    )
     for part in cells_sql(facts, measures, flags=False).split(UNION):
         db.execute(
-            f"INSERT INTO {table} (year, org_id, department, dimension, key, n)"
+            "INSERT INTO temp.stats_tally (year, org_id, department, dimension, key, n)"
             f" WITH c (id, year, org_id, department, dimension, key) AS ({part})"
-            " SELECT year, org_id, department, dimension, key, count(*) FROM c GROUP BY 1, 2, 3, 4, 5"
-            " ON CONFLICT DO UPDATE SET n = n + excluded.n"
+            " SELECT year, org_id, department, dimension, key, 1 FROM c WHERE true"
+            " ON CONFLICT DO UPDATE SET n = n + 1"
         )
+    db.execute(
+        f"INSERT INTO {table} (year, org_id, department, dimension, key, n)"
+        " SELECT year, org_id, department, dimension, key, n FROM temp.stats_tally WHERE true"
+        " ON CONFLICT DO UPDATE SET n = n + excluded.n"
+    )
+    db.execute("DROP TABLE temp.stats_tally")
 
 
-def differences(db: Database, limit: int = 20) -> tuple[list[tuple], int]:
+def differences(
+    db: Database, limit: int = 20, apart: Callable[[], list[str] | None] | None = None
+) -> tuple[list[tuple], int]:
     """Cells where the roll-up differs from a fresh count over the sources: up to ``limit``
-    (year, org_id, department, dimension, key, in the roll-up, counted now), and their number."""
-    for table in ("stats_verify_facts", "stats_verify_measures", "stats_verify_cube"):
-        db.execute(f"DROP TABLE IF EXISTS temp.{table}")
-    db.execute("CREATE TEMP TABLE stats_verify_facts AS SELECT * FROM stats_facts WHERE 0")
-    _facts_into(db, "temp.stats_verify_facts")
-    db.execute(f"CREATE TEMP TABLE stats_verify_measures AS {MEASURES_NOW}")
+    (year, org_id, department, dimension, key, in the roll-up, counted now), and their number.
+    ``apart``: as for ``rebuild``, the fresh count made in ranges on other connections."""
+    db.execute("DROP TABLE IF EXISTS temp.stats_verify_cube")
     db.execute(
         "CREATE TEMP TABLE stats_verify_cube (year INTEGER, org_id INTEGER, department TEXT,"
         " dimension TEXT, key TEXT, n INTEGER,"
         " PRIMARY KEY (year, org_id, department, dimension, key)) WITHOUT ROWID"
     )
-    _count_into(db, "temp.stats_verify_cube", "temp.stats_verify_facts", "temp.stats_verify_measures")
+    parts = apart() if apart else None
+    if parts:
+        every = UNION.join(f"SELECT * FROM {part}.stats_cube" for part in parts)
+        db.execute(
+            "INSERT INTO temp.stats_verify_cube SELECT year, org_id, department, dimension, key, sum(n)"
+            f" FROM ({every}) GROUP BY 1, 2, 3, 4, 5"
+        )
+    else:
+        _fresh_count(db)
     rows = db.execute(
         "SELECT year, org_id, department, dimension, key, sum(stored), sum(fresh) FROM ("
         " SELECT year, org_id, department, dimension, key, n AS stored, 0 AS fresh FROM main.stats_cube"
         " UNION ALL SELECT year, org_id, department, dimension, key, 0, n FROM temp.stats_verify_cube)"
         " GROUP BY 1, 2, 3, 4, 5 HAVING sum(stored) != sum(fresh) ORDER BY 1, 2, 3, 4, 5"
     ).fetchall()
-    for table in ("stats_verify_facts", "stats_verify_measures", "stats_verify_cube"):
-        db.execute(f"DROP TABLE temp.{table}")
+    db.execute("DROP TABLE temp.stats_verify_cube")
     return rows[:limit], len(rows)
+
+
+def _fresh_count(db: Database) -> None:
+    """A fresh count of every incident into ``temp.stats_verify_cube``, on this connection."""
+    for table in ("stats_verify_facts", "stats_verify_measures"):
+        db.execute(f"DROP TABLE IF EXISTS temp.{table}")
+    db.execute("CREATE TEMP TABLE stats_verify_facts AS SELECT * FROM stats_facts WHERE 0")
+    _facts_into(db, "temp.stats_verify_facts")
+    db.execute(f"CREATE TEMP TABLE stats_verify_measures AS {MEASURES_NOW}")
+    count_into(db, "temp.stats_verify_cube", "temp.stats_verify_facts", "temp.stats_verify_measures")
+    for table in ("stats_verify_facts", "stats_verify_measures"):
+        db.execute(f"DROP TABLE temp.{table}")

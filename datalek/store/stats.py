@@ -36,23 +36,25 @@ from datetime import date
 from sqlite_utils import Database
 
 from datalek import clock
-from datalek.store import rollup, rollup_facts, write
+from datalek.store import rollup, rollup_facts, rollup_recount, write
 
 HOURS_CAP = rollup_facts.HOURS_CAP
 DAYS_CAP = rollup_facts.DAYS_CAP
 
 
 def rebuild(db: Database) -> None:
-    """Recount the whole roll-up from the sources in one write (``datalek stats rebuild``)."""
-    with write(db):
-        rollup.rebuild(db)
+    """Recount the whole roll-up from the sources in one write (``datalek stats rebuild``), the
+    incidents counted in ranges on every core (``rollup_recount``)."""
+    with rollup_recount.room(db) as room, write(db):
+        rollup.rebuild(db, room.count)
 
 
 def differences(db: Database, limit: int = 20) -> tuple[list[tuple], int]:
     """The cells where the roll-up differs from a fresh count (``rollup.differences``), read in
-    one snapshot."""
-    with write(db):  # temp tables only; BEGIN IMMEDIATE keeps writers out while counting
-        return rollup.differences(db, limit)
+    one snapshot, the fresh count made on every core (``rollup_recount``)."""
+    # temp tables only; BEGIN IMMEDIATE keeps writers out while counting
+    with rollup_recount.room(db) as room, write(db):
+        return rollup.differences(db, limit, room.count)
 
 
 def _marks(values: list) -> str:

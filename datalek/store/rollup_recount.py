@@ -1,0 +1,167 @@
+"""The full recount of the roll-up on every core (``stats rebuild`` and ``stats verify``).
+
+The recount is CPU work per incident (its subqueries, its facts, its cells), and one SQLite
+connection uses one core. So the incidents are cut into id ranges of equal size, and each
+range is counted by a **worker**: a thread with a connection of its own, which writes that
+range's facts, measure facts and cells into a scratch database file of its own. The writer
+then attaches the scratch files and copies their rows into the roll-up, all inside its own
+write transaction. The cells of different incidents simply add up, so the sum of the ranges'
+cells is the count of the whole.
+
+Every worker reads exactly what the writer reads: the writer holds the write lock
+(``BEGIN IMMEDIATE``) before any worker starts, it changes none of the sources itself, and
+no other connection can commit while it holds the lock, so each worker's snapshot (WAL) is the
+state the writer's transaction began from. A caller already inside a write may have changed
+sources that no other connection can see: it counts on its own connection (``rollup.rebuild``).
+
+A scratch file holds counts and facts only (no free text: the raw moments and answers, the
+reasons for a delay among them, stay in each worker's memory); it lives in a private
+directory (mode 0700) that is removed when the count ends, whatever way it ends.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+import tempfile
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from datalek.store import BUSY_TIMEOUT_MS, rollup
+from datalek.store.rollup_facts import MEASURES_NOW, facts_from, raw_now
+
+#: Schema names of the scratch files, as the writer attaches them (``stats_part0``, ...).
+PREFIX = "stats_part"
+#: Fewer incidents than this are counted on the writer's own connection: starting the workers
+#: costs more than it saves.
+SMALL = 20_000
+
+
+def workers() -> int:
+    """How many ranges: one per core this process may use (at most 8)."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cores = os.cpu_count() or 1
+    return max(1, min(8, cores))
+
+
+def file_of(db: Database) -> str | None:
+    """The file of the main database, None for one in memory."""
+    for _, name, file in db.execute("PRAGMA database_list").fetchall():
+        if name == "main":
+            return file or None
+    return None
+
+
+def ranges(db: Database, count: int) -> list[tuple[int, int]]:
+    """``count`` id ranges [low, high) of about as many incidents each (fewer when there are
+    fewer incidents); none without incidents, one when there are fewer than ``SMALL``."""
+    total, low, high = db.execute("SELECT count(*), min(id), max(id) FROM incidents").fetchone()
+    if not total:
+        return []
+    count = max(1, min(count, total)) if total >= SMALL else 1
+    bounds = [low]
+    for k in range(1, count):
+        (start,) = db.execute(
+            "SELECT id FROM incidents ORDER BY id LIMIT 1 OFFSET ?", [total * k // count]
+        ).fetchone()
+        if start > bounds[-1]:
+            bounds.append(start)
+    bounds.append(high + 1)
+    return list(zip(bounds, bounds[1:], strict=False))
+
+
+def _count_range(path: str, scratch: str, raw: str, facts: str, low: int, high: int) -> None:
+    """One worker: the facts, measure facts and cells of the incidents with ``low <= id <
+    high`` into the scratch file ``scratch`` (``raw``/``facts``: the writer's SQL)."""
+    conn = sqlite3.connect(
+        path, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False, isolation_level=None
+    )
+    try:
+        conn.execute("PRAGMA temp_store = MEMORY")
+        conn.execute(f"PRAGMA cache_size = -{128 * 1024}")
+        conn.execute("ATTACH ? AS part", [scratch])
+        conn.execute("PRAGMA part.journal_mode = OFF")
+        conn.execute("PRAGMA part.synchronous = OFF")
+        db = Database(conn, execute_plugins=False)
+        for statement in _scratch_tables("part"):
+            conn.execute(statement)
+        within = f"BETWEEN {int(low)} AND {int(high) - 1}"
+        conn.execute("BEGIN")
+        conn.execute(f"CREATE TEMP TABLE stats_raw AS {raw} WHERE i.id {within}")
+        conn.execute(f"INSERT INTO part.stats_facts {facts}")
+        conn.execute(f"INSERT INTO part.stats_measure_facts {MEASURES_NOW} AND m.incident_id {within}")
+        rollup.count_into(db, "part.stats_cube", "part.stats_facts", "part.stats_measure_facts")
+        conn.execute("COMMIT")
+    finally:
+        conn.close()
+
+
+def _scratch_tables(schema: str) -> list[str]:
+    return [
+        f"CREATE TABLE {schema}.stats_facts ({rollup.FACT_COLUMNS})",
+        f"CREATE TABLE {schema}.stats_measure_facts ({rollup.MEASURE_COLUMNS})",
+        f"CREATE TABLE {schema}.stats_cube (year INTEGER, org_id INTEGER, department TEXT,"
+        " dimension TEXT, key TEXT, n INTEGER, PRIMARY KEY (year, org_id, department, dimension, key))"
+        " WITHOUT ROWID",
+    ]
+
+
+class Room:
+    """The scratch files of one recount, attached to the writer's connection once counted."""
+
+    def __init__(self, db: Database, directory: str) -> None:
+        self.db = db
+        self.directory = directory
+        self.attached: list[str] = []
+
+    def count(self) -> list[str] | None:
+        """Count every incident in ranges, in parallel, and attach the results to the writer's
+        connection: their schema names; None when the writer's connection should count alone
+        (a database in memory, few incidents, one core). Call inside the writer's transaction."""
+        path = file_of(self.db)
+        if path is None or self.db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+            return None  # without WAL a reader could block the writer's commit
+        parts = ranges(self.db, workers())
+        if len(parts) < 2:
+            return None
+        raw = raw_now(self.db)
+        facts = facts_from(self.db, "temp.stats_raw")
+        files = [str(Path(self.directory) / f"part{k}.db") for k in range(len(parts))]
+        with ThreadPoolExecutor(max_workers=len(parts), thread_name_prefix="datalek-recount") as pool:
+            done = [
+                pool.submit(_count_range, path, file, raw, facts, low, high)
+                for file, (low, high) in zip(files, parts, strict=True)
+            ]
+            for future in done:
+                future.result()
+        for k, file in enumerate(files):
+            self.db.execute(f"ATTACH ? AS {PREFIX}{k}", [file])
+            self.attached.append(f"{PREFIX}{k}")
+        return list(self.attached)
+
+    def detach(self) -> None:
+        """Detach the scratch files (only possible once the writer's transaction ended)."""
+        while self.attached:
+            self.db.execute(f"DETACH {self.attached.pop()}")
+
+
+@contextmanager
+def room(db: Database) -> Iterator[Room]:
+    """A private scratch directory for one recount; wrap it around the writer's transaction:
+    the files are detached and removed after it ends."""
+    directory = tempfile.mkdtemp(prefix="datalek-recount-")
+    made = Room(db, directory)
+    try:
+        yield made
+    finally:
+        try:
+            made.detach()
+        finally:
+            shutil.rmtree(directory, ignore_errors=True)
