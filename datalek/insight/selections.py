@@ -16,6 +16,7 @@ only a change across a band runs the rank audit again.
 
 from __future__ import annotations
 
+import functools
 import threading
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -33,8 +34,10 @@ DISTRIBUTIONS = ("notify_hours", "decision_hours", "inform_days", "people_n", "p
 UNDRAWN = frozenset({"t", "M", "notification", "measure"})
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def _atom(dimension: str, key: str) -> tuple[str, str] | None:
-    """(block, key) of a roll-up cell; None for a distribution."""
+    """(block, key) of a roll-up cell; None for a distribution. Kept per cell: a view reads
+    some 25 000 rows a year, of a few thousand different cells."""
     if dimension in DISTRIBUTIONS:
         return None
     if dimension == "total":
@@ -78,6 +81,17 @@ class Pattern:
     def value(self, query: Query) -> int:
         return sum(self.atoms[p][(query.block, k)] for p in query.parts for k in query.keys)
 
+    def summed(self, parts) -> Counter:
+        """The counts of ``parts`` added up, per (block, key): a selection's every query reads
+        them instead of adding its parts again (``value`` of one query). Read only: one part's
+        are its own counts."""
+        if len(parts) == 1:
+            return self.atoms[next(iter(parts))]
+        total = Counter()
+        for p in parts:
+            total.update(self.atoms[p])
+        return total
+
     def count(self, parts, block: str, keys) -> int | None:
         """The count as shown: None when it is hidden, or when it was never protected."""
         query = Query(frozenset(parts), block, frozenset(keys))
@@ -110,24 +124,29 @@ def _published(blocks: dict[str, Block]) -> list[tuple[str, tuple[str, ...]]]:
 def fill(pattern: Pattern, rows: list[tuple]) -> None:
     """The pattern's counts per part from roll-up rows (nothing hidden yet)."""
     blocks = pattern.blocks
-    atoms: dict[Part, Counter] = defaultdict(Counter)
+    known = {(name, k) for name, block in blocks.items() for k in block.keys}
+    atoms: dict[Part, Counter] = {}
     extra: dict[str, set] = defaultdict(set)
     spread = pattern.spread
+    # no ``Counter[x] += n``: a new key calls ``Counter.__missing__``, in Python, ~25 000 rows a year
     for y, org, dept, dimension, key, n in rows:
         if y != pattern.year or org not in pattern.org_ids:
             continue
         atom = _atom(dimension, key)
-        if atom is None:  # a distribution (no Counter made per row: ~25 000 rows a year)
+        if atom is None:  # a distribution (no Counter made per row)
             of_part = spread.get((org, dept))
             if of_part is None:
                 of_part = spread[(org, dept)] = {}
             counts = of_part.get(dimension)
             if counts is None:
                 counts = of_part[dimension] = Counter()
-            counts[key] += n
+            counts[key] = counts.get(key, 0) + n
             continue
-        atoms[(org, dept)][atom] += n
-        if atom[0] not in blocks or atom[1] not in blocks[atom[0]].keys:
+        counts = atoms.get((org, dept))
+        if counts is None:
+            counts = atoms[(org, dept)] = Counter()
+        counts[atom] = counts.get(atom, 0) + n
+        if atom not in known:
             extra[atom[0]].add(atom[1])
     for name, keys in extra.items():  # a code this version does not know (an old value)
         base = blocks.get(name) or Block(("",), fig.BREACH, closed=False)
@@ -150,16 +169,24 @@ def _protected(pattern: Pattern) -> Pattern:
     org_ids, limits = pattern.org_ids, pattern.limits
     blocks = pattern.blocks
     counts: dict[Query, Count] = {}
-    published = _published(blocks)
+    # (block, keys, the keys as a set) of every published count, the set made once
+    published = [(block, keys, frozenset(keys)) for block, keys in _published(blocks)]
     totals = {(fig.COUNTS[c].block, fig.COUNTS[c].keys) for c in fig.TOTALS}
 
     def publish(parts: frozenset, fixed: set, only: list | None = None, hidden: bool = False) -> None:
         limit = pattern.limit(parts)
-        for block, keys in only or published:
-            query = Query(parts, block, frozenset(keys))
-            if query not in counts or (block, keys) in fixed:
-                value = pattern.value(query)
-                counts[query] = Count(value, limit, (block, keys) in fixed, hidden and value > 0)
+        summed = pattern.summed(parts)
+        for block, keys, key_set in only or published:
+            query = Query(parts, block, key_set)
+            pinned = (block, keys) in fixed
+            if pinned or query not in counts:
+                # ``pattern.value(query)``
+                value = (
+                    sum([summed.get((block, k), 0) for k in keys])
+                    if len(keys) > 1
+                    else summed.get((block, keys[0]), 0)
+                )
+                counts[query] = Count(value, limit, pinned, hidden and value > 0)
 
     orgs = [o for o in org_ids if pattern.parts(o)]
     for org in orgs:
@@ -172,7 +199,7 @@ def _protected(pattern: Pattern) -> Pattern:
             if d in pattern.departments[org]:
                 publish(frozenset({(org, d)}), {("t", ("",))})
             else:
-                publish(frozenset({(org, d)}), set(), [("t", ("",))], hidden=d in hidden)
+                publish(frozenset({(org, d)}), set(), [("t", ("",), frozenset({""}))], hidden=d in hidden)
     if len(orgs) > 1:
         publish(pattern.parts(None), totals)
     pattern.hidden = frozenset(protect(blocks, sorted(pattern.atoms), counts))
