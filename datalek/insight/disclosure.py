@@ -242,17 +242,32 @@ def _groups(blocks: dict[str, Block], counts: dict[Query, Count]) -> list[list[Q
         if block.closed and whole in counts and len(bars) == len(block.keys):
             groups.append([whole, *bars])
     for q in counts:
+        if len(q.keys) < 2:
+            continue
         singles = [Query(q.parts, q.block, frozenset({k})) for k in q.keys]
-        if len(singles) > 1 and all(s in counts for s in singles):
+        if all(s in counts for s in singles):
             groups.append([q, *singles])
+    nested: dict[tuple, list[tuple[int, list[int]]]] = {}
     for column in columns.values():
         by_parts = {q.parts: q for q in column}
-        for whole, q in by_parts.items():
-            children = [c for p, c in by_parts.items() if p < whole]
-            exact = [c for c in children if not any(c.parts < d.parts for d in children)]
-            if exact and frozenset().union(*(c.parts for c in exact)) == whole:
-                groups.append([q, *exact])
+        shape = tuple(by_parts)  # nearly every column has the same selections, in the same order
+        if shape not in nested:
+            nested[shape] = _made_of(shape)
+        row = list(by_parts.values())
+        groups += [[row[whole], *(row[c] for c in exact)] for whole, exact in nested[shape]]
     return groups
+
+
+def _made_of(shape: tuple[frozenset, ...]) -> list[tuple[int, list[int]]]:
+    """(selection, the selections it is exactly made of) by position in ``shape``: the largest
+    selections inside it, when together they cover it."""
+    made = []
+    for w, whole in enumerate(shape):
+        children = [i for i, p in enumerate(shape) if p < whole]
+        exact = [c for c in children if not any(shape[c] < shape[d] for d in children)]
+        if exact and frozenset().union(*(shape[c] for c in exact)) == whole:
+            made.append((w, exact))
+    return made
 
 
 def _pairs(
