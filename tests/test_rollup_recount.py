@@ -48,13 +48,13 @@ def ranges_used(monkeypatch):
     """Count in ranges however few incidents there are; record what each worker counted."""
     monkeypatch.setattr(rollup_recount, "SMALL", 2)
     counted = []
-    real = rollup_recount._count_range
+    real = rollup_recount.job
 
     def recorded(path, scratch, raw, facts, low, high):
         counted.append((low, high))
         return real(path, scratch, raw, facts, low, high)
 
-    monkeypatch.setattr(rollup_recount, "_count_range", recorded)
+    monkeypatch.setattr(rollup_recount, "job", recorded)
     return counted
 
 
@@ -120,36 +120,71 @@ def test_a_failing_worker_changes_nothing_and_leaves_no_scratch_file(copy, range
         made.append(real_mkdtemp(*args, **kwargs))
         return made[-1]
 
-    def broken(path, scratch, raw, facts, low, high):
-        if low > 1:
-            raise sqlite3.OperationalError("disk I/O error")
-        return real(path, scratch, raw, facts, low, high)
+    real = rollup_recount.run
 
-    real = rollup_recount._count_range
+    def broken(jobs):
+        # the second worker meets a statement its database refuses; the first one counts
+        jobs[1]["statements"].insert(-1, ["INSERT INTO part.stats_facts (id) VALUES (NULL)", []])
+        return real(jobs)
+
     monkeypatch.setattr(rollup_recount.tempfile, "mkdtemp", mkdtemp)
-    monkeypatch.setattr(rollup_recount, "_count_range", broken)
+    monkeypatch.setattr(rollup_recount, "run", broken)
     with store.unit(copy) as db:
         before = _rows(db)
-        with pytest.raises(store.StorageError, match="disk I/O error"):
+        with pytest.raises(store.StorageError, match="NOT NULL constraint failed"):
             sql.rebuild(db)
         assert _rows(db) == before
         assert not [r[1] for r in db.execute("PRAGMA database_list") if r[1].startswith("stats_part")]
     assert made and not any(os.path.exists(d) for d in made)
 
 
+def test_a_worker_still_running_when_the_count_ends_is_stopped(tmp_path, monkeypatch):
+    endless = {
+        "path": str(tmp_path / "x.db"),
+        "timeout": 1,
+        "statements": [
+            ["WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) SELECT count(*) FROM n", []]
+        ],
+    }
+    started = []
+    real_popen = rollup_recount.subprocess.Popen
+
+    def popen(*args, **kwargs):
+        if started:
+            raise KeyboardInterrupt  # the count is interrupted while the second worker starts
+        started.append(real_popen(*args, **kwargs))
+        return started[-1]
+
+    monkeypatch.setattr(rollup_recount.subprocess, "Popen", popen)
+    with pytest.raises(KeyboardInterrupt):
+        rollup_recount.run([endless, endless])
+    assert len(started) == 1 and started[0].returncode is not None
+
+
+def test_a_worker_that_fails_names_the_reason_after_the_others_end(tmp_path):
+    quiet = {"path": str(tmp_path / "x.db"), "timeout": 1, "statements": [["SELECT 1", []]]}
+    broken = dict(quiet, statements=[["SELECT * FROM no_such_table", []]])
+    with pytest.raises(store.StorageError, match="no such table: no_such_table"):
+        rollup_recount.run([quiet, broken])
+    rollup_recount.run([quiet, quiet])
+
+
 def test_the_scratch_files_are_private_and_gone_after_the_count(copy, ranges_used, monkeypatch):
     seen = {}
-    real = rollup_recount._count_range
+    real = rollup_recount.run
 
-    def looked(path, scratch, raw, facts, low, high):
-        seen[scratch] = os.stat(os.path.dirname(scratch)).st_mode & 0o777
-        return real(path, scratch, raw, facts, low, high)
+    def looked(jobs):
+        for one in jobs:
+            scratch = next(args[0] for q, args in one["statements"] if q.startswith("ATTACH"))
+            seen[scratch] = os.stat(os.path.dirname(scratch)).st_mode & 0o777
+        real(jobs)
+        assert all(os.path.exists(s) for s in seen)
 
-    monkeypatch.setattr(rollup_recount, "_count_range", looked)
+    monkeypatch.setattr(rollup_recount, "run", looked)
     with store.unit(copy) as db:
         sql.rebuild(db)
         assert "stats_part0" not in {r[1] for r in db.execute("PRAGMA database_list")}
-    assert set(seen.values()) == {0o700}
+    assert len(seen) == 2 and set(seen.values()) == {0o700}
     assert not any(os.path.exists(s) for s in seen)
 
 
@@ -163,7 +198,7 @@ def test_a_database_without_wal_is_counted_on_its_own_connection(copy, ranges_us
 
 def test_a_small_register_is_counted_on_its_own_connection(copy, monkeypatch):
     calls = []
-    monkeypatch.setattr(rollup_recount, "_count_range", lambda *a: calls.append(a))
+    monkeypatch.setattr(rollup_recount, "run", lambda *a: calls.append(a))
     with store.unit(copy) as db:
         sql.rebuild(db)  # 240 incidents, fewer than SMALL
         assert sql.differences(db) == ([], 0)

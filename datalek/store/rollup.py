@@ -36,9 +36,9 @@ from datalek.store.rollup_facts import (
     cells_sql,
     facts_from,
     facts_now,
-    flag_counts_sql,
     raw_now,
 )
+from datalek.store.rollup_tally import count_into
 
 FACT_COLUMNS = (
     "id INTEGER PRIMARY KEY, year INTEGER NOT NULL, org_id INTEGER NOT NULL, department TEXT NOT NULL,"
@@ -307,36 +307,6 @@ def _facts_into(db: Database, table: str) -> None:
     db.execute(f"CREATE TEMP TABLE stats_raw AS {raw_now(db)}")
     db.execute(f"INSERT INTO {table} {facts_from(db, 'temp.stats_raw')}")
     db.execute("DROP TABLE temp.stats_raw")
-
-
-def count_into(db: Database, table: str, facts: str, measures: str) -> None:
-    """The cells of ``facts`` and ``measures`` counted into ``table``: the ``FLAGS`` in one
-    pass, then one part of ``cells_sql`` (one dimension) at a time, each cell added to a
-    small accumulator keyed by the cell (an UPSERT finds its row among a few thousand) instead
-    of a ``GROUP BY``, which sorts every cell of every incident first (10^6 incidents: 16.7 s
-    against 23.3 s for the parts)."""
-    db.execute(
-        f"INSERT INTO {table} (year, org_id, department, dimension, key, n) {flag_counts_sql(facts)}"
-        " ON CONFLICT DO UPDATE SET n = n + excluded.n"
-    )
-    db.execute("DROP TABLE IF EXISTS temp.stats_tally")
-    db.execute(
-        "CREATE TEMP TABLE stats_tally (year INTEGER, org_id INTEGER, department TEXT, dimension TEXT,"
-        " key, n INTEGER NOT NULL, PRIMARY KEY (year, org_id, department, dimension, key)) WITHOUT ROWID"
-    )
-    for part in cells_sql(facts, measures, flags=False).split(UNION):
-        db.execute(
-            "INSERT INTO temp.stats_tally (year, org_id, department, dimension, key, n)"
-            f" WITH c (id, year, org_id, department, dimension, key) AS ({part})"
-            " SELECT year, org_id, department, dimension, key, 1 FROM c WHERE true"
-            " ON CONFLICT DO UPDATE SET n = n + 1"
-        )
-    db.execute(
-        f"INSERT INTO {table} (year, org_id, department, dimension, key, n)"
-        " SELECT year, org_id, department, dimension, key, n FROM temp.stats_tally WHERE true"
-        " ON CONFLICT DO UPDATE SET n = n + excluded.n"
-    )
-    db.execute("DROP TABLE temp.stats_tally")
 
 
 def differences(

@@ -9,6 +9,8 @@ decision, breakdowns of causes and data count breaches only, durations are never
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from sqlite_utils import Database
 
 from datalek.store import rollup_parties
@@ -282,44 +284,36 @@ PART = "year, org_id, department"
 UNION = "\nUNION ALL "
 
 
-#: The dimensions that only count (their key is always ''): a recount counts them all in one
-#: pass over the facts (``flag_counts_sql``).
+#: The dimensions that only count (their key is always '').
 FLAGS = [dim for dim, (key, _) in FACT_CELLS.items() if key == _FLAG]
+#: The dimensions whose key is one member of a JSON list of the facts, one cell per member,
+#: of the breaches: dimension -> (column, key over ``j``, the member, and the join). A breach
+#: without categories or natures counts as '_none'; the processors that caused a breach (a
+#: party id: its name is read when shown) count only when there are some.
+JSON_CELLS = {
+    "data": ("data", "coalesce(j.value, '_none')", "LEFT JOIN"),
+    "nature": ("nature", "coalesce(j.value, '_none')", "LEFT JOIN"),
+    "proc": ("processors", "CAST(j.value AS TEXT)", "JOIN"),
+}
+BREACH = _BREACH
 
 
-def cells_sql(facts: str, measures: str, flags: bool = True) -> str:
+def cells_sql(facts: str, measures: str, without: Collection[str] = ()) -> str:
     """Every cell of every incident in ``facts`` / ``measures``: (id, part, dimension, key);
-    without ``flags``, none of the ``FLAGS`` dimensions (``flag_counts_sql`` counts them)."""
+    none of the dimensions in ``without``."""
     parts = [
         f"SELECT id, {PART}, '{dim}' AS dimension, {key} AS key FROM {facts} WHERE {where}"
         for dim, (key, where) in FACT_CELLS.items()
-        if flags or dim not in FLAGS
+        if dim not in without
     ]
-    for dim, path in (("data", "data"), ("nature", "nature")):
-        parts.append(
-            f"SELECT f.id, f.year, f.org_id, f.department, '{dim}', coalesce(j.value, '_none')"
-            f" FROM {facts} f LEFT JOIN json_each(f.{path}) j WHERE f.{_BREACH}"
-        )
-    # the breaches per processor that caused them (a party id: its name is read when shown)
-    parts.append(
-        f"SELECT f.id, f.year, f.org_id, f.department, 'proc', CAST(j.value AS TEXT)"
-        f" FROM {facts} f JOIN json_each(f.processors) j WHERE f.{_BREACH}"
-    )
+    parts += [
+        f"SELECT f.id, f.year, f.org_id, f.department, '{dim}', {key}"
+        f" FROM {facts} f {join} json_each(f.{column}) j WHERE f.{_BREACH}"
+        for dim, (column, key, join) in JSON_CELLS.items()
+        if dim not in without
+    ]
     parts += [
         f"SELECT incident_id, {PART}, {dim}, {key} FROM {measures} WHERE {where}"
         for dim, key, where in _MEASURE_CELLS
     ]
     return UNION.join(parts)
-
-
-def flag_counts_sql(facts: str) -> str:
-    """The cells of the ``FLAGS`` dimensions of all incidents in ``facts``, counted in one pass
-    (part, dimension, key, n; no cell of 0): a recount reads the facts once for all of them,
-    not once each."""
-    sums = ", ".join(
-        f"sum(CASE WHEN {FACT_CELLS[dim][1]} THEN 1 ELSE 0 END) AS c{n}" for n, dim in enumerate(FLAGS)
-    )
-    each = UNION.join(
-        f"SELECT {PART}, '{dim}', '', c{n} FROM s WHERE c{n} > 0" for n, dim in enumerate(FLAGS)
-    )
-    return f"WITH s AS (SELECT {PART}, {sums} FROM {facts} GROUP BY {PART}) {each}"
