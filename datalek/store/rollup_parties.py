@@ -48,9 +48,20 @@ def tables(db: Database) -> set[str]:
     return {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
 
 
+#: The fragments that find nothing for an incident without links to parties (most): they are
+#: read only for an incident with one (an index probe), else ``NOTHING``, which is what they
+#: give over no links. 10^6 incidents: 2.6 s less in the full recount.
+LINKED = ("processors", "party_aware", "proc_notice")
+
+
 def fill(sql: str, db: Database) -> str:
     """``sql`` with each ``{fragment}`` replaced for this database."""
     present = tables(db)
     for name, fragment in FRAGMENTS.items():
-        sql = sql.replace("{" + name + "}", fragment if set(NEEDS[name]) <= present else NOTHING[name])
+        if not set(NEEDS[name]) <= present:
+            fragment = NOTHING[name]
+        elif name in LINKED:
+            linked = "i.id IN (SELECT incident_id FROM incident_parties)"
+            fragment = f"CASE WHEN {linked} THEN {fragment} ELSE {NOTHING[name]} END"
+        sql = sql.replace("{" + name + "}", fragment)
     return sql
