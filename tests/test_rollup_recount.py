@@ -4,17 +4,24 @@ what one connection counts, and leaves nothing behind when it fails."""
 from __future__ import annotations
 
 import os
+import signal
 import sqlite3
+import subprocess
+import sys
 import tempfile
+import time
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
 from datalek import store
+from datalek.cli.stats import stoppable
 from datalek.demo import dataset
-from datalek.store import rollup, rollup_recount
+from datalek.store import rollup, rollup_recount, rollup_tally
 from datalek.store import stats as sql
 
+ROOT = Path(__file__).resolve().parents[1]
 NOW = datetime(2026, 11, 20, 12, tzinfo=UTC)
 TABLES = ("stats_facts", "stats_measure_facts", "stats_cube")
 
@@ -50,9 +57,9 @@ def ranges_used(monkeypatch):
     counted = []
     real = rollup_recount.job
 
-    def recorded(path, scratch, raw, facts, low, high):
+    def recorded(path, scratch, raw, facts, low, high, *rest):
         counted.append((low, high))
-        return real(path, scratch, raw, facts, low, high)
+        return real(path, scratch, raw, facts, low, high, *rest)
 
     monkeypatch.setattr(rollup_recount, "job", recorded)
     return counted
@@ -138,6 +145,15 @@ def test_a_failing_worker_changes_nothing_and_leaves_no_scratch_file(copy, range
     assert made and not any(os.path.exists(d) for d in made)
 
 
+def _job(tmp_path, statement: str) -> dict:
+    return {
+        "path": str(tmp_path / "x.db"),
+        "timeout": 1,
+        "parent": os.getpid(),
+        "statements": [[statement, []]],
+    }
+
+
 def test_a_worker_still_running_when_the_count_ends_is_stopped(tmp_path, monkeypatch):
     endless = {
         "path": str(tmp_path / "x.db"),
@@ -162,8 +178,8 @@ def test_a_worker_still_running_when_the_count_ends_is_stopped(tmp_path, monkeyp
 
 
 def test_a_worker_that_fails_names_the_reason_after_the_others_end(tmp_path):
-    quiet = {"path": str(tmp_path / "x.db"), "timeout": 1, "statements": [["SELECT 1", []]]}
-    broken = dict(quiet, statements=[["SELECT * FROM no_such_table", []]])
+    quiet = _job(tmp_path, "SELECT 1")
+    broken = _job(tmp_path, "SELECT * FROM no_such_table")
     with pytest.raises(store.StorageError, match="no such table: no_such_table"):
         rollup_recount.run([quiet, broken])
     rollup_recount.run([quiet, quiet])
@@ -203,3 +219,135 @@ def test_a_small_register_is_counted_on_its_own_connection(copy, monkeypatch):
         sql.rebuild(db)  # 240 incidents, fewer than SMALL
         assert sql.differences(db) == ([], 0)
     assert calls == []
+
+
+#: Facts a stored incident could hold that the demo never makes: each must give the same cells
+#: counted at once (``rollup_tally``) as counted per incident (the triggers' ``stats_cells``).
+EDGES = sorted(
+    [
+        'UPDATE stats_facts SET data = \'["bsn","bsn","health"]\' WHERE id = ?',  # a member twice
+        "UPDATE stats_facts SET data = NULL WHERE id = ?",
+        "UPDATE stats_facts SET data = '[]' WHERE id = ?",
+        "UPDATE stats_facts SET nature = '\"x\"' WHERE id = ?",  # not a list
+        "UPDATE stats_facts SET processors = '[3, \"3\"]' WHERE id = ?",
+        "UPDATE stats_facts SET informed = NULL, minors = NULL WHERE id = ?",  # a flag's filter NULL
+        "UPDATE stats_facts SET proc_notice = '', risk = NULL WHERE id = ?",  # an empty key
+        "UPDATE stats_facts SET month = 13, people = '' WHERE id = ?",
+    ]
+)
+
+
+@pytest.mark.parametrize("edit", EDGES)
+def test_counting_at_once_counts_what_counting_per_incident_counts(copy, edit):
+    with store.unit(copy) as db, store.write(db):
+        (i,) = db.execute("SELECT id FROM stats_facts WHERE outcome = 'breach' LIMIT 1").fetchone()
+        db.execute(edit, [i])
+        db.execute(
+            "CREATE TEMP TABLE t (year INTEGER, org_id INTEGER, department TEXT, dimension TEXT, key TEXT,"
+            " n INTEGER, PRIMARY KEY (year, org_id, department, dimension, key)) WITHOUT ROWID"
+        )
+        db.execute(
+            "INSERT INTO temp.t SELECT year, org_id, department, dimension, key, count(*) FROM stats_cells"
+            " GROUP BY 1, 2, 3, 4, 5"
+        )
+        per_incident = db.execute("SELECT * FROM temp.t ORDER BY 1, 2, 3, 4, 5").fetchall()
+        db.execute("DELETE FROM temp.t")
+        rollup_tally.count_into(db, "temp.t", "stats_facts", "stats_measure_facts")
+        assert db.execute("SELECT * FROM temp.t ORDER BY 1, 2, 3, 4, 5").fetchall() == per_incident
+        assert len(per_incident) > 100
+        db.execute("DROP TABLE temp.t")
+
+
+def test_no_other_connection_can_commit_while_the_workers_count(copy, ranges_used, monkeypatch):
+    real = rollup_recount.run
+    tried = []
+
+    def meddling(jobs):
+        other = sqlite3.connect(copy, timeout=0)
+        with pytest.raises(sqlite3.OperationalError, match="locked"):
+            other.execute("BEGIN IMMEDIATE")
+        other.close()
+        tried.append(1)
+        return real(jobs)
+
+    monkeypatch.setattr(rollup_recount, "run", meddling)
+    with store.unit(copy) as db:
+        sql.rebuild(db)
+        assert sql.differences(db) == ([], 0)
+    assert tried == [1, 1]
+
+
+def test_a_failure_after_the_files_are_attached_changes_nothing_and_leaves_nothing(
+    copy, ranges_used, monkeypatch
+):
+    made = []
+    real_mkdtemp = tempfile.mkdtemp
+    monkeypatch.setattr(
+        rollup_recount.tempfile, "mkdtemp", lambda *a, **k: made.append(real_mkdtemp(*a, **k)) or made[-1]
+    )
+    real = rollup._copy_parts
+
+    def broken(db, parts, into):
+        real(db, parts, into)
+        raise sqlite3.OperationalError("disk I/O error")
+
+    monkeypatch.setattr(rollup, "_copy_parts", broken)
+    with store.unit(copy) as db:
+        before = _rows(db)
+        with pytest.raises(store.StorageError, match="disk I/O error"):
+            sql.rebuild(db)
+        assert ranges_used
+        assert _rows(db) == before
+        assert {r[1] for r in db.execute("PRAGMA database_list")} <= {"main", "temp"}
+    assert made and not any(os.path.exists(d) for d in made)
+
+
+def test_a_check_left_for_the_next_write_runs_first_and_the_count_stays_on_this_connection(copy, ranges_used):
+    ran = []
+    with store.unit(copy) as db:
+        store.first_in_next_write(db, lambda d: ran.append(d.conn.in_transaction))
+        sql.rebuild(db)
+        assert sql.differences(db) == ([], 0)
+    assert ran == [True]
+    assert len(ranges_used) == 2  # the verify counted apart, the rebuild did not
+
+
+def test_a_worker_whose_writer_is_killed_ends_itself(tmp_path):
+    program = (
+        "import json, os, subprocess, sys, time\n"
+        "from datalek.store import rollup_recount as r\n"
+        "w = subprocess.Popen([sys.executable, '-I', '-c', r.WORKER], stdin=subprocess.PIPE)\n"
+        f"job = {{'path': {str(tmp_path / 'x.db')!r}, 'timeout': 1, 'parent': os.getpid(),"
+        " 'statements': [['WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n)"
+        " SELECT count(*) FROM n', []]]}\n"
+        "w.stdin.write(json.dumps(job).encode()); w.stdin.close()\n"
+        "print(w.pid, flush=True)\n"
+        "time.sleep(60)\n"
+    )
+    writer = subprocess.Popen([sys.executable, "-c", program], stdout=subprocess.PIPE, cwd=ROOT)
+    worker = int(writer.stdout.readline())
+    assert _running(worker)
+    writer.kill()
+    writer.wait()
+    deadline = time.monotonic() + 10
+    while _running(worker) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not _running(worker)
+
+
+def _running(pid: int) -> bool:
+    """Alive and not a zombie waiting to be reaped."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+def test_sigterm_ends_the_command_as_an_error_would():
+    before = signal.getsignal(signal.SIGTERM)
+    with pytest.raises(SystemExit) as ended, stoppable():
+        os.kill(os.getpid(), signal.SIGTERM)
+        time.sleep(5)  # the signal arrives before this ends
+    assert ended.value.code == 128 + signal.SIGTERM
+    assert signal.getsignal(signal.SIGTERM) is before

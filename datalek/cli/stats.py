@@ -5,8 +5,12 @@ after a change made outside the app, say, with its triggers switched off."""
 
 from __future__ import annotations
 
+import signal
 import sys
+import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import click
 
@@ -21,15 +25,35 @@ def stats_group() -> None:
     """The roll-up of the dashboard: check it, or count it again."""
 
 
+@contextmanager
+def stoppable() -> Iterator[None]:
+    """SIGTERM (a service manager stopping the command) ends the command as an error would:
+    the count's worker processes are stopped and its scratch files removed
+    (``store.rollup_recount``). Python's default ends the process without either."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum, frame):
+        raise SystemExit(128 + signum)
+
+    before = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, before)
+
+
 @stats_group.command("rebuild")
 @db_option
 def rebuild(db_path) -> None:
     """Count the whole roll-up again from the incidents and what followed them."""
     db = open_db(db_path)
     try:
-        start = time.perf_counter()
-        sql.rebuild(db)
-        seconds = time.perf_counter() - start
+        with stoppable():
+            start = time.perf_counter()
+            sql.rebuild(db)
+            seconds = time.perf_counter() - start
     finally:
         db.close()
     click.echo(f"Cijfers opnieuw geteld in {seconds:.1f} s.")
@@ -47,7 +71,8 @@ def verify(db_path) -> None:
     """Compare the roll-up with a fresh count over the same definitions; exit 1 when they differ."""
     db = open_db(db_path)
     try:
-        rows, count = sql.differences(db, _SHOWN)
+        with stoppable():
+            rows, count = sql.differences(db, _SHOWN)
     finally:
         db.close()
     if not count:

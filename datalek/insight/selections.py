@@ -19,6 +19,7 @@ from __future__ import annotations
 import functools
 import threading
 from collections import Counter, defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -81,10 +82,10 @@ class Pattern:
     def value(self, query: Query) -> int:
         return sum(self.atoms[p][(query.block, k)] for p in query.parts for k in query.keys)
 
-    def summed(self, parts) -> Counter:
+    def summed(self, parts) -> Mapping[tuple[str, str], int]:
         """The counts of ``parts`` added up, per (block, key): a selection's every query reads
         them instead of adding its parts again (``value`` of one query). Read only: one part's
-        are its own counts."""
+        are its own counts, not a copy."""
         if len(parts) == 1:
             return self.atoms[next(iter(parts))]
         total = Counter()

@@ -126,13 +126,15 @@ def _reusable(db: Database) -> bool:
         found = db.conn.execute(_AS_CONNECTED).fetchone()  # one statement: given back per unit
     except sqlite3.Error:
         return False
-    return found == (0, 1, BUSY_TIMEOUT_MS, 2)
+    return found == (0, 0, 1, BUSY_TIMEOUT_MS, 2)
 
 
-#: Temporary objects, and the house pragmas (``connect``) as the connection has them now.
+#: Temporary objects, attached databases (a recount's scratch files, ``rollup_recount``), and
+#: the house pragmas (``connect``) as the connection has them now.
 _AS_CONNECTED = (
-    "SELECT (SELECT count(*) FROM temp.sqlite_master), * FROM pragma_foreign_keys,"
-    " pragma_busy_timeout, pragma_synchronous"
+    "SELECT (SELECT count(*) FROM temp.sqlite_master),"
+    " (SELECT count(*) FROM pragma_database_list WHERE name NOT IN ('main', 'temp')),"
+    " * FROM pragma_foreign_keys, pragma_busy_timeout, pragma_synchronous"
 )
 
 

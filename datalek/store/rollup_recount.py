@@ -31,16 +31,17 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import sqlite3
 import subprocess
 import sys
 import tempfile
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from sqlite_utils import Database
 
-from datalek.store import BUSY_TIMEOUT_MS, StorageError, rollup
+from datalek.store import BUSY_TIMEOUT_MS, StorageError, rollup, take_first, write
 from datalek.store import rollup_tally as tally
 from datalek.store.rollup_facts import MEASURES_NOW, facts_from, raw_now
 
@@ -87,10 +88,17 @@ def ranges(db: Database, count: int) -> list[tuple[int, int]]:
 
 
 #: The program of a worker: run the statements of the job on standard input (JSON: the
-#: database's path, the busy timeout, [statement, arguments] pairs) on a connection of its own.
+#: database's path, the busy timeout, the writer's process id, [statement, arguments] pairs) on
+#: a connection of its own. It ends itself when the writer's process is gone (killed, say):
+#: it would otherwise keep a read mark in the WAL until it finished.
 WORKER = """
-import json, sqlite3, sys
+import json, os, sqlite3, sys, threading, time
 job = json.load(sys.stdin)
+def orphaned():
+    while os.getppid() == job["parent"]:
+        time.sleep(0.5)
+    os._exit(3)
+threading.Thread(target=orphaned, daemon=True).start()
 conn = sqlite3.connect(job["path"], timeout=job["timeout"], isolation_level=None)
 try:
     for statement, arguments in job["statements"]:
@@ -98,29 +106,36 @@ try:
 finally:
     conn.close()
 """
+#: A worker's page cache (KiB); its temporary tables are in memory besides.
+CACHE_KIB = 64 * 1024
 
 
-def job(path: str, scratch: str, raw: str, facts: str, low: int, high: int) -> dict:
-    """What one worker runs: the facts, measure facts and cells of the incidents with ``low <=
-    id < high`` into the scratch file ``scratch`` (``raw``/``facts``: the writer's SQL)."""
+def job(path: str, scratch: str, raw: str, facts: str, low: int, high: int, keep: bool = True) -> dict:
+    """What one worker runs: the cells of the incidents with ``low <= id < high`` into the
+    scratch file ``scratch``, and with ``keep`` their facts and measure facts too (``verify``
+    needs the cells only: then the facts stay in the worker's memory). ``raw``/``facts``: the
+    writer's SQL, ``facts`` reading ``temp.stats_raw``."""
     within = f"BETWEEN {int(low)} AND {int(high) - 1}"
-    plain = [
-        "PRAGMA temp_store = MEMORY",
-        f"PRAGMA cache_size = -{128 * 1024}",
-    ]
+    into = "part" if keep else "temp"
     after = [
         "PRAGMA part.journal_mode = OFF",
         "PRAGMA part.synchronous = OFF",
-        *_scratch_tables("part"),
+        *_scratch_tables("part", cells_only=not keep),
+        *([] if keep else _scratch_tables("temp", facts_only=True)),
         "BEGIN",  # one snapshot for every statement (the writer holds the write lock)
         f"CREATE TEMP TABLE stats_raw AS {raw} WHERE i.id {within}",
-        f"INSERT INTO part.stats_facts {facts}",
-        f"INSERT INTO part.stats_measure_facts {MEASURES_NOW} AND m.incident_id {within}",
-        *tally.statements("part.stats_cube", "part.stats_facts", "part.stats_measure_facts"),
+        f"INSERT INTO {into}.stats_facts {facts}",
+        f"INSERT INTO {into}.stats_measure_facts {MEASURES_NOW} AND m.incident_id {within}",
+        *tally.statements("part.stats_cube", f"{into}.stats_facts", f"{into}.stats_measure_facts"),
         "COMMIT",
     ]
-    statements = [[q, []] for q in plain] + [["ATTACH ? AS part", [scratch]]] + [[q, []] for q in after]
-    return {"path": path, "timeout": BUSY_TIMEOUT_MS / 1000, "statements": statements}
+    statements = [
+        ["PRAGMA temp_store = MEMORY", []],
+        [f"PRAGMA cache_size = -{CACHE_KIB}", []],
+        ["ATTACH ? AS part", [scratch]],
+        *([q, []] for q in after),
+    ]
+    return {"path": path, "timeout": BUSY_TIMEOUT_MS / 1000, "parent": os.getpid(), "statements": statements}
 
 
 def run(jobs: list[dict]) -> None:
@@ -130,15 +145,21 @@ def run(jobs: list[dict]) -> None:
     started = []
     try:
         for one in jobs:
-            worker = subprocess.Popen(
-                [sys.executable, "-I", "-c", WORKER],
-                stdin=subprocess.PIPE,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.PIPE,
-            )
+            try:
+                worker = subprocess.Popen(
+                    [sys.executable, "-I", "-c", WORKER],
+                    stdin=subprocess.PIPE,
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.PIPE,
+                )
+            except OSError as exc:
+                raise StorageError(f"worker could not start: {exc}") from exc
             started.append(worker)
-            worker.stdin.write(json.dumps(one).encode())
-            worker.stdin.close()
+            try:
+                worker.stdin.write(json.dumps(one).encode())
+                worker.stdin.close()
+            except BrokenPipeError:  # it ended before reading: its status and stderr say why
+                pass
         failures = []
         for worker in started:
             errors = worker.stderr.read().decode(errors="replace").strip().splitlines()
@@ -151,31 +172,42 @@ def run(jobs: list[dict]) -> None:
             if worker.poll() is None:
                 worker.kill()
                 worker.wait()
-            worker.stderr.close()
+            for pipe in (worker.stdin, worker.stderr):
+                with suppress(OSError):
+                    pipe.close()
 
 
-def _scratch_tables(schema: str) -> list[str]:
-    return [
+def _scratch_tables(schema: str, cells_only: bool = False, facts_only: bool = False) -> list[str]:
+    facts = [
         f"CREATE TABLE {schema}.stats_facts ({rollup.FACT_COLUMNS})",
         f"CREATE TABLE {schema}.stats_measure_facts ({rollup.MEASURE_COLUMNS})",
+    ]
+    cells = [
         f"CREATE TABLE {schema}.stats_cube (year INTEGER, org_id INTEGER, department TEXT,"
         " dimension TEXT, key TEXT, n INTEGER, PRIMARY KEY (year, org_id, department, dimension, key))"
         " WITHOUT ROWID",
     ]
+    return (facts if not cells_only else []) + (cells if not facts_only else [])
 
 
 class Room:
-    """The scratch files of one recount, attached to the writer's connection once counted."""
+    """The scratch files of one recount, attached to the writer's connection once counted.
+    ``own``: the write was begun by ``recount`` and nothing in it changed a source yet."""
 
     def __init__(self, db: Database, directory: str) -> None:
         self.db = db
         self.directory = directory
         self.attached: list[str] = []
+        self.own = False
+        self.keep = True
 
     def count(self) -> list[str] | None:
         """Count every incident in ranges, in parallel, and attach the results to the writer's
         connection: their schema names; None when the writer's connection should count alone
-        (a database in memory, few incidents, one core). Call inside the writer's transaction."""
+        (not a write begun by ``recount``, a database in memory or without WAL, few incidents,
+        one core)."""
+        if not self.own:
+            return None
         path = file_of(self.db)
         if path is None or self.db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
             return None  # without WAL a reader could block the writer's commit
@@ -185,7 +217,12 @@ class Room:
         raw = raw_now(self.db)
         facts = facts_from(self.db, "temp.stats_raw")
         files = [str(Path(self.directory) / f"part{k}.db") for k in range(len(parts))]
-        run([job(path, file, raw, facts, low, high) for file, (low, high) in zip(files, parts, strict=True)])
+        run(
+            [
+                job(path, f, raw, facts, low, high, self.keep)
+                for f, (low, high) in zip(files, parts, strict=True)
+            ]
+        )
         for k, file in enumerate(files):
             self.db.execute(f"ATTACH ? AS {PREFIX}{k}", [file])
             self.attached.append(f"{PREFIX}{k}")
@@ -194,19 +231,36 @@ class Room:
     def detach(self) -> None:
         """Detach the scratch files (only possible once the writer's transaction ended)."""
         while self.attached:
-            self.db.execute(f"DETACH {self.attached.pop()}")
+            self.db.execute(f"DETACH {self.attached[-1]}")
+            self.attached.pop()
 
 
 @contextmanager
-def room(db: Database) -> Iterator[Room]:
-    """A private scratch directory for one recount; wrap it around the writer's transaction:
-    the files are detached and removed after it ends."""
-    directory = tempfile.mkdtemp(prefix="datalek-recount-")
-    made = Room(db, directory)
+def recount(db: Database, keep: bool = True) -> Iterator[Room]:
+    """A write (``BEGIN IMMEDIATE``) begun here, in which ``Room.count`` may count the roll-up
+    apart: nothing has changed a source in it when the workers read (a check a form left for
+    the next write runs first, and then the count stays on this connection). ``keep=False``:
+    the workers keep only the cells (``verify``). The scratch files are detached and removed
+    after the write ends, whatever way it ends."""
+    made = Room(db, tempfile.mkdtemp(prefix="datalek-recount-"))
+    made.keep = keep
+    first = take_first(db)
+    failed = False
     try:
-        yield made
+        with write(db):
+            if first is not None:
+                first(db)
+            made.own = first is None
+            yield made
+    except BaseException:
+        failed = True
+        raise
     finally:
+        made.own = False
         try:
             made.detach()
+        except sqlite3.Error as exc:
+            if not failed:  # else the error on its way out is the one to tell
+                raise StorageError(str(exc)) from exc
         finally:
-            shutil.rmtree(directory, ignore_errors=True)
+            shutil.rmtree(made.directory, ignore_errors=True)

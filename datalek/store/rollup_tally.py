@@ -36,7 +36,8 @@ FEW = (
     "proc_told",
 )
 #: The key of a dimension an incident does not count in, within a profile: a BLOB, never equal
-#: to a key (text or a number).
+#: to a key. The keys of ``FEW`` are text made by the facts' own expressions (a month, a
+#: kind, a band) from TEXT columns the app writes, never an empty BLOB.
 _NOT_COUNTED = "x''"
 _CELL = "year, org_id, department, dimension, key"
 _ADD = "ON CONFLICT DO UPDATE SET n = n + excluded.n"

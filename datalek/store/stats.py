@@ -36,7 +36,7 @@ from datetime import date
 from sqlite_utils import Database
 
 from datalek import clock
-from datalek.store import rollup, rollup_facts, rollup_recount, write
+from datalek.store import rollup, rollup_facts, rollup_recount
 
 HOURS_CAP = rollup_facts.HOURS_CAP
 DAYS_CAP = rollup_facts.DAYS_CAP
@@ -45,7 +45,7 @@ DAYS_CAP = rollup_facts.DAYS_CAP
 def rebuild(db: Database) -> None:
     """Recount the whole roll-up from the sources in one write (``datalek stats rebuild``), the
     incidents counted in ranges on every core (``rollup_recount``)."""
-    with rollup_recount.room(db) as room, write(db):
+    with rollup_recount.recount(db) as room:
         rollup.rebuild(db, room.count)
 
 
@@ -53,7 +53,7 @@ def differences(db: Database, limit: int = 20) -> tuple[list[tuple], int]:
     """The cells where the roll-up differs from a fresh count (``rollup.differences``), read in
     one snapshot, the fresh count made on every core (``rollup_recount``)."""
     # temp tables only; BEGIN IMMEDIATE keeps writers out while counting
-    with rollup_recount.room(db) as room, write(db):
+    with rollup_recount.recount(db, keep=False) as room:
         return rollup.differences(db, limit, room.count)
 
 
