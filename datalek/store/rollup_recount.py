@@ -11,8 +11,10 @@ cells is the count of the whole.
 Every worker reads exactly what the writer reads: the writer holds the write lock
 (``BEGIN IMMEDIATE``) before any worker starts, it changes none of the sources itself, and
 no other connection can commit while it holds the lock, so each worker's snapshot (WAL) is the
-state the writer's transaction began from. A caller already inside a write may have changed
-sources that no other connection can see: it counts on its own connection (``rollup.rebuild``).
+state the writer's transaction began from. That is why ``recount`` begins the write itself and
+counts apart only in a write it began (``Room.own``): a caller inside a write of its own (a
+migration) may have changed sources that no other connection can see, and counts on its own
+connection (``rollup.rebuild`` without ``apart``).
 
 A worker is a process, not a thread: SQLite takes one lock for every memory allocation of
 every connection of a process, and two threads counting at once each took 1.4 times as long
