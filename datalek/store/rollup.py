@@ -257,8 +257,8 @@ def install(db: Database) -> None:
 
 def rebuild(db: Database, apart: Callable[[], list[str] | None] | None = None) -> None:
     """Recount everything from the sources, inside the caller's write transaction: set-based,
-    each incident's subqueries read once (``_facts_into``), and the cells counted one
-    dimension at a time (``count_into``). ``apart`` (``rollup_recount.Room.count``) counts
+    each incident's subqueries read once (``_facts_into``), and the cells of all incidents
+    added up at once (``rollup_tally.count_into``). ``apart`` (``rollup_recount.Room.count``) counts
     the incidents in ranges on other connections and names the attached results; without it,
     or when it declines (None), this connection counts them all."""
     install(db)
