@@ -181,10 +181,10 @@ def _protected(pattern: Pattern) -> Pattern:
             query = Query(parts, block, key_set)
             pinned = (block, keys) in fixed
             if pinned or query not in counts:
-                # ``pattern.value(query)``
+                # ``pattern.value(query)``: over the set of keys, as the query holds them
                 value = (
-                    sum([summed.get((block, k), 0) for k in keys])
-                    if len(keys) > 1
+                    sum([summed.get((block, k), 0) for k in key_set])
+                    if len(key_set) > 1
                     else summed.get((block, keys[0]), 0)
                 )
                 counts[query] = Count(value, limit, pinned, hidden and value > 0)
