@@ -287,8 +287,8 @@ def test_a_failure_after_the_files_are_attached_changes_nothing_and_leaves_nothi
     )
     real = rollup._copy_parts
 
-    def broken(db, parts, into):
-        real(db, parts, into)
+    def broken(db, parts):
+        real(db, parts)
         raise sqlite3.OperationalError("disk I/O error")
 
     monkeypatch.setattr(rollup, "_copy_parts", broken)

@@ -267,7 +267,7 @@ def rebuild(db: Database, apart: Callable[[], list[str] | None] | None = None) -
     with _roomy_cache(db):
         parts = apart() if apart else None
         if parts:
-            _copy_parts(db, parts, "main")
+            _copy_parts(db, parts)
         else:
             _facts_into(db, "main.stats_facts")
             db.execute("INSERT INTO stats_measure_facts SELECT * FROM stats_measures_now")
@@ -276,17 +276,22 @@ def rebuild(db: Database, apart: Callable[[], list[str] | None] | None = None) -
         raise_all_versions(db)
 
 
-def _copy_parts(db: Database, parts: list[str], into: str) -> None:
+def _copy_parts(db: Database, parts: list[str]) -> None:
     """The facts, measure facts and cells counted apart (schemas ``parts``, one id range each)
-    into the roll-up tables of schema ``into``: the cells of the ranges added up."""
+    into the roll-up."""
     for part in parts:
-        db.execute(f"INSERT INTO {into}.stats_facts SELECT * FROM {part}.stats_facts")
-        db.execute(f"INSERT INTO {into}.stats_measure_facts SELECT * FROM {part}.stats_measure_facts")
-    every = UNION.join(f"SELECT * FROM {part}.stats_cube" for part in parts)
+        db.execute(f"INSERT INTO main.stats_facts SELECT * FROM {part}.stats_facts")
+        db.execute(f"INSERT INTO main.stats_measure_facts SELECT * FROM {part}.stats_measure_facts")
     db.execute(
-        f"INSERT INTO {into}.stats_cube (year, org_id, department, dimension, key, n)"
-        f" SELECT year, org_id, department, dimension, key, sum(n) FROM ({every}) GROUP BY 1, 2, 3, 4, 5"
+        f"INSERT INTO main.stats_cube (year, org_id, department, dimension, key, n) {_summed_cells(parts)}"
     )
+
+
+def _summed_cells(parts: list[str]) -> str:
+    """The cells of the ranges counted apart (schemas ``parts``), added up: an incident is in
+    one range only, so the sums are the count of the whole."""
+    every = UNION.join(f"SELECT * FROM {part}.stats_cube" for part in parts)
+    return f"SELECT year, org_id, department, dimension, key, sum(n) FROM ({every}) GROUP BY 1, 2, 3, 4, 5"
 
 
 @contextmanager
@@ -323,11 +328,7 @@ def differences(
     )
     parts = apart() if apart else None
     if parts:
-        every = UNION.join(f"SELECT * FROM {part}.stats_cube" for part in parts)
-        db.execute(
-            "INSERT INTO temp.stats_verify_cube SELECT year, org_id, department, dimension, key, sum(n)"
-            f" FROM ({every}) GROUP BY 1, 2, 3, 4, 5"
-        )
+        db.execute(f"INSERT INTO temp.stats_verify_cube {_summed_cells(parts)}")
     else:
         _fresh_count(db)
     rows = db.execute(

@@ -24,9 +24,9 @@ FACT_KEYS = ("data_categories", "natures", "groups", "family_file", "people_coun
 #: reason for a delay ('' before migration 0022 added it); ``{undone}`` is true when the latest
 #: decision merged the report into another and that merge was undone (issue #16, migration
 #: 0026): the report is undecided again, not a duplicate. ``{changed}`` and ``{published}`` are
-#: true when the incident has a change of a moment or a public notice (``has_rows``): most have
-#: neither, and an index probe costs less than a subquery that finds nothing (10^6 incidents:
-#: seconds in the full recount; the same answers).
+#: true when the incident has a change of a moment or a public notice
+#: (``rollup_parties.has_rows``): most have neither, and an index probe costs less than a
+#: subquery that finds nothing (10^6 incidents: seconds in the full recount; the same answers).
 _RAW = """
 SELECT i.id, i.year, i.org_id, i.department, i.month, i.incident_type, i.status, i.reported_at,
     round((julianday(i.reported_at) - julianday(i.discovered_at)) * 24, 3) > 24 AS late_report,
@@ -72,12 +72,6 @@ LEFT JOIN decisions d ON d.id = (SELECT x.id FROM decisions x WHERE x.incident_i
     ORDER BY x.decided_at DESC, x.id DESC LIMIT 1)
 LEFT JOIN assessments a ON a.id = (SELECT x.id FROM assessments x WHERE x.incident_id = i.id
     ORDER BY x.version DESC LIMIT 1)""".replace("{fact_paths}", ", ".join(f"'$.{k}'" for k in FACT_KEYS))
-
-
-def has_rows(table: str) -> str:
-    """Whether incident ``i`` has a row in ``table`` (whose ``incident_id`` is indexed): a probe
-    of that index, in the full recount and in the triggers alike."""
-    return f"i.id IN (SELECT incident_id FROM {table})"
 
 
 #: The last words of ``_RAW``: where it ends inside ``FACTS_NOW``.
@@ -195,8 +189,8 @@ def facts_now(db: Database) -> str:
     kind = "i.delay_kind" if "delay_kind" in {c.name for c in db["incidents"].columns} else "''"
     filled = FACTS_NOW.replace("{duplicate}", "d.duplicate_of" if "duplicate_of" in columns else "NULL")
     filled = filled.replace("{undone}", _UNDONE if db["incident_merges"].exists() else "0")
-    filled = filled.replace("{changed}", has_rows("incident_changes"))
-    filled = filled.replace("{published}", has_rows("public_notices"))
+    filled = filled.replace("{changed}", rollup_parties.has_rows("incident_changes"))
+    filled = filled.replace("{published}", rollup_parties.has_rows("public_notices"))
     return rollup_parties.fill(filled.replace("{delay_kind}", kind), db)
 
 
@@ -236,7 +230,7 @@ FROM measures m JOIN incidents i ON i.id = m.incident_id WHERE m.withdrawn_at IS
 HOURS_CAP = 240
 #: Days from the decision to informing the people stop here.
 DAYS_CAP = 365
-_BREACH = "outcome = 'breach'"
+BREACH = "outcome = 'breach'"
 _FLAG = "''"
 
 #: dimension -> (key expression, filter) over one incident's facts.
@@ -252,26 +246,26 @@ FACT_CELLS = {
     "repeat": (_FLAG, "is_repeat AND outcome != 'duplicate'"),
     "open": (_FLAG, "is_open"),
     "bad_time": (_FLAG, "bad_time"),
-    "type": ("incident_type", _BREACH),
-    "risk": ("coalesce(risk, '_none')", _BREACH),
-    "people": ("people", _BREACH),
-    "people_n": ("people_count", f"{_BREACH} AND people_count IS NOT NULL"),
+    "type": ("incident_type", BREACH),
+    "risk": ("coalesce(risk, '_none')", BREACH),
+    "people": ("people", BREACH),
+    "people_n": ("people_count", f"{BREACH} AND people_count IS NOT NULL"),
     **{
-        flag: (_FLAG, f"{_BREACH} AND {flag}")
+        flag: (_FLAG, f"{BREACH} AND {flag}")
         for flag in ("minors", "special", "bsn", "youth_file", "processor")
     },
     "chain": (_FLAG, "chain"),
-    "proc_told": ("proc_notice", f"{_BREACH} AND proc_notice IS NOT NULL"),
+    "proc_told": ("proc_notice", f"{BREACH} AND proc_notice IS NOT NULL"),
     "proc_delay_hours": (
         f"min({HOURS_CAP}, CAST(proc_delay_hours AS INTEGER))",
-        f"{_BREACH} AND proc_delay_hours >= 0",
+        f"{BREACH} AND proc_delay_hours >= 0",
     ),
     "notify_hours": (
         f"min({HOURS_CAP}, CAST(notify_hours AS INTEGER))",
         "notification IN ('on_time', 'late')",
     ),
     "decision_hours": (f"min({HOURS_CAP}, CAST(decision_hours AS INTEGER))", "decision_hours >= 0"),
-    "inform_days": (f"min({DAYS_CAP}, CAST(inform_days AS INTEGER))", f"{_BREACH} AND inform_days >= 0"),
+    "inform_days": (f"min({DAYS_CAP}, CAST(inform_days AS INTEGER))", f"{BREACH} AND inform_days >= 0"),
 }
 _KIND = "CASE kind WHEN 'preventive' THEN 'p' ELSE 'o' END"
 #: (dimension expression, key expression, filter) over one measure. Keyed by date, so that the
@@ -310,7 +304,6 @@ JSON_CELLS = {
     "nature": ("nature", "coalesce(j.value, '_none')", "LEFT JOIN"),
     "proc": ("processors", "CAST(j.value AS TEXT)", "JOIN"),
 }
-BREACH = _BREACH
 
 
 def cells_sql(facts: str, measures: str, without: Collection[str] = ()) -> str:
@@ -323,7 +316,7 @@ def cells_sql(facts: str, measures: str, without: Collection[str] = ()) -> str:
     ]
     parts += [
         f"SELECT f.id, f.year, f.org_id, f.department, '{dim}', {key}"
-        f" FROM {facts} f {join} json_each(f.{column}) j WHERE f.{_BREACH}"
+        f" FROM {facts} f {join} json_each(f.{column}) j WHERE f.{BREACH}"
         for dim, (column, key, join) in JSON_CELLS.items()
         if dim not in without
     ]

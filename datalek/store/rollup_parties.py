@@ -48,6 +48,13 @@ def tables(db: Database) -> set[str]:
     return {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
 
 
+def has_rows(table: str) -> str:
+    """Whether incident ``i`` has a row in ``table`` (whose ``incident_id`` is indexed): a probe
+    of that index, in the full recount and in the triggers alike. A subquery that finds nothing
+    costs more than the probe (10^6 incidents: seconds in the full recount)."""
+    return f"i.id IN (SELECT incident_id FROM {table})"
+
+
 #: The fragments that find nothing for an incident without links to parties (most): they are
 #: read only for an incident with one (an index probe), else ``NOTHING``, which is what they
 #: give over no links. 10^6 incidents: 2.6 s less in the full recount.
@@ -61,7 +68,6 @@ def fill(sql: str, db: Database) -> str:
         if not set(NEEDS[name]) <= present:
             fragment = NOTHING[name]
         elif name in LINKED:
-            linked = "i.id IN (SELECT incident_id FROM incident_parties)"
-            fragment = f"CASE WHEN {linked} THEN {fragment} ELSE {NOTHING[name]} END"
+            fragment = f"CASE WHEN {has_rows('incident_parties')} THEN {fragment} ELSE {NOTHING[name]} END"
         sql = sql.replace("{" + name + "}", fragment)
     return sql

@@ -43,7 +43,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from datalek.store import BUSY_TIMEOUT_MS, StorageError, rollup, take_first, write
+from datalek.store import BUSY_TIMEOUT_MS, StorageError, audit_files, rollup, take_first, write
 from datalek.store import rollup_tally as tally
 from datalek.store.rollup_facts import MEASURES_NOW, facts_from, raw_now
 
@@ -61,14 +61,6 @@ def workers() -> int:
     except AttributeError:  # not on Linux
         cores = os.cpu_count() or 1
     return max(1, min(8, cores))
-
-
-def file_of(db: Database) -> str | None:
-    """The file of the main database, None for one in memory."""
-    for _, name, file in db.execute("PRAGMA database_list").fetchall():
-        if name == "main":
-            return file or None
-    return None
 
 
 def ranges(db: Database, count: int) -> list[tuple[int, int]]:
@@ -122,8 +114,8 @@ def job(path: str, scratch: str, raw: str, facts: str, low: int, high: int, keep
     after = [
         "PRAGMA part.journal_mode = OFF",
         "PRAGMA part.synchronous = OFF",
-        *_scratch_tables("part", cells_only=not keep),
-        *([] if keep else _scratch_tables("temp", facts_only=True)),
+        _cell_table("part"),
+        *_fact_tables(into),
         "BEGIN",  # one snapshot for every statement (the writer holds the write lock)
         f"CREATE TEMP TABLE stats_raw AS {raw} WHERE i.id {within}",
         f"INSERT INTO {into}.stats_facts {facts}",
@@ -157,11 +149,9 @@ def run(jobs: list[dict]) -> None:
             except OSError as exc:
                 raise StorageError(f"worker could not start: {exc}") from exc
             started.append(worker)
-            try:
+            with suppress(BrokenPipeError):  # it ended before reading: its status and stderr say why
                 worker.stdin.write(json.dumps(one).encode())
                 worker.stdin.close()
-            except BrokenPipeError:  # it ended before reading: its status and stderr say why
-                pass
         failures = []
         for worker in started:
             errors = worker.stderr.read().decode(errors="replace").strip().splitlines()
@@ -179,29 +169,31 @@ def run(jobs: list[dict]) -> None:
                     pipe.close()
 
 
-def _scratch_tables(schema: str, cells_only: bool = False, facts_only: bool = False) -> list[str]:
-    facts = [
+def _fact_tables(schema: str) -> list[str]:
+    return [
         f"CREATE TABLE {schema}.stats_facts ({rollup.FACT_COLUMNS})",
         f"CREATE TABLE {schema}.stats_measure_facts ({rollup.MEASURE_COLUMNS})",
     ]
-    cells = [
+
+
+def _cell_table(schema: str) -> str:
+    return (
         f"CREATE TABLE {schema}.stats_cube (year INTEGER, org_id INTEGER, department TEXT,"
         " dimension TEXT, key TEXT, n INTEGER, PRIMARY KEY (year, org_id, department, dimension, key))"
-        " WITHOUT ROWID",
-    ]
-    return (facts if not cells_only else []) + (cells if not facts_only else [])
+        " WITHOUT ROWID"
+    )
 
 
 class Room:
     """The scratch files of one recount, attached to the writer's connection once counted.
     ``own``: the write was begun by ``recount`` and nothing in it changed a source yet."""
 
-    def __init__(self, db: Database, directory: str) -> None:
+    def __init__(self, db: Database, directory: str, keep: bool = True) -> None:
         self.db = db
         self.directory = directory
+        self.keep = keep
         self.attached: list[str] = []
         self.own = False
-        self.keep = True
 
     def count(self) -> list[str] | None:
         """Count every incident in ranges, in parallel, and attach the results to the writer's
@@ -210,7 +202,7 @@ class Room:
         one core)."""
         if not self.own:
             return None
-        path = file_of(self.db)
+        path = audit_files.db_file(self.db)
         if path is None or self.db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
             return None  # without WAL a reader could block the writer's commit
         parts = ranges(self.db, workers())
@@ -221,7 +213,7 @@ class Room:
         files = [str(Path(self.directory) / f"part{k}.db") for k in range(len(parts))]
         run(
             [
-                job(path, f, raw, facts, low, high, self.keep)
+                job(str(path), f, raw, facts, low, high, self.keep)
                 for f, (low, high) in zip(files, parts, strict=True)
             ]
         )
@@ -244,8 +236,7 @@ def recount(db: Database, keep: bool = True) -> Iterator[Room]:
     the next write runs first, and then the count stays on this connection). ``keep=False``:
     the workers keep only the cells (``verify``). The scratch files are detached and removed
     after the write ends, whatever way it ends."""
-    made = Room(db, tempfile.mkdtemp(prefix="datalek-recount-"))
-    made.keep = keep
+    made = Room(db, tempfile.mkdtemp(prefix="datalek-recount-"), keep)
     first = take_first(db)
     failed = False
     try:
