@@ -160,14 +160,8 @@ def group_rounds(out_dir: Path) -> tuple[int, int]:
     return groups, reports
 
 
-def stats_verify_hook(db_path: Path) -> None:
-    """HOOK (issue #18, the roll-up half): once ``python -m datalek stats verify`` exists, the
-    roll-up must equal a fresh GROUP BY after the kill. Until then this checks nothing."""
-    has_stats = subprocess.run(
-        [sys.executable, "-m", "datalek", "stats", "--help"], cwd=ROOT, capture_output=True, text=True
-    )
-    if has_stats.returncode != 0:
-        return  # HOOK: the `stats` command is not there yet
+def stats_verify(db_path: Path) -> None:
+    """The roll-up equals a fresh count after the kill (``python -m datalek stats verify``)."""
     verified = subprocess.run(
         [sys.executable, "-m", "datalek", "stats", "verify", "--db", str(db_path)],
         cwd=ROOT,
@@ -175,6 +169,7 @@ def stats_verify_hook(db_path: Path) -> None:
         text=True,
     )
     assert verified.returncode == 0, verified.stdout + verified.stderr
+    assert "De cijfers kloppen" in verified.stdout, verified.stdout
 
 
 def test_sigkill_while_groups_commit_loses_no_confirmed_report(world, db_path, tmp_path):
@@ -222,7 +217,7 @@ def test_sigkill_while_groups_commit_loses_no_confirmed_report(world, db_path, t
         text=True,
     )
     assert verified.returncode == 0, verified.stdout + verified.stderr
-    stats_verify_hook(db_path)
+    stats_verify(db_path)
     record_figure(
         "group_commit_crash_test",
         {

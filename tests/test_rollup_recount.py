@@ -4,11 +4,13 @@ what one connection counts, and leaves nothing behind when it fails."""
 from __future__ import annotations
 
 import os
+import re
 import signal
 import sqlite3
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -258,7 +260,7 @@ def test_counting_at_once_counts_what_counting_per_incident_counts(copy, edit):
         db.execute("DROP TABLE temp.t")
 
 
-def test_no_other_connection_can_commit_while_the_workers_count(copy, ranges_used, monkeypatch):
+def test_no_other_connection_can_commit_while_the_rebuild_counts(copy, ranges_used, monkeypatch):
     real = rollup_recount.run
     tried = []
 
@@ -274,7 +276,68 @@ def test_no_other_connection_can_commit_while_the_workers_count(copy, ranges_use
     with store.unit(copy) as db:
         sql.rebuild(db)
         assert sql.differences(db) == ([], 0)
-    assert tried == [1, 1]
+    assert tried == [1]  # the rebuild; verify lets go of the lock once it has its snapshot (below)
+
+
+def _held_at_the_incidents(gate: Path, waiting: Path) -> str:
+    """The worker's program, made to wait for ``gate`` before it reads the incidents (its
+    first read in the old program, after its snapshot in this one); it says so in ``waiting``."""
+    held = re.sub(
+        r"\n(\s*)conn\.execute\(statement, arguments\)",
+        lambda m: (
+            f"\n{m[1]}if statement.startswith('CREATE TEMP TABLE stats_raw'):"
+            f"\n{m[1]}    open(os.path.join({str(waiting)!r}, str(os.getpid())), 'w').close()"
+            f"\n{m[1]}    while not os.path.exists({str(gate)!r}):"
+            f"\n{m[1]}        time.sleep(0.01)"
+            f"\n{m[1]}conn.execute(statement, arguments)"
+        ),
+        rollup_recount.WORKER,
+    )
+    assert held != rollup_recount.WORKER
+    return held
+
+
+def test_a_change_is_saved_while_verify_counts_and_verify_still_finds_nothing(
+    copy, ranges_used, monkeypatch, tmp_path
+):
+    """``stats verify`` holds the writers up only until its workers have their snapshot: a
+    change committed while they count is saved at once, and the count still compares the
+    roll-up and the sources as they stood together (no difference that is not there)."""
+    gate, waiting = tmp_path / "gate", tmp_path / "waiting"
+    waiting.mkdir()
+    monkeypatch.setattr(rollup_recount, "WORKER", _held_at_the_incidents(gate, waiting))
+    found = []
+
+    def verify():
+        with store.unit(copy) as db:
+            found.append(sql.differences(db))
+
+    thread = threading.Thread(target=verify)
+    thread.start()
+    try:
+        deadline = time.monotonic() + 30
+        while len(os.listdir(waiting)) < 2 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert len(os.listdir(waiting)) == 2  # both workers count now, before reading the incidents
+        other = sqlite3.connect(copy, timeout=2, isolation_level=None)
+        try:
+            other.execute("BEGIN IMMEDIATE")
+            (changed,) = other.execute(
+                "SELECT id FROM incidents WHERE status IN ('reported', 'in_progress', 'decided') LIMIT 1"
+            ).fetchone()
+            other.execute(
+                "UPDATE incidents SET status = 'closed' WHERE id = ?", [changed]
+            )  # 'open' cells move
+            other.execute("COMMIT")
+        finally:
+            other.close()
+    finally:
+        gate.touch()
+        thread.join(60)
+    assert found == [([], 0)]
+    with store.unit(copy) as db:
+        assert db.execute("SELECT status FROM incidents WHERE id = ?", [changed]).fetchone() == ("closed",)
+        assert sql.differences(db) == ([], 0)
 
 
 def test_a_failure_after_the_files_are_attached_changes_nothing_and_leaves_nothing(

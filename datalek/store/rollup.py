@@ -315,11 +315,15 @@ def _facts_into(db: Database, table: str) -> None:
 
 
 def differences(
-    db: Database, limit: int = 20, apart: Callable[[], list[str] | None] | None = None
+    db: Database,
+    limit: int = 20,
+    apart: Callable[[], list[str] | None] | None = None,
+    stored: str = "main.stats_cube",
 ) -> tuple[list[tuple], int]:
     """Cells where the roll-up differs from a fresh count over the sources: up to ``limit``
     (year, org_id, department, dimension, key, in the roll-up, counted now), and their number.
-    ``apart``: as for ``rebuild``, the fresh count made in ranges on other connections."""
+    ``apart``: as for ``rebuild``, the fresh count made in ranges on other connections;
+    ``stored``: the roll-up's cells as they stood when that count's snapshot was fixed."""
     db.execute("DROP TABLE IF EXISTS temp.stats_verify_cube")
     db.execute(
         "CREATE TEMP TABLE stats_verify_cube (year INTEGER, org_id INTEGER, department TEXT,"
@@ -333,7 +337,7 @@ def differences(
         _fresh_count(db)
     rows = db.execute(
         "SELECT year, org_id, department, dimension, key, sum(stored), sum(fresh) FROM ("
-        " SELECT year, org_id, department, dimension, key, n AS stored, 0 AS fresh FROM main.stats_cube"
+        f" SELECT year, org_id, department, dimension, key, n AS stored, 0 AS fresh FROM {stored}"
         " UNION ALL SELECT year, org_id, department, dimension, key, 0, n FROM temp.stats_verify_cube)"
         " GROUP BY 1, 2, 3, 4, 5 HAVING sum(stored) != sum(fresh) ORDER BY 1, 2, 3, 4, 5"
     ).fetchall()

@@ -37,8 +37,8 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager, suppress
 from pathlib import Path
 
 from sqlite_utils import Database
@@ -82,9 +82,11 @@ def ranges(db: Database, count: int) -> list[tuple[int, int]]:
 
 
 #: The program of a worker: run the statements of the job on standard input (JSON: the
-#: database's path, the busy timeout, the writer's process id, [statement, arguments] pairs) on
-#: a connection of its own. It ends itself when the writer's process is gone (killed, say):
-#: it would otherwise keep a read mark in the WAL until it finished.
+#: database's path, the busy timeout, the writer's process id, [statement, arguments] pairs,
+#: and the number of the statement after which its read has begun) on a connection of its own,
+#: and say "pinned" on standard output once its snapshot is fixed. It ends itself when the
+#: writer's process is gone (killed, say): it would otherwise keep a read mark in the WAL until
+#: it finished.
 WORKER = """
 import json, os, sqlite3, sys, threading, time
 job = json.load(sys.stdin)
@@ -95,11 +97,16 @@ def orphaned():
 threading.Thread(target=orphaned, daemon=True).start()
 conn = sqlite3.connect(job["path"], timeout=job["timeout"], isolation_level=None)
 try:
-    for statement, arguments in job["statements"]:
+    for number, (statement, arguments) in enumerate(job["statements"]):
         conn.execute(statement, arguments)
+        if number == job.get("pinned"):
+            print("pinned", flush=True)
 finally:
     conn.close()
 """
+#: What a worker reads first in its transaction: from then on it reads the database as it was
+#: then (its WAL snapshot), whatever is committed meanwhile.
+_PIN = "SELECT count(*) FROM main.sqlite_master"
 #: A worker's page cache (KiB); its temporary tables are in memory besides.
 CACHE_KIB = 64 * 1024
 
@@ -116,7 +123,8 @@ def job(path: str, scratch: str, raw: str, facts: str, low: int, high: int, keep
         "PRAGMA part.synchronous = OFF",
         _cell_table("part"),
         *_fact_tables(into),
-        "BEGIN",  # one snapshot for every statement (the writer holds the write lock)
+        "BEGIN",  # one snapshot for every statement, fixed by the first read
+        _PIN,
         f"CREATE TEMP TABLE stats_raw AS {raw} WHERE i.id {within}",
         f"INSERT INTO {into}.stats_facts {facts}",
         f"INSERT INTO {into}.stats_measure_facts {MEASURES_NOW} AND m.incident_id {within}",
@@ -129,44 +137,66 @@ def job(path: str, scratch: str, raw: str, facts: str, low: int, high: int, keep
         ["ATTACH ? AS part", [scratch]],
         *([q, []] for q in after),
     ]
-    return {"path": path, "timeout": BUSY_TIMEOUT_MS / 1000, "parent": os.getpid(), "statements": statements}
+    return {
+        "path": path,
+        "timeout": BUSY_TIMEOUT_MS / 1000,
+        "parent": os.getpid(),
+        "statements": statements,
+        "pinned": [q for q, _ in statements].index(_PIN),
+    }
 
 
 def run(jobs: list[dict]) -> None:
     """Run every job in a worker process of its own, all at once; StorageError with the first
     failure's last line once all have ended. A worker still running when this is left (an
     error, an interrupt) is stopped."""
-    started = []
+    with started(jobs) as finish:
+        finish()
+
+
+@contextmanager
+def started(jobs: list[dict]) -> Iterator[Callable[[], None]]:
+    """Start every job in a worker process of its own, all at once, and wait until each has
+    fixed its snapshot (or ended); then yield ``finish``, which waits for all of them and raises
+    StorageError with the first failure's last line. A worker still running when this is left
+    (an error, an interrupt) is stopped."""
+    workers: list[subprocess.Popen] = []
     try:
         for one in jobs:
             try:
                 worker = subprocess.Popen(
                     [sys.executable, "-I", "-c", WORKER],
                     stdin=subprocess.PIPE,
-                    stdout=subprocess.DEVNULL,
+                    stdout=subprocess.PIPE,
                     stderr=subprocess.PIPE,
                 )
             except OSError as exc:
                 raise StorageError(f"worker could not start: {exc}") from exc
-            started.append(worker)
+            workers.append(worker)
             with suppress(BrokenPipeError):  # it ended before reading: its status and stderr say why
                 worker.stdin.write(json.dumps(one).encode())
                 worker.stdin.close()
-        failures = []
-        for worker in started:
-            errors = worker.stderr.read().decode(errors="replace").strip().splitlines()
-            if worker.wait() != 0:
-                failures.append(errors[-1] if errors else f"worker ended with {worker.returncode}")
-        if failures:
-            raise StorageError(failures[0])
+        for worker in workers:
+            worker.stdout.readline()  # "pinned"; nothing when it ended first (``finish`` says why)
+        yield lambda: _finish(workers)
     finally:
-        for worker in started:
+        for worker in workers:
             if worker.poll() is None:
                 worker.kill()
                 worker.wait()
-            for pipe in (worker.stdin, worker.stderr):
+            for pipe in (worker.stdin, worker.stdout, worker.stderr):
                 with suppress(OSError):
                     pipe.close()
+
+
+def _finish(workers: list[subprocess.Popen]) -> None:
+    failures = []
+    for worker in workers:
+        errors = worker.stderr.read().decode(errors="replace").strip().splitlines()
+        if worker.wait() != 0:
+            failures.append(errors[-1] if errors else f"worker ended with {worker.returncode}")
+    if failures:
+        raise StorageError(failures[0])
 
 
 def _fact_tables(schema: str) -> list[str]:
@@ -193,12 +223,13 @@ class Room:
         self.directory = directory
         self.keep = keep
         self.attached: list[str] = []
+        self.files: list[str] = []
         self.own = False
 
-    def count(self) -> list[str] | None:
-        """Count every incident in ranges, in parallel, and attach the results to the writer's
-        connection: their schema names; None when the writer's connection should count alone
-        (not a write begun by ``recount``, a database in memory or without WAL, few incidents,
+    def jobs(self) -> list[dict] | None:
+        """The workers' jobs: every incident, in ranges, each counted into a scratch file of
+        its own; None when the writer's connection should count alone (not a write begun by
+        ``recount`` or ``differences``, a database in memory or without WAL, few incidents,
         one core)."""
         if not self.own:
             return None
@@ -210,17 +241,27 @@ class Room:
             return None
         raw = raw_now(self.db)
         facts = facts_from(self.db, "temp.stats_raw")
-        files = [str(Path(self.directory) / f"part{k}.db") for k in range(len(parts))]
-        run(
-            [
-                job(str(path), f, raw, facts, low, high, self.keep)
-                for f, (low, high) in zip(files, parts, strict=True)
-            ]
-        )
-        for k, file in enumerate(files):
+        self.files = [str(Path(self.directory) / f"part{k}.db") for k in range(len(parts))]
+        return [
+            job(str(path), f, raw, facts, low, high, self.keep)
+            for f, (low, high) in zip(self.files, parts, strict=True)
+        ]
+
+    def attach(self) -> list[str]:
+        """Attach the counted scratch files to the writer's connection: their schema names."""
+        for k, file in enumerate(self.files):
             self.db.execute(f"ATTACH ? AS {PREFIX}{k}", [file])
             self.attached.append(f"{PREFIX}{k}")
         return list(self.attached)
+
+    def count(self) -> list[str] | None:
+        """Count every incident in ranges, in parallel, and attach the results (``jobs``,
+        ``attach``); None when the writer's connection should count alone."""
+        jobs = self.jobs()
+        if jobs is None:
+            return None
+        run(jobs)
+        return self.attach()
 
     def detach(self) -> None:
         """Detach the scratch files (only possible once the writer's transaction ended)."""
@@ -234,17 +275,61 @@ def recount(db: Database, keep: bool = True) -> Iterator[Room]:
     """A write (``BEGIN IMMEDIATE``) begun here, in which ``Room.count`` may count the roll-up
     apart: nothing has changed a source in it when the workers read (a check a form left for
     the next write runs first, and then the count stays on this connection). ``keep=False``:
-    the workers keep only the cells (``verify``). The scratch files are detached and removed
-    after the write ends, whatever way it ends."""
-    made = Room(db, tempfile.mkdtemp(prefix="datalek-recount-"), keep)
-    first = take_first(db)
-    failed = False
-    try:
+    the workers keep only the cells. The scratch files are detached and removed after the
+    write ends, whatever way it ends."""
+    with _room(db, keep) as made:
+        first = take_first(db)
         with write(db):
             if first is not None:
                 first(db)
             made.own = first is None
             yield made
+
+
+#: Where ``differences`` keeps the roll-up's cells as they stood when the workers' snapshots
+#: were fixed.
+STORED = "temp.stats_verify_stored"
+
+
+def differences(db: Database, limit: int) -> tuple[list[tuple], int]:
+    """``stats verify``: the cells where the roll-up differs from a fresh count
+    (``rollup.differences``), with the writers held up only until the count has its snapshot.
+
+    A write begun here (``BEGIN IMMEDIATE``: no other connection commits meanwhile) starts the
+    workers, waits until each has fixed its snapshot, and copies the stored cells. Then it
+    ends, and reports are saved again while the workers count: both sides are the database as
+    it stood in that write (10^6 incidents: the writers waited the whole 18 s of the count,
+    past their busy timeout, and now wait some tenths of a second). Where ``Room.jobs``
+    declines, this connection counts inside the write, as ``recount`` does."""
+    with _room(db, keep=False) as made:
+        try:
+            with ExitStack() as running:
+                first = take_first(db)
+                with write(db):
+                    if first is not None:
+                        first(db)
+                    made.own = first is None
+                    jobs = made.jobs()
+                    if jobs is None:
+                        return rollup.differences(db, limit)
+                    finish = running.enter_context(started(jobs))
+                    db.execute(f"DROP TABLE IF EXISTS {STORED}")
+                    db.execute(f"CREATE TABLE {STORED} AS SELECT * FROM main.stats_cube")
+                made.own = False
+                finish()
+            parts = made.attach()
+            return rollup.differences(db, limit, lambda: parts, stored=STORED)
+        finally:
+            db.execute(f"DROP TABLE IF EXISTS {STORED}")
+
+
+@contextmanager
+def _room(db: Database, keep: bool) -> Iterator[Room]:
+    """A Room whose scratch files are detached and removed when it is left, whatever way."""
+    made = Room(db, tempfile.mkdtemp(prefix="datalek-recount-"), keep)
+    failed = False
+    try:
+        yield made
     except BaseException:
         failed = True
         raise

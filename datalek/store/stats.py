@@ -52,9 +52,7 @@ def rebuild(db: Database) -> None:
 def differences(db: Database, limit: int = 20) -> tuple[list[tuple], int]:
     """The cells where the roll-up differs from a fresh count (``rollup.differences``), read in
     one snapshot, the fresh count made on every core (``rollup_recount``)."""
-    # temp tables only; BEGIN IMMEDIATE keeps writers out while counting
-    with rollup_recount.recount(db, keep=False) as room:
-        return rollup.differences(db, limit, room.count)
+    return rollup_recount.differences(db, limit)
 
 
 def _marks(values: list) -> str:
