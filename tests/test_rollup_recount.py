@@ -12,7 +12,8 @@ import sys
 import tempfile
 import threading
 import time
-from datetime import UTC, datetime
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -20,7 +21,7 @@ import pytest
 from datalek import store
 from datalek.cli.stats import stoppable
 from datalek.demo import dataset
-from datalek.store import rollup, rollup_recount, rollup_tally
+from datalek.store import rollup, rollup_journal, rollup_recount, rollup_tally
 from datalek.store import stats as sql
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -92,6 +93,46 @@ def test_counting_in_ranges_equals_counting_on_one_connection(copy, ranges_used,
     assert covered == sorted(ids)
 
 
+#: Stored rows gone wrong in each way the rebuild repairs while it writes only the rows that
+#: differ (``rollup_recount._differing``); ``{gap}`` is an id in a range without an incident.
+REPAIRS = {
+    "a fact changed": "UPDATE stats_facts SET outcome = 'x', people_count = NULL"
+    " WHERE id = (SELECT min(id) FROM stats_facts)",
+    "a fact missing": "DELETE FROM stats_facts WHERE id = (SELECT max(id) FROM stats_facts)",
+    "facts of no incident": "INSERT INTO stats_facts (id, year, org_id, department) VALUES ({gap}, 2026, 1, 'x')",
+    "facts past every range": "INSERT INTO stats_facts (id, year, org_id, department)"
+    " SELECT max(id) + 100, 2026, 1, 'x' FROM incidents",
+    "a measure's fact changed": "UPDATE stats_measure_facts SET status = 'x', done_on = NULL"
+    " WHERE id = (SELECT min(id) FROM stats_measure_facts)",
+    "a measure's fact missing": "DELETE FROM stats_measure_facts WHERE id = (SELECT max(id) FROM stats_measure_facts)",
+    "a fact of no measure": "INSERT INTO stats_measure_facts (id, incident_id, year, org_id, department)"
+    " SELECT max(id) + 100, (SELECT min(id) FROM incidents), 2026, 1, 'x' FROM stats_measure_facts",
+    "a measure's fact past every range": "INSERT INTO stats_measure_facts (id, incident_id, year, org_id,"
+    " department) SELECT (SELECT max(id) + 200 FROM stats_measure_facts), max(id) + 100, 2026, 1, 'x' FROM incidents",
+}
+
+
+@pytest.mark.parametrize(
+    "names",
+    [pytest.param([name], id=name) for name in sorted(REPAIRS)] + [pytest.param(sorted(REPAIRS), id="all")],
+)
+def test_the_rebuild_in_ranges_repairs_every_stored_row(copy, ranges_used, names):
+    with store.unit(copy) as db:
+        db.execute("PRAGMA foreign_keys = OFF")
+        with store.write(db):
+            (gap,) = db.execute("SELECT id FROM incidents ORDER BY id LIMIT 1 OFFSET 100").fetchone()
+            db.execute("DELETE FROM incidents WHERE id = ?", [gap])  # an id in a range, without incident
+            rollup.rebuild(db)  # one connection
+        alone = _rows(db)
+        with store.write(db):
+            for name in names:
+                db.execute(REPAIRS[name].format(gap=gap))
+        assert _rows(db) != alone
+        sql.rebuild(db)
+        assert _rows(db) == alone
+        assert ranges_used
+
+
 def test_verify_in_ranges_names_the_cells_one_connection_names(copy, ranges_used):
     with store.unit(copy) as db:
         with store.write(db):
@@ -129,7 +170,7 @@ def test_a_failing_worker_changes_nothing_and_leaves_no_scratch_file(copy, range
         made.append(real_mkdtemp(*args, **kwargs))
         return made[-1]
 
-    real = rollup_recount.run
+    real = rollup_recount.started
 
     def broken(jobs):
         # the second worker meets a statement its database refuses; the first one counts
@@ -137,14 +178,26 @@ def test_a_failing_worker_changes_nothing_and_leaves_no_scratch_file(copy, range
         return real(jobs)
 
     monkeypatch.setattr(rollup_recount.tempfile, "mkdtemp", mkdtemp)
-    monkeypatch.setattr(rollup_recount, "run", broken)
+    monkeypatch.setattr(rollup_recount, "started", broken)
     with store.unit(copy) as db:
         before = _rows(db)
         with pytest.raises(store.StorageError, match="NOT NULL constraint failed"):
             sql.rebuild(db)
         assert _rows(db) == before
+        assert _journal(db) == ([], [])  # it notes nothing more
         assert not [r[1] for r in db.execute("PRAGMA database_list") if r[1].startswith("stats_part")]
     assert made and not any(os.path.exists(d) for d in made)
+
+
+def _run(jobs: list[dict]) -> None:
+    with rollup_recount.started(jobs) as finish:
+        finish()
+
+
+def _journal(db) -> tuple[list, list]:
+    return db.execute("SELECT * FROM stats_recounts").fetchall(), db.execute(
+        "SELECT * FROM stats_touched"
+    ).fetchall()
 
 
 def _job(tmp_path, statement: str) -> dict:
@@ -175,7 +228,7 @@ def test_a_worker_still_running_when_the_count_ends_is_stopped(tmp_path, monkeyp
 
     monkeypatch.setattr(rollup_recount.subprocess, "Popen", popen)
     with pytest.raises(KeyboardInterrupt):
-        rollup_recount.run([endless, endless])
+        _run([endless, endless])
     assert len(started) == 1 and started[0].returncode is not None
 
 
@@ -183,22 +236,24 @@ def test_a_worker_that_fails_names_the_reason_after_the_others_end(tmp_path):
     quiet = _job(tmp_path, "SELECT 1")
     broken = _job(tmp_path, "SELECT * FROM no_such_table")
     with pytest.raises(store.StorageError, match="no such table: no_such_table"):
-        rollup_recount.run([quiet, broken])
-    rollup_recount.run([quiet, quiet])
+        _run([quiet, broken])
+    _run([quiet, quiet])
 
 
 def test_the_scratch_files_are_private_and_gone_after_the_count(copy, ranges_used, monkeypatch):
     seen = {}
-    real = rollup_recount.run
+    real = rollup_recount.started
 
+    @contextmanager
     def looked(jobs):
         for one in jobs:
             scratch = next(args[0] for q, args in one["statements"] if q.startswith("ATTACH"))
             seen[scratch] = os.stat(os.path.dirname(scratch)).st_mode & 0o777
-        real(jobs)
+        with real(jobs) as finish:
+            yield finish
         assert all(os.path.exists(s) for s in seen)
 
-    monkeypatch.setattr(rollup_recount, "run", looked)
+    monkeypatch.setattr(rollup_recount, "started", looked)
     with store.unit(copy) as db:
         sql.rebuild(db)
         assert "stats_part0" not in {r[1] for r in db.execute("PRAGMA database_list")}
@@ -216,7 +271,7 @@ def test_a_database_without_wal_is_counted_on_its_own_connection(copy, ranges_us
 
 def test_a_small_register_is_counted_on_its_own_connection(copy, monkeypatch):
     calls = []
-    monkeypatch.setattr(rollup_recount, "run", lambda *a: calls.append(a))
+    monkeypatch.setattr(rollup_recount, "started", lambda *a: calls.append(a))
     with store.unit(copy) as db:
         sql.rebuild(db)  # 240 incidents, fewer than SMALL
         assert sql.differences(db) == ([], 0)
@@ -260,25 +315,6 @@ def test_counting_at_once_counts_what_counting_per_incident_counts(copy, edit):
         db.execute("DROP TABLE temp.t")
 
 
-def test_no_other_connection_can_commit_while_the_rebuild_counts(copy, ranges_used, monkeypatch):
-    real = rollup_recount.run
-    tried = []
-
-    def meddling(jobs):
-        other = sqlite3.connect(copy, timeout=0)
-        with pytest.raises(sqlite3.OperationalError, match="locked"):
-            other.execute("BEGIN IMMEDIATE")
-        other.close()
-        tried.append(1)
-        return real(jobs)
-
-    monkeypatch.setattr(rollup_recount, "run", meddling)
-    with store.unit(copy) as db:
-        sql.rebuild(db)
-        assert sql.differences(db) == ([], 0)
-    assert tried == [1]  # the rebuild; verify lets go of the lock once it has its snapshot (below)
-
-
 def _held_at_the_incidents(gate: Path, waiting: Path) -> str:
     """The worker's program, made to wait for ``gate`` before it reads the incidents (its
     first read in the old program, after its snapshot in this one); it says so in ``waiting``."""
@@ -295,6 +331,182 @@ def _held_at_the_incidents(gate: Path, waiting: Path) -> str:
     )
     assert held != rollup_recount.WORKER
     return held
+
+
+def _copied_incident(other, incident: int) -> None:
+    """A new incident: a copy of ``incident`` with the next number of its year."""
+    columns = [r[1] for r in other.execute("PRAGMA table_info(incidents)") if r[1] not in ("id", "seq")]
+    listed = ", ".join(columns)
+    other.execute(
+        f"INSERT INTO incidents ({listed}, seq) SELECT {listed}, (SELECT max(seq) + 1 FROM incidents)"
+        " FROM incidents WHERE id = ?",
+        [incident],
+    )
+
+
+#: What a writer changes while ``stats rebuild`` counts, on its own connection: (SQL or a
+#: function of the connection, the incident it changes; an incident of each range).
+CHANGES = {
+    "status (first range)": ("UPDATE incidents SET status = 'closed' WHERE id = ?", "min_open"),
+    "status (last range)": ("UPDATE incidents SET status = 'closed' WHERE id = ?", "max_open"),
+    "new incident": (_copied_incident, "max"),
+    "incident deleted": ("DELETE FROM incidents WHERE id = ?", "max"),
+    "measure done": (
+        "UPDATE measures SET status = 'done', done_on = '2026-11-01' WHERE id ="
+        " (SELECT min(id) FROM measures WHERE incident_id >= ? AND status != 'done')",
+        "min",
+    ),
+    "decision added": (
+        "INSERT INTO decisions (incident_id, kind, lawful_basis, motivation, advice, decided_by, decided_at)"
+        " SELECT incident_id, 'not_a_breach', 'no_incident', 'x', 'x', decided_by, '2026-11-19T10:00:00+00:00'"
+        " FROM decisions WHERE incident_id = ? ORDER BY id LIMIT 1",
+        "max_decided",
+    ),
+    "processor's hours": (
+        "UPDATE parties SET notice_hours = coalesce(notice_hours, 24) + 1"
+        " WHERE id = (SELECT party_id FROM incident_parties WHERE incident_id >= ? LIMIT 1)",
+        "min",
+    ),
+}
+_PICKED = {
+    "min": "SELECT min(id) FROM incidents",
+    "max": "SELECT max(id) FROM incidents",
+    "min_open": "SELECT min(id) FROM incidents WHERE status IN ('reported', 'in_progress', 'decided')",
+    "max_open": "SELECT max(id) FROM incidents WHERE status IN ('reported', 'in_progress', 'decided')",
+    "max_decided": "SELECT max(incident_id) FROM decisions",
+}
+
+
+def _while_the_workers_wait(copy, monkeypatch, tmp_path, command, change) -> list:
+    """Run ``command(db)`` in a thread with its workers held before they read the incidents,
+    and meanwhile ``change(connection)`` on a connection of its own, which must commit within
+    2 s; what ``command`` returned."""
+    gate, waiting = tmp_path / "gate", tmp_path / "waiting"
+    waiting.mkdir()
+    monkeypatch.setattr(rollup_recount, "WORKER", _held_at_the_incidents(gate, waiting))
+    found, failed = [], []
+
+    def run():
+        try:
+            with store.unit(copy) as db:
+                found.append(command(db))
+        except Exception as exc:  # noqa: BLE001 - shown below, in the test's own thread
+            failed.append(exc)
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    try:
+        deadline = time.monotonic() + 30
+        while len(os.listdir(waiting)) < 2 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert len(os.listdir(waiting)) == 2  # both workers count now, before reading the incidents
+        other = sqlite3.connect(copy, timeout=2, isolation_level=None)
+        try:
+            other.execute("PRAGMA foreign_keys = OFF")
+            other.execute("BEGIN IMMEDIATE")
+            change(other)
+            other.execute("COMMIT")
+        finally:
+            other.close()
+    finally:
+        gate.touch()
+        thread.join(60)
+    assert not failed, failed
+    return found
+
+
+@pytest.mark.parametrize("name", sorted(CHANGES))
+def test_a_change_saved_while_the_rebuild_counts_is_in_its_result(
+    copy, ranges_used, monkeypatch, tmp_path, name
+):
+    """``stats rebuild`` holds the writers up only while it starts and while it writes: a
+    change committed while its workers count is saved at once, and the rebuilt roll-up counts
+    it (the journal noted its incident)."""
+    statement, picked = CHANGES[name]
+    with store.unit(copy) as db:
+        (incident,) = db.execute(_PICKED[picked]).fetchone()
+
+    def change(other):
+        if callable(statement):
+            statement(other, incident)
+        else:
+            other.execute(statement, [incident])
+        assert other.total_changes > 0
+
+    _while_the_workers_wait(copy, monkeypatch, tmp_path, sql.rebuild, change)
+    with store.unit(copy) as db:
+        assert sql.differences(db) == ([], 0)
+        with store.write(db):
+            assert rollup.differences(db) == ([], 0)
+        assert _journal(db) == ([], [])
+    assert len(ranges_used) >= 4  # the rebuild and the verify counted in ranges
+
+
+def test_a_rebuild_killed_while_it_counts_leaves_the_roll_up_right(copy, tmp_path, monkeypatch):
+    """SIGKILL while the workers count: the workers end themselves, the roll-up the triggers
+    kept is still right, and the journal the killed rebuild left goes with the next one."""
+    gate, waiting = tmp_path / "gate", tmp_path / "waiting"
+    waiting.mkdir()
+    program = (
+        "from datalek import store\n"
+        "from datalek.store import rollup_recount, stats\n"
+        "rollup_recount.SMALL = 2\n"
+        f"rollup_recount.WORKER = {_held_at_the_incidents(gate, waiting)!r}\n"
+        f"with store.unit({str(copy)!r}) as db:\n"
+        "    stats.rebuild(db)\n"
+    )
+    rebuilding = subprocess.Popen([sys.executable, "-c", program], cwd=ROOT)
+    try:
+        deadline = time.monotonic() + 30
+        while len(os.listdir(waiting)) < 2 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        workers = [int(name) for name in os.listdir(waiting)]
+        assert len(workers) == 2
+        with store.unit(copy) as db, store.write(db):
+            db.execute(
+                "UPDATE incidents SET status = CASE status WHEN 'closed' THEN 'decided' ELSE 'closed' END"
+                " WHERE id = (SELECT max(id) FROM incidents)"
+            )
+    finally:
+        rebuilding.kill()
+        rebuilding.wait()
+    deadline = time.monotonic() + 10
+    while any(_running(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not any(_running(pid) for pid in workers)
+    monkeypatch.setattr(rollup_recount, "SMALL", 2)
+    with store.unit(copy) as db:
+        assert sql.differences(db) == ([], 0)
+        left, noted = _journal(db)
+        assert len(left) == 1 and len(noted) == 1  # the killed rebuild's, with the change it missed
+        monkeypatch.setattr(rollup_journal, "STALE_AFTER", timedelta(0))
+        sql.rebuild(db)
+        assert _journal(db) == ([], [])
+        assert sql.differences(db) == ([], 0)
+
+
+def test_outside_a_recount_the_journal_notes_nothing(copy):
+    with store.unit(copy) as db:
+        with store.write(db):
+            db.execute("UPDATE incidents SET status = 'closed' WHERE id = (SELECT min(id) FROM incidents)")
+        assert _journal(db) == ([], [])
+
+
+def test_the_journal_of_a_killed_recount_goes_once_it_is_stale(copy, ranges_used):
+    stale = (datetime.now(UTC) - rollup_journal.STALE_AFTER - timedelta(minutes=1)).isoformat()
+    recent = datetime.now(UTC).isoformat()
+    with store.unit(copy) as db:
+        with store.write(db):
+            db.execute("INSERT INTO stats_recounts VALUES (7, ?), (8, ?)", [stale, recent])
+            db.execute("INSERT INTO stats_touched VALUES (7, 1), (8, 2)")
+            db.execute(
+                "UPDATE incidents SET status = CASE status WHEN 'closed' THEN 'decided' ELSE 'closed' END"
+                " WHERE id = 3"
+            )  # noted for both
+        assert _journal(db)[1] == [(7, 1), (7, 3), (8, 2), (8, 3)]
+        sql.rebuild(db)
+        assert _journal(db) == ([(8, recent)], [(8, 2), (8, 3)])  # a recount still running keeps its notes
+        assert sql.differences(db) == ([], 0)
 
 
 def test_a_change_is_saved_while_verify_counts_and_verify_still_finds_nothing(
@@ -348,19 +560,20 @@ def test_a_failure_after_the_files_are_attached_changes_nothing_and_leaves_nothi
     monkeypatch.setattr(
         rollup_recount.tempfile, "mkdtemp", lambda *a, **k: made.append(real_mkdtemp(*a, **k)) or made[-1]
     )
-    real = rollup._copy_parts
+    real = rollup_recount._put_in_place
 
-    def broken(db, parts):
-        real(db, parts)
+    def broken(db, parts, token):
+        real(db, parts, token)
         raise sqlite3.OperationalError("disk I/O error")
 
-    monkeypatch.setattr(rollup, "_copy_parts", broken)
+    monkeypatch.setattr(rollup_recount, "_put_in_place", broken)
     with store.unit(copy) as db:
         before = _rows(db)
         with pytest.raises(store.StorageError, match="disk I/O error"):
             sql.rebuild(db)
         assert ranges_used
         assert _rows(db) == before
+        assert _journal(db) == ([], [])
         assert {r[1] for r in db.execute("PRAGMA database_list")} <= {"main", "temp"}
     assert made and not any(os.path.exists(d) for d in made)
 

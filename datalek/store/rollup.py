@@ -22,12 +22,12 @@ day (``datalek.store.stats.cube``): the roll-up never goes stale when the date m
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from sqlite_utils import Database
 
-from datalek.store import rollup_parties
+from datalek.store import rollup_journal, rollup_parties
 from datalek.store.rollup_facts import (
     FACT_CELLS,
     MEASURES_NOW,
@@ -253,45 +253,50 @@ def install(db: Database) -> None:
     present = rollup_parties.tables(db)
     for statement in _triggers({c.name for c in db["incidents"].columns}, present).values():
         db.execute(statement)
+    if "stats_recounts" in present:  # migration 0031
+        for statement in rollup_journal.triggers().values():
+            db.execute(statement)
 
 
-def rebuild(db: Database, apart: Callable[[], list[str] | None] | None = None) -> None:
-    """Recount everything from the sources, inside the caller's write transaction: set-based,
-    each incident's subqueries read once (``_facts_into``), and the cells of all incidents
-    added up at once (``rollup_tally.count_into``). ``apart`` (``rollup_recount.Room.count``) counts
-    the incidents in ranges on other connections and names the attached results; without it,
-    or when it declines (None), this connection counts them all."""
+@contextmanager
+def without_journal(db: Database) -> Iterator[None]:
+    """Inside a write that puts whole tables of the roll-up in place: the journal's triggers
+    (``rollup_journal``) are dropped until it is done. A table with triggers is emptied row by
+    row and copied into row by row; the rows written here are counts, not changes of the
+    sources, so no running recount misses anything."""
+    made = rollup_journal.triggers() if "stats_recounts" in rollup_parties.tables(db) else {}
+    for name in made:
+        db.execute(f"DROP TRIGGER IF EXISTS {name}")
+    yield
+    for statement in made.values():
+        db.execute(statement)
+
+
+def rebuild(db: Database) -> None:
+    """Recount everything from the sources on this connection, inside the caller's write
+    transaction: set-based, each incident's subqueries read once (``_facts_into``), and the
+    cells of all incidents added up at once (``rollup_tally.count_into``). The migrations
+    count so; ``stats rebuild`` counts on every core (``rollup_recount.rebuild``)."""
     install(db)
-    for table in ("stats_cube", "stats_facts", "stats_measure_facts"):
-        db.execute(f"DELETE FROM {table}")
-    with _roomy_cache(db):
-        parts = apart() if apart else None
-        if parts:
-            _copy_parts(db, parts)
-        else:
-            _facts_into(db, "main.stats_facts")
-            db.execute("INSERT INTO stats_measure_facts SELECT * FROM stats_measures_now")
-            count_into(db, "main.stats_cube", "stats_facts", "stats_measure_facts")
+    with without_journal(db), _roomy_cache(db):
+        for table in ("stats_cube", "stats_facts", "stats_measure_facts"):
+            db.execute(f"DELETE FROM {table}")
+        _facts_into(db, "main.stats_facts")
+        db.execute("INSERT INTO stats_measure_facts SELECT * FROM stats_measures_now")
+        count_into(db, "main.stats_cube", "stats_facts", "stats_measure_facts")
     if "stats_versions" in rollup_parties.tables(db):
         raise_all_versions(db)
 
 
-def _copy_parts(db: Database, parts: list[str]) -> None:
-    """The facts, measure facts and cells counted apart (schemas ``parts``, one id range each)
-    into the roll-up."""
-    for part in parts:
-        db.execute(f"INSERT INTO main.stats_facts SELECT * FROM {part}.stats_facts")
-        db.execute(f"INSERT INTO main.stats_measure_facts SELECT * FROM {part}.stats_measure_facts")
-    db.execute(
-        f"INSERT INTO main.stats_cube (year, org_id, department, dimension, key, n) {_summed_cells(parts)}"
-    )
-
-
-def _summed_cells(parts: list[str]) -> str:
+def summed_cells(parts: list[str], more: str = "") -> str:
     """The cells of the ranges counted apart (schemas ``parts``), added up: an incident is in
-    one range only, so the sums are the count of the whole."""
-    every = UNION.join(f"SELECT * FROM {part}.stats_cube" for part in parts)
-    return f"SELECT year, org_id, department, dimension, key, sum(n) FROM ({every}) GROUP BY 1, 2, 3, 4, 5"
+    one range only, so the sums are the count of the whole. ``more``: rows of (year, org_id,
+    department, dimension, key, n) added in too; a cell whose sum is 0 is left out."""
+    every = UNION.join([f"SELECT * FROM {part}.stats_cube" for part in parts] + ([more] if more else []))
+    return (
+        f"SELECT year, org_id, department, dimension, key, sum(n) FROM ({every})"
+        " GROUP BY 1, 2, 3, 4, 5 HAVING sum(n) != 0"
+    )
 
 
 @contextmanager
@@ -322,7 +327,7 @@ def differences(
 ) -> tuple[list[tuple], int]:
     """Cells where the roll-up differs from a fresh count over the sources: up to ``limit``
     (year, org_id, department, dimension, key, in the roll-up, counted now), and their number.
-    ``apart``: as for ``rebuild``, the fresh count made in ranges on other connections;
+    ``apart``: the fresh count made in ranges on other connections (``rollup_recount``);
     ``stored``: the roll-up's cells as they stood when that count's snapshot was fixed."""
     db.execute("DROP TABLE IF EXISTS temp.stats_verify_cube")
     db.execute(
@@ -332,7 +337,7 @@ def differences(
     )
     parts = apart() if apart else None
     if parts:
-        db.execute(f"INSERT INTO temp.stats_verify_cube {_summed_cells(parts)}")
+        db.execute(f"INSERT INTO temp.stats_verify_cube {summed_cells(parts)}")
     else:
         _fresh_count(db)
     rows = db.execute(

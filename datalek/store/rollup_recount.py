@@ -3,18 +3,19 @@
 The recount is CPU work per incident (its subqueries, its facts, its cells), and one SQLite
 connection uses one core. So the incidents are cut into id ranges of equal size, and each
 range is counted by a **worker**: a process with a connection of its own, which writes that
-range's facts, measure facts and cells into a scratch database file of its own. The writer
-then attaches the scratch files and copies their rows into the roll-up, all inside its own
-write transaction. The cells of different incidents simply add up, so the sum of the ranges'
-cells is the count of the whole.
+range's facts, measure facts and cells into a scratch database file of its own. The cells of
+different incidents simply add up, so the sum of the ranges' cells is the count of the whole.
 
-Every worker reads exactly what the writer reads: the writer holds the write lock
-(``BEGIN IMMEDIATE``) before any worker starts, it changes none of the sources itself, and
-no other connection can commit while it holds the lock, so each worker's snapshot (WAL) is the
-state the writer's transaction began from. That is why ``recount`` begins the write itself and
-counts apart only in a write it began (``Room.own``): a caller inside a write of its own (a
-migration) may have changed sources that no other connection can see, and counts on its own
-connection (``rollup.rebuild`` without ``apart``).
+The workers count the database as it stood at one moment, and the writers are held up only
+around it. A write begun here (``BEGIN IMMEDIATE``: no other connection commits meanwhile)
+starts the workers and waits until each has read once: from then on each reads that state
+(its WAL snapshot), whatever is committed later. The write then ends, and reports are saved
+while the workers count. ``differences`` (``stats verify``) copies the stored cells in that
+first write and compares them with the count afterwards; ``rebuild`` notes the incidents
+changed meanwhile (``rollup_journal``) and writes the result in a second write. Nothing may
+have changed a source in the first write before the workers read (``Room.own``): a check a
+form left for the next write, or a caller inside a write of its own (a migration), counts on
+its own connection inside one write (``rollup.rebuild``, ``rollup.differences``).
 
 A worker is a process, not a thread: SQLite takes one lock for every memory allocation of
 every connection of a process, and two threads counting at once each took 1.4 times as long
@@ -43,9 +44,18 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from datalek.store import BUSY_TIMEOUT_MS, StorageError, audit_files, rollup, take_first, write
+from datalek.store import (
+    BUSY_TIMEOUT_MS,
+    StorageError,
+    audit_files,
+    rollup,
+    rollup_journal,
+    rollup_parties,
+    take_first,
+    write,
+)
 from datalek.store import rollup_tally as tally
-from datalek.store.rollup_facts import MEASURES_NOW, facts_from, raw_now
+from datalek.store.rollup_facts import MEASURES_NOW, UNION, cells_sql, facts_from, raw_now
 
 #: Schema names of the scratch files, as the writer attaches them (``stats_part0``, ...).
 PREFIX = "stats_part"
@@ -107,27 +117,33 @@ finally:
 #: What a worker reads first in its transaction: from then on it reads the database as it was
 #: then (its WAL snapshot), whatever is committed meanwhile.
 _PIN = "SELECT count(*) FROM main.sqlite_master"
+#: Below and past every id SQLite can store.
+_LOWEST, _PAST_HIGHEST = -(2**63), 2**63
 #: A worker's page cache (KiB); its temporary tables are in memory besides.
 CACHE_KIB = 64 * 1024
 
 
 def job(path: str, scratch: str, raw: str, facts: str, low: int, high: int, keep: bool = True) -> dict:
     """What one worker runs: the cells of the incidents with ``low <= id < high`` into the
-    scratch file ``scratch``, and with ``keep`` their facts and measure facts too (``verify``
-    needs the cells only: then the facts stay in the worker's memory). ``raw``/``facts``: the
-    writer's SQL, ``facts`` reading ``temp.stats_raw``."""
+    scratch file ``scratch``, and with ``keep`` their facts and measure facts too, and which
+    of those differ from the stored ones (``_differing``); ``verify`` needs the cells only:
+    then the facts stay in the worker's memory. ``raw``/``facts``: the writer's SQL, ``facts``
+    reading ``temp.stats_raw``."""
     within = f"BETWEEN {int(low)} AND {int(high) - 1}"
     into = "part" if keep else "temp"
+    differing = _differing(within) if keep else []
     after = [
         "PRAGMA part.journal_mode = OFF",
         "PRAGMA part.synchronous = OFF",
         _cell_table("part"),
         *_fact_tables(into),
+        *(f"CREATE TABLE part.{table} (id INTEGER PRIMARY KEY)" for table in _DIFFERING if keep),
         "BEGIN",  # one snapshot for every statement, fixed by the first read
         _PIN,
         f"CREATE TEMP TABLE stats_raw AS {raw} WHERE i.id {within}",
         f"INSERT INTO {into}.stats_facts {facts}",
         f"INSERT INTO {into}.stats_measure_facts {MEASURES_NOW} AND m.incident_id {within}",
+        *differing,
         *tally.statements("part.stats_cube", f"{into}.stats_facts", f"{into}.stats_measure_facts"),
         "COMMIT",
     ]
@@ -144,14 +160,6 @@ def job(path: str, scratch: str, raw: str, facts: str, low: int, high: int, keep
         "statements": statements,
         "pinned": [q for q, _ in statements].index(_PIN),
     }
-
-
-def run(jobs: list[dict]) -> None:
-    """Run every job in a worker process of its own, all at once; StorageError with the first
-    failure's last line once all have ended. A worker still running when this is left (an
-    error, an interrupt) is stopped."""
-    with started(jobs) as finish:
-        finish()
 
 
 @contextmanager
@@ -199,6 +207,39 @@ def _finish(workers: list[subprocess.Popen]) -> None:
         raise StorageError(failures[0])
 
 
+#: The ids a worker of ``rebuild`` lists for the writer: facts new or changed, facts stored
+#: that the count has no more, and the same for the measures' facts.
+_DIFFERING = ("stats_differ", "stats_gone", "stats_differ_measures", "stats_gone_measures")
+
+
+def _names(columns: str) -> list[str]:
+    """The column names of a table's column definitions (``rollup.FACT_COLUMNS``, ...)."""
+    return [column.split()[0] for column in columns.split(",")]
+
+
+def _differing(within: str) -> list[str]:
+    """Which of the range's counted rows differ from the rows the roll-up stores in the
+    worker's snapshot: the writer writes only those (10^6 incidents, nothing changed: the
+    second write took 2.9 s to put every row in place again). Two rows are the same when
+    every column IS the same (NULL IS NULL)."""
+
+    def same(columns: str) -> str:
+        names = _names(columns)
+        return f"({', '.join(f'o.{n}' for n in names)}) IS ({', '.join(f'f.{n}' for n in names)})"
+
+    differ, gone, differ_measures, gone_measures = _DIFFERING
+    return [
+        f"INSERT INTO part.{differ} SELECT f.id FROM part.stats_facts f WHERE NOT EXISTS"
+        f" (SELECT 1 FROM main.stats_facts o WHERE o.id = f.id AND {same(rollup.FACT_COLUMNS)})",
+        f"INSERT INTO part.{gone} SELECT o.id FROM main.stats_facts o WHERE o.id {within}"
+        " AND o.id NOT IN (SELECT id FROM part.stats_facts)",
+        f"INSERT INTO part.{differ_measures} SELECT f.id FROM part.stats_measure_facts f WHERE NOT EXISTS"
+        f" (SELECT 1 FROM main.stats_measure_facts o WHERE o.id = f.id AND {same(rollup.MEASURE_COLUMNS)})",
+        f"INSERT INTO part.{gone_measures} SELECT o.id FROM main.stats_measure_facts o"
+        f" WHERE o.incident_id {within} AND o.id NOT IN (SELECT id FROM part.stats_measure_facts)",
+    ]
+
+
 def _fact_tables(schema: str) -> list[str]:
     return [
         f"CREATE TABLE {schema}.stats_facts ({rollup.FACT_COLUMNS})",
@@ -216,7 +257,8 @@ def _cell_table(schema: str) -> str:
 
 class Room:
     """The scratch files of one recount, attached to the writer's connection once counted.
-    ``own``: the write was begun by ``recount`` and nothing in it changed a source yet."""
+    ``own``: the write was begun by ``rebuild`` or ``differences`` and nothing in it changed a
+    source yet."""
 
     def __init__(self, db: Database, directory: str, keep: bool = True) -> None:
         self.db = db
@@ -229,7 +271,7 @@ class Room:
     def jobs(self) -> list[dict] | None:
         """The workers' jobs: every incident, in ranges, each counted into a scratch file of
         its own; None when the writer's connection should count alone (not a write begun by
-        ``recount`` or ``differences``, a database in memory or without WAL, few incidents,
+        ``rebuild`` or ``differences``, a database in memory or without WAL, few incidents,
         one core)."""
         if not self.own:
             return None
@@ -242,6 +284,9 @@ class Room:
         raw = raw_now(self.db)
         facts = facts_from(self.db, "temp.stats_raw")
         self.files = [str(Path(self.directory) / f"part{k}.db") for k in range(len(parts))]
+        # the first and the last range reach past every id: a stored row of no incident is in
+        # a range too, and the workers list it as gone (``_differing``)
+        parts[0], parts[-1] = (_LOWEST, parts[0][1]), (parts[-1][0], _PAST_HIGHEST)
         return [
             job(str(path), f, raw, facts, low, high, self.keep)
             for f, (low, high) in zip(self.files, parts, strict=True)
@@ -254,15 +299,6 @@ class Room:
             self.attached.append(f"{PREFIX}{k}")
         return list(self.attached)
 
-    def count(self) -> list[str] | None:
-        """Count every incident in ranges, in parallel, and attach the results (``jobs``,
-        ``attach``); None when the writer's connection should count alone."""
-        jobs = self.jobs()
-        if jobs is None:
-            return None
-        run(jobs)
-        return self.attach()
-
     def detach(self) -> None:
         """Detach the scratch files (only possible once the writer's transaction ended)."""
         while self.attached:
@@ -270,20 +306,141 @@ class Room:
             self.attached.pop()
 
 
-@contextmanager
-def recount(db: Database, keep: bool = True) -> Iterator[Room]:
-    """A write (``BEGIN IMMEDIATE``) begun here, in which ``Room.count`` may count the roll-up
-    apart: nothing has changed a source in it when the workers read (a check a form left for
-    the next write runs first, and then the count stays on this connection). ``keep=False``:
-    the workers keep only the cells. The scratch files are detached and removed after the
-    write ends, whatever way it ends."""
-    with _room(db, keep) as made:
-        first = take_first(db)
-        with write(db):
-            if first is not None:
-                first(db)
-            made.own = first is None
-            yield made
+def rebuild(db: Database) -> None:
+    """``stats rebuild``: the roll-up counted again from the sources, with the writers held up
+    only while the count starts and while its result is written.
+
+    1. A write begun here installs this version's triggers, starts the workers, waits until
+       each has fixed its snapshot, and begins a journal (``rollup_journal``): from its commit
+       on, the triggers note every incident whose stored facts they write.
+    2. The workers count while reports are saved.
+    3. A second write takes the workers' facts and cells for every incident not noted, and for
+       the incidents noted the stored facts as the triggers left them, which are counted from
+       the sources as they are now by the same definitions (``_assemble``).
+
+    At 10^6 incidents the writers waited the whole count (about 20 s, past their busy timeout);
+    now they wait for the first and the last step. Where ``Room.jobs`` declines, this connection
+    counts inside one write (``rollup.rebuild``)."""
+    with _room(db, keep=True) as made:
+        with ExitStack() as running:
+            first = take_first(db)
+            with write(db):
+                if first is not None:
+                    first(db)
+                made.own = first is None
+                rollup.install(db)
+                jobs = made.jobs()
+                if jobs is None or "stats_recounts" not in rollup_parties.tables(db):
+                    rollup.rebuild(db)
+                    return
+                token = rollup_journal.begin(db)
+                finish = running.enter_context(started(jobs))
+            made.own = False
+            try:
+                finish()
+            except BaseException:
+                _forget(db, token)
+                raise
+        parts = made.attach()
+        try:
+            with write(db):
+                _assemble(db, parts, token)
+        except BaseException:
+            _forget(db, token)
+            raise
+
+
+def _forget(db: Database, token: int) -> None:
+    """End recount ``token``'s journal after it failed; if even that fails, the next recount
+    removes it once it is stale (``rollup_journal.STALE_AFTER``)."""
+    with suppress(StorageError, sqlite3.Error), write(db):
+        rollup_journal.end(db, token)
+
+
+#: The rows of an incident noted by the journal: in the workers' count (``then``) and stored now.
+_NOTED = ("stats_then_facts", "stats_then_measures", "stats_now_facts", "stats_now_measures")
+#: Their cells: those the workers counted subtracted, those stored now added.
+_MOVED = "stats_moved_cells"
+
+
+def _assemble(db: Database, parts: list[str], token: int) -> None:
+    """Inside the second write of ``rebuild``: the roll-up from the workers' count (schemas
+    ``parts``), except the incidents the journal noted since their snapshot. Those keep the
+    facts stored now, and their cells move from what the workers counted to what is stored."""
+    with rollup.without_journal(db):
+        _put_in_place(db, parts, token)
+    rollup_journal.end(db, token)
+    if "stats_versions" in rollup_parties.tables(db):
+        rollup.raise_all_versions(db)
+
+
+def _put_in_place(db: Database, parts: list[str], token: int) -> None:
+    noted = rollup_journal.touched(token)
+    changed = db.execute(f"SELECT EXISTS {noted}").fetchone()[0]
+    if changed:
+        facts = UNION.join(f"SELECT * FROM {part}.stats_facts WHERE id IN {noted}" for part in parts)
+        measures = UNION.join(
+            f"SELECT * FROM {part}.stats_measure_facts WHERE incident_id IN {noted}" for part in parts
+        )
+        for table, rows in zip(
+            _NOTED,
+            (
+                facts,
+                measures,
+                f"SELECT * FROM main.stats_facts WHERE id IN {noted}",
+                f"SELECT * FROM main.stats_measure_facts WHERE incident_id IN {noted}",
+            ),
+            strict=True,
+        ):
+            db.execute(f"DROP TABLE IF EXISTS temp.{table}")
+            db.execute(f"CREATE TEMP TABLE {table} AS {rows}")
+    _facts_in_place(db, parts, noted if changed else None)
+    moved = ""
+    if changed:
+        # into a table like the workers' own, so that a key is stored as theirs are (as text)
+        db.execute(_cell_table("temp").replace("temp.stats_cube", f"temp.{_MOVED}"))
+        for sign, (facts, measures) in (("-", _NOTED[:2]), ("", _NOTED[2:])):
+            db.execute(
+                f"INSERT INTO temp.{_MOVED} SELECT year, org_id, department, dimension, key, {sign}count(*)"
+                f" FROM ({cells_sql(f'temp.{facts}', f'temp.{measures}')}) GROUP BY 1, 2, 3, 4, 5"
+                " ON CONFLICT DO UPDATE SET n = n + excluded.n"
+            )
+        moved = f"SELECT * FROM temp.{_MOVED}"
+    db.execute("DELETE FROM main.stats_cube")
+    db.execute(
+        "INSERT INTO main.stats_cube (year, org_id, department, dimension, key, n)"
+        f" {rollup.summed_cells(parts, moved)}"
+    )
+    for table in (*_NOTED, _MOVED):
+        db.execute(f"DROP TABLE IF EXISTS temp.{table}")
+
+
+def _facts_in_place(db: Database, parts: list[str], noted: str | None) -> None:
+    """The stored facts and measure facts made equal to the workers' count, writing only the
+    rows that differ (``_differing``); the rows of the incidents ``noted`` (SQL, or None) stay
+    as they are now."""
+    spare = f" AND id NOT IN {noted}" if noted else ""
+    spare_measures = (
+        f" AND incident_id NOT IN {noted}"
+        f" AND id NOT IN (SELECT id FROM main.stats_measure_facts WHERE incident_id IN {noted})"
+        if noted
+        else ""
+    )
+    differ, gone, differ_measures, gone_measures = _DIFFERING
+    for part in parts:
+        db.execute(f"DELETE FROM main.stats_facts WHERE id IN (SELECT id FROM {part}.{gone}){spare}")
+        db.execute(
+            f"INSERT OR REPLACE INTO main.stats_facts SELECT * FROM {part}.stats_facts"
+            f" WHERE id IN (SELECT id FROM {part}.{differ}){spare}"
+        )
+        db.execute(
+            f"DELETE FROM main.stats_measure_facts WHERE id IN (SELECT id FROM {part}.{gone_measures})"
+            f"{spare_measures}"
+        )
+        db.execute(
+            f"INSERT OR REPLACE INTO main.stats_measure_facts SELECT * FROM {part}.stats_measure_facts"
+            f" WHERE id IN (SELECT id FROM {part}.{differ_measures}){spare_measures}"
+        )
 
 
 #: Where ``differences`` keeps the roll-up's cells as they stood when the workers' snapshots
@@ -300,7 +457,7 @@ def differences(db: Database, limit: int) -> tuple[list[tuple], int]:
     ends, and reports are saved again while the workers count: both sides are the database as
     it stood in that write (10^6 incidents: the writers waited the whole 18 s of the count,
     past their busy timeout, and now wait some tenths of a second). Where ``Room.jobs``
-    declines, this connection counts inside the write, as ``recount`` does."""
+    declines, this connection counts inside the write."""
     with _room(db, keep=False) as made:
         try:
             with ExitStack() as running:

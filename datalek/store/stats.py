@@ -36,7 +36,7 @@ from datetime import date
 from sqlite_utils import Database
 
 from datalek import clock
-from datalek.store import rollup, rollup_facts, rollup_recount
+from datalek.store import rollup_facts, rollup_recount
 
 HOURS_CAP = rollup_facts.HOURS_CAP
 DAYS_CAP = rollup_facts.DAYS_CAP
@@ -45,8 +45,7 @@ DAYS_CAP = rollup_facts.DAYS_CAP
 def rebuild(db: Database) -> None:
     """Recount the whole roll-up from the sources in one write (``datalek stats rebuild``), the
     incidents counted in ranges on every core (``rollup_recount``)."""
-    with rollup_recount.recount(db) as room:
-        rollup.rebuild(db, room.count)
+    rollup_recount.rebuild(db)
 
 
 def differences(db: Database, limit: int = 20) -> tuple[list[tuple], int]:

@@ -1,5 +1,5 @@
-"""Migrations from 0029. Issue #18: a version per year and organisation of the roll-up, and
-its triggers of 0.9."""
+"""Migrations from 0029. Issue #18: a version per year and organisation of the roll-up, its
+triggers of 0.9, and the journal of a recount of 0.12."""
 
 from __future__ import annotations
 
@@ -33,4 +33,17 @@ def m0030_rollup_triggers(db: Database) -> None:
     from datalek.store import rollup  # the definitions of this version
 
     db.execute("CREATE INDEX IF NOT EXISTS incident_merges_decision ON incident_merges (decision_id)")
+    rollup.install(db)
+
+
+@MIGRATIONS(name="0031_rollup_journal")
+def m0031_rollup_journal(db: Database) -> None:
+    """The journal of a full recount (``datalek.store.rollup_journal``, issue #18): while
+    ``stats rebuild`` counts on other connections, the triggers note the incidents whose stored
+    facts they write, so that reports can be saved during the count. What is counted is
+    unchanged, so the counts stay."""
+    from datalek.store import rollup, rollup_journal  # the definitions of this version
+
+    for statement in rollup_journal.TABLES:
+        db.execute(statement)
     rollup.install(db)
