@@ -485,6 +485,33 @@ def test_a_rebuild_killed_while_it_counts_leaves_the_roll_up_right(copy, tmp_pat
         assert sql.differences(db) == ([], 0)
 
 
+def test_an_incident_reported_after_the_ranges_are_cut_is_counted(copy, ranges_used, monkeypatch):
+    """The ranges are cut before the first write; the last one reaches past every id."""
+    real = rollup_recount.ranges
+    reported = []
+
+    def cut_then_reported(db, count):
+        parts = real(db, count)
+        if not reported:
+            other = sqlite3.connect(copy, isolation_level=None)
+            try:
+                other.execute("BEGIN IMMEDIATE")
+                _copied_incident(other, other.execute("SELECT max(id) FROM incidents").fetchone()[0])
+                reported.append(other.execute("SELECT max(id) FROM incidents").fetchone()[0])
+                other.execute("COMMIT")
+            finally:
+                other.close()
+        return parts
+
+    monkeypatch.setattr(rollup_recount, "ranges", cut_then_reported)
+    with store.unit(copy) as db:
+        sql.rebuild(db)
+        assert reported and ranges_used[-1][1] > reported[0]
+        assert sql.differences(db) == ([], 0)
+        with store.write(db):
+            assert rollup.differences(db) == ([], 0)
+
+
 def test_outside_a_recount_the_journal_notes_nothing(copy):
     with store.unit(copy) as db:
         with store.write(db):

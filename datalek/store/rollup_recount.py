@@ -13,7 +13,7 @@ starts the workers and waits until each has read once: from then on each reads t
 while the workers count. ``differences`` (``stats verify``) copies the stored cells in that
 first write and compares them with the count afterwards; ``rebuild`` notes the incidents
 changed meanwhile (``rollup_journal``) and writes the result in a second write. Nothing may
-have changed a source in the first write before the workers read (``Room.own``): a check a
+have changed a source in the first write before the workers read (``_first_write``): a check a
 form left for the next write, or a caller inside a write of its own (a migration), counts on
 its own connection inside one write (``rollup.rebuild``, ``rollup.differences``).
 
@@ -256,9 +256,7 @@ def _cell_table(schema: str) -> str:
 
 
 class Room:
-    """The scratch files of one recount, attached to the writer's connection once counted.
-    ``own``: the write was begun by ``rebuild`` or ``differences`` and nothing in it changed a
-    source yet."""
+    """The scratch files of one recount, attached to the writer's connection once counted."""
 
     def __init__(self, db: Database, directory: str, keep: bool = True) -> None:
         self.db = db
@@ -266,21 +264,18 @@ class Room:
         self.keep = keep
         self.attached: list[str] = []
         self.files: list[str] = []
-        self.own = False
 
-    def jobs(self) -> list[dict] | None:
-        """The workers' jobs: every incident, in ranges, each counted into a scratch file of
-        its own; None when the writer's connection should count alone (not a write begun by
-        ``rebuild`` or ``differences``, a database in memory or without WAL, few incidents,
-        one core)."""
-        if not self.own:
-            return None
+    def jobs(self, parts: list[tuple[int, int]]) -> list[dict] | None:
+        """The workers' jobs: every incident, in the ranges ``parts`` (``ranges``), each counted
+        into a scratch file of its own; None when the writer's connection should count alone (a
+        database in memory or without WAL, few incidents, one core). Only in a write begun by
+        ``_first_write`` in which nothing has changed a source yet."""
         path = audit_files.db_file(self.db)
         if path is None or self.db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
             return None  # without WAL a reader could block the writer's commit
-        parts = ranges(self.db, workers())
         if len(parts) < 2:
             return None
+        parts = list(parts)
         raw = raw_now(self.db)
         facts = facts_from(self.db, "temp.stats_raw")
         self.files = [str(Path(self.directory) / f"part{k}.db") for k in range(len(parts))]
@@ -321,21 +316,15 @@ def rebuild(db: Database) -> None:
     At 10^6 incidents the writers waited the whole count (about 20 s, past their busy timeout);
     now they wait for the first and the last step. Where ``Room.jobs`` declines, this connection
     counts inside one write (``rollup.rebuild``)."""
+    journal = "stats_recounts" in rollup_parties.tables(db)  # migration 0031
     with _room(db, keep=True) as made:
         with ExitStack() as running:
-            first = take_first(db)
-            with write(db):
-                if first is not None:
-                    first(db)
-                made.own = first is None
-                rollup.install(db)
-                jobs = made.jobs()
-                if jobs is None or "stats_recounts" not in rollup_parties.tables(db):
+            with _first_write(db, made, running, journal) as finish:
+                if finish is None:
                     rollup.rebuild(db)
                     return
+                rollup.install(db)
                 token = rollup_journal.begin(db)
-                finish = running.enter_context(started(jobs))
-            made.own = False
             try:
                 finish()
             except BaseException:
@@ -461,23 +450,35 @@ def differences(db: Database, limit: int) -> tuple[list[tuple], int]:
     with _room(db, keep=False) as made:
         try:
             with ExitStack() as running:
-                first = take_first(db)
-                with write(db):
-                    if first is not None:
-                        first(db)
-                    made.own = first is None
-                    jobs = made.jobs()
-                    if jobs is None:
+                with _first_write(db, made, running) as finish:
+                    if finish is None:
                         return rollup.differences(db, limit)
-                    finish = running.enter_context(started(jobs))
                     db.execute(f"DROP TABLE IF EXISTS {STORED}")
                     db.execute(f"CREATE TABLE {STORED} AS SELECT * FROM main.stats_cube")
-                made.own = False
                 finish()
             parts = made.attach()
             return rollup.differences(db, limit, lambda: parts, stored=STORED)
         finally:
             db.execute(f"DROP TABLE IF EXISTS {STORED}")
+
+
+@contextmanager
+def _first_write(
+    db: Database, made: Room, running: ExitStack, apart: bool = True
+) -> Iterator[Callable[[], None] | None]:
+    """A write begun here (``BEGIN IMMEDIATE``) in which the workers start (kept in
+    ``running``) and fix their snapshots: yields their ``finish``, or None when this connection
+    should count inside this write (``Room.jobs`` declines, or not ``apart``). A check a form
+    left for the next write runs first."""
+    # the ranges are cut before the write: the first and the last reach past every id, so an
+    # incident reported meanwhile is in one (10^6: 0.45 s less that the writers wait)
+    parts = ranges(db, workers()) if apart else []
+    first = take_first(db)
+    with write(db):
+        if first is not None:
+            first(db)
+        jobs = made.jobs(parts) if first is None else None
+        yield None if jobs is None else running.enter_context(started(jobs))
 
 
 @contextmanager
@@ -491,7 +492,6 @@ def _room(db: Database, keep: bool) -> Iterator[Room]:
         failed = True
         raise
     finally:
-        made.own = False
         try:
             made.detach()
         except sqlite3.Error as exc:
