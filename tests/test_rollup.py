@@ -247,6 +247,24 @@ def test_stats_verify_names_the_differing_cells_and_rebuild_repairs(fresh_db, wo
     assert runner.invoke(main, ["stats", "verify", "--db", str(db_path)]).exit_code == 0
 
 
+@pytest.mark.parametrize("command", ["rebuild", "verify"])
+def test_a_count_that_fails_says_so_in_dutch_and_changes_nothing(
+    fresh_db, world, db_path, monkeypatch, command
+):
+    _decided(fresh_db, world)
+    before = _cube(fresh_db)
+    monkeypatch.setattr(
+        rollup_recount,
+        "_first_write",
+        lambda *a, **k: (_ for _ in ()).throw(store.StorageError("disk I/O error")),
+    )
+    failed = CliRunner().invoke(main, ["stats", command, "--db", str(db_path)])
+    assert failed.exit_code == 1
+    assert "Tellen is mislukt (disk I/O error). Er is niets aan de cijfers veranderd" in failed.output
+    assert "Traceback" not in failed.output
+    assert _cube(fresh_db) == before
+
+
 # --- any sequence of changes ------------------------------------------------------------------
 
 STEPS = ["report", "assessment", "decision", "ap-notification", "notice", "measure-add", "status"]

@@ -14,6 +14,7 @@ from contextlib import contextmanager
 
 import click
 
+from datalek import store
 from datalek.cli.common import db_option, open_db
 from datalek.store import stats as sql
 
@@ -44,13 +45,25 @@ def stoppable() -> Iterator[None]:
         signal.signal(signal.SIGTERM, before)
 
 
+@contextmanager
+def _told() -> Iterator[None]:
+    """A count that failed (a worker, a full disk, the lock) ends with a message, not a trace:
+    nothing of the roll-up was changed."""
+    try:
+        yield
+    except store.StorageError as exc:
+        raise click.ClickException(
+            f"Tellen is mislukt ({exc}). Er is niets aan de cijfers veranderd; probeer het opnieuw."
+        ) from exc
+
+
 @stats_group.command("rebuild")
 @db_option
 def rebuild(db_path) -> None:
     """Count the whole roll-up again from the incidents and what followed them."""
     db = open_db(db_path)
     try:
-        with stoppable():
+        with stoppable(), _told():
             start = time.perf_counter()
             sql.rebuild(db)
             seconds = time.perf_counter() - start
@@ -71,7 +84,7 @@ def verify(db_path) -> None:
     """Compare the roll-up with a fresh count over the same definitions; exit 1 when they differ."""
     db = open_db(db_path)
     try:
-        with stoppable():
+        with stoppable(), _told():
             rows, count = sql.differences(db, _SHOWN)
     finally:
         db.close()

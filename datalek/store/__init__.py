@@ -210,6 +210,11 @@ def first_in_next_write(db: Database, check: Callable[[Database], None] | None) 
         _FIRST[db] = check
 
 
+def first_pending(db: Database) -> bool:
+    """Whether a check waits for the next ``write`` on ``db`` (``first_in_next_write``)."""
+    return db in _FIRST
+
+
 def take_first(db: Database) -> Callable[[Database], None] | None:
     """Take the check ``first_in_next_write`` left on ``db``: its write runs elsewhere."""
     return _FIRST.pop(db, None)

@@ -22,7 +22,7 @@ day (``datalek.store.stats.cube``): the roll-up never goes stale when the date m
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 
 from sqlite_utils import Database
@@ -320,22 +320,19 @@ def _facts_into(db: Database, table: str) -> None:
 
 
 def differences(
-    db: Database,
-    limit: int = 20,
-    apart: Callable[[], list[str] | None] | None = None,
-    stored: str = "main.stats_cube",
+    db: Database, limit: int = 20, parts: list[str] | None = None, stored: str = "main.stats_cube"
 ) -> tuple[list[tuple], int]:
     """Cells where the roll-up differs from a fresh count over the sources: up to ``limit``
     (year, org_id, department, dimension, key, in the roll-up, counted now), and their number.
-    ``apart``: the fresh count made in ranges on other connections (``rollup_recount``);
-    ``stored``: the roll-up's cells as they stood when that count's snapshot was fixed."""
+    ``parts``: the fresh count made in ranges on other connections (``rollup_recount``), else
+    on this one; ``stored``: the roll-up's cells as they stood when that count's snapshot was
+    fixed."""
     db.execute("DROP TABLE IF EXISTS temp.stats_verify_cube")
     db.execute(
         "CREATE TEMP TABLE stats_verify_cube (year INTEGER, org_id INTEGER, department TEXT,"
         " dimension TEXT, key TEXT, n INTEGER,"
         " PRIMARY KEY (year, org_id, department, dimension, key)) WITHOUT ROWID"
     )
-    parts = apart() if apart else None
     if parts:
         db.execute(f"INSERT INTO temp.stats_verify_cube {summed_cells(parts)}")
     else:

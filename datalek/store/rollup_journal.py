@@ -6,11 +6,12 @@ figures goes through the roll-up's triggers, which write its stored facts again
 (``stats_facts``, ``stats_measure_facts``: deleted and inserted, or updated). While a recount
 is running (a row in ``stats_recounts``), the triggers below note the incident of every such
 write in ``stats_touched``, under the recount's number. When the recount writes its result, it
-takes the workers' count for every incident not noted, and the stored facts, kept up to date by
-the triggers, for the incidents noted (``rollup_recount.rebuild``).
+takes the workers' count for every incident not noted, and counts the incidents noted again
+from the sources as they are then (``rollup_recount.rebuild``).
 
 Outside a recount the triggers find ``stats_recounts`` empty and note nothing. A recount that
-was killed leaves its row; the next one removes rows older than ``STALE_AFTER`` with their notes.
+was killed leaves its row; a later one removes rows older than ``STALE_AFTER`` with their
+notes, and a recount whose row was removed so writes nothing.
 """
 
 from __future__ import annotations

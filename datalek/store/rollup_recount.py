@@ -25,7 +25,8 @@ and starts in some 30 ms.
 
 A scratch file holds counts and facts only (no free text: the raw moments and answers, the
 reasons for a delay among them, stay in each worker's memory); it lives in a private
-directory (mode 0700) that is removed when the count ends, whatever way it ends. A worker
+directory (mode 0700) that is removed when the count ends, whatever way it ends (killed, its
+workers remove their own files: ``WORKER``). A worker
 still running then (the writer failed or was interrupted) is stopped first.
 """
 
@@ -48,10 +49,10 @@ from datalek.store import (
     BUSY_TIMEOUT_MS,
     StorageError,
     audit_files,
+    first_pending,
     rollup,
     rollup_journal,
     rollup_parties,
-    take_first,
     write,
 )
 from datalek.store import rollup_tally as tally
@@ -93,16 +94,22 @@ def ranges(db: Database, count: int) -> list[tuple[int, int]]:
 
 #: The program of a worker: run the statements of the job on standard input (JSON: the
 #: database's path, the busy timeout, the writer's process id, [statement, arguments] pairs,
-#: and the number of the statement after which its read has begun) on a connection of its own,
-#: and say "pinned" on standard output once its snapshot is fixed. It ends itself when the
-#: writer's process is gone (killed, say): it would otherwise keep a read mark in the WAL until
-#: it finished.
+#: the number of the statement after which its read has begun, its scratch file) on a
+#: connection of its own, and say "pinned" on standard output once its snapshot is fixed. It
+#: ends itself when the writer's process is gone (killed, say): it would otherwise keep a read
+#: mark in the WAL until it finished. Then it removes its scratch file, and the directory once
+#: it is empty.
 WORKER = """
 import json, os, sqlite3, sys, threading, time
 job = json.load(sys.stdin)
 def orphaned():
     while os.getppid() == job["parent"]:
         time.sleep(0.5)
+    try:  # nobody is left to remove the scratch file and its private directory
+        os.remove(job["scratch"])
+        os.rmdir(os.path.dirname(job["scratch"]))
+    except (KeyError, OSError):
+        pass
     os._exit(3)
 threading.Thread(target=orphaned, daemon=True).start()
 conn = sqlite3.connect(job["path"], timeout=job["timeout"], isolation_level=None)
@@ -159,6 +166,7 @@ def job(path: str, scratch: str, raw: str, facts: str, low: int, high: int, keep
         "parent": os.getpid(),
         "statements": statements,
         "pinned": [q for q, _ in statements].index(_PIN),
+        "scratch": scratch,
     }
 
 
@@ -309,9 +317,9 @@ def rebuild(db: Database) -> None:
        each has fixed its snapshot, and begins a journal (``rollup_journal``): from its commit
        on, the triggers note every incident whose stored facts they write.
     2. The workers count while reports are saved.
-    3. A second write takes the workers' facts and cells for every incident not noted, and for
-       the incidents noted the stored facts as the triggers left them, which are counted from
-       the sources as they are now by the same definitions (``_assemble``).
+    3. A second write takes the workers' facts and cells for every incident not noted, and
+       counts the incidents noted again, from the sources as they are now (``_assemble``). It
+       writes nothing if another recount removed this one's journal as stale.
 
     At 10^6 incidents the writers waited the whole count (about 20 s, past their busy timeout);
     now they wait for the first and the last step. Where ``Room.jobs`` declines, this connection
@@ -330,8 +338,8 @@ def rebuild(db: Database) -> None:
             except BaseException:
                 _forget(db, token)
                 raise
-        parts = made.attach()
         try:
+            parts = made.attach()
             with write(db):
                 _assemble(db, parts, token)
         except BaseException:
@@ -354,8 +362,13 @@ _MOVED = "stats_moved_cells"
 
 def _assemble(db: Database, parts: list[str], token: int) -> None:
     """Inside the second write of ``rebuild``: the roll-up from the workers' count (schemas
-    ``parts``), except the incidents the journal noted since their snapshot. Those keep the
-    facts stored now, and their cells move from what the workers counted to what is stored."""
+    ``parts``), except the incidents the journal noted since their snapshot. Those are counted
+    again here, from the sources as they are now, and their cells move from what the workers
+    counted to that."""
+    if not db.execute("SELECT 1 FROM stats_recounts WHERE token = ?", [int(token)]).fetchone():
+        # another recount took this one's journal for a killed one (``rollup_journal.STALE_AFTER``):
+        # what changed during the count is not known, so nothing is written
+        raise StorageError("the journal of this recount was removed as stale; nothing was changed")
     with rollup.without_journal(db):
         _put_in_place(db, parts, token)
     rollup_journal.end(db, token)
@@ -367,25 +380,31 @@ def _put_in_place(db: Database, parts: list[str], token: int) -> None:
     noted = rollup_journal.touched(token)
     changed = db.execute(f"SELECT EXISTS {noted}").fetchone()[0]
     if changed:
-        facts = UNION.join(f"SELECT * FROM {part}.stats_facts WHERE id IN {noted}" for part in parts)
-        measures = UNION.join(
+        then = UNION.join(f"SELECT * FROM {part}.stats_facts WHERE id IN {noted}" for part in parts)
+        then_measures = UNION.join(
             f"SELECT * FROM {part}.stats_measure_facts WHERE incident_id IN {noted}" for part in parts
         )
-        for table, rows in zip(
-            _NOTED,
-            (
-                facts,
-                measures,
-                f"SELECT * FROM main.stats_facts WHERE id IN {noted}",
-                f"SELECT * FROM main.stats_measure_facts WHERE incident_id IN {noted}",
-            ),
-            strict=True,
-        ):
+        for table in _NOTED:
             db.execute(f"DROP TABLE IF EXISTS temp.{table}")
-            db.execute(f"CREATE TEMP TABLE {table} AS {rows}")
+        db.execute(f"CREATE TEMP TABLE {_NOTED[0]} AS {then}")
+        db.execute(f"CREATE TEMP TABLE {_NOTED[1]} AS {then_measures}")
+        # counted again here from the sources as they are now, as the workers count: a trigger
+        # may have written one column of a stored row only (a processor's agreed hours); into
+        # tables declared as the stored ones, so that each value is stored as there
+        db.execute(f"CREATE TEMP TABLE {_NOTED[2]} ({rollup.FACT_COLUMNS})")
+        db.execute(f"CREATE TEMP TABLE {_NOTED[3]} ({rollup.MEASURE_COLUMNS})")
+        db.execute("DROP TABLE IF EXISTS temp.stats_raw")
+        db.execute(f"CREATE TEMP TABLE stats_raw AS {raw_now(db)} WHERE i.id IN {noted}")
+        db.execute(f"INSERT INTO temp.{_NOTED[2]} {facts_from(db, 'temp.stats_raw')}")
+        db.execute("DROP TABLE temp.stats_raw")
+        db.execute(f"INSERT INTO temp.{_NOTED[3]} {MEASURES_NOW} AND m.incident_id IN {noted}")
     _facts_in_place(db, parts, noted if changed else None)
     moved = ""
     if changed:
+        db.execute(f"DELETE FROM main.stats_facts WHERE id IN {noted}")
+        db.execute(f"DELETE FROM main.stats_measure_facts WHERE incident_id IN {noted}")
+        db.execute(f"INSERT INTO main.stats_facts SELECT * FROM temp.{_NOTED[2]}")
+        db.execute(f"INSERT OR REPLACE INTO main.stats_measure_facts SELECT * FROM temp.{_NOTED[3]}")
         # into a table like the workers' own, so that a key is stored as theirs are (as text)
         db.execute(_cell_table("temp").replace("temp.stats_cube", f"temp.{_MOVED}"))
         for sign, (facts, measures) in (("-", _NOTED[:2]), ("", _NOTED[2:])):
@@ -406,8 +425,8 @@ def _put_in_place(db: Database, parts: list[str], token: int) -> None:
 
 def _facts_in_place(db: Database, parts: list[str], noted: str | None) -> None:
     """The stored facts and measure facts made equal to the workers' count, writing only the
-    rows that differ (``_differing``); the rows of the incidents ``noted`` (SQL, or None) stay
-    as they are now."""
+    rows that differ (``_differing``); the rows of the incidents ``noted`` (SQL, or None) are
+    left to the caller."""
     spare = f" AND id NOT IN {noted}" if noted else ""
     spare_measures = (
         f" AND incident_id NOT IN {noted}"
@@ -416,15 +435,18 @@ def _facts_in_place(db: Database, parts: list[str], noted: str | None) -> None:
         else ""
     )
     differ, gone, differ_measures, gone_measures = _DIFFERING
+    # every range's deletes before any range's inserts: a stored row filed under an incident of
+    # another range is gone for that range and new for its own
     for part in parts:
         db.execute(f"DELETE FROM main.stats_facts WHERE id IN (SELECT id FROM {part}.{gone}){spare}")
         db.execute(
-            f"INSERT OR REPLACE INTO main.stats_facts SELECT * FROM {part}.stats_facts"
-            f" WHERE id IN (SELECT id FROM {part}.{differ}){spare}"
-        )
-        db.execute(
             f"DELETE FROM main.stats_measure_facts WHERE id IN (SELECT id FROM {part}.{gone_measures})"
             f"{spare_measures}"
+        )
+    for part in parts:
+        db.execute(
+            f"INSERT OR REPLACE INTO main.stats_facts SELECT * FROM {part}.stats_facts"
+            f" WHERE id IN (SELECT id FROM {part}.{differ}){spare}"
         )
         db.execute(
             f"INSERT OR REPLACE INTO main.stats_measure_facts SELECT * FROM {part}.stats_measure_facts"
@@ -445,7 +467,7 @@ def differences(db: Database, limit: int) -> tuple[list[tuple], int]:
     workers, waits until each has fixed its snapshot, and copies the stored cells. Then it
     ends, and reports are saved again while the workers count: both sides are the database as
     it stood in that write (10^6 incidents: the writers waited the whole 18 s of the count,
-    past their busy timeout, and now wait some tenths of a second). Where ``Room.jobs``
+    past their busy timeout, and now wait 0.1 s). Where ``Room.jobs``
     declines, this connection counts inside the write."""
     with _room(db, keep=False) as made:
         try:
@@ -457,7 +479,7 @@ def differences(db: Database, limit: int) -> tuple[list[tuple], int]:
                     db.execute(f"CREATE TABLE {STORED} AS SELECT * FROM main.stats_cube")
                 finish()
             parts = made.attach()
-            return rollup.differences(db, limit, lambda: parts, stored=STORED)
+            return rollup.differences(db, limit, parts, stored=STORED)
         finally:
             db.execute(f"DROP TABLE IF EXISTS {STORED}")
 
@@ -473,11 +495,9 @@ def _first_write(
     # the ranges are cut before the write: the first and the last reach past every id, so an
     # incident reported meanwhile is in one (10^6: 0.45 s less that the writers wait)
     parts = ranges(db, workers()) if apart else []
-    first = take_first(db)
-    with write(db):
-        if first is not None:
-            first(db)
-        jobs = made.jobs(parts) if first is None else None
+    pending = first_pending(db)
+    with write(db):  # runs that check first, if there is one: it may have changed a source
+        jobs = made.jobs(parts) if not pending else None
         yield None if jobs is None else running.enter_context(started(jobs))
 
 

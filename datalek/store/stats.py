@@ -43,8 +43,8 @@ DAYS_CAP = rollup_facts.DAYS_CAP
 
 
 def rebuild(db: Database) -> None:
-    """Recount the whole roll-up from the sources in one write (``datalek stats rebuild``), the
-    incidents counted in ranges on every core (``rollup_recount``)."""
+    """Recount the whole roll-up from the sources (``datalek stats rebuild``), the incidents
+    counted in ranges on every core while reports are saved (``rollup_recount``)."""
     rollup_recount.rebuild(db)
 
 
