@@ -619,40 +619,19 @@ def test_a_change_is_saved_while_verify_counts_and_verify_still_finds_nothing(
     """``stats verify`` holds the writers up only until its workers have their snapshot: a
     change committed while they count is saved at once, and the count still compares the
     roll-up and the sources as they stood together (no difference that is not there)."""
-    gate, waiting = tmp_path / "gate", tmp_path / "waiting"
-    waiting.mkdir()
-    monkeypatch.setattr(rollup_recount, "WORKER", _held_at_the_incidents(gate, waiting))
-    found = []
+    changed = []
 
-    def verify():
-        with store.unit(copy) as db:
-            found.append(sql.differences(db))
+    def change(other):
+        (incident,) = other.execute(
+            "SELECT id FROM incidents WHERE status IN ('reported', 'in_progress', 'decided') LIMIT 1"
+        ).fetchone()
+        other.execute("UPDATE incidents SET status = 'closed' WHERE id = ?", [incident])  # 'open' cells move
+        changed.append(incident)
 
-    thread = threading.Thread(target=verify)
-    thread.start()
-    try:
-        deadline = time.monotonic() + 30
-        while len(os.listdir(waiting)) < 2 and time.monotonic() < deadline:
-            time.sleep(0.01)
-        assert len(os.listdir(waiting)) == 2  # both workers count now, before reading the incidents
-        other = sqlite3.connect(copy, timeout=2, isolation_level=None)
-        try:
-            other.execute("BEGIN IMMEDIATE")
-            (changed,) = other.execute(
-                "SELECT id FROM incidents WHERE status IN ('reported', 'in_progress', 'decided') LIMIT 1"
-            ).fetchone()
-            other.execute(
-                "UPDATE incidents SET status = 'closed' WHERE id = ?", [changed]
-            )  # 'open' cells move
-            other.execute("COMMIT")
-        finally:
-            other.close()
-    finally:
-        gate.touch()
-        thread.join(60)
+    found = _while_the_workers_wait(copy, monkeypatch, tmp_path, sql.differences, change)
     assert found == [([], 0)]
     with store.unit(copy) as db:
-        assert db.execute("SELECT status FROM incidents WHERE id = ?", [changed]).fetchone() == ("closed",)
+        assert db.execute("SELECT status FROM incidents WHERE id = ?", changed).fetchone() == ("closed",)
         assert sql.differences(db) == ([], 0)
 
 
