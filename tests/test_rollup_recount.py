@@ -21,7 +21,7 @@ import pytest
 from datalek import store
 from datalek.cli.stats import stoppable
 from datalek.demo import dataset
-from datalek.store import rollup, rollup_journal, rollup_recount, rollup_tally
+from datalek.store import rollup, rollup_journal, rollup_recount, rollup_result, rollup_tally
 from datalek.store import stats as sql
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -94,7 +94,7 @@ def test_counting_in_ranges_equals_counting_on_one_connection(copy, ranges_used,
 
 
 #: Stored rows gone wrong in each way the rebuild repairs while it writes only the rows that
-#: differ (``rollup_recount._differing``); ``{gap}`` is an id in a range without an incident.
+#: differ (``rollup_result.differing``); ``{gap}`` is an id in a range without an incident.
 REPAIRS = {
     "a fact changed": "UPDATE stats_facts SET outcome = 'x', people_count = NULL"
     " WHERE id = (SELECT min(id) FROM stats_facts)",
@@ -643,13 +643,13 @@ def test_a_failure_after_the_files_are_attached_changes_nothing_and_leaves_nothi
     monkeypatch.setattr(
         rollup_recount.tempfile, "mkdtemp", lambda *a, **k: made.append(real_mkdtemp(*a, **k)) or made[-1]
     )
-    real = rollup_recount._put_in_place
+    real = rollup_result._put_in_place
 
     def broken(db, parts, token):
         real(db, parts, token)
         raise sqlite3.OperationalError("disk I/O error")
 
-    monkeypatch.setattr(rollup_recount, "_put_in_place", broken)
+    monkeypatch.setattr(rollup_result, "_put_in_place", broken)
     with store.unit(copy) as db:
         before = _rows(db)
         with pytest.raises(store.StorageError, match="disk I/O error"):

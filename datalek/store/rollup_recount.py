@@ -55,8 +55,9 @@ from datalek.store import (
     rollup_parties,
     write,
 )
+from datalek.store import rollup_result as result
 from datalek.store import rollup_tally as tally
-from datalek.store.rollup_facts import MEASURES_NOW, UNION, cells_sql, facts_from, raw_now
+from datalek.store.rollup_facts import MEASURES_NOW, facts_from, raw_now
 
 #: Schema names of the scratch files, as the writer attaches them (``stats_part0``, ...).
 PREFIX = "stats_part"
@@ -133,18 +134,18 @@ CACHE_KIB = 64 * 1024
 def job(path: str, scratch: str, raw: str, facts: str, low: int, high: int, keep: bool = True) -> dict:
     """What one worker runs: the cells of the incidents with ``low <= id < high`` into the
     scratch file ``scratch``, and with ``keep`` their facts and measure facts too, and which
-    of those differ from the stored ones (``_differing``); ``verify`` needs the cells only:
+    of those differ from the stored ones (``rollup_result.differing``); ``verify`` needs the cells only:
     then the facts stay in the worker's memory. ``raw``/``facts``: the writer's SQL, ``facts``
     reading ``temp.stats_raw``."""
     within = f"BETWEEN {int(low)} AND {int(high) - 1}"
     into = "part" if keep else "temp"
-    differing = _differing(within) if keep else []
+    differing = result.differing(within) if keep else []
     after = [
         "PRAGMA part.journal_mode = OFF",
         "PRAGMA part.synchronous = OFF",
-        _cell_table("part"),
-        *_fact_tables(into),
-        *(f"CREATE TABLE part.{table} (id INTEGER PRIMARY KEY)" for table in _DIFFERING if keep),
+        result.cell_table("part"),
+        *result.fact_tables(into),
+        *(f"CREATE TABLE part.{table} (id INTEGER PRIMARY KEY)" for table in result.DIFFERING if keep),
         "BEGIN",  # one snapshot for every statement, fixed by the first read
         _PIN,
         f"CREATE TEMP TABLE stats_raw AS {raw} WHERE i.id {within}",
@@ -215,54 +216,6 @@ def _finish(workers: list[subprocess.Popen]) -> None:
         raise StorageError(failures[0])
 
 
-#: The ids a worker of ``rebuild`` lists for the writer: facts new or changed, facts stored
-#: that the count has no more, and the same for the measures' facts.
-_DIFFERING = ("stats_differ", "stats_gone", "stats_differ_measures", "stats_gone_measures")
-
-
-def _names(columns: str) -> list[str]:
-    """The column names of a table's column definitions (``rollup.FACT_COLUMNS``, ...)."""
-    return [column.split()[0] for column in columns.split(",")]
-
-
-def _differing(within: str) -> list[str]:
-    """Which of the range's counted rows differ from the rows the roll-up stores in the
-    worker's snapshot: the writer writes only those (10^6 incidents, nothing changed: the
-    second write took 2.9 s to put every row in place again). Two rows are the same when
-    every column IS the same (NULL IS NULL)."""
-
-    def same(columns: str) -> str:
-        names = _names(columns)
-        return f"({', '.join(f'o.{n}' for n in names)}) IS ({', '.join(f'f.{n}' for n in names)})"
-
-    differ, gone, differ_measures, gone_measures = _DIFFERING
-    return [
-        f"INSERT INTO part.{differ} SELECT f.id FROM part.stats_facts f WHERE NOT EXISTS"
-        f" (SELECT 1 FROM main.stats_facts o WHERE o.id = f.id AND {same(rollup.FACT_COLUMNS)})",
-        f"INSERT INTO part.{gone} SELECT o.id FROM main.stats_facts o WHERE o.id {within}"
-        " AND o.id NOT IN (SELECT id FROM part.stats_facts)",
-        f"INSERT INTO part.{differ_measures} SELECT f.id FROM part.stats_measure_facts f WHERE NOT EXISTS"
-        f" (SELECT 1 FROM main.stats_measure_facts o WHERE o.id = f.id AND {same(rollup.MEASURE_COLUMNS)})",
-        f"INSERT INTO part.{gone_measures} SELECT o.id FROM main.stats_measure_facts o"
-        f" WHERE o.incident_id {within} AND o.id NOT IN (SELECT id FROM part.stats_measure_facts)",
-    ]
-
-
-def _fact_tables(schema: str) -> list[str]:
-    return [
-        f"CREATE TABLE {schema}.stats_facts ({rollup.FACT_COLUMNS})",
-        f"CREATE TABLE {schema}.stats_measure_facts ({rollup.MEASURE_COLUMNS})",
-    ]
-
-
-def _cell_table(schema: str) -> str:
-    return (
-        f"CREATE TABLE {schema}.stats_cube (year INTEGER, org_id INTEGER, department TEXT,"
-        " dimension TEXT, key TEXT, n INTEGER, PRIMARY KEY (year, org_id, department, dimension, key))"
-        " WITHOUT ROWID"
-    )
-
-
 class Room:
     """The scratch files of one recount, attached to the writer's connection once counted."""
 
@@ -288,7 +241,7 @@ class Room:
         facts = facts_from(self.db, "temp.stats_raw")
         self.files = [str(Path(self.directory) / f"part{k}.db") for k in range(len(parts))]
         # the first and the last range reach past every id: a stored row of no incident is in
-        # a range too, and the workers list it as gone (``_differing``)
+        # a range too, and the workers list it as gone (``rollup_result.differing``)
         parts[0], parts[-1] = (_LOWEST, parts[0][1]), (parts[-1][0], _PAST_HIGHEST)
         return [
             job(str(path), f, raw, facts, low, high, self.keep)
@@ -318,7 +271,7 @@ def rebuild(db: Database) -> None:
        on, the triggers note every incident whose stored facts they write.
     2. The workers count while reports are saved.
     3. A second write takes the workers' facts and cells for every incident not noted, and
-       counts the incidents noted again, from the sources as they are now (``_assemble``). It
+       counts the incidents noted again, from the sources as they are now (``rollup_result.assemble``). It
        writes nothing if another recount removed this one's journal as stale.
 
     At 10^6 incidents the writers waited the whole count (about 20 s, past their busy timeout);
@@ -341,7 +294,7 @@ def rebuild(db: Database) -> None:
         try:
             parts = made.attach()
             with write(db):
-                _assemble(db, parts, token)
+                result.assemble(db, parts, token)
         except BaseException:
             _forget(db, token)
             raise
@@ -352,106 +305,6 @@ def _forget(db: Database, token: int) -> None:
     removes it once it is stale (``rollup_journal.STALE_AFTER``)."""
     with suppress(StorageError, sqlite3.Error), write(db):
         rollup_journal.end(db, token)
-
-
-#: The rows of an incident noted by the journal: in the workers' count (``then``) and stored now.
-_NOTED = ("stats_then_facts", "stats_then_measures", "stats_now_facts", "stats_now_measures")
-#: Their cells: those the workers counted subtracted, those stored now added.
-_MOVED = "stats_moved_cells"
-
-
-def _assemble(db: Database, parts: list[str], token: int) -> None:
-    """Inside the second write of ``rebuild``: the roll-up from the workers' count (schemas
-    ``parts``), except the incidents the journal noted since their snapshot. Those are counted
-    again here, from the sources as they are now, and their cells move from what the workers
-    counted to that."""
-    if not db.execute("SELECT 1 FROM stats_recounts WHERE token = ?", [int(token)]).fetchone():
-        # another recount took this one's journal for a killed one (``rollup_journal.STALE_AFTER``):
-        # what changed during the count is not known, so nothing is written
-        raise StorageError("the journal of this recount was removed as stale; nothing was changed")
-    with rollup.without_journal(db):
-        _put_in_place(db, parts, token)
-    rollup_journal.end(db, token)
-    if "stats_versions" in rollup_parties.tables(db):
-        rollup.raise_all_versions(db)
-
-
-def _put_in_place(db: Database, parts: list[str], token: int) -> None:
-    noted = rollup_journal.touched(token)
-    changed = db.execute(f"SELECT EXISTS {noted}").fetchone()[0]
-    if changed:
-        then = UNION.join(f"SELECT * FROM {part}.stats_facts WHERE id IN {noted}" for part in parts)
-        then_measures = UNION.join(
-            f"SELECT * FROM {part}.stats_measure_facts WHERE incident_id IN {noted}" for part in parts
-        )
-        for table in _NOTED:
-            db.execute(f"DROP TABLE IF EXISTS temp.{table}")
-        db.execute(f"CREATE TEMP TABLE {_NOTED[0]} AS {then}")
-        db.execute(f"CREATE TEMP TABLE {_NOTED[1]} AS {then_measures}")
-        # counted again here from the sources as they are now, as the workers count: a trigger
-        # may have written one column of a stored row only (a processor's agreed hours); into
-        # tables declared as the stored ones, so that each value is stored as there
-        db.execute(f"CREATE TEMP TABLE {_NOTED[2]} ({rollup.FACT_COLUMNS})")
-        db.execute(f"CREATE TEMP TABLE {_NOTED[3]} ({rollup.MEASURE_COLUMNS})")
-        db.execute("DROP TABLE IF EXISTS temp.stats_raw")
-        db.execute(f"CREATE TEMP TABLE stats_raw AS {raw_now(db)} WHERE i.id IN {noted}")
-        db.execute(f"INSERT INTO temp.{_NOTED[2]} {facts_from(db, 'temp.stats_raw')}")
-        db.execute("DROP TABLE temp.stats_raw")
-        db.execute(f"INSERT INTO temp.{_NOTED[3]} {MEASURES_NOW} AND m.incident_id IN {noted}")
-    _facts_in_place(db, parts, noted if changed else None)
-    moved = ""
-    if changed:
-        db.execute(f"DELETE FROM main.stats_facts WHERE id IN {noted}")
-        db.execute(f"DELETE FROM main.stats_measure_facts WHERE incident_id IN {noted}")
-        db.execute(f"INSERT INTO main.stats_facts SELECT * FROM temp.{_NOTED[2]}")
-        db.execute(f"INSERT OR REPLACE INTO main.stats_measure_facts SELECT * FROM temp.{_NOTED[3]}")
-        # into a table like the workers' own, so that a key is stored as theirs are (as text)
-        db.execute(_cell_table("temp").replace("temp.stats_cube", f"temp.{_MOVED}"))
-        for sign, (facts, measures) in (("-", _NOTED[:2]), ("", _NOTED[2:])):
-            db.execute(
-                f"INSERT INTO temp.{_MOVED} SELECT year, org_id, department, dimension, key, {sign}count(*)"
-                f" FROM ({cells_sql(f'temp.{facts}', f'temp.{measures}')}) GROUP BY 1, 2, 3, 4, 5"
-                " ON CONFLICT DO UPDATE SET n = n + excluded.n"
-            )
-        moved = f"SELECT * FROM temp.{_MOVED}"
-    db.execute("DELETE FROM main.stats_cube")
-    db.execute(
-        "INSERT INTO main.stats_cube (year, org_id, department, dimension, key, n)"
-        f" {rollup.summed_cells(parts, moved)}"
-    )
-    for table in (*_NOTED, _MOVED):
-        db.execute(f"DROP TABLE IF EXISTS temp.{table}")
-
-
-def _facts_in_place(db: Database, parts: list[str], noted: str | None) -> None:
-    """The stored facts and measure facts made equal to the workers' count, writing only the
-    rows that differ (``_differing``); the rows of the incidents ``noted`` (SQL, or None) are
-    left to the caller."""
-    spare = f" AND id NOT IN {noted}" if noted else ""
-    spare_measures = (
-        f" AND incident_id NOT IN {noted}"
-        f" AND id NOT IN (SELECT id FROM main.stats_measure_facts WHERE incident_id IN {noted})"
-        if noted
-        else ""
-    )
-    differ, gone, differ_measures, gone_measures = _DIFFERING
-    # every range's deletes before any range's inserts: a stored row filed under an incident of
-    # another range is gone for that range and new for its own
-    for part in parts:
-        db.execute(f"DELETE FROM main.stats_facts WHERE id IN (SELECT id FROM {part}.{gone}){spare}")
-        db.execute(
-            f"DELETE FROM main.stats_measure_facts WHERE id IN (SELECT id FROM {part}.{gone_measures})"
-            f"{spare_measures}"
-        )
-    for part in parts:
-        db.execute(
-            f"INSERT OR REPLACE INTO main.stats_facts SELECT * FROM {part}.stats_facts"
-            f" WHERE id IN (SELECT id FROM {part}.{differ}){spare}"
-        )
-        db.execute(
-            f"INSERT OR REPLACE INTO main.stats_measure_facts SELECT * FROM {part}.stats_measure_facts"
-            f" WHERE id IN (SELECT id FROM {part}.{differ_measures}){spare_measures}"
-        )
 
 
 #: Where ``differences`` keeps the roll-up's cells as they stood when the workers' snapshots
