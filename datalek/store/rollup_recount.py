@@ -271,8 +271,9 @@ def rebuild(db: Database) -> None:
        on, the triggers note every incident whose stored facts they write.
     2. The workers count while reports are saved.
     3. A second write takes the workers' facts and cells for every incident not noted, and
-       counts the incidents noted again, from the sources as they are now (``rollup_result.assemble``). It
-       writes nothing if another recount removed this one's journal as stale.
+       counts the incidents noted again, from the sources as they are now
+       (``rollup_result.assemble``). It writes nothing if another recount removed this one's
+       journal as stale.
 
     At 10^6 incidents the writers waited the whole count (about 20 s, past their busy timeout);
     now they wait for the first and the last step. Where ``Room.jobs`` declines, this connection
@@ -320,8 +321,8 @@ def differences(db: Database, limit: int) -> tuple[list[tuple], int]:
     workers, waits until each has fixed its snapshot, and copies the stored cells. Then it
     ends, and reports are saved again while the workers count: both sides are the database as
     it stood in that write (10^6 incidents: the writers waited the whole 18 s of the count,
-    past their busy timeout, and now wait 0.1 s). Where ``Room.jobs``
-    declines, this connection counts inside the write."""
+    past their busy timeout, and now wait 0.1 s). Where ``Room.jobs`` declines, this
+    connection counts inside the write."""
     with _room(db, keep=False) as made:
         try:
             with ExitStack() as running:
