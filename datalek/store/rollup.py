@@ -274,14 +274,14 @@ def without_journal(db: Database) -> Iterator[None]:
 
 def rebuild(db: Database) -> None:
     """Recount everything from the sources on this connection, inside the caller's write
-    transaction: set-based, each incident's subqueries read once (``_facts_into``), and the
+    transaction: set-based, each incident's subqueries read once (``facts_into``), and the
     cells of all incidents added up at once (``rollup_tally.count_into``). The migrations
     count so; ``stats rebuild`` counts on every core (``rollup_recount.rebuild``)."""
     install(db)
     with without_journal(db), _roomy_cache(db):
         for table in ("stats_cube", "stats_facts", "stats_measure_facts"):
             db.execute(f"DELETE FROM {table}")
-        _facts_into(db, "main.stats_facts")
+        facts_into(db, "main.stats_facts")
         db.execute("INSERT INTO stats_measure_facts SELECT * FROM stats_measures_now")
         count_into(db, "main.stats_cube", "stats_facts", "stats_measure_facts")
     if "stats_versions" in rollup_parties.tables(db):
@@ -310,11 +310,12 @@ def _roomy_cache(db: Database, kib: int = 256 * 1024):
         db.execute(f"PRAGMA cache_size = {int(before)}")
 
 
-def _facts_into(db: Database, table: str) -> None:
-    """Every incident's facts into ``table``: the raw subqueries once per incident into a
-    temporary table, then the facts over it (the view inlines a subquery at every use)."""
+def facts_into(db: Database, table: str, where: str = "") -> None:
+    """Every incident's facts into ``table`` (``where``: only the incidents ``i`` it selects):
+    the raw subqueries once per incident into a temporary table, then the facts over it (the
+    view inlines a subquery at every use)."""
     db.execute("DROP TABLE IF EXISTS temp.stats_raw")
-    db.execute(f"CREATE TEMP TABLE stats_raw AS {raw_now(db)}")
+    db.execute(f"CREATE TEMP TABLE stats_raw AS {raw_now(db)} {where}")
     db.execute(f"INSERT INTO {table} {facts_from(db, 'temp.stats_raw')}")
     db.execute("DROP TABLE temp.stats_raw")
 
@@ -352,7 +353,7 @@ def _fresh_count(db: Database) -> None:
     for table in ("stats_verify_facts", "stats_verify_measures"):
         db.execute(f"DROP TABLE IF EXISTS temp.{table}")
     db.execute("CREATE TEMP TABLE stats_verify_facts AS SELECT * FROM stats_facts WHERE 0")
-    _facts_into(db, "temp.stats_verify_facts")
+    facts_into(db, "temp.stats_verify_facts")
     db.execute(f"CREATE TEMP TABLE stats_verify_measures AS {MEASURES_NOW}")
     count_into(db, "temp.stats_verify_cube", "temp.stats_verify_facts", "temp.stats_verify_measures")
     for table in ("stats_verify_facts", "stats_verify_measures"):

@@ -101,16 +101,16 @@ def ranges(db: Database, count: int) -> list[tuple[int, int]]:
 #: mark in the WAL until it finished. Then it removes its scratch file, and the directory once
 #: it is empty.
 WORKER = """
-import json, os, sqlite3, sys, threading, time
+import contextlib, json, os, sqlite3, sys, threading, time
 job = json.load(sys.stdin)
 def orphaned():
     while os.getppid() == job["parent"]:
         time.sleep(0.5)
-    try:  # nobody is left to remove the scratch file and its private directory
-        os.remove(job["scratch"])
-        os.rmdir(os.path.dirname(job["scratch"]))
-    except (KeyError, OSError):
-        pass
+    scratch = job.get("scratch")
+    if scratch:  # nobody is left to remove the scratch file and its private directory
+        with contextlib.suppress(OSError):  # gone already, or the directory not yet empty
+            os.remove(scratch)
+            os.rmdir(os.path.dirname(scratch))
     os._exit(3)
 threading.Thread(target=orphaned, daemon=True).start()
 conn = sqlite3.connect(job["path"], timeout=job["timeout"], isolation_level=None)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from sqlite_utils import Database
 
 from datalek.store import StorageError, rollup, rollup_journal, rollup_parties
-from datalek.store.rollup_facts import MEASURES_NOW, UNION, cells_sql, facts_from, raw_now
+from datalek.store.rollup_facts import MEASURES_NOW, UNION, cells_sql
 
 #: The ids a worker of ``rebuild`` lists for the writer: facts new or changed, facts stored
 #: that the count has no more, and the same for the measures' facts.
@@ -62,9 +62,10 @@ def cell_table(schema: str) -> str:
     )
 
 
-#: The rows of an incident noted by the journal: in the workers' count (``then``) and stored now.
+#: The rows of the incidents the journal noted: as the workers counted them (``then``) and as
+#: counted again in the second write (``now``).
 _NOTED = ("stats_then_facts", "stats_then_measures", "stats_now_facts", "stats_now_measures")
-#: Their cells: those the workers counted subtracted, those stored now added.
+#: Their cells: those of ``then`` subtracted, those of ``now`` added.
 _MOVED = "stats_moved_cells"
 
 
@@ -88,24 +89,7 @@ def _put_in_place(db: Database, parts: list[str], token: int) -> None:
     noted = rollup_journal.touched(token)
     changed = db.execute(f"SELECT EXISTS {noted}").fetchone()[0]
     if changed:
-        then = UNION.join(f"SELECT * FROM {part}.stats_facts WHERE id IN {noted}" for part in parts)
-        then_measures = UNION.join(
-            f"SELECT * FROM {part}.stats_measure_facts WHERE incident_id IN {noted}" for part in parts
-        )
-        for table in _NOTED:
-            db.execute(f"DROP TABLE IF EXISTS temp.{table}")
-        db.execute(f"CREATE TEMP TABLE {_NOTED[0]} AS {then}")
-        db.execute(f"CREATE TEMP TABLE {_NOTED[1]} AS {then_measures}")
-        # counted again here from the sources as they are now, as the workers count: a trigger
-        # may have written one column of a stored row only (a processor's agreed hours); into
-        # tables declared as the stored ones, so that each value is stored as there
-        db.execute(f"CREATE TEMP TABLE {_NOTED[2]} ({rollup.FACT_COLUMNS})")
-        db.execute(f"CREATE TEMP TABLE {_NOTED[3]} ({rollup.MEASURE_COLUMNS})")
-        db.execute("DROP TABLE IF EXISTS temp.stats_raw")
-        db.execute(f"CREATE TEMP TABLE stats_raw AS {raw_now(db)} WHERE i.id IN {noted}")
-        db.execute(f"INSERT INTO temp.{_NOTED[2]} {facts_from(db, 'temp.stats_raw')}")
-        db.execute("DROP TABLE temp.stats_raw")
-        db.execute(f"INSERT INTO temp.{_NOTED[3]} {MEASURES_NOW} AND m.incident_id IN {noted}")
+        _count_again(db, parts, noted)
     _facts_in_place(db, parts, noted if changed else None)
     moved = ""
     if changed:
@@ -113,15 +97,7 @@ def _put_in_place(db: Database, parts: list[str], token: int) -> None:
         db.execute(f"DELETE FROM main.stats_measure_facts WHERE incident_id IN {noted}")
         db.execute(f"INSERT INTO main.stats_facts SELECT * FROM temp.{_NOTED[2]}")
         db.execute(f"INSERT OR REPLACE INTO main.stats_measure_facts SELECT * FROM temp.{_NOTED[3]}")
-        # into a table like the workers' own, so that a key is stored as theirs are (as text)
-        db.execute(cell_table("temp").replace("temp.stats_cube", f"temp.{_MOVED}"))
-        for sign, (facts, measures) in (("-", _NOTED[:2]), ("", _NOTED[2:])):
-            db.execute(
-                f"INSERT INTO temp.{_MOVED} SELECT year, org_id, department, dimension, key, {sign}count(*)"
-                f" FROM ({cells_sql(f'temp.{facts}', f'temp.{measures}')}) GROUP BY 1, 2, 3, 4, 5"
-                " ON CONFLICT DO UPDATE SET n = n + excluded.n"
-            )
-        moved = f"SELECT * FROM temp.{_MOVED}"
+        moved = _cells_moved(db)
     db.execute("DELETE FROM main.stats_cube")
     db.execute(
         "INSERT INTO main.stats_cube (year, org_id, department, dimension, key, n)"
@@ -129,6 +105,39 @@ def _put_in_place(db: Database, parts: list[str], token: int) -> None:
     )
     for table in (*_NOTED, _MOVED):
         db.execute(f"DROP TABLE IF EXISTS temp.{table}")
+
+
+def _count_again(db: Database, parts: list[str], noted: str) -> None:
+    """The rows of the incidents ``noted`` into ``_NOTED``: as the workers counted them, and
+    counted again from the sources as they are now, as the workers count. A trigger may have
+    written one column of a stored row only (a processor's agreed hours), so the stored rows
+    are not taken as they are. The new rows go into tables declared as the stored ones, so that
+    each value is stored as there."""
+    for table in _NOTED:
+        db.execute(f"DROP TABLE IF EXISTS temp.{table}")
+    then = UNION.join(f"SELECT * FROM {part}.stats_facts WHERE id IN {noted}" for part in parts)
+    then_measures = UNION.join(
+        f"SELECT * FROM {part}.stats_measure_facts WHERE incident_id IN {noted}" for part in parts
+    )
+    db.execute(f"CREATE TEMP TABLE {_NOTED[0]} AS {then}")
+    db.execute(f"CREATE TEMP TABLE {_NOTED[1]} AS {then_measures}")
+    db.execute(f"CREATE TEMP TABLE {_NOTED[2]} ({rollup.FACT_COLUMNS})")
+    db.execute(f"CREATE TEMP TABLE {_NOTED[3]} ({rollup.MEASURE_COLUMNS})")
+    rollup.facts_into(db, f"temp.{_NOTED[2]}", f"WHERE i.id IN {noted}")
+    db.execute(f"INSERT INTO temp.{_NOTED[3]} {MEASURES_NOW} AND m.incident_id IN {noted}")
+
+
+def _cells_moved(db: Database) -> str:
+    """SQL: the cells of the noted incidents as counted again, less those the workers counted
+    (into a table like the workers' own, so that a key is stored as theirs are: as text)."""
+    db.execute(cell_table("temp").replace("temp.stats_cube", f"temp.{_MOVED}"))
+    for sign, (facts, measures) in (("-", _NOTED[:2]), ("", _NOTED[2:])):
+        db.execute(
+            f"INSERT INTO temp.{_MOVED} SELECT year, org_id, department, dimension, key, {sign}count(*)"
+            f" FROM ({cells_sql(f'temp.{facts}', f'temp.{measures}')}) GROUP BY 1, 2, 3, 4, 5"
+            " ON CONFLICT DO UPDATE SET n = n + excluded.n"
+        )
+    return f"SELECT * FROM temp.{_MOVED}"
 
 
 def _facts_in_place(db: Database, parts: list[str], noted: str | None) -> None:
