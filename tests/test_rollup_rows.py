@@ -9,11 +9,14 @@ import contextlib
 import sqlite3
 from datetime import date, timedelta
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from datalek import store
 from datalek.insight import rollup_rows
 from datalek.models import InvalidInput
+from datalek.store import rollup_recount
 from datalek.store import stats as stats_sql
 from tests.conftest import NOW
 from tests.test_rollup import STEPS, _decided, _report, _step, fixed_now  # noqa: F401 - autouse
@@ -79,12 +82,55 @@ def test_a_change_made_outside_the_app_is_seen(fresh_db, world, db_path):
     assert after == sorted(_fresh(fresh_db, world))
 
 
-def test_a_rebuild_is_read_again(fresh_db, world):
-    _decided(fresh_db, world)
+@pytest.fixture(params=["one connection", "in ranges"])
+def rebuilt(request, monkeypatch):
+    """``stats rebuild`` as it counts few incidents (on the writer's connection) and many (in
+    ranges, by worker processes)."""
+    if request.param == "in ranges":
+        monkeypatch.setattr(rollup_recount, "SMALL", 2)
+    return stats_sql.rebuild
+
+
+def _versions(db) -> list[tuple]:
+    return db.execute("SELECT year, org_id, v FROM stats_versions ORDER BY 1, 2").fetchall()
+
+
+def _two_years(db, world) -> None:
+    _decided(db, world)
+    then = NOW - timedelta(days=400)  # a report in 2025 as well
+    _report(db, world, then, occurred_from=then - timedelta(hours=5), discovered_at=then - timedelta(hours=2))
+
+
+def test_a_rebuild_that_changes_no_cell_keeps_every_part_in_memory(fresh_db, world, rebuilt):
+    _two_years(fresh_db, world)
     read = _both(fresh_db, world)
     read()
-    stats_sql.rebuild(fresh_db)
-    assert _cube_reads(fresh_db, read), "a rebuild left the rows of before in memory"
+    versions = _versions(fresh_db)
+    rebuilt(fresh_db)
+    assert _versions(fresh_db) == versions
+    assert _cube_reads(fresh_db, read) == [], "a rebuild that changed nothing emptied the memory"
+
+
+def test_a_rebuild_reads_again_only_the_part_whose_cells_it_repaired(fresh_db, world, rebuilt):
+    _two_years(fresh_db, world)
+    read = _both(fresh_db, world)
+    assert {r[0] for r in read()} == {2025, 2026}
+    before = {(y, o): v for y, o, v in _versions(fresh_db)}
+    with store.write(fresh_db):  # a cell gone wrong outside the triggers
+        fresh_db.execute(
+            "UPDATE stats_cube SET n = n + 5 WHERE year = 2026 AND org_id = ? AND dimension = 'total'",
+            [world.org.id],
+        )
+    rebuilt(fresh_db)
+    after = {(y, o): v for y, o, v in _versions(fresh_db)}
+    assert after[(2026, world.org.id)] > max(before.values())
+    assert {k: v for k, v in after.items() if k != (2026, world.org.id)} == {
+        k: v for k, v in before.items() if k != (2026, world.org.id)
+    }
+    statements = _cube_reads(fresh_db, read)
+    assert statements, "the repaired rows were not read again"
+    assert all(f"org_id = {world.org.id}" in s and "year = 2026" in s for s in statements), statements
+    assert sorted(read()) == sorted(_fresh(fresh_db, world))
 
 
 def test_another_day_judges_the_measures_again(fresh_db, world):

@@ -101,6 +101,55 @@ def raise_all_versions(db: Database) -> None:
     db.execute("UPDATE stats_versions SET v = ?", [top + 1])
 
 
+#: Where a full count puts the cells it counted, before ``put_cells`` makes the roll-up equal.
+NEW_CELLS = "temp.stats_new_cells"
+_CELL = "year, org_id, department, dimension, key"
+
+
+def new_cells(db: Database) -> str:
+    """An empty ``NEW_CELLS`` (declared as the workers' cells: a key is stored as text, as in
+    ``stats_cube``); its name."""
+    db.execute(f"DROP TABLE IF EXISTS {NEW_CELLS}")
+    db.execute(
+        f"CREATE TABLE {NEW_CELLS} (year INTEGER, org_id INTEGER, department TEXT, dimension TEXT,"
+        f" key TEXT, n INTEGER, PRIMARY KEY ({_CELL})) WITHOUT ROWID"
+    )
+    return NEW_CELLS
+
+
+def put_cells(db: Database) -> None:
+    """Inside a write: the roll-up's cells made equal to ``NEW_CELLS`` (then dropped), writing
+    only the rows that differ, and the versions raised of only the parts (year, organisation)
+    where one differed. A reader keeps every other part in memory: raising them all made the
+    first view after a rebuild that changed nothing read every part again (10^6 incidents:
+    some 70 ms), and rewriting all 83 000 cells held the writers up longer."""
+    changed, gone = "temp.stats_changed_cells", "temp.stats_gone_cells"
+    for table in (changed, gone):
+        db.execute(f"DROP TABLE IF EXISTS {table}")
+    db.execute(
+        f"CREATE TABLE {changed} AS SELECT {_CELL}, n FROM {NEW_CELLS}"
+        f" EXCEPT SELECT {_CELL}, n FROM main.stats_cube"
+    )
+    db.execute(
+        f"CREATE TABLE {gone} AS SELECT {_CELL} FROM main.stats_cube EXCEPT SELECT {_CELL} FROM {NEW_CELLS}"
+    )
+    db.execute(f"DELETE FROM main.stats_cube WHERE ({_CELL}) IN (SELECT {_CELL} FROM {gone})")
+    db.execute(
+        f"INSERT INTO main.stats_cube ({_CELL}, n) SELECT {_CELL}, n FROM {changed} WHERE true"
+        " ON CONFLICT DO UPDATE SET n = excluded.n"
+    )
+    if "stats_versions" in rollup_parties.tables(db):
+        top = db.execute("SELECT coalesce(max(v), 0) FROM stats_versions").fetchone()[0]
+        db.execute(
+            "INSERT INTO stats_versions (year, org_id, v) SELECT year, org_id, ? FROM"
+            f" (SELECT year, org_id FROM {changed} UNION SELECT year, org_id FROM {gone}) WHERE true"
+            " ON CONFLICT DO UPDATE SET v = excluded.v",
+            [top + 1],
+        )
+    for table in (changed, gone, NEW_CELLS):
+        db.execute(f"DROP TABLE {table}")
+
+
 def _recount(x: str, versions: bool = True) -> str:
     """Trigger statements: recount incident ``x`` (an SQL expression) in the roll-up; with
     ``versions`` (the table exists), raise the versions of the parts it leaves and enters."""
@@ -275,17 +324,17 @@ def without_journal(db: Database) -> Iterator[None]:
 def rebuild(db: Database) -> None:
     """Recount everything from the sources on this connection, inside the caller's write
     transaction: set-based, each incident's subqueries read once (``facts_into``), and the
-    cells of all incidents added up at once (``rollup_tally.count_into``). The migrations
-    count so; ``stats rebuild`` counts on every core (``rollup_recount.rebuild``)."""
+    cells of all incidents added up at once (``rollup_tally.count_into``) and put in place
+    where they differ (``put_cells``). The migrations count so; ``stats rebuild`` counts on
+    every core (``rollup_recount.rebuild``)."""
     install(db)
     with without_journal(db), _roomy_cache(db):
-        for table in ("stats_cube", "stats_facts", "stats_measure_facts"):
+        for table in ("stats_facts", "stats_measure_facts"):
             db.execute(f"DELETE FROM {table}")
         facts_into(db, "main.stats_facts")
         db.execute("INSERT INTO stats_measure_facts SELECT * FROM stats_measures_now")
-        count_into(db, "main.stats_cube", "stats_facts", "stats_measure_facts")
-    if "stats_versions" in rollup_parties.tables(db):
-        raise_all_versions(db)
+        count_into(db, new_cells(db), "stats_facts", "stats_measure_facts")
+        put_cells(db)
 
 
 def summed_cells(parts: list[str], more: str = "") -> str:

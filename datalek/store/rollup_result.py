@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from sqlite_utils import Database
 
-from datalek.store import StorageError, rollup, rollup_journal, rollup_parties
+from datalek.store import StorageError, rollup, rollup_journal
 from datalek.store.rollup_facts import MEASURES_NOW, UNION, cells_sql
 
 #: The ids a worker of ``rebuild`` lists for the writer: facts new or changed, facts stored
@@ -81,8 +81,6 @@ def assemble(db: Database, parts: list[str], token: int) -> None:
     with rollup.without_journal(db):
         _put_in_place(db, parts, token)
     rollup_journal.end(db, token)
-    if "stats_versions" in rollup_parties.tables(db):
-        rollup.raise_all_versions(db)
 
 
 def _put_in_place(db: Database, parts: list[str], token: int) -> None:
@@ -98,11 +96,8 @@ def _put_in_place(db: Database, parts: list[str], token: int) -> None:
         db.execute(f"INSERT INTO main.stats_facts SELECT * FROM temp.{_NOTED[2]}")
         db.execute(f"INSERT OR REPLACE INTO main.stats_measure_facts SELECT * FROM temp.{_NOTED[3]}")
         moved = _cells_moved(db)
-    db.execute("DELETE FROM main.stats_cube")
-    db.execute(
-        "INSERT INTO main.stats_cube (year, org_id, department, dimension, key, n)"
-        f" {rollup.summed_cells(parts, moved)}"
-    )
+    db.execute(f"INSERT INTO {rollup.new_cells(db)} {rollup.summed_cells(parts, moved)}")
+    rollup.put_cells(db)
     for table in (*_NOTED, _MOVED):
         db.execute(f"DROP TABLE IF EXISTS temp.{table}")
 
