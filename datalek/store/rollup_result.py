@@ -28,7 +28,8 @@ def differing(within: str) -> list[str]:
     """Which of the range's counted rows differ from the rows the roll-up stores in the
     worker's snapshot: the writer writes only those (10^6 incidents, nothing changed: the
     second write took 2.9 s to put every row in place again). Two rows are the same when
-    every column IS the same (NULL IS NULL)."""
+    every column IS the same (NULL IS NULL). A join, not ``NOT EXISTS``: its cursor walks
+    the stored rows in id order as the counted ones come (10^5 incidents: 0.116 s, 0.134 s)."""
 
     def same(columns: str) -> str:
         names = _names(columns)
@@ -36,12 +37,13 @@ def differing(within: str) -> list[str]:
 
     differ, gone, differ_measures, gone_measures = DIFFERING
     return [
-        f"INSERT INTO part.{differ} SELECT f.id FROM part.stats_facts f WHERE NOT EXISTS"
-        f" (SELECT 1 FROM main.stats_facts o WHERE o.id = f.id AND {same(rollup.FACT_COLUMNS)})",
+        f"INSERT INTO part.{differ} SELECT f.id FROM part.stats_facts f LEFT JOIN main.stats_facts o"
+        f" ON o.id = f.id WHERE o.id IS NULL OR NOT {same(rollup.FACT_COLUMNS)}",
         f"INSERT INTO part.{gone} SELECT o.id FROM main.stats_facts o WHERE o.id {within}"
         " AND o.id NOT IN (SELECT id FROM part.stats_facts)",
-        f"INSERT INTO part.{differ_measures} SELECT f.id FROM part.stats_measure_facts f WHERE NOT EXISTS"
-        f" (SELECT 1 FROM main.stats_measure_facts o WHERE o.id = f.id AND {same(rollup.MEASURE_COLUMNS)})",
+        f"INSERT INTO part.{differ_measures} SELECT f.id FROM part.stats_measure_facts f"
+        f" LEFT JOIN main.stats_measure_facts o ON o.id = f.id"
+        f" WHERE o.id IS NULL OR NOT {same(rollup.MEASURE_COLUMNS)}",
         f"INSERT INTO part.{gone_measures} SELECT o.id FROM main.stats_measure_facts o"
         f" WHERE o.incident_id {within} AND o.id NOT IN (SELECT id FROM part.stats_measure_facts)",
     ]

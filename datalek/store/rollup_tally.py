@@ -10,7 +10,7 @@ mean 10^6 rows per dimension:
   counts the incidents per profile; each dimension is then counted over the profiles (10^6
   incidents: some 50 000 profiles);
 * the JSON lists (categories of data, natures, processors): the breaches are counted per part
-  and list first, and each distinct list is taken apart once (10^6: some 3 000 lists);
+  and lists first, and each distinct list is taken apart once (10^6: some 3 000 lists);
 * the rest (durations, numbers of people, the measures): one dimension at a time.
 
 Every count goes into a small accumulator keyed by the cell (UPSERT), not through a
@@ -100,11 +100,19 @@ def _profiles(facts: str) -> list[str]:
 
 
 def _lists(facts: str) -> list[str]:
-    """The ``JSON_CELLS`` of ``facts``: the breaches counted per part and list, each distinct
-    list taken apart once, its members counted as often as the list occurs."""
+    """The ``JSON_CELLS`` of ``facts``: the breaches counted per part and lists, in one pass
+    for all of them (10^5 incidents: 0.11 s, one pass per list 0.20 s); then per list each
+    distinct one taken apart once, its members counted as often as the list occurs."""
+    columns = ", ".join(dict.fromkeys(column for column, _, _ in JSON_CELLS.values()))
     return [
-        f"INSERT INTO temp.stats_tally ({_CELL}, n) SELECT g.year, g.org_id, g.department, '{dim}', {key}, g.n"
-        f" FROM (SELECT {PART}, {column} AS v, count(*) AS n FROM {facts} WHERE {BREACH}"
-        f" GROUP BY {PART}, {column}) g {join} json_each(g.v) j WHERE true {_ADD}"
-        for dim, (column, key, join) in JSON_CELLS.items()
+        "DROP TABLE IF EXISTS temp.stats_lists",
+        f"CREATE TEMP TABLE stats_lists AS SELECT {PART}, {columns}, count(*) AS n FROM {facts}"
+        f" WHERE {BREACH} GROUP BY {PART}, {columns}",
+        *(
+            f"INSERT INTO temp.stats_tally ({_CELL}, n) SELECT g.year, g.org_id, g.department, '{dim}', {key}, g.n"
+            f" FROM (SELECT {PART}, {column} AS v, sum(n) AS n FROM temp.stats_lists"
+            f" GROUP BY {PART}, {column}) g {join} json_each(g.v) j WHERE true {_ADD}"
+            for dim, (column, key, join) in JSON_CELLS.items()
+        ),
+        "DROP TABLE temp.stats_lists",
     ]
