@@ -117,6 +117,10 @@ def new_cells(db: Database) -> str:
     return NEW_CELLS
 
 
+def _columns(alias: str) -> str:
+    return ", ".join(f"{alias}.{column}" for column in _CELL.split(", "))
+
+
 def put_cells(db: Database) -> None:
     """Inside a write: the roll-up's cells made equal to ``NEW_CELLS`` (then dropped), writing
     only the rows that differ, and the versions raised of only the parts (year, organisation)
@@ -126,12 +130,14 @@ def put_cells(db: Database) -> None:
     changed, gone = "temp.stats_changed_cells", "temp.stats_gone_cells"
     for table in (changed, gone):
         db.execute(f"DROP TABLE IF EXISTS {table}")
+    # each side looked up by the other's key (10^6, 83 000 cells: 0.10 s; with EXCEPT 0.14 s)
     db.execute(
-        f"CREATE TABLE {changed} AS SELECT {_CELL}, n FROM {NEW_CELLS}"
-        f" EXCEPT SELECT {_CELL}, n FROM main.stats_cube"
+        f"CREATE TABLE {changed} AS SELECT c.* FROM {NEW_CELLS} c"
+        f" LEFT JOIN main.stats_cube o USING ({_CELL}) WHERE o.n IS NOT c.n"
     )
     db.execute(
-        f"CREATE TABLE {gone} AS SELECT {_CELL} FROM main.stats_cube EXCEPT SELECT {_CELL} FROM {NEW_CELLS}"
+        f"CREATE TABLE {gone} AS SELECT {_CELL} FROM main.stats_cube o WHERE NOT EXISTS"
+        f" (SELECT 1 FROM {NEW_CELLS} c WHERE ({_columns('c')}) = ({_columns('o')}))"
     )
     db.execute(f"DELETE FROM main.stats_cube WHERE ({_CELL}) IN (SELECT {_CELL} FROM {gone})")
     db.execute(
@@ -337,11 +343,10 @@ def rebuild(db: Database) -> None:
         put_cells(db)
 
 
-def summed_cells(parts: list[str], more: str = "") -> str:
+def summed_cells(parts: list[str]) -> str:
     """The cells of the ranges counted apart (schemas ``parts``), added up: an incident is in
-    one range only, so the sums are the count of the whole. ``more``: rows of (year, org_id,
-    department, dimension, key, n) added in too; a cell whose sum is 0 is left out."""
-    every = UNION.join([f"SELECT * FROM {part}.stats_cube" for part in parts] + ([more] if more else []))
+    one range only, so the sums are the count of the whole. A cell whose sum is 0 is left out."""
+    every = UNION.join(f"SELECT * FROM {part}.stats_cube" for part in parts)
     return (
         f"SELECT year, org_id, department, dimension, key, sum(n) FROM ({every})"
         " GROUP BY 1, 2, 3, 4, 5 HAVING sum(n) != 0"

@@ -270,7 +270,8 @@ def rebuild(db: Database) -> None:
        each has fixed its snapshot, and begins a journal (``rollup_journal``): from its commit
        on, the triggers note every incident whose stored facts they write.
     2. The workers count while reports are saved.
-    3. A second write takes the workers' facts and cells for every incident not noted, and
+    3. Their cells are added up (``rollup_result.summed``), outside any write.
+    4. A second write takes the workers' facts and cells for every incident not noted, and
        counts the incidents noted again, from the sources as they are now
        (``rollup_result.assemble``). It writes nothing if another recount removed this one's
        journal as stale.
@@ -294,6 +295,7 @@ def rebuild(db: Database) -> None:
                 raise
         try:
             parts = made.attach()
+            result.summed(db, parts)
             with write(db):
                 result.assemble(db, parts, token)
         except BaseException:
