@@ -2,7 +2,7 @@
 
 ``python -m benchmarks.recount_phases DB``: the jobs ``stats rebuild`` gives its workers on this
 database (``rollup_recount.Room.jobs``: one id range per core), each run in a process of its own,
-all at once as the rebuild runs them, with every statement timed. Nothing is written to the
+all at once as the rebuild runs them, with the CPU time of every statement. Nothing is written to the
 database: the workers write their scratch files only, and those are removed. Baseline, measured
 by each worker in the same run on the same snapshot: reading the id, year, organisation and
 department of every incident of its range once (the least any recount does per incident).
@@ -26,16 +26,17 @@ sys.path.insert(0, str(ROOT))
 from datalek import store  # noqa: E402 - after the path that makes it importable
 from datalek.store import rollup_recount, rollup_result  # noqa: E402
 
-#: A worker that times each statement of its job and prints the times as JSON.
+#: A worker that times each statement of its job (the CPU time of its process: a worker that
+#: waits for a core counts nothing meanwhile) and prints the times as JSON.
 TIMED = """
 import json, sqlite3, sys, time
 job = json.load(sys.stdin)
 conn = sqlite3.connect(job["path"], isolation_level=None)
 times = []
 for statement, arguments in job["statements"]:
-    start = time.perf_counter()
+    start = time.process_time()
     conn.execute(statement, arguments)
-    times.append(time.perf_counter() - start)
+    times.append(time.process_time() - start)
 conn.close()
 json.dump(times, sys.stdout)
 """
@@ -113,9 +114,9 @@ def _count(path: str) -> int:
 
 def table(result: dict) -> list[str]:
     workers = result["workers"]
-    head = " | ".join(f"worker {k + 1} s" for k in range(len(workers)))
+    head = " | ".join(f"worker {k + 1} CPU s" for k in range(len(workers)))
     lines = [f"| step | {head} | mean / baseline |", "|---|" + "---|" * (len(workers) + 1)]
-    base = sum(w[BASELINE] for w in workers) / len(workers)
+    base = max(sum(w[BASELINE] for w in workers) / len(workers), 1e-9)
     for name in (BASELINE, *STEPS, "all steps"):
         values = [sum(w[s] for s in STEPS) if name == "all steps" else w[name] for w in workers]
         mean = sum(values) / len(values)
@@ -123,7 +124,7 @@ def table(result: dict) -> list[str]:
     busy = sum(sum(w[s] for s in STEPS) for w in workers)
     lines.append(
         f"\n{result['incidents']:,} incidents, {len(workers)} workers at once: {result['wall_s']:.1f} s"
-        f" wall, {busy:.1f} s of work in all ({busy / result['incidents'] * 1e6:.1f} µs per incident)."
+        f" wall, {busy:.1f} s of CPU in all ({busy / result['incidents'] * 1e6:.1f} µs per incident)."
     )
     return lines
 
