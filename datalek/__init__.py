@@ -8,4 +8,4 @@ status), ``actions`` (AP notification, informing the people, measures) and ``ins
 trail) and ``store``. ``docs/design.md`` draws the map.
 """
 
-__version__ = "0.12.0"
+__version__ = "0.13.0"
