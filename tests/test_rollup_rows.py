@@ -88,6 +88,7 @@ def rebuilt(request, monkeypatch):
     ranges, by worker processes)."""
     if request.param == "in ranges":
         monkeypatch.setattr(rollup_recount, "SMALL", 2)
+        monkeypatch.setattr(rollup_recount, "workers", lambda: 2)  # on one core as well
     return stats_sql.rebuild
 
 
