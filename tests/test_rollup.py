@@ -247,6 +247,23 @@ def test_stats_verify_names_the_differing_cells_and_rebuild_repairs(fresh_db, wo
     assert runner.invoke(main, ["stats", "verify", "--db", str(db_path)]).exit_code == 0
 
 
+def test_stats_verify_names_a_stored_cell_of_zero_and_rebuild_removes_it(fresh_db, world, db_path):
+    """The triggers never keep a cell of 0; one stored so is named, though its sum agrees."""
+    _decided(fresh_db, world)
+    fresh_db.execute(
+        "INSERT INTO stats_cube (year, org_id, department, dimension, key, n)"
+        " SELECT year, org_id, department, 'type', 'nothing_counts_this', 0 FROM stats_cube LIMIT 1"
+    )
+    fresh_db.conn.commit()
+    runner = CliRunner()
+    found = runner.invoke(main, ["stats", "verify", "--db", str(db_path)])
+    assert found.exit_code == 1
+    assert "'nothing_counts_this': staat er met 0, hoort er niet te staan" in found.output
+    assert runner.invoke(main, ["stats", "rebuild", "--db", str(db_path)]).exit_code == 0
+    assert fresh_db.execute("SELECT count(*) FROM stats_cube WHERE n = 0").fetchone() == (0,)
+    assert runner.invoke(main, ["stats", "verify", "--db", str(db_path)]).exit_code == 0
+
+
 @pytest.mark.parametrize("command", ["rebuild", "verify"])
 def test_a_count_that_fails_says_so_in_dutch_and_changes_nothing(
     fresh_db, world, db_path, monkeypatch, command

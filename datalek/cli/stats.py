@@ -75,7 +75,12 @@ def rebuild(db_path) -> None:
 def _cell(row: tuple) -> str:
     year, org_id, department, dimension, key, stored, counted = row
     where = f"{year}, organisatie {org_id}, afdeling '{department or '-'}', {dimension}"
-    return f"  {where}{f' = {key!r}' if key != '' else ''}: opgeslagen {stored}, nu geteld {counted}"
+    said = (
+        "staat er met 0, hoort er niet te staan"
+        if stored == counted == 0
+        else f"opgeslagen {stored}, nu geteld {counted}"
+    )
+    return f"  {where}{f' = {key!r}' if key != '' else ''}: {said}"
 
 
 @stats_group.command("verify")

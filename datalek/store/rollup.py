@@ -392,11 +392,12 @@ def differences(
         db.execute(f"INSERT INTO temp.stats_verify_cube {summed_cells(parts)}")
     else:
         _fresh_count(db)
+    # a stored cell of 0 differs too: the roll-up never keeps one (its sum agrees, its row not)
     rows = db.execute(
         "SELECT year, org_id, department, dimension, key, sum(stored), sum(fresh) FROM ("
-        f" SELECT year, org_id, department, dimension, key, n AS stored, 0 AS fresh FROM {stored}"
-        " UNION ALL SELECT year, org_id, department, dimension, key, 0, n FROM temp.stats_verify_cube)"
-        " GROUP BY 1, 2, 3, 4, 5 HAVING sum(stored) != sum(fresh) ORDER BY 1, 2, 3, 4, 5"
+        f" SELECT year, org_id, department, dimension, key, n AS stored, 0 AS fresh, n = 0 AS zero FROM {stored}"
+        " UNION ALL SELECT year, org_id, department, dimension, key, 0, n, 0 FROM temp.stats_verify_cube)"
+        " GROUP BY 1, 2, 3, 4, 5 HAVING sum(stored) != sum(fresh) OR max(zero) ORDER BY 1, 2, 3, 4, 5"
     ).fetchall()
     db.execute("DROP TABLE temp.stats_verify_cube")
     return rows[:limit], len(rows)
