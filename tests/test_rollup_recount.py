@@ -495,6 +495,29 @@ def test_a_rebuild_whose_journal_was_taken_as_stale_writes_nothing(copy, ranges_
         assert _journal(db) == ([], [])
 
 
+def test_a_rebuild_whose_journal_a_later_one_took_writes_nothing_and_leaves_the_later_ones(
+    copy, ranges_used, monkeypatch, tmp_path
+):
+    """A later rebuild removed this one's journal as stale and began its own. Its number must
+    not be this one's again (review finding, session 15: without AUTOINCREMENT it was, so this
+    rebuild wrote a count that missed the change and ended the later one's journal)."""
+
+    def change(other):
+        other.execute("DELETE FROM stats_recounts")  # taken as stale by a later rebuild
+        other.execute("INSERT INTO stats_recounts (began_at) VALUES ('2026-12-05T12:00:00+00:00')")
+        other.execute(
+            "UPDATE incidents SET status = CASE status WHEN 'closed' THEN 'decided' ELSE 'closed' END"
+            " WHERE id = (SELECT max(id) FROM incidents)"
+        )
+
+    with pytest.raises(store.StorageError, match="removed as stale"):
+        _while_the_workers_wait(copy, monkeypatch, tmp_path, sql.rebuild, change)
+    with store.unit(copy) as db:
+        assert sql.differences(db) == ([], 0)
+        recounts, _ = _journal(db)
+        assert [began for _, began in recounts] == ["2026-12-05T12:00:00+00:00"]  # the later one's, left
+
+
 def test_a_check_left_for_the_next_write_waits_when_the_count_cannot_begin(copy, ranges_used):
     """The check a form left stays for the next write when the recount's write cannot begin
     (review finding: it was taken before BEGIN and lost)."""

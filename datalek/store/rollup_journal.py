@@ -29,6 +29,12 @@ TABLES = (
     " PRIMARY KEY (token, incident_id)) WITHOUT ROWID",
 )
 
+#: Migration 0032: a recount's number is never given again. Without AUTOINCREMENT a recount
+#: that removed a stale one's row and began its own got that one's number back, and the stale
+#: one then found "its" row, wrote a count that missed the changes, and ended the other's
+#: journal (review finding, session 15).
+RECOUNTS = "CREATE TABLE stats_recounts (token INTEGER PRIMARY KEY AUTOINCREMENT, began_at TEXT NOT NULL)"
+
 #: A recount whose row is older than this was killed (one takes less than a minute at 10^6).
 STALE_AFTER = timedelta(hours=1)
 

@@ -22,4 +22,4 @@ from datalek.store.schema.report_links import *  # noqa: F403 - 0025
 from datalek.store.schema.merges import *  # noqa: F403 - 0026
 from datalek.store.schema.chain_incidents import *  # noqa: F403 - 0027
 from datalek.store.schema.chain_figures import *  # noqa: F403 - 0028
-from datalek.store.schema.rollup_versions import *  # noqa: F403 - 0029-0031
+from datalek.store.schema.rollup_versions import *  # noqa: F403 - 0029-0032

@@ -1,5 +1,5 @@
 """Migrations from 0029. Issue #18: a version per year and organisation of the roll-up, its
-triggers of 0.9, and the journal of a recount of 0.12."""
+triggers of 0.9, the journal of a recount of 0.12, and its numbers never given twice (0.13)."""
 
 from __future__ import annotations
 
@@ -46,4 +46,20 @@ def m0031_rollup_journal(db: Database) -> None:
 
     for statement in rollup_journal.TABLES:
         db.execute(statement)
+    rollup.install(db)
+
+
+@MIGRATIONS(name="0032_recount_numbers")
+def m0032_recount_numbers(db: Database) -> None:
+    """A recount's number is never given again (``rollup_journal.RECOUNTS``): the table is made
+    again with AUTOINCREMENT and its rows kept. The journal's triggers name it, so they are
+    dropped first and made again with the others."""
+    from datalek.store import rollup, rollup_journal  # the definitions of this version
+
+    for name in rollup_journal.triggers():
+        db.execute(f"DROP TRIGGER IF EXISTS {name}")
+    db.execute("ALTER TABLE stats_recounts RENAME TO stats_recounts_0031")
+    db.execute(rollup_journal.RECOUNTS)
+    db.execute("INSERT INTO stats_recounts (token, began_at) SELECT token, began_at FROM stats_recounts_0031")
+    db.execute("DROP TABLE stats_recounts_0031")
     rollup.install(db)
