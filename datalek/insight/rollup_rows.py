@@ -10,9 +10,10 @@ version moved; the others come from memory.
 
 Kept per database file (path, device, inode: a file replaced at the same path is another
 file), year, organisation, the day the measures are judged on, and version. A version never
-comes back (``rollup.raise_all_versions``), so a kept part whose version is read again is
-exactly the part in the database; a part without a version never had facts (the table is
-never emptied), and is kept as such until its first write. One reading of each part is kept,
+comes back (the triggers and ``rollup.put_cells`` raise it to the largest plus one), so a kept
+part whose version is read again is exactly the part in the database; a part without a
+version never had cells (``put_cells`` gives a part its first cells with a version), and is
+kept as such until its first write. One reading of each part is kept,
 at most ``KEEP`` parts, the least recently used dropped first. (A backup restored into the
 live file in place, by SQLite's backup API while a server runs, brings its own old numbers:
 restart the server after such a restore, as README's restore steps do with the server stopped.)
