@@ -106,14 +106,19 @@ NEW_CELLS = "temp.stats_new_cells"
 _CELL = "year, org_id, department, dimension, key"
 
 
-def new_cells(db: Database) -> str:
-    """An empty ``NEW_CELLS`` (declared as the workers' cells: a key is stored as text, as in
-    ``stats_cube``); its name."""
-    db.execute(f"DROP TABLE IF EXISTS {NEW_CELLS}")
-    db.execute(
-        f"CREATE TABLE {NEW_CELLS} (year INTEGER, org_id INTEGER, department TEXT, dimension TEXT,"
+def cell_table(name: str) -> str:
+    """SQL: a table ``name`` of cells as ``stats_cube`` holds them (a key stored as text), one
+    row per cell: the workers' counts, the cells moved, a count put in place or compared."""
+    return (
+        f"CREATE TABLE {name} (year INTEGER, org_id INTEGER, department TEXT, dimension TEXT,"
         f" key TEXT, n INTEGER, PRIMARY KEY ({_CELL})) WITHOUT ROWID"
     )
+
+
+def new_cells(db: Database) -> str:
+    """An empty ``NEW_CELLS``; its name."""
+    db.execute(f"DROP TABLE IF EXISTS {NEW_CELLS}")
+    db.execute(cell_table(NEW_CELLS))
     return NEW_CELLS
 
 
@@ -383,11 +388,7 @@ def differences(
     on this one; ``stored``: the roll-up's cells as they stood when that count's snapshot was
     fixed."""
     db.execute("DROP TABLE IF EXISTS temp.stats_verify_cube")
-    db.execute(
-        "CREATE TEMP TABLE stats_verify_cube (year INTEGER, org_id INTEGER, department TEXT,"
-        " dimension TEXT, key TEXT, n INTEGER,"
-        " PRIMARY KEY (year, org_id, department, dimension, key)) WITHOUT ROWID"
-    )
+    db.execute(cell_table("temp.stats_verify_cube"))
     if parts:
         db.execute(f"INSERT INTO temp.stats_verify_cube {summed_cells(parts)}")
     else:

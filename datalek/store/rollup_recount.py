@@ -143,7 +143,7 @@ def job(path: str, scratch: str, raw: str, facts: str, low: int, high: int, keep
     after = [
         "PRAGMA part.journal_mode = OFF",
         "PRAGMA part.synchronous = OFF",
-        result.cell_table("part"),
+        rollup.cell_table("part.stats_cube"),
         *result.fact_tables(into),
         *(f"CREATE TABLE part.{table} (id INTEGER PRIMARY KEY)" for table in result.DIFFERING if keep),
         "BEGIN",  # one snapshot for every statement, fixed by the first read

@@ -56,14 +56,6 @@ def fact_tables(schema: str) -> list[str]:
     ]
 
 
-def cell_table(schema: str) -> str:
-    return (
-        f"CREATE TABLE {schema}.stats_cube (year INTEGER, org_id INTEGER, department TEXT,"
-        " dimension TEXT, key TEXT, n INTEGER, PRIMARY KEY (year, org_id, department, dimension, key))"
-        " WITHOUT ROWID"
-    )
-
-
 #: The rows of the incidents the journal noted: as the workers counted them (``then``) and as
 #: counted again in the second write (``now``).
 _NOTED = ("stats_then_facts", "stats_then_measures", "stats_now_facts", "stats_now_measures")
@@ -136,7 +128,7 @@ def _count_again(db: Database, parts: list[str], noted: str) -> None:
 def _cells_moved(db: Database) -> str:
     """SQL: the cells of the noted incidents as counted again, less those the workers counted
     (into a table like the workers' own, so that a key is stored as theirs are: as text)."""
-    db.execute(cell_table("temp").replace("temp.stats_cube", f"temp.{_MOVED}"))
+    db.execute(rollup.cell_table(f"temp.{_MOVED}"))
     for sign, (facts, measures) in (("-", _NOTED[:2]), ("", _NOTED[2:])):
         db.execute(
             f"INSERT INTO temp.{_MOVED} SELECT year, org_id, department, dimension, key, {sign}count(*)"
